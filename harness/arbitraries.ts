@@ -1,0 +1,71 @@
+/**
+ * fast-check arbitraries for plans: one small arbitrary per event kind, combined by the scenario's
+ * weights. Plans shrink by dropping events and shortening waits and partitions; exactly one
+ * bootstrap is always present.
+ */
+import fc from 'fast-check';
+import type { Plan, PlanEvent } from './plan.ts';
+import type { Scenario } from './scenario.ts';
+
+export const APP_NAMES = ['mysql', 'wordpress', 'haproxy', 'postgresql'] as const;
+
+export interface PlanOptions {
+  /** Longest plan, bootstrap included (default: the scenario's maxEvents). */
+  maxEvents?: number;
+  /** Weights to use instead of the scenario's (strategies vary them). */
+  weights?: Scenario['weights'];
+}
+
+type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> };
+
+export function eventArbitraries(scenario: Scenario): EventArbs {
+  const client = fc.nat({ max: Math.max(0, scenario.clients - 1) });
+  const version = fc.constantFrom(...(scenario.versions.length ? scenario.versions : ['0.0.0']));
+  return {
+    publish: version.map((v) => ({ kind: 'publish', version: v })),
+    upgrade: fc
+      .tuple(fc.option(version, { nil: undefined }), scenario.uploadTools ? fc.boolean() : fc.constant(false))
+      .map(([v, uploadTools]) => ({
+        kind: 'upgrade', ...(v !== undefined ? { version: v } : {}), ...(uploadTools ? { uploadTools: true } : {}),
+      })),
+    deploy: fc
+      .tuple(client, fc.constantFrom(...APP_NAMES), fc.integer({ min: 1, max: 3 }))
+      .map(([c, app, units]) => ({ kind: 'deploy', client: c, app, units })),
+    disconnect: client.map((c) => ({ kind: 'disconnect', client: c })),
+    partition: fc
+      .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
+      .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
+    restart: fc.constant({ kind: 'restart' }),
+    wait: fc.integer({ min: 100, max: 30_000 }).map((durationMs) => ({ kind: 'wait', durationMs })),
+  };
+}
+
+/** One event, drawn by weight from the kinds the weights allow. */
+export function eventArbitrary(scenario: Scenario, weights = scenario.weights): fc.Arbitrary<PlanEvent> {
+  const arbs = eventArbitraries(scenario);
+  const weighted = (Object.keys(arbs) as (keyof EventArbs)[])
+    .filter((kind) => (weights[kind] ?? 0) > 0)
+    .map((kind) => ({ arbitrary: arbs[kind] as fc.Arbitrary<PlanEvent>, weight: weights[kind]! }));
+  if (weighted.length === 0) return fc.constant<PlanEvent>({ kind: 'wait', durationMs: 1_000 });
+  return fc.oneof(...weighted);
+}
+
+export function planArbitrary(scenario: Scenario, options: PlanOptions = {}): fc.Arbitrary<Plan> {
+  const maxEvents = Math.max(1, options.maxEvents ?? scenario.maxEvents);
+  return fc
+    .tuple(fc.array(eventArbitrary(scenario, options.weights), { maxLength: maxEvents - 1 }), fc.nat())
+    .map(([events, at]) => withBootstrap(events, at));
+}
+
+/** Inserts the one bootstrap and gives repeated application names a suffix, so deploys never collide. */
+export function withBootstrap(events: readonly PlanEvent[], at: number): Plan {
+  const plan: Plan = [...events];
+  plan.splice(at % (events.length + 1), 0, { kind: 'bootstrap' });
+  const seen = new Map<string, number>();
+  return plan.map((e) => {
+    if (e.kind !== 'deploy') return e;
+    const n = (seen.get(e.app) ?? 0) + 1;
+    seen.set(e.app, n);
+    return n === 1 ? e : { ...e, app: `${e.app}-${n}` };
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * A client profile is a deployment script under test. It is written once against a Dialer and a
+ * Scheduler, so the same client runs in the sim and over real sockets.
+ */
+import type { Scheduler } from '../clock.ts';
+import type { Credentials } from '../controller/api.ts';
+import type { ModelView, Recorder } from '../history.ts';
+import type { Rng } from '../rng.ts';
+import type { Dialer } from './connection.ts';
+
+export interface ClientEnv {
+  name: string;
+  clock: Scheduler;
+  rng: Rng;
+  history: Recorder;
+  dial: Dialer;
+  credentials: Credentials;
+  /** How long one deploy may take before the client gives up on it. */
+  deployDeadlineMs: number;
+}
+
+export interface Client {
+  /** The script starts (right after bootstrap). */
+  start(): void;
+  /** The script is asked to deploy an application: one operation in the history. */
+  deploy(app: string, units: number): void;
+  /** Nothing in progress: no operation pending, and the watcher is live or given up for good. */
+  settled(): boolean;
+  /** What the client's watcher shows now. */
+  view(): { watching: boolean; view: ModelView };
+  /** Stop every timer and connection (end of run). */
+  stop(): void;
+}
+
+export interface ClientProfile {
+  name: string;
+  summary: string;
+  create(env: ClientEnv): Client;
+}

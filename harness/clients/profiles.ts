@@ -1,0 +1,44 @@
+/**
+ * The built-in client profiles: the deployment scripts of the bug report's world, and the fixes.
+ */
+import type { ClientProfile } from './client.ts';
+import { ScriptedClient, type ClientPolicy } from './scripted-client.ts';
+
+const NAIVE: ClientPolicy = {
+  reconnect: 'never',
+  waitForUpgrade: false,
+  rewatchOnReconnect: false,
+  resetViewOnNewWatcher: false,
+  retryUpgradeInProgress: false,
+  idempotentDeploys: false,
+};
+
+function scripted(name: string, summary: string, policy: ClientPolicy): ClientProfile {
+  return { name, summary, create: (env) => new ScriptedClient(env, policy) };
+}
+
+export const CLIENT_PROFILES: readonly ClientProfile[] = [
+  scripted('deployer-naive',
+    'the 2015 juju-deployer / quickstart / bespoke script: one connection, no reconnect; a lost connection fails the deployment',
+    NAIVE),
+  scripted('quickstart-savvy',
+    'waits (reconnecting if it must) until status shows the controller finished upgrading, then deploys like the naive script',
+    { ...NAIVE, reconnect: 'while-waiting-for-upgrade', waitForUpgrade: true }),
+  scripted('reconnecting',
+    'fix 1: pings, reconnects with backoff, logs in again, re-creates its watcher and resets its view, retries "upgrade in progress", deploys idempotently',
+    {
+      reconnect: 'always', waitForUpgrade: false, keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
+      rewatchOnReconnect: true, resetViewOnNewWatcher: true, retryUpgradeInProgress: true, idempotentDeploys: true,
+      callTimeoutMs: 10_000,
+    }),
+  scripted('libjuju-like',
+    'python-libjuju 3.5: pings, reconnects and re-creates its AllWatcher, but any other API error ("upgrade in progress" included) kills the watcher; the view is never reset',
+    {
+      reconnect: 'always', waitForUpgrade: false, keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
+      rewatchOnReconnect: true, resetViewOnNewWatcher: false, retryUpgradeInProgress: false, idempotentDeploys: false,
+    }),
+];
+
+export function clientProfile(name: string): ClientProfile | undefined {
+  return CLIENT_PROFILES.find((p) => p.name === name);
+}

@@ -1,0 +1,294 @@
+/**
+ * The built-in deployment scripts, as one engine driven by a policy: connect and log in, follow
+ * the AllWatcher, deploy when asked and wait until the units are active. The policies (profiles.ts)
+ * differ only where the real scripts differed: whether they reconnect, re-create their watcher,
+ * reset their view, retry "upgrade in progress", and wait for the controller's upgrade first.
+ */
+import type { TimerHandle } from '../clock.ts';
+import { FACADES, isLongPoll } from '../controller/api-types.ts';
+import { CallCounter, isUpgradeInProgress, RpcConnection, type RpcResult } from './connection.ts';
+import type { Client, ClientEnv } from './client.ts';
+import { WatcherView } from './watcher-view.ts';
+
+export interface ClientPolicy {
+  /** After losing the connection: never reconnect, only while waiting for the upgrade, or always. */
+  reconnect: 'never' | 'while-waiting-for-upgrade' | 'always';
+  /** Poll status until the controller has finished upgrading before any work (a savvy script). */
+  waitForUpgrade: boolean;
+  /** Ping every intervalMs; a ping unanswered after timeoutMs closes the connection. */
+  keepalive?: { intervalMs: number; timeoutMs: number };
+  /** Re-create the watcher on every new connection. */
+  rewatchOnReconnect: boolean;
+  /** Reset the view from a new watcher's snapshot (a view that is not reset keeps ghosts). */
+  resetViewOnNewWatcher: boolean;
+  /** Retry calls refused with "upgrade in progress"; otherwise any watcher error kills the watcher. */
+  retryUpgradeInProgress: boolean;
+  /** Send a deploy again when its answer was lost with the connection; "already exists" then counts as done. */
+  idempotentDeploys: boolean;
+  /** Give up on any call but a long poll after this long, and drop the connection it was on. */
+  callTimeoutMs?: number;
+}
+
+type WatcherState = 'none' | 'starting' | 'live' | 'dead';
+
+interface DeployOp {
+  op: number;
+  app: string;
+  units: number;
+  state: 'queued' | 'sending' | 'accepted';
+  deadline: TimerHandle;
+}
+
+const STATUS_POLL_MS = 2_000;
+/** Retries of calls refused with "upgrade in progress" back off from 1 s to 8 s. */
+const RETRY_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
+
+export class ScriptedClient implements Client {
+  private conn: RpcConnection | undefined;
+  private connections = 0;
+  private readonly calls = new CallCounter();
+  private ready = false;
+  private upgradeSeenDone = false;
+  private gaveUp = false;
+  private stopped = false;
+  private watcher: WatcherState = 'none';
+  private watchedOnce = false;
+  private readonly viewState = new WatcherView();
+  private readonly ops = new Map<number, DeployOp>();
+  private nextOp = 1;
+  private attempt = 0;
+  /** "upgrade in progress" refusals since the last accepted call: how far retries back off. */
+  private refusals = 0;
+  private readonly timers = new Set<TimerHandle>();
+
+  constructor(private readonly env: ClientEnv, private readonly policy: ClientPolicy) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  deploy(app: string, units: number): void {
+    const op = this.nextOp++;
+    this.env.history.record({ type: 'invoke', client: this.env.name, op, f: 'deploy', value: { app, units } });
+    const deadline = this.env.clock.after(this.env.deployDeadlineMs, () => this.finish(op, 'fail', 'deadline exceeded'));
+    this.ops.set(op, { op, app, units, state: 'queued', deadline });
+    if (this.gaveUp) this.finish(op, 'fail', 'no connection to the controller');
+    else this.sendQueued();
+  }
+
+  settled(): boolean {
+    return this.ops.size === 0 && (this.gaveUp || this.watcher === 'live' || this.watcher === 'dead');
+  }
+
+  view(): { watching: boolean; view: ReturnType<WatcherView['snapshot']> } {
+    return { watching: this.watcher === 'live', view: this.viewState.snapshot() };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+    for (const op of this.ops.values()) op.deadline.cancel();
+    this.conn?.close();
+  }
+
+  // --- connection lifecycle ---
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.env.dial((result) => {
+      if (this.stopped) {
+        if (result.ok) result.transport.close();
+        return;
+      }
+      if (!result.ok) return this.connectionLost();
+      const conn = new RpcConnection(result.transport, this.env.clock, this.env.history, this.env.name, ++this.connections, this.calls);
+      this.conn = conn;
+      conn.onClose(() => {
+        if (this.conn === conn) this.connectionLost();
+      });
+      this.call('Admin', 'Login', {
+        params: { 'auth-tag': `user-${this.env.credentials.username}`, credentials: this.env.credentials.password, nonce: '', 'client-version': '1.22.1' },
+      }, (r) => {
+        if (!r.ok) return r.outcome === 'error' ? this.giveUp() : undefined; // else the connection is going: connectionLost
+        this.attempt = 0;
+        this.keepalive(conn);
+        if (this.policy.waitForUpgrade && !this.upgradeSeenDone) this.pollUntilUpgraded();
+        else this.onReady();
+      });
+    });
+  }
+
+  private connectionLost(): void {
+    this.conn = undefined;
+    this.ready = false;
+    if (this.watcher !== 'dead') this.watcher = 'none';
+    const waiting = this.policy.waitForUpgrade && !this.upgradeSeenDone;
+    const reconnect = this.policy.reconnect === 'always' || (this.policy.reconnect === 'while-waiting-for-upgrade' && waiting);
+    if (!reconnect) return this.giveUp();
+    for (const op of this.ops.values()) if (op.state === 'sending' && !this.policy.idempotentDeploys) this.finish(op.op, 'fail', 'connection lost');
+    const backoff = Math.min(8_000, 500 * 2 ** this.attempt++) + this.env.rng.int(0, 250);
+    this.later(backoff, () => this.connect());
+  }
+
+  private giveUp(): void {
+    this.gaveUp = true;
+    this.conn?.close();
+    for (const op of [...this.ops.values()]) this.finish(op.op, 'fail', 'lost the connection to the controller');
+  }
+
+  private keepalive(conn: RpcConnection): void {
+    const k = this.policy.keepalive;
+    if (!k) return;
+    this.later(k.intervalMs, () => {
+      if (!conn.isOpen) return;
+      this.callOn(conn, 'Pinger', 'Ping', { timeoutMs: k.timeoutMs }, (r) => {
+        if (!r.ok && r.outcome === 'timeout') conn.close();
+        else this.keepalive(conn);
+      });
+    });
+  }
+
+  private pollUntilUpgraded(): void {
+    this.call('Client', 'FullStatus', {}, (r) => {
+      if (!r.ok) {
+        if (r.outcome === 'error') this.later(STATUS_POLL_MS, () => this.pollUntilUpgraded());
+        return;
+      }
+      const model = r.response['model'] as { 'model-status'?: { status?: string } } | undefined;
+      if (model?.['model-status']?.status === 'available') {
+        this.upgradeSeenDone = true;
+        this.onReady();
+      } else {
+        this.later(STATUS_POLL_MS, () => this.pollUntilUpgraded());
+      }
+    });
+  }
+
+  private onReady(): void {
+    this.ready = true;
+    if (this.watcher === 'none' && (!this.watchedOnce || this.policy.rewatchOnReconnect)) this.watchAll();
+    this.sendQueued();
+  }
+
+  // --- the watcher ---
+
+  private watchAll(): void {
+    this.watcher = 'starting';
+    this.watchedOnce = true;
+    this.call('Client', 'WatchAll', {}, (r) => {
+      if (r.ok) {
+        const id = String(r.response['watcher-id'] ?? '');
+        this.watcher = 'live';
+        this.next(id, true);
+      } else {
+        this.watcherFailed(r, () => this.watchAll());
+      }
+    });
+  }
+
+  private next(id: string, first: boolean): void {
+    this.call('AllWatcher', 'Next', { id }, (r) => {
+      if (!r.ok) return this.watcherFailed(r, () => this.next(id, first));
+      if (first && this.policy.resetViewOnNewWatcher) this.viewState.reset();
+      this.viewState.apply(r.response['deltas']);
+      this.checkOps();
+      this.next(id, false);
+    });
+  }
+
+  private watcherFailed(r: RpcResult, retry: () => void): void {
+    // The connection is gone (or about to be): connectionLost decides what happens next.
+    if (r.ok || r.outcome !== 'error') return;
+    if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
+      const conn = this.conn;
+      this.later(this.retryDelay(), () => {
+        if (this.conn === conn && this.ready) retry();
+      });
+      return;
+    }
+    this.watcher = 'dead';
+    if (this.policy.reconnect === 'never') this.giveUp();
+  }
+
+  // --- deploys ---
+
+  private sendQueued(): void {
+    if (!this.ready) return;
+    for (const op of this.ops.values()) if (op.state === 'queued') this.sendDeploy(op);
+  }
+
+  private sendDeploy(op: DeployOp): void {
+    op.state = 'sending';
+    const params = { applications: [{ application: op.app, 'charm-url': `cs:trusty/${op.app}`, 'num-units': op.units }] };
+    this.call('Application', 'Deploy', { params }, (r) => {
+      if (!this.ops.has(op.op)) return;
+      if (!r.ok) {
+        if (r.outcome !== 'error' && this.policy.idempotentDeploys) op.state = 'queued'; // the answer was lost: ask again
+        else if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
+          op.state = 'queued';
+          this.later(this.retryDelay(), () => this.sendQueued());
+        } else this.finish(op.op, 'fail', r.error);
+        return;
+      }
+      const results = r.response['results'] as { error?: { message?: string; code?: string } }[] | undefined;
+      const error = results?.[0]?.error;
+      if (error && !(this.policy.idempotentDeploys && error.code === 'already exists')) {
+        return this.finish(op.op, 'fail', error.message ?? 'deploy failed');
+      }
+      op.state = 'accepted';
+      this.checkOps();
+    });
+  }
+
+  /** An accepted deploy is done when the watcher shows all its units active; failed on a unit error. */
+  private checkOps(): void {
+    for (const op of [...this.ops.values()]) {
+      if (op.state !== 'accepted') continue;
+      const units = this.viewState.units(op.app);
+      if (!units) continue;
+      const statuses = [...units.values()];
+      if (statuses.includes('error')) this.finish(op.op, 'fail', `a unit of ${op.app} is in error`);
+      else if (statuses.length >= op.units && statuses.every((s) => s === 'active')) this.finish(op.op, 'ok');
+    }
+  }
+
+  private finish(op: number, outcome: 'ok' | 'fail', error?: string): void {
+    const entry = this.ops.get(op);
+    if (!entry) return;
+    this.ops.delete(op);
+    entry.deadline.cancel();
+    this.env.history.record({ type: outcome, client: this.env.name, op, f: 'deploy', ...(error !== undefined ? { error } : {}) });
+  }
+
+  // --- plumbing ---
+
+  private call(facade: string, method: string, options: { id?: string; params?: Record<string, unknown> }, done: (r: RpcResult) => void): void {
+    const conn = this.conn;
+    if (!conn) return;
+    const timeoutMs = isLongPoll(facade, method) ? undefined : this.policy.callTimeoutMs;
+    this.callOn(conn, facade, method, timeoutMs === undefined ? options : { ...options, timeoutMs }, (r) => {
+      if (r.ok) this.refusals = 0;
+      else if (r.outcome === 'timeout') conn.close();
+      done(r);
+    });
+  }
+
+  private callOn(conn: RpcConnection, facade: string, method: string, options: { id?: string; params?: Record<string, unknown>; timeoutMs?: number }, done: (r: RpcResult) => void): void {
+    conn.call(facade, FACADES[facade] ?? 0, method, options, (r) => {
+      if (!this.stopped) done(r);
+    });
+  }
+
+  private retryDelay(): number {
+    return RETRY_MS[Math.min(this.refusals++, RETRY_MS.length - 1)]! + this.env.rng.int(0, 500);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = this.env.clock.after(ms, () => {
+      this.timers.delete(timer);
+      fn();
+    });
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A client's picture of the model, built from AllWatcher deltas. A new watcher's first Next is a
+ * full snapshot that carries no `remove` for what vanished meanwhile, so a client that does not
+ * reset its view on a new snapshot keeps ghosts.
+ */
+import type { ModelView } from '../history.ts';
+
+type Entity = Record<string, unknown>;
+
+export class WatcherView {
+  private apps = new Map<string, Map<string, string>>();
+
+  reset(): void {
+    this.apps = new Map();
+  }
+
+  apply(deltas: unknown): void {
+    if (!Array.isArray(deltas)) return;
+    for (const delta of deltas) {
+      if (!Array.isArray(delta) || delta.length < 3) continue;
+      const [kind, change, entity] = delta as [string, string, Entity];
+      if (kind === 'application') this.applyApplication(change, entity);
+      else if (kind === 'unit') this.applyUnit(change, entity);
+    }
+  }
+
+  /** Workload statuses of an application's units, or undefined if the view has no such app. */
+  units(app: string): ReadonlyMap<string, string> | undefined {
+    return this.apps.get(app);
+  }
+
+  snapshot(): ModelView {
+    const applications: ModelView['applications'] = {};
+    for (const [name, units] of this.apps) applications[name] = { units: Object.fromEntries(units) };
+    return { applications };
+  }
+
+  private applyApplication(change: string, e: Entity): void {
+    const name = String(e['name']);
+    if (change === 'remove') this.apps.delete(name);
+    else if (!this.apps.has(name)) this.apps.set(name, new Map());
+  }
+
+  private applyUnit(change: string, e: Entity): void {
+    const app = String(e['application']);
+    const name = String(e['name']);
+    if (change === 'remove') {
+      this.apps.get(app)?.delete(name);
+      return;
+    }
+    let units = this.apps.get(app);
+    if (!units) this.apps.set(app, (units = new Map()));
+    const workload = e['workload-status'] as { current?: unknown } | undefined;
+    units.set(name, String(workload?.current ?? 'unknown'));
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Time as the controller model and the clients see it. The sim drives it with a virtual clock
+ * (VirtualScheduler); the controller server and the real-wire clients drive it with real timers
+ * (RealScheduler). Code under test never reads time any other way.
+ */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Scheduler {
+  /** Milliseconds since the run started. */
+  now(): number;
+  /** Calls fn after delayMs; a cancelled timer never fires. */
+  after(delayMs: number, fn: () => void): TimerHandle;
+}
+
+interface Pending {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A discrete-event scheduler on a virtual clock: a binary heap ordered by (time, insertion order),
+ * so equal-time timers fire in the order they were set and a run is a pure function of its inputs.
+ */
+export class VirtualScheduler implements Scheduler {
+  private heap: Pending[] = [];
+  private seq = 0;
+  private time = 0;
+
+  now(): number {
+    return this.time;
+  }
+
+  after(delayMs: number, fn: () => void): TimerHandle {
+    const entry: Pending = { at: this.time + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false };
+    this.push(entry);
+    return { cancel: () => { entry.cancelled = true; } };
+  }
+
+  /** Fires the next live timer; false when none is left. */
+  step(): boolean {
+    for (;;) {
+      const entry = this.pop();
+      if (!entry) return false;
+      if (entry.cancelled) continue;
+      this.time = entry.at;
+      entry.fn();
+      return true;
+    }
+  }
+
+  /** Time of the next live timer, or undefined. */
+  peekTime(): number | undefined {
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    return this.heap[0]?.at;
+  }
+
+  /** Runs every timer due at or before `time`, then sets the clock to `time`. */
+  runUntil(time: number, stop?: () => boolean): void {
+    for (;;) {
+      if (stop?.()) return;
+      const next = this.peekTime();
+      if (next === undefined || next > time) break;
+      this.step();
+    }
+    if (time > this.time) this.time = time;
+  }
+
+  private less(x: Pending, y: Pending): boolean {
+    return x.at < y.at || (x.at === y.at && x.seq < y.seq);
+  }
+
+  private push(entry: Pending): void {
+    const h = this.heap;
+    h.push(entry);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): Pending | undefined {
+    const h = this.heap;
+    if (h.length === 0) return undefined;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** Real timers, for the controller server and clients on real sockets. */
+export class RealScheduler implements Scheduler {
+  private readonly start = performance.now();
+  constructor(private readonly scale = 1) {}
+  now(): number {
+    return Math.round((performance.now() - this.start) / this.scale);
+  }
+  after(delayMs: number, fn: () => void): TimerHandle {
+    const t = setTimeout(fn, Math.max(0, delayMs) * this.scale);
+    return { cancel: () => clearTimeout(t) };
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * One client connection to the controller's API: login, facade dispatch, the upgrade gate of the
+ * restricted API, and the AllWatchers the connection owns (they die with it).
+ */
+import type { CloseReason } from '../history.ts';
+import { ErrorCode, FACADES, type ApiRequest, type ApiResponse, type ServerTransport } from './api-types.ts';
+import type { Controller } from './controller.ts';
+import { MODEL_UUID } from './model-state.ts';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
+const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
+
+interface Watcher {
+  id: string;
+  /** Model revision delivered so far; 0 before the first Next (which gets the whole snapshot). */
+  rev: number;
+  waiting?: number; // request-id of a long-polling Next
+  stopped: boolean;
+}
+
+type Reply = { response: Record<string, unknown> } | { error: string; code: string } | 'later';
+
+/** A refusal, thrown within dispatch. Not an Error: capturing a stack for every refusal made
+ *  refusals the sim's most expensive operation. */
+class ApiError {
+  constructor(readonly message: string, readonly code: string) {}
+}
+
+export class ApiConnection {
+  private loggedIn = false;
+  private closed = false;
+  private readonly watchers = new Map<string, Watcher>();
+  private unsubscribe: (() => void) | undefined;
+  private flushScheduled = false;
+
+  constructor(
+    private readonly controller: Controller,
+    readonly id: number,
+    readonly client: string,
+    private readonly transport: ServerTransport,
+    private readonly onClosed: () => void,
+  ) {}
+
+  receive(req: ApiRequest): void {
+    if (this.closed) return;
+    const reply = this.dispatch(req);
+    if (reply === 'later') return;
+    this.send(req['request-id'], reply);
+  }
+
+  /** The client closed its end. */
+  closedByClient(): void {
+    this.finish('client');
+  }
+
+  /** The controller drops the connection (agent restart). */
+  drop(reason: CloseReason): void {
+    if (this.closed) return;
+    this.finish(reason);
+    this.transport.close();
+  }
+
+  private finish(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.watchers.values()) this.stopWatcher(w, 'connection');
+    this.unsubscribe?.();
+    this.controller.history.record({ type: 'conn-close', conn: this.id, client: this.client, reason });
+    this.onClosed();
+  }
+
+  private dispatch(req: ApiRequest): Reply {
+    const name = `${req.type}.${req.request}`;
+    try {
+      const version = FACADES[req.type];
+      if (version === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
+      if (version !== req.version) {
+        throw new ApiError(`unknown version (${req.version}) of interface "${req.type}"`, ErrorCode.notImplemented);
+      }
+      if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
+      if (!this.loggedIn) throw new ApiError('not logged in', ErrorCode.unauthorized);
+      if (this.controller.apiRestricted && !ALLOWED_WHILE_UPGRADING.has(name)) {
+        throw new ApiError(...this.upgradeInProgress());
+      }
+      return this.serve(name, req);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (name !== 'Pinger.Ping') this.recordRequest(req, false, e.message);
+      return { error: e.message, code: e.code };
+    }
+  }
+
+  private serve(name: string, req: ApiRequest): Reply {
+    const params = req.params ?? {};
+    switch (name) {
+      case 'Pinger.Ping':
+        return { response: {} };
+      case 'Client.FullStatus':
+        this.recordRequest(req, true);
+        return { response: this.fullStatus() };
+      case 'Client.WatchAll':
+        this.recordRequest(req, true);
+        return { response: { 'watcher-id': this.watchAll() } };
+      case 'AllWatcher.Next':
+        return this.next(req);
+      case 'AllWatcher.Stop': {
+        const w = this.watcher(req.id);
+        this.recordRequest(req, true);
+        this.stopWatcher(w, 'client');
+        return { response: {} };
+      }
+      case 'Application.Deploy':
+        return { response: this.deploy(req, params) };
+      case 'ModelUpgrader.UpgradeModel':
+        return { response: this.upgradeModel(req, params) };
+      default:
+        throw new ApiError(
+          `no such request - method ${req.type}(${req.version}).${req.request} is not implemented`,
+          ErrorCode.notImplemented,
+        );
+    }
+  }
+
+  private login(params: Record<string, unknown>): Record<string, unknown> {
+    const { username, password } = this.controller.credentials;
+    const ok = field(params, 'auth-tag') === `user-${username}` && field(params, 'credentials') === password;
+    this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok });
+    if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
+    this.loggedIn = true;
+    const port = 17070;
+    return {
+      'server-version': this.controller.version,
+      'controller-tag': `controller-${MODEL_UUID}`,
+      'model-tag': `model-${MODEL_UUID}`,
+      'user-info': {
+        'display-name': username, identity: `user-${username}`, 'controller-access': 'superuser', 'model-access': 'admin',
+      },
+      servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
+      facades: Object.entries(FACADES).map(([name, v]) => ({ name, versions: [v] })),
+    };
+  }
+
+  private fullStatus(): Record<string, unknown> {
+    const c = this.controller;
+    const applications: Record<string, unknown> = {};
+    for (const app of c.model.applications()) {
+      const units: Record<string, unknown> = {};
+      for (const u of app.units) {
+        units[u.name] = {
+          'workload-status': { status: u.workload.current, info: u.workload.message },
+          'agent-status': { status: u.agent.current, info: u.agent.message },
+        };
+      }
+      applications[app.name] = { charm: app.charmUrl, units };
+    }
+    return {
+      model: {
+        name: 'default', type: 'iaas', version: c.version, 'available-version': c.availableVersion ?? '',
+        'model-status': { status: c.upgrading ? 'busy' : 'available', info: c.upgrading ? `upgrading to ${c.upgrader.desired}` : '' },
+      },
+      machines: {},
+      applications,
+    };
+  }
+
+  private watchAll(): string {
+    const w: Watcher = { id: this.controller.newWatcherId(), rev: 0, stopped: false };
+    this.watchers.set(w.id, w);
+    this.controller.history.record({ type: 'watcher-start', conn: this.id, client: this.client, watcher: w.id });
+    return w.id;
+  }
+
+  private next(req: ApiRequest): Reply {
+    const w = this.watcher(req.id);
+    if (w.waiting !== undefined) throw new ApiError('watcher already has a Next in flight', ErrorCode.badRequest);
+    this.recordRequest(req, true);
+    const deltas = this.controller.model.deltasSince(w.rev);
+    if (deltas.length > 0) {
+      w.rev = this.controller.model.rev;
+      return { response: { deltas } };
+    }
+    w.waiting = req['request-id'];
+    this.unsubscribe ??= this.controller.model.onChange(() => this.scheduleFlush());
+    return 'later';
+  }
+
+  /** Answer waiting Nexts once the current burst of changes is over, so deltas come coalesced. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || !this.anyWaiting()) return;
+    this.flushScheduled = true;
+    this.controller.clock.after(0, () => {
+      this.flushScheduled = false;
+      if (this.closed) return;
+      for (const w of this.watchers.values()) {
+        if (w.waiting === undefined) continue;
+        const deltas = this.controller.model.deltasSince(w.rev);
+        if (deltas.length === 0) continue;
+        const requestId = w.waiting;
+        w.waiting = undefined;
+        w.rev = this.controller.model.rev;
+        this.send(requestId, { response: { deltas } });
+      }
+    });
+  }
+
+  private anyWaiting(): boolean {
+    for (const w of this.watchers.values()) if (w.waiting !== undefined) return true;
+    return false;
+  }
+
+  private watcher(id: string | undefined): Watcher {
+    const w = id !== undefined ? this.watchers.get(id) : undefined;
+    if (!w) throw new ApiError('unknown watcher id', ErrorCode.notFound);
+    if (w.stopped) throw new ApiError('watcher was stopped', ErrorCode.stopped);
+    return w;
+  }
+
+  private stopWatcher(w: Watcher, reason: 'client' | 'connection'): void {
+    if (w.stopped) return;
+    w.stopped = true;
+    this.controller.history.record({ type: 'watcher-stop', conn: this.id, client: this.client, watcher: w.id, reason });
+    if (w.waiting !== undefined && reason === 'client') {
+      const requestId = w.waiting;
+      w.waiting = undefined;
+      this.send(requestId, { error: 'watcher was stopped', code: ErrorCode.stopped });
+    }
+  }
+
+  private deploy(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
+    const specs = field(params, 'applications');
+    if (!Array.isArray(specs)) throw new ApiError('applications must be a list', ErrorCode.badRequest);
+    const model = this.controller.model;
+    const created: string[] = [];
+    const results = specs.map((spec: unknown) => {
+      const s = (spec ?? {}) as Record<string, unknown>;
+      const name = field(s, 'application');
+      const charm = field(s, 'charm-url');
+      const units = field(s, 'num-units');
+      if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name)) return { error: err(`invalid application name`, ErrorCode.badRequest) };
+      if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {
+        return { error: err(`invalid num-units for ${name}`, ErrorCode.badRequest) };
+      }
+      if (model.application(name)) return { error: err(`application "${name}" already exists`, ErrorCode.alreadyExists) };
+      const app = model.addApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
+      this.controller.units.add(app.units);
+      created.push(name);
+      return {};
+    });
+    this.recordRequest(req, true, undefined, created);
+    return { results };
+  }
+
+  private upgradeModel(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
+    const target = field(params, 'target-version');
+    if (target !== undefined && typeof target !== 'string') throw new ApiError('target-version must be a string', ErrorCode.badRequest);
+    this.recordRequest(req, true);
+    const result = this.controller.requestUpgrade(target ? { version: target } : {});
+    if (!result.ok) throw new ApiError(result.error, result.code);
+    return { 'chosen-version': result.chosen };
+  }
+
+  private upgradeInProgress(): [string, string] {
+    return this.controller.profile.upgradeErrorStyle === '2.x'
+      ? ['upgrade in progress', ErrorCode.upgradeInProgress]
+      : ['upgrade in progress - Juju functionality is limited', ''];
+  }
+
+  private recordRequest(req: ApiRequest, accepted: boolean, error?: string, apps?: string[]): void {
+    this.controller.history.record({
+      type: 'request', conn: this.id, client: this.client, facade: req.type, method: req.request, accepted,
+      ...(error !== undefined ? { error } : {}), ...(apps ? { apps } : {}),
+    });
+  }
+
+  private send(requestId: number, reply: Exclude<Reply, 'later'>): void {
+    if (this.closed) return;
+    const frame: ApiResponse = 'error' in reply
+      ? { 'request-id': requestId, response: {}, error: reply.error, 'error-code': reply.code }
+      : { 'request-id': requestId, response: reply.response };
+    this.transport.send(frame);
+  }
+}
+
+/** Juju decodes keys case-insensitively (python-libjuju sends `Id`), so look keys up that way. */
+function field(obj: Record<string, unknown>, key: string): unknown {
+  if (key in obj) return obj[key];
+  const lower = key.toLowerCase();
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
+  return undefined;
+}
+
+function err(message: string, code: string): { message: string; code: string } {
+  return { message, code };
+}

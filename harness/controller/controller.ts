@@ -1,0 +1,218 @@
+/**
+ * The controller model: Juju's upgrade behaviour written once. It takes its clock, randomness and
+ * connections from outside: the sim drives it with a virtual clock and an in-memory network, the
+ * controller server (harness/wire) with real timers behind a WebSocket. It imports no wire code.
+ */
+import type { Scheduler } from '../clock.ts';
+import type { ModelView, Recorder } from '../history.ts';
+import type { Rng } from '../rng.ts';
+import { ApiConnection, type Credentials } from './api.ts';
+import type { ServerTransport } from './api-types.ts';
+import { ModelState } from './model-state.ts';
+import type { ControllerProfile } from './profile.ts';
+import { ReleaseStreams } from './streams.ts';
+import { UnitAgents } from './unit-agents.ts';
+import { Upgrader } from './upgrader.ts';
+import { compareVersions, uploadedVersion } from './version.ts';
+
+export interface ControllerDeps {
+  clock: Scheduler;
+  rng: Rng;
+  history: Recorder;
+  profile: ControllerProfile;
+  credentials: Credentials;
+}
+
+export interface UpgradeRequest {
+  version?: string;
+  uploadTools?: boolean;
+}
+
+export type UpgradeResult = { ok: true; chosen: string } | { ok: false; error: string; code: string };
+
+export class Controller {
+  readonly streams: ReleaseStreams;
+  readonly model: ModelState;
+  readonly units: UnitAgents;
+  readonly upgrader: Upgrader;
+  readonly clock: Scheduler;
+  readonly history: Recorder;
+  readonly profile: ControllerProfile;
+  readonly credentials: Credentials;
+  private readonly connections = new Map<number, ApiConnection>();
+  private nextConnId = 1;
+  private nextWatcherId = 1;
+  private bootstrapped = false;
+  /** Applications when the upgrade steps started (profiles whose steps rewrite the model). */
+  private stepsCopy: Set<string> | undefined;
+  /** Last model entity written to the watchers' log, so unchanged status makes no delta. */
+  private modelStatusKey = '';
+
+  constructor(deps: ControllerDeps) {
+    this.clock = deps.clock;
+    this.history = deps.history;
+    this.profile = deps.profile;
+    this.credentials = deps.credentials;
+    this.streams = new ReleaseStreams(deps.profile.streams);
+    this.model = new ModelState(() => deps.clock.now());
+    this.units = new UnitAgents(deps.clock, deps.rng, this.model, deps.profile, deps.history, () => this.mayRunHooks());
+    this.upgrader = new Upgrader(deps.clock, deps.rng, deps.profile, deps.history, {
+      down: () => this.agentDown(),
+      stepsStarting: () => {
+        if (this.profile.stepsRewriteModel && !this.stepsCopy) this.stepsCopy = new Set(this.model.applicationNames());
+      },
+      stepsFinished: () => this.rewriteModel(),
+      changed: () => this.changed(),
+    });
+  }
+
+  get isBootstrapped(): boolean {
+    return this.bootstrapped;
+  }
+
+  get isUp(): boolean {
+    return this.bootstrapped && this.upgrader.up;
+  }
+
+  get version(): string {
+    return this.upgrader.running;
+  }
+
+  /** An upgrade is pending or running. */
+  get upgrading(): boolean {
+    return this.upgrader.upgrading;
+  }
+
+  /** A newer patch the controller found but will not install (fix 2B). */
+  get availableVersion(): string | undefined {
+    return this.bootstrapped ? this.informedVersion(this.version) : undefined;
+  }
+
+  /** Whether the API lets client work through now. */
+  get apiRestricted(): boolean {
+    return this.profile.api === 'restricted' && this.upgrading;
+  }
+
+  bootstrap(): boolean {
+    if (this.bootstrapped) return false;
+    const p = this.profile;
+    const version = p.agentVersionPin ?? (p.bootstrapUploadTools ? uploadedVersion(p.clientMachine.jujuOnPath) : p.clientVersion);
+    // Juju 1.2x wrote the newest patch of the client's major.minor into agent-version, so the
+    // fresh controller upgraded itself at once; pinning or uploading tools prevented that.
+    const implicit = p.implicitUpgrade && !p.agentVersionPin && !p.bootstrapUploadTools;
+    const desired = implicit ? this.streams.newestPatch(version) : version;
+    this.bootstrapped = true;
+    const available = this.informedVersion(version);
+    this.history.record({ type: 'bootstrap', version, desired, ...(available ? { available } : {}) });
+    if (desired !== version) this.history.record({ type: 'upgrade-requested', explicit: false, chosen: desired });
+    this.upgrader.start(version, desired);
+    this.changed();
+    return true;
+  }
+
+  publish(version: string): boolean {
+    return this.streams.publish(version);
+  }
+
+  /** An explicit upgrade, as `juju upgrade-juju [--agent-version V] [--upload-tools]` asks for it. */
+  requestUpgrade(req: UpgradeRequest): UpgradeResult {
+    const refuse = (error: string, code = ''): UpgradeResult => {
+      this.history.record({ type: 'upgrade-requested', explicit: true, ...this.requested(req), refused: error });
+      return { ok: false, error, code };
+    };
+    if (!this.isUp) return refuse('controller unavailable');
+    if (this.upgrading) return refuse('upgrade in progress', 'upgrade in progress');
+    // --upload-tools builds the agent on the client machine: its juju decides the version.
+    const chosen = req.uploadTools
+      ? uploadedVersion(this.profile.clientMachine.jujuOnPath)
+      : req.version ?? this.newestCandidate();
+    if (!req.uploadTools && req.version !== undefined && !this.streams.has(req.version)) {
+      return refuse(`no matching tools available for ${req.version}`, 'not found');
+    }
+    const order = compareVersions(chosen, this.version);
+    if (order < 0) return refuse(`cannot downgrade from ${this.version} to ${chosen}`);
+    if (order === 0) return refuse(`no upgrades available: already at ${this.version}`);
+    this.history.record({ type: 'upgrade-requested', explicit: true, ...this.requested(req), chosen });
+    this.upgrader.setDesired(chosen);
+    return { ok: true, chosen };
+  }
+
+  /** Crash and restart the agent. */
+  restart(): boolean {
+    return this.bootstrapped && this.upgrader.crash();
+  }
+
+  /** A client opens a connection; undefined when nothing is listening (agent down). */
+  connect(client: string, transport: ServerTransport): ApiConnection | undefined {
+    if (!this.isUp) return undefined;
+    const id = this.nextConnId++;
+    const conn = new ApiConnection(this, id, client, transport, () => this.connections.delete(id));
+    this.connections.set(id, conn);
+    this.history.record({ type: 'conn-open', conn: id, client });
+    return conn;
+  }
+
+  newWatcherId(): string {
+    return String(this.nextWatcherId++);
+  }
+
+  /** Nothing left in motion: agent up, no upgrade, no hook running or waiting. */
+  get quiet(): boolean {
+    return !this.bootstrapped || (this.upgrader.up && !this.upgrading && !this.units.busy());
+  }
+
+  view(): ModelView {
+    return this.model.view();
+  }
+
+  dispose(): void {
+    this.upgrader.dispose();
+    for (const conn of [...this.connections.values()]) conn.drop('agent-down');
+  }
+
+  private mayRunHooks(): boolean {
+    return this.isUp && !this.apiRestricted;
+  }
+
+  private agentDown(): void {
+    for (const conn of [...this.connections.values()]) conn.drop('agent-down');
+    this.units.interruptAll();
+  }
+
+  private rewriteModel(): void {
+    const copy = this.stepsCopy;
+    this.stepsCopy = undefined;
+    if (!copy) return;
+    for (const name of this.model.applicationNames()) if (!copy.has(name)) this.model.removeApplication(name);
+    this.units.prune();
+  }
+
+  private changed(): void {
+    if (!this.bootstrapped) return;
+    const status = this.upgrading ? 'busy' : 'available';
+    const message = this.upgrading ? `upgrading to ${this.upgrader.desired}` : '';
+    const key = `${this.version} ${status} ${message}`;
+    if (key !== this.modelStatusKey) {
+      this.modelStatusKey = key;
+      this.model.setModel(this.version, status, message);
+    }
+    this.units.kick();
+  }
+
+  private newestCandidate(): string {
+    const patch = this.streams.newestPatch(this.version);
+    if (patch !== this.version) return patch;
+    return this.streams.newest() ?? this.version;
+  }
+
+  private requested(req: UpgradeRequest): { requested?: string } {
+    return req.version !== undefined ? { requested: req.version } : {};
+  }
+
+  /** Under inform-only (fix 2B), the newer patch of `version` status reports as available. */
+  private informedVersion(version: string): string | undefined {
+    if (!this.profile.informOnly) return undefined;
+    const newest = this.streams.newestPatch(version);
+    return newest !== version ? newest : undefined;
+  }
+}

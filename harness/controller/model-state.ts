@@ -1,0 +1,156 @@
+/**
+ * The model's applications and units, and the change log the AllWatcher reads. Every mutation
+ * bumps a revision and stores the entity's latest state (or its removal) under that revision, so a
+ * watcher asks "what changed since revision r": Juju's coalescing AllWatcher semantics.
+ */
+import type { ModelView } from '../history.ts';
+
+export type DeltaKind = 'model' | 'application' | 'unit';
+export type Delta = [kind: DeltaKind, change: 'change' | 'remove', entity: Record<string, unknown>];
+
+export interface Status {
+  current: string;
+  message: string;
+  since: number;
+}
+
+export interface Unit {
+  name: string;
+  application: string;
+  workload: Status;
+  agent: Status;
+}
+
+export interface Application {
+  name: string;
+  charmUrl: string;
+  units: Unit[];
+}
+
+interface Entry {
+  rev: number;
+  kind: DeltaKind;
+  removed: boolean;
+  entity: Record<string, unknown>;
+}
+
+export const MODEL_UUID = 'd3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10';
+
+export class ModelState {
+  private readonly apps = new Map<string, Application>();
+  private readonly log = new Map<string, Entry>();
+  private revision = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly now: () => number) {}
+
+  get rev(): number {
+    return this.revision;
+  }
+
+  /** Called after every change (watchers waiting in Next subscribe here). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  application(name: string): Application | undefined {
+    return this.apps.get(name);
+  }
+
+  applications(): IterableIterator<Application> {
+    return this.apps.values();
+  }
+
+  units(): Unit[] {
+    return [...this.apps.values()].flatMap((a) => a.units);
+  }
+
+  setModel(agentVersion: string, status: string, message: string): void {
+    this.put('model', 'model', false, {
+      'model-uuid': MODEL_UUID, name: 'default', life: 'alive', type: 'iaas', 'agent-version': agentVersion,
+      status: { current: status, message, since: this.now() },
+    });
+  }
+
+  addApplication(name: string, charmUrl: string, units: number): Application {
+    const app: Application = { name, charmUrl, units: [] };
+    for (let i = 0; i < units; i++) {
+      app.units.push({
+        name: `${name}/${i}`, application: name,
+        workload: { current: 'waiting', message: 'waiting for machine', since: this.now() },
+        agent: { current: 'allocating', message: '', since: this.now() },
+      });
+    }
+    this.apps.set(name, app);
+    this.put('application', name, false, this.appEntity(app));
+    for (const unit of app.units) this.put('unit', unit.name, false, this.unitEntity(app, unit));
+    return app;
+  }
+
+  removeApplication(name: string): void {
+    const app = this.apps.get(name);
+    if (!app) return;
+    this.apps.delete(name);
+    for (const unit of app.units) this.put('unit', unit.name, true, { ...this.unitEntity(app, unit), life: 'dead' });
+    this.put('application', name, true, { ...this.appEntity(app), life: 'dead' });
+  }
+
+  setUnitStatus(unit: Unit, workload: [string, string], agent: [string, string]): void {
+    const app = this.apps.get(unit.application);
+    if (!app) return;
+    unit.workload = { current: workload[0], message: workload[1], since: this.now() };
+    unit.agent = { current: agent[0], message: agent[1], since: this.now() };
+    this.put('unit', unit.name, false, this.unitEntity(app, unit));
+  }
+
+  /** Deltas after revision `since` (all live entities when since is 0: the first Next's snapshot). */
+  deltasSince(since: number): Delta[] {
+    const out: Delta[] = [];
+    for (const e of this.log.values()) {
+      if (e.rev <= since) continue;
+      if (since === 0 && e.removed) continue;
+      out.push([e.kind, e.removed ? 'remove' : 'change', e.entity]);
+    }
+    return out;
+  }
+
+  /** What the model holds, in the shape clients' views are compared with. */
+  view(): ModelView {
+    const applications: ModelView['applications'] = {};
+    for (const app of this.apps.values()) {
+      const units: Record<string, string> = {};
+      for (const u of app.units) units[u.name] = u.workload.current;
+      applications[app.name] = { units };
+    }
+    return { applications };
+  }
+
+  /** Names of the applications, for rewriting the model to an earlier copy. */
+  applicationNames(): string[] {
+    return [...this.apps.keys()];
+  }
+
+  private put(kind: DeltaKind, id: string, removed: boolean, entity: Record<string, unknown>): void {
+    const key = `${kind}:${id}`;
+    const rev = ++this.revision;
+    // Delete first so that the Map's iteration order is revision order.
+    this.log.delete(key);
+    this.log.set(key, { rev, kind, removed, entity });
+    for (const listener of this.listeners) listener();
+  }
+
+  private appEntity(app: Application): Record<string, unknown> {
+    return {
+      'model-uuid': MODEL_UUID, name: app.name, 'charm-url': app.charmUrl, life: 'alive', exposed: false,
+      'min-units': 0, status: { current: 'active', message: '', since: this.now() },
+    };
+  }
+
+  private unitEntity(app: Application, unit: Unit): Record<string, unknown> {
+    return {
+      'model-uuid': MODEL_UUID, name: unit.name, application: app.name, 'charm-url': app.charmUrl, life: 'alive',
+      'machine-id': '', 'workload-status': unit.workload, 'agent-status': unit.agent,
+    };
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * A controller profile says how a controller release behaves around upgrades. The model
+ * (controller.ts) is one implementation; profiles only choose among its behaviours.
+ */
+export type Range = readonly [min: number, max: number];
+
+export interface ControllerTiming {
+  /** From the desired version changing to the upgrader starting its download. */
+  upgraderDelayMs: Range;
+  downloadMs: Range;
+  /** Chance that one download attempt fails; failed downloads are retried after retryMs. */
+  downloadFailureRate: number;
+  retryMs: number;
+  /** How long the agent is down while it restarts (upgrade or crash). */
+  restartMs: Range;
+  /** Upgrade steps after the restart into the new version. */
+  stepsMs: Range;
+  /** Duration of each unit hook (install, config-changed, start). */
+  hookMs: Range;
+}
+
+/** The machine `juju bootstrap/upgrade-juju --upload-tools` ran on: it builds the uploaded agent. */
+export interface ClientMachine {
+  arch: string;
+  series: string;
+  /** Version of the first juju on $PATH (maybe a dev build). */
+  jujuOnPath: string;
+}
+
+export interface ControllerProfile {
+  name: string;
+  summary: string;
+  /** Version of the juju client that bootstraps: the controller starts at this version. */
+  clientVersion: string;
+  /** Agent versions in the streams before the run starts. */
+  streams: readonly string[];
+  /** Bootstrap writes the newest patch of its major.minor into agent-version (Juju 1.2x). */
+  implicitUpgrade: boolean;
+  /** No implicit upgrade; status reports the newer patch as available-version (fix 2B). */
+  informOnly: boolean;
+  /** `agent-version` pinned in config (workaround A): bootstrap keeps exactly this version. */
+  agentVersionPin?: string;
+  /** Bootstrap with --upload-tools (workaround B): the agent is built on the client machine. */
+  bootstrapUploadTools: boolean;
+  clientMachine: ClientMachine;
+  /** `open`: Juju 1.22, the API serves work during upgrades. `restricted`: Juju 1.24, log in
+   *  works but work calls fail with "upgrade in progress" while an upgrade is pending or running,
+   *  and unit agents start no hook. */
+  api: 'open' | 'restricted';
+  /** Juju 1.2x said "upgrade in progress - Juju functionality is limited" with no code; 2.x uses
+   *  "upgrade in progress" for both message and code. */
+  upgradeErrorStyle: '1.2x' | '2.x';
+  /** What an agent restart does to a hook in flight: Juju 1.22 left the unit in error. */
+  interruptedHook: 'error' | 'rerun';
+  /** Upgrade steps rewrite the model's collections from a copy taken when they start, so work
+   *  accepted while they run is lost (the 1.22 open API accepted it anyway). */
+  stepsRewriteModel: boolean;
+  timing: ControllerTiming;
+}
+
+const TIMING: ControllerTiming = {
+  upgraderDelayMs: [200, 2_000],
+  downloadMs: [3_000, 12_000],
+  downloadFailureRate: 0,
+  retryMs: 5_000,
+  restartMs: [1_000, 4_000],
+  stepsMs: [4_000, 15_000],
+  hookMs: [1_000, 6_000],
+};
+
+const JUJU_1_22: ControllerProfile = {
+  name: 'juju-1.22',
+  summary: 'Juju 1.22: implicit upgrade to the newest patch after bootstrap, open API during upgrades',
+  clientVersion: '1.22.1',
+  streams: ['1.22.1', '1.22.3'],
+  implicitUpgrade: true,
+  informOnly: false,
+  bootstrapUploadTools: false,
+  clientMachine: { arch: 'amd64', series: 'trusty', jujuOnPath: '1.22.1' },
+  api: 'open',
+  upgradeErrorStyle: '1.2x',
+  interruptedHook: 'error',
+  stepsRewriteModel: true,
+  timing: TIMING,
+};
+
+const JUJU_1_24: ControllerProfile = {
+  ...JUJU_1_22,
+  name: 'juju-1.24',
+  summary: 'Juju 1.24: still upgrades implicitly, but the API is restricted until the upgrade is done (fix 2A)',
+  clientVersion: '1.24.0',
+  streams: ['1.24.0', '1.24.2'],
+  api: 'restricted',
+  interruptedHook: 'rerun',
+  stepsRewriteModel: false,
+};
+
+const JUJU_INFORM: ControllerProfile = {
+  ...JUJU_1_24,
+  name: 'juju-1.25-inform',
+  summary: 'No implicit upgrade; status reports the available version (fix 2B), restricted API during explicit upgrades',
+  clientVersion: '1.25.0',
+  streams: ['1.25.0', '1.25.3'],
+  implicitUpgrade: false,
+  informOnly: true,
+};
+
+export const CONTROLLER_PROFILES: readonly ControllerProfile[] = [JUJU_1_22, JUJU_1_24, JUJU_INFORM];
+
+export function controllerProfile(name: string): ControllerProfile | undefined {
+  return CONTROLLER_PROFILES.find((p) => p.name === name);
+}

@@ -1,0 +1,88 @@
+/**
+ * Unit agents: each unit runs its hooks (install, config-changed, start) one after another, each
+ * taking time. An agent restart interrupts hooks in flight; what happens then is the profile's
+ * choice (Juju 1.22 left the unit in error; later releases re-ran the hook).
+ */
+import type { Scheduler, TimerHandle } from '../clock.ts';
+import type { Recorder } from '../history.ts';
+import type { Rng } from '../rng.ts';
+import type { ModelState, Unit } from './model-state.ts';
+import type { ControllerProfile } from './profile.ts';
+
+const HOOKS = ['install', 'config-changed', 'start'] as const;
+
+interface UnitAgent {
+  unit: Unit;
+  next: number; // index into HOOKS
+  running?: { hook: string; timer: TimerHandle };
+  failed: boolean;
+}
+
+export class UnitAgents {
+  private readonly agents: UnitAgent[] = [];
+
+  constructor(
+    private readonly clock: Scheduler,
+    private readonly rng: Rng,
+    private readonly model: ModelState,
+    private readonly profile: ControllerProfile,
+    private readonly history: Recorder,
+    /** Whether hooks may start now (agent up; under the restricted API, no upgrade pending). */
+    private readonly mayRunHooks: () => boolean,
+  ) {}
+
+  add(units: readonly Unit[]): void {
+    for (const unit of units) this.agents.push({ unit, next: 0, failed: false });
+    this.kick();
+  }
+
+  /** Forget the agents of units no longer in the model. */
+  prune(): void {
+    for (let i = this.agents.length - 1; i >= 0; i--) {
+      const agent = this.agents[i]!;
+      if (this.model.application(agent.unit.application)?.units.includes(agent.unit)) continue;
+      agent.running?.timer.cancel();
+      this.agents.splice(i, 1);
+    }
+  }
+
+  /** Start whatever hooks may start now. Called whenever the conditions may have changed. */
+  kick(): void {
+    if (!this.mayRunHooks()) return;
+    for (const agent of this.agents) if (!agent.running && !agent.failed && agent.next < HOOKS.length) this.start(agent);
+  }
+
+  /** The agent restarted: every hook in flight is interrupted. */
+  interruptAll(): void {
+    for (const agent of this.agents) {
+      if (!agent.running) continue;
+      const { hook, timer } = agent.running;
+      timer.cancel();
+      agent.running = undefined;
+      this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'interrupted' });
+      if (this.profile.interruptedHook === 'error') {
+        agent.failed = true;
+        this.model.setUnitStatus(agent.unit, ['error', `hook failed: "${hook}"`], ['error', `hook failed: "${hook}"`]);
+      }
+    }
+  }
+
+  busy(): boolean {
+    return this.agents.some((a) => a.running !== undefined || (!a.failed && a.next < HOOKS.length));
+  }
+
+  private start(agent: UnitAgent): void {
+    const hook = HOOKS[agent.next]!;
+    this.history.record({ type: 'hook-start', unit: agent.unit.name, hook });
+    this.model.setUnitStatus(agent.unit, ['maintenance', `running ${hook} hook`], ['executing', `running ${hook} hook`]);
+    const [min, max] = this.profile.timing.hookMs;
+    const timer = this.clock.after(this.rng.int(min, max), () => {
+      agent.running = undefined;
+      agent.next++;
+      this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok' });
+      if (agent.next === HOOKS.length) this.model.setUnitStatus(agent.unit, ['active', ''], ['idle', '']);
+      this.kick();
+    });
+    agent.running = { hook, timer };
+  }
+}

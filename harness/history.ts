@@ -1,0 +1,95 @@
+/**
+ * The history is the only thing that crosses from running to checking: a list of plain records,
+ * Jepsen style. Client operations appear as invoke then ok / fail / info; RPC calls as call then
+ * return; the controller adds its own records (versions, upgrades, connections, watchers, requests,
+ * hooks). Properties (properties/) are pure functions of a history, whatever target produced it.
+ * Every record carries `t`, milliseconds since the run started (virtual in the sim, wall-clock on
+ * real targets).
+ */
+import { createHash } from 'node:crypto';
+import type { PlanEvent } from './plan.ts';
+
+/** What a client believes the model holds, or what the controller holds: app -> unit -> workload status. */
+export interface ModelView {
+  applications: Record<string, { units: Record<string, string> }>;
+}
+
+/** The run's parameters, written first so that properties need nothing but the history. */
+export interface RunParams {
+  clients: string[];
+  /** The version the scenario declares as tested (version-as-tested), if any. */
+  testedVersion?: string;
+  /** How long a client may go without a watcher after losing one, counting only time when the
+   *  controller was up, not upgrading, and the client was not partitioned. */
+  resumeDeadlineMs: number;
+  /** How long a (non long-poll) request may stay unanswered. */
+  requestDeadlineMs: number;
+}
+
+export type Outcome = 'ok' | 'error' | 'closed' | 'timeout';
+export type CloseReason = 'client' | 'agent-down' | 'fault';
+
+export type HistoryBody =
+  // the run
+  | { type: 'run-start'; scenario: string; target: string; seed: number; params: RunParams }
+  | { type: 'event'; index: number; event: PlanEvent; applied: boolean; note?: string }
+  | { type: 'fault-start'; fault: 'partition'; client: string }
+  | { type: 'fault-end'; fault: 'partition'; client: string }
+  | { type: 'quiescence' }
+  | { type: 'client-view'; client: string; watching: boolean; view: ModelView }
+  | { type: 'final-model'; version: string; model: ModelView }
+  | { type: 'run-end' }
+  // the controller
+  | { type: 'bootstrap'; version: string; desired: string; available?: string }
+  | { type: 'upgrade-requested'; explicit: boolean; requested?: string; chosen?: string; refused?: string }
+  | { type: 'upgrade-pending'; from: string; to: string }
+  | { type: 'download'; version: string; ok: boolean }
+  | { type: 'agent-down'; reason: 'upgrade' | 'restart' }
+  | { type: 'agent-up'; version: string }
+  | { type: 'version'; from: string; to: string }
+  | { type: 'upgrade-steps'; version: string }
+  | { type: 'upgrade-end'; version: string }
+  | { type: 'conn-open'; conn: number; client: string }
+  | { type: 'conn-close'; conn: number; client: string; reason: CloseReason }
+  | { type: 'login'; conn: number; client: string; ok: boolean }
+  | { type: 'request'; conn: number; client: string; facade: string; method: string; accepted: boolean; error?: string; apps?: string[] }
+  | { type: 'watcher-start'; conn: number; client: string; watcher: string }
+  | { type: 'watcher-stop'; conn: number; client: string; watcher: string; reason: 'client' | 'connection' }
+  | { type: 'hook-start'; unit: string; hook: string }
+  | { type: 'hook-end'; unit: string; hook: string; result: 'ok' | 'interrupted' }
+  // the clients
+  | { type: 'invoke'; client: string; op: number; f: 'deploy'; value: { app: string; units: number } }
+  | { type: 'ok' | 'fail' | 'info'; client: string; op: number; f: 'deploy'; error?: string }
+  | { type: 'call'; client: string; conn: number; call: number; facade: string; method: string; longPoll: boolean }
+  | { type: 'return'; client: string; conn: number; call: number; outcome: Outcome; error?: string }
+  | { type: 'client-conn'; client: string; conn: number; state: 'open' | 'closed' };
+
+export type HistoryRecord = { t: number } & HistoryBody;
+export type RecordType = HistoryRecord['type'];
+export type RecordOf<T extends RecordType> = Extract<HistoryRecord, { type: T }>;
+export type History = readonly HistoryRecord[];
+
+/** Appends records stamped with the current time of the run's clock. */
+export class Recorder {
+  readonly records: HistoryRecord[] = [];
+  constructor(private readonly now: () => number) {}
+  record(body: HistoryBody): void {
+    this.records.push({ t: this.now(), ...body } as HistoryRecord);
+  }
+}
+
+/** Records of one type, typed. */
+export function recordsOf<T extends RecordType>(history: History, type: T): RecordOf<T>[] {
+  return history.filter((r): r is RecordOf<T> => r.type === type);
+}
+
+export function runParams(history: History): RunParams {
+  const start = history.find((r): r is RecordOf<'run-start'> => r.type === 'run-start');
+  if (!start) throw new Error('history has no run-start record');
+  return start.params;
+}
+
+/** A stable fingerprint of a history: same seed and plan on the sim give the same hash. */
+export function historyHash(history: History): string {
+  return createHash('sha256').update(JSON.stringify(history)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,56 @@
+/**
+ * A plan is plain data: the ordered events of one run. Every event is instantaneous except `wait`,
+ * which lets time pass; so an event's time is the sum of the waits before it. fast-check generates
+ * and shrinks plans (harness/arbitraries.ts); the runner plays them against a target.
+ */
+export type PlanEvent =
+  | { kind: 'bootstrap' }
+  | { kind: 'publish'; version: string }
+  | { kind: 'upgrade'; version?: string; uploadTools?: boolean }
+  | { kind: 'deploy'; client: number; app: string; units: number }
+  | { kind: 'disconnect'; client: number }
+  | { kind: 'partition'; client: number; durationMs: number }
+  | { kind: 'restart' }
+  | { kind: 'wait'; durationMs: number };
+
+export type EventKind = PlanEvent['kind'];
+export const EVENT_KINDS: readonly EventKind[] = [
+  'bootstrap', 'publish', 'upgrade', 'deploy', 'disconnect', 'partition', 'restart', 'wait',
+];
+
+export type Plan = PlanEvent[];
+
+/** The events with their start times (ms from the start of the run). */
+export function timeline(plan: Plan): { at: number; event: PlanEvent }[] {
+  let at = 0;
+  return plan.map((event) => {
+    const entry = { at, event };
+    if (event.kind === 'wait') at += event.durationMs;
+    return entry;
+  });
+}
+
+export function describeEvent(event: PlanEvent): string {
+  switch (event.kind) {
+    case 'bootstrap': return 'bootstrap';
+    case 'publish': return `publish ${event.version}`;
+    case 'upgrade':
+      return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}`;
+    case 'deploy': return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
+    case 'disconnect': return `disconnect client-${event.client}`;
+    case 'partition': return `partition client-${event.client} for ${fmtMs(event.durationMs)}`;
+    case 'restart': return 'restart controller agent';
+    case 'wait': return `wait ${fmtMs(event.durationMs)}`;
+  }
+}
+
+/** A short numbered list, as printed for a shrunk counterexample. */
+export function formatPlan(plan: Plan): string {
+  return timeline(plan)
+    .map(({ at, event }, i) => `  ${String(i + 1).padStart(2)}. [t=${fmtMs(at)}] ${describeEvent(event)}`)
+    .join('\n');
+}
+
+export function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(3)}s` : `${ms}ms`;
+}

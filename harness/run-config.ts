@@ -1,0 +1,55 @@
+/**
+ * What one exploration runs: a scenario with its controller and client profiles resolved, and the
+ * properties to judge. `--controller`, `--client` and `--property` override the scenario's.
+ */
+import { clientProfile, CLIENT_PROFILES } from './clients/profiles.ts';
+import type { ClientProfile } from './clients/client.ts';
+import { controllerProfile, CONTROLLER_PROFILES, type ControllerProfile } from './controller/profile.ts';
+import type { RunParams } from './history.ts';
+import type { Scenario } from './scenario.ts';
+import { clientName } from './targets/world.ts';
+import { isPropertyName, PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
+
+export interface RunConfig {
+  scenario: Scenario;
+  controller: ControllerProfile;
+  client: ClientProfile;
+  properties: readonly PropertyName[];
+}
+
+export interface Overrides {
+  controller?: string;
+  client?: string;
+  properties?: readonly string[];
+}
+
+/** Thrown for input a user can fix; the CLI turns it into a one-line error and exit code 2. */
+export class UsageError extends Error {}
+
+export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunConfig {
+  const controllerName = overrides.controller ?? scenario.controller;
+  const base = controllerProfile(controllerName);
+  if (!base) {
+    throw new UsageError(`unknown controller profile "${controllerName}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`);
+  }
+  const clientNameValue = overrides.client ?? scenario.client;
+  const client = clientProfile(clientNameValue);
+  if (!client) throw new UsageError(`unknown client profile "${clientNameValue}" (known: ${CLIENT_PROFILES.map((p) => p.name).join(', ')})`);
+  const properties = overrides.properties?.length ? overrides.properties : Object.keys(scenario.expect);
+  for (const p of properties) {
+    if (!isPropertyName(p)) throw new UsageError(`unknown property "${p}" (known: ${PROPERTY_NAMES.join(', ')})`);
+  }
+  // The scenario's changes (a pinned agent-version, other streams) belong to its own controller.
+  const controller = overrides.controller ? base : ({ ...base, ...(scenario.controllerChanges ?? {}) } as ControllerProfile);
+  return { scenario, controller, client, properties: properties as PropertyName[] };
+}
+
+export function runParams(config: RunConfig): RunParams {
+  const s = config.scenario;
+  return {
+    clients: Array.from({ length: s.clients }, (_, i) => clientName(i)),
+    ...(s.testedVersion !== undefined ? { testedVersion: s.testedVersion } : {}),
+    resumeDeadlineMs: s.deadlines.resumeMs,
+    requestDeadlineMs: s.deadlines.requestMs,
+  };
+}

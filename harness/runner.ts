@@ -1,0 +1,34 @@
+/**
+ * One run: play a plan on a target, then judge its history with the configured properties.
+ * The history is the only thing that crosses from running to checking.
+ */
+import { historyHash, type HistoryRecord } from './history.ts';
+import type { Plan } from './plan.ts';
+import type { RunConfig } from './run-config.ts';
+import { simulate } from './targets/sim/simulate.ts';
+import { checkProperties, type Violation } from '../properties/index.ts';
+
+export interface RunResult {
+  history: HistoryRecord[];
+  violations: Violation[];
+}
+
+export function runSim(config: RunConfig, plan: Plan, seed: number): RunResult {
+  const history = simulate(config, plan, seed);
+  return { history, violations: checkProperties(history, config.properties) };
+}
+
+/** Thrown when the same inputs gave two different histories: a bug in the harness, not the target. */
+export class NondeterminismError extends Error {}
+
+/** Runs twice and insists on the same history hash (TigerBeetle's determinism check). */
+export function runSimChecked(config: RunConfig, plan: Plan, seed: number): RunResult {
+  const first = runSim(config, plan, seed);
+  const second = simulate(config, plan, seed);
+  const a = historyHash(first.history);
+  const b = historyHash(second);
+  if (a !== b) {
+    throw new NondeterminismError(`nondeterminism: seed ${seed} gave history ${a} then ${b} for the same plan`);
+  }
+  return first;
+}

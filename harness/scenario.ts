@@ -1,0 +1,53 @@
+/**
+ * A scenario is a corpus entry: a controller profile, a client profile, an event mix, and the
+ * properties it claims with the verdict expected of each. `run --scenario` judges the claims as
+ * plain properties; `run` (no scenario) and `qualify` compare verdicts with the expectations.
+ */
+import type { EventKind } from './plan.ts';
+import type { PropertyName } from '../properties/property.ts';
+
+export type Verdict = 'held' | 'violated';
+
+export interface Deadlines {
+  /** How long a client may lack a watcher after a connection loss (available time only). */
+  resumeMs: number;
+  /** How long a request may stay unanswered. */
+  requestMs: number;
+  /** How long a client gives one deploy before it reports failure. */
+  deployMs: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** One line, for listings. */
+  summary: string;
+  /** The real-world situation it models, in a paragraph. */
+  description: string;
+  /** Controller profile name (harness/controller/profile.ts), with optional changes. */
+  controller: string;
+  controllerChanges?: Record<string, unknown>;
+  /** Client profile name (harness/clients/profiles.ts). */
+  client: string;
+  /** How many clients run the script at once. */
+  clients: number;
+  /** The version the user qualified; judged by version-as-tested. */
+  testedVersion?: string;
+  /** Versions `publish` and `upgrade` events choose from. */
+  versions: readonly string[];
+  /** Relative weight of each event kind in generated plans; absent or 0 means never. */
+  weights: Partial<Record<Exclude<EventKind, 'bootstrap'>, number>>;
+  /** Whether generated explicit upgrades may use --upload-tools. */
+  uploadTools?: boolean;
+  /** Longest generated plan (bootstrap included). */
+  maxEvents: number;
+  /** The properties this scenario claims, with the verdict expected of each. */
+  expect: Partial<Record<PropertyName, Verdict>>;
+  deadlines: Deadlines;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = { resumeMs: 30_000, requestMs: 30_000, deployMs: 600_000 };
+
+/** The event mix most scenarios use: deploys, faults and waits, with occasional releases and upgrades. */
+export const DEFAULT_WEIGHTS: Scenario['weights'] = {
+  deploy: 4, wait: 5, disconnect: 1, partition: 1, restart: 1, publish: 1, upgrade: 1,
+};

@@ -1,0 +1,179 @@
+/**
+ * The sim's in-memory network between clients and the controller model. Each connection is a pair
+ * of FIFO directions with a random per-message latency (order is kept, as TCP keeps it). Faults:
+ * `reset` closes a client's connections at once (both ends learn of it); `partition` blackholes a
+ * client: frames and closes are held, as TCP would keep retransmitting, and flow again on heal;
+ * new connections time out meanwhile.
+ */
+import type { Scheduler } from '../../clock.ts';
+import type { ApiConnection } from '../../controller/api.ts';
+import type { ApiRequest, ApiResponse } from '../../controller/api-types.ts';
+import type { Controller } from '../../controller/controller.ts';
+import type { Range } from '../../controller/profile.ts';
+import type { ClientTransport, Dialer } from '../../clients/connection.ts';
+import type { Rng } from '../../rng.ts';
+
+export interface NetworkOptions {
+  latencyMs: Range;
+  connectTimeoutMs: number;
+}
+
+type Signal = { frame: ApiRequest | ApiResponse } | 'close';
+
+/** One direction of a connection. */
+class Direction {
+  private lastDelivery = 0;
+  private held: Signal[] = [];
+
+  constructor(private readonly net: SimNetwork, private readonly client: string, private readonly deliver: (s: Signal) => void) {}
+
+  push(signal: Signal): void {
+    if (this.net.isPartitioned(this.client)) this.held.push(signal);
+    else this.schedule(signal);
+  }
+
+  flush(): void {
+    const held = this.held;
+    this.held = [];
+    for (const s of held) this.schedule(s);
+  }
+
+  private schedule(signal: Signal): void {
+    const at = Math.max(this.lastDelivery, this.net.clock.now() + this.net.latency());
+    this.lastDelivery = at;
+    this.net.clock.after(at - this.net.clock.now(), () => this.deliver(signal));
+  }
+}
+
+class Link {
+  server: ApiConnection | undefined;
+  clientClosed = false;
+  serverClosed = false;
+  private frameHandler: ((f: ApiResponse) => void) | undefined;
+  private closeHandler: (() => void) | undefined;
+  readonly toServer: Direction;
+  readonly toClient: Direction;
+
+  constructor(net: SimNetwork, readonly client: string) {
+    this.toServer = new Direction(net, client, (s) => {
+      if (this.serverClosed || !this.server) return;
+      if (s === 'close') {
+        this.serverClosed = true;
+        this.server.closedByClient();
+      } else this.server.receive(s.frame as ApiRequest);
+    });
+    this.toClient = new Direction(net, client, (s) => {
+      if (this.clientClosed) return;
+      if (s === 'close') this.closeClientEnd();
+      else this.frameHandler?.(s.frame as ApiResponse);
+    });
+  }
+
+  /** The client's end, as an RpcConnection sees it. */
+  readonly clientEnd: ClientTransport = {
+    send: (frame) => {
+      if (!this.clientClosed) this.toServer.push({ frame });
+    },
+    close: () => {
+      if (this.clientClosed) return;
+      this.clientClosed = true;
+      this.toServer.push('close');
+    },
+    onFrame: (handler) => { this.frameHandler = handler; },
+    onClose: (handler) => {
+      this.closeHandler = handler;
+      if (this.clientClosed) handler(); // closed before the client took the transport
+    },
+  };
+
+  /** The controller's end: where the model sends responses. */
+  readonly serverEnd = {
+    send: (frame: ApiResponse) => {
+      if (!this.serverClosed) this.toClient.push({ frame });
+    },
+    close: () => {
+      if (this.serverClosed) return;
+      this.serverClosed = true;
+      this.toClient.push('close');
+    },
+  };
+
+  closeClientEnd(): void {
+    if (this.clientClosed) return;
+    this.clientClosed = true;
+    this.closeHandler?.();
+  }
+}
+
+export class SimNetwork {
+  private readonly links = new Set<Link>();
+  private readonly partitioned = new Set<string>();
+
+  constructor(
+    readonly clock: Scheduler,
+    private readonly rng: Rng,
+    private readonly controller: Controller,
+    private readonly options: NetworkOptions,
+  ) {}
+
+  latency(): number {
+    return this.rng.int(this.options.latencyMs[0], this.options.latencyMs[1]);
+  }
+
+  isPartitioned(client: string): boolean {
+    return this.partitioned.has(client);
+  }
+
+  dialer(client: string): Dialer {
+    return (done) => {
+      if (this.isPartitioned(client)) {
+        this.clock.after(this.options.connectTimeoutMs, () => done({ ok: false, error: 'dial timeout' }));
+        return;
+      }
+      this.clock.after(this.latency(), () => {
+        const link = new Link(this, client);
+        const server = this.controller.connect(client, link.serverEnd);
+        if (!server) return done({ ok: false, error: 'connection refused' });
+        link.server = server;
+        this.links.add(link);
+        this.clock.after(this.latency(), () => done({ ok: true, transport: link.clientEnd }));
+      });
+    };
+  }
+
+  /** A TCP reset of every connection of `client`: both ends see it now. */
+  reset(client: string): boolean {
+    let any = false;
+    for (const link of [...this.links]) {
+      if (link.client !== client || (link.clientClosed && link.serverClosed)) continue;
+      any = true;
+      this.links.delete(link);
+      if (!link.serverClosed) {
+        link.serverClosed = true;
+        link.server?.drop('fault');
+      }
+      link.closeClientEnd();
+    }
+    return any;
+  }
+
+  partition(client: string): boolean {
+    if (this.partitioned.has(client)) return false;
+    this.partitioned.add(client);
+    return true;
+  }
+
+  heal(client: string): boolean {
+    if (!this.partitioned.delete(client)) return false;
+    for (const link of this.links) {
+      if (link.client !== client) continue;
+      link.toServer.flush();
+      link.toClient.flush();
+    }
+    return true;
+  }
+
+  partitionedClients(): string[] {
+    return [...this.partitioned];
+  }
+}

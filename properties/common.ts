@@ -1,0 +1,26 @@
+/**
+ * Small helpers shared by several properties. Everything here is a pure function of a history.
+ */
+import type { History, RecordOf } from '../harness/history.ts';
+
+/**
+ * The last `final-model` record (written once, at quiescence), or undefined if the run never got
+ * there. Scans from the end, where the record sits, so it costs a few steps, not a pass.
+ */
+export function finalModel(history: History): RecordOf<'final-model'> | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const r = history[i]!;
+    if (r.type === 'final-model') return r;
+  }
+  return undefined;
+}
+
+/** The time of the last record: when anything still pending became certain to stay pending. */
+export function endTime(history: History): number {
+  return history.length > 0 ? history[history.length - 1]!.t : 0;
+}
+
+/** A map key for a client's numbered things (operations, calls, connections). */
+export function clientKey(client: string, n: number): string {
+  return `${client}\u0000${n}`;
+}

@@ -1,0 +1,63 @@
+import type { History, RecordOf } from '../harness/history.ts';
+import { clientKey, endTime, finalModel } from './common.ts';
+import type { Property, Violation } from './property.ts';
+
+const NAME = 'deployments-complete';
+
+/**
+ * deployments-complete: at quiescence every application a client was asked to deploy exists with
+ * all its units active, and the client reported success. For every client `invoke` with f 'deploy'
+ * and value {app, units}:
+ * - model (judged only when there is a `final-model` record): the final model must contain `app`
+ *   with at least `units` units, every one of them (extra units included) with status 'active'.
+ *   Violation at the final-model's time: "app absent", or "N of M units active" with the statuses,
+ *   where M is the larger of the requested and the existing unit count;
+ * - report: the same client must have an `ok` record with the same op. Violation at the report's
+ *   time if it reported `fail` (with its error) or `info` (outcome unknown), or at the end of the
+ *   history if it never reported.
+ * So one invoke yields zero, one or two violations.
+ */
+export const deploymentsComplete: Property = {
+  name: NAME,
+  summary: 'every requested deployment exists with all units active and the client reported success',
+  check(history: History): Violation[] {
+    const invokes: RecordOf<'invoke'>[] = [];
+    const reports = new Map<string, RecordOf<'ok' | 'fail' | 'info'>>();
+    for (const r of history) {
+      if (r.type === 'invoke' && r.f === 'deploy') invokes.push(r);
+      else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(clientKey(r.client, r.op), r);
+    }
+
+    const final = finalModel(history);
+    const end = endTime(history);
+    const violations: Violation[] = [];
+    for (const inv of invokes) {
+      const { app, units } = inv.value;
+      const what = `deploy ${app} -n ${units} (${inv.client} op ${inv.op})`;
+      const add = (t: number, message: string): void => {
+        violations.push({ property: NAME, t, client: inv.client, message: `${what}: ${message}` });
+      };
+
+      if (final) {
+        const apps = final.model.applications;
+        const deployed = Object.hasOwn(apps, app) ? apps[app] : undefined;
+        if (!deployed) {
+          add(final.t, `app ${app} absent from the final model`);
+        } else {
+          const statuses = Object.entries(deployed.units);
+          const active = statuses.filter(([, s]) => s === 'active').length;
+          if (statuses.length < units || active < statuses.length) {
+            const list = statuses.map(([u, s]) => `${u} ${s}`).join(', ');
+            add(final.t, `${active} of ${Math.max(units, statuses.length)} units active [${list}]`);
+          }
+        }
+      }
+
+      const report = reports.get(clientKey(inv.client, inv.op));
+      if (!report) add(end, 'client never reported');
+      else if (report.type === 'fail') add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
+      else if (report.type === 'info') add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,37 @@
+/**
+ * The seven properties, in PROPERTY_NAMES order, and the one way to run a selection of them.
+ */
+import type { History } from '../harness/history.ts';
+import { deploymentsComplete } from './deployments-complete.ts';
+import { noLostWork } from './no-lost-work.ts';
+import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
+import { noWorkBeforeUpgrade } from './no-work-before-upgrade.ts';
+import { PROPERTY_NAMES, type Property, type PropertyName, type Violation } from './property.ts';
+import { requestsSettle } from './requests-settle.ts';
+import { versionAsTested } from './version-as-tested.ts';
+import { watchersResume } from './watchers-resume.ts';
+
+export * from './property.ts';
+export {
+  deploymentsComplete, noLostWork, noSurpriseUpgrade, noWorkBeforeUpgrade, requestsSettle, versionAsTested, watchersResume,
+};
+
+const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
+  [
+    noWorkBeforeUpgrade, watchersResume, deploymentsComplete, requestsSettle, versionAsTested, noSurpriseUpgrade, noLostWork,
+  ].map((p) => [p.name, p]),
+);
+
+export const ALL_PROPERTIES: readonly Property[] = PROPERTY_NAMES.map(propertyByName);
+
+/** The property with this name (validate user input with isPropertyName first). */
+export function propertyByName(name: PropertyName): Property {
+  const property = BY_NAME.get(name);
+  if (!property) throw new Error(`no property named ${name}`); // only if a name was added without its file
+  return property;
+}
+
+/** Runs the named properties, in the order given, and returns all their violations. */
+export function checkProperties(history: History, names: readonly PropertyName[]): Violation[] {
+  return names.flatMap((name) => propertyByName(name).check(history));
+}

@@ -1,0 +1,37 @@
+import type { History } from '../harness/history.ts';
+import { fmtMs } from '../harness/plan.ts';
+import { finalModel } from './common.ts';
+import type { Property, Violation } from './property.ts';
+
+const NAME = 'no-lost-work';
+
+/**
+ * no-lost-work: every acknowledged deploy is in the final model. For every controller-side
+ * `request` with facade 'Application', method 'Deploy' and `accepted: true`, each application in
+ * its `apps` must be an application of the `final-model` record. One violation per (request, app),
+ * at the final model's time. Without a `final-model` record (the run never reached quiescence)
+ * the property says nothing: it cannot tell lost work from unfinished work, and the liveness
+ * properties already judge such a run.
+ */
+export const noLostWork: Property = {
+  name: NAME,
+  summary: 'every application whose deploy the controller accepted is in the final model',
+  check(history: History): Violation[] {
+    const final = finalModel(history);
+    if (!final) return [];
+    const apps = final.model.applications;
+    const violations: Violation[] = [];
+    for (const r of history) {
+      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || r.method !== 'Deploy') continue;
+      for (const app of r.apps ?? []) {
+        if (Object.hasOwn(apps, app)) continue;
+        violations.push({
+          property: NAME, t: final.t, client: r.client,
+          message: `Application.Deploy of ${app} from ${r.client} (conn ${r.conn}) accepted at t=${fmtMs(r.t)}, ` +
+            `but ${app} is absent from the final model`,
+        });
+      }
+    }
+    return violations;
+  },
+};

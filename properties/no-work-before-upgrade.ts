@@ -1,0 +1,63 @@
+import type { History } from '../harness/history.ts';
+import type { Property, Violation } from './property.ts';
+
+const NAME = 'no-work-before-upgrade';
+
+/**
+ * The calls that make the controller do work. Session, read-only and watcher calls (Admin.Login,
+ * Client.FullStatus, Pinger.Ping, Client.WatchAll, AllWatcher.Next/Stop) and the upgrade request
+ * itself (ModelUpgrader.UpgradeModel) are not work.
+ */
+export const WORK_CALLS: ReadonlySet<string> = new Set([
+  'Application.Deploy',
+  'Application.AddUnits',
+  'Application.SetConfig',
+  'Application.Destroy',
+]);
+
+/**
+ * no-work-before-upgrade (the fix for lp:1455260, option 2.A): while an upgrade is pending or
+ * running, nothing works. An upgrade is pending or running from an `upgrade-pending` record until
+ * the next `upgrade-end` record; a run may hold several such intervals. Inside one:
+ * - a controller-side `request` with `accepted: true` whose `facade.method` is in WORK_CALLS is a
+ *   violation (refused requests are what we want; non-work calls may be accepted);
+ * - a `hook-start` on any unit is a violation (a charm must not be installing while the agent
+ *   is replaced under it).
+ * One violation per offending record, at its time, naming the call or hook and the upgrade.
+ */
+export const noWorkBeforeUpgrade: Property = {
+  name: NAME,
+  summary: 'no work call is accepted and no hook starts while an upgrade is pending or running',
+  check(history: History): Violation[] {
+    const violations: Violation[] = [];
+    let upgrade: string | undefined; // "from -> to" while pending or running
+    for (const r of history) {
+      switch (r.type) {
+        case 'upgrade-pending':
+          upgrade = `${r.from} -> ${r.to}`;
+          break;
+        case 'upgrade-end':
+          upgrade = undefined;
+          break;
+        case 'request': {
+          if (upgrade === undefined || !r.accepted) break;
+          const call = `${r.facade}.${r.method}`;
+          if (!WORK_CALLS.has(call)) break;
+          violations.push({
+            property: NAME, t: r.t, client: r.client,
+            message: `${call} from ${r.client} (conn ${r.conn}) accepted during upgrade ${upgrade}`,
+          });
+          break;
+        }
+        case 'hook-start':
+          if (upgrade === undefined) break;
+          violations.push({
+            property: NAME, t: r.t,
+            message: `hook ${r.hook} of ${r.unit} started during upgrade ${upgrade}`,
+          });
+          break;
+      }
+    }
+    return violations;
+  },
+};

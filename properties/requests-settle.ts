@@ -1,0 +1,91 @@
+import { runParams, type History, type RecordOf } from '../harness/history.ts';
+import { fmtMs } from '../harness/plan.ts';
+import { clientKey, endTime } from './common.ts';
+import type { Property, Violation } from './property.ts';
+
+const NAME = 'requests-settle';
+
+/**
+ * requests-settle: every request gets a response or a definite failure within its deadline, and
+ * nothing is pending at quiescence. Client-side `call` records are matched with `return` records
+ * by (client, call); any outcome (ok, error, closed, timeout) settles a call.
+ * - A call with `longPoll: false` must return within `params.requestDeadlineMs` (inclusive) of the
+ *   call. A later return is a violation at the deadline; no return at all is a violation at the
+ *   deadline, or at the end of the history if that comes first.
+ * - A call with `longPoll: true` (AllWatcher.Next legitimately waits for changes) has no deadline,
+ *   but if the client closed its connection (a `client-conn` record, same client and conn, state
+ *   'closed', after the call), the call must have returned by the end: a request left hanging on a
+ *   dead connection is a violation (at the end). A long poll pending on a connection still open at
+ *   the end is fine.
+ * - Every client `invoke` must have a matching `ok` / `fail` / `info` (same client and op) by the
+ *   end; otherwise "operation still pending at quiescence", at the end.
+ * Violations come sorted by time.
+ */
+export const requestsSettle: Property = {
+  name: NAME,
+  summary: 'every request returns or fails within its deadline; nothing is pending at quiescence',
+  check(history: History): Violation[] {
+    const deadline = runParams(history).requestDeadlineMs;
+    const violations: Violation[] = [];
+    const calls = new Map<string, { call: RecordOf<'call'>; index: number }>(); // pending calls
+    const closedAt = new Map<string, number>(); // (client, conn) -> index of its last client-side close
+    const ops = new Map<string, RecordOf<'invoke'>>(); // pending operations
+
+    history.forEach((r, index) => {
+      switch (r.type) {
+        case 'call':
+          calls.set(clientKey(r.client, r.call), { call: r, index });
+          break;
+        case 'return': {
+          const key = clientKey(r.client, r.call);
+          const pending = calls.get(key);
+          if (!pending) break;
+          calls.delete(key);
+          const { call } = pending;
+          if (!call.longPoll && r.t - call.t > deadline) {
+            violations.push({
+              property: NAME, t: call.t + deadline, client: call.client,
+              message: `${describe(call)} returned ${r.outcome} after ${fmtMs(r.t - call.t)}, deadline ${fmtMs(deadline)}`,
+            });
+          }
+          break;
+        }
+        case 'client-conn':
+          if (r.state === 'closed') closedAt.set(clientKey(r.client, r.conn), index);
+          break;
+        case 'invoke':
+          ops.set(clientKey(r.client, r.op), r);
+          break;
+        case 'ok': case 'fail': case 'info':
+          ops.delete(clientKey(r.client, r.op));
+          break;
+      }
+    });
+
+    const end = endTime(history);
+    for (const { call, index } of calls.values()) {
+      if (!call.longPoll) {
+        violations.push({
+          property: NAME, t: Math.min(call.t + deadline, end), client: call.client,
+          message: `${describe(call)} never returned (deadline ${fmtMs(deadline)})`,
+        });
+      } else if ((closedAt.get(clientKey(call.client, call.conn)) ?? -1) > index) {
+        violations.push({
+          property: NAME, t: end, client: call.client,
+          message: `${describe(call)} long poll left hanging after the client closed conn ${call.conn}`,
+        });
+      }
+    }
+    for (const op of ops.values()) {
+      violations.push({
+        property: NAME, t: end, client: op.client,
+        message: `${op.client} op ${op.op} (${op.f} ${op.value.app}): operation still pending at quiescence`,
+      });
+    }
+    return violations.sort((a, b) => a.t - b.t);
+  },
+};
+
+function describe(call: RecordOf<'call'>): string {
+  return `${call.facade}.${call.method} (${call.client} call ${call.call}, conn ${call.conn}, at t=${fmtMs(call.t)})`;
+}

@@ -1,0 +1,127 @@
+import { runParams, type CloseReason, type History } from '../harness/history.ts';
+import { fmtMs } from '../harness/plan.ts';
+import { finalModel } from './common.ts';
+import type { Property, Violation } from './property.ts';
+import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
+
+const NAME = 'watchers-resume';
+
+/** A client's watcher lost with its connection, not yet replaced. */
+interface Loss {
+  t: number;
+  conn: number;
+  reason: CloseReason;
+  /** Available time (see below) that has passed since the loss. */
+  elapsed: number;
+}
+
+/**
+ * watchers-resume (lp:1455260 fix 1: clients must re-create their watchers): after every
+ * connection loss the client has a live watcher again within the resume deadline, and at
+ * quiescence its view equals the controller's model. Two rules:
+ *
+ * 1. Resume. Watchers are tracked per connection from controller-side `watcher-start` /
+ *    `watcher-stop`. A loss is a `conn-close` with a reason other than 'client' on a connection that
+ *    had a live watcher at that moment; a watcher the controller stopped with reason 'connection'
+ *    counts as live at its connection's close, whether its `watcher-stop` comes just before or just
+ *    after the `conn-close`. After a loss, the same client must have a `watcher-start` on another
+ *    connection within `params.resumeDeadlineMs` (inclusive) of available time: time only counts
+ *    while the controller is available to that client, i.e. not between `agent-down` and
+ *    `agent-up`, not between `upgrade-pending` and `upgrade-end`, and not inside that client's
+ *    partition (`fault-start` .. `fault-end`). One violation per loss, at the instant the deadline
+ *    ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
+ *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
+ *    says nothing: rule 2 judges the client.
+ *
+ * 2. Converge. If there is a `final-model` record, every `client-view` record (watching or not: a
+ *    client that lost its watcher and kept a stale view is exactly the bug) must equal the final
+ *    model in application names, unit names and unit workload statuses. One violation per differing
+ *    view, listing what is missing, ghost (in the view, not in the model) and stale.
+ */
+export const watchersResume: Property = {
+  name: NAME,
+  summary: 'after a connection loss the client watches again within the deadline, and its view converges',
+  check(history: History): Violation[] {
+    return [...resumeViolations(history, runParams(history).resumeDeadlineMs), ...viewViolations(history)];
+  },
+};
+
+function resumeViolations(history: History, deadline: number): Violation[] {
+  const violations: Violation[] = [];
+  const watchers = new Map<number, Set<string>>(); // conn -> live watcher ids
+  const stoppedByConnection = new Set<number>(); // conns whose watcher died with the connection
+  const partitions = new Map<string, number>(); // client -> open partitions (they may overlap)
+  const losses = new Map<string, Loss>(); // client -> unresolved loss
+  let agentDown = false;
+  let upgrading = false;
+  let lastT = history[0]?.t ?? 0;
+
+  // Lets the deadline clocks run from lastT to t under the availability in force since lastT.
+  const advance = (t: number): void => {
+    if (agentDown || upgrading) return;
+    for (const [client, loss] of losses) {
+      if ((partitions.get(client) ?? 0) > 0) continue;
+      const before = loss.elapsed;
+      loss.elapsed += t - lastT;
+      if (loss.elapsed <= deadline) continue;
+      losses.delete(client);
+      violations.push({
+        property: NAME, t: lastT + (deadline - before), client,
+        message: `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${fmtMs(loss.t)} ` +
+          `and had no watcher back after ${fmtMs(deadline)} of available time`,
+      });
+    }
+  };
+
+  for (const r of history) {
+    if (losses.size > 0 && r.t > lastT) advance(r.t);
+    lastT = r.t;
+    switch (r.type) {
+      case 'agent-down': agentDown = true; break;
+      case 'agent-up': agentDown = false; break;
+      case 'upgrade-pending': upgrading = true; break;
+      case 'upgrade-end': upgrading = false; break;
+      case 'fault-start': partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1); break;
+      case 'fault-end': partitions.set(r.client, Math.max(0, (partitions.get(r.client) ?? 0) - 1)); break;
+      case 'watcher-start': {
+        let live = watchers.get(r.conn);
+        if (!live) watchers.set(r.conn, (live = new Set()));
+        live.add(r.watcher);
+        const loss = losses.get(r.client);
+        if (loss && loss.conn !== r.conn) losses.delete(r.client);
+        break;
+      }
+      case 'watcher-stop':
+        // The controller may log a 'connection' stop just before the conn-close: remember that a
+        // live watcher died with it. (Logged after the close, the watcher is already gone.)
+        if (watchers.get(r.conn)?.delete(r.watcher) && r.reason === 'connection') stoppedByConnection.add(r.conn);
+        break;
+      case 'conn-close': {
+        const hadWatcher = (watchers.get(r.conn)?.size ?? 0) > 0 || stoppedByConnection.has(r.conn);
+        watchers.delete(r.conn);
+        stoppedByConnection.delete(r.conn);
+        if (r.reason !== 'client' && hadWatcher && !losses.has(r.client)) {
+          losses.set(r.client, { t: r.t, conn: r.conn, reason: r.reason, elapsed: 0 });
+        }
+        break;
+      }
+    }
+  }
+  return violations;
+}
+
+function viewViolations(history: History): Violation[] {
+  const final = finalModel(history);
+  if (!final) return [];
+  const violations: Violation[] = [];
+  for (const r of history) {
+    if (r.type !== 'client-view') continue;
+    const diff = diffViews(final.model, r.view);
+    if (isEmptyDiff(diff)) continue;
+    violations.push({
+      property: NAME, t: r.t, client: r.client,
+      message: `${r.client}'s view (${r.watching ? 'watching' : 'not watching'}) differs from the final model: ${formatDiff(diff)}`,
+    });
+  }
+  return violations;
+}

@@ -1,0 +1,27 @@
+import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+
+export const juju124GatedApi: Scenario = {
+  name: 'juju-1.24-gated-api',
+  summary: 'Juju 1.24 still upgrades implicitly but restricts the API until done; the client reconnects (fixes 1 + 2A)',
+  description:
+    'The fix that landed for the bug. Juju 1.24 still upgrades itself after bootstrap, but while an upgrade is ' +
+    'pending or running a user may log in only to a restricted API: status and ping work, everything else fails ' +
+    'with "upgrade in progress", and unit agents start no hook. The client pings, reconnects with backoff, logs ' +
+    'in again, re-creates its watcher and rebuilds its view from the new snapshot, retries work refused during ' +
+    'the upgrade, and makes its deploys idempotent. Disconnects, partitions, crashes and explicit upgrades must ' +
+    'not cost it a deployment or a watcher.',
+  controller: 'juju-1.24',
+  client: 'reconnecting',
+  clients: 2,
+  versions: ['1.24.2', '1.24.3', '1.25.0'],
+  weights: DEFAULT_WEIGHTS,
+  maxEvents: 20,
+  expect: {
+    'no-work-before-upgrade': 'held',
+    'watchers-resume': 'held',
+    'deployments-complete': 'held',
+    'requests-settle': 'held',
+    'no-lost-work': 'held',
+  },
+  deadlines: DEFAULT_DEADLINES,
+};

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryBody, ModelView } from '../../harness/history.ts';
+import { deploymentsComplete } from '../../properties/deployments-complete.ts';
+import { history, messages, view } from './build.ts';
+
+const invoke = (op: number, app: string, units: number, client = 'client-0'): HistoryBody =>
+  ({ type: 'invoke', client, op, f: 'deploy', value: { app, units } });
+const report = (type: 'ok' | 'fail' | 'info', op: number, error?: string, client = 'client-0'): HistoryBody =>
+  ({ type, client, op, f: 'deploy', ...(error ? { error } : {}) });
+const final = (model: ModelView): HistoryBody => ({ type: 'final-model', version: '1.22.3', model });
+
+describe('deployments-complete', () => {
+  it('holds when every deployed app has all units active and the client reported ok', () => {
+    const h = history()
+      .at(10, invoke(1, 'wp', 2), invoke(1, 'db', 1, 'client-1'))
+      .at(50, report('ok', 1, undefined, 'client-1'), report('ok', 1))
+      .at(100, final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' }, db: { 'db/0': 'active' } })))
+      .end(200);
+    expect(deploymentsComplete.check(h)).toEqual([]);
+  });
+
+  it('accepts more units than requested when all are active', () => {
+    const h = history()
+      .at(10, invoke(1, 'wp', 1)).at(50, report('ok', 1))
+      .at(100, final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' } })))
+      .end(200);
+    expect(deploymentsComplete.check(h)).toEqual([]);
+  });
+
+  it('fails when the app is absent from the final model', () => {
+    const h = history()
+      .at(10, invoke(1, 'wp', 2)).at(50, report('ok', 1))
+      .at(100, final(view({})))
+      .end(200);
+    expect(deploymentsComplete.check(h)).toEqual([{
+      property: 'deployments-complete', t: 100, client: 'client-0',
+      message: 'deploy wp -n 2 (client-0 op 1): app wp absent from the final model',
+    }]);
+  });
+
+  it('fails when units are missing or not active, listing their statuses', () => {
+    const tooFew = history()
+      .at(10, invoke(1, 'wp', 3)).at(50, report('ok', 1))
+      .at(100, final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' } })))
+      .end(200);
+    const notActive = history()
+      .at(10, invoke(1, 'wp', 2)).at(50, report('ok', 1))
+      .at(100, final(view({ wp: { 'wp/0': 'active', 'wp/1': 'maintenance', 'wp/2': 'error' } })))
+      .end(200);
+    expect(messages(deploymentsComplete.check(tooFew))).toEqual([
+      'deploy wp -n 3 (client-0 op 1): 2 of 3 units active [wp/0 active, wp/1 active]',
+    ]);
+    expect(messages(deploymentsComplete.check(notActive))).toEqual([
+      'deploy wp -n 2 (client-0 op 1): 1 of 3 units active [wp/0 active, wp/1 maintenance, wp/2 error]',
+    ]);
+  });
+
+  it('fails when the client reported fail or info, or never reported, each at its time', () => {
+    const model = final(view({ a: { 'a/0': 'active' }, b: { 'b/0': 'active' }, c: { 'c/0': 'active' } }));
+    const h = history()
+      .at(10, invoke(1, 'a', 1), invoke(2, 'b', 1), invoke(3, 'c', 1))
+      .at(50, report('fail', 1, 'upgrade in progress'), report('info', 2))
+      .at(100, model)
+      .end(200);
+    const v = deploymentsComplete.check(h);
+    expect(v.map((x) => x.t)).toEqual([50, 50, 200]);
+    expect(messages(v)).toEqual([
+      'deploy a -n 1 (client-0 op 1): client reported fail: upgrade in progress',
+      'deploy b -n 1 (client-0 op 2): client reported info (outcome unknown)',
+      'deploy c -n 1 (client-0 op 3): client never reported',
+    ]);
+  });
+
+  it("matches reports by client and op: another client's ok does not count", () => {
+    const h = history()
+      .at(10, invoke(1, 'wp', 1))
+      .at(50, report('ok', 1, undefined, 'client-1'))
+      .at(100, final(view({ wp: { 'wp/0': 'active' } })))
+      .end(200);
+    expect(messages(deploymentsComplete.check(h))).toEqual(['deploy wp -n 1 (client-0 op 1): client never reported']);
+  });
+
+  it('reports the model and the client separately for one invoke', () => {
+    const h = history()
+      .at(10, invoke(1, 'wp', 1))
+      .at(50, report('fail', 1, 'connection closed'))
+      .at(100, final(view({})))
+      .end(200);
+    expect(deploymentsComplete.check(h)).toHaveLength(2);
+  });
+
+  it('judges only the client report when there is no final model', () => {
+    const ok = history().at(10, invoke(1, 'wp', 1)).at(50, report('ok', 1)).end(200);
+    const silent = history().at(10, invoke(1, 'wp', 1)).end(200);
+    expect(deploymentsComplete.check(ok)).toEqual([]);
+    expect(messages(deploymentsComplete.check(silent))).toEqual(['deploy wp -n 1 (client-0 op 1): client never reported']);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryBody } from '../../harness/history.ts';
+import { noWorkBeforeUpgrade, WORK_CALLS } from '../../properties/no-work-before-upgrade.ts';
+import { history, messages } from './build.ts';
+
+const req = (facade: string, method: string, accepted = true): HistoryBody =>
+  ({ type: 'request', conn: 1, client: 'client-0', facade, method, accepted, ...(accepted ? {} : { error: 'upgrade in progress' }) });
+const deploy = req('Application', 'Deploy');
+
+describe('no-work-before-upgrade', () => {
+  it('holds when work happens only outside upgrades', () => {
+    const h = history()
+      .at(0, { type: 'bootstrap', version: '1.22.1', desired: '1.22.3' })
+      .at(10, deploy, { type: 'hook-start', unit: 'wp/0', hook: 'install' })
+      .at(20, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
+      .at(30, { type: 'upgrade-end', version: '1.22.3' })
+      .at(40, deploy, { type: 'hook-start', unit: 'wp/1', hook: 'install' })
+      .end(50);
+    expect(noWorkBeforeUpgrade.check(h)).toEqual([]);
+  });
+
+  it('holds when work is refused and only non-work calls are accepted during an upgrade', () => {
+    const h = history()
+      .at(20, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
+      .at(21, req('Admin', 'Login'), req('Client', 'FullStatus'), req('Pinger', 'Ping'), req('Client', 'WatchAll'),
+        req('AllWatcher', 'Next'), req('AllWatcher', 'Stop'), req('ModelUpgrader', 'UpgradeModel'))
+      .at(22, req('Application', 'Deploy', false), req('Application', 'AddUnits', false))
+      .at(23, { type: 'hook-end', unit: 'wp/0', hook: 'install', result: 'interrupted' })
+      .at(30, { type: 'upgrade-end', version: '1.22.3' })
+      .end(50);
+    expect(noWorkBeforeUpgrade.check(h)).toEqual([]);
+  });
+
+  it.each([...WORK_CALLS])('fails when %s is accepted while an upgrade is pending', (call) => {
+    const [facade, method] = call.split('.') as [string, string];
+    const h = history()
+      .at(20, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
+      .at(25, req(facade, method))
+      .at(30, { type: 'upgrade-end', version: '1.22.3' })
+      .end(50);
+    const v = noWorkBeforeUpgrade.check(h);
+    expect(v).toEqual([{
+      property: 'no-work-before-upgrade', t: 25, client: 'client-0',
+      message: `${call} from client-0 (conn 1) accepted during upgrade 1.22.1 -> 1.22.3`,
+    }]);
+  });
+
+  it('fails once per hook started during an upgrade, including at its first instant', () => {
+    const h = history()
+      .at(20, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' }, { type: 'hook-start', unit: 'wp/0', hook: 'install' })
+      .at(25, { type: 'agent-down', reason: 'upgrade' }, { type: 'hook-start', unit: 'db/0', hook: 'config-changed' })
+      .at(30, { type: 'upgrade-end', version: '1.22.3' }, { type: 'hook-start', unit: 'wp/1', hook: 'install' })
+      .end(50);
+    const v = noWorkBeforeUpgrade.check(h);
+    expect(v.map((x) => x.t)).toEqual([20, 25]);
+    expect(messages(v)).toEqual([
+      'hook install of wp/0 started during upgrade 1.22.1 -> 1.22.3',
+      'hook config-changed of db/0 started during upgrade 1.22.1 -> 1.22.3',
+    ]);
+  });
+
+  it('judges two upgrades separately, naming the right one', () => {
+    const h = history()
+      .at(10, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
+      .at(15, deploy)
+      .at(20, { type: 'upgrade-end', version: '1.22.3' })
+      .at(25, deploy)
+      .at(30, { type: 'upgrade-pending', from: '1.22.3', to: '1.22.5' })
+      .at(35, deploy)
+      .at(40, { type: 'upgrade-end', version: '1.22.5' })
+      .at(45, deploy)
+      .end(50);
+    const v = noWorkBeforeUpgrade.check(h);
+    expect(v.map((x) => x.t)).toEqual([15, 35]);
+    expect(v[0]!.message).toContain('1.22.1 -> 1.22.3');
+    expect(v[1]!.message).toContain('1.22.3 -> 1.22.5');
+  });
+
+  it('keeps an upgrade that never ends open until the end of the run', () => {
+    const h = history()
+      .at(10, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
+      .at(900, deploy)
+      .end(1000);
+    expect(noWorkBeforeUpgrade.check(h)).toHaveLength(1);
+  });
+});
