@@ -1,19 +1,22 @@
 /**
- * Exploration: fast-check generates plans for a scenario, runs each on the sim, and shrinks the
- * first failing plan to a minimal one. A failure is reported with the seed and path that replay it.
+ * Exploration: fast-check generates cases (a plan and a sim seed) for a scenario and runs each.
+ * Phase one runs every case and notes, per property, the first case that violates it. Phase two
+ * shrinks each violated property on its own: the same seed regenerates the same cases, so a check
+ * of that property alone fails at the same case and fast-check shrinks it to a minimal plan, with
+ * the seed and path that replay it.
  */
 import fc from 'fast-check';
 import { planArbitrary, type PlanOptions } from './arbitraries.ts';
 import { historyHash, type HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import { runSim, runSimChecked, type RunResult } from './runner.ts';
+import { runSim, runSimChecked } from './runner.ts';
 import type { PropertyName, Violation } from '../properties/index.ts';
 
 export interface ExploreOptions extends PlanOptions {
   runs: number;
   seed: number;
-  /** Stop generating new plans after this long (shrinking still completes). */
+  /** Stop generating new cases after this long (shrinking still completes). */
   timeLimitMs?: number;
   checkDeterminism?: boolean;
 }
@@ -26,24 +29,31 @@ export interface Failure {
   events: number;
   shrunkEvents: number;
   plan: Plan;
-  /** The sim seed of the counterexample (part of the generated value). */
+  /** The sim seed of the counterexample (part of the generated case). */
   simSeed: number;
   historyHash: string;
   violations: Violation[];
   history: HistoryRecord[];
+  shrinkMs: number;
+}
+
+export interface PropertyOutcome {
+  property: PropertyName;
+  violated: boolean;
+  /** 1-based index of the first violating case. */
+  firstFailureRun?: number;
 }
 
 export interface ExploreResult {
   scenario: string;
   target: string;
+  /** Cases run in phase one. */
   runs: number;
   seed: number;
   verdict: 'pass' | 'fail';
   runsPerSecond: number;
   elapsedMs: number;
-  /** Runs up to and including the first failure (all runs when none failed). */
-  runsToFailure?: number;
-  shrinkMs?: number;
+  properties: PropertyOutcome[];
   failures: Failure[];
 }
 
@@ -56,68 +66,75 @@ export function caseArbitrary(config: RunConfig, options: PlanOptions): fc.Arbit
 
 export function explore(config: RunConfig, options: ExploreOptions): ExploreResult {
   const run = options.checkDeterminism ? runSimChecked : runSim;
-  let firstFailureEvents: number | undefined;
-  let firstFailureAt = 0;
-  const property = fc.property(caseArbitrary(config, options), ([plan, simSeed]) => {
-    const failed = run(config, plan, simSeed).violations.length > 0;
-    if (failed && firstFailureEvents === undefined) {
-      firstFailureEvents = plan.length;
-      firstFailureAt = performance.now();
+  const arbitrary = caseArbitrary(config, options);
+  const first = new Map<PropertyName, { run: number; events: number }>();
+  let runs = 0;
+  const survey = fc.property(arbitrary, ([plan, simSeed]) => {
+    runs++;
+    for (const v of run(config, plan, simSeed).violations) {
+      if (!first.has(v.property)) first.set(v.property, { run: runs, events: plan.length });
     }
-    return !failed;
   });
   const start = performance.now();
-  const details = fc.check(property, {
+  const details = fc.check(survey, {
     numRuns: options.runs,
     seed: options.seed,
     ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
-  const end = performance.now();
-  if (details.errorInstance instanceof Error && !details.counterexample) throw details.errorInstance;
+  if (details.failed) throw details.errorInstance; // the survey never fails: only a harness bug lands here
+  const surveyMs = performance.now() - start;
+
   const failures: Failure[] = [];
-  if (details.failed && details.counterexample) {
-    const [[plan, simSeed]] = details.counterexample;
-    const result = runSim(config, plan, simSeed);
-    failures.push(...toFailures(result, {
-      seed: details.seed, path: details.counterexamplePath ?? '', events: firstFailureEvents ?? plan.length, plan, simSeed,
-    }));
+  for (const property of config.properties) {
+    const found = first.get(property);
+    if (found) failures.push(shrink(config, arbitrary, property, options.seed, found));
   }
-  const generationEnd = firstFailureEvents !== undefined ? firstFailureAt : end;
-  const runs = details.failed ? details.numRuns : details.numRuns + details.numSkips;
   return {
     scenario: config.scenario.name,
     target: 'sim',
     runs,
-    seed: details.seed,
+    seed: options.seed,
     verdict: failures.length > 0 ? 'fail' : 'pass',
-    runsPerSecond: Math.round(runs / Math.max(1e-3, (generationEnd - start) / 1000)),
-    elapsedMs: Math.round(end - start),
-    ...(details.failed ? { runsToFailure: details.numRuns, shrinkMs: Math.round(end - generationEnd) } : {}),
+    runsPerSecond: Math.round(runs / Math.max(1e-3, surveyMs / 1000)),
+    elapsedMs: Math.round(performance.now() - start),
+    properties: config.properties.map((property) => {
+      const f = first.get(property);
+      return { property, violated: f !== undefined, ...(f ? { firstFailureRun: f.run } : {}) };
+    }),
     failures,
   };
 }
 
-/** Replays exactly one case: the counterexample at `path` of the run with `seed`. */
-export function replayCase(config: RunConfig, options: PlanOptions & { seed: number; path: string }): Case {
+/** Shrinks the first case that violates `property` to a minimal one. */
+function shrink(
+  config: RunConfig, arbitrary: fc.Arbitrary<Case>, property: PropertyName, seed: number, found: { run: number; events: number },
+): Failure {
+  const only: RunConfig = { ...config, properties: [property] };
+  const start = performance.now();
+  const details = fc.check(
+    fc.property(arbitrary, ([plan, simSeed]) => runSim(only, plan, simSeed).violations.length === 0),
+    { seed, numRuns: found.run },
+  );
+  const shrinkMs = Math.round(performance.now() - start);
+  if (!details.failed || !details.counterexample) {
+    throw new Error(`could not reproduce the violation of ${property} at run ${found.run} of seed ${seed}`);
+  }
+  const [[plan, simSeed]] = details.counterexample;
+  const result = runSim(only, plan, simSeed);
+  return {
+    property, seed, path: details.counterexamplePath ?? '', events: found.events, shrunkEvents: plan.length, plan, simSeed,
+    historyHash: historyHash(result.history), violations: result.violations, history: result.history, shrinkMs,
+  };
+}
+
+/** The case at `path` of the exploration with `seed`: what `replay --seed --path` runs. */
+export function caseAtPath(config: RunConfig, options: PlanOptions & { seed: number; path: string }): Case {
   let found: Case | undefined;
   const property = fc.property(caseArbitrary(config, options), (c) => {
     found = c;
-    return false; // stop at the first value: the one at `path`
+    return false; // the first value tried is the one at `path`
   });
   fc.check(property, { seed: options.seed, path: options.path, numRuns: 1, endOnFailure: true });
   if (!found) throw new Error(`no case at path ${options.path}`);
   return found;
-}
-
-export function toFailures(
-  result: RunResult,
-  at: { seed: number; path: string; events: number; plan: Plan; simSeed: number },
-): Failure[] {
-  const hash = historyHash(result.history);
-  const byProperty = new Map<PropertyName, Violation[]>();
-  for (const v of result.violations) byProperty.set(v.property, [...(byProperty.get(v.property) ?? []), v]);
-  return [...byProperty].map(([property, violations]) => ({
-    property, seed: at.seed, path: at.path, events: at.events, shrunkEvents: at.plan.length, plan: at.plan,
-    simSeed: at.simSeed, historyHash: hash, violations, history: result.history,
-  }));
 }

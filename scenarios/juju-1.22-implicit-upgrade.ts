@@ -20,7 +20,6 @@ export const juju122ImplicitUpgrade: Scenario = {
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
     'requests-settle': 'violated',
-    'no-lost-work': 'violated',
   },
   deadlines: DEFAULT_DEADLINES,
 };

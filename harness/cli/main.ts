@@ -1,0 +1,58 @@
+/**
+ * The command line: `upgrade-chaos run | replay | scenarios | qualify | controller | report merge`.
+ * Exit codes (DESIGN.md): 0 every property held; 1 a property was violated; 2 bad usage or input;
+ * 3 the target or its infrastructure failed; 130 interrupted.
+ */
+import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
+import { UsageError } from '../run-config.ts';
+import { TargetError } from '../targets/target.ts';
+import { replayCommandMain } from './replay-command.ts';
+import { runCommand, type CommandIO } from './run-command.ts';
+import { scenariosCommand } from './scenarios-command.ts';
+
+const USAGE = `usage: upgrade-chaos <command> [flags]
+  run        [--scenario NAME] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
+             [--max-events N] [--time-limit SECONDS] [--check-determinism] [--out DIR] [--json]
+  replay     --scenario NAME --seed S --path P [--property NAME] | FILE   [--json]
+  scenarios  [--json]
+common flags: --log-level ${LOG_LEVELS.join('|')}`;
+
+type Command = (argv: string[], io: CommandIO) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  replay: replayCommandMain,
+  scenarios: scenariosCommand,
+};
+
+function logLevel(argv: string[]): LogLevel {
+  const i = argv.indexOf('--log-level');
+  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--log-level='))?.slice('--log-level='.length);
+  if (value === undefined) return 'warn';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  return value as LogLevel;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return name === undefined ? 2 : 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+    const io: CommandIO = { out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'), log: createLogger(logLevel(rest)) };
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`upgrade-chaos: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof TargetError) {
+      process.stderr.write(`upgrade-chaos: target failed: ${e.message}\n`);
+      return 3;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,50 @@
+/** Flag parsing shared by the subcommands: node's parseArgs, strict, with one-line errors. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../run-config.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export function parseFlags<T extends OptionSpec>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: attachNegativeNumbers(argv, options), options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
+  }
+}
+
+export function intFlag(value: string | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`--${name} must be an integer, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** fast-check seeds are 32-bit integers. */
+export function seedFlag(value: string | undefined): number {
+  if (value === undefined) return (Date.now() ^ (process.hrtime()[1] << 7)) | 0;
+  return intFlag(value, 'seed', 0, -0x80000000, 0x7fffffff);
+}
+
+const PATH_RE = /^\d+(:\d+)*$/;
+
+export function pathFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!PATH_RE.test(value)) throw new UsageError(`--path must look like "12:3:0" (numbers separated by colons), got "${value}"`);
+  return value;
+}
+
+/** parseArgs reads `--runs -5` as two flags; join such values so the range check can say what is wrong. */
+function attachNegativeNumbers(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}

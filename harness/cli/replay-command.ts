@@ -1,0 +1,91 @@
+/**
+ * `upgrade-chaos replay`: run one case again exactly, from `--seed` and `--path` (the case that
+ * fast-check reached there) or from a saved failure file.
+ */
+import { caseAtPath, type Case, type ExploreResult, type Failure } from '../explore.ts';
+import { checkPlan, loadFailureFile } from '../failure-file.ts';
+import { historyHash } from '../history.ts';
+import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
+import { runSim } from '../runner.ts';
+import type { PropertyName } from '../../properties/index.ts';
+import { formatFailure } from '../../reports/console.ts';
+import { runJson } from '../../reports/json.ts';
+import { formatTimeline } from '../../reports/timeline.ts';
+import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
+import { replayCommand, scenarioOrExit, type CommandIO } from './run-command.ts';
+
+const REPLAY_FLAGS = {
+  scenario: { type: 'string' },
+  controller: { type: 'string' },
+  client: { type: 'string' },
+  property: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  path: { type: 'string' },
+  'max-events': { type: 'string' },
+  file: { type: 'string' },
+  json: { type: 'boolean' },
+  'log-level': { type: 'string' },
+} as const;
+
+export function replayCommandMain(argv: string[], io: CommandIO): number {
+  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
+  if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
+  const file = values.file ?? positionals[0];
+  let config: RunConfig;
+  let overrides: Overrides;
+  let testCase: Case;
+  let seed: number;
+  let path: string;
+  let expectedHash: string | undefined;
+  const maxEvents = values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
+
+  if (file !== undefined) {
+    const saved = loadFailureFile(file);
+    overrides = { controller: saved.controller, client: saved.client, properties: values.property ?? [saved.property] };
+    config = resolveRun(scenarioOrExit(saved.scenario), overrides);
+    checkPlan(saved.plan, config.scenario.clients);
+    testCase = [saved.plan, saved.simSeed];
+    seed = saved.seed;
+    path = saved.path;
+    expectedHash = saved.historyHash;
+  } else {
+    if (values.scenario === undefined) throw new UsageError('replay needs --scenario with --seed and --path, or a failure file');
+    if (values.seed === undefined || values.path === undefined) throw new UsageError('replay needs both --seed and --path (as printed by run)');
+    overrides = {
+      ...(values.controller !== undefined ? { controller: values.controller } : {}),
+      ...(values.client !== undefined ? { client: values.client } : {}),
+      ...(values.property !== undefined ? { properties: values.property } : {}),
+    };
+    config = resolveRun(scenarioOrExit(values.scenario), overrides);
+    seed = seedFlag(values.seed);
+    path = pathFlag(values.path)!;
+    testCase = caseAtPath(config, { seed, path, ...(maxEvents !== undefined ? { maxEvents } : {}) });
+  }
+
+  const start = performance.now();
+  const [plan, simSeed] = testCase;
+  const run = runSim(config, plan, simSeed);
+  const elapsedMs = Math.round(performance.now() - start);
+  const hash = historyHash(run.history);
+  const byProperty = new Map<PropertyName, Failure['violations']>();
+  for (const v of run.violations) byProperty.set(v.property, [...(byProperty.get(v.property) ?? []), v]);
+  const failures: Failure[] = [...byProperty].map(([property, violations]) => ({
+    property, seed, path, events: plan.length, shrunkEvents: plan.length, plan, simSeed, historyHash: hash, violations,
+    history: run.history, shrinkMs: 0,
+  }));
+  const result: ExploreResult = {
+    scenario: config.scenario.name, target: 'sim', runs: 1, seed, verdict: failures.length ? 'fail' : 'pass',
+    runsPerSecond: Math.round(1000 / Math.max(1, elapsedMs)), elapsedMs,
+    properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
+    failures,
+  };
+  const replay = (f: Failure) => replayCommand(config, overrides, maxEvents, f);
+  if (values.json) {
+    io.out(JSON.stringify({ ...runJson(result, replay), historyHash: hash, ...(expectedHash ? { expectedHistoryHash: expectedHash } : {}) }));
+  } else {
+    for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
+    if (failures.length === 0) io.out(`Every property held.\nTimeline:\n${formatTimeline(run.history)}`);
+    io.out(`History hash ${hash}${expectedHash ? (expectedHash === hash ? ' (same as recorded)' : ` (DIFFERS from the recorded ${expectedHash})`) : ''}`);
+  }
+  return failures.length ? 1 : 0;
+}

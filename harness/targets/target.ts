@@ -1,0 +1,21 @@
+/**
+ * A target runs one plan and returns its history. The sim does it in-process on a virtual clock;
+ * the process, container and external targets drive a controller over real sockets in real time
+ * and record the same history schema with wall-clock times.
+ */
+import type { HistoryRecord } from '../history.ts';
+import type { Plan } from '../plan.ts';
+import type { RunConfig } from '../run-config.ts';
+
+export type TargetName = 'sim' | 'process' | 'container' | 'external';
+
+export interface Target {
+  readonly name: TargetName;
+  /** Plays the plan (with the quiescence phase) and returns the history. */
+  run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]>;
+  /** Stops every process, server, proxy and container the target started. */
+  close(): Promise<void>;
+}
+
+/** Thrown when a target or its infrastructure failed (exit code 3), as opposed to a violation. */
+export class TargetError extends Error {}

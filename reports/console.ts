@@ -1,0 +1,27 @@
+/** What a person reads at the end of a run: the verdict, and each race found, ready to replay. */
+import type { ExploreResult, Failure } from '../harness/explore.ts';
+import { fmtMs, formatPlan } from '../harness/plan.ts';
+import { formatTimeline } from './timeline.ts';
+
+export function formatFailure(f: Failure, replay: string, savedTo?: string): string {
+  const violations = f.violations.slice(0, 5).map((v) => `  - [t=${fmtMs(v.t)}] ${v.message}`);
+  if (f.violations.length > 5) violations.push(`  - ... and ${f.violations.length - 5} more`);
+  return [
+    `✗ ${f.property} violated`,
+    ...violations,
+    ``,
+    `Shrunk plan (${f.shrunkEvents} events, from ${f.events}; sim seed ${f.simSeed}):`,
+    formatPlan(f.plan),
+    ``,
+    `Timeline:`,
+    formatTimeline(f.history),
+    ``,
+    `History hash ${f.historyHash}${savedTo ? `; saved to ${savedTo}` : ''}`,
+    `Replay: ${replay}`,
+  ].join('\n');
+}
+
+export function formatSummary(r: ExploreResult): string {
+  const verdict = r.verdict === 'pass' ? 'PASS: every property held' : `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`;
+  return `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${fmtMs(r.elapsedMs)}`;
+}

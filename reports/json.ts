@@ -1,0 +1,44 @@
+/** The one JSON object `run --json` and `replay --json` print. */
+import type { ExploreResult, Failure } from '../harness/explore.ts';
+
+export interface FailureJson {
+  property: string;
+  seed: number;
+  path: string;
+  events: number;
+  shrunkEvents: number;
+  plan: Failure['plan'];
+  historyHash: string;
+  simSeed: number;
+  violations: { t: number; message: string; client?: string }[];
+  replay: string;
+}
+
+export interface RunJson {
+  scenario: string;
+  target: string;
+  runs: number;
+  seed: number;
+  verdict: 'pass' | 'fail';
+  runsPerSecond: number;
+  elapsedMs: number;
+  failures: FailureJson[];
+}
+
+export function runJson(result: ExploreResult, replayCommand: (f: Failure) => string): RunJson {
+  return {
+    scenario: result.scenario,
+    target: result.target,
+    runs: result.runs,
+    seed: result.seed,
+    verdict: result.verdict,
+    runsPerSecond: result.runsPerSecond,
+    elapsedMs: result.elapsedMs,
+    failures: result.failures.map((f) => ({
+      property: f.property, seed: f.seed, path: f.path, events: f.events, shrunkEvents: f.shrunkEvents, plan: f.plan,
+      historyHash: f.historyHash, simSeed: f.simSeed,
+      violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
+      replay: replayCommand(f),
+    })),
+  };
+}
