@@ -108,12 +108,24 @@ export class VirtualScheduler implements Scheduler {
   }
 }
 
-/** Real timers, for the controller server and clients on real sockets. */
+/** Milliseconds since the Unix epoch, sub-millisecond and comparable across processes on a machine. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Real timers, for the controller server and clients on real sockets. `scale` plays time faster
+ * (0.05: every delay takes 5% of its length, and now() counts in unscaled ms). `originEpochMs` lets
+ * two processes (the harness and the controller server) share one time zero, so their records
+ * merge into one history.
+ */
 export class RealScheduler implements Scheduler {
-  private readonly start = performance.now();
-  constructor(private readonly scale = 1) {}
+  private readonly start: number;
+  constructor(private readonly scale = 1, originEpochMs?: number) {
+    this.start = originEpochMs === undefined ? performance.now() : originEpochMs - performance.timeOrigin;
+  }
   now(): number {
-    return Math.round((performance.now() - this.start) / this.scale);
+    return Math.max(0, Math.round((performance.now() - this.start) / this.scale));
   }
   after(delayMs: number, fn: () => void): TimerHandle {
     const t = setTimeout(fn, Math.max(0, delayMs) * this.scale);

@@ -72,9 +72,14 @@ export type History = readonly HistoryRecord[];
 /** Appends records stamped with the current time of the run's clock. */
 export class Recorder {
   readonly records: HistoryRecord[] = [];
+  private sealed = false;
   constructor(private readonly now: () => number) {}
   record(body: HistoryBody): void {
-    this.records.push({ t: this.now(), ...body } as HistoryRecord);
+    if (!this.sealed) this.records.push({ t: this.now(), ...body } as HistoryRecord);
+  }
+  /** The run is over: tearing down clients and controller is not part of the history. */
+  seal(): void {
+    this.sealed = true;
   }
 }
 

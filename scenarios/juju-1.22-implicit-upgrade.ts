@@ -19,7 +19,6 @@ export const juju122ImplicitUpgrade: Scenario = {
     'no-work-before-upgrade': 'violated',
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
-    'requests-settle': 'violated',
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -76,6 +76,7 @@ export function simulate(config: RunConfig, plan: Plan, seed: number): HistoryRe
   for (const [name, client] of clients) history.record({ type: 'client-view', client: name, ...client.view() });
   history.record({ type: 'final-model', version: controller.version, model: controller.view() });
   history.record({ type: 'run-end' });
+  history.seal();
   for (const client of clients.values()) client.stop();
   controller.dispose();
   return history.records;

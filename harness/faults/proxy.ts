@@ -1,0 +1,174 @@
+/**
+ * A TCP fault proxy on loopback, one per client, between the client and the controller:
+ * - reset(): every connection through it is cut now (a TCP reset on both sides);
+ * - partition() / heal(): a blackhole. Bytes (and closes) in either direction are held, not lost,
+ *   as TCP keeps retransmitting; new connections are accepted but get nowhere. heal() opens the
+ *   way again and flushes what was held, in order;
+ * - latency: every chunk is delayed, order kept.
+ * It knows nothing of WebSockets or Juju: faults are on the byte stream, as on a real network.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyOptions {
+  /** Where the controller listens (127.0.0.1). */
+  targetPort: number;
+  /** Real milliseconds added to every chunk in both directions. */
+  latencyMs?: number;
+}
+
+type Signal = Buffer | 'end';
+
+/** One direction of one connection: what is held, and when the last chunk was let through. */
+class Direction {
+  held: Signal[] = [];
+  lastAt = 0;
+  constructor(private readonly proxy: FaultProxy, private readonly out: () => Socket | undefined) {}
+
+  push(signal: Signal): void {
+    if (this.proxy.partitioned || !this.out()) this.held.push(signal);
+    else this.deliver(signal);
+  }
+
+  flush(): void {
+    const held = this.held;
+    this.held = [];
+    for (const s of held) this.deliver(s);
+  }
+
+  private deliver(signal: Signal): void {
+    const latency = this.proxy.latencyMs;
+    if (latency <= 0) return this.write(signal);
+    const at = Math.max(this.lastAt, Date.now() + latency);
+    this.lastAt = at;
+    setTimeout(() => this.write(signal), at - Date.now());
+  }
+
+  private write(signal: Signal): void {
+    const socket = this.out();
+    if (!socket || socket.destroyed) return;
+    if (signal === 'end') socket.end();
+    else socket.write(signal);
+  }
+}
+
+class Pair {
+  upstream: Socket | undefined;
+  readonly toUpstream: Direction;
+  readonly toClient: Direction;
+
+  constructor(private readonly proxy: FaultProxy, readonly client: Socket) {
+    this.toUpstream = new Direction(proxy, () => this.upstream);
+    this.toClient = new Direction(proxy, () => this.client);
+    client.on('data', (chunk: Buffer) => this.toUpstream.push(chunk));
+    client.on('end', () => this.toUpstream.push('end'));
+    client.on('error', () => {});
+    client.on('close', (hadError) => this.sideClosed(hadError, this.upstream));
+  }
+
+  /** Opens the upstream connection (at accept, or at heal for a connection accepted during a partition). */
+  open(): void {
+    if (this.upstream || this.client.destroyed) return;
+    const upstream = connect({ host: '127.0.0.1', port: this.proxy.targetPort, allowHalfOpen: true });
+    this.upstream = upstream;
+    upstream.setNoDelay(true);
+    upstream.on('data', (chunk: Buffer) => this.toClient.push(chunk));
+    upstream.on('end', () => this.toClient.push('end'));
+    upstream.on('error', () => {});
+    upstream.on('close', (hadError) => this.sideClosed(hadError, this.client));
+    this.toUpstream.flush();
+  }
+
+  heal(): void {
+    if (!this.upstream) this.open();
+    else this.toUpstream.flush();
+    this.toClient.flush();
+  }
+
+  reset(): void {
+    this.client.resetAndDestroy();
+    this.upstream?.resetAndDestroy();
+    this.proxy.forget(this);
+  }
+
+  get closed(): boolean {
+    return this.client.destroyed && (this.upstream?.destroyed ?? true);
+  }
+
+  /** A side that died of an error takes the other down with a reset; a clean close was already
+   *  passed on as 'end' (held during a partition like any byte). */
+  private sideClosed(hadError: boolean, other: Socket | undefined): void {
+    if (hadError && !this.proxy.partitioned) other?.resetAndDestroy();
+    if (this.closed) this.proxy.forget(this);
+  }
+}
+
+export class FaultProxy {
+  partitioned = false;
+  latencyMs: number;
+  readonly targetPort: number;
+  private readonly pairs = new Set<Pair>();
+
+  private constructor(private readonly server: Server, options: ProxyOptions) {
+    this.targetPort = options.targetPort;
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  static async start(options: ProxyOptions): Promise<FaultProxy> {
+    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    const proxy = new FaultProxy(server, options);
+    server.on('connection', (socket) => proxy.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return proxy;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Connections open through the proxy now. */
+  get connections(): number {
+    return this.pairs.size;
+  }
+
+  /** Cuts every connection now; returns how many there were. */
+  reset(): number {
+    const pairs = [...this.pairs];
+    for (const pair of pairs) pair.reset();
+    return pairs.length;
+  }
+
+  /** Blackholes the link; false if it already was. */
+  partition(): boolean {
+    if (this.partitioned) return false;
+    this.partitioned = true;
+    return true;
+  }
+
+  /** Ends the blackhole and flushes every held byte, in order; false if there was none. */
+  heal(): boolean {
+    if (!this.partitioned) return false;
+    this.partitioned = false;
+    for (const pair of [...this.pairs]) pair.heal();
+    return true;
+  }
+
+  forget(pair: Pair): void {
+    this.pairs.delete(pair);
+  }
+
+  async close(): Promise<void> {
+    this.partitioned = false;
+    this.reset();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    const pair = new Pair(this, socket);
+    this.pairs.add(pair);
+    if (!this.partitioned) pair.open();
+  }
+}

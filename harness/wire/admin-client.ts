@@ -1,0 +1,65 @@
+/**
+ * The harness's side of the controller server's admin endpoint (admin.ts): typed calls over HTTP
+ * on loopback, each bounded by a timeout so a paused or dead server cannot hang a run.
+ */
+import type { ActionResult, ResetRequest } from './admin.ts';
+import type { SessionHistory, SessionStatus } from './session.ts';
+
+export class AdminError extends Error {}
+
+export class AdminClient {
+  constructor(private readonly baseUrl: string, private readonly timeoutMs = 10_000) {}
+
+  static forPort(port: number, timeoutMs?: number): AdminClient {
+    return new AdminClient(`http://127.0.0.1:${port}/admin`, timeoutMs);
+  }
+
+  reset(request: ResetRequest): Promise<{ modelUrl: string }> {
+    return this.call('POST', 'reset', request);
+  }
+  bootstrap(): Promise<ActionResult> {
+    return this.call('POST', 'bootstrap');
+  }
+  publish(version: string): Promise<ActionResult> {
+    return this.call('POST', 'publish', { version });
+  }
+  upgrade(request: { version?: string; uploadTools?: boolean }): Promise<ActionResult> {
+    return this.call('POST', 'upgrade', request);
+  }
+  restart(): Promise<ActionResult> {
+    return this.call('POST', 'restart');
+  }
+  status(): Promise<SessionStatus> {
+    return this.call('GET', 'status');
+  }
+  history(): Promise<SessionHistory> {
+    return this.call('GET', 'history');
+  }
+
+  private async call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/${route}`, {
+        method,
+        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new AdminError(`admin ${route}: ${describe(e)}`);
+    }
+    const text = await res.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AdminError(`admin ${route}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+    }
+    if (!res.ok) throw new AdminError(`admin ${route}: HTTP ${res.status}: ${(value as { error?: string }).error ?? text}`);
+    return value as T;
+  }
+}
+
+function describe(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  return err.cause?.code ?? err.cause?.message ?? err.message;
+}

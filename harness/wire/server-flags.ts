@@ -1,0 +1,58 @@
+/**
+ * The flags the controller server takes, whether it runs as `upgrade-chaos controller` (a person)
+ * or as the process target's child (server-main.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { controllerProfile, CONTROLLER_PROFILES } from '../controller/profile.ts';
+import { UsageError } from '../run-config.ts';
+import type { ServerOptions } from './server.ts';
+
+/** The line server-main.ts prints on stdout once it listens, followed by JSON {port, modelUrl, pid}. */
+export const READY_PREFIX = 'UPGRADE_CHAOS_READY ';
+
+export interface ServerFlags {
+  options: ServerOptions;
+  bootstrap: boolean;
+}
+
+const SPEC = {
+  port: { type: 'string' },
+  controller: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  'time-scale': { type: 'string' },
+  seed: { type: 'string' },
+  'no-bootstrap': { type: 'boolean' },
+} as const;
+
+export function parseServerFlags(argv: string[], defaults: { port: number; controller: string }): ServerFlags {
+  let values: { [K in keyof typeof SPEC]?: (typeof SPEC)[K]['type'] extends 'boolean' ? boolean : string };
+  try {
+    values = parseArgs({ args: argv, options: SPEC, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
+  const port = numberFlag(values.port, 'port', defaults.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${values.port}`);
+  const name = values.controller ?? defaults.controller;
+  const profile = controllerProfile(name);
+  if (!profile) throw new UsageError(`unknown controller profile "${name}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`);
+  const timeScale = numberFlag(values['time-scale'], 'time-scale', 1);
+  if (!(timeScale > 0 && timeScale <= 100)) throw new UsageError(`--time-scale must be in (0, 100], got ${values['time-scale']}`);
+  const seed = numberFlag(values.seed, 'seed', 0);
+  const username = values.username ?? 'admin';
+  if (!/^[a-z][a-z0-9.-]*$/.test(username)) throw new UsageError(`--username must be a Juju user name (e.g. admin), got "${username}"`);
+  const password = values.password ?? randomBytes(12).toString('hex');
+  return {
+    options: { profile, credentials: { username, password }, port, timeScale, seed },
+    bootstrap: !(values['no-bootstrap'] ?? false),
+  };
+}
+
+function numberFlag(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
+  return n;
+}

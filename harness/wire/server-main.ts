@@ -1,0 +1,35 @@
+/**
+ * The controller server as a process of its own, for the process target:
+ *   node --import tsx harness/wire/server-main.ts --port 0 --username U --password P [--time-scale S]
+ * It prints one line `UPGRADE_CHAOS_READY {"port":N,"modelUrl":"..."}` on stdout once it listens,
+ * and exits when stdin closes (its parent is gone) or on SIGTERM, so it never outlives the harness.
+ * Runs start with POST /admin/reset; this entry bootstraps nothing on its own.
+ */
+import { UsageError } from '../run-config.ts';
+import { ControllerServer } from './server.ts';
+import { parseServerFlags, READY_PREFIX } from './server-flags.ts';
+
+async function main(): Promise<number> {
+  let server: ControllerServer;
+  try {
+    const { options } = parseServerFlags(process.argv.slice(2), { port: 0, controller: 'juju-1.24' });
+    server = await ControllerServer.start(options);
+  } catch (e) {
+    process.stderr.write(`upgrade-chaos controller server: ${(e as Error).message}\n`);
+    return e instanceof UsageError ? 2 : 3;
+  }
+  process.stdout.write(`${READY_PREFIX}${JSON.stringify({ port: server.port, modelUrl: server.modelUrl, pid: process.pid })}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+    process.stdin.once('end', resolve);
+    process.stdin.once('close', resolve);
+    process.stdin.resume();
+  });
+  await server.close();
+  return 0;
+}
+
+process.exitCode = await main();
+// Sockets and timers of a closed server must not keep the process alive.
+process.exit();

@@ -1,0 +1,111 @@
+/**
+ * One life of the controller behind the server: the model (harness/controller, the one
+ * implementation) on real timers, its randomness and its Recorder. A reset replaces the whole
+ * session, so one server process serves many runs, each from time zero.
+ */
+import { RealScheduler, type Scheduler, type TimerHandle } from '../clock.ts';
+import type { Credentials } from '../controller/api.ts';
+import { Controller } from '../controller/controller.ts';
+import type { ControllerProfile } from '../controller/profile.ts';
+import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';
+import { seededRng } from '../rng.ts';
+
+export interface SessionOptions {
+  profile: ControllerProfile;
+  credentials: Credentials;
+  seed: number;
+  /** Real time per model millisecond (0.05: twenty times faster than life). */
+  timeScale: number;
+  /** The run's time zero (ms since the epoch), shared with the harness so histories merge. */
+  originEpochMs?: number;
+}
+
+export interface SessionStatus {
+  profile: string;
+  bootstrapped: boolean;
+  up: boolean;
+  version: string;
+  upgrading: boolean;
+  /** Nothing in motion: agent up, no upgrade, no hook running or waiting (quiescence waits for it). */
+  quiet: boolean;
+  /** The session's clock (model ms since its time zero). */
+  now: number;
+}
+
+export interface SessionHistory {
+  records: HistoryRecord[];
+  version: string;
+  model: ModelView;
+  now: number;
+}
+
+/**
+ * Real timers that can all be cancelled at once: a reset must silence the old model completely
+ * (its unit agents and watchers keep timers the model's own dispose() leaves running).
+ */
+class ScopedScheduler implements Scheduler {
+  private readonly live = new Set<TimerHandle>();
+  private closed = false;
+  constructor(private readonly inner: Scheduler) {}
+  now(): number {
+    return this.inner.now();
+  }
+  after(delayMs: number, fn: () => void): TimerHandle {
+    if (this.closed) return { cancel: () => {} };
+    const handle: TimerHandle = this.inner.after(delayMs, () => {
+      this.live.delete(handle);
+      fn();
+    });
+    this.live.add(handle);
+    return { cancel: () => { handle.cancel(); this.live.delete(handle); } };
+  }
+  cancelAll(): void {
+    this.closed = true;
+    for (const t of this.live) t.cancel();
+    this.live.clear();
+  }
+}
+
+/** A Recorder that also tells a listener of each record (the standalone controller prints them). */
+class ObservedRecorder extends Recorder {
+  constructor(now: () => number, private readonly listener: ((r: HistoryRecord) => void) | undefined) {
+    super(now);
+  }
+  override record(body: HistoryBody): void {
+    super.record(body);
+    this.listener?.(this.records[this.records.length - 1]!);
+  }
+}
+
+export class ControllerSession {
+  readonly controller: Controller;
+  readonly history: Recorder;
+  private readonly clock: ScopedScheduler;
+
+  constructor(readonly options: SessionOptions, onRecord?: (r: HistoryRecord) => void) {
+    this.clock = new ScopedScheduler(new RealScheduler(options.timeScale, options.originEpochMs));
+    this.history = new ObservedRecorder(() => this.clock.now(), onRecord);
+    this.controller = new Controller({
+      clock: this.clock, rng: seededRng(options.seed), history: this.history,
+      profile: options.profile, credentials: options.credentials,
+    });
+  }
+
+  status(): SessionStatus {
+    const c = this.controller;
+    return {
+      profile: this.options.profile.name, bootstrapped: c.isBootstrapped, up: c.isUp, version: c.version,
+      upgrading: c.upgrading, quiet: c.quiet, now: this.clock.now(),
+    };
+  }
+
+  snapshot(): SessionHistory {
+    return { records: [...this.history.records], version: this.controller.version, model: this.controller.view(), now: this.clock.now() };
+  }
+
+  /** Drops every connection (as an agent that stops would) and silences every timer. */
+  dispose(): void {
+    this.controller.dispose();
+    this.clock.cancelAll();
+  }
+}

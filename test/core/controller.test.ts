@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { recordsOf } from '../../harness/history.ts';
+import { makeController, rawConnection } from './controller-fixture.ts';
+
+describe('controller model: upgrades', () => {
+  it('Juju 1.22 upgrades itself to the newest patch right after bootstrap, dropping connections', () => {
+    const { clock, history, controller } = makeController('juju-1.22');
+    controller.bootstrap();
+    expect(controller.version).toBe('1.22.1');
+    expect(controller.upgrading).toBe(true);
+    const c = rawConnection(controller);
+    expect(c.login()?.error).toBeUndefined();
+    clock.runUntil(60_000);
+    expect(controller.version).toBe('1.22.3');
+    expect(controller.upgrading).toBe(false);
+    expect(c.isClosed()).toBe(true);
+    const types = history.records.map((r) => r.type);
+    expect(types).toEqual(expect.arrayContaining(['upgrade-pending', 'download', 'agent-down', 'agent-up', 'version', 'upgrade-end']));
+    expect(recordsOf(history.records, 'upgrade-requested')[0]).toMatchObject({ explicit: false, chosen: '1.22.3' });
+    expect(recordsOf(history.records, 'conn-close')[0]).toMatchObject({ reason: 'agent-down' });
+  });
+
+  it('a pinned agent-version (workaround A) bootstraps exactly that version with no implicit upgrade', () => {
+    const { clock, controller } = makeController('juju-1.22', { agentVersionPin: '1.22.1' });
+    controller.bootstrap();
+    clock.runUntil(60_000);
+    expect(controller.version).toBe('1.22.1');
+    expect(controller.upgrading).toBe(false);
+  });
+
+  it('--upload-tools lands on what the client machine built, not on the version asked for', () => {
+    const { clock, controller } = makeController('juju-1.22', {
+      agentVersionPin: '1.22.1', clientMachine: { arch: 'amd64', series: 'trusty', jujuOnPath: '1.23-beta1' },
+    });
+    controller.bootstrap();
+    expect(controller.requestUpgrade({ version: '1.22.3', uploadTools: true })).toEqual({ ok: true, chosen: '1.23-beta1.1' });
+    clock.runUntil(60_000);
+    expect(controller.version).toBe('1.23-beta1.1');
+  });
+
+  it('refuses a second upgrade while one runs, downgrades, and versions not in the streams', () => {
+    const { clock, controller } = makeController('juju-1.24');
+    controller.bootstrap();
+    expect(controller.requestUpgrade({ version: '1.24.2' })).toMatchObject({ ok: false, error: 'upgrade in progress' });
+    clock.runUntil(60_000);
+    expect(controller.requestUpgrade({ version: '1.24.0' })).toMatchObject({ ok: false, error: expect.stringMatching(/downgrade/) });
+    expect(controller.requestUpgrade({ version: '1.24.9' })).toMatchObject({ ok: false, error: expect.stringMatching(/no matching tools/) });
+    controller.publish('1.24.9');
+    expect(controller.requestUpgrade({})).toEqual({ ok: true, chosen: '1.24.9' });
+  });
+
+  it('inform-only (fix 2B) does not upgrade and reports the available version in status', () => {
+    const { clock, controller } = makeController('juju-1.25-inform');
+    controller.bootstrap();
+    clock.runUntil(60_000);
+    expect(controller.version).toBe('1.25.0');
+    const c = rawConnection(controller);
+    c.login();
+    const status = c.reply(c.call('Client', 'FullStatus'))!;
+    expect(status.response['model']).toMatchObject({ version: '1.25.0', 'available-version': '1.25.3' });
+  });
+
+  it('retries a failed download after the retry delay', () => {
+    const { clock, history, controller } = makeController('juju-1.24', {
+      timing: { ...makeController('juju-1.24').controller.profile.timing, downloadFailureRate: 0.5 },
+    });
+    controller.bootstrap();
+    clock.runUntil(600_000);
+    const downloads = recordsOf(history.records, 'download');
+    expect(downloads.at(-1)?.ok).toBe(true);
+    expect(controller.version).toBe('1.24.2');
+  });
+
+  it('a crash during the upgrade steps runs the steps again', () => {
+    const { clock, history, controller } = makeController('juju-1.24');
+    controller.bootstrap();
+    while (!recordsOf(history.records, 'upgrade-steps').length) clock.step();
+    expect(controller.restart()).toBe(true);
+    clock.runUntil(clock.now() + 60_000);
+    expect(recordsOf(history.records, 'upgrade-steps')).toHaveLength(2);
+    expect(recordsOf(history.records, 'upgrade-end')).toHaveLength(1);
+    expect(controller.upgrading).toBe(false);
+  });
+});
+
+describe('controller model: API', () => {
+  it('rejects bad credentials with Juju message and code', () => {
+    const { controller } = makeController('juju-1.24');
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    const r = c.reply(c.call('Admin', 'Login', { 'auth-tag': 'user-admin', credentials: 'wrong' }))!;
+    expect(r).toMatchObject({ error: 'invalid entity name or password', 'error-code': 'unauthorized access', response: {} });
+  });
+
+  it('answers unknown facades and methods with not implemented', () => {
+    const { controller } = makeController('juju-1.24', { streams: ['1.24.0'] }); // no upgrade: API unrestricted
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    c.login();
+    expect(c.reply(c.call('Nope', 'X'))).toMatchObject({ error: 'unknown object type "Nope"', 'error-code': 'not implemented' });
+    expect(c.reply(c.call('Client', 'Frob'))).toMatchObject({ 'error-code': 'not implemented', error: expect.stringMatching(/Client\(8\)\.Frob is not implemented/) });
+  });
+
+  it('the restricted API (1.24) lets log in and status through but refuses work while upgrading', () => {
+    const { clock, controller } = makeController('juju-1.24');
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    expect(c.login()?.error).toBeUndefined();
+    expect(c.reply(c.call('Client', 'FullStatus'))?.error).toBeUndefined();
+    const deploy = { applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1 }] };
+    expect(c.reply(c.call('Application', 'Deploy', deploy))).toMatchObject({ error: 'upgrade in progress - Juju functionality is limited' });
+    expect(c.reply(c.call('Client', 'WatchAll'))?.error).toMatch(/^upgrade in progress/);
+    clock.runUntil(60_000);
+    const after = rawConnection(controller);
+    after.login();
+    expect(after.reply(after.call('Application', 'Deploy', deploy))).toMatchObject({ response: { results: [{}] } });
+  });
+
+  it('the open API (1.22) accepts work during the upgrade; the restart interrupts hooks and leaves units in error', () => {
+    const { clock, controller } = makeController('juju-1.22');
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    c.login();
+    const deploy = { applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 2 }] };
+    expect(c.reply(c.call('Application', 'Deploy', deploy))?.error).toBeUndefined();
+    clock.runUntil(120_000);
+    expect(Object.values(controller.view().applications['mysql']!.units)).toContain('error');
+  });
+
+  it('1.24 re-runs a hook interrupted by an agent restart', () => {
+    const { clock, controller } = makeController('juju-1.24');
+    controller.bootstrap();
+    clock.runUntil(60_000);
+    const c = rawConnection(controller);
+    c.login();
+    c.call('Application', 'Deploy', { applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1 }] });
+    clock.runUntil(clock.now() + 500);
+    controller.restart();
+    clock.runUntil(clock.now() + 120_000);
+    expect(controller.view().applications['mysql']!.units).toEqual({ 'mysql/0': 'active' });
+  });
+
+  it('AllWatcher: first Next is the snapshot, later Next long-polls for changes, the watcher dies with its connection', () => {
+    const { clock, controller, history } = makeController('juju-1.24', { streams: ['1.24.0'] });
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    c.login();
+    const id = String(c.reply(c.call('Client', 'WatchAll'))!.response['watcher-id']);
+    const snapshot = c.reply(c.call('AllWatcher', 'Next', {}, id))!;
+    expect((snapshot.response['deltas'] as unknown[][]).map((d) => d[0])).toContain('model');
+    const waiting = c.call('AllWatcher', 'Next', {}, id);
+    expect(c.reply(waiting)).toBeUndefined(); // long poll: nothing changed yet
+    c.call('Application', 'Deploy', { applications: [{ application: 'pg', 'charm-url': 'cs:pg', 'num-units': 1 }] });
+    clock.runUntil(clock.now() + 1);
+    const deltas = c.reply(waiting)!.response['deltas'] as [string, string, Record<string, unknown>][];
+    expect(deltas.map(([kind, change]) => `${kind}:${change}`)).toEqual(expect.arrayContaining(['application:change', 'unit:change']));
+    expect(c.reply(c.call('AllWatcher', 'Next', {}, 'nope'))).toMatchObject({ error: 'unknown watcher id', 'error-code': 'not found' });
+    controller.restart();
+    expect(recordsOf(history.records, 'watcher-stop')).toMatchObject([{ watcher: id, reason: 'connection' }]);
+    expect(controller.connect('late', { send: () => {}, close: () => {} })).toBeUndefined(); // agent down
+  });
+
+  it('Stop answers a waiting Next with "stopped"', () => {
+    const { controller } = makeController('juju-1.24', { streams: ['1.24.0'] });
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    c.login();
+    const id = String(c.reply(c.call('Client', 'WatchAll'))!.response['watcher-id']);
+    c.call('AllWatcher', 'Next', {}, id);
+    const waiting = c.call('AllWatcher', 'Next', {}, id);
+    c.call('AllWatcher', 'Stop', {}, id);
+    expect(c.reply(waiting)).toMatchObject({ 'error-code': 'stopped' });
+  });
+});
