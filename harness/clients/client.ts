@@ -17,6 +17,9 @@ export interface ClientEnv {
   credentials: Credentials;
   /** How long one deploy may take before the client gives up on it. */
   deployDeadlineMs: number;
+  /** The controller's model URL, on real-socket targets only: clients that bring their own
+   *  connection code (a real client library) dial it instead of using `dial`. */
+  url?: string;
 }
 
 export interface Client {

@@ -29,7 +29,6 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
     {
       reconnect: 'always', waitForUpgrade: false, keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
       rewatchOnReconnect: true, resetViewOnNewWatcher: true, retryUpgradeInProgress: true, idempotentDeploys: true,
-      callTimeoutMs: 10_000,
     }),
   scripted('libjuju-like',
     'python-libjuju 3.5: pings, reconnects and re-creates its AllWatcher, but any other API error ("upgrade in progress" included) kills the watcher; the view is never reset',

@@ -5,7 +5,7 @@
  * reset their view, retry "upgrade in progress", and wait for the controller's upgrade first.
  */
 import type { TimerHandle } from '../clock.ts';
-import { FACADES, isLongPoll } from '../controller/api-types.ts';
+import { FACADES } from '../controller/api-types.ts';
 import { CallCounter, isUpgradeInProgress, RpcConnection, type RpcResult } from './connection.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { WatcherView } from './watcher-view.ts';
@@ -15,7 +15,8 @@ export interface ClientPolicy {
   reconnect: 'never' | 'while-waiting-for-upgrade' | 'always';
   /** Poll status until the controller has finished upgrading before any work (a savvy script). */
   waitForUpgrade: boolean;
-  /** Ping every intervalMs; a ping unanswered after timeoutMs closes the connection. */
+  /** Ping every intervalMs from the moment of connecting; a ping unanswered after timeoutMs closes
+   *  the connection, which settles every call still waiting on it. */
   keepalive?: { intervalMs: number; timeoutMs: number };
   /** Re-create the watcher on every new connection. */
   rewatchOnReconnect: boolean;
@@ -25,8 +26,6 @@ export interface ClientPolicy {
   retryUpgradeInProgress: boolean;
   /** Send a deploy again when its answer was lost with the connection; "already exists" then counts as done. */
   idempotentDeploys: boolean;
-  /** Give up on any call but a long poll after this long, and drop the connection it was on. */
-  callTimeoutMs?: number;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -107,12 +106,12 @@ export class ScriptedClient implements Client {
       conn.onClose(() => {
         if (this.conn === conn) this.connectionLost();
       });
+      this.keepalive(conn);
       this.call('Admin', 'Login', {
         params: { 'auth-tag': `user-${this.env.credentials.username}`, credentials: this.env.credentials.password, nonce: '', 'client-version': '1.22.1' },
       }, (r) => {
         if (!r.ok) return r.outcome === 'error' ? this.giveUp() : undefined; // else the connection is going: connectionLost
         this.attempt = 0;
-        this.keepalive(conn);
         if (this.policy.waitForUpgrade && !this.upgradeSeenDone) this.pollUntilUpgraded();
         else this.onReady();
       });
@@ -142,6 +141,7 @@ export class ScriptedClient implements Client {
     if (!k) return;
     this.later(k.intervalMs, () => {
       if (!conn.isOpen) return;
+      // Any answer, even "not logged in", shows the connection is alive.
       this.callOn(conn, 'Pinger', 'Ping', { timeoutMs: k.timeoutMs }, (r) => {
         if (!r.ok && r.outcome === 'timeout') conn.close();
         else this.keepalive(conn);
@@ -266,10 +266,8 @@ export class ScriptedClient implements Client {
   private call(facade: string, method: string, options: { id?: string; params?: Record<string, unknown> }, done: (r: RpcResult) => void): void {
     const conn = this.conn;
     if (!conn) return;
-    const timeoutMs = isLongPoll(facade, method) ? undefined : this.policy.callTimeoutMs;
-    this.callOn(conn, facade, method, timeoutMs === undefined ? options : { ...options, timeoutMs }, (r) => {
+    this.callOn(conn, facade, method, options, (r) => {
       if (r.ok) this.refusals = 0;
-      else if (r.outcome === 'timeout') conn.close();
       done(r);
     });
   }

@@ -69,7 +69,8 @@ export function simulate(config: RunConfig, plan: Plan, seed: number): HistoryRe
   history.record({ type: 'quiescence' });
   for (const client of network.partitionedClients()) heal(client);
   const limit = clock.now() + config.scenario.deadlines.deployMs + config.scenario.deadlines.resumeMs;
-  const settled = (): boolean => controller.quiet && [...clients.values()].every((c) => c.settled());
+  const clientList = [...clients.values()];
+  const settled = (): boolean => controller.quiet && clientList.every((c) => c.settled());
   clock.runUntil(limit, settled);
   clock.runUntil(clock.now() + SETTLE_MS);
 
