@@ -26,7 +26,7 @@ export interface FailureFile {
 export function failureFile(config: RunConfig, failure: Failure): FailureFile {
   return {
     format: 'upgrade-chaos-failure/1',
-    scenario: config.scenario.name, controller: config.controller.name, client: config.client.name,
+    scenario: config.scenario.source ?? config.scenario.name, controller: config.controller.name, client: config.client.name,
     property: failure.property, seed: failure.seed, path: failure.path, simSeed: failure.simSeed, plan: failure.plan,
     historyHash: failure.historyHash,
     violations: failure.violations.map(({ property, t, message }) => ({ property, t, message })),

@@ -6,6 +6,7 @@ import { clientProfile, CLIENT_PROFILES } from './clients/profiles.ts';
 import type { ClientProfile } from './clients/client.ts';
 import { controllerProfile, CONTROLLER_PROFILES, type ControllerProfile } from './controller/profile.ts';
 import type { RunParams } from './history.ts';
+import { isVersion } from './controller/version.ts';
 import type { Scenario } from './scenario.ts';
 import { clientName } from './targets/world.ts';
 import { isPropertyName, PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
@@ -40,7 +41,7 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunCo
     if (!isPropertyName(p)) throw new UsageError(`unknown property "${p}" (known: ${PROPERTY_NAMES.join(', ')})`);
   }
   // The scenario's changes (a pinned agent-version, other streams) belong to its own controller.
-  const controller = overrides.controller ? base : ({ ...base, ...(scenario.controllerChanges ?? {}) } as ControllerProfile);
+  const controller = overrides.controller ? base : withChanges(base, scenario.controllerChanges ?? {}, scenario.name);
   return { scenario, controller, client, properties: properties as PropertyName[] };
 }
 
@@ -52,4 +53,16 @@ export function runParams(config: RunConfig): RunParams {
     resumeDeadlineMs: s.deadlines.resumeMs,
     requestDeadlineMs: s.deadlines.requestMs,
   };
+}
+
+/** A profile with a scenario's changes, each checked against the field it replaces. */
+function withChanges(base: ControllerProfile, changes: Record<string, unknown>, scenario: string): ControllerProfile {
+  for (const [key, value] of Object.entries(changes)) {
+    const current: unknown = (base as unknown as Record<string, unknown>)[key];
+    const ok = key === 'agentVersionPin'
+      ? typeof value === 'string' && isVersion(value)
+      : key in base && key !== 'name' && typeof value === typeof current && Array.isArray(value) === Array.isArray(current);
+    if (!ok) throw new UsageError(`scenario ${scenario}: controllerChanges.${key} ${key in base || key === 'agentVersionPin' ? 'has the wrong type' : 'is not a controller profile field'}`);
+  }
+  return { ...base, ...changes } as ControllerProfile;
 }

@@ -19,6 +19,8 @@ export interface Deadlines {
 
 export interface Scenario {
   name: string;
+  /** The file a scenario was loaded from (user scenarios); replays name it instead of `name`. */
+  source?: string;
   /** One line, for listings. */
   summary: string;
   /** The real-world situation it models, in a paragraph. */

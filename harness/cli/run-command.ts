@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { explore, type ExploreResult, type Failure } from '../explore.ts';
 import { saveFailure } from '../failure-file.ts';
+import { isScenarioPath, loadScenarioFile } from '../scenario-file.ts';
 import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
 import type { Scenario, Verdict } from '../scenario.ts';
 import { SCENARIOS, scenarioByName } from '../../scenarios/index.ts';
@@ -34,7 +35,9 @@ export interface CommandIO {
   log: Logger;
 }
 
+/** A built-in scenario by name, or a scenario file by path. */
 export function scenarioOrExit(name: string): Scenario {
+  if (isScenarioPath(name)) return loadScenarioFile(name);
   const scenario = scenarioByName(name);
   if (!scenario) throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
   return scenario;
@@ -42,7 +45,7 @@ export function scenarioOrExit(name: string): Scenario {
 
 /** The command that replays a failure exactly. */
 export function replayCommand(config: RunConfig, overrides: Overrides, maxEvents: number | undefined, f: Failure): string {
-  const parts = ['npx upgrade-chaos replay', `--scenario ${config.scenario.name}`];
+  const parts = ['npx upgrade-chaos replay', `--scenario ${config.scenario.source ?? config.scenario.name}`];
   if (overrides.controller) parts.push(`--controller ${overrides.controller}`);
   if (overrides.client) parts.push(`--client ${overrides.client}`);
   if (maxEvents !== undefined) parts.push(`--max-events ${maxEvents}`);

@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { explore } from '../../harness/explore.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { loadScenarioFile } from '../../harness/scenario-file.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-scenarios-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const valid = {
+  name: 'my-team', controller: 'juju-1.24', client: 'libjuju-like', clients: 1, versions: ['1.24.2'],
+  weights: { deploy: 3, wait: 4 }, expect: { 'deployments-complete': 'held' },
+};
+
+describe('scenario files', () => {
+  it('loads a scenario a team wrote, with defaults for what it leaves out, and runs it', () => {
+    const scenario = loadScenarioFile(file('ok.json', valid));
+    expect(scenario).toMatchObject({ name: 'my-team', source: expect.stringContaining('ok.json'), maxEvents: 20, deadlines: { resumeMs: 30_000 } });
+    const result = explore(resolveRun(scenario), { runs: 200, seed: 1 });
+    expect(result.failures.map((f) => f.property)).toEqual(['deployments-complete']); // libjuju gives up on "upgrade in progress"
+  });
+
+  it.each([
+    ['not JSON', '{', /not JSON/],
+    ['an array', '[]', /must be a JSON object/],
+    ['no name', { ...valid, name: undefined }, /"name" must be a non-empty string/],
+    ['a bad version', { ...valid, versions: ['1.x'] }, /"versions" must be a list of versions/],
+    ['an unknown event kind', { ...valid, weights: { teleport: 1 } }, /unknown event kind "teleport"/],
+    ['a negative weight', { ...valid, weights: { deploy: -1 } }, /"weights.deploy" must be a number >= 0/],
+    ['an unknown property', { ...valid, expect: { nope: 'held' } }, /unknown property "nope"/],
+    ['a bad verdict', { ...valid, expect: { 'watchers-resume': 'maybe' } }, /must be "held" or "violated"/],
+    ['too many clients', { ...valid, clients: 99 }, /"clients" must be an integer from 1 to 16/],
+    ['an unknown deadline', { ...valid, deadlines: { soon: 1 } }, /unknown key "soon"/],
+  ])('rejects a file with %s in one line', (_what, content, message) => {
+    expect(() => loadScenarioFile(file('bad.json', content))).toThrow(message);
+  });
+
+  it('checks controller changes against the profile when the run is resolved', () => {
+    const wrongType = loadScenarioFile(file('c1.json', { ...valid, controllerChanges: { api: 3 } }));
+    expect(() => resolveRun(wrongType)).toThrow(/controllerChanges.api has the wrong type/);
+    const unknown = loadScenarioFile(file('c2.json', { ...valid, controllerChanges: { warpDrive: true } }));
+    expect(() => resolveRun(unknown)).toThrow(/controllerChanges.warpDrive is not a controller profile field/);
+    const pinned = loadScenarioFile(file('c3.json', { ...valid, controllerChanges: { agentVersionPin: '1.24.0' } }));
+    expect(resolveRun(pinned).controller.agentVersionPin).toBe('1.24.0');
+  });
+});
