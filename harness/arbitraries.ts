@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
+import type { StrategyName } from './strategies/names.ts';
 
 export const APP_NAMES = ['mysql', 'wordpress', 'haproxy', 'postgresql'] as const;
 
@@ -14,6 +15,8 @@ export interface PlanOptions {
   maxEvents?: number;
   /** Weights to use instead of the scenario's (strategies vary them). */
   weights?: Scenario['weights'];
+  /** How exploration chooses its cases (harness/strategies/; default random, which is planArbitrary). */
+  strategy?: StrategyName;
 }
 
 type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> };

@@ -132,3 +132,31 @@ export class RealScheduler implements Scheduler {
     return { cancel: () => clearTimeout(t) };
   }
 }
+
+/**
+ * A scheduler whose timers can all be cancelled at once, and which sets none after that: the end
+ * of a real-time run, or a controller server's reset, must silence everything the run started
+ * (a model's unit agents and watchers keep timers its own dispose() leaves running).
+ */
+export class ScopedScheduler implements Scheduler {
+  private readonly live = new Set<TimerHandle>();
+  private closed = false;
+  constructor(private readonly inner: Scheduler) {}
+  now(): number {
+    return this.inner.now();
+  }
+  after(delayMs: number, fn: () => void): TimerHandle {
+    if (this.closed) return { cancel: () => {} };
+    const handle: TimerHandle = this.inner.after(delayMs, () => {
+      this.live.delete(handle);
+      fn();
+    });
+    this.live.add(handle);
+    return { cancel: () => { handle.cancel(); this.live.delete(handle); } };
+  }
+  cancelAll(): void {
+    this.closed = true;
+    for (const t of this.live) t.cancel();
+    this.live.clear();
+  }
+}

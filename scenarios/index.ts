@@ -1,9 +1,43 @@
-/** The built-in scenario corpus. */
+/**
+ * The built-in scenario corpus: every system and workaround of lp:1455260, in the order the bug
+ * report tells the story. `upgrade-chaos scenarios` lists them; `qualify` checks every expectation.
+ */
 import type { Scenario } from '../harness/scenario.ts';
 import { juju122ImplicitUpgrade } from './juju-1.22-implicit-upgrade.ts';
+import { juju122NetworkPartition } from './juju-1.22-network-partition.ts';
+import { juju122OldReleaseLine } from './juju-1.22-old-release-line.ts';
+import { juju122PinnedAgentVersion } from './juju-1.22-pinned-agent-version.ts';
+import { juju122ReconnectingClient } from './juju-1.22-reconnecting-client.ts';
+import { juju122SavvyScript } from './juju-1.22-savvy-script.ts';
+import { juju122UpgradeUploadTools } from './juju-1.22-upgrade-upload-tools.ts';
+import { juju122UploadTools } from './juju-1.22-upload-tools.ts';
+import { juju124CrashDuringUpgradeSteps } from './juju-1.24-crash-during-upgrade-steps.ts';
+import { juju124DownloadRetry } from './juju-1.24-download-retry.ts';
 import { juju124GatedApi } from './juju-1.24-gated-api.ts';
+import { juju124GatedApiNaiveClient } from './juju-1.24-gated-api-naive-client.ts';
+import { juju124Libjuju } from './juju-1.24-libjuju.ts';
+import { juju125NoImplicitUpgrade } from './juju-1.25-no-implicit-upgrade.ts';
 
-export const SCENARIOS: readonly Scenario[] = [juju122ImplicitUpgrade, juju124GatedApi];
+export const SCENARIOS: readonly Scenario[] = [
+  // The bug: Juju 1.22's implicit upgrade under the scripts of 2015.
+  juju122ImplicitUpgrade,
+  juju122NetworkPartition,
+  juju122SavvyScript,
+  // The workarounds users took.
+  juju122PinnedAgentVersion,
+  juju122UploadTools,
+  juju122UpgradeUploadTools,
+  juju122OldReleaseLine,
+  // The fixes, alone and together.
+  juju122ReconnectingClient,
+  juju124GatedApiNaiveClient,
+  juju124GatedApi,
+  juju125NoImplicitUpgrade,
+  // Real clients and rough upgrades against the fixes.
+  juju124Libjuju,
+  juju124DownloadRetry,
+  juju124CrashDuringUpgradeSteps,
+];
 
 export function scenarioByName(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -8,13 +8,18 @@ import { UsageError } from '../run-config.ts';
 import { TargetError } from '../targets/target.ts';
 import { replayCommandMain } from './replay-command.ts';
 import { runCommand, type CommandIO } from './run-command.ts';
+import { qualifyCommand } from './qualify-command.ts';
 import { scenariosCommand } from './scenarios-command.ts';
+import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../strategies/names.ts';
 
 const USAGE = `usage: upgrade-chaos <command> [flags]
   run        [--scenario NAME] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
-             [--max-events N] [--time-limit SECONDS] [--check-determinism] [--out DIR] [--json]
-  replay     --scenario NAME --seed S --path P [--property NAME] | FILE   [--json]
+             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--out DIR] [--json]
+  replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--json]
   scenarios  [--json]
+  qualify    [--target sim|process] [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N]
+             [--compare OLD,NEW] [--json]
+strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})
 common flags: --log-level ${LOG_LEVELS.join('|')}`;
 
 type Command = (argv: string[], io: CommandIO) => number | Promise<number>;
@@ -23,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   replay: replayCommandMain,
   scenarios: scenariosCommand,
+  qualify: qualifyCommand,
 };
 
 function logLevel(argv: string[]): LogLevel {

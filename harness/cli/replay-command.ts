@@ -13,6 +13,7 @@ import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
 import { replayCommand, scenarioOrExit, type CommandIO } from './run-command.ts';
+import { strategyFlag } from './strategy-flag.ts';
 
 const REPLAY_FLAGS = {
   scenario: { type: 'string' },
@@ -22,6 +23,7 @@ const REPLAY_FLAGS = {
   seed: { type: 'string' },
   path: { type: 'string' },
   'max-events': { type: 'string' },
+  strategy: { type: 'string' },
   file: { type: 'string' },
   json: { type: 'boolean' },
   'log-level': { type: 'string' },
@@ -38,6 +40,7 @@ export function replayCommandMain(argv: string[], io: CommandIO): number {
   let path: string;
   let expectedHash: string | undefined;
   const maxEvents = values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
+  const strategy = strategyFlag(values.strategy);
 
   if (file !== undefined) {
     const saved = loadFailureFile(file);
@@ -59,7 +62,9 @@ export function replayCommandMain(argv: string[], io: CommandIO): number {
     config = resolveRun(scenarioOrExit(values.scenario), overrides);
     seed = seedFlag(values.seed);
     path = pathFlag(values.path)!;
-    testCase = caseAtPath(config, { seed, path, ...(maxEvents !== undefined ? { maxEvents } : {}) });
+    testCase = caseAtPath(config, {
+      seed, path, ...(maxEvents !== undefined ? { maxEvents } : {}), ...(strategy !== undefined ? { strategy } : {}),
+    });
   }
 
   const start = performance.now();
@@ -79,7 +84,7 @@ export function replayCommandMain(argv: string[], io: CommandIO): number {
     properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
     failures,
   };
-  const replay = (f: Failure) => replayCommand(config, overrides, maxEvents, f);
+  const replay = (f: Failure) => replayCommand(config, overrides, maxEvents, f, strategy);
   if (values.json) {
     io.out(JSON.stringify({ ...runJson(result, replay), historyHash: hash, ...(expectedHash ? { expectedHistoryHash: expectedHash } : {}) }));
   } else {

@@ -13,6 +13,8 @@ import { SCENARIOS, scenarioByName } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { intFlag, parseFlags, seedFlag } from './options.ts';
+import { strategyFlag } from './strategy-flag.ts';
+import { DEFAULT_STRATEGY, type StrategyName } from '../strategies/names.ts';
 
 export const RUN_FLAGS = {
   scenario: { type: 'string' },
@@ -22,6 +24,7 @@ export const RUN_FLAGS = {
   runs: { type: 'string' },
   seed: { type: 'string' },
   'max-events': { type: 'string' },
+  strategy: { type: 'string' },
   'time-limit': { type: 'string' },
   'check-determinism': { type: 'boolean' },
   target: { type: 'string' },
@@ -44,11 +47,14 @@ export function scenarioOrExit(name: string): Scenario {
 }
 
 /** The command that replays a failure exactly. */
-export function replayCommand(config: RunConfig, overrides: Overrides, maxEvents: number | undefined, f: Failure): string {
+export function replayCommand(
+  config: RunConfig, overrides: Overrides, maxEvents: number | undefined, f: Failure, strategy: StrategyName = DEFAULT_STRATEGY,
+): string {
   const parts = ['npx upgrade-chaos replay', `--scenario ${config.scenario.source ?? config.scenario.name}`];
   if (overrides.controller) parts.push(`--controller ${overrides.controller}`);
   if (overrides.client) parts.push(`--client ${overrides.client}`);
   if (maxEvents !== undefined) parts.push(`--max-events ${maxEvents}`);
+  if (strategy !== DEFAULT_STRATEGY) parts.push(`--strategy ${strategy}`);
   parts.push(`--property ${f.property}`, `--seed ${f.seed}`, `--path "${f.path}"`);
   return parts.join(' ');
 }
@@ -64,7 +70,9 @@ export function runCommand(argv: string[], io: CommandIO): number {
     ...(values.property !== undefined ? { properties: values.property } : {}),
   };
   const maxEvents = values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
+  const strategy = strategyFlag(values.strategy);
   const options = {
+    ...(strategy !== undefined ? { strategy } : {}),
     runs: intFlag(values.runs, 'runs', 1000, 1, 10_000_000),
     seed: seedFlag(values.seed),
     ...(maxEvents !== undefined ? { maxEvents } : {}),
@@ -81,12 +89,12 @@ export function runCommand(argv: string[], io: CommandIO): number {
     const result = explore(config, options);
     const mismatches = values.scenario !== undefined ? [] : compareExpectations(config, result);
     results.push({ config, result, mismatches });
-    if (!values.json) io.out(humanReport(config, result, mismatches, overrides, maxEvents, outDir, values.scenario === undefined));
+    if (!values.json) io.out(humanReport(config, result, mismatches, overrides, maxEvents, strategy, outDir, values.scenario === undefined));
     else for (const f of result.failures) saveFailure(outDir, config, f);
   }
 
   if (values.json) {
-    const replay = (config: RunConfig) => (f: Failure) => replayCommand(config, overrides, maxEvents, f);
+    const replay = (config: RunConfig) => (f: Failure) => replayCommand(config, overrides, maxEvents, f, strategy);
     if (values.scenario !== undefined) {
       const { config, result } = results[0]!;
       io.out(JSON.stringify(runJson(result, replay(config))));
@@ -116,11 +124,12 @@ function compareExpectations(config: RunConfig, result: ExploreResult): string[]
 
 function humanReport(
   config: RunConfig, result: ExploreResult, mismatches: string[], overrides: Overrides, maxEvents: number | undefined,
+  strategy: StrategyName | undefined,
   outDir: string, expectations: boolean,
 ): string {
   const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${config.client.name}) ━━`, config.scenario.summary, ''];
   for (const f of result.failures) {
-    lines.push(formatFailure(f, replayCommand(config, overrides, maxEvents, f), saveFailure(outDir, config, f)), '');
+    lines.push(formatFailure(f, replayCommand(config, overrides, maxEvents, f, strategy), saveFailure(outDir, config, f)), '');
   }
   lines.push(formatSummary(result));
   if (expectations) {

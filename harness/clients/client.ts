@@ -38,5 +38,7 @@ export interface Client {
 export interface ClientProfile {
   name: string;
   summary: string;
+  /** Brings its own connection code (a real client library): runs on real-socket targets only. */
+  realSocketsOnly?: boolean;
   create(env: ClientEnv): Client;
 }

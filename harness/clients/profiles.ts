@@ -2,6 +2,7 @@
  * The built-in client profiles: the deployment scripts of the bug report's world, and the fixes.
  */
 import type { ClientProfile } from './client.ts';
+import { jujulibProfile } from './jujulib-client.ts';
 import { ScriptedClient, type ClientPolicy } from './scripted-client.ts';
 
 const NAIVE: ClientPolicy = {
@@ -36,6 +37,8 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
       reconnect: 'always', waitForUpgrade: false, keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
       rewatchOnReconnect: true, resetViewOnNewWatcher: false, retryUpgradeInProgress: false, idempotentDeploys: false,
     }),
+  // The real library rather than a policy of ours; real sockets only (process and external targets).
+  jujulibProfile,
 ];
 
 export function clientProfile(name: string): ClientProfile | undefined {

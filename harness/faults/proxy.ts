@@ -11,7 +11,9 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxyOptions {
-  /** Where the controller listens (127.0.0.1). */
+  /** Where the controller listens: 127.0.0.1 (default) for a server the harness started, a lab
+   *  controller's address for the external target. The proxy itself listens on 127.0.0.1 only. */
+  targetHost?: string;
   targetPort: number;
   /** Real milliseconds added to every chunk in both directions. */
   latencyMs?: number;
@@ -54,6 +56,8 @@ class Direction {
 
 class Pair {
   upstream: Socket | undefined;
+  /** A side died of an error during a partition: the other side learns of it at heal. */
+  private resetOnHeal: Socket | undefined;
   readonly toUpstream: Direction;
   readonly toClient: Direction;
 
@@ -69,7 +73,7 @@ class Pair {
   /** Opens the upstream connection (at accept, or at heal for a connection accepted during a partition). */
   open(): void {
     if (this.upstream || this.client.destroyed) return;
-    const upstream = connect({ host: '127.0.0.1', port: this.proxy.targetPort, allowHalfOpen: true });
+    const upstream = connect({ host: this.proxy.targetHost, port: this.proxy.targetPort, allowHalfOpen: true });
     this.upstream = upstream;
     upstream.setNoDelay(true);
     upstream.on('data', (chunk: Buffer) => this.toClient.push(chunk));
@@ -83,6 +87,8 @@ class Pair {
     if (!this.upstream) this.open();
     else this.toUpstream.flush();
     this.toClient.flush();
+    this.resetOnHeal?.resetAndDestroy();
+    this.resetOnHeal = undefined;
   }
 
   reset(): void {
@@ -98,7 +104,10 @@ class Pair {
   /** A side that died of an error takes the other down with a reset; a clean close was already
    *  passed on as 'end' (held during a partition like any byte). */
   private sideClosed(hadError: boolean, other: Socket | undefined): void {
-    if (hadError && !this.proxy.partitioned) other?.resetAndDestroy();
+    if (hadError && other) {
+      if (this.proxy.partitioned) this.resetOnHeal = other;
+      else other.resetAndDestroy();
+    }
     if (this.closed) this.proxy.forget(this);
   }
 }
@@ -106,10 +115,12 @@ class Pair {
 export class FaultProxy {
   partitioned = false;
   latencyMs: number;
+  readonly targetHost: string;
   readonly targetPort: number;
   private readonly pairs = new Set<Pair>();
 
   private constructor(private readonly server: Server, options: ProxyOptions) {
+    this.targetHost = options.targetHost ?? '127.0.0.1';
     this.targetPort = options.targetPort;
     this.latencyMs = options.latencyMs ?? 0;
   }

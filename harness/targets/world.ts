@@ -7,25 +7,31 @@ import type { Scheduler } from '../clock.ts';
 import type { Recorder } from '../history.ts';
 import { timeline, type Plan, type PlanEvent } from '../plan.ts';
 
+/** Whether an action did something (false: nothing to act on, e.g. no connection), with an
+ *  optional note for the event record (e.g. why a controller refused). */
+export type Applied = boolean | { applied: boolean; note?: string };
+/** The sim acts at once; real targets act over the network, so an action may resolve later (its
+ *  event record is written when it does). */
+export type Action = Applied | Promise<Applied>;
+
 export interface World {
   readonly clock: Scheduler;
   readonly history: Recorder;
-  /** Each action returns whether it did something (false: nothing to act on, e.g. no connection). */
-  bootstrap(): boolean;
-  publish(version: string): boolean;
-  upgrade(request: UpgradeRequest): boolean;
-  restart(): boolean;
-  disconnect(client: string): boolean;
+  bootstrap(): Action;
+  publish(version: string): Action;
+  upgrade(request: UpgradeRequest): Action;
+  restart(): Action;
+  disconnect(client: string): Action;
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
-  partition(client: string, durationMs: number): boolean;
-  deploy(client: string, app: string, units: number): boolean;
+  partition(client: string, durationMs: number): Action;
+  deploy(client: string, app: string, units: number): Action;
 }
 
 export function clientName(index: number): string {
   return `client-${index}`;
 }
 
-export function applyEvent(world: World, event: PlanEvent): boolean {
+export function applyEvent(world: World, event: PlanEvent): Action {
   switch (event.kind) {
     case 'bootstrap': return world.bootstrap();
     case 'publish': return world.publish(event.version);
@@ -41,14 +47,26 @@ export function applyEvent(world: World, event: PlanEvent): boolean {
   }
 }
 
-/** Schedules every event of the plan on the world's clock; returns when the last one is due. */
+/**
+ * Schedules every event of the plan on the world's clock; returns when the last one is due. Event
+ * records keep plan order: once an action has resolved later (real targets), the records after it
+ * wait for it. The sim never goes down that path, so it stays synchronous.
+ */
 export function schedulePlan(world: World, plan: Plan): number {
   let end = 0;
+  let previous: Promise<void> | undefined;
   timeline(plan).forEach(({ at, event }, index) => {
     end = at;
     world.clock.after(at, () => {
-      const applied = applyEvent(world, event);
-      world.history.record({ type: 'event', index, event, applied });
+      const record = (result: Applied): void => {
+        const { applied, note } = typeof result === 'boolean' ? { applied: result, note: undefined } : result;
+        world.history.record({ type: 'event', index, event, applied, ...(note !== undefined ? { note } : {}) });
+      };
+      const result = applyEvent(world, event);
+      if (previous === undefined && (typeof result === 'boolean' || !('then' in result))) return record(result);
+      previous = (previous ?? Promise.resolve())
+        .then(() => result)
+        .then(record, (e: unknown) => record({ applied: false, note: `failed: ${(e as Error).message}` }));
     });
   });
   return end;

@@ -23,8 +23,6 @@ export const MODEL_PATH = `/model/${MODEL_UUID}/api`;
 const CONTROLLER_PATH = '/api';
 /** Bigger frames are refused by ws (close 1009); no Juju request comes near this. */
 const MAX_FRAME_BYTES = 1 << 20;
-/** WebSocket close code for a connection that ended without a close frame (reset, dead peer). */
-const ABNORMAL_CLOSURE = 1006;
 
 export interface ServerOptions {
   profile: ControllerProfile;
@@ -106,7 +104,13 @@ export class ControllerServer {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    // A TCP reset is the network's doing (the fault proxy's reset); a FIN, with or without a
+    // WebSocket close frame, is the client's (it closed, or its process exited).
+    let reset = false;
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNRESET') reset = true;
+      socket.destroy();
+    });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== MODEL_PATH && url.pathname !== CONTROLLER_PATH) return refuse(socket, 404, 'Not Found');
     const controller = this.session.controller;
@@ -114,12 +118,12 @@ export class ControllerServer {
     // Which client this is: the harness names its clients in the URL (?client=client-0); anyone
     // else is named by address.
     const label = clientLabel(url.searchParams.get('client')) ?? `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, this.session, label));
+    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, this.session, label, () => reset));
   }
 }
 
 /** One WebSocket, one model connection. */
-function attach(ws: WebSocket, session: ControllerSession, label: string): void {
+function attach(ws: WebSocket, session: ControllerSession, label: string, wasReset: () => boolean): void {
   ws.on('error', () => {}); // a 'close' always follows
   const transport: ServerTransport = {
     send: (response) => {
@@ -144,9 +148,8 @@ function attach(ws: WebSocket, session: ControllerSession, label: string): void 
       transport.send(errorReply(decoded.request['request-id'], `internal error: ${(e as Error).message}`, ''));
     }
   });
-  // A close frame is the client's own doing; a connection that just vanished was cut by the
-  // network (the fault proxy's reset), which the model records as a fault.
-  ws.on('close', (code: number) => (code === ABNORMAL_CLOSURE ? conn.drop('fault') : conn.closedByClient()));
+  // A connection cut by the network (the fault proxy's reset) is a fault in the model's records.
+  ws.on('close', () => (wasReset() ? conn.drop('fault') : conn.closedByClient()));
 }
 
 function text(data: RawData): string {

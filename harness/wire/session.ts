@@ -3,7 +3,7 @@
  * implementation) on real timers, its randomness and its Recorder. A reset replaces the whole
  * session, so one server process serves many runs, each from time zero.
  */
-import { RealScheduler, type Scheduler, type TimerHandle } from '../clock.ts';
+import { RealScheduler, ScopedScheduler } from '../clock.ts';
 import type { Credentials } from '../controller/api.ts';
 import { Controller } from '../controller/controller.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
@@ -39,41 +39,15 @@ export interface SessionHistory {
   now: number;
 }
 
-/**
- * Real timers that can all be cancelled at once: a reset must silence the old model completely
- * (its unit agents and watchers keep timers the model's own dispose() leaves running).
- */
-class ScopedScheduler implements Scheduler {
-  private readonly live = new Set<TimerHandle>();
-  private closed = false;
-  constructor(private readonly inner: Scheduler) {}
-  now(): number {
-    return this.inner.now();
-  }
-  after(delayMs: number, fn: () => void): TimerHandle {
-    if (this.closed) return { cancel: () => {} };
-    const handle: TimerHandle = this.inner.after(delayMs, () => {
-      this.live.delete(handle);
-      fn();
-    });
-    this.live.add(handle);
-    return { cancel: () => { handle.cancel(); this.live.delete(handle); } };
-  }
-  cancelAll(): void {
-    this.closed = true;
-    for (const t of this.live) t.cancel();
-    this.live.clear();
-  }
-}
-
 /** A Recorder that also tells a listener of each record (the standalone controller prints them). */
 class ObservedRecorder extends Recorder {
   constructor(now: () => number, private readonly listener: ((r: HistoryRecord) => void) | undefined) {
     super(now);
   }
   override record(body: HistoryBody): void {
+    const before = this.records.length;
     super.record(body);
-    this.listener?.(this.records[this.records.length - 1]!);
+    if (this.records.length > before) this.listener?.(this.records[before]!);
   }
 }
 

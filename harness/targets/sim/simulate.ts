@@ -19,6 +19,23 @@ export const SIM_CREDENTIALS = { username: 'admin', password: 'upgrade-chaos' };
 const SETTLE_MS = 2_000;
 
 export function simulate(config: RunConfig, plan: Plan, seed: number): HistoryRecord[] {
+  const sim = openSim(config, seed);
+  sim.clock.runUntil(schedulePlan(sim.world, plan));
+  return sim.finish();
+}
+
+/**
+ * A sim run opened to be driven from outside: the world that plan events act on, the clock, and
+ * finish(), the quiescence phase that ends the run and returns its history. simulate() plays a
+ * whole plan through one; the bench's fast-check baseline drives one command at a time.
+ */
+export interface SimSession {
+  readonly world: World;
+  readonly clock: VirtualScheduler;
+  finish(): HistoryRecord[];
+}
+
+export function openSim(config: RunConfig, seed: number): SimSession {
   const clock = new VirtualScheduler();
   const rng = seededRng(seed);
   const history = new Recorder(() => clock.now());
@@ -62,23 +79,23 @@ export function simulate(config: RunConfig, plan: Plan, seed: number): HistoryRe
     if (network.heal(client)) history.record({ type: 'fault-end', fault: 'partition', client });
   };
 
-  const planEnd = schedulePlan(world, plan);
-  clock.runUntil(planEnd);
-
   // Quiescence: heal every fault, let upgrades finish and clients meet their deadlines.
-  history.record({ type: 'quiescence' });
-  for (const client of network.partitionedClients()) heal(client);
-  const limit = clock.now() + config.scenario.deadlines.deployMs + config.scenario.deadlines.resumeMs;
-  const clientList = [...clients.values()];
-  const settled = (): boolean => controller.quiet && clientList.every((c) => c.settled());
-  clock.runUntil(limit, settled);
-  clock.runUntil(clock.now() + SETTLE_MS);
+  const finish = (): HistoryRecord[] => {
+    history.record({ type: 'quiescence' });
+    for (const client of network.partitionedClients()) heal(client);
+    const limit = clock.now() + config.scenario.deadlines.deployMs + config.scenario.deadlines.resumeMs;
+    const clientList = [...clients.values()];
+    const settled = (): boolean => controller.quiet && clientList.every((c) => c.settled());
+    clock.runUntil(limit, settled);
+    clock.runUntil(clock.now() + SETTLE_MS);
 
-  for (const [name, client] of clients) history.record({ type: 'client-view', client: name, ...client.view() });
-  history.record({ type: 'final-model', version: controller.version, model: controller.view() });
-  history.record({ type: 'run-end' });
-  history.seal();
-  for (const client of clients.values()) client.stop();
-  controller.dispose();
-  return history.records;
+    for (const [name, client] of clients) history.record({ type: 'client-view', client: name, ...client.view() });
+    history.record({ type: 'final-model', version: controller.version, model: controller.view() });
+    history.record({ type: 'run-end' });
+    history.seal();
+    for (const client of clients.values()) client.stop();
+    controller.dispose();
+    return history.records;
+  };
+  return { world, clock, finish };
 }

@@ -1,0 +1,24 @@
+/** bench/results.json: the shape CI tracks over time (issue 4). */
+import { writeFileSync } from 'node:fs';
+import type { StrategyName } from '../harness/strategies/names.ts';
+import type { Fig } from './figures.ts';
+
+export interface ScenarioResult {
+  name: string;
+  /** The properties the scenario expects violated: all of them must be found. */
+  mustFail: string[];
+  /** The scenario's minimal known counterexample length (its longest, over mustFail). */
+  minimalEvents: number | null;
+  strategies: Record<StrategyName, Fig>;
+  best: Fig;
+  baseline: Fig;
+}
+
+export interface BenchResults {
+  scenarios: ScenarioResult[];
+  runsPerSecond: { sim: number };
+}
+
+export function writeResults(path: string, results: BenchResults): void {
+  writeFileSync(path, JSON.stringify(results, null, 2) + '\n');
+}

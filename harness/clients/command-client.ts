@@ -1,0 +1,211 @@
+/**
+ * A black-box client: any program (any language) that deploys a bundle, run once per run with
+ * execa (`--client-cmd "COMMAND"`). The plan's deploy events are replaced by "start the command"
+ * (at the first of them) with a bundle of every application the plan deploys. The program gets:
+ *   UPGRADE_CHAOS_API_URL      the model endpoint to use (through the fault proxy)
+ *   UPGRADE_CHAOS_USERNAME / UPGRADE_CHAOS_PASSWORD
+ *   UPGRADE_CHAOS_BUNDLE       {"applications": {"NAME": {"charm": "CHARM", "num_units": N}}}
+ *   UPGRADE_CHAOS_VIEW_FILE    where it may write what its watcher saw:
+ *                              {"applications": {"NAME": {"units": {"NAME/0": "active"}}}}
+ *   UPGRADE_CHAOS_DEADLINE_MS  how long it has (real milliseconds)
+ * and exits 0 when it believes the bundle is deployed. The history gets one invoke per bundle
+ * application when it starts, ok / fail for each from its exit status (or its deadline, when it is
+ * killed), and its view file as its client-view; the controller side records everything else.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type Result } from 'execa';
+import type { TimerHandle } from '../clock.ts';
+import type { ModelView } from '../history.ts';
+import type { Plan } from '../plan.ts';
+import { UsageError } from '../run-config.ts';
+import type { Client, ClientEnv } from './client.ts';
+
+export interface Bundle {
+  applications: Record<string, { charm: string; num_units: number }>;
+}
+
+/** What the program printed and how it ended, kept with the run so a failing run can show it. */
+export interface CommandOutput {
+  client: string;
+  command: string;
+  exitCode?: number;
+  signal?: string;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CommandClientOptions {
+  command: string;
+  bundle: Bundle;
+  /** Real time per model millisecond: the program lives in real time, the run's deadlines are model time. */
+  timeScale: number;
+  cwd?: string;
+}
+
+/** Kept of each stream: the end of it, where a failure shows. */
+const OUTPUT_LIMIT = 64 * 1024;
+/** Real time between SIGTERM and SIGKILL at the deadline. */
+const KILL_GRACE_MS = 1_000;
+
+/** The bundle of every application the plan deploys (deploy events of any client). */
+export function bundleFromPlan(plan: Plan): Bundle {
+  const applications: Bundle['applications'] = {};
+  for (const e of plan) if (e.kind === 'deploy') applications[e.app] ??= { charm: `cs:trusty/${e.app}`, num_units: e.units };
+  return { applications };
+}
+
+export class CommandClient implements Client {
+  private started = false;
+  private exited = false;
+  private stopped = false;
+  private pid: number | undefined;
+  private deadline: TimerHandle | undefined;
+  private timedOut = false;
+  private readonly ops = new Map<number, string>(); // op -> app, until reported
+  private readonly dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-client-'));
+  private readonly viewFile = join(this.dir, 'view.json');
+  private reported: ModelView | undefined;
+  private result: CommandOutput | undefined;
+  /** Set when the command could not be run at all: a usage error, not a verdict. */
+  fatal: Error | undefined;
+
+  constructor(private readonly env: ClientEnv, private readonly options: CommandClientOptions) {
+    if (!env.url) throw new UsageError('--client-cmd needs a real target (--target process or external)');
+  }
+
+  /** The program starts at the first deploy event, not at bootstrap. */
+  start(): void {}
+
+  deploy(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    let op = 0;
+    for (const [app, spec] of Object.entries(this.options.bundle.applications)) {
+      this.ops.set(++op, app);
+      this.env.history.record({ type: 'invoke', client: this.env.name, op, f: 'deploy', value: { app, units: spec.num_units } });
+    }
+    this.spawn();
+  }
+
+  settled(): boolean {
+    return !this.started || this.exited;
+  }
+
+  /** Whether the program wrote a view file: without one there is no view to judge. */
+  get reportedView(): boolean {
+    return this.reported !== undefined;
+  }
+
+  view(): { watching: boolean; view: ModelView } {
+    return { watching: false, view: this.reported ?? { applications: {} } };
+  }
+
+  output(): CommandOutput | undefined {
+    return this.result;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.deadline?.cancel();
+    if (!this.exited) this.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private spawn(): void {
+    const { command, bundle, timeScale, cwd } = this.options;
+    const deadlineMs = this.env.deployDeadlineMs;
+    const subprocess = execa(command, {
+      shell: true,
+      // Its own process group, so the deadline kills the program and not only the shell around it.
+      detached: true,
+      cleanup: true,
+      stdin: 'ignore',
+      reject: false,
+      maxBuffer: 16 * 1024 * 1024,
+      ...(cwd !== undefined ? { cwd } : {}),
+      env: {
+        UPGRADE_CHAOS_API_URL: this.env.url!,
+        UPGRADE_CHAOS_USERNAME: this.env.credentials.username,
+        UPGRADE_CHAOS_PASSWORD: this.env.credentials.password,
+        UPGRADE_CHAOS_BUNDLE: JSON.stringify(bundle),
+        UPGRADE_CHAOS_VIEW_FILE: this.viewFile,
+        UPGRADE_CHAOS_DEADLINE_MS: String(Math.max(1, Math.round(deadlineMs * timeScale))),
+      },
+    });
+    this.pid = subprocess.pid;
+    this.deadline = this.env.clock.after(deadlineMs, () => {
+      this.timedOut = true;
+      this.finishAll('fail', `deadline exceeded (${deadlineMs} ms)`);
+      this.kill('SIGTERM');
+      setTimeout(() => this.kill('SIGKILL'), KILL_GRACE_MS).unref();
+    });
+    void subprocess.then((r) => this.exit(r));
+  }
+
+  private exit(r: Result): void {
+    this.exited = true;
+    this.deadline?.cancel();
+    const stdout = tail(String(r.stdout ?? ''));
+    const stderr = tail(String(r.stderr ?? ''));
+    this.result = {
+      client: this.env.name, command: this.options.command, timedOut: this.timedOut, stdout, stderr,
+      ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal !== undefined ? { signal: r.signal } : {}),
+    };
+    if (this.stopped) return;
+    // A shell says 127 (not found) or 126 (not executable): the command line is wrong, not the script.
+    if (r.exitCode === 126 || r.exitCode === 127 || (r.failed && r.exitCode === undefined && r.signal === undefined)) {
+      this.fatal = new UsageError(`--client-cmd "${this.options.command}" could not be run: ${lastLine(stderr) || r.message}`);
+    }
+    this.reported = readView(this.viewFile);
+    if (r.exitCode === 0) this.finishAll('ok');
+    else this.finishAll('fail', `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`);
+  }
+
+  private finishAll(outcome: 'ok' | 'fail', error?: string): void {
+    for (const op of this.ops.keys()) {
+      this.env.history.record({ type: outcome, client: this.env.name, op, f: 'deploy', ...(error !== undefined ? { error } : {}) });
+    }
+    this.ops.clear();
+  }
+
+  private kill(signal: NodeJS.Signals): void {
+    if (this.pid === undefined || this.exited) return;
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The view file, if the program wrote a well-formed one. */
+function readView(path: string): ModelView | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const apps = (value as { applications?: unknown } | null)?.applications;
+  if (typeof apps !== 'object' || apps === null) return undefined;
+  const applications: ModelView['applications'] = {};
+  for (const [name, app] of Object.entries(apps as Record<string, unknown>)) {
+    const units = (app as { units?: unknown } | null)?.units;
+    const out: Record<string, string> = {};
+    if (typeof units === 'object' && units !== null) for (const [u, s] of Object.entries(units)) out[u] = String(s);
+    applications[name] = { units: out };
+  }
+  return { applications };
+}
+
+function tail(text: string): string {
+  return text.length > OUTPUT_LIMIT ? `…${text.slice(-OUTPUT_LIMIT)}` : text;
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1]!.trim().slice(0, 300);
+}

@@ -1,0 +1,104 @@
+/**
+ * Shrinking made for plans. fast-check's own shrinking of a mapped array cannot do the two things
+ * that make a timed plan short: merge consecutive waits (a violation that needs 40 s of elapsed
+ * time then keeps one wait, not ten short ones it may not drop), and drop an event without moving
+ * the bootstrap (planArbitrary places it at `at % (length + 1)`, so every removal before it moved
+ * it elsewhere). This wrapper generates exactly what the plan arbitrary it wraps generates (same
+ * seed, same cases, same first failure) and replaces only the shrinking, with candidates tried in
+ * this order:
+ *
+ * 1. merge two adjacent waits into one of the same total (the timeline does not change, so the
+ *    violation almost always survives: plans get shorter for free);
+ * 2. remove a run of events other than the bootstrap, longest runs first (delta debugging);
+ * 3. simplify one event: fewer units, no explicit version or --upload-tools, client 0, a shorter
+ *    wait or partition (the shortest, then ever closer to the current duration).
+ *
+ * Every candidate is smaller (fewer events, or the same events with smaller parameters), so
+ * shrinking ends; it is deterministic, so fast-check's path still replays the shrunk case.
+ */
+import fc from 'fast-check';
+import type { Plan, PlanEvent } from '../plan.ts';
+
+const MIN_WAIT_MS = 100;
+const MIN_PARTITION_MS = 1_000;
+
+class PlanShrinker extends fc.Arbitrary<Plan> {
+  constructor(private readonly plans: fc.Arbitrary<Plan>) {
+    super();
+  }
+
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<Plan> {
+    return new fc.Value(this.plans.generate(mrng, biasFactor).value, undefined);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is Plan {
+    return Array.isArray(value);
+  }
+
+  shrink(plan: Plan): fc.Stream<fc.Value<Plan>> {
+    return new fc.Stream(planShrinks(plan)).map((p) => new fc.Value(p, undefined));
+  }
+}
+
+/** `plans`, shrunk the plan way. */
+export function withPlanShrinker(plans: fc.Arbitrary<Plan>): fc.Arbitrary<Plan> {
+  return new PlanShrinker(plans);
+}
+
+/** The smaller plans to try instead of `plan`, most promising first. */
+export function* planShrinks(plan: Plan): Generator<Plan> {
+  for (let i = 0; i + 1 < plan.length; i++) {
+    const a = plan[i]!;
+    const b = plan[i + 1]!;
+    if (a.kind === 'wait' && b.kind === 'wait') {
+      yield [...plan.slice(0, i), { kind: 'wait', durationMs: a.durationMs + b.durationMs }, ...plan.slice(i + 2)];
+    }
+  }
+  const removable = plan.flatMap((e, i) => (e.kind === 'bootstrap' ? [] : [i]));
+  for (let size = removable.length; size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
+    for (let start = 0; start + size <= removable.length; start += size) {
+      const gone = new Set(removable.slice(start, start + size));
+      yield plan.filter((_, i) => !gone.has(i));
+    }
+  }
+  for (let i = 0; i < plan.length; i++) {
+    for (const simpler of simplerEvents(plan[i]!)) yield [...plan.slice(0, i), simpler, ...plan.slice(i + 1)];
+  }
+}
+
+function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
+  switch (e.kind) {
+    case 'deploy':
+      if (e.units > 1) yield { ...e, units: 1 };
+      if (e.client > 0) yield { ...e, client: 0 };
+      break;
+    case 'upgrade':
+      if (e.uploadTools) yield withoutKey(e, 'uploadTools');
+      if (e.version !== undefined) yield withoutKey(e, 'version');
+      break;
+    case 'disconnect':
+      if (e.client > 0) yield { ...e, client: 0 };
+      break;
+    case 'partition':
+      if (e.client > 0) yield { ...e, client: 0 };
+      for (const d of shorter(e.durationMs, MIN_PARTITION_MS)) yield { ...e, durationMs: d };
+      break;
+    case 'wait':
+      for (const d of shorter(e.durationMs, MIN_WAIT_MS)) yield { ...e, durationMs: d };
+      break;
+  }
+}
+
+/** The shortest duration first, then ever closer to the current one, as integer shrinking does. */
+function shorter(ms: number, min: number): number[] {
+  const out: number[] = [];
+  if (ms <= min) return out;
+  out.push(min);
+  for (let gap = Math.floor((ms - min) / 2); gap >= 1; gap = Math.floor(gap / 2)) out.push(ms - gap);
+  return out;
+}
+
+function withoutKey<E extends PlanEvent, K extends keyof E>(e: E, key: K): Omit<E, K> & PlanEvent {
+  const { [key]: _dropped, ...rest } = e;
+  return rest as Omit<E, K> & PlanEvent;
+}

@@ -1,0 +1,53 @@
+/**
+ * Every target by name, for the CLI's `--target`:
+ *   sim       the controller model on a virtual clock (in-process, deterministic)
+ *   process   the controller server as an OS process, real sockets, fault proxies (harness starts it)
+ *   external  a controller the harness did not start (--url, --username, --password)
+ * Usage problems are UsageError (exit 2); a target that cannot start is TargetError (exit 3).
+ */
+import { UsageError } from '../run-config.ts';
+import { createExternalTarget } from './external.ts';
+import { createProcessTarget } from './process/index.ts';
+import { createSimTarget } from './sim/target.ts';
+import type { Target } from './target.ts';
+
+export const TARGET_NAMES = ['sim', 'process', 'external'] as const;
+
+export interface TargetOptions {
+  /** process / external: real time per model millisecond (process default 0.02, external 1). */
+  timeScale?: number;
+  /** process / external: a black-box client program (`--client-cmd`) instead of the client profile. */
+  clientCommand?: string;
+  /** process: the controller server's port (default: a free one). */
+  port?: number;
+  /** external: the controller's model URL and credentials. */
+  url?: string;
+  username?: string;
+  password?: string;
+}
+
+export async function createTarget(name: string, options: TargetOptions = {}): Promise<Target> {
+  if (options.timeScale !== undefined && !(options.timeScale > 0 && options.timeScale <= 100)) {
+    throw new UsageError(`--time-scale must be in (0, 100], got ${options.timeScale}`);
+  }
+  const common = {
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.clientCommand !== undefined ? { clientCommand: options.clientCommand } : {}),
+  };
+  switch (name) {
+    case 'sim':
+      if (options.clientCommand !== undefined) throw new UsageError('--client-cmd needs a real target: --target process or external');
+      return createSimTarget();
+    case 'process':
+      return createProcessTarget({ ...common, ...(options.port !== undefined ? { port: options.port } : {}) });
+    case 'external': {
+      const { url, username, password } = options;
+      if (!url || !username || password === undefined) {
+        throw new UsageError('--target external needs --url ws://HOST:PORT/model/UUID/api, --username and --password');
+      }
+      return createExternalTarget({ url, username, password, ...common });
+    }
+    default:
+      throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What a real-time run needs from the controller it drives. The process target's backend is a
+ * controller server it started (admin endpoint, full controller-side history); the external
+ * target's is a controller it only reaches through the API (no controller-side history).
+ */
+import type { Credentials } from '../../controller/api.ts';
+import type { UpgradeRequest } from '../../controller/controller.ts';
+import type { HistoryRecord, ModelView } from '../../history.ts';
+import type { RunConfig } from '../../run-config.ts';
+
+export interface ActionOutcome {
+  applied: boolean;
+  note?: string;
+}
+
+export interface ControllerSnapshot {
+  /** Controller-side records of this run, in the run's time (empty when the controller cannot tell). */
+  records: HistoryRecord[];
+  version: string;
+  model: ModelView;
+}
+
+export interface ControllerBackend {
+  /** Where the fault proxies forward to. */
+  readonly host: string;
+  readonly port: number;
+  readonly credentials: Credentials;
+  /** The path (and query) of the model endpoint for a client, e.g. /model/<uuid>/api?client=client-0. */
+  modelPath(client: string): string;
+  /** A fresh controller for a run whose time zero is originEpochMs. */
+  begin(run: { config: RunConfig; seed: number; timeScale: number; originEpochMs: number }): Promise<void>;
+  /** `up`: the controller now serves clients, so the run starts them. */
+  bootstrap(): Promise<ActionOutcome & { up: boolean }>;
+  publish(version: string): Promise<ActionOutcome>;
+  upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
+  restart(): Promise<ActionOutcome>;
+  /** Nothing in motion on the controller (no upgrade, no hook): quiescence waits for it. */
+  quiet(): Promise<boolean>;
+  /** The run is over: the controller-side records and what the model holds. */
+  snapshot(): Promise<ControllerSnapshot>;
+}

@@ -1,0 +1,145 @@
+/**
+ * The controller server as a child process (harness/wire/server-main.ts, started with execa), and
+ * the faults only a process has: crash (SIGKILL, then a new process on the same port, with a fresh
+ * controller: what the dead one held is gone) and pause (SIGSTOP / SIGCONT: everything freezes,
+ * sockets stay open, nothing answers). The child exits when its stdin closes, so it never outlives
+ * the harness.
+ */
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import type { Credentials } from '../../controller/api.ts';
+import { READY_PREFIX } from '../../wire/server-flags.ts';
+import { TargetError } from '../target.ts';
+
+export interface ServerProcessOptions {
+  credentials: Credentials;
+  /** 0 (default): any free port, kept across crashes. */
+  port?: number;
+  /** How long the child may take to say it listens. */
+  readyTimeoutMs?: number;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL('../../wire/server-main.ts', import.meta.url));
+const STDERR_KEPT = 4_000;
+
+type Child = ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;
+
+export class ServerProcess {
+  private child: Child | undefined;
+  private exited = true;
+  private paused = false;
+  private stderr = '';
+  port: number;
+
+  private constructor(private readonly options: ServerProcessOptions) {
+    this.port = options.port ?? 0;
+  }
+
+  static async start(options: ServerProcessOptions): Promise<ServerProcess> {
+    const server = new ServerProcess(options);
+    await server.spawn(1);
+    return server;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** SIGKILL, then a new server on the same port. */
+  async crash(): Promise<void> {
+    await this.kill('SIGKILL');
+    await this.spawn();
+  }
+
+  /** Starts a new server after the old one died (on the same port). */
+  async respawn(): Promise<void> {
+    if (this.alive) return;
+    await this.spawn();
+  }
+
+  pause(): void {
+    if (!this.alive || this.paused) return;
+    this.child!.kill('SIGSTOP');
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.alive || !this.paused) return;
+    this.child!.kill('SIGCONT');
+    this.paused = false;
+  }
+
+  async stop(): Promise<void> {
+    this.resume();
+    this.child?.stdin.end();
+    await this.kill('SIGTERM', 3_000);
+  }
+
+  private async kill(signal: NodeJS.Signals, graceMs = 0): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited) return;
+    if (signal !== 'SIGKILL') this.resume();
+    child.kill(signal);
+    const timer = graceMs > 0 ? setTimeout(() => child.kill('SIGKILL'), graceMs) : undefined;
+    await child;
+    clearTimeout(timer);
+    this.paused = false;
+  }
+
+  /** Right after a SIGKILL the port is free at once (listening sockets keep no TIME_WAIT), but a
+   *  restart on the same port allows a couple of retries on a busy machine. */
+  private async spawn(attempts = 3): Promise<void> {
+    const { credentials, readyTimeoutMs = 30_000 } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.port = await this.spawnOnce(credentials, readyTimeoutMs);
+        return;
+      } catch (e) {
+        if (attempt >= attempts || this.port === 0) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  private spawnOnce(credentials: Credentials, readyTimeoutMs: number): Promise<number> {
+    this.stderr = '';
+    const child: Child = execa(process.execPath, [
+      '--import', 'tsx', SERVER_MAIN,
+      '--port', String(this.port), '--username', credentials.username, '--password', credentials.password,
+    ], { cwd: REPO_ROOT, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, cleanup: true });
+    this.child = child;
+    this.exited = false;
+    this.paused = false;
+    child.stderr.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-STDERR_KEPT); });
+    void child.then(() => { if (this.child === child) this.exited = true; });
+
+    return new Promise<number>((resolve, reject) => {
+      let out = '';
+      const fail = (why: string): void => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new TargetError(`the controller server did not start: ${why}${this.stderr ? `\n${this.stderr.trim()}` : ''}`));
+      };
+      const timer = setTimeout(() => fail(`no ready line within ${readyTimeoutMs} ms`), readyTimeoutMs);
+      const onData = (d: Buffer): void => {
+        out += d.toString();
+        const line = out.split('\n').find((l) => l.startsWith(READY_PREFIX));
+        if (!line) return;
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        child.stdout.resume(); // nothing more is read; keep the pipe from filling
+        resolve((JSON.parse(line.slice(READY_PREFIX.length)) as { port: number }).port);
+      };
+      child.stdout.on('data', onData);
+      void child.then((r) => {
+        if (out.includes(READY_PREFIX)) return;
+        fail(`it exited (${r.signal ?? `code ${r.exitCode}`})`);
+      });
+    });
+  }
+}

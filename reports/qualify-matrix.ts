@@ -1,0 +1,67 @@
+/**
+ * The qualification as a person reads it: a matrix of scenarios × properties (✓ when the observed
+ * verdict is the expected one, ✗ when not, · for a property the scenario does not claim), each
+ * scenario's runs and time, then every violation with how fast it was found and its replay
+ * command, then the mismatches.
+ */
+import { fmtMs } from '../harness/plan.ts';
+import { PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
+import { matches, type QualifyReport } from './qualify-report.ts';
+
+/** Column headings short enough for a terminal; the legend spells them out. */
+const SHORT: Record<PropertyName, string> = {
+  'no-work-before-upgrade': 'no-work',
+  'watchers-resume': 'watchers',
+  'deployments-complete': 'deploys',
+  'requests-settle': 'requests',
+  'version-as-tested': 'version',
+  'no-surprise-upgrade': 'surprise',
+  'no-lost-work': 'lost-work',
+};
+const CELL = 11;
+
+export function formatQualifyMatrix(report: QualifyReport): string {
+  const nameWidth = Math.max(8, ...report.scenarios.map((s) => s.name.length)) + 2;
+  const lines: string[] = [
+    `Qualification on ${report.target}: ${report.scenarios.length} scenarios, up to ${report.runs} runs each, ` +
+      `seed ${report.seed}, strategy ${report.strategy}`,
+    '',
+    'scenario'.padEnd(nameWidth) + PROPERTY_NAMES.map((p) => SHORT[p].padEnd(CELL)).join('') + 'runs'.padStart(7) + 'time'.padStart(9),
+  ];
+  for (const s of report.scenarios) {
+    const cells = PROPERTY_NAMES.map((name) => {
+      const p = s.properties.find((q) => q.property === name);
+      if (!p) return '·'.padEnd(CELL);
+      return `${matches(p) ? '✓' : '✗'} ${p.observed === 'violated' ? 'violated' : 'held'}`.padEnd(CELL);
+    });
+    lines.push(s.name.padEnd(nameWidth) + cells.join('') + String(s.runs).padStart(7) + fmtMs(s.elapsedMs).padStart(9));
+  }
+  lines.push('', `legend: ${PROPERTY_NAMES.map((p) => `${SHORT[p]} = ${p}`).join(', ')}`);
+
+  const violations = report.scenarios.flatMap((s) => s.properties.filter((p) => p.failure).map((p) => ({ s, p })));
+  if (violations.length > 0) {
+    lines.push('', 'Violations (first failing run, time to it, shrunk plan length):');
+    for (const { s, p } of violations) {
+      const f = p.failure!;
+      lines.push(
+        `  ${matches(p) ? '✓' : '✗'} ${s.name} × ${p.property}: run ${p.runs}${p.ms !== undefined ? `, ${fmtMs(p.ms)}` : ''}, ` +
+          `${f.shrunkEvents} event${f.shrunkEvents === 1 ? '' : 's'} (from ${f.events})`,
+        `      ${p.replay}`,
+      );
+    }
+  }
+
+  const mismatches = report.scenarios.flatMap((s) => s.properties.filter((p) => !matches(p)).map((p) => ({ s, p })));
+  lines.push('');
+  if (mismatches.length === 0) {
+    const claims = report.scenarios.reduce((n, s) => n + s.properties.length, 0);
+    lines.push(`PASS: all ${claims} verdicts in ${report.scenarios.length} scenarios match their expectations.`);
+  } else {
+    lines.push(`FAIL: ${mismatches.length} verdict(s) differ from the expectations:`);
+    for (const { s, p } of mismatches) {
+      lines.push(`  ✗ ${s.name} × ${p.property}: expected ${p.expected}, observed ${p.observed} after ${p.runs} runs` +
+        (p.observed === 'held' ? ' (an unexpected pass is a regression too)' : ''));
+    }
+  }
+  return lines.join('\n');
+}

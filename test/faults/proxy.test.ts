@@ -1,0 +1,148 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FaultProxy } from '../../harness/faults/proxy.ts';
+
+let upstream: Server | undefined;
+const upstreamSockets = new Set<Socket>();
+let proxy: FaultProxy | undefined;
+const sockets: Socket[] = [];
+
+/** An upstream that echoes every byte back, upper-cased (so an echo is told apart from what was sent). */
+async function echoServer(): Promise<number> {
+  upstream = createServer((s) => {
+    upstreamSockets.add(s);
+    s.on('close', () => upstreamSockets.delete(s));
+    s.on('error', () => {});
+    s.on('data', (d) => s.write(d.toString().toUpperCase()));
+  });
+  await new Promise<void>((r) => upstream!.listen(0, '127.0.0.1', r));
+  return (upstream.address() as AddressInfo).port;
+}
+
+function dial(port: number): Promise<{ socket: Socket; received: () => string; closed: () => boolean }> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    let closed = false;
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve({ socket, received: () => data, closed: () => closed }));
+    sockets.push(socket);
+    socket.on('data', (d) => { data += d.toString(); });
+    socket.on('close', () => { closed = true; });
+    socket.on('error', () => {});
+    socket.once('error', reject);
+  });
+}
+
+async function eventually(check: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await proxy?.close();
+  proxy = undefined;
+  for (const s of upstreamSockets) s.destroy();
+  await new Promise<void>((r) => (upstream ? upstream.close(() => r()) : r()));
+  upstream = undefined;
+});
+
+describe('faults/proxy', () => {
+  it('forwards bytes both ways', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    const c = await dial(proxy.port);
+    c.socket.write('hello');
+    await eventually(() => c.received() === 'HELLO', 'echo');
+    expect(proxy.connections).toBe(1);
+  });
+
+  it('reset() cuts every connection on both sides at once', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    const a = await dial(proxy.port);
+    const b = await dial(proxy.port);
+    a.socket.write('x');
+    b.socket.write('y');
+    await eventually(() => a.received() === 'X' && b.received() === 'Y', 'echoes');
+    expect(proxy.reset()).toBe(2);
+    await eventually(() => a.closed() && b.closed(), 'client sides closed');
+    await eventually(() => upstreamSockets.size === 0, 'upstream sides closed');
+    expect(proxy.connections).toBe(0);
+    const c = await dial(proxy.port); // the proxy itself still serves
+    c.socket.write('z');
+    await eventually(() => c.received() === 'Z', 'echo after reset');
+  });
+
+  it('partition() holds bytes in both directions and heal() delivers them, in order', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    const c = await dial(proxy.port);
+    c.socket.write('a');
+    await eventually(() => c.received() === 'A', 'first echo');
+    expect(proxy.partition()).toBe(true);
+    expect(proxy.partition()).toBe(false);
+    c.socket.write('b');
+    c.socket.write('c');
+    await pause(100);
+    expect(c.received()).toBe('A'); // nothing got through
+    expect(c.closed()).toBe(false);
+    expect(proxy.heal()).toBe(true);
+    expect(proxy.heal()).toBe(false);
+    await eventually(() => c.received() === 'ABC', 'held bytes flushed in order');
+
+    // The other direction: bytes the upstream sends during a partition are held too.
+    proxy.partition();
+    for (const s of upstreamSockets) s.write('q');
+    await pause(50);
+    expect(c.received()).toBe('ABC');
+    proxy.heal();
+    await eventually(() => c.received() === 'ABCq', 'upstream bytes flushed');
+  });
+
+  it('accepts new connections during a partition but holds them until heal', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    proxy.partition();
+    const c = await dial(proxy.port); // the TCP handshake with the proxy succeeds
+    c.socket.write('held');
+    await pause(100);
+    expect(upstreamSockets.size).toBe(0); // nothing reached the controller
+    expect(c.received()).toBe('');
+    proxy.heal();
+    await eventually(() => c.received() === 'HELD', 'held connection served at heal');
+  });
+
+  it('holds a close during a partition and passes it on at heal', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    const c = await dial(proxy.port);
+    c.socket.write('a');
+    await eventually(() => c.received() === 'A', 'echo');
+    proxy.partition();
+    c.socket.end();
+    await pause(100);
+    expect(upstreamSockets.size).toBe(1); // the controller has not heard of the close
+    proxy.heal();
+    await eventually(() => upstreamSockets.size === 0, 'close passed on');
+  });
+
+  it('adds latency, keeping order', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer(), latencyMs: 60 });
+    const c = await dial(proxy.port);
+    const start = Date.now();
+    c.socket.write('1');
+    c.socket.write('2');
+    await eventually(() => c.received() === '12', 'delayed echo');
+    expect(Date.now() - start).toBeGreaterThanOrEqual(110); // both ways
+  });
+
+  it('resets the client when the controller is not listening', async () => {
+    const port = await echoServer();
+    await new Promise<void>((r) => upstream!.close(() => r()));
+    upstream = undefined;
+    proxy = await FaultProxy.start({ targetPort: port });
+    const c = await dial(proxy.port);
+    await eventually(() => c.closed(), 'client closed');
+  });
+});

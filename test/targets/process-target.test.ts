@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryRecord } from '../../harness/history.ts';
+import type { Plan } from '../../harness/plan.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
+import { checkProperties } from '../../properties/index.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+
+let target: ProcessTarget;
+
+beforeAll(async () => {
+  target = await createProcessTarget({ timeScale: 0.04 });
+});
+
+afterAll(async () => {
+  await target?.close();
+});
+
+function config(name: string) {
+  const scenario = scenarioByName(name);
+  if (!scenario) throw new Error(`no scenario ${name}`);
+  return resolveRun(scenario);
+}
+
+/** The same closing shape as the sim: run-start first; client views, final model and run-end last; time never goes back. */
+function expectSimShape(h: HistoryRecord[], clients: number): void {
+  expect(h[0]!.type).toBe('run-start');
+  expect(h.slice(-2).map((r) => r.type)).toEqual(['final-model', 'run-end']);
+  expect(h.filter((r) => r.type === 'client-view')).toHaveLength(clients);
+  for (let i = 2; i < h.length; i++) expect(h[i]!.t, `record ${i}`).toBeGreaterThanOrEqual(h[i - 1]!.t);
+  expect(h.some((r) => r.type === 'quiescence')).toBe(true);
+}
+
+describe('targets/process', () => {
+  it('finds the lp:1455260 race on real sockets: juju-1.22, bootstrap then deploy at once', async () => {
+    const c = config('juju-1.22-implicit-upgrade');
+    const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 2 }];
+    const h = await target.run(c, plan, 1);
+    expectSimShape(h, 1);
+    // Both sides of the wire are in the one history.
+    expect(h.find((r) => r.type === 'run-start')).toMatchObject({ target: 'process', scenario: c.scenario.name });
+    expect(h.some((r) => r.type === 'conn-open' && r.client === 'client-0')).toBe(true);
+    expect(h.some((r) => r.type === 'client-conn' && r.client === 'client-0')).toBe(true);
+    expect(h.some((r) => r.type === 'agent-down' && r.reason === 'upgrade')).toBe(true);
+    const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
+    expect(violated).toContain('no-work-before-upgrade');
+    expect(violated).toContain('deployments-complete');
+    expect(violated).toContain('watchers-resume');
+  });
+
+  it('holds for juju-1.24 and the reconnecting client through disconnects, partitions, restarts and upgrades', async () => {
+    const c = config('juju-1.24-gated-api');
+    const plans: Plan[] = [
+      [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }, { kind: 'wait', durationMs: 3_000 },
+        { kind: 'disconnect', client: 0 }, { kind: 'wait', durationMs: 1_000 }, { kind: 'deploy', client: 1, app: 'wordpress', units: 2 },
+        { kind: 'partition', client: 1, durationMs: 5_000 }],
+      [{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 2_000 }, { kind: 'restart' }, { kind: 'deploy', client: 1, app: 'haproxy', units: 1 },
+        { kind: 'partition', client: 0, durationMs: 20_000 }, { kind: 'wait', durationMs: 25_000 }, { kind: 'disconnect', client: 1 }],
+      [{ kind: 'bootstrap' }, { kind: 'publish', version: '1.24.3' }, { kind: 'wait', durationMs: 30_000 }, { kind: 'upgrade' },
+        { kind: 'deploy', client: 0, app: 'postgresql', units: 3 }, { kind: 'wait', durationMs: 5_000 }, { kind: 'disconnect', client: 0 }],
+    ];
+    for (const [i, plan] of plans.entries()) {
+      const h = await target.run(c, plan, i);
+      expectSimShape(h, 2);
+      expect(checkProperties(h, c.properties), `plan ${i}`).toEqual([]);
+      const events = h.flatMap((r) => (r.type === 'event' ? [r] : []));
+      expect(events.map((r) => r.index)).toEqual(plan.map((_, j) => j)); // applied one at a time, in plan order
+      expect(events.find((r) => r.event.kind === 'bootstrap')?.applied).toBe(true);
+      // A refused upgrade (one may still be running) says why.
+      for (const r of events) if (r.event.kind === 'upgrade' && !r.applied) expect(r.note).toMatch(/upgrade|available/);
+    }
+  });
+
+  it('serves the next run after the controller process crashed', async () => {
+    await target.crash();
+    const c = config('juju-1.24-gated-api');
+    const h = await target.run(c, [{ kind: 'bootstrap' }], 9);
+    expect(h.some((r) => r.type === 'bootstrap')).toBe(true);
+  });
+});

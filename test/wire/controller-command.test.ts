@@ -1,0 +1,64 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../harness/run-config.ts';
+import { TargetError } from '../../harness/targets/target.ts';
+import { controllerCommand } from '../../harness/wire/controller-command.ts';
+import { RawClient, waitFor } from './helpers.ts';
+
+function harness() {
+  const lines: string[] = [];
+  const input = new PassThrough();
+  let stop!: () => void;
+  const stopSignal = new Promise<void>((r) => { stop = r; });
+  return { lines, input, stop, io: { out: (l: string) => lines.push(l), input, stopSignal } };
+}
+
+describe('upgrade-chaos controller (controllerCommand)', () => {
+  it('prints the model URL and credentials, bootstraps, and takes commands on stdin', async () => {
+    const h = harness();
+    const done = controllerCommand(['--port', '0', '--controller', 'juju-1.24', '--username', 'bob', '--password', 'pw', '--time-scale', '0.02'], h.io);
+    await waitFor(() => h.lines.some((l) => l.startsWith('password:')), 5_000, 'banner');
+    const url = h.lines.find((l) => l.startsWith('model URL:'))!.split(/\s+/)[2]!;
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/model\/[0-9a-f-]+\/api$/);
+    expect(h.lines).toContain('username:   bob');
+    expect(h.lines).toContain('password:   pw');
+    expect(h.lines.some((l) => /bootstrap/.test(l))).toBe(true);
+
+    const c = await RawClient.open(url);
+    expect((await c.call('Admin', 3, 'Login', { 'auth-tag': 'user-bob', credentials: 'pw' })).error).toBeUndefined();
+    h.input.write('publish 1.24.3\nstatus\nupgrade not-a-version\nrestart\nbogus\n');
+    await waitFor(() => h.lines.some((l) => l.startsWith('unknown command')), 5_000, 'replies');
+    expect(h.lines).toContain('published 1.24.3');
+    expect(h.lines.some((l) => l.startsWith('{') && JSON.parse(l).profile === 'juju-1.24')).toBe(true);
+    expect(h.lines).toContain('usage: upgrade [VERSION] [--upload-tools]');
+    expect(h.lines).toContain('agent restarting');
+    expect(await c.closed()).toBe(1006);
+    h.input.write('quit\n');
+    await expect(done).resolves.toBe(0);
+  });
+
+  it('stops on its stop signal', async () => {
+    const h = harness();
+    const done = controllerCommand(['--port', '0'], h.io);
+    await waitFor(() => h.lines.some((l) => l.startsWith('password:')), 5_000, 'banner');
+    expect(h.lines.find((l) => l.startsWith('password:'))).toMatch(/^password:\s+[0-9a-f]{24}$/); // generated
+    h.stop();
+    await expect(done).resolves.toBe(0);
+  });
+
+  it('rejects bad flags (usage) and a port in use (target)', async () => {
+    await expect(controllerCommand(['--controller', 'juju-0'], harness().io)).rejects.toThrow(UsageError);
+    await expect(controllerCommand(['--port', 'x'], harness().io)).rejects.toThrow(UsageError);
+    await expect(controllerCommand(['--nope'], harness().io)).rejects.toThrow(UsageError);
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      await expect(controllerCommand(['--port', String(port)], harness().io)).rejects.toThrow(TargetError);
+    } finally {
+      blocker.close();
+    }
+  });
+});
