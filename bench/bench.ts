@@ -8,7 +8,7 @@ import type { Scenario } from '../harness/scenario.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../harness/strategies/names.ts';
 import type { PropertyName } from '../properties/property.ts';
 import { minimalEvents, minimalEventsFor } from '../scenarios/minimal-counterexamples.ts';
-import { SCENARIOS } from '../scenarios/index.ts';
+import { SIM_SCENARIOS } from '../scenarios/index.ts';
 import { attemptBaseline, attemptStrategy, type Attempt } from './detection.ts';
 import { better, figure, type Fig } from './figures.ts';
 import type { BenchResults, ScenarioResult } from './results.ts';
@@ -25,7 +25,7 @@ export interface BenchOptions {
   progress?: (scenario: string) => void;
 }
 
-export const DEFAULT_BENCH: BenchOptions = { seeds: 20, maxRuns: 1000, throughputRuns: 5000, scenarios: SCENARIOS };
+export const DEFAULT_BENCH: BenchOptions = { seeds: 20, maxRuns: 1000, throughputRuns: 5000, scenarios: SIM_SCENARIOS };
 
 export interface BenchRun {
   results: BenchResults;

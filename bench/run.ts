@@ -4,11 +4,12 @@
  * the sim does. Writes bench/results.json (shape: results.ts) and prints a table. About 15 s.
  */
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../harness/paths.ts';
 import { DEFAULT_BENCH, runBench } from './bench.ts';
 import { writeResults } from './results.ts';
 import { formatBench } from './table.ts';
 
-const RESULTS = join(import.meta.dirname, 'results.json');
+const RESULTS = join(PROJECT_ROOT, 'bench', 'results.json');
 
 const start = performance.now();
 const run = runBench({ ...DEFAULT_BENCH, progress: (name) => process.stderr.write(`bench: ${name} done\n`) });

@@ -7,6 +7,7 @@
  * the seed and path that replay it.
  */
 import fc from 'fast-check';
+import type { CommandOutput } from './clients/command-client.ts';
 import type { PlanOptions } from './arbitraries.ts';
 import { historyHash, type HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
@@ -27,6 +28,12 @@ export interface ExploreOptions extends PlanOptions {
 
 export interface Failure {
   property: PropertyName;
+  /** Real targets: how often the reported plan failed when run again on the target. */
+  reproduced?: { runs: number; failed: number };
+  /** Where the plan was shrunk: the sim (fast, exact) or the target itself. */
+  shrunkOn?: string;
+  /** A --client-cmd program's output in the reported run. */
+  clientOutputs?: CommandOutput[];
   seed: number;
   path: string;
   /** Events in the first failing plan, before shrinking. */
@@ -74,64 +81,96 @@ export function caseArbitrary(config: RunConfig, options: PlanOptions): fc.Arbit
   return source.arbitrary;
 }
 
+/** fast-check parameters that run exactly the `run`-th case (1-based) of the exploration with
+ *  `seed`, and shrink from there if it fails: fast-check's path is the case's 0-based index. */
+export function startAt(source: CaseSource, seed: number, run: number): fc.Parameters<[Case]> {
+  return { seed, path: String(run - 1), numRuns: 1, ...sourceParams(source) };
+}
+
 /** fast-check parameters that make a check see the source's cases: its examples first, if any. */
-function sourceParams(source: CaseSource): { examples?: [Case][] } {
+export function sourceParams(source: CaseSource): { examples?: [Case][] } {
   return source.examples ? { examples: source.examples.map((c): [Case] => [c]) } : {};
+}
+
+/**
+ * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
+ * per property, the first violating case and how many cases violated it.
+ */
+export class Tally {
+  readonly first = new Map<PropertyName, { run: number; events: number; ms: number }>();
+  private readonly violating = new Map<PropertyName, number>();
+  runs = 0;
+  allViolated = false;
+  private readonly start = performance.now();
+
+  constructor(private readonly config: RunConfig, private readonly options: ExploreOptions) {}
+
+  /** Notes one case's violations; false when exploration should stop (every property violated). */
+  note(plan: Plan, violations: readonly Violation[]): boolean {
+    this.runs++;
+    for (const property of new Set(violations.map((v) => v.property))) {
+      this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
+      if (!this.first.has(property)) this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });
+    }
+    this.allViolated = this.options.stopWhenAllViolated === true && this.config.properties.every((p) => this.first.has(p));
+    return !this.allViolated;
+  }
+
+  /** fast-check parameters of the survey over `source`. */
+  checkParams(source: CaseSource): fc.Parameters<[Case]> {
+    return {
+      numRuns: Math.min(this.options.runs, source.maxRuns ?? Infinity),
+      seed: this.options.seed,
+      // The survey's predicate fails only to stop early (or on a harness error): never shrink it.
+      endOnFailure: true,
+      ...sourceParams(source),
+      ...(this.options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: this.options.timeLimitMs, markInterruptAsFailure: false } : {}),
+    };
+  }
+
+  /** The survey fails only when told to stop early; anything else is a harness (or target) error. */
+  checkDetails(details: fc.RunDetails<[Case]>): void {
+    if (details.failed && !this.allViolated) throw details.errorInstance;
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.start;
+  }
+
+  result(target: string, surveyMs: number, failures: Failure[]): ExploreResult {
+    return {
+      scenario: this.config.scenario.name,
+      target,
+      runs: this.runs,
+      seed: this.options.seed,
+      verdict: failures.length > 0 ? 'fail' : 'pass',
+      runsPerSecond: Math.round(this.runs / Math.max(1e-3, surveyMs / 1000)),
+      elapsedMs: Math.round(this.elapsedMs()),
+      properties: this.config.properties.map((property) => {
+        const f = this.first.get(property);
+        return {
+          property, violated: f !== undefined, violatingRuns: this.violating.get(property) ?? 0,
+          ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
+        };
+      }),
+      failures,
+    };
+  }
 }
 
 export function explore(config: RunConfig, options: ExploreOptions): ExploreResult {
   const run = options.checkDeterminism ? runSimChecked : runSim;
   const source = caseSource(config, options);
-  const first = new Map<PropertyName, { run: number; events: number; ms: number }>();
-  const violating = new Map<PropertyName, number>();
-  let runs = 0;
-  let allViolated = false;
-  const start = performance.now();
-  const survey = fc.property(source.arbitrary, ([plan, simSeed]) => {
-    runs++;
-    const seen = new Set<PropertyName>();
-    for (const v of run(config, plan, simSeed).violations) seen.add(v.property);
-    for (const property of seen) {
-      violating.set(property, (violating.get(property) ?? 0) + 1);
-      if (!first.has(property)) first.set(property, { run: runs, events: plan.length, ms: performance.now() - start });
-    }
-    // Returning false ends the survey (endOnFailure: nothing is shrunk here).
-    allViolated = options.stopWhenAllViolated === true && config.properties.every((p) => first.has(p));
-    return !allViolated;
-  });
-  const details = fc.check(survey, {
-    numRuns: Math.min(options.runs, source.maxRuns ?? Infinity),
-    seed: options.seed,
-    endOnFailure: options.stopWhenAllViolated === true,
-    ...sourceParams(source),
-    ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
-  });
-  // The survey fails only when told to stop early; anything else is a harness bug.
-  if (details.failed && !allViolated) throw details.errorInstance;
-  const surveyMs = performance.now() - start;
-
+  const tally = new Tally(config, options);
+  const survey = fc.property(source.arbitrary, ([plan, simSeed]) => tally.note(plan, run(config, plan, simSeed).violations));
+  tally.checkDetails(fc.check(survey, tally.checkParams(source)));
+  const surveyMs = tally.elapsedMs();
   const failures: Failure[] = [];
   for (const property of config.properties) {
-    const found = first.get(property);
+    const found = tally.first.get(property);
     if (found) failures.push(shrink(config, source, property, options.seed, found));
   }
-  return {
-    scenario: config.scenario.name,
-    target: 'sim',
-    runs,
-    seed: options.seed,
-    verdict: failures.length > 0 ? 'fail' : 'pass',
-    runsPerSecond: Math.round(runs / Math.max(1e-3, surveyMs / 1000)),
-    elapsedMs: Math.round(performance.now() - start),
-    properties: config.properties.map((property) => {
-      const f = first.get(property);
-      return {
-        property, violated: f !== undefined, violatingRuns: violating.get(property) ?? 0,
-        ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
-      };
-    }),
-    failures,
-  };
+  return tally.result('sim', surveyMs, failures);
 }
 
 /** Shrinks the first case that violates `property` to a minimal one. */
@@ -142,7 +181,7 @@ function shrink(
   const start = performance.now();
   const details = fc.check(
     fc.property(source.arbitrary, ([plan, simSeed]) => runSim(only, plan, simSeed).violations.length === 0),
-    { seed, numRuns: found.run, ...sourceParams(source) },
+    startAt(source, seed, found.run),
   );
   const shrinkMs = Math.round(performance.now() - start);
   if (!details.failed || !details.counterexample) {

@@ -38,7 +38,8 @@ export function saveFailure(dir: string, config: RunConfig, failure: Failure): s
   const folder = join(dir, config.scenario.name);
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `${failure.property}-seed${failure.seed}.json`);
-  writeFileSync(file, JSON.stringify({ ...failureFile(config, failure), history: failure.history }, null, 1) + '\n');
+  const extra = { ...(failure.clientOutputs ? { clientOutputs: failure.clientOutputs } : {}), history: failure.history };
+  writeFileSync(file, JSON.stringify({ ...failureFile(config, failure), ...extra }, null, 1) + '\n');
   return file;
 }
 

@@ -12,6 +12,8 @@ export interface FailureJson {
   simSeed: number;
   violations: { t: number; message: string; client?: string }[];
   replay: string;
+  /** Real targets: how often the plan failed when run again there. */
+  reproduced?: { runs: number; failed: number };
 }
 
 export interface RunJson {
@@ -39,6 +41,7 @@ export function runJson(result: ExploreResult, replayCommand: (f: Failure) => st
       historyHash: f.historyHash, simSeed: f.simSeed,
       violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
       replay: replayCommand(f),
+      ...(f.reproduced ? { reproduced: f.reproduced } : {}),
     })),
   };
 }

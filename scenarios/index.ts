@@ -3,6 +3,7 @@
  * report tells the story. `upgrade-chaos scenarios` lists them; `qualify` checks every expectation.
  */
 import type { Scenario } from '../harness/scenario.ts';
+import { clientProfile } from '../harness/clients/profiles.ts';
 import { juju122ImplicitUpgrade } from './juju-1.22-implicit-upgrade.ts';
 import { juju122NetworkPartition } from './juju-1.22-network-partition.ts';
 import { juju122OldReleaseLine } from './juju-1.22-old-release-line.ts';
@@ -17,6 +18,7 @@ import { juju124GatedApi } from './juju-1.24-gated-api.ts';
 import { juju124GatedApiNaiveClient } from './juju-1.24-gated-api-naive-client.ts';
 import { juju124Libjuju } from './juju-1.24-libjuju.ts';
 import { juju125NoImplicitUpgrade } from './juju-1.25-no-implicit-upgrade.ts';
+import { jujulib124 } from './jujulib-1.24.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   // The bug: Juju 1.22's implicit upgrade under the scripts of 2015.
@@ -35,9 +37,13 @@ export const SCENARIOS: readonly Scenario[] = [
   juju125NoImplicitUpgrade,
   // Real clients and rough upgrades against the fixes.
   juju124Libjuju,
+  jujulib124,
   juju124DownloadRetry,
   juju124CrashDuringUpgradeSteps,
 ];
+
+/** The scenarios the sim can run: all but those whose client needs real sockets. */
+export const SIM_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => !clientProfile(s.client)?.realSocketsOnly);
 
 export function scenarioByName(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -1,5 +1,5 @@
 /**
- * The command line: `upgrade-chaos run | replay | scenarios | qualify | controller | report merge`.
+ * The command line: `upgrade-chaos run | replay | scenarios | qualify | controller`.
  * Exit codes (DESIGN.md): 0 every property held; 1 a property was violated; 2 bad usage or input;
  * 3 the target or its infrastructure failed; 130 interrupted.
  */
@@ -10,15 +10,22 @@ import { replayCommandMain } from './replay-command.ts';
 import { runCommand, type CommandIO } from './run-command.ts';
 import { qualifyCommand } from './qualify-command.ts';
 import { scenariosCommand } from './scenarios-command.ts';
+import { controllerCommand } from '../wire/controller-command.ts';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../strategies/names.ts';
 
 const USAGE = `usage: upgrade-chaos <command> [flags]
-  run        [--scenario NAME] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
+  run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
              [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--out DIR] [--json]
-  replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--json]
+             [TARGET FLAGS]
+  replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
+             [TARGET FLAGS]
   scenarios  [--json]
-  qualify    [--target sim|process] [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N]
-             [--compare OLD,NEW] [--json]
+  qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--compare OLD,NEW] [--json]
+             [TARGET FLAGS]
+  controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
+             a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status
+target flags: --target sim|process|external (default sim) [--time-scale X] [--client-cmd "COMMAND"]
+             [--url ws://HOST:PORT/model/UUID/api --username U --password P] (external)
 strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})
 common flags: --log-level ${LOG_LEVELS.join('|')}`;
 
@@ -29,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   replay: replayCommandMain,
   scenarios: scenariosCommand,
   qualify: qualifyCommand,
+  controller: (argv) => controllerCommand(argv),
 };
 
 function logLevel(argv: string[]): LogLevel {

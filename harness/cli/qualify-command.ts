@@ -5,7 +5,8 @@
  * two controller profiles and shows their failures side by side. Exploration is `explore`'s, with
  * the same seed for every scenario, and replay commands are `run`'s.
  */
-import { explore, type ExploreOptions, type ExploreResult } from '../explore.ts';
+import type { ExploreOptions } from '../explore.ts';
+import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS, type Explorer } from './target-flags.ts';
 import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
 import type { Scenario } from '../scenario.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
@@ -14,11 +15,12 @@ import { compareJson, compareScenario, compareVerdict, formatCompare, type Compa
 import { formatQualifyMatrix } from '../../reports/qualify-matrix.ts';
 import { qualifyJson, qualifyScenario, qualifyVerdict, type QualifyReport } from '../../reports/qualify-report.ts';
 import { intFlag, parseFlags, seedFlag } from './options.ts';
-import { replayCommand, scenarioOrExit, type CommandIO } from './run-command.ts';
+import { scenarioOrExit, type CommandIO } from './run-command.ts';
+import { replayCommand } from './replay-line.ts';
 import { strategyFlag } from './strategy-flag.ts';
 
 export const QUALIFY_FLAGS = {
-  target: { type: 'string' },
+  ...TARGET_FLAGS,
   scenario: { type: 'string', multiple: true },
   runs: { type: 'string' },
   seed: { type: 'string' },
@@ -29,54 +31,41 @@ export const QUALIFY_FLAGS = {
   'log-level': { type: 'string' },
 } as const;
 
-/** Explores one scenario on one target. */
-type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
-
-/**
- * The seam between qualify and the targets. The sim explores in-process. A real target needs an
- * exploration that plays each case on a Target (harness/targets/index.ts createTarget), which
- * `explore` does not do yet; until it does, asking for one is a usage error, not a crash.
- */
-async function explorerFor(target: string): Promise<Explorer> {
-  if (target === 'sim') return async (config, options) => explore(config, options);
-  const targets: { createTarget?: unknown } = await import('../targets/index.ts').catch(() => ({}));
-  const why = typeof targets.createTarget === 'function' ? 'exploration on real targets' : `a ${target} target`;
-  throw new UsageError(`--target ${target} is not available yet for qualify (it needs ${why}); use --target sim`);
-}
-
 export async function qualifyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseFlags(argv, QUALIFY_FLAGS);
   const target = values.target ?? 'sim';
+  if (values['client-cmd'] !== undefined) throw new UsageError('qualify judges the corpus\'s own clients: use run --client-cmd for a program of yours');
   const strategy = strategyFlag(values.strategy) ?? DEFAULT_STRATEGY;
   const maxEvents = values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
   const options: ExploreOptions = {
-    runs: intFlag(values.runs, 'runs', 1000, 1, 10_000_000),
+    runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
     seed: seedFlag(values.seed),
     strategy,
     ...(maxEvents !== undefined ? { maxEvents } : {}),
   };
-  const scenarios = values.scenario?.map(scenarioOrExit) ?? SCENARIOS;
+  const { configs, skipped } = runnableConfigs((values.scenario?.map(scenarioOrExit) ?? SCENARIOS).map((s) => resolveRun(s)), values, values.scenario !== undefined);
   const compare = values.compare !== undefined ? compareFlag(values.compare) : undefined;
-  const explorer = await explorerFor(target);
-
-  if (compare) {
-    const report = await compareControllers(scenarios, compare, explorer, options, target, io);
-    io.out(values.json ? JSON.stringify(compareJson(report)) : formatCompare(report));
+  const { explorer, close } = await openTarget(values);
+  try {
+    if (compare) {
+      const report = await compareControllers(configs.map((c) => c.scenario), compare, explorer, options, target, io);
+      io.out(values.json ? JSON.stringify(compareJson(report)) : formatCompare(report));
+      return report.verdict === 'pass' ? 0 : 1;
+    }
+    const qualified = [];
+    for (const config of configs) {
+      io.log.info({ scenario: config.scenario.name, target, runs: options.runs, seed: options.seed, strategy }, 'qualifying');
+      const result = await explorer(config, options);
+      qualified.push(qualifyScenario(config, result, (f) => replayCommand(config, f, { maxEvents, strategy, target: values })));
+    }
+    const report: QualifyReport = {
+      verdict: qualifyVerdict(qualified), target, strategy, runs: options.runs, seed: options.seed, scenarios: qualified,
+    };
+    io.out(values.json ? JSON.stringify(qualifyJson(report)) : formatQualifyMatrix(report) + skipped.map((s) => `\nSkipped ${s}.`).join(''));
     return report.verdict === 'pass' ? 0 : 1;
+  } finally {
+    await close();
   }
-
-  const qualified = [];
-  for (const scenario of scenarios) {
-    const config = resolveRun(scenario);
-    io.log.info({ scenario: scenario.name, runs: options.runs, seed: options.seed, strategy }, 'qualifying');
-    const result = await explorer(config, options);
-    qualified.push(qualifyScenario(config, result, (f) => replayCommand(config, {}, maxEvents, f, strategy)));
-  }
-  const report: QualifyReport = {
-    verdict: qualifyVerdict(qualified), target, strategy, runs: options.runs, seed: options.seed, scenarios: qualified,
-  };
-  io.out(values.json ? JSON.stringify(qualifyJson(report)) : formatQualifyMatrix(report));
-  return report.verdict === 'pass' ? 0 : 1;
 }
 
 /** `--compare OLD,NEW`: two controller profile names. */

@@ -6,16 +6,22 @@ import { caseAtPath, type Case, type ExploreResult, type Failure } from '../expl
 import { checkPlan, loadFailureFile } from '../failure-file.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
-import { runSim } from '../runner.ts';
+import type { RunResult } from '../runner.ts';
+import type { Plan } from '../plan.ts';
+import { checkProperties } from '../../properties/index.ts';
+import { openTarget, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
-import { replayCommand, scenarioOrExit, type CommandIO } from './run-command.ts';
+import { scenarioOrExit, type CommandIO } from './run-command.ts';
+import { replayCommand } from './replay-line.ts';
 import { strategyFlag } from './strategy-flag.ts';
 
 const REPLAY_FLAGS = {
+  ...TARGET_FLAGS,
+  repeat: { type: 'string' },
   scenario: { type: 'string' },
   controller: { type: 'string' },
   client: { type: 'string' },
@@ -29,7 +35,7 @@ const REPLAY_FLAGS = {
   'log-level': { type: 'string' },
 } as const;
 
-export function replayCommandMain(argv: string[], io: CommandIO): number {
+export async function replayCommandMain(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
@@ -67,30 +73,50 @@ export function replayCommandMain(argv: string[], io: CommandIO): number {
     });
   }
 
-  const start = performance.now();
+  const repeat = intFlag(values.repeat, 'repeat', 1, 1, 1000);
   const [plan, simSeed] = testCase;
-  const run = runSim(config, plan, simSeed);
+  const start = performance.now();
+  const { runs, shown, targetName } = await replayOn(values, config, plan, simSeed, repeat);
+  const run = shown;
   const elapsedMs = Math.round(performance.now() - start);
+  const failedRuns = runs.filter((r) => r.violations.length > 0).length;
+  const reproduced = repeat > 1 || targetName !== 'sim' ? { runs: repeat, failed: failedRuns } : undefined;
   const hash = historyHash(run.history);
   const byProperty = new Map<PropertyName, Failure['violations']>();
   for (const v of run.violations) byProperty.set(v.property, [...(byProperty.get(v.property) ?? []), v]);
   const failures: Failure[] = [...byProperty].map(([property, violations]) => ({
     property, seed, path, events: plan.length, shrunkEvents: plan.length, plan, simSeed, historyHash: hash, violations,
-    history: run.history, shrinkMs: 0,
+    history: run.history, shrinkMs: 0, ...(reproduced ? { reproduced } : {}),
   }));
   const result: ExploreResult = {
-    scenario: config.scenario.name, target: 'sim', runs: 1, seed, verdict: failures.length ? 'fail' : 'pass',
-    runsPerSecond: Math.round(1000 / Math.max(1, elapsedMs)), elapsedMs,
+    scenario: config.scenario.name, target: targetName, runs: repeat, seed, verdict: failures.length ? 'fail' : 'pass',
+    runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)), elapsedMs,
     properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
     failures,
   };
-  const replay = (f: Failure) => replayCommand(config, overrides, maxEvents, f, strategy);
+  const replay = (f: Failure) => replayCommand(config, f, { overrides, maxEvents, strategy, target: values });
   if (values.json) {
     io.out(JSON.stringify({ ...runJson(result, replay), historyHash: hash, ...(expectedHash ? { expectedHistoryHash: expectedHash } : {}) }));
   } else {
     for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
     if (failures.length === 0) io.out(`Every property held.\nTimeline:\n${formatTimeline(run.history)}`);
+    if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
     io.out(`History hash ${hash}${expectedHash ? (expectedHash === hash ? ' (same as recorded)' : ` (DIFFERS from the recorded ${expectedHash})`) : ''}`);
   }
   return failures.length ? 1 : 0;
+}
+
+/** Runs the case `repeat` times where the flags say; shows the first failing run (or the first). */
+async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan, simSeed: number, repeat: number) {
+  const { target, close } = await openTarget(values);
+  try {
+    const runs: RunResult[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const history = await target.run(config, plan, simSeed);
+      runs.push({ history, violations: checkProperties(history, config.properties) });
+    }
+    return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
+  } finally {
+    await close();
+  }
 }

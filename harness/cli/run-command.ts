@@ -4,7 +4,9 @@
  * when all match).
  */
 import type { Logger } from 'pino';
-import { explore, type ExploreResult, type Failure } from '../explore.ts';
+import type { ExploreResult, Failure } from '../explore.ts';
+import { replayCommand } from './replay-line.ts';
+import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS } from './target-flags.ts';
 import { saveFailure } from '../failure-file.ts';
 import { isScenarioPath, loadScenarioFile } from '../scenario-file.ts';
 import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
@@ -17,6 +19,7 @@ import { strategyFlag } from './strategy-flag.ts';
 import { DEFAULT_STRATEGY, type StrategyName } from '../strategies/names.ts';
 
 export const RUN_FLAGS = {
+  ...TARGET_FLAGS,
   scenario: { type: 'string' },
   controller: { type: 'string' },
   client: { type: 'string' },
@@ -27,7 +30,6 @@ export const RUN_FLAGS = {
   strategy: { type: 'string' },
   'time-limit': { type: 'string' },
   'check-determinism': { type: 'boolean' },
-  target: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
   'log-level': { type: 'string' },
@@ -46,24 +48,9 @@ export function scenarioOrExit(name: string): Scenario {
   return scenario;
 }
 
-/** The command that replays a failure exactly. */
-export function replayCommand(
-  config: RunConfig, overrides: Overrides, maxEvents: number | undefined, f: Failure, strategy: StrategyName = DEFAULT_STRATEGY,
-): string {
-  const parts = ['npx upgrade-chaos replay', `--scenario ${config.scenario.source ?? config.scenario.name}`];
-  if (overrides.controller) parts.push(`--controller ${overrides.controller}`);
-  if (overrides.client) parts.push(`--client ${overrides.client}`);
-  if (maxEvents !== undefined) parts.push(`--max-events ${maxEvents}`);
-  if (strategy !== DEFAULT_STRATEGY) parts.push(`--strategy ${strategy}`);
-  parts.push(`--property ${f.property}`, `--seed ${f.seed}`, `--path "${f.path}"`);
-  return parts.join(' ');
-}
 
-export function runCommand(argv: string[], io: CommandIO): number {
+export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseFlags(argv, RUN_FLAGS);
-  if (values.target !== undefined && values.target !== 'sim') {
-    throw new UsageError(`--target ${values.target} is not available in this build (known: sim)`);
-  }
   const overrides: Overrides = {
     ...(values.controller !== undefined ? { controller: values.controller } : {}),
     ...(values.client !== undefined ? { client: values.client } : {}),
@@ -73,7 +60,7 @@ export function runCommand(argv: string[], io: CommandIO): number {
   const strategy = strategyFlag(values.strategy);
   const options = {
     ...(strategy !== undefined ? { strategy } : {}),
-    runs: intFlag(values.runs, 'runs', 1000, 1, 10_000_000),
+    runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
     seed: seedFlag(values.seed),
     ...(maxEvents !== undefined ? { maxEvents } : {}),
     ...(values['time-limit'] !== undefined ? { timeLimitMs: intFlag(values['time-limit'], 'time-limit', 0, 1) * 1000 } : {}),
@@ -81,20 +68,25 @@ export function runCommand(argv: string[], io: CommandIO): number {
   };
   const outDir = values.out ?? 'upgrade-chaos-results';
   const scenarios = values.scenario !== undefined ? [scenarioOrExit(values.scenario)] : SCENARIOS;
-  const configs = scenarios.map((s) => resolveRun(s, overrides));
+  const { configs, skipped } = runnableConfigs(scenarios.map((s) => resolveRun(s, overrides)), values, values.scenario !== undefined);
 
+  const replay = (config: RunConfig) => (f: Failure) => replayCommand(config, f, { overrides, maxEvents, strategy, target: values });
+  const { target, explorer, close } = await openTarget(values);
   const results: { config: RunConfig; result: ExploreResult; mismatches: string[] }[] = [];
-  for (const config of configs) {
-    io.log.info({ scenario: config.scenario.name, runs: options.runs, seed: options.seed }, 'exploring');
-    const result = explore(config, options);
-    const mismatches = values.scenario !== undefined ? [] : compareExpectations(config, result);
-    results.push({ config, result, mismatches });
-    if (!values.json) io.out(humanReport(config, result, mismatches, overrides, maxEvents, strategy, outDir, values.scenario === undefined));
-    else for (const f of result.failures) saveFailure(outDir, config, f);
+  try {
+    for (const config of configs) {
+      io.log.info({ scenario: config.scenario.name, target: target.name, runs: options.runs, seed: options.seed }, 'exploring');
+      const result = await explorer(config, options);
+      const mismatches = values.scenario !== undefined ? [] : compareExpectations(config, result);
+      results.push({ config, result, mismatches });
+      if (!values.json) io.out(humanReport(config, result, mismatches, replay(config), outDir, values.scenario === undefined));
+      else for (const f of result.failures) saveFailure(outDir, config, f);
+    }
+  } finally {
+    await close();
   }
 
   if (values.json) {
-    const replay = (config: RunConfig) => (f: Failure) => replayCommand(config, overrides, maxEvents, f, strategy);
     if (values.scenario !== undefined) {
       const { config, result } = results[0]!;
       io.out(JSON.stringify(runJson(result, replay(config))));
@@ -103,12 +95,16 @@ export function runCommand(argv: string[], io: CommandIO): number {
         verdict: results.every((r) => r.mismatches.length === 0) ? 'pass' : 'fail',
         seed: options.seed,
         scenarios: results.map(({ config, result, mismatches }) => ({ ...runJson(result, replay(config)), expected: config.scenario.expect, mismatches })),
+        skipped,
       }));
     }
   }
   if (values.scenario !== undefined) return results[0]!.result.verdict === 'pass' ? 0 : 1;
   const allMatch = results.every((r) => r.mismatches.length === 0);
-  if (!values.json) io.out(allMatch ? 'All verdicts match the scenarios\' expectations.' : 'Some verdicts differ from the expectations (see above).');
+  if (!values.json) {
+    for (const s of skipped) io.out(`Skipped ${s}.`);
+    io.out(allMatch ? 'All verdicts match the scenarios\' expectations.' : 'Some verdicts differ from the expectations (see above).');
+  }
   return allMatch ? 0 : 1;
 }
 
@@ -123,13 +119,12 @@ function compareExpectations(config: RunConfig, result: ExploreResult): string[]
 }
 
 function humanReport(
-  config: RunConfig, result: ExploreResult, mismatches: string[], overrides: Overrides, maxEvents: number | undefined,
-  strategy: StrategyName | undefined,
-  outDir: string, expectations: boolean,
+  config: RunConfig, result: ExploreResult, mismatches: string[], replay: (f: Failure) => string, outDir: string,
+  expectations: boolean,
 ): string {
   const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${config.client.name}) ━━`, config.scenario.summary, ''];
   for (const f of result.failures) {
-    lines.push(formatFailure(f, replayCommand(config, overrides, maxEvents, f, strategy), saveFailure(outDir, config, f)), '');
+    lines.push(formatFailure(f, replay(f), saveFailure(outDir, config, f)), '');
   }
   lines.push(formatSummary(result));
   if (expectations) {

@@ -48,7 +48,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
 }
 
 /**
- * Schedules every event of the plan on the world's clock; returns when the last one is due. Event
+ * Schedules every event of the plan on the world's clock; returns when the plan is over (the end
+ * of a trailing wait). Event
  * records keep plan order: once an action has resolved later (real targets), the records after it
  * wait for it. The sim never goes down that path, so it stays synchronous.
  */
@@ -56,7 +57,7 @@ export function schedulePlan(world: World, plan: Plan): number {
   let end = 0;
   let previous: Promise<void> | undefined;
   timeline(plan).forEach(({ at, event }, index) => {
-    end = at;
+    end = event.kind === 'wait' ? at + event.durationMs : at; // a trailing wait lets its time pass too
     world.clock.after(at, () => {
       const record = (result: Applied): void => {
         const { applied, note } = typeof result === 'boolean' ? { applied: result, note: undefined } : result;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../scenarios/index.ts';
+import { SIM_SCENARIOS as SCENARIOS } from '../../scenarios/index.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
 const dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-qualify-'));
@@ -78,7 +78,7 @@ describe('upgrade-chaos qualify', () => {
   });
 
   it.each([
-    [['--target', 'process'], /--target process is not available yet/],
+    [['--target', 'nowhere'], /unknown target "nowhere"/],
     [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, swarm, pct, exhaustive\)/],
     [['--compare', 'juju-1.22'], /--compare needs two controller profiles/],
     [['--compare', 'juju-1.22,juju-9'], /unknown controller profile "juju-9"/],

@@ -5,7 +5,8 @@
  * sockets stay open, nothing answers). The child exits when its stdin closes, so it never outlives
  * the harness.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
 import type { Credentials } from '../../controller/api.ts';
 import { READY_PREFIX } from '../../wire/server-flags.ts';
@@ -19,8 +20,8 @@ export interface ServerProcessOptions {
   readyTimeoutMs?: number;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVER_MAIN = fileURLToPath(new URL('../../wire/server-main.ts', import.meta.url));
+const REPO_ROOT = PROJECT_ROOT;
+const SERVER_MAIN = join(PROJECT_ROOT, 'harness', 'wire', 'server-main.ts');
 const STDERR_KEPT = 4_000;
 
 type Child = ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;

@@ -1,0 +1,35 @@
+/** The command line that replays a failure: every flag that decides which case ran, and where. */
+import type { Failure } from '../explore.ts';
+import type { Overrides, RunConfig } from '../run-config.ts';
+import { DEFAULT_STRATEGY, type StrategyName } from '../strategies/names.ts';
+import type { TargetFlagValues } from './target-flags.ts';
+
+export interface ReplayContext {
+  overrides?: Overrides;
+  maxEvents?: number | undefined;
+  strategy?: StrategyName | undefined;
+  /** Real targets: replay there too (best effort), with the same scale and client program. */
+  target?: TargetFlagValues;
+}
+
+function quote(value: string): string {
+  return /^[\w./:=@-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+export function replayCommand(config: RunConfig, f: Failure, context: ReplayContext = {}): string {
+  const { overrides = {}, maxEvents, strategy = DEFAULT_STRATEGY, target = {} } = context;
+  const parts = ['npx upgrade-chaos replay', `--scenario ${quote(config.scenario.source ?? config.scenario.name)}`];
+  if (overrides.controller) parts.push(`--controller ${overrides.controller}`);
+  if (overrides.client) parts.push(`--client ${overrides.client}`);
+  if (maxEvents !== undefined) parts.push(`--max-events ${maxEvents}`);
+  if (strategy !== DEFAULT_STRATEGY) parts.push(`--strategy ${strategy}`);
+  if (target.target !== undefined && target.target !== 'sim') {
+    parts.push(`--target ${target.target}`);
+    for (const flag of ['time-scale', 'client-cmd', 'url', 'username', 'password'] as const) {
+      const value = target[flag];
+      if (value !== undefined) parts.push(`--${flag} ${quote(value)}`);
+    }
+  }
+  parts.push(`--property ${f.property}`, `--seed ${f.seed}`, `--path "${f.path}"`);
+  return parts.join(' ');
+}

@@ -1,0 +1,91 @@
+/**
+ * `--target` and the flags of real targets, shared by run, replay and qualify; and the explorer
+ * each target gets: the sim explores in-process, real targets through exploreTarget.
+ */
+import { explore, type ExploreOptions, type ExploreResult } from '../explore.ts';
+import { exploreTarget } from '../explore-target.ts';
+import type { RunConfig } from '../run-config.ts';
+import { createTarget, TARGET_NAMES } from '../targets/index.ts';
+import type { Target } from '../targets/target.ts';
+import { UsageError } from '../run-config.ts';
+
+export const TARGET_FLAGS = {
+  target: { type: 'string' },
+  'time-scale': { type: 'string' },
+  'client-cmd': { type: 'string' },
+  url: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+} as const;
+
+export interface TargetFlagValues {
+  target?: string | undefined;
+  'time-scale'?: string | undefined;
+  'client-cmd'?: string | undefined;
+  url?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+export type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
+
+/** Default cases per exploration: a real run takes seconds, a sim run a fraction of a millisecond. */
+export function defaultRuns(values: TargetFlagValues): number {
+  return (values.target ?? 'sim') === 'sim' ? 1000 : 50;
+}
+
+function timeScale(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 100) throw new UsageError(`--time-scale must be a number in (0, 100], got "${value}"`);
+  return n;
+}
+
+/** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
+ *  interrupt closes it too before exiting with 130. */
+export async function openTarget(values: TargetFlagValues): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
+  const name = values.target ?? 'sim';
+  if (!(TARGET_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
+  const scale = timeScale(values['time-scale']);
+  const target = await createTarget(name, {
+    ...(scale !== undefined ? { timeScale: scale } : {}),
+    ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(values.username !== undefined ? { username: values.username } : {}),
+    ...(values.password !== undefined ? { password: values.password } : {}),
+  });
+  // The sim explores synchronously, so a handler could never run: there, the default signal
+  // behaviour ends the process at once (exit status 130), which is what we want.
+  const onInterrupt = (): void => {
+    void target.close().finally(() => process.exit(130));
+  };
+  if (name !== 'sim') process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
+  const close = async (): Promise<void> => {
+    process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
+    await target.close();
+  };
+  const explorer: Explorer = name === 'sim'
+    ? async (config, options) => explore(config, options)
+    : (config, options) => exploreTarget(target, config, {
+      ...options,
+      shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
+      confirmRuns: 3,
+      shrinkTimeLimitMs: 120_000,
+    });
+  return { target, explorer, close };
+}
+
+/** Scenarios whose client needs real sockets cannot run on the sim: named, that is an error; in a
+ *  corpus run they are left out, and `skipped` says which, for the report. */
+export function runnableConfigs(configs: RunConfig[], values: TargetFlagValues, named: boolean): { configs: RunConfig[]; skipped: string[] } {
+  if ((values.target ?? 'sim') !== 'sim') return { configs, skipped: [] };
+  const skipped: string[] = [];
+  const runnable = configs.filter((config) => {
+    if (!config.client.realSocketsOnly) return true;
+    const why = `the ${config.client.name} client needs real sockets: use --target process or external`;
+    if (named) throw new UsageError(`${config.scenario.name}: ${why}`);
+    skipped.push(`${config.scenario.name} (${why})`);
+    return false;
+  });
+  return { configs: runnable, skipped };
+}

@@ -1,0 +1,17 @@
+/**
+ * The project's root folder, found from this module wherever it runs: from its source (harness/)
+ * or from the bundle bin/ builds (dist/), so paths to files of the project never depend on which.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'upgrade-chaos') return dir;
+    if (dirname(dir) === dir) throw new Error(`cannot find the upgrade-chaos project above ${start}`);
+  }
+}
+
+export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
