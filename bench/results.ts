@@ -16,7 +16,8 @@ export interface ScenarioResult {
 
 export interface BenchResults {
   scenarios: ScenarioResult[];
-  runsPerSecond: { sim: number };
+  /** `process` is written by the full bench only (it starts a controller server process). */
+  runsPerSecond: { sim: number; process?: number };
 }
 
 export function writeResults(path: string, results: BenchResults): void {

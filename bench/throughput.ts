@@ -20,8 +20,8 @@ export function throughput(scenario: string, runs: number, seed = 1): Throughput
   return { scenario, runs: result.runs, runsPerSecond: result.runsPerSecond };
 }
 
-/** One figure for the sim: every run of the core scenarios over the time they took together. */
+/** One figure for a target: every run of the core scenarios over the time they took together. */
 export function combinedRunsPerSecond(figures: readonly Throughput[]): number {
   const seconds = figures.reduce((t, f) => t + f.runs / f.runsPerSecond, 0);
-  return Math.round(figures.reduce((n, f) => n + f.runs, 0) / seconds);
+  return Math.round((figures.reduce((n, f) => n + f.runs, 0) / seconds) * 100) / 100;
 }

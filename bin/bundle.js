@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['harness', 'properties', 'scenarios', 'reports'];
+const SOURCE_DIRS = ['harness', 'properties', 'scenarios', 'reports', 'bench'];
 
 function newestSource() {
   let newest = statSync(join(ROOT, 'package.json')).mtimeMs;

@@ -1,0 +1,80 @@
+/**
+ * The real targets as a user drives them from the command line: exploring on the process target
+ * (with shrinking on the sim and confirmation on the target), replaying there, a black-box client,
+ * the standalone controller, and the errors of bad target flags.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/upgrade-chaos.js');
+const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-targets-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 120_000 });
+
+describe('real targets from the CLI', () => {
+  it('run --target process finds the 1.22 race on real sockets, shrinks it and says how often it reproduces; replay runs it there again', async () => {
+    const r = await cli('run', '--target', 'process', '--scenario', 'juju-1.22-implicit-upgrade', '--property', 'deployments-complete',
+      '--runs', '3', '--seed', '1', '--time-scale', '0.05', '--json');
+    expect(r.exitCode, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ target: 'process', verdict: 'fail', runs: expect.any(Number) });
+    const [failure] = result.failures;
+    expect(failure.property).toBe('deployments-complete');
+    expect(failure.reproduced.runs).toBe(3);
+    expect(failure.replay).toMatch(/--target process --time-scale 0.05 --property deployments-complete --seed 1 --path/);
+
+    const replay = await cli('replay', '--target', 'process', '--time-scale', '0.05', '--scenario', 'juju-1.22-implicit-upgrade',
+      '--property', 'deployments-complete', '--seed', '1', '--path', failure.path, '--repeat', '2', '--json');
+    const replayed = JSON.parse(replay.stdout);
+    expect(replayed).toMatchObject({ target: 'process', runs: 2 });
+    if (replay.exitCode === 1) expect(replayed.failures[0].reproduced).toEqual({ runs: 2, failed: expect.any(Number) });
+    else expect(replay.exitCode).toBe(0); // real runs are best effort: the race may not come back
+  });
+
+  it('--client-cmd judges a user\'s script: the naive example fails under the gated controller, the robust one survives', async () => {
+    const run = (script: string) => cli('run', '--target', 'process', '--client-cmd', `node ${join(ROOT, 'scenarios/clients', script)}`,
+      '--scenario', 'juju-1.24-gated-api', '--property', 'deployments-complete', '--runs', '3', '--seed', '1', '--time-scale', '0.05',
+      '--max-events', '8', '--json');
+    // One after the other: a script's own start-up takes real time, which must stay short next to
+    // the (scaled) upgrade it is meant to meet.
+    const naive = await run('naive.mjs');
+    const robust = await run('robust.mjs');
+    expect(naive.exitCode, naive.stdout + naive.stderr).toBe(1);
+    const failure = JSON.parse(naive.stdout).failures[0];
+    expect(failure.violations.map((v: { message: string }) => v.message).join('\n')).toMatch(/client reported fail/);
+    expect(robust.exitCode, robust.stdout + robust.stderr).toBe(0);
+    expect(JSON.parse(robust.stdout)).toMatchObject({ target: 'process', verdict: 'pass', runs: 3 });
+  });
+
+  it.each([
+    [['--target', 'nowhere'], 2, /unknown target "nowhere"/],
+    [['--target', 'process', '--time-scale', '0'], 2, /--time-scale must be a number in \(0, 100\]/],
+    [['--target', 'external'], 2, /--target external needs --url/],
+    [['--client-cmd', 'true'], 2, /--client-cmd needs a real target/],
+    [['--scenario', 'jujulib-1.24'], 2, /jujulib client needs real sockets/],
+    [['--target', 'process', '--client-cmd', '/no/such/program', '--scenario', 'juju-1.24-gated-api', '--runs', '1', '--time-scale', '0.01'], 2, /./],
+  ])('bad target input %j exits %i with a one-line error', async (args, code, message) => {
+    const r = await cli('run', '--seed', '1', ...args);
+    expect(r.exitCode).toBe(code);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('the standalone controller prints its model URL and credentials and takes commands on stdin', async () => {
+    const child = execa('node', [BIN, 'controller', '--port', '0', '--controller', 'juju-1.24', '--username', 'ops', '--password', 'pw'], { reject: false });
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => { seen += chunk.toString(); });
+    await expect.poll(() => seen, { timeout: 20_000 }).toMatch(/model URL: +ws:\/\/127\.0\.0\.1:\d+\/model\/[0-9a-f-]+\/api/);
+    expect(seen).toMatch(/username: +ops/);
+    child.stdin!.write('status\n');
+    await expect.poll(() => seen, { timeout: 20_000 }).toMatch(/"profile":"juju-1.24"/);
+    child.stdin!.write('quit\n');
+    const done = await child;
+    expect(done.exitCode).toBe(0);
+  });
+});
