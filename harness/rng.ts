@@ -9,6 +9,19 @@ export interface Rng {
   int(min: number, max: number): number;
   /** true with probability p. */
   chance(p: number): boolean;
+  /** An independent stream for one part of the run (a client, a unit, the upgrader), derived from
+   *  this one's seed without drawing from it: so that adding or removing an event changes only the
+   *  draws of the parts it touches, and a shrunk plan keeps the timings that made it fail. */
+  fork(stream: number | string): Rng;
+}
+
+/** A 32-bit mix of a seed and a stream label. */
+function mix(seed: number, stream: number | string): number {
+  let h = Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d);
+  const label = String(stream);
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
 }
 
 export function seededRng(seed: number): Rng {
@@ -31,5 +44,6 @@ export function seededRng(seed: number): Rng {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (p) => next() < p,
+    fork: (stream) => seededRng(mix(seed, stream)),
   };
 }

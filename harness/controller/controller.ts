@@ -55,8 +55,8 @@ export class Controller {
     this.credentials = deps.credentials;
     this.streams = new ReleaseStreams(deps.profile.streams);
     this.model = new ModelState(() => deps.clock.now());
-    this.units = new UnitAgents(deps.clock, deps.rng, this.model, deps.profile, deps.history, () => this.mayRunHooks());
-    this.upgrader = new Upgrader(deps.clock, deps.rng, deps.profile, deps.history, {
+    this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () => this.mayRunHooks());
+    this.upgrader = new Upgrader(deps.clock, deps.rng.fork('upgrader'), deps.profile, deps.history, {
       down: () => this.agentDown(),
       stepsStarting: () => {
         if (this.profile.stepsRewriteModel && !this.stepsCopy) this.stepsCopy = new Set(this.model.applicationNames());

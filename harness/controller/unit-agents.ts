@@ -13,6 +13,8 @@ const HOOKS = ['install', 'config-changed', 'start'] as const;
 
 interface UnitAgent {
   unit: Unit;
+  /** Each unit draws its hook durations from its own stream. */
+  rng: Rng;
   next: number; // index into HOOKS
   running?: { hook: string; timer: TimerHandle };
   failed: boolean;
@@ -32,7 +34,7 @@ export class UnitAgents {
   ) {}
 
   add(units: readonly Unit[]): void {
-    for (const unit of units) this.agents.push({ unit, next: 0, failed: false });
+    for (const unit of units) this.agents.push({ unit, rng: this.rng.fork(unit.name), next: 0, failed: false });
     this.kick();
   }
 
@@ -76,7 +78,7 @@ export class UnitAgents {
     this.history.record({ type: 'hook-start', unit: agent.unit.name, hook });
     this.model.setUnitStatus(agent.unit, ['maintenance', `running ${hook} hook`], ['executing', `running ${hook} hook`]);
     const [min, max] = this.profile.timing.hookMs;
-    const timer = this.clock.after(this.rng.int(min, max), () => {
+    const timer = this.clock.after(agent.rng.int(min, max), () => {
       agent.running = undefined;
       agent.next++;
       this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok' });

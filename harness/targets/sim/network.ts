@@ -39,7 +39,7 @@ class Direction {
   }
 
   private schedule(signal: Signal): void {
-    const at = Math.max(this.lastDelivery, this.net.clock.now() + this.net.latency());
+    const at = Math.max(this.lastDelivery, this.net.clock.now() + this.net.latency(this.client));
     this.lastDelivery = at;
     this.net.clock.after(at - this.net.clock.now(), () => this.deliver(signal));
   }
@@ -108,6 +108,7 @@ class Link {
 export class SimNetwork {
   private readonly links = new Set<Link>();
   private readonly partitioned = new Set<string>();
+  private readonly latencies = new Map<string, Rng>();
 
   constructor(
     readonly clock: Scheduler,
@@ -116,8 +117,11 @@ export class SimNetwork {
     private readonly options: NetworkOptions,
   ) {}
 
-  latency(): number {
-    return this.rng.int(this.options.latencyMs[0], this.options.latencyMs[1]);
+  /** Latency of the next signal of `client`: each client's traffic draws from its own stream. */
+  latency(client: string): number {
+    let rng = this.latencies.get(client);
+    if (!rng) this.latencies.set(client, (rng = this.rng.fork(client)));
+    return rng.int(this.options.latencyMs[0], this.options.latencyMs[1]);
   }
 
   isPartitioned(client: string): boolean {
@@ -130,13 +134,13 @@ export class SimNetwork {
         this.clock.after(this.options.connectTimeoutMs, () => done({ ok: false, error: 'dial timeout' }));
         return;
       }
-      this.clock.after(this.latency(), () => {
+      this.clock.after(this.latency(client), () => {
         const link = new Link(this, client);
         const server = this.controller.connect(client, link.serverEnd);
         if (!server) return done({ ok: false, error: 'connection refused' });
         link.server = server;
         this.links.add(link);
-        this.clock.after(this.latency(), () => done({ ok: true, transport: link.clientEnd }));
+        this.clock.after(this.latency(client), () => done({ ok: true, transport: link.clientEnd }));
       });
     };
   }

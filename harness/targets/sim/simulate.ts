@@ -1,6 +1,6 @@
 /**
  * The sim target: the controller model on a virtual clock, clients on an in-memory network, all
- * randomness from one seed. simulate() is a pure function of (config, plan, seed): the same inputs
+ * randomness from one seed (forked into a stream per part). simulate() is a pure function of (config, plan, seed): the same inputs
  * give the same history, byte for byte.
  */
 import { VirtualScheduler } from '../../clock.ts';
@@ -42,12 +42,13 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   const params = runParams(config);
   history.record({ type: 'run-start', scenario: config.scenario.name, target: 'sim', seed, params });
 
-  const controller = new Controller({ clock, rng, history, profile: config.controller, credentials: SIM_CREDENTIALS });
-  const network = new SimNetwork(clock, rng, controller, { latencyMs: [1, 30], connectTimeoutMs: 5_000 });
+  // One stream per part of the run (see Rng.fork): shrinking a plan then keeps the other parts' timings.
+  const controller = new Controller({ clock, rng: rng.fork('controller'), history, profile: config.controller, credentials: SIM_CREDENTIALS });
+  const network = new SimNetwork(clock, rng.fork('network'), controller, { latencyMs: [1, 30], connectTimeoutMs: 5_000 });
   const clients = new Map<string, Client>();
   for (const name of params.clients) {
     clients.set(name, config.client.create({
-      name, clock, rng, history, dial: network.dialer(name), credentials: SIM_CREDENTIALS,
+      name, clock, rng: rng.fork(name), history, dial: network.dialer(name), credentials: SIM_CREDENTIALS,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
     }));
   }
