@@ -53,3 +53,12 @@ export const DEFAULT_DEADLINES: Deadlines = { resumeMs: 30_000, requestMs: 30_00
 export const DEFAULT_WEIGHTS: Scenario['weights'] = {
   deploy: 4, wait: 5, disconnect: 1, partition: 1, restart: 1, publish: 1, upgrade: 1,
 };
+
+/** What the fixes claim: the client's work and watchers come through the upgrade intact. */
+export const CLIENT_SURVIVES = {
+  'no-work-before-upgrade': 'held',
+  'watchers-resume': 'held',
+  'deployments-complete': 'held',
+  'requests-settle': 'held',
+  'no-lost-work': 'held',
+} as const satisfies Scenario['expect'];

@@ -16,16 +16,9 @@ export interface FailureJson {
   reproduced?: { runs: number; failed: number };
 }
 
-export interface RunJson {
-  scenario: string;
-  target: string;
-  runs: number;
-  seed: number;
-  verdict: 'pass' | 'fail';
-  runsPerSecond: number;
-  elapsedMs: number;
+export type RunJson = Pick<ExploreResult, 'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'> & {
   failures: FailureJson[];
-}
+};
 
 export function runJson(result: ExploreResult, replayCommand: (f: Failure) => string): RunJson {
   return {

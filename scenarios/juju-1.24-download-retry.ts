@@ -1,5 +1,5 @@
 import { controllerProfile } from '../harness/controller/profile.ts';
-import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_SURVIVES, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
 
 const base = controllerProfile('juju-1.24')!;
 
@@ -18,12 +18,6 @@ export const juju124DownloadRetry: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: {
-    'no-work-before-upgrade': 'held',
-    'watchers-resume': 'held',
-    'deployments-complete': 'held',
-    'requests-settle': 'held',
-    'no-lost-work': 'held',
-  },
+  expect: CLIENT_SURVIVES,
   deadlines: DEFAULT_DEADLINES,
 };

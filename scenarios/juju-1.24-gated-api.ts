@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_SURVIVES, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
 
 export const juju124GatedApi: Scenario = {
   name: 'juju-1.24-gated-api',
@@ -16,12 +16,6 @@ export const juju124GatedApi: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: {
-    'no-work-before-upgrade': 'held',
-    'watchers-resume': 'held',
-    'deployments-complete': 'held',
-    'requests-settle': 'held',
-    'no-lost-work': 'held',
-  },
+  expect: CLIENT_SURVIVES,
   deadlines: DEFAULT_DEADLINES,
 };

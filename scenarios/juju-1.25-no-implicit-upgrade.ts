@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_SURVIVES, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
 
 export const juju125NoImplicitUpgrade: Scenario = {
   name: 'juju-1.25-no-implicit-upgrade',
@@ -15,14 +15,6 @@ export const juju125NoImplicitUpgrade: Scenario = {
   versions: ['1.25.3', '1.25.4', '1.26.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: {
-    'no-surprise-upgrade': 'held',
-    'version-as-tested': 'held',
-    'no-work-before-upgrade': 'held',
-    'watchers-resume': 'held',
-    'deployments-complete': 'held',
-    'requests-settle': 'held',
-    'no-lost-work': 'held',
-  },
+  expect: { 'no-surprise-upgrade': 'held', 'version-as-tested': 'held', ...CLIENT_SURVIVES },
   deadlines: DEFAULT_DEADLINES,
 };
