@@ -17,3 +17,9 @@ export { CONTROLLER_PROFILES, controllerProfile, type ControllerProfile } from '
 export { CLIENT_PROFILES, clientProfile } from './clients/profiles.ts';
 export type { Client, ClientEnv, ClientProfile } from './clients/client.ts';
 export { formatTimeline } from '../reports/timeline.ts';
+export { caseSource, STRATEGIES, STRATEGY_NAMES, type Case, type CaseSource, type StrategyName } from './strategies/index.ts';
+export { openSim, type SimSession } from './targets/sim/simulate.ts';
+export { createTarget, TARGET_NAMES, type TargetOptions } from './targets/index.ts';
+export type { Target, TargetName } from './targets/target.ts';
+export { exploreTarget, type TargetExploreOptions } from './explore-target.ts';
+export { loadScenarioFile } from './scenario-file.ts';
