@@ -6,6 +6,7 @@
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
 import { UsageError } from '../run-config.ts';
 import { TargetError } from '../targets/target.ts';
+import { NondeterminismError } from '../runner.ts';
 import { replayCommandMain } from './replay-command.ts';
 import { runCommand, type CommandIO } from './run-command.ts';
 import { qualifyCommand } from './qualify-command.ts';
@@ -66,6 +67,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof TargetError) {
       process.stderr.write(`upgrade-chaos: target failed: ${e.message}\n`);
       return 3;
+    }
+    if (e instanceof NondeterminismError) {
+      // --check-determinism caught the sim giving two histories for one case: loud, and a failure.
+      process.stderr.write(`upgrade-chaos: ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

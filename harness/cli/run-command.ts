@@ -51,6 +51,9 @@ export function scenarioOrExit(name: string): Scenario {
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseFlags(argv, RUN_FLAGS);
+  if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
+    throw new UsageError('--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)');
+  }
   const overrides: Overrides = {
     ...(values.controller !== undefined ? { controller: values.controller } : {}),
     ...(values.client !== undefined ? { client: values.client } : {}),

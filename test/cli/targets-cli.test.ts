@@ -55,6 +55,7 @@ describe('real targets from the CLI', () => {
     [['--target', 'nowhere'], 2, /unknown target "nowhere"/],
     [['--target', 'process', '--time-scale', '0'], 2, /--time-scale must be a number in \(0, 100\]/],
     [['--target', 'external'], 2, /--target external needs --url/],
+    [['--target', 'process', '--check-determinism'], 2, /--check-determinism needs the sim/],
     [['--client-cmd', 'true'], 2, /--client-cmd needs a real target/],
     [['--scenario', 'jujulib-1.24'], 2, /jujulib client needs real sockets/],
     [['--target', 'process', '--client-cmd', '/no/such/program', '--scenario', 'juju-1.24-gated-api', '--runs', '1', '--time-scale', '0.01'], 2, /./],
