@@ -131,3 +131,20 @@ describe('client profiles in the sim', () => {
     expect(clock.now()).toBe(10);
   });
 });
+
+describe('--check-determinism', () => {
+  it('catches a client that behaves differently on the same inputs', async () => {
+    const { runSimChecked, NondeterminismError } = await import('../../harness/runner.ts');
+    let calls = 0;
+    const flaky = {
+      name: 'flaky', summary: 'remembers things between runs, which a sim client must never do',
+      create: () => ({
+        start() {}, deploy() {}, settled: () => true, stop() {},
+        view: () => ({ watching: calls++ % 2 === 0, view: { applications: {} } }),
+      }),
+    };
+    const config = { ...naive, client: flaky, scenario: { ...naive.scenario, clients: 1 } };
+    expect(() => runSimChecked(config, [{ kind: 'bootstrap' }], 1)).toThrow(NondeterminismError);
+    expect(() => runSimChecked(naive, [{ kind: 'bootstrap' }], 1)).not.toThrow();
+  });
+});
