@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { planArbitrary } from '../../harness/arbitraries.ts';
 import { caseAtPath, explore } from '../../harness/explore.ts';
@@ -11,15 +11,15 @@ const naive = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
 const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
 
 describe('plan arbitraries', () => {
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: exactly one bootstrap, known clients, unique apps, bounded length', (_name, scenario) => {
-    fc.assert(fc.property(planArbitrary(scenario), (plan) => {
+  for (const scenario of SCENARIOS) {
+    test.prop([planArbitrary(scenario)], { numRuns: 200 })(`${scenario.name}: exactly one bootstrap, known clients, unique apps, bounded length`, (plan) => {
       expect(plan.filter((e) => e.kind === 'bootstrap')).toHaveLength(1);
       expect(plan.length).toBeLessThanOrEqual(scenario.maxEvents);
       const apps = plan.flatMap((e) => (e.kind === 'deploy' ? [e.app] : []));
       expect(new Set(apps).size).toBe(apps.length);
       for (const e of plan) if ('client' in e) expect(e.client).toBeLessThan(scenario.clients);
-    }), { numRuns: 200 });
-  });
+    });
+  }
 });
 
 describe('exploring the core scenarios', () => {
