@@ -6,11 +6,11 @@
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget.
  */
 import fc from 'fast-check';
-import { startAt, Tally, type ExploreOptions, type ExploreResult, type Failure } from './explore.ts';
+import { shrinkOnSim, startAt, Tally, type ExploreOptions, type ExploreResult, type Failure } from './explore.ts';
 import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import { runSim, type RunResult } from './runner.ts';
+import type { RunResult } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
@@ -51,7 +51,7 @@ export async function exploreTarget(target: Target, config: RunConfig, options: 
     if (!found) continue;
     const only: RunConfig = { ...config, properties: [property] };
     const start = performance.now();
-    const failure = (options.shrinkOnSim ? await shrinkOnSim(target, only, source, options, found) : undefined)
+    const failure = (options.shrinkOnSim ? await shrinkOnSimAndConfirm(target, only, source, options, found) : undefined)
       ?? await shrinkOnTarget(target, only, source, options, found, firstRuns.get(property)!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
@@ -64,10 +64,13 @@ type Sample = { plan: Plan; simSeed: number; result: TargetRun };
 
 
 
-async function shrinkOnSim(target: Target, only: RunConfig, source: CaseSource, options: TargetExploreOptions, found: Found): Promise<Failure | undefined> {
-  const details = fc.check(fc.property(source.arbitrary, ([plan, simSeed]) => runSim(only, plan, simSeed).violations.length === 0), startAt(source, options.seed, found.run));
-  if (!details.failed || !details.counterexample) return undefined; // the sim does not see this race
-  const [[plan, simSeed]] = details.counterexample;
+/** Shrinks on the sim and confirms the shrunk plan on the target; undefined when either does not see it fail. */
+async function shrinkOnSimAndConfirm(
+  target: Target, only: RunConfig, source: CaseSource, options: TargetExploreOptions, found: Found,
+): Promise<Failure | undefined> {
+  const shrunk = shrinkOnSim(only, source, options.seed, found.run);
+  if (!shrunk) return undefined; // the sim does not see this race
+  const { plan, simSeed, path } = shrunk;
   let reproduced = 0;
   let shown: TargetRun | undefined;
   for (let i = 0; i < options.confirmRuns; i++) {
@@ -78,7 +81,7 @@ async function shrinkOnSim(target: Target, only: RunConfig, source: CaseSource, 
   }
   if (!shown) return undefined; // the shrunk plan does not fail on the target: shrink there instead
   return failureOf(only.properties[0]!, shown, {
-    seed: options.seed, path: details.counterexamplePath ?? '', events: found.events, plan, simSeed,
+    seed: options.seed, path, events: found.events, plan, simSeed,
     reproduced: { runs: options.confirmRuns, failed: reproduced }, shrunkOn: 'sim',
   });
 }

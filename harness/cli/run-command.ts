@@ -16,7 +16,6 @@ import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { intFlag, parseFlags, seedFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
-import { DEFAULT_STRATEGY, type StrategyName } from '../strategies/names.ts';
 
 export const RUN_FLAGS = {
   ...TARGET_FLAGS,

@@ -76,7 +76,7 @@ export function pctSchedule(draw: PctDraw): PlanEvent[] {
     .sort((a, b) => b.key - a.key || a.i - b.i);
   // Initial priorities d .. d+n-1, highest key highest; change points lower one to d-1 .. 1.
   const priority = new Map(order.map(({ actor }, rank) => [actor, depth + actors.length - 1 - rank]));
-  const next = new Map([...queues].map(([actor, events]) => [actor, 0]));
+  const next = new Map([...queues.keys()].map((actor) => [actor, 0]));
   const total = [...queues.values()].reduce((n, events) => n + events.length, 0);
   const out: PlanEvent[] = [];
   for (let step = 1; step <= total; step++) {

@@ -8,7 +8,7 @@ import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { formatPlan } from '../../harness/plan.ts';
 import { MINIMAL_COUNTEREXAMPLES } from '../../scenarios/minimal-counterexamples.ts';
-import { SCENARIOS, SIM_SCENARIOS, scenarioByName } from '../../scenarios/index.ts';
+import { SIM_SCENARIOS, scenarioByName } from '../../scenarios/index.ts';
 
 describe('minimal known counterexamples', () => {
   it('cover every property every scenario expects violated', () => {
