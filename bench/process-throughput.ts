@@ -3,7 +3,7 @@
  * real time (default time scale) against one controller server process, reused across runs.
  */
 import fc from 'fast-check';
-import { caseArbitrary } from '../harness/explore.ts';
+import { caseArbitrary } from '../harness/case-params.ts';
 import { resolveRun } from '../harness/run-config.ts';
 import { createProcessTarget } from '../harness/targets/process/index.ts';
 import { scenarioByName } from '../scenarios/index.ts';

@@ -6,7 +6,10 @@
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget.
  */
 import fc from 'fast-check';
-import { shrinkOnSim, startAt, Tally, type ExploreOptions, type ExploreResult, type Failure } from './explore.ts';
+import { shrinkOnSim } from './sim-shrink.ts';
+import { startAt } from './case-params.ts';
+import { Tally } from './tally.ts';
+import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';

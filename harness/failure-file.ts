@@ -4,10 +4,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Failure } from './explore.ts';
+import type { Failure } from './explore-result.ts';
 import { EVENT_KINDS, type Plan, type PlanEvent } from './plan.ts';
-import { UsageError, type RunConfig } from './run-config.ts';
+import type { RunConfig } from './run-config.ts';
 import { isVersion } from './controller/version.ts';
+import { UsageError } from './errors.ts';
 
 export interface FailureFile {
   format: 'upgrade-chaos-failure/1';

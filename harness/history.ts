@@ -93,7 +93,7 @@ export function recordsOf<T extends RecordType>(history: History, type: T): Reco
   return history.filter((r): r is RecordOf<T> => r.type === type);
 }
 
-export function runParams(history: History): RunParams {
+export function readRunParams(history: History): RunParams {
   const start = history.find((r): r is RecordOf<'run-start'> => r.type === 'run-start');
   if (!start) throw new Error('history has no run-start record');
   return start.params;

@@ -38,19 +38,24 @@ export function describeEvent(event: PlanEvent): string {
       return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}`;
     case 'deploy': return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
     case 'disconnect': return `disconnect client-${event.client}`;
-    case 'partition': return `partition client-${event.client} for ${fmtMs(event.durationMs)}`;
+    case 'partition': return `partition client-${event.client} for ${formatMs(event.durationMs)}`;
     case 'restart': return 'restart controller agent';
-    case 'wait': return `wait ${fmtMs(event.durationMs)}`;
+    case 'wait': return `wait ${formatMs(event.durationMs)}`;
   }
 }
 
 /** A short numbered list, as printed for a shrunk counterexample. */
 export function formatPlan(plan: Plan): string {
   return timeline(plan)
-    .map(({ at, event }, i) => `  ${String(i + 1).padStart(2)}. [t=${fmtMs(at)}] ${describeEvent(event)}`)
+    .map(({ at, event }, i) => `  ${String(i + 1).padStart(2)}. [t=${formatMs(at)}] ${describeEvent(event)}`)
     .join('\n');
 }
 
-export function fmtMs(ms: number): string {
+/** The name a plan's client index stands for, in histories and on every target. */
+export function clientName(index: number): string {
+  return `client-${index}`;
+}
+
+export function formatMs(ms: number): string {
   return ms >= 1000 ? `${+(ms / 1000).toFixed(3)}s` : `${ms}ms`;
 }

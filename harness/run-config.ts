@@ -8,7 +8,8 @@ import { controllerProfile, CONTROLLER_PROFILES, type ControllerProfile } from '
 import type { RunParams } from './history.ts';
 import { isVersion } from './controller/version.ts';
 import type { Scenario } from './scenario.ts';
-import { clientName } from './targets/world.ts';
+import { UsageError } from './errors.ts';
+import { clientName } from './plan.ts';
 import { isPropertyName, PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
 
 export interface RunConfig {
@@ -23,9 +24,6 @@ export interface Overrides {
   client?: string;
   properties?: readonly string[];
 }
-
-/** Thrown for input a user can fix; the CLI turns it into a one-line error and exit code 2. */
-export class UsageError extends Error {}
 
 export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunConfig {
   const controllerName = overrides.controller ?? scenario.controller;
@@ -45,7 +43,7 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunCo
   return { scenario, controller, client, properties: properties as PropertyName[] };
 }
 
-export function runParams(config: RunConfig): RunParams {
+export function runParamsFor(config: RunConfig): RunParams {
   const s = config.scenario;
   return {
     clients: Array.from({ length: s.clients }, (_, i) => clientName(i)),

@@ -7,6 +7,7 @@ import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { simulate } from './targets/sim/simulate.ts';
 import { checkProperties, type Violation } from '../properties/index.ts';
+import { NondeterminismError } from './errors.ts';
 
 export interface RunResult {
   history: HistoryRecord[];
@@ -17,9 +18,6 @@ export function runSim(config: RunConfig, plan: Plan, seed: number): RunResult {
   const history = simulate(config, plan, seed);
   return { history, violations: checkProperties(history, config.properties) };
 }
-
-/** Thrown when the same inputs gave two different histories: a bug in the harness, not the target. */
-export class NondeterminismError extends Error {}
 
 /** Runs twice and insists on the same history hash (TigerBeetle's determinism check). */
 export function runSimChecked(config: RunConfig, plan: Plan, seed: number): RunResult {

@@ -5,10 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { EVENT_KINDS } from './plan.ts';
-import { UsageError } from './run-config.ts';
 import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from './scenario.ts';
 import { isVersion } from './controller/version.ts';
 import { isPropertyName } from '../properties/property.ts';
+import { UsageError } from './errors.ts';
+import { SCENARIOS, scenarioByName } from '../scenarios/index.ts';
+
+/** A built-in scenario by name, or a scenario file by path; a UsageError names the known ones. */
+export function scenarioByNameOrPath(name: string): Scenario {
+  if (isScenarioPath(name)) return loadScenarioFile(name);
+  const scenario = scenarioByName(name);
+  if (!scenario) throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+  return scenario;
+}
 
 export function isScenarioPath(name: string): boolean {
   return name.endsWith('.json') || name.includes('/');

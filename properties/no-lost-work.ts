@@ -1,5 +1,5 @@
 import type { History } from '../harness/history.ts';
-import { fmtMs } from '../harness/plan.ts';
+import { formatMs } from '../harness/plan.ts';
 import { finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
@@ -27,7 +27,7 @@ export const noLostWork: Property = {
         if (Object.hasOwn(apps, app)) continue;
         violations.push({
           property: NAME, t: final.t, client: r.client,
-          message: `Application.Deploy of ${app} from ${r.client} (conn ${r.conn}) accepted at t=${fmtMs(r.t)}, ` +
+          message: `Application.Deploy of ${app} from ${r.client} (conn ${r.conn}) accepted at t=${formatMs(r.t)}, ` +
             `but ${app} is absent from the final model`,
         });
       }

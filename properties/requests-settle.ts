@@ -1,5 +1,5 @@
-import { runParams, type History, type RecordOf } from '../harness/history.ts';
-import { fmtMs } from '../harness/plan.ts';
+import { readRunParams, type History, type RecordOf } from '../harness/history.ts';
+import { formatMs } from '../harness/plan.ts';
 import { clientKey, endTime } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
@@ -25,7 +25,7 @@ export const requestsSettle: Property = {
   name: NAME,
   summary: 'every request returns or fails within its deadline; nothing is pending at quiescence',
   check(history: History): Violation[] {
-    const deadline = runParams(history).requestDeadlineMs;
+    const deadline = readRunParams(history).requestDeadlineMs;
     const violations: Violation[] = [];
     const calls = new Map<string, { call: RecordOf<'call'>; index: number }>(); // pending calls
     const closedAt = new Map<string, number>(); // (client, conn) -> index of its last client-side close
@@ -45,7 +45,7 @@ export const requestsSettle: Property = {
           if (!call.longPoll && r.t - call.t > deadline) {
             violations.push({
               property: NAME, t: call.t + deadline, client: call.client,
-              message: `${describe(call)} returned ${r.outcome} after ${fmtMs(r.t - call.t)}, deadline ${fmtMs(deadline)}`,
+              message: `${describe(call)} returned ${r.outcome} after ${formatMs(r.t - call.t)}, deadline ${formatMs(deadline)}`,
             });
           }
           break;
@@ -67,7 +67,7 @@ export const requestsSettle: Property = {
       if (!call.longPoll) {
         violations.push({
           property: NAME, t: Math.min(call.t + deadline, end), client: call.client,
-          message: `${describe(call)} never returned (deadline ${fmtMs(deadline)})`,
+          message: `${describe(call)} never returned (deadline ${formatMs(deadline)})`,
         });
       } else if ((closedAt.get(clientKey(call.client, call.conn)) ?? -1) > index) {
         violations.push({
@@ -87,5 +87,5 @@ export const requestsSettle: Property = {
 };
 
 function describe(call: RecordOf<'call'>): string {
-  return `${call.facade}.${call.method} (${call.client} call ${call.call}, conn ${call.conn}, at t=${fmtMs(call.t)})`;
+  return `${call.facade}.${call.method} (${call.client} call ${call.call}, conn ${call.conn}, at t=${formatMs(call.t)})`;
 }

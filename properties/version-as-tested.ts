@@ -1,4 +1,4 @@
-import { runParams, type History } from '../harness/history.ts';
+import { readRunParams, type History } from '../harness/history.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'version-as-tested';
@@ -18,7 +18,7 @@ export const versionAsTested: Property = {
   name: NAME,
   summary: 'the controller runs only the tested version or the exact target of an explicit upgrade',
   check(history: History): Violation[] {
-    const tested = runParams(history).testedVersion;
+    const tested = readRunParams(history).testedVersion;
     if (tested === undefined) return [];
     const allowed = new Set([tested]);
     const violations: Violation[] = [];

@@ -1,5 +1,5 @@
-import { runParams, type CloseReason, type History } from '../harness/history.ts';
-import { fmtMs } from '../harness/plan.ts';
+import { readRunParams, type CloseReason, type History } from '../harness/history.ts';
+import { formatMs } from '../harness/plan.ts';
 import { finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
@@ -42,7 +42,7 @@ export const watchersResume: Property = {
   name: NAME,
   summary: 'after a connection loss the client watches again within the deadline, and its view converges',
   check(history: History): Violation[] {
-    return [...resumeViolations(history, runParams(history).resumeDeadlineMs), ...viewViolations(history)];
+    return [...resumeViolations(history, readRunParams(history).resumeDeadlineMs), ...viewViolations(history)];
   },
 };
 
@@ -67,8 +67,8 @@ function resumeViolations(history: History, deadline: number): Violation[] {
       losses.delete(client);
       violations.push({
         property: NAME, t: lastT + (deadline - before), client,
-        message: `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${fmtMs(loss.t)} ` +
-          `and had no watcher back after ${fmtMs(deadline)} of available time`,
+        message: `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatMs(loss.t)} ` +
+          `and had no watcher back after ${formatMs(deadline)} of available time`,
       });
     }
   };

@@ -1,11 +1,11 @@
 /** What a person reads at the end of a run: the verdict, and each race found, ready to replay. */
 import type { CommandOutput } from '../harness/clients/command-client.ts';
-import type { ExploreResult, Failure } from '../harness/explore.ts';
-import { fmtMs, formatPlan } from '../harness/plan.ts';
+import type { ExploreResult, Failure } from '../harness/explore-result.ts';
+import { formatMs, formatPlan } from '../harness/plan.ts';
 import { formatTimeline } from './timeline.ts';
 
 export function formatFailure(f: Failure, replay: string, savedTo?: string): string {
-  const violations = f.violations.slice(0, 5).map((v) => `  - [t=${fmtMs(v.t)}] ${v.message}`);
+  const violations = f.violations.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
   if (f.violations.length > 5) violations.push(`  - ... and ${f.violations.length - 5} more`);
   return [
     `✗ ${f.property} violated`,
@@ -26,7 +26,7 @@ export function formatFailure(f: Failure, replay: string, savedTo?: string): str
 
 export function formatSummary(r: ExploreResult): string {
   const verdict = r.verdict === 'pass' ? 'PASS: every property held' : `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`;
-  return `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${fmtMs(r.elapsedMs)}`;
+  return `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`;
 }
 
 /** The end of what a --client-cmd program printed (the failure file keeps all of it). */

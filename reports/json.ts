@@ -1,5 +1,5 @@
 /** The one JSON object `run --json` and `replay --json` print. */
-import type { ExploreResult, Failure } from '../harness/explore.ts';
+import type { ExploreResult, Failure } from '../harness/explore-result.ts';
 
 export interface FailureJson {
   property: string;
@@ -20,7 +20,7 @@ export type RunJson = Pick<ExploreResult, 'scenario' | 'target' | 'runs' | 'seed
   failures: FailureJson[];
 };
 
-export function runJson(result: ExploreResult, replayCommand: (f: Failure) => string): RunJson {
+export function runJson(result: ExploreResult, replayLine: (f: Failure) => string): RunJson {
   return {
     scenario: result.scenario,
     target: result.target,
@@ -33,7 +33,7 @@ export function runJson(result: ExploreResult, replayCommand: (f: Failure) => st
       property: f.property, seed: f.seed, path: f.path, events: f.events, shrunkEvents: f.shrunkEvents, plan: f.plan,
       historyHash: f.historyHash, simSeed: f.simSeed,
       violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
-      replay: replayCommand(f),
+      replay: replayLine(f),
       ...(f.reproduced ? { reproduced: f.reproduced } : {}),
     })),
   };

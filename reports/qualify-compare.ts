@@ -5,7 +5,7 @@
  * one, and how many attempts each had. A property the old controller never failed and the new one
  * does is a regression; the comparison's verdict is "fail" when there is one.
  */
-import type { ExploreResult } from '../harness/explore.ts';
+import type { ExploreResult } from '../harness/explore-result.ts';
 import type { PropertyName } from '../properties/property.ts';
 
 export interface ComparedProperty {

@@ -4,7 +4,7 @@
  * scenario's runs and time, then every violation with how fast it was found and its replay
  * command, then the mismatches.
  */
-import { fmtMs } from '../harness/plan.ts';
+import { formatMs } from '../harness/plan.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
 import { matches, type QualifyReport } from './qualify-report.ts';
 
@@ -34,7 +34,7 @@ export function formatQualifyMatrix(report: QualifyReport): string {
       if (!p) return '·'.padEnd(CELL);
       return `${matches(p) ? '✓' : '✗'} ${p.observed === 'violated' ? 'violated' : 'held'}`.padEnd(CELL);
     });
-    lines.push(s.name.padEnd(nameWidth) + cells.join('') + String(s.runs).padStart(7) + fmtMs(s.elapsedMs).padStart(9));
+    lines.push(s.name.padEnd(nameWidth) + cells.join('') + String(s.runs).padStart(7) + formatMs(s.elapsedMs).padStart(9));
   }
   lines.push('', `legend: ${PROPERTY_NAMES.map((p) => `${SHORT[p]} = ${p}`).join(', ')}`);
 
@@ -44,7 +44,7 @@ export function formatQualifyMatrix(report: QualifyReport): string {
     for (const { s, p } of violations) {
       const f = p.failure!;
       lines.push(
-        `  ${matches(p) ? '✓' : '✗'} ${s.name} × ${p.property}: run ${p.runs}${p.ms !== undefined ? `, ${fmtMs(p.ms)}` : ''}, ` +
+        `  ${matches(p) ? '✓' : '✗'} ${s.name} × ${p.property}: run ${p.runs}${p.ms !== undefined ? `, ${formatMs(p.ms)}` : ''}, ` +
           `${f.shrunkEvents} event${f.shrunkEvents === 1 ? '' : 's'} (from ${f.events})`,
         `      ${p.replay}`,
       );

@@ -4,7 +4,7 @@
  * verdict is "pass" only when every observation matches its expectation. This file builds the
  * report from exploration results and gives `qualify --json` its one object.
  */
-import type { ExploreResult, Failure } from '../harness/explore.ts';
+import type { ExploreResult, Failure } from '../harness/explore-result.ts';
 import type { RunConfig } from '../harness/run-config.ts';
 import type { Verdict } from '../harness/scenario.ts';
 import type { PropertyName } from '../properties/property.ts';

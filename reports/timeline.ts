@@ -3,7 +3,7 @@
  * client and the nemesis did. AllWatcher long polls are folded away unless they end badly.
  */
 import type { History, HistoryRecord } from '../harness/history.ts';
-import { describeEvent, fmtMs } from '../harness/plan.ts';
+import { describeEvent, formatMs } from '../harness/plan.ts';
 
 function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
   switch (r.type) {
@@ -59,7 +59,7 @@ export function formatTimeline(history: History, maxLines = 80): string {
   const lines: string[] = [];
   for (const r of history) {
     const d = describe(r);
-    if (d) lines.push(`  ${fmtMs(r.t).padStart(9)}  ${d[0].padEnd(10)}  ${d[1]}`);
+    if (d) lines.push(`  ${formatMs(r.t).padStart(9)}  ${d[0].padEnd(10)}  ${d[1]}`);
   }
   if (lines.length <= maxLines) return lines.join('\n');
   const head = lines.slice(0, maxLines - 10);

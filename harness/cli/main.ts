@@ -4,15 +4,13 @@
  * 3 the target or its infrastructure failed; 130 interrupted.
  */
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
-import { UsageError } from '../run-config.ts';
-import { TargetError } from '../targets/target.ts';
-import { NondeterminismError } from '../runner.ts';
-import { replayCommandMain } from './replay-command.ts';
+import { replayCommand } from './replay-command.ts';
 import { runCommand, type CommandIO } from './run-command.ts';
 import { qualifyCommand } from './qualify-command.ts';
 import { scenariosCommand } from './scenarios-command.ts';
-import { controllerCommand } from '../wire/controller-command.ts';
+import { controllerCommand } from './controller-command.ts';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../strategies/names.ts';
+import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 
 const USAGE = `usage: upgrade-chaos <command> [flags]
   run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
@@ -34,7 +32,7 @@ type Command = (argv: string[], io: CommandIO) => number | Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
-  replay: replayCommandMain,
+  replay: replayCommand,
   scenarios: scenariosCommand,
   qualify: qualifyCommand,
   controller: (argv) => controllerCommand(argv),
@@ -60,18 +58,10 @@ export async function main(argv: string[]): Promise<number> {
     const io: CommandIO = { out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'), log: createLogger(logLevel(rest)) };
     return await command(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`upgrade-chaos: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof TargetError) {
-      process.stderr.write(`upgrade-chaos: target failed: ${e.message}\n`);
-      return 3;
-    }
-    if (e instanceof NondeterminismError) {
-      // --check-determinism caught the sim giving two histories for one case: loud, and a failure.
-      process.stderr.write(`upgrade-chaos: ${e.message}\n`);
-      return 1;
+    if (e instanceof UsageError || e instanceof TargetError || e instanceof NondeterminismError) {
+      const prefix = e instanceof TargetError ? 'target failed: ' : '';
+      process.stderr.write(`upgrade-chaos: ${prefix}${e.message}\n`);
+      return e.exitCode;
     }
     throw e;
   }

@@ -1,6 +1,6 @@
 /** Flag parsing shared by the subcommands: node's parseArgs, strict, with one-line errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../run-config.ts';
+import { UsageError } from '../errors.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

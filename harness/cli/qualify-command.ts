@@ -5,9 +5,9 @@
  * two controller profiles and shows their failures side by side. Exploration is `explore`'s, with
  * the same seed for every scenario, and replay commands are `run`'s.
  */
-import type { ExploreOptions } from '../explore.ts';
+import type { ExploreOptions } from '../explore-result.ts';
 import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS, type Explorer } from './target-flags.ts';
-import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
+import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import type { Scenario } from '../scenario.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
@@ -15,9 +15,11 @@ import { compareJson, compareScenario, compareVerdict, formatCompare, type Compa
 import { formatQualifyMatrix } from '../../reports/qualify-matrix.ts';
 import { qualifyJson, qualifyScenario, qualifyVerdict, type QualifyReport } from '../../reports/qualify-report.ts';
 import { intFlag, parseFlags, seedFlag } from './options.ts';
-import { scenarioOrExit, type CommandIO } from './run-command.ts';
-import { replayCommand } from './replay-line.ts';
+import type { CommandIO } from './run-command.ts';
+import { scenarioByNameOrPath } from '../scenario-file.ts';
+import { replayLine } from './replay-line.ts';
 import { strategyFlag } from './strategy-flag.ts';
+import { UsageError } from '../errors.ts';
 
 export const QUALIFY_FLAGS = {
   ...TARGET_FLAGS,
@@ -43,7 +45,7 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     strategy,
     ...(maxEvents !== undefined ? { maxEvents } : {}),
   };
-  const { configs, skipped } = runnableConfigs((values.scenario?.map(scenarioOrExit) ?? SCENARIOS).map((s) => resolveRun(s)), values, values.scenario !== undefined);
+  const { configs, skipped } = runnableConfigs((values.scenario?.map(scenarioByNameOrPath) ?? SCENARIOS).map((s) => resolveRun(s)), values, values.scenario !== undefined);
   const compare = values.compare !== undefined ? compareFlag(values.compare) : undefined;
   const { explorer, close } = await openTarget(values);
   try {
@@ -56,7 +58,7 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     for (const config of configs) {
       io.log.info({ scenario: config.scenario.name, target, runs: options.runs, seed: options.seed, strategy }, 'qualifying');
       const result = await explorer(config, options);
-      qualified.push(qualifyScenario(config, result, (f) => replayCommand(config, f, { maxEvents, strategy, target: values })));
+      qualified.push(qualifyScenario(config, result, (f) => replayLine(config, f, { maxEvents, strategy, target: values })));
     }
     const report: QualifyReport = {
       verdict: qualifyVerdict(qualified), target, strategy, runs: options.runs, seed: options.seed, scenarios: qualified,

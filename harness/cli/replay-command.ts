@@ -2,10 +2,12 @@
  * `upgrade-chaos replay`: run one case again exactly, from `--seed` and `--path` (the case that
  * fast-check reached there) or from a saved failure file.
  */
-import { caseAtPath, type Case, type ExploreResult, type Failure } from '../explore.ts';
+import { caseAtPath } from '../case-at-path.ts';
+import type { Case } from '../strategies/index.ts';
+import type { ExploreResult, Failure } from '../explore-result.ts';
 import { checkPlan, loadFailureFile } from '../failure-file.ts';
 import { historyHash } from '../history.ts';
-import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
+import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import type { RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
 import { checkProperties } from '../../properties/index.ts';
@@ -15,9 +17,11 @@ import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
-import { scenarioOrExit, type CommandIO } from './run-command.ts';
-import { replayCommand } from './replay-line.ts';
+import type { CommandIO } from './run-command.ts';
+import { scenarioByNameOrPath } from '../scenario-file.ts';
+import { replayLine } from './replay-line.ts';
 import { strategyFlag } from './strategy-flag.ts';
+import { UsageError } from '../errors.ts';
 
 const REPLAY_FLAGS = {
   ...TARGET_FLAGS,
@@ -35,7 +39,7 @@ const REPLAY_FLAGS = {
   'log-level': { type: 'string' },
 } as const;
 
-export async function replayCommandMain(argv: string[], io: CommandIO): Promise<number> {
+export async function replayCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
@@ -51,7 +55,7 @@ export async function replayCommandMain(argv: string[], io: CommandIO): Promise<
   if (file !== undefined) {
     const saved = loadFailureFile(file);
     overrides = { controller: saved.controller, client: saved.client, properties: values.property ?? [saved.property] };
-    config = resolveRun(scenarioOrExit(saved.scenario), overrides);
+    config = resolveRun(scenarioByNameOrPath(saved.scenario), overrides);
     checkPlan(saved.plan, config.scenario.clients);
     testCase = [saved.plan, saved.simSeed];
     seed = saved.seed;
@@ -65,7 +69,7 @@ export async function replayCommandMain(argv: string[], io: CommandIO): Promise<
       ...(values.client !== undefined ? { client: values.client } : {}),
       ...(values.property !== undefined ? { properties: values.property } : {}),
     };
-    config = resolveRun(scenarioOrExit(values.scenario), overrides);
+    config = resolveRun(scenarioByNameOrPath(values.scenario), overrides);
     seed = seedFlag(values.seed);
     path = pathFlag(values.path)!;
     testCase = caseAtPath(config, {
@@ -94,7 +98,7 @@ export async function replayCommandMain(argv: string[], io: CommandIO): Promise<
     properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
     failures,
   };
-  const replay = (f: Failure) => replayCommand(config, f, { overrides, maxEvents, strategy, target: values });
+  const replay = (f: Failure) => replayLine(config, f, { overrides, maxEvents, strategy, target: values });
   if (values.json) {
     io.out(JSON.stringify({ ...runJson(result, replay), historyHash: hash, ...(expectedHash ? { expectedHistoryHash: expectedHash } : {}) }));
   } else {

@@ -1,5 +1,5 @@
 /** The command line that replays a failure: every flag that decides which case ran, and where. */
-import type { Failure } from '../explore.ts';
+import type { Failure } from '../explore-result.ts';
 import type { Overrides, RunConfig } from '../run-config.ts';
 import { DEFAULT_STRATEGY, type StrategyName } from '../strategies/names.ts';
 import type { TargetFlagValues } from './target-flags.ts';
@@ -16,7 +16,7 @@ function quote(value: string): string {
   return /^[\w./:=@-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-export function replayCommand(config: RunConfig, f: Failure, context: ReplayContext = {}): string {
+export function replayLine(config: RunConfig, f: Failure, context: ReplayContext = {}): string {
   const { overrides = {}, maxEvents, strategy = DEFAULT_STRATEGY, target = {} } = context;
   const parts = ['npx upgrade-chaos replay', `--scenario ${quote(config.scenario.source ?? config.scenario.name)}`];
   if (overrides.controller) parts.push(`--controller ${overrides.controller}`);

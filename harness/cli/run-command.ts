@@ -4,18 +4,19 @@
  * when all match).
  */
 import type { Logger } from 'pino';
-import type { ExploreResult, Failure } from '../explore.ts';
-import { replayCommand } from './replay-line.ts';
+import type { ExploreResult, Failure } from '../explore-result.ts';
+import { replayLine } from './replay-line.ts';
 import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS } from './target-flags.ts';
 import { saveFailure } from '../failure-file.ts';
-import { isScenarioPath, loadScenarioFile } from '../scenario-file.ts';
-import { resolveRun, UsageError, type Overrides, type RunConfig } from '../run-config.ts';
+import { scenarioByNameOrPath } from '../scenario-file.ts';
+import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import type { Scenario, Verdict } from '../scenario.ts';
-import { SCENARIOS, scenarioByName } from '../../scenarios/index.ts';
+import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { intFlag, parseFlags, seedFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
+import { UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
   ...TARGET_FLAGS,
@@ -39,15 +40,6 @@ export interface CommandIO {
   log: Logger;
 }
 
-/** A built-in scenario by name, or a scenario file by path. */
-export function scenarioOrExit(name: string): Scenario {
-  if (isScenarioPath(name)) return loadScenarioFile(name);
-  const scenario = scenarioByName(name);
-  if (!scenario) throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
-  return scenario;
-}
-
-
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseFlags(argv, RUN_FLAGS);
   if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
@@ -69,10 +61,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     checkDeterminism: values['check-determinism'] ?? false,
   };
   const outDir = values.out ?? 'upgrade-chaos-results';
-  const scenarios = values.scenario !== undefined ? [scenarioOrExit(values.scenario)] : SCENARIOS;
+  const scenarios = values.scenario !== undefined ? [scenarioByNameOrPath(values.scenario)] : SCENARIOS;
   const { configs, skipped } = runnableConfigs(scenarios.map((s) => resolveRun(s, overrides)), values, values.scenario !== undefined);
 
-  const replay = (config: RunConfig) => (f: Failure) => replayCommand(config, f, { overrides, maxEvents, strategy, target: values });
+  const replay = (config: RunConfig) => (f: Failure) => replayLine(config, f, { overrides, maxEvents, strategy, target: values });
   const { target, explorer, close } = await openTarget(values);
   const results: { config: RunConfig; result: ExploreResult; mismatches: string[] }[] = [];
   try {

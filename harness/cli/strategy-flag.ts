@@ -1,6 +1,6 @@
 /** `--strategy NAME`, shared by run, replay and qualify. */
-import { UsageError } from '../run-config.ts';
 import { isStrategyName, STRATEGY_NAMES, type StrategyName } from '../strategies/names.ts';
+import { UsageError } from '../errors.ts';
 
 export function strategyFlag(value: string | undefined): StrategyName | undefined {
   if (value === undefined) return undefined;

@@ -2,12 +2,13 @@
  * `--target` and the flags of real targets, shared by run, replay and qualify; and the explorer
  * each target gets: the sim explores in-process, real targets through exploreTarget.
  */
-import { explore, type ExploreOptions, type ExploreResult } from '../explore.ts';
+import { explore } from '../explore.ts';
+import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
-import { UsageError } from '../run-config.ts';
+import { UsageError } from '../errors.ts';
 
 export const TARGET_FLAGS = {
   target: { type: 'string' },

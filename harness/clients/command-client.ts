@@ -19,8 +19,8 @@ import { execa, type Result } from 'execa';
 import type { TimerHandle } from '../clock.ts';
 import type { ModelView } from '../history.ts';
 import type { Plan } from '../plan.ts';
-import { UsageError } from '../run-config.ts';
 import type { Client, ClientEnv } from './client.ts';
+import { UsageError } from '../errors.ts';
 
 export interface Bundle {
   applications: Record<string, { charm: string; num_units: number }>;

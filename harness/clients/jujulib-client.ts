@@ -19,9 +19,9 @@ import { WebSocket } from 'ws';
 import type { TimerHandle } from '../clock.ts';
 import { isLongPoll } from '../controller/api-types.ts';
 import type { Outcome } from '../history.ts';
-import { UsageError } from '../run-config.ts';
 import type { Client, ClientEnv, ClientProfile } from './client.ts';
 import { WatcherView } from './watcher-view.ts';
+import { UsageError } from '../errors.ts';
 
 /**
  * The library, loaded on first use: it costs ~200 ms to import, which every CLI start (and every

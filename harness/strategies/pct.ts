@@ -30,8 +30,7 @@
  */
 import fc from 'fast-check';
 import { eventArbitrary, withBootstrap } from '../arbitraries.ts';
-import type { Plan, PlanEvent } from '../plan.ts';
-import { clientName } from '../targets/world.ts';
+import { clientName, type Plan, type PlanEvent } from '../plan.ts';
 import { withPlanShrinker } from './plan-shrinker.ts';
 import { withSimSeed, type Strategy } from './strategy.ts';
 

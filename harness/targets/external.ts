@@ -23,12 +23,13 @@ import { FACADES } from '../controller/api-types.ts';
 import type { UpgradeRequest } from '../controller/controller.ts';
 import { Recorder, type HistoryRecord, type ModelView } from '../history.ts';
 import type { Plan } from '../plan.ts';
-import { UsageError, type RunConfig } from '../run-config.ts';
+import type { RunConfig } from '../run-config.ts';
 import { wsDialer } from '../wire/ws-dialer.ts';
 import type { ActionOutcome, ControllerBackend, ControllerSnapshot } from './live/backend.ts';
 import { ProxyPool } from './live/proxies.ts';
 import { runLive } from './live/run.ts';
-import { TargetError, type RunArtifacts, type Target } from './target.ts';
+import type { RunArtifacts, Target } from './target.ts';
+import { TargetError, UsageError } from '../errors.ts';
 
 export interface ExternalTargetOptions {
   url: string;

@@ -5,11 +5,11 @@
  *   external  a controller the harness did not start (--url, --username, --password)
  * Usage problems are UsageError (exit 2); a target that cannot start is TargetError (exit 3).
  */
-import { UsageError } from '../run-config.ts';
 import { createExternalTarget } from './external.ts';
 import { createProcessTarget } from './process/index.ts';
 import { createSimTarget } from './sim/target.ts';
 import type { Target } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 export const TARGET_NAMES = ['sim', 'process', 'external'] as const;
 

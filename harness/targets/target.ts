@@ -24,6 +24,3 @@ export interface RunArtifacts {
   /** stdout, stderr and exit of each `--client-cmd` program, to show with a failing run. */
   clientOutputs: CommandOutput[];
 }
-
-/** Thrown when a target or its infrastructure failed (exit code 3), as opposed to a violation. */
-export class TargetError extends Error {}

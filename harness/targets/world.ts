@@ -5,7 +5,7 @@
 import type { UpgradeRequest } from '../controller/controller.ts';
 import type { Scheduler } from '../clock.ts';
 import type { Recorder } from '../history.ts';
-import { timeline, type Plan, type PlanEvent } from '../plan.ts';
+import { clientName, timeline, type Plan, type PlanEvent } from '../plan.ts';
 
 /** Whether an action did something (false: nothing to act on, e.g. no connection), with an
  *  optional note for the event record (e.g. why a controller refused). */
@@ -25,10 +25,6 @@ export interface World {
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
   partition(client: string, durationMs: number): Action;
   deploy(client: string, app: string, units: number): Action;
-}
-
-export function clientName(index: number): string {
-  return `client-${index}`;
 }
 
 export function applyEvent(world: World, event: PlanEvent): Action {

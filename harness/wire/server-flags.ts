@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { controllerProfile, CONTROLLER_PROFILES } from '../controller/profile.ts';
-import { UsageError } from '../run-config.ts';
 import type { ServerOptions } from './server.ts';
+import { UsageError } from '../errors.ts';
 
 /** The line server-main.ts prints on stdout once it listens, followed by JSON {port, modelUrl, pid}. */
 export const READY_PREFIX = 'UPGRADE_CHAOS_READY ';

@@ -5,9 +5,9 @@
  * and exits when stdin closes (its parent is gone) or on SIGTERM, so it never outlives the harness.
  * Runs start with POST /admin/reset; this entry bootstraps nothing on its own.
  */
-import { UsageError } from '../run-config.ts';
 import { ControllerServer } from './server.ts';
 import { parseServerFlags, READY_PREFIX } from './server-flags.ts';
+import { UsageError } from '../errors.ts';
 
 async function main(): Promise<number> {
   let server: ControllerServer;

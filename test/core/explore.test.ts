@@ -1,7 +1,8 @@
 import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { planArbitrary } from '../../harness/arbitraries.ts';
-import { caseAtPath, explore } from '../../harness/explore.ts';
+import { explore } from '../../harness/explore.ts';
+import { caseAtPath } from '../../harness/case-at-path.ts';
 import { historyHash } from '../../harness/history.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';

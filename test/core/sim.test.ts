@@ -5,7 +5,7 @@ import { WatcherView } from '../../harness/clients/watcher-view.ts';
 import { historyHash, recordsOf } from '../../harness/history.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { seededRng } from '../../harness/rng.ts';
-import { caseArbitrary } from '../../harness/explore.ts';
+import { caseArbitrary } from '../../harness/case-params.ts';
 import { simulate } from '../../harness/targets/sim/simulate.ts';
 import { SimNetwork } from '../../harness/targets/sim/network.ts';
 import { RpcConnection, CallCounter } from '../../harness/clients/connection.ts';
@@ -134,7 +134,8 @@ describe('client profiles in the sim', () => {
 
 describe('--check-determinism', () => {
   it('catches a client that behaves differently on the same inputs', async () => {
-    const { runSimChecked, NondeterminismError } = await import('../../harness/runner.ts');
+    const { runSimChecked } = await import('../../harness/runner.ts');
+    const { NondeterminismError } = await import('../../harness/errors.ts');
     let calls = 0;
     const flaky = {
       name: 'flaky', summary: 'remembers things between runs, which a sim client must never do',

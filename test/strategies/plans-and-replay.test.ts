@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseAtPath, explore } from '../../harness/explore.ts';
+import { explore } from '../../harness/explore.ts';
+import { caseAtPath } from '../../harness/case-at-path.ts';
 import { historyHash } from '../../harness/history.ts';
 import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';

@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun, UsageError } from '../../harness/run-config.ts';
+import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { createTarget } from '../../harness/targets/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { UsageError } from '../../harness/errors.ts';
 
 const NAIVE = 'node scenarios/clients/naive.mjs';
 const ROBUST = 'node scenarios/clients/robust.mjs';

@@ -5,14 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun, UsageError } from '../../harness/run-config.ts';
+import { resolveRun } from '../../harness/run-config.ts';
 import { createExternalTarget, type ExternalTarget } from '../../harness/targets/external.ts';
 import { createTarget } from '../../harness/targets/index.ts';
-import { TargetError } from '../../harness/targets/target.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 import { CREDENTIALS, profile, startServer, waitFor } from '../wire/helpers.ts';
+import { TargetError, UsageError } from '../../harness/errors.ts';
 
 let server: ControllerServer | undefined;
 let target: ExternalTarget | undefined;

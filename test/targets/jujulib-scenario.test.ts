@@ -4,11 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun, UsageError } from '../../harness/run-config.ts';
+import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { createSimTarget } from '../../harness/targets/sim/target.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { jujulib124 } from '../../scenarios/jujulib-1.24.ts';
+import { UsageError } from '../../harness/errors.ts';
 
 let target: ProcessTarget;
 beforeAll(async () => {

@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerProcess } from '../../harness/targets/process/server-process.ts';
-import { TargetError } from '../../harness/targets/target.ts';
 import { AdminClient } from '../../harness/wire/admin-client.ts';
 import { CREDENTIALS, RawClient } from '../wire/helpers.ts';
+import { TargetError } from '../../harness/errors.ts';
 
 let server: ServerProcess;
 const clients: RawClient[] = [];

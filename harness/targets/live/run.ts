@@ -10,15 +10,16 @@ import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
-import type { Plan } from '../../plan.ts';
+import { clientName, type Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
-import { runParams, UsageError, type RunConfig } from '../../run-config.ts';
+import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
-import { TargetError, type TargetName } from '../target.ts';
-import { clientName, schedulePlan, type Applied, type World } from '../world.ts';
+import type { TargetName } from '../target.ts';
+import { schedulePlan, type Applied, type World } from '../world.ts';
 import type { ControllerBackend } from './backend.ts';
 import { mergeHistories } from './merge.ts';
 import type { ProxyPool } from './proxies.ts';
+import { TargetError, UsageError } from '../../errors.ts';
 
 export interface LiveOptions {
   target: TargetName;
@@ -81,7 +82,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   // Scoped: a heal or retry timer of this run must never fire in the next one.
   const clock = new ScopedScheduler(new RealScheduler(timeScale, origin));
   const history = new Recorder(() => clock.now());
-  const base = runParams(config);
+  const base = runParamsFor(config);
   // A command is one program: every client event of the plan goes to it.
   const params = clientCommand !== undefined ? { ...base, clients: [clientName(0)] } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });

@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
 import type { Credentials } from '../../controller/api.ts';
 import { READY_PREFIX } from '../../wire/server-flags.ts';
-import { TargetError } from '../target.ts';
+import { TargetError } from '../../errors.ts';
 
 export interface ServerProcessOptions {
   credentials: Credentials;

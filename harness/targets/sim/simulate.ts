@@ -9,7 +9,7 @@ import { Controller } from '../../controller/controller.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
 import type { Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
-import { runParams, type RunConfig } from '../../run-config.ts';
+import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { schedulePlan, type World } from '../world.ts';
 import { SimNetwork } from './network.ts';
 
@@ -39,7 +39,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   const clock = new VirtualScheduler();
   const rng = seededRng(seed);
   const history = new Recorder(() => clock.now());
-  const params = runParams(config);
+  const params = runParamsFor(config);
   history.record({ type: 'run-start', scenario: config.scenario.name, target: 'sim', seed, params });
 
   // One stream per part of the run (see Rng.fork): shrinking a plan then keeps the other parts' timings.

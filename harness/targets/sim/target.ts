@@ -1,7 +1,7 @@
 /** The sim as a Target: simulate() behind the async interface the real targets share. */
-import { UsageError } from '../../run-config.ts';
 import type { Target } from '../target.ts';
 import { simulate } from './simulate.ts';
+import { UsageError } from '../../errors.ts';
 
 export function createSimTarget(): Target {
   return {

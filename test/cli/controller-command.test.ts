@@ -2,10 +2,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../harness/run-config.ts';
-import { TargetError } from '../../harness/targets/target.ts';
-import { controllerCommand } from '../../harness/wire/controller-command.ts';
-import { RawClient, waitFor } from './helpers.ts';
+import { controllerCommand } from '../../harness/cli/controller-command.ts';
+import { RawClient, waitFor } from '../wire/helpers.ts';
+import { TargetError, UsageError } from '../../harness/errors.ts';
 
 function harness() {
   const lines: string[] = [];

@@ -9,10 +9,10 @@
 import { createInterface } from 'node:readline';
 import { isVersion } from '../controller/version.ts';
 import type { HistoryRecord } from '../history.ts';
-import { fmtMs } from '../plan.ts';
-import { TargetError } from '../targets/target.ts';
-import { ControllerServer } from './server.ts';
-import { parseServerFlags } from './server-flags.ts';
+import { formatMs } from '../plan.ts';
+import { ControllerServer } from '../wire/server.ts';
+import { parseServerFlags } from '../wire/server-flags.ts';
+import { TargetError } from '../errors.ts';
 
 export interface ControllerCommandIO {
   out: (line: string) => void;
@@ -33,7 +33,7 @@ const SHOWN: ReadonlySet<HistoryRecord['type']> = new Set([
 export async function controllerCommand(argv: string[], io: ControllerCommandIO = defaultIO()): Promise<number> {
   const flags = parseServerFlags(argv, { port: 17070, controller: 'juju-1.24' });
   const onRecord = (r: HistoryRecord): void => {
-    if (SHOWN.has(r.type)) io.out(`  [t=${fmtMs(r.t)}] ${describeRecord(r)}`);
+    if (SHOWN.has(r.type)) io.out(`  [t=${formatMs(r.t)}] ${describeRecord(r)}`);
   };
   let server: ControllerServer;
   try {

@@ -1,0 +1,23 @@
+import fc from 'fast-check';
+import type { PlanOptions } from './arbitraries.ts';
+import type { RunConfig } from './run-config.ts';
+import { caseSource, type Case } from './strategies/index.ts';
+import { sourceParams } from './case-params.ts';
+import { UsageError } from './errors.ts';
+
+/** The case at `path` of the exploration with `seed`: what `replay --seed --path` runs. */
+export function caseAtPath(config: RunConfig, options: PlanOptions & { seed: number; path: string }): Case {
+  const index = Number(options.path.split(':')[0]);
+  const source = caseSource(config, { ...options, runs: index + 1 });
+  if (source.examples && index >= source.examples.length) {
+    throw new UsageError(`--path ${options.path}: the ${options.strategy} strategy has only ${source.examples.length} cases here`);
+  }
+  let found: Case | undefined;
+  const property = fc.property(source.arbitrary, (c) => {
+    found = c;
+    return false; // the first value tried is the one at `path`
+  });
+  fc.check(property, { seed: options.seed, path: options.path, numRuns: 1, endOnFailure: true, ...sourceParams(source) });
+  if (!found) throw new Error(`no case at path ${options.path}`);
+  return found;
+}

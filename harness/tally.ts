@@ -1,0 +1,73 @@
+import type fc from 'fast-check';
+import type { Plan } from './plan.ts';
+import type { RunConfig } from './run-config.ts';
+import type { Case, CaseSource } from './strategies/index.ts';
+import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
+import { sourceParams } from './case-params.ts';
+import type { PropertyName, Violation } from '../properties/index.ts';
+
+/**
+ * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
+ * per property, the first violating case and how many cases violated it.
+ */
+export class Tally {
+  readonly first = new Map<PropertyName, { run: number; events: number; ms: number }>();
+  private readonly violating = new Map<PropertyName, number>();
+  runs = 0;
+  allViolated = false;
+  private readonly start = performance.now();
+
+  constructor(private readonly config: RunConfig, private readonly options: ExploreOptions) {}
+
+  /** Notes one case's violations; false when exploration should stop (every property violated). */
+  note(plan: Plan, violations: readonly Violation[]): boolean {
+    this.runs++;
+    for (const property of new Set(violations.map((v) => v.property))) {
+      this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
+      if (!this.first.has(property)) this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });
+    }
+    this.allViolated = this.options.stopWhenAllViolated === true && this.config.properties.every((p) => this.first.has(p));
+    return !this.allViolated;
+  }
+
+  /** fast-check parameters of the survey over `source`. */
+  checkParams(source: CaseSource): fc.Parameters<[Case]> {
+    return {
+      numRuns: Math.min(this.options.runs, source.maxRuns ?? Infinity),
+      seed: this.options.seed,
+      // The survey's predicate fails only to stop early (or on a harness error): never shrink it.
+      endOnFailure: true,
+      ...sourceParams(source),
+      ...(this.options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: this.options.timeLimitMs, markInterruptAsFailure: false } : {}),
+    };
+  }
+
+  /** The survey fails only when told to stop early; anything else is a harness (or target) error. */
+  checkDetails(details: fc.RunDetails<[Case]>): void {
+    if (details.failed && !this.allViolated) throw details.errorInstance;
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.start;
+  }
+
+  result(target: string, surveyMs: number, failures: Failure[]): ExploreResult {
+    return {
+      scenario: this.config.scenario.name,
+      target,
+      runs: this.runs,
+      seed: this.options.seed,
+      verdict: failures.length > 0 ? 'fail' : 'pass',
+      runsPerSecond: Math.round(this.runs / Math.max(1e-3, surveyMs / 1000)),
+      elapsedMs: Math.round(this.elapsedMs()),
+      properties: this.config.properties.map((property) => {
+        const f = this.first.get(property);
+        return {
+          property, violated: f !== undefined, violatingRuns: this.violating.get(property) ?? 0,
+          ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
+        };
+      }),
+      failures,
+    };
+  }
+}
