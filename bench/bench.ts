@@ -40,10 +40,12 @@ export function mustFail(scenario: Scenario): PropertyName[] {
 }
 
 function excessOver(scenario: string, attempts: readonly Attempt[]): number | null {
-  const over = attempts.flatMap((a) => Object.entries(a.shrunk).flatMap(([p, n]) => {
-    const minimal = minimalEventsFor(scenario, p as PropertyName);
-    return minimal === undefined ? [] : [(n as number) - minimal];
-  }));
+  const over = attempts.flatMap((a) =>
+    Object.entries(a.shrunk).flatMap(([p, n]) => {
+      const minimal = minimalEventsFor(scenario, p as PropertyName);
+      return minimal === undefined ? [] : [(n as number) - minimal];
+    }),
+  );
   return over.length > 0 ? Math.max(...over) : null;
 }
 

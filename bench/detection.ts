@@ -29,10 +29,12 @@ export function attemptStrategy(config: RunConfig, strategy: StrategyName, seed:
   const found = result.properties.every((p) => p.violated);
   return {
     found,
-    ...(found ? {
-      runs: Math.max(...result.properties.map((p) => p.firstFailureRun!)),
-      ms: Math.max(...result.properties.map((p) => p.firstFailureMs!)),
-    } : {}),
+    ...(found
+      ? {
+          runs: Math.max(...result.properties.map((p) => p.firstFailureRun!)),
+          ms: Math.max(...result.properties.map((p) => p.firstFailureMs!)),
+        }
+      : {}),
     shrunk: Object.fromEntries(result.failures.map((f) => [f.property, f.shrunkEvents])),
     shrinkMs: result.failures.reduce((n, f) => n + f.shrinkMs, 0),
   };
@@ -47,12 +49,15 @@ export function attemptBaseline(config: RunConfig, seed: number, maxRuns: number
     let first: { runs: number; ms: number } | undefined;
     let smallest: readonly PlanEvent[] = [];
     const start = performance.now();
-    const details = fc.check(baselineProperty(config, property, (played, held) => {
-      runs++;
-      if (held) return;
-      first ??= { runs, ms: performance.now() - start };
-      smallest = played; // the last failing run is the shrunk counterexample
-    }), { seed, numRuns: maxRuns });
+    const details = fc.check(
+      baselineProperty(config, property, (played, held) => {
+        runs++;
+        if (held) return;
+        first ??= { runs, ms: performance.now() - start };
+        smallest = played; // the last failing run is the shrunk counterexample
+      }),
+      { seed, numRuns: maxRuns },
+    );
     if (!details.failed || !first) {
       attempt.found = false;
       continue;

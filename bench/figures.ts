@@ -49,7 +49,12 @@ const orInfinity = (n: number | null): number => n ?? Infinity;
 
 /** The better of two figures: more seeds found, then fewer runs (median, then worst), then less time. */
 export function better(a: Fig, b: Fig): Fig {
-  const key = (f: Fig): number[] => [-foundCount(f), orInfinity(f.medianRunsToFailure), orInfinity(f.worstRunsToFailure), orInfinity(f.medianMsToFailure)];
+  const key = (f: Fig): number[] => [
+    -foundCount(f),
+    orInfinity(f.medianRunsToFailure),
+    orInfinity(f.worstRunsToFailure),
+    orInfinity(f.medianMsToFailure),
+  ];
   const [x, y] = [key(a), key(b)];
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? a : b;
   return a;

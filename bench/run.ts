@@ -21,10 +21,22 @@ const PROCESS_RUNS = 10;
 const start = performance.now();
 const run = runBench({ ...DEFAULT_BENCH, progress: (name) => process.stderr.write(`bench: ${name} done\n`) });
 const processFigures = await processThroughput(PROCESS_RUNS);
-const results = { ...run.results, runsPerSecond: { ...run.results.runsPerSecond, process: combinedRunsPerSecond(processFigures) } };
+const results = {
+  ...run.results,
+  runsPerSecond: { ...run.results.runsPerSecond, process: combinedRunsPerSecond(processFigures) },
+};
 writeResults(RESULTS, results);
-process.stdout.write(formatBench({
-  ...run, results, seeds: DEFAULT_BENCH.seeds, maxRuns: DEFAULT_BENCH.maxRuns, elapsedMs: performance.now() - start,
-}) + '\n' + `Runs per second on the process target (time scale ${DEFAULT_TIME_SCALE}, one server process reused): ` +
-  processFigures.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') + `; both together ${results.runsPerSecond.process}.` +
-  `\nWrote ${RESULTS}\n`);
+process.stdout.write(
+  formatBench({
+    ...run,
+    results,
+    seeds: DEFAULT_BENCH.seeds,
+    maxRuns: DEFAULT_BENCH.maxRuns,
+    elapsedMs: performance.now() - start,
+  }) +
+    '\n' +
+    `Runs per second on the process target (time scale ${DEFAULT_TIME_SCALE}, one server process reused): ` +
+    processFigures.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') +
+    `; both together ${results.runsPerSecond.process}.` +
+    `\nWrote ${RESULTS}\n`,
+);

@@ -41,7 +41,14 @@ export function formatBench(input: TableInput): string {
     `Detection power over ${seeds} seeds, at most ${maxRuns} runs each. "runs" = runs until every property the scenario`,
     `expects violated has been violated; "shrunk / minimal" = longest shrunk plan against the minimal known one (✓ within +1).`,
     '',
-    ['strategy'.padEnd(12), 'found'.padStart(6), 'runs med/worst'.padStart(14), 'ms med'.padStart(8), 'shrunk / min'.padStart(14), 'shrink ms'.padStart(10)].join('  '),
+    [
+      'strategy'.padEnd(12),
+      'found'.padStart(6),
+      'runs med/worst'.padStart(14),
+      'ms med'.padStart(8),
+      'shrunk / min'.padStart(14),
+      'shrink ms'.padStart(10),
+    ].join('  '),
   ];
   for (const s of results.scenarios) {
     lines.push('', `${s.name} (${s.mustFail.join(', ')})`);
@@ -52,14 +59,18 @@ export function formatBench(input: TableInput): string {
   }
   const wins = results.scenarios.filter((s) => {
     const r = speedup(s.best, s.baseline);
-    return r !== null && (r > 1 || (r === 1 && (s.best.worstRunsToFailure ?? Infinity) < (s.baseline.worstRunsToFailure ?? Infinity)));
+    return (
+      r !== null &&
+      (r > 1 || (r === 1 && (s.best.worstRunsToFailure ?? Infinity) < (s.baseline.worstRunsToFailure ?? Infinity)))
+    );
   }).length;
   lines.push(
     '',
     `Our best strategy needs fewer runs than the fast-check baseline (median, then worst) on ${wins} of ${results.scenarios.length} must-fail scenarios.`,
     '',
     `Runs per second on the sim (random strategy, explore's first phase): ` +
-      throughput.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') + `; both together ${results.runsPerSecond.sim}.`,
+      throughput.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') +
+      `; both together ${results.runsPerSecond.sim}.`,
     `Bench took ${(input.elapsedMs / 1000).toFixed(1)} s.`,
   );
   return lines.join('\n');

@@ -39,8 +39,15 @@ export async function freshBundle(entry) {
     mkdirSync(dirname(out), { recursive: true });
     const tmp = `${out}.${process.pid}.tmp`;
     await esbuild.build({
-      entryPoints: [join(ROOT, entry)], outfile: tmp, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-      packages: 'external', sourcemap: 'inline', logLevel: 'silent',
+      entryPoints: [join(ROOT, entry)],
+      outfile: tmp,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'inline',
+      logLevel: 'silent',
     });
     renameSync(tmp, out); // atomic: concurrent runs never see half a bundle
     return out;

@@ -29,7 +29,9 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     upgrade: fc
       .tuple(fc.option(version, { nil: undefined }), scenario.uploadTools ? fc.boolean() : fc.constant(false))
       .map(([v, uploadTools]) => ({
-        kind: 'upgrade', ...(v !== undefined ? { version: v } : {}), ...(uploadTools ? { uploadTools: true } : {}),
+        kind: 'upgrade',
+        ...(v !== undefined ? { version: v } : {}),
+        ...(uploadTools ? { uploadTools: true } : {}),
       })),
     deploy: fc
       .tuple(client, fc.constantFrom(...APP_NAMES), fc.integer({ min: 1, max: 3 }))

@@ -10,14 +10,22 @@ export function caseAtPath(config: RunConfig, options: PlanOptions & { seed: num
   const index = Number(options.path.split(':')[0]);
   const source = caseSource(config, { ...options, runs: index + 1 });
   if (source.examples && index >= source.examples.length) {
-    throw new UsageError(`--path ${options.path}: the ${options.strategy} strategy has only ${source.examples.length} cases here`);
+    throw new UsageError(
+      `--path ${options.path}: the ${options.strategy} strategy has only ${source.examples.length} cases here`,
+    );
   }
   let found: Case | undefined;
   const property = fc.property(source.arbitrary, (c) => {
     found = c;
     return false; // the first value tried is the one at `path`
   });
-  fc.check(property, { seed: options.seed, path: options.path, numRuns: 1, endOnFailure: true, ...sourceParams(source) });
+  fc.check(property, {
+    seed: options.seed,
+    path: options.path,
+    numRuns: 1,
+    endOnFailure: true,
+    ...sourceParams(source),
+  });
   if (!found) throw new Error(`no case at path ${options.path}`);
   return found;
 }

@@ -13,7 +13,8 @@ export type { Case } from './strategies/index.ts';
 /** The arbitrary of a sampling strategy (random unless options.strategy says otherwise). */
 export function caseArbitrary(config: RunConfig, options: PlanOptions): fc.Arbitrary<Case> {
   const source = caseSource(config, { ...options, seed: 0, runs: 0 });
-  if (source.examples) throw new UsageError(`the ${options.strategy} strategy enumerates its cases: use explore() or caseSource()`);
+  if (source.examples)
+    throw new UsageError(`the ${options.strategy} strategy enumerates its cases: use explore() or caseSource()`);
   return source.arbitrary;
 }
 

@@ -37,7 +37,11 @@ export class VirtualScheduler implements Scheduler {
   after(delayMs: number, fn: () => void): TimerHandle {
     const entry: Pending = { at: this.time + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false };
     this.push(entry);
-    return { cancel: () => { entry.cancelled = true; } };
+    return {
+      cancel: () => {
+        entry.cancelled = true;
+      },
+    };
   }
 
   /** Fires the next live timer; false when none is left. */
@@ -121,7 +125,10 @@ export function epochNow(): number {
  */
 export class RealScheduler implements Scheduler {
   private readonly start: number;
-  constructor(private readonly scale = 1, originEpochMs?: number) {
+  constructor(
+    private readonly scale = 1,
+    originEpochMs?: number,
+  ) {
     this.start = originEpochMs === undefined ? performance.now() : originEpochMs - performance.timeOrigin;
   }
   now(): number {
@@ -152,7 +159,12 @@ export class ScopedScheduler implements Scheduler {
       fn();
     });
     this.live.add(handle);
-    return { cancel: () => { handle.cancel(); this.live.delete(handle); } };
+    return {
+      cancel: () => {
+        handle.cancel();
+        this.live.delete(handle);
+      },
+    };
   }
   cancelAll(): void {
     this.closed = true;

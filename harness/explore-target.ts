@@ -34,16 +34,25 @@ type TargetRun = RunResult & { clientOutputs: CommandOutput[] };
 
 async function runOn(target: Target, config: RunConfig, plan: Plan, simSeed: number): Promise<TargetRun> {
   const history = await target.run(config, plan, simSeed);
-  return { history, violations: checkProperties(history, config.properties), clientOutputs: target.artifacts?.().clientOutputs ?? [] };
+  return {
+    history,
+    violations: checkProperties(history, config.properties),
+    clientOutputs: target.artifacts?.().clientOutputs ?? [],
+  };
 }
 
-export async function exploreTarget(target: Target, config: RunConfig, options: TargetExploreOptions): Promise<ExploreResult> {
+export async function exploreTarget(
+  target: Target,
+  config: RunConfig,
+  options: TargetExploreOptions,
+): Promise<ExploreResult> {
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
   const firstRuns = new Map<PropertyName, Sample>();
   const survey = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
     const result = await runOn(target, config, plan, simSeed);
-    for (const v of result.violations) if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
+    for (const v of result.violations)
+      if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
     return tally.note(plan, result.violations);
   });
   tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
@@ -54,8 +63,9 @@ export async function exploreTarget(target: Target, config: RunConfig, options: 
     if (!found) continue;
     const only: RunConfig = { ...config, properties: [property] };
     const start = performance.now();
-    const failure = (options.shrinkOnSim ? await shrinkOnSimAndConfirm(target, only, source, options, found) : undefined)
-      ?? await shrinkOnTarget(target, only, source, options, found, firstRuns.get(property)!);
+    const failure =
+      (options.shrinkOnSim ? await shrinkOnSimAndConfirm(target, only, source, options, found) : undefined) ??
+      (await shrinkOnTarget(target, only, source, options, found, firstRuns.get(property)!));
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
   return tally.result(target.name, surveyMs, failures);
@@ -65,11 +75,13 @@ type Found = { run: number; events: number };
 /** A case with what it did on the target. */
 type Sample = { plan: Plan; simSeed: number; result: TargetRun };
 
-
-
 /** Shrinks on the sim and confirms the shrunk plan on the target; undefined when either does not see it fail. */
 async function shrinkOnSimAndConfirm(
-  target: Target, only: RunConfig, source: CaseSource, options: TargetExploreOptions, found: Found,
+  target: Target,
+  only: RunConfig,
+  source: CaseSource,
+  options: TargetExploreOptions,
+  found: Found,
 ): Promise<Failure | undefined> {
   const shrunk = shrinkOnSim(only, source, options.seed, found.run);
   if (!shrunk) return undefined; // the sim does not see this race
@@ -84,13 +96,23 @@ async function shrinkOnSimAndConfirm(
   }
   if (!shown) return undefined; // the shrunk plan does not fail on the target: shrink there instead
   return failureOf(only.properties[0]!, shown, {
-    seed: options.seed, path, events: found.events, plan, simSeed,
-    reproduced: { runs: options.confirmRuns, failed: reproduced }, shrunkOn: 'sim',
+    seed: options.seed,
+    path,
+    events: found.events,
+    plan,
+    simSeed,
+    reproduced: { runs: options.confirmRuns, failed: reproduced },
+    shrunkOn: 'sim',
   });
 }
 
 async function shrinkOnTarget(
-  target: Target, only: RunConfig, source: CaseSource, options: TargetExploreOptions, found: Found, original: Sample,
+  target: Target,
+  only: RunConfig,
+  source: CaseSource,
+  options: TargetExploreOptions,
+  found: Found,
+  original: Sample,
 ): Promise<Failure> {
   let last: Sample | undefined;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
@@ -98,24 +120,50 @@ async function shrinkOnTarget(
     if (result.violations.length > 0) last = { plan, simSeed, result };
     return result.violations.length === 0;
   });
-  const details = await fc.check(property, { ...startAt(source, options.seed, found.run), interruptAfterTimeLimit: options.shrinkTimeLimitMs });
+  const details = await fc.check(property, {
+    ...startAt(source, options.seed, found.run),
+    interruptAfterTimeLimit: options.shrinkTimeLimitMs,
+  });
   // A race that did not happen again is reported as first seen, unshrunk: once in two runs.
   const shown = last ?? original;
   return failureOf(only.properties[0]!, shown.result, {
-    seed: options.seed, path: last ? details.counterexamplePath ?? String(found.run - 1) : String(found.run - 1),
-    events: found.events, plan: shown.plan, simSeed: shown.simSeed, shrunkOn: target.name,
+    seed: options.seed,
+    path: last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1),
+    events: found.events,
+    plan: shown.plan,
+    simSeed: shown.simSeed,
+    shrunkOn: target.name,
     ...(last ? {} : { reproduced: { runs: 2, failed: 1 } }),
   });
 }
 
 function failureOf(
-  property: PropertyName, result: TargetRun,
-  at: { seed: number; path: string; events: number; plan: Plan; simSeed: number; reproduced?: Failure['reproduced']; shrunkOn: string },
+  property: PropertyName,
+  result: TargetRun,
+  at: {
+    seed: number;
+    path: string;
+    events: number;
+    plan: Plan;
+    simSeed: number;
+    reproduced?: Failure['reproduced'];
+    shrunkOn: string;
+  },
 ): Failure {
   return {
-    property, seed: at.seed, path: at.path, events: at.events, shrunkEvents: at.plan.length, plan: at.plan, simSeed: at.simSeed,
-    historyHash: historyHash(result.history), violations: result.violations, history: result.history, shrinkMs: 0,
-    shrunkOn: at.shrunkOn, ...(at.reproduced ? { reproduced: at.reproduced } : {}),
+    property,
+    seed: at.seed,
+    path: at.path,
+    events: at.events,
+    shrunkEvents: at.plan.length,
+    plan: at.plan,
+    simSeed: at.simSeed,
+    historyHash: historyHash(result.history),
+    violations: result.violations,
+    history: result.history,
+    shrinkMs: 0,
+    shrunkOn: at.shrunkOn,
+    ...(at.reproduced ? { reproduced: at.reproduced } : {}),
     ...(result.clientOutputs.length ? { clientOutputs: result.clientOutputs } : {}),
   };
 }

@@ -18,7 +18,9 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
   const run = options.checkDeterminism ? runSimChecked : runSim;
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const survey = fc.property(source.arbitrary, ([plan, simSeed]) => tally.note(plan, run(config, plan, simSeed).violations));
+  const survey = fc.property(source.arbitrary, ([plan, simSeed]) =>
+    tally.note(plan, run(config, plan, simSeed).violations),
+  );
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();
   const failures: Failure[] = [];

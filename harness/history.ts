@@ -52,7 +52,16 @@ export type HistoryBody =
   | { type: 'conn-open'; conn: number; client: string }
   | { type: 'conn-close'; conn: number; client: string; reason: CloseReason }
   | { type: 'login'; conn: number; client: string; ok: boolean }
-  | { type: 'request'; conn: number; client: string; facade: string; method: string; accepted: boolean; error?: string; apps?: string[] }
+  | {
+      type: 'request';
+      conn: number;
+      client: string;
+      facade: string;
+      method: string;
+      accepted: boolean;
+      error?: string;
+      apps?: string[];
+    }
   | { type: 'watcher-start'; conn: number; client: string; watcher: string }
   | { type: 'watcher-stop'; conn: number; client: string; watcher: string; reason: 'client' | 'connection' }
   | { type: 'hook-start'; unit: string; hook: string }

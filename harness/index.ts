@@ -16,12 +16,27 @@ export { caseArbitrary } from './case-params.ts';
 export { caseAtPath } from './case-at-path.ts';
 export type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 export { historyHash, type History, type HistoryRecord } from './history.ts';
-export { ALL_PROPERTIES, checkProperties, propertyByName, PROPERTY_NAMES, type Property, type PropertyName, type Violation } from '../properties/index.ts';
+export {
+  ALL_PROPERTIES,
+  checkProperties,
+  propertyByName,
+  PROPERTY_NAMES,
+  type Property,
+  type PropertyName,
+  type Violation,
+} from '../properties/index.ts';
 export { CONTROLLER_PROFILES, controllerProfile, type ControllerProfile } from './controller/profile.ts';
 export { CLIENT_PROFILES, clientProfile } from './clients/profiles.ts';
 export type { Client, ClientEnv, ClientProfile } from './clients/client.ts';
 export { formatTimeline } from '../reports/timeline.ts';
-export { caseSource, STRATEGIES, STRATEGY_NAMES, type Case, type CaseSource, type StrategyName } from './strategies/index.ts';
+export {
+  caseSource,
+  STRATEGIES,
+  STRATEGY_NAMES,
+  type Case,
+  type CaseSource,
+  type StrategyName,
+} from './strategies/index.ts';
 export { openSim, type SimSession } from './targets/sim/simulate.ts';
 export { createTarget, TARGET_NAMES, type TargetOptions } from './targets/index.ts';
 export type { Target, TargetName } from './targets/target.ts';

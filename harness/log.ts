@@ -16,7 +16,14 @@ function humanStream(): Writable {
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;
-        const { level, msg, time: _time, pid: _pid, hostname: _host, ...rest } = JSON.parse(line) as Record<string, unknown>;
+        const {
+          level,
+          msg,
+          time: _time,
+          pid: _pid,
+          hostname: _host,
+          ...rest
+        } = JSON.parse(line) as Record<string, unknown>;
         const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
         process.stderr.write(`[${LABELS[level as number] ?? level}] ${String(msg ?? '')}${extra}\n`);
       }

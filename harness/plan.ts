@@ -15,7 +15,14 @@ export type PlanEvent =
 
 export type EventKind = PlanEvent['kind'];
 export const EVENT_KINDS: readonly EventKind[] = [
-  'bootstrap', 'publish', 'upgrade', 'deploy', 'disconnect', 'partition', 'restart', 'wait',
+  'bootstrap',
+  'publish',
+  'upgrade',
+  'deploy',
+  'disconnect',
+  'partition',
+  'restart',
+  'wait',
 ];
 
 export type Plan = PlanEvent[];
@@ -32,15 +39,22 @@ export function timeline(plan: Plan): { at: number; event: PlanEvent }[] {
 
 export function describeEvent(event: PlanEvent): string {
   switch (event.kind) {
-    case 'bootstrap': return 'bootstrap';
-    case 'publish': return `publish ${event.version}`;
+    case 'bootstrap':
+      return 'bootstrap';
+    case 'publish':
+      return `publish ${event.version}`;
     case 'upgrade':
       return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}`;
-    case 'deploy': return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
-    case 'disconnect': return `disconnect client-${event.client}`;
-    case 'partition': return `partition client-${event.client} for ${formatMs(event.durationMs)}`;
-    case 'restart': return 'restart controller agent';
-    case 'wait': return `wait ${formatMs(event.durationMs)}`;
+    case 'deploy':
+      return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
+    case 'disconnect':
+      return `disconnect client-${event.client}`;
+    case 'partition':
+      return `partition client-${event.client} for ${formatMs(event.durationMs)}`;
+    case 'restart':
+      return 'restart controller agent';
+    case 'wait':
+      return `wait ${formatMs(event.durationMs)}`;
   }
 }
 

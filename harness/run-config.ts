@@ -29,11 +29,16 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunCo
   const controllerName = overrides.controller ?? scenario.controller;
   const base = controllerProfile(controllerName);
   if (!base) {
-    throw new UsageError(`unknown controller profile "${controllerName}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`);
+    throw new UsageError(
+      `unknown controller profile "${controllerName}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`,
+    );
   }
   const clientNameValue = overrides.client ?? scenario.client;
   const client = clientProfile(clientNameValue);
-  if (!client) throw new UsageError(`unknown client profile "${clientNameValue}" (known: ${CLIENT_PROFILES.map((p) => p.name).join(', ')})`);
+  if (!client)
+    throw new UsageError(
+      `unknown client profile "${clientNameValue}" (known: ${CLIENT_PROFILES.map((p) => p.name).join(', ')})`,
+    );
   const properties = overrides.properties?.length ? overrides.properties : Object.keys(scenario.expect);
   for (const p of properties) {
     if (!isPropertyName(p)) throw new UsageError(`unknown property "${p}" (known: ${PROPERTY_NAMES.join(', ')})`);
@@ -57,10 +62,17 @@ export function runParamsFor(config: RunConfig): RunParams {
 function withChanges(base: ControllerProfile, changes: Record<string, unknown>, scenario: string): ControllerProfile {
   for (const [key, value] of Object.entries(changes)) {
     const current: unknown = (base as unknown as Record<string, unknown>)[key];
-    const ok = key === 'agentVersionPin'
-      ? typeof value === 'string' && isVersion(value)
-      : key in base && key !== 'name' && typeof value === typeof current && Array.isArray(value) === Array.isArray(current);
-    if (!ok) throw new UsageError(`scenario ${scenario}: controllerChanges.${key} ${key in base || key === 'agentVersionPin' ? 'has the wrong type' : 'is not a controller profile field'}`);
+    const ok =
+      key === 'agentVersionPin'
+        ? typeof value === 'string' && isVersion(value)
+        : key in base &&
+          key !== 'name' &&
+          typeof value === typeof current &&
+          Array.isArray(value) === Array.isArray(current);
+    if (!ok)
+      throw new UsageError(
+        `scenario ${scenario}: controllerChanges.${key} ${key in base || key === 'agentVersionPin' ? 'has the wrong type' : 'is not a controller profile field'}`,
+      );
   }
   return { ...base, ...changes } as ControllerProfile;
 }

@@ -42,14 +42,17 @@ export function loadScenarioFile(path: string): Scenario {
     return s[key] as string;
   };
   const int = (value: unknown, what: string, min: number, max: number): number => {
-    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) bad(`${what} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
+      bad(`${what} must be an integer from ${min} to ${max}`);
     return value as number;
   };
 
   const versions = s['versions'] ?? [];
-  if (!Array.isArray(versions) || !versions.every((v) => typeof v === 'string' && isVersion(v))) bad('"versions" must be a list of versions like "1.24.3"');
+  if (!Array.isArray(versions) || !versions.every((v) => typeof v === 'string' && isVersion(v)))
+    bad('"versions" must be a list of versions like "1.24.3"');
   const testedVersion = str('testedVersion', true);
-  if (testedVersion !== undefined && !isVersion(testedVersion)) bad(`"testedVersion" is not a version: ${testedVersion}`);
+  if (testedVersion !== undefined && !isVersion(testedVersion))
+    bad(`"testedVersion" is not a version: ${testedVersion}`);
 
   const weights = (s['weights'] ?? DEFAULT_WEIGHTS) as Record<string, unknown>;
   if (typeof weights !== 'object' || weights === null) bad('"weights" must be an object of event kind -> number');
@@ -59,7 +62,8 @@ export function loadScenarioFile(path: string): Scenario {
   }
 
   const expect = s['expect'];
-  if (typeof expect !== 'object' || expect === null || Object.keys(expect).length === 0) bad('"expect" must name at least one property');
+  if (typeof expect !== 'object' || expect === null || Object.keys(expect).length === 0)
+    bad('"expect" must name at least one property');
   for (const [property, verdict] of Object.entries(expect as object)) {
     if (!isPropertyName(property)) bad(`"expect" names unknown property "${property}"`);
     if (verdict !== 'held' && verdict !== 'violated') bad(`"expect.${property}" must be "held" or "violated"`);
@@ -69,12 +73,14 @@ export function loadScenarioFile(path: string): Scenario {
   if (s['deadlines'] !== undefined) {
     if (typeof s['deadlines'] !== 'object' || s['deadlines'] === null) bad('"deadlines" must be an object');
     for (const [key, value] of Object.entries(s['deadlines'] as object)) {
-      if (!(key in deadlines)) bad(`"deadlines" has unknown key "${key}" (known: ${Object.keys(DEFAULT_DEADLINES).join(', ')})`);
+      if (!(key in deadlines))
+        bad(`"deadlines" has unknown key "${key}" (known: ${Object.keys(DEFAULT_DEADLINES).join(', ')})`);
       deadlines[key as keyof typeof deadlines] = int(value, `"deadlines.${key}"`, 1, 86_400_000);
     }
   }
   const changes = s['controllerChanges'];
-  if (changes !== undefined && (typeof changes !== 'object' || changes === null || Array.isArray(changes))) bad('"controllerChanges" must be an object');
+  if (changes !== undefined && (typeof changes !== 'object' || changes === null || Array.isArray(changes)))
+    bad('"controllerChanges" must be an object');
 
   return {
     name: str('name')!,

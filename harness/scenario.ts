@@ -51,7 +51,13 @@ export const DEFAULT_DEADLINES: Deadlines = { resumeMs: 30_000, requestMs: 30_00
 
 /** The event mix most scenarios use: deploys, faults and waits, with occasional releases and upgrades. */
 export const DEFAULT_WEIGHTS: Scenario['weights'] = {
-  deploy: 4, wait: 5, disconnect: 1, partition: 1, restart: 1, publish: 1, upgrade: 1,
+  deploy: 4,
+  wait: 5,
+  disconnect: 1,
+  partition: 1,
+  restart: 1,
+  publish: 1,
+  upgrade: 1,
 };
 
 /** What the fixes claim: the client's work and watchers come through the upgrade intact. */

@@ -18,7 +18,12 @@ import type { PropertyName } from '../properties/index.ts';
  * judges; undefined when the sim does not see that case fail. Shared by the sim's exploration and
  * the real targets' (which confirm the result on the target).
  */
-export function shrinkOnSim(only: RunConfig, source: CaseSource, seed: number, run: number): { plan: Plan; simSeed: number; path: string } | undefined {
+export function shrinkOnSim(
+  only: RunConfig,
+  source: CaseSource,
+  seed: number,
+  run: number,
+): { plan: Plan; simSeed: number; path: string } | undefined {
   const details = fc.check(
     fc.property(source.arbitrary, ([plan, simSeed]) => runSim(only, plan, simSeed).violations.length === 0),
     startAt(source, seed, run),
@@ -30,7 +35,11 @@ export function shrinkOnSim(only: RunConfig, source: CaseSource, seed: number, r
 
 /** Shrinks the first case that violates `property` to a minimal one. */
 export function shrinkFailure(
-  config: RunConfig, source: CaseSource, property: PropertyName, seed: number, found: { run: number; events: number },
+  config: RunConfig,
+  source: CaseSource,
+  property: PropertyName,
+  seed: number,
+  found: { run: number; events: number },
 ): Failure {
   const only: RunConfig = { ...config, properties: [property] };
   const start = performance.now();
@@ -40,7 +49,16 @@ export function shrinkFailure(
   const { plan, simSeed, path } = shrunk;
   const result = runSim(only, plan, simSeed);
   return {
-    property, seed, path, events: found.events, shrunkEvents: plan.length, plan, simSeed,
-    historyHash: historyHash(result.history), violations: result.violations, history: result.history, shrinkMs,
+    property,
+    seed,
+    path,
+    events: found.events,
+    shrunkEvents: plan.length,
+    plan,
+    simSeed,
+    historyHash: historyHash(result.history),
+    violations: result.violations,
+    history: result.history,
+    shrinkMs,
   };
 }

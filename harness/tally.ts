@@ -17,16 +17,21 @@ export class Tally {
   allViolated = false;
   private readonly start = performance.now();
 
-  constructor(private readonly config: RunConfig, private readonly options: ExploreOptions) {}
+  constructor(
+    private readonly config: RunConfig,
+    private readonly options: ExploreOptions,
+  ) {}
 
   /** Notes one case's violations; false when exploration should stop (every property violated). */
   note(plan: Plan, violations: readonly Violation[]): boolean {
     this.runs++;
     for (const property of new Set(violations.map((v) => v.property))) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
-      if (!this.first.has(property)) this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });
+      if (!this.first.has(property))
+        this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });
     }
-    this.allViolated = this.options.stopWhenAllViolated === true && this.config.properties.every((p) => this.first.has(p));
+    this.allViolated =
+      this.options.stopWhenAllViolated === true && this.config.properties.every((p) => this.first.has(p));
     return !this.allViolated;
   }
 
@@ -38,7 +43,9 @@ export class Tally {
       // The survey's predicate fails only to stop early (or on a harness error): never shrink it.
       endOnFailure: true,
       ...sourceParams(source),
-      ...(this.options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: this.options.timeLimitMs, markInterruptAsFailure: false } : {}),
+      ...(this.options.timeLimitMs !== undefined
+        ? { interruptAfterTimeLimit: this.options.timeLimitMs, markInterruptAsFailure: false }
+        : {}),
     };
   }
 
@@ -63,7 +70,9 @@ export class Tally {
       properties: this.config.properties.map((property) => {
         const f = this.first.get(property);
         return {
-          property, violated: f !== undefined, violatingRuns: this.violating.get(property) ?? 0,
+          property,
+          violated: f !== undefined,
+          violatingRuns: this.violating.get(property) ?? 0,
           ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
         };
       }),

@@ -56,7 +56,8 @@ export const deploymentsComplete: Property = {
       const report = reports.get(clientKey(inv.client, inv.op));
       if (!report) add(end, 'client never reported');
       else if (report.type === 'fail') add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
-      else if (report.type === 'info') add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
+      else if (report.type === 'info')
+        add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
     }
     return violations;
   },

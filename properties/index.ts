@@ -13,12 +13,24 @@ import { watchersResume } from './watchers-resume.ts';
 
 export * from './property.ts';
 export {
-  deploymentsComplete, noLostWork, noSurpriseUpgrade, noWorkBeforeUpgrade, requestsSettle, versionAsTested, watchersResume,
+  deploymentsComplete,
+  noLostWork,
+  noSurpriseUpgrade,
+  noWorkBeforeUpgrade,
+  requestsSettle,
+  versionAsTested,
+  watchersResume,
 };
 
 const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
   [
-    noWorkBeforeUpgrade, watchersResume, deploymentsComplete, requestsSettle, versionAsTested, noSurpriseUpgrade, noLostWork,
+    noWorkBeforeUpgrade,
+    watchersResume,
+    deploymentsComplete,
+    requestsSettle,
+    versionAsTested,
+    noSurpriseUpgrade,
+    noLostWork,
   ].map((p) => [p.name, p]),
 );
 

@@ -26,8 +26,11 @@ export const noLostWork: Property = {
       for (const app of r.apps ?? []) {
         if (Object.hasOwn(apps, app)) continue;
         violations.push({
-          property: NAME, t: final.t, client: r.client,
-          message: `Application.Deploy of ${app} from ${r.client} (conn ${r.conn}) accepted at t=${formatMs(r.t)}, ` +
+          property: NAME,
+          t: final.t,
+          client: r.client,
+          message:
+            `Application.Deploy of ${app} from ${r.client} (conn ${r.conn}) accepted at t=${formatMs(r.t)}, ` +
             `but ${app} is absent from the final model`,
         });
       }

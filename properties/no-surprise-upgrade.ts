@@ -29,8 +29,10 @@ export const noSurpriseUpgrade: Property = {
           continue;
         }
         violations.push({
-          property: NAME, t: r.t,
-          message: `version changed ${r.from} -> ${r.to} without an explicit upgrade request choosing ${r.to}` +
+          property: NAME,
+          t: r.t,
+          message:
+            `version changed ${r.from} -> ${r.to} without an explicit upgrade request choosing ${r.to}` +
             (implicit.has(r.to) ? ' (only an implicit upgrade chose it)' : ''),
         });
       }

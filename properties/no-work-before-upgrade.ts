@@ -44,7 +44,9 @@ export const noWorkBeforeUpgrade: Property = {
           const call = `${r.facade}.${r.method}`;
           if (!WORK_CALLS.has(call)) break;
           violations.push({
-            property: NAME, t: r.t, client: r.client,
+            property: NAME,
+            t: r.t,
+            client: r.client,
             message: `${call} from ${r.client} (conn ${r.conn}) accepted during upgrade ${upgrade}`,
           });
           break;
@@ -52,7 +54,8 @@ export const noWorkBeforeUpgrade: Property = {
         case 'hook-start':
           if (upgrade === undefined) break;
           violations.push({
-            property: NAME, t: r.t,
+            property: NAME,
+            t: r.t,
             message: `hook ${r.hook} of ${r.unit} started during upgrade ${upgrade}`,
           });
           break;

@@ -44,7 +44,9 @@ export const requestsSettle: Property = {
           const { call } = pending;
           if (!call.longPoll && r.t - call.t > deadline) {
             violations.push({
-              property: NAME, t: call.t + deadline, client: call.client,
+              property: NAME,
+              t: call.t + deadline,
+              client: call.client,
               message: `${describe(call)} returned ${r.outcome} after ${formatMs(r.t - call.t)}, deadline ${formatMs(deadline)}`,
             });
           }
@@ -56,7 +58,9 @@ export const requestsSettle: Property = {
         case 'invoke':
           ops.set(clientKey(r.client, r.op), r);
           break;
-        case 'ok': case 'fail': case 'info':
+        case 'ok':
+        case 'fail':
+        case 'info':
           ops.delete(clientKey(r.client, r.op));
           break;
       }
@@ -66,19 +70,25 @@ export const requestsSettle: Property = {
     for (const { call, index } of calls.values()) {
       if (!call.longPoll) {
         violations.push({
-          property: NAME, t: Math.min(call.t + deadline, end), client: call.client,
+          property: NAME,
+          t: Math.min(call.t + deadline, end),
+          client: call.client,
           message: `${describe(call)} never returned (deadline ${formatMs(deadline)})`,
         });
       } else if ((closedAt.get(clientKey(call.client, call.conn)) ?? -1) > index) {
         violations.push({
-          property: NAME, t: end, client: call.client,
+          property: NAME,
+          t: end,
+          client: call.client,
           message: `${describe(call)} long poll left hanging after the client closed conn ${call.conn}`,
         });
       }
     }
     for (const op of ops.values()) {
       violations.push({
-        property: NAME, t: end, client: op.client,
+        property: NAME,
+        t: end,
+        client: op.client,
         message: `${op.client} op ${op.op} (${op.f} ${op.value.app}): operation still pending at quiescence`,
       });
     }

@@ -28,8 +28,10 @@ export const versionAsTested: Property = {
       running = version;
       if (allowed.has(version)) return;
       violations.push({
-        property: NAME, t,
-        message: `controller runs ${version} (${how}), not the tested ${tested}` +
+        property: NAME,
+        t,
+        message:
+          `controller runs ${version} (${how}), not the tested ${tested}` +
           (allowed.size > 1 ? ` nor an explicit upgrade target (${[...allowed].slice(1).join(', ')})` : ''),
       });
     };
@@ -40,9 +42,15 @@ export const versionAsTested: Property = {
           if (r.explicit && r.refused === undefined && target !== undefined) allowed.add(target);
           break;
         }
-        case 'bootstrap': runs(r.t, r.version, 'bootstrap'); break;
-        case 'agent-up': runs(r.t, r.version, 'agent-up'); break;
-        case 'version': runs(r.t, r.to, `version ${r.from} -> ${r.to}`); break;
+        case 'bootstrap':
+          runs(r.t, r.version, 'bootstrap');
+          break;
+        case 'agent-up':
+          runs(r.t, r.version, 'agent-up');
+          break;
+        case 'version':
+          runs(r.t, r.to, `version ${r.from} -> ${r.to}`);
+          break;
       }
     }
     return violations;

@@ -66,8 +66,11 @@ function resumeViolations(history: History, deadline: number): Violation[] {
       if (loss.elapsed <= deadline) continue;
       losses.delete(client);
       violations.push({
-        property: NAME, t: lastT + (deadline - before), client,
-        message: `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatMs(loss.t)} ` +
+        property: NAME,
+        t: lastT + (deadline - before),
+        client,
+        message:
+          `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatMs(loss.t)} ` +
           `and had no watcher back after ${formatMs(deadline)} of available time`,
       });
     }
@@ -77,12 +80,24 @@ function resumeViolations(history: History, deadline: number): Violation[] {
     if (losses.size > 0 && r.t > lastT) advance(r.t);
     lastT = r.t;
     switch (r.type) {
-      case 'agent-down': agentDown = true; break;
-      case 'agent-up': agentDown = false; break;
-      case 'upgrade-pending': upgrading = true; break;
-      case 'upgrade-end': upgrading = false; break;
-      case 'fault-start': partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1); break;
-      case 'fault-end': partitions.set(r.client, Math.max(0, (partitions.get(r.client) ?? 0) - 1)); break;
+      case 'agent-down':
+        agentDown = true;
+        break;
+      case 'agent-up':
+        agentDown = false;
+        break;
+      case 'upgrade-pending':
+        upgrading = true;
+        break;
+      case 'upgrade-end':
+        upgrading = false;
+        break;
+      case 'fault-start':
+        partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1);
+        break;
+      case 'fault-end':
+        partitions.set(r.client, Math.max(0, (partitions.get(r.client) ?? 0) - 1));
+        break;
       case 'watcher-start': {
         let live = watchers.get(r.conn);
         if (!live) watchers.set(r.conn, (live = new Set()));
@@ -119,7 +134,9 @@ function viewViolations(history: History): Violation[] {
     const diff = diffViews(final.model, r.view);
     if (isEmptyDiff(diff)) continue;
     violations.push({
-      property: NAME, t: r.t, client: r.client,
+      property: NAME,
+      t: r.t,
+      client: r.client,
       message: `${r.client}'s view (${r.watching ? 'watching' : 'not watching'}) differs from the final model: ${formatDiff(diff)}`,
     });
   }

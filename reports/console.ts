@@ -17,7 +17,11 @@ export function formatFailure(f: Failure, replay: string, savedTo?: string): str
     `Timeline:`,
     formatTimeline(f.history),
     ``,
-    ...(f.shrunkOn ? [`Shrunk on the ${f.shrunkOn}${f.reproduced ? `; failed again in ${f.reproduced.failed} of ${f.reproduced.runs} runs on the target` : ''}`] : []),
+    ...(f.shrunkOn
+      ? [
+          `Shrunk on the ${f.shrunkOn}${f.reproduced ? `; failed again in ${f.reproduced.failed} of ${f.reproduced.runs} runs on the target` : ''}`,
+        ]
+      : []),
     ...(f.clientOutputs ?? []).map(formatClientOutput),
     `History hash ${f.historyHash}${savedTo ? `; saved to ${savedTo}` : ''}`,
     `Replay: ${replay}`,
@@ -25,14 +29,30 @@ export function formatFailure(f: Failure, replay: string, savedTo?: string): str
 }
 
 export function formatSummary(r: ExploreResult): string {
-  const verdict = r.verdict === 'pass' ? 'PASS: every property held' : `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`;
+  const verdict =
+    r.verdict === 'pass'
+      ? 'PASS: every property held'
+      : `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`;
   return `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`;
 }
 
 /** The end of what a --client-cmd program printed (the failure file keeps all of it). */
 function formatClientOutput(o: CommandOutput): string {
-  const tail = (text: string) => text.trimEnd().split('\n').slice(-15).map((l) => `    ${l}`).join('\n');
+  const tail = (text: string) =>
+    text
+      .trimEnd()
+      .split('\n')
+      .slice(-15)
+      .map((l) => `    ${l}`)
+      .join('\n');
   const status = o.timedOut ? 'killed at its deadline' : o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
-  return [`${o.client} ran ${o.command}: ${status}`, o.stdout.trim() ? `  stdout:\n${tail(o.stdout)}` : '', o.stderr.trim() ? `  stderr:\n${tail(o.stderr)}` : '']
-    .filter(Boolean).join('\n') + '\n';
+  return (
+    [
+      `${o.client} ran ${o.command}: ${status}`,
+      o.stdout.trim() ? `  stdout:\n${tail(o.stdout)}` : '',
+      o.stderr.trim() ? `  stderr:\n${tail(o.stderr)}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n') + '\n'
+  );
 }

@@ -16,7 +16,10 @@ export interface FailureJson {
   reproduced?: { runs: number; failed: number };
 }
 
-export type RunJson = Pick<ExploreResult, 'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'> & {
+export type RunJson = Pick<
+  ExploreResult,
+  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'
+> & {
   failures: FailureJson[];
 };
 
@@ -30,8 +33,14 @@ export function runJson(result: ExploreResult, replayLine: (f: Failure) => strin
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
     failures: result.failures.map((f) => ({
-      property: f.property, seed: f.seed, path: f.path, events: f.events, shrunkEvents: f.shrunkEvents, plan: f.plan,
-      historyHash: f.historyHash, simSeed: f.simSeed,
+      property: f.property,
+      seed: f.seed,
+      path: f.path,
+      events: f.events,
+      shrunkEvents: f.shrunkEvents,
+      plan: f.plan,
+      historyHash: f.historyHash,
+      simSeed: f.simSeed,
       violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
       replay: replayLine(f),
       ...(f.reproduced ? { reproduced: f.reproduced } : {}),

@@ -34,7 +34,11 @@ export interface CompareJson {
   verdict: 'pass' | 'fail';
   old: string;
   new: string;
-  scenarios: { name: string; target: string; properties: Record<string, { old: number; new: number; attempts: number }> }[];
+  scenarios: {
+    name: string;
+    target: string;
+    properties: Record<string, { old: number; new: number; attempts: number }>;
+  }[];
 }
 
 /** Both explorations use the same seed, so each attempt plays the same plan on both controllers. */
@@ -67,14 +71,21 @@ export function compareJson(report: CompareReport): CompareJson {
     scenarios: report.scenarios.map((s) => ({
       name: s.name,
       target: s.target,
-      properties: Object.fromEntries(s.properties.map((p) => [p.property, { old: p.oldFailures, new: p.newFailures, attempts: p.attempts }])),
+      properties: Object.fromEntries(
+        s.properties.map((p) => [p.property, { old: p.oldFailures, new: p.newFailures, attempts: p.attempts }]),
+      ),
     })),
   };
 }
 
 export function formatCompare(report: CompareReport): string {
   const nameWidth = Math.max(8, ...report.scenarios.map((s) => s.name.length)) + 2;
-  const header = 'scenario'.padEnd(nameWidth) + 'property'.padEnd(24) + 'old failures'.padStart(14) + 'new failures'.padStart(14) + 'attempts'.padStart(10);
+  const header =
+    'scenario'.padEnd(nameWidth) +
+    'property'.padEnd(24) +
+    'old failures'.padStart(14) +
+    'new failures'.padStart(14) +
+    'attempts'.padStart(10);
   const lines = [
     `${report.old} (old) against ${report.new} (new) on ${report.target}, seed ${report.seed}: failing runs out of the same attempts`,
     '',
@@ -83,13 +94,22 @@ export function formatCompare(report: CompareReport): string {
   for (const s of report.scenarios) {
     s.properties.forEach((p, i) => {
       const mark = isRegression(p) ? '  ✗ regression' : p.newFailures === 0 && p.oldFailures > 0 ? '  ✓ fixed' : '';
-      lines.push((i === 0 ? s.name : '').padEnd(nameWidth) + p.property.padEnd(24) + String(p.oldFailures).padStart(14) +
-        String(p.newFailures).padStart(14) + String(p.attempts).padStart(10) + mark);
+      lines.push(
+        (i === 0 ? s.name : '').padEnd(nameWidth) +
+          p.property.padEnd(24) +
+          String(p.oldFailures).padStart(14) +
+          String(p.newFailures).padStart(14) +
+          String(p.attempts).padStart(10) +
+          mark,
+      );
     });
   }
   const regressions = report.scenarios.flatMap((s) => s.properties.filter(isRegression));
-  lines.push('', regressions.length === 0
-    ? `PASS: ${report.new} fails nothing that ${report.old} did not.`
-    : `FAIL: ${regressions.length} regression(s): properties ${report.new} violates and ${report.old} never did.`);
+  lines.push(
+    '',
+    regressions.length === 0
+      ? `PASS: ${report.new} fails nothing that ${report.old} did not.`
+      : `FAIL: ${regressions.length} regression(s): properties ${report.new} violates and ${report.old} never did.`,
+  );
   return lines.join('\n');
 }

@@ -26,7 +26,10 @@ export function formatQualifyMatrix(report: QualifyReport): string {
     `Qualification on ${report.target}: ${report.scenarios.length} scenarios, up to ${report.runs} runs each, ` +
       `seed ${report.seed}, strategy ${report.strategy}`,
     '',
-    'scenario'.padEnd(nameWidth) + PROPERTY_NAMES.map((p) => SHORT[p].padEnd(CELL)).join('') + 'runs'.padStart(7) + 'time'.padStart(9),
+    'scenario'.padEnd(nameWidth) +
+      PROPERTY_NAMES.map((p) => SHORT[p].padEnd(CELL)).join('') +
+      'runs'.padStart(7) +
+      'time'.padStart(9),
   ];
   for (const s of report.scenarios) {
     const cells = PROPERTY_NAMES.map((name) => {
@@ -34,7 +37,9 @@ export function formatQualifyMatrix(report: QualifyReport): string {
       if (!p) return '·'.padEnd(CELL);
       return `${matches(p) ? '✓' : '✗'} ${p.observed === 'violated' ? 'violated' : 'held'}`.padEnd(CELL);
     });
-    lines.push(s.name.padEnd(nameWidth) + cells.join('') + String(s.runs).padStart(7) + formatMs(s.elapsedMs).padStart(9));
+    lines.push(
+      s.name.padEnd(nameWidth) + cells.join('') + String(s.runs).padStart(7) + formatMs(s.elapsedMs).padStart(9),
+    );
   }
   lines.push('', `legend: ${PROPERTY_NAMES.map((p) => `${SHORT[p]} = ${p}`).join(', ')}`);
 
@@ -59,8 +64,10 @@ export function formatQualifyMatrix(report: QualifyReport): string {
   } else {
     lines.push(`FAIL: ${mismatches.length} verdict(s) differ from the expectations:`);
     for (const { s, p } of mismatches) {
-      lines.push(`  ✗ ${s.name} × ${p.property}: expected ${p.expected}, observed ${p.observed} after ${p.runs} runs` +
-        (p.observed === 'held' ? ' (an unexpected pass is a regression too)' : ''));
+      lines.push(
+        `  ✗ ${s.name} × ${p.property}: expected ${p.expected}, observed ${p.observed} after ${p.runs} runs` +
+          (p.observed === 'held' ? ' (an unexpected pass is a regression too)' : ''),
+      );
     }
   }
   return lines.join('\n');

@@ -51,21 +51,35 @@ export interface QualifyJson {
   }[];
 }
 
-export function qualifyScenario(config: RunConfig, result: ExploreResult, replay: (f: Failure) => string): QualifiedScenario {
+export function qualifyScenario(
+  config: RunConfig,
+  result: ExploreResult,
+  replay: (f: Failure) => string,
+): QualifiedScenario {
   const properties = result.properties.map((outcome): QualifiedProperty => {
     // A scenario claims every property it checks, so there is always an expectation.
     const expected = config.scenario.expect[outcome.property] ?? 'held';
     const failure = result.failures.find((f) => f.property === outcome.property);
-    if (!outcome.violated || !failure) return { property: outcome.property, expected, observed: 'held', runs: result.runs };
+    if (!outcome.violated || !failure)
+      return { property: outcome.property, expected, observed: 'held', runs: result.runs };
     return {
-      property: outcome.property, expected, observed: 'violated', runs: outcome.firstFailureRun ?? result.runs,
+      property: outcome.property,
+      expected,
+      observed: 'violated',
+      runs: outcome.firstFailureRun ?? result.runs,
       ...(outcome.firstFailureMs !== undefined ? { ms: outcome.firstFailureMs } : {}),
-      failure, replay: replay(failure),
+      failure,
+      replay: replay(failure),
     };
   });
   return {
-    name: config.scenario.name, target: result.target, controller: config.controller.name, client: config.client.name,
-    runs: result.runs, elapsedMs: result.elapsedMs, properties,
+    name: config.scenario.name,
+    target: result.target,
+    controller: config.controller.name,
+    client: config.client.name,
+    runs: result.runs,
+    elapsedMs: result.elapsedMs,
+    properties,
   };
 }
 
@@ -83,9 +97,12 @@ export function qualifyJson(report: QualifyReport): QualifyJson {
     scenarios: report.scenarios.map((s) => ({
       name: s.name,
       target: s.target,
-      properties: Object.fromEntries(s.properties.map((p) => [
-        p.property, { expected: p.expected, observed: p.observed, runs: p.runs, replay: p.replay ?? null },
-      ])),
+      properties: Object.fromEntries(
+        s.properties.map((p) => [
+          p.property,
+          { expected: p.expected, observed: p.observed, runs: p.runs, replay: p.replay ?? null },
+        ]),
+      ),
     })),
   };
 }

@@ -7,52 +7,96 @@ import { describeEvent, formatMs } from '../harness/plan.ts';
 
 function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
   switch (r.type) {
-    case 'run-start': return ['run', `${r.scenario} on ${r.target}, sim seed ${r.seed}`];
-    case 'event': return ['plan', `${describeEvent(r.event)}${r.applied ? '' : ' (nothing to act on)'}`];
-    case 'fault-start': return ['nemesis', `partition ${r.client}`];
-    case 'fault-end': return ['nemesis', `heal ${r.client}`];
-    case 'quiescence': return ['run', 'quiescence: faults healed, waiting for upgrades and clients to settle'];
-    case 'client-view': return [r.client, `final view${r.watching ? '' : ' (no live watcher)'}: ${viewText(r.view)}`];
-    case 'final-model': return ['controller', `final model at ${r.version}: ${viewText(r.model)}`];
-    case 'run-end': return ['run', 'end'];
-    case 'bootstrap': return ['controller', `bootstrapped at ${r.version}, agent-version ${r.desired}${r.available ? `, ${r.available} available` : ''}`];
+    case 'run-start':
+      return ['run', `${r.scenario} on ${r.target}, sim seed ${r.seed}`];
+    case 'event':
+      return ['plan', `${describeEvent(r.event)}${r.applied ? '' : ' (nothing to act on)'}`];
+    case 'fault-start':
+      return ['nemesis', `partition ${r.client}`];
+    case 'fault-end':
+      return ['nemesis', `heal ${r.client}`];
+    case 'quiescence':
+      return ['run', 'quiescence: faults healed, waiting for upgrades and clients to settle'];
+    case 'client-view':
+      return [r.client, `final view${r.watching ? '' : ' (no live watcher)'}: ${viewText(r.view)}`];
+    case 'final-model':
+      return ['controller', `final model at ${r.version}: ${viewText(r.model)}`];
+    case 'run-end':
+      return ['run', 'end'];
+    case 'bootstrap':
+      return [
+        'controller',
+        `bootstrapped at ${r.version}, agent-version ${r.desired}${r.available ? `, ${r.available} available` : ''}`,
+      ];
     case 'upgrade-requested':
-      return ['controller', `${r.explicit ? 'explicit' : 'implicit'} upgrade${r.requested ? ` to ${r.requested}` : ''}${r.chosen ? ` -> ${r.chosen}` : ''}${r.refused ? ` refused: ${r.refused}` : ''}`];
-    case 'upgrade-pending': return ['controller', `upgrade pending ${r.from} -> ${r.to}`];
-    case 'download': return ['controller', `download ${r.version} ${r.ok ? 'ok' : 'FAILED (will retry)'}`];
-    case 'agent-down': return ['controller', `agent DOWN (${r.reason})`];
-    case 'agent-up': return ['controller', `agent up at ${r.version}`];
-    case 'version': return ['controller', `now running ${r.to} (was ${r.from})`];
-    case 'upgrade-steps': return ['controller', `upgrade steps for ${r.version} running`];
-    case 'upgrade-end': return ['controller', `upgrade to ${r.version} complete`];
-    case 'conn-open': return ['controller', `conn ${r.conn} opened by ${r.client}`];
-    case 'conn-close': return ['controller', `conn ${r.conn} of ${r.client} closed (${r.reason})`];
-    case 'login': return ['controller', `${r.client} login ${r.ok ? 'ok' : 'refused'}`];
+      return [
+        'controller',
+        `${r.explicit ? 'explicit' : 'implicit'} upgrade${r.requested ? ` to ${r.requested}` : ''}${r.chosen ? ` -> ${r.chosen}` : ''}${r.refused ? ` refused: ${r.refused}` : ''}`,
+      ];
+    case 'upgrade-pending':
+      return ['controller', `upgrade pending ${r.from} -> ${r.to}`];
+    case 'download':
+      return ['controller', `download ${r.version} ${r.ok ? 'ok' : 'FAILED (will retry)'}`];
+    case 'agent-down':
+      return ['controller', `agent DOWN (${r.reason})`];
+    case 'agent-up':
+      return ['controller', `agent up at ${r.version}`];
+    case 'version':
+      return ['controller', `now running ${r.to} (was ${r.from})`];
+    case 'upgrade-steps':
+      return ['controller', `upgrade steps for ${r.version} running`];
+    case 'upgrade-end':
+      return ['controller', `upgrade to ${r.version} complete`];
+    case 'conn-open':
+      return ['controller', `conn ${r.conn} opened by ${r.client}`];
+    case 'conn-close':
+      return ['controller', `conn ${r.conn} of ${r.client} closed (${r.reason})`];
+    case 'login':
+      return ['controller', `${r.client} login ${r.ok ? 'ok' : 'refused'}`];
     case 'request':
       if (r.facade === 'AllWatcher' && r.method === 'Next' && r.accepted) return undefined;
-      return ['controller', `${r.accepted ? 'accepted' : 'REFUSED'} ${r.facade}.${r.method} from ${r.client}${r.apps?.length ? ` (${r.apps.join(', ')})` : ''}${r.error ? `: ${r.error}` : ''}`];
-    case 'watcher-start': return ['controller', `watcher ${r.watcher} started for ${r.client}`];
-    case 'watcher-stop': return ['controller', `watcher ${r.watcher} of ${r.client} stopped (${r.reason})`];
-    case 'hook-start': return ['controller', `hook ${r.hook} of ${r.unit} started`];
-    case 'hook-end': return ['controller', `hook ${r.hook} of ${r.unit} ${r.result === 'ok' ? 'done' : 'INTERRUPTED'}`];
-    case 'invoke': return [r.client, `asked to deploy ${r.value.app} (${r.value.units} units), op ${r.op}`];
-    case 'ok': return [r.client, `op ${r.op} ${r.f} succeeded`];
-    case 'fail': return [r.client, `op ${r.op} ${r.f} FAILED: ${r.error ?? ''}`];
-    case 'info': return [r.client, `op ${r.op} ${r.f} indeterminate: ${r.error ?? ''}`];
+      return [
+        'controller',
+        `${r.accepted ? 'accepted' : 'REFUSED'} ${r.facade}.${r.method} from ${r.client}${r.apps?.length ? ` (${r.apps.join(', ')})` : ''}${r.error ? `: ${r.error}` : ''}`,
+      ];
+    case 'watcher-start':
+      return ['controller', `watcher ${r.watcher} started for ${r.client}`];
+    case 'watcher-stop':
+      return ['controller', `watcher ${r.watcher} of ${r.client} stopped (${r.reason})`];
+    case 'hook-start':
+      return ['controller', `hook ${r.hook} of ${r.unit} started`];
+    case 'hook-end':
+      return ['controller', `hook ${r.hook} of ${r.unit} ${r.result === 'ok' ? 'done' : 'INTERRUPTED'}`];
+    case 'invoke':
+      return [r.client, `asked to deploy ${r.value.app} (${r.value.units} units), op ${r.op}`];
+    case 'ok':
+      return [r.client, `op ${r.op} ${r.f} succeeded`];
+    case 'fail':
+      return [r.client, `op ${r.op} ${r.f} FAILED: ${r.error ?? ''}`];
+    case 'info':
+      return [r.client, `op ${r.op} ${r.f} indeterminate: ${r.error ?? ''}`];
     case 'call':
       if (r.longPoll) return undefined;
       return [r.client, `-> ${r.facade}.${r.method} (call ${r.call}, conn ${r.conn})`];
     case 'return':
       if (r.outcome === 'ok') return undefined;
       return [r.client, `<- call ${r.call} ${r.outcome}${r.error ? `: ${r.error}` : ''}`];
-    case 'client-conn': return [r.client, `conn ${r.conn} ${r.state}`];
+    case 'client-conn':
+      return [r.client, `conn ${r.conn} ${r.state}`];
   }
 }
 
 function viewText(view: { applications: Record<string, { units: Record<string, string> }> }): string {
   const apps = Object.entries(view.applications);
   if (apps.length === 0) return '(empty)';
-  return apps.map(([name, app]) => `${name}[${Object.entries(app.units).map(([u, s]) => `${u.split('/')[1]}:${s}`).join(' ')}]`).join(' ');
+  return apps
+    .map(
+      ([name, app]) =>
+        `${name}[${Object.entries(app.units)
+          .map(([u, s]) => `${u.split('/')[1]}:${s}`)
+          .join(' ')}]`,
+    )
+    .join(' ');
 }
 
 export function formatTimeline(history: History, maxLines = 80): string {
@@ -64,5 +108,9 @@ export function formatTimeline(history: History, maxLines = 80): string {
   if (lines.length <= maxLines) return lines.join('\n');
   const head = lines.slice(0, maxLines - 10);
   const tail = lines.slice(-9);
-  return [...head, `  ... ${lines.length - head.length - tail.length} more lines (see the failure file) ...`, ...tail].join('\n');
+  return [
+    ...head,
+    `  ... ${lines.length - head.length - tail.length} more lines (see the failure file) ...`,
+    ...tail,
+  ].join('\n');
 }

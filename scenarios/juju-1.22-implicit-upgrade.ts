@@ -4,7 +4,7 @@ export const juju122ImplicitUpgrade: Scenario = {
   name: 'juju-1.22-implicit-upgrade',
   summary: 'Juju 1.22 upgrades itself right after bootstrap; the 2015 deployer does not reconnect',
   description:
-    'The bug report\'s world. A juju 1.22.1 client bootstraps while 1.22.3 sits in the streams, so the new ' +
+    "The bug report's world. A juju 1.22.1 client bootstraps while 1.22.3 sits in the streams, so the new " +
     'controller writes 1.22.3 into agent-version and upgrades itself within the first minute, restarting its ' +
     'agent and dropping every API connection. The API stays open throughout, so a deployment script that ' +
     'bootstraps and deploys at once (juju-deployer, juju-quickstart, a bespoke script) gets its deploy accepted ' +

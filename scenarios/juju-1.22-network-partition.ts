@@ -8,7 +8,7 @@ export const juju122NetworkPartition: Scenario = {
     'as well as explicit disconnects during upgrade-juju". Here the network between the deployment script and a ' +
     'Juju 1.22 controller partitions now and then for up to a minute while the controller upgrades itself. The 2015 ' +
     'deployer sends no pings and puts no timeout on its calls, so a call caught in a long partition neither ' +
-    'returns nor fails for as long as the partition lasts, and when the restart\'s close finally reaches it the ' +
+    "returns nor fails for as long as the partition lasts, and when the restart's close finally reaches it the " +
     'deployment is lost.',
   controller: 'juju-1.22',
   client: 'deployer-naive',

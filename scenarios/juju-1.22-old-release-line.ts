@@ -6,8 +6,8 @@ export const juju122OldReleaseLine: Scenario = {
   description:
     'Workaround C: the company never uses current juju; it stays on the 1.22 line, which it believes no longer ' +
     'changes, and its streams hold nothing newer than the 1.22.1 it tested. Then Canonical ships a 1.22.4 patch to ' +
-    'keep up with a cloud\'s API change. The next bootstrap after the patch appears writes 1.22.4 into agent-version, ' +
-    'so the controller upgrades itself, to the company\'s surprise, under a deployer that does not reconnect.',
+    "keep up with a cloud's API change. The next bootstrap after the patch appears writes 1.22.4 into agent-version, " +
+    "so the controller upgrades itself, to the company's surprise, under a deployer that does not reconnect.",
   controller: 'juju-1.22',
   controllerChanges: { streams: ['1.22.1'] },
   client: 'deployer-naive',

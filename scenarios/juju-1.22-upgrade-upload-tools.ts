@@ -5,7 +5,8 @@ const base = controllerProfile('juju-1.22')!;
 
 export const juju122UpgradeUploadTools: Scenario = {
   name: 'juju-1.22-upgrade-upload-tools',
-  summary: 'Workaround B: an explicit upgrade-juju --upload-tools lands on what the client machine built, not the version asked for',
+  summary:
+    'Workaround B: an explicit upgrade-juju --upload-tools lands on what the client machine built, not the version asked for',
   description:
     'The bug reports behind workaround B (lp:1392810, lp:1307643, lp:1325040). The controller was bootstrapped at ' +
     'the tested 1.22.1 (agent-version pinned), and the operator later runs "juju upgrade-juju --upload-tools ' +

@@ -2,7 +2,8 @@ import { CLIENT_SURVIVES, DEFAULT_DEADLINES, type Scenario } from '../harness/sc
 
 export const juju124CrashDuringUpgradeSteps: Scenario = {
   name: 'juju-1.24-crash-during-upgrade-steps',
-  summary: 'The agent crashes again and again, upgrade steps included; the gated API and a reconnecting client ride it out',
+  summary:
+    'The agent crashes again and again, upgrade steps included; the gated API and a reconnecting client ride it out',
   description:
     'An agent that crashes in the middle of its upgrade steps (out of memory, a bad migration, a host reboot): ' +
     'it restarts, runs the steps again from the start, and drops every connection each time. The mix is heavy in ' +

@@ -6,9 +6,10 @@ import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/sc
  */
 export const jujulib124: Scenario = {
   name: 'jujulib-1.24',
-  summary: 'a script on the real @canonical/jujulib 9.1.0 meets Juju 1.24\'s implicit upgrade (real sockets: --target process)',
+  summary:
+    "a script on the real @canonical/jujulib 9.1.0 meets Juju 1.24's implicit upgrade (real sockets: --target process)",
   description:
-    'A deployment script written the way @canonical/jujulib 9.1.0\'s users write one (connect with wsclass: WebSocket, ' +
+    "A deployment script written the way @canonical/jujulib 9.1.0's users write one (connect with wsclass: WebSocket, " +
     'log in, WatchAll, loop on AllWatcher.Next, Application.Deploy, wait for active units; no ping, no reconnect, no ' +
     're-watch) starts right after bootstrap against Juju 1.24, which upgrades itself at once and restricts its API ' +
     'meanwhile. Evidence (process target, time scale 0.02; five times 50 plans sampled from this scenario with seeds 3, ' +

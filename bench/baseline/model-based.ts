@@ -55,7 +55,10 @@ class EventCommand implements fc.Command<Model, Real> {
 export function commandArbitraries(config: RunConfig): fc.Arbitrary<fc.Command<Model, Real>>[] {
   const arbs = eventArbitraries(config.scenario);
   const kinds = (Object.keys(arbs) as (keyof typeof arbs)[]).filter((k) => (config.scenario.weights[k] ?? 0) > 0);
-  const events: fc.Arbitrary<PlanEvent>[] = [fc.constant<PlanEvent>({ kind: 'bootstrap' }), ...kinds.map((k) => arbs[k] as fc.Arbitrary<PlanEvent>)];
+  const events: fc.Arbitrary<PlanEvent>[] = [
+    fc.constant<PlanEvent>({ kind: 'bootstrap' }),
+    ...kinds.map((k) => arbs[k] as fc.Arbitrary<PlanEvent>),
+  ];
   return events.map((arb) => arb.map((e) => new EventCommand(e)));
 }
 
@@ -64,7 +67,9 @@ export function commandArbitraries(config: RunConfig): fc.Arbitrary<fc.Command<M
  * events played and whether the property held.
  */
 export function baselineProperty(
-  config: RunConfig, property: PropertyName, observe: (played: readonly PlanEvent[], held: boolean) => void,
+  config: RunConfig,
+  property: PropertyName,
+  observe: (played: readonly PlanEvent[], held: boolean) => void,
 ): fc.IPropertyWithHooks<[Iterable<fc.Command<Model, Real>>, number]> {
   const only: RunConfig = { ...config, properties: [property] };
   return fc.property(fc.commands(commandArbitraries(config)), fc.nat(), (commands, simSeed) => {

@@ -21,12 +21,23 @@ export interface ControllerCommandIO {
   stopSignal?: Promise<void>;
 }
 
-const HELP = 'commands: publish VERSION | upgrade [VERSION] [--upload-tools] | restart | bootstrap | reset | status | help | quit';
+const HELP =
+  'commands: publish VERSION | upgrade [VERSION] [--upload-tools] | restart | bootstrap | reset | status | help | quit';
 
 /** Records a person wants to see scroll by; requests and hooks would drown them. */
 const SHOWN: ReadonlySet<HistoryRecord['type']> = new Set([
-  'bootstrap', 'upgrade-requested', 'upgrade-pending', 'download', 'agent-down', 'agent-up', 'version',
-  'upgrade-steps', 'upgrade-end', 'conn-open', 'conn-close', 'login',
+  'bootstrap',
+  'upgrade-requested',
+  'upgrade-pending',
+  'download',
+  'agent-down',
+  'agent-up',
+  'version',
+  'upgrade-steps',
+  'upgrade-end',
+  'conn-open',
+  'conn-close',
+  'login',
 ]);
 
 /** Runs until quit (exit 0) or a signal. Throws UsageError for bad flags, TargetError when it cannot listen. */
@@ -67,12 +78,23 @@ function runLine(server: ControllerServer, line: string, out: (line: string) => 
   const [word = '', ...rest] = line.split(/\s+/);
   const c = server.current.controller;
   switch (word) {
-    case '': return undefined;
-    case 'quit': case 'exit': return 'quit';
-    case 'help': out(HELP); return undefined;
-    case 'status': out(JSON.stringify(server.current.status())); return undefined;
-    case 'bootstrap': out(c.bootstrap() ? 'bootstrapped' : 'already bootstrapped'); return undefined;
-    case 'restart': out(c.restart() ? 'agent restarting' : 'agent is not up'); return undefined;
+    case '':
+      return undefined;
+    case 'quit':
+    case 'exit':
+      return 'quit';
+    case 'help':
+      out(HELP);
+      return undefined;
+    case 'status':
+      out(JSON.stringify(server.current.status()));
+      return undefined;
+    case 'bootstrap':
+      out(c.bootstrap() ? 'bootstrapped' : 'already bootstrapped');
+      return undefined;
+    case 'restart':
+      out(c.restart() ? 'agent restarting' : 'agent is not up');
+      return undefined;
     case 'reset':
       server.reset({}).controller.bootstrap();
       out('fresh controller bootstrapped (every connection dropped)');

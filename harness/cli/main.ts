@@ -42,7 +42,8 @@ function logLevel(argv: string[]): LogLevel {
   const i = argv.indexOf('--log-level');
   const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--log-level='))?.slice('--log-level='.length);
   if (value === undefined) return 'warn';
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   return value as LogLevel;
 }
 
@@ -55,7 +56,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
-    const io: CommandIO = { out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'), log: createLogger(logLevel(rest)) };
+    const io: CommandIO = {
+      out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+      log: createLogger(logLevel(rest)),
+    };
     return await command(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof TargetError || e instanceof NondeterminismError) {

@@ -12,7 +12,13 @@ export function parseFlags<T extends OptionSpec>(argv: string[], options: T, all
   }
 }
 
-export function intFlag(value: string | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function intFlag(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`--${name} must be an integer, got "${value}"`);
   const n = Number(value);
@@ -30,7 +36,8 @@ const PATH_RE = /^\d+(:\d+)*$/;
 
 export function pathFlag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!PATH_RE.test(value)) throw new UsageError(`--path must look like "12:3:0" (numbers separated by colons), got "${value}"`);
+  if (!PATH_RE.test(value))
+    throw new UsageError(`--path must look like "12:3:0" (numbers separated by colons), got "${value}"`);
   return value;
 }
 

@@ -49,7 +49,8 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
   let seed: number;
   let path: string;
   let expectedHash: string | undefined;
-  const maxEvents = values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
+  const maxEvents =
+    values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
   const strategy = strategyFlag(values.strategy);
 
   if (file !== undefined) {
@@ -62,8 +63,10 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     path = saved.path;
     expectedHash = saved.historyHash;
   } else {
-    if (values.scenario === undefined) throw new UsageError('replay needs --scenario with --seed and --path, or a failure file');
-    if (values.seed === undefined || values.path === undefined) throw new UsageError('replay needs both --seed and --path (as printed by run)');
+    if (values.scenario === undefined)
+      throw new UsageError('replay needs --scenario with --seed and --path, or a failure file');
+    if (values.seed === undefined || values.path === undefined)
+      throw new UsageError('replay needs both --seed and --path (as printed by run)');
     overrides = {
       ...(values.controller !== undefined ? { controller: values.controller } : {}),
       ...(values.client !== undefined ? { client: values.client } : {}),
@@ -73,7 +76,10 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     seed = seedFlag(values.seed);
     path = pathFlag(values.path)!;
     testCase = caseAtPath(config, {
-      seed, path, ...(maxEvents !== undefined ? { maxEvents } : {}), ...(strategy !== undefined ? { strategy } : {}),
+      seed,
+      path,
+      ...(maxEvents !== undefined ? { maxEvents } : {}),
+      ...(strategy !== undefined ? { strategy } : {}),
     });
   }
 
@@ -89,23 +95,46 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
   const byProperty = new Map<PropertyName, Failure['violations']>();
   for (const v of run.violations) byProperty.set(v.property, [...(byProperty.get(v.property) ?? []), v]);
   const failures: Failure[] = [...byProperty].map(([property, violations]) => ({
-    property, seed, path, events: plan.length, shrunkEvents: plan.length, plan, simSeed, historyHash: hash, violations,
-    history: run.history, shrinkMs: 0, ...(reproduced ? { reproduced } : {}),
+    property,
+    seed,
+    path,
+    events: plan.length,
+    shrunkEvents: plan.length,
+    plan,
+    simSeed,
+    historyHash: hash,
+    violations,
+    history: run.history,
+    shrinkMs: 0,
+    ...(reproduced ? { reproduced } : {}),
   }));
   const result: ExploreResult = {
-    scenario: config.scenario.name, target: targetName, runs: repeat, seed, verdict: failures.length ? 'fail' : 'pass',
-    runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)), elapsedMs,
+    scenario: config.scenario.name,
+    target: targetName,
+    runs: repeat,
+    seed,
+    verdict: failures.length ? 'fail' : 'pass',
+    runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)),
+    elapsedMs,
     properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
     failures,
   };
   const replay = (f: Failure) => replayLine(config, f, { overrides, maxEvents, strategy, target: values });
   if (values.json) {
-    io.out(JSON.stringify({ ...runJson(result, replay), historyHash: hash, ...(expectedHash ? { expectedHistoryHash: expectedHash } : {}) }));
+    io.out(
+      JSON.stringify({
+        ...runJson(result, replay),
+        historyHash: hash,
+        ...(expectedHash ? { expectedHistoryHash: expectedHash } : {}),
+      }),
+    );
   } else {
     for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
     if (failures.length === 0) io.out(`Every property held.\nTimeline:\n${formatTimeline(run.history)}`);
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
-    io.out(`History hash ${hash}${expectedHash ? (expectedHash === hash ? ' (same as recorded)' : ` (DIFFERS from the recorded ${expectedHash})`) : ''}`);
+    io.out(
+      `History hash ${hash}${expectedHash ? (expectedHash === hash ? ' (same as recorded)' : ` (DIFFERS from the recorded ${expectedHash})`) : ''}`,
+    );
   }
   return failures.length ? 1 : 0;
 }

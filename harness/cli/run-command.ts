@@ -43,37 +43,51 @@ export interface CommandIO {
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseFlags(argv, RUN_FLAGS);
   if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
-    throw new UsageError('--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)');
+    throw new UsageError(
+      '--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)',
+    );
   }
   const overrides: Overrides = {
     ...(values.controller !== undefined ? { controller: values.controller } : {}),
     ...(values.client !== undefined ? { client: values.client } : {}),
     ...(values.property !== undefined ? { properties: values.property } : {}),
   };
-  const maxEvents = values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
+  const maxEvents =
+    values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
   const strategy = strategyFlag(values.strategy);
   const options = {
     ...(strategy !== undefined ? { strategy } : {}),
     runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
     seed: seedFlag(values.seed),
     ...(maxEvents !== undefined ? { maxEvents } : {}),
-    ...(values['time-limit'] !== undefined ? { timeLimitMs: intFlag(values['time-limit'], 'time-limit', 0, 1) * 1000 } : {}),
+    ...(values['time-limit'] !== undefined
+      ? { timeLimitMs: intFlag(values['time-limit'], 'time-limit', 0, 1) * 1000 }
+      : {}),
     checkDeterminism: values['check-determinism'] ?? false,
   };
   const outDir = values.out ?? 'upgrade-chaos-results';
   const scenarios = values.scenario !== undefined ? [scenarioByNameOrPath(values.scenario)] : SCENARIOS;
-  const { configs, skipped } = runnableConfigs(scenarios.map((s) => resolveRun(s, overrides)), values, values.scenario !== undefined);
+  const { configs, skipped } = runnableConfigs(
+    scenarios.map((s) => resolveRun(s, overrides)),
+    values,
+    values.scenario !== undefined,
+  );
 
-  const replay = (config: RunConfig) => (f: Failure) => replayLine(config, f, { overrides, maxEvents, strategy, target: values });
+  const replay = (config: RunConfig) => (f: Failure) =>
+    replayLine(config, f, { overrides, maxEvents, strategy, target: values });
   const { target, explorer, close } = await openTarget(values);
   const results: { config: RunConfig; result: ExploreResult; mismatches: string[] }[] = [];
   try {
     for (const config of configs) {
-      io.log.info({ scenario: config.scenario.name, target: target.name, runs: options.runs, seed: options.seed }, 'exploring');
+      io.log.info(
+        { scenario: config.scenario.name, target: target.name, runs: options.runs, seed: options.seed },
+        'exploring',
+      );
       const result = await explorer(config, options);
       const mismatches = values.scenario !== undefined ? [] : compareExpectations(config, result);
       results.push({ config, result, mismatches });
-      if (!values.json) io.out(humanReport(config, result, mismatches, replay(config), outDir, values.scenario === undefined));
+      if (!values.json)
+        io.out(humanReport(config, result, mismatches, replay(config), outDir, values.scenario === undefined));
       else for (const f of result.failures) saveFailure(outDir, config, f);
     }
   } finally {
@@ -85,19 +99,29 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const { config, result } = results[0]!;
       io.out(JSON.stringify(runJson(result, replay(config))));
     } else {
-      io.out(JSON.stringify({
-        verdict: results.every((r) => r.mismatches.length === 0) ? 'pass' : 'fail',
-        seed: options.seed,
-        scenarios: results.map(({ config, result, mismatches }) => ({ ...runJson(result, replay(config)), expected: config.scenario.expect, mismatches })),
-        skipped,
-      }));
+      io.out(
+        JSON.stringify({
+          verdict: results.every((r) => r.mismatches.length === 0) ? 'pass' : 'fail',
+          seed: options.seed,
+          scenarios: results.map(({ config, result, mismatches }) => ({
+            ...runJson(result, replay(config)),
+            expected: config.scenario.expect,
+            mismatches,
+          })),
+          skipped,
+        }),
+      );
     }
   }
   if (values.scenario !== undefined) return results[0]!.result.verdict === 'pass' ? 0 : 1;
   const allMatch = results.every((r) => r.mismatches.length === 0);
   if (!values.json) {
     for (const s of skipped) io.out(`Skipped ${s}.`);
-    io.out(allMatch ? 'All verdicts match the scenarios\' expectations.' : 'Some verdicts differ from the expectations (see above).');
+    io.out(
+      allMatch
+        ? "All verdicts match the scenarios' expectations."
+        : 'Some verdicts differ from the expectations (see above).',
+    );
   }
   return allMatch ? 0 : 1;
 }
@@ -107,16 +131,25 @@ function compareExpectations(config: RunConfig, result: ExploreResult): string[]
   for (const outcome of result.properties) {
     const expected: Verdict | undefined = config.scenario.expect[outcome.property];
     const observed: Verdict = outcome.violated ? 'violated' : 'held';
-    if (expected !== undefined && expected !== observed) mismatches.push(`${outcome.property}: expected ${expected}, observed ${observed}`);
+    if (expected !== undefined && expected !== observed)
+      mismatches.push(`${outcome.property}: expected ${expected}, observed ${observed}`);
   }
   return mismatches;
 }
 
 function humanReport(
-  config: RunConfig, result: ExploreResult, mismatches: string[], replay: (f: Failure) => string, outDir: string,
+  config: RunConfig,
+  result: ExploreResult,
+  mismatches: string[],
+  replay: (f: Failure) => string,
+  outDir: string,
   expectations: boolean,
 ): string {
-  const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${config.client.name}) ━━`, config.scenario.summary, ''];
+  const lines = [
+    `━━ ${config.scenario.name} (${config.controller.name} × ${config.client.name}) ━━`,
+    config.scenario.summary,
+    '',
+  ];
   for (const f of result.failures) {
     lines.push(formatFailure(f, replay(f), saveFailure(outDir, config, f)), '');
   }
@@ -125,7 +158,9 @@ function humanReport(
     for (const o of result.properties) {
       const expected = config.scenario.expect[o.property];
       const observed = o.violated ? 'violated' : 'held';
-      lines.push(`  ${expected === observed ? '✓' : '✗'} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : ''}`);
+      lines.push(
+        `  ${expected === observed ? '✓' : '✗'} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : ''}`,
+      );
     }
     if (mismatches.length) lines.push(`  MISMATCH: ${mismatches.join('; ')}`);
   }

@@ -38,15 +38,19 @@ export function defaultRuns(values: TargetFlagValues): number {
 function timeScale(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 100) throw new UsageError(`--time-scale must be a number in (0, 100], got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0 || n > 100)
+    throw new UsageError(`--time-scale must be a number in (0, 100], got "${value}"`);
   return n;
 }
 
 /** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
  *  interrupt closes it too before exiting with 130. */
-export async function openTarget(values: TargetFlagValues): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
+export async function openTarget(
+  values: TargetFlagValues,
+): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
   const name = values.target ?? 'sim';
-  if (!(TARGET_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
+  if (!(TARGET_NAMES as readonly string[]).includes(name))
+    throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const scale = timeScale(values['time-scale']);
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),
@@ -65,20 +69,26 @@ export async function openTarget(values: TargetFlagValues): Promise<{ target: Ta
     process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
     await target.close();
   };
-  const explorer: Explorer = name === 'sim'
-    ? async (config, options) => explore(config, options)
-    : (config, options) => exploreTarget(target, config, {
-      ...options,
-      shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
-      confirmRuns: 3,
-      shrinkTimeLimitMs: 120_000,
-    });
+  const explorer: Explorer =
+    name === 'sim'
+      ? async (config, options) => explore(config, options)
+      : (config, options) =>
+          exploreTarget(target, config, {
+            ...options,
+            shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
+            confirmRuns: 3,
+            shrinkTimeLimitMs: 120_000,
+          });
   return { target, explorer, close };
 }
 
 /** Scenarios whose client needs real sockets cannot run on the sim: named, that is an error; in a
  *  corpus run they are left out, and `skipped` says which, for the report. */
-export function runnableConfigs(configs: RunConfig[], values: TargetFlagValues, named: boolean): { configs: RunConfig[]; skipped: string[] } {
+export function runnableConfigs(
+  configs: RunConfig[],
+  values: TargetFlagValues,
+  named: boolean,
+): { configs: RunConfig[]; skipped: string[] } {
   if ((values.target ?? 'sim') !== 'sim') return { configs, skipped: [] };
   const skipped: string[] = [];
   const runnable = configs.filter((config) => {

@@ -53,7 +53,8 @@ const KILL_GRACE_MS = 1_000;
 /** The bundle of every application the plan deploys (deploy events of any client). */
 export function bundleFromPlan(plan: Plan): Bundle {
   const applications: Bundle['applications'] = {};
-  for (const e of plan) if (e.kind === 'deploy') applications[e.app] ??= { charm: `cs:trusty/${e.app}`, num_units: e.units };
+  for (const e of plan)
+    if (e.kind === 'deploy') applications[e.app] ??= { charm: `cs:trusty/${e.app}`, num_units: e.units };
   return { applications };
 }
 
@@ -72,7 +73,10 @@ export class CommandClient implements Client {
   /** Set when the command could not be run at all: a usage error, not a verdict. */
   fatal: Error | undefined;
 
-  constructor(private readonly env: ClientEnv, private readonly options: CommandClientOptions) {
+  constructor(
+    private readonly env: ClientEnv,
+    private readonly options: CommandClientOptions,
+  ) {
     if (!env.url) throw new UsageError('--client-cmd needs a real target (--target process or external)');
   }
 
@@ -85,7 +89,13 @@ export class CommandClient implements Client {
     let op = 0;
     for (const [app, spec] of Object.entries(this.options.bundle.applications)) {
       this.ops.set(++op, app);
-      this.env.history.record({ type: 'invoke', client: this.env.name, op, f: 'deploy', value: { app, units: spec.num_units } });
+      this.env.history.record({
+        type: 'invoke',
+        client: this.env.name,
+        op,
+        f: 'deploy',
+        value: { app, units: spec.num_units },
+      });
     }
     this.spawn();
   }
@@ -151,22 +161,39 @@ export class CommandClient implements Client {
     const stdout = tail(String(r.stdout ?? ''));
     const stderr = tail(String(r.stderr ?? ''));
     this.result = {
-      client: this.env.name, command: this.options.command, timedOut: this.timedOut, stdout, stderr,
-      ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}), ...(r.signal !== undefined ? { signal: r.signal } : {}),
+      client: this.env.name,
+      command: this.options.command,
+      timedOut: this.timedOut,
+      stdout,
+      stderr,
+      ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+      ...(r.signal !== undefined ? { signal: r.signal } : {}),
     };
     if (this.stopped) return;
     // A shell says 127 (not found) or 126 (not executable): the command line is wrong, not the script.
     if (r.exitCode === 126 || r.exitCode === 127 || (r.failed && r.exitCode === undefined && r.signal === undefined)) {
-      this.fatal = new UsageError(`--client-cmd "${this.options.command}" could not be run: ${lastLine(stderr) || r.message}`);
+      this.fatal = new UsageError(
+        `--client-cmd "${this.options.command}" could not be run: ${lastLine(stderr) || r.message}`,
+      );
     }
     this.reported = readView(this.viewFile);
     if (r.exitCode === 0) this.finishAll('ok');
-    else this.finishAll('fail', `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`);
+    else
+      this.finishAll(
+        'fail',
+        `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`,
+      );
   }
 
   private finishAll(outcome: 'ok' | 'fail', error?: string): void {
     for (const op of this.ops.keys()) {
-      this.env.history.record({ type: outcome, client: this.env.name, op, f: 'deploy', ...(error !== undefined ? { error } : {}) });
+      this.env.history.record({
+        type: outcome,
+        client: this.env.name,
+        op,
+        f: 'deploy',
+        ...(error !== undefined ? { error } : {}),
+      });
     }
     this.ops.clear();
   }

@@ -79,7 +79,12 @@ export class RpcConnection {
     const record = !(type === 'Pinger' && request === 'Ping');
     if (record) {
       this.history.record({
-        type: 'call', client: this.client, conn: this.conn, call: requestId, facade: type, method: request,
+        type: 'call',
+        client: this.client,
+        conn: this.conn,
+        call: requestId,
+        facade: type,
+        method: request,
         longPoll: isLongPoll(type, request),
       });
     }
@@ -123,7 +128,8 @@ export class RpcConnection {
     this.history.record({ type: 'client-conn', client: this.client, conn: this.conn, state: 'closed' });
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const entry of pending) this.settle(entry, { ok: false, error: 'connection closed', code: '', outcome: 'closed' });
+    for (const entry of pending)
+      this.settle(entry, { ok: false, error: 'connection closed', code: '', outcome: 'closed' });
     for (const handler of this.closeHandlers.splice(0)) handler();
   }
 
@@ -131,8 +137,12 @@ export class RpcConnection {
     entry.timer?.cancel();
     if (entry.record) {
       this.history.record({
-        type: 'return', client: this.client, conn: this.conn, call: entry.call,
-        outcome: result.ok ? 'ok' : result.outcome, ...(result.ok ? {} : { error: result.error }),
+        type: 'return',
+        client: this.client,
+        conn: this.conn,
+        call: entry.call,
+        outcome: result.ok ? 'ok' : result.outcome,
+        ...(result.ok ? {} : { error: result.error }),
       });
     }
     entry.done(result);

@@ -28,7 +28,9 @@ import { UsageError } from '../errors.ts';
  * sim run) would pay otherwise. `facades` are the ones a script asks for, as the library's README
  * does: generic, and the library picks the version the server advertises.
  */
-let library: Promise<{ connect: typeof import('@canonical/jujulib').connect; facades: NonNullable<ConnectOptions['facades']> }> | undefined;
+let library:
+  | Promise<{ connect: typeof import('@canonical/jujulib').connect; facades: NonNullable<ConnectOptions['facades']> }>
+  | undefined;
 
 export function loadJujulib(): NonNullable<typeof library> {
   library ??= (async () => {
@@ -98,7 +100,9 @@ export class JujulibClient implements Client {
   deploy(app: string, units: number): void {
     const op = this.nextOp++;
     this.env.history.record({ type: 'invoke', client: this.env.name, op, f: 'deploy', value: { app, units } });
-    const deadline = this.env.clock.after(this.env.deployDeadlineMs, () => this.finish(op, 'fail', 'deadline exceeded'));
+    const deadline = this.env.clock.after(this.env.deployDeadlineMs, () =>
+      this.finish(op, 'fail', 'deadline exceeded'),
+    );
     this.ops.set(op, { app, units, accepted: false, deadline });
     if (this.state === 'dead') this.finish(op, 'fail', this.death ?? 'the script has ended');
     else if (this.state === 'ready') void this.sendDeploy(op);
@@ -122,7 +126,8 @@ export class JujulibClient implements Client {
   private async main(): Promise<void> {
     const { connect, facades } = await loadJujulib();
     const juju = await connect(this.env.url!, {
-      facades, wsclass: WSCLASS,
+      facades,
+      wsclass: WSCLASS,
       closeCallback: () => this.onClose(),
     });
     this.opened = true;
@@ -152,12 +157,21 @@ export class JujulibClient implements Client {
     if (!entry || !application) return;
     entry.accepted = true; // sent: a second send would only collide
     try {
-      const result = await this.recorded('Application', 'Deploy', () => application.deploy({
-        applications: [{
-          application: entry.app, 'charm-url': `cs:trusty/${entry.app}`, 'num-units': entry.units,
-          Force: false, channel: '', 'config-yaml': '', constraints: {},
-        }],
-      }));
+      const result = await this.recorded('Application', 'Deploy', () =>
+        application.deploy({
+          applications: [
+            {
+              application: entry.app,
+              'charm-url': `cs:trusty/${entry.app}`,
+              'num-units': entry.units,
+              Force: false,
+              channel: '',
+              'config-yaml': '',
+              constraints: {},
+            },
+          ],
+        }),
+      );
       const error = result.results?.[0]?.error;
       if (error) this.finish(op, 'fail', error.message);
       else this.checkOps();
@@ -201,17 +215,38 @@ export class JujulibClient implements Client {
     if (!entry || this.stopped) return;
     this.ops.delete(op);
     entry.deadline.cancel();
-    this.env.history.record({ type: outcome, client: this.env.name, op, f: 'deploy', ...(error !== undefined ? { error } : {}) });
+    this.env.history.record({
+      type: outcome,
+      client: this.env.name,
+      op,
+      f: 'deploy',
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   /** Records a library call as call, then return when (if ever) its promise settles. */
   private async recorded<T>(facade: string, method: string, call: () => Promise<T>): Promise<T> {
     const n = this.nextCall++;
     const { history, name } = this.env;
-    history.record({ type: 'call', client: name, conn: 1, call: n, facade, method, longPoll: isLongPoll(facade, method) });
+    history.record({
+      type: 'call',
+      client: name,
+      conn: 1,
+      call: n,
+      facade,
+      method,
+      longPoll: isLongPoll(facade, method),
+    });
     const settle = (outcome: Outcome, error?: string): void => {
       if (this.stopped) return;
-      history.record({ type: 'return', client: name, conn: 1, call: n, outcome, ...(error !== undefined ? { error } : {}) });
+      history.record({
+        type: 'return',
+        client: name,
+        conn: 1,
+        call: n,
+        outcome,
+        ...(error !== undefined ? { error } : {}),
+      });
     };
     try {
       const result = await call();
@@ -229,6 +264,7 @@ export class JujulibClient implements Client {
 export const jujulibProfile: ClientProfile = {
   name: 'jujulib',
   realSocketsOnly: true,
-  summary: 'a script on the real @canonical/jujulib 9.1.0, as its users write it: no ping, no reconnect, no re-watch; real sockets only',
+  summary:
+    'a script on the real @canonical/jujulib 9.1.0, as its users write it: no ping, no reconnect, no re-watch; real sockets only',
   create: (env) => new JujulibClient(env),
 };

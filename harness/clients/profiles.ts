@@ -19,24 +19,42 @@ function scripted(name: string, summary: string, policy: ClientPolicy): ClientPr
 }
 
 export const CLIENT_PROFILES: readonly ClientProfile[] = [
-  scripted('deployer-naive',
+  scripted(
+    'deployer-naive',
     'the 2015 juju-deployer / quickstart / bespoke script: one connection, no reconnect; a lost connection fails the deployment',
-    NAIVE),
-  scripted('quickstart-savvy',
+    NAIVE,
+  ),
+  scripted(
+    'quickstart-savvy',
     'waits (reconnecting if it must) until status shows the controller finished upgrading, then deploys like the naive script',
-    { ...NAIVE, reconnect: 'while-waiting-for-upgrade', waitForUpgrade: true }),
-  scripted('reconnecting',
+    { ...NAIVE, reconnect: 'while-waiting-for-upgrade', waitForUpgrade: true },
+  ),
+  scripted(
+    'reconnecting',
     'fix 1: pings, reconnects with backoff, logs in again, re-creates its watcher and resets its view, retries "upgrade in progress", deploys idempotently',
     {
-      reconnect: 'always', waitForUpgrade: false, keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
-      rewatchOnReconnect: true, resetViewOnNewWatcher: true, retryUpgradeInProgress: true, idempotentDeploys: true,
-    }),
-  scripted('libjuju-like',
+      reconnect: 'always',
+      waitForUpgrade: false,
+      keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
+      rewatchOnReconnect: true,
+      resetViewOnNewWatcher: true,
+      retryUpgradeInProgress: true,
+      idempotentDeploys: true,
+    },
+  ),
+  scripted(
+    'libjuju-like',
     'python-libjuju 3.5: pings, reconnects and re-creates its AllWatcher, but any other API error ("upgrade in progress" included) kills the watcher; the view is never reset',
     {
-      reconnect: 'always', waitForUpgrade: false, keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
-      rewatchOnReconnect: true, resetViewOnNewWatcher: false, retryUpgradeInProgress: false, idempotentDeploys: false,
-    }),
+      reconnect: 'always',
+      waitForUpgrade: false,
+      keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
+      rewatchOnReconnect: true,
+      resetViewOnNewWatcher: false,
+      retryUpgradeInProgress: false,
+      idempotentDeploys: false,
+    },
+  ),
   // The real library rather than a policy of ours; real sockets only (process and external targets).
   jujulibProfile,
 ];

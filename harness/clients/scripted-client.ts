@@ -60,7 +60,10 @@ export class ScriptedClient implements Client {
   private refusals = 0;
   private readonly timers = new Set<TimerHandle>();
 
-  constructor(private readonly env: ClientEnv, private readonly policy: ClientPolicy) {}
+  constructor(
+    private readonly env: ClientEnv,
+    private readonly policy: ClientPolicy,
+  ) {}
 
   start(): void {
     this.connect();
@@ -69,7 +72,9 @@ export class ScriptedClient implements Client {
   deploy(app: string, units: number): void {
     const op = this.nextOp++;
     this.env.history.record({ type: 'invoke', client: this.env.name, op, f: 'deploy', value: { app, units } });
-    const deadline = this.env.clock.after(this.env.deployDeadlineMs, () => this.finish(op, 'fail', 'deadline exceeded'));
+    const deadline = this.env.clock.after(this.env.deployDeadlineMs, () =>
+      this.finish(op, 'fail', 'deadline exceeded'),
+    );
     this.ops.set(op, { op, app, units, state: 'queued', deadline });
     if (this.gaveUp) this.finish(op, 'fail', 'no connection to the controller');
     else this.sendQueued();
@@ -101,20 +106,37 @@ export class ScriptedClient implements Client {
         return;
       }
       if (!result.ok) return this.connectionLost();
-      const conn = new RpcConnection(result.transport, this.env.clock, this.env.history, this.env.name, ++this.connections, this.calls);
+      const conn = new RpcConnection(
+        result.transport,
+        this.env.clock,
+        this.env.history,
+        this.env.name,
+        ++this.connections,
+        this.calls,
+      );
       this.conn = conn;
       conn.onClose(() => {
         if (this.conn === conn) this.connectionLost();
       });
       this.keepalive(conn);
-      this.call('Admin', 'Login', {
-        params: { 'auth-tag': `user-${this.env.credentials.username}`, credentials: this.env.credentials.password, nonce: '', 'client-version': '1.22.1' },
-      }, (r) => {
-        if (!r.ok) return r.outcome === 'error' ? this.giveUp() : undefined; // else the connection is going: connectionLost
-        this.attempt = 0;
-        if (this.policy.waitForUpgrade && !this.upgradeSeenDone) this.pollUntilUpgraded();
-        else this.onReady();
-      });
+      this.call(
+        'Admin',
+        'Login',
+        {
+          params: {
+            'auth-tag': `user-${this.env.credentials.username}`,
+            credentials: this.env.credentials.password,
+            nonce: '',
+            'client-version': '1.22.1',
+          },
+        },
+        (r) => {
+          if (!r.ok) return r.outcome === 'error' ? this.giveUp() : undefined; // else the connection is going: connectionLost
+          this.attempt = 0;
+          if (this.policy.waitForUpgrade && !this.upgradeSeenDone) this.pollUntilUpgraded();
+          else this.onReady();
+        },
+      );
     });
   }
 
@@ -123,9 +145,11 @@ export class ScriptedClient implements Client {
     this.ready = false;
     if (this.watcher !== 'dead') this.watcher = 'none';
     const waiting = this.policy.waitForUpgrade && !this.upgradeSeenDone;
-    const reconnect = this.policy.reconnect === 'always' || (this.policy.reconnect === 'while-waiting-for-upgrade' && waiting);
+    const reconnect =
+      this.policy.reconnect === 'always' || (this.policy.reconnect === 'while-waiting-for-upgrade' && waiting);
     if (!reconnect) return this.giveUp();
-    for (const op of this.ops.values()) if (op.state === 'sending' && !this.policy.idempotentDeploys) this.finish(op.op, 'fail', 'connection lost');
+    for (const op of this.ops.values())
+      if (op.state === 'sending' && !this.policy.idempotentDeploys) this.finish(op.op, 'fail', 'connection lost');
     const backoff = Math.min(8_000, 500 * 2 ** this.attempt++) + this.env.rng.int(0, 250);
     this.later(backoff, () => this.connect());
   }
@@ -220,11 +244,14 @@ export class ScriptedClient implements Client {
 
   private sendDeploy(op: DeployOp): void {
     op.state = 'sending';
-    const params = { applications: [{ application: op.app, 'charm-url': `cs:trusty/${op.app}`, 'num-units': op.units }] };
+    const params = {
+      applications: [{ application: op.app, 'charm-url': `cs:trusty/${op.app}`, 'num-units': op.units }],
+    };
     this.call('Application', 'Deploy', { params }, (r) => {
       if (!this.ops.has(op.op)) return;
       if (!r.ok) {
-        if (r.outcome !== 'error' && this.policy.idempotentDeploys) op.state = 'queued'; // the answer was lost: ask again
+        if (r.outcome !== 'error' && this.policy.idempotentDeploys)
+          op.state = 'queued'; // the answer was lost: ask again
         else if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
           op.state = 'queued';
           this.later(this.retryDelay(), () => this.sendQueued());
@@ -258,12 +285,23 @@ export class ScriptedClient implements Client {
     if (!entry) return;
     this.ops.delete(op);
     entry.deadline.cancel();
-    this.env.history.record({ type: outcome, client: this.env.name, op, f: 'deploy', ...(error !== undefined ? { error } : {}) });
+    this.env.history.record({
+      type: outcome,
+      client: this.env.name,
+      op,
+      f: 'deploy',
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   // --- plumbing ---
 
-  private call(facade: string, method: string, options: { id?: string; params?: Record<string, unknown> }, done: (r: RpcResult) => void): void {
+  private call(
+    facade: string,
+    method: string,
+    options: { id?: string; params?: Record<string, unknown> },
+    done: (r: RpcResult) => void,
+  ): void {
     const conn = this.conn;
     if (!conn) return;
     this.callOn(conn, facade, method, options, (r) => {
@@ -272,7 +310,13 @@ export class ScriptedClient implements Client {
     });
   }
 
-  private callOn(conn: RpcConnection, facade: string, method: string, options: { id?: string; params?: Record<string, unknown>; timeoutMs?: number }, done: (r: RpcResult) => void): void {
+  private callOn(
+    conn: RpcConnection,
+    facade: string,
+    method: string,
+    options: { id?: string; params?: Record<string, unknown>; timeoutMs?: number },
+    done: (r: RpcResult) => void,
+  ): void {
     conn.call(facade, FACADES[facade] ?? 0, method, options, (r) => {
       if (!this.stopped) done(r);
     });

@@ -28,7 +28,10 @@ type Reply = { response: Record<string, unknown> } | { error: string; code: stri
 /** A refusal, thrown within dispatch. Not an Error: capturing a stack for every refusal made
  *  refusals the sim's most expensive operation. */
 class ApiError {
-  constructor(readonly message: string, readonly code: string) {}
+  constructor(
+    readonly message: string,
+    readonly code: string,
+  ) {}
 }
 
 export class ApiConnection {
@@ -138,7 +141,10 @@ export class ApiConnection {
       'controller-tag': `controller-${MODEL_UUID}`,
       'model-tag': `model-${MODEL_UUID}`,
       'user-info': {
-        'display-name': username, identity: `user-${username}`, 'controller-access': 'superuser', 'model-access': 'admin',
+        'display-name': username,
+        identity: `user-${username}`,
+        'controller-access': 'superuser',
+        'model-access': 'admin',
       },
       servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
       facades: Object.entries(FACADES).map(([name, v]) => ({ name, versions: [v] })),
@@ -160,8 +166,14 @@ export class ApiConnection {
     }
     return {
       model: {
-        name: 'default', type: 'iaas', version: c.version, 'available-version': c.availableVersion ?? '',
-        'model-status': { status: c.upgrading ? 'busy' : 'available', info: c.upgrading ? `upgrading to ${c.upgrader.desired}` : '' },
+        name: 'default',
+        type: 'iaas',
+        version: c.version,
+        'available-version': c.availableVersion ?? '',
+        'model-status': {
+          status: c.upgrading ? 'busy' : 'available',
+          info: c.upgrading ? `upgrading to ${c.upgrader.desired}` : '',
+        },
       },
       machines: {},
       applications,
@@ -241,11 +253,13 @@ export class ApiConnection {
       const name = field(s, 'application');
       const charm = field(s, 'charm-url');
       const units = field(s, 'num-units');
-      if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name)) return { error: err(`invalid application name`, ErrorCode.badRequest) };
+      if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name))
+        return { error: err(`invalid application name`, ErrorCode.badRequest) };
       if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {
         return { error: err(`invalid num-units for ${name}`, ErrorCode.badRequest) };
       }
-      if (model.application(name)) return { error: err(`application "${name}" already exists`, ErrorCode.alreadyExists) };
+      if (model.application(name))
+        return { error: err(`application "${name}" already exists`, ErrorCode.alreadyExists) };
       const app = model.addApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
       this.controller.units.add(app.units);
       created.push(name);
@@ -257,7 +271,8 @@ export class ApiConnection {
 
   private upgradeModel(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
     const target = field(params, 'target-version');
-    if (target !== undefined && typeof target !== 'string') throw new ApiError('target-version must be a string', ErrorCode.badRequest);
+    if (target !== undefined && typeof target !== 'string')
+      throw new ApiError('target-version must be a string', ErrorCode.badRequest);
     this.recordRequest(req, true);
     const result = this.controller.requestUpgrade(target ? { version: target } : {});
     if (!result.ok) throw new ApiError(result.error, result.code);
@@ -272,16 +287,23 @@ export class ApiConnection {
 
   private recordRequest(req: ApiRequest, accepted: boolean, error?: string, apps?: string[]): void {
     this.controller.history.record({
-      type: 'request', conn: this.id, client: this.client, facade: req.type, method: req.request, accepted,
-      ...(error !== undefined ? { error } : {}), ...(apps ? { apps } : {}),
+      type: 'request',
+      conn: this.id,
+      client: this.client,
+      facade: req.type,
+      method: req.request,
+      accepted,
+      ...(error !== undefined ? { error } : {}),
+      ...(apps ? { apps } : {}),
     });
   }
 
   private send(requestId: number, reply: Exclude<Reply, 'later'>): void {
     if (this.closed) return;
-    const frame: ApiResponse = 'error' in reply
-      ? { 'request-id': requestId, response: {}, error: reply.error, 'error-code': reply.code }
-      : { 'request-id': requestId, response: reply.response };
+    const frame: ApiResponse =
+      'error' in reply
+        ? { 'request-id': requestId, response: {}, error: reply.error, 'error-code': reply.code }
+        : { 'request-id': requestId, response: reply.response };
     this.transport.send(frame);
   }
 }

@@ -55,7 +55,9 @@ export class Controller {
     this.credentials = deps.credentials;
     this.streams = new ReleaseStreams(deps.profile.streams);
     this.model = new ModelState(() => deps.clock.now());
-    this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () => this.mayRunHooks());
+    this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () =>
+      this.mayRunHooks(),
+    );
     this.upgrader = new Upgrader(deps.clock, deps.rng.fork('upgrader'), deps.profile, deps.history, {
       down: () => this.agentDown(),
       stepsStarting: () => {
@@ -96,7 +98,8 @@ export class Controller {
   bootstrap(): boolean {
     if (this.bootstrapped) return false;
     const p = this.profile;
-    const version = p.agentVersionPin ?? (p.bootstrapUploadTools ? uploadedVersion(p.clientMachine.jujuOnPath) : p.clientVersion);
+    const version =
+      p.agentVersionPin ?? (p.bootstrapUploadTools ? uploadedVersion(p.clientMachine.jujuOnPath) : p.clientVersion);
     // Juju 1.2x wrote the newest patch of the client's major.minor into agent-version, so the
     // fresh controller upgraded itself at once; pinning or uploading tools prevented that.
     const implicit = p.implicitUpgrade && !p.agentVersionPin && !p.bootstrapUploadTools;
@@ -125,7 +128,7 @@ export class Controller {
     // --upload-tools builds the agent on the client machine: its juju decides the version.
     const chosen = req.uploadTools
       ? uploadedVersion(this.profile.clientMachine.jujuOnPath)
-      : req.version ?? this.newestCandidate();
+      : (req.version ?? this.newestCandidate());
     if (!req.uploadTools && req.version !== undefined && !this.streams.has(req.version)) {
       return refuse(`no matching tools available for ${req.version}`, 'not found');
     }

@@ -68,7 +68,11 @@ export class ModelState {
 
   setModel(agentVersion: string, status: string, message: string): void {
     this.put('model', 'model', false, {
-      'model-uuid': MODEL_UUID, name: 'default', life: 'alive', type: 'iaas', 'agent-version': agentVersion,
+      'model-uuid': MODEL_UUID,
+      name: 'default',
+      life: 'alive',
+      type: 'iaas',
+      'agent-version': agentVersion,
       status: { current: status, message, since: this.now() },
     });
   }
@@ -77,7 +81,8 @@ export class ModelState {
     const app: Application = { name, charmUrl, units: [] };
     for (let i = 0; i < units; i++) {
       app.units.push({
-        name: `${name}/${i}`, application: name,
+        name: `${name}/${i}`,
+        application: name,
         workload: { current: 'waiting', message: 'waiting for machine', since: this.now() },
         agent: { current: 'allocating', message: '', since: this.now() },
       });
@@ -142,15 +147,26 @@ export class ModelState {
 
   private appEntity(app: Application): Record<string, unknown> {
     return {
-      'model-uuid': MODEL_UUID, name: app.name, 'charm-url': app.charmUrl, life: 'alive', exposed: false,
-      'min-units': 0, status: { current: 'active', message: '', since: this.now() },
+      'model-uuid': MODEL_UUID,
+      name: app.name,
+      'charm-url': app.charmUrl,
+      life: 'alive',
+      exposed: false,
+      'min-units': 0,
+      status: { current: 'active', message: '', since: this.now() },
     };
   }
 
   private unitEntity(app: Application, unit: Unit): Record<string, unknown> {
     return {
-      'model-uuid': MODEL_UUID, name: unit.name, application: app.name, 'charm-url': app.charmUrl, life: 'alive',
-      'machine-id': '', 'workload-status': unit.workload, 'agent-status': unit.agent,
+      'model-uuid': MODEL_UUID,
+      name: unit.name,
+      application: app.name,
+      'charm-url': app.charmUrl,
+      life: 'alive',
+      'machine-id': '',
+      'workload-status': unit.workload,
+      'agent-status': unit.agent,
     };
   }
 }

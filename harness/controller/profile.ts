@@ -98,7 +98,8 @@ const JUJU_1_24: ControllerProfile = {
 const JUJU_INFORM: ControllerProfile = {
   ...JUJU_1_24,
   name: 'juju-1.25-inform',
-  summary: 'No implicit upgrade; status reports the available version (fix 2B), restricted API during explicit upgrades',
+  summary:
+    'No implicit upgrade; status reports the available version (fix 2B), restricted API during explicit upgrades',
   clientVersion: '1.25.0',
   streams: ['1.25.0', '1.25.3'],
   implicitUpgrade: false,

@@ -51,7 +51,8 @@ export class UnitAgents {
   /** Start whatever hooks may start now. Called whenever the conditions may have changed. */
   kick(): void {
     if (!this.mayRunHooks()) return;
-    for (const agent of this.agents) if (!agent.running && !agent.failed && agent.next < HOOKS.length) this.start(agent);
+    for (const agent of this.agents)
+      if (!agent.running && !agent.failed && agent.next < HOOKS.length) this.start(agent);
   }
 
   /** The agent restarted: every hook in flight is interrupted. */
@@ -76,7 +77,11 @@ export class UnitAgents {
   private start(agent: UnitAgent): void {
     const hook = HOOKS[agent.next]!;
     this.history.record({ type: 'hook-start', unit: agent.unit.name, hook });
-    this.model.setUnitStatus(agent.unit, ['maintenance', `running ${hook} hook`], ['executing', `running ${hook} hook`]);
+    this.model.setUnitStatus(
+      agent.unit,
+      ['maintenance', `running ${hook} hook`],
+      ['executing', `running ${hook} hook`],
+    );
     const [min, max] = this.profile.timing.hookMs;
     const timer = this.clock.after(agent.rng.int(min, max), () => {
       agent.running = undefined;

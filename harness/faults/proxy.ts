@@ -25,7 +25,10 @@ type Signal = Buffer | 'end';
 class Direction {
   held: Signal[] = [];
   lastAt = 0;
-  constructor(private readonly proxy: FaultProxy, private readonly out: () => Socket | undefined) {}
+  constructor(
+    private readonly proxy: FaultProxy,
+    private readonly out: () => Socket | undefined,
+  ) {}
 
   push(signal: Signal): void {
     if (this.proxy.partitioned || !this.out()) this.held.push(signal);
@@ -61,7 +64,10 @@ class Pair {
   readonly toUpstream: Direction;
   readonly toClient: Direction;
 
-  constructor(private readonly proxy: FaultProxy, readonly client: Socket) {
+  constructor(
+    private readonly proxy: FaultProxy,
+    readonly client: Socket,
+  ) {
     this.toUpstream = new Direction(proxy, () => this.upstream);
     this.toClient = new Direction(proxy, () => this.client);
     client.on('data', (chunk: Buffer) => this.toUpstream.push(chunk));
@@ -119,7 +125,10 @@ export class FaultProxy {
   readonly targetPort: number;
   private readonly pairs = new Set<Pair>();
 
-  private constructor(private readonly server: Server, options: ProxyOptions) {
+  private constructor(
+    private readonly server: Server,
+    options: ProxyOptions,
+  ) {
     this.targetHost = options.targetHost ?? '127.0.0.1';
     this.targetPort = options.targetPort;
     this.latencyMs = options.latencyMs ?? 0;

@@ -21,7 +21,11 @@ export function exhaustiveAlphabet(scenario: Scenario, weights: Scenario['weight
     const uploads = scenario.uploadTools ? [false, true] : [false];
     for (const uploadTools of uploads) {
       for (const version of [undefined, ...scenario.versions]) {
-        letters.push({ kind: 'upgrade', ...(version !== undefined ? { version } : {}), ...(uploadTools ? { uploadTools } : {}) });
+        letters.push({
+          kind: 'upgrade',
+          ...(version !== undefined ? { version } : {}),
+          ...(uploadTools ? { uploadTools } : {}),
+        });
       }
     }
   }
@@ -29,7 +33,8 @@ export function exhaustiveAlphabet(scenario: Scenario, weights: Scenario['weight
   if (allowed('restart')) letters.push({ kind: 'restart' });
   if (allowed('disconnect')) for (const client of clients) letters.push({ kind: 'disconnect', client });
   if (allowed('partition')) {
-    for (const client of clients) for (const durationMs of EXHAUSTIVE_PARTITIONS_MS) letters.push({ kind: 'partition', client, durationMs });
+    for (const client of clients)
+      for (const durationMs of EXHAUSTIVE_PARTITIONS_MS) letters.push({ kind: 'partition', client, durationMs });
   }
   if (allowed('wait')) for (const durationMs of EXHAUSTIVE_WAITS_MS) letters.push({ kind: 'wait', durationMs });
   return letters;

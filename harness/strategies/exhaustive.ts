@@ -21,7 +21,11 @@ import type { Case, Strategy } from './strategy.ts';
 export const EXHAUSTIVE_MAX_EVENTS = 5;
 
 /** Distinct plans of the scenario's domain, shortest first, each exactly once (up to equivalence). */
-export function* enumeratePlans(scenario: Scenario, maxEvents: number, weights?: Scenario['weights']): Generator<PlanEvent[]> {
+export function* enumeratePlans(
+  scenario: Scenario,
+  maxEvents: number,
+  weights?: Scenario['weights'],
+): Generator<PlanEvent[]> {
   const alphabet = exhaustiveAlphabet(scenario, weights);
   const rank = new Map<PlanEvent, number>(alphabet.map((e, i) => [e, i + 1]));
   const bootstrap: PlanEvent = { kind: 'bootstrap' };

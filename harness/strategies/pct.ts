@@ -43,18 +43,33 @@ const POINT_SCALE = 1 << 16;
 /** The actor that emits an event. */
 export function actorOf(event: PlanEvent): string {
   switch (event.kind) {
-    case 'bootstrap': return 'bootstrap';
-    case 'wait': return 'clock';
-    case 'publish': return 'release';
-    case 'upgrade': return 'operator';
-    case 'disconnect': case 'partition': case 'restart': return 'nemesis';
-    case 'deploy': return clientName(event.client);
+    case 'bootstrap':
+      return 'bootstrap';
+    case 'wait':
+      return 'clock';
+    case 'publish':
+      return 'release';
+    case 'upgrade':
+      return 'operator';
+    case 'disconnect':
+    case 'partition':
+    case 'restart':
+      return 'nemesis';
+    case 'deploy':
+      return clientName(event.client);
   }
 }
 
 /** Every actor a scenario with `clients` clients can have, in a fixed order. */
 export function actorsFor(clients: number): string[] {
-  return ['bootstrap', 'clock', 'release', 'operator', 'nemesis', ...Array.from({ length: clients }, (_, i) => clientName(i))];
+  return [
+    'bootstrap',
+    'clock',
+    'release',
+    'operator',
+    'nemesis',
+    ...Array.from({ length: clients }, (_, i) => clientName(i)),
+  ];
 }
 
 export interface PctDraw {
@@ -71,8 +86,7 @@ export interface PctDraw {
 /** PCT's scheduler: the interleaving of the queues that the priorities and change points give. */
 export function pctSchedule(draw: PctDraw): PlanEvent[] {
   const { queues, keys, actors, changePoints, depth } = draw;
-  const order = actors.map((actor, i) => ({ actor, key: keys[i] ?? 0, i }))
-    .sort((a, b) => b.key - a.key || a.i - b.i);
+  const order = actors.map((actor, i) => ({ actor, key: keys[i] ?? 0, i })).sort((a, b) => b.key - a.key || a.i - b.i);
   // Initial priorities d .. d+n-1, highest key highest; change points lower one to d-1 .. 1.
   const priority = new Map(order.map(({ actor }, rank) => [actor, depth + actors.length - 1 - rank]));
   const next = new Map([...queues.keys()].map((actor) => [actor, 0]));
@@ -126,7 +140,10 @@ export const pctStrategy: Strategy = {
         const changePoints = points.map((p) => Math.floor((p * k) / POINT_SCALE) + 1);
         const scheduled = pctSchedule({ queues, keys, actors, changePoints, depth: PCT_DEPTH });
         const at = scheduled.findIndex((e) => e.kind === 'bootstrap');
-        return withBootstrap(scheduled.filter((e) => e.kind !== 'bootstrap'), at);
+        return withBootstrap(
+          scheduled.filter((e) => e.kind !== 'bootstrap'),
+          at,
+        );
       });
     return { arbitrary: withSimSeed(withPlanShrinker(plans)) };
   },

@@ -10,6 +10,6 @@ import { withSimSeed, type Strategy } from './strategy.ts';
 
 export const randomStrategy: Strategy = {
   name: 'random',
-  summary: 'events drawn one by one with the scenario\'s weights',
+  summary: "events drawn one by one with the scenario's weights",
   cases: (config, options) => ({ arbitrary: withSimSeed(withPlanShrinker(planArbitrary(config.scenario, options))) }),
 };

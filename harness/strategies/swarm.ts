@@ -23,7 +23,8 @@ const MAX_WEIGHT = 10;
 export function swarmWeights(weights: Weights): fc.Arbitrary<Weights> {
   const kinds = (Object.keys(weights) as WeightedKind[]).filter((k) => (weights[k] ?? 0) > 0);
   const draws = kinds.map((kind) =>
-    fc.option(fc.integer({ min: 1, max: MAX_WEIGHT }), { nil: undefined, freq: 2 }).map((w) => [kind, w] as const));
+    fc.option(fc.integer({ min: 1, max: MAX_WEIGHT }), { nil: undefined, freq: 2 }).map((w) => [kind, w] as const),
+  );
   return fc.tuple(...draws).map((picked) => {
     const chosen: Weights = {};
     for (const [kind, w] of picked) if (w !== undefined) chosen[kind] = w;

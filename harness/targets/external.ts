@@ -52,7 +52,10 @@ class ExternalBackend implements ControllerBackend {
   private readonly modelTag: string;
   private checked = false;
 
-  constructor(private readonly url: URL, readonly credentials: Credentials) {
+  constructor(
+    private readonly url: URL,
+    readonly credentials: Credentials,
+  ) {
     this.host = url.hostname;
     this.port = Number(url.port || (url.protocol === 'wss:' ? 443 : 80));
     this.path = `${url.pathname}${url.search}`;
@@ -74,16 +77,22 @@ class ExternalBackend implements ControllerBackend {
   }
 
   async publish(): Promise<ActionOutcome> {
-    return { applied: false, note: 'cannot publish to an external controller\'s streams' };
+    return { applied: false, note: "cannot publish to an external controller's streams" };
   }
 
   async upgrade(request: UpgradeRequest): Promise<ActionOutcome> {
-    if (request.uploadTools) return { applied: false, note: '--upload-tools needs the juju CLI on the controller\'s side' };
+    if (request.uploadTools)
+      return { applied: false, note: "--upload-tools needs the juju CLI on the controller's side" };
     try {
-      const r = await this.api((call) => call('ModelUpgrader', 'UpgradeModel', {
-        'model-tag': this.modelTag, 'target-version': request.version ?? '', 'agent-stream': '', 'dry-run': false,
-        'ignore-agent-versions': false,
-      }));
+      const r = await this.api((call) =>
+        call('ModelUpgrader', 'UpgradeModel', {
+          'model-tag': this.modelTag,
+          'target-version': request.version ?? '',
+          'agent-stream': '',
+          'dry-run': false,
+          'ignore-agent-versions': false,
+        }),
+      );
       return { applied: true, note: `chose ${String(r['chosen-version'] ?? '?')}` };
     } catch (e) {
       if (e instanceof RefusedError) return { applied: false, note: e.message };
@@ -92,7 +101,7 @@ class ExternalBackend implements ControllerBackend {
   }
 
   async restart(): Promise<ActionOutcome> {
-    return { applied: false, note: 'cannot restart an external controller\'s agent' };
+    return { applied: false, note: "cannot restart an external controller's agent" };
   }
 
   /** No upgrade in progress and no unit agent busy, as FullStatus shows it. */
@@ -123,33 +132,64 @@ class ExternalBackend implements ControllerBackend {
   private api<T>(use: (call: Call) => Promise<T>): Promise<T> {
     const clock = new RealScheduler();
     return new Promise<T>((resolve, reject) => {
-      wsDialer(this.url.href, { clock, connectTimeoutMs: CALL_TIMEOUT_MS, insecureTls: this.url.protocol === 'wss:' })((dialed) => {
-        if (!dialed.ok) return reject(new UnreachableError(`cannot reach ${this.url.href}: ${dialed.error}`));
-        const conn = new RpcConnection(dialed.transport, clock, new Recorder(() => clock.now()), 'harness', 1, new CallCounter());
-        const call: Call = (facade, method, params = {}) => new Promise((ok, fail) => {
-          conn.call(facade, FACADES[facade] ?? 0, method, { params, timeoutMs: CALL_TIMEOUT_MS }, (r: RpcResult) => {
-            if (r.ok) ok(r.response);
-            else fail(r.outcome === 'error' ? new RefusedError(`${facade}.${method}: ${r.error}`, r.error) : new UnreachableError(`${facade}.${method}: ${r.error}`));
-          });
-        });
-        const { username, password } = this.credentials;
-        call('Admin', 'Login', { 'auth-tag': `user-${username}`, credentials: password, nonce: '', 'client-version': '2.9.0' })
-          .catch((e: unknown) => {
-            if (e instanceof RefusedError && /password|unauthori/.test(e.reason)) {
-              throw new UsageError(`the controller at ${this.url.href} refused --username ${username} / --password: ${e.reason}`);
-            }
-            throw e;
+      wsDialer(this.url.href, { clock, connectTimeoutMs: CALL_TIMEOUT_MS, insecureTls: this.url.protocol === 'wss:' })(
+        (dialed) => {
+          if (!dialed.ok) return reject(new UnreachableError(`cannot reach ${this.url.href}: ${dialed.error}`));
+          const conn = new RpcConnection(
+            dialed.transport,
+            clock,
+            new Recorder(() => clock.now()),
+            'harness',
+            1,
+            new CallCounter(),
+          );
+          const call: Call = (facade, method, params = {}) =>
+            new Promise((ok, fail) => {
+              conn.call(
+                facade,
+                FACADES[facade] ?? 0,
+                method,
+                { params, timeoutMs: CALL_TIMEOUT_MS },
+                (r: RpcResult) => {
+                  if (r.ok) ok(r.response);
+                  else
+                    fail(
+                      r.outcome === 'error'
+                        ? new RefusedError(`${facade}.${method}: ${r.error}`, r.error)
+                        : new UnreachableError(`${facade}.${method}: ${r.error}`),
+                    );
+                },
+              );
+            });
+          const { username, password } = this.credentials;
+          call('Admin', 'Login', {
+            'auth-tag': `user-${username}`,
+            credentials: password,
+            nonce: '',
+            'client-version': '2.9.0',
           })
-          .then(() => use(call))
-          .then(resolve, reject)
-          .finally(() => conn.close());
-      });
+            .catch((e: unknown) => {
+              if (e instanceof RefusedError && /password|unauthori/.test(e.reason)) {
+                throw new UsageError(
+                  `the controller at ${this.url.href} refused --username ${username} / --password: ${e.reason}`,
+                );
+              }
+              throw e;
+            })
+            .then(() => use(call))
+            .then(resolve, reject)
+            .finally(() => conn.close());
+        },
+      );
     });
   }
 }
 
 class RefusedError extends Error {
-  constructor(message: string, readonly reason: string) {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
     super(message);
   }
 }
@@ -158,7 +198,10 @@ class UnreachableError extends Error {}
 /** [app, unit, agent status, workload status] for every unit in a FullStatus result. */
 function unitStatuses(status: Record<string, unknown>): [string, string, string, string][] {
   const out: [string, string, string, string][] = [];
-  const apps = (status['applications'] ?? {}) as Record<string, { units?: Record<string, Record<string, { status?: string }>> }>;
+  const apps = (status['applications'] ?? {}) as Record<
+    string,
+    { units?: Record<string, Record<string, { status?: string }>> }
+  >;
   for (const [app, { units = {} }] of Object.entries(apps)) {
     for (const [unit, u] of Object.entries(units)) {
       out.push([app, unit, String(u['agent-status']?.status ?? ''), String(u['workload-status']?.status ?? '')]);
@@ -173,7 +216,10 @@ export class ExternalTarget implements Target {
   private readonly backend: ExternalBackend;
   private lastOutputs: CommandOutput[] = [];
 
-  constructor(private readonly url: URL, private readonly options: ExternalTargetOptions) {
+  constructor(
+    private readonly url: URL,
+    private readonly options: ExternalTargetOptions,
+  ) {
     this.backend = new ExternalBackend(url, { username: options.username, password: options.password });
     this.proxies = new ProxyPool(() => ({ host: this.backend.host, port: this.backend.port }));
   }
@@ -181,7 +227,10 @@ export class ExternalTarget implements Target {
   async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
     this.lastOutputs = [];
     const result = await runLive(config, plan, seed, {
-      target: 'external', timeScale: this.options.timeScale ?? 1, backend: this.backend, proxies: this.proxies,
+      target: 'external',
+      timeScale: this.options.timeScale ?? 1,
+      backend: this.backend,
+      proxies: this.proxies,
       scheme: this.url.protocol === 'wss:' ? 'wss' : 'ws',
       ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
     });
@@ -216,7 +265,8 @@ export async function createExternalTarget(options: ExternalTargetOptions): Prom
   } catch {
     throw new UsageError(`--url must be a ws:// or wss:// URL, got "${options.url}"`);
   }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--url must be a ws:// or wss:// URL, got "${options.url}"`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new UsageError(`--url must be a ws:// or wss:// URL, got "${options.url}"`);
   const target = new ExternalTarget(url, options);
   await target.check();
   return target;

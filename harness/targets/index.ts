@@ -36,7 +36,8 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
   };
   switch (name) {
     case 'sim':
-      if (options.clientCommand !== undefined) throw new UsageError('--client-cmd needs a real target: --target process or external');
+      if (options.clientCommand !== undefined)
+        throw new UsageError('--client-cmd needs a real target: --target process or external');
       return createSimTarget();
     case 'process':
       return createProcessTarget({ ...common, ...(options.port !== undefined ? { port: options.port } : {}) });

@@ -29,17 +29,25 @@ export interface World {
 
 export function applyEvent(world: World, event: PlanEvent): Action {
   switch (event.kind) {
-    case 'bootstrap': return world.bootstrap();
-    case 'publish': return world.publish(event.version);
-    case 'upgrade': return world.upgrade({
-      ...(event.version !== undefined ? { version: event.version } : {}),
-      ...(event.uploadTools ? { uploadTools: true } : {}),
-    });
-    case 'restart': return world.restart();
-    case 'disconnect': return world.disconnect(clientName(event.client));
-    case 'partition': return world.partition(clientName(event.client), event.durationMs);
-    case 'deploy': return world.deploy(clientName(event.client), event.app, event.units);
-    case 'wait': return true;
+    case 'bootstrap':
+      return world.bootstrap();
+    case 'publish':
+      return world.publish(event.version);
+    case 'upgrade':
+      return world.upgrade({
+        ...(event.version !== undefined ? { version: event.version } : {}),
+        ...(event.uploadTools ? { uploadTools: true } : {}),
+      });
+    case 'restart':
+      return world.restart();
+    case 'disconnect':
+      return world.disconnect(clientName(event.client));
+    case 'partition':
+      return world.partition(clientName(event.client), event.durationMs);
+    case 'deploy':
+      return world.deploy(clientName(event.client), event.app, event.units);
+    case 'wait':
+      return true;
   }
 }
 

@@ -8,7 +8,10 @@ import type { SessionHistory, SessionStatus } from './session.ts';
 export class AdminError extends Error {}
 
 export class AdminClient {
-  constructor(private readonly baseUrl: string, private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   static forPort(port: number, timeoutMs?: number): AdminClient {
     return new AdminClient(`http://127.0.0.1:${port}/admin`, timeoutMs);
@@ -54,7 +57,8 @@ export class AdminClient {
     } catch {
       throw new AdminError(`admin ${route}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
     }
-    if (!res.ok) throw new AdminError(`admin ${route}: HTTP ${res.status}: ${(value as { error?: string }).error ?? text}`);
+    if (!res.ok)
+      throw new AdminError(`admin ${route}: HTTP ${res.status}: ${(value as { error?: string }).error ?? text}`);
     return value as T;
   }
 }

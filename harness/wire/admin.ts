@@ -34,7 +34,10 @@ export interface ActionResult {
 }
 
 class HttpError {
-  constructor(readonly status: number, readonly message: string) {}
+  constructor(
+    readonly status: number,
+    readonly message: string,
+  ) {}
 }
 
 type Body = Record<string, unknown>;
@@ -62,7 +65,8 @@ function serve(server: ControllerServer, route: string, body: Body): unknown {
       return { applied: controller.bootstrap() } satisfies ActionResult;
     case 'POST /admin/publish': {
       const version = body['version'];
-      if (typeof version !== 'string' || !isVersion(version)) throw new HttpError(400, 'publish needs {"version": "1.24.3"}');
+      if (typeof version !== 'string' || !isVersion(version))
+        throw new HttpError(400, 'publish needs {"version": "1.24.3"}');
       return { applied: controller.publish(version) } satisfies ActionResult;
     }
     case 'POST /admin/upgrade': {
@@ -71,9 +75,12 @@ function serve(server: ControllerServer, route: string, body: Body): unknown {
         throw new HttpError(400, 'upgrade takes {"version"?: "1.24.3", "uploadTools"?: true}');
       }
       const result = controller.requestUpgrade({
-        ...(version !== undefined ? { version } : {}), ...(body['uploadTools'] === true ? { uploadTools: true } : {}),
+        ...(version !== undefined ? { version } : {}),
+        ...(body['uploadTools'] === true ? { uploadTools: true } : {}),
       });
-      return (result.ok ? { applied: true, chosen: result.chosen } : { applied: false, error: result.error }) satisfies ActionResult;
+      return (
+        result.ok ? { applied: true, chosen: result.chosen } : { applied: false, error: result.error }
+      ) satisfies ActionResult;
     }
     case 'POST /admin/restart':
       return { applied: controller.restart() } satisfies ActionResult;
@@ -94,7 +101,8 @@ function resetOptions(body: Body): Partial<SessionOptions> {
     if (!found) throw new HttpError(400, `unknown controller profile "${profile}"`);
     options.profile = found;
   } else if (profile !== undefined) {
-    if (!looksLikeProfile(profile)) throw new HttpError(400, 'profile must be a profile name or a whole controller profile');
+    if (!looksLikeProfile(profile))
+      throw new HttpError(400, 'profile must be a profile name or a whole controller profile');
     options.profile = profile;
   }
   const seed = body['seed'];
@@ -112,8 +120,14 @@ function resetOptions(body: Body): Partial<SessionOptions> {
 function looksLikeProfile(v: unknown): v is ControllerProfile {
   if (typeof v !== 'object' || v === null) return false;
   const p = v as Record<string, unknown>;
-  return typeof p['name'] === 'string' && typeof p['clientVersion'] === 'string' && Array.isArray(p['streams']) &&
-    typeof p['timing'] === 'object' && p['timing'] !== null && (p['api'] === 'open' || p['api'] === 'restricted');
+  return (
+    typeof p['name'] === 'string' &&
+    typeof p['clientVersion'] === 'string' &&
+    Array.isArray(p['streams']) &&
+    typeof p['timing'] === 'object' &&
+    p['timing'] !== null &&
+    (p['api'] === 'open' || p['api'] === 'restricted')
+  );
 }
 
 function finite(v: unknown, name: string): number {
@@ -137,7 +151,8 @@ async function readBody(req: IncomingMessage): Promise<Body> {
   } catch {
     throw new HttpError(400, 'body must be JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'body must be a JSON object');
   return value as Body;
 }
 

@@ -6,9 +6,7 @@
  */
 import { ErrorCode, type ApiRequest, type ApiResponse } from '../controller/api-types.ts';
 
-export type DecodedRequest =
-  | { ok: true; request: ApiRequest }
-  | { ok: false; reply: ApiResponse };
+export type DecodedRequest = { ok: true; request: ApiRequest } | { ok: false; reply: ApiResponse };
 
 type Json = Record<string, unknown>;
 
@@ -31,11 +29,18 @@ export function decodeRequest(data: string): DecodedRequest {
   } catch (e) {
     return { ok: false, reply: errorReply(0, `cannot decode request: ${(e as Error).message}`) };
   }
-  if (!isObject(value)) return { ok: false, reply: errorReply(0, 'cannot decode request: a request must be a JSON object') };
+  if (!isObject(value))
+    return { ok: false, reply: errorReply(0, 'cannot decode request: a request must be a JSON object') };
   const rawId = field(value, 'request-id');
   const requestId = isRequestId(rawId) ? rawId : rawId === undefined || rawId === null ? 0 : undefined;
   if (requestId === undefined) {
-    return { ok: false, reply: errorReply(0, `cannot decode request: request-id must be a non-negative integer, got ${JSON.stringify(rawId)}`) };
+    return {
+      ok: false,
+      reply: errorReply(
+        0,
+        `cannot decode request: request-id must be a non-negative integer, got ${JSON.stringify(rawId)}`,
+      ),
+    };
   }
   try {
     const request: ApiRequest = {

@@ -34,15 +34,21 @@ export function parseServerFlags(argv: string[], defaults: { port: number; contr
     throw new UsageError((e as Error).message.split('\n')[0]!);
   }
   const port = numberFlag(values.port, 'port', defaults.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0..65535, got ${values.port}`);
   const name = values.controller ?? defaults.controller;
   const profile = controllerProfile(name);
-  if (!profile) throw new UsageError(`unknown controller profile "${name}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`);
+  if (!profile)
+    throw new UsageError(
+      `unknown controller profile "${name}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`,
+    );
   const timeScale = numberFlag(values['time-scale'], 'time-scale', 1);
-  if (!(timeScale > 0 && timeScale <= 100)) throw new UsageError(`--time-scale must be in (0, 100], got ${values['time-scale']}`);
+  if (!(timeScale > 0 && timeScale <= 100))
+    throw new UsageError(`--time-scale must be in (0, 100], got ${values['time-scale']}`);
   const seed = numberFlag(values.seed, 'seed', 0);
   const username = values.username ?? 'admin';
-  if (!/^[a-z][a-z0-9.-]*$/.test(username)) throw new UsageError(`--username must be a Juju user name (e.g. admin), got "${username}"`);
+  if (!/^[a-z][a-z0-9.-]*$/.test(username))
+    throw new UsageError(`--username must be a Juju user name (e.g. admin), got "${username}"`);
   const password = values.password ?? randomBytes(12).toString('hex');
   return {
     options: { profile, credentials: { username, password }, port, timeScale, seed },

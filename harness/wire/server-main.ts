@@ -18,7 +18,9 @@ async function main(): Promise<number> {
     process.stderr.write(`upgrade-chaos controller server: ${(e as Error).message}\n`);
     return e instanceof UsageError ? 2 : 3;
   }
-  process.stdout.write(`${READY_PREFIX}${JSON.stringify({ port: server.port, modelUrl: server.modelUrl, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${READY_PREFIX}${JSON.stringify({ port: server.port, modelUrl: server.modelUrl, pid: process.pid })}\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

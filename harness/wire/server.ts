@@ -40,7 +40,10 @@ export class ControllerServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   private readonly sockets = new Set<Duplex>();
 
-  private constructor(private readonly http: Server, private readonly options: ServerOptions) {
+  private constructor(
+    private readonly http: Server,
+    private readonly options: ServerOptions,
+  ) {
     this.session = this.newSession({});
   }
 
@@ -94,13 +97,16 @@ export class ControllerServer {
   }
 
   private newSession(options: Partial<SessionOptions>): ControllerSession {
-    return new ControllerSession({
-      profile: options.profile ?? this.options.profile,
-      credentials: this.options.credentials,
-      seed: options.seed ?? this.options.seed ?? 0,
-      timeScale: options.timeScale ?? this.options.timeScale ?? 1,
-      ...(options.originEpochMs !== undefined ? { originEpochMs: options.originEpochMs } : {}),
-    }, this.options.onRecord);
+    return new ControllerSession(
+      {
+        profile: options.profile ?? this.options.profile,
+        credentials: this.options.credentials,
+        seed: options.seed ?? this.options.seed ?? 0,
+        timeScale: options.timeScale ?? this.options.timeScale ?? 1,
+        ...(options.originEpochMs !== undefined ? { originEpochMs: options.originEpochMs } : {}),
+      },
+      this.options.onRecord,
+    );
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -144,7 +150,9 @@ function attach(ws: WebSocket, session: ControllerSession, label: string, wasRes
       conn.receive(decoded.request);
     } catch (e) {
       // A bug in the model must not take the server down with it; the client gets an error reply.
-      process.stderr.write(`upgrade-chaos controller: error serving ${decoded.request.type}.${decoded.request.request}: ${(e as Error).stack}\n`);
+      process.stderr.write(
+        `upgrade-chaos controller: error serving ${decoded.request.type}.${decoded.request.request}: ${(e as Error).stack}\n`,
+      );
       transport.send(errorReply(decoded.request['request-id'], `internal error: ${(e as Error).message}`, ''));
     }
   });

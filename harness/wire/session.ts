@@ -41,7 +41,10 @@ export interface SessionHistory {
 
 /** A Recorder that also tells a listener of each record (the standalone controller prints them). */
 class ObservedRecorder extends Recorder {
-  constructor(now: () => number, private readonly listener: ((r: HistoryRecord) => void) | undefined) {
+  constructor(
+    now: () => number,
+    private readonly listener: ((r: HistoryRecord) => void) | undefined,
+  ) {
     super(now);
   }
   override record(body: HistoryBody): void {
@@ -56,25 +59,41 @@ export class ControllerSession {
   readonly history: Recorder;
   private readonly clock: ScopedScheduler;
 
-  constructor(readonly options: SessionOptions, onRecord?: (r: HistoryRecord) => void) {
+  constructor(
+    readonly options: SessionOptions,
+    onRecord?: (r: HistoryRecord) => void,
+  ) {
     this.clock = new ScopedScheduler(new RealScheduler(options.timeScale, options.originEpochMs));
     this.history = new ObservedRecorder(() => this.clock.now(), onRecord);
     this.controller = new Controller({
-      clock: this.clock, rng: seededRng(options.seed), history: this.history,
-      profile: options.profile, credentials: options.credentials,
+      clock: this.clock,
+      rng: seededRng(options.seed),
+      history: this.history,
+      profile: options.profile,
+      credentials: options.credentials,
     });
   }
 
   status(): SessionStatus {
     const c = this.controller;
     return {
-      profile: this.options.profile.name, bootstrapped: c.isBootstrapped, up: c.isUp, version: c.version,
-      upgrading: c.upgrading, quiet: c.quiet, now: this.clock.now(),
+      profile: this.options.profile.name,
+      bootstrapped: c.isBootstrapped,
+      up: c.isUp,
+      version: c.version,
+      upgrading: c.upgrading,
+      quiet: c.quiet,
+      now: this.clock.now(),
     };
   }
 
   snapshot(): SessionHistory {
-    return { records: [...this.history.records], version: this.controller.version, model: this.controller.view(), now: this.clock.now() };
+    return {
+      records: [...this.history.records],
+      version: this.controller.version,
+      model: this.controller.view(),
+      now: this.clock.now(),
+    };
   }
 
   /** Drops every connection (as an agent that stops would) and silences every timer. */

@@ -20,7 +20,10 @@ export interface WsDialerOptions {
 
 export function wsDialer(url: string, options: WsDialerOptions): Dialer {
   return (done) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, ...(options.insecureTls ? { rejectUnauthorized: false } : {}) });
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      ...(options.insecureTls ? { rejectUnauthorized: false } : {}),
+    });
     let settled = false;
     const settle = (ok: boolean, error = ''): void => {
       if (settled) return;

@@ -65,9 +65,16 @@ function deployed() {
 
 ws.on('open', async () => {
   try {
-    await call('Admin', 3, 'Login', { 'auth-tag': `user-${env.UPGRADE_CHAOS_USERNAME}`, credentials: env.UPGRADE_CHAOS_PASSWORD });
+    await call('Admin', 3, 'Login', {
+      'auth-tag': `user-${env.UPGRADE_CHAOS_USERNAME}`,
+      credentials: env.UPGRADE_CHAOS_PASSWORD,
+    });
     const { 'watcher-id': watcher } = await call('Client', 8, 'WatchAll');
-    const applications = Object.entries(bundle).map(([app, spec]) => ({ application: app, 'charm-url': spec.charm, 'num-units': spec.num_units }));
+    const applications = Object.entries(bundle).map(([app, spec]) => ({
+      application: app,
+      'charm-url': spec.charm,
+      'num-units': spec.num_units,
+    }));
     const { results } = await call('Application', 19, 'Deploy', { applications });
     const error = results.find((r) => r.error)?.error;
     if (error) fail(`deploy failed: ${error.message}`);

@@ -54,16 +54,23 @@ function session() {
       ws.terminate();
       resolveSession();
     };
-    const call = (type, version, request, params = {}, id, longPoll = false) => new Promise((resolve, reject) => {
-      if (closed) return reject(new Error('connection closed'));
-      const requestId = nextId++;
-      const timer = longPoll ? undefined : setTimeout(() => close(), CALL_TIMEOUT_MS); // no answer: the link is dead
-      pending.set(requestId, {
-        resolve: (v) => { clearTimeout(timer); resolve(v); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+    const call = (type, version, request, params = {}, id, longPoll = false) =>
+      new Promise((resolve, reject) => {
+        if (closed) return reject(new Error('connection closed'));
+        const requestId = nextId++;
+        const timer = longPoll ? undefined : setTimeout(() => close(), CALL_TIMEOUT_MS); // no answer: the link is dead
+        pending.set(requestId, {
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        });
+        ws.send(JSON.stringify({ 'request-id': requestId, type, version, request, params, ...(id ? { id } : {}) }));
       });
-      ws.send(JSON.stringify({ 'request-id': requestId, type, version, request, params, ...(id ? { id } : {}) }));
-    });
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString());
       const p = pending.get(msg['request-id']);
@@ -77,7 +84,10 @@ function session() {
 
     ws.on('open', async () => {
       try {
-        await call('Admin', 3, 'Login', { 'auth-tag': `user-${env.UPGRADE_CHAOS_USERNAME}`, credentials: env.UPGRADE_CHAOS_PASSWORD });
+        await call('Admin', 3, 'Login', {
+          'auth-tag': `user-${env.UPGRADE_CHAOS_USERNAME}`,
+          credentials: env.UPGRADE_CHAOS_PASSWORD,
+        });
         const ping = setInterval(() => call('Pinger', 1, 'Ping').catch(() => {}), PING_EVERY_MS);
         ws.once('close', () => clearInterval(ping));
         // Watch (retrying while the controller upgrades), then deploy what is not yet deployed.
@@ -114,10 +124,15 @@ async function deployAll(call) {
     const todo = Object.entries(bundle).filter(([app]) => !done.has(app));
     if (todo.length === 0) return;
     try {
-      const applications = todo.map(([app, spec]) => ({ application: app, 'charm-url': spec.charm, 'num-units': spec.num_units }));
+      const applications = todo.map(([app, spec]) => ({
+        application: app,
+        'charm-url': spec.charm,
+        'num-units': spec.num_units,
+      }));
       const { results } = await call('Application', 19, 'Deploy', { applications });
       results.forEach((r, i) => {
-        if (!r.error || r.error.code === 'already exists' || /already exists/.test(r.error.message)) done.add(todo[i][0]);
+        if (!r.error || r.error.code === 'already exists' || /already exists/.test(r.error.message))
+          done.add(todo[i][0]);
       });
     } catch (e) {
       if (!upgrading(e)) throw e;

@@ -14,13 +14,23 @@ import { resolveRun } from '../../harness/run-config.ts';
 import { STRATEGY_NAMES } from '../../harness/strategies/names.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 
-const FIG_KEYS = ['strategy', 'medianRunsToFailure', 'worstRunsToFailure', 'medianMsToFailure', 'shrunkEvents', 'shrinkMs', 'found'];
+const FIG_KEYS = [
+  'strategy',
+  'medianRunsToFailure',
+  'worstRunsToFailure',
+  'medianMsToFailure',
+  'shrunkEvents',
+  'shrinkMs',
+  'found',
+];
 
 describe('the bench', () => {
   let run: BenchRun;
   beforeAll(() => {
     run = runBench({
-      seeds: 2, maxRuns: 200, throughputRuns: 200,
+      seeds: 2,
+      maxRuns: 200,
+      throughputRuns: 200,
       scenarios: ['juju-1.22-implicit-upgrade', 'juju-1.24-gated-api'].map((n) => scenarioByName(n)!),
     });
   });
@@ -32,7 +42,9 @@ describe('the bench', () => {
     expect(results.runsPerSecond.sim).toBeGreaterThan(0);
     expect(results.scenarios.map((s) => s.name)).toEqual(['juju-1.22-implicit-upgrade']);
     const [s] = results.scenarios;
-    expect(Object.keys(s!).sort()).toEqual(['baseline', 'best', 'minimalEvents', 'mustFail', 'name', 'strategies'].sort());
+    expect(Object.keys(s!).sort()).toEqual(
+      ['baseline', 'best', 'minimalEvents', 'mustFail', 'name', 'strategies'].sort(),
+    );
     expect(s!.mustFail).toEqual(['no-work-before-upgrade', 'watchers-resume', 'deployments-complete']);
     expect(s!.minimalEvents).toBe(2);
     expect(Object.keys(s!.strategies)).toEqual([...STRATEGY_NAMES]);
@@ -52,12 +64,27 @@ describe('the bench', () => {
 });
 
 describe('figures', () => {
-  const found = (runs: number, shrunk = 3): Attempt => ({ found: true, runs, ms: runs, shrunk: { 'watchers-resume': shrunk }, shrinkMs: 10 });
+  const found = (runs: number, shrunk = 3): Attempt => ({
+    found: true,
+    runs,
+    ms: runs,
+    shrunk: { 'watchers-resume': shrunk },
+    shrinkMs: 10,
+  });
   const missed: Attempt = { found: false, shrunk: {}, shrinkMs: 0 };
 
   it('count a seed that never found it as never: medians and worsts that land on one are null', () => {
-    expect(figure('x', [found(1), found(5), found(3)])).toMatchObject({ medianRunsToFailure: 3, worstRunsToFailure: 5, found: '3/3', shrunkEvents: 3 });
-    expect(figure('x', [found(1), found(2), missed])).toMatchObject({ medianRunsToFailure: 2, worstRunsToFailure: null, found: '2/3' });
+    expect(figure('x', [found(1), found(5), found(3)])).toMatchObject({
+      medianRunsToFailure: 3,
+      worstRunsToFailure: 5,
+      found: '3/3',
+      shrunkEvents: 3,
+    });
+    expect(figure('x', [found(1), found(2), missed])).toMatchObject({
+      medianRunsToFailure: 2,
+      worstRunsToFailure: null,
+      found: '2/3',
+    });
     expect(figure('x', [found(1), missed, missed])).toMatchObject({ medianRunsToFailure: null, found: '1/3' });
   });
 
@@ -74,13 +101,16 @@ describe('figures', () => {
 describe('the fast-check baseline', () => {
   const config = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!, { properties: ['watchers-resume'] });
 
-  it('finds the implicit-upgrade race with fc.commands and fc.modelRun, playing only the scenario\'s event kinds', () => {
+  it("finds the implicit-upgrade race with fc.commands and fc.modelRun, playing only the scenario's event kinds", () => {
     const kinds = new Set<PlanEvent['kind']>();
     let bootstraps = 0;
-    const details = fc.check(baselineProperty(config, 'watchers-resume', (played) => {
-      for (const e of played) kinds.add(e.kind);
-      bootstraps = Math.max(bootstraps, played.filter((e) => e.kind === 'bootstrap').length);
-    }), { seed: 1, numRuns: 300 });
+    const details = fc.check(
+      baselineProperty(config, 'watchers-resume', (played) => {
+        for (const e of played) kinds.add(e.kind);
+        bootstraps = Math.max(bootstraps, played.filter((e) => e.kind === 'bootstrap').length);
+      }),
+      { seed: 1, numRuns: 300 },
+    );
     expect(details.failed).toBe(true);
     expect(bootstraps).toBe(1); // the model's precondition allows one bootstrap per run
     for (const kind of kinds) expect(kind === 'bootstrap' || (config.scenario.weights[kind] ?? 0) > 0).toBe(true);

@@ -15,13 +15,37 @@ describe('upgrade-chaos CLI', () => {
     const r = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '500', '--seed', '1', '--json');
     expect(r.exitCode).toBe(1);
     const result = JSON.parse(r.stdout);
-    expect(Object.keys(result)).toEqual(expect.arrayContaining(['scenario', 'target', 'runs', 'seed', 'verdict', 'runsPerSecond', 'elapsedMs', 'failures']));
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining([
+        'scenario',
+        'target',
+        'runs',
+        'seed',
+        'verdict',
+        'runsPerSecond',
+        'elapsedMs',
+        'failures',
+      ]),
+    );
     expect(result).toMatchObject({ scenario: 'juju-1.22-implicit-upgrade', target: 'sim', seed: 1, verdict: 'fail' });
     const failure = result.failures.find((f: { property: string }) => f.property === 'watchers-resume');
-    expect(Object.keys(failure)).toEqual(expect.arrayContaining(['property', 'seed', 'path', 'events', 'shrunkEvents', 'plan', 'historyHash']));
+    expect(Object.keys(failure)).toEqual(
+      expect.arrayContaining(['property', 'seed', 'path', 'events', 'shrunkEvents', 'plan', 'historyHash']),
+    );
     expect(failure.shrunkEvents).toBeLessThanOrEqual(5);
 
-    const replay = await cli('replay', '--scenario', 'juju-1.22-implicit-upgrade', '--property', failure.property, '--seed', '1', '--path', failure.path, '--json');
+    const replay = await cli(
+      'replay',
+      '--scenario',
+      'juju-1.22-implicit-upgrade',
+      '--property',
+      failure.property,
+      '--seed',
+      '1',
+      '--path',
+      failure.path,
+      '--json',
+    );
     expect(replay.exitCode).toBe(1);
     expect(JSON.parse(replay.stdout).failures[0].historyHash).toBe(failure.historyHash);
 
@@ -29,7 +53,10 @@ describe('upgrade-chaos CLI', () => {
     const folder = join(out, 'upgrade-chaos-results', 'juju-1.22-implicit-upgrade');
     const file = readdirSync(folder).find((f) => f.startsWith('watchers-resume'))!;
     const fromFile = await cli('replay', join(folder, file), '--json');
-    expect(JSON.parse(fromFile.stdout)).toMatchObject({ historyHash: failure.historyHash, expectedHistoryHash: failure.historyHash });
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({
+      historyHash: failure.historyHash,
+      expectedHistoryHash: failure.historyHash,
+    });
   });
 
   it('a passing run exits 0 and says runs, seed and speed', async () => {
@@ -39,12 +66,24 @@ describe('upgrade-chaos CLI', () => {
   });
 
   it('a failing run prints the property, the numbered shrunk plan, a timeline and the replay command', async () => {
-    const r = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '200', '--seed', '1', '--property', 'watchers-resume');
+    const r = await cli(
+      'run',
+      '--scenario',
+      'juju-1.22-implicit-upgrade',
+      '--runs',
+      '200',
+      '--seed',
+      '1',
+      '--property',
+      'watchers-resume',
+    );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/✗ watchers-resume violated/);
     expect(r.stdout).toMatch(/^ {3}1\. \[t=0ms\] bootstrap$/m);
     expect(r.stdout).toMatch(/Timeline:\n[\s\S]*controller/);
-    expect(r.stdout).toMatch(/Replay: npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --property watchers-resume --seed 1 --path "[\d:]+"/);
+    expect(r.stdout).toMatch(
+      /Replay: npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --property watchers-resume --seed 1 --path "[\d:]+"/,
+    );
   });
 
   it('run with no scenario runs the corpus, compares expectations and exits 0', async () => {
@@ -63,7 +102,10 @@ describe('upgrade-chaos CLI', () => {
   it.each([
     [['run', '--runs', '-5'], /--runs must be between 1/],
     [['run', '--scenario', 'nope'], /unknown scenario "nope" \(known: .*juju-1.22-implicit-upgrade/],
-    [['replay', '--scenario', 'juju-1.22-implicit-upgrade', '--seed', '1', '--path', 'garbage'], /--path must look like/],
+    [
+      ['replay', '--scenario', 'juju-1.22-implicit-upgrade', '--seed', '1', '--path', 'garbage'],
+      /--path must look like/,
+    ],
     [['run', '--bogus'], /Unknown option '--bogus'/],
     [['run', '--property', 'nope'], /unknown property "nope"/],
     [['run', '--client', 'nope'], /unknown client profile "nope"/],
@@ -80,7 +122,18 @@ describe('upgrade-chaos CLI', () => {
 
   it('a corrupt replay file exits 2 naming what is wrong', async () => {
     const file = join(out, 'bad.json');
-    writeFileSync(file, JSON.stringify({ format: 'upgrade-chaos-failure/1', scenario: 'juju-1.24-gated-api', controller: 'juju-1.24', client: 'reconnecting', property: 'watchers-resume', simSeed: 1, plan: [{ kind: 'teleport' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'upgrade-chaos-failure/1',
+        scenario: 'juju-1.24-gated-api',
+        controller: 'juju-1.24',
+        client: 'reconnecting',
+        property: 'watchers-resume',
+        simSeed: 1,
+        plan: [{ kind: 'teleport' }],
+      }),
+    );
     const r = await cli('replay', file);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/plan event 1 has unknown kind "teleport"/);

@@ -10,14 +10,19 @@ function harness() {
   const lines: string[] = [];
   const input = new PassThrough();
   let stop!: () => void;
-  const stopSignal = new Promise<void>((r) => { stop = r; });
+  const stopSignal = new Promise<void>((r) => {
+    stop = r;
+  });
   return { lines, input, stop, io: { out: (l: string) => lines.push(l), input, stopSignal } };
 }
 
 describe('upgrade-chaos controller (controllerCommand)', () => {
   it('prints the model URL and credentials, bootstraps, and takes commands on stdin', async () => {
     const h = harness();
-    const done = controllerCommand(['--port', '0', '--controller', 'juju-1.24', '--username', 'bob', '--password', 'pw', '--time-scale', '0.02'], h.io);
+    const done = controllerCommand(
+      ['--port', '0', '--controller', 'juju-1.24', '--username', 'bob', '--password', 'pw', '--time-scale', '0.02'],
+      h.io,
+    );
     await waitFor(() => h.lines.some((l) => l.startsWith('password:')), 5_000, 'banner');
     const url = h.lines.find((l) => l.startsWith('model URL:'))!.split(/\s+/)[2]!;
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/model\/[0-9a-f-]+\/api$/);

@@ -18,28 +18,78 @@ const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false
 
 describe('real targets from the CLI', () => {
   it('run --target process finds the 1.22 race on real sockets, shrinks it and says how often it reproduces; replay runs it there again', async () => {
-    const r = await cli('run', '--target', 'process', '--scenario', 'juju-1.22-implicit-upgrade', '--property', 'deployments-complete',
-      '--runs', '3', '--seed', '1', '--time-scale', '0.05', '--json');
+    const r = await cli(
+      'run',
+      '--target',
+      'process',
+      '--scenario',
+      'juju-1.22-implicit-upgrade',
+      '--property',
+      'deployments-complete',
+      '--runs',
+      '3',
+      '--seed',
+      '1',
+      '--time-scale',
+      '0.05',
+      '--json',
+    );
     expect(r.exitCode, r.stderr).toBe(1);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ target: 'process', verdict: 'fail', runs: expect.any(Number) });
     const [failure] = result.failures;
     expect(failure.property).toBe('deployments-complete');
     expect(failure.reproduced.runs).toBe(3);
-    expect(failure.replay).toMatch(/--target process --time-scale 0.05 --property deployments-complete --seed 1 --path/);
+    expect(failure.replay).toMatch(
+      /--target process --time-scale 0.05 --property deployments-complete --seed 1 --path/,
+    );
 
-    const replay = await cli('replay', '--target', 'process', '--time-scale', '0.05', '--scenario', 'juju-1.22-implicit-upgrade',
-      '--property', 'deployments-complete', '--seed', '1', '--path', failure.path, '--repeat', '2', '--json');
+    const replay = await cli(
+      'replay',
+      '--target',
+      'process',
+      '--time-scale',
+      '0.05',
+      '--scenario',
+      'juju-1.22-implicit-upgrade',
+      '--property',
+      'deployments-complete',
+      '--seed',
+      '1',
+      '--path',
+      failure.path,
+      '--repeat',
+      '2',
+      '--json',
+    );
     const replayed = JSON.parse(replay.stdout);
     expect(replayed).toMatchObject({ target: 'process', runs: 2 });
     if (replay.exitCode === 1) expect(replayed.failures[0].reproduced).toEqual({ runs: 2, failed: expect.any(Number) });
     else expect(replay.exitCode).toBe(0); // real runs are best effort: the race may not come back
   });
 
-  it('--client-cmd judges a user\'s script: the naive example fails under the gated controller, the robust one survives', async () => {
-    const run = (script: string) => cli('run', '--target', 'process', '--client-cmd', `node ${join(ROOT, 'scenarios/clients', script)}`,
-      '--scenario', 'juju-1.24-gated-api', '--property', 'deployments-complete', '--runs', '3', '--seed', '1', '--time-scale', '0.05',
-      '--max-events', '8', '--json');
+  it("--client-cmd judges a user's script: the naive example fails under the gated controller, the robust one survives", async () => {
+    const run = (script: string) =>
+      cli(
+        'run',
+        '--target',
+        'process',
+        '--client-cmd',
+        `node ${join(ROOT, 'scenarios/clients', script)}`,
+        '--scenario',
+        'juju-1.24-gated-api',
+        '--property',
+        'deployments-complete',
+        '--runs',
+        '3',
+        '--seed',
+        '1',
+        '--time-scale',
+        '0.05',
+        '--max-events',
+        '8',
+        '--json',
+      );
     // One after the other: a script's own start-up takes real time, which must stay short next to
     // the (scaled) upgrade it is meant to meet.
     const naive = await run('naive.mjs');
@@ -58,7 +108,22 @@ describe('real targets from the CLI', () => {
     [['--target', 'process', '--check-determinism'], 2, /--check-determinism needs the sim/],
     [['--client-cmd', 'true'], 2, /--client-cmd needs a real target/],
     [['--scenario', 'jujulib-1.24'], 2, /jujulib client needs real sockets/],
-    [['--target', 'process', '--client-cmd', '/no/such/program', '--scenario', 'juju-1.24-gated-api', '--runs', '1', '--time-scale', '0.01'], 2, /./],
+    [
+      [
+        '--target',
+        'process',
+        '--client-cmd',
+        '/no/such/program',
+        '--scenario',
+        'juju-1.24-gated-api',
+        '--runs',
+        '1',
+        '--time-scale',
+        '0.01',
+      ],
+      2,
+      /./,
+    ],
   ])('bad target input %j exits %i with a one-line error', async (args, code, message) => {
     const r = await cli('run', '--seed', '1', ...args);
     expect(r.exitCode).toBe(code);
@@ -67,10 +132,18 @@ describe('real targets from the CLI', () => {
   });
 
   it('the standalone controller prints its model URL and credentials and takes commands on stdin', async () => {
-    const child = execa('node', [BIN, 'controller', '--port', '0', '--controller', 'juju-1.24', '--username', 'ops', '--password', 'pw'], { reject: false });
+    const child = execa(
+      'node',
+      [BIN, 'controller', '--port', '0', '--controller', 'juju-1.24', '--username', 'ops', '--password', 'pw'],
+      { reject: false },
+    );
     let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => { seen += chunk.toString(); });
-    await expect.poll(() => seen, { timeout: 20_000 }).toMatch(/model URL: +ws:\/\/127\.0\.0\.1:\d+\/model\/[0-9a-f-]+\/api/);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    await expect
+      .poll(() => seen, { timeout: 20_000 })
+      .toMatch(/model URL: +ws:\/\/127\.0\.0\.1:\d+\/model\/[0-9a-f-]+\/api/);
     expect(seen).toMatch(/username: +ops/);
     child.stdin!.write('status\n');
     await expect.poll(() => seen, { timeout: 20_000 }).toMatch(/"profile":"juju-1.24"/);

@@ -13,7 +13,11 @@ export function makeController(profile: string, changes: Partial<ControllerProfi
   const clock = new VirtualScheduler();
   const history = new Recorder(() => clock.now());
   const controller = new Controller({
-    clock, rng: seededRng(1), history, profile: { ...controllerProfile(profile)!, ...changes }, credentials: CREDENTIALS,
+    clock,
+    rng: seededRng(1),
+    history,
+    profile: { ...controllerProfile(profile)!, ...changes },
+    credentials: CREDENTIALS,
   });
   return { clock, history, controller };
 }
@@ -22,12 +26,24 @@ export function makeController(profile: string, changes: Partial<ControllerProfi
 export function rawConnection(controller: Controller, client = 'test') {
   const responses: ApiResponse[] = [];
   let closed = false;
-  const conn = controller.connect(client, { send: (r) => responses.push(r), close: () => { closed = true; } });
+  const conn = controller.connect(client, {
+    send: (r) => responses.push(r),
+    close: () => {
+      closed = true;
+    },
+  });
   if (!conn) throw new Error('controller refused the connection');
   let id = 0;
   const call = (type: string, request: string, params: Record<string, unknown> = {}, objectId?: string): number => {
     id++;
-    conn.receive({ 'request-id': id, type, version: FACADES[type] ?? 1, request, params, ...(objectId ? { id: objectId } : {}) });
+    conn.receive({
+      'request-id': id,
+      type,
+      version: FACADES[type] ?? 1,
+      request,
+      params,
+      ...(objectId ? { id: objectId } : {}),
+    });
     return id;
   };
   const reply = (requestId: number) => responses.find((r) => r['request-id'] === requestId);

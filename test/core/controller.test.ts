@@ -15,7 +15,9 @@ describe('controller model: upgrades', () => {
     expect(controller.upgrading).toBe(false);
     expect(c.isClosed()).toBe(true);
     const types = history.records.map((r) => r.type);
-    expect(types).toEqual(expect.arrayContaining(['upgrade-pending', 'download', 'agent-down', 'agent-up', 'version', 'upgrade-end']));
+    expect(types).toEqual(
+      expect.arrayContaining(['upgrade-pending', 'download', 'agent-down', 'agent-up', 'version', 'upgrade-end']),
+    );
     expect(recordsOf(history.records, 'upgrade-requested')[0]).toMatchObject({ explicit: false, chosen: '1.22.3' });
     expect(recordsOf(history.records, 'conn-close')[0]).toMatchObject({ reason: 'agent-down' });
   });
@@ -30,10 +32,14 @@ describe('controller model: upgrades', () => {
 
   it('--upload-tools lands on what the client machine built, not on the version asked for', () => {
     const { clock, controller } = makeController('juju-1.22', {
-      agentVersionPin: '1.22.1', clientMachine: { arch: 'amd64', series: 'trusty', jujuOnPath: '1.23-beta1' },
+      agentVersionPin: '1.22.1',
+      clientMachine: { arch: 'amd64', series: 'trusty', jujuOnPath: '1.23-beta1' },
     });
     controller.bootstrap();
-    expect(controller.requestUpgrade({ version: '1.22.3', uploadTools: true })).toEqual({ ok: true, chosen: '1.23-beta1.1' });
+    expect(controller.requestUpgrade({ version: '1.22.3', uploadTools: true })).toEqual({
+      ok: true,
+      chosen: '1.23-beta1.1',
+    });
     clock.runUntil(60_000);
     expect(controller.version).toBe('1.23-beta1.1');
   });
@@ -43,8 +49,14 @@ describe('controller model: upgrades', () => {
     controller.bootstrap();
     expect(controller.requestUpgrade({ version: '1.24.2' })).toMatchObject({ ok: false, error: 'upgrade in progress' });
     clock.runUntil(60_000);
-    expect(controller.requestUpgrade({ version: '1.24.0' })).toMatchObject({ ok: false, error: expect.stringMatching(/downgrade/) });
-    expect(controller.requestUpgrade({ version: '1.24.9' })).toMatchObject({ ok: false, error: expect.stringMatching(/no matching tools/) });
+    expect(controller.requestUpgrade({ version: '1.24.0' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/downgrade/),
+    });
+    expect(controller.requestUpgrade({ version: '1.24.9' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/no matching tools/),
+    });
     controller.publish('1.24.9');
     expect(controller.requestUpgrade({})).toEqual({ ok: true, chosen: '1.24.9' });
   });
@@ -89,7 +101,11 @@ describe('controller model: API', () => {
     controller.bootstrap();
     const c = rawConnection(controller);
     const r = c.reply(c.call('Admin', 'Login', { 'auth-tag': 'user-admin', credentials: 'wrong' }))!;
-    expect(r).toMatchObject({ error: 'invalid entity name or password', 'error-code': 'unauthorized access', response: {} });
+    expect(r).toMatchObject({
+      error: 'invalid entity name or password',
+      'error-code': 'unauthorized access',
+      response: {},
+    });
   });
 
   it('answers unknown facades and methods with not implemented', () => {
@@ -97,8 +113,14 @@ describe('controller model: API', () => {
     controller.bootstrap();
     const c = rawConnection(controller);
     c.login();
-    expect(c.reply(c.call('Nope', 'X'))).toMatchObject({ error: 'unknown object type "Nope"', 'error-code': 'not implemented' });
-    expect(c.reply(c.call('Client', 'Frob'))).toMatchObject({ 'error-code': 'not implemented', error: expect.stringMatching(/Client\(8\)\.Frob is not implemented/) });
+    expect(c.reply(c.call('Nope', 'X'))).toMatchObject({
+      error: 'unknown object type "Nope"',
+      'error-code': 'not implemented',
+    });
+    expect(c.reply(c.call('Client', 'Frob'))).toMatchObject({
+      'error-code': 'not implemented',
+      error: expect.stringMatching(/Client\(8\)\.Frob is not implemented/),
+    });
   });
 
   it('the restricted API (1.24) lets log in and status through but refuses work while upgrading', () => {
@@ -108,7 +130,9 @@ describe('controller model: API', () => {
     expect(c.login()?.error).toBeUndefined();
     expect(c.reply(c.call('Client', 'FullStatus'))?.error).toBeUndefined();
     const deploy = { applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1 }] };
-    expect(c.reply(c.call('Application', 'Deploy', deploy))).toMatchObject({ error: 'upgrade in progress - Juju functionality is limited' });
+    expect(c.reply(c.call('Application', 'Deploy', deploy))).toMatchObject({
+      error: 'upgrade in progress - Juju functionality is limited',
+    });
     expect(c.reply(c.call('Client', 'WatchAll'))?.error).toMatch(/^upgrade in progress/);
     clock.runUntil(60_000);
     const after = rawConnection(controller);
@@ -133,7 +157,9 @@ describe('controller model: API', () => {
     clock.runUntil(60_000);
     const c = rawConnection(controller);
     c.login();
-    c.call('Application', 'Deploy', { applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1 }] });
+    c.call('Application', 'Deploy', {
+      applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1 }],
+    });
     clock.runUntil(clock.now() + 500);
     controller.restart();
     clock.runUntil(clock.now() + 120_000);
@@ -153,8 +179,13 @@ describe('controller model: API', () => {
     c.call('Application', 'Deploy', { applications: [{ application: 'pg', 'charm-url': 'cs:pg', 'num-units': 1 }] });
     clock.runUntil(clock.now() + 1);
     const deltas = c.reply(waiting)!.response['deltas'] as [string, string, Record<string, unknown>][];
-    expect(deltas.map(([kind, change]) => `${kind}:${change}`)).toEqual(expect.arrayContaining(['application:change', 'unit:change']));
-    expect(c.reply(c.call('AllWatcher', 'Next', {}, 'nope'))).toMatchObject({ error: 'unknown watcher id', 'error-code': 'not found' });
+    expect(deltas.map(([kind, change]) => `${kind}:${change}`)).toEqual(
+      expect.arrayContaining(['application:change', 'unit:change']),
+    );
+    expect(c.reply(c.call('AllWatcher', 'Next', {}, 'nope'))).toMatchObject({
+      error: 'unknown watcher id',
+      'error-code': 'not found',
+    });
     controller.restart();
     expect(recordsOf(history.records, 'watcher-stop')).toMatchObject([{ watcher: id, reason: 'connection' }]);
     expect(controller.connect('late', { send: () => {}, close: () => {} })).toBeUndefined(); // agent down

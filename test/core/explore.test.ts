@@ -13,13 +13,16 @@ const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
 
 describe('plan arbitraries', () => {
   for (const scenario of SCENARIOS) {
-    test.prop([planArbitrary(scenario)], { numRuns: 200 })(`${scenario.name}: exactly one bootstrap, known clients, unique apps, bounded length`, (plan) => {
-      expect(plan.filter((e) => e.kind === 'bootstrap')).toHaveLength(1);
-      expect(plan.length).toBeLessThanOrEqual(scenario.maxEvents);
-      const apps = plan.flatMap((e) => (e.kind === 'deploy' ? [e.app] : []));
-      expect(new Set(apps).size).toBe(apps.length);
-      for (const e of plan) if ('client' in e) expect(e.client).toBeLessThan(scenario.clients);
-    });
+    test.prop([planArbitrary(scenario)], { numRuns: 200 })(
+      `${scenario.name}: exactly one bootstrap, known clients, unique apps, bounded length`,
+      (plan) => {
+        expect(plan.filter((e) => e.kind === 'bootstrap')).toHaveLength(1);
+        expect(plan.length).toBeLessThanOrEqual(scenario.maxEvents);
+        const apps = plan.flatMap((e) => (e.kind === 'deploy' ? [e.app] : []));
+        expect(new Set(apps).size).toBe(apps.length);
+        for (const e of plan) if ('client' in e) expect(e.client).toBeLessThan(scenario.clients);
+      },
+    );
   }
 });
 
@@ -27,7 +30,9 @@ describe('exploring the core scenarios', () => {
   it('juju-1.22-implicit-upgrade fails within 500 runs with a short plan that replays to the same history', () => {
     const result = explore(naive, { runs: 500, seed: 1 });
     expect(result.verdict).toBe('fail');
-    const races = result.failures.filter((f) => ['no-work-before-upgrade', 'watchers-resume', 'deployments-complete'].includes(f.property));
+    const races = result.failures.filter((f) =>
+      ['no-work-before-upgrade', 'watchers-resume', 'deployments-complete'].includes(f.property),
+    );
     expect(races.length).toBeGreaterThan(0);
     for (const f of races) {
       expect(f.shrunkEvents).toBeLessThanOrEqual(5);
@@ -49,7 +54,10 @@ describe('exploring the core scenarios', () => {
   });
 
   it('overriding the client turns the gated scenario into a failing one (libjuju-like loses its watcher)', () => {
-    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!, { client: 'libjuju-like', properties: ['watchers-resume'] });
+    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!, {
+      client: 'libjuju-like',
+      properties: ['watchers-resume'],
+    });
     expect(explore(config, { runs: 300, seed: 2 }).verdict).toBe('fail');
   });
 });

@@ -16,14 +16,24 @@ function file(name: string, content: unknown): string {
 }
 
 const valid = {
-  name: 'my-team', controller: 'juju-1.24', client: 'libjuju-like', clients: 1, versions: ['1.24.2'],
-  weights: { deploy: 3, wait: 4 }, expect: { 'deployments-complete': 'held' },
+  name: 'my-team',
+  controller: 'juju-1.24',
+  client: 'libjuju-like',
+  clients: 1,
+  versions: ['1.24.2'],
+  weights: { deploy: 3, wait: 4 },
+  expect: { 'deployments-complete': 'held' },
 };
 
 describe('scenario files', () => {
   it('loads a scenario a team wrote, with defaults for what it leaves out, and runs it', () => {
     const scenario = loadScenarioFile(file('ok.json', valid));
-    expect(scenario).toMatchObject({ name: 'my-team', source: expect.stringContaining('ok.json'), maxEvents: 20, deadlines: { resumeMs: 30_000 } });
+    expect(scenario).toMatchObject({
+      name: 'my-team',
+      source: expect.stringContaining('ok.json'),
+      maxEvents: 20,
+      deadlines: { resumeMs: 30_000 },
+    });
     const result = explore(resolveRun(scenario), { runs: 200, seed: 1 });
     expect(result.failures.map((f) => f.property)).toEqual(['deployments-complete']); // libjuju gives up on "upgrade in progress"
   });

@@ -54,7 +54,9 @@ describe('sim network faults', () => {
     const { clock, net, conn } = connected();
     let answered = -1;
     net.partition('c');
-    conn.call('Admin', 3, 'Login', { params: { 'auth-tag': 'user-admin', credentials: 'secret' } }, () => { answered = clock.now(); });
+    conn.call('Admin', 3, 'Login', { params: { 'auth-tag': 'user-admin', credentials: 'secret' } }, () => {
+      answered = clock.now();
+    });
     clock.runUntil(10_000);
     expect(answered).toBe(-1);
     net.heal('c');
@@ -89,7 +91,10 @@ describe('sim network faults', () => {
 
 describe('client views', () => {
   const snapshot = (apps: string[]) =>
-    apps.flatMap((a) => [['application', 'change', { name: a }], ['unit', 'change', { name: `${a}/0`, application: a, 'workload-status': { current: 'active' } }]]);
+    apps.flatMap((a) => [
+      ['application', 'change', { name: a }],
+      ['unit', 'change', { name: `${a}/0`, application: a, 'workload-status': { current: 'active' } }],
+    ]);
 
   it('a view that is not reset on a new snapshot keeps ghosts; a reset view does not', () => {
     const view = new WatcherView();
@@ -103,7 +108,12 @@ describe('client views', () => {
 });
 
 describe('client profiles in the sim', () => {
-  const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 60_000 }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }, { kind: 'disconnect', client: 0 }];
+  const plan: Plan = [
+    { kind: 'bootstrap' },
+    { kind: 'wait', durationMs: 60_000 },
+    { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+    { kind: 'disconnect', client: 0 },
+  ];
 
   it('the naive deployer fails its deployment when its connection drops and never watches again', () => {
     const h = simulate(naive, plan, 5);
@@ -138,9 +148,13 @@ describe('--check-determinism', () => {
     const { NondeterminismError } = await import('../../harness/errors.ts');
     let calls = 0;
     const flaky = {
-      name: 'flaky', summary: 'remembers things between runs, which a sim client must never do',
+      name: 'flaky',
+      summary: 'remembers things between runs, which a sim client must never do',
       create: () => ({
-        start() {}, deploy() {}, settled: () => true, stop() {},
+        start() {},
+        deploy() {},
+        settled: () => true,
+        stop() {},
         view: () => ({ watching: calls++ % 2 === 0, view: { applications: {} } }),
       }),
     };

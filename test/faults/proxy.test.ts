@@ -24,10 +24,16 @@ function dial(port: number): Promise<{ socket: Socket; received: () => string; c
   return new Promise((resolve, reject) => {
     let data = '';
     let closed = false;
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve({ socket, received: () => data, closed: () => closed }));
+    const socket = connect({ host: '127.0.0.1', port }, () =>
+      resolve({ socket, received: () => data, closed: () => closed }),
+    );
     sockets.push(socket);
-    socket.on('data', (d) => { data += d.toString(); });
-    socket.on('close', () => { closed = true; });
+    socket.on('data', (d) => {
+      data += d.toString();
+    });
+    socket.on('close', () => {
+      closed = true;
+    });
     socket.on('error', () => {});
     socket.once('error', reject);
   });

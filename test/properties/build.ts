@@ -14,9 +14,16 @@ export const DEFAULT_PARAMS: RunParams = {
 export class HistoryBuilder {
   readonly records: HistoryRecord[];
   constructor(params: Partial<RunParams> = {}) {
-    this.records = [{
-      t: 0, type: 'run-start', scenario: 'test', target: 'sim', seed: 1, params: { ...DEFAULT_PARAMS, ...params },
-    }];
+    this.records = [
+      {
+        t: 0,
+        type: 'run-start',
+        scenario: 'test',
+        target: 'sim',
+        seed: 1,
+        params: { ...DEFAULT_PARAMS, ...params },
+      },
+    ];
   }
 
   /** Appends records, in order, all at time t. */

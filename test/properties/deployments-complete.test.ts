@@ -3,10 +3,20 @@ import type { HistoryBody, ModelView } from '../../harness/history.ts';
 import { deploymentsComplete } from '../../properties/deployments-complete.ts';
 import { history, messages, view } from './build.ts';
 
-const invoke = (op: number, app: string, units: number, client = 'client-0'): HistoryBody =>
-  ({ type: 'invoke', client, op, f: 'deploy', value: { app, units } });
-const report = (type: 'ok' | 'fail' | 'info', op: number, error?: string, client = 'client-0'): HistoryBody =>
-  ({ type, client, op, f: 'deploy', ...(error ? { error } : {}) });
+const invoke = (op: number, app: string, units: number, client = 'client-0'): HistoryBody => ({
+  type: 'invoke',
+  client,
+  op,
+  f: 'deploy',
+  value: { app, units },
+});
+const report = (type: 'ok' | 'fail' | 'info', op: number, error?: string, client = 'client-0'): HistoryBody => ({
+  type,
+  client,
+  op,
+  f: 'deploy',
+  ...(error ? { error } : {}),
+});
 const final = (model: ModelView): HistoryBody => ({ type: 'final-model', version: '1.22.3', model });
 
 describe('deployments-complete', () => {
@@ -21,7 +31,8 @@ describe('deployments-complete', () => {
 
   it('accepts more units than requested when all are active', () => {
     const h = history()
-      .at(10, invoke(1, 'wp', 1)).at(50, report('ok', 1))
+      .at(10, invoke(1, 'wp', 1))
+      .at(50, report('ok', 1))
       .at(100, final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' } })))
       .end(200);
     expect(deploymentsComplete.check(h)).toEqual([]);
@@ -29,22 +40,29 @@ describe('deployments-complete', () => {
 
   it('fails when the app is absent from the final model', () => {
     const h = history()
-      .at(10, invoke(1, 'wp', 2)).at(50, report('ok', 1))
+      .at(10, invoke(1, 'wp', 2))
+      .at(50, report('ok', 1))
       .at(100, final(view({})))
       .end(200);
-    expect(deploymentsComplete.check(h)).toEqual([{
-      property: 'deployments-complete', t: 100, client: 'client-0',
-      message: 'deploy wp -n 2 (client-0 op 1): app wp absent from the final model',
-    }]);
+    expect(deploymentsComplete.check(h)).toEqual([
+      {
+        property: 'deployments-complete',
+        t: 100,
+        client: 'client-0',
+        message: 'deploy wp -n 2 (client-0 op 1): app wp absent from the final model',
+      },
+    ]);
   });
 
   it('fails when units are missing or not active, listing their statuses', () => {
     const tooFew = history()
-      .at(10, invoke(1, 'wp', 3)).at(50, report('ok', 1))
+      .at(10, invoke(1, 'wp', 3))
+      .at(50, report('ok', 1))
       .at(100, final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' } })))
       .end(200);
     const notActive = history()
-      .at(10, invoke(1, 'wp', 2)).at(50, report('ok', 1))
+      .at(10, invoke(1, 'wp', 2))
+      .at(50, report('ok', 1))
       .at(100, final(view({ wp: { 'wp/0': 'active', 'wp/1': 'maintenance', 'wp/2': 'error' } })))
       .end(200);
     expect(messages(deploymentsComplete.check(tooFew))).toEqual([
@@ -90,9 +108,16 @@ describe('deployments-complete', () => {
   });
 
   it('judges only the client report when there is no final model', () => {
-    const ok = history().at(10, invoke(1, 'wp', 1)).at(50, report('ok', 1)).end(200);
-    const silent = history().at(10, invoke(1, 'wp', 1)).end(200);
+    const ok = history()
+      .at(10, invoke(1, 'wp', 1))
+      .at(50, report('ok', 1))
+      .end(200);
+    const silent = history()
+      .at(10, invoke(1, 'wp', 1))
+      .end(200);
     expect(deploymentsComplete.check(ok)).toEqual([]);
-    expect(messages(deploymentsComplete.check(silent))).toEqual(['deploy wp -n 1 (client-0 op 1): client never reported']);
+    expect(messages(deploymentsComplete.check(silent))).toEqual([
+      'deploy wp -n 1 (client-0 op 1): client never reported',
+    ]);
   });
 });

@@ -19,8 +19,10 @@ describe('properties/index', () => {
       .end(100);
     expect(checkProperties(h, []).length).toBe(0);
     expect(checkProperties(h, ['no-lost-work']).length).toBe(0);
-    expect(checkProperties(h, ['no-surprise-upgrade', 'version-as-tested']).map((v) => v.property))
-      .toEqual(['no-surprise-upgrade', 'version-as-tested']);
+    expect(checkProperties(h, ['no-surprise-upgrade', 'version-as-tested']).map((v) => v.property)).toEqual([
+      'no-surprise-upgrade',
+      'version-as-tested',
+    ]);
   });
 
   it('finds nothing wrong in a quiet run', () => {

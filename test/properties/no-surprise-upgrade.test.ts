@@ -4,12 +4,18 @@ import { noSurpriseUpgrade } from '../../properties/no-surprise-upgrade.ts';
 import { history } from './build.ts';
 
 const version = (from: string, to: string): HistoryBody => ({ type: 'version', from, to });
-const request = (explicit: boolean, chosen?: string, refused?: string): HistoryBody =>
-  ({ type: 'upgrade-requested', explicit, ...(chosen ? { chosen } : {}), ...(refused ? { refused } : {}) });
+const request = (explicit: boolean, chosen?: string, refused?: string): HistoryBody => ({
+  type: 'upgrade-requested',
+  explicit,
+  ...(chosen ? { chosen } : {}),
+  ...(refused ? { refused } : {}),
+});
 
 describe('no-surprise-upgrade', () => {
   it('holds when there is no version change', () => {
-    expect(noSurpriseUpgrade.check(history().at(0, { type: 'bootstrap', version: '1.22.1', desired: '1.22.1' }).end(10))).toEqual([]);
+    expect(
+      noSurpriseUpgrade.check(history().at(0, { type: 'bootstrap', version: '1.22.1', desired: '1.22.1' }).end(10)),
+    ).toEqual([]);
   });
 
   it('holds when each change follows an explicit request that chose its target', () => {
@@ -28,10 +34,14 @@ describe('no-surprise-upgrade', () => {
       .at(5, request(false, '1.22.3'))
       .at(10, version('1.22.1', '1.22.3'))
       .end(100);
-    expect(noSurpriseUpgrade.check(h)).toEqual([{
-      property: 'no-surprise-upgrade', t: 10,
-      message: 'version changed 1.22.1 -> 1.22.3 without an explicit upgrade request choosing 1.22.3 (only an implicit upgrade chose it)',
-    }]);
+    expect(noSurpriseUpgrade.check(h)).toEqual([
+      {
+        property: 'no-surprise-upgrade',
+        t: 10,
+        message:
+          'version changed 1.22.1 -> 1.22.3 without an explicit upgrade request choosing 1.22.3 (only an implicit upgrade chose it)',
+      },
+    ]);
   });
 
   it('fails a change to another version than the request chose', () => {
@@ -42,7 +52,10 @@ describe('no-surprise-upgrade', () => {
   });
 
   it('fails a change licensed by a refused request, or one that comes before the request', () => {
-    const refused = history().at(5, request(true, '1.22.3', 'upgrade in progress')).at(10, version('1.22.1', '1.22.3')).end(100);
+    const refused = history()
+      .at(5, request(true, '1.22.3', 'upgrade in progress'))
+      .at(10, version('1.22.1', '1.22.3'))
+      .end(100);
     const early = history().at(10, version('1.22.1', '1.22.3')).at(15, request(true, '1.22.3')).end(100);
     expect(noSurpriseUpgrade.check(refused)).toHaveLength(1);
     expect(noSurpriseUpgrade.check(early)).toHaveLength(1);

@@ -3,8 +3,15 @@ import type { HistoryBody } from '../../harness/history.ts';
 import { noWorkBeforeUpgrade, WORK_CALLS } from '../../properties/no-work-before-upgrade.ts';
 import { history, messages } from './build.ts';
 
-const req = (facade: string, method: string, accepted = true): HistoryBody =>
-  ({ type: 'request', conn: 1, client: 'client-0', facade, method, accepted, ...(accepted ? {} : { error: 'upgrade in progress' }) });
+const req = (facade: string, method: string, accepted = true): HistoryBody => ({
+  type: 'request',
+  conn: 1,
+  client: 'client-0',
+  facade,
+  method,
+  accepted,
+  ...(accepted ? {} : { error: 'upgrade in progress' }),
+});
 const deploy = req('Application', 'Deploy');
 
 describe('no-work-before-upgrade', () => {
@@ -22,8 +29,16 @@ describe('no-work-before-upgrade', () => {
   it('holds when work is refused and only non-work calls are accepted during an upgrade', () => {
     const h = history()
       .at(20, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
-      .at(21, req('Admin', 'Login'), req('Client', 'FullStatus'), req('Pinger', 'Ping'), req('Client', 'WatchAll'),
-        req('AllWatcher', 'Next'), req('AllWatcher', 'Stop'), req('ModelUpgrader', 'UpgradeModel'))
+      .at(
+        21,
+        req('Admin', 'Login'),
+        req('Client', 'FullStatus'),
+        req('Pinger', 'Ping'),
+        req('Client', 'WatchAll'),
+        req('AllWatcher', 'Next'),
+        req('AllWatcher', 'Stop'),
+        req('ModelUpgrader', 'UpgradeModel'),
+      )
       .at(22, req('Application', 'Deploy', false), req('Application', 'AddUnits', false))
       .at(23, { type: 'hook-end', unit: 'wp/0', hook: 'install', result: 'interrupted' })
       .at(30, { type: 'upgrade-end', version: '1.22.3' })
@@ -39,15 +54,23 @@ describe('no-work-before-upgrade', () => {
       .at(30, { type: 'upgrade-end', version: '1.22.3' })
       .end(50);
     const v = noWorkBeforeUpgrade.check(h);
-    expect(v).toEqual([{
-      property: 'no-work-before-upgrade', t: 25, client: 'client-0',
-      message: `${call} from client-0 (conn 1) accepted during upgrade 1.22.1 -> 1.22.3`,
-    }]);
+    expect(v).toEqual([
+      {
+        property: 'no-work-before-upgrade',
+        t: 25,
+        client: 'client-0',
+        message: `${call} from client-0 (conn 1) accepted during upgrade 1.22.1 -> 1.22.3`,
+      },
+    ]);
   });
 
   it('fails once per hook started during an upgrade, including at its first instant', () => {
     const h = history()
-      .at(20, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' }, { type: 'hook-start', unit: 'wp/0', hook: 'install' })
+      .at(
+        20,
+        { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' },
+        { type: 'hook-start', unit: 'wp/0', hook: 'install' },
+      )
       .at(25, { type: 'agent-down', reason: 'upgrade' }, { type: 'hook-start', unit: 'db/0', hook: 'config-changed' })
       .at(30, { type: 'upgrade-end', version: '1.22.3' }, { type: 'hook-start', unit: 'wp/1', hook: 'install' })
       .end(50);
@@ -77,10 +100,7 @@ describe('no-work-before-upgrade', () => {
   });
 
   it('keeps an upgrade that never ends open until the end of the run', () => {
-    const h = history()
-      .at(10, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
-      .at(900, deploy)
-      .end(1000);
+    const h = history().at(10, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' }).at(900, deploy).end(1000);
     expect(noWorkBeforeUpgrade.check(h)).toHaveLength(1);
   });
 });

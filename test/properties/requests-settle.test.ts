@@ -6,10 +6,29 @@ import { history, messages } from './build.ts';
 // Client-side records for client-0 on conn 1 unless told otherwise.
 const call = (n: number, method = 'Client.FullStatus', conn = 1): HistoryBody => {
   const [facade, name] = method.split('.') as [string, string];
-  return { type: 'call', client: 'client-0', conn, call: n, facade, method: name, longPoll: method === 'AllWatcher.Next' };
+  return {
+    type: 'call',
+    client: 'client-0',
+    conn,
+    call: n,
+    facade,
+    method: name,
+    longPoll: method === 'AllWatcher.Next',
+  };
 };
-const ret = (n: number, outcome: Outcome = 'ok', conn = 1): HistoryBody => ({ type: 'return', client: 'client-0', conn, call: n, outcome });
-const conn = (n: number, state: 'open' | 'closed'): HistoryBody => ({ type: 'client-conn', client: 'client-0', conn: n, state });
+const ret = (n: number, outcome: Outcome = 'ok', conn = 1): HistoryBody => ({
+  type: 'return',
+  client: 'client-0',
+  conn,
+  call: n,
+  outcome,
+});
+const conn = (n: number, state: 'open' | 'closed'): HistoryBody => ({
+  type: 'client-conn',
+  client: 'client-0',
+  conn: n,
+  state,
+});
 
 describe('requests-settle (deadline 500ms)', () => {
   it('holds when every call returns within the deadline, whatever the outcome', () => {
@@ -25,10 +44,14 @@ describe('requests-settle (deadline 500ms)', () => {
 
   it('fails a call answered after its deadline, at the deadline', () => {
     const h = history().at(10, call(1)).at(511, ret(1)).end(1000);
-    expect(requestsSettle.check(h)).toEqual([{
-      property: 'requests-settle', t: 510, client: 'client-0',
-      message: 'Client.FullStatus (client-0 call 1, conn 1, at t=10ms) returned ok after 501ms, deadline 500ms',
-    }]);
+    expect(requestsSettle.check(h)).toEqual([
+      {
+        property: 'requests-settle',
+        t: 510,
+        client: 'client-0',
+        message: 'Client.FullStatus (client-0 call 1, conn 1, at t=10ms) returned ok after 501ms, deadline 500ms',
+      },
+    ]);
   });
 
   it('fails a call that never returns, at its deadline or at the end if that comes first', () => {
@@ -74,17 +97,19 @@ describe('requests-settle (deadline 500ms)', () => {
       .at(10, call(1, 'AllWatcher.Next'), call(2, 'AllWatcher.Next', 2))
       .at(100, conn(1, 'closed'))
       .end(9000);
-    expect(requestsSettle.check(h)).toEqual([{
-      property: 'requests-settle', t: 9000, client: 'client-0',
-      message: 'AllWatcher.Next (client-0 call 1, conn 1, at t=10ms) long poll left hanging after the client closed conn 1',
-    }]);
+    expect(requestsSettle.check(h)).toEqual([
+      {
+        property: 'requests-settle',
+        t: 9000,
+        client: 'client-0',
+        message:
+          'AllWatcher.Next (client-0 call 1, conn 1, at t=10ms) long poll left hanging after the client closed conn 1',
+      },
+    ]);
   });
 
   it('only counts a close that comes after the long poll', () => {
-    const h = history()
-      .at(0, conn(1, 'closed'))
-      .at(10, call(1, 'AllWatcher.Next'))
-      .end(9000);
+    const h = history().at(0, conn(1, 'closed')).at(10, call(1, 'AllWatcher.Next')).end(9000);
     expect(requestsSettle.check(h)).toEqual([]);
   });
 
@@ -96,10 +121,14 @@ describe('requests-settle (deadline 500ms)', () => {
       .at(50, { type: 'fail', client: 'client-0', op: 1, f: 'deploy', error: 'upgrade in progress' })
       .at(60, { type: 'info', client: 'client-1', op: 1, f: 'deploy' })
       .end(1000);
-    expect(requestsSettle.check(h)).toEqual([{
-      property: 'requests-settle', t: 1000, client: 'client-0',
-      message: 'client-0 op 2 (deploy db): operation still pending at quiescence',
-    }]);
+    expect(requestsSettle.check(h)).toEqual([
+      {
+        property: 'requests-settle',
+        t: 1000,
+        client: 'client-0',
+        message: 'client-0 op 2 (deploy db): operation still pending at quiescence',
+      },
+    ]);
   });
 
   it('sorts violations by time', () => {

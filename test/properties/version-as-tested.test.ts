@@ -4,14 +4,24 @@ import { versionAsTested } from '../../properties/version-as-tested.ts';
 import { history, messages } from './build.ts';
 
 const boot = (version: string): HistoryBody => ({ type: 'bootstrap', version, desired: version });
-const change = (from: string, to: string): HistoryBody[] =>
-  [{ type: 'agent-down', reason: 'upgrade' }, { type: 'version', from, to }, { type: 'agent-up', version: to }];
-const explicit = (chosen: string, requested?: string): HistoryBody =>
-  ({ type: 'upgrade-requested', explicit: true, chosen, ...(requested ? { requested } : {}) });
+const change = (from: string, to: string): HistoryBody[] => [
+  { type: 'agent-down', reason: 'upgrade' },
+  { type: 'version', from, to },
+  { type: 'agent-up', version: to },
+];
+const explicit = (chosen: string, requested?: string): HistoryBody => ({
+  type: 'upgrade-requested',
+  explicit: true,
+  chosen,
+  ...(requested ? { requested } : {}),
+});
 
 describe('version-as-tested', () => {
   it('holds trivially without a tested version', () => {
-    const h = history().at(0, boot('1.22.1')).at(10, ...change('1.22.1', '1.23-beta1.1')).end(100);
+    const h = history()
+      .at(0, boot('1.22.1'))
+      .at(10, ...change('1.22.1', '1.23-beta1.1'))
+      .end(100);
     expect(versionAsTested.check(h)).toEqual([]);
   });
 
@@ -45,9 +55,13 @@ describe('version-as-tested', () => {
       .at(10, ...change('1.22.1', '1.22.3'))
       .at(20, { type: 'agent-down', reason: 'restart' }, { type: 'agent-up', version: '1.22.3' })
       .end(100);
-    expect(versionAsTested.check(h)).toEqual([{
-      property: 'version-as-tested', t: 10, message: 'controller runs 1.22.3 (version 1.22.1 -> 1.22.3), not the tested 1.22.1',
-    }]);
+    expect(versionAsTested.check(h)).toEqual([
+      {
+        property: 'version-as-tested',
+        t: 10,
+        message: 'controller runs 1.22.3 (version 1.22.1 -> 1.22.3), not the tested 1.22.1',
+      },
+    ]);
   });
 
   it('fails an --upload-tools upgrade that lands on another version than requested', () => {

@@ -5,16 +5,32 @@ import { history, messages, view } from './build.ts';
 
 // Controller-side records for client-0 unless told otherwise.
 const open = (conn: number, client = 'client-0'): HistoryBody => ({ type: 'conn-open', conn, client });
-const close = (conn: number, reason: CloseReason, client = 'client-0'): HistoryBody => ({ type: 'conn-close', conn, client, reason });
-const watch = (conn: number, client = 'client-0'): HistoryBody => ({ type: 'watcher-start', conn, client, watcher: `w${conn}` });
-const unwatch = (conn: number, reason: 'client' | 'connection', client = 'client-0'): HistoryBody =>
-  ({ type: 'watcher-stop', conn, client, watcher: `w${conn}`, reason });
+const close = (conn: number, reason: CloseReason, client = 'client-0'): HistoryBody => ({
+  type: 'conn-close',
+  conn,
+  client,
+  reason,
+});
+const watch = (conn: number, client = 'client-0'): HistoryBody => ({
+  type: 'watcher-start',
+  conn,
+  client,
+  watcher: `w${conn}`,
+});
+const unwatch = (conn: number, reason: 'client' | 'connection', client = 'client-0'): HistoryBody => ({
+  type: 'watcher-stop',
+  conn,
+  client,
+  watcher: `w${conn}`,
+  reason,
+});
 
 /** client-0 watches on conn 1 from t=10; the fault closes conn 1 at t=100; it reconnects on conn 2 at t=200. */
-const lostAt100 = () => history({ resumeDeadlineMs: 1000 })
-  .at(10, open(1), watch(1))
-  .at(100, close(1, 'fault'), unwatch(1, 'connection'))
-  .at(200, open(2));
+const lostAt100 = () =>
+  history({ resumeDeadlineMs: 1000 })
+    .at(10, open(1), watch(1))
+    .at(100, close(1, 'fault'), unwatch(1, 'connection'))
+    .at(200, open(2));
 
 describe('watchers-resume: resume deadline', () => {
   it('holds when the watcher is back exactly at the deadline', () => {
@@ -23,10 +39,15 @@ describe('watchers-resume: resume deadline', () => {
 
   it('fails when the watcher comes back after the deadline, at the instant it ran out', () => {
     const v = watchersResume.check(lostAt100().at(1101, watch(2)).end(2000));
-    expect(v).toEqual([{
-      property: 'watchers-resume', t: 1100, client: 'client-0',
-      message: 'client-0 lost its watcher when conn 1 closed (fault) at t=100ms and had no watcher back after 1s of available time',
-    }]);
+    expect(v).toEqual([
+      {
+        property: 'watchers-resume',
+        t: 1100,
+        client: 'client-0',
+        message:
+          'client-0 lost its watcher when conn 1 closed (fault) at t=100ms and had no watcher back after 1s of available time',
+      },
+    ]);
   });
 
   it('fails when the watcher never comes back and the run outlives the deadline', () => {
@@ -53,10 +74,7 @@ describe('watchers-resume: resume deadline', () => {
   });
 
   it('is not a loss when the client closes the connection itself', () => {
-    const h = history()
-      .at(10, open(1), watch(1))
-      .at(100, close(1, 'client'), unwatch(1, 'connection'))
-      .end(5000);
+    const h = history().at(10, open(1), watch(1)).at(100, close(1, 'client'), unwatch(1, 'connection')).end(5000);
     expect(watchersResume.check(h)).toEqual([]);
   });
 
@@ -73,37 +91,44 @@ describe('watchers-resume: resume deadline', () => {
 
   it('pauses the clock while the agent is down', () => {
     // available: 100..100 (0ms), then from agent-up at 5000: deadline runs out at 6000
-    const base = () => history({ resumeDeadlineMs: 1000 })
-      .at(10, open(1), watch(1))
-      .at(100, { type: 'agent-down', reason: 'restart' }, close(1, 'agent-down'), unwatch(1, 'connection'))
-      .at(5000, { type: 'agent-up', version: '1.22.1' }, open(2));
+    const base = () =>
+      history({ resumeDeadlineMs: 1000 })
+        .at(10, open(1), watch(1))
+        .at(100, { type: 'agent-down', reason: 'restart' }, close(1, 'agent-down'), unwatch(1, 'connection'))
+        .at(5000, { type: 'agent-up', version: '1.22.1' }, open(2));
     expect(watchersResume.check(base().at(6000, watch(2)).end(9000))).toEqual([]);
     expect(watchersResume.check(base().at(6001, watch(2)).end(9000)).map((x) => x.t)).toEqual([6000]);
   });
 
   it('pauses the clock while an upgrade is pending or running, across several upgrades', () => {
     // available: 100..200 (100ms), 3000..3400 (400ms), 5000..5500 (500ms) -> runs out at 5500
-    const base = () => lostAt100()
-      .at(200, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
-      .at(1000, { type: 'agent-down', reason: 'upgrade' })
-      .at(2000, { type: 'agent-up', version: '1.22.3' })
-      .at(3000, { type: 'upgrade-end', version: '1.22.3' })
-      .at(3400, { type: 'upgrade-pending', from: '1.22.3', to: '1.22.5' })
-      .at(5000, { type: 'upgrade-end', version: '1.22.5' });
+    const base = () =>
+      lostAt100()
+        .at(200, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
+        .at(1000, { type: 'agent-down', reason: 'upgrade' })
+        .at(2000, { type: 'agent-up', version: '1.22.3' })
+        .at(3000, { type: 'upgrade-end', version: '1.22.3' })
+        .at(3400, { type: 'upgrade-pending', from: '1.22.3', to: '1.22.5' })
+        .at(5000, { type: 'upgrade-end', version: '1.22.5' });
     expect(watchersResume.check(base().at(5500, watch(2)).end(9000))).toEqual([]);
     expect(watchersResume.check(base().end(9000)).map((x) => x.t)).toEqual([5500]);
   });
 
   it("pauses the clock during the client's own partition, not another client's", () => {
-    const partition = (client: string, from: number, to: number) => (b: ReturnType<typeof lostAt100>) => b
-      .at(from, { type: 'fault-start', fault: 'partition', client })
-      .at(to, { type: 'fault-end', fault: 'partition', client });
+    const partition = (client: string, from: number, to: number) => (b: ReturnType<typeof lostAt100>) =>
+      b
+        .at(from, { type: 'fault-start', fault: 'partition', client })
+        .at(to, { type: 'fault-end', fault: 'partition', client });
     // own partition 300..2300 pauses 2s: the deadline runs out at 3100
     const own = partition('client-0', 300, 2300)(lostAt100());
     expect(watchersResume.check(own.at(3100, watch(2)).end(9000))).toEqual([]);
-    expect(watchersResume.check(partition('client-0', 300, 2300)(lostAt100()).end(9000)).map((x) => x.t)).toEqual([3100]);
+    expect(watchersResume.check(partition('client-0', 300, 2300)(lostAt100()).end(9000)).map((x) => x.t)).toEqual([
+      3100,
+    ]);
     // client-1's partition does not pause client-0's clock
-    expect(watchersResume.check(partition('client-1', 300, 2300)(lostAt100()).end(9000)).map((x) => x.t)).toEqual([1100]);
+    expect(watchersResume.check(partition('client-1', 300, 2300)(lostAt100()).end(9000)).map((x) => x.t)).toEqual([
+      1100,
+    ]);
   });
 
   it('needs the same client to watch again; another client watching does not count', () => {
@@ -119,12 +144,7 @@ describe('watchers-resume: resume deadline', () => {
   });
 
   it('judges every loss: a second loss after resuming is timed afresh', () => {
-    const h = lostAt100()
-      .at(500, watch(2))
-      .at(2000, close(2, 'fault'))
-      .at(2100, open(3))
-      .at(3500, watch(3))
-      .end(5000);
+    const h = lostAt100().at(500, watch(2)).at(2000, close(2, 'fault')).at(2100, open(3)).at(3500, watch(3)).end(5000);
     const v = watchersResume.check(h);
     expect(v.map((x) => x.t)).toEqual([3000]);
     expect(v[0]!.message).toContain('conn 2 closed (fault) at t=2s');
@@ -133,36 +153,55 @@ describe('watchers-resume: resume deadline', () => {
 
 describe('watchers-resume: views at quiescence', () => {
   const model = view({ wp: { 'wp/0': 'active', 'wp/1': 'active' }, db: { 'db/0': 'active' } });
-  const withViews = (...views: HistoryBody[]) => history()
-    .at(100, { type: 'quiescence' })
-    .at(200, ...views)
-    .at(300, { type: 'final-model', version: '1.22.3', model })
-    .end(400);
+  const withViews = (...views: HistoryBody[]) =>
+    history()
+      .at(100, { type: 'quiescence' })
+      .at(200, ...views)
+      .at(300, { type: 'final-model', version: '1.22.3', model })
+      .end(400);
 
   it('holds when every view equals the final model, in any key order', () => {
     const same = view({ db: { 'db/0': 'active' }, wp: { 'wp/1': 'active', 'wp/0': 'active' } });
-    expect(watchersResume.check(withViews(
-      { type: 'client-view', client: 'client-0', watching: true, view: same },
-      { type: 'client-view', client: 'client-1', watching: false, view: same },
-    ))).toEqual([]);
+    expect(
+      watchersResume.check(
+        withViews(
+          { type: 'client-view', client: 'client-0', watching: true, view: same },
+          { type: 'client-view', client: 'client-1', watching: false, view: same },
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('lists missing, ghost and stale entries, one violation per view', () => {
-    const v = watchersResume.check(withViews({
-      type: 'client-view', client: 'client-0', watching: true,
-      view: view({ wp: { 'wp/0': 'maintenance', 'wp/2': 'active' }, redis: { 'redis/0': 'active' } }),
-    }));
-    expect(v).toEqual([{
-      property: 'watchers-resume', t: 200, client: 'client-0',
-      message: "client-0's view (watching) differs from the final model: missing: unit wp/1, app db; " +
-        'ghost: unit wp/2, app redis; stale: wp/0: view maintenance, model active',
-    }]);
+    const v = watchersResume.check(
+      withViews({
+        type: 'client-view',
+        client: 'client-0',
+        watching: true,
+        view: view({ wp: { 'wp/0': 'maintenance', 'wp/2': 'active' }, redis: { 'redis/0': 'active' } }),
+      }),
+    );
+    expect(v).toEqual([
+      {
+        property: 'watchers-resume',
+        t: 200,
+        client: 'client-0',
+        message:
+          "client-0's view (watching) differs from the final model: missing: unit wp/1, app db; " +
+          'ghost: unit wp/2, app redis; stale: wp/0: view maintenance, model active',
+      },
+    ]);
   });
 
   it('judges a client that is no longer watching the same way', () => {
-    const v = watchersResume.check(withViews({
-      type: 'client-view', client: 'client-1', watching: false, view: view({ wp: { 'wp/0': 'waiting' } }),
-    }));
+    const v = watchersResume.check(
+      withViews({
+        type: 'client-view',
+        client: 'client-1',
+        watching: false,
+        view: view({ wp: { 'wp/0': 'waiting' } }),
+      }),
+    );
     expect(messages(v)).toEqual([
       "client-1's view (not watching) differs from the final model: missing: unit wp/1, app db; stale: wp/0: view waiting, model active",
     ]);

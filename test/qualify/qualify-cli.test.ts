@@ -18,16 +18,23 @@ const cli = (...args: string[]) => execa('node', [BIN, 'qualify', ...args], { re
 /** A scenario file whose expectations are wrong both ways: an unexpected pass and an unexpected failure. */
 function wrongScenario(): string {
   const path = join(dir, 'wrong.json');
-  writeFileSync(path, JSON.stringify({
-    name: 'wrong-expectations', controller: 'juju-1.24', client: 'reconnecting', clients: 1, versions: ['1.24.2'],
-    weights: { deploy: 3, wait: 4 },
-    expect: { 'no-surprise-upgrade': 'held', 'no-lost-work': 'violated' },
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      name: 'wrong-expectations',
+      controller: 'juju-1.24',
+      client: 'reconnecting',
+      clients: 1,
+      versions: ['1.24.2'],
+      weights: { deploy: 3, wait: 4 },
+      expect: { 'no-surprise-upgrade': 'held', 'no-lost-work': 'violated' },
+    }),
+  );
   return path;
 }
 
 describe('upgrade-chaos qualify', () => {
-  it('--json prints one object with every scenario and each property\'s expected and observed verdict; exits 0', async () => {
+  it("--json prints one object with every scenario and each property's expected and observed verdict; exits 0", async () => {
     const r = await cli('--target', 'sim', '--runs', '300', '--seed', '1', '--json');
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -44,7 +51,11 @@ describe('upgrade-chaos qualify', () => {
         expect(v.observed).toBe(v.expected);
         expect(v.expected).toBe(SCENARIOS[i]!.expect[property as keyof (typeof SCENARIOS)[number]['expect']]);
         if (v.observed === 'violated') {
-          expect(v.replay).toMatch(new RegExp(`^npx upgrade-chaos replay --scenario ${s.name} --property ${property} --seed 1 --path "[\\d:]+"$`));
+          expect(v.replay).toMatch(
+            new RegExp(
+              `^npx upgrade-chaos replay --scenario ${s.name} --property ${property} --seed 1 --path "[\\d:]+"$`,
+            ),
+          );
           expect(v.runs).toBeLessThanOrEqual(300);
         } else {
           expect(v).toMatchObject({ replay: null, runs: 300 });
@@ -54,18 +65,45 @@ describe('upgrade-chaos qualify', () => {
   });
 
   it('prints the matrix and exits 1 when a verdict differs, an unexpected pass included', async () => {
-    const r = await cli('--scenario', wrongScenario(), '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '100', '--seed', '2', '--strategy', 'pct');
+    const r = await cli(
+      '--scenario',
+      wrongScenario(),
+      '--scenario',
+      'juju-1.22-implicit-upgrade',
+      '--runs',
+      '100',
+      '--seed',
+      '2',
+      '--strategy',
+      'pct',
+    );
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/^scenario\s+no-work\s+watchers\s+deploys\s+requests\s+version\s+surprise\s+lost-work\s+runs\s+time$/m);
+    expect(r.stdout).toMatch(
+      /^scenario\s+no-work\s+watchers\s+deploys\s+requests\s+version\s+surprise\s+lost-work\s+runs\s+time$/m,
+    );
     expect(r.stdout).toMatch(/^juju-1.22-implicit-upgrade\s+✓ violated\s+✓ violated\s+✓ violated\s+·/m);
     expect(r.stdout).toMatch(/✗ wrong-expectations × no-surprise-upgrade: expected held, observed violated/);
-    expect(r.stdout).toMatch(/✗ wrong-expectations × no-lost-work: expected violated, observed held after 100 runs \(an unexpected pass/);
-    expect(r.stdout).toMatch(/npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --strategy pct --property \S+ --seed 2 --path/);
+    expect(r.stdout).toMatch(
+      /✗ wrong-expectations × no-lost-work: expected violated, observed held after 100 runs \(an unexpected pass/,
+    );
+    expect(r.stdout).toMatch(
+      /npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --strategy pct --property \S+ --seed 2 --path/,
+    );
     expect(r.stdout).toMatch(/^FAIL: 2 verdict\(s\) differ/m);
   });
 
   it('--compare shows two controllers side by side and fails on a regression', async () => {
-    const r = await cli('--compare', 'juju-1.22,juju-1.24', '--scenario', 'juju-1.24-libjuju', '--runs', '200', '--seed', '1', '--json');
+    const r = await cli(
+      '--compare',
+      'juju-1.22,juju-1.24',
+      '--scenario',
+      'juju-1.24-libjuju',
+      '--runs',
+      '200',
+      '--seed',
+      '1',
+      '--json',
+    );
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report)).toEqual(['verdict', 'old', 'new', 'scenarios']);
     const libjuju = report.scenarios[0].properties;

@@ -32,13 +32,16 @@ describe('the scenario corpus', () => {
     expect(SCENARIOS.map((s) => s.name)).toContain(name);
   });
 
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s resolves, describes itself and claims verdicts', (_name, s) => {
-    expect(() => resolveRun(s)).not.toThrow();
-    expect(s.description.length).toBeGreaterThan(200);
-    expect(s.summary.length).toBeGreaterThan(20);
-    expect(Object.keys(s.expect).length).toBeGreaterThan(0);
-    expect(Object.values(s.weights).some((w) => (w ?? 0) > 0)).toBe(true);
-  });
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    '%s resolves, describes itself and claims verdicts',
+    (_name, s) => {
+      expect(() => resolveRun(s)).not.toThrow();
+      expect(s.description.length).toBeGreaterThan(200);
+      expect(s.summary.length).toBeGreaterThan(20);
+      expect(Object.keys(s.expect).length).toBeGreaterThan(0);
+      expect(Object.values(s.weights).some((w) => (w ?? 0) > 0)).toBe(true);
+    },
+  );
 
   it('has unique names', () => {
     expect(new Set(SCENARIOS.map((s) => s.name)).size).toBe(SCENARIOS.length);
@@ -46,7 +49,12 @@ describe('the scenario corpus', () => {
 
   it('`upgrade-chaos scenarios` lists every scenario with each expected verdict', () => {
     let text = '';
-    const code = scenariosCommand([], { out: (t) => { text += t + '\n'; }, log: {} as Logger });
+    const code = scenariosCommand([], {
+      out: (t) => {
+        text += t + '\n';
+      },
+      log: {} as Logger,
+    });
     expect(code).toBe(0);
     for (const s of SCENARIOS) {
       const start = text.indexOf(`${s.name}\n`);

@@ -12,20 +12,32 @@ import { SIM_SCENARIOS, scenarioByName } from '../../scenarios/index.ts';
 
 describe('minimal known counterexamples', () => {
   it('cover every property every scenario expects violated', () => {
-    const expected = SIM_SCENARIOS.flatMap((s) => Object.entries(s.expect).filter(([, v]) => v === 'violated').map(([p]) => `${s.name} ${p}`));
+    const expected = SIM_SCENARIOS.flatMap((s) =>
+      Object.entries(s.expect)
+        .filter(([, v]) => v === 'violated')
+        .map(([p]) => `${s.name} ${p}`),
+    );
     const known = MINIMAL_COUNTEREXAMPLES.map((c) => `${c.scenario} ${c.property}`);
     expect(known.sort()).toEqual(expected.sort());
   });
 
   it.each(MINIMAL_COUNTEREXAMPLES.map((c) => [`${c.scenario} × ${c.property} (${c.plan.length} events)`, c] as const))(
-    '%s: violated, and every event is needed', (_name, c) => {
+    '%s: violated, and every event is needed',
+    (_name, c) => {
       const config = resolveRun(scenarioByName(c.scenario)!, { properties: [c.property] });
       const run = runSim(config, c.plan, c.simSeed);
-      expect(run.violations.map((v) => v.property), `${c.why}\n${formatPlan(c.plan)}`).toContain(c.property);
+      expect(
+        run.violations.map((v) => v.property),
+        `${c.why}\n${formatPlan(c.plan)}`,
+      ).toContain(c.property);
       c.plan.forEach((event, i) => {
         if (event.kind === 'bootstrap') return;
         const smaller = c.plan.filter((_, j) => j !== i);
-        expect(runSim(config, smaller, c.simSeed).violations, `without event ${i + 1}:\n${formatPlan(smaller)}`).toEqual([]);
+        expect(
+          runSim(config, smaller, c.simSeed).violations,
+          `without event ${i + 1}:\n${formatPlan(smaller)}`,
+        ).toEqual([]);
       });
-    });
+    },
+  );
 });

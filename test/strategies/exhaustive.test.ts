@@ -14,7 +14,8 @@ const small: Scenario = {
 
 const key = (plan: Plan): string => JSON.stringify(plan);
 /** A plan as letters of the domain: application names (made unique per plan) left out. */
-const letters = (plan: readonly PlanEvent[]): string => JSON.stringify(plan.map((e) => (e.kind === 'deploy' ? { ...e, app: '' } : e)));
+const letters = (plan: readonly PlanEvent[]): string =>
+  JSON.stringify(plan.map((e) => (e.kind === 'deploy' ? { ...e, app: '' } : e)));
 const sameLetter = (a: PlanEvent, b: PlanEvent): boolean => letters([a]) === letters([b]);
 
 describe('the exhaustive enumeration', () => {
@@ -28,14 +29,27 @@ describe('the exhaustive enumeration', () => {
   });
 
   it('keeps one order of commuting neighbours and every order of dependent ones', () => {
-    const hasBoth = (a: PlanEvent['kind'], b: PlanEvent['kind']) => plans.some((p) => p[1]?.kind === a && p[2]?.kind === b && p[0]!.kind === 'bootstrap');
+    const hasBoth = (a: PlanEvent['kind'], b: PlanEvent['kind']) =>
+      plans.some((p) => p[1]?.kind === a && p[2]?.kind === b && p[0]!.kind === 'bootstrap');
     // publish commutes with deploy: only one of the two orders survives
     expect(hasBoth('deploy', 'publish') !== hasBoth('publish', 'deploy')).toBe(true);
     // restart and deploy do not commute: both orders are run
     expect(hasBoth('deploy', 'restart') && hasBoth('restart', 'deploy')).toBe(true);
     // two waits: only the non-decreasing order
-    expect(plans.some((p) => key(p) === key([{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 10_000 }, { kind: 'wait', durationMs: 2_000 }]))).toBe(false);
-    expect(plans.some((p) => key(p) === key([{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 2_000 }, { kind: 'wait', durationMs: 10_000 }]))).toBe(true);
+    expect(
+      plans.some(
+        (p) =>
+          key(p) ===
+          key([{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 10_000 }, { kind: 'wait', durationMs: 2_000 }]),
+      ),
+    ).toBe(false);
+    expect(
+      plans.some(
+        (p) =>
+          key(p) ===
+          key([{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 2_000 }, { kind: 'wait', durationMs: 10_000 }]),
+      ),
+    ).toBe(true);
   });
 
   it('skips restarts before bootstrap (they act on nothing) but keeps publishes and deploys there', () => {
@@ -48,10 +62,12 @@ describe('the exhaustive enumeration', () => {
     // Every plan with one bootstrap and no no-op before it, sorted into canonical order by swapping
     // commuting neighbours, must be among the plans enumerated.
     const alphabet = exhaustiveAlphabet(small);
-    const rank = (e: PlanEvent): number => (e.kind === 'bootstrap' ? 0 : 1 + alphabet.findIndex((l) => sameLetter(l, e)));
+    const rank = (e: PlanEvent): number =>
+      e.kind === 'bootstrap' ? 0 : 1 + alphabet.findIndex((l) => sameLetter(l, e));
     const kept = new Set(plans.map(letters));
     const bodies: PlanEvent[][] = [[]];
-    for (let n = 1; n <= 2; n++) for (const body of bodies.filter((b) => b.length === n - 1)) for (const l of alphabet) bodies.push([...body, l]);
+    for (let n = 1; n <= 2; n++)
+      for (const body of bodies.filter((b) => b.length === n - 1)) for (const l of alphabet) bodies.push([...body, l]);
     for (const body of bodies) {
       for (let at = 0; at <= body.length; at++) {
         const plan: PlanEvent[] = [...body.slice(0, at), { kind: 'bootstrap' }, ...body.slice(at)];
@@ -71,7 +87,7 @@ describe('the exhaustive enumeration', () => {
     }
   });
 
-  it('two clients\' events commute; one client\'s do not', () => {
+  it("two clients' events commute; one client's do not", () => {
     const d = (client: number, app: string): PlanEvent => ({ kind: 'deploy', client, app, units: 1 });
     expect(commute(d(0, 'a'), d(1, 'b'))).toBe(true);
     expect(commute(d(0, 'a'), d(0, 'b'))).toBe(false);

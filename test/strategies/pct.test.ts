@@ -23,15 +23,21 @@ describe('PCT on plans', () => {
     expect(plan).toEqual([wait(1), deploy('a'), deploy('b'), boot, wait(2)]);
   });
 
-  it('keeps each actor\'s own order and every event, whatever the priorities', () => {
-    fc.assert(fc.property(
-      fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 2 }),
-      (keys, changePoints) => {
-        const plan = pctSchedule({ queues, keys, actors, changePoints, depth: 3 });
-        expect([...plan].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))))
-          .toEqual([boot, wait(1), wait(2), deploy('a'), deploy('b')].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
-        for (const actor of actors) expect(plan.filter((e) => actorOf(e) === actor)).toEqual(queues.get(actor) ?? []);
-      },
-    ));
+  it("keeps each actor's own order and every event, whatever the priorities", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 2 }),
+        (keys, changePoints) => {
+          const plan = pctSchedule({ queues, keys, actors, changePoints, depth: 3 });
+          expect([...plan].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+            [boot, wait(1), wait(2), deploy('a'), deploy('b')].sort((a, b) =>
+              JSON.stringify(a).localeCompare(JSON.stringify(b)),
+            ),
+          );
+          for (const actor of actors) expect(plan.filter((e) => actorOf(e) === actor)).toEqual(queues.get(actor) ?? []);
+        },
+      ),
+    );
   });
 });

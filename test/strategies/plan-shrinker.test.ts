@@ -7,29 +7,46 @@ import { scenarioByName } from '../../scenarios/index.ts';
 
 const scenario = scenarioByName('juju-1.24-gated-api')!;
 /** Fewer events first, then smaller parameters: what every shrink candidate must lower. */
-const size = (p: Plan): number => p.length * 1e9 + p.reduce((n, e) =>
-  n + ('durationMs' in e ? e.durationMs : 0) + ('units' in e ? e.units : 0) + ('client' in e ? e.client : 0) +
-  (e.kind === 'upgrade' ? (e.version !== undefined ? 1 : 0) + (e.uploadTools ? 1 : 0) : 0), 0);
+const size = (p: Plan): number =>
+  p.length * 1e9 +
+  p.reduce(
+    (n, e) =>
+      n +
+      ('durationMs' in e ? e.durationMs : 0) +
+      ('units' in e ? e.units : 0) +
+      ('client' in e ? e.client : 0) +
+      (e.kind === 'upgrade' ? (e.version !== undefined ? 1 : 0) + (e.uploadTools ? 1 : 0) : 0),
+    0,
+  );
 
 describe('the plan shrinker', () => {
   it('generates exactly what the plan arbitrary it wraps generates', () => {
-    expect(fc.sample(withPlanShrinker(planArbitrary(scenario)), { numRuns: 30, seed: 4 }))
-      .toEqual(fc.sample(planArbitrary(scenario), { numRuns: 30, seed: 4 }));
+    expect(fc.sample(withPlanShrinker(planArbitrary(scenario)), { numRuns: 30, seed: 4 })).toEqual(
+      fc.sample(planArbitrary(scenario), { numRuns: 30, seed: 4 }),
+    );
   });
 
   it('first merges adjacent waits, keeping the timeline', () => {
-    const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 20_000 }, { kind: 'wait', durationMs: 25_000 }, { kind: 'restart' }];
+    const plan: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'wait', durationMs: 20_000 },
+      { kind: 'wait', durationMs: 25_000 },
+      { kind: 'restart' },
+    ];
     const [first] = planShrinks(plan);
     expect(first).toEqual([{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 45_000 }, { kind: 'restart' }]);
   });
 
   it('never removes the bootstrap, and only offers smaller plans', () => {
-    fc.assert(fc.property(planArbitrary(scenario), (plan) => {
-      for (const smaller of planShrinks(plan)) {
-        expect(smaller.filter((e) => e.kind === 'bootstrap')).toHaveLength(1);
-        expect(size(smaller)).toBeLessThan(size(plan));
-      }
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(planArbitrary(scenario), (plan) => {
+        for (const smaller of planShrinks(plan)) {
+          expect(smaller.filter((e) => e.kind === 'bootstrap')).toHaveLength(1);
+          expect(size(smaller)).toBeLessThan(size(plan));
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('shrinks a failure to the events that matter', () => {
@@ -42,9 +59,15 @@ describe('the plan shrinker', () => {
       }
       return false;
     };
-    const details = fc.check(fc.property(withPlanShrinker(planArbitrary(scenario)), (plan) => !failing(plan)), { seed: 2, numRuns: 2000 });
+    const details = fc.check(
+      fc.property(withPlanShrinker(planArbitrary(scenario)), (plan) => !failing(plan)),
+      { seed: 2, numRuns: 2000 },
+    );
     expect(details.failed).toBe(true);
     const [plan] = details.counterexample!;
-    expect(plan.filter((e) => e.kind !== 'bootstrap')).toEqual([{ kind: 'wait', durationMs: 40_000 }, { kind: 'restart' }]);
+    expect(plan.filter((e) => e.kind !== 'bootstrap')).toEqual([
+      { kind: 'wait', durationMs: 40_000 },
+      { kind: 'restart' },
+    ]);
   });
 });

@@ -52,14 +52,22 @@ describe.each(STRATEGY_NAMES)('the %s strategy', (strategy) => {
   it('is deterministic: the same seed explores the same cases', () => {
     const a = explore(naive, { runs: 50, seed: 5, strategy });
     const b = explore(naive, { runs: 50, seed: 5, strategy });
-    expect(b.properties).toEqual(a.properties.map((p) => ({ ...p, ...(p.firstFailureMs !== undefined ? { firstFailureMs: expect.any(Number) } : {}) })));
+    expect(b.properties).toEqual(
+      a.properties.map((p) => ({
+        ...p,
+        ...(p.firstFailureMs !== undefined ? { firstFailureMs: expect.any(Number) } : {}),
+      })),
+    );
     expect(b.failures.map((f) => [f.path, f.historyHash])).toEqual(a.failures.map((f) => [f.path, f.historyHash]));
   });
 });
 
 describe('random, the default', () => {
   it('draws the same cases with and without naming it', () => {
-    const named = fc.sample(caseSource(naive, { strategy: 'random', seed: 9, runs: 0 }).arbitrary, { numRuns: 20, seed: 9 });
+    const named = fc.sample(caseSource(naive, { strategy: 'random', seed: 9, runs: 0 }).arbitrary, {
+      numRuns: 20,
+      seed: 9,
+    });
     const unnamed = fc.sample(caseSource(naive, { seed: 9, runs: 0 }).arbitrary, { numRuns: 20, seed: 9 });
     expect(named).toEqual(unnamed);
   });

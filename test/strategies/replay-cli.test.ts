@@ -12,11 +12,27 @@ const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false
 
 describe.each(['exhaustive', 'pct'])('run --strategy %s', (strategy) => {
   it('replays each failure from the printed command', async () => {
-    const run = await cli('run', '--scenario', 'juju-1.22-pinned-agent-version', '--strategy', strategy, '--runs', '200', '--seed', '3', '--property', 'watchers-resume', '--json');
+    const run = await cli(
+      'run',
+      '--scenario',
+      'juju-1.22-pinned-agent-version',
+      '--strategy',
+      strategy,
+      '--runs',
+      '200',
+      '--seed',
+      '3',
+      '--property',
+      'watchers-resume',
+      '--json',
+    );
     expect(run.exitCode).toBe(1);
     const [failure] = JSON.parse(run.stdout).failures;
     expect(failure.replay).toContain(`--strategy ${strategy}`);
-    const args = failure.replay.replace(/^npx upgrade-chaos /, '').match(/"[^"]*"|\S+/g).map((a: string) => a.replace(/"/g, ''));
+    const args = failure.replay
+      .replace(/^npx upgrade-chaos /, '')
+      .match(/"[^"]*"|\S+/g)
+      .map((a: string) => a.replace(/"/g, ''));
     const replay = await cli(...args, '--json');
     expect(replay.exitCode).toBe(1);
     expect(JSON.parse(replay.stdout).historyHash).toBe(failure.historyHash);

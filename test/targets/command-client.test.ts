@@ -56,7 +56,8 @@ describe('clients/command-client (--client-cmd)', () => {
     const start = h[0];
     expect(start?.type === 'run-start' && start.params.clients).toEqual(['client-0']); // one program, one client
     expect(h.filter((r) => r.type === 'invoke').map((r) => r.type === 'invoke' && r.value)).toEqual([
-      { app: 'mysql', units: 2 }, { app: 'wordpress', units: 1 },
+      { app: 'mysql', units: 2 },
+      { app: 'wordpress', units: 1 },
     ]);
     const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
     expect(violated).toContain('deployments-complete');
@@ -76,7 +77,10 @@ describe('clients/command-client (--client-cmd)', () => {
     expect(h.some((r) => r.type === 'conn-close' && r.reason !== 'client')).toBe(true);
     expect(h.filter((r) => r.type === 'conn-open').length).toBeGreaterThan(1);
     const view = h.find((r) => r.type === 'client-view');
-    expect(view).toMatchObject({ client: 'client-0', view: { applications: { mysql: { units: { 'mysql/0': 'active', 'mysql/1': 'active' } } } } });
+    expect(view).toMatchObject({
+      client: 'client-0',
+      view: { applications: { mysql: { units: { 'mysql/0': 'active', 'mysql/1': 'active' } } } },
+    });
     expect(robust.artifacts().clientOutputs[0]).toMatchObject({ exitCode: 0 });
   });
 

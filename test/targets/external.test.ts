@@ -24,7 +24,19 @@ afterEach(async () => {
   server = undefined;
 });
 
-const CONTROLLER_RECORDS = new Set(['bootstrap', 'upgrade-pending', 'agent-down', 'agent-up', 'version', 'conn-open', 'conn-close', 'login', 'request', 'watcher-start', 'hook-start']);
+const CONTROLLER_RECORDS = new Set([
+  'bootstrap',
+  'upgrade-pending',
+  'agent-down',
+  'agent-up',
+  'version',
+  'conn-open',
+  'conn-close',
+  'login',
+  'request',
+  'watcher-start',
+  'hook-start',
+]);
 
 describe('targets/external', () => {
   it('drives a running controller through its API and a local fault proxy', async () => {
@@ -36,21 +48,32 @@ describe('targets/external', () => {
     target = await createExternalTarget({ url: server.modelUrl, ...CREDENTIALS, timeScale: 0.04 });
     const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
     const plan: Plan = [
-      { kind: 'bootstrap' }, { kind: 'publish', version: '1.24.4' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
-      { kind: 'wait', durationMs: 2_000 }, { kind: 'upgrade', version: '1.24.3' }, { kind: 'restart' },
-      { kind: 'disconnect', client: 1 }, { kind: 'wait', durationMs: 1_000 },
+      { kind: 'bootstrap' },
+      { kind: 'publish', version: '1.24.4' },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'wait', durationMs: 2_000 },
+      { kind: 'upgrade', version: '1.24.3' },
+      { kind: 'restart' },
+      { kind: 'disconnect', client: 1 },
+      { kind: 'wait', durationMs: 1_000 },
     ];
     const h = await target.run(config, plan, 5);
 
     expect(h[0]).toMatchObject({ type: 'run-start', target: 'external' });
     expect(h.filter((r) => CONTROLLER_RECORDS.has(r.type))).toEqual([]);
     const events = Object.fromEntries(h.flatMap((r) => (r.type === 'event' ? [[r.event.kind, r]] : [])));
-    expect(events['bootstrap']).toMatchObject({ applied: false, note: expect.stringMatching(/bootstrapped before the run/) });
+    expect(events['bootstrap']).toMatchObject({
+      applied: false,
+      note: expect.stringMatching(/bootstrapped before the run/),
+    });
     expect(events['publish']).toMatchObject({ applied: false });
     expect(events['restart']).toMatchObject({ applied: false });
     expect(events['upgrade']).toMatchObject({ applied: true, note: 'chose 1.24.3' });
     expect(server.current.history.records.some((r) => r.type === 'version' && r.to === '1.24.3')).toBe(true);
-    expect(h.find((r) => r.type === 'final-model')).toMatchObject({ version: '1.24.3', model: { applications: { mysql: { units: { 'mysql/0': 'active' } } } } });
+    expect(h.find((r) => r.type === 'final-model')).toMatchObject({
+      version: '1.24.3',
+      model: { applications: { mysql: { units: { 'mysql/0': 'active' } } } },
+    });
     expect(h.some((r) => r.type === 'ok' && r.client === 'client-0')).toBe(true);
     expect(checkProperties(h, ['deployments-complete', 'requests-settle', 'watchers-resume'])).toEqual([]);
   });
@@ -58,12 +81,16 @@ describe('targets/external', () => {
   it('refuses bad credentials (usage) and an unreachable controller (target)', async () => {
     server = await startServer(profile('juju-1.24', { implicitUpgrade: false }));
     server.current.controller.bootstrap();
-    await expect(createExternalTarget({ url: server.modelUrl, username: 'admin', password: 'wrong' })).rejects.toThrow(UsageError);
+    await expect(createExternalTarget({ url: server.modelUrl, username: 'admin', password: 'wrong' })).rejects.toThrow(
+      UsageError,
+    );
     const port = server.port;
     await server.close();
     server = undefined;
-    await expect(createExternalTarget({ url: `ws://127.0.0.1:${port}/api`, ...CREDENTIALS })).rejects.toThrow(TargetError);
-    await expect(createTarget('external', { url: 'http://x' , ...CREDENTIALS })).rejects.toThrow(/ws:\/\/ or wss:\/\//);
+    await expect(createExternalTarget({ url: `ws://127.0.0.1:${port}/api`, ...CREDENTIALS })).rejects.toThrow(
+      TargetError,
+    );
+    await expect(createTarget('external', { url: 'http://x', ...CREDENTIALS })).rejects.toThrow(/ws:\/\/ or wss:\/\//);
     await expect(createTarget('external', {})).rejects.toThrow(/needs --url/);
   });
 });

@@ -20,25 +20,35 @@ afterAll(async () => {
 });
 
 describe('the jujulib client profile (jujulib-1.24)', () => {
-  it('fails every deployment of a script started at bootstrap: the restricted API\'s refusal ends it', async () => {
+  it("fails every deployment of a script started at bootstrap: the restricted API's refusal ends it", async () => {
     const config = resolveRun(jujulib124);
-    const h = await target.run(config, [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }], 1);
+    const h = await target.run(
+      config,
+      [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }],
+      1,
+    );
     expect(h.find((r) => r.type === 'fail')).toMatchObject({ error: expect.stringMatching(/^upgrade in progress/) });
     const violated = new Set(checkProperties(h, config.properties).map((v) => v.property));
     expect(violated).toEqual(new Set(['deployments-complete']));
   });
 
-  it('leaves its watcher\'s Next pending forever when the agent restarts under it', async () => {
+  it("leaves its watcher's Next pending forever when the agent restarts under it", async () => {
     const config = resolveRun(jujulib124);
     // A partition holds its connection until the implicit upgrade is over, so it gets going.
     const plan: Plan = [
-      { kind: 'partition', client: 0, durationMs: 40_000 }, { kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
-      { kind: 'wait', durationMs: 85_000 }, { kind: 'restart' }, { kind: 'wait', durationMs: 5_000 },
+      { kind: 'partition', client: 0, durationMs: 40_000 },
+      { kind: 'bootstrap' },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'wait', durationMs: 85_000 },
+      { kind: 'restart' },
+      { kind: 'wait', durationMs: 5_000 },
     ];
     const h = await target.run(config, plan, 2);
     expect(h.some((r) => r.type === 'ok')).toBe(true);
     const violations = checkProperties(h, config.properties);
-    expect(violations.find((v) => v.property === 'requests-settle')?.message).toMatch(/AllWatcher\.Next .* long poll left hanging/);
+    expect(violations.find((v) => v.property === 'requests-settle')?.message).toMatch(
+      /AllWatcher\.Next .* long poll left hanging/,
+    );
   });
 
   it('needs a real socket: the sim refuses it', async () => {

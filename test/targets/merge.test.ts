@@ -5,7 +5,7 @@ import { mergeHistories } from '../../harness/targets/live/merge.ts';
 const params = { clients: ['client-0'], resumeDeadlineMs: 1, requestDeadlineMs: 1 };
 
 describe('targets/live/merge', () => {
-  it('orders by time, keeps each side\'s order, puts the controller first on ties, and keeps the closing records last', () => {
+  it("orders by time, keeps each side's order, puts the controller first on ties, and keeps the closing records last", () => {
     const local: HistoryRecord[] = [
       { t: 5, type: 'run-start', scenario: 's', target: 'process', seed: 1, params },
       { t: 10, type: 'event', index: 0, event: { kind: 'bootstrap' }, applied: true },
@@ -22,8 +22,16 @@ describe('targets/live/merge', () => {
     ];
     const merged = mergeHistories(local, controller);
     expect(merged.map((r) => `${r.t} ${r.type}`)).toEqual([
-      '5 run-start', '2 bootstrap', '10 event', '20 conn-open', '20 client-conn', '20 quiescence', '35 conn-close',
-      '35 client-view', '35 final-model', '35 run-end',
+      '5 run-start',
+      '2 bootstrap',
+      '10 event',
+      '20 conn-open',
+      '20 client-conn',
+      '20 quiescence',
+      '35 conn-close',
+      '35 client-view',
+      '35 final-model',
+      '35 run-end',
     ]);
   });
 

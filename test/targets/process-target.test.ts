@@ -51,13 +51,33 @@ describe('targets/process', () => {
   it('holds for juju-1.24 and the reconnecting client through disconnects, partitions, restarts and upgrades', async () => {
     const c = config('juju-1.24-gated-api');
     const plans: Plan[] = [
-      [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }, { kind: 'wait', durationMs: 3_000 },
-        { kind: 'disconnect', client: 0 }, { kind: 'wait', durationMs: 1_000 }, { kind: 'deploy', client: 1, app: 'wordpress', units: 2 },
-        { kind: 'partition', client: 1, durationMs: 5_000 }],
-      [{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 2_000 }, { kind: 'restart' }, { kind: 'deploy', client: 1, app: 'haproxy', units: 1 },
-        { kind: 'partition', client: 0, durationMs: 20_000 }, { kind: 'wait', durationMs: 25_000 }, { kind: 'disconnect', client: 1 }],
-      [{ kind: 'bootstrap' }, { kind: 'publish', version: '1.24.3' }, { kind: 'wait', durationMs: 30_000 }, { kind: 'upgrade' },
-        { kind: 'deploy', client: 0, app: 'postgresql', units: 3 }, { kind: 'wait', durationMs: 5_000 }, { kind: 'disconnect', client: 0 }],
+      [
+        { kind: 'bootstrap' },
+        { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+        { kind: 'wait', durationMs: 3_000 },
+        { kind: 'disconnect', client: 0 },
+        { kind: 'wait', durationMs: 1_000 },
+        { kind: 'deploy', client: 1, app: 'wordpress', units: 2 },
+        { kind: 'partition', client: 1, durationMs: 5_000 },
+      ],
+      [
+        { kind: 'bootstrap' },
+        { kind: 'wait', durationMs: 2_000 },
+        { kind: 'restart' },
+        { kind: 'deploy', client: 1, app: 'haproxy', units: 1 },
+        { kind: 'partition', client: 0, durationMs: 20_000 },
+        { kind: 'wait', durationMs: 25_000 },
+        { kind: 'disconnect', client: 1 },
+      ],
+      [
+        { kind: 'bootstrap' },
+        { kind: 'publish', version: '1.24.3' },
+        { kind: 'wait', durationMs: 30_000 },
+        { kind: 'upgrade' },
+        { kind: 'deploy', client: 0, app: 'postgresql', units: 3 },
+        { kind: 'wait', durationMs: 5_000 },
+        { kind: 'disconnect', client: 0 },
+      ],
     ];
     for (const [i, plan] of plans.entries()) {
       const h = await target.run(c, plan, i);

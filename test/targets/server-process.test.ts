@@ -52,10 +52,12 @@ describe('targets/process/server-process', () => {
   it('crashes with SIGKILL (every socket drops) and comes back on the same port with a fresh controller', async () => {
     const { port } = server;
     const pid = server.pid!;
-    const c = await RawClient.open(`ws://127.0.0.1:${port}/model/d3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10/api`).catch(async () => {
-      await AdminClient.forPort(port).bootstrap();
-      return RawClient.open(`ws://127.0.0.1:${port}/model/d3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10/api`);
-    });
+    const c = await RawClient.open(`ws://127.0.0.1:${port}/model/d3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10/api`).catch(
+      async () => {
+        await AdminClient.forPort(port).bootstrap();
+        return RawClient.open(`ws://127.0.0.1:${port}/model/d3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10/api`);
+      },
+    );
     clients.push(c);
     await server.crash();
     expect(alive(pid)).toBe(false);
@@ -79,7 +81,9 @@ describe('targets/process/server-process', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     try {
       const port = (blocker.address() as AddressInfo).port;
-      await expect(ServerProcess.start({ credentials: CREDENTIALS, port, readyTimeoutMs: 10_000 })).rejects.toThrow(TargetError);
+      await expect(ServerProcess.start({ credentials: CREDENTIALS, port, readyTimeoutMs: 10_000 })).rejects.toThrow(
+        TargetError,
+      );
     } finally {
       blocker.close();
     }

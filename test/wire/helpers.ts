@@ -19,7 +19,15 @@ export function fastProfile(name: string, changes: Partial<ControllerProfile> = 
   const base = profile(name);
   return {
     ...base,
-    timing: { upgraderDelayMs: [5, 5], downloadMs: [20, 20], downloadFailureRate: 0, retryMs: 10, restartMs: [20, 20], stepsMs: [20, 20], hookMs: [5, 5] },
+    timing: {
+      upgraderDelayMs: [5, 5],
+      downloadMs: [20, 20],
+      downloadFailureRate: 0,
+      retryMs: 10,
+      restartMs: [20, 20],
+      stepsMs: [20, 20],
+      hookMs: [5, 5],
+    },
     ...changes,
   };
 }
@@ -66,9 +74,24 @@ export class RawClient {
   }
 
   /** Sends a request (request-id filled in) and waits for its answer. */
-  async call(type: string, version: number, request: string, params?: Record<string, unknown>, id?: string): Promise<Frame> {
+  async call(
+    type: string,
+    version: number,
+    request: string,
+    params?: Record<string, unknown>,
+    id?: string,
+  ): Promise<Frame> {
     const requestId = this.nextId++;
-    this.sendRaw(JSON.stringify({ 'request-id': requestId, type, version, request, ...(params ? { params } : {}), ...(id ? { id } : {}) }));
+    this.sendRaw(
+      JSON.stringify({
+        'request-id': requestId,
+        type,
+        version,
+        request,
+        ...(params ? { params } : {}),
+        ...(id ? { id } : {}),
+      }),
+    );
     return this.frame((f) => f['request-id'] === requestId);
   }
 
@@ -108,7 +131,11 @@ export class RawClient {
   }
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -40,7 +40,13 @@ describe('@canonical/jujulib 9.1.0 against the controller server', () => {
     const c = await login();
     expect(c.info.serverVersion).toBe('1.24.0');
     expect(c.info.user).toMatchObject({ identity: 'user-admin' });
-    const names: Record<string, string> = { Client: 'client', AllWatcher: 'allWatcher', Application: 'application', ModelUpgrader: 'modelUpgrader', Pinger: 'pinger' };
+    const names: Record<string, string> = {
+      Client: 'client',
+      AllWatcher: 'allWatcher',
+      Application: 'application',
+      ModelUpgrader: 'modelUpgrader',
+      Pinger: 'pinger',
+    };
     for (const [facade, key] of Object.entries(names)) {
       const instance = c.facades[key] as unknown as { NAME: string; VERSION: number } | undefined;
       expect(instance, facade).toBeDefined();
@@ -68,28 +74,61 @@ describe('@canonical/jujulib 9.1.0 against the controller server', () => {
     expect(first.deltas.some(([kind]) => kind === 'model')).toBe(true);
 
     const deploy = await application.deploy({
-      applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1, Force: false, channel: '', 'config-yaml': '', constraints: {} }],
+      applications: [
+        {
+          application: 'mysql',
+          'charm-url': 'cs:mysql',
+          'num-units': 1,
+          Force: false,
+          channel: '',
+          'config-yaml': '',
+          constraints: {},
+        },
+      ],
     });
     expect(deploy.results).toEqual([{}]);
     const again = await application.deploy({
-      applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1, Force: false, channel: '', 'config-yaml': '', constraints: {} }],
+      applications: [
+        {
+          application: 'mysql',
+          'charm-url': 'cs:mysql',
+          'num-units': 1,
+          Force: false,
+          channel: '',
+          'config-yaml': '',
+          constraints: {},
+        },
+      ],
     });
-    expect(again.results[0]?.error).toMatchObject({ message: 'application "mysql" already exists', code: 'already exists' });
+    expect(again.results[0]?.error).toMatchObject({
+      message: 'application "mysql" already exists',
+      code: 'already exists',
+    });
     const next = await allWatcher.next({ id: watch['watcher-id'] });
     expect(next.deltas.some(([kind, , e]) => kind === 'unit' && (e as { name: string }).name === 'mysql/0')).toBe(true);
     await expect(allWatcher.stop({ id: watch['watcher-id'] })).resolves.toEqual({});
     await expect(allWatcher.next({ id: watch['watcher-id'] })).rejects.toThrow('watcher was stopped');
 
     const upgrade = await upgrader.upgradeModel({
-      'model-tag': 'model-x', 'target-version': '1.24.3', 'agent-stream': '', 'dry-run': false, 'ignore-agent-versions': false,
+      'model-tag': 'model-x',
+      'target-version': '1.24.3',
+      'agent-stream': '',
+      'dry-run': false,
+      'ignore-agent-versions': false,
     });
     expect(upgrade).toMatchObject({ 'chosen-version': '1.24.3' });
-    await expect(upgrader.upgradeModel({
-      'model-tag': 'model-x', 'target-version': '', 'agent-stream': '', 'dry-run': false, 'ignore-agent-versions': false,
-    })).rejects.toThrow('upgrade in progress');
+    await expect(
+      upgrader.upgradeModel({
+        'model-tag': 'model-x',
+        'target-version': '',
+        'agent-stream': '',
+        'dry-run': false,
+        'ignore-agent-versions': false,
+      }),
+    ).rejects.toThrow('upgrade in progress');
   });
 
-  it('sees wrong credentials refused (the library rewords Juju\'s message)', async () => {
+  it("sees wrong credentials refused (the library rewords Juju's message)", async () => {
     server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
     server.current.controller.bootstrap();
     await expect(login('wrong')).rejects.toThrow(/granted permission/);

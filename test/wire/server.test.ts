@@ -30,19 +30,28 @@ describe('wire/server: error replies', () => {
     c.sendRaw('this is not json');
     expect(await c.frame()).toMatchObject({ 'request-id': 0, response: {}, 'error-code': 'bad request' });
     c.sendRaw('{"request-id": 9, "type": "Client", "version": "8", "request": "FullStatus"}');
-    expect(await c.frame()).toMatchObject({ 'request-id': 9, error: expect.stringMatching(/version must be an integer/) });
+    expect(await c.frame()).toMatchObject({
+      'request-id': 9,
+      error: expect.stringMatching(/version must be an integer/),
+    });
     c.ws.send(Buffer.from('{"request-id": 10, "type": 1}')); // a binary frame, decoded all the same
     expect(await c.frame()).toMatchObject({ 'request-id': 10, error: expect.stringMatching(/type must be a string/) });
     expect((await c.login()).error).toBeUndefined();
   });
 
-  it('refuses bad credentials with Juju\'s message and code, and work before login', async () => {
+  it("refuses bad credentials with Juju's message and code, and work before login", async () => {
     server = await startServer(profile('juju-1.24'));
     server.current.controller.bootstrap();
     const c = await open();
-    expect(await c.call('Client', 8, 'FullStatus')).toMatchObject({ error: 'not logged in', 'error-code': 'unauthorized access' });
+    expect(await c.call('Client', 8, 'FullStatus')).toMatchObject({
+      error: 'not logged in',
+      'error-code': 'unauthorized access',
+    });
     expect(await c.login('wrong')).toEqual({
-      'request-id': 2, response: {}, error: 'invalid entity name or password', 'error-code': 'unauthorized access',
+      'request-id': 2,
+      response: {},
+      error: 'invalid entity name or password',
+      'error-code': 'unauthorized access',
     });
   });
 
@@ -51,10 +60,17 @@ describe('wire/server: error replies', () => {
     server.current.controller.bootstrap();
     const c = await open();
     await c.login();
-    expect(await c.call('Nope', 1, 'X')).toMatchObject({ error: 'unknown object type "Nope"', 'error-code': 'not implemented' });
-    expect(await c.call('Client', 2, 'FullStatus')).toMatchObject({ error: 'unknown version (2) of interface "Client"', 'error-code': 'not implemented' });
+    expect(await c.call('Nope', 1, 'X')).toMatchObject({
+      error: 'unknown object type "Nope"',
+      'error-code': 'not implemented',
+    });
+    expect(await c.call('Client', 2, 'FullStatus')).toMatchObject({
+      error: 'unknown version (2) of interface "Client"',
+      'error-code': 'not implemented',
+    });
     expect(await c.call('Client', 8, 'Nope')).toMatchObject({
-      error: 'no such request - method Client(8).Nope is not implemented', 'error-code': 'not implemented',
+      error: 'no such request - method Client(8).Nope is not implemented',
+      'error-code': 'not implemented',
     });
   });
 
@@ -68,16 +84,23 @@ describe('wire/server: error replies', () => {
     const status = await c.call('Client', 8, 'FullStatus');
     expect(status.response).toMatchObject({ model: { version: '1.24.0', 'model-status': { status: 'busy' } } });
     const refused = await c.call('Client', 8, 'WatchAll');
-    expect(refused).toEqual({ 'request-id': 3, response: {}, error: 'upgrade in progress - Juju functionality is limited' });
+    expect(refused).toEqual({
+      'request-id': 3,
+      response: {},
+      error: 'upgrade in progress - Juju functionality is limited',
+    });
     expect((await c.call('Application', 19, 'Deploy', { applications: [] })).error).toMatch(/^upgrade in progress/);
   });
 
-  it('uses Juju 2.x\'s message and code when the profile says so', async () => {
+  it("uses Juju 2.x's message and code when the profile says so", async () => {
     server = await startServer(profile('juju-1.24', { upgradeErrorStyle: '2.x' }));
     server.current.controller.bootstrap();
     const c = await open();
     await c.login();
-    expect(await c.call('Client', 8, 'WatchAll')).toMatchObject({ error: 'upgrade in progress', 'error-code': 'upgrade in progress' });
+    expect(await c.call('Client', 8, 'WatchAll')).toMatchObject({
+      error: 'upgrade in progress',
+      'error-code': 'upgrade in progress',
+    });
   });
 });
 
@@ -94,11 +117,20 @@ describe('wire/server: the API over a socket', () => {
     const waiting = c.call('AllWatcher', 3, 'Next', undefined, id);
     const other = await open();
     await other.login();
-    const deploy = await other.call('Application', 19, 'Deploy', { applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1 }] });
+    const deploy = await other.call('Application', 19, 'Deploy', {
+      applications: [{ application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 1 }],
+    });
     expect(deploy.response).toEqual({ results: [{}] });
     const next = await waiting;
-    expect((next.response['deltas'] as unknown[][]).some((d) => d[0] === 'unit' && (d[2] as { name: string }).name === 'mysql/0')).toBe(true);
-    expect(await c.call('AllWatcher', 3, 'Next', undefined, 'nope')).toMatchObject({ error: 'unknown watcher id', 'error-code': 'not found' });
+    expect(
+      (next.response['deltas'] as unknown[][]).some(
+        (d) => d[0] === 'unit' && (d[2] as { name: string }).name === 'mysql/0',
+      ),
+    ).toBe(true);
+    expect(await c.call('AllWatcher', 3, 'Next', undefined, 'nope')).toMatchObject({
+      error: 'unknown watcher id',
+      'error-code': 'not found',
+    });
     expect((await c.call('AllWatcher', 3, 'Stop', undefined, id)).error).toBeUndefined();
     expect(await c.call('AllWatcher', 3, 'Next', undefined, id)).toMatchObject({ 'error-code': 'stopped' });
   });
@@ -113,9 +145,14 @@ describe('wire/server: the API over a socket', () => {
   });
 });
 
-describe('wire/server: the agent\'s lifecycle', () => {
+describe("wire/server: the agent's lifecycle", () => {
   it('refuses connections before bootstrap and while the agent restarts, and drops every socket on restart', async () => {
-    server = await startServer(profile('juju-1.24', { implicitUpgrade: false, timing: { ...profile('juju-1.24').timing, restartMs: [300, 300] } }));
+    server = await startServer(
+      profile('juju-1.24', {
+        implicitUpgrade: false,
+        timing: { ...profile('juju-1.24').timing, restartMs: [300, 300] },
+      }),
+    );
     await expect(RawClient.open(server.modelUrl)).rejects.toThrow(/HTTP 503/);
     server.current.controller.bootstrap();
     const a = await open();
@@ -133,7 +170,7 @@ describe('wire/server: the agent\'s lifecycle', () => {
     expect(closes.map((r) => r.type === 'conn-close' && r.reason)).toEqual(['agent-down', 'agent-down']);
   });
 
-  it('records a client\'s own close (close frame or FIN) as client, and a cut connection (proxy reset) as a fault', async () => {
+  it("records a client's own close (close frame or FIN) as client, and a cut connection (proxy reset) as a fault", async () => {
     server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
     server.current.controller.bootstrap();
     proxy = await FaultProxy.start({ targetPort: server.port });
@@ -147,10 +184,20 @@ describe('wire/server: the agent\'s lifecycle', () => {
     await c.login();
     a.ws.close();
     c.ws.terminate(); // no close frame: as when a client's process exits
-    await waitFor(() => server!.current.history.records.filter((r) => r.type === 'conn-close').length === 2, 3_000, 'close a, c');
+    await waitFor(
+      () => server!.current.history.records.filter((r) => r.type === 'conn-close').length === 2,
+      3_000,
+      'close a, c',
+    );
     proxy.reset();
-    await waitFor(() => server!.current.history.records.some((r) => r.type === 'conn-close' && r.client === 'client-b'), 3_000, 'close b');
-    const reasons = Object.fromEntries(server.current.history.records.flatMap((r) => (r.type === 'conn-close' ? [[r.client, r.reason]] : [])));
+    await waitFor(
+      () => server!.current.history.records.some((r) => r.type === 'conn-close' && r.client === 'client-b'),
+      3_000,
+      'close b',
+    );
+    const reasons = Object.fromEntries(
+      server.current.history.records.flatMap((r) => (r.type === 'conn-close' ? [[r.client, r.reason]] : [])),
+    );
     expect(reasons).toEqual({ 'client-a': 'client', 'client-b': 'fault', 'client-c': 'client' });
   });
 });
@@ -170,7 +217,9 @@ describe('wire/server: admin endpoint', () => {
     expect(await admin.upgrade({ version: '1.22.9' })).toEqual({ applied: true, chosen: '1.22.9' });
     expect(await admin.upgrade({})).toMatchObject({ applied: false, error: 'upgrade in progress' });
     const h = await admin.history();
-    expect(h.records.map((r) => r.type)).toEqual(expect.arrayContaining(['bootstrap', 'version', 'upgrade-end', 'conn-open', 'login']));
+    expect(h.records.map((r) => r.type)).toEqual(
+      expect.arrayContaining(['bootstrap', 'version', 'upgrade-end', 'conn-open', 'login']),
+    );
 
     const { modelUrl } = await admin.reset({ profile: 'juju-1.24', seed: 7, timeScale: 0.5 });
     expect(modelUrl).toBe(server.modelUrl);

@@ -93,12 +93,21 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     const proxy = await proxies.get(name);
     const url = `${options.scheme ?? 'ws'}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
     const env: ClientEnv = {
-      name, clock, rng, history, credentials: backend.credentials, deployDeadlineMs: config.scenario.deadlines.deployMs, url,
+      name,
+      clock,
+      rng,
+      history,
+      credentials: backend.credentials,
+      deployDeadlineMs: config.scenario.deadlines.deployMs,
+      url,
       dial: wsDialer(url, { clock, connectTimeoutMs: CONNECT_TIMEOUT_MS, insecureTls: options.scheme === 'wss' }),
     };
-    clients.set(name, clientCommand !== undefined
-      ? new CommandClient(env, { command: clientCommand, bundle: bundleFromPlan(plan), timeScale })
-      : config.client.create(env));
+    clients.set(
+      name,
+      clientCommand !== undefined
+        ? new CommandClient(env, { command: clientCommand, bundle: bundleFromPlan(plan), timeScale })
+        : config.client.create(env),
+    );
   }
   const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
 
@@ -110,30 +119,33 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   const world: World = {
     clock,
     history,
-    bootstrap: () => queue.run(async () => {
-      const r = await backend.bootstrap();
-      if (r.up && !started) {
-        started = true;
-        for (const c of clients.values()) c.start();
-      }
-      return r;
-    }),
+    bootstrap: () =>
+      queue.run(async () => {
+        const r = await backend.bootstrap();
+        if (r.up && !started) {
+          started = true;
+          for (const c of clients.values()) c.start();
+        }
+        return r;
+      }),
     publish: (version) => queue.run(() => backend.publish(version)),
     upgrade: (request) => queue.run(() => backend.upgrade(request)),
     restart: () => queue.run(() => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxies.get(route(client))).reset() > 0),
-    partition: (client, durationMs) => queue.run(async () => {
-      const name = route(client);
-      if (!(await proxies.get(name)).partition()) return false;
-      history.record({ type: 'fault-start', fault: 'partition', client: name });
-      clock.after(durationMs, () => void queue.run(async () => (await heal(name), true)));
-      return true;
-    }),
-    deploy: (client, app, units) => queue.run(() => {
-      const c = clients.get(route(client));
-      c?.deploy(app, units);
-      return c !== undefined;
-    }),
+    partition: (client, durationMs) =>
+      queue.run(async () => {
+        const name = route(client);
+        if (!(await proxies.get(name)).partition()) return false;
+        history.record({ type: 'fault-start', fault: 'partition', client: name });
+        clock.after(durationMs, () => void queue.run(async () => (await heal(name), true)));
+        return true;
+      }),
+    deploy: (client, app, units) =>
+      queue.run(() => {
+        const c = clients.get(route(client));
+        c?.deploy(app, units);
+        return c !== undefined;
+      }),
   };
 
   try {
@@ -189,4 +201,3 @@ function until(clock: Scheduler, t: number): Promise<void> {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

@@ -12,7 +12,10 @@ import type { ServerProcess } from './server-process.ts';
 export class ProcessBackend implements ControllerBackend {
   readonly host = '127.0.0.1';
 
-  constructor(private readonly server: ServerProcess, readonly credentials: Credentials) {}
+  constructor(
+    private readonly server: ServerProcess,
+    readonly credentials: Credentials,
+  ) {}
 
   get port(): number {
     return this.server.port;
@@ -28,7 +31,12 @@ export class ProcessBackend implements ControllerBackend {
   }
 
   async begin(run: Parameters<ControllerBackend['begin']>[0]): Promise<void> {
-    await this.admin.reset({ profile: run.config.controller, seed: run.seed, timeScale: run.timeScale, originEpochMs: run.originEpochMs });
+    await this.admin.reset({
+      profile: run.config.controller,
+      seed: run.seed,
+      timeScale: run.timeScale,
+      originEpochMs: run.originEpochMs,
+    });
   }
 
   async bootstrap(): Promise<ActionOutcome & { up: boolean }> {

@@ -35,7 +35,11 @@ export class ProcessTarget implements Target {
   private readonly backend: ProcessBackend;
   private lastOutputs: CommandOutput[] = [];
 
-  constructor(readonly server: ServerProcess, credentials: Credentials, private readonly options: ProcessTargetOptions) {
+  constructor(
+    readonly server: ServerProcess,
+    credentials: Credentials,
+    private readonly options: ProcessTargetOptions,
+  ) {
     this.backend = new ProcessBackend(server, credentials);
     this.proxies = new ProxyPool(() => ({ host: '127.0.0.1', port: server.port }));
   }
@@ -44,7 +48,10 @@ export class ProcessTarget implements Target {
     await this.server.respawn(); // after a crash, or if the server died between runs
     this.lastOutputs = [];
     const result = await runLive(config, plan, seed, {
-      target: 'process', timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE, backend: this.backend, proxies: this.proxies,
+      target: 'process',
+      timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
+      backend: this.backend,
+      proxies: this.proxies,
       ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
     });
     this.lastOutputs = result.outputs;
@@ -79,6 +86,9 @@ export class ProcessTarget implements Target {
 /** Starts the controller server process; throws TargetError (exit 3) when it cannot start. */
 export async function createProcessTarget(options: ProcessTargetOptions = {}): Promise<ProcessTarget> {
   const credentials = options.credentials ?? { username: 'admin', password: randomBytes(12).toString('hex') };
-  const server = await ServerProcess.start({ credentials, ...(options.port !== undefined ? { port: options.port } : {}) });
+  const server = await ServerProcess.start({
+    credentials,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
   return new ProcessTarget(server, credentials, options);
 }

@@ -109,22 +109,39 @@ export class ServerProcess {
 
   private spawnOnce(credentials: Credentials, readyTimeoutMs: number): Promise<number> {
     this.stderr = '';
-    const child: Child = execa(process.execPath, [
-      '--import', 'tsx', SERVER_MAIN,
-      '--port', String(this.port), '--username', credentials.username, '--password', credentials.password,
-    ], { cwd: REPO_ROOT, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, cleanup: true });
+    const child: Child = execa(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        SERVER_MAIN,
+        '--port',
+        String(this.port),
+        '--username',
+        credentials.username,
+        '--password',
+        credentials.password,
+      ],
+      { cwd: REPO_ROOT, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, cleanup: true },
+    );
     this.child = child;
     this.exited = false;
     this.paused = false;
-    child.stderr.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-STDERR_KEPT); });
-    void child.then(() => { if (this.child === child) this.exited = true; });
+    child.stderr.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-STDERR_KEPT);
+    });
+    void child.then(() => {
+      if (this.child === child) this.exited = true;
+    });
 
     return new Promise<number>((resolve, reject) => {
       let out = '';
       const fail = (why: string): void => {
         clearTimeout(timer);
         child.kill('SIGKILL');
-        reject(new TargetError(`the controller server did not start: ${why}${this.stderr ? `\n${this.stderr.trim()}` : ''}`));
+        reject(
+          new TargetError(`the controller server did not start: ${why}${this.stderr ? `\n${this.stderr.trim()}` : ''}`),
+        );
       };
       const timer = setTimeout(() => fail(`no ready line within ${readyTimeoutMs} ms`), readyTimeoutMs);
       const onData = (d: Buffer): void => {

@@ -25,7 +25,11 @@ class Direction {
   private lastDelivery = 0;
   private held: Signal[] = [];
 
-  constructor(private readonly net: SimNetwork, private readonly client: string, private readonly deliver: (s: Signal) => void) {}
+  constructor(
+    private readonly net: SimNetwork,
+    private readonly client: string,
+    private readonly deliver: (s: Signal) => void,
+  ) {}
 
   push(signal: Signal): void {
     if (this.net.isPartitioned(this.client)) this.held.push(signal);
@@ -54,7 +58,10 @@ class Link {
   readonly toServer: Direction;
   readonly toClient: Direction;
 
-  constructor(net: SimNetwork, readonly client: string) {
+  constructor(
+    net: SimNetwork,
+    readonly client: string,
+  ) {
     this.toServer = new Direction(net, client, (s) => {
       if (this.serverClosed || !this.server) return;
       if (s === 'close') {
@@ -79,7 +86,9 @@ class Link {
       this.clientClosed = true;
       this.toServer.push('close');
     },
-    onFrame: (handler) => { this.frameHandler = handler; },
+    onFrame: (handler) => {
+      this.frameHandler = handler;
+    },
     onClose: (handler) => {
       this.closeHandler = handler;
       if (this.clientClosed) handler(); // closed before the client took the transport

@@ -43,14 +43,31 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   history.record({ type: 'run-start', scenario: config.scenario.name, target: 'sim', seed, params });
 
   // One stream per part of the run (see Rng.fork): shrinking a plan then keeps the other parts' timings.
-  const controller = new Controller({ clock, rng: rng.fork('controller'), history, profile: config.controller, credentials: SIM_CREDENTIALS });
-  const network = new SimNetwork(clock, rng.fork('network'), controller, { latencyMs: [1, 30], connectTimeoutMs: 5_000 });
+  const controller = new Controller({
+    clock,
+    rng: rng.fork('controller'),
+    history,
+    profile: config.controller,
+    credentials: SIM_CREDENTIALS,
+  });
+  const network = new SimNetwork(clock, rng.fork('network'), controller, {
+    latencyMs: [1, 30],
+    connectTimeoutMs: 5_000,
+  });
   const clients = new Map<string, Client>();
   for (const name of params.clients) {
-    clients.set(name, config.client.create({
-      name, clock, rng: rng.fork(name), history, dial: network.dialer(name), credentials: SIM_CREDENTIALS,
-      deployDeadlineMs: config.scenario.deadlines.deployMs,
-    }));
+    clients.set(
+      name,
+      config.client.create({
+        name,
+        clock,
+        rng: rng.fork(name),
+        history,
+        dial: network.dialer(name),
+        credentials: SIM_CREDENTIALS,
+        deployDeadlineMs: config.scenario.deadlines.deployMs,
+      }),
+    );
   }
 
   const world: World = {
