@@ -12,6 +12,16 @@ import {
   type ServerTransport,
 } from './api-types.ts';
 import { MODEL_UUID } from './model-state.ts';
+import {
+  addCharm,
+  deployFromRepositorySpecs,
+  deploySpecs,
+  field,
+  modelGet,
+  modelInfo,
+  resolveCharms,
+  type DeploySpec,
+} from './model-calls.ts';
 
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
@@ -81,9 +91,9 @@ export class ApiConnection {
   private dispatch(req: ApiRequest): Reply {
     const name = `${req.type}.${req.request}`;
     try {
-      const version = FACADES[req.type];
-      if (version === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
-      if (version !== req.version) {
+      const versions = FACADES[req.type];
+      if (versions === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
+      if (!versions.includes(req.version)) {
         throw new ApiError(`unknown version (${req.version}) of interface "${req.type}"`, ErrorCode.notImplemented);
       }
       if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
@@ -119,9 +129,35 @@ export class ApiConnection {
         return { response: {} };
       }
       case 'Application.Deploy':
-        return { response: this.deploy(req, params) };
+        return { response: this.deploy(req, deploySpecs(params), (error) => ({ error })) };
+      case 'Application.DeployFromRepository':
+        return {
+          response: this.deploy(req, deployFromRepositorySpecs(params), (error, spec) =>
+            error
+              ? { errors: [error] }
+              : { info: { name: spec.name, architecture: 'amd64' }, pendingresourceuploads: [] },
+          ),
+        };
       case 'ModelUpgrader.UpgradeModel':
         return { response: this.upgradeModel(req, params) };
+      case 'ModelConfig.ModelGet':
+        this.recordRequest(req, true);
+        return { response: modelGet(this.controller) };
+      case 'ModelConfig.GetModelConstraints':
+        this.recordRequest(req, true);
+        return { response: { constraints: {} } };
+      case 'ModelManager.ModelInfo':
+        this.recordRequest(req, true);
+        return { response: modelInfo(this.controller, params) };
+      case 'Charms.ResolveCharms':
+        this.recordRequest(req, true);
+        return { response: resolveCharms(params) };
+      case 'Charms.AddCharm': {
+        const added = addCharm(this.controller, params);
+        if ('error' in added) throw new ApiError(String(added.error), ErrorCode.badRequest);
+        this.recordRequest(req, true);
+        return { response: added };
+      }
       default:
         throw new ApiError(
           `no such request - method ${req.type}(${req.version}).${req.request} is not implemented`,
@@ -148,7 +184,11 @@ export class ApiConnection {
         'model-access': 'admin',
       },
       servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
-      facades: Object.entries(FACADES).map(([name, v]) => ({ name, versions: [v] })),
+      // Admin is the login root, not a facade a client picks: Juju does not list it, and
+      // python-libjuju warns of any facade it does not know.
+      facades: Object.entries(FACADES)
+        .filter(([name]) => name !== 'Admin')
+        .map(([name, versions]) => ({ name, versions: [...versions] })),
     };
   }
 
@@ -244,29 +284,39 @@ export class ApiConnection {
     }
   }
 
-  private deploy(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
-    const specs = field(params, 'applications');
-    if (!Array.isArray(specs)) throw new ApiError('applications must be a list', ErrorCode.badRequest);
-    const model = this.controller.model;
+  /** Application.Deploy and DeployFromRepository: each spec on its own, an error per bad one;
+   *  `result` shapes one entry of the reply as the call's version of it does. */
+  private deploy(
+    req: ApiRequest,
+    specs: DeploySpec[] | undefined,
+    result: (error: ErrorEntry | undefined, spec: DeploySpec) => Record<string, unknown>,
+  ): Record<string, unknown> {
+    if (!specs) throw new ApiError('applications must be a list', ErrorCode.badRequest);
     const created: string[] = [];
-    const results = specs.map((spec: unknown) => {
-      const s = (spec ?? {}) as Record<string, unknown>;
-      const name = field(s, 'application');
-      const charm = field(s, 'charm-url');
-      const units = field(s, 'num-units');
-      if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name))
-        return { error: err(`invalid application name`, ErrorCode.badRequest) };
-      if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {
-        return { error: err(`invalid num-units for ${name}`, ErrorCode.badRequest) };
-      }
-      if (model.application(name))
-        return { error: err(`application "${name}" already exists`, ErrorCode.alreadyExists) };
-      this.controller.deployApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
-      created.push(name);
-      return {};
+    const results = specs.map((spec) => {
+      const error = this.deployOne(spec);
+      if (!error) created.push(spec.name as string);
+      return result(error, spec);
     });
     this.recordRequest(req, true, undefined, created);
     return { results };
+  }
+
+  private deployOne({ name, charm, units }: DeploySpec): ErrorEntry | undefined {
+    if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name))
+      return err(`invalid application name`, ErrorCode.badRequest);
+    if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {
+      return err(`invalid num-units for ${name}`, ErrorCode.badRequest);
+    }
+    if (this.controller.model.application(name))
+      return err(`application "${name}" already exists`, ErrorCode.alreadyExists);
+    // A local charm is deployable once uploaded (POST /model/<uuid>/charms); store charms are
+    // resolved by the store, not here.
+    if (typeof charm === 'string' && charm.startsWith('local:') && !this.controller.model.hasCharm(charm)) {
+      return err(`charm "${charm}" not found`, ErrorCode.notFound);
+    }
+    this.controller.deployApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
+    return undefined;
   }
 
   private upgradeModel(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
@@ -308,14 +358,8 @@ export class ApiConnection {
   }
 }
 
-/** Juju decodes keys case-insensitively (python-libjuju sends `Id`), so look keys up that way. */
-function field(obj: Record<string, unknown>, key: string): unknown {
-  if (key in obj) return obj[key];
-  const lower = key.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
-  return undefined;
-}
+type ErrorEntry = { message: string; code: string };
 
-function err(message: string, code: string): { message: string; code: string } {
+function err(message: string, code: string): ErrorEntry {
   return { message, code };
 }

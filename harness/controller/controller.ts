@@ -8,7 +8,7 @@ import type { ModelView, Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
 import { ApiConnection } from './api.ts';
 import type { ApiHost, Credentials, ServerTransport, UpgradeRequest, UpgradeResult } from './api-types.ts';
-import { ModelState } from './model-state.ts';
+import { MODEL_NAME, MODEL_UUID, ModelState } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 import { ReleaseStreams } from './streams.ts';
 import { UnitAgents } from './unit-agents.ts';
@@ -21,7 +21,13 @@ export interface ControllerDeps {
   history: Recorder;
   profile: ControllerProfile;
   credentials: Credentials;
+  /** Where clients look charms up (ModelGet's `charmhub-url`): the controller server's charm-info
+   *  endpoint on loopback; the sim has no such endpoint and keeps CharmHub's address. */
+  charmhubUrl?: string;
 }
+
+/** CharmHub's public API address, reported where no charm-info endpoint is served. */
+const CHARMHUB_URL = 'https://api.charmhub.io';
 
 export class Controller implements ApiHost {
   readonly streams: ReleaseStreams;
@@ -32,6 +38,7 @@ export class Controller implements ApiHost {
   readonly history: Recorder;
   readonly profile: ControllerProfile;
   readonly credentials: Credentials;
+  readonly modelConfig: Readonly<Record<string, string>>;
   private readonly connections = new Map<number, ApiConnection>();
   private nextConnId = 1;
   private nextWatcherId = 1;
@@ -47,7 +54,15 @@ export class Controller implements ApiHost {
     this.profile = deps.profile;
     this.credentials = deps.credentials;
     this.streams = new ReleaseStreams(deps.profile.streams);
-    this.model = new ModelState(() => deps.clock.now());
+    this.modelConfig = {
+      name: MODEL_NAME,
+      uuid: MODEL_UUID,
+      type: 'iaas',
+      'default-series': 'jammy',
+      'default-base': 'ubuntu@22.04',
+      'charmhub-url': deps.charmhubUrl ?? CHARMHUB_URL,
+    };
+    this.model = new ModelState(() => deps.clock.now(), this.modelConfig);
     this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () =>
       this.mayRunHooks(),
     );

@@ -3,7 +3,7 @@
  * harness (and a person with curl) to drive the plan's controller events and read the
  * controller-side history. Every route acts on the current session.
  *
- *   POST /admin/reset      {profile?, seed?, timeScale?, originEpochMs?} -> {modelUrl}
+ *   POST /admin/reset      {profile?, seed?, timeScale?, originEpochMs?, defaultClient?} -> {modelUrl}
  *   POST /admin/bootstrap  -> {applied}
  *   POST /admin/publish    {version} -> {applied}
  *   POST /admin/upgrade    {version?, uploadTools?} -> {applied, chosen?, error?}
@@ -24,6 +24,8 @@ export interface ResetRequest {
   seed?: number;
   timeScale?: number;
   originEpochMs?: number;
+  /** Names connections that do not name themselves (see SessionOptions.defaultClient). */
+  defaultClient?: string;
 }
 
 export interface ActionResult {
@@ -126,6 +128,12 @@ function resetOptions(body: Body): Partial<SessionOptions> {
   }
   const origin = body['originEpochMs'];
   if (origin !== undefined) options.originEpochMs = finite(origin, 'originEpochMs');
+  const defaultClient = body['defaultClient'];
+  if (defaultClient !== undefined) {
+    if (typeof defaultClient !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(defaultClient))
+      throw new HttpError(400, 'defaultClient must be a client name such as client-0');
+    options.defaultClient = defaultClient;
+  }
   return options;
 }
 

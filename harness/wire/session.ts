@@ -18,6 +18,12 @@ export interface SessionOptions {
   timeScale: number;
   /** The run's time zero (ms since the epoch), shared with the harness so histories merge. */
   originEpochMs?: number;
+  /** ModelGet's `charmhub-url`: the server's charm-info endpoint. */
+  charmhubUrl?: string;
+  /** The name of connections that do not name their client (?client=...): a run whose only client
+   *  is a program that builds its own URLs (python-libjuju) sets it, so its records carry the
+   *  run's client name rather than an address. */
+  defaultClient?: string;
 }
 
 export interface SessionStatus {
@@ -71,6 +77,7 @@ export class ControllerSession {
       history: this.history,
       profile: options.profile,
       credentials: options.credentials,
+      ...(options.charmhubUrl !== undefined ? { charmhubUrl: options.charmhubUrl } : {}),
     });
   }
 

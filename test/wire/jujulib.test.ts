@@ -47,10 +47,14 @@ describe('@canonical/jujulib 9.1.0 against the controller server', () => {
       ModelUpgrader: 'modelUpgrader',
       Pinger: 'pinger',
     };
+    // The server advertises Client 6 and 8, ModelUpgrader 1 and 2: jujulib takes the last of its
+    // own ascending list that is served, so the newest.
+    const picked: Record<string, number> = { Client: 8, AllWatcher: 3, Application: 19, ModelUpgrader: 2, Pinger: 1 };
+    expect(FACADES['Client']).toEqual([6, 8]);
     for (const [facade, key] of Object.entries(names)) {
       const instance = c.facades[key] as unknown as { NAME: string; VERSION: number } | undefined;
       expect(instance, facade).toBeDefined();
-      expect(instance!.VERSION, facade).toBe(FACADES[facade]);
+      expect(instance!.VERSION, facade).toBe(picked[facade]);
     }
   });
 

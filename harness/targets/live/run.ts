@@ -14,6 +14,7 @@ import { clientName, type Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
+import type { FaultProxy } from '../../faults/proxy.ts';
 import type { TargetName } from '../target.ts';
 import { schedulePlan, type Applied, type World } from '../world.ts';
 import type { ControllerBackend } from './backend.ts';
@@ -29,8 +30,11 @@ export interface LiveOptions {
   proxies: ProxyPool;
   /** A black-box client program: the run's only client (see command-client.ts). */
   clientCommand?: string;
-  /** ws or wss, as the controller speaks. */
+  /** ws or wss, as the controller speaks (external target: its URL's). */
   scheme?: 'ws' | 'wss';
+  /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
+   *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
+  tls?: boolean;
 }
 
 export interface LiveResult {
@@ -76,9 +80,14 @@ export async function runLive(config: RunConfig, plan: Plan, seed: number, optio
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
-  const { backend, proxies, timeScale, clientCommand } = options;
+  const { backend, proxies, timeScale } = options;
+  // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
+  const clientCommand = options.clientCommand ?? config.client.command?.();
+  const tls = options.tls === true || config.client.tls === true;
+  if (tls && !backend.tls) throw new UsageError(`${config.client.name} dials wss:// only: this target has no TLS port`);
   const origin = epochNow();
-  await backend.begin({ config, seed, timeScale, originEpochMs: origin });
+  const soleClient = clientCommand !== undefined ? { soleClient: clientName(0) } : {};
+  await backend.begin({ config, seed, timeScale, originEpochMs: origin, ...soleClient });
   // Scoped: a heal or retry timer of this run must never fire in the next one.
   const clock = new ScopedScheduler(new RealScheduler(timeScale, origin));
   const history = new Recorder(() => clock.now());
@@ -89,9 +98,11 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
 
   const rng = seededRng(seed);
   const clients = new Map<string, Client>();
+  const proxy = (client: string): Promise<FaultProxy> => proxies.get(client, tls);
+  const scheme = tls ? 'wss' : (options.scheme ?? 'ws');
   for (const name of params.clients) {
-    const proxy = await proxies.get(name);
-    const url = `${options.scheme ?? 'ws'}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
+    const url = `${scheme}://127.0.0.1:${(await proxy(name)).port}${backend.modelPath(name)}`;
+    const ca = tls ? backend.tls : undefined;
     const env: ClientEnv = {
       name,
       clock,
@@ -100,7 +111,12 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
       credentials: backend.credentials,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
       url,
-      dial: wsDialer(url, { clock, connectTimeoutMs: CONNECT_TIMEOUT_MS, insecureTls: options.scheme === 'wss' }),
+      ...(ca ? { tls: { caCert: ca.caCert, caCertFile: ca.caCertFile } } : {}),
+      dial: wsDialer(url, {
+        clock,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        ...(ca ? { ca: ca.caCert } : { insecureTls: scheme === 'wss' }),
+      }),
     };
     clients.set(
       name,
@@ -114,7 +130,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   const queue = new ActionQueue();
   let started = false;
   const heal = async (client: string): Promise<void> => {
-    if ((await proxies.get(client)).heal()) history.record({ type: 'fault-end', fault: 'partition', client });
+    if ((await proxy(client)).heal()) history.record({ type: 'fault-end', fault: 'partition', client });
   };
   const world: World = {
     clock,
@@ -131,11 +147,11 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     publish: (version) => queue.run(() => backend.publish(version)),
     upgrade: (request) => queue.run(() => backend.upgrade(request)),
     restart: () => queue.run(() => backend.restart()),
-    disconnect: (client) => queue.run(async () => (await proxies.get(route(client))).reset() > 0),
+    disconnect: (client) => queue.run(async () => (await proxy(route(client))).reset() > 0),
     partition: (client, durationMs) =>
       queue.run(async () => {
         const name = route(client);
-        if (!(await proxies.get(name)).partition()) return false;
+        if (!(await proxy(name)).partition()) return false;
         history.record({ type: 'fault-start', fault: 'partition', client: name });
         clock.after(durationMs, () => void queue.run(async () => (await heal(name), true)));
         return true;

@@ -6,7 +6,7 @@ import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
 import { MODEL_PATH } from '../../wire/server.ts';
-import type { ActionOutcome, ControllerBackend, ControllerSnapshot } from '../live/backend.ts';
+import type { ActionOutcome, ControllerBackend, ControllerSnapshot, TlsEndpoint } from '../live/backend.ts';
 import type { ServerProcess } from './server-process.ts';
 
 export class ProcessBackend implements ControllerBackend {
@@ -19,6 +19,10 @@ export class ProcessBackend implements ControllerBackend {
 
   get port(): number {
     return this.server.port;
+  }
+
+  get tls(): TlsEndpoint | undefined {
+    return this.server.tls;
   }
 
   private get admin(): AdminClient {
@@ -36,6 +40,7 @@ export class ProcessBackend implements ControllerBackend {
       seed: run.seed,
       timeScale: run.timeScale,
       originEpochMs: run.originEpochMs,
+      ...(run.soleClient !== undefined ? { defaultClient: run.soleClient } : {}),
     });
   }
 

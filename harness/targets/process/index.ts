@@ -16,6 +16,7 @@ import { runLive } from '../live/run.ts';
 import type { RunArtifacts, Target } from '../target.ts';
 import { ProcessBackend } from './backend.ts';
 import { ServerProcess } from './server-process.ts';
+import { TargetError } from '../../errors.ts';
 
 export interface ProcessTargetOptions {
   /** Real time per model millisecond; default 0.02 (a plan plays fifty times faster than life). */
@@ -24,6 +25,8 @@ export interface ProcessTargetOptions {
   clientCommand?: string;
   /** Port of the controller server; default any free one. */
   port?: number;
+  /** Every client dials wss:// (the agent's TLS port); clients that need it dial it anyway. */
+  tls?: boolean;
   credentials?: Credentials;
 }
 
@@ -41,7 +44,11 @@ export class ProcessTarget implements Target {
     private readonly options: ProcessTargetOptions,
   ) {
     this.backend = new ProcessBackend(server, credentials);
-    this.proxies = new ProxyPool(() => ({ host: '127.0.0.1', port: server.port }));
+    this.proxies = new ProxyPool((tls) => {
+      if (!tls) return { host: '127.0.0.1', port: server.port };
+      if (!server.tls) throw new TargetError('the controller server has no TLS port');
+      return { host: '127.0.0.1', port: server.tls.port };
+    });
   }
 
   async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
@@ -53,6 +60,7 @@ export class ProcessTarget implements Target {
       backend: this.backend,
       proxies: this.proxies,
       ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
+      ...(this.options.tls ? { tls: true } : {}),
     });
     this.lastOutputs = result.outputs;
     return result.history;

@@ -5,11 +5,14 @@
  * sockets stay open, nothing answers). The child exits when its stdin closes, so it never outlives
  * the harness.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
 import type { Credentials } from '../../controller/api-types.ts';
-import { READY_PREFIX } from '../../wire/server-flags.ts';
+import { READY_PREFIX, type TlsReady } from '../../wire/server-flags.ts';
+import type { TlsEndpoint } from '../live/backend.ts';
 import { TargetError } from '../../errors.ts';
 
 export interface ServerProcessOptions {
@@ -32,6 +35,9 @@ export class ServerProcess {
   private paused = false;
   private stderr = '';
   port: number;
+  /** Every server process serves TLS too, with certificates kept in this folder across crashes. */
+  tls: TlsEndpoint | undefined;
+  private readonly tlsDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-tls-'));
 
   private constructor(private readonly options: ServerProcessOptions) {
     this.port = options.port ?? 0;
@@ -79,6 +85,7 @@ export class ServerProcess {
     this.resume();
     this.child?.stdin.end();
     await this.kill('SIGTERM', 3_000);
+    rmSync(this.tlsDir, { recursive: true, force: true });
   }
 
   private async kill(signal: NodeJS.Signals, graceMs = 0): Promise<void> {
@@ -121,6 +128,11 @@ export class ServerProcess {
         credentials.username,
         '--password',
         credentials.password,
+        '--tls',
+        '--tls-dir',
+        this.tlsDir,
+        '--tls-port',
+        String(this.tls?.port ?? 0),
       ],
       { cwd: REPO_ROOT, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, cleanup: true },
     );
@@ -151,7 +163,9 @@ export class ServerProcess {
         clearTimeout(timer);
         child.stdout.off('data', onData);
         child.stdout.resume(); // nothing more is read; keep the pipe from filling
-        resolve((JSON.parse(line.slice(READY_PREFIX.length)) as { port: number }).port);
+        const ready = JSON.parse(line.slice(READY_PREFIX.length)) as { port: number } & TlsReady;
+        this.tls = { port: ready.tlsPort, caCert: ready.caCert, caCertFile: ready.caCertFile };
+        resolve(ready.port);
       };
       child.stdout.on('data', onData);
       void child.then((r) => {
