@@ -81,6 +81,9 @@ export function loadScenarioFile(path: string): Scenario {
   const changes = s['controllerChanges'];
   if (changes !== undefined && (typeof changes !== 'object' || changes === null || Array.isArray(changes)))
     bad('"controllerChanges" must be an object');
+  const timeScale = s['timeScale'];
+  if (timeScale !== undefined && (typeof timeScale !== 'number' || !(timeScale > 0 && timeScale <= 100)))
+    bad(`"timeScale" must be a number in (0, 100], got ${JSON.stringify(timeScale)}`);
 
   return {
     name: str('name')!,
@@ -98,5 +101,6 @@ export function loadScenarioFile(path: string): Scenario {
     maxEvents: int(s['maxEvents'] ?? 20, '"maxEvents"', 1, 200),
     expect: expect as Scenario['expect'],
     deadlines,
+    ...(timeScale !== undefined ? { timeScale: timeScale as number } : {}),
   };
 }

@@ -71,6 +71,7 @@ export async function controllerCommand(argv: string[], io: ControllerCommandIO 
   if (server.caCert !== undefined) io.out(`CA certificate:\n${server.caCert.trim()}`);
   io.out(HELP);
   if (flags.bootstrap) server.current.controller.bootstrap();
+  await server.settled();
 
   const lines = createInterface({ input: io.input, terminal: false });
   const quit = new Promise<void>((resolve) => {

@@ -29,6 +29,7 @@ export function replayLine(config: RunConfig, f: Failure, context: ReplayContext
       const value = target[flag];
       if (value !== undefined) parts.push(`--${flag} ${quote(value)}`);
     }
+    if (target.tls) parts.push('--tls');
   }
   parts.push(`--property ${f.property}`, `--seed ${f.seed}`, `--path "${f.path}"`);
   return parts.join(' ');

@@ -14,6 +14,7 @@ export const TARGET_FLAGS = {
   target: { type: 'string' },
   'time-scale': { type: 'string' },
   'client-cmd': { type: 'string' },
+  tls: { type: 'boolean' },
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
@@ -23,6 +24,7 @@ export interface TargetFlagValues {
   target?: string | undefined;
   'time-scale'?: string | undefined;
   'client-cmd'?: string | undefined;
+  tls?: boolean | undefined;
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
@@ -52,9 +54,12 @@ export async function openTarget(
   if (!(TARGET_NAMES as readonly string[]).includes(name))
     throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const scale = timeScale(values['time-scale']);
+  if (values.tls && name !== 'process')
+    throw new UsageError('--tls needs --target process (its controller serves wss://)');
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.tls ? { tls: true } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(values.password !== undefined ? { password: values.password } : {}),

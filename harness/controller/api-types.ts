@@ -94,7 +94,7 @@ export interface ApiHost {
   readonly history: Recorder;
   readonly clock: Scheduler;
   readonly credentials: Credentials;
-  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle'>;
+  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle' | 'restrictedWindow'>;
   /** The applications, units and the change log the AllWatcher reads. */
   readonly model: ModelState;
   /** The version the agent runs. */

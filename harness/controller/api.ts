@@ -11,7 +11,7 @@ import {
   type ApiResponse,
   type ServerTransport,
 } from './api-types.ts';
-import { MODEL_UUID } from './model-state.ts';
+import { MODEL_UUID, type Application, type Status } from './model-state.ts';
 import {
   addCharm,
   deployFromRepositorySpecs,
@@ -47,6 +47,8 @@ class ApiError {
 
 export class ApiConnection {
   private loggedIn = false;
+  /** Logged in while the upgrade steps ran, under a profile whose restriction is fixed at login. */
+  private restrictedRoot = false;
   private closed = false;
   private readonly watchers = new Map<string, Watcher>();
   private unsubscribe: (() => void) | undefined;
@@ -98,7 +100,7 @@ export class ApiConnection {
       }
       if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
       if (!this.loggedIn) throw new ApiError('not logged in', ErrorCode.unauthorized);
-      if (this.controller.apiRestricted && !ALLOWED_WHILE_UPGRADING.has(name)) {
+      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name)) {
         throw new ApiError(...this.upgradeInProgress());
       }
       return this.serve(name, req);
@@ -172,6 +174,7 @@ export class ApiConnection {
     this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok });
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
+    this.restrictedRoot = this.controller.apiRestricted;
     const port = 17070;
     return {
       'server-version': this.controller.version,
@@ -199,11 +202,11 @@ export class ApiConnection {
       const units: Record<string, unknown> = {};
       for (const u of app.units) {
         units[u.name] = {
-          'workload-status': { status: u.workload.current, info: u.workload.message },
-          'agent-status': { status: u.agent.current, info: u.agent.message },
+          'workload-status': { status: u.workload.current, info: u.workload.message, since: u.workload.since },
+          'agent-status': { status: u.agent.current, info: u.agent.message, since: u.agent.since },
         };
       }
-      applications[app.name] = { charm: app.charmUrl, units };
+      applications[app.name] = { charm: app.charmUrl, status: applicationStatus(app), units };
     }
     return {
       model: {
@@ -329,6 +332,12 @@ export class ApiConnection {
     return { 'chosen-version': result.chosen };
   }
 
+  private restricted(): boolean {
+    return this.controller.profile.restrictedWindow === 'steps-at-login'
+      ? this.restrictedRoot
+      : this.controller.apiRestricted;
+  }
+
   private upgradeInProgress(): [string, string] {
     return this.controller.profile.upgradeErrorStyle === '2.x'
       ? ['upgrade in progress', ErrorCode.upgradeInProgress]
@@ -359,6 +368,19 @@ export class ApiConnection {
 }
 
 type ErrorEntry = { message: string; code: string };
+
+/** Juju's derived application status: its units' most severe workload status. */
+const SEVERITY = ['unknown', 'active', 'waiting', 'maintenance', 'blocked', 'error'];
+
+function applicationStatus(app: Application): { status: string; info: string; since: string } {
+  let worst: Status | undefined;
+  for (const u of app.units) {
+    if (!worst || SEVERITY.indexOf(u.workload.current) > SEVERITY.indexOf(worst.current)) worst = u.workload;
+  }
+  return worst
+    ? { status: worst.current, info: worst.message, since: worst.since }
+    : { status: 'unknown', info: '', since: '' };
+}
 
 function err(message: string, code: string): ErrorEntry {
   return { message, code };

@@ -105,7 +105,8 @@ export class Controller implements ApiHost {
 
   /** Whether the API lets client work through now. */
   get apiRestricted(): boolean {
-    return this.profile.api === 'restricted' && this.upgrading;
+    if (this.profile.api !== 'restricted') return false;
+    return this.profile.restrictedWindow === 'steps-at-login' ? this.upgrader.phase === 'steps' : this.upgrading;
   }
 
   bootstrap(): boolean {

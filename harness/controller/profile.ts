@@ -50,6 +50,12 @@ export interface ControllerProfile {
   /** Juju 1.2x said "upgrade in progress - Juju functionality is limited" with no code; 2.x uses
    *  "upgrade in progress" for both message and code. */
   upgradeErrorStyle: '1.2x' | '2.x';
+  /** When a `restricted` API restricts. `upgrade` (default, the 1.24 fix as the bug report tells
+   *  it): every call, while an upgrade is pending or running. `steps-at-login`: as Juju 2 and 3 do
+   *  (apiserver restrictAPIRootDuringMaintenance): the API serves normally until the agent restarts;
+   *  a user who logs in while the upgrade steps run gets a restricted root, for that connection's
+   *  whole life, even after the steps end. */
+  restrictedWindow?: 'upgrade' | 'steps-at-login';
   /** What an agent restart does to a hook in flight: Juju 1.22 left the unit in error. */
   interruptedHook: 'error' | 'rerun';
   /** Upgrade steps rewrite the model's collections from a copy taken when they start, so work
@@ -123,6 +129,7 @@ const JUJU_3_6: ControllerProfile = {
   streams: ['3.6.0', '3.6.2'],
   clientMachine: { arch: 'amd64', series: 'jammy', jujuOnPath: '3.6.0' },
   upgradeErrorStyle: '2.x',
+  restrictedWindow: 'steps-at-login',
 };
 
 export const CONTROLLER_PROFILES: readonly ControllerProfile[] = [JUJU_1_22, JUJU_1_24, JUJU_INFORM, JUJU_3_6];

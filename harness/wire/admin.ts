@@ -54,6 +54,8 @@ export interface AdminHost {
   reset(options: Partial<SessionOptions>): unknown;
   /** Where clients of the current session connect. */
   readonly modelUrl: string;
+  /** Resolves once what a route changed is in effect for clients (the agent's port listens). */
+  settled?(): Promise<void>;
 }
 
 export async function handleAdmin(server: AdminHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -61,7 +63,9 @@ export async function handleAdmin(server: AdminHost, req: IncomingMessage, res: 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '')}`;
     const body = req.method === 'POST' ? await readBody(req) : {};
-    reply(res, 200, serve(server, route, body));
+    const result = serve(server, route, body);
+    await server.settled?.();
+    reply(res, 200, result);
   } catch (e) {
     if (e instanceof HttpError) reply(res, e.status, { error: e.message });
     else reply(res, 500, { error: (e as Error).message });

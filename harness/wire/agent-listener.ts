@@ -74,6 +74,11 @@ export class AgentListener {
       });
   }
 
+  /** Resolves once the listener has caught up with the agent's last change. */
+  async settled(): Promise<void> {
+    await this.busy;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.wanted = false;

@@ -122,6 +122,14 @@ export class ControllerServer implements AdminHost {
     return this.session;
   }
 
+  /** Resolves once the agent's TLS port follows the agent's state: after a bootstrap, clients can
+   *  dial it. The admin endpoint answers only then. */
+  async settled(): Promise<void> {
+    // The agent's change is acted on in a microtask after the record that announces it.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    await this.agent?.settled();
+  }
+
   /** A fresh controller (new model, new Recorder, time zero); every old connection is dropped. */
   reset(options: Partial<SessionOptions>): ControllerSession {
     this.session.dispose();

@@ -167,6 +167,9 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   try {
     const planEnd = clock.now() + schedulePlan(world, plan);
     await until(clock, planEnd);
+    // An event at the plan's very end has a timer of its own that may fire just after this one:
+    // quiescence starts once every event has been applied (each writes its record then).
+    while (history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0) < plan.length) await sleep(POLL_MS);
     await queue.drained();
 
     // Quiescence: heal every fault, let upgrades finish and clients meet their deadlines.

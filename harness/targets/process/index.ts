@@ -56,7 +56,7 @@ export class ProcessTarget implements Target {
     this.lastOutputs = [];
     const result = await runLive(config, plan, seed, {
       target: 'process',
-      timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
+      timeScale: this.options.timeScale ?? config.scenario.timeScale ?? DEFAULT_TIME_SCALE,
       backend: this.backend,
       proxies: this.proxies,
       ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
