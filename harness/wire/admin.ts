@@ -14,8 +14,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controllerProfile, type ControllerProfile } from '../controller/profile.ts';
 import { isVersion } from '../controller/version.ts';
-import type { SessionOptions } from './session.ts';
-import type { ControllerServer } from './server.ts';
+import type { ControllerSession, SessionOptions } from './session.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -42,7 +41,20 @@ class HttpError {
 
 type Body = Record<string, unknown>;
 
-export async function handleAdmin(server: ControllerServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * What the admin routes use of the server they are mounted on (the ControllerServer), and nothing
+ * more: admin.ts does not import server.ts, and can be tested over any host.
+ */
+export interface AdminHost {
+  /** The session every route acts on. */
+  readonly current: ControllerSession;
+  /** Replaces the session with a fresh one (new model, new history, time zero). */
+  reset(options: Partial<SessionOptions>): unknown;
+  /** Where clients of the current session connect. */
+  readonly modelUrl: string;
+}
+
+export async function handleAdmin(server: AdminHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '')}`;
@@ -54,7 +66,7 @@ export async function handleAdmin(server: ControllerServer, req: IncomingMessage
   }
 }
 
-function serve(server: ControllerServer, route: string, body: Body): unknown {
+function serve(server: AdminHost, route: string, body: Body): unknown {
   const session = server.current;
   const controller = session.controller;
   switch (route) {

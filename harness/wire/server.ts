@@ -10,12 +10,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Credentials } from '../controller/api.ts';
+import type { Credentials } from '../controller/api-types.ts';
 import type { ServerTransport } from '../controller/api-types.ts';
 import { MODEL_UUID } from '../controller/model-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import type { HistoryRecord } from '../history.ts';
-import { handleAdmin } from './admin.ts';
+import { handleAdmin, type AdminHost } from './admin.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
 import { ControllerSession, type SessionOptions } from './session.ts';
 
@@ -35,7 +35,7 @@ export interface ServerOptions {
   onRecord?: (record: HistoryRecord) => void;
 }
 
-export class ControllerServer {
+export class ControllerServer implements AdminHost {
   private session: ControllerSession;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   private readonly sockets = new Set<Duplex>();

@@ -2,8 +2,8 @@
  * The process target's controller: a controller server it started, driven through the admin
  * endpoint, which also hands over the full controller-side history at the end of each run.
  */
-import type { Credentials } from '../../controller/api.ts';
-import type { UpgradeRequest } from '../../controller/controller.ts';
+import type { Credentials } from '../../controller/api-types.ts';
+import type { UpgradeRequest } from '../../controller/api-types.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
 import { MODEL_PATH } from '../../wire/server.ts';
 import type { ActionOutcome, ControllerBackend, ControllerSnapshot } from '../live/backend.ts';

@@ -7,7 +7,7 @@
  */
 import { ownEntry, PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
-import type { Credentials } from '../../controller/api.ts';
+import type { Credentials } from '../../controller/api-types.ts';
 import { PASSWORD_ENV, READY_PREFIX } from '../../wire/server-flags.ts';
 import { TargetError } from '../../errors.ts';
 
