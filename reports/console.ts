@@ -33,7 +33,8 @@ export function formatSummary(r: ExploreResult): string {
     r.verdict === 'pass'
       ? 'PASS: every property held'
       : `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`;
-  return `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`;
+  const line = `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`;
+  return [line, ...(r.notes ?? []).map((note) => `  note: ${note}`)].join('\n');
 }
 
 /** The end of what a --client-cmd program printed (the failure file keeps all of it). */

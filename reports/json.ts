@@ -19,7 +19,7 @@ export interface FailureJson {
 
 export type RunJson = Pick<
   ExploreResult,
-  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'
+  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs' | 'notes'
 > & {
   failures: FailureJson[];
   /** With --coverage: what the exploration reached (harness/coverage.ts). */
@@ -35,6 +35,7 @@ export function runJson(result: ExploreResult, replayLine: (f: Failure) => strin
     verdict: result.verdict,
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
+    ...(result.notes ? { notes: result.notes } : {}),
     failures: result.failures.map((f) => ({
       property: f.property,
       seed: f.seed,

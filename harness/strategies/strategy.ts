@@ -23,6 +23,8 @@ export interface CaseSourceOptions {
   seed: number;
   /** How many cases the exploration will run (enumerating strategies build no more than this). */
   runs: number;
+  /** The exploration's time limit: an enumerating strategy stops enumerating when it passes. */
+  timeLimitMs?: number;
 }
 
 export interface CaseSource {
@@ -32,6 +34,8 @@ export interface CaseSource {
   examples?: readonly Case[];
   /** The strategy has no more cases than this (an enumeration that ran out). */
   maxRuns?: number;
+  /** One line for the report: why these cases stop short of the strategy's whole space. */
+  note?: string;
 }
 
 export interface Strategy {
