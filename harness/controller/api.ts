@@ -5,7 +5,6 @@
 import type { CloseReason } from '../history.ts';
 import { ErrorCode, FACADES, type ApiRequest, type ApiResponse, type ServerTransport } from './api-types.ts';
 import type { Controller } from './controller.ts';
-import { MODEL_UUID } from './model-state.ts';
 
 export interface Credentials {
   username: string;
@@ -136,10 +135,11 @@ export class ApiConnection {
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
     const port = 17070;
+    const uuid = this.controller.model.uuid;
     return {
       'server-version': this.controller.version,
-      'controller-tag': `controller-${MODEL_UUID}`,
-      'model-tag': `model-${MODEL_UUID}`,
+      'controller-tag': `controller-${uuid}`,
+      'model-tag': `model-${uuid}`,
       'user-info': {
         'display-name': username,
         identity: `user-${username}`,
