@@ -46,7 +46,10 @@ class HttpError {
 type Body = Record<string, unknown>;
 type NewSessionOptions = Partial<Omit<SessionOptions, 'modelUuid'>>;
 
-/** What the admin endpoint needs of the server that hosts it. */
+/**
+ * What the admin routes use of the server they are mounted on (the ControllerServer), and nothing
+ * more: admin.ts does not import server.ts, and can be tested over any host.
+ */
 export interface AdminHost {
   /** The default session. */
   readonly current: ControllerSession;

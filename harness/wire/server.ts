@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Credentials } from '../controller/api.ts';
+import type { Credentials } from '../controller/api-types.ts';
 import type { ServerTransport } from '../controller/api-types.ts';
 import { MODEL_UUID } from '../controller/model-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';

@@ -5,7 +5,7 @@
  * its timers and drops its connections.
  */
 import { RealScheduler, ScopedScheduler } from '../clock.ts';
-import type { Credentials } from '../controller/api.ts';
+import type { Credentials } from '../controller/api-types.ts';
 import { Controller } from '../controller/controller.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';

@@ -4,8 +4,8 @@
  * ends, driven through the session's admin routes, which also hand over its controller-side history.
  * Runs in flight at once each have their own, so they never see each other's controller.
  */
-import type { Credentials } from '../../controller/api.ts';
-import type { UpgradeRequest } from '../../controller/controller.ts';
+import type { Credentials } from '../../controller/api-types.ts';
+import type { UpgradeRequest } from '../../controller/api-types.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
 import type { ActionOutcome, ControllerBackend, ControllerSnapshot } from '../live/backend.ts';
 

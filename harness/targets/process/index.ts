@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { CommandOutput } from '../../clients/command-client.ts';
-import type { Credentials } from '../../controller/api.ts';
+import type { Credentials } from '../../controller/api-types.ts';
 import type { HistoryRecord } from '../../history.ts';
 import type { Plan } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';

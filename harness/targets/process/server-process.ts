@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
-import type { Credentials } from '../../controller/api.ts';
+import type { Credentials } from '../../controller/api-types.ts';
 import { READY_PREFIX } from '../../wire/server-flags.ts';
 import { TargetError } from '../../errors.ts';
 
