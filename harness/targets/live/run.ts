@@ -71,6 +71,9 @@ export async function runLive(config: RunConfig, plan: Plan, seed: number, optio
   } catch (e) {
     if (e instanceof TargetError || e instanceof UsageError) throw e;
     throw new TargetError(`${options.target} target: ${(e as Error).message}`);
+  } finally {
+    // The run's failure, if any, is the news; a controller that cannot let go of it is not.
+    await options.backend.end?.().catch(() => {});
   }
 }
 
