@@ -21,7 +21,7 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
   const survey = fc.property(source.arbitrary, ([plan, simSeed]) => {
     const result = run(config, plan, simSeed);
     tally.cover(result.history);
-    return tally.note(plan, result.violations);
+    return tally.note(plan, result.violations, result.unknown);
   });
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();
