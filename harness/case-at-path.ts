@@ -26,7 +26,7 @@ export function caseAtPath(config: RunConfig, options: PlanOptions & { seed: num
       path: options.path,
       numRuns: 1,
       endOnFailure: true,
-      ...sourceParams(source),
+      ...sourceParams(source, index + 1),
     });
   } catch {
     found = undefined; // fast-check could not walk the path: the same answer as finding nothing there

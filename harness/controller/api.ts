@@ -11,7 +11,6 @@ import {
   type ApiResponse,
   type ServerTransport,
 } from './api-types.ts';
-import { MODEL_UUID } from './model-state.ts';
 
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
@@ -137,10 +136,11 @@ export class ApiConnection {
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
     const port = 17070;
+    const uuid = this.controller.model.uuid;
     return {
       'server-version': this.controller.version,
-      'controller-tag': `controller-${MODEL_UUID}`,
-      'model-tag': `model-${MODEL_UUID}`,
+      'controller-tag': `controller-${uuid}`,
+      'model-tag': `model-${uuid}`,
       'user-info': {
         'display-name': username,
         identity: `user-${username}`,

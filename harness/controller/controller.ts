@@ -21,6 +21,8 @@ export interface ControllerDeps {
   history: Recorder;
   profile: ControllerProfile;
   credentials: Credentials;
+  /** The model's UUID (default MODEL_UUID): a server hosting many controllers gives each its own. */
+  modelUuid?: string;
 }
 
 export class Controller implements ApiHost {
@@ -47,7 +49,7 @@ export class Controller implements ApiHost {
     this.profile = deps.profile;
     this.credentials = deps.credentials;
     this.streams = new ReleaseStreams(deps.profile.streams);
-    this.model = new ModelState(() => deps.clock.now());
+    this.model = new ModelState(() => deps.clock.now(), deps.modelUuid);
     this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () =>
       this.mayRunHooks(),
     );

@@ -29,6 +29,7 @@ export class ServerProcess {
   private exited = true;
   private paused = false;
   private stderr = '';
+  private respawning: Promise<void> | undefined;
   port: number;
 
   private constructor(private readonly options: ServerProcessOptions) {
@@ -57,8 +58,11 @@ export class ServerProcess {
 
   /** Starts a new server after the old one died (on the same port). */
   async respawn(): Promise<void> {
+    if (this.respawning) return this.respawning; // alive already, not yet listening
     if (this.alive) return;
-    await this.spawn();
+    // Runs in flight at once all find it dead: they wait for one new server.
+    this.respawning ??= this.spawn().finally(() => (this.respawning = undefined));
+    await this.respawning;
   }
 
   pause(): void {
