@@ -11,7 +11,7 @@ import {
   type ApiResponse,
   type ServerTransport,
 } from './api-types.ts';
-import { MODEL_UUID, type Application, type Status } from './model-state.ts';
+import type { Application, Status } from './model-state.ts';
 import {
   addCharm,
   deployFromRepositorySpecs,
@@ -176,10 +176,11 @@ export class ApiConnection {
     this.loggedIn = true;
     this.restrictedRoot = this.controller.apiRestricted;
     const port = 17070;
+    const uuid = this.controller.model.uuid;
     return {
       'server-version': this.controller.version,
-      'controller-tag': `controller-${MODEL_UUID}`,
-      'model-tag': `model-${MODEL_UUID}`,
+      'controller-tag': `controller-${uuid}`,
+      'model-tag': `model-${uuid}`,
       'user-info': {
         'display-name': username,
         identity: `user-${username}`,

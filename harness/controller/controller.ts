@@ -21,6 +21,8 @@ export interface ControllerDeps {
   history: Recorder;
   profile: ControllerProfile;
   credentials: Credentials;
+  /** The model's UUID (default MODEL_UUID): a server hosting many controllers gives each its own. */
+  modelUuid?: string;
   /** Where clients look charms up (ModelGet's `charmhub-url`): the controller server's charm-info
    *  endpoint on loopback; the sim has no such endpoint and keeps CharmHub's address. */
   charmhubUrl?: string;
@@ -56,13 +58,13 @@ export class Controller implements ApiHost {
     this.streams = new ReleaseStreams(deps.profile.streams);
     this.modelConfig = {
       name: MODEL_NAME,
-      uuid: MODEL_UUID,
+      uuid: deps.modelUuid ?? MODEL_UUID,
       type: 'iaas',
       'default-series': 'jammy',
       'default-base': 'ubuntu@22.04',
       'charmhub-url': deps.charmhubUrl ?? CHARMHUB_URL,
     };
-    this.model = new ModelState(() => deps.clock.now(), this.modelConfig);
+    this.model = new ModelState(() => deps.clock.now(), deps.modelUuid, this.modelConfig);
     this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () =>
       this.mayRunHooks(),
     );

@@ -7,7 +7,7 @@
  */
 import type { ApiHost } from './api-types.ts';
 import { ErrorCode } from './api-types.ts';
-import { MODEL_NAME, MODEL_UUID, rfc3339 } from './model-state.ts';
+import { MODEL_NAME, rfc3339 } from './model-state.ts';
 
 type Params = Record<string, unknown>;
 
@@ -37,21 +37,23 @@ export function modelGet(host: ApiHost): Params {
   return { config };
 }
 
-/** ModelManager.ModelInfo for `model-<uuid>` entities (the one model this controller holds). */
+/** ModelManager.ModelInfo for `model-<uuid>` entities (the one model this controller holds; the
+ *  controller's UUID is the model's, as the login's controller-tag says). */
 export function modelInfo(host: ApiHost, params: Params): Params {
   const entities = field(params, 'entities');
   const list = Array.isArray(entities) ? entities : [];
+  const uuid = host.model.uuid;
   const results = list.map((entity: unknown) => {
     const tag = typeof entity === 'object' && entity !== null ? field(entity as Params, 'tag') : undefined;
-    if (tag !== `model-${MODEL_UUID}`) {
+    if (tag !== `model-${uuid}`) {
       return { error: errorEntry(`model "${String(tag)}" not found`, ErrorCode.notFound) };
     }
     return {
       result: {
         name: MODEL_NAME,
-        uuid: MODEL_UUID,
+        uuid,
         type: 'iaas',
-        'controller-uuid': MODEL_UUID,
+        'controller-uuid': uuid,
         'provider-type': 'lxd',
         'default-series': DEFAULT_SERIES,
         'default-base': `${DEFAULT_BASE.name}@22.04`,

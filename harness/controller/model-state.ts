@@ -60,6 +60,8 @@ export class ModelState {
   /** `config`: the model's configuration, carried on the model entity (python-libjuju reads it). */
   constructor(
     private readonly clock: () => number,
+    /** The model's UUID: each controller the server hosts has its own. */
+    readonly uuid = MODEL_UUID,
     private readonly config: Readonly<Record<string, string>> = {},
   ) {}
 
@@ -107,7 +109,7 @@ export class ModelState {
 
   setModel(agentVersion: string, status: string, message: string): void {
     this.put('model', 'model', false, {
-      'model-uuid': MODEL_UUID,
+      'model-uuid': this.uuid,
       name: MODEL_NAME,
       life: 'alive',
       type: 'iaas',
@@ -189,7 +191,7 @@ export class ModelState {
 
   private appEntity(app: Application): Record<string, unknown> {
     return {
-      'model-uuid': MODEL_UUID,
+      'model-uuid': this.uuid,
       name: app.name,
       'charm-url': app.charmUrl,
       life: 'alive',
@@ -201,7 +203,7 @@ export class ModelState {
 
   private unitEntity(app: Application, unit: Unit): Record<string, unknown> {
     return {
-      'model-uuid': MODEL_UUID,
+      'model-uuid': this.uuid,
       name: unit.name,
       application: app.name,
       'charm-url': app.charmUrl,

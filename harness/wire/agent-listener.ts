@@ -28,7 +28,7 @@ export class AgentListener {
   private closed = false;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(
+  constructor(
     material: TlsMaterial,
     handlers: AgentListenerHandlers,
     private boundPort: number,
@@ -45,18 +45,12 @@ export class AgentListener {
     this.server.on('tlsClientError', () => {});
   }
 
-  /** Binds once (to learn the port; 0 picks one), then listens only while `up`. */
-  static async start(
-    material: TlsMaterial,
-    handlers: AgentListenerHandlers,
-    port: number,
-    up: boolean,
-  ): Promise<AgentListener> {
-    const listener = new AgentListener(material, handlers, port);
-    await listener.listen();
-    listener.follow(up);
-    await listener.busy;
-    return listener;
+  /** Binds once (to learn the port; 0 picks one), then listens only while the agent is up. */
+  start(up: () => boolean): void {
+    this.busy = this.busy
+      .then(() => this.listen())
+      .then(() => this.follow(up()))
+      .catch((e: unknown) => this.report(e));
   }
 
   get port(): number {
@@ -67,11 +61,11 @@ export class AgentListener {
   follow(up: boolean): void {
     if (this.closed || up === this.wanted) return;
     this.wanted = up;
-    this.busy = this.busy
-      .then(() => this.reconcile())
-      .catch((e: unknown) => {
-        process.stderr.write(`upgrade-chaos controller: TLS listener on port ${this.port}: ${(e as Error).message}\n`);
-      });
+    this.busy = this.busy.then(() => this.reconcile()).catch((e: unknown) => this.report(e));
+  }
+
+  private report(e: unknown): void {
+    process.stderr.write(`upgrade-chaos controller: TLS listener on port ${this.port}: ${(e as Error).message}\n`);
   }
 
   /** Resolves once the listener has caught up with the agent's last change. */

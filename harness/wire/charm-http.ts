@@ -13,11 +13,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Credentials } from '../controller/api-types.ts';
 import type { ModelState } from '../controller/model-state.ts';
-import { MODEL_UUID } from '../controller/model-state.ts';
 import { readZipEntry } from './zip-entry.ts';
 
 export const CHARMHUB_PATH = '/charmhub';
-const UPLOAD_PATH = `/model/${MODEL_UUID}/charms`;
+const UPLOAD_PATH = /^\/model\/([0-9a-f-]{36})\/charms$/;
 const CHARM_INFO = new RegExp(`^${CHARMHUB_PATH}/v2/charms/info/([a-z0-9][a-z0-9-]{0,63})$`);
 /** Charms a test deploys are a few kilobytes; this bounds what one upload may hold in memory. */
 const MAX_CHARM_BYTES = 16 << 20;
@@ -29,9 +28,12 @@ class UploadError {
   ) {}
 }
 
-/** Whether this request is for one of these endpoints (else the caller routes it elsewhere). */
-export function isCharmRoute(pathname: string): boolean {
-  return pathname === UPLOAD_PATH || CHARM_INFO.test(pathname);
+/** Whether this request is for one of these endpoints (else the caller routes it elsewhere), and
+ *  for an upload, the model it names. */
+export function charmRouteOf(pathname: string): { modelUuid?: string } | undefined {
+  const upload = UPLOAD_PATH.exec(pathname);
+  if (upload) return { modelUuid: upload[1]! };
+  return CHARM_INFO.test(pathname) ? {} : undefined;
 }
 
 export async function handleCharmRoute(
@@ -44,7 +46,7 @@ export async function handleCharmRoute(
   try {
     const info = CHARM_INFO.exec(url.pathname);
     if (info && req.method === 'GET') return reply(res, 200, charmInfo(info[1]!));
-    if (url.pathname === UPLOAD_PATH && req.method === 'POST') {
+    if (UPLOAD_PATH.test(url.pathname) && req.method === 'POST') {
       if (!authorized(req.headers.authorization, credentials))
         throw new UploadError(401, 'invalid entity name or password');
       const series = url.searchParams.get('series') || 'jammy';

@@ -19,6 +19,10 @@ export interface TlsReady {
   caCertFile: string;
 }
 
+/** The environment variable that passes the password to a server process (not --password: any
+ *  user of the machine can read a command line). */
+export const PASSWORD_ENV = 'UPGRADE_CHAOS_SERVER_PASSWORD';
+
 export interface ServerFlags {
   options: ServerOptions;
   bootstrap: boolean;
@@ -60,7 +64,7 @@ export function parseServerFlags(argv: string[], defaults: { port: number; contr
   const username = values.username ?? 'admin';
   if (!/^[a-z][a-z0-9.-]*$/.test(username))
     throw new UsageError(`--username must be a Juju user name (e.g. admin), got "${username}"`);
-  const password = values.password ?? randomBytes(12).toString('hex');
+  const password = values.password ?? (process.env[PASSWORD_ENV] || randomBytes(12).toString('hex'));
   const tlsPort = numberFlag(values['tls-port'], 'tls-port', 0);
   if (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535)
     throw new UsageError(`--tls-port must be 0..65535, got ${values['tls-port']}`);

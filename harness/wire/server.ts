@@ -1,16 +1,21 @@
 /**
- * The controller server: the controller model (one implementation, harness/controller) on real
- * timers behind a WebSocket endpoint speaking Juju's wire protocol, at /model/<uuid>/api and /api,
- * plus a small admin endpoint (admin.ts) on the same port that drives plan events and hands out
- * the controller-side history, and CharmHub's charm-info endpoint (charm-http.ts). Loopback only.
- * Each WebSocket is one model connection.
+ * The controller server: many controllers in one process, each the controller model (one
+ * implementation, harness/controller) on real timers, each a session (session.ts) with its own
+ * model UUID, clock, model, upgrade state and history, served over Juju's wire protocol at
+ * /model/<uuid>/api, as a real controller serves its models. The default session lives at the
+ * well-known MODEL_UUID (and /api): the `controller` command serves a person there. A small admin
+ * endpoint (admin.ts) on the same port opens and disposes sessions, drives plan events and hands out
+ * each session's controller-side history, and CharmHub's charm-info endpoint (charm-http.ts).
+ * Loopback only. Each WebSocket is one model connection.
  *
- * With `tls`, the agent also serves wss:// and https:// (charm uploads) on a port of its own, with
- * a CA and server certificate made for this server (tls.ts). That port listens only while the
- * agent is up (agent-listener.ts): a dial while the agent is down is refused at the TCP level, as
- * on a real controller. The plain port stays up for the admin endpoint, so there a ws:// dial
- * while the agent is down is reset before the handshake, the nearest a shared port can come.
+ * With `tls`, each session's agent also serves wss:// and https:// (charm uploads) on a port of its
+ * own, with a CA and server certificate made for this server (tls.ts). That port listens only while
+ * the session's agent is up (agent-listener.ts): a dial while the agent is down is refused at the
+ * TCP level, as on a real controller. The plain port stays up for the admin endpoint and every
+ * session, so there a ws:// dial while the session's agent is down is reset before the handshake,
+ * the nearest a shared port can come (an HTTP 503 would be an answer no real controller gives).
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,26 +27,34 @@ import type { ControllerProfile } from '../controller/profile.ts';
 import type { HistoryRecord } from '../history.ts';
 import { handleAdmin, type AdminHost } from './admin.ts';
 import { AgentListener } from './agent-listener.ts';
-import { CHARMHUB_PATH, handleCharmRoute, isCharmRoute } from './charm-http.ts';
+import { CHARMHUB_PATH, charmRouteOf, handleCharmRoute } from './charm-http.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
-import { ControllerSession, type SessionOptions } from './session.ts';
+import { ControllerSession, modelPath, type SessionOptions } from './session.ts';
 import { tlsMaterialIn, type TlsMaterial } from './tls.ts';
 
-export const MODEL_PATH = `/model/${MODEL_UUID}/api`;
+/** The default session's model endpoint. */
+export const MODEL_PATH = modelPath(MODEL_UUID);
 export const CONTROLLER_PATH = '/api';
+const MODEL_PATH_PATTERN = /^\/model\/([0-9a-f-]{36})\/api$/;
+/** Sessions open at once, besides the default one: far more than any concurrency the harness uses,
+ *  few enough that a leaking client cannot grow the server without bound. */
+const MAX_SESSIONS = 1024;
 /** Bigger frames are refused by ws (close 1009); no Juju request comes near this. */
 const MAX_FRAME_BYTES = 1 << 20;
-/** Records after which the agent may have come up or gone down. */
+/** Records after which a session's agent may have come up or gone down. */
 const AGENT_CHANGES: ReadonlySet<HistoryRecord['type']> = new Set(['bootstrap', 'agent-up', 'agent-down']);
+
+type NewSessionOptions = Partial<Omit<SessionOptions, 'modelUuid'>>;
 
 export interface ServerOptions {
   profile: ControllerProfile;
   credentials: Credentials;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Also serve wss:// and https:// (the agent's own port, listening only while it is up). */
+  /** Also serve wss:// and https://: each session's agent on a port of its own, listening only while
+   *  that agent is up. */
   tls?: boolean;
-  /** The TLS port; 0 (default) picks a free one, kept across agent restarts. */
+  /** The default session's TLS port; 0 (default) picks a free one. Kept across agent restarts. */
   tlsPort?: number;
   /** Where the CA and server certificate live: reused if there, made and left there if not (a
    *  restarted server process keeps its certificates). Default: a temporary folder. */
@@ -54,10 +67,12 @@ export interface ServerOptions {
 
 export class ControllerServer implements AdminHost {
   private session!: ControllerSession;
+  private readonly sessions = new Map<string, ControllerSession>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   private readonly sockets = new Set<Duplex>();
   private tls: TlsMaterial | undefined;
-  private agent: AgentListener | undefined;
+  /** Each session's agent TLS port, by model UUID (the default session's survives its resets). */
+  private readonly agents = new Map<string, AgentListener>();
 
   private constructor(
     private readonly http: Server,
@@ -67,7 +82,7 @@ export class ControllerServer implements AdminHost {
   static async start(options: ServerOptions): Promise<ControllerServer> {
     const http = createServer();
     const server = new ControllerServer(http, options);
-    http.on('request', (req, res) => server.request(req, res, true));
+    http.on('request', (req, res) => server.request(req, res));
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => server.upgrade(req, socket, head));
     http.on('connection', (socket) => {
       server.sockets.add(socket);
@@ -80,9 +95,10 @@ export class ControllerServer implements AdminHost {
         resolve();
       });
     });
+    if (options.tls) server.tls = await tlsMaterialIn(options.tlsDir);
     // The session's model config names the charm-info endpoint, on the port just bound.
-    server.session = server.newSession({});
-    if (options.tls) await server.startTls(options.tlsPort ?? 0);
+    server.session = server.newSession({}, MODEL_UUID);
+    await server.settled();
     return server;
   }
 
@@ -90,19 +106,28 @@ export class ControllerServer implements AdminHost {
     return (this.http.address() as AddressInfo).port;
   }
 
-  /** The ws:// model endpoint (the built-in clients and jujulib use it). */
+  /** The default session's model URL. */
   get modelUrl(): string {
-    return `ws://127.0.0.1:${this.port}${MODEL_PATH}`;
+    return this.urlOf(MODEL_UUID);
   }
 
-  /** The agent's TLS port, when serving TLS. */
+  urlOf(uuid: string): string {
+    return `ws://127.0.0.1:${this.port}${modelPath(uuid)}`;
+  }
+
+  /** The default session's agent TLS port, when serving TLS. */
   get tlsPort(): number | undefined {
-    return this.agent?.port;
+    return this.tlsPortOf(MODEL_UUID);
   }
 
-  /** The wss:// model endpoint, when serving TLS (python-libjuju dials only this). */
+  tlsPortOf(uuid: string): number | undefined {
+    return this.agents.get(uuid)?.port;
+  }
+
+  /** The default session's wss:// model endpoint, when serving TLS (python-libjuju dials only this). */
   get tlsModelUrl(): string | undefined {
-    return this.agent ? `wss://127.0.0.1:${this.agent.port}${MODEL_PATH}` : undefined;
+    const port = this.tlsPort;
+    return port !== undefined ? `wss://127.0.0.1:${port}${MODEL_PATH}` : undefined;
   }
 
   /** The CA certificate (PEM) and the file holding it, when serving TLS. */
@@ -118,53 +143,72 @@ export class ControllerServer implements AdminHost {
     return this.options.credentials;
   }
 
+  /** The default session. */
   get current(): ControllerSession {
     return this.session;
   }
 
-  /** Resolves once the agent's TLS port follows the agent's state: after a bootstrap, clients can
-   *  dial it. The admin endpoint answers only then. */
-  async settled(): Promise<void> {
-    // The agent's change is acted on in a microtask after the record that announces it.
-    await new Promise<void>((resolve) => queueMicrotask(resolve));
-    await this.agent?.settled();
+  /** A fresh default session (new model, new Recorder, time zero); its old connections are dropped. */
+  reset(options: NewSessionOptions): ControllerSession {
+    this.session.dispose();
+    this.session = this.newSession(options, MODEL_UUID);
+    return this.session;
   }
 
-  /** A fresh controller (new model, new Recorder, time zero); every old connection is dropped. */
-  reset(options: Partial<SessionOptions>): ControllerSession {
-    this.session.dispose();
-    this.session = this.newSession(options);
-    this.followAgent();
-    return this.session;
+  /** Resolves once every session's agent TLS port follows its agent's state: after a bootstrap,
+   *  clients can dial it. The admin endpoint answers only then. */
+  async settled(): Promise<void> {
+    // An agent's change is acted on in a microtask after the record that announces it.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    await Promise.all([...this.agents.values()].map((a) => a.settled()));
+  }
+
+  /** A new session at a fresh model UUID, beside every other; undefined when MAX_SESSIONS are open. */
+  open(options: NewSessionOptions): ControllerSession | undefined {
+    if (this.sessions.size >= MAX_SESSIONS) return undefined;
+    const session = this.newSession(options, randomUUID());
+    this.sessions.set(session.options.modelUuid, session);
+    return session;
+  }
+
+  /** The session at `uuid` (the default one included). */
+  sessionAt(uuid: string): ControllerSession | undefined {
+    return uuid === MODEL_UUID ? this.session : this.sessions.get(uuid);
+  }
+
+  /** Disposes an opened session: its connections drop, its timers stop, its UUID is served no more. */
+  dispose(uuid: string): boolean {
+    const session = this.sessions.get(uuid);
+    if (!session) return false;
+    this.sessions.delete(uuid);
+    session.dispose();
+    const agent = this.agents.get(uuid);
+    this.agents.delete(uuid);
+    void agent?.close();
+    return true;
+  }
+
+  get openSessions(): number {
+    return this.sessions.size;
   }
 
   async close(): Promise<void> {
     this.session.dispose();
-    await this.agent?.close();
+    for (const session of this.sessions.values()) session.dispose();
+    this.sessions.clear();
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
     for (const ws of this.wss.clients) ws.terminate();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.tls?.dispose();
   }
 
-  private async startTls(port: number): Promise<void> {
-    this.tls = await tlsMaterialIn(this.options.tlsDir);
-    this.agent = await AgentListener.start(
-      this.tls,
-      {
-        request: (req, res) => this.request(req, res, false),
-        upgrade: (req, socket, head) => this.upgrade(req, socket, head),
-        agentUp: () => this.session.controller.isUp,
-      },
-      port,
-      this.session.controller.isUp,
-    );
-  }
-
-  private newSession(options: Partial<SessionOptions>): ControllerSession {
+  private newSession(options: Partial<SessionOptions>, modelUuid: string): ControllerSession {
     const onRecord = this.options.onRecord;
-    return new ControllerSession(
+    const session = new ControllerSession(
       {
+        modelUuid,
         profile: options.profile ?? this.options.profile,
         credentials: this.options.credentials,
         seed: options.seed ?? this.options.seed ?? 0,
@@ -174,35 +218,63 @@ export class ControllerServer implements AdminHost {
         ...(options.defaultClient !== undefined ? { defaultClient: options.defaultClient } : {}),
       },
       (record) => {
-        // After the action that wrote the record is over: the agent's state is then settled.
-        if (AGENT_CHANGES.has(record.type)) queueMicrotask(() => this.followAgent());
+        // After the action that wrote the record is over: the agent's state is settled then.
+        if (AGENT_CHANGES.has(record.type)) queueMicrotask(() => this.followAgent(modelUuid));
         onRecord?.(record);
       },
     );
+    if (this.tls && !this.agents.has(modelUuid)) this.startAgent(this.tls, modelUuid);
+    else this.followAgent(modelUuid);
+    return session;
   }
 
-  private followAgent(): void {
-    this.agent?.follow(this.session.controller.isUp);
+  /** The session's own TLS port, bound now (the default session's at --tls-port) and from then on
+   *  listening only while that session's agent is up. */
+  private startAgent(tls: TlsMaterial, uuid: string): void {
+    const agent = new AgentListener(
+      tls,
+      {
+        request: (req, res) => this.request(req, res, uuid),
+        upgrade: (req, socket, head) => this.upgrade(req, socket, head, uuid),
+        agentUp: () => this.sessionAt(uuid)?.controller.isUp ?? false,
+      },
+      uuid === MODEL_UUID ? (this.options.tlsPort ?? 0) : 0,
+    );
+    this.agents.set(uuid, agent);
+    agent.start(() => this.sessionAt(uuid)?.controller.isUp ?? false);
   }
 
-  /** Plain HTTP (`admin`: the admin routes are there) or the agent's HTTPS. */
-  private request(req: IncomingMessage, res: ServerResponse, admin: boolean): void {
+  private followAgent(uuid: string): void {
+    this.agents.get(uuid)?.follow(this.sessionAt(uuid)?.controller.isUp ?? false);
+  }
+
+  /** Plain HTTP (`agentOf` undefined: the admin routes are there too) or a session agent's HTTPS. */
+  private request(req: IncomingMessage, res: ServerResponse, agentOf?: string): void {
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (isCharmRoute(pathname)) {
-      const { model } = this.session.controller;
-      void handleCharmRoute(model, this.options.credentials, req, res).catch((e: unknown) => {
+    const charm = charmRouteOf(pathname);
+    if (charm) {
+      // An upload goes to the model it names, and on an agent's port only to that agent's model.
+      const uuid = charm.modelUuid;
+      const session =
+        uuid === undefined
+          ? this.session
+          : agentOf === undefined || agentOf === uuid
+            ? this.sessionAt(uuid)
+            : undefined;
+      if (!session) return notFound(res, pathname);
+      void handleCharmRoute(session.controller.model, this.options.credentials, req, res).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: (e as Error).message }));
       });
-    } else if (admin) {
+    } else if (agentOf === undefined) {
       void handleAdmin(this, req, res);
     } else {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: `no route ${pathname}` }));
+      notFound(res, pathname);
     }
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** `agentOf`: the session whose agent port this came in on (only its model is served there). */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, agentOf?: string): void {
     // A TCP reset is the network's doing (the fault proxy's reset); a FIN, with or without a
     // WebSocket close frame, is the client's (it closed, or its process exited).
     let reset = false;
@@ -211,15 +283,25 @@ export class ControllerServer implements AdminHost {
       socket.destroy();
     });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== MODEL_PATH && url.pathname !== CONTROLLER_PATH) return refuse(socket, 404, 'Not Found');
-    if (!this.session.controller.isUp) return resetSocket(socket);
+    const session = this.routeOf(url.pathname, agentOf);
+    if (!session) return refuse(socket, 404, 'Not Found');
+    if (!session.controller.isUp) return resetSocket(socket);
     // Which client this is: the harness names its clients in the URL (?client=client-0) or, for a
     // run's only client, in the session; anyone else is named by address.
     const label =
       clientLabel(url.searchParams.get('client')) ??
-      this.session.options.defaultClient ??
+      session.options.defaultClient ??
       `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, this.session, label, () => reset));
+    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, session, label, () => reset));
+  }
+
+  /** The session a WebSocket path names: /model/<uuid>/api, or /api for the controller (the default
+   *  session on the plain port; the agent's own session on its TLS port, and only that one there). */
+  private routeOf(pathname: string, agentOf?: string): ControllerSession | undefined {
+    if (pathname === CONTROLLER_PATH) return this.sessionAt(agentOf ?? MODEL_UUID);
+    const uuid = MODEL_PATH_PATTERN.exec(pathname)?.[1];
+    if (uuid === undefined || (agentOf !== undefined && uuid !== agentOf)) return undefined;
+    return this.sessionAt(uuid);
   }
 }
 
@@ -272,6 +354,11 @@ function resetSocket(socket: Duplex): void {
   } catch {
     socket.destroy();
   }
+}
+
+function notFound(res: ServerResponse, pathname: string): void {
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: `no route ${pathname}` }));
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {

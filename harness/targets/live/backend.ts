@@ -53,4 +53,6 @@ export interface ControllerBackend {
   quiet(): Promise<boolean>;
   /** The run is over: the controller-side records and what the model holds. */
   snapshot(): Promise<ControllerSnapshot>;
+  /** After the run, whatever it ended: let go of the run's controller (the process target's session). */
+  end?(): Promise<void>;
 }

@@ -1,23 +1,27 @@
 /**
  * One fault proxy per client, in front of the controller, kept across runs (a run's faults are
  * healed and its connections cut when it ends) so a long exploration does not churn ports. A
- * client that dials the agent's TLS port gets a proxy of its own in front of that port: the proxy
- * moves bytes, so the TLS session is the client's and the controller's, end to end.
+ * client that dials an agent's TLS port gets a proxy of its own in front of that port, pointed at
+ * each run's agent as the run begins; the proxy moves bytes, so the TLS session is the client's
+ * and the controller's, end to end.
  */
 import { FaultProxy } from '../../faults/proxy.ts';
 
 export class ProxyPool {
   private readonly proxies = new Map<string, FaultProxy>();
 
-  constructor(private readonly target: (tls: boolean) => { host: string; port: number }) {}
+  constructor(private readonly target: () => { host: string; port: number }) {}
 
-  async get(client: string, tls = false): Promise<FaultProxy> {
-    const key = tls ? `${client} tls` : client;
+  /** `agent`: the agent TLS port the proxy forwards to instead of the controller's plain port. */
+  async get(client: string, agent?: { host: string; port: number }): Promise<FaultProxy> {
+    const key = agent ? `${client} tls` : client;
     let proxy = this.proxies.get(key);
+    const { host, port } = agent ?? this.target();
     if (!proxy) {
-      const { host, port } = this.target(tls);
       proxy = await FaultProxy.start({ targetHost: host, targetPort: port });
       this.proxies.set(key, proxy);
+    } else if (proxy.targetPort !== port) {
+      proxy.retarget(port);
     }
     return proxy;
   }

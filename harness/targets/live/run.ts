@@ -2,24 +2,25 @@
  * One run in real time, shared by the process and external targets: simulate.ts's run, played on
  * a RealScheduler (every duration scaled by timeScale) against a controller over real sockets.
  * Each client talks through its own fault proxy; plan events go through schedulePlan and the
- * World actions, one at a time in plan order; quiescence heals faults and waits, bounded by the
- * scenario's deadlines, for the controller to be quiet and the clients settled. The harness's
- * records and the controller's are merged into one history of the sim's schema.
+ * World actions, one at a time in plan order; the run ends with the closing sequence every target
+ * shares (closing.ts). The harness's records and the controller's are merged into one history of
+ * the sim's schema.
  */
 import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../clock.ts';
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
 import { clientName, type Plan } from '../../plan.ts';
-import { seededRng } from '../../rng.ts';
+import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
-import type { FaultProxy } from '../../faults/proxy.ts';
 import type { TargetName } from '../target.ts';
+import { closeRun } from '../closing.ts';
 import { schedulePlan, type Applied, type World } from '../world.ts';
-import type { ControllerBackend } from './backend.ts';
+import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
 import { mergeHistories } from './merge.ts';
 import type { ProxyPool } from './proxies.ts';
+import type { FaultProxy } from '../../faults/proxy.ts';
 import { TargetError, UsageError } from '../../errors.ts';
 
 export interface LiveOptions {
@@ -30,7 +31,7 @@ export interface LiveOptions {
   proxies: ProxyPool;
   /** A black-box client program: the run's only client (see command-client.ts). */
   clientCommand?: string;
-  /** ws or wss, as the controller speaks (external target: its URL's). */
+  /** ws or wss, as the controller speaks (the external target: its URL's). */
   scheme?: 'ws' | 'wss';
   /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
    *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
@@ -43,8 +44,6 @@ export interface LiveResult {
   outputs: CommandOutput[];
 }
 
-/** As in simulate.ts: time for watcher deltas already in flight to land once all has settled. */
-const SETTLE_MS = 2_000;
 /** As the sim's network: a dial that gets no handshake (a partition holds it) fails after this. */
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Real milliseconds between looks at the controller during quiescence. */
@@ -76,7 +75,28 @@ export async function runLive(config: RunConfig, plan: Plan, seed: number, optio
   } catch (e) {
     if (e instanceof TargetError || e instanceof UsageError) throw e;
     throw new TargetError(`${options.target} target: ${(e as Error).message}`);
+  } finally {
+    // The run's failure, if any, is the news; a controller that cannot let go of it is not.
+    await options.backend.end?.().catch(() => {});
   }
+}
+
+/** One run in progress: what its parts share. */
+interface LiveRun {
+  readonly config: RunConfig;
+  readonly plan: Plan;
+  readonly options: LiveOptions;
+  readonly clock: ScopedScheduler;
+  readonly history: Recorder;
+  /** The run's client names (a --client-cmd program is the one client). */
+  readonly clientNames: readonly string[];
+  /** The program that is the run's one client: --client-cmd's, or a client profile's own. */
+  readonly clientCommand: string | undefined;
+  /** Clients dial wss:// to the agent's TLS port. */
+  readonly tls: boolean;
+  readonly clients: Map<string, Client>;
+  /** World actions, one at a time in plan order. */
+  readonly queue: ActionQueue;
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
@@ -84,10 +104,11 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
   const clientCommand = options.clientCommand ?? config.client.command?.();
   const tls = options.tls === true || config.client.tls === true;
-  if (tls && !backend.tls) throw new UsageError(`${config.client.name} dials wss:// only: this target has no TLS port`);
   const origin = epochNow();
+  // A program builds its own URLs (python-libjuju drops the ?client= query): its connections are client-0's.
   const soleClient = clientCommand !== undefined ? { soleClient: clientName(0) } : {};
   await backend.begin({ config, seed, timeScale, originEpochMs: origin, ...soleClient });
+  if (tls && !backend.tls) throw new UsageError(`${config.client.name} dials wss:// only: this target has no TLS port`);
   // Scoped: a heal or retry timer of this run must never fire in the next one.
   const clock = new ScopedScheduler(new RealScheduler(timeScale, origin));
   const history = new Recorder(() => clock.now());
@@ -96,17 +117,54 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   const params = clientCommand !== undefined ? { ...base, clients: [clientName(0)] } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });
 
-  const rng = seededRng(seed);
-  const clients = new Map<string, Client>();
-  const proxy = (client: string): Promise<FaultProxy> => proxies.get(client, tls);
-  const scheme = tls ? 'wss' : (options.scheme ?? 'ws');
-  for (const name of params.clients) {
-    const url = `${scheme}://127.0.0.1:${(await proxy(name)).port}${backend.modelPath(name)}`;
-    const ca = tls ? backend.tls : undefined;
+  const run: LiveRun = {
+    config,
+    plan,
+    options,
+    clock,
+    history,
+    clientNames: params.clients,
+    clientCommand,
+    tls,
+    clients: new Map(),
+    queue: new ActionQueue(),
+  };
+  try {
+    await openClients(run, seededRng(seed));
+    const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
+    await until(clock, planEnd);
+    // An event at the plan's very end has a timer of its own that may fire just after this one:
+    // the closing sequence starts once every event has been applied (each writes its record then).
+    while (history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0) < plan.length) await sleep(POLL_MS);
+    await run.queue.drained();
+    const snapshot = await closeLiveRun(run);
+    const outputs: CommandOutput[] = [];
+    for (const client of run.clients.values()) {
+      if (!(client instanceof CommandClient)) continue;
+      const output = client.output();
+      if (output) outputs.push(output);
+    }
+    return { history: mergeHistories(history.records, snapshot.records), outputs };
+  } finally {
+    for (const client of run.clients.values()) client.stop();
+    clock.cancelAll();
+    proxies.clear();
+  }
+}
+
+/** Each client behind its own fault proxy, with its own random stream (forked by name, as on the sim). */
+async function openClients(run: LiveRun, rng: Rng): Promise<void> {
+  const { options, clock, history, config, clientCommand } = run;
+  const { backend } = options;
+  const scheme = run.tls ? 'wss' : (options.scheme ?? 'ws');
+  const ca = run.tls ? backend.tls : undefined;
+  for (const name of run.clientNames) {
+    const proxy = await proxyOf(run, name);
+    const url = `${scheme}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
     const env: ClientEnv = {
       name,
       clock,
-      rng,
+      rng: rng.fork(name),
       history,
       credentials: backend.credentials,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
@@ -118,21 +176,37 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
         ...(ca ? { ca: ca.caCert } : { insecureTls: scheme === 'wss' }),
       }),
     };
-    clients.set(
+    run.clients.set(
       name,
       clientCommand !== undefined
-        ? new CommandClient(env, { command: clientCommand, bundle: bundleFromPlan(plan), timeScale })
+        ? new CommandClient(env, {
+            command: clientCommand,
+            bundle: bundleFromPlan(run.plan),
+            timeScale: options.timeScale,
+          })
         : config.client.create(env),
     );
   }
-  const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
+}
 
-  const queue = new ActionQueue();
+/** The client's fault proxy: in front of the agent's TLS port (this run's) when clients dial wss://. */
+function proxyOf(run: LiveRun, client: string): Promise<FaultProxy> {
+  const tls = run.tls ? run.options.backend.tls : undefined;
+  return run.options.proxies.get(client, tls ? { host: run.options.backend.host, port: tls.port } : undefined);
+}
+
+/** Ends a partition: the proxy passes traffic again, and the fault-end is recorded. */
+async function heal(run: LiveRun, client: string): Promise<void> {
+  if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
+}
+
+/** The plan's actions on a real controller, through the backend and the fault proxies. */
+function liveWorld(run: LiveRun): World {
+  const { clock, history, queue, clients, clientCommand } = run;
+  const { backend } = run.options;
+  const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
   let started = false;
-  const heal = async (client: string): Promise<void> => {
-    if ((await proxy(client)).heal()) history.record({ type: 'fault-end', fault: 'partition', client });
-  };
-  const world: World = {
+  return {
     clock,
     history,
     bootstrap: () =>
@@ -147,13 +221,13 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     publish: (version) => queue.run(() => backend.publish(version)),
     upgrade: (request) => queue.run(() => backend.upgrade(request)),
     restart: () => queue.run(() => backend.restart()),
-    disconnect: (client) => queue.run(async () => (await proxy(route(client))).reset() > 0),
+    disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
     partition: (client, durationMs) =>
       queue.run(async () => {
         const name = route(client);
-        if (!(await proxy(name)).partition()) return false;
+        if (!(await proxyOf(run, name)).partition()) return false;
         history.record({ type: 'fault-start', fault: 'partition', client: name });
-        clock.after(durationMs, () => void queue.run(async () => (await heal(name), true)));
+        clock.after(durationMs, () => void queue.run(async () => (await heal(run, name), true)));
         return true;
       }),
     deploy: (client, app, units) =>
@@ -163,53 +237,40 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
         return c !== undefined;
       }),
   };
+}
 
-  try {
-    const planEnd = clock.now() + schedulePlan(world, plan);
-    await until(clock, planEnd);
-    // An event at the plan's very end has a timer of its own that may fire just after this one:
-    // quiescence starts once every event has been applied (each writes its record then).
-    while (history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0) < plan.length) await sleep(POLL_MS);
-    await queue.drained();
-
-    // Quiescence: heal every fault, let upgrades finish and clients meet their deadlines.
-    history.record({ type: 'quiescence' });
-    for (const name of params.clients) await heal(name);
-    const limit = clock.now() + config.scenario.deadlines.deployMs + config.scenario.deadlines.resumeMs;
-    const fatal = (): Error | undefined => {
-      for (const c of clients.values()) if (c instanceof CommandClient && c.fatal) return c.fatal;
-      return undefined;
-    };
-    while (clock.now() < limit && !queue.failure && !fatal()) {
-      if ([...clients.values()].every((c) => c.settled()) && (await backend.quiet())) break;
-      await sleep(POLL_MS);
-    }
-    if (queue.failure) throw queue.failure;
-    const commandError = fatal();
-    if (commandError) throw commandError;
-    await until(clock, clock.now() + SETTLE_MS);
-
-    for (const [name, client] of clients) {
-      if (client instanceof CommandClient && !client.reportedView) continue;
-      history.record({ type: 'client-view', client: name, ...client.view() });
-    }
-    const snapshot = await backend.snapshot();
-    history.record({ type: 'final-model', version: snapshot.version, model: snapshot.model });
-    history.record({ type: 'run-end' });
-    history.seal(); // what clients record while they stop is not part of the run
-    const records = history.records;
-    const outputs: CommandOutput[] = [];
-    for (const client of clients.values()) {
-      if (!(client instanceof CommandClient)) continue;
-      const output = client.output();
-      if (output) outputs.push(output);
-    }
-    return { history: mergeHistories(records, snapshot.records), outputs };
-  } finally {
-    for (const client of clients.values()) client.stop();
-    clock.cancelAll();
-    proxies.clear();
-  }
+/** The closing sequence (targets/closing.ts), each step over the network in real time. */
+function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
+  const { clock, queue, clients } = run;
+  const { backend } = run.options;
+  const fatal = (): Error | undefined => {
+    for (const c of clients.values()) if (c instanceof CommandClient && c.fatal) return c.fatal;
+    return undefined;
+  };
+  return Promise.resolve(
+    closeRun({
+      clock,
+      history: run.history,
+      deadlines: run.config.scenario.deadlines,
+      clients,
+      healFaults: async () => {
+        for (const name of run.clientNames) await heal(run, name);
+      },
+      runUntil: async (limitMs, quiet) => {
+        if (!quiet) return until(clock, limitMs);
+        while (clock.now() < limitMs && !queue.failure && !fatal()) {
+          if (await quiet()) break;
+          await sleep(POLL_MS);
+        }
+        if (queue.failure) throw queue.failure;
+        const commandError = fatal();
+        if (commandError) throw commandError;
+      },
+      controllerQuiet: () => backend.quiet(),
+      hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
+      finalModel: () => backend.snapshot(),
+    }),
+  );
 }
 
 /** Resolves when the run's clock reaches `t` (model ms). */

@@ -8,11 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../paths.ts';
+import { ownEntry, PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
 import type { Credentials } from '../../controller/api-types.ts';
-import { READY_PREFIX, type TlsReady } from '../../wire/server-flags.ts';
-import type { TlsEndpoint } from '../live/backend.ts';
+import { PASSWORD_ENV, READY_PREFIX, type TlsReady } from '../../wire/server-flags.ts';
 import { TargetError } from '../../errors.ts';
 
 export interface ServerProcessOptions {
@@ -23,8 +22,7 @@ export interface ServerProcessOptions {
   readyTimeoutMs?: number;
 }
 
-const REPO_ROOT = PROJECT_ROOT;
-const SERVER_MAIN = join(PROJECT_ROOT, 'harness', 'wire', 'server-main.ts');
+const SERVER_MAIN = ownEntry('server-main', 'harness/wire/server-main.ts');
 const STDERR_KEPT = 4_000;
 
 type Child = ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;
@@ -34,9 +32,10 @@ export class ServerProcess {
   private exited = true;
   private paused = false;
   private stderr = '';
+  private respawning: Promise<void> | undefined;
   port: number;
-  /** Every server process serves TLS too, with certificates kept in this folder across crashes. */
-  tls: TlsEndpoint | undefined;
+  /** The CA every session's agent certificate chains to (the server serves TLS), and its file. */
+  tls: { caCert: string; caCertFile: string } | undefined;
   private readonly tlsDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-tls-'));
 
   private constructor(private readonly options: ServerProcessOptions) {
@@ -65,8 +64,11 @@ export class ServerProcess {
 
   /** Starts a new server after the old one died (on the same port). */
   async respawn(): Promise<void> {
+    if (this.respawning) return this.respawning; // alive already, not yet listening
     if (this.alive) return;
-    await this.spawn();
+    // Runs in flight at once all find it dead: they wait for one new server.
+    this.respawning ??= this.spawn().finally(() => (this.respawning = undefined));
+    await this.respawning;
   }
 
   pause(): void {
@@ -119,22 +121,28 @@ export class ServerProcess {
     const child: Child = execa(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        SERVER_MAIN,
+        ...SERVER_MAIN.execArgv,
+        SERVER_MAIN.file,
         '--port',
         String(this.port),
         '--username',
         credentials.username,
-        '--password',
-        credentials.password,
+        // Every server process serves TLS too, its certificates kept in tlsDir across crashes.
         '--tls',
         '--tls-dir',
         this.tlsDir,
-        '--tls-port',
-        String(this.tls?.port ?? 0),
       ],
-      { cwd: REPO_ROOT, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, cleanup: true },
+      {
+        cwd: PROJECT_ROOT,
+        // The password goes by environment, never on a command line anyone can read with ps.
+        env: { [PASSWORD_ENV]: credentials.password },
+        stdin: 'pipe',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        buffer: false,
+        reject: false,
+        cleanup: true,
+      },
     );
     this.child = child;
     this.exited = false;
@@ -163,8 +171,8 @@ export class ServerProcess {
         clearTimeout(timer);
         child.stdout.off('data', onData);
         child.stdout.resume(); // nothing more is read; keep the pipe from filling
-        const ready = JSON.parse(line.slice(READY_PREFIX.length)) as { port: number } & TlsReady;
-        this.tls = { port: ready.tlsPort, caCert: ready.caCert, caCertFile: ready.caCertFile };
+        const ready = JSON.parse(line.slice(READY_PREFIX.length)) as { port: number } & Partial<TlsReady>;
+        if (ready.caCert && ready.caCertFile) this.tls = { caCert: ready.caCert, caCertFile: ready.caCertFile };
         resolve(ready.port);
       };
       child.stdout.on('data', onData);
