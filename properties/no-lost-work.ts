@@ -4,10 +4,12 @@ import { cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
+const DEPLOYS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository']);
 
 /**
  * no-lost-work: every acknowledged deploy is in the final model. For every controller-side
- * `request` with facade 'Application', method 'Deploy' and `accepted: true`, each application in
+ * `request` with facade 'Application', method 'Deploy' or 'DeployFromRepository' (Juju 3's deploy
+ * from CharmHub) and `accepted: true`, each application in
  * its `apps` must be an application of the `final-model` record. One violation per (request, app),
  * at the final model's time. Unknown when the run never reached quiescence (the `quiet` record
  * says reached: false, or is missing) or has no `final-model` record: it cannot tell lost work from
@@ -23,7 +25,7 @@ export const noLostWork: Property = {
     const apps = final.model.applications;
     const violations: Violation[] = [];
     for (const r of history) {
-      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || r.method !== 'Deploy') continue;
+      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || !DEPLOYS.has(r.method)) continue;
       for (const app of r.apps ?? []) {
         if (Object.hasOwn(apps, app)) continue;
         violations.push({

@@ -35,9 +35,10 @@ export interface TargetFlagValues {
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
-  process: ['time-scale', 'client-cmd'],
+  process: ['time-scale', 'client-cmd', 'tls'],
   external: ['time-scale', 'client-cmd', 'url', 'username', 'password'],
 };
+const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
  *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
@@ -54,7 +55,7 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   if (!(TARGET_NAMES as readonly string[]).includes(name))
     throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const allowed = FLAGS_OF_TARGET[name as keyof typeof FLAGS_OF_TARGET];
-  for (const flag of FLAGS_OF_TARGET.external) {
+  for (const flag of TARGET_ONLY_FLAGS) {
     if (values[flag] === undefined || allowed.includes(flag)) continue;
     const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
     if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
@@ -99,8 +100,6 @@ export async function openTarget(
   checkTargetFlags(values);
   const name = values.target ?? 'sim';
   const scale = timeScale(values['time-scale']);
-  if (values.tls && name !== 'process')
-    throw new UsageError('--tls needs --target process (its controller serves wss://)');
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
+import { AdminClient } from '../../harness/wire/admin-client.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 
@@ -27,11 +28,15 @@ function config(name: string) {
 }
 
 describe('targets/process over wss://', () => {
-  it('the server process serves TLS with a CA the target hands to its clients', () => {
-    expect(target.server.tls).toMatchObject({
-      port: expect.any(Number),
-      caCert: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/),
-    });
+  it('the server process serves TLS: a CA for the target to hand out, an agent TLS port per session', async () => {
+    expect(target.server.tls).toMatchObject({ caCert: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/) });
+    const admin = AdminClient.forPort(target.server.port);
+    const opened = await admin.openSession({ profile: 'juju-3.6' });
+    expect(opened.tlsPort).toEqual(expect.any(Number));
+    const other = await admin.openSession({ profile: 'juju-3.6' });
+    expect(other.tlsPort).not.toBe(opened.tlsPort);
+    await admin.session(opened.modelUuid).dispose();
+    await admin.session(other.modelUuid).dispose();
   });
 
   it('holds for juju-1.24 and the reconnecting client through a disconnect, a restart and an upgrade', async () => {
