@@ -7,7 +7,7 @@ import type { PlanOptions } from './arbitraries.ts';
 import type { HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { Coverage } from './coverage.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { PropertyName, PropertyVerdict, Violation } from '../properties/index.ts';
 
 export interface ExploreOptions extends PlanOptions {
   runs: number;
@@ -47,6 +47,8 @@ export interface Failure {
 
 export interface PropertyOutcome {
   property: PropertyName;
+  /** violated if any case violated it; else unknown if it could not judge some case; else held. */
+  verdict: PropertyVerdict;
   violated: boolean;
   /** 1-based index of the first violating case. */
   firstFailureRun?: number;
@@ -54,6 +56,9 @@ export interface PropertyOutcome {
   firstFailureMs?: number;
   /** How many of the cases run violated it (phase one only). */
   violatingRuns?: number;
+  /** How many cases it could not judge, and why the first could not be (phase one only). */
+  unknownRuns?: number;
+  unknownReason?: string;
 }
 
 export interface ExploreResult {
@@ -69,4 +74,6 @@ export interface ExploreResult {
   failures: Failure[];
   /** With options.coverage: what phase one's cases reached, added up. */
   coverage?: Coverage;
+  /** Lines the report must show: cases a strategy or the time limit left out, say. */
+  notes?: string[];
 }
