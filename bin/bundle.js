@@ -29,11 +29,23 @@ function mtime(path) {
   }
 }
 
+/** Entries every bundle may start as worker threads (harness/workers/worker-entry.ts finds them
+ *  next to itself under these names): built with any bundle. */
+const WORKER_ENTRIES = ['harness/workers/sim-worker.ts'];
+
+const bundlePath = (entry) => join(ROOT, 'dist', relative('.', entry).replace(/\.ts$/, '.mjs').replaceAll('/', '__'));
+
 /** Returns the path of a fresh bundle of `entry` (relative to the project), or undefined when it
  *  cannot be built here (no esbuild, read-only install): the caller then falls back to tsx. */
 export async function freshBundle(entry) {
-  const out = join(ROOT, 'dist', relative('.', entry).replace(/\.ts$/, '.mjs').replaceAll('/', '__'));
-  if (mtime(out) >= newestSource()) return out;
+  const newest = newestSource();
+  for (const worker of WORKER_ENTRIES) if (!(await build(worker, newest))) return undefined;
+  return build(entry, newest);
+}
+
+async function build(entry, newest) {
+  const out = bundlePath(entry);
+  if (mtime(out) >= newest) return out;
   try {
     const esbuild = await import('esbuild');
     mkdirSync(dirname(out), { recursive: true });

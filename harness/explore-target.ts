@@ -13,7 +13,7 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import type { RunResult } from './runner.ts';
+import { distinctProperties, type RunResult } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
@@ -53,7 +53,7 @@ export async function exploreTarget(
     const result = await runOn(target, config, plan, simSeed);
     for (const v of result.violations)
       if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
-    return tally.note(plan, result.violations);
+    return tally.note(plan, distinctProperties(result.violations));
   });
   tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();

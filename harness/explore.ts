@@ -4,24 +4,35 @@
  * Phase one runs every case and notes, per property, the first case that violates it. Phase two
  * shrinks each violated property on its own: the same seed regenerates the same cases, so a check
  * of that property alone fails at the same case and fast-check shrinks it to a minimal plan, with
- * the seed and path that replay it.
+ * the seed and path that replay it. explore-on-workers.ts runs phase one on worker threads with
+ * the same result.
  */
 import fc from 'fast-check';
 import type { RunConfig } from './run-config.ts';
-import { runSim, runSimChecked } from './runner.ts';
-import { caseSource } from './strategies/index.ts';
+import { violatedProperties } from './runner.ts';
+import { caseSource, type CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { Tally } from './tally.ts';
 import { shrinkFailure } from './sim-shrink.ts';
 
 export function explore(config: RunConfig, options: ExploreOptions): ExploreResult {
-  const run = options.checkDeterminism ? runSimChecked : runSim;
+  const checkDeterminism = options.checkDeterminism ?? false;
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
   const survey = fc.property(source.arbitrary, ([plan, simSeed]) =>
-    tally.note(plan, run(config, plan, simSeed).violations),
+    tally.note(plan, violatedProperties(config, plan, simSeed, checkDeterminism)),
   );
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
+  return shrinkFound(config, source, options, tally);
+}
+
+/** Phase two: shrinks the first violation of each property phase one found, and sums it all up. */
+export function shrinkFound(
+  config: RunConfig,
+  source: CaseSource,
+  options: ExploreOptions,
+  tally: Tally,
+): ExploreResult {
   const surveyMs = tally.elapsedMs();
   const failures: Failure[] = [];
   for (const property of config.properties) {

@@ -4,7 +4,7 @@ import type { RunConfig } from './run-config.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { PropertyName } from '../properties/index.ts';
 
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
@@ -22,10 +22,11 @@ export class Tally {
     private readonly options: ExploreOptions,
   ) {}
 
-  /** Notes one case's violations; false when exploration should stop (every property violated). */
-  note(plan: Plan, violations: readonly Violation[]): boolean {
+  /** Notes one case: its plan and the properties it violated (each once); false when exploration
+   *  should stop (every property violated). */
+  note(plan: Plan, violated: readonly PropertyName[]): boolean {
     this.runs++;
-    for (const property of new Set(violations.map((v) => v.property))) {
+    for (const property of violated) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
         this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });

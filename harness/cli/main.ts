@@ -14,12 +14,14 @@ import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 
 const USAGE = `usage: upgrade-chaos <command> [flags]
   run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
-             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--out DIR] [--json]
+             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--workers N]
+             [--out DIR] [--json]
              [TARGET FLAGS]
   replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
              [TARGET FLAGS]
   scenarios  [--json]
-  qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--compare OLD,NEW] [--json]
+  qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--workers N]
+             [--compare OLD,NEW] [--json]
              [TARGET FLAGS]
   controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
              a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status

@@ -6,7 +6,7 @@
  * the same seed for every scenario, and replay commands are `run`'s.
  */
 import type { ExploreOptions } from '../explore-result.ts';
-import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS, type Explorer } from './target-flags.ts';
+import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS, workersFlag, type Explorer } from './target-flags.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import type { Scenario } from '../scenario.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
@@ -34,6 +34,7 @@ export const QUALIFY_FLAGS = {
   seed: { type: 'string' },
   strategy: { type: 'string' },
   'max-events': { type: 'string' },
+  workers: { type: 'string' },
   compare: { type: 'string' },
   json: { type: 'boolean' },
   'log-level': { type: 'string' },
@@ -59,7 +60,11 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     values.scenario !== undefined,
   );
   const compare = values.compare !== undefined ? compareFlag(values.compare) : undefined;
-  const { explorer, close } = await openTarget(values);
+  const explorations = configs.length * (compare ? 2 : 1);
+  const { explorer, close } = await openTarget(
+    values,
+    workersFlag(values.workers, values, explorations * options.runs),
+  );
   try {
     if (compare) {
       const report = await compareControllers(
