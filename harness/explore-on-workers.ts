@@ -12,6 +12,7 @@ import type { ExploreOptions, ExploreResult } from './explore-result.ts';
 import { Tally } from './tally.ts';
 import { explore, shrinkFound } from './explore.ts';
 import { orderedSurvey } from './ordered-survey.ts';
+import { caseOptionsOf } from './runner.ts';
 import type { SimPool } from './workers/sim-pool.ts';
 
 export async function exploreOnWorkers(
@@ -19,12 +20,12 @@ export async function exploreOnWorkers(
   config: RunConfig,
   options: ExploreOptions,
 ): Promise<ExploreResult> {
-  const runner = pool.runner(config, options.checkDeterminism ?? false);
+  const runner = pool.runner(config, caseOptionsOf(options));
   if (!runner) return explore(config, options);
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const details = await orderedSurvey(source, tally.checkParams(source), runner, pool.inFlight, ([plan], violated) =>
-    tally.note(plan, violated),
+  const details = await orderedSurvey(source, tally.checkParams(source), runner, pool.inFlight, ([plan], outcome) =>
+    tally.noteOutcome(plan, outcome),
   );
   tally.checkDetails(details);
   return shrinkFound(config, source, options, tally);

@@ -9,18 +9,18 @@
  */
 import fc from 'fast-check';
 import type { RunConfig } from './run-config.ts';
-import { violatedProperties } from './runner.ts';
+import { caseOptionsOf, runCase } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { Tally } from './tally.ts';
 import { shrinkFailure } from './sim-shrink.ts';
 
 export function explore(config: RunConfig, options: ExploreOptions): ExploreResult {
-  const checkDeterminism = options.checkDeterminism ?? false;
+  const caseOptions = caseOptionsOf(options);
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
   const survey = fc.property(source.arbitrary, ([plan, simSeed]) =>
-    tally.note(plan, violatedProperties(config, plan, simSeed, checkDeterminism)),
+    tally.noteOutcome(plan, runCase(config, plan, simSeed, caseOptions)),
   );
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
   return shrinkFound(config, source, options, tally);

@@ -2,6 +2,7 @@
  * One run: play a plan on a target, then judge its history with the configured properties.
  * The history is the only thing that crosses from running to checking.
  */
+import { caseCoverage, type Coverage } from './coverage.ts';
 import { historyHash, type HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
@@ -31,17 +32,30 @@ export function runSimChecked(config: RunConfig, plan: Plan, seed: number): RunR
   return first;
 }
 
-/**
- * What exploration keeps of one case: the properties it violated, each once, in the order they
- * were checked. The one function both the in-process survey and the sim workers run per case.
- */
-export function violatedProperties(
-  config: RunConfig,
-  plan: Plan,
-  seed: number,
-  checkDeterminism: boolean,
-): PropertyName[] {
-  return distinctProperties((checkDeterminism ? runSimChecked : runSim)(config, plan, seed).violations);
+/** What exploration asks of each case besides its violations. */
+export interface CaseOptions {
+  /** Run it twice and insist on the same history (runSimChecked). */
+  checkDeterminism: boolean;
+  /** Keep its coverage (coverage.ts). */
+  coverage: boolean;
+}
+
+export function caseOptionsOf(options: { checkDeterminism?: boolean; coverage?: boolean }): CaseOptions {
+  return { checkDeterminism: options.checkDeterminism ?? false, coverage: options.coverage ?? false };
+}
+
+/** What exploration keeps of one case: the properties it violated (each once, in the order they
+ *  were checked) and, when asked, its coverage. Plain data, so a worker thread can send it. */
+export interface CaseOutcome {
+  violated: PropertyName[];
+  coverage?: Coverage;
+}
+
+/** Runs one case on the sim: the one function the in-process survey and the sim workers share. */
+export function runCase(config: RunConfig, plan: Plan, seed: number, options: CaseOptions): CaseOutcome {
+  const { history, violations } = (options.checkDeterminism ? runSimChecked : runSim)(config, plan, seed);
+  const violated = distinctProperties(violations);
+  return options.coverage ? { violated, coverage: caseCoverage(history) } : { violated };
 }
 
 /** The properties that `violations` name, each once, in order of first appearance. */

@@ -1,6 +1,9 @@
 import type fc from 'fast-check';
 import type { Plan } from './plan.ts';
+import { caseCoverage, emptyCoverage, mergeCoverage, type Coverage } from './coverage.ts';
+import type { History } from './history.ts';
 import type { RunConfig } from './run-config.ts';
+import type { CaseOutcome } from './runner.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
@@ -16,11 +19,25 @@ export class Tally {
   runs = 0;
   allViolated = false;
   private readonly start = performance.now();
+  private readonly coverage: Coverage | undefined;
 
   constructor(
     private readonly config: RunConfig,
     private readonly options: ExploreOptions,
-  ) {}
+  ) {
+    if (options.coverage) this.coverage = emptyCoverage();
+  }
+
+  /** Adds one case's coverage when the exploration asked for it. */
+  cover(history: History): void {
+    if (this.coverage) mergeCoverage(this.coverage, caseCoverage(history));
+  }
+
+  /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there). */
+  noteOutcome(plan: Plan, outcome: CaseOutcome): boolean {
+    if (this.coverage && outcome.coverage) mergeCoverage(this.coverage, outcome.coverage);
+    return this.note(plan, outcome.violated);
+  }
 
   /** Notes one case: its plan and the properties it violated (each once); false when exploration
    *  should stop (every property violated). */
@@ -78,6 +95,7 @@ export class Tally {
         };
       }),
       failures,
+      ...(this.coverage ? { coverage: this.coverage } : {}),
     };
   }
 }

@@ -1,11 +1,12 @@
 /**
  * What the sim's worker threads and the main thread say to each other: an exploration's config
  * (once per worker), batches of cases as JSON (cheaper to send than structured clones, and plans
- * are JSON data: failure files store them the same way), and per case the properties it violated.
+ * are JSON data: failure files store them the same way), and per case its outcome (runner.ts).
  */
 import type { ControllerProfile } from '../controller/profile.ts';
 import { clientProfile } from '../clients/profiles.ts';
 import type { RunConfig } from '../run-config.ts';
+import type { CaseOptions, CaseOutcome } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';
 import type { PropertyName } from '../../properties/index.ts';
 
@@ -19,13 +20,13 @@ export interface ShippedConfig {
 
 export type ToWorker =
   | { kind: 'config'; id: number; config: ShippedConfig }
-  | { kind: 'batch'; seq: number; config: number; checkDeterminism: boolean; casesJson: string };
+  | { kind: 'batch'; seq: number; config: number; options: CaseOptions; casesJson: string };
 
-/** A batch's answer: the properties each case violated; when a case threw (a harness bug, or a
- *  failed determinism check), the cases before it, and its error. */
+/** A batch's answer: each case's outcome; when a case threw (a harness bug, or a failed
+ *  determinism check), the outcomes of the cases before it, and its error. */
 export interface FromWorker {
   seq: number;
-  violated: PropertyName[][];
+  outcomes: CaseOutcome[];
   error?: WorkerError;
 }
 

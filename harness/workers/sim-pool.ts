@@ -7,9 +7,9 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { CaseRunner } from '../ordered-survey.ts';
 import type { RunConfig } from '../run-config.ts';
+import type { CaseOptions, CaseOutcome } from '../runner.ts';
 import type { Case } from '../strategies/index.ts';
 import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
-import type { PropertyName } from '../../properties/index.ts';
 import { shipConfig, type FromWorker, type ToWorker, type WorkerError } from './messages.ts';
 import { startSimWorker } from './worker-entry.ts';
 
@@ -48,17 +48,17 @@ export class SimPool {
   }
 
   /** Runs `config`'s cases on the workers; undefined when the config cannot travel (shipConfig). */
-  runner(config: RunConfig, checkDeterminism: boolean): CaseRunner<PropertyName[]> | undefined {
+  runner(config: RunConfig, options: CaseOptions): CaseRunner<CaseOutcome> | undefined {
     const id = this.configId(config);
-    return id === undefined ? undefined : new BatchRunner(this, id, checkDeterminism);
+    return id === undefined ? undefined : new BatchRunner(this, id, options);
   }
 
   /** Sends a batch to the least busy worker. */
-  send(config: number, checkDeterminism: boolean, cases: Case[]): Promise<FromWorker> {
+  send(config: number, options: CaseOptions, cases: Case[]): Promise<FromWorker> {
     const target = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     if (target.failed) return Promise.reject(target.failed);
     const seq = this.nextSeq++;
-    const message: ToWorker = { kind: 'batch', seq, config, checkDeterminism, casesJson: JSON.stringify(cases) };
+    const message: ToWorker = { kind: 'batch', seq, config, options, casesJson: JSON.stringify(cases) };
     return new Promise((resolve) => {
       if (target.pending.size === 0) target.worker.ref();
       target.pending.set(seq, resolve);
@@ -93,7 +93,7 @@ export class SimPool {
     const fail = (error: Error): void => {
       entry.failed ??= error;
       for (const resolve of entry.pending.values())
-        resolve({ seq: 0, violated: [], error: { name: error.name, message: error.message } });
+        resolve({ seq: 0, outcomes: [], error: { name: error.name, message: error.message } });
       entry.pending.clear();
     };
     entry.worker.on('error', fail);
@@ -103,17 +103,17 @@ export class SimPool {
 }
 
 /** Collects started cases into batches and hands each case its own outcome from the answer. */
-class BatchRunner implements CaseRunner<PropertyName[]> {
+class BatchRunner implements CaseRunner<CaseOutcome> {
   private cases: Case[] = [];
   private answer: { promise: Promise<FromWorker>; resolve: (a: Promise<FromWorker>) => void } | undefined;
 
   constructor(
     private readonly pool: SimPool,
     private readonly config: number,
-    private readonly checkDeterminism: boolean,
+    private readonly options: CaseOptions,
   ) {}
 
-  start(c: Case): Promise<PropertyName[]> {
+  start(c: Case): Promise<CaseOutcome> {
     const index = this.cases.length;
     this.cases.push(c);
     this.answer ??= deferredAnswer();
@@ -124,7 +124,7 @@ class BatchRunner implements CaseRunner<PropertyName[]> {
 
   flush(): void {
     if (!this.answer) return;
-    this.answer.resolve(this.pool.send(this.config, this.checkDeterminism, this.cases));
+    this.answer.resolve(this.pool.send(this.config, this.options, this.cases));
     this.cases = [];
     this.answer = undefined;
   }
@@ -136,9 +136,9 @@ function deferredAnswer(): { promise: Promise<FromWorker>; resolve: (a: Promise<
   return { promise, resolve };
 }
 
-function outcomeAt(answer: FromWorker, index: number): PropertyName[] {
-  const violated = answer.violated[index];
-  if (violated) return violated;
+function outcomeAt(answer: FromWorker, index: number): CaseOutcome {
+  const outcome = answer.outcomes[index];
+  if (outcome) return outcome;
   throw rebuildError(answer.error ?? { name: 'Error', message: 'a sim worker answered without this case' });
 }
 

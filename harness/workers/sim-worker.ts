@@ -1,11 +1,11 @@
 /**
  * A sim worker thread: runs the batches of cases the main thread sends, with the function the
- * in-process survey uses (violatedProperties), and answers each batch in the order it came.
+ * in-process survey uses (runCase), and answers each batch in the order it came.
  * Started by sim-pool.ts, from this source or from its bundle (worker-entry.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import type { RunConfig } from '../run-config.ts';
-import { violatedProperties } from '../runner.ts';
+import { runCase } from '../runner.ts';
 import type { Case } from '../strategies/index.ts';
 import { unshipConfig, type FromWorker, type ToWorker } from './messages.ts';
 
@@ -22,18 +22,18 @@ port.on('message', (message: ToWorker) => {
 });
 
 function runBatch(batch: Extract<ToWorker, { kind: 'batch' }>): FromWorker {
-  const violated: FromWorker['violated'] = [];
+  const outcomes: FromWorker['outcomes'] = [];
   try {
     const config = configs.get(batch.config);
     if (!config) throw new Error(`sim worker: no config ${batch.config}`);
     for (const [plan, simSeed] of JSON.parse(batch.casesJson) as Case[])
-      violated.push(violatedProperties(config, plan, simSeed, batch.checkDeterminism));
-    return { seq: batch.seq, violated };
+      outcomes.push(runCase(config, plan, simSeed, batch.options));
+    return { seq: batch.seq, outcomes };
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     return {
       seq: batch.seq,
-      violated,
+      outcomes,
       error: { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) },
     };
   }

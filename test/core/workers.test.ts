@@ -14,6 +14,7 @@ import { exploreOnWorkers } from '../../harness/explore-on-workers.ts';
 import type { ExploreResult } from '../../harness/explore-result.ts';
 import { orderedSurvey } from '../../harness/ordered-survey.ts';
 import { resolveRun } from '../../harness/run-config.ts';
+import { caseOptionsOf } from '../../harness/runner.ts';
 import { caseSource, type Case } from '../../harness/strategies/index.ts';
 import { SimPool } from '../../harness/workers/sim-pool.ts';
 import { CLIENT_PROFILES } from '../../harness/clients/profiles.ts';
@@ -70,9 +71,9 @@ describe('run --workers through the CLI', () => {
 });
 
 describe('exploreOnWorkers from the sources', () => {
-  it('finds, shrinks and reports exactly what explore finds, for every strategy that samples', async () => {
+  it('finds, shrinks, covers and reports exactly what explore does, for every strategy that samples', async () => {
     for (const strategy of ['random', 'swarm', 'pct'] as const) {
-      const options = { runs: 700, seed: 11, strategy };
+      const options = { runs: 700, seed: 11, strategy, coverage: true };
       const parallel = await exploreOnWorkers(pool, naive, options);
       expect(withoutTimings(parallel), strategy).toBe(withoutTimings(explore(naive, options)));
     }
@@ -93,7 +94,7 @@ describe('exploreOnWorkers from the sources', () => {
   it('explores in-process a config whose client profile cannot travel to a worker', async () => {
     const own = { ...CLIENT_PROFILES[0]!, name: 'my-own-client' };
     const config = { ...naive, client: own };
-    expect(pool.runner(config, false)).toBeUndefined();
+    expect(pool.runner(config, caseOptionsOf({}))).toBeUndefined();
     const options = { runs: 200, seed: 6 };
     expect(withoutTimings(await exploreOnWorkers(pool, config, options))).toBe(
       withoutTimings(explore(config, options)),
