@@ -11,18 +11,24 @@ import { writeResults } from './results.ts';
 import { formatBench } from './table.ts';
 import { processThroughput } from './process-throughput.ts';
 import { combinedRunsPerSecond } from './throughput.ts';
+import { formatSimScaling, simScaling } from './sim-scaling.ts';
 import { DEFAULT_TIME_SCALE } from '../harness/targets/process/index.ts';
 
 const RESULTS = join(PROJECT_ROOT, 'bench', 'results.json');
+
+/** Cases per round of the sim's one-thread / two-worker comparison (a few seconds a round). */
+const SCALING_RUNS = 20_000;
 
 /** Generated plans per core scenario on the process target (each takes about a second). */
 const PROCESS_RUNS = 10;
 
 const start = performance.now();
 const run = runBench({ ...DEFAULT_BENCH, progress: (name) => process.stderr.write(`bench: ${name} done\n`) });
+const scaling = await simScaling(SCALING_RUNS, 2);
 const processFigures = await processThroughput(PROCESS_RUNS);
 const results = {
   ...run.results,
+  simScaling: scaling,
   runsPerSecond: { ...run.results.runsPerSecond, process: combinedRunsPerSecond(processFigures) },
 };
 writeResults(RESULTS, results);
@@ -37,6 +43,7 @@ process.stdout.write(
     '\n' +
     `Runs per second on the process target (time scale ${DEFAULT_TIME_SCALE}, one server process reused): ` +
     processFigures.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') +
-    `; both together ${results.runsPerSecond.process}.` +
+    `; both together ${results.runsPerSecond.process}.\n` +
+    formatSimScaling(scaling) +
     `\nWrote ${RESULTS}\n`,
 );
