@@ -4,7 +4,8 @@
  * workers run them (runs take nearly all the time), and their outcomes are noted in case order
  * (ordered-survey.ts), so the same first failing case of each property is found and phase two
  * shrinks it here exactly as explore() does. A config that cannot travel to a worker (a client
- * profile that is not a built-in one) is explored in-process.
+ * profile that is not a built-in one) and a strategy that runs its cases while drawing them
+ * (coverage) are explored in-process.
  */
 import type { RunConfig } from './run-config.ts';
 import { caseSource } from './strategies/index.ts';
@@ -20,9 +21,10 @@ export async function exploreOnWorkers(
   config: RunConfig,
   options: ExploreOptions,
 ): Promise<ExploreResult> {
-  const runner = pool.runner(config, caseOptionsOf(options));
-  if (!runner) return explore(config, options);
   const source = caseSource(config, options);
+  // A strategy that steers by coverage runs its cases itself, while drawing them: nothing to spread.
+  const runner = source.resultOf ? undefined : pool.runner(config, caseOptionsOf(options));
+  if (!runner) return explore(config, options);
   const tally = new Tally(config, options);
   const details = await orderedSurvey(source, tally.checkParams(source), runner, pool.inFlight, ([plan], outcome) =>
     tally.noteOutcome(plan, outcome),

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { RunConfig } from './run-config.ts';
-import { caseOptionsOf, runCase } from './runner.ts';
+import { caseOptionsOf, outcomeOf, runCase } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { Tally } from './tally.ts';
@@ -19,9 +19,12 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
   const caseOptions = caseOptionsOf(options);
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const survey = fc.property(source.arbitrary, ([plan, simSeed]) =>
-    tally.noteOutcome(plan, runCase(config, plan, simSeed, caseOptions)),
-  );
+  const survey = fc.property(source.arbitrary, (c) => {
+    const [plan, simSeed] = c;
+    // A strategy that steers by coverage already ran the case (never with --check-determinism).
+    const ran = caseOptions.checkDeterminism ? undefined : source.resultOf?.(c);
+    return tally.noteOutcome(plan, ran ? outcomeOf(ran, caseOptions) : runCase(config, plan, simSeed, caseOptions));
+  });
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
   return shrinkFound(config, source, options, tally);
 }

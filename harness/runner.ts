@@ -7,17 +7,34 @@ import { historyHash, type HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { simulate } from './targets/sim/simulate.ts';
-import { checkProperties, type PropertyName, type Violation } from '../properties/index.ts';
+import {
+  judgeProperties,
+  violationsOf,
+  type PropertyName,
+  type UnknownResult,
+  type Violation,
+} from '../properties/index.ts';
 import { NondeterminismError } from './errors.ts';
 
 export interface RunResult {
   history: HistoryRecord[];
   violations: Violation[];
+  /** The properties that could not judge this run (e.g. it never reached quiescence), with why. */
+  unknown: UnknownResult[];
+}
+
+/** Judges a history with the named properties. */
+export function judgeRun(history: HistoryRecord[], properties: readonly PropertyName[]): RunResult {
+  const results = judgeProperties(history, properties);
+  return {
+    history,
+    violations: violationsOf(results),
+    unknown: results.filter((r): r is UnknownResult => r.verdict === 'unknown'),
+  };
 }
 
 export function runSim(config: RunConfig, plan: Plan, seed: number): RunResult {
-  const history = simulate(config, plan, seed);
-  return { history, violations: checkProperties(history, config.properties) };
+  return judgeRun(simulate(config, plan, seed), config.properties);
 }
 
 /** Runs twice and insists on the same history hash (TigerBeetle's determinism check). */
@@ -32,7 +49,7 @@ export function runSimChecked(config: RunConfig, plan: Plan, seed: number): RunR
   return first;
 }
 
-/** What exploration asks of each case besides its violations. */
+/** What exploration asks of each case besides its verdicts. */
 export interface CaseOptions {
   /** Run it twice and insist on the same history (runSimChecked). */
   checkDeterminism: boolean;
@@ -45,17 +62,22 @@ export function caseOptionsOf(options: { checkDeterminism?: boolean; coverage?: 
 }
 
 /** What exploration keeps of one case: the properties it violated (each once, in the order they
- *  were checked) and, when asked, its coverage. Plain data, so a worker thread can send it. */
+ *  were checked), those that could not judge it and, when asked, its coverage. Plain data, so a
+ *  worker thread can send it. */
 export interface CaseOutcome {
   violated: PropertyName[];
+  unknown: UnknownResult[];
   coverage?: Coverage;
 }
 
 /** Runs one case on the sim: the one function the in-process survey and the sim workers share. */
 export function runCase(config: RunConfig, plan: Plan, seed: number, options: CaseOptions): CaseOutcome {
-  const { history, violations } = (options.checkDeterminism ? runSimChecked : runSim)(config, plan, seed);
-  const violated = distinctProperties(violations);
-  return options.coverage ? { violated, coverage: caseCoverage(history) } : { violated };
+  return outcomeOf((options.checkDeterminism ? runSimChecked : runSim)(config, plan, seed), options);
+}
+
+export function outcomeOf(result: RunResult, options: CaseOptions): CaseOutcome {
+  const outcome = { violated: distinctProperties(result.violations), unknown: result.unknown };
+  return options.coverage ? { ...outcome, coverage: caseCoverage(result.history) } : outcome;
 }
 
 /** The properties that `violations` name, each once, in order of first appearance. */

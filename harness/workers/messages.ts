@@ -37,9 +37,10 @@ export interface WorkerError {
 }
 
 /** The config as data, or undefined when a worker could not rebuild it (a client profile that
- *  is not a built-in one, such as a test's or the bench's own): such configs run in-process. */
+ *  is not a built-in one, or a controller model variant: a test's or the bench's own): such
+ *  configs run in-process. */
 export function shipConfig(config: RunConfig): ShippedConfig | undefined {
-  if (clientProfile(config.client.name) !== config.client) return undefined;
+  if (clientProfile(config.client.name) !== config.client || config.model) return undefined;
   return {
     scenario: config.scenario,
     controller: config.controller,

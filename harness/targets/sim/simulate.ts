@@ -42,7 +42,8 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   history.record({ type: 'run-start', scenario: config.scenario.name, target: 'sim', seed, params });
 
   // One stream per part of the run (see Rng.fork): shrinking a plan then keeps the other parts' timings.
-  const controller = new Controller({
+  const model = config.model ?? ((deps) => new Controller(deps));
+  const controller = model({
     clock,
     rng: rng.fork('controller'),
     history,
