@@ -6,7 +6,14 @@
 import type { Logger } from 'pino';
 import type { ExploreResult, Failure } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
-import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS, workersFlag } from './target-flags.ts';
+import {
+  defaultRuns,
+  openTarget,
+  parseCommandFlags,
+  runnableConfigs,
+  TARGET_FLAGS,
+  workersFlag,
+} from './target-flags.ts';
 import { saveFailure } from '../failure-file.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
@@ -15,7 +22,7 @@ import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
-import { intFlag, parseFlags, seedFlag } from './options.ts';
+import { intFlag, seedFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { UsageError } from '../errors.ts';
 
@@ -44,7 +51,7 @@ export interface CommandIO {
 }
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseFlags(argv, RUN_FLAGS);
+  const { values } = parseCommandFlags(argv, RUN_FLAGS);
   if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
     throw new UsageError(
       '--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)',

@@ -10,7 +10,7 @@ export interface Version {
   build: number;
 }
 
-const VERSION_RE = /^(\d+)\.(\d+)(?:\.(\d+)|-([a-z]+)(\d+))(?:\.(\d+))?$/;
+export const VERSION_RE = /^(\d+)\.(\d+)(?:\.(\d+)|-([a-z]+)(\d+))(?:\.(\d+))?$/;
 
 /** Parsed versions by text: the model compares the same few versions over and over. Frozen, as
  *  every caller shares them. */
