@@ -11,6 +11,7 @@
  *   BENCH_CORPUS_RUNS  budget per corpus attempt (default 1000)
  *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed (default all three)
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
+ *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/paths.ts';
