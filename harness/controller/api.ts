@@ -24,6 +24,15 @@ import {
   type DeploySpec,
 } from './model-calls.ts';
 
+/** The facades Login announces, every version served of each: built once (every connection logs
+ *  in), frozen as it is shared. Admin is the login root, not a facade a client picks: Juju does not
+ *  list it, and python-libjuju warns of any facade it does not know. */
+const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Object.freeze(
+  Object.entries(FACADES)
+    .filter(([name]) => name !== 'Admin')
+    .map(([name, versions]) => Object.freeze({ name, versions: Object.freeze([...versions]) })),
+);
+
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
 
@@ -189,11 +198,7 @@ export class ApiConnection {
         'model-access': 'admin',
       },
       servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
-      // Admin is the login root, not a facade a client picks: Juju does not list it, and
-      // python-libjuju warns of any facade it does not know.
-      facades: Object.entries(FACADES)
-        .filter(([name]) => name !== 'Admin')
-        .map(([name, versions]) => ({ name, versions: [...versions] })),
+      facades: FACADE_LIST,
     };
   }
 
