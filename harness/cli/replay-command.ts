@@ -2,6 +2,7 @@
  * `upgrade-chaos replay`: run one case again exactly, from `--seed` and `--path` (the case that
  * fast-check reached there) or from a saved failure file.
  */
+import assert from 'node:assert/strict';
 import { caseAtPath } from '../case-at-path.ts';
 import type { Case } from '../strategies/index.ts';
 import type { ExploreResult, Failure } from '../explore-result.ts';
@@ -159,7 +160,9 @@ async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan,
     for (let i = 0; i < repeat; i++) {
       runs.push(judgeRun(await target.run(config, plan, simSeed), config.properties));
     }
-    return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
+    const shown = runs.find((r) => r.violations.length > 0) ?? runs[0];
+    assert(shown, '--repeat is at least 1, so there is a run to show');
+    return { runs, shown, targetName: target.name };
   } finally {
     await close();
   }

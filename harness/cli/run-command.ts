@@ -3,6 +3,7 @@
  * violated); without, every built-in scenario, each verdict compared with its expectation (exit 0
  * when all match).
  */
+import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { ExploreResult, Failure } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
@@ -99,7 +100,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
 
   if (values.json) {
     if (values.scenario !== undefined) {
-      const { config, result } = results[0]!;
+      const { config, result } = soleResult(results);
       io.out(JSON.stringify(runJson(result, replay(config))));
     } else {
       io.out(
@@ -116,7 +117,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       );
     }
   }
-  if (values.scenario !== undefined) return results[0]!.result.verdict === 'pass' ? 0 : 1;
+  if (values.scenario !== undefined) return soleResult(results).result.verdict === 'pass' ? 0 : 1;
   const allMatch = results.every((r) => r.mismatches.length === 0);
   if (!values.json) {
     for (const s of skipped) io.out(`Skipped ${s}.`);
@@ -169,4 +170,11 @@ function humanReport(
     if (mismatches.length) lines.push(`  MISMATCH: ${mismatches.join('; ')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** The one result of a `--scenario` run. */
+function soleResult<T>(results: readonly T[]): T {
+  const [only] = results;
+  assert(only !== undefined && results.length === 1, '--scenario names one scenario (a skipped one is a usage error)');
+  return only;
 }
