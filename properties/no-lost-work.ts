@@ -11,7 +11,8 @@ const NAME = 'no-lost-work';
  * its `apps` must be an application of the `final-model` record. One violation per (request, app),
  * at the final model's time. Without a `final-model` record (the run never reached quiescence)
  * the property says nothing: it cannot tell lost work from unfinished work, and the liveness
- * properties already judge such a run.
+ * properties already judge such a run. An application that a later accepted
+ * `Application.DestroyApplication` request removed (it lists the app in `apps`) was not lost.
  */
 export const noLostWork: Property = {
   name: NAME,
@@ -21,10 +22,15 @@ export const noLostWork: Property = {
     if (!final) return [];
     const apps = final.model.applications;
     const violations: Violation[] = [];
+    const removedAt = new Map<string, number>(); // app -> time of its last accepted removal
+    for (const r of history) {
+      if (r.type === 'request' && r.accepted && r.facade === 'Application' && r.method === 'DestroyApplication')
+        for (const app of r.apps ?? []) removedAt.set(app, r.t);
+    }
     for (const r of history) {
       if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || r.method !== 'Deploy') continue;
       for (const app of r.apps ?? []) {
-        if (Object.hasOwn(apps, app)) continue;
+        if (Object.hasOwn(apps, app) || (removedAt.get(app) ?? -1) >= r.t) continue;
         violations.push({
           property: NAME,
           t: final.t,

@@ -14,7 +14,7 @@ export const juju124CrashDuringUpgradeSteps: Scenario = {
   client: 'reconnecting',
   clients: 2,
   versions: ['1.24.2', '1.24.3', '1.25.0'],
-  weights: { deploy: 4, wait: 5, restart: 4, upgrade: 2, publish: 1 },
+  weights: { deploy: 4, wait: 5, restart: 4, upgrade: 2, 'chained-upgrade': 2, publish: 1, remove: 1, rewatch: 1 },
   maxEvents: 20,
   expect: CLIENT_SURVIVES,
   deadlines: DEFAULT_DEADLINES,

@@ -119,6 +119,8 @@ export class ApiConnection {
       }
       case 'Application.Deploy':
         return { response: this.deploy(req, params) };
+      case 'Application.DestroyApplication':
+        return { response: this.destroyApplications(req, params) };
       case 'ModelUpgrader.UpgradeModel':
         return { response: this.upgradeModel(req, params) };
       default:
@@ -269,6 +271,25 @@ export class ApiConnection {
     return { results };
   }
 
+  /** Juju's Application.DestroyApplication, params {applications: [{"application-tag"}]}: the
+   *  application and its units leave the model at once (the watchers see `remove` deltas). */
+  private destroyApplications(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
+    const specs = field(params, 'applications');
+    if (!Array.isArray(specs)) throw new ApiError('applications must be a list', ErrorCode.badRequest);
+    const removed: string[] = [];
+    const results = specs.map((spec: unknown) => {
+      const tag = field((spec ?? {}) as Record<string, unknown>, 'application-tag');
+      const name = typeof tag === 'string' && tag.startsWith('application-') ? tag.slice('application-'.length) : '';
+      if (!name) return { error: err('invalid application tag', ErrorCode.badRequest) };
+      if (!this.controller.removeApplication(name))
+        return { error: err(`application "${name}" not found`, ErrorCode.notFound) };
+      removed.push(name);
+      return {};
+    });
+    this.recordRequest(req, true, undefined, removed);
+    return { results };
+  }
+
   private upgradeModel(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
     const target = field(params, 'target-version');
     if (target !== undefined && typeof target !== 'string')
@@ -295,6 +316,7 @@ export class ApiConnection {
       accepted,
       ...(error !== undefined ? { error } : {}),
       ...(apps ? { apps } : {}),
+      ...(req.type === 'AllWatcher' && req.id !== undefined ? { watcher: req.id } : {}),
     });
   }
 

@@ -155,6 +155,14 @@ export class Controller {
     return conn;
   }
 
+  /** Application.DestroyApplication: the application, its units and their agents go at once. */
+  removeApplication(name: string): boolean {
+    if (!this.model.application(name)) return false;
+    this.model.removeApplication(name);
+    this.units.prune();
+    return true;
+  }
+
   newWatcherId(): string {
     return String(this.nextWatcherId++);
   }

@@ -105,6 +105,17 @@ class ExternalBackend implements ControllerBackend {
   }
 
   /** No upgrade in progress and no unit agent busy, as FullStatus shows it. */
+  async upgradeIdle(): Promise<boolean> {
+    try {
+      const status = await this.api((call) => call('Client', 'FullStatus'));
+      const model = status['model'] as { 'model-status'?: { status?: string } } | undefined;
+      return model?.['model-status']?.status === 'available';
+    } catch (e) {
+      if (e instanceof RefusedError || e instanceof UnreachableError) return false; // restarting
+      throw e;
+    }
+  }
+
   async quiet(): Promise<boolean> {
     try {
       const status = await this.api((call) => call('Client', 'FullStatus'));

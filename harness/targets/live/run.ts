@@ -15,7 +15,7 @@ import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
 import type { TargetName } from '../target.ts';
-import { schedulePlan, type Applied, type World } from '../world.ts';
+import { clientAction, schedulePlan, WaitingEvents, type Applied, type World } from '../world.ts';
 import type { ControllerBackend } from './backend.ts';
 import { mergeHistories } from './merge.ts';
 import type { ProxyPool } from './proxies.ts';
@@ -110,6 +110,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     );
   }
   const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
+  const profile = clientCommand !== undefined ? 'command' : config.client.name;
 
   const queue = new ActionQueue();
   let started = false;
@@ -146,6 +147,12 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
         c?.deploy(app, units);
         return c !== undefined;
       }),
+    remove: (client, app) =>
+      queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
+    rewatch: (client) =>
+      queue.run(() => clientAction(clients.get(route(client)), profile, 'rewatch', (c) => c.rewatch?.())),
+    upgradeIdle: () => backend.upgradeIdle(),
+    waiting: new WaitingEvents(),
   };
 
   try {
@@ -162,7 +169,8 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
       return undefined;
     };
     while (clock.now() < limit && !queue.failure && !fatal()) {
-      if ([...clients.values()].every((c) => c.settled()) && (await backend.quiet())) break;
+      const settled = world.waiting.count === 0 && [...clients.values()].every((c) => c.settled());
+      if (settled && (await backend.quiet())) break;
       await sleep(POLL_MS);
     }
     if (queue.failure) throw queue.failure;

@@ -56,6 +56,11 @@ export class ProcessBackend implements ControllerBackend {
     return this.admin.restart().then(outcome);
   }
 
+  async upgradeIdle(): Promise<boolean> {
+    const status = await this.admin.status();
+    return status.bootstrapped && status.up && !status.upgrading;
+  }
+
   async quiet(): Promise<boolean> {
     return (await this.admin.status()).quiet;
   }

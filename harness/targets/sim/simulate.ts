@@ -10,7 +10,7 @@ import { Recorder, type HistoryRecord } from '../../history.ts';
 import type { Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
-import { schedulePlan, type World } from '../world.ts';
+import { clientAction, schedulePlan, WaitingEvents, type World } from '../world.ts';
 import { SimNetwork } from './network.ts';
 
 export const SIM_CREDENTIALS = { username: 'admin', password: 'upgrade-chaos' };
@@ -92,6 +92,10 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clients.get(client)?.deploy(app, units);
       return clients.has(client);
     },
+    remove: (client, app) => clientAction(clients.get(client), config.client.name, 'remove', (c) => c.remove?.(app)),
+    rewatch: (client) => clientAction(clients.get(client), config.client.name, 'rewatch', (c) => c.rewatch?.()),
+    upgradeIdle: () => controller.isUp && !controller.upgrading,
+    waiting: new WaitingEvents(),
   };
   const heal = (client: string): void => {
     if (network.heal(client)) history.record({ type: 'fault-end', fault: 'partition', client });
@@ -103,7 +107,8 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     for (const client of network.partitionedClients()) heal(client);
     const limit = clock.now() + config.scenario.deadlines.deployMs + config.scenario.deadlines.resumeMs;
     const clientList = [...clients.values()];
-    const settled = (): boolean => controller.quiet && clientList.every((c) => c.settled());
+    const settled = (): boolean =>
+      controller.quiet && world.waiting.count === 0 && clientList.every((c) => c.settled());
     clock.runUntil(limit, settled);
     clock.runUntil(clock.now() + SETTLE_MS);
 
