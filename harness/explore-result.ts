@@ -6,6 +6,7 @@ import type { CommandOutput } from './clients/command-client.ts';
 import type { PlanOptions } from './arbitraries.ts';
 import type { HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
+import type { Coverage } from './coverage.ts';
 import type { PropertyName, Violation } from '../properties/index.ts';
 
 export interface ExploreOptions extends PlanOptions {
@@ -16,6 +17,8 @@ export interface ExploreOptions extends PlanOptions {
   checkDeterminism?: boolean;
   /** End phase one as soon as every property has been violated once (the bench's time to failure). */
   stopWhenAllViolated?: boolean;
+  /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */
+  coverage?: boolean;
 }
 
 export interface Failure {
@@ -62,4 +65,6 @@ export interface ExploreResult {
   elapsedMs: number;
   properties: PropertyOutcome[];
   failures: Failure[];
+  /** With options.coverage: what phase one's cases reached, added up. */
+  coverage?: Coverage;
 }

@@ -53,6 +53,7 @@ export async function exploreTarget(
     const result = await runOn(target, config, plan, simSeed);
     for (const v of result.violations)
       if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
+    tally.cover(result.history);
     return tally.note(plan, result.violations);
   });
   tally.checkDetails(await fc.check(survey, tally.checkParams(source)));

@@ -18,9 +18,13 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
   const run = options.checkDeterminism ? runSimChecked : runSim;
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const survey = fc.property(source.arbitrary, ([plan, simSeed]) =>
-    tally.note(plan, run(config, plan, simSeed).violations),
-  );
+  const survey = fc.property(source.arbitrary, (c) => {
+    const [plan, simSeed] = c;
+    // A strategy that steers by coverage already ran the case (never with --check-determinism).
+    const result = (!options.checkDeterminism && source.resultOf?.(c)) || run(config, plan, simSeed);
+    tally.cover(result.history);
+    return tally.note(plan, result.violations);
+  });
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();
   const failures: Failure[] = [];

@@ -1,5 +1,7 @@
 import type fc from 'fast-check';
 import type { Plan } from './plan.ts';
+import { caseCoverage, emptyCoverage, mergeCoverage, type Coverage } from './coverage.ts';
+import type { History } from './history.ts';
 import type { RunConfig } from './run-config.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
@@ -16,11 +18,19 @@ export class Tally {
   runs = 0;
   allViolated = false;
   private readonly start = performance.now();
+  private readonly coverage: Coverage | undefined;
 
   constructor(
     private readonly config: RunConfig,
     private readonly options: ExploreOptions,
-  ) {}
+  ) {
+    if (options.coverage) this.coverage = emptyCoverage();
+  }
+
+  /** Adds one case's coverage when the exploration asked for it. */
+  cover(history: History): void {
+    if (this.coverage) mergeCoverage(this.coverage, caseCoverage(history));
+  }
 
   /** Notes one case's violations; false when exploration should stop (every property violated). */
   note(plan: Plan, violations: readonly Violation[]): boolean {
@@ -77,6 +87,7 @@ export class Tally {
         };
       }),
       failures,
+      ...(this.coverage ? { coverage: this.coverage } : {}),
     };
   }
 }

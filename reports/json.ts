@@ -1,5 +1,6 @@
 /** The one JSON object `run --json` and `replay --json` print. */
 import type { ExploreResult, Failure } from '../harness/explore-result.ts';
+import type { Coverage } from '../harness/coverage.ts';
 
 export interface FailureJson {
   property: string;
@@ -21,6 +22,8 @@ export type RunJson = Pick<
   'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'
 > & {
   failures: FailureJson[];
+  /** With --coverage: what the exploration reached (harness/coverage.ts). */
+  coverage?: Coverage;
 };
 
 export function runJson(result: ExploreResult, replayLine: (f: Failure) => string): RunJson {
@@ -45,5 +48,6 @@ export function runJson(result: ExploreResult, replayLine: (f: Failure) => strin
       replay: replayLine(f),
       ...(f.reproduced ? { reproduced: f.reproduced } : {}),
     })),
+    ...(result.coverage ? { coverage: result.coverage } : {}),
   };
 }

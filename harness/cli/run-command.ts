@@ -14,6 +14,7 @@ import type { Scenario, Verdict } from '../scenario.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
+import { formatCoverage } from '../../reports/coverage.ts';
 import { intFlag, parseFlags, seedFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { UsageError } from '../errors.ts';
@@ -32,6 +33,7 @@ export const RUN_FLAGS = {
   'check-determinism': { type: 'boolean' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  coverage: { type: 'boolean' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -64,6 +66,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       ? { timeLimitMs: intFlag(values['time-limit'], 'time-limit', 0, 1) * 1000 }
       : {}),
     checkDeterminism: values['check-determinism'] ?? false,
+    coverage: values.coverage ?? false,
   };
   const outDir = values.out ?? 'upgrade-chaos-results';
   const scenarios = values.scenario !== undefined ? [scenarioByNameOrPath(values.scenario)] : SCENARIOS;
@@ -154,6 +157,7 @@ function humanReport(
     lines.push(formatFailure(f, replay(f), saveFailure(outDir, config, f)), '');
   }
   lines.push(formatSummary(result));
+  if (result.coverage) lines.push(formatCoverage(result.coverage));
   if (expectations) {
     for (const o of result.properties) {
       const expected = config.scenario.expect[o.property];

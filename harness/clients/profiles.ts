@@ -14,7 +14,7 @@ const NAIVE: ClientPolicy = {
   idempotentDeploys: false,
 };
 
-/** Fix 1 of the bug report, as the `reconnecting` profile runs it. */
+/** Fix 1's script (the `reconnecting` profile); exported for variants built on it (the bench's). */
 export const RECONNECTING: ClientPolicy = {
   reconnect: 'always',
   waitForUpgrade: false,
