@@ -7,7 +7,7 @@ import type { PlanOptions } from './arbitraries.ts';
 import type { HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { Coverage } from './coverage.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { PropertyName, PropertyVerdict, Violation } from '../properties/index.ts';
 
 export interface ExploreOptions extends PlanOptions {
   runs: number;
@@ -45,6 +45,8 @@ export interface Failure {
 
 export interface PropertyOutcome {
   property: PropertyName;
+  /** violated if any case violated it; else unknown if it could not judge some case; else held. */
+  verdict: PropertyVerdict;
   violated: boolean;
   /** 1-based index of the first violating case. */
   firstFailureRun?: number;
@@ -52,6 +54,9 @@ export interface PropertyOutcome {
   firstFailureMs?: number;
   /** How many of the cases run violated it (phase one only). */
   violatingRuns?: number;
+  /** How many cases it could not judge, and why the first could not be (phase one only). */
+  unknownRuns?: number;
+  unknownReason?: string;
 }
 
 export interface ExploreResult {

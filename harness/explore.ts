@@ -23,7 +23,7 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
     // A strategy that steers by coverage already ran the case (never with --check-determinism).
     const result = (!options.checkDeterminism && source.resultOf?.(c)) || run(config, plan, simSeed);
     tally.cover(result.history);
-    return tally.note(plan, result.violations);
+    return tally.note(plan, result.violations, result.unknown);
   });
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();

@@ -6,15 +6,17 @@ import type { RunConfig } from './run-config.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { PropertyName, UnknownResult, Violation } from '../properties/index.ts';
 
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
- * per property, the first violating case and how many cases violated it.
+ * per property, the first violating case and how many cases violated it, and how many cases it
+ * could not judge (with the first reason).
  */
 export class Tally {
   readonly first = new Map<PropertyName, { run: number; events: number; ms: number }>();
   private readonly violating = new Map<PropertyName, number>();
+  private readonly unknown = new Map<PropertyName, { runs: number; reason: string }>();
   runs = 0;
   allViolated = false;
   private readonly start = performance.now();
@@ -32,9 +34,15 @@ export class Tally {
     if (this.coverage) mergeCoverage(this.coverage, caseCoverage(history));
   }
 
-  /** Notes one case's violations; false when exploration should stop (every property violated). */
-  note(plan: Plan, violations: readonly Violation[]): boolean {
+  /** Notes one case's violations and the properties that could not judge it; false when
+   *  exploration should stop (every property violated). */
+  note(plan: Plan, violations: readonly Violation[], unknown: readonly UnknownResult[] = []): boolean {
     this.runs++;
+    for (const u of unknown) {
+      const seen = this.unknown.get(u.property);
+      if (seen) seen.runs++;
+      else this.unknown.set(u.property, { runs: 1, reason: u.reason });
+    }
     for (const property of new Set(violations.map((v) => v.property))) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
@@ -79,11 +87,14 @@ export class Tally {
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {
         const f = this.first.get(property);
+        const u = this.unknown.get(property);
         return {
           property,
+          verdict: f ? 'violated' : u ? 'unknown' : 'held',
           violated: f !== undefined,
           violatingRuns: this.violating.get(property) ?? 0,
           ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
+          ...(u ? { unknownRuns: u.runs, unknownReason: u.reason } : {}),
         };
       }),
       failures,

@@ -8,9 +8,8 @@ import type { ExploreResult, Failure } from '../explore-result.ts';
 import { checkPlan, loadFailureFile } from '../failure-file.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import type { RunResult } from '../runner.ts';
+import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
-import { checkProperties } from '../../properties/index.ts';
 import { openTarget, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { formatFailure } from '../../reports/console.ts';
@@ -116,7 +115,16 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     verdict: failures.length ? 'fail' : 'pass',
     runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)),
     elapsedMs,
-    properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
+    properties: config.properties.map((property) => {
+      const unknown = run.unknown.find((u) => u.property === property);
+      const verdict = byProperty.has(property) ? 'violated' : unknown ? 'unknown' : 'held';
+      return {
+        property,
+        verdict,
+        violated: verdict === 'violated',
+        ...(unknown ? { unknownRuns: 1, unknownReason: unknown.reason } : {}),
+      };
+    }),
     failures,
   };
   const replay = (f: Failure) => replayLine(config, f, { overrides, maxEvents, strategy, target: values });
@@ -130,7 +138,11 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     );
   } else {
     for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
-    if (failures.length === 0) io.out(`Every property held.\nTimeline:\n${formatTimeline(run.history)}`);
+    for (const u of run.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
+    if (failures.length === 0) {
+      const verdict = run.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
+      io.out(`${verdict}\nTimeline:\n${formatTimeline(run.history)}`);
+    }
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
     io.out(
       `History hash ${hash}${expectedHash ? (expectedHash === hash ? ' (same as recorded)' : ` (DIFFERS from the recorded ${expectedHash})`) : ''}`,
@@ -145,8 +157,7 @@ async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan,
   try {
     const runs: RunResult[] = [];
     for (let i = 0; i < repeat; i++) {
-      const history = await target.run(config, plan, simSeed);
-      runs.push({ history, violations: checkProperties(history, config.properties) });
+      runs.push(judgeRun(await target.run(config, plan, simSeed), config.properties));
     }
     return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
   } finally {

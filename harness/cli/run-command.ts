@@ -133,7 +133,7 @@ function compareExpectations(config: RunConfig, result: ExploreResult): string[]
   const mismatches: string[] = [];
   for (const outcome of result.properties) {
     const expected: Verdict | undefined = config.scenario.expect[outcome.property];
-    const observed: Verdict = outcome.violated ? 'violated' : 'held';
+    const observed = outcome.verdict; // unknown never matches an expectation
     if (expected !== undefined && expected !== observed)
       mismatches.push(`${outcome.property}: expected ${expected}, observed ${observed}`);
   }
@@ -161,7 +161,7 @@ function humanReport(
   if (expectations) {
     for (const o of result.properties) {
       const expected = config.scenario.expect[o.property];
-      const observed = o.violated ? 'violated' : 'held';
+      const observed = o.verdict;
       lines.push(
         `  ${expected === observed ? '✓' : '✗'} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : ''}`,
       );

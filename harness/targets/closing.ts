@@ -3,8 +3,13 @@
  *
  *   quiescence  record it: from here on the plan is over and nothing new is injected
  *   heal        end every fault in force (each heal records its fault-end)
+<<<<<<< HEAD
  *   wait        until the controller is quiet, every client settled and no plan event waits for
  *               its moment, bounded by the scenario's deploy and resume deadlines
+=======
+ *   wait        until the controller is quiet and every client settled, bounded by the scenario's
+ *               deploy and resume deadlines; the quiet record says whether that was reached
+>>>>>>> main
  *   settle      SETTLE_MS more, for watcher deltas already in flight to land
  *   views       one client-view record per client that has a view to report
  *   final model the controller's model and version, as the final-model record
@@ -64,19 +69,26 @@ export function closeRun<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F>
     const quiet = (): MaybeAsync<boolean> =>
       (run.waitingEvents?.() ?? 0) === 0 && clients.every((c) => c.settled()) ? run.controllerQuiet() : false;
     return then(run.runUntil(limit, quiet), () =>
-      then(run.runUntil(clock.now() + SETTLE_MS), () => {
-        for (const [name, client] of run.clients) {
-          if (run.hasView && !run.hasView(client)) continue;
-          history.record({ type: 'client-view', client: name, ...client.view() });
-        }
-        return then(run.finalModel(), (final) => {
-          history.record({ type: 'final-model', version: final.version, model: final.model });
-          history.record({ type: 'run-end' });
-          history.seal();
-          return final;
-        });
+      then(quiet(), (reached) => {
+        history.record({ type: 'quiet', reached });
+        return then(run.runUntil(clock.now() + SETTLE_MS), () => closeRecords(run));
       }),
     );
+  });
+}
+
+/** The records of the run's end, once everything has settled; then the history is sealed. */
+function closeRecords<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
+  const { history } = run;
+  for (const [name, client] of run.clients) {
+    if (run.hasView && !run.hasView(client)) continue;
+    history.record({ type: 'client-view', client: name, ...client.view() });
+  }
+  return then(run.finalModel(), (final) => {
+    history.record({ type: 'final-model', version: final.version, model: final.model });
+    history.record({ type: 'run-end' });
+    history.seal();
+    return final;
   });
 }
 
