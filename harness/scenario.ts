@@ -68,6 +68,16 @@ export const DEFAULT_WEIGHTS: Scenario['weights'] = {
   rewatch: 1,
 };
 
+/**
+ * The controller's contract, which every controller profile keeps whatever its clients do: every
+ * scenario claims it (a planted controller bug must show here, whatever else the scenario is about).
+ */
+export const CONTROLLER_CONTRACT = {
+  'watcher-lifecycle': 'held',
+  'agent-lifecycle': 'held',
+  'upgrade-sequence': 'held',
+} as const satisfies Scenario['expect'];
+
 /** What the fixes claim: the client's work and watchers come through the upgrade intact. */
 export const CLIENT_SURVIVES = {
   'no-work-before-upgrade': 'held',

@@ -1,6 +1,6 @@
 import type { History } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { cutShort, finalModel } from './common.ts';
+import { controllerUnseen, cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
@@ -23,7 +23,7 @@ const NAME = 'no-lost-work';
 export const noLostWork: Property = {
   name: NAME,
   summary: 'every application whose deploy the controller accepted is in the final model',
-  cannotJudge: cutShort,
+  cannotJudge: (history) => cutShort(history) ?? controllerUnseen(history),
   check(history: History): Violation[] {
     const final = finalModel(history);
     if (!final || cutShort(history) !== undefined) return [];

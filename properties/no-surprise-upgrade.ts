@@ -1,4 +1,5 @@
 import type { History } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -12,10 +13,12 @@ const NAME = 'no-surprise-upgrade';
  * `upgrade-requested` record with `explicit: true`, no `refused`, and `chosen` equal to `to`; each
  * such request licenses at most one version change. An implicit request (`explicit: false`)
  * licenses nothing. One violation per unlicensed change, at the record that first showed it.
+ * Without controller-side records (an external controller) it cannot judge: unknown.
  */
 export const noSurpriseUpgrade: Property = {
   name: NAME,
   summary: 'the version changes only after an explicit upgrade request chose it',
+  cannotJudge: controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     const licences = new Map<string, number>(); // chosen version -> unused explicit requests

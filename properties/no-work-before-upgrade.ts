@@ -1,4 +1,5 @@
 import type { History } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -28,10 +29,12 @@ export const WORK_CALLS: ReadonlySet<string> = new Set([
  * - a `hook-start` on any unit is a violation (a charm must not be installing while the agent
  *   is replaced under it).
  * One violation per offending record, at its time, naming the call or hook and the upgrade.
+ * Without controller-side records (an external controller) it cannot judge: unknown.
  */
 export const noWorkBeforeUpgrade: Property = {
   name: NAME,
   summary: 'no work call is accepted and no hook starts while an upgrade is pending or running',
+  cannotJudge: controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     const tracker = new UpgradeTracker();

@@ -1,4 +1,5 @@
 import { readRunParams, type History } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -18,6 +19,8 @@ const NAME = 'version-as-tested';
 export const versionAsTested: Property = {
   name: NAME,
   summary: 'the controller runs only the tested version or the exact target of an explicit upgrade',
+  cannotJudge: (history) =>
+    readRunParams(history).testedVersion === undefined ? undefined : controllerUnseen(history),
   check(history: History): Violation[] {
     const tested = readRunParams(history).testedVersion;
     if (tested === undefined) return [];

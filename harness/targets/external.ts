@@ -12,8 +12,9 @@
  * - requests-settle: fully (client call / return and operations);
  * - watchers-resume: only its second rule (each client's view against the final model); the first
  *   needs the controller's watcher and connection records;
- * - no-work-before-upgrade, no-lost-work, no-surprise-upgrade, version-as-tested: nothing to judge
- *   (they read controller records), so they hold vacuously: read "held" as "not observed".
+ * - no-work-before-upgrade, no-lost-work, no-surprise-upgrade, version-as-tested (when a tested
+ *   version is declared), watcher-lifecycle, agent-lifecycle, upgrade-sequence: nothing to judge
+ *   (they read controller records), so they say unknown rather than hold vacuously.
  */
 import { RealScheduler } from '../clock.ts';
 import { CallCounter, RpcConnection, type RpcResult } from '../clients/connection.ts';

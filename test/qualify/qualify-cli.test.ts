@@ -79,7 +79,7 @@ describe('upgrade-chaos qualify', () => {
     );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(
-      /^scenario\s+no-work\s+watchers\s+deploys\s+requests\s+version\s+surprise\s+lost-work\s+runs\s+time$/m,
+      /^scenario\s+no-work\s+watchers\s+deploys\s+requests\s+version\s+surprise\s+lost-work\s+watch-life\s+agent-life\s+upg-seq\s+runs\s+time$/m,
     );
     expect(r.stdout).toMatch(/^juju-1.22-implicit-upgrade\s+✓ violated\s+✓ violated\s+✓ violated\s+·/m);
     expect(r.stdout).toMatch(/✗ wrong-expectations × no-surprise-upgrade: expected held, observed violated/);
@@ -119,7 +119,7 @@ describe('upgrade-chaos qualify', () => {
 
   it.each([
     [['--target', 'nowhere'], /unknown target "nowhere"/],
-    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, swarm, pct, exhaustive\)/],
+    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, swarm, pct, exhaustive, coverage\)/],
     [['--compare', 'juju-1.22'], /--compare needs two controller profiles/],
     [['--compare', 'juju-1.22,juju-9'], /unknown controller profile "juju-9"/],
     [['--runs', '0'], /--runs must be between 1/],
