@@ -3,6 +3,7 @@
  * weights. Plans shrink by dropping events and shortening waits and partitions; exactly one
  * bootstrap is always present.
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
@@ -79,6 +80,10 @@ export function planEventsArbitrary(scenario: Scenario, options: PlanOptions = {
  * there is none: the controller then answers "not found").
  */
 export function withBootstrap(events: readonly PlanEvent[], at: number): Plan {
+  assert(
+    events.every((e) => e.kind !== 'bootstrap'),
+    'withBootstrap inserts the one bootstrap: the events given must have none',
+  );
   const plan: Plan = [...events];
   plan.splice(at % (events.length + 1), 0, { kind: 'bootstrap' });
   const seen = new Map<string, number>();

@@ -72,4 +72,6 @@ export interface ExploreResult {
   failures: Failure[];
   /** With options.coverage: what phase one's cases reached, added up. */
   coverage?: Coverage;
+  /** Lines the report must show: cases a strategy or the time limit left out, say. */
+  notes?: string[];
 }

@@ -5,6 +5,7 @@
  * target) and the shrunk plan is then confirmed on the target, which reports how often it
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget.
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { shrinkOnSim } from './sim-shrink.ts';
 import { startAt } from './case-params.ts';
@@ -92,7 +93,7 @@ async function shrinkOnSimAndConfirm(
     shown ??= result;
   }
   if (!shown) return undefined; // the shrunk plan does not fail on the target: shrink there instead
-  return failureOf(only.properties[0]!, shown, {
+  return failureOf(soleProperty(only), shown, {
     seed: options.seed,
     path,
     events: found.events,
@@ -123,7 +124,7 @@ async function shrinkOnTarget(
   });
   // A race that did not happen again is reported as first seen, unshrunk: once in two runs.
   const shown = last ?? original;
-  return failureOf(only.properties[0]!, shown.result, {
+  return failureOf(soleProperty(only), shown.result, {
     seed: options.seed,
     path: last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1),
     events: found.events,
@@ -163,4 +164,11 @@ function failureOf(
     ...(at.reproduced ? { reproduced: at.reproduced } : {}),
     ...(result.clientOutputs.length ? { clientOutputs: result.clientOutputs } : {}),
   };
+}
+
+/** The one property a shrinking config judges (shrinking goes one property at a time). */
+function soleProperty(only: RunConfig): PropertyName {
+  const [property] = only.properties;
+  assert(property !== undefined && only.properties.length === 1, 'shrinking judges one property at a time');
+  return property;
 }

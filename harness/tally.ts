@@ -21,6 +21,7 @@ export class Tally {
   allViolated = false;
   private readonly start = performance.now();
   private readonly coverage: Coverage | undefined;
+  private source: CaseSource | undefined;
 
   constructor(
     private readonly config: RunConfig,
@@ -55,6 +56,7 @@ export class Tally {
 
   /** fast-check parameters of the survey over `source`. */
   checkParams(source: CaseSource): fc.Parameters<[Case]> {
+    this.source = source;
     return {
       numRuns: Math.min(this.options.runs, source.maxRuns ?? Infinity),
       seed: this.options.seed,
@@ -99,6 +101,17 @@ export class Tally {
       }),
       failures,
       ...(this.coverage ? { coverage: this.coverage } : {}),
+      ...(this.notes().length > 0 ? { notes: this.notes() } : {}),
     };
+  }
+
+  /** What the report must say about cases left out: the strategy's note, and an enumeration the
+   *  time limit cut before all its cases ran. */
+  private notes(): string[] {
+    const notes = this.source?.note !== undefined ? [this.source.note] : [];
+    const planned = this.source?.examples?.length ?? 0;
+    if (this.runs < Math.min(planned, this.options.runs) && !this.allViolated)
+      notes.push(`stopped at --time-limit after ${this.runs} of the ${planned} cases enumerated`);
+    return notes;
   }
 }

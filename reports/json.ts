@@ -29,7 +29,7 @@ export interface PropertyJson {
 
 export type RunJson = Pick<
   ExploreResult,
-  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'
+  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs' | 'notes'
 > & {
   properties: PropertyJson[];
   failures: FailureJson[];
@@ -46,6 +46,7 @@ export function runJson(result: ExploreResult, replayLine: (f: Failure) => strin
     verdict: result.verdict,
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
+    ...(result.notes ? { notes: result.notes } : {}),
     properties: result.properties.map((p) => ({
       property: p.property,
       verdict: p.verdict,

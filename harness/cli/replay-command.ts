@@ -2,6 +2,7 @@
  * `upgrade-chaos replay`: run one case again exactly, from `--seed` and `--path` (the case that
  * fast-check reached there) or from a saved failure file.
  */
+import assert from 'node:assert/strict';
 import { caseAtPath } from '../case-at-path.ts';
 import type { Case } from '../strategies/index.ts';
 import type { ExploreResult, Failure } from '../explore-result.ts';
@@ -10,12 +11,12 @@ import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
-import { openTarget, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
+import { openTarget, parseCommandFlags, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
-import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
+import { intFlag, pathFlag, seedFlag } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { replayLine } from './replay-line.ts';
@@ -39,7 +40,7 @@ const REPLAY_FLAGS = {
 } as const;
 
 export async function replayCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
+  const { values, positionals } = parseCommandFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
   let config: RunConfig;
@@ -159,7 +160,9 @@ async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan,
     for (let i = 0; i < repeat; i++) {
       runs.push(judgeRun(await target.run(config, plan, simSeed), config.properties));
     }
-    return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
+    const shown = runs.find((r) => r.violations.length > 0) ?? runs[0];
+    assert(shown, '--repeat is at least 1, so there is a run to show');
+    return { runs, shown, targetName: target.name };
   } finally {
     await close();
   }
