@@ -30,7 +30,7 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
   const failures: Failure[] = [];
   for (const property of config.properties) {
     const found = tally.first.get(property);
-    if (found) failures.push(shrinkFailure(config, source, property, options.seed, found));
+    if (found && options.shrink !== false) failures.push(shrinkFailure(config, source, property, options.seed, found));
   }
   return tally.result('sim', surveyMs, failures);
 }

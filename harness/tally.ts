@@ -84,7 +84,7 @@ export class Tally {
       target,
       runs: this.runs,
       seed: this.options.seed,
-      verdict: failures.length > 0 ? 'fail' : 'pass',
+      verdict: failures.length > 0 || this.first.size > 0 ? 'fail' : 'pass',
       runsPerSecond: Math.round(this.runs / Math.max(1e-3, surveyMs / 1000)),
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {
