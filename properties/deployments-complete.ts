@@ -1,5 +1,5 @@
 import type { History, RecordOf } from '../harness/history.ts';
-import { clientKey, endTime, finalModel } from './common.ts';
+import { ClientKeys, endTime, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'deployments-complete';
@@ -30,17 +30,18 @@ export const deploymentsComplete: Property = {
   check(history: History): Violation[] {
     const invokes: DeployInvoke[] = [];
     const removes: RecordOf<'invoke'>[] = [];
-    const reports = new Map<string, RecordOf<'ok' | 'fail' | 'info'>>();
+    const keys = new ClientKeys();
+    const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
     for (const r of history) {
       if (r.type === 'invoke') {
         if (r.f === 'deploy') invokes.push(r);
         else removes.push(r);
-      } else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(clientKey(r.client, r.op), r);
+      } else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
     }
     // A removal that succeeded at or after the deploy was asked for may have taken effect after it.
     const removedAfter = (inv: DeployInvoke): boolean =>
       removes.some((rm) => {
-        const report = reports.get(clientKey(rm.client, rm.op));
+        const report = reports.get(keys.key(rm.client, rm.op));
         return rm.value.app === inv.value.app && report?.type === 'ok' && report.t >= inv.t;
       });
 
@@ -70,7 +71,7 @@ export const deploymentsComplete: Property = {
         }
       }
 
-      const report = reports.get(clientKey(inv.client, inv.op));
+      const report = reports.get(keys.key(inv.client, inv.op));
       if (!report) add(end, 'client never reported');
       else if (report.type === 'fail' && !removed)
         add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
