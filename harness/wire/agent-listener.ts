@@ -32,6 +32,7 @@ export class AgentListener {
     material: TlsMaterial,
     handlers: AgentListenerHandlers,
     private boundPort: number,
+    private readonly host = '127.0.0.1',
   ) {
     this.server = createHttpsServer({ cert: material.cert, key: material.key });
     this.server.on('request', handlers.request);
@@ -89,7 +90,7 @@ export class AgentListener {
   private listen(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.boundPort, '127.0.0.1', () => {
+      this.server.listen(this.boundPort, this.host, () => {
         this.server.off('error', reject);
         this.listening = true;
         this.boundPort = (this.server.address() as AddressInfo).port;

@@ -11,10 +11,11 @@ import { AdminClient } from '../../harness/wire/admin-client.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 
+const CREDENTIALS = { username: 'admin', password: 'tls-test' };
 let target: ProcessTarget;
 
 beforeAll(async () => {
-  target = await createProcessTarget({ timeScale: 0.04, tls: true });
+  target = await createProcessTarget({ timeScale: 0.04, tls: true, credentials: CREDENTIALS });
 });
 
 afterAll(async () => {
@@ -30,7 +31,7 @@ function config(name: string) {
 describe('targets/process over wss://', () => {
   it('the server process serves TLS: a CA for the target to hand out, an agent TLS port per session', async () => {
     expect(target.server.tls).toMatchObject({ caCert: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/) });
-    const admin = AdminClient.forPort(target.server.port);
+    const admin = AdminClient.forPort(target.server.port, CREDENTIALS);
     const opened = await admin.openSession({ profile: 'juju-3.6' });
     expect(opened.tlsPort).toEqual(expect.any(Number));
     const other = await admin.openSession({ profile: 'juju-3.6' });

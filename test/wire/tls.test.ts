@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../harness/wire/admin-client.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
 import { tlsMaterialIn } from '../../harness/wire/tls.ts';
-import { fastProfile, profile, RawClient, startServer, waitFor } from './helpers.ts';
+import { CREDENTIALS, fastProfile, profile, RawClient, startServer, waitFor } from './helpers.ts';
 
 let server: ControllerServer | undefined;
 const clients: RawClient[] = [];
@@ -69,11 +69,11 @@ describe('wire/tls: the agent serves wss:// with a CA made for the server', () =
     await waitFor(async () => (await dial(port)) === 'connected', 3_000, 'the agent port to listen');
     const a = await openTls();
     await a.login();
-    expect(await AdminClient.forPort(server.port).restart()).toEqual({ applied: true });
+    expect(await AdminClient.forPort(server.port, CREDENTIALS).restart()).toEqual({ applied: true });
     expect(await a.closed()).toBe(1006);
     await waitFor(async () => (await dial(port)) === 'ECONNREFUSED', 1_000, 'the port to refuse');
     // The admin endpoint, on the plain port, answers all along.
-    expect((await AdminClient.forPort(server.port).status()).up).toBe(false);
+    expect((await AdminClient.forPort(server.port, CREDENTIALS).status()).up).toBe(false);
     await waitFor(() => server!.current.controller.isUp, 3_000, 'agent up');
     await waitFor(async () => (await dial(port)) === 'connected', 3_000, 'the same port to listen again');
     expect(server.tlsPort).toBe(port);
