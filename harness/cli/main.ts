@@ -24,6 +24,7 @@ const USAGE = `usage: upgrade-chaos <command> [flags]
   controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
              a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status
 target flags: --target sim|process|external (default sim) [--time-scale X] [--client-cmd "COMMAND"]
+             [--concurrency N] (process: runs in flight at once, default 16 per core)
              [--url ws://HOST:PORT/model/UUID/api --username U --password P] (external)
 strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})
 common flags: --log-level ${LOG_LEVELS.join('|')}`;

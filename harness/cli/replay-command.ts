@@ -12,6 +12,8 @@ import type { RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { openTarget, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
+import { Limiter } from '../in-case-order.ts';
+import { runCase } from '../targets/target.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
@@ -141,13 +143,18 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
 
 /** Runs the case `repeat` times where the flags say; shows the first failing run (or the first). */
 async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan, simSeed: number, repeat: number) {
-  const { target, close } = await openTarget(values);
+  const { target, concurrency, close } = await openTarget(values);
   try {
-    const runs: RunResult[] = [];
-    for (let i = 0; i < repeat; i++) {
-      const history = await target.run(config, plan, simSeed);
-      runs.push({ history, violations: checkProperties(history, config.properties) });
-    }
+    // The repeats run in flight together (--concurrency of them at once); their order is kept.
+    const limiter = new Limiter(concurrency);
+    const runs: RunResult[] = await Promise.all(
+      Array.from({ length: repeat }, () =>
+        limiter.run(async () => {
+          const { history } = await runCase(target, config, plan, simSeed);
+          return { history, violations: checkProperties(history, config.properties) };
+        }),
+      ),
+    );
     return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
   } finally {
     await close();

@@ -17,6 +17,7 @@ export const TARGET_FLAGS = {
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  concurrency: { type: 'string' },
 } as const;
 
 export interface TargetFlagValues {
@@ -26,6 +27,7 @@ export interface TargetFlagValues {
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+  concurrency?: string | undefined;
 }
 
 export type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
@@ -43,11 +45,27 @@ function timeScale(value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--concurrency N`: runs in flight at once on a real target; default what the target says suits
+ *  this machine (Target.defaultConcurrency), else 1. */
+export function concurrencyFor(target: Target, value: string | undefined): number {
+  if (value === undefined) return target.defaultConcurrency ?? 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+    throw new UsageError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
+  if (target.name === 'sim') throw new UsageError('--concurrency is for real targets (--target process)');
+  const most = target.maxConcurrency ?? 1;
+  if (n > most) throw new UsageError(`--concurrency ${n}: the ${target.name} target runs at most ${most} at once`);
+  return n;
+}
+
+/** More runs in flight than this only stretch every run's real timings on any machine we know. */
+const MAX_CONCURRENCY = 256;
+
 /** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
  *  interrupt closes it too before exiting with 130. */
 export async function openTarget(
   values: TargetFlagValues,
-): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
+): Promise<{ target: Target; explorer: Explorer; concurrency: number; close: () => Promise<void> }> {
   const name = values.target ?? 'sim';
   if (!(TARGET_NAMES as readonly string[]).includes(name))
     throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
@@ -59,6 +77,13 @@ export async function openTarget(
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(values.password !== undefined ? { password: values.password } : {}),
   });
+  let concurrency: number;
+  try {
+    concurrency = concurrencyFor(target, values.concurrency);
+  } catch (e) {
+    await target.close();
+    throw e;
+  }
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.
   const onInterrupt = (): void => {
@@ -78,8 +103,9 @@ export async function openTarget(
             shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
             confirmRuns: 3,
             shrinkTimeLimitMs: 120_000,
+            concurrency,
           });
-  return { target, explorer, close };
+  return { target, explorer, concurrency, close };
 }
 
 /** Scenarios whose client needs real sockets cannot run on the sim: named, that is an error; in a
