@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { StrategyName } from '../harness/strategies/names.ts';
 import type { Fig } from './figures.ts';
+import type { DeepBugResult } from './deep-bench.ts';
 
 export interface ScenarioResult {
   name: string;
@@ -16,6 +17,8 @@ export interface ScenarioResult {
 
 export interface BenchResults {
   scenarios: ScenarioResult[];
+  /** The planted deep bugs (deep-bench.ts); written by `npm run bench` unless skipped. */
+  deepBugs?: DeepBugResult[];
   /** `process` is written by the full bench only (it starts a controller server process). */
   runsPerSecond: { sim: number; process?: number };
 }

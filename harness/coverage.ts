@@ -62,6 +62,8 @@ export interface Coverage {
 }
 
 interface ClientState {
+  /** Connections lost so far (features count them in buckets). */
+  losses: number;
   conn: 'offline' | 'logging-in' | 'connected';
   /** Open connection ids (a client may briefly hold two while reconnecting). */
   conns: Set<number>;
@@ -73,6 +75,8 @@ interface ClientState {
 /** Walks a history, keeping the abstract state current. */
 class StateWalker {
   phase: UpgradePhase = 'before-bootstrap';
+  /** Upgrades started so far (features count them in buckets). */
+  upgrades = 0;
   private phaseBeforeDown: UpgradePhase = 'idle';
   crash = false;
   readonly clients = new Map<string, ClientState>();
@@ -80,7 +84,14 @@ class StateWalker {
   client(name: string): ClientState {
     let c = this.clients.get(name);
     if (!c) {
-      c = { conn: 'offline', conns: new Set(), watchers: new Set(), pendingOps: new Set(), partitioned: false };
+      c = {
+        losses: 0,
+        conn: 'offline',
+        conns: new Set(),
+        watchers: new Set(),
+        pendingOps: new Set(),
+        partitioned: false,
+      };
       this.clients.set(name, c);
     }
     return c;
@@ -95,6 +106,7 @@ class StateWalker {
         this.phase = 'idle';
         return;
       case 'upgrade-pending':
+        if (this.phase !== 'pending' && this.phase !== 'downloading') this.upgrades++;
         this.phase = 'pending';
         return;
       case 'download':
@@ -126,7 +138,7 @@ class StateWalker {
       case 'client-conn': {
         const c = this.client(r.client);
         if (r.state === 'open') c.conns.add(r.conn);
-        else c.conns.delete(r.conn);
+        else if (c.conns.delete(r.conn)) c.losses++;
         c.conn = c.conns.size === 0 ? 'offline' : c.conn === 'offline' ? 'logging-in' : c.conn;
         if (c.conns.size === 0) c.watchers.clear();
         return;
@@ -251,27 +263,51 @@ export function emptyCoverage(): Coverage {
 }
 
 /**
- * One run's coverage as flat facts, for a strategy that steers toward what it has not seen: every
- * abstract state visited, and every (event kind, phase, client facets) an event landed in.
+ * One run's coverage as flat facts, for a strategy that steers toward what it has not seen. Each
+ * abstract state is projected on one client at a time (phase × that client's state × fault: the
+ * clients run the same script, so the full product mostly tells apart which client did what), each
+ * event is taken with the state it landed in (its own client's, if it names one), and both are
+ * tagged with how many upgrades have started; plus how many connections each client lost. Counts
+ * are in AFL's hit-count buckets (1, 2, 3, 4-7, 8+): a second upgrade or a third reconnect is
+ * news, a ninth is not. Each feature comes with the time it was first reached, so that a strategy
+ * can branch from that moment.
  */
-export function features(history: History): Set<string> {
+export function features(history: History): Map<string, number> {
   const walker = new StateWalker();
-  const out = new Set<string>();
+  const out = new Map<string, number>();
+  const add = (f: string, t: number): void => {
+    if (!out.has(f)) out.set(f, t);
+  };
   let t = Number.NEGATIVE_INFINITY;
-  let before = '';
+  let before = landing(walker);
+  let upgrades = 0;
+  const context = (phase: UpgradePhase): string => `${phase} #${bucket(upgrades)}`;
   for (const r of history) {
     if (r.type === 'quiescence') break;
     if (r.t !== t) {
       t = r.t;
-      before = walker.key();
+      before = landing(walker);
+      upgrades = walker.upgrades;
     }
     if (r.type === 'event') {
-      out.add(`${r.event.kind}${r.applied ? '' : '(no-op)'} @ ${before}`);
-      before = walker.key();
+      const e = r.event;
+      const client = 'client' in e && typeof e.client === 'number' ? before.facets.get(clientName(e.client)) : [];
+      add(`${e.kind}${r.applied ? '' : '(no-op)'} @ ${context(before.phase)} | ${client?.join('+')}`, r.t);
+      before = landing(walker);
+      upgrades = walker.upgrades;
       continue;
     }
     walker.apply(r);
-    out.add(walker.key());
+    for (const name of walker.clients.keys())
+      add(`${context(walker.phase)} | ${walker.facets(name).join('+')} | ${walker.fault()}`, r.t);
+    if (r.type === 'client-conn' && r.state === 'closed') {
+      for (const c of walker.clients.values()) add(`lost ${bucket(c.losses)} connections`, r.t);
+    }
   }
   return out;
+}
+
+/** AFL's hit-count buckets. */
+function bucket(n: number): string {
+  return n <= 3 ? String(n) : n <= 7 ? '4-7' : '8+';
 }

@@ -7,7 +7,7 @@ import type { PlanOptions } from './arbitraries.ts';
 import type { HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { Coverage } from './coverage.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { PropertyName, PropertyVerdict, Violation } from '../properties/index.ts';
 
 export interface ExploreOptions extends PlanOptions {
   runs: number;
@@ -17,6 +17,8 @@ export interface ExploreOptions extends PlanOptions {
   checkDeterminism?: boolean;
   /** End phase one as soon as every property has been violated once (the bench's time to failure). */
   stopWhenAllViolated?: boolean;
+  /** Shrink what phase one found (default true; the bench's deep-bug section only counts runs). */
+  shrink?: boolean;
   /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */
   coverage?: boolean;
 }
@@ -45,6 +47,8 @@ export interface Failure {
 
 export interface PropertyOutcome {
   property: PropertyName;
+  /** violated if any case violated it; else unknown if it could not judge some case; else held. */
+  verdict: PropertyVerdict;
   violated: boolean;
   /** 1-based index of the first violating case. */
   firstFailureRun?: number;
@@ -52,6 +56,9 @@ export interface PropertyOutcome {
   firstFailureMs?: number;
   /** How many of the cases run violated it (phase one only). */
   violatingRuns?: number;
+  /** How many cases it could not judge, and why the first could not be (phase one only). */
+  unknownRuns?: number;
+  unknownReason?: string;
 }
 
 export interface ExploreResult {
@@ -67,4 +74,6 @@ export interface ExploreResult {
   failures: Failure[];
   /** With options.coverage: what phase one's cases reached, added up. */
   coverage?: Coverage;
+  /** Lines the report must show: cases a strategy or the time limit left out, say. */
+  notes?: string[];
 }

@@ -8,6 +8,7 @@
  * confirmed on the target, its confirmation runs in flight together, which reports how often it
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget, one run at a time.
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { caseList } from './case-list.ts';
 import { Limiter, runInCaseOrder } from './in-case-order.ts';
@@ -18,11 +19,11 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import type { RunResult } from './runner.ts';
+import { judgeRun, type RunResult } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
 import { runCase, type Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
-import { checkProperties, type PropertyName } from '../properties/index.ts';
+import type { PropertyName } from '../properties/index.ts';
 
 export interface TargetExploreOptions extends ExploreOptions {
   /** Whether the sim can stand in for the target while shrinking (not for a --client-cmd program
@@ -41,7 +42,7 @@ type TargetRun = RunResult & { clientOutputs: CommandOutput[] };
 
 async function runOn(target: Target, config: RunConfig, plan: Plan, simSeed: number): Promise<TargetRun> {
   const { history, clientOutputs } = await runCase(target, config, plan, simSeed);
-  return { history, violations: checkProperties(history, config.properties), clientOutputs };
+  return { ...judgeRun(history, config.properties), clientOutputs };
 }
 
 export async function exploreTarget(
@@ -61,7 +62,7 @@ export async function exploreTarget(
       for (const v of result.violations)
         if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
       tally.cover(result.history);
-      return tally.note(plan, result.violations);
+      return tally.note(plan, result.violations, result.unknown);
     },
     mayStart: () => performance.now() < deadline,
   });
@@ -121,7 +122,7 @@ async function confirmOnTarget(
   const failing = runs.filter((r) => r.violations.length > 0);
   const shown = failing[0];
   if (!shown) return undefined;
-  return failureOf(only.properties[0]!, shown, {
+  return failureOf(soleProperty(only), shown, {
     seed: options.seed,
     path,
     events: found.events,
@@ -152,7 +153,7 @@ async function shrinkOnTarget(
   });
   // A race that did not happen again is reported as first seen, unshrunk: once in two runs.
   const shown = last ?? original;
-  return failureOf(only.properties[0]!, shown.result, {
+  return failureOf(soleProperty(only), shown.result, {
     seed: options.seed,
     path: last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1),
     events: found.events,
@@ -192,4 +193,11 @@ function failureOf(
     ...(at.reproduced ? { reproduced: at.reproduced } : {}),
     ...(result.clientOutputs.length ? { clientOutputs: result.clientOutputs } : {}),
   };
+}
+
+/** The one property a shrinking config judges (shrinking goes one property at a time). */
+function soleProperty(only: RunConfig): PropertyName {
+  const [property] = only.properties;
+  assert(property !== undefined && only.properties.length === 1, 'shrinking judges one property at a time');
+  return property;
 }

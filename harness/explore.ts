@@ -18,17 +18,19 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
   const run = options.checkDeterminism ? runSimChecked : runSim;
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const survey = fc.property(source.arbitrary, ([plan, simSeed]) => {
-    const result = run(config, plan, simSeed);
+  const survey = fc.property(source.arbitrary, (c) => {
+    const [plan, simSeed] = c;
+    // A strategy that steers by coverage already ran the case (never with --check-determinism).
+    const result = (!options.checkDeterminism && source.resultOf?.(c)) || run(config, plan, simSeed);
     tally.cover(result.history);
-    return tally.note(plan, result.violations);
+    return tally.note(plan, result.violations, result.unknown);
   });
   tally.checkDetails(fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();
   const failures: Failure[] = [];
   for (const property of config.properties) {
     const found = tally.first.get(property);
-    if (found) failures.push(shrinkFailure(config, source, property, options.seed, found));
+    if (found && options.shrink !== false) failures.push(shrinkFailure(config, source, property, options.seed, found));
   }
   return tally.result('sim', surveyMs, failures);
 }

@@ -5,6 +5,7 @@
 import { clientProfile, CLIENT_PROFILES } from './clients/profiles.ts';
 import type { ClientProfile } from './clients/client.ts';
 import { controllerProfile, CONTROLLER_PROFILES, type ControllerProfile } from './controller/profile.ts';
+import type { Controller, ControllerDeps } from './controller/controller.ts';
 import type { RunParams } from './history.ts';
 import { isVersion } from './controller/version.ts';
 import type { Scenario } from './scenario.ts';
@@ -17,6 +18,9 @@ export interface RunConfig {
   controller: ControllerProfile;
   client: ClientProfile;
   properties: readonly PropertyName[];
+  /** A variant of the controller model to run instead of Controller, on the sim only: the bench
+   *  plants its deep bugs this way (bench/deep-bugs/), never the product. */
+  model?: (deps: ControllerDeps) => Controller;
 }
 
 export interface Overrides {
@@ -43,6 +47,10 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunCo
   for (const p of properties) {
     if (!isPropertyName(p)) throw new UsageError(`unknown property "${p}" (known: ${PROPERTY_NAMES.join(', ')})`);
   }
+  if (properties.includes('version-as-tested') && scenario.testedVersion === undefined)
+    throw new UsageError(
+      `version-as-tested needs a tested version, and scenario ${scenario.name} declares none (its "testedVersion")`,
+    );
   // The scenario's changes (a pinned agent-version, other streams) belong to its own controller.
   const controller = overrides.controller ? base : withChanges(base, scenario.controllerChanges ?? {}, scenario.name);
   return { scenario, controller, client, properties: properties as PropertyName[] };

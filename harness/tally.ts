@@ -6,19 +6,22 @@ import type { RunConfig } from './run-config.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { PropertyName, UnknownResult, Violation } from '../properties/index.ts';
 
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
- * per property, the first violating case and how many cases violated it.
+ * per property, the first violating case and how many cases violated it, and how many cases it
+ * could not judge (with the first reason).
  */
 export class Tally {
   readonly first = new Map<PropertyName, { run: number; events: number; ms: number }>();
   private readonly violating = new Map<PropertyName, number>();
+  private readonly unknown = new Map<PropertyName, { runs: number; reason: string }>();
   runs = 0;
   allViolated = false;
   private readonly start = performance.now();
   private readonly coverage: Coverage | undefined;
+  private source: CaseSource | undefined;
 
   constructor(
     private readonly config: RunConfig,
@@ -32,9 +35,15 @@ export class Tally {
     if (this.coverage) mergeCoverage(this.coverage, caseCoverage(history));
   }
 
-  /** Notes one case's violations; false when exploration should stop (every property violated). */
-  note(plan: Plan, violations: readonly Violation[]): boolean {
+  /** Notes one case's violations and the properties that could not judge it; false when
+   *  exploration should stop (every property violated). */
+  note(plan: Plan, violations: readonly Violation[], unknown: readonly UnknownResult[] = []): boolean {
     this.runs++;
+    for (const u of unknown) {
+      const seen = this.unknown.get(u.property);
+      if (seen) seen.runs++;
+      else this.unknown.set(u.property, { runs: 1, reason: u.reason });
+    }
     for (const property of new Set(violations.map((v) => v.property))) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
@@ -47,6 +56,7 @@ export class Tally {
 
   /** fast-check parameters of the survey over `source`. */
   checkParams(source: CaseSource): fc.Parameters<[Case]> {
+    this.source = source;
     return {
       numRuns: Math.min(this.options.runs, source.maxRuns ?? Infinity),
       seed: this.options.seed,
@@ -74,20 +84,34 @@ export class Tally {
       target,
       runs: this.runs,
       seed: this.options.seed,
-      verdict: failures.length > 0 ? 'fail' : 'pass',
+      verdict: failures.length > 0 || this.first.size > 0 ? 'fail' : 'pass',
       runsPerSecond: Math.round(this.runs / Math.max(1e-3, surveyMs / 1000)),
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {
         const f = this.first.get(property);
+        const u = this.unknown.get(property);
         return {
           property,
+          verdict: f ? 'violated' : u ? 'unknown' : 'held',
           violated: f !== undefined,
           violatingRuns: this.violating.get(property) ?? 0,
           ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
+          ...(u ? { unknownRuns: u.runs, unknownReason: u.reason } : {}),
         };
       }),
       failures,
       ...(this.coverage ? { coverage: this.coverage } : {}),
+      ...(this.notes().length > 0 ? { notes: this.notes() } : {}),
     };
+  }
+
+  /** What the report must say about cases left out: the strategy's note, and an enumeration the
+   *  time limit cut before all its cases ran. */
+  private notes(): string[] {
+    const notes = this.source?.note !== undefined ? [this.source.note] : [];
+    const planned = this.source?.examples?.length ?? 0;
+    if (this.runs < Math.min(planned, this.options.runs) && !this.allViolated)
+      notes.push(`stopped at --time-limit after ${this.runs} of the ${planned} cases enumerated`);
+    return notes;
   }
 }

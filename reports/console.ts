@@ -29,11 +29,18 @@ export function formatFailure(f: Failure, replay: string, savedTo?: string): str
 }
 
 export function formatSummary(r: ExploreResult): string {
+  const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
-    r.verdict === 'pass'
-      ? 'PASS: every property held'
-      : `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`;
-  return `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`;
+    r.verdict === 'fail'
+      ? `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`
+      : unknown.length > 0
+        ? `PASS: no property violated, ${unknown.length} could not be judged`
+        : 'PASS: every property held';
+  return [
+    `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
+    ...(r.notes ?? []).map((note) => `  note: ${note}`),
+    ...unknown.map((p) => `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`),
+  ].join('\n');
 }
 
 /** The end of what a --client-cmd program printed (the failure file keeps all of it). */

@@ -1,6 +1,7 @@
 /** The one JSON object `run --json` and `replay --json` print. */
 import type { ExploreResult, Failure } from '../harness/explore-result.ts';
 import type { Coverage } from '../harness/coverage.ts';
+import type { PropertyVerdict } from '../properties/property.ts';
 
 export interface FailureJson {
   property: string;
@@ -17,10 +18,20 @@ export interface FailureJson {
   reproduced?: { runs: number; failed: number };
 }
 
+/** Each property's verdict over the runs: violated, unknown (could not judge some run) or held. */
+export interface PropertyJson {
+  property: string;
+  verdict: PropertyVerdict;
+  violatingRuns?: number;
+  unknownRuns?: number;
+  unknownReason?: string;
+}
+
 export type RunJson = Pick<
   ExploreResult,
-  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'
+  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs' | 'notes'
 > & {
+  properties: PropertyJson[];
   failures: FailureJson[];
   /** With --coverage: what the exploration reached (harness/coverage.ts). */
   coverage?: Coverage;
@@ -35,6 +46,13 @@ export function runJson(result: ExploreResult, replayLine: (f: Failure) => strin
     verdict: result.verdict,
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
+    ...(result.notes ? { notes: result.notes } : {}),
+    properties: result.properties.map((p) => ({
+      property: p.property,
+      verdict: p.verdict,
+      ...(p.violatingRuns ? { violatingRuns: p.violatingRuns } : {}),
+      ...(p.unknownRuns ? { unknownRuns: p.unknownRuns, unknownReason: p.unknownReason } : {}),
+    })),
     failures: result.failures.map((f) => ({
       property: f.property,
       seed: f.seed,

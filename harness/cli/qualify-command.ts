@@ -6,7 +6,14 @@
  * the same seed for every scenario, and replay commands are `run`'s.
  */
 import type { ExploreOptions } from '../explore-result.ts';
-import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS, type Explorer } from './target-flags.ts';
+import {
+  defaultRuns,
+  openTarget,
+  parseCommandFlags,
+  runnableConfigs,
+  TARGET_FLAGS,
+  type Explorer,
+} from './target-flags.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import type { Scenario } from '../scenario.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
@@ -20,7 +27,7 @@ import {
 } from '../../reports/qualify-compare.ts';
 import { formatQualifyMatrix } from '../../reports/qualify-matrix.ts';
 import { qualifyJson, qualifyScenario, qualifyVerdict, type QualifyReport } from '../../reports/qualify-report.ts';
-import { intFlag, parseFlags, seedFlag } from './options.ts';
+import { intFlag, seedFlag } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { replayLine } from './replay-line.ts';
@@ -40,7 +47,7 @@ export const QUALIFY_FLAGS = {
 } as const;
 
 export async function qualifyCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseFlags(argv, QUALIFY_FLAGS);
+  const { values } = parseCommandFlags(argv, QUALIFY_FLAGS);
   const target = values.target ?? 'sim';
   if (values['client-cmd'] !== undefined)
     throw new UsageError("qualify judges the corpus's own clients: use run --client-cmd for a program of yours");

@@ -2,23 +2,23 @@
  * `upgrade-chaos replay`: run one case again exactly, from `--seed` and `--path` (the case that
  * fast-check reached there) or from a saved failure file.
  */
+import assert from 'node:assert/strict';
 import { caseAtPath } from '../case-at-path.ts';
 import type { Case } from '../strategies/index.ts';
 import type { ExploreResult, Failure } from '../explore-result.ts';
 import { checkPlan, loadFailureFile } from '../failure-file.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import type { RunResult } from '../runner.ts';
+import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
-import { checkProperties } from '../../properties/index.ts';
-import { openTarget, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
+import { openTarget, parseCommandFlags, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
 import { Limiter } from '../in-case-order.ts';
 import { runCase } from '../targets/target.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
-import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
+import { intFlag, pathFlag, seedFlag } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { replayLine } from './replay-line.ts';
@@ -42,7 +42,7 @@ const REPLAY_FLAGS = {
 } as const;
 
 export async function replayCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
+  const { values, positionals } = parseCommandFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
   let config: RunConfig;
@@ -118,7 +118,16 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     verdict: failures.length ? 'fail' : 'pass',
     runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)),
     elapsedMs,
-    properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
+    properties: config.properties.map((property) => {
+      const unknown = run.unknown.find((u) => u.property === property);
+      const verdict = byProperty.has(property) ? 'violated' : unknown ? 'unknown' : 'held';
+      return {
+        property,
+        verdict,
+        violated: verdict === 'violated',
+        ...(unknown ? { unknownRuns: 1, unknownReason: unknown.reason } : {}),
+      };
+    }),
     failures,
   };
   const replay = (f: Failure) => replayLine(config, f, { overrides, maxEvents, strategy, target: values });
@@ -132,7 +141,11 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     );
   } else {
     for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
-    if (failures.length === 0) io.out(`Every property held.\nTimeline:\n${formatTimeline(run.history)}`);
+    for (const u of run.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
+    if (failures.length === 0) {
+      const verdict = run.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
+      io.out(`${verdict}\nTimeline:\n${formatTimeline(run.history)}`);
+    }
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
     io.out(
       `History hash ${hash}${expectedHash ? (expectedHash === hash ? ' (same as recorded)' : ` (DIFFERS from the recorded ${expectedHash})`) : ''}`,
@@ -149,13 +162,12 @@ async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan,
     const limiter = new Limiter(concurrency);
     const runs: RunResult[] = await Promise.all(
       Array.from({ length: repeat }, () =>
-        limiter.run(async () => {
-          const { history } = await runCase(target, config, plan, simSeed);
-          return { history, violations: checkProperties(history, config.properties) };
-        }),
+        limiter.run(async () => judgeRun((await runCase(target, config, plan, simSeed)).history, config.properties)),
       ),
     );
-    return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
+    const shown = runs.find((r) => r.violations.length > 0) ?? runs[0];
+    assert(shown, '--repeat is at least 1, so there is a run to show');
+    return { runs, shown, targetName: target.name };
   } finally {
     await close();
   }

@@ -3,10 +3,11 @@
  * violated); without, every built-in scenario, each verdict compared with its expectation (exit 0
  * when all match).
  */
+import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { ExploreResult, Failure } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
-import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS } from './target-flags.ts';
+import { defaultRuns, openTarget, parseCommandFlags, runnableConfigs, TARGET_FLAGS } from './target-flags.ts';
 import { saveFailure } from '../failure-file.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
@@ -15,7 +16,7 @@ import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
-import { intFlag, parseFlags, seedFlag } from './options.ts';
+import { intFlag, seedFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { UsageError } from '../errors.ts';
 
@@ -43,7 +44,7 @@ export interface CommandIO {
 }
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseFlags(argv, RUN_FLAGS);
+  const { values } = parseCommandFlags(argv, RUN_FLAGS);
   if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
     throw new UsageError(
       '--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)',
@@ -99,7 +100,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
 
   if (values.json) {
     if (values.scenario !== undefined) {
-      const { config, result } = results[0]!;
+      const { config, result } = soleResult(results);
       io.out(JSON.stringify(runJson(result, replay(config))));
     } else {
       io.out(
@@ -116,7 +117,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       );
     }
   }
-  if (values.scenario !== undefined) return results[0]!.result.verdict === 'pass' ? 0 : 1;
+  if (values.scenario !== undefined) return soleResult(results).result.verdict === 'pass' ? 0 : 1;
   const allMatch = results.every((r) => r.mismatches.length === 0);
   if (!values.json) {
     for (const s of skipped) io.out(`Skipped ${s}.`);
@@ -133,7 +134,7 @@ function compareExpectations(config: RunConfig, result: ExploreResult): string[]
   const mismatches: string[] = [];
   for (const outcome of result.properties) {
     const expected: Verdict | undefined = config.scenario.expect[outcome.property];
-    const observed: Verdict = outcome.violated ? 'violated' : 'held';
+    const observed = outcome.verdict; // unknown never matches an expectation
     if (expected !== undefined && expected !== observed)
       mismatches.push(`${outcome.property}: expected ${expected}, observed ${observed}`);
   }
@@ -161,7 +162,7 @@ function humanReport(
   if (expectations) {
     for (const o of result.properties) {
       const expected = config.scenario.expect[o.property];
-      const observed = o.violated ? 'violated' : 'held';
+      const observed = o.verdict;
       lines.push(
         `  ${expected === observed ? '✓' : '✗'} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : ''}`,
       );
@@ -169,4 +170,11 @@ function humanReport(
     if (mismatches.length) lines.push(`  MISMATCH: ${mismatches.join('; ')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** The one result of a `--scenario` run. */
+function soleResult<T>(results: readonly T[]): T {
+  const [only] = results;
+  assert(only !== undefined && results.length === 1, '--scenario names one scenario (a skipped one is a usage error)');
+  return only;
 }

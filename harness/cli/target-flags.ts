@@ -9,6 +9,8 @@ import type { RunConfig } from '../run-config.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { UsageError } from '../errors.ts';
+import { statSync } from 'node:fs';
+import { parseFlags, type OptionSpec } from './options.ts';
 
 export const TARGET_FLAGS = {
   target: { type: 'string' },
@@ -28,6 +30,50 @@ export interface TargetFlagValues {
   username?: string | undefined;
   password?: string | undefined;
   concurrency?: string | undefined;
+}
+
+/** The flags each target takes beyond --target; any other target flag is refused. */
+const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
+  sim: [],
+  process: ['time-scale', 'client-cmd', 'concurrency'],
+  external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
+};
+
+/** parseFlags, then the checks every command with target flags needs before it runs anything:
+ *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
+export function parseCommandFlags<T extends OptionSpec>(argv: string[], spec: T, allowPositionals = false) {
+  const parsed = parseFlags(argv, spec, allowPositionals);
+  checkTargetFlags(parsed.values as TargetFlagValues);
+  const out = (parsed.values as { out?: unknown }).out;
+  if (typeof out === 'string') checkOutDir(out);
+  return parsed;
+}
+
+export function checkTargetFlags(values: TargetFlagValues): void {
+  const name = values.target ?? 'sim';
+  if (!(TARGET_NAMES as readonly string[]).includes(name))
+    throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
+  const allowed = FLAGS_OF_TARGET[name as keyof typeof FLAGS_OF_TARGET];
+  for (const flag of FLAGS_OF_TARGET.external) {
+    if (values[flag] === undefined || allowed.includes(flag)) continue;
+    const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
+    if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
+    throw new UsageError(`--${flag} applies only to --target ${owners.join(' or ')}, not ${name}`);
+  }
+  const command = values['client-cmd'];
+  if (command !== undefined && command.trim() === '')
+    throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
+}
+
+/** Failure files go under --out: a file there would fail only after the whole run. */
+function checkOutDir(out: string): void {
+  let stats;
+  try {
+    stats = statSync(out);
+  } catch {
+    return; // created when the first failure is saved
+  }
+  if (!stats.isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
 }
 
 export type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
@@ -52,7 +98,6 @@ export function concurrencyFor(target: Target, value: string | undefined): numbe
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
     throw new UsageError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
-  if (target.name === 'sim') throw new UsageError('--concurrency is for real targets (--target process)');
   const most = target.maxConcurrency ?? 1;
   if (n > most) throw new UsageError(`--concurrency ${n}: the ${target.name} target runs at most ${most} at once`);
   return n;
@@ -66,9 +111,8 @@ const MAX_CONCURRENCY = 256;
 export async function openTarget(
   values: TargetFlagValues,
 ): Promise<{ target: Target; explorer: Explorer; concurrency: number; close: () => Promise<void> }> {
+  checkTargetFlags(values);
   const name = values.target ?? 'sim';
-  if (!(TARGET_NAMES as readonly string[]).includes(name))
-    throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const scale = timeScale(values['time-scale']);
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),
