@@ -13,6 +13,11 @@ import {
   type ServerTransport,
 } from './api-types.ts';
 
+/** The facades Login announces: built once (every connection logs in), frozen as it is shared. */
+const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Object.freeze(
+  Object.entries(FACADES).map(([name, v]) => Object.freeze({ name, versions: Object.freeze([v]) })),
+);
+
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
 
@@ -120,6 +125,8 @@ export class ApiConnection {
       }
       case 'Application.Deploy':
         return { response: this.deploy(req, params) };
+      case 'Application.DestroyApplication':
+        return { response: this.destroyApplications(req, params) };
       case 'ModelUpgrader.UpgradeModel':
         return { response: this.upgradeModel(req, params) };
       default:
@@ -149,7 +156,7 @@ export class ApiConnection {
         'model-access': 'admin',
       },
       servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
-      facades: Object.entries(FACADES).map(([name, v]) => ({ name, versions: [v] })),
+      facades: FACADE_LIST,
     };
   }
 
@@ -270,6 +277,25 @@ export class ApiConnection {
     return { results };
   }
 
+  /** Juju's Application.DestroyApplication, params {applications: [{"application-tag"}]}: the
+   *  application and its units leave the model at once (the watchers see `remove` deltas). */
+  private destroyApplications(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
+    const specs = field(params, 'applications');
+    if (!Array.isArray(specs)) throw new ApiError('applications must be a list', ErrorCode.badRequest);
+    const removed: string[] = [];
+    const results = specs.map((spec: unknown) => {
+      const tag = field((spec ?? {}) as Record<string, unknown>, 'application-tag');
+      const name = typeof tag === 'string' && tag.startsWith('application-') ? tag.slice('application-'.length) : '';
+      if (!name) return { error: err('invalid application tag', ErrorCode.badRequest) };
+      if (!this.controller.removeApplication(name))
+        return { error: err(`application "${name}" not found`, ErrorCode.notFound) };
+      removed.push(name);
+      return {};
+    });
+    this.recordRequest(req, true, undefined, removed);
+    return { results };
+  }
+
   private upgradeModel(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
     const target = field(params, 'target-version');
     if (target !== undefined && typeof target !== 'string')
@@ -296,6 +322,7 @@ export class ApiConnection {
       accepted,
       ...(error !== undefined ? { error } : {}),
       ...(apps ? { apps } : {}),
+      ...(req.type === 'AllWatcher' && req.id !== undefined ? { watcher: req.id } : {}),
     });
   }
 

@@ -62,6 +62,11 @@ export class ProcessBackend implements ControllerBackend {
     return this.session.admin.restart().then(outcome);
   }
 
+  async upgradeIdle(): Promise<boolean> {
+    const status = await this.session.admin.status();
+    return status.bootstrapped && status.up && !status.upgrading;
+  }
+
   async quiet(): Promise<boolean> {
     return (await this.session.admin.status()).quiet;
   }
