@@ -24,6 +24,9 @@ export const TARGET_FLAGS = {
   concurrency: { type: 'string' },
 } as const;
 
+/** Where the external target's password may come from instead of --password (replay lines use it). */
+export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
+
 export interface TargetFlagValues {
   target?: string | undefined;
   'time-scale'?: string | undefined;
@@ -65,6 +68,10 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   const command = values['client-cmd'];
   if (command !== undefined && command.trim() === '')
     throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
+}
+
+function password(values: TargetFlagValues): string | undefined {
+  return values.password ?? (values.target === 'external' ? process.env[PASSWORD_ENV] : undefined);
 }
 
 /** Failure files go under --out: a file there would fail only after the whole run. */
@@ -131,7 +138,7 @@ export async function openTarget(
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(password(values) !== undefined ? { password: password(values) } : {}),
   });
   let concurrency: number;
   try {

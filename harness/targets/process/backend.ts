@@ -29,7 +29,7 @@ export class ProcessBackend implements ControllerBackend {
   }
 
   async begin(run: Parameters<ControllerBackend['begin']>[0]): Promise<void> {
-    const server = AdminClient.forPort(this.port);
+    const server = AdminClient.forPort(this.port, this.credentials);
     const { modelUuid, modelPath } = await server.openSession({
       profile: run.config.controller,
       seed: run.seed,
