@@ -50,22 +50,29 @@ export async function exploreTarget(
   const tally = new Tally(config, options);
   const firstRuns = new Map<PropertyName, Sample>();
   const survey = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
+    const index = tally.take();
+    if (index === undefined) return true;
     const result = await runOn(target, config, plan, simSeed);
     for (const v of result.violations)
       if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
-    return tally.note(plan, result.violations);
+    return tally.note(index, [plan, simSeed], result.violations);
   });
-  tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
+  if (tally.stopReason() === undefined) tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();
   const failures: Failure[] = [];
   for (const property of config.properties) {
     const found = tally.first.get(property);
     if (!found) continue;
+    const sample = firstRuns.get(property)!;
+    if (tally.interrupted) {
+      failures.push(unshrunk(target, property, options.seed, found, sample));
+      continue;
+    }
     const only: RunConfig = { ...config, properties: [property] };
     const start = performance.now();
     const failure =
       (options.shrinkOnSim ? await shrinkOnSimAndConfirm(target, only, source, options, found) : undefined) ??
-      (await shrinkOnTarget(target, only, source, options, found, firstRuns.get(property)!));
+      (await shrinkOnTarget(target, only, source, options, found, sample));
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
   return tally.result(target.name, surveyMs, failures);
@@ -88,22 +95,19 @@ async function shrinkOnSimAndConfirm(
   const { plan, simSeed, path } = shrunk;
   let reproduced = 0;
   let shown: TargetRun | undefined;
-  for (let i = 0; i < options.confirmRuns; i++) {
+  for (let i = 0; i < options.confirmRuns && !options.signal?.aborted; i++) {
     const result = await runOn(target, only, plan, simSeed);
     if (result.violations.length === 0) continue;
     reproduced++;
     shown ??= result;
   }
   if (!shown) return undefined; // the shrunk plan does not fail on the target: shrink there instead
-  return failureOf(only.properties[0]!, shown, {
-    seed: options.seed,
-    path,
-    events: found.events,
-    plan,
-    simSeed,
+  return {
+    ...caseOf(only.properties[0]!, shown, { seed: options.seed, path, events: found.events, plan, simSeed }),
+    shrunkOn: 'sim-then-target',
+    target: target.name,
     reproduced: { runs: options.confirmRuns, failed: reproduced },
-    shrunkOn: 'sim',
-  });
+  };
 }
 
 async function shrinkOnTarget(
@@ -116,6 +120,8 @@ async function shrinkOnTarget(
 ): Promise<Failure> {
   let last: Sample | undefined;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
+    // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
+    if (options.signal?.aborted) return true;
     const result = await runOn(target, only, plan, simSeed);
     if (result.violations.length > 0) last = { plan, simSeed, result };
     return result.violations.length === 0;
@@ -126,30 +132,27 @@ async function shrinkOnTarget(
   });
   // A race that did not happen again is reported as first seen, unshrunk: once in two runs.
   const shown = last ?? original;
-  return failureOf(only.properties[0]!, shown.result, {
-    seed: options.seed,
-    path: last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1),
-    events: found.events,
-    plan: shown.plan,
-    simSeed: shown.simSeed,
-    shrunkOn: target.name,
+  const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);
+  return {
+    ...caseOf(only.properties[0]!, shown.result, {
+      seed: options.seed,
+      path,
+      events: found.events,
+      plan: shown.plan,
+      simSeed: shown.simSeed,
+    }),
+    shrunkOn: 'target',
+    target: target.name,
     ...(last ? {} : { reproduced: { runs: 2, failed: 1 } }),
-  });
+  };
 }
 
-function failureOf(
+/** What a run on the target showed, as the failure of one property. */
+function caseOf(
   property: PropertyName,
   result: TargetRun,
-  at: {
-    seed: number;
-    path: string;
-    events: number;
-    plan: Plan;
-    simSeed: number;
-    reproduced?: Failure['reproduced'];
-    shrunkOn: string;
-  },
-): Failure {
+  at: { seed: number; path: string; events: number; plan: Plan; simSeed: number },
+) {
   return {
     property,
     seed: at.seed,
@@ -162,8 +165,18 @@ function failureOf(
     violations: result.violations,
     history: result.history,
     shrinkMs: 0,
-    shrunkOn: at.shrunkOn,
-    ...(at.reproduced ? { reproduced: at.reproduced } : {}),
-    ...(result.clientOutputs.length ? { clientOutputs: result.clientOutputs } : {}),
+    clientOutputs: result.clientOutputs,
+  };
+}
+
+/** The first violating case as seen on the target, when an interrupt leaves no time to shrink it. */
+function unshrunk(target: Target, property: PropertyName, seed: number, found: Found, sample: Sample): Failure {
+  const at = { seed, path: String(found.run - 1), events: found.events, plan: sample.plan, simSeed: sample.simSeed };
+  const only = sample.result.violations.filter((v) => v.property === property);
+  return {
+    ...caseOf(property, { ...sample.result, violations: only }, at),
+    shrunkOn: 'none',
+    reason: 'interrupted',
+    target: target.name,
   };
 }

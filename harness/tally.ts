@@ -6,15 +6,31 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import { sourceParams } from './case-params.ts';
 import type { PropertyName, Violation } from '../properties/index.ts';
 
+/** The first case that violated a property: its 1-based run number in the unsharded sequence. */
+export interface FirstViolation {
+  run: number;
+  events: number;
+  ms: number;
+  plan: Plan;
+  simSeed: number;
+}
+
+/** Why phase one ended before its last case. */
+export type StopReason = 'all-violated' | 'time-limit' | 'interrupted';
+
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
- * per property, the first violating case and how many cases violated it.
+ * which cases belong to this shard, when to stop (every property violated, time limit, interrupt),
+ * and per property the first violating case and how many cases violated it.
  */
 export class Tally {
-  readonly first = new Map<PropertyName, { run: number; events: number; ms: number }>();
+  readonly first = new Map<PropertyName, FirstViolation>();
   private readonly violating = new Map<PropertyName, number>();
+  /** Cases run (this shard's). */
   runs = 0;
-  allViolated = false;
+  /** Cases seen, run or skipped: the 0-based index of the next case in the unsharded sequence. */
+  private seen = 0;
+  stopped: StopReason | undefined;
   private readonly start = performance.now();
 
   constructor(
@@ -22,36 +38,65 @@ export class Tally {
     private readonly options: ExploreOptions,
   ) {}
 
-  /** Notes one case's violations; false when exploration should stop (every property violated). */
-  note(plan: Plan, violations: readonly Violation[]): boolean {
+  /** The cases phase one tries at most (before any time limit). */
+  plannedCases(source: CaseSource): number {
+    return Math.min(this.options.runs, source.maxRuns ?? Infinity);
+  }
+
+  /** Counts the next case; its 0-based index when this shard runs it, undefined when another shard does. */
+  take(): number | undefined {
+    const index = this.seen++;
+    const shard = this.options.shard;
+    return shard && index % shard.count !== shard.index - 1 ? undefined : index;
+  }
+
+  /** Notes the case at `index` and its violations; false when exploration should stop. */
+  note(index: number, [plan, simSeed]: Case, violations: readonly Violation[]): boolean {
     this.runs++;
     for (const property of new Set(violations.map((v) => v.property))) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
-        this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });
+        this.first.set(property, { run: index + 1, events: plan.length, ms: this.elapsedMs(), plan, simSeed });
     }
-    this.allViolated =
-      this.options.stopWhenAllViolated === true && this.config.properties.every((p) => this.first.has(p));
-    return !this.allViolated;
+    this.options.onProgress?.({
+      scenario: this.config.scenario.name,
+      runs: this.runs,
+      plannedRuns: this.options.shard ? Math.ceil(this.options.runs / this.options.shard.count) : this.options.runs,
+      failures: this.first.size,
+      elapsedMs: this.elapsedMs(),
+      ...(this.options.timeLimitMs !== undefined ? { timeLimitMs: this.options.timeLimitMs } : {}),
+    });
+    this.stopped ??= this.stopReason();
+    return this.stopped === undefined;
   }
 
-  /** fast-check parameters of the survey over `source`. */
+  /** Whether to stop before the next case (checked between cases too: an interrupt may come any time). */
+  stopReason(): StopReason | undefined {
+    if (this.options.signal?.aborted) return 'interrupted';
+    if (this.options.timeLimitMs !== undefined && this.elapsedMs() >= this.options.timeLimitMs) return 'time-limit';
+    if (this.options.stopWhenAllViolated && this.config.properties.every((p) => this.first.has(p)))
+      return 'all-violated';
+    return undefined;
+  }
+
+  get interrupted(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
+  /** fast-check parameters of the survey of `source`. */
   checkParams(source: CaseSource): fc.Parameters<[Case]> {
     return {
-      numRuns: Math.min(this.options.runs, source.maxRuns ?? Infinity),
+      numRuns: this.plannedCases(source),
       seed: this.options.seed,
       // The survey's predicate fails only to stop early (or on a harness error): never shrink it.
       endOnFailure: true,
       ...sourceParams(source),
-      ...(this.options.timeLimitMs !== undefined
-        ? { interruptAfterTimeLimit: this.options.timeLimitMs, markInterruptAsFailure: false }
-        : {}),
     };
   }
 
-  /** The survey fails only when told to stop early; anything else is a harness (or target) error. */
+  /** The survey fails only when told to stop; anything else is a harness (or target) error. */
   checkDetails(details: fc.RunDetails<[Case]>): void {
-    if (details.failed && !this.allViolated) throw details.errorInstance;
+    if (details.failed && this.stopped === undefined) throw details.errorInstance;
   }
 
   elapsedMs(): number {
@@ -77,6 +122,7 @@ export class Tally {
         };
       }),
       failures,
+      ...(this.interrupted ? { interrupted: true } : {}),
     };
   }
 }

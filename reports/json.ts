@@ -1,5 +1,5 @@
 /** The one JSON object `run --json` and `replay --json` print. */
-import type { ExploreResult, Failure } from '../harness/explore-result.ts';
+import { reproductionOf, type ExploreResult, type Failure, type Reproduction } from '../harness/explore-result.ts';
 
 export interface FailureJson {
   property: string;
@@ -12,8 +12,12 @@ export interface FailureJson {
   simSeed: number;
   violations: { t: number; message: string; client?: string }[];
   replay: string;
+  /** Where the plan was shrunk: `sim`, `sim-then-target`, `target`, or `none` (not shrunk). */
+  shrunkOn: Failure['shrunkOn'];
   /** Real targets: how often the plan failed when run again there. */
-  reproduced?: { runs: number; failed: number };
+  reproduced?: Reproduction;
+  /** The saved failure file, when one was written. */
+  file?: string;
 }
 
 export type RunJson = Pick<
@@ -21,9 +25,33 @@ export type RunJson = Pick<
   'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'
 > & {
   failures: FailureJson[];
+  interrupted?: boolean;
 };
 
-export function runJson(result: ExploreResult, replayLine: (f: Failure) => string): RunJson {
+export function failureJson(f: Failure, replay: string, file?: string): FailureJson {
+  const reproduced = reproductionOf(f);
+  return {
+    property: f.property,
+    seed: f.seed,
+    path: f.path,
+    events: f.events,
+    shrunkEvents: f.shrunkEvents,
+    plan: f.plan,
+    historyHash: f.historyHash,
+    simSeed: f.simSeed,
+    violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
+    replay,
+    shrunkOn: f.shrunkOn,
+    ...(reproduced ? { reproduced } : {}),
+    ...(file !== undefined ? { file } : {}),
+  };
+}
+
+export function runJson(
+  result: ExploreResult,
+  replayLine: (f: Failure) => string,
+  fileOf: (f: Failure) => string | undefined = () => undefined,
+): RunJson {
   return {
     scenario: result.scenario,
     target: result.target,
@@ -32,18 +60,7 @@ export function runJson(result: ExploreResult, replayLine: (f: Failure) => strin
     verdict: result.verdict,
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
-    failures: result.failures.map((f) => ({
-      property: f.property,
-      seed: f.seed,
-      path: f.path,
-      events: f.events,
-      shrunkEvents: f.shrunkEvents,
-      plan: f.plan,
-      historyHash: f.historyHash,
-      simSeed: f.simSeed,
-      violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
-      replay: replayLine(f),
-      ...(f.reproduced ? { reproduced: f.reproduced } : {}),
-    })),
+    failures: result.failures.map((f) => failureJson(f, replayLine(f), fileOf(f))),
+    ...(result.interrupted ? { interrupted: true } : {}),
   };
 }

@@ -2,10 +2,11 @@
  * `--target` and the flags of real targets, shared by run, replay and qualify; and the explorer
  * each target gets: the sim explores in-process, real targets through exploreTarget.
  */
-import { explore } from '../explore.ts';
+import { exploreAsync } from '../explore.ts';
 import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
+import type { TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { UsageError } from '../errors.ts';
@@ -35,6 +36,18 @@ export function defaultRuns(values: TargetFlagValues): number {
   return (values.target ?? 'sim') === 'sim' ? 1000 : 50;
 }
 
+/** The target as a failure record keeps it: everything but the password. */
+export function targetSettings(values: TargetFlagValues): TargetSettings {
+  const scale = timeScale(values['time-scale']);
+  return {
+    name: values.target ?? 'sim',
+    ...(scale !== undefined ? { timeScale: scale } : {}),
+    ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(values.username !== undefined ? { username: values.username } : {}),
+  };
+}
+
 function timeScale(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -44,7 +57,7 @@ function timeScale(value: string | undefined): number | undefined {
 }
 
 /** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
- *  interrupt closes it too before exiting with 130. */
+ *  interrupt (cli/interrupt.ts) stops the exploration, which returns, and the finally closes it. */
 export async function openTarget(
   values: TargetFlagValues,
 ): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
@@ -59,19 +72,10 @@ export async function openTarget(
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(values.password !== undefined ? { password: values.password } : {}),
   });
-  // The sim explores synchronously, so a handler could never run: there, the default signal
-  // behaviour ends the process at once (exit status 130), which is what we want.
-  const onInterrupt = (): void => {
-    void target.close().finally(() => process.exit(130));
-  };
-  if (name !== 'sim') process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
-  const close = async (): Promise<void> => {
-    process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
-    await target.close();
-  };
+  const close = (): Promise<void> => target.close();
   const explorer: Explorer =
     name === 'sim'
-      ? async (config, options) => explore(config, options)
+      ? (config, options) => exploreAsync(config, options)
       : (config, options) =>
           exploreTarget(target, config, {
             ...options,
