@@ -6,7 +6,7 @@
  * interrupted run leaves valid files. The formatters live in reports/; this file only writes.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandOutput } from './clients/command-client.ts';
 import { clientOutputsOf, type Failure } from './explore-result.ts';
@@ -53,6 +53,13 @@ export class ReportFolder {
     const outputs = clientOutputsOf(f);
     if (outputs.length > 0) writeWhole(join(folder, 'client-output.txt'), outputs.map(clientOutputText).join('\n'));
     return { record, history: f.history, folder: `failures/${id}`, file };
+  }
+
+  /** Copies a failure saved in another report folder (report merge); the same id is the same failure. */
+  copyFailure(fromDir: string, f: SavedFailure): void {
+    const to = join(this.dir, f.folder);
+    if (existsSync(to)) return;
+    cpSync(join(fromDir, f.folder), to, { recursive: true });
   }
 
   writeSummary(summary: Summary): void {

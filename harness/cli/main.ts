@@ -9,18 +9,22 @@ import { runCommand, type CommandIO } from './run-command.ts';
 import { qualifyCommand } from './qualify-command.ts';
 import { scenariosCommand } from './scenarios-command.ts';
 import { controllerCommand } from './controller-command.ts';
+import { reportCommand } from './report-command.ts';
+import { showCommand } from './show-command.ts';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../strategies/names.ts';
 import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 
 const USAGE = `usage: upgrade-chaos <command> [flags]
   run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
-             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--out DIR] [--json]
-             [TARGET FLAGS]
+             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--shard I/N]
+             [--out DIR | --report DIR] [--corpus FILE | --no-corpus] [--json] [TARGET FLAGS]
   replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
-             [TARGET FLAGS]
+             [--report DIR] [TARGET FLAGS]
+  show       FILE    a saved failure's plan and timeline, without running it
   scenarios  [--json]
   qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--compare OLD,NEW] [--json]
-             [TARGET FLAGS]
+             [--shard I/N] [--out DIR | --report DIR] [TARGET FLAGS]
+  report merge DIR... --out DIR   merge the report folders of the shards of one run
   controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
              a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status
 target flags: --target sim|process|external (default sim) [--time-scale X] [--client-cmd "COMMAND"]
@@ -36,6 +40,8 @@ const COMMANDS: Record<string, Command> = {
   scenarios: scenariosCommand,
   qualify: qualifyCommand,
   controller: (argv) => controllerCommand(argv),
+  show: showCommand,
+  report: reportCommand,
 };
 
 function logLevel(argv: string[]): LogLevel {
