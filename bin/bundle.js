@@ -1,12 +1,23 @@
-// Bundles a TypeScript entry point of the project with esbuild into dist/, rebuilding only when a
-// source file is newer than the bundle. Why not run through tsx: tsx always compiles with esbuild's
-// keepNames, which wraps every closure the sim creates and halves its speed.
+// Builds the package's JavaScript with esbuild: every entry point in ENTRIES becomes one
+// self-contained file in dist/ (npm packages stay external). `npm run build` (bin/build.js) calls
+// it once, with the type declarations; the upgrade-chaos command calls it from a checkout, where it
+// rebuilds only when a source file is newer than the build, so a developer never runs stale code.
+// Why a bundle and not tsx: tsx always compiles with esbuild's keepNames, which wraps every closure
+// the sim creates and halves its speed.
 import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_DIRS = ['harness', 'properties', 'scenarios', 'reports', 'bench'];
+
+/** dist/<name>.js from each source: the library, the CLI, and the entries run as processes or
+ *  threads of their own (they find their file next to the bundle that starts them: harness/paths.ts). */
+export const ENTRIES = {
+  index: 'harness/index.ts',
+  cli: 'harness/cli/main.ts',
+  'server-main': 'harness/wire/server-main.ts',
+};
 
 function newestSource() {
   let newest = statSync(join(ROOT, 'package.json')).mtimeMs;
@@ -29,29 +40,38 @@ function mtime(path) {
   }
 }
 
-/** Returns the path of a fresh bundle of `entry` (relative to the project), or undefined when it
- *  cannot be built here (no esbuild, read-only install): the caller then falls back to tsx. */
+/** Bundles one entry into `out`, atomically: concurrent runs never see half a bundle. */
+async function bundleOne(esbuild, entry, out) {
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  await esbuild.build({
+    entryPoints: [join(ROOT, entry)],
+    outfile: tmp,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'silent',
+  });
+  renameSync(tmp, out);
+}
+
+/** Builds every entry of ENTRIES into dist/ (when `onlyIfStale`, only if a source is newer). */
+export async function buildEntries({ onlyIfStale = false } = {}) {
+  const outs = Object.keys(ENTRIES).map((name) => join(ROOT, 'dist', `${name}.js`));
+  if (onlyIfStale && Math.min(...outs.map(mtime)) >= newestSource()) return;
+  const esbuild = await import('esbuild');
+  await Promise.all(
+    Object.entries(ENTRIES).map(([name, entry]) => bundleOne(esbuild, entry, join(ROOT, 'dist', `${name}.js`))),
+  );
+}
+
+/** The path of a fresh bundle of any other `entry` (the bench), rebuilt when a source is newer. */
 export async function freshBundle(entry) {
   const out = join(ROOT, 'dist', relative('.', entry).replace(/\.ts$/, '.mjs').replaceAll('/', '__'));
   if (mtime(out) >= newestSource()) return out;
-  try {
-    const esbuild = await import('esbuild');
-    mkdirSync(dirname(out), { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    await esbuild.build({
-      entryPoints: [join(ROOT, entry)],
-      outfile: tmp,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: 'inline',
-      logLevel: 'silent',
-    });
-    renameSync(tmp, out); // atomic: concurrent runs never see half a bundle
-    return out;
-  } catch {
-    return undefined;
-  }
+  await bundleOne(await import('esbuild'), entry, out);
+  return out;
 }

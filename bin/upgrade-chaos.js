@@ -1,16 +1,13 @@
 #!/usr/bin/env node
-// The upgrade-chaos command. Runs a bundle of the TypeScript sources (rebuilt when they change, see
-// bundle.js), or the sources themselves through tsx where no bundle can be written.
-import { freshBundle } from './bundle.js';
+// The upgrade-chaos command: a shim over the compiled CLI (dist/cli.js). In a checkout (the
+// TypeScript sources are next to it) it first rebuilds dist/ when a source is newer, so a
+// developer's edits always run; an installed package has no sources and runs dist/ as shipped.
+import { existsSync } from 'node:fs';
 
 process.setSourceMapsEnabled(true);
-const bundle = await freshBundle('harness/cli/main.ts');
-let main;
-if (bundle) {
-  ({ main } = await import(bundle));
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../harness/cli/main.ts'));
+if (existsSync(new URL('../harness/cli/main.ts', import.meta.url))) {
+  const { buildEntries } = await import('./bundle.js');
+  await buildEntries({ onlyIfStale: true });
 }
+const { main } = await import('../dist/cli.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -24,7 +24,7 @@ export function caseAtPath(config: RunConfig, options: PlanOptions & { seed: num
     path: options.path,
     numRuns: 1,
     endOnFailure: true,
-    ...sourceParams(source),
+    ...sourceParams(source, index + 1),
   });
   if (!found) throw new Error(`no case at path ${options.path}`);
   return found;

@@ -6,7 +6,8 @@ import type { CommandOutput } from './clients/command-client.ts';
 import type { PlanOptions } from './arbitraries.ts';
 import type { HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { Coverage } from './coverage.ts';
+import type { PropertyName, PropertyVerdict, Violation } from '../properties/index.ts';
 
 /** Which of n disjoint slices of the cases this run takes: case k runs in shard (k mod count) + 1. */
 export interface Shard {
@@ -37,6 +38,8 @@ export interface ExploreOptions extends PlanOptions {
   checkDeterminism?: boolean;
   /** End phase one as soon as every property has been violated once (the bench's time to failure). */
   stopWhenAllViolated?: boolean;
+  /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */
+  coverage?: boolean;
   /** Run only this shard's cases; the union of every shard's cases is the unsharded run. */
   shard?: Shard;
   /** Aborted (an interrupt): stop between cases, skip what is left of shrinking, report what was found. */
@@ -116,6 +119,8 @@ export function reproductionOf(f: Failure): Reproduction | undefined {
 
 export interface PropertyOutcome {
   property: PropertyName;
+  /** violated if any case violated it; else unknown if it could not judge some case; else held. */
+  verdict: PropertyVerdict;
   violated: boolean;
   /** 1-based index of the first violating case (in the unsharded sequence of cases). */
   firstFailureRun?: number;
@@ -123,6 +128,9 @@ export interface PropertyOutcome {
   firstFailureMs?: number;
   /** How many of the cases run violated it (phase one only). */
   violatingRuns?: number;
+  /** How many cases it could not judge, and why the first could not be (phase one only). */
+  unknownRuns?: number;
+  unknownReason?: string;
 }
 
 export interface ExploreResult {
@@ -136,6 +144,8 @@ export interface ExploreResult {
   elapsedMs: number;
   properties: PropertyOutcome[];
   failures: Failure[];
+  /** With options.coverage: what phase one's cases reached, added up. */
+  coverage?: Coverage;
   /** An interrupt stopped it: `runs` is what was done, and failures may be unshrunk. */
   interrupted?: boolean;
 }

@@ -13,11 +13,11 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import type { RunResult } from './runner.ts';
+import { judgeRun, type RunResult } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
-import { checkProperties, type PropertyName } from '../properties/index.ts';
+import type { PropertyName } from '../properties/index.ts';
 
 export interface TargetExploreOptions extends ExploreOptions {
   /** Whether the sim can stand in for the target while shrinking (not for a --client-cmd program
@@ -34,11 +34,7 @@ type TargetRun = RunResult & { clientOutputs: CommandOutput[] };
 
 async function runOn(target: Target, config: RunConfig, plan: Plan, simSeed: number): Promise<TargetRun> {
   const history = await target.run(config, plan, simSeed);
-  return {
-    history,
-    violations: checkProperties(history, config.properties),
-    clientOutputs: target.artifacts?.().clientOutputs ?? [],
-  };
+  return { ...judgeRun(history, config.properties), clientOutputs: target.artifacts?.().clientOutputs ?? [] };
 }
 
 export async function exploreTarget(
@@ -55,7 +51,8 @@ export async function exploreTarget(
     const result = await runOn(target, config, plan, simSeed);
     for (const v of result.violations)
       if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
-    return tally.note(index, [plan, simSeed], result.violations);
+    tally.cover(result.history);
+    return tally.note(index, [plan, simSeed], result.violations, result.unknown);
   });
   if (tally.stopReason() === undefined) tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();

@@ -62,7 +62,11 @@ function start(config: RunConfig, options: ExploreOptions) {
   const run = options.checkDeterminism ? runSimChecked : runSim;
   const runCase = (c: Case): boolean => {
     const index = tally.take();
-    return index === undefined || tally.note(index, c, run(config, c[0], c[1]).violations);
+    if (index === undefined) return true;
+    // A strategy that steers by coverage already ran the case (never with --check-determinism).
+    const result = (!options.checkDeterminism && source.resultOf?.(c)) || run(config, c[0], c[1]);
+    tally.cover(result.history);
+    return tally.note(index, c, result.violations, result.unknown);
   };
   return { source, tally, runCase };
 }

@@ -36,6 +36,9 @@ export type HistoryBody =
   | { type: 'fault-start'; fault: 'partition'; client: string }
   | { type: 'fault-end'; fault: 'partition'; client: string }
   | { type: 'quiescence' }
+  /** The closing sequence's wait is over: `reached` says whether the controller was quiet and every
+   *  client settled before the scenario's deadlines ran out (false: the run was cut short). */
+  | { type: 'quiet'; reached: boolean }
   | { type: 'client-view'; client: string; watching: boolean; view: ModelView }
   | { type: 'final-model'; version: string; model: ModelView }
   | { type: 'run-end' }

@@ -19,3 +19,15 @@ function findRoot(start: string): string {
 }
 
 export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * How to start one of the package's own entry points (bin/bundle.js ENTRIES) as a process or a
+ * worker thread: from the sources (tests, tsx) the TypeScript file through tsx; from the build
+ * (the CLI, an installed package) the compiled file next to the running bundle, so an installed
+ * package never needs tsx or its sources.
+ */
+export function ownEntry(name: string, source: string): { file: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return { file: join(PROJECT_ROOT, source), execArgv: ['--import', 'tsx'] };
+  return { file: join(dirname(here), `${name}.js`), execArgv: [] };
+}

@@ -5,6 +5,7 @@
 import { clientProfile, CLIENT_PROFILES } from './clients/profiles.ts';
 import type { ClientProfile } from './clients/client.ts';
 import { controllerProfile, CONTROLLER_PROFILES, type ControllerProfile } from './controller/profile.ts';
+import type { Controller, ControllerDeps } from './controller/controller.ts';
 import type { RunParams } from './history.ts';
 import { isVersion } from './controller/version.ts';
 import type { Scenario } from './scenario.ts';
@@ -17,6 +18,9 @@ export interface RunConfig {
   controller: ControllerProfile;
   client: ClientProfile;
   properties: readonly PropertyName[];
+  /** A variant of the controller model to run instead of Controller, on the sim only: the bench
+   *  plants its deep bugs this way (bench/deep-bugs/), never the product. */
+  model?: (deps: ControllerDeps) => Controller;
 }
 
 export interface Overrides {

@@ -6,17 +6,34 @@ import { historyHash, type HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { simulate } from './targets/sim/simulate.ts';
-import { checkProperties, type Violation } from '../properties/index.ts';
+import {
+  judgeProperties,
+  violationsOf,
+  type PropertyName,
+  type UnknownResult,
+  type Violation,
+} from '../properties/index.ts';
 import { NondeterminismError } from './errors.ts';
 
 export interface RunResult {
   history: HistoryRecord[];
   violations: Violation[];
+  /** The properties that could not judge this run (e.g. it never reached quiescence), with why. */
+  unknown: UnknownResult[];
+}
+
+/** Judges a history with the named properties. */
+export function judgeRun(history: HistoryRecord[], properties: readonly PropertyName[]): RunResult {
+  const results = judgeProperties(history, properties);
+  return {
+    history,
+    violations: violationsOf(results),
+    unknown: results.filter((r): r is UnknownResult => r.verdict === 'unknown'),
+  };
 }
 
 export function runSim(config: RunConfig, plan: Plan, seed: number): RunResult {
-  const history = simulate(config, plan, seed);
-  return { history, violations: checkProperties(history, config.properties) };
+  return judgeRun(simulate(config, plan, seed), config.properties);
 }
 
 /** Runs twice and insists on the same history hash (TigerBeetle's determinism check). */

@@ -1,10 +1,12 @@
 import type fc from 'fast-check';
 import type { Plan } from './plan.ts';
+import { caseCoverage, emptyCoverage, mergeCoverage, type Coverage } from './coverage.ts';
+import type { History } from './history.ts';
 import type { RunConfig } from './run-config.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
-import type { PropertyName, Violation } from '../properties/index.ts';
+import type { PropertyName, UnknownResult, Violation } from '../properties/index.ts';
 
 /** The first case that violated a property: its 1-based run number in the unsharded sequence. */
 export interface FirstViolation {
@@ -21,22 +23,32 @@ export type StopReason = 'all-violated' | 'time-limit' | 'interrupted';
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
  * which cases belong to this shard, when to stop (every property violated, time limit, interrupt),
- * and per property the first violating case and how many cases violated it.
+ * and per property the first violating case and how many cases violated it, and how many cases it
+ * could not judge (with the first reason).
  */
 export class Tally {
   readonly first = new Map<PropertyName, FirstViolation>();
   private readonly violating = new Map<PropertyName, number>();
+  private readonly unknown = new Map<PropertyName, { runs: number; reason: string }>();
   /** Cases run (this shard's). */
   runs = 0;
   /** Cases seen, run or skipped: the 0-based index of the next case in the unsharded sequence. */
   private seen = 0;
   stopped: StopReason | undefined;
   private readonly start = performance.now();
+  private readonly coverage: Coverage | undefined;
 
   constructor(
     private readonly config: RunConfig,
     private readonly options: ExploreOptions,
-  ) {}
+  ) {
+    if (options.coverage) this.coverage = emptyCoverage();
+  }
+
+  /** Adds one case's coverage when the exploration asked for it. */
+  cover(history: History): void {
+    if (this.coverage) mergeCoverage(this.coverage, caseCoverage(history));
+  }
 
   /** The cases phase one tries at most (before any time limit). */
   plannedCases(source: CaseSource): number {
@@ -50,9 +62,20 @@ export class Tally {
     return shard && index % shard.count !== shard.index - 1 ? undefined : index;
   }
 
-  /** Notes the case at `index` and its violations; false when exploration should stop. */
-  note(index: number, [plan, simSeed]: Case, violations: readonly Violation[]): boolean {
+  /** Notes the case at `index`, its violations and the properties that could not judge it; false
+   *  when exploration should stop. */
+  note(
+    index: number,
+    [plan, simSeed]: Case,
+    violations: readonly Violation[],
+    unknown: readonly UnknownResult[] = [],
+  ): boolean {
     this.runs++;
+    for (const u of unknown) {
+      const seen = this.unknown.get(u.property);
+      if (seen) seen.runs++;
+      else this.unknown.set(u.property, { runs: 1, reason: u.reason });
+    }
     for (const property of new Set(violations.map((v) => v.property))) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
@@ -114,14 +137,18 @@ export class Tally {
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {
         const f = this.first.get(property);
+        const u = this.unknown.get(property);
         return {
           property,
+          verdict: f ? 'violated' : u ? 'unknown' : 'held',
           violated: f !== undefined,
           violatingRuns: this.violating.get(property) ?? 0,
           ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
+          ...(u ? { unknownRuns: u.runs, unknownReason: u.reason } : {}),
         };
       }),
       failures,
+      ...(this.coverage ? { coverage: this.coverage } : {}),
       ...(this.interrupted ? { interrupted: true } : {}),
     };
   }

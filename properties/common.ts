@@ -24,3 +24,20 @@ export function endTime(history: History): number {
 export function clientKey(client: string, n: number): string {
   return `${client}\u0000${n}`;
 }
+
+/**
+ * Why a run cannot be judged on its final state, or undefined if it can. It can when it has a
+ * `final-model` record and reached quiescence: the closing sequence's `quiet` record says the
+ * controller and every client settled before the deadlines (a history without a `quiet` record,
+ * hand-written or older, counts as settled if it has a final model). A run cut short may still be
+ * mid-upgrade or mid-deploy: what is missing from its final model may only be unfinished.
+ */
+export function cutShort(history: History): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const r = history[i]!;
+    if (r.type === 'quiet' && !r.reached)
+      return 'the run never reached quiescence: controller or clients still busy at the deadline';
+    if (r.type === 'quiescence') break; // the quiet record comes after it
+  }
+  return finalModel(history) ? undefined : 'the history has no final-model record: the run never finished';
+}

@@ -6,7 +6,14 @@ import { deploymentsComplete } from './deployments-complete.ts';
 import { noLostWork } from './no-lost-work.ts';
 import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
 import { noWorkBeforeUpgrade } from './no-work-before-upgrade.ts';
-import { PROPERTY_NAMES, type Property, type PropertyName, type Violation } from './property.ts';
+import {
+  judge,
+  PROPERTY_NAMES,
+  type Property,
+  type PropertyName,
+  type PropertyResult,
+  type Violation,
+} from './property.ts';
 import { requestsSettle } from './requests-settle.ts';
 import { versionAsTested } from './version-as-tested.ts';
 import { watchersResume } from './watchers-resume.ts';
@@ -43,7 +50,18 @@ export function propertyByName(name: PropertyName): Property {
   return property;
 }
 
-/** Runs the named properties, in the order given, and returns all their violations. */
+/** Runs the named properties, in the order given: held, violated or unknown, each. */
+export function judgeProperties(history: History, names: readonly PropertyName[]): PropertyResult[] {
+  return names.map((name) => judge(propertyByName(name), history));
+}
+
+/** Runs the named properties, in the order given, and returns all their violations (a property
+ *  that could not judge adds none: use judgeProperties to see it). */
 export function checkProperties(history: History, names: readonly PropertyName[]): Violation[] {
   return names.flatMap((name) => propertyByName(name).check(history));
+}
+
+/** The violations among results. */
+export function violationsOf(results: readonly PropertyResult[]): Violation[] {
+  return results.flatMap((r) => (r.verdict === 'violated' ? r.violations : []));
 }

@@ -1,6 +1,6 @@
 import type { History } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { finalModel } from './common.ts';
+import { cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
@@ -9,16 +9,17 @@ const NAME = 'no-lost-work';
  * no-lost-work: every acknowledged deploy is in the final model. For every controller-side
  * `request` with facade 'Application', method 'Deploy' and `accepted: true`, each application in
  * its `apps` must be an application of the `final-model` record. One violation per (request, app),
- * at the final model's time. Without a `final-model` record (the run never reached quiescence)
- * the property says nothing: it cannot tell lost work from unfinished work, and the liveness
- * properties already judge such a run.
+ * at the final model's time. Unknown when the run never reached quiescence (the `quiet` record
+ * says reached: false, or is missing) or has no `final-model` record: it cannot tell lost work from
+ * unfinished work.
  */
 export const noLostWork: Property = {
   name: NAME,
   summary: 'every application whose deploy the controller accepted is in the final model',
+  cannotJudge: cutShort,
   check(history: History): Violation[] {
     const final = finalModel(history);
-    if (!final) return [];
+    if (!final || cutShort(history) !== undefined) return [];
     const apps = final.model.applications;
     const violations: Violation[] = [];
     for (const r of history) {

@@ -1,6 +1,17 @@
 /**
  * A property is a named invariant over a history: a pure function history -> violations. It never
  * touches a target, so the same property judges the sim, a process, a container or a lab controller.
+ *
+ * Writing one: `check(history)` returns the violations ([] = nothing violated). A property that
+ * needs something a history may lack (a run that reached quiescence, a final model) also gives
+ * `cannotJudge(history)`: why it could not judge that history, or undefined when it could. Then:
+ * violations found -> violated (violations win, even if part of the property could not judge);
+ * none, and cannotJudge gives a reason -> unknown; otherwise held. Without cannotJudge a property
+ * always judges (most do). A crash in `check` is a bug in the property and stops the run (no
+ * Jepsen check-safe).
+ *
+ * Reading results: `judge` (or `judgeProperties` in index.ts) gives a PropertyResult, held /
+ * violated / unknown; `checkProperties` keeps returning the violations alone.
  */
 import type { History } from '../harness/history.ts';
 
@@ -28,7 +39,31 @@ export interface Property {
   name: PropertyName;
   /** One line, for `upgrade-chaos scenarios` and reports. */
   summary: string;
+  /** The violations ([] = nothing violated). */
   check(history: History): Violation[];
+  /** Why this history cannot be judged (the result is then unknown unless check found violations),
+   *  or undefined when it can. Absent: the property judges every history. */
+  cannotJudge?(history: History): string | undefined;
+}
+
+/** What a property said of one history. */
+export type PropertyResult =
+  | { property: PropertyName; verdict: 'held' }
+  | { property: PropertyName; verdict: 'violated'; violations: Violation[] }
+  | { property: PropertyName; verdict: 'unknown'; reason: string };
+
+export type PropertyVerdict = PropertyResult['verdict'];
+
+/** A property that could not judge a history, and why. */
+export type UnknownResult = Extract<PropertyResult, { verdict: 'unknown' }>;
+
+/** Runs one property over a history. */
+export function judge(property: Property, history: History): PropertyResult {
+  const violations = property.check(history);
+  if (violations.length > 0) return { property: property.name, verdict: 'violated', violations };
+  const reason = property.cannotJudge?.(history);
+  if (reason !== undefined) return { property: property.name, verdict: 'unknown', reason };
+  return { property: property.name, verdict: 'held' };
 }
 
 export function isPropertyName(name: string): name is PropertyName {

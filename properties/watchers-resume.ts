@@ -1,6 +1,6 @@
 import { readRunParams, type CloseReason, type History } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { finalModel } from './common.ts';
+import { cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
 
@@ -33,16 +33,22 @@ interface Loss {
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
  *    says nothing: rule 2 judges the client.
  *
- * 2. Converge. If there is a `final-model` record, every `client-view` record (watching or not: a
+ * 2. Converge. Once the run reached quiescence, every `client-view` record (watching or not: a
  *    client that lost its watcher and kept a stale view is exactly the bug) must equal the final
  *    model in application names, unit names and unit workload statuses. One violation per differing
  *    view, listing what is missing, ghost (in the view, not in the model) and stale.
+ *
+ * Unknown when rule 1 found nothing and rule 2 cannot judge: the run never reached quiescence (its
+ * `quiet` record says reached: false, or is missing) or has no `final-model` record; a view may
+ * then still be catching up.
  */
 export const watchersResume: Property = {
   name: NAME,
   summary: 'after a connection loss the client watches again within the deadline, and its view converges',
+  cannotJudge: cutShort,
   check(history: History): Violation[] {
-    return [...resumeViolations(history, readRunParams(history).resumeDeadlineMs), ...viewViolations(history)];
+    const resume = resumeViolations(history, readRunParams(history).resumeDeadlineMs);
+    return cutShort(history) === undefined ? [...resume, ...viewViolations(history)] : resume;
   },
 };
 

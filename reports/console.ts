@@ -53,12 +53,18 @@ export function provenance(f: Failure): string[] {
 }
 
 export function formatSummary(r: ExploreResult): string {
+  const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
-    r.verdict === 'pass'
-      ? 'PASS: every property held'
-      : `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`;
+    r.verdict === 'fail'
+      ? `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`
+      : unknown.length > 0
+        ? `PASS: no property violated, ${unknown.length} could not be judged`
+        : 'PASS: every property held';
   const interrupted = r.interrupted ? ' (INTERRUPTED)' : '';
-  return `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`;
+  return [
+    `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
+    ...unknown.map((p) => `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`),
+  ].join('\n');
 }
 
 /** The end of what a --client-cmd program printed (the failure file keeps all of it). */

@@ -17,7 +17,7 @@ h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; } h3 { font-size
 table.matrix { border-collapse: collapse; font-size: 13px; }
 table.matrix th, table.matrix td { border: 1px solid #dee2e6; padding: 4px 8px; text-align: center; }
 table.matrix td.name { text-align: left; font-family: monospace; }
-td.ok { background: #ebfbee; } td.bad { background: #ffe3e3; } td.none { color: #adb5bd; }
+td.ok { background: #ebfbee; } td.unknown { background: #fff9db; } td.bad { background: #ffe3e3; } td.none { color: #adb5bd; }
 code, pre { background: #f1f3f5; padding: 2px 4px; font-size: 12px; }
 pre { padding: 8px; overflow-x: auto; white-space: pre-wrap; }
 section.failure { border-top: 2px solid #dee2e6; margin-top: 24px; }
@@ -83,10 +83,13 @@ function cell(summary: Summary, s: ScenarioSummary, property: (typeof PROPERTY_N
   const expected = s.expected[property];
   const good = summary.judged === 'properties' ? !outcome.violated : expected === undefined || expected === observed;
   const failure = s.failures.find((f) => f.property === property);
-  const text = `${good ? '✓' : '✗'} ${observed}`;
+  const unknown = observed === 'unknown' && good;
+  const text = `${unknown ? '?' : good ? '✓' : '✗'} ${observed}`;
   const link = failure ? `<a href="#${esc(failure.id)}">${text}</a>` : text;
-  const title = expected ? ` title="expected ${expected}"` : '';
-  return `<td class="${good ? 'ok' : 'bad'}"${title}>${link}</td>`;
+  const why =
+    observed === 'unknown' ? `could not judge ${outcome.unknownRuns ?? 0} run(s): ${outcome.unknownReason ?? ''}` : '';
+  const title = [expected ? `expected ${expected}` : '', why].filter(Boolean).join('; ');
+  return `<td class="${unknown ? 'unknown' : good ? 'ok' : 'bad'}"${title ? ` title="${esc(title)}"` : ''}>${link}</td>`;
 }
 
 function legend(): string {

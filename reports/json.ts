@@ -1,5 +1,13 @@
 /** The one JSON object `run --json` and `replay --json` print. */
-import { reproductionOf, type ExploreResult, type Failure, type Reproduction } from '../harness/explore-result.ts';
+import {
+  reproductionOf,
+  type ExploreResult,
+  type Failure,
+  type PropertyOutcome,
+  type Reproduction,
+} from '../harness/explore-result.ts';
+import type { Coverage } from '../harness/coverage.ts';
+import type { PropertyVerdict } from '../properties/property.ts';
 
 export interface FailureJson {
   property: string;
@@ -20,11 +28,23 @@ export interface FailureJson {
   file?: string;
 }
 
+/** Each property's verdict over the runs: violated, unknown (could not judge some run) or held. */
+export interface PropertyJson {
+  property: string;
+  verdict: PropertyVerdict;
+  violatingRuns?: number;
+  unknownRuns?: number;
+  unknownReason?: string;
+}
+
 export type RunJson = Pick<
   ExploreResult,
   'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'
 > & {
+  properties: PropertyJson[];
   failures: FailureJson[];
+  /** With --coverage: what the exploration reached (harness/coverage.ts). */
+  coverage?: Coverage;
   interrupted?: boolean;
 };
 
@@ -47,6 +67,15 @@ export function failureJson(f: Failure, replay: string, file?: string): FailureJ
   };
 }
 
+export function propertyJson(p: PropertyOutcome): PropertyJson {
+  return {
+    property: p.property,
+    verdict: p.verdict,
+    ...(p.violatingRuns ? { violatingRuns: p.violatingRuns } : {}),
+    ...(p.unknownRuns ? { unknownRuns: p.unknownRuns, unknownReason: p.unknownReason } : {}),
+  };
+}
+
 export function runJson(
   result: ExploreResult,
   replayLine: (f: Failure) => string,
@@ -60,7 +89,9 @@ export function runJson(
     verdict: result.verdict,
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
+    properties: result.properties.map(propertyJson),
     failures: result.failures.map((f) => failureJson(f, replayLine(f), fileOf(f))),
+    ...(result.coverage ? { coverage: result.coverage } : {}),
     ...(result.interrupted ? { interrupted: true } : {}),
   };
 }

@@ -40,7 +40,7 @@ function testsuite(summary: Summary, s: ScenarioSummary): string {
     tests: s.outcomes.length,
     failures: failingCases(summary, s).length,
     errors: 0,
-    skipped: 0,
+    skipped: summary.judged === 'properties' ? s.outcomes.filter((o) => o.verdict === 'unknown').length : 0,
     time: (s.elapsedMs / 1000).toFixed(3),
     timestamp: summary.startedAt.replace(/\.\d+Z$|Z$/, ''),
     hostname: 'localhost',
@@ -84,6 +84,10 @@ function testcase(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): str
       element('failure', { message, type: 'violated' }, { text: failure ? failureText(failure) : why }),
     ]);
   }
+  if (o.verdict === 'unknown')
+    return element('testcase', attrs, [
+      element('skipped', { message: `could not judge ${o.unknownRuns ?? 0} run(s): ${o.unknownReason ?? ''}` }),
+    ]);
   if (o.violated && failure)
     return element('testcase', attrs, [
       element('system-out', {}, { text: `violated, as expected.\n${failureText(failure)}` }),

@@ -7,6 +7,7 @@
  * Pure: summaries and failures in, one summary and its failures out.
  */
 import type { PropertyOutcome } from '../harness/explore-result.ts';
+import { propertyJson } from './json.ts';
 import { mismatchesOf, summaryVerdict, type SavedFailure, type ScenarioSummary, type Summary } from './summary.ts';
 
 export interface Report {
@@ -84,6 +85,7 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
     runsPerSecond: parts.reduce((n, p) => n + p.runsPerSecond, 0),
     elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
     outcomes,
+    properties: outcomes.map(propertyJson),
     mismatches: judged === 'expectations' ? mismatchesOf(first.expected, outcomes) : [],
     failures,
   };
@@ -96,10 +98,14 @@ function mergeOutcome(parts: readonly ScenarioSummary[], property: PropertyOutco
   const seen = parts.flatMap((p) => p.outcomes.filter((o) => o.property === property));
   const violated = seen.filter((o) => o.violated);
   const firstRun = violated.filter((o) => o.firstFailureRun !== undefined).sort(byFirstRun)[0];
+  const unknown = seen.filter((o) => o.verdict === 'unknown' || (o.unknownRuns ?? 0) > 0);
+  const unknownRuns = unknown.reduce((n, o) => n + (o.unknownRuns ?? 0), 0);
   return {
     property,
+    verdict: violated.length > 0 ? 'violated' : unknown.length > 0 ? 'unknown' : 'held',
     violated: violated.length > 0,
     violatingRuns: seen.reduce((n, o) => n + (o.violatingRuns ?? 0), 0),
+    ...(unknown.length > 0 ? { unknownRuns, unknownReason: unknown[0]!.unknownReason ?? '' } : {}),
     ...(firstRun?.firstFailureRun !== undefined ? { firstFailureRun: firstRun.firstFailureRun } : {}),
     ...(firstRun?.firstFailureMs !== undefined ? { firstFailureMs: firstRun.firstFailureMs } : {}),
   };

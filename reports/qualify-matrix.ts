@@ -35,7 +35,7 @@ export function formatQualifyMatrix(report: QualifyReport): string {
     const cells = PROPERTY_NAMES.map((name) => {
       const p = s.properties.find((q) => q.property === name);
       if (!p) return '·'.padEnd(CELL);
-      return `${matches(p) ? '✓' : '✗'} ${p.observed === 'violated' ? 'violated' : 'held'}`.padEnd(CELL);
+      return `${matches(p) ? '✓' : '✗'} ${p.observed}`.padEnd(CELL);
     });
     lines.push(
       s.name.padEnd(nameWidth) + cells.join('') + String(s.runs).padStart(7) + formatMs(s.elapsedMs).padStart(9),
@@ -66,7 +66,8 @@ export function formatQualifyMatrix(report: QualifyReport): string {
     for (const { s, p } of mismatches) {
       lines.push(
         `  ✗ ${s.name} × ${p.property}: expected ${p.expected}, observed ${p.observed} after ${p.runs} runs` +
-          (p.observed === 'held' ? ' (an unexpected pass is a regression too)' : ''),
+          (p.observed === 'held' ? ' (an unexpected pass is a regression too)' : '') +
+          (p.observed === 'unknown' ? `: ${p.reason ?? 'could not judge'}` : ''),
       );
     }
   }

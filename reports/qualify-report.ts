@@ -7,14 +7,17 @@
 import type { ExploreResult, Failure } from '../harness/explore-result.ts';
 import type { RunConfig } from '../harness/run-config.ts';
 import type { Verdict } from '../harness/scenario.ts';
-import type { PropertyName } from '../properties/property.ts';
+import type { PropertyName, PropertyVerdict } from '../properties/property.ts';
 
 export interface QualifiedProperty {
   property: PropertyName;
   expected: Verdict;
-  observed: Verdict;
+  /** unknown (the property could not judge some run, and none violated it) never matches. */
+  observed: PropertyVerdict;
   /** Runs until the first violation, or every run when it held. */
   runs: number;
+  /** Why the property could not judge (unknown only). */
+  reason?: string;
   /** Milliseconds to the first violation (violated only). */
   ms?: number;
   /** The shrunk counterexample and the command that replays it (violated only). */
@@ -47,7 +50,10 @@ export interface QualifyJson {
   scenarios: {
     name: string;
     target: string;
-    properties: Record<string, { expected: Verdict; observed: Verdict; runs: number; replay: string | null }>;
+    properties: Record<
+      string,
+      { expected: Verdict; observed: PropertyVerdict; runs: number; replay: string | null; reason?: string }
+    >;
   }[];
 }
 
@@ -60,6 +66,14 @@ export function qualifyScenario(
     // A scenario claims every property it checks, so there is always an expectation.
     const expected = config.scenario.expect[outcome.property] ?? 'held';
     const failure = result.failures.find((f) => f.property === outcome.property);
+    if (outcome.verdict === 'unknown')
+      return {
+        property: outcome.property,
+        expected,
+        observed: 'unknown',
+        runs: result.runs,
+        ...(outcome.unknownReason !== undefined ? { reason: outcome.unknownReason } : {}),
+      };
     if (!outcome.violated || !failure)
       return { property: outcome.property, expected, observed: 'held', runs: result.runs };
     return {
@@ -100,7 +114,13 @@ export function qualifyJson(report: QualifyReport): QualifyJson {
       properties: Object.fromEntries(
         s.properties.map((p) => [
           p.property,
-          { expected: p.expected, observed: p.observed, runs: p.runs, replay: p.replay ?? null },
+          {
+            expected: p.expected,
+            observed: p.observed,
+            runs: p.runs,
+            replay: p.replay ?? null,
+            ...(p.reason !== undefined ? { reason: p.reason } : {}),
+          },
         ]),
       ),
     })),

@@ -9,9 +9,9 @@ import type { FailureRecord, ToolInfo } from '../harness/failure-record.ts';
 import type { HistoryRecord } from '../harness/history.ts';
 import type { RunConfig } from '../harness/run-config.ts';
 import type { RunSettings } from '../harness/run-settings.ts';
-import type { Scenario, Verdict } from '../harness/scenario.ts';
-import type { PropertyName } from '../properties/property.ts';
-import type { FailureJson, RunJson } from './json.ts';
+import type { Scenario } from '../harness/scenario.ts';
+import type { PropertyVerdict } from '../properties/property.ts';
+import { propertyJson, type FailureJson, type RunJson } from './json.ts';
 
 export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
 
@@ -23,8 +23,8 @@ export interface ScenarioSummary extends Omit<RunJson, 'failures'> {
   client: string;
   clients: number;
   versions: readonly string[];
-  properties: readonly PropertyName[];
   expected: Scenario['expect'];
+  /** Each property's full outcome (first failing run, counts), which `report merge` adds up. */
   outcomes: PropertyOutcome[];
   /** Expected verdicts that were not observed (judged by expectations only). */
   mismatches: string[];
@@ -58,8 +58,9 @@ export interface SavedFailure {
   folder: string;
 }
 
-export function observedVerdict(outcome: PropertyOutcome): Verdict {
-  return outcome.violated ? 'violated' : 'held';
+/** held, violated, or unknown (some run could not be judged; it never matches an expectation). */
+export function observedVerdict(outcome: PropertyOutcome): PropertyVerdict {
+  return outcome.verdict;
 }
 
 /** Each claimed property whose observed verdict differs from the expected one. */
@@ -88,11 +89,11 @@ export function scenarioSummary(
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
     ...(result.interrupted ? { interrupted: true } : {}),
+    properties: result.properties.map(propertyJson),
     controller: config.controller.name,
     client: config.client.name,
     clients: config.scenario.clients,
     versions: config.scenario.versions,
-    properties: config.properties,
     expected: config.scenario.expect,
     outcomes: result.properties,
     mismatches: judged === 'expectations' ? mismatchesOf(config.scenario.expect, result.properties) : [],

@@ -17,6 +17,11 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
       return ['nemesis', `heal ${r.client}`];
     case 'quiescence':
       return ['run', 'quiescence: faults healed, waiting for upgrades and clients to settle'];
+    case 'quiet':
+      return [
+        'run',
+        r.reached ? 'quiet: controller idle, clients settled' : 'NOT quiet by the deadlines: run cut short',
+      ];
     case 'client-view':
       return [r.client, `final view${r.watching ? '' : ' (no live watcher)'}: ${viewText(r.view)}`];
     case 'final-model':

@@ -60,6 +60,9 @@ export async function controllerCommand(argv: string[], io: ControllerCommandIO 
   io.out(`username:   ${username}`);
   io.out(`password:   ${password}`);
   io.out(`admin:      http://127.0.0.1:${server.port}/admin/{status,history,bootstrap,publish,upgrade,restart,reset}`);
+  io.out(
+    `sessions:   POST http://127.0.0.1:${server.port}/admin/sessions opens another model (see harness/wire/admin.ts)`,
+  );
   io.out(HELP);
   if (flags.bootstrap) server.current.controller.bootstrap();
 

@@ -11,11 +11,11 @@ import { checkPlan } from '../plan-check.ts';
 import { readFailureFile } from '../report-folder.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import type { RunResult } from '../runner.ts';
+import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
-import { checkProperties, type PropertyName } from '../../properties/index.ts';
+import type { PropertyName } from '../../properties/index.ts';
 import { openTarget, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
@@ -101,7 +101,16 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     verdict: failures.length ? 'fail' : 'pass',
     runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)),
     elapsedMs,
-    properties: config.properties.map((property) => ({ property, violated: byProperty.has(property) })),
+    properties: config.properties.map((property) => {
+      const unknown = shown.unknown.find((u) => u.property === property);
+      const verdict = byProperty.has(property) ? 'violated' : unknown ? 'unknown' : 'held';
+      return {
+        property,
+        verdict,
+        violated: verdict === 'violated',
+        ...(unknown ? { unknownRuns: 1, unknownReason: unknown.reason } : {}),
+      };
+    }),
     failures,
   };
   const replay = (f: Failure) => replayLine(config, f, settings);
@@ -123,7 +132,11 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     );
   } else {
     for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
-    if (failures.length === 0) io.out(`Every property held.\nTimeline:\n${formatTimeline(shown.history)}`);
+    for (const u of shown.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
+    if (failures.length === 0) {
+      const verdict = shown.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
+      io.out(`${verdict}\nTimeline:\n${formatTimeline(shown.history)}`);
+    }
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
     io.out(`History hash ${hash}${hashNote}`);
     if (test) io.out(`\nA vitest test that fails until this is fixed (paste it into your project):\n\n${test}\n`);
@@ -248,8 +261,7 @@ async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan,
   try {
     const runs: RunResult[] = [];
     for (let i = 0; i < repeat; i++) {
-      const history = await target.run(config, plan, simSeed);
-      runs.push({ history, violations: checkProperties(history, config.properties) });
+      runs.push(judgeRun(await target.run(config, plan, simSeed), config.properties));
     }
     return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
   } finally {

@@ -23,6 +23,7 @@ import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
+import { formatCoverage } from '../../reports/coverage.ts';
 import { intFlag, parseFlags, seedFlag, shardFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
@@ -46,6 +47,7 @@ export const RUN_FLAGS = {
   'no-corpus': { type: 'boolean' },
   shard: { type: 'string' },
   json: { type: 'boolean' },
+  coverage: { type: 'boolean' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -132,7 +134,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const entries = corpus?.entriesFor(config.scenario.name) ?? [];
       const play: PlayCase = (c, plan, simSeed) => target.run(c, plan, simSeed);
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
-      const found = await explorer(config, invocation.exploreOptions(exploreOptionsOf(settings)));
+      const options = { ...exploreOptionsOf(settings), coverage: values.coverage ?? false };
+      const found = await explorer(config, invocation.exploreOptions(options));
       const result = withCorpusFailures(found, fromCorpus);
       const recorded = invocation.record(config, result, replay(config));
       if (corpus) keepInCorpus(corpus, config, found, recorded, named);
@@ -208,10 +211,11 @@ function humanReport(
     else lines.push(formatFailure(f, replay(f), file), '');
   }
   lines.push(formatSummary(result));
+  if (result.coverage) lines.push(formatCoverage(result.coverage));
   if (expectations) {
     for (const o of result.properties) {
       const expected = config.scenario.expect[o.property];
-      const observed = o.violated ? 'violated' : 'held';
+      const observed = o.verdict; // unknown never matches an expectation
       lines.push(
         `  ${expected === observed ? '✓' : '✗'} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : ''}`,
       );

@@ -3,7 +3,7 @@
  * Scheduler, so the same client runs in the sim and over real sockets.
  */
 import type { Scheduler } from '../clock.ts';
-import type { Credentials } from '../controller/api.ts';
+import type { Credentials } from '../controller/api-types.ts';
 import type { ModelView, Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
 import type { Dialer } from './connection.ts';

@@ -14,6 +14,17 @@ const NAIVE: ClientPolicy = {
   idempotentDeploys: false,
 };
 
+/** Fix 1's script (the `reconnecting` profile); exported for variants built on it (the bench's). */
+export const RECONNECTING: ClientPolicy = {
+  reconnect: 'always',
+  waitForUpgrade: false,
+  keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
+  rewatchOnReconnect: true,
+  resetViewOnNewWatcher: true,
+  retryUpgradeInProgress: true,
+  idempotentDeploys: true,
+};
+
 function scripted(name: string, summary: string, policy: ClientPolicy): ClientProfile {
   return { name, summary, create: (env) => new ScriptedClient(env, policy) };
 }
@@ -32,15 +43,7 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
   scripted(
     'reconnecting',
     'fix 1: pings, reconnects with backoff, logs in again, re-creates its watcher and resets its view, retries "upgrade in progress", deploys idempotently',
-    {
-      reconnect: 'always',
-      waitForUpgrade: false,
-      keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
-      rewatchOnReconnect: true,
-      resetViewOnNewWatcher: true,
-      retryUpgradeInProgress: true,
-      idempotentDeploys: true,
-    },
+    RECONNECTING,
   ),
   scripted(
     'libjuju-like',

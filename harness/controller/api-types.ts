@@ -1,7 +1,25 @@
 /**
  * The messages of Juju's API as the model serves them (see shared/reference/juju-api.md). The wire
- * codec turns JSON frames into these and back; the sim network passes them as objects.
+ * codec turns JSON frames into these and back; the sim network passes them as objects. Also
+ * `ApiHost`: what one API connection needs from the controller that owns it.
  */
+import type { Scheduler } from '../clock.ts';
+import type { Recorder } from '../history.ts';
+import type { ModelState } from './model-state.ts';
+import type { ControllerProfile } from './profile.ts';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** An explicit upgrade, as `juju upgrade-juju [--agent-version V] [--upload-tools]` asks for it. */
+export interface UpgradeRequest {
+  version?: string;
+  uploadTools?: boolean;
+}
+
+export type UpgradeResult = { ok: true; chosen: string } | { ok: false; error: string; code: string };
 export interface ApiRequest {
   'request-id': number;
   type: string;
@@ -50,4 +68,32 @@ export interface ServerTransport {
   send(response: ApiResponse): void;
   /** Close the connection from the controller's side (agent restart). */
   close(): void;
+}
+
+/**
+ * What an API connection uses of the controller that owns it, and nothing more (as the upgrader's
+ * AgentHooks): a connection can be read and tested without the whole Controller, and
+ * controller/api.ts does not import controller/controller.ts.
+ */
+export interface ApiHost {
+  readonly history: Recorder;
+  readonly clock: Scheduler;
+  readonly credentials: Credentials;
+  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle'>;
+  /** The applications, units and the change log the AllWatcher reads. */
+  readonly model: ModelState;
+  /** The version the agent runs. */
+  readonly version: string;
+  /** A newer patch status reports as available (inform-only), if any. */
+  readonly availableVersion: string | undefined;
+  /** An upgrade is pending or running. */
+  readonly upgrading: boolean;
+  /** The version an upgrade in progress goes to. */
+  readonly upgradeTarget: string;
+  /** Only the upgrade-restricted root's calls are served now. */
+  readonly apiRestricted: boolean;
+  newWatcherId(): string;
+  /** Adds an application with its units and starts their agents. */
+  deployApplication(name: string, charmUrl: string, units: number): void;
+  requestUpgrade(req: UpgradeRequest): UpgradeResult;
 }

@@ -3,14 +3,14 @@
  * restricted API, and the AllWatchers the connection owns (they die with it).
  */
 import type { CloseReason } from '../history.ts';
-import { ErrorCode, FACADES, type ApiRequest, type ApiResponse, type ServerTransport } from './api-types.ts';
-import type { Controller } from './controller.ts';
-import { MODEL_UUID } from './model-state.ts';
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
+import {
+  ErrorCode,
+  FACADES,
+  type ApiHost,
+  type ApiRequest,
+  type ApiResponse,
+  type ServerTransport,
+} from './api-types.ts';
 
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
@@ -42,7 +42,7 @@ export class ApiConnection {
   private flushScheduled = false;
 
   constructor(
-    private readonly controller: Controller,
+    private readonly controller: ApiHost,
     readonly id: number,
     readonly client: string,
     private readonly transport: ServerTransport,
@@ -136,10 +136,11 @@ export class ApiConnection {
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
     const port = 17070;
+    const uuid = this.controller.model.uuid;
     return {
       'server-version': this.controller.version,
-      'controller-tag': `controller-${MODEL_UUID}`,
-      'model-tag': `model-${MODEL_UUID}`,
+      'controller-tag': `controller-${uuid}`,
+      'model-tag': `model-${uuid}`,
       'user-info': {
         'display-name': username,
         identity: `user-${username}`,
@@ -172,7 +173,7 @@ export class ApiConnection {
         'available-version': c.availableVersion ?? '',
         'model-status': {
           status: c.upgrading ? 'busy' : 'available',
-          info: c.upgrading ? `upgrading to ${c.upgrader.desired}` : '',
+          info: c.upgrading ? `upgrading to ${c.upgradeTarget}` : '',
         },
       },
       machines: {},
@@ -260,8 +261,7 @@ export class ApiConnection {
       }
       if (model.application(name))
         return { error: err(`application "${name}" already exists`, ErrorCode.alreadyExists) };
-      const app = model.addApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
-      this.controller.units.add(app.units);
+      this.controller.deployApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
       created.push(name);
       return {};
     });

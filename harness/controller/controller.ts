@@ -6,8 +6,8 @@
 import type { Scheduler } from '../clock.ts';
 import type { ModelView, Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
-import { ApiConnection, type Credentials } from './api.ts';
-import type { ServerTransport } from './api-types.ts';
+import { ApiConnection } from './api.ts';
+import type { ApiHost, Credentials, ServerTransport, UpgradeRequest, UpgradeResult } from './api-types.ts';
 import { ModelState } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 import { ReleaseStreams } from './streams.ts';
@@ -21,16 +21,11 @@ export interface ControllerDeps {
   history: Recorder;
   profile: ControllerProfile;
   credentials: Credentials;
+  /** The model's UUID (default MODEL_UUID): a server hosting many controllers gives each its own. */
+  modelUuid?: string;
 }
 
-export interface UpgradeRequest {
-  version?: string;
-  uploadTools?: boolean;
-}
-
-export type UpgradeResult = { ok: true; chosen: string } | { ok: false; error: string; code: string };
-
-export class Controller {
+export class Controller implements ApiHost {
   readonly streams: ReleaseStreams;
   readonly model: ModelState;
   readonly units: UnitAgents;
@@ -54,7 +49,7 @@ export class Controller {
     this.profile = deps.profile;
     this.credentials = deps.credentials;
     this.streams = new ReleaseStreams(deps.profile.streams);
-    this.model = new ModelState(() => deps.clock.now());
+    this.model = new ModelState(() => deps.clock.now(), deps.modelUuid);
     this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () =>
       this.mayRunHooks(),
     );
@@ -88,6 +83,11 @@ export class Controller {
   /** A newer patch the controller found but will not install (fix 2B). */
   get availableVersion(): string | undefined {
     return this.bootstrapped ? this.informedVersion(this.version) : undefined;
+  }
+
+  /** The version an upgrade in progress goes to. */
+  get upgradeTarget(): string {
+    return this.upgrader.desired;
   }
 
   /** Whether the API lets client work through now. */
@@ -153,6 +153,11 @@ export class Controller {
     this.connections.set(id, conn);
     this.history.record({ type: 'conn-open', conn: id, client });
     return conn;
+  }
+
+  deployApplication(name: string, charmUrl: string, units: number): void {
+    const app = this.model.addApplication(name, charmUrl, units);
+    this.units.add(app.units);
   }
 
   newWatcherId(): string {

@@ -42,7 +42,11 @@ export class ModelState {
   private revision = 0;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    /** The model's UUID: each controller the server hosts has its own. */
+    readonly uuid = MODEL_UUID,
+  ) {}
 
   get rev(): number {
     return this.revision;
@@ -68,7 +72,7 @@ export class ModelState {
 
   setModel(agentVersion: string, status: string, message: string): void {
     this.put('model', 'model', false, {
-      'model-uuid': MODEL_UUID,
+      'model-uuid': this.uuid,
       name: 'default',
       life: 'alive',
       type: 'iaas',
@@ -147,7 +151,7 @@ export class ModelState {
 
   private appEntity(app: Application): Record<string, unknown> {
     return {
-      'model-uuid': MODEL_UUID,
+      'model-uuid': this.uuid,
       name: app.name,
       'charm-url': app.charmUrl,
       life: 'alive',
@@ -159,7 +163,7 @@ export class ModelState {
 
   private unitEntity(app: Application, unit: Unit): Record<string, unknown> {
     return {
-      'model-uuid': MODEL_UUID,
+      'model-uuid': this.uuid,
       name: unit.name,
       application: app.name,
       'charm-url': app.charmUrl,

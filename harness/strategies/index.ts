@@ -1,4 +1,5 @@
 /** The exploration strategies, by name: what `--strategy` chooses. */
+import { coverageStrategy } from './coverage.ts';
 import { exhaustiveStrategy } from './exhaustive.ts';
 import { DEFAULT_STRATEGY, type StrategyName } from './names.ts';
 import { pctStrategy } from './pct.ts';
@@ -10,7 +11,13 @@ import type { RunConfig } from '../run-config.ts';
 export * from './names.ts';
 export type { Case, CaseSource, CaseSourceOptions, Strategy } from './strategy.ts';
 
-export const STRATEGIES: readonly Strategy[] = [randomStrategy, swarmStrategy, pctStrategy, exhaustiveStrategy];
+export const STRATEGIES: readonly Strategy[] = [
+  randomStrategy,
+  swarmStrategy,
+  pctStrategy,
+  exhaustiveStrategy,
+  coverageStrategy,
+];
 
 export function strategyByName(name: StrategyName): Strategy {
   return STRATEGIES.find((s) => s.name === name)!;

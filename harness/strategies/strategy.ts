@@ -10,6 +10,7 @@ import type { Plan } from '../plan.ts';
 import type { RunConfig } from '../run-config.ts';
 import type { Scenario } from '../scenario.ts';
 import type { StrategyName } from './names.ts';
+import type { RunResult } from '../runner.ts';
 
 /** A generated case: the plan and the seed of the sim's randomness. */
 export type Case = [plan: Plan, simSeed: number];
@@ -32,6 +33,9 @@ export interface CaseSource {
   examples?: readonly Case[];
   /** The strategy has no more cases than this (an enumeration that ran out). */
   maxRuns?: number;
+  /** The sim run of a case, when the strategy already ran it to choose the next (coverage): explore
+   *  uses it instead of running the case again. */
+  resultOf?: (c: Case) => RunResult | undefined;
 }
 
 export interface Strategy {

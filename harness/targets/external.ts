@@ -18,9 +18,9 @@
 import { RealScheduler } from '../clock.ts';
 import { CallCounter, RpcConnection, type RpcResult } from '../clients/connection.ts';
 import type { CommandOutput } from '../clients/command-client.ts';
-import type { Credentials } from '../controller/api.ts';
+import type { Credentials } from '../controller/api-types.ts';
 import { FACADES } from '../controller/api-types.ts';
-import type { UpgradeRequest } from '../controller/controller.ts';
+import type { UpgradeRequest } from '../controller/api-types.ts';
 import { Recorder, type HistoryRecord, type ModelView } from '../history.ts';
 import type { Plan } from '../plan.ts';
 import type { RunConfig } from '../run-config.ts';

@@ -14,10 +14,33 @@ export interface Target {
   readonly name: TargetName;
   /** Plays the plan (with the quiescence phase) and returns the history. */
   run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]>;
+  /**
+   * Plays one case and returns its history with what the run left besides. A target whose
+   * maxConcurrency is above 1 takes further calls before earlier ones resolve, each run on a
+   * controller and network of its own.
+   */
+  runCase?(config: RunConfig, plan: Plan, seed: number): Promise<CaseRun>;
+  /** How many runs it can have in flight at once (absent: 1). */
+  readonly maxConcurrency?: number;
+  /** How many runs in flight suit it on this machine when the user does not say (absent: 1). */
+  readonly defaultConcurrency?: number;
   /** Stops every process, server, proxy and container the target started. */
   close(): Promise<void>;
   /** What the last run left besides its history (real targets): a black-box client's output. */
   artifacts?(): RunArtifacts;
+}
+
+/** One case's run: its history, with the black-box client's output when there was one. */
+export interface CaseRun {
+  history: HistoryRecord[];
+  clientOutputs: CommandOutput[];
+}
+
+/** Plays one case on any target (runCase where it has one, else run and artifacts). */
+export async function runCase(target: Target, config: RunConfig, plan: Plan, seed: number): Promise<CaseRun> {
+  if (target.runCase) return target.runCase(config, plan, seed);
+  const history = await target.run(config, plan, seed);
+  return { history, clientOutputs: target.artifacts?.().clientOutputs ?? [] };
 }
 
 export interface RunArtifacts {

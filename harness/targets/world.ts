@@ -2,7 +2,7 @@
  * What a plan's events act on. Every target (sim, process, container, external) offers these
  * actions; the runner plays a plan through them, so a plan means the same thing everywhere.
  */
-import type { UpgradeRequest } from '../controller/controller.ts';
+import type { UpgradeRequest } from '../controller/api-types.ts';
 import type { Scheduler } from '../clock.ts';
 import type { Recorder } from '../history.ts';
 import { clientName, timeline, type Plan, type PlanEvent } from '../plan.ts';

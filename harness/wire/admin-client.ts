@@ -2,7 +2,7 @@
  * The harness's side of the controller server's admin endpoint (admin.ts): typed calls over HTTP
  * on loopback, each bounded by a timeout so a paused or dead server cannot hang a run.
  */
-import type { ActionResult, ResetRequest } from './admin.ts';
+import type { ActionResult, OpenedSession, ResetRequest } from './admin.ts';
 import type { SessionHistory, SessionStatus } from './session.ts';
 
 export class AdminError extends Error {}
@@ -13,8 +13,24 @@ export class AdminClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
+  /** The admin endpoint of the server on `port`; its action calls act on the default session. */
   static forPort(port: number, timeoutMs?: number): AdminClient {
     return new AdminClient(`http://127.0.0.1:${port}/admin`, timeoutMs);
+  }
+
+  /** Opens a session of its own (a controller at a fresh model UUID) on the server. */
+  openSession(request: ResetRequest): Promise<OpenedSession> {
+    return this.call('POST', 'sessions', request);
+  }
+
+  /** The same calls, acting on the session at `modelUuid`. */
+  session(modelUuid: string): AdminClient {
+    return new AdminClient(`${this.baseUrl}/${modelUuid}`, this.timeoutMs);
+  }
+
+  /** Disposes this client's session (see session()): its connections drop, its timers stop. */
+  dispose(): Promise<{ disposed: boolean }> {
+    return this.call('DELETE', '');
   }
 
   reset(request: ResetRequest): Promise<{ modelUrl: string }> {
@@ -39,16 +55,16 @@ export class AdminClient {
     return this.call('GET', 'history');
   }
 
-  private async call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}/${route}`, {
+      res = await fetch(route ? `${this.baseUrl}/${route}` : this.baseUrl, {
         method,
         ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new AdminError(`admin ${route}: ${describe(e)}`);
+      throw new AdminError(`admin ${route || method}: ${describe(e)}`);
     }
     const text = await res.text();
     let value: unknown;

@@ -1,21 +1,24 @@
 /**
  * The controller server's admin endpoint: plain JSON over HTTP on the server's own port, for the
- * harness (and a person with curl) to drive the plan's controller events and read the
- * controller-side history. Every route acts on the current session.
+ * harness (and a person with curl) to open and dispose controller sessions, drive the plan's
+ * controller events and read each session's controller-side history.
  *
- *   POST /admin/reset      {profile?, seed?, timeScale?, originEpochMs?} -> {modelUrl}
- *   POST /admin/bootstrap  -> {applied}
- *   POST /admin/publish    {version} -> {applied}
- *   POST /admin/upgrade    {version?, uploadTools?} -> {applied, chosen?, error?}
- *   POST /admin/restart    -> {applied}            (the agent restarts: every connection drops)
- *   GET  /admin/status     -> SessionStatus
- *   GET  /admin/history    -> SessionHistory
+ *   POST   /admin/sessions {profile?, seed?, timeScale?, originEpochMs?} -> {modelUuid, modelPath, modelUrl}
+ *   DELETE /admin/<uuid>                  -> {disposed}   (its connections drop, its timers stop)
+ *   POST   /admin/<uuid>/bootstrap        -> {applied}
+ *   POST   /admin/<uuid>/publish          {version} -> {applied}
+ *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
+ *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
+ *   GET    /admin/<uuid>/status           -> SessionStatus
+ *   GET    /admin/<uuid>/history          -> SessionHistory
+ *
+ * Without a UUID, a route acts on the default session (the one at MODEL_UUID that the `controller`
+ * command serves); `POST /admin/reset` (same body as /admin/sessions) replaces it with a fresh one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controllerProfile, type ControllerProfile } from '../controller/profile.ts';
 import { isVersion } from '../controller/version.ts';
-import type { SessionOptions } from './session.ts';
-import type { ControllerServer } from './server.ts';
+import { modelPath, type ControllerSession, type SessionOptions } from './session.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -41,35 +44,81 @@ class HttpError {
 }
 
 type Body = Record<string, unknown>;
+type NewSessionOptions = Partial<Omit<SessionOptions, 'modelUuid'>>;
 
-export async function handleAdmin(server: ControllerServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * What the admin routes use of the server they are mounted on (the ControllerServer), and nothing
+ * more: admin.ts does not import server.ts, and can be tested over any host.
+ */
+export interface AdminHost {
+  /** The default session. */
+  readonly current: ControllerSession;
+  readonly modelUrl: string;
+  reset(options: NewSessionOptions): ControllerSession;
+  /** undefined when the server holds as many sessions as it will. */
+  open(options: NewSessionOptions): ControllerSession | undefined;
+  sessionAt(uuid: string): ControllerSession | undefined;
+  dispose(uuid: string): boolean;
+  urlOf(uuid: string): string;
+}
+
+export interface OpenedSession {
+  modelUuid: string;
+  /** Where clients connect on the server's port: /model/<uuid>/api. */
+  modelPath: string;
+  modelUrl: string;
+}
+
+const UUID_SEGMENT = /^[0-9a-f-]{36}$/;
+
+export async function handleAdmin(host: AdminHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '')}`;
     const body = req.method === 'POST' ? await readBody(req) : {};
-    reply(res, 200, serve(server, route, body));
+    reply(res, 200, route(host, req.method ?? 'GET', url.pathname.replace(/\/+$/, ''), body));
   } catch (e) {
     if (e instanceof HttpError) reply(res, e.status, { error: e.message });
     else reply(res, 500, { error: (e as Error).message });
   }
 }
 
-function serve(server: ControllerServer, route: string, body: Body): unknown {
-  const session = server.current;
+/** Splits /admin/[<uuid>/]<action> and hands it to the session it names (the default one if none). */
+function route(host: AdminHost, method: string, pathname: string, body: Body): unknown {
+  const [root, first, ...rest] = pathname.split('/').slice(1);
+  if (root !== 'admin') throw new HttpError(404, `no admin route ${method} ${pathname} (see harness/wire/admin.ts)`);
+  if (method === 'POST' && first === 'sessions' && rest.length === 0) return openSession(host, body);
+  if (method === 'POST' && first === 'reset' && rest.length === 0) {
+    host.reset(resetOptions(body));
+    return { modelUrl: host.modelUrl };
+  }
+  if (first !== undefined && UUID_SEGMENT.test(first)) {
+    if (method === 'DELETE' && rest.length === 0) return { disposed: host.dispose(first) };
+    const session = host.sessionAt(first);
+    if (!session) throw new HttpError(404, `no session ${first}`);
+    return serve(session, `${method} ${rest.join('/')}`, body);
+  }
+  return serve(host.current, `${method} ${[first, ...rest].join('/')}`, body);
+}
+
+function openSession(host: AdminHost, body: Body): OpenedSession {
+  const session = host.open(resetOptions(body));
+  if (!session) throw new HttpError(503, 'too many sessions open: dispose some (DELETE /admin/<uuid>)');
+  const modelUuid = session.options.modelUuid;
+  return { modelUuid, modelPath: modelPath(modelUuid), modelUrl: host.urlOf(modelUuid) };
+}
+
+function serve(session: ControllerSession, action: string, body: Body): unknown {
   const controller = session.controller;
-  switch (route) {
-    case 'POST /admin/reset':
-      server.reset(resetOptions(body));
-      return { modelUrl: server.modelUrl };
-    case 'POST /admin/bootstrap':
+  switch (action) {
+    case 'POST bootstrap':
       return { applied: controller.bootstrap() } satisfies ActionResult;
-    case 'POST /admin/publish': {
+    case 'POST publish': {
       const version = body['version'];
       if (typeof version !== 'string' || !isVersion(version))
         throw new HttpError(400, 'publish needs {"version": "1.24.3"}');
       return { applied: controller.publish(version) } satisfies ActionResult;
     }
-    case 'POST /admin/upgrade': {
+    case 'POST upgrade': {
       const version = body['version'];
       if (version !== undefined && (typeof version !== 'string' || !isVersion(version))) {
         throw new HttpError(400, 'upgrade takes {"version"?: "1.24.3", "uploadTools"?: true}');
@@ -82,19 +131,19 @@ function serve(server: ControllerServer, route: string, body: Body): unknown {
         result.ok ? { applied: true, chosen: result.chosen } : { applied: false, error: result.error }
       ) satisfies ActionResult;
     }
-    case 'POST /admin/restart':
+    case 'POST restart':
       return { applied: controller.restart() } satisfies ActionResult;
-    case 'GET /admin/status':
+    case 'GET status':
       return session.status();
-    case 'GET /admin/history':
+    case 'GET history':
       return session.snapshot();
     default:
-      throw new HttpError(404, `no admin route ${route} (see harness/wire/admin.ts)`);
+      throw new HttpError(404, `no admin route ${action} (see harness/wire/admin.ts)`);
   }
 }
 
-function resetOptions(body: Body): Partial<SessionOptions> {
-  const options: Partial<SessionOptions> = {};
+function resetOptions(body: Body): NewSessionOptions {
+  const options: NewSessionOptions = {};
   const profile = body['profile'];
   if (typeof profile === 'string') {
     const found = controllerProfile(profile);

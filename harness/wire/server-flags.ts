@@ -11,6 +11,10 @@ import { UsageError } from '../errors.ts';
 /** The line server-main.ts prints on stdout once it listens, followed by JSON {port, modelUrl, pid}. */
 export const READY_PREFIX = 'UPGRADE_CHAOS_READY ';
 
+/** The environment variable that passes the password to a server process (not --password: any
+ *  user of the machine can read a command line). */
+export const PASSWORD_ENV = 'UPGRADE_CHAOS_SERVER_PASSWORD';
+
 export interface ServerFlags {
   options: ServerOptions;
   bootstrap: boolean;
@@ -49,7 +53,7 @@ export function parseServerFlags(argv: string[], defaults: { port: number; contr
   const username = values.username ?? 'admin';
   if (!/^[a-z][a-z0-9.-]*$/.test(username))
     throw new UsageError(`--username must be a Juju user name (e.g. admin), got "${username}"`);
-  const password = values.password ?? randomBytes(12).toString('hex');
+  const password = values.password ?? (process.env[PASSWORD_ENV] || randomBytes(12).toString('hex'));
   return {
     options: { profile, credentials: { username, password }, port, timeScale, seed },
     bootstrap: !(values['no-bootstrap'] ?? false),

@@ -1,26 +1,35 @@
 /**
- * The controller server: the controller model (one implementation, harness/controller) on real
- * timers behind a WebSocket endpoint speaking Juju's wire protocol, at /model/<uuid>/api and /api,
- * plus a small admin endpoint (admin.ts) on the same port that drives plan events and hands out
- * the controller-side history. Loopback only. Each WebSocket is one model connection; while the
- * agent is down (bootstrap not done, upgrade restart, crash) the HTTP upgrade is refused with 503,
- * as nothing would be listening on a real controller.
+ * The controller server: many controllers in one process, each the controller model (one
+ * implementation, harness/controller) on real timers, each a session (session.ts) with its own
+ * model UUID, clock, model, upgrade state and history, served over Juju's wire protocol at
+ * /model/<uuid>/api, as a real controller serves its models. The default session lives at the
+ * well-known MODEL_UUID (and /api): the `controller` command serves a person there. A small admin
+ * endpoint (admin.ts) on the same port opens and disposes sessions, drives plan events and hands out
+ * each session's controller-side history. Loopback only. Each WebSocket is one model connection;
+ * while a session's agent is down (bootstrap not done, upgrade restart, crash) its HTTP upgrade is
+ * refused with 503, as nothing would be listening on a real controller.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Credentials } from '../controller/api.ts';
+import type { Credentials } from '../controller/api-types.ts';
 import type { ServerTransport } from '../controller/api-types.ts';
 import { MODEL_UUID } from '../controller/model-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import type { HistoryRecord } from '../history.ts';
-import { handleAdmin } from './admin.ts';
+import { handleAdmin, type AdminHost } from './admin.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
-import { ControllerSession, type SessionOptions } from './session.ts';
+import { ControllerSession, modelPath, type SessionOptions } from './session.ts';
 
-export const MODEL_PATH = `/model/${MODEL_UUID}/api`;
+/** The default session's model endpoint. */
+export const MODEL_PATH = modelPath(MODEL_UUID);
 const CONTROLLER_PATH = '/api';
+const MODEL_PATH_PATTERN = /^\/model\/([0-9a-f-]{36})\/api$/;
+/** Sessions open at once, besides the default one: far more than any concurrency the harness uses,
+ *  few enough that a leaking client cannot grow the server without bound. */
+const MAX_SESSIONS = 1024;
 /** Bigger frames are refused by ws (close 1009); no Juju request comes near this. */
 const MAX_FRAME_BYTES = 1 << 20;
 
@@ -35,8 +44,9 @@ export interface ServerOptions {
   onRecord?: (record: HistoryRecord) => void;
 }
 
-export class ControllerServer {
+export class ControllerServer implements AdminHost {
   private session: ControllerSession;
+  private readonly sessions = new Map<string, ControllerSession>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   private readonly sockets = new Set<Duplex>();
 
@@ -44,7 +54,7 @@ export class ControllerServer {
     private readonly http: Server,
     private readonly options: ServerOptions,
   ) {
-    this.session = this.newSession({});
+    this.session = this.newSession({}, MODEL_UUID);
   }
 
   static async start(options: ServerOptions): Promise<ControllerServer> {
@@ -70,35 +80,70 @@ export class ControllerServer {
     return (this.http.address() as AddressInfo).port;
   }
 
+  /** The default session's model URL. */
   get modelUrl(): string {
-    return `ws://127.0.0.1:${this.port}${MODEL_PATH}`;
+    return this.urlOf(MODEL_UUID);
+  }
+
+  urlOf(uuid: string): string {
+    return `ws://127.0.0.1:${this.port}${modelPath(uuid)}`;
   }
 
   get credentials(): Credentials {
     return this.options.credentials;
   }
 
+  /** The default session. */
   get current(): ControllerSession {
     return this.session;
   }
 
-  /** A fresh controller (new model, new Recorder, time zero); every old connection is dropped. */
-  reset(options: Partial<SessionOptions>): ControllerSession {
+  /** A fresh default session (new model, new Recorder, time zero); its old connections are dropped. */
+  reset(options: Partial<Omit<SessionOptions, 'modelUuid'>>): ControllerSession {
     this.session.dispose();
-    this.session = this.newSession(options);
+    this.session = this.newSession(options, MODEL_UUID);
     return this.session;
+  }
+
+  /** A new session at a fresh model UUID, beside every other; undefined when MAX_SESSIONS are open. */
+  open(options: Partial<Omit<SessionOptions, 'modelUuid'>>): ControllerSession | undefined {
+    if (this.sessions.size >= MAX_SESSIONS) return undefined;
+    const session = this.newSession(options, randomUUID());
+    this.sessions.set(session.options.modelUuid, session);
+    return session;
+  }
+
+  /** The session at `uuid` (the default one included). */
+  sessionAt(uuid: string): ControllerSession | undefined {
+    return uuid === MODEL_UUID ? this.session : this.sessions.get(uuid);
+  }
+
+  /** Disposes an opened session: its connections drop, its timers stop, its UUID is served no more. */
+  dispose(uuid: string): boolean {
+    const session = this.sessions.get(uuid);
+    if (!session) return false;
+    this.sessions.delete(uuid);
+    session.dispose();
+    return true;
+  }
+
+  get openSessions(): number {
+    return this.sessions.size;
   }
 
   async close(): Promise<void> {
     this.session.dispose();
+    for (const session of this.sessions.values()) session.dispose();
+    this.sessions.clear();
     for (const ws of this.wss.clients) ws.terminate();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
-  private newSession(options: Partial<SessionOptions>): ControllerSession {
+  private newSession(options: Partial<SessionOptions>, modelUuid: string): ControllerSession {
     return new ControllerSession(
       {
+        modelUuid,
         profile: options.profile ?? this.options.profile,
         credentials: this.options.credentials,
         seed: options.seed ?? this.options.seed ?? 0,
@@ -118,13 +163,20 @@ export class ControllerServer {
       socket.destroy();
     });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== MODEL_PATH && url.pathname !== CONTROLLER_PATH) return refuse(socket, 404, 'Not Found');
-    const controller = this.session.controller;
-    if (!controller.isUp) return refuse(socket, 503, 'Service Unavailable');
+    const session = this.routeOf(url.pathname);
+    if (!session) return refuse(socket, 404, 'Not Found');
+    if (!session.controller.isUp) return refuse(socket, 503, 'Service Unavailable');
     // Which client this is: the harness names its clients in the URL (?client=client-0); anyone
     // else is named by address.
     const label = clientLabel(url.searchParams.get('client')) ?? `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, this.session, label, () => reset));
+    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, session, label, () => reset));
+  }
+
+  /** The session a WebSocket path names: /model/<uuid>/api, or /api for the default one. */
+  private routeOf(pathname: string): ControllerSession | undefined {
+    if (pathname === CONTROLLER_PATH) return this.session;
+    const uuid = MODEL_PATH_PATTERN.exec(pathname)?.[1];
+    return uuid !== undefined ? this.sessionAt(uuid) : undefined;
   }
 }
 

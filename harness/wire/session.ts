@@ -1,14 +1,20 @@
 /**
- * One life of the controller behind the server: the model (harness/controller, the one
- * implementation) on real timers, its randomness and its Recorder. A reset replaces the whole
- * session, so one server process serves many runs, each from time zero.
+ * One controller behind the server: the model (harness/controller, the one implementation) on real
+ * timers, its randomness and its Recorder, at its own model UUID. The server hosts many at once (one
+ * per run, each from its own time zero); creating one costs a model object, disposing it silences
+ * its timers and drops its connections.
  */
 import { RealScheduler, ScopedScheduler } from '../clock.ts';
-import type { Credentials } from '../controller/api.ts';
+import type { Credentials } from '../controller/api-types.ts';
 import { Controller } from '../controller/controller.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';
 import { seededRng } from '../rng.ts';
+
+/** The path of a session's model endpoint on the server's port. */
+export function modelPath(uuid: string): string {
+  return `/model/${uuid}/api`;
+}
 
 export interface SessionOptions {
   profile: ControllerProfile;
@@ -18,9 +24,12 @@ export interface SessionOptions {
   timeScale: number;
   /** The run's time zero (ms since the epoch), shared with the harness so histories merge. */
   originEpochMs?: number;
+  /** The model UUID the session is served at (/model/<uuid>/api). */
+  modelUuid: string;
 }
 
 export interface SessionStatus {
+  modelUuid: string;
   profile: string;
   bootstrapped: boolean;
   up: boolean;
@@ -71,12 +80,14 @@ export class ControllerSession {
       history: this.history,
       profile: options.profile,
       credentials: options.credentials,
+      modelUuid: options.modelUuid,
     });
   }
 
   status(): SessionStatus {
     const c = this.controller;
     return {
+      modelUuid: this.options.modelUuid,
       profile: this.options.profile.name,
       bootstrapped: c.isBootstrapped,
       up: c.isUp,

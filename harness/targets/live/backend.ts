@@ -3,8 +3,8 @@
  * controller server it started (admin endpoint, full controller-side history); the external
  * target's is a controller it only reaches through the API (no controller-side history).
  */
-import type { Credentials } from '../../controller/api.ts';
-import type { UpgradeRequest } from '../../controller/controller.ts';
+import type { Credentials } from '../../controller/api-types.ts';
+import type { UpgradeRequest } from '../../controller/api-types.ts';
 import type { HistoryRecord, ModelView } from '../../history.ts';
 import type { RunConfig } from '../../run-config.ts';
 
@@ -38,4 +38,6 @@ export interface ControllerBackend {
   quiet(): Promise<boolean>;
   /** The run is over: the controller-side records and what the model holds. */
   snapshot(): Promise<ControllerSnapshot>;
+  /** After the run, whatever it ended: let go of the run's controller (the process target's session). */
+  end?(): Promise<void>;
 }

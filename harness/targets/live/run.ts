@@ -2,21 +2,22 @@
  * One run in real time, shared by the process and external targets: simulate.ts's run, played on
  * a RealScheduler (every duration scaled by timeScale) against a controller over real sockets.
  * Each client talks through its own fault proxy; plan events go through schedulePlan and the
- * World actions, one at a time in plan order; quiescence heals faults and waits, bounded by the
- * scenario's deadlines, for the controller to be quiet and the clients settled. The harness's
- * records and the controller's are merged into one history of the sim's schema.
+ * World actions, one at a time in plan order; the run ends with the closing sequence every target
+ * shares (closing.ts). The harness's records and the controller's are merged into one history of
+ * the sim's schema.
  */
 import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../clock.ts';
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
 import { clientName, type Plan } from '../../plan.ts';
-import { seededRng } from '../../rng.ts';
+import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
 import type { TargetName } from '../target.ts';
+import { closeRun } from '../closing.ts';
 import { schedulePlan, type Applied, type World } from '../world.ts';
-import type { ControllerBackend } from './backend.ts';
+import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
 import { mergeHistories } from './merge.ts';
 import type { ProxyPool } from './proxies.ts';
 import { TargetError, UsageError } from '../../errors.ts';
@@ -39,8 +40,6 @@ export interface LiveResult {
   outputs: CommandOutput[];
 }
 
-/** As in simulate.ts: time for watcher deltas already in flight to land once all has settled. */
-const SETTLE_MS = 2_000;
 /** As the sim's network: a dial that gets no handshake (a partition holds it) fails after this. */
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Real milliseconds between looks at the controller during quiescence. */
@@ -72,7 +71,24 @@ export async function runLive(config: RunConfig, plan: Plan, seed: number, optio
   } catch (e) {
     if (e instanceof TargetError || e instanceof UsageError) throw e;
     throw new TargetError(`${options.target} target: ${(e as Error).message}`);
+  } finally {
+    // The run's failure, if any, is the news; a controller that cannot let go of it is not.
+    await options.backend.end?.().catch(() => {});
   }
+}
+
+/** One run in progress: what its parts share. */
+interface LiveRun {
+  readonly config: RunConfig;
+  readonly plan: Plan;
+  readonly options: LiveOptions;
+  readonly clock: ScopedScheduler;
+  readonly history: Recorder;
+  /** The run's client names (a --client-cmd program is the one client). */
+  readonly clientNames: readonly string[];
+  readonly clients: Map<string, Client>;
+  /** World actions, one at a time in plan order. */
+  readonly queue: ActionQueue;
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
@@ -87,36 +103,79 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   const params = clientCommand !== undefined ? { ...base, clients: [clientName(0)] } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });
 
-  const rng = seededRng(seed);
-  const clients = new Map<string, Client>();
-  for (const name of params.clients) {
-    const proxy = await proxies.get(name);
+  const run: LiveRun = {
+    config,
+    plan,
+    options,
+    clock,
+    history,
+    clientNames: params.clients,
+    clients: new Map(),
+    queue: new ActionQueue(),
+  };
+  try {
+    await openClients(run, seededRng(seed));
+    const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
+    await until(clock, planEnd);
+    await run.queue.drained();
+    const snapshot = await closeLiveRun(run);
+    const outputs: CommandOutput[] = [];
+    for (const client of run.clients.values()) {
+      if (!(client instanceof CommandClient)) continue;
+      const output = client.output();
+      if (output) outputs.push(output);
+    }
+    return { history: mergeHistories(history.records, snapshot.records), outputs };
+  } finally {
+    for (const client of run.clients.values()) client.stop();
+    clock.cancelAll();
+    proxies.clear();
+  }
+}
+
+/** Each client behind its own fault proxy, with its own random stream (forked by name, as on the sim). */
+async function openClients(run: LiveRun, rng: Rng): Promise<void> {
+  const { options, clock, history, config } = run;
+  const { backend, clientCommand } = options;
+  for (const name of run.clientNames) {
+    const proxy = await options.proxies.get(name);
     const url = `${options.scheme ?? 'ws'}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
     const env: ClientEnv = {
       name,
       clock,
-      rng,
+      rng: rng.fork(name),
       history,
       credentials: backend.credentials,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
       url,
       dial: wsDialer(url, { clock, connectTimeoutMs: CONNECT_TIMEOUT_MS, insecureTls: options.scheme === 'wss' }),
     };
-    clients.set(
+    run.clients.set(
       name,
       clientCommand !== undefined
-        ? new CommandClient(env, { command: clientCommand, bundle: bundleFromPlan(plan), timeScale })
+        ? new CommandClient(env, {
+            command: clientCommand,
+            bundle: bundleFromPlan(run.plan),
+            timeScale: options.timeScale,
+          })
         : config.client.create(env),
     );
   }
-  const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
+}
 
-  const queue = new ActionQueue();
+/** Ends a partition: the proxy passes traffic again, and the fault-end is recorded. */
+async function heal(run: LiveRun, client: string): Promise<void> {
+  if ((await run.options.proxies.get(client)).heal())
+    run.history.record({ type: 'fault-end', fault: 'partition', client });
+}
+
+/** The plan's actions on a real controller, through the backend and the fault proxies. */
+function liveWorld(run: LiveRun): World {
+  const { clock, history, queue, clients } = run;
+  const { backend, proxies, clientCommand } = run.options;
+  const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
   let started = false;
-  const heal = async (client: string): Promise<void> => {
-    if ((await proxies.get(client)).heal()) history.record({ type: 'fault-end', fault: 'partition', client });
-  };
-  const world: World = {
+  return {
     clock,
     history,
     bootstrap: () =>
@@ -137,7 +196,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
         const name = route(client);
         if (!(await proxies.get(name)).partition()) return false;
         history.record({ type: 'fault-start', fault: 'partition', client: name });
-        clock.after(durationMs, () => void queue.run(async () => (await heal(name), true)));
+        clock.after(durationMs, () => void queue.run(async () => (await heal(run, name), true)));
         return true;
       }),
     deploy: (client, app, units) =>
@@ -147,50 +206,40 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
         return c !== undefined;
       }),
   };
+}
 
-  try {
-    const planEnd = clock.now() + schedulePlan(world, plan);
-    await until(clock, planEnd);
-    await queue.drained();
-
-    // Quiescence: heal every fault, let upgrades finish and clients meet their deadlines.
-    history.record({ type: 'quiescence' });
-    for (const name of params.clients) await heal(name);
-    const limit = clock.now() + config.scenario.deadlines.deployMs + config.scenario.deadlines.resumeMs;
-    const fatal = (): Error | undefined => {
-      for (const c of clients.values()) if (c instanceof CommandClient && c.fatal) return c.fatal;
-      return undefined;
-    };
-    while (clock.now() < limit && !queue.failure && !fatal()) {
-      if ([...clients.values()].every((c) => c.settled()) && (await backend.quiet())) break;
-      await sleep(POLL_MS);
-    }
-    if (queue.failure) throw queue.failure;
-    const commandError = fatal();
-    if (commandError) throw commandError;
-    await until(clock, clock.now() + SETTLE_MS);
-
-    for (const [name, client] of clients) {
-      if (client instanceof CommandClient && !client.reportedView) continue;
-      history.record({ type: 'client-view', client: name, ...client.view() });
-    }
-    const snapshot = await backend.snapshot();
-    history.record({ type: 'final-model', version: snapshot.version, model: snapshot.model });
-    history.record({ type: 'run-end' });
-    history.seal(); // what clients record while they stop is not part of the run
-    const records = history.records;
-    const outputs: CommandOutput[] = [];
-    for (const client of clients.values()) {
-      if (!(client instanceof CommandClient)) continue;
-      const output = client.output();
-      if (output) outputs.push(output);
-    }
-    return { history: mergeHistories(records, snapshot.records), outputs };
-  } finally {
-    for (const client of clients.values()) client.stop();
-    clock.cancelAll();
-    proxies.clear();
-  }
+/** The closing sequence (targets/closing.ts), each step over the network in real time. */
+function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
+  const { clock, queue, clients } = run;
+  const { backend } = run.options;
+  const fatal = (): Error | undefined => {
+    for (const c of clients.values()) if (c instanceof CommandClient && c.fatal) return c.fatal;
+    return undefined;
+  };
+  return Promise.resolve(
+    closeRun({
+      clock,
+      history: run.history,
+      deadlines: run.config.scenario.deadlines,
+      clients,
+      healFaults: async () => {
+        for (const name of run.clientNames) await heal(run, name);
+      },
+      runUntil: async (limitMs, quiet) => {
+        if (!quiet) return until(clock, limitMs);
+        while (clock.now() < limitMs && !queue.failure && !fatal()) {
+          if (await quiet()) break;
+          await sleep(POLL_MS);
+        }
+        if (queue.failure) throw queue.failure;
+        const commandError = fatal();
+        if (commandError) throw commandError;
+      },
+      controllerQuiet: () => backend.quiet(),
+      hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
+      finalModel: () => backend.snapshot(),
+    }),
+  );
 }
 
 /** Resolves when the run's clock reaches `t` (model ms). */

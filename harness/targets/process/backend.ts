@@ -1,67 +1,73 @@
 /**
- * The process target's controller: a controller server it started, driven through the admin
- * endpoint, which also hands over the full controller-side history at the end of each run.
+ * The process target's controller for one run: a session of its own (a controller at a fresh
+ * model UUID) on the controller server it started, opened when the run begins and disposed when it
+ * ends, driven through the session's admin routes, which also hand over its controller-side history.
+ * Runs in flight at once each have their own, so they never see each other's controller.
  */
-import type { Credentials } from '../../controller/api.ts';
-import type { UpgradeRequest } from '../../controller/controller.ts';
+import type { Credentials } from '../../controller/api-types.ts';
+import type { UpgradeRequest } from '../../controller/api-types.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
-import { MODEL_PATH } from '../../wire/server.ts';
 import type { ActionOutcome, ControllerBackend, ControllerSnapshot } from '../live/backend.ts';
-import type { ServerProcess } from './server-process.ts';
 
 export class ProcessBackend implements ControllerBackend {
   readonly host = '127.0.0.1';
+  private opened: { admin: AdminClient; modelPath: string } | undefined;
 
   constructor(
-    private readonly server: ServerProcess,
+    readonly port: number,
     readonly credentials: Credentials,
   ) {}
 
-  get port(): number {
-    return this.server.port;
-  }
-
-  private get admin(): AdminClient {
-    return AdminClient.forPort(this.server.port);
+  private get session(): { admin: AdminClient; modelPath: string } {
+    if (!this.opened) throw new Error('the run has no controller session yet (begin() opens it)');
+    return this.opened;
   }
 
   /** The harness names its clients in the URL, so the controller's records carry the same names. */
   modelPath(client: string): string {
-    return `${MODEL_PATH}?client=${encodeURIComponent(client)}`;
+    return `${this.session.modelPath}?client=${encodeURIComponent(client)}`;
   }
 
   async begin(run: Parameters<ControllerBackend['begin']>[0]): Promise<void> {
-    await this.admin.reset({
+    const server = AdminClient.forPort(this.port);
+    const { modelUuid, modelPath } = await server.openSession({
       profile: run.config.controller,
       seed: run.seed,
       timeScale: run.timeScale,
       originEpochMs: run.originEpochMs,
     });
+    this.opened = { admin: server.session(modelUuid), modelPath };
+  }
+
+  async end(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    await opened?.admin.dispose();
   }
 
   async bootstrap(): Promise<ActionOutcome & { up: boolean }> {
-    const r = await this.admin.bootstrap();
+    const r = await this.session.admin.bootstrap();
     return { applied: r.applied, up: r.applied };
   }
 
   publish(version: string): Promise<ActionOutcome> {
-    return this.admin.publish(version).then(outcome);
+    return this.session.admin.publish(version).then(outcome);
   }
 
   upgrade(request: UpgradeRequest): Promise<ActionOutcome> {
-    return this.admin.upgrade(request).then(outcome);
+    return this.session.admin.upgrade(request).then(outcome);
   }
 
   restart(): Promise<ActionOutcome> {
-    return this.admin.restart().then(outcome);
+    return this.session.admin.restart().then(outcome);
   }
 
   async quiet(): Promise<boolean> {
-    return (await this.admin.status()).quiet;
+    return (await this.session.admin.status()).quiet;
   }
 
   async snapshot(): Promise<ControllerSnapshot> {
-    const { records, version, model } = await this.admin.history();
+    const { records, version, model } = await this.session.admin.history();
     return { records, version, model };
   }
 }

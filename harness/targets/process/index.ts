@@ -1,19 +1,21 @@
 /**
  * The process target (`--target process`): the controller server as a separate OS process, one
- * process reused across runs (a reset between runs), plans played in real time scaled by
- * timeScale, clients over real sockets through per-client fault proxies. Besides the plan's
- * events, the controller process itself can be crashed (SIGKILL and a new process on the same
- * port) or paused (SIGSTOP / SIGCONT).
+ * process for the whole exploration, each run on a controller session of its own there (its own
+ * model UUID, clock, model and history), so many runs can be in flight at once. Plans are played
+ * in real time scaled by timeScale, clients over real sockets through fault proxies of the run's
+ * own. Besides the plan's events, the controller process itself can be crashed (SIGKILL and a new
+ * process on the same port) or paused (SIGSTOP / SIGCONT): that touches every run in flight.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { CommandOutput } from '../../clients/command-client.ts';
-import type { Credentials } from '../../controller/api.ts';
+import type { Credentials } from '../../controller/api-types.ts';
 import type { HistoryRecord } from '../../history.ts';
 import type { Plan } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';
 import { ProxyPool } from '../live/proxies.ts';
 import { runLive } from '../live/run.ts';
-import type { RunArtifacts, Target } from '../target.ts';
+import type { CaseRun, RunArtifacts, Target } from '../target.ts';
 import { ProcessBackend } from './backend.ts';
 import { ServerProcess } from './server-process.ts';
 
@@ -28,34 +30,49 @@ export interface ProcessTargetOptions {
 }
 
 export const DEFAULT_TIME_SCALE = 0.02;
+/**
+ * Runs in flight per core when the user does not say. A run spends almost all its time waiting for
+ * scaled model time to pass, so many fit on a core; more than this and the server's and harness's
+ * event loops lag, which stretches every run's real timings.
+ */
+const RUNS_PER_CORE = 16;
 
 export class ProcessTarget implements Target {
   readonly name = 'process';
-  private readonly proxies: ProxyPool;
-  private readonly backend: ProcessBackend;
+  readonly maxConcurrency = Infinity;
+  readonly defaultConcurrency = RUNS_PER_CORE * availableParallelism();
+  /** Fault proxies of runs that ended, for the next runs to reuse (no port churn). */
+  private readonly idleProxies: ProxyPool[] = [];
+  private readonly allProxies: ProxyPool[] = [];
   private lastOutputs: CommandOutput[] = [];
 
   constructor(
     readonly server: ServerProcess,
-    credentials: Credentials,
+    private readonly credentials: Credentials,
     private readonly options: ProcessTargetOptions,
-  ) {
-    this.backend = new ProcessBackend(server, credentials);
-    this.proxies = new ProxyPool(() => ({ host: '127.0.0.1', port: server.port }));
-  }
+  ) {}
 
   async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
-    await this.server.respawn(); // after a crash, or if the server died between runs
-    this.lastOutputs = [];
-    const result = await runLive(config, plan, seed, {
-      target: 'process',
-      timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
-      backend: this.backend,
-      proxies: this.proxies,
-      ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
-    });
-    this.lastOutputs = result.outputs;
+    const result = await this.runCase(config, plan, seed);
+    this.lastOutputs = result.clientOutputs;
     return result.history;
+  }
+
+  async runCase(config: RunConfig, plan: Plan, seed: number): Promise<CaseRun> {
+    await this.server.respawn(); // after a crash, or if the server died between runs
+    const proxies = this.leaseProxies();
+    try {
+      const result = await runLive(config, plan, seed, {
+        target: 'process',
+        timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
+        backend: new ProcessBackend(this.server.port, this.credentials),
+        proxies,
+        ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
+      });
+      return { history: result.history, clientOutputs: result.outputs };
+    } finally {
+      this.idleProxies.push(proxies); // runLive leaves them healed and cut
+    }
   }
 
   artifacts(): RunArtifacts {
@@ -78,8 +95,16 @@ export class ProcessTarget implements Target {
   }
 
   async close(): Promise<void> {
-    await this.proxies.close();
+    await Promise.all(this.allProxies.map((p) => p.close()));
     await this.server.stop();
+  }
+
+  private leaseProxies(): ProxyPool {
+    const idle = this.idleProxies.pop();
+    if (idle) return idle;
+    const pool = new ProxyPool(() => ({ host: '127.0.0.1', port: this.server.port }));
+    this.allProxies.push(pool);
+    return pool;
   }
 }
 

@@ -5,11 +5,10 @@
  * sockets stay open, nothing answers). The child exits when its stdin closes, so it never outlives
  * the harness.
  */
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../paths.ts';
+import { ownEntry, PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
-import type { Credentials } from '../../controller/api.ts';
-import { READY_PREFIX } from '../../wire/server-flags.ts';
+import type { Credentials } from '../../controller/api-types.ts';
+import { PASSWORD_ENV, READY_PREFIX } from '../../wire/server-flags.ts';
 import { TargetError } from '../../errors.ts';
 
 export interface ServerProcessOptions {
@@ -20,8 +19,7 @@ export interface ServerProcessOptions {
   readyTimeoutMs?: number;
 }
 
-const REPO_ROOT = PROJECT_ROOT;
-const SERVER_MAIN = join(PROJECT_ROOT, 'harness', 'wire', 'server-main.ts');
+const SERVER_MAIN = ownEntry('server-main', 'harness/wire/server-main.ts');
 const STDERR_KEPT = 4_000;
 
 type Child = ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;
@@ -31,6 +29,7 @@ export class ServerProcess {
   private exited = true;
   private paused = false;
   private stderr = '';
+  private respawning: Promise<void> | undefined;
   port: number;
 
   private constructor(private readonly options: ServerProcessOptions) {
@@ -59,8 +58,11 @@ export class ServerProcess {
 
   /** Starts a new server after the old one died (on the same port). */
   async respawn(): Promise<void> {
+    if (this.respawning) return this.respawning; // alive already, not yet listening
     if (this.alive) return;
-    await this.spawn();
+    // Runs in flight at once all find it dead: they wait for one new server.
+    this.respawning ??= this.spawn().finally(() => (this.respawning = undefined));
+    await this.respawning;
   }
 
   pause(): void {
@@ -111,18 +113,18 @@ export class ServerProcess {
     this.stderr = '';
     const child: Child = execa(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        SERVER_MAIN,
-        '--port',
-        String(this.port),
-        '--username',
-        credentials.username,
-        '--password',
-        credentials.password,
-      ],
-      { cwd: REPO_ROOT, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, cleanup: true },
+      [...SERVER_MAIN.execArgv, SERVER_MAIN.file, '--port', String(this.port), '--username', credentials.username],
+      {
+        cwd: PROJECT_ROOT,
+        // The password goes by environment, never on a command line anyone can read with ps.
+        env: { [PASSWORD_ENV]: credentials.password },
+        stdin: 'pipe',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        buffer: false,
+        reject: false,
+        cleanup: true,
+      },
     );
     this.child = child;
     this.exited = false;

@@ -3,6 +3,7 @@
  * randomness from one seed (forked into a stream per part). simulate() is a pure function of (config, plan, seed): the same inputs
  * give the same history, byte for byte.
  */
+import assert from 'node:assert/strict';
 import { VirtualScheduler } from '../../clock.ts';
 import type { Client } from '../../clients/client.ts';
 import { Controller } from '../../controller/controller.ts';
@@ -10,13 +11,11 @@ import { Recorder, type HistoryRecord } from '../../history.ts';
 import type { Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
+import { closeRun } from '../closing.ts';
 import { schedulePlan, type World } from '../world.ts';
 import { SimNetwork } from './network.ts';
 
 export const SIM_CREDENTIALS = { username: 'admin', password: 'upgrade-chaos' };
-
-/** Time for watcher deltas already in flight to land once everything has settled. */
-const SETTLE_MS = 2_000;
 
 export function simulate(config: RunConfig, plan: Plan, seed: number): HistoryRecord[] {
   const sim = openSim(config, seed);
@@ -43,7 +42,8 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   history.record({ type: 'run-start', scenario: config.scenario.name, target: 'sim', seed, params });
 
   // One stream per part of the run (see Rng.fork): shrinking a plan then keeps the other parts' timings.
-  const controller = new Controller({
+  const model = config.model ?? ((deps) => new Controller(deps));
+  const controller = model({
     clock,
     rng: rng.fork('controller'),
     history,
@@ -97,20 +97,21 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     if (network.heal(client)) history.record({ type: 'fault-end', fault: 'partition', client });
   };
 
-  // Quiescence: heal every fault, let upgrades finish and clients meet their deadlines.
+  // The closing sequence (targets/closing.ts), every step synchronous on the virtual clock.
   const finish = (): HistoryRecord[] => {
-    history.record({ type: 'quiescence' });
-    for (const client of network.partitionedClients()) heal(client);
-    const limit = clock.now() + config.scenario.deadlines.deployMs + config.scenario.deadlines.resumeMs;
-    const clientList = [...clients.values()];
-    const settled = (): boolean => controller.quiet && clientList.every((c) => c.settled());
-    clock.runUntil(limit, settled);
-    clock.runUntil(clock.now() + SETTLE_MS);
-
-    for (const [name, client] of clients) history.record({ type: 'client-view', client: name, ...client.view() });
-    history.record({ type: 'final-model', version: controller.version, model: controller.view() });
-    history.record({ type: 'run-end' });
-    history.seal();
+    const final = closeRun({
+      clock,
+      history,
+      deadlines: config.scenario.deadlines,
+      clients,
+      healFaults: () => {
+        for (const client of network.partitionedClients()) heal(client);
+      },
+      runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
+      controllerQuiet: () => controller.quiet,
+      finalModel: () => ({ version: controller.version, model: controller.view() }),
+    });
+    assert(!(final instanceof Promise), 'the sim closes a run synchronously: none of its steps returns a promise');
     for (const client of clients.values()) client.stop();
     controller.dispose();
     return history.records;

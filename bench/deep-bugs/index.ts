@@ -1,0 +1,49 @@
+/**
+ * The bench's planted deep bugs: variants of the controller model or of a client profile, each
+ * needing three or more specific events (in the right windows) before a property notices. They
+ * live here only: nothing in harness/ reaches them (RunConfig.model and ClientProfile are the
+ * seams). Each runs on juju-1.24-gated-api, whose correct controller and client hold every
+ * property it claims, so what a strategy finds there is the planted bug.
+ */
+import { resolveRun, type RunConfig } from '../../harness/run-config.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+import type { PropertyName } from '../../properties/property.ts';
+import { GateFirstUpgradeOnly } from './gate-first-upgrade-only.ts';
+import { GateLostAfterCrash } from './gate-lost-after-crash.ts';
+import { retryForgottenAfterReconnects } from './retry-forgotten-after-reconnects.ts';
+
+export interface DeepBug {
+  name: string;
+  /** What has to happen, in a line. */
+  needs: string;
+  /** The property that finds it. */
+  property: PropertyName;
+  config: RunConfig;
+}
+
+const BASE = 'juju-1.24-gated-api';
+
+function planted(property: PropertyName, change: Partial<RunConfig>): RunConfig {
+  return { ...resolveRun(scenarioByName(BASE)!, { properties: [property] }), ...change };
+}
+
+export const DEEP_BUGS: readonly DeepBug[] = [
+  {
+    name: 'gate-first-upgrade-only',
+    needs: 'first upgrade ends, publish, explicit upgrade, work inside the second upgrade',
+    property: 'no-work-before-upgrade',
+    config: planted('no-work-before-upgrade', { model: (deps) => new GateFirstUpgradeOnly(deps) }),
+  },
+  {
+    name: 'gate-lost-after-crash',
+    needs: 'an upgrade that reached its steps, a crash inside them, work after the agent is back and before they end',
+    property: 'no-work-before-upgrade',
+    config: planted('no-work-before-upgrade', { model: (deps) => new GateLostAfterCrash(deps) }),
+  },
+  {
+    name: 'retry-forgotten-after-reconnects',
+    needs: 'three connection losses, then a call refused during an upgrade',
+    property: 'deployments-complete',
+    config: planted('deployments-complete', { client: retryForgottenAfterReconnects }),
+  },
+];

@@ -1,0 +1,313 @@
+/**
+ * Coverage: what a run reached, read from its history alone (a pure function, like a property).
+ *
+ * The abstract state of a run at any instant is
+ *   upgrade phase × each client's state × fault in force
+ * where
+ * - the upgrade phase is `before-bootstrap`, `idle` (bootstrapped, no upgrade yet), `pending`
+ *   (upgrade-pending seen, no download finished), `downloading` (a download failed: retrying),
+ *   `agent-down` (the agent restarts, for an upgrade or a crash), `steps` (upgrade steps running)
+ *   or `done` (an upgrade ended; a later upgrade starts the cycle again);
+ * - a client's state is its connection (`offline`, `logging-in`: connected but not logged in yet,
+ *   `connected`: logged in), plus `watching` while it has a live watcher, `deploying` while a
+ *   deploy it was asked for has no answer, and `partitioned` while a partition holds its traffic;
+ * - the fault in force is `none`, `crash` (the agent restarts because of a `restart` event) or
+ *   `partition` (some client is partitioned), or both.
+ *
+ * Each plan event (an `event` record) is counted at the state it landed in: the state just before
+ * the records it caused, i.e. before anything else happened at its instant or after the previous
+ * event, whichever is later. Client-targeted events (deploy, disconnect, partition...) count their
+ * client's state; the others count every client's.
+ *
+ * `caseCoverage` gives one run's coverage; `mergeCoverage` adds them up (in any order: it is a sum
+ * of counts and a union of sets, so cases may be covered in workers and merged). The coverage
+ * strategy (strategies/coverage.ts) steers by `features`, the same facts as flat strings.
+ */
+import type { History, HistoryRecord } from './history.ts';
+import { clientName } from './plan.ts';
+
+export const UPGRADE_PHASES = [
+  'before-bootstrap',
+  'idle',
+  'pending',
+  'downloading',
+  'agent-down',
+  'steps',
+  'done',
+] as const;
+export type UpgradePhase = (typeof UPGRADE_PHASES)[number];
+
+/** The facets of a client's state that events are counted by. */
+export const CLIENT_FACETS = ['offline', 'logging-in', 'connected', 'watching', 'deploying', 'partitioned'] as const;
+export type ClientFacet = (typeof CLIENT_FACETS)[number];
+
+export interface EventCoverage {
+  /** Events of this kind in the plans run. */
+  total: number;
+  /** Of those, how many the target applied (the others found nothing to act on). */
+  applied: number;
+  /** How many landed in each upgrade phase. */
+  phases: Partial<Record<UpgradePhase, number>>;
+  /** How many landed while the client (each client, for events that name none) was in each facet. */
+  clients: Partial<Record<ClientFacet, number>>;
+}
+
+export interface Coverage {
+  /** Runs covered. */
+  runs: number;
+  /** Per event kind. */
+  events: Record<string, EventCoverage>;
+  /** Abstract states visited (phase | client states | fault), with how many runs visited each. */
+  states: Record<string, number>;
+}
+
+interface ClientState {
+  /** Connections lost so far (features count them in buckets). */
+  losses: number;
+  conn: 'offline' | 'logging-in' | 'connected';
+  /** Open connection ids (a client may briefly hold two while reconnecting). */
+  conns: Set<number>;
+  watchers: Set<string>;
+  pendingOps: Set<number>;
+  partitioned: boolean;
+}
+
+/** Walks a history, keeping the abstract state current. */
+class StateWalker {
+  phase: UpgradePhase = 'before-bootstrap';
+  /** Upgrades started so far (features count them in buckets). */
+  upgrades = 0;
+  private phaseBeforeDown: UpgradePhase = 'idle';
+  crash = false;
+  readonly clients = new Map<string, ClientState>();
+
+  client(name: string): ClientState {
+    let c = this.clients.get(name);
+    if (!c) {
+      c = {
+        losses: 0,
+        conn: 'offline',
+        conns: new Set(),
+        watchers: new Set(),
+        pendingOps: new Set(),
+        partitioned: false,
+      };
+      this.clients.set(name, c);
+    }
+    return c;
+  }
+
+  apply(r: HistoryRecord): void {
+    switch (r.type) {
+      case 'run-start':
+        for (const name of r.params.clients) this.client(name);
+        return;
+      case 'bootstrap':
+        this.phase = 'idle';
+        return;
+      case 'upgrade-pending':
+        if (this.phase !== 'pending' && this.phase !== 'downloading') this.upgrades++;
+        this.phase = 'pending';
+        return;
+      case 'download':
+        if (!r.ok) this.phase = 'downloading';
+        return;
+      case 'agent-down':
+        if (this.phase !== 'agent-down') this.phaseBeforeDown = this.phase;
+        this.phase = 'agent-down';
+        this.crash = r.reason === 'restart';
+        return;
+      case 'agent-up':
+        // A crash mid-upgrade resumes it; an upgrade's restart is followed by `version` and steps.
+        this.phase = this.phaseBeforeDown === 'downloading' ? 'pending' : this.phaseBeforeDown;
+        this.crash = false;
+        return;
+      case 'upgrade-steps':
+        this.phase = 'steps';
+        return;
+      case 'upgrade-end':
+        this.phase = 'done';
+        return;
+      default:
+        this.applyClient(r);
+    }
+  }
+
+  private applyClient(r: HistoryRecord): void {
+    switch (r.type) {
+      case 'client-conn': {
+        const c = this.client(r.client);
+        if (r.state === 'open') c.conns.add(r.conn);
+        else if (c.conns.delete(r.conn)) c.losses++;
+        c.conn = c.conns.size === 0 ? 'offline' : c.conn === 'offline' ? 'logging-in' : c.conn;
+        if (c.conns.size === 0) c.watchers.clear();
+        return;
+      }
+      case 'login':
+        if (r.ok && this.client(r.client).conns.size > 0) this.client(r.client).conn = 'connected';
+        return;
+      case 'watcher-start':
+        this.client(r.client).watchers.add(r.watcher);
+        return;
+      case 'watcher-stop':
+        this.client(r.client).watchers.delete(r.watcher);
+        return;
+      case 'invoke':
+        this.client(r.client).pendingOps.add(r.op);
+        return;
+      case 'ok':
+      case 'fail':
+      case 'info':
+        this.client(r.client).pendingOps.delete(r.op);
+        return;
+      case 'fault-start':
+        this.client(r.client).partitioned = true;
+        return;
+      case 'fault-end':
+        this.client(r.client).partitioned = false;
+        return;
+    }
+  }
+
+  facets(name: string): ClientFacet[] {
+    const c = this.client(name);
+    const facets: ClientFacet[] = [c.conn];
+    if (c.watchers.size > 0) facets.push('watching');
+    if (c.pendingOps.size > 0) facets.push('deploying');
+    if (c.partitioned) facets.push('partitioned');
+    return facets;
+  }
+
+  fault(): string {
+    const partition = [...this.clients.values()].some((c) => c.partitioned);
+    return this.crash ? (partition ? 'crash+partition' : 'crash') : partition ? 'partition' : 'none';
+  }
+
+  /** The abstract state as one string: phase | client-0 facets, client-1 facets | fault. */
+  key(): string {
+    const clients = [...this.clients.keys()].map((name) => this.facets(name).join('+'));
+    return `${this.phase} | ${clients.join(', ')} | ${this.fault()}`;
+  }
+}
+
+/** A snapshot of what an event is counted by. */
+interface Landing {
+  phase: UpgradePhase;
+  facets: Map<string, ClientFacet[]>;
+}
+
+function landing(walker: StateWalker): Landing {
+  return { phase: walker.phase, facets: new Map([...walker.clients.keys()].map((n) => [n, walker.facets(n)])) };
+}
+
+function emptyEvent(): EventCoverage {
+  return { total: 0, applied: 0, phases: {}, clients: {} };
+}
+
+function countEvent(events: Record<string, EventCoverage>, r: HistoryRecord & { type: 'event' }, at: Landing): void {
+  const e = (events[r.event.kind] ??= emptyEvent());
+  e.total++;
+  if (r.applied) e.applied++;
+  e.phases[at.phase] = (e.phases[at.phase] ?? 0) + 1;
+  const target = 'client' in r.event && typeof r.event.client === 'number' ? clientName(r.event.client) : undefined;
+  for (const [name, facets] of at.facets) {
+    if (target !== undefined && name !== target) continue;
+    for (const f of facets) e.clients[f] = (e.clients[f] ?? 0) + 1;
+  }
+}
+
+/** One run's coverage: each event at the state it landed in, and every abstract state visited. */
+export function caseCoverage(history: History): Coverage {
+  const walker = new StateWalker();
+  const events: Record<string, EventCoverage> = {};
+  const states: Record<string, number> = {};
+  let t = Number.NEGATIVE_INFINITY;
+  let before = landing(walker);
+  let key = '';
+  for (const r of history) {
+    if (r.type === 'quiescence') break; // the liveness phase is the harness's, not the plan's
+    if (r.t !== t) {
+      t = r.t;
+      before = landing(walker);
+    }
+    if (r.type === 'event') {
+      countEvent(events, r, before);
+      before = landing(walker);
+      continue;
+    }
+    walker.apply(r);
+    const next = walker.key();
+    if (next !== key) states[(key = next)] = 1;
+  }
+  return { runs: 1, events, states };
+}
+
+/** `into` plus `more` (counts added, state visits summed); returns `into`. */
+export function mergeCoverage(into: Coverage, more: Coverage): Coverage {
+  into.runs += more.runs;
+  for (const [kind, e] of Object.entries(more.events)) {
+    const to = (into.events[kind] ??= emptyEvent());
+    to.total += e.total;
+    to.applied += e.applied;
+    for (const [p, n] of Object.entries(e.phases))
+      to.phases[p as UpgradePhase] = (to.phases[p as UpgradePhase] ?? 0) + n;
+    for (const [f, n] of Object.entries(e.clients))
+      to.clients[f as ClientFacet] = (to.clients[f as ClientFacet] ?? 0) + n;
+  }
+  for (const [s, n] of Object.entries(more.states)) into.states[s] = (into.states[s] ?? 0) + n;
+  return into;
+}
+
+export function emptyCoverage(): Coverage {
+  return { runs: 0, events: {}, states: {} };
+}
+
+/**
+ * One run's coverage as flat facts, for a strategy that steers toward what it has not seen. Each
+ * abstract state is projected on one client at a time (phase × that client's state × fault: the
+ * clients run the same script, so the full product mostly tells apart which client did what), each
+ * event is taken with the state it landed in (its own client's, if it names one), and both are
+ * tagged with how many upgrades have started; plus how many connections each client lost. Counts
+ * are in AFL's hit-count buckets (1, 2, 3, 4-7, 8+): a second upgrade or a third reconnect is
+ * news, a ninth is not. Each feature comes with the time it was first reached, so that a strategy
+ * can branch from that moment.
+ */
+export function features(history: History): Map<string, number> {
+  const walker = new StateWalker();
+  const out = new Map<string, number>();
+  const add = (f: string, t: number): void => {
+    if (!out.has(f)) out.set(f, t);
+  };
+  let t = Number.NEGATIVE_INFINITY;
+  let before = landing(walker);
+  let upgrades = 0;
+  const context = (phase: UpgradePhase): string => `${phase} #${bucket(upgrades)}`;
+  for (const r of history) {
+    if (r.type === 'quiescence') break;
+    if (r.t !== t) {
+      t = r.t;
+      before = landing(walker);
+      upgrades = walker.upgrades;
+    }
+    if (r.type === 'event') {
+      const e = r.event;
+      const client = 'client' in e && typeof e.client === 'number' ? before.facets.get(clientName(e.client)) : [];
+      add(`${e.kind}${r.applied ? '' : '(no-op)'} @ ${context(before.phase)} | ${client?.join('+')}`, r.t);
+      before = landing(walker);
+      upgrades = walker.upgrades;
+      continue;
+    }
+    walker.apply(r);
+    for (const name of walker.clients.keys())
+      add(`${context(walker.phase)} | ${walker.facets(name).join('+')} | ${walker.fault()}`, r.t);
+    if (r.type === 'client-conn' && r.state === 'closed') {
+      for (const c of walker.clients.values()) add(`lost ${bucket(c.losses)} connections`, r.t);
+    }
+  }
+  return out;
+}
+
+/** AFL's hit-count buckets. */
+function bucket(n: number): string {
+  return n <= 3 ? String(n) : n <= 7 ? '4-7' : '8+';
+}

@@ -1,0 +1,262 @@
+/**
+ * coverage: coverage-guided exploration, the way AFL and Antithesis steer toward what was not yet
+ * seen. Every case is run on the sim and its history read for coverage (harness/coverage.ts
+ * `features`: the abstract states visited, upgrade phase × each client's connection, watch and
+ * deploy state × fault in force, and the state each event landed in, with the number of upgrades
+ * and of lost connections in hit-count buckets). A case that reaches a feature no earlier case
+ * reached joins the corpus. Later cases are mostly mutants of corpus entries (a havoc stack of
+ * 1 to 4 of: insert an event, delete one, duplicate a stretch, splice with another entry, shift a
+ * wait or a partition, change an event's client, swap neighbours, change the sim seed), and
+ * sometimes fresh plans drawn as `random` draws them. Parents are chosen by the rarity of what
+ * they cover (the sum over their features of 1 / how many cases reached it), so the frontier gets
+ * the effort. Nothing here knows any property or bug: only what the history shows was reached.
+ *
+ * Replay. fast-check regenerates a case at a path from the seed alone, without running the cases
+ * before it; a feedback-driven generator cannot work that way, because case n depends on what
+ * cases 0..n-1 reached. So the corpus is kept as a deterministic function of the seed and of the
+ * previous cases run on the sim (itself deterministic): case n is computed by a generator that
+ * first computes (and runs) cases 0..n-1, memoised per exploration. The cases reach fast-check as
+ * its `examples` (as `exhaustive` does), through an array that computes an element when it is
+ * read (lazy-examples.ts): the path of the n-th case is "n", shrinking is the plan shrinker's, and
+ * `replay --strategy coverage --seed S --path n:...` recomputes cases 0..n (n sim runs, then the
+ * shrink steps). The sim run the generator does is handed to explore (`resultOf`), so a case is
+ * not run twice.
+ *
+ * Workers: the n-th case needs the runs of all the cases before it, so this strategy's cases
+ * cannot be split across workers by index; a worker that must produce case n recomputes 0..n.
+ */
+import fc from 'fast-check';
+import { eventArbitrary, planArbitrary, withBootstrap } from '../arbitraries.ts';
+import { features } from '../coverage.ts';
+import { timeline, type Plan, type PlanEvent } from '../plan.ts';
+import { seededRng, type Rng } from '../rng.ts';
+import type { RunConfig } from '../run-config.ts';
+import { runSim, type RunResult } from '../runner.ts';
+import { lazyExamples } from './lazy-examples.ts';
+import { withPlanShrinker } from './plan-shrinker.ts';
+import { withSimSeed, type Case, type CaseSourceOptions, type Strategy } from './strategy.ts';
+
+/** Fresh cases before any mutant: the corpus needs something to start from. */
+const FRESH_FIRST = 10;
+/** After those, the share of fresh cases (the rest are mutants). */
+const FRESH_SHARE = 0.2;
+/** Most mutations stacked on one mutant (AFL's havoc stacks several). */
+const MAX_STACK = 4;
+const MAX_SIM_SEED = 0x7fffffff;
+/** The share of mutants that branch from where their parent reached something new (the rest are havoc). */
+const BRANCH_SHARE = 0.5;
+
+interface Entry {
+  case: Case;
+  /** The features this case reached first. */
+  news: readonly string[];
+  /** When (ms into the run) it first reached one of them: where a branch starts. */
+  cut: number;
+  /** How often it was chosen as a parent (its energy decays with it, as in AFL). */
+  picks: number;
+}
+
+/** The exploration's cases, computed in order and kept: the n-th is a function of the seed and
+ *  of the n cases before it, as they ran on the sim. */
+class CoverageGenerator {
+  private readonly cases: Case[] = [];
+  private readonly corpus: Entry[] = [];
+  /** How many cases reached each feature. */
+  private readonly seen = new Map<string, number>();
+  private readonly rng: Rng;
+  private readonly events: fc.Arbitrary<PlanEvent>;
+  private readonly fresh: fc.Arbitrary<Plan>;
+  private readonly maxEvents: number;
+  private last: { case: Case; result: RunResult } | undefined;
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly options: CaseSourceOptions,
+  ) {
+    this.rng = seededRng(options.seed).fork('coverage');
+    this.maxEvents = Math.max(1, options.maxEvents ?? config.scenario.maxEvents);
+    this.events = eventArbitrary(config.scenario, options.weights);
+    this.fresh = planArbitrary(config.scenario, options);
+  }
+
+  /** The n-th case (0-based), computing the ones before it if need be. */
+  at(n: number): Case {
+    while (this.cases.length <= n) this.cases.push(this.nextCase());
+    return this.cases[n]!;
+  }
+
+  /** The sim run of `c` if it was the last case generated (explore runs each case right after). */
+  resultOf(c: Case): RunResult | undefined {
+    return this.last?.case === c ? this.last.result : undefined;
+  }
+
+  private nextCase(): Case {
+    const n = this.cases.length;
+    const c: Case =
+      n < FRESH_FIRST || this.corpus.length === 0 || this.rng.chance(FRESH_SHARE) ? this.freshCase() : this.mutant();
+    this.learn(c);
+    return c;
+  }
+
+  private learn(c: Case): void {
+    const result = runSim(this.config, c[0], c[1]);
+    this.last = { case: c, result };
+    const news: string[] = [];
+    let cut = Infinity;
+    for (const [f, t] of features(result.history)) {
+      const count = this.seen.get(f) ?? 0;
+      if (count === 0) {
+        news.push(f);
+        cut = Math.min(cut, t);
+      }
+      this.seen.set(f, count + 1);
+    }
+    if (news.length > 0) this.corpus.push({ case: c, news, cut, picks: 0 });
+  }
+
+  /** A draw of fast-check's own from a seed of ours: the same plans `random` makes. */
+  private draw<T>(arbitrary: fc.Arbitrary<T>): T {
+    return fc.sample(arbitrary, { numRuns: 1, seed: this.rng.int(0, MAX_SIM_SEED) })[0]!;
+  }
+
+  private freshCase(): Case {
+    return [this.draw(this.fresh), this.rng.int(0, MAX_SIM_SEED)];
+  }
+
+  /** A parent chosen by the rarity of what it reached first, less so the more it was chosen. */
+  private parent(): Entry {
+    const weights = this.corpus.map(
+      (e) => e.news.reduce((w, f) => w + 1 / (this.seen.get(f) ?? 1), 0) / Math.sqrt(1 + e.picks),
+    );
+    let x = this.rng.next() * weights.reduce((a, b) => a + b, 0);
+    let chosen = this.corpus[this.corpus.length - 1]!;
+    for (let i = 0; i < weights.length; i++) {
+      if ((x -= weights[i]!) < 0) {
+        chosen = this.corpus[i]!;
+        break;
+      }
+    }
+    chosen.picks++;
+    return chosen;
+  }
+
+  private mutant(): Case {
+    const parent = this.parent();
+    return this.rng.chance(BRANCH_SHARE) ? this.branch(parent) : this.havoc(parent);
+  }
+
+  /**
+   * Antithesis's move: go back to the moment the parent first reached something new and try
+   * something else from there. The parent's events up to that moment (a wait that spans it cut
+   * short) replay exactly as before, since every part of the sim draws from its own stream; fresh
+   * events follow.
+   */
+  private branch(parent: Entry): Case {
+    const [plan, simSeed] = parent.case;
+    const prefix: PlanEvent[] = [];
+    for (const { at, event } of timeline(plan)) {
+      if (at > parent.cut) break;
+      if (event.kind === 'wait' && at + event.durationMs > parent.cut) {
+        prefix.push({ kind: 'wait', durationMs: Math.max(1, parent.cut - at) });
+        break;
+      }
+      prefix.push(event);
+    }
+    let at = prefix.findIndex((e) => e.kind === 'bootstrap');
+    const body = prefix.filter((e) => e.kind !== 'bootstrap');
+    const room = this.maxEvents - 1 - body.length;
+    const suffix = Array.from({ length: room > 0 ? this.rng.int(1, room) : 0 }, () => this.draw(this.events));
+    if (at < 0) at = this.rng.int(body.length, body.length + suffix.length);
+    return this.finished([...body, ...suffix], at, simSeed);
+  }
+
+  /** AFL's havoc: a stack of small changes anywhere in the plan. */
+  private havoc(parent: Entry): Case {
+    const [plan, simSeed] = parent.case;
+    let body: PlanEvent[] = plan.filter((e) => e.kind !== 'bootstrap');
+    let at = plan.findIndex((e) => e.kind === 'bootstrap');
+    let seed = simSeed;
+    const stack = this.rng.int(1, MAX_STACK);
+    for (let i = 0; i < stack; i++) {
+      const op = this.rng.int(0, 8);
+      if (op === 8) seed = this.rng.int(0, MAX_SIM_SEED);
+      else if (op === 7) at = this.rng.int(0, body.length);
+      else body = this.mutate(op, body);
+    }
+    return this.finished(body, at, seed);
+  }
+
+  /** A valid case: at most maxEvents events, one bootstrap, distinct application names. */
+  private finished(body: PlanEvent[], at: number, simSeed: number): Case {
+    const kept = body.slice(0, this.maxEvents - 1);
+    return [withBootstrap(unsuffixed(kept), Math.min(at, kept.length)), simSeed];
+  }
+
+  /** One havoc step on the plan without its bootstrap. */
+  private mutate(op: number, body: PlanEvent[]): PlanEvent[] {
+    const i = this.rng.int(0, Math.max(0, body.length - 1));
+    switch (op) {
+      case 0: // insert a fresh event
+        return insert(body, this.rng.int(0, body.length), [this.draw(this.events)]);
+      case 1: // delete one
+        return body.length > 0 ? [...body.slice(0, i), ...body.slice(i + 1)] : body;
+      case 2: {
+        // duplicate a stretch right after itself (a second upgrade, a second reconnect...)
+        const end = this.rng.int(i, Math.min(body.length, i + 4));
+        return insert(body, end, body.slice(i, end));
+      }
+      case 3: {
+        // splice: this plan's head, another entry's tail
+        const other = this.corpus[this.rng.int(0, this.corpus.length - 1)]!.case[0].filter(
+          (e) => e.kind !== 'bootstrap',
+        );
+        return [...body.slice(0, this.rng.int(0, body.length)), ...other.slice(this.rng.int(0, other.length))];
+      }
+      case 4: // shift timing: a wait or a partition longer or shorter
+        return body.map((e, j) => (j === i ? this.retimed(e) : e));
+      case 5: // the same event from another client
+        return body.map((e, j) => (j === i && 'client' in e ? { ...e, client: this.otherClient(e.client) } : e));
+      default: // swap neighbours
+        return i + 1 < body.length ? [...body.slice(0, i), body[i + 1]!, body[i]!, ...body.slice(i + 2)] : body;
+    }
+  }
+
+  private retimed(e: PlanEvent): PlanEvent {
+    const scale = [0.25, 0.5, 2, 4][this.rng.int(0, 3)]!;
+    if (e.kind === 'wait') return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 100, 30_000) };
+    if (e.kind === 'partition') return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 1_000, 60_000) };
+    return { kind: 'wait', durationMs: this.rng.int(100, 30_000) }; // no time of its own: a wait instead
+  }
+
+  private otherClient(client: number): number {
+    const clients = this.config.scenario.clients;
+    return clients <= 1 ? client : (client + this.rng.int(1, clients - 1)) % clients;
+  }
+}
+
+function insert(body: readonly PlanEvent[], at: number, events: readonly PlanEvent[]): PlanEvent[] {
+  return [...body.slice(0, at), ...events, ...body.slice(at)];
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, n));
+}
+
+/** Deploys under their base names again: withBootstrap numbers the repeats afresh. */
+function unsuffixed(body: readonly PlanEvent[]): PlanEvent[] {
+  return body.map((e) => (e.kind === 'deploy' ? { ...e, app: e.app.replace(/-\d+$/, '') } : e));
+}
+
+export const coverageStrategy: Strategy = {
+  name: 'coverage',
+  summary: 'coverage-guided: mutates the cases that reached a state no case had reached (AFL style)',
+  cases: (config, options) => {
+    const generator = new CoverageGenerator(config, options);
+    return {
+      arbitrary: withSimSeed(withPlanShrinker(planArbitrary(config.scenario, options))),
+      examples: lazyExamples(options.runs, (n) => generator.at(n)),
+      maxRuns: options.runs,
+      resultOf: (c) => generator.resultOf(c),
+    };
+  },
+};
