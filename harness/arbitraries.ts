@@ -3,6 +3,7 @@
  * weights. Plans shrink by dropping events and shortening waits and partitions; exactly one
  * bootstrap is always present.
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
@@ -64,6 +65,10 @@ export function planArbitrary(scenario: Scenario, options: PlanOptions = {}): fc
 
 /** Inserts the one bootstrap and gives repeated application names a suffix, so deploys never collide. */
 export function withBootstrap(events: readonly PlanEvent[], at: number): Plan {
+  assert(
+    events.every((e) => e.kind !== 'bootstrap'),
+    'withBootstrap inserts the one bootstrap: the events given must have none',
+  );
   const plan: Plan = [...events];
   plan.splice(at % (events.length + 1), 0, { kind: 'bootstrap' });
   const seen = new Map<string, number>();

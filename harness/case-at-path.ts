@@ -4,6 +4,7 @@ import type { RunConfig } from './run-config.ts';
 import { caseSource, type Case } from './strategies/index.ts';
 import { sourceParams } from './case-params.ts';
 import { UsageError } from './errors.ts';
+import { DEFAULT_STRATEGY } from './strategies/names.ts';
 
 /** The case at `path` of the exploration with `seed`: what `replay --seed --path` runs. */
 export function caseAtPath(config: RunConfig, options: PlanOptions & { seed: number; path: string }): Case {
@@ -19,13 +20,20 @@ export function caseAtPath(config: RunConfig, options: PlanOptions & { seed: num
     found = c;
     return false; // the first value tried is the one at `path`
   });
-  fc.check(property, {
-    seed: options.seed,
-    path: options.path,
-    numRuns: 1,
-    endOnFailure: true,
-    ...sourceParams(source, index + 1),
-  });
-  if (!found) throw new Error(`no case at path ${options.path}`);
+  try {
+    fc.check(property, {
+      seed: options.seed,
+      path: options.path,
+      numRuns: 1,
+      endOnFailure: true,
+      ...sourceParams(source, index + 1),
+    });
+  } catch {
+    found = undefined; // fast-check could not walk the path: the same answer as finding nothing there
+  }
+  if (!found)
+    throw new UsageError(
+      `--path ${options.path}: no case there for seed ${options.seed} and the ${options.strategy ?? DEFAULT_STRATEGY} strategy (paste the --seed, --path and --strategy run printed)`,
+    );
   return found;
 }

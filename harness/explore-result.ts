@@ -146,6 +146,8 @@ export interface ExploreResult {
   failures: Failure[];
   /** With options.coverage: what phase one's cases reached, added up. */
   coverage?: Coverage;
+  /** Lines the report must show: cases a strategy or the time limit left out, say. */
+  notes?: string[];
   /** An interrupt stopped it: `runs` is what was done, and failures may be unshrunk. */
   interrupted?: boolean;
 }

@@ -5,6 +5,7 @@
  * target) and the shrunk plan is then confirmed on the target, which reports how often it
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget.
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { shrinkOnSim } from './sim-shrink.ts';
 import { startAt } from './case-params.ts';
@@ -100,7 +101,7 @@ async function shrinkOnSimAndConfirm(
   }
   if (!shown) return undefined; // the shrunk plan does not fail on the target: shrink there instead
   return {
-    ...caseOf(only.properties[0]!, shown, { seed: options.seed, path, events: found.events, plan, simSeed }),
+    ...caseOf(soleProperty(only), shown, { seed: options.seed, path, events: found.events, plan, simSeed }),
     shrunkOn: 'sim-then-target',
     target: target.name,
     reproduced: { runs: options.confirmRuns, failed: reproduced },
@@ -131,7 +132,7 @@ async function shrinkOnTarget(
   const shown = last ?? original;
   const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);
   return {
-    ...caseOf(only.properties[0]!, shown.result, {
+    ...caseOf(soleProperty(only), shown.result, {
       seed: options.seed,
       path,
       events: found.events,
@@ -176,4 +177,11 @@ function unshrunk(target: Target, property: PropertyName, seed: number, found: F
     reason: 'interrupted',
     target: target.name,
   };
+}
+
+/** The one property a shrinking config judges (shrinking goes one property at a time). */
+function soleProperty(only: RunConfig): PropertyName {
+  const [property] = only.properties;
+  assert(property !== undefined && only.properties.length === 1, 'shrinking judges one property at a time');
+  return property;
 }

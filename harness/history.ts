@@ -6,6 +6,7 @@
  * Every record carries `t`, milliseconds since the run started (virtual in the sim, wall-clock on
  * real targets).
  */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { PlanEvent } from './plan.ts';
 
@@ -85,13 +86,18 @@ export type History = readonly HistoryRecord[];
 export class Recorder {
   readonly records: HistoryRecord[] = [];
   private sealed = false;
+  private lastT = -Infinity;
   constructor(private readonly now: () => number) {}
   /** Stamps `body` (a fresh object literal at every call site) with the time and keeps it. Adding
-   *  `t` in place rather than copying the body is what keeps recording cheap in the sim. */
+   *  `t` in place rather than copying the body is what keeps recording cheap in the sim. Records
+   *  are in time order (properties rely on it): a clock that went back is a harness bug. */
   record(body: HistoryBody): void {
     if (this.sealed) return;
     const record = body as HistoryRecord;
     record.t = this.now();
+    if (record.t < this.lastT)
+      assert.fail(`history record ${record.type} at t=${record.t} after one at t=${this.lastT}`);
+    this.lastT = record.t;
     this.records.push(record);
   }
   /** The run is over: tearing down clients and controller is not part of the history. */

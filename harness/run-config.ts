@@ -47,6 +47,10 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunCo
   for (const p of properties) {
     if (!isPropertyName(p)) throw new UsageError(`unknown property "${p}" (known: ${PROPERTY_NAMES.join(', ')})`);
   }
+  if (properties.includes('version-as-tested') && scenario.testedVersion === undefined)
+    throw new UsageError(
+      `version-as-tested needs a tested version, and scenario ${scenario.name} declares none (its "testedVersion")`,
+    );
   // The scenario's changes (a pinned agent-version, other streams) belong to its own controller.
   const controller = overrides.controller ? base : withChanges(base, scenario.controllerChanges ?? {}, scenario.name);
   return { scenario, controller, client, properties: properties as PropertyName[] };

@@ -37,6 +37,7 @@ export class Tally {
   stopped: StopReason | undefined;
   private readonly start = performance.now();
   private readonly coverage: Coverage | undefined;
+  private source: CaseSource | undefined;
 
   constructor(
     private readonly config: RunConfig,
@@ -108,6 +109,7 @@ export class Tally {
 
   /** fast-check parameters of the survey of `source`. */
   checkParams(source: CaseSource): fc.Parameters<[Case]> {
+    this.source = source;
     return {
       numRuns: this.plannedCases(source),
       seed: this.options.seed,
@@ -149,7 +151,18 @@ export class Tally {
       }),
       failures,
       ...(this.coverage ? { coverage: this.coverage } : {}),
+      ...(this.notes().length > 0 ? { notes: this.notes() } : {}),
       ...(this.interrupted ? { interrupted: true } : {}),
     };
+  }
+
+  /** What the report must say about cases left out: the strategy's note, and an enumeration the
+   *  time limit cut before all its cases ran. */
+  private notes(): string[] {
+    const notes = this.source?.note !== undefined ? [this.source.note] : [];
+    const planned = this.source?.examples?.length ?? 0;
+    if (this.stopped === 'time-limit' && this.runs < Math.min(planned, this.options.runs))
+      notes.push(`stopped at --time-limit after ${this.runs} of the ${planned} cases enumerated`);
+    return notes;
   }
 }

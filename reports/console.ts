@@ -63,6 +63,7 @@ export function formatSummary(r: ExploreResult): string {
   const interrupted = r.interrupted ? ' (INTERRUPTED)' : '';
   return [
     `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
+    ...(r.notes ?? []).map((note) => `  note: ${note}`),
     ...unknown.map((p) => `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`),
   ].join('\n');
 }

@@ -3,6 +3,9 @@
  * Exit codes (DESIGN.md): 0 every property held; 1 a property was violated; 2 bad usage or input;
  * 3 the target or its infrastructure failed; 130 interrupted.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
 import { replayCommand } from './replay-command.ts';
 import { runCommand, type CommandIO } from './run-command.ts';
@@ -14,23 +17,44 @@ import { showCommand } from './show-command.ts';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../strategies/names.ts';
 import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 
-const USAGE = `usage: upgrade-chaos <command> [flags]
-  run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
-             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--shard I/N]
+/** Each command's usage, printed by `upgrade-chaos COMMAND --help`; all of them by `--help`. */
+const COMMAND_USAGE: Record<string, string> = {
+  run: `run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
+             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--shard I/N]
              [--out DIR | --report DIR] [--corpus FILE | --no-corpus] [--json] [TARGET FLAGS]
-  replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
+             explores a scenario (or, with no --scenario, every built-in one against its expectations)`,
+  replay: `replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
              [--report DIR] [TARGET FLAGS]
-  show       FILE    a saved failure's plan and timeline, without running it
-  scenarios  [--json]
-  qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--compare OLD,NEW] [--json]
+             runs one case again: the one at --seed/--path, or the one a failure file saved; prints a vitest test`,
+  show: `show       FILE
+             prints a saved failure's plan, violations and timeline without running anything`,
+  scenarios: `scenarios  [--json]
+             lists the scenarios, the controller and client profiles, and the expected verdicts`,
+  qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--compare OLD,NEW] [--json]
              [--shard I/N] [--out DIR | --report DIR] [TARGET FLAGS]
-  report merge DIR... --out DIR   merge the report folders of the shards of one run
-  controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
-             a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status
-target flags: --target sim|process|external (default sim) [--time-scale X] [--client-cmd "COMMAND"]
+             the scenario × property matrix of a release, expected against observed`,
+  report: `report merge DIR... --out DIR
+             merges the report folders of the shards of one run (run/qualify --shard I/N --report DIR)`,
+  controller: `controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
+             a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status`,
+};
+
+const FOOTER = `target flags: --target sim|process|external (default sim)
+             [--time-scale X] [--client-cmd "COMMAND"] (process, external)
              [--url ws://HOST:PORT/model/UUID/api --username U --password P] (external)
 strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})
-common flags: --log-level ${LOG_LEVELS.join('|')}`;
+common flags: --log-level ${LOG_LEVELS.join('|')}, --help, --version
+exit codes: 0 held, 1 violated, 2 bad usage or input, 3 target failed, 130 interrupted`;
+
+function usage(command?: string): string {
+  const commands = command !== undefined ? [command] : Object.keys(COMMAND_USAGE);
+  const lines = commands.map((c) => `  ${COMMAND_USAGE[c] ?? c}`).join('\n');
+  return `usage: upgrade-chaos ${command ?? '<command>'} [flags]\n${lines}\n${FOOTER}`;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 type Command = (argv: string[], io: CommandIO) => number | Promise<number>;
 
@@ -57,11 +81,19 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      process.stdout.write(USAGE + '\n');
+      process.stdout.write(usage() + '\n');
       return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-v' || rest.includes('--version')) {
+      process.stdout.write(version() + '\n');
+      return 0;
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(usage(name) + '\n');
+      return 0;
+    }
     const io: CommandIO = {
       out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
       log: createLogger(logLevel(rest)),

@@ -6,11 +6,32 @@ import type { Shard } from '../explore-result.ts';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export function parseFlags<T extends OptionSpec>(argv: string[], options: T, allowPositionals = false) {
+  let parsed;
   try {
-    return parseArgs({ args: attachNegativeNumbers(argv, options), options, strict: true, allowPositionals });
+    parsed = parseArgs({
+      args: attachNegativeNumbers(argv, options),
+      options,
+      strict: true,
+      allowPositionals,
+      tokens: true,
+    });
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
   }
+  refuseRepeats(parsed.tokens, options);
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+/** parseArgs keeps the last of a repeated flag silently; a repeat of a flag that takes one value is
+ *  almost always a mistake (two --scenario: which one ran?), so it is refused. */
+function refuseRepeats(tokens: { kind: string; name?: string }[], options: OptionSpec): void {
+  const counts = new Map<string, number>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || options[token.name]?.multiple) continue;
+    counts.set(token.name, (counts.get(token.name) ?? 0) + 1);
+  }
+  for (const [name, count] of counts)
+    if (count > 1) throw new UsageError(`--${name} given ${count} times: it takes one value`);
 }
 
 export function intFlag(

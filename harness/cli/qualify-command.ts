@@ -9,6 +9,7 @@ import type { ExploreOptions, Failure } from '../explore-result.ts';
 import {
   defaultRuns,
   openTarget,
+  parseCommandFlags,
   runnableConfigs,
   TARGET_FLAGS,
   targetSettings,
@@ -30,7 +31,7 @@ import {
 } from '../../reports/qualify-compare.ts';
 import { formatQualifyMatrix } from '../../reports/qualify-matrix.ts';
 import { qualifyJson, qualifyScenario, qualifyVerdict, type QualifyReport } from '../../reports/qualify-report.ts';
-import { intFlag, parseFlags, seedFlag, shardFlag } from './options.ts';
+import { intFlag, seedFlag, shardFlag } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { replayLine } from './replay-line.ts';
@@ -53,7 +54,7 @@ export const QUALIFY_FLAGS = {
 } as const;
 
 export async function qualifyCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseFlags(argv, QUALIFY_FLAGS);
+  const { values } = parseCommandFlags(argv, QUALIFY_FLAGS);
   if (values['client-cmd'] !== undefined)
     throw new UsageError("qualify judges the corpus's own clients: use run --client-cmd for a program of yours");
   const maxEvents =

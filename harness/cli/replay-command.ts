@@ -16,7 +16,7 @@ import type { Plan } from '../plan.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import type { PropertyName } from '../../properties/index.ts';
-import { openTarget, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
+import { openTarget, parseCommandFlags, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
@@ -61,7 +61,7 @@ interface ReplayRequest {
 }
 
 export async function replayCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
+  const { values, positionals } = parseCommandFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
   const request = file !== undefined ? fromFile(file, values) : fromFlags(values);

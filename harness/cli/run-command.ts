@@ -7,7 +7,14 @@
 import type { Logger } from 'pino';
 import type { ExploreOptions, ExploreResult, Failure } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
-import { defaultRuns, openTarget, runnableConfigs, TARGET_FLAGS, targetSettings } from './target-flags.ts';
+import {
+  defaultRuns,
+  openTarget,
+  parseCommandFlags,
+  runnableConfigs,
+  TARGET_FLAGS,
+  targetSettings,
+} from './target-flags.ts';
 import {
   DEFAULT_CORPUS,
   FailureCorpus,
@@ -97,7 +104,7 @@ export function exploreOptionsOf(settings: RunSettings): ExploreOptions {
 }
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseFlags(argv, RUN_FLAGS);
+  const { values } = parseCommandFlags(argv, RUN_FLAGS);
   if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
     throw new UsageError(
       '--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)',

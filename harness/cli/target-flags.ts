@@ -10,6 +10,8 @@ import type { TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { UsageError } from '../errors.ts';
+import { statSync } from 'node:fs';
+import { parseFlags, type OptionSpec } from './options.ts';
 
 export const TARGET_FLAGS = {
   target: { type: 'string' },
@@ -27,6 +29,50 @@ export interface TargetFlagValues {
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+}
+
+/** The flags each target takes beyond --target; any other target flag is refused. */
+const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
+  sim: [],
+  process: ['time-scale', 'client-cmd'],
+  external: ['time-scale', 'client-cmd', 'url', 'username', 'password'],
+};
+
+/** parseFlags, then the checks every command with target flags needs before it runs anything:
+ *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
+export function parseCommandFlags<T extends OptionSpec>(argv: string[], spec: T, allowPositionals = false) {
+  const parsed = parseFlags(argv, spec, allowPositionals);
+  checkTargetFlags(parsed.values as TargetFlagValues);
+  const out = (parsed.values as { out?: unknown }).out;
+  if (typeof out === 'string') checkOutDir(out);
+  return parsed;
+}
+
+export function checkTargetFlags(values: TargetFlagValues): void {
+  const name = values.target ?? 'sim';
+  if (!(TARGET_NAMES as readonly string[]).includes(name))
+    throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
+  const allowed = FLAGS_OF_TARGET[name as keyof typeof FLAGS_OF_TARGET];
+  for (const flag of FLAGS_OF_TARGET.external) {
+    if (values[flag] === undefined || allowed.includes(flag)) continue;
+    const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
+    if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
+    throw new UsageError(`--${flag} applies only to --target ${owners.join(' or ')}, not ${name}`);
+  }
+  const command = values['client-cmd'];
+  if (command !== undefined && command.trim() === '')
+    throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
+}
+
+/** Failure files go under --out: a file there would fail only after the whole run. */
+function checkOutDir(out: string): void {
+  let stats;
+  try {
+    stats = statSync(out);
+  } catch {
+    return; // created when the first failure is saved
+  }
+  if (!stats.isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
 }
 
 export type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
@@ -61,9 +107,8 @@ function timeScale(value: string | undefined): number | undefined {
 export async function openTarget(
   values: TargetFlagValues,
 ): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
+  checkTargetFlags(values);
   const name = values.target ?? 'sim';
-  if (!(TARGET_NAMES as readonly string[]).includes(name))
-    throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const scale = timeScale(values['time-scale']);
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),

@@ -2,6 +2,7 @@
  * One client connection to the controller's API: login, facade dispatch, the upgrade gate of the
  * restricted API, and the AllWatchers the connection owns (they die with it).
  */
+import assert from 'node:assert/strict';
 import type { CloseReason } from '../history.ts';
 import {
   ErrorCode,
@@ -299,7 +300,9 @@ export class ApiConnection {
   }
 
   private send(requestId: number, reply: Exclude<Reply, 'later'>): void {
-    if (this.closed) return;
+    // receive() and the flush return early on a closed connection, and closing stops watchers
+    // without answering their Nexts: nothing is ever sent on a closed connection.
+    assert(!this.closed, `conn ${this.id}: send on a closed connection`);
     const frame: ApiResponse =
       'error' in reply
         ? { 'request-id': requestId, response: {}, error: reply.error, 'error-code': reply.code }

@@ -3,6 +3,7 @@
  * taking time. An agent restart interrupts hooks in flight; what happens then is the profile's
  * choice (Juju 1.22 left the unit in error; later releases re-ran the hook).
  */
+import assert from 'node:assert/strict';
 import type { Scheduler, TimerHandle } from '../clock.ts';
 import type { Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
@@ -75,7 +76,8 @@ export class UnitAgents {
   }
 
   private start(agent: UnitAgent): void {
-    const hook = HOOKS[agent.next]!;
+    const hook = HOOKS[agent.next];
+    assert(hook !== undefined, 'kick starts an agent only while it has hooks left to run');
     this.history.record({ type: 'hook-start', unit: agent.unit.name, hook });
     this.model.setUnitStatus(
       agent.unit,

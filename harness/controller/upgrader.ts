@@ -3,6 +3,7 @@
  * running one, download the binaries (retrying failures), restart the agent into them (which drops
  * every API connection), then run the upgrade steps. A crash (restart) can land anywhere in this.
  */
+import assert from 'node:assert/strict';
 import type { Scheduler, TimerHandle } from '../clock.ts';
 import type { Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
@@ -51,6 +52,8 @@ export class Upgrader {
   }
 
   setDesired(version: string): void {
+    // The controller refuses an upgrade while one is in progress or the agent is down.
+    assert(this.up && this.phase === 'idle', 'an upgrade starts only on a running agent with no upgrade in progress');
     this.history.record({ type: 'upgrade-pending', from: this.running, to: version });
     this.desired = version;
     this.phase = 'pending';
@@ -75,6 +78,8 @@ export class Upgrader {
   }
 
   private download(): void {
+    assert(this.up, 'a download is scheduled only while the agent is up (going down cancels it)');
+    assert(this.phase === 'pending' || this.phase === 'downloading', 'a download follows a pending upgrade or a retry');
     this.phase = 'downloading';
     const version = this.desired;
     this.timer = this.clock.after(this.pick(this.profile.timing.downloadMs), () => {
@@ -90,6 +95,7 @@ export class Upgrader {
   }
 
   private goDown(reason: 'upgrade' | 'restart'): void {
+    assert(this.up, 'only a running agent goes down');
     this.timer?.cancel();
     this.up = false;
     this.history.record({ type: 'agent-down', reason });
@@ -98,6 +104,7 @@ export class Upgrader {
   }
 
   private comeUp(): void {
+    assert(!this.up, 'the agent comes up only after going down');
     this.up = true;
     const from = this.running;
     if (this.staged !== undefined) this.running = this.staged;
@@ -116,10 +123,15 @@ export class Upgrader {
   }
 
   private runSteps(): void {
+    assert(this.up, 'upgrade steps run on a running agent');
     this.phase = 'steps';
     this.history.record({ type: 'upgrade-steps', version: this.running });
     this.hooks.stepsStarting();
     this.timer = this.clock.after(this.pick(this.profile.timing.stepsMs), () => {
+      assert(
+        this.up && this.phase === 'steps',
+        'steps end only if no crash interrupted them (a crash cancels this timer)',
+      );
       this.timer = undefined;
       this.phase = 'idle';
       this.hooks.stepsFinished();

@@ -10,7 +10,7 @@ export interface Version {
   build: number;
 }
 
-const VERSION_RE = /^(\d+)\.(\d+)(?:\.(\d+)|-([a-z]+)(\d+))(?:\.(\d+))?$/;
+export const VERSION_RE = /^(\d+)\.(\d+)(?:\.(\d+)|-([a-z]+)(\d+))(?:\.(\d+))?$/;
 
 export function parseVersion(text: string): Version {
   const m = VERSION_RE.exec(text);

@@ -24,6 +24,8 @@ export interface CaseSourceOptions {
   seed: number;
   /** How many cases the exploration will run (enumerating strategies build no more than this). */
   runs: number;
+  /** The exploration's time limit: an enumerating strategy stops enumerating when it passes. */
+  timeLimitMs?: number;
 }
 
 export interface CaseSource {
@@ -33,6 +35,8 @@ export interface CaseSource {
   examples?: readonly Case[];
   /** The strategy has no more cases than this (an enumeration that ran out). */
   maxRuns?: number;
+  /** One line for the report: why these cases stop short of the strategy's whole space. */
+  note?: string;
   /** The sim run of a case, when the strategy already ran it to choose the next (coverage): explore
    *  uses it instead of running the case again. */
   resultOf?: (c: Case) => RunResult | undefined;

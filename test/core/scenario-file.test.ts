@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore } from '../../harness/explore.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { loadScenarioFile } from '../../harness/scenario-file.ts';
+import { scenarioJsonSchema } from '../../harness/scenario-schema.ts';
+import { EVENT_KINDS } from '../../harness/plan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-scenarios-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,6 +28,19 @@ const valid = {
 };
 
 describe('scenario files', () => {
+  it('takes a $schema key (editors use it) and the shipped examples of the README', () => {
+    expect(loadScenarioFile(file('s.json', { $schema: './scenario.schema.json', ...valid })).name).toBe('my-team');
+  });
+
+  it('ships a JSON Schema generated from the validator, up to date', () => {
+    const committed = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../scenarios/scenario.schema.json'), 'utf8'),
+    );
+    expect(committed, 'run `npm run schema` and commit scenarios/scenario.schema.json').toEqual(scenarioJsonSchema());
+    expect(committed.additionalProperties).toBe(false);
+    expect(Object.keys(committed.properties.weights.properties)).toEqual(EVENT_KINDS.filter((k) => k !== 'bootstrap'));
+  });
+
   it('loads a scenario a team wrote, with defaults for what it leaves out, and runs it', () => {
     const scenario = loadScenarioFile(file('ok.json', valid));
     expect(scenario).toMatchObject({
@@ -42,22 +57,59 @@ describe('scenario files', () => {
     ['not JSON', '{', /not JSON/],
     ['an array', '[]', /must be a JSON object/],
     ['no name', { ...valid, name: undefined }, /"name" must be a non-empty string/],
-    ['a bad version', { ...valid, versions: ['1.x'] }, /"versions" must be a list of versions/],
+    ['a bad version', { ...valid, versions: ['1.x'] }, /"versions.0" must be a version like "1.24.3", got "1.x"/],
     ['an unknown event kind', { ...valid, weights: { teleport: 1 } }, /unknown event kind "teleport"/],
-    ['a negative weight', { ...valid, weights: { deploy: -1 } }, /"weights.deploy" must be a number >= 0/],
+    [
+      'a negative weight',
+      { ...valid, weights: { deploy: -1 } },
+      /"weights.deploy" must be an integer from 0 to 1000, got -1/,
+    ],
     ['an unknown property', { ...valid, expect: { nope: 'held' } }, /unknown property "nope"/],
     ['a bad verdict', { ...valid, expect: { 'watchers-resume': 'maybe' } }, /must be "held" or "violated"/],
     ['too many clients', { ...valid, clients: 99 }, /"clients" must be an integer from 1 to 16/],
     ['an unknown deadline', { ...valid, deadlines: { soon: 1 } }, /unknown key "soon"/],
+    ['a misspelt key', { ...valid, weigths: { deploy: 1 } }, /unknown key "weigths"/],
+    [
+      'a misspelt nested key',
+      { ...valid, controllerChanges: { agentVersionPn: '1.24.0' } },
+      /unknown key "agentVersionPn"/,
+    ],
+    ['a fractional weight', { ...valid, weights: { deploy: 1.5 } }, /"weights.deploy" must be an integer/],
+    ['a weight too big', { ...valid, weights: { deploy: 1e9 } }, /"weights.deploy" must be an integer from 0 to/],
+    [
+      'an infinite weight',
+      '{"name":"x","controller":"juju-1.24","client":"reconnecting","expect":{"no-lost-work":"held"},"weights":{"deploy":1e309}}',
+      /"weights.deploy" must be an integer/,
+    ],
+    ['empty weights', { ...valid, weights: {} }, /"weights" must give at least one event kind a weight above 0/],
+    [
+      'all-zero weights',
+      { ...valid, weights: { deploy: 0, wait: 0 } },
+      /"weights" must give at least one event kind a weight above 0/,
+    ],
+    [
+      'a bad stream',
+      { ...valid, controllerChanges: { streams: ['banana'] } },
+      /"controllerChanges.streams.0" must be a version like "1.24.3", got "banana"/,
+    ],
+    ['a name that leaves the output folder', { ...valid, name: '../../escape' }, /"name" must be letters, digits/],
+    ['a name with a slash', { ...valid, name: 'a/b' }, /"name" must be letters, digits/],
+    [
+      'a version-as-tested claim with no tested version',
+      { ...valid, expect: { 'version-as-tested': 'held' } },
+      /"expect.version-as-tested" needs "testedVersion"/,
+    ],
   ])('rejects a file with %s in one line', (_what, content, message) => {
     expect(() => loadScenarioFile(file('bad.json', content))).toThrow(message);
   });
 
   it('checks controller changes against the profile when the run is resolved', () => {
-    const wrongType = loadScenarioFile(file('c1.json', { ...valid, controllerChanges: { api: 3 } }));
-    expect(() => resolveRun(wrongType)).toThrow(/controllerChanges.api has the wrong type/);
-    const unknown = loadScenarioFile(file('c2.json', { ...valid, controllerChanges: { warpDrive: true } }));
-    expect(() => resolveRun(unknown)).toThrow(/controllerChanges.warpDrive is not a controller profile field/);
+    expect(() => loadScenarioFile(file('c1.json', { ...valid, controllerChanges: { api: 3 } }))).toThrow(
+      /"controllerChanges.api" must be one of "open", "restricted"/,
+    );
+    expect(() => loadScenarioFile(file('c2.json', { ...valid, controllerChanges: { warpDrive: true } }))).toThrow(
+      /unknown key "warpDrive"/,
+    );
     const pinned = loadScenarioFile(file('c3.json', { ...valid, controllerChanges: { agentVersionPin: '1.24.0' } }));
     expect(resolveRun(pinned).controller.agentVersionPin).toBe('1.24.0');
   });

@@ -1,4 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { explore } from '../../harness/explore.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { caseSource } from '../../harness/strategies/index.ts';
+import { formatSummary } from '../../reports/console.ts';
 import type { Plan, PlanEvent } from '../../harness/plan.ts';
 import type { Scenario } from '../../harness/scenario.ts';
 import { enumeratePlans } from '../../harness/strategies/exhaustive.ts';
@@ -94,5 +99,40 @@ describe('the exhaustive enumeration', () => {
     expect(commute(d(0, 'a'), { kind: 'partition', client: 1, durationMs: 5_000 })).toBe(true);
     expect(commute({ kind: 'publish', version: '1.24.2' }, { kind: 'upgrade' })).toBe(false);
     expect(commute({ kind: 'publish', version: '1.24.2' }, { kind: 'bootstrap' })).toBe(false);
+  });
+});
+
+describe('the exhaustive strategy at scale', () => {
+  const config = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
+
+  it('hands fast-check 200,000 cases without overflowing the stack', () => {
+    const source = caseSource(config, { strategy: 'exhaustive', runs: 200_000, maxEvents: 6, seed: 1 });
+    expect(source.examples).toHaveLength(200_000);
+    expect(() => fc.sample(source.arbitrary, { numRuns: 1, seed: 1 })).not.toThrow();
+  });
+
+  it('stops enumerating at --time-limit and says it stopped short', () => {
+    const source = caseSource(config, {
+      strategy: 'exhaustive',
+      runs: 50_000_000,
+      maxEvents: 9,
+      seed: 1,
+      timeLimitMs: 200,
+    });
+    expect(source.examples!.length).toBeLessThan(50_000_000);
+    expect(source.note).toMatch(
+      /^exhaustive: stopped short of the whole space: enumerating reached --time-limit after \d+ plans/,
+    );
+  });
+
+  it('says when --runs cuts the space short, and nothing when it covers all of it', () => {
+    const short = explore(config, { strategy: 'exhaustive', runs: 30, maxEvents: 3, seed: 1 });
+    expect(short.runs).toBe(30);
+    expect(short.notes).toEqual([
+      expect.stringMatching(/^exhaustive: stopped short of the whole space: ran the first 30 plans \(--runs 30\)/),
+    ]);
+    expect(formatSummary(short)).toMatch(/stopped short/);
+    const all = explore(config, { strategy: 'exhaustive', runs: 100_000, maxEvents: 2, seed: 1 });
+    expect(all.notes ?? []).toEqual([]);
   });
 });

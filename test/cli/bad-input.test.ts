@@ -1,0 +1,195 @@
+/**
+ * Bad input as a new user types it: every case gets exactly one line on stderr and exit 2, before
+ * anything runs; and the help and version every command answers.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/upgrade-chaos.js');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-bad-input-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 60_000 });
+const scenarioFile = (name: string, content: object): string => {
+  const path = join(out, name);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+};
+const valid = {
+  name: 'my-team',
+  controller: 'juju-1.24',
+  client: 'reconnecting',
+  versions: ['1.24.2'],
+  weights: { deploy: 3, wait: 4 },
+  expect: { 'deployments-complete': 'held' },
+};
+const SCENARIO = ['--scenario', 'juju-1.24-gated-api', '--runs', '5', '--seed', '1'];
+
+describe('bad input: one line, exit 2', () => {
+  it.each([
+    [
+      'a repeated --scenario',
+      ['run', '--scenario', 'juju-1.24-gated-api', '--scenario', 'juju-1.22-savvy-script'],
+      /--scenario given 2 times/,
+    ],
+    [
+      'a repeated --seed on replay',
+      ['replay', '--scenario', 'juju-1.24-gated-api', '--seed', '1', '--seed', '2', '--path', '0'],
+      /--seed given 2 times/,
+    ],
+    ['a repeated --seed', ['run', ...SCENARIO, '--seed', '2'], /--seed given 2 times/],
+    [
+      '--url on the sim',
+      ['run', ...SCENARIO, '--url', 'ws://127.0.0.1:1/model/x/api'],
+      /--url applies only to --target external/,
+    ],
+    [
+      '--password on the sim',
+      ['run', ...SCENARIO, '--password', 'secret'],
+      /--password applies only to --target external/,
+    ],
+    [
+      '--username on the process target',
+      ['run', '--target', 'process', ...SCENARIO, '--username', 'u'],
+      /--username applies only to --target external/,
+    ],
+    [
+      '--time-scale on the sim',
+      ['run', ...SCENARIO, '--time-scale', '0.1'],
+      /--time-scale applies only to --target process or external/,
+    ],
+    ['--client-cmd on the sim', ['run', ...SCENARIO, '--client-cmd', 'true'], /--client-cmd needs a real target/],
+    [
+      'an empty --client-cmd',
+      ['run', '--target', 'process', ...SCENARIO, '--client-cmd', ''],
+      /--client-cmd must name a program/,
+    ],
+    [
+      'a blank --client-cmd',
+      ['run', '--target', 'process', ...SCENARIO, '--client-cmd', '   '],
+      /--client-cmd must name a program/,
+    ],
+    [
+      '--property version-as-tested without a tested version',
+      ['run', ...SCENARIO, '--property', 'version-as-tested'],
+      /version-as-tested needs a tested version/,
+    ],
+    [
+      'replay --strategy swarm on a path with no case',
+      [
+        'replay',
+        '--scenario',
+        'juju-1.24-gated-api',
+        '--seed',
+        '1',
+        '--path',
+        '5000',
+        '--strategy',
+        'exhaustive',
+        '--max-events',
+        '2',
+      ],
+      /--path 5000: the exhaustive strategy has only \d+ cases/,
+    ],
+    [
+      'a path fast-check cannot replay',
+      ['replay', '--scenario', 'juju-1.24-gated-api', '--seed', '1', '--path', '0:99999:99999:99999'],
+      /--path 0:99999:99999:99999: no case there/,
+    ],
+    [
+      'a path swarm cannot replay',
+      [
+        'replay',
+        '--scenario',
+        'juju-1.24-gated-api',
+        '--seed',
+        '1',
+        '--path',
+        '0:99999:99999:99999',
+        '--strategy',
+        'swarm',
+      ],
+      /--path 0:99999:99999:99999: no case there/,
+    ],
+    [
+      'a scenario file with "streams": ["banana"]',
+      ['run', '--scenario', 'STREAMS', '--runs', '5'],
+      /"controllerChanges.streams.0" must be a version/,
+    ],
+    ['a scenario file with a misspelt key', ['run', '--scenario', 'WEIGTHS', '--runs', '5'], /unknown key "weigths"/],
+    ['a scenario file named ../../escape', ['run', '--scenario', 'ESCAPE', '--runs', '5'], /"name" must be letters/],
+    [
+      'a scenario file with a weight of 1.5',
+      ['run', '--scenario', 'FRACTION', '--runs', '5'],
+      /"weights.deploy" must be an integer/,
+    ],
+  ])('%s', async (_what, args, message) => {
+    const files: Record<string, string> = {
+      STREAMS: scenarioFile('streams.json', { ...valid, controllerChanges: { streams: ['banana'] } }),
+      WEIGTHS: scenarioFile('weigths.json', { ...valid, weigths: { deploy: 1 } }),
+      ESCAPE: scenarioFile('escape.json', { ...valid, name: '../../escape' }),
+      FRACTION: scenarioFile('fraction.json', { ...valid, weights: { deploy: 1.5 } }),
+    };
+    const r = await cli(...args.map((a) => files[a] ?? a));
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('--out naming a file is refused before the run, not after it', async () => {
+    const file = join(out, 'a-file');
+    writeFileSync(file, '');
+    const r = await cli(
+      'run',
+      '--scenario',
+      'juju-1.22-implicit-upgrade',
+      '--runs',
+      '1000000',
+      '--seed',
+      '1',
+      '--out',
+      file,
+    );
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^upgrade-chaos: --out .*a-file is a file, not a folder$/);
+  });
+
+  it('qualify takes several --scenario', async () => {
+    const r = await cli(
+      'qualify',
+      '--scenario',
+      'juju-1.24-gated-api',
+      '--scenario',
+      'juju-1.25-no-implicit-upgrade',
+      '--runs',
+      '20',
+      '--seed',
+      '1',
+    );
+    expect(r.stderr).not.toMatch(/given 2 times/);
+    expect(r.stdout).toMatch(/juju-1.25-no-implicit-upgrade/);
+  });
+});
+
+describe('help and version', () => {
+  it.each(['run', 'replay', 'scenarios', 'qualify', 'controller'])(
+    '%s --help prints its own usage and exits 0',
+    async (command) => {
+      const r = await cli(command, '--help');
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: upgrade-chaos ${command}`));
+      expect(r.stdout.length).toBeGreaterThan(80);
+    },
+  );
+
+  it.each([['--version'], ['-v'], ['run', '--version']])('%s prints the version', async (...args) => {
+    const r = await cli(...args);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe(VERSION);
+  });
+});
