@@ -10,6 +10,8 @@ import type { Failure } from './explore-result.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RunSettings } from './run-settings.ts';
 import type { Scenario } from './scenario.ts';
+import { scenarioFileSchema, type ScenarioFile } from './scenario-schema.ts';
+import { fromFile } from './scenario-file.ts';
 import { isVersion } from './controller/version.ts';
 import { STRATEGY_NAMES } from './strategies/names.ts';
 import { PROPERTY_NAMES } from '../properties/property.ts';
@@ -37,29 +39,6 @@ const planEvent = z.discriminatedUnion('kind', [
 ]);
 
 const propertyName = z.enum(PROPERTY_NAMES);
-const verdict = z.enum(['held', 'violated']);
-
-/** The scenario as the run resolved it; resolveRun checks the profiles and controller changes. */
-const scenario = z.object({
-  name: z.string().min(1),
-  source: z.string().optional(),
-  summary: z.string(),
-  description: z.string(),
-  controller: z.string().min(1),
-  controllerChanges: z.record(z.string(), z.unknown()).optional(),
-  client: z.string().min(1),
-  clients: z.number().int().min(1).max(16),
-  testedVersion: version.optional(),
-  versions: z.array(version),
-  weights: z.partialRecord(
-    z.enum(['publish', 'upgrade', 'deploy', 'disconnect', 'partition', 'restart', 'wait']),
-    z.number().nonnegative(),
-  ),
-  uploadTools: z.boolean().optional(),
-  maxEvents: z.number().int().min(1).max(200),
-  expect: z.partialRecord(propertyName, verdict),
-  deadlines: z.object({ resumeMs: nat, requestMs: nat, deployMs: nat }),
-});
 
 const settings = z.object({
   target: z.object({
@@ -96,7 +75,10 @@ const commandOutput = z.object({
 export const failureRecordSchema = z.object({
   format: z.literal(FAILURE_FORMAT),
   id: z.string().min(1),
-  scenario,
+  /** The scenario, every field, in the shape of a scenario file (the same schema checks it). */
+  scenario: scenarioFileSchema,
+  /** The file the scenario was loaded from, if it came from one (replay does not need it). */
+  scenarioSource: z.string().optional(),
   settings,
   property: propertyName,
   seed: z.number().int(),
@@ -138,7 +120,8 @@ export function failureRecord(
   return {
     format: FAILURE_FORMAT,
     id: meta.id,
-    scenario: config.scenario as Scenario & FailureRecord['scenario'],
+    scenario: scenarioFileOf(config.scenario),
+    ...(config.scenario.source !== undefined ? { scenarioSource: config.scenario.source } : {}),
     settings,
     property: f.property,
     seed: f.seed,
@@ -160,6 +143,18 @@ export function failureRecord(
     tool: meta.tool,
     savedAt: meta.savedAt,
   };
+}
+
+/** A scenario as a scenario file holds it (a file's own path is kept beside it, not in it). */
+function scenarioFileOf(scenario: Scenario): ScenarioFile {
+  const { source: _source, ...fields } = scenario;
+  // The same fields by construction (a Scenario is what a file becomes); the schema checks it on the way back.
+  return fields as unknown as ScenarioFile;
+}
+
+/** The scenario a record carries, as replay runs it. */
+export function scenarioOfRecord(record: FailureRecord): Scenario {
+  return fromFile(record.scenario, record.scenarioSource);
 }
 
 /** Parses a record; the error names the first field that is wrong, e.g. "plan event 2 (kind): ...". */

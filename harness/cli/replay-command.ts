@@ -9,6 +9,7 @@ import { caseAtPath } from '../case-at-path.ts';
 import type { ExploreResult, Failure } from '../explore-result.ts';
 import { checkPlan } from '../plan-check.ts';
 import { readFailureFile } from '../report-folder.ts';
+import { scenarioOfRecord } from '../failure-record.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
@@ -154,7 +155,7 @@ function fromFile(file: string, values: ReplayValues): ReplayRequest {
     ...(values.client !== undefined ? { client: values.client } : {}),
     properties: values.property ?? [record.property],
   };
-  const config = resolveRun(record.scenario, overrides);
+  const config = resolveRun(scenarioOfRecord(record), overrides);
   checkPlan(record.plan, config.scenario.clients);
   const target = values.target !== undefined ? targetSettings(values) : recorded.target;
   return {
