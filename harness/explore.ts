@@ -4,7 +4,8 @@
  * Phase one runs every case (of this shard) and notes, per property, the first case that violates
  * it. Phase two shrinks each violated property on its own: the same seed regenerates the same
  * cases, so a check of that property alone fails at the same case and fast-check shrinks it to a
- * minimal plan, with the seed and path that replay it.
+ * minimal plan, with the seed and path that replay it. explore-on-workers.ts runs phase one on
+ * worker threads with the same result.
  *
  * The sim is synchronous. `exploreAsync`, which the CLI uses, lets the event loop turn every few
  * tens of milliseconds of cases and between two properties' shrinks: that is where an interrupt
@@ -12,7 +13,7 @@
  */
 import fc from 'fast-check';
 import type { RunConfig } from './run-config.ts';
-import { runSim, runSimChecked } from './runner.ts';
+import { caseOptionsOf, outcomeOf, runCase, runSim } from './runner.ts';
 import { caseSource, type Case, type CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { Tally, type FirstViolation } from './tally.ts';
@@ -28,12 +29,22 @@ export function explore(config: RunConfig, options: ExploreOptions): ExploreResu
   const { source, tally, runCase } = start(config, options);
   if (tally.stopReason() === undefined)
     tally.checkDetails(fc.check(fc.property(source.arbitrary, runCase), tally.checkParams(source)));
+  return shrinkFound(config, source, options, tally);
+}
+
+/** Phase two, start to end: shrinks the first violation of each property phase one found. */
+export function shrinkFound(
+  config: RunConfig,
+  source: CaseSource,
+  options: ExploreOptions,
+  tally: Tally,
+): ExploreResult {
   return drain(phaseTwo(config, source, tally, options));
 }
 
 /** Explores on the sim, letting the event loop run every few tens of milliseconds (signals, progress). */
 export async function exploreAsync(config: RunConfig, options: ExploreOptions): Promise<ExploreResult> {
-  const { source, tally, runCase } = start(config, options);
+  const { source, tally, runCase: runOne } = start(config, options);
   let last = performance.now();
   const breathe = async (): Promise<void> => {
     if (performance.now() - last < BREATHE_MS) return;
@@ -44,7 +55,7 @@ export async function exploreAsync(config: RunConfig, options: ExploreOptions): 
     await breathe();
     // An interrupt that came while the loop turned stops the survey before the next case.
     tally.stopped ??= tally.stopReason();
-    return tally.stopped === undefined && runCase(c);
+    return tally.stopped === undefined && runOne(c);
   });
   if (tally.stopReason() === undefined) tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
   const steps = phaseTwo(config, source, tally, options);
@@ -59,16 +70,15 @@ export async function exploreAsync(config: RunConfig, options: ExploreOptions): 
 function start(config: RunConfig, options: ExploreOptions) {
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const run = options.checkDeterminism ? runSimChecked : runSim;
-  const runCase = (c: Case): boolean => {
+  const caseOptions = caseOptionsOf(options);
+  const runOne = (c: Case): boolean => {
     const index = tally.take();
     if (index === undefined) return true;
     // A strategy that steers by coverage already ran the case (never with --check-determinism).
-    const result = (!options.checkDeterminism && source.resultOf?.(c)) || run(config, c[0], c[1]);
-    tally.cover(result.history);
-    return tally.note(index, c, result.violations, result.unknown);
+    const ran = caseOptions.checkDeterminism ? undefined : source.resultOf?.(c);
+    return tally.noteOutcome(index, c, ran ? outcomeOf(ran, caseOptions) : runCase(config, c[0], c[1], caseOptions));
   };
-  return { source, tally, runCase };
+  return { source, tally, runCase: runOne };
 }
 
 function drain<T>(steps: Generator<void, T>): T {
@@ -89,7 +99,7 @@ function* phaseTwo(
   const failures: Failure[] = [];
   for (const property of config.properties) {
     const found = tally.first.get(property);
-    if (!found) continue;
+    if (!found || options.shrink === false) continue;
     failures.push(
       tally.interrupted
         ? unshrunk(config, property, options.seed, found)

@@ -3,10 +3,11 @@ import type { Plan } from './plan.ts';
 import { caseCoverage, emptyCoverage, mergeCoverage, type Coverage } from './coverage.ts';
 import type { History } from './history.ts';
 import type { RunConfig } from './run-config.ts';
+import type { CaseOutcome } from './runner.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
-import type { PropertyName, UnknownResult, Violation } from '../properties/index.ts';
+import type { PropertyName, UnknownResult } from '../properties/index.ts';
 
 /** The first case that violated a property: its 1-based run number in the unsharded sequence. */
 export interface FirstViolation {
@@ -63,12 +64,18 @@ export class Tally {
     return shard && index % shard.count !== shard.index - 1 ? undefined : index;
   }
 
-  /** Notes the case at `index`, its violations and the properties that could not judge it; false
-   *  when exploration should stop. */
+  /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there). */
+  noteOutcome(index: number, c: Case, outcome: CaseOutcome): boolean {
+    if (this.coverage && outcome.coverage) mergeCoverage(this.coverage, outcome.coverage);
+    return this.note(index, c, outcome.violated, outcome.unknown);
+  }
+
+  /** Notes the case at `index`: the properties it violated (each once) and those that could not
+   *  judge it; false when exploration should stop. */
   note(
     index: number,
     [plan, simSeed]: Case,
-    violations: readonly Violation[],
+    violated: readonly PropertyName[],
     unknown: readonly UnknownResult[] = [],
   ): boolean {
     this.runs++;
@@ -77,7 +84,7 @@ export class Tally {
       if (seen) seen.runs++;
       else this.unknown.set(u.property, { runs: 1, reason: u.reason });
     }
-    for (const property of new Set(violations.map((v) => v.property))) {
+    for (const property of violated) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
         this.first.set(property, { run: index + 1, events: plan.length, ms: this.elapsedMs(), plan, simSeed });
@@ -134,7 +141,7 @@ export class Tally {
       target,
       runs: this.runs,
       seed: this.options.seed,
-      verdict: failures.length > 0 ? 'fail' : 'pass',
+      verdict: failures.length > 0 || this.first.size > 0 ? 'fail' : 'pass',
       runsPerSecond: Math.round(this.runs / Math.max(1e-3, surveyMs / 1000)),
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {

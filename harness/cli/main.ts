@@ -20,8 +20,8 @@ import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 /** Each command's usage, printed by `upgrade-chaos COMMAND --help`; all of them by `--help`. */
 const COMMAND_USAGE: Record<string, string> = {
   run: `run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
-             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--shard I/N]
-             [--out DIR | --report DIR] [--corpus FILE | --no-corpus] [--json] [TARGET FLAGS]
+             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--workers N]
+             [--shard I/N] [--out DIR | --report DIR] [--corpus FILE | --no-corpus] [--json] [TARGET FLAGS]
              explores a scenario (or, with no --scenario, every built-in one against its expectations)`,
   replay: `replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
              [--report DIR] [TARGET FLAGS]
@@ -30,8 +30,8 @@ const COMMAND_USAGE: Record<string, string> = {
              prints a saved failure's plan, violations and timeline without running anything`,
   scenarios: `scenarios  [--json]
              lists the scenarios, the controller and client profiles, and the expected verdicts`,
-  qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--compare OLD,NEW] [--json]
-             [--shard I/N] [--out DIR | --report DIR] [TARGET FLAGS]
+  qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--workers N] [--compare OLD,NEW]
+             [--shard I/N] [--out DIR | --report DIR] [--json] [TARGET FLAGS]
              the scenario × property matrix of a release, expected against observed`,
   report: `report merge DIR... --out DIR
              merges the report folders of the shards of one run (run/qualify --shard I/N --report DIR)`,

@@ -13,6 +13,7 @@ import {
   runnableConfigs,
   TARGET_FLAGS,
   targetSettings,
+  workersFlag,
   type Explorer,
 } from './target-flags.ts';
 import type { RunSettings } from '../run-settings.ts';
@@ -45,6 +46,7 @@ export const QUALIFY_FLAGS = {
   seed: { type: 'string' },
   strategy: { type: 'string' },
   'max-events': { type: 'string' },
+  workers: { type: 'string' },
   compare: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
@@ -79,7 +81,11 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
   // Unknown profiles are bad input: say so before anything starts.
   if (compare)
     for (const config of configs) for (const controller of compare) resolveRun(config.scenario, { controller });
-  const { explorer, close } = await openTarget(values);
+  const explorations = configs.length * (compare ? 2 : 1);
+  const { explorer, close } = await openTarget(
+    values,
+    workersFlag(values.workers, values, explorations * settings.runs),
+  );
   const invocation = new Invocation({
     command: 'qualify',
     judged: 'expectations',

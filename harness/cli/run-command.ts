@@ -14,6 +14,7 @@ import {
   runnableConfigs,
   TARGET_FLAGS,
   targetSettings,
+  workersFlag,
 } from './target-flags.ts';
 import {
   DEFAULT_CORPUS,
@@ -48,6 +49,7 @@ export const RUN_FLAGS = {
   strategy: { type: 'string' },
   'time-limit': { type: 'string' },
   'check-determinism': { type: 'boolean' },
+  workers: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
   corpus: { type: 'string' },
@@ -120,7 +122,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     named,
   );
   const corpus = values['no-corpus'] ? undefined : new FailureCorpus(values.corpus ?? DEFAULT_CORPUS);
-  const { target, explorer, close } = await openTarget(values);
+  const workers = workersFlag(values.workers, values, configs.length * settings.runs);
+  const { target, explorer, close } = await openTarget(values, workers);
   const invocation = new Invocation({
     command: 'run',
     judged: named ? 'properties' : 'expectations',

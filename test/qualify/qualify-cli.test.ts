@@ -36,9 +36,7 @@ function wrongScenario(): string {
 describe('upgrade-chaos qualify', () => {
   it("--json prints one object with every scenario and each property's expected and observed verdict; exits 0", async () => {
     const r = await cli('--target', 'sim', '--runs', '300', '--seed', '1', '--json');
-    // stderr says the seed and where the results are, then (off a terminal) a progress line every few seconds
-    expect(r.stderr).toMatch(/^upgrade-chaos qualify: seed 1 \(--seed 1 repeats it\), target sim; results in /);
-    expect(r.stderr).not.toMatch(/error|failed/i);
+    expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(Object.keys(report)).toEqual(['verdict', 'scenarios']);
@@ -119,7 +117,7 @@ describe('upgrade-chaos qualify', () => {
 
   it.each([
     [['--target', 'nowhere'], /unknown target "nowhere"/],
-    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, swarm, pct, exhaustive/],
+    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, swarm, pct, exhaustive, coverage\)/],
     [['--compare', 'juju-1.22'], /--compare needs two controller profiles/],
     [['--compare', 'juju-1.22,juju-9'], /unknown controller profile "juju-9"/],
     [['--runs', '0'], /--runs must be between 1/],
