@@ -32,6 +32,13 @@ const planEvent = z.discriminatedUnion('kind', [
     app: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an application name'),
     units: nat,
   }),
+  z.strictObject({
+    kind: z.literal('remove'),
+    client,
+    app: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an application name'),
+  }),
+  z.strictObject({ kind: z.literal('rewatch'), client }),
+  z.strictObject({ kind: z.literal('chained-upgrade'), version }),
   z.strictObject({ kind: z.literal('disconnect'), client }),
   z.strictObject({ kind: z.literal('partition'), client, durationMs: nat }),
   z.strictObject({ kind: z.literal('restart') }),

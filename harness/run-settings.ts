@@ -32,5 +32,9 @@ export interface RunSettings {
   shard?: Shard;
 }
 
-/** The placeholder printed instead of a password: the variable a user's shell can fill in. */
-export const PASSWORD_PLACEHOLDER = '"$UPGRADE_CHAOS_PASSWORD"';
+/** Where the external target's password may come from instead of --password. */
+export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
+
+/** The placeholder printed instead of a password: the variable a user's shell fills in, and which
+ *  upgrade-chaos reads itself when --password is not given. */
+export const PASSWORD_PLACEHOLDER = `"$${PASSWORD_ENV}"`;

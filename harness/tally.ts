@@ -60,8 +60,13 @@ export class Tally {
   /** Counts the next case; its 0-based index when this shard runs it, undefined when another shard does. */
   take(): number | undefined {
     const index = this.seen++;
+    return this.owns(index) ? index : undefined;
+  }
+
+  /** Whether this shard runs the case at `index` (0-based, in the unsharded sequence): k mod n. */
+  owns(index: number): boolean {
     const shard = this.options.shard;
-    return shard && index % shard.count !== shard.index - 1 ? undefined : index;
+    return shard === undefined || index % shard.count === shard.index - 1;
   }
 
   /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there). */

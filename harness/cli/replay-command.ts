@@ -14,7 +14,9 @@ import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
-import type { RunSettings } from '../run-settings.ts';
+import { PASSWORD_ENV, type RunSettings } from '../run-settings.ts';
+import { Limiter } from '../in-case-order.ts';
+import { runCase } from '../targets/target.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { openTarget, parseCommandFlags, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
@@ -207,8 +209,10 @@ function fromFlags(values: ReplayValues): ReplayRequest {
 /** The flags that open the replay's target; the password is never recorded, so it comes from here. */
 function targetValues(settings: RunSettings, values: ReplayValues): TargetFlagValues {
   const t = settings.target;
-  if (t.name === 'external' && values.password === undefined)
-    throw new UsageError('this failure was found on an external controller: give its --password (it is never saved)');
+  if (t.name === 'external' && values.password === undefined && process.env[PASSWORD_ENV] === undefined)
+    throw new UsageError(
+      `this failure was found on an external controller: give its --password or set ${PASSWORD_ENV} (it is never saved)`,
+    );
   return {
     target: t.name,
     ...(t.timeScale !== undefined ? { 'time-scale': String(t.timeScale) } : {}),
@@ -216,6 +220,7 @@ function targetValues(settings: RunSettings, values: ReplayValues): TargetFlagVa
     ...(t.url !== undefined ? { url: t.url } : {}),
     ...(t.username !== undefined ? { username: t.username } : {}),
     ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
   };
 }
 
@@ -258,12 +263,15 @@ function saveReport(
 
 /** Runs the case `repeat` times where the flags say; shows the first failing run (or the first). */
 async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan, simSeed: number, repeat: number) {
-  const { target, close } = await openTarget(values);
+  const { target, concurrency, close } = await openTarget(values);
   try {
-    const runs: RunResult[] = [];
-    for (let i = 0; i < repeat; i++) {
-      runs.push(judgeRun(await target.run(config, plan, simSeed), config.properties));
-    }
+    // The repeats run in flight together (--concurrency of them at once); their order is kept.
+    const limiter = new Limiter(concurrency);
+    const runs: RunResult[] = await Promise.all(
+      Array.from({ length: repeat }, () =>
+        limiter.run(async () => judgeRun((await runCase(target, config, plan, simSeed)).history, config.properties)),
+      ),
+    );
     return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
   } finally {
     await close();
