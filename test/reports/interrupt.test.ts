@@ -57,9 +57,9 @@ describe('an interrupted run', () => {
       const child = start(report, [...args]);
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      // Wait until the run has found a failure (the progress line says so, or a case ran and failed).
-      await until(() => /seed 3/.test(stderr) && existsSync(join(report, 'summary.json')), 60_000, 'the run to start');
-      await new Promise((resolve) => setTimeout(resolve, target === 'sim' ? 2_000 : 8_000));
+      // Wait until the run has found a failure: the progress line (every 5 s off a terminal) says so.
+      await until(() => existsSync(join(report, 'summary.json')), 60_000, 'the run to start');
+      await until(() => /· [1-9]\d* failures? ·/.test(stderr), 90_000, 'a failure to be found');
       const sent = Date.now();
       process.kill(child.pid!, signal);
       const result = await child;
