@@ -54,6 +54,7 @@ const settings = z.object({
     clientCommand: z.string().optional(),
     url: z.string().optional(),
     username: z.string().optional(),
+    tls: z.boolean().optional(),
   }),
   overrides: z.object({
     controller: z.string().optional(),

@@ -17,6 +17,8 @@ export interface TargetSettings {
   /** External target: the model URL and user (the password is asked for again on replay). */
   url?: string;
   username?: string;
+  /** The controller speaks TLS (wss://), as Juju 3 does. */
+  tls?: boolean;
 }
 
 export interface RunSettings {

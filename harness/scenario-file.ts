@@ -55,5 +55,6 @@ export function fromFile(s: ScenarioFile, path: string | undefined): Scenario {
     maxEvents: s.maxEvents ?? 20,
     expect: s.expect as Scenario['expect'],
     deadlines: { ...DEFAULT_DEADLINES, ...s.deadlines },
+    ...(s.timeScale !== undefined ? { timeScale: s.timeScale } : {}),
   };
 }

@@ -221,6 +221,7 @@ function targetValues(settings: RunSettings, values: ReplayValues): TargetFlagVa
     ...(t.username !== undefined ? { username: t.username } : {}),
     ...(values.password !== undefined ? { password: values.password } : {}),
     ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
+    ...(t.tls ? { tls: true } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ export function targetFlags(target: RunSettings['target']): string[] {
   if (target.url !== undefined) flags.push(`--url ${quote(target.url)}`);
   if (target.username !== undefined) flags.push(`--username ${quote(target.username)}`);
   if (target.name === 'external') flags.push(`--password ${PASSWORD_PLACEHOLDER}`);
+  if (target.tls) flags.push('--tls');
   return flags;
 }
 
