@@ -44,7 +44,7 @@ const FRESH_SHARE = 0.2;
 const MAX_STACK = 4;
 const MAX_SIM_SEED = 0x7fffffff;
 /** The share of mutants that branch from where their parent reached something new (the rest are havoc). */
-const BRANCH_SHARE = 0.5;
+const BRANCH_SHARE = 0.8;
 
 interface Entry {
   case: Case;

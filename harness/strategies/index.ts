@@ -2,22 +2,14 @@
 import { coverageStrategy } from './coverage.ts';
 import { exhaustiveStrategy } from './exhaustive.ts';
 import { DEFAULT_STRATEGY, type StrategyName } from './names.ts';
-import { pctStrategy } from './pct.ts';
 import { randomStrategy } from './random.ts';
 import type { CaseSource, CaseSourceOptions, Strategy } from './strategy.ts';
-import { swarmStrategy } from './swarm.ts';
 import type { RunConfig } from '../run-config.ts';
 
 export * from './names.ts';
 export type { Case, CaseSource, CaseSourceOptions, Strategy } from './strategy.ts';
 
-export const STRATEGIES: readonly Strategy[] = [
-  randomStrategy,
-  swarmStrategy,
-  pctStrategy,
-  exhaustiveStrategy,
-  coverageStrategy,
-];
+export const STRATEGIES: readonly Strategy[] = [randomStrategy, exhaustiveStrategy, coverageStrategy];
 
 export function strategyByName(name: StrategyName): Strategy {
   return STRATEGIES.find((s) => s.name === name)!;

@@ -80,7 +80,7 @@ describe('bad input: one line, exit 2', () => {
       /version-as-tested needs a tested version/,
     ],
     [
-      'replay --strategy swarm on a path with no case',
+      'replay --strategy exhaustive on a path with no case',
       [
         'replay',
         '--scenario',
@@ -102,7 +102,7 @@ describe('bad input: one line, exit 2', () => {
       /--path 0:99999:99999:99999: no case there/,
     ],
     [
-      'a path swarm cannot replay',
+      'a path coverage cannot replay',
       [
         'replay',
         '--scenario',
@@ -112,7 +112,7 @@ describe('bad input: one line, exit 2', () => {
         '--path',
         '0:99999:99999:99999',
         '--strategy',
-        'swarm',
+        'coverage',
       ],
       /--path 0:99999:99999:99999: no case there/,
     ],
