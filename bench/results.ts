@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { StrategyName } from '../harness/strategies/names.ts';
 import type { Fig } from './figures.ts';
+import type { SimScaling } from './sim-scaling.ts';
 import type { DeepBugResult } from './deep-bench.ts';
 
 export interface ScenarioResult {
@@ -21,6 +22,8 @@ export interface BenchResults {
   deepBugs?: DeepBugResult[];
   /** `process` is written by the full bench only (it starts a controller server process). */
   runsPerSecond: { sim: number; process?: number };
+  /** The sim on one thread and on two workers (full bench only). */
+  simScaling?: SimScaling;
 }
 
 export function writeResults(path: string, results: BenchResults): void {

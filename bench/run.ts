@@ -11,6 +11,7 @@
  *   BENCH_CORPUS_RUNS  budget per corpus attempt (default 1000)
  *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed (default all three)
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
+ *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/paths.ts';
@@ -22,12 +23,15 @@ import { writeResults } from './results.ts';
 import { formatBench } from './table.ts';
 import { processThroughput } from './process-throughput.ts';
 import { combinedRunsPerSecond } from './throughput.ts';
+import { formatSimScaling, simScaling } from './sim-scaling.ts';
 import { DEFAULT_TIME_SCALE } from '../harness/targets/process/index.ts';
 
 const RESULTS = join(PROJECT_ROOT, 'bench', 'results.json');
 
 /** Generated plans per core scenario on the process target (each takes about a second). */
 const PROCESS_RUNS = 10;
+/** Cases per round of the sim's one-thread / two-worker comparison (a few seconds a round). */
+const SCALING_RUNS = 20_000;
 const DEEP_RUNS = 5000;
 
 function envInt(name: string, fallback: number): number {
@@ -61,10 +65,12 @@ const corpus = sections.has('corpus')
       progress,
     })
   : undefined;
+const scaling = sections.has('speed') ? await simScaling(envInt('BENCH_SCALING_RUNS', SCALING_RUNS), 2) : undefined;
 const processFigures = sections.has('speed') ? await processThroughput(PROCESS_RUNS) : [];
 const results = {
   scenarios: corpus?.results.scenarios ?? [],
   ...(deepBugs ? { deepBugs } : {}),
+  ...(scaling ? { simScaling: scaling } : {}),
   runsPerSecond: {
     sim: corpus?.results.runsPerSecond.sim ?? 0,
     ...(processFigures.length ? { process: combinedRunsPerSecond(processFigures) } : {}),
@@ -84,5 +90,6 @@ if (processFigures.length) {
       `; both together ${results.runsPerSecond.process}.`,
   );
 }
+if (scaling) out.push(formatSimScaling(scaling));
 out.push(`Bench took ${((performance.now() - start) / 1000).toFixed(1)} s. Wrote ${RESULTS}`);
 process.stdout.write(out.join('\n') + '\n');

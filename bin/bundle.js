@@ -17,6 +17,7 @@ export const ENTRIES = {
   index: 'harness/index.ts',
   cli: 'harness/cli/main.ts',
   'server-main': 'harness/wire/server-main.ts',
+  'sim-worker': 'harness/workers/sim-worker.ts',
 };
 
 function newestSource() {

@@ -20,9 +20,18 @@ export function endTime(history: History): number {
   return history.length > 0 ? history[history.length - 1]!.t : 0;
 }
 
-/** A map key for a client's numbered things (operations, calls, connections). */
-export function clientKey(client: string, n: number): string {
-  return `${client}\u0000${n}`;
+/**
+ * Map keys for a client's numbered things (operations, calls, connections): numbers, not strings,
+ * as a property looks one up for most records of a history. Keys from one ClientKeys are unique
+ * per (client, n) for n below 2^32.
+ */
+export class ClientKeys {
+  private readonly ids = new Map<string, number>();
+  key(client: string, n: number): number {
+    let id = this.ids.get(client);
+    if (id === undefined) this.ids.set(client, (id = this.ids.size));
+    return id * 0x1_0000_0000 + n;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { History, RecordOf } from '../harness/history.ts';
-import { clientKey, endTime, finalModel } from './common.ts';
+import { ClientKeys, endTime, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'deployments-complete';
@@ -22,10 +22,11 @@ export const deploymentsComplete: Property = {
   summary: 'every requested deployment exists with all units active and the client reported success',
   check(history: History): Violation[] {
     const invokes: RecordOf<'invoke'>[] = [];
-    const reports = new Map<string, RecordOf<'ok' | 'fail' | 'info'>>();
+    const keys = new ClientKeys();
+    const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
     for (const r of history) {
       if (r.type === 'invoke' && r.f === 'deploy') invokes.push(r);
-      else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(clientKey(r.client, r.op), r);
+      else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
     }
 
     const final = finalModel(history);
@@ -53,7 +54,7 @@ export const deploymentsComplete: Property = {
         }
       }
 
-      const report = reports.get(clientKey(inv.client, inv.op));
+      const report = reports.get(keys.key(inv.client, inv.op));
       if (!report) add(end, 'client never reported');
       else if (report.type === 'fail') add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
       else if (report.type === 'info')

@@ -13,6 +13,11 @@ import {
   type ServerTransport,
 } from './api-types.ts';
 
+/** The facades Login announces: built once (every connection logs in), frozen as it is shared. */
+const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Object.freeze(
+  Object.entries(FACADES).map(([name, v]) => Object.freeze({ name, versions: Object.freeze([v]) })),
+);
+
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
 
@@ -149,7 +154,7 @@ export class ApiConnection {
         'model-access': 'admin',
       },
       servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
-      facades: Object.entries(FACADES).map(([name, v]) => ({ name, versions: [v] })),
+      facades: FACADE_LIST,
     };
   }
 
