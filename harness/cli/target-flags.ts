@@ -23,6 +23,9 @@ export const TARGET_FLAGS = {
   password: { type: 'string' },
 } as const;
 
+/** Where the external target's password may come from instead of --password (replay lines use it). */
+export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
+
 export interface TargetFlagValues {
   target?: string | undefined;
   'time-scale'?: string | undefined;
@@ -63,6 +66,10 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   const command = values['client-cmd'];
   if (command !== undefined && command.trim() === '')
     throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
+}
+
+function password(values: TargetFlagValues): string | undefined {
+  return values.password ?? (values.target === 'external' ? process.env[PASSWORD_ENV] : undefined);
 }
 
 /** Failure files go under --out: a file there would fail only after the whole run. */
@@ -114,7 +121,7 @@ export async function openTarget(
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(password(values) !== undefined ? { password: password(values) } : {}),
   });
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.

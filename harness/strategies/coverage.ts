@@ -240,9 +240,9 @@ function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
 
-/** Deploys under their base names again: withBootstrap numbers the repeats afresh. */
+/** Deploys and removes under their base names again: withBootstrap numbers them afresh. */
 function unsuffixed(body: readonly PlanEvent[]): PlanEvent[] {
-  return body.map((e) => (e.kind === 'deploy' ? { ...e, app: e.app.replace(/-\d+$/, '') } : e));
+  return body.map((e) => (e.kind === 'deploy' || e.kind === 'remove' ? { ...e, app: e.app.replace(/-\d+$/, '') } : e));
 }
 
 export const coverageStrategy: Strategy = {
