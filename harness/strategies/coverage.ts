@@ -16,7 +16,7 @@
  * cases 0..n-1 reached. So the corpus is kept as a deterministic function of the seed and of the
  * previous cases run on the sim (itself deterministic): case n is computed by a generator that
  * first computes (and runs) cases 0..n-1, memoised per exploration. The cases reach fast-check as
- * its `examples` (as `exhaustive` does), through an array that computes an element when it is
+ * its `examples`, through an array that computes an element when it is
  * read (lazy-examples.ts): the path of the n-th case is "n", shrinking is the plan shrinker's, and
  * `replay --strategy coverage --seed S --path n:...` recomputes cases 0..n (n sim runs, then the
  * shrink steps). The sim run the generator does is handed to explore (`resultOf`), so a case is

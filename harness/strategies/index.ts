@@ -1,6 +1,5 @@
 /** The exploration strategies, by name: what `--strategy` chooses. */
 import { coverageStrategy } from './coverage.ts';
-import { exhaustiveStrategy } from './exhaustive.ts';
 import { DEFAULT_STRATEGY, type StrategyName } from './names.ts';
 import { randomStrategy } from './random.ts';
 import type { CaseSource, CaseSourceOptions, Strategy } from './strategy.ts';
@@ -9,7 +8,7 @@ import type { RunConfig } from '../run-config.ts';
 export * from './names.ts';
 export type { Case, CaseSource, CaseSourceOptions, Strategy } from './strategy.ts';
 
-export const STRATEGIES: readonly Strategy[] = [randomStrategy, exhaustiveStrategy, coverageStrategy];
+export const STRATEGIES: readonly Strategy[] = [randomStrategy, coverageStrategy];
 
 export function strategyByName(name: StrategyName): Strategy {
   return STRATEGIES.find((s) => s.name === name)!;

@@ -80,23 +80,6 @@ describe('bad input: one line, exit 2', () => {
       /version-as-tested needs a tested version/,
     ],
     [
-      'replay --strategy exhaustive on a path with no case',
-      [
-        'replay',
-        '--scenario',
-        'juju-1.24-gated-api',
-        '--seed',
-        '1',
-        '--path',
-        '5000',
-        '--strategy',
-        'exhaustive',
-        '--max-events',
-        '2',
-      ],
-      /--path 5000: the exhaustive strategy has only \d+ cases/,
-    ],
-    [
       'a path fast-check cannot replay',
       ['replay', '--scenario', 'juju-1.24-gated-api', '--seed', '1', '--path', '0:99999:99999:99999'],
       /--path 0:99999:99999:99999: no case there/,

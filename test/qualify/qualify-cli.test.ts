@@ -119,7 +119,7 @@ describe('upgrade-chaos qualify', () => {
 
   it.each([
     [['--target', 'nowhere'], /unknown target "nowhere"/],
-    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, exhaustive, coverage\)/],
+    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, coverage\)/],
     [['--compare', 'juju-1.22'], /--compare needs two controller profiles/],
     [['--compare', 'juju-1.22,juju-9'], /unknown controller profile "juju-9"/],
     [['--runs', '0'], /--runs must be between 1/],
