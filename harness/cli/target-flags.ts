@@ -21,6 +21,7 @@ export const TARGET_FLAGS = {
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  concurrency: { type: 'string' },
 } as const;
 
 /** Where the external target's password may come from instead of --password (replay lines use it). */
@@ -33,13 +34,14 @@ export interface TargetFlagValues {
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+  concurrency?: string | undefined;
 }
 
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
-  process: ['time-scale', 'client-cmd'],
-  external: ['time-scale', 'client-cmd', 'url', 'username', 'password'],
+  process: ['time-scale', 'client-cmd', 'concurrency'],
+  external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
@@ -98,6 +100,21 @@ function timeScale(value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--concurrency N`: runs in flight at once on a real target; default what the target says suits
+ *  this machine (Target.defaultConcurrency), else 1. */
+export function concurrencyFor(target: Target, value: string | undefined): number {
+  if (value === undefined) return target.defaultConcurrency ?? 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+    throw new UsageError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
+  const most = target.maxConcurrency ?? 1;
+  if (n > most) throw new UsageError(`--concurrency ${n}: the ${target.name} target runs at most ${most} at once`);
+  return n;
+}
+
+/** More runs in flight than this only stretch every run's real timings on any machine we know. */
+const MAX_CONCURRENCY = 256;
+
 /** `--workers N` (run, qualify): sim worker threads for an exploration of `totalCases` cases in all;
  *  by default one per core (defaultWorkers). Real targets run their cases elsewhere already. */
 export function workersFlag(value: string | undefined, values: TargetFlagValues, totalCases: number): number {
@@ -112,7 +129,7 @@ export function workersFlag(value: string | undefined, values: TargetFlagValues,
 export async function openTarget(
   values: TargetFlagValues,
   simWorkers = 1,
-): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
+): Promise<{ target: Target; explorer: Explorer; concurrency: number; close: () => Promise<void> }> {
   checkTargetFlags(values);
   const name = values.target ?? 'sim';
   const scale = timeScale(values['time-scale']);
@@ -123,6 +140,13 @@ export async function openTarget(
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password(values) !== undefined ? { password: password(values) } : {}),
   });
+  let concurrency: number;
+  try {
+    concurrency = concurrencyFor(target, values.concurrency);
+  } catch (e) {
+    await target.close();
+    throw e;
+  }
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.
   const onInterrupt = (): void => {
@@ -144,8 +168,9 @@ export async function openTarget(
             shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
             confirmRuns: 3,
             shrinkTimeLimitMs: 120_000,
+            concurrency,
           });
-  return { target, explorer, close };
+  return { target, explorer, concurrency, close };
 }
 
 /** Scenarios whose client needs real sockets cannot run on the sim: named, that is an error; in a

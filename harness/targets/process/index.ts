@@ -40,7 +40,11 @@ const RUNS_PER_CORE = 16;
 export class ProcessTarget implements Target {
   readonly name = 'process';
   readonly maxConcurrency = Infinity;
-  readonly defaultConcurrency = RUNS_PER_CORE * availableParallelism();
+  /** A --client-cmd program is a process per run, whose start-up costs real CPU time that must stay
+   *  short next to the scaled plan: one such run per core. */
+  get defaultConcurrency(): number {
+    return (this.options.clientCommand !== undefined ? 1 : RUNS_PER_CORE) * availableParallelism();
+  }
   /** Fault proxies of runs that ended, for the next runs to reuse (no port churn). */
   private readonly idleProxies: ProxyPool[] = [];
   private readonly allProxies: ProxyPool[] = [];
