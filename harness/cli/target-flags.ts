@@ -21,6 +21,7 @@ export const TARGET_FLAGS = {
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  image: { type: 'string' },
 } as const;
 
 export interface TargetFlagValues {
@@ -30,14 +31,19 @@ export interface TargetFlagValues {
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+  image?: string | undefined;
 }
 
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
   process: ['time-scale', 'client-cmd'],
+  container: ['time-scale', 'client-cmd', 'image'],
   external: ['time-scale', 'client-cmd', 'url', 'username', 'password'],
 };
+
+/** Every flag some target takes beyond --target. */
+const ALL_TARGET_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
  *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
@@ -54,7 +60,7 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   if (!(TARGET_NAMES as readonly string[]).includes(name))
     throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const allowed = FLAGS_OF_TARGET[name as keyof typeof FLAGS_OF_TARGET];
-  for (const flag of FLAGS_OF_TARGET.external) {
+  for (const flag of ALL_TARGET_FLAGS) {
     if (values[flag] === undefined || allowed.includes(flag)) continue;
     const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
     if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
@@ -115,6 +121,7 @@ export async function openTarget(
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(values.image !== undefined ? { image: values.image } : {}),
   });
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.

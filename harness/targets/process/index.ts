@@ -37,8 +37,23 @@ export const DEFAULT_TIME_SCALE = 0.02;
  */
 const RUNS_PER_CORE = 16;
 
+/**
+ * Where the controller server runs: a child process (ServerProcess) or a container
+ * (targets/container/). Both keep their port across a crash.
+ */
+export interface ServerHost {
+  readonly port: number;
+  /** Starts a new server if the last one died. */
+  respawn(): Promise<void>;
+  /** Kill, then a new server on the same port (its state is lost). */
+  crash(): Promise<void>;
+  /** Freeze every process of the server: sockets stay open, nothing answers. */
+  pause(): void | Promise<void>;
+  resume(): void | Promise<void>;
+  stop(): Promise<void>;
+}
+
 export class ProcessTarget implements Target {
-  readonly name = 'process';
   readonly maxConcurrency = Infinity;
   readonly defaultConcurrency = RUNS_PER_CORE * availableParallelism();
   /** Fault proxies of runs that ended, for the next runs to reuse (no port churn). */
@@ -47,9 +62,11 @@ export class ProcessTarget implements Target {
   private lastOutputs: CommandOutput[] = [];
 
   constructor(
-    readonly server: ServerProcess,
+    readonly server: ServerHost,
     private readonly credentials: Credentials,
     private readonly options: ProcessTargetOptions,
+    /** The container target is this one with its server in a container. */
+    readonly name: 'process' | 'container' = 'process',
   ) {}
 
   async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
@@ -63,7 +80,7 @@ export class ProcessTarget implements Target {
     const proxies = this.leaseProxies();
     try {
       const result = await runLive(config, plan, seed, {
-        target: 'process',
+        target: this.name,
         timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
         backend: new ProcessBackend(this.server.port, this.credentials),
         proxies,
@@ -84,14 +101,15 @@ export class ProcessTarget implements Target {
     return this.server.crash();
   }
 
-  /** SIGSTOP the controller process: it holds its sockets and answers nothing. */
-  pause(): void {
-    this.server.pause();
+  /** SIGSTOP the controller process (docker pause its container): it holds its sockets and
+   *  answers nothing. */
+  async pause(): Promise<void> {
+    await this.server.pause();
   }
 
-  /** SIGCONT. */
-  resume(): void {
-    this.server.resume();
+  /** SIGCONT (docker unpause). */
+  async resume(): Promise<void> {
+    await this.server.resume();
   }
 
   async close(): Promise<void> {
