@@ -50,3 +50,36 @@ export function cutShort(history: History): string | undefined {
   }
   return finalModel(history) ? undefined : 'the history has no final-model record: the run never finished';
 }
+
+/** Record types only the controller writes: a history without any of them comes from a target that
+ *  cannot see the controller's side (an external controller). */
+const CONTROLLER_SIDE: ReadonlySet<string> = new Set([
+  'bootstrap',
+  'upgrade-requested',
+  'upgrade-pending',
+  'download',
+  'agent-down',
+  'agent-up',
+  'version',
+  'upgrade-steps',
+  'upgrade-end',
+  'conn-open',
+  'conn-close',
+  'login',
+  'request',
+  'watcher-start',
+  'watcher-stop',
+  'hook-start',
+  'hook-end',
+]);
+
+/**
+ * Why the controller's contract cannot be judged on this history, or undefined if it can: it can
+ * when the history holds controller-side records (the sim and the process target write them; an
+ * external controller is seen from its clients only, so a property of its contract would hold
+ * vacuously there).
+ */
+export function controllerUnseen(history: History): string | undefined {
+  for (const r of history) if (CONTROLLER_SIDE.has(r.type)) return undefined;
+  return 'the history has no controller-side records (bootstrap, connections, requests...): the controller was not observed';
+}

@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122PinnedAgentVersion: Scenario = {
   name: 'juju-1.22-pinned-agent-version',
@@ -15,7 +15,7 @@ export const juju122PinnedAgentVersion: Scenario = {
   clients: 1,
   testedVersion: '1.22.1',
   versions: ['1.22.3', '1.22.4'],
-  weights: { deploy: 4, wait: 5, upgrade: 2, publish: 1 },
+  weights: { deploy: 4, wait: 5, upgrade: 2, 'chained-upgrade': 1, publish: 1 },
   maxEvents: 20,
   expect: {
     'no-surprise-upgrade': 'held',
@@ -23,6 +23,7 @@ export const juju122PinnedAgentVersion: Scenario = {
     'no-work-before-upgrade': 'violated',
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

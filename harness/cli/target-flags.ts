@@ -21,8 +21,12 @@ export const TARGET_FLAGS = {
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  concurrency: { type: 'string' },
   image: { type: 'string' },
 } as const;
+
+/** Where the external target's password may come from instead of --password (replay lines use it). */
+export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
 
 export interface TargetFlagValues {
   target?: string | undefined;
@@ -31,15 +35,16 @@ export interface TargetFlagValues {
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+  concurrency?: string | undefined;
   image?: string | undefined;
 }
 
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
-  process: ['time-scale', 'client-cmd'],
-  container: ['time-scale', 'client-cmd', 'image'],
-  external: ['time-scale', 'client-cmd', 'url', 'username', 'password'],
+  process: ['time-scale', 'client-cmd', 'concurrency'],
+  container: ['time-scale', 'client-cmd', 'concurrency', 'image'],
+  external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
 
 /** Every flag some target takes beyond --target. */
@@ -71,6 +76,10 @@ export function checkTargetFlags(values: TargetFlagValues): void {
     throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
 }
 
+function password(values: TargetFlagValues): string | undefined {
+  return values.password ?? (values.target === 'external' ? process.env[PASSWORD_ENV] : undefined);
+}
+
 /** Failure files go under --out: a file there would fail only after the whole run. */
 function checkOutDir(out: string): void {
   let stats;
@@ -97,6 +106,21 @@ function timeScale(value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--concurrency N`: runs in flight at once on a real target; default what the target says suits
+ *  this machine (Target.defaultConcurrency), else 1. */
+export function concurrencyFor(target: Target, value: string | undefined): number {
+  if (value === undefined) return target.defaultConcurrency ?? 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+    throw new UsageError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
+  const most = target.maxConcurrency ?? 1;
+  if (n > most) throw new UsageError(`--concurrency ${n}: the ${target.name} target runs at most ${most} at once`);
+  return n;
+}
+
+/** More runs in flight than this only stretch every run's real timings on any machine we know. */
+const MAX_CONCURRENCY = 256;
+
 /** `--workers N` (run, qualify): sim worker threads for an exploration of `totalCases` cases in all;
  *  by default one per core (defaultWorkers). Real targets run their cases elsewhere already. */
 export function workersFlag(value: string | undefined, values: TargetFlagValues, totalCases: number): number {
@@ -111,7 +135,7 @@ export function workersFlag(value: string | undefined, values: TargetFlagValues,
 export async function openTarget(
   values: TargetFlagValues,
   simWorkers = 1,
-): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
+): Promise<{ target: Target; explorer: Explorer; concurrency: number; close: () => Promise<void> }> {
   checkTargetFlags(values);
   const name = values.target ?? 'sim';
   const scale = timeScale(values['time-scale']);
@@ -120,9 +144,16 @@ export async function openTarget(
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(password(values) !== undefined ? { password: password(values) } : {}),
     ...(values.image !== undefined ? { image: values.image } : {}),
   });
+  let concurrency: number;
+  try {
+    concurrency = concurrencyFor(target, values.concurrency);
+  } catch (e) {
+    await target.close();
+    throw e;
+  }
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.
   const onInterrupt = (): void => {
@@ -144,8 +175,9 @@ export async function openTarget(
             shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
             confirmRuns: 3,
             shrinkTimeLimitMs: 120_000,
+            concurrency,
           });
-  return { target, explorer, close };
+  return { target, explorer, concurrency, close };
 }
 
 /** Scenarios whose client needs real sockets cannot run on the sim: named, that is an error; in a

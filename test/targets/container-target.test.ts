@@ -36,10 +36,10 @@ async function ourContainers(): Promise<string[]> {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe.skipIf(!dockerUp && !ci)('targets/container', () => {
-  let target: ProcessTarget;
+  let target: ProcessTarget<ContainerServer>;
   beforeAll(async () => {
     target = await createContainerTarget({ timeScale: 0.04 });
-    suiteContainer = (target.server as ContainerServer).id;
+    suiteContainer = target.server.id;
   }, 240_000);
   afterAll(async () => {
     await target?.close();
@@ -61,7 +61,7 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
     expect(violated).toContain('no-work-before-upgrade');
 
-    const server = target.server as ContainerServer;
+    const server = target.server;
     const port = server.port;
     await target.crash(); // docker kill, docker start: same port, a fresh controller
     expect(server.port).toBe(port);

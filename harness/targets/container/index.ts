@@ -16,7 +16,9 @@ export interface ContainerTargetOptions extends Omit<ProcessTargetOptions, 'port
   image?: string;
 }
 
-export async function createContainerTarget(options: ContainerTargetOptions = {}): Promise<ProcessTarget> {
+export async function createContainerTarget(
+  options: ContainerTargetOptions = {},
+): Promise<ProcessTarget<ContainerServer>> {
   const credentials: Credentials = options.credentials ?? {
     username: 'admin',
     password: randomBytes(12).toString('hex'),

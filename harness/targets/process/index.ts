@@ -53,16 +53,20 @@ export interface ServerHost {
   stop(): Promise<void>;
 }
 
-export class ProcessTarget implements Target {
+export class ProcessTarget<S extends ServerHost = ServerHost> implements Target {
   readonly maxConcurrency = Infinity;
-  readonly defaultConcurrency = RUNS_PER_CORE * availableParallelism();
+  /** A --client-cmd program is a process per run, whose start-up costs real CPU time that must stay
+   *  short next to the scaled plan: one such run per core. */
+  get defaultConcurrency(): number {
+    return (this.options.clientCommand !== undefined ? 1 : RUNS_PER_CORE) * availableParallelism();
+  }
   /** Fault proxies of runs that ended, for the next runs to reuse (no port churn). */
   private readonly idleProxies: ProxyPool[] = [];
   private readonly allProxies: ProxyPool[] = [];
   private lastOutputs: CommandOutput[] = [];
 
   constructor(
-    readonly server: ServerHost,
+    readonly server: S,
     private readonly credentials: Credentials,
     private readonly options: ProcessTargetOptions,
     /** The container target is this one with its server in a container. */
@@ -127,7 +131,7 @@ export class ProcessTarget implements Target {
 }
 
 /** Starts the controller server process; throws TargetError (exit 3) when it cannot start. */
-export async function createProcessTarget(options: ProcessTargetOptions = {}): Promise<ProcessTarget> {
+export async function createProcessTarget(options: ProcessTargetOptions = {}): Promise<ProcessTarget<ServerProcess>> {
   const credentials = options.credentials ?? { username: 'admin', password: randomBytes(12).toString('hex') };
   const server = await ServerProcess.start({
     credentials,
