@@ -18,6 +18,7 @@ export const TARGET_FLAGS = {
   target: { type: 'string' },
   'time-scale': { type: 'string' },
   'client-cmd': { type: 'string' },
+  tls: { type: 'boolean' },
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
@@ -32,6 +33,7 @@ export interface TargetFlagValues {
   target?: string | undefined;
   'time-scale'?: string | undefined;
   'client-cmd'?: string | undefined;
+  tls?: boolean | undefined;
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
@@ -42,13 +44,11 @@ export interface TargetFlagValues {
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
-  process: ['time-scale', 'client-cmd', 'concurrency'],
+  process: ['time-scale', 'client-cmd', 'concurrency', 'tls'],
   container: ['time-scale', 'client-cmd', 'concurrency', 'image'],
   external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
-
-/** Every flag some target takes beyond --target. */
-const ALL_TARGET_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
+const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
  *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
@@ -65,7 +65,7 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   if (!(TARGET_NAMES as readonly string[]).includes(name))
     throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const allowed = FLAGS_OF_TARGET[name as keyof typeof FLAGS_OF_TARGET];
-  for (const flag of ALL_TARGET_FLAGS) {
+  for (const flag of TARGET_ONLY_FLAGS) {
     if (values[flag] === undefined || allowed.includes(flag)) continue;
     const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
     if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
@@ -142,6 +142,7 @@ export async function openTarget(
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.tls ? { tls: true } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password(values) !== undefined ? { password: password(values) } : {}),

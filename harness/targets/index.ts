@@ -22,6 +22,8 @@ export interface TargetOptions {
   clientCommand?: string;
   /** process: the controller server's port (default: a free one). */
   port?: number;
+  /** process: every client dials wss:// (the agent's TLS port, with the controller's CA). */
+  tls?: boolean;
   /** container: an image of the controller server instead of one built here. */
   image?: string;
   /** external: the controller's model URL and credentials. */
@@ -44,7 +46,11 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
         throw new UsageError('--client-cmd needs a real target: --target process or external');
       return createSimTarget();
     case 'process':
-      return createProcessTarget({ ...common, ...(options.port !== undefined ? { port: options.port } : {}) });
+      return createProcessTarget({
+        ...common,
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.tls ? { tls: true } : {}),
+      });
     case 'container':
       return createContainerTarget({ ...common, ...(options.image !== undefined ? { image: options.image } : {}) });
     case 'external': {

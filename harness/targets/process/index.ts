@@ -26,6 +26,8 @@ export interface ProcessTargetOptions {
   clientCommand?: string;
   /** Port of the controller server; default any free one. */
   port?: number;
+  /** Every client dials wss:// (its run's agent TLS port); clients that need it dial it anyway. */
+  tls?: boolean;
   credentials?: Credentials;
 }
 
@@ -43,6 +45,8 @@ const RUNS_PER_CORE = 16;
  */
 export interface ServerHost {
   readonly port: number;
+  /** The CA of the server's TLS port, when it serves one (the container's does not, yet). */
+  readonly tls?: { caCert: string; caCertFile: string } | undefined;
   /** Starts a new server if the last one died. */
   respawn(): Promise<void>;
   /** Kill, then a new server on the same port (its state is lost). */
@@ -85,10 +89,11 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
     try {
       const result = await runLive(config, plan, seed, {
         target: this.name,
-        timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
-        backend: new ProcessBackend(this.server.port, this.credentials),
+        timeScale: this.options.timeScale ?? config.scenario.timeScale ?? DEFAULT_TIME_SCALE,
+        backend: new ProcessBackend(this.server.port, this.credentials, this.server.tls),
         proxies,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
+        ...(this.options.tls ? { tls: true } : {}),
       });
       return { history: result.history, clientOutputs: result.outputs };
     } finally {
