@@ -2,12 +2,13 @@
  * `--target` and the flags of real targets, shared by run, replay and qualify; and the explorer
  * each target gets: the sim explores in-process, real targets through exploreTarget.
  */
-import { explore } from '../explore.ts';
+import { exploreAsync } from '../explore.ts';
 import { exploreOnWorkers } from '../explore-on-workers.ts';
 import { defaultWorkers, SimPool } from '../workers/sim-pool.ts';
 import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
+import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { UsageError } from '../errors.ts';
@@ -23,10 +24,10 @@ export const TARGET_FLAGS = {
   username: { type: 'string' },
   password: { type: 'string' },
   concurrency: { type: 'string' },
+  image: { type: 'string' },
 } as const;
 
-/** Where the external target's password may come from instead of --password (replay lines use it). */
-export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
+export { PASSWORD_ENV } from '../run-settings.ts';
 
 export interface TargetFlagValues {
   target?: string | undefined;
@@ -37,12 +38,14 @@ export interface TargetFlagValues {
   username?: string | undefined;
   password?: string | undefined;
   concurrency?: string | undefined;
+  image?: string | undefined;
 }
 
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
   process: ['time-scale', 'client-cmd', 'concurrency', 'tls'],
+  container: ['time-scale', 'client-cmd', 'concurrency', 'image'],
   external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
 const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
@@ -95,6 +98,19 @@ export function defaultRuns(values: TargetFlagValues): number {
   return (values.target ?? 'sim') === 'sim' ? 1000 : 50;
 }
 
+/** The target as a failure record keeps it: everything but the password. */
+export function targetSettings(values: TargetFlagValues): TargetSettings {
+  const scale = timeScale(values['time-scale']);
+  return {
+    name: values.target ?? 'sim',
+    ...(scale !== undefined ? { timeScale: scale } : {}),
+    ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(values.username !== undefined ? { username: values.username } : {}),
+    ...(values.tls ? { tls: true } : {}),
+  };
+}
+
 function timeScale(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -128,7 +144,7 @@ export function workersFlag(value: string | undefined, values: TargetFlagValues,
 }
 
 /** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
- *  interrupt closes it too before exiting with 130. */
+ *  interrupt (cli/interrupt.ts) stops the exploration, which returns, and the finally closes it. */
 export async function openTarget(
   values: TargetFlagValues,
   simWorkers = 1,
@@ -143,6 +159,7 @@ export async function openTarget(
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password(values) !== undefined ? { password: password(values) } : {}),
+    ...(values.image !== undefined ? { image: values.image } : {}),
   });
   let concurrency: number;
   try {
@@ -151,21 +168,14 @@ export async function openTarget(
     await target.close();
     throw e;
   }
-  // The sim explores synchronously, so a handler could never run: there, the default signal
-  // behaviour ends the process at once (exit status 130), which is what we want.
-  const onInterrupt = (): void => {
-    void target.close().finally(() => process.exit(130));
-  };
-  if (name !== 'sim') process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
   const pool = name === 'sim' && simWorkers > 1 ? new SimPool(simWorkers) : undefined;
   const close = async (): Promise<void> => {
-    process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
     await pool?.close();
     await target.close();
   };
   const explorer: Explorer =
     name === 'sim'
-      ? async (config, options) => (pool ? exploreOnWorkers(pool, config, options) : explore(config, options))
+      ? (config, options) => (pool ? exploreOnWorkers(pool, config, options) : exploreAsync(config, options))
       : (config, options) =>
           exploreTarget(target, config, {
             ...options,
