@@ -62,7 +62,7 @@ describe('bad input: one line, exit 2', () => {
     [
       '--time-scale on the sim',
       ['run', ...SCENARIO, '--time-scale', '0.1'],
-      /--time-scale applies only to --target process or external/,
+      /--time-scale applies only to --target process or container or external/,
     ],
     ['--client-cmd on the sim', ['run', ...SCENARIO, '--client-cmd', 'true'], /--client-cmd needs a real target/],
     [
@@ -81,29 +81,12 @@ describe('bad input: one line, exit 2', () => {
       /version-as-tested needs a tested version/,
     ],
     [
-      'replay --strategy swarm on a path with no case',
-      [
-        'replay',
-        '--scenario',
-        'juju-1.24-gated-api',
-        '--seed',
-        '1',
-        '--path',
-        '5000',
-        '--strategy',
-        'exhaustive',
-        '--max-events',
-        '2',
-      ],
-      /--path 5000: the exhaustive strategy has only \d+ cases/,
-    ],
-    [
       'a path fast-check cannot replay',
       ['replay', '--scenario', 'juju-1.24-gated-api', '--seed', '1', '--path', '0:99999:99999:99999'],
       /--path 0:99999:99999:99999: no case there/,
     ],
     [
-      'a path swarm cannot replay',
+      'a path coverage cannot replay',
       [
         'replay',
         '--scenario',
@@ -113,7 +96,7 @@ describe('bad input: one line, exit 2', () => {
         '--path',
         '0:99999:99999:99999',
         '--strategy',
-        'swarm',
+        'coverage',
       ],
       /--path 0:99999:99999:99999: no case there/,
     ],

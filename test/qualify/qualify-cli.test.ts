@@ -77,7 +77,7 @@ describe('upgrade-chaos qualify', () => {
       '--seed',
       '2',
       '--strategy',
-      'pct',
+      'coverage',
     );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(
@@ -89,7 +89,7 @@ describe('upgrade-chaos qualify', () => {
       /✗ wrong-expectations × no-lost-work: expected violated, observed held after 100 runs \(an unexpected pass/,
     );
     expect(r.stdout).toMatch(
-      /npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --strategy pct --property \S+ --seed 2 --path/,
+      /npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --strategy coverage --property \S+ --seed 2 --path/,
     );
     expect(r.stdout).toMatch(/^FAIL: 2 verdict\(s\) differ/m);
   });
@@ -112,16 +112,16 @@ describe('upgrade-chaos qualify', () => {
     // Going back from 1.24 to 1.22 loses the gated API: work accepted mid-upgrade is a regression.
     expect(libjuju['no-work-before-upgrade']).toMatchObject({ old: 0, attempts: 200 });
     expect(libjuju['no-work-before-upgrade'].new).toBeGreaterThan(0);
-    // ...while the gate's "upgrade in progress" is what kills libjuju's watcher (on 1.22 only a
-    // rare ghost does: a removal it missed while it had no watcher, in a view it never resets).
-    expect(libjuju['watchers-resume'].old).toBeGreaterThan(3 * libjuju['watchers-resume'].new);
+    // ...and the gate's "upgrade in progress" still kills libjuju's watcher on 1.24 (on 1.22 the
+    // rewatch and remove events now make ghosts about as common, so no ratio is claimed).
+    expect(libjuju['watchers-resume'].old).toBeGreaterThan(0);
     expect(report.verdict).toBe('fail');
     expect(r.exitCode).toBe(1);
   });
 
   it.each([
     [['--target', 'nowhere'], /unknown target "nowhere"/],
-    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, swarm, pct, exhaustive, coverage\)/],
+    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, coverage\)/],
     [['--compare', 'juju-1.22'], /--compare needs two controller profiles/],
     [['--compare', 'juju-1.22,juju-9'], /unknown controller profile "juju-9"/],
     [['--runs', '0'], /--runs must be between 1/],
