@@ -11,7 +11,7 @@ import { defaultRuns, openTarget, parseCommandFlags, runnableConfigs, TARGET_FLA
 import { saveFailure } from '../failure-file.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import type { Scenario, Verdict } from '../scenario.ts';
+import type { Verdict } from '../scenario.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';

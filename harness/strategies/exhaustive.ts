@@ -32,7 +32,7 @@ export function* enumeratePlans(
   rank.set(bootstrap, 0);
   const rankOf = (e: PlanEvent): number => rank.get(e)!;
   for (let length = 1; length <= maxEvents; length++) {
-    const digits = new Array<number>(length - 1).fill(0);
+    const digits = Array.from({ length: length - 1 }, () => 0);
     if (length > 1 && alphabet.length === 0) return;
     for (;;) {
       const body = digits.map((d) => alphabet[d]!);
