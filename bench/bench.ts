@@ -18,7 +18,7 @@ export interface BenchOptions {
   seeds: number;
   /** Budget per attempt: a scenario not found within it counts as never found. */
   maxRuns: number;
-  /** Runs per core scenario for the runs-per-second figure. */
+  /** Runs per core scenario for the runs-per-second figure (0: skip it). */
   throughputRuns: number;
   scenarios: readonly Scenario[];
   /** Called when a scenario is done (progress on stderr). */
@@ -77,6 +77,9 @@ export function runBench(options: BenchOptions): BenchRun {
     });
     options.progress?.(scenario.name);
   }
-  const speeds = CORE_SCENARIOS.map((name) => throughput(name, options.throughputRuns));
-  return { results: { scenarios, runsPerSecond: { sim: combinedRunsPerSecond(speeds) } }, excess, throughput: speeds };
+  // throughputRuns 0: the runs-per-second figure is skipped (a quick bench).
+  const speeds =
+    options.throughputRuns > 0 ? CORE_SCENARIOS.map((name) => throughput(name, options.throughputRuns)) : [];
+  const sim = speeds.length > 0 ? combinedRunsPerSecond(speeds) : 0;
+  return { results: { scenarios, runsPerSecond: { sim } }, excess, throughput: speeds };
 }

@@ -24,8 +24,14 @@ export interface Attempt {
 }
 
 /** `config.properties` must be the scenario's must-fail properties. */
-export function attemptStrategy(config: RunConfig, strategy: StrategyName, seed: number, maxRuns: number): Attempt {
-  const result = explore(config, { runs: maxRuns, seed, strategy, stopWhenAllViolated: true });
+export function attemptStrategy(
+  config: RunConfig,
+  strategy: StrategyName,
+  seed: number,
+  maxRuns: number,
+  shrink = true,
+): Attempt {
+  const result = explore(config, { runs: maxRuns, seed, strategy, stopWhenAllViolated: true, shrink });
   const found = result.properties.every((p) => p.violated);
   return {
     found,
@@ -42,7 +48,7 @@ export function attemptStrategy(config: RunConfig, strategy: StrategyName, seed:
 
 /** The baseline checks one property at a time, as fc.assert would; the same seed gives every check
  *  the same cases, so the runs to failure are comparable with one survey of all properties. */
-export function attemptBaseline(config: RunConfig, seed: number, maxRuns: number): Attempt {
+export function attemptBaseline(config: RunConfig, seed: number, maxRuns: number, shrink = true): Attempt {
   const attempt: Attempt = { found: true, runs: 0, ms: 0, shrunk: {}, shrinkMs: 0 };
   for (const property of config.properties) {
     let runs = 0;
@@ -56,7 +62,7 @@ export function attemptBaseline(config: RunConfig, seed: number, maxRuns: number
         first ??= { runs, ms: performance.now() - start };
         smallest = played; // the last failing run is the shrunk counterexample
       }),
-      { seed, numRuns: maxRuns },
+      { seed, numRuns: maxRuns, endOnFailure: !shrink },
     );
     if (!details.failed || !first) {
       attempt.found = false;

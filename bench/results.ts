@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import type { StrategyName } from '../harness/strategies/names.ts';
 import type { Fig } from './figures.ts';
+import type { SimScaling } from './sim-scaling.ts';
+import type { DeepBugResult } from './deep-bench.ts';
 
 export interface ScenarioResult {
   name: string;
@@ -16,8 +18,12 @@ export interface ScenarioResult {
 
 export interface BenchResults {
   scenarios: ScenarioResult[];
+  /** The planted deep bugs (deep-bench.ts); written by `npm run bench` unless skipped. */
+  deepBugs?: DeepBugResult[];
   /** `process` is written by the full bench only (it starts a controller server process). */
   runsPerSecond: { sim: number; process?: number };
+  /** The sim on one thread and on two workers (full bench only). */
+  simScaling?: SimScaling;
 }
 
 export function writeResults(path: string, results: BenchResults): void {

@@ -1,42 +1,95 @@
 /**
- * `npm run bench`: how fast each strategy finds every race the corpus expects, against the way a
- * fast-check user would look for them without us (bench/baseline/), and how many runs per second
- * the sim and the process target do. Writes bench/results.json (shape: results.ts) and prints a
- * table. About a minute. `bin/bench.js` runs it bundled, as the CLI runs (see bin/bundle.js).
+ * `npm run bench`: how fast each strategy finds the planted deep bugs (bench/deep-bugs/) and every
+ * race the corpus expects, against the way a fast-check user would look for them without us
+ * (bench/baseline/), and how many runs per second the sim and the process target do. Writes
+ * bench/results.json (shape: results.ts) and prints the tables. `bin/bench.js` runs it bundled,
+ * as the CLI runs (see bin/bundle.js).
+ *
+ * For quick iteration, environment variables:
+ *   BENCH_SEEDS        seeds per figure (default 20)
+ *   BENCH_DEEP_RUNS    budget per deep-bug attempt (default 5000)
+ *   BENCH_CORPUS_RUNS  budget per corpus attempt (default 1000)
+ *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed (default all three)
+ *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
+ *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/paths.ts';
+import { isStrategyName, STRATEGY_NAMES } from '../harness/strategies/names.ts';
 import { DEFAULT_BENCH, runBench } from './bench.ts';
+import { runDeepBugs } from './deep-bench.ts';
+import { formatDeepBugs } from './deep-table.ts';
 import { writeResults } from './results.ts';
 import { formatBench } from './table.ts';
 import { processThroughput } from './process-throughput.ts';
 import { combinedRunsPerSecond } from './throughput.ts';
+import { formatSimScaling, simScaling } from './sim-scaling.ts';
 import { DEFAULT_TIME_SCALE } from '../harness/targets/process/index.ts';
 
 const RESULTS = join(PROJECT_ROOT, 'bench', 'results.json');
 
 /** Generated plans per core scenario on the process target (each takes about a second). */
 const PROCESS_RUNS = 10;
+/** Cases per round of the sim's one-thread / two-worker comparison (a few seconds a round). */
+const SCALING_RUNS = 20_000;
+const DEEP_RUNS = 5000;
+
+function envInt(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+const seeds = envInt('BENCH_SEEDS', DEFAULT_BENCH.seeds);
+const deepRuns = envInt('BENCH_DEEP_RUNS', DEEP_RUNS);
+const corpusRuns = envInt('BENCH_CORPUS_RUNS', DEFAULT_BENCH.maxRuns);
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'deep,corpus,speed').split(','));
+const strategies = (process.env['BENCH_STRATEGIES'] ?? STRATEGY_NAMES.join(',')).split(',').filter(isStrategyName);
+const progress = (what: string) => process.stderr.write(`bench: ${what} done\n`);
 
 const start = performance.now();
-const run = runBench({ ...DEFAULT_BENCH, progress: (name) => process.stderr.write(`bench: ${name} done\n`) });
-const processFigures = await processThroughput(PROCESS_RUNS);
+const out: string[] = [];
+const deepBugs = sections.has('deep')
+  ? runDeepBugs({ seeds, maxRuns: deepRuns, strategies, progress: (bug, who) => progress(`${bug} × ${who}`) })
+  : undefined;
+if (deepBugs) out.push(formatDeepBugs(deepBugs, seeds, deepRuns), '');
+
+const corpus = sections.has('corpus')
+  ? runBench({
+      ...DEFAULT_BENCH,
+      seeds,
+      maxRuns: corpusRuns,
+      throughputRuns: sections.has('speed') ? DEFAULT_BENCH.throughputRuns : 0,
+      progress,
+    })
+  : undefined;
+const scaling = sections.has('speed') ? await simScaling(envInt('BENCH_SCALING_RUNS', SCALING_RUNS), 2) : undefined;
+const processFigures = sections.has('speed') ? await processThroughput(PROCESS_RUNS) : [];
 const results = {
-  ...run.results,
-  runsPerSecond: { ...run.results.runsPerSecond, process: combinedRunsPerSecond(processFigures) },
+  scenarios: corpus?.results.scenarios ?? [],
+  ...(deepBugs ? { deepBugs } : {}),
+  ...(scaling ? { simScaling: scaling } : {}),
+  runsPerSecond: {
+    sim: corpus?.results.runsPerSecond.sim ?? 0,
+    ...(processFigures.length ? { process: combinedRunsPerSecond(processFigures) } : {}),
+  },
 };
 writeResults(RESULTS, results);
-process.stdout.write(
-  formatBench({
-    ...run,
-    results,
-    seeds: DEFAULT_BENCH.seeds,
-    maxRuns: DEFAULT_BENCH.maxRuns,
-    elapsedMs: performance.now() - start,
-  }) +
-    '\n' +
+if (corpus) {
+  out.push(
+    'Corpus (the scenarios that must fail):',
+    formatBench({ ...corpus, results, seeds, maxRuns: corpusRuns, elapsedMs: performance.now() - start }),
+  );
+}
+if (processFigures.length) {
+  out.push(
     `Runs per second on the process target (time scale ${DEFAULT_TIME_SCALE}, one server process reused): ` +
-    processFigures.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') +
-    `; both together ${results.runsPerSecond.process}.` +
-    `\nWrote ${RESULTS}\n`,
-);
+      processFigures.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') +
+      `; both together ${results.runsPerSecond.process}.`,
+  );
+}
+if (scaling) out.push(formatSimScaling(scaling));
+out.push(`Bench took ${((performance.now() - start) / 1000).toFixed(1)} s. Wrote ${RESULTS}`);
+process.stdout.write(out.join('\n') + '\n');

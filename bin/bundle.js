@@ -17,6 +17,7 @@ export const ENTRIES = {
   index: 'harness/index.ts',
   cli: 'harness/cli/main.ts',
   'server-main': 'harness/wire/server-main.ts',
+  'sim-worker': 'harness/workers/sim-worker.ts',
 };
 
 function newestSource() {
@@ -68,8 +69,9 @@ export async function buildEntries({ onlyIfStale = false } = {}) {
   );
 }
 
-/** The path of a fresh bundle of any other `entry` (the bench), rebuilt when a source is newer. */
+/** The path of a fresh bundle of any other `entry` (bench, soak), rebuilt when a source is newer. */
 export async function freshBundle(entry) {
+  await buildEntries({ onlyIfStale: true }); // the processes it starts run dist/ entries
   const out = join(ROOT, 'dist', relative('.', entry).replace(/\.ts$/, '.mjs').replaceAll('/', '__'));
   if (mtime(out) >= newestSource()) return out;
   await bundleOne(await import('esbuild'), entry, out);

@@ -37,6 +37,9 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     deploy: fc
       .tuple(client, fc.constantFrom(...APP_NAMES), fc.integer({ min: 1, max: 3 }))
       .map(([c, app, units]) => ({ kind: 'deploy', client: c, app, units })),
+    remove: fc.tuple(client, fc.constantFrom(...APP_NAMES)).map(([c, app]) => ({ kind: 'remove', client: c, app })),
+    rewatch: client.map((c) => ({ kind: 'rewatch', client: c })),
+    'chained-upgrade': version.map((v) => ({ kind: 'chained-upgrade', version: v })),
     disconnect: client.map((c) => ({ kind: 'disconnect', client: c })),
     partition: fc
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
@@ -57,13 +60,25 @@ export function eventArbitrary(scenario: Scenario, weights = scenario.weights): 
 }
 
 export function planArbitrary(scenario: Scenario, options: PlanOptions = {}): fc.Arbitrary<Plan> {
-  const maxEvents = Math.max(1, options.maxEvents ?? scenario.maxEvents);
-  return fc
-    .tuple(fc.array(eventArbitrary(scenario, options.weights), { maxLength: maxEvents - 1 }), fc.nat())
-    .map(([events, at]) => withBootstrap(events, at));
+  return fc.tuple(planEventsArbitrary(scenario, options), fc.nat()).map(([events, at]) => withBootstrap(events, at));
 }
 
-/** Inserts the one bootstrap and gives repeated application names a suffix, so deploys never collide. */
+/**
+ * The events of a plan but its bootstrap: up to maxEvents - 1 of them. fast-check's default
+ * `size` would cap the length near 10 whatever maxLength says (a plan of 60 events was never
+ * drawn); `size: 'max'` makes every length up to the maximum reachable, so bugs that need a long
+ * story are generated. pct draws its events here too.
+ */
+export function planEventsArbitrary(scenario: Scenario, options: PlanOptions = {}): fc.Arbitrary<PlanEvent[]> {
+  const maxEvents = Math.max(1, options.maxEvents ?? scenario.maxEvents);
+  return fc.array(eventArbitrary(scenario, options.weights), { maxLength: maxEvents - 1, size: 'max' });
+}
+
+/**
+ * Inserts the one bootstrap and gives repeated application names a suffix, so deploys never
+ * collide; a remove names the latest deployment of its charm name so far (the name as drawn when
+ * there is none: the controller then answers "not found").
+ */
 export function withBootstrap(events: readonly PlanEvent[], at: number): Plan {
   assert(
     events.every((e) => e.kind !== 'bootstrap'),
@@ -73,6 +88,10 @@ export function withBootstrap(events: readonly PlanEvent[], at: number): Plan {
   plan.splice(at % (events.length + 1), 0, { kind: 'bootstrap' });
   const seen = new Map<string, number>();
   return plan.map((e) => {
+    if (e.kind === 'remove') {
+      const n = seen.get(e.app) ?? 1;
+      return n === 1 ? e : { ...e, app: `${e.app}-${n}` };
+    }
     if (e.kind !== 'deploy') return e;
     const n = (seen.get(e.app) ?? 0) + 1;
     seen.set(e.app, n);

@@ -14,11 +14,17 @@ export interface Scheduler {
   after(delayMs: number, fn: () => void): TimerHandle;
 }
 
-interface Pending {
-  at: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
+/** A timer of the virtual clock, and its own handle: one object per timer, no closure. */
+class Pending implements TimerHandle {
+  cancelled = false;
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly fn: () => void,
+  ) {}
+  cancel(): void {
+    this.cancelled = true;
+  }
 }
 
 /**
@@ -35,13 +41,9 @@ export class VirtualScheduler implements Scheduler {
   }
 
   after(delayMs: number, fn: () => void): TimerHandle {
-    const entry: Pending = { at: this.time + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false };
+    const entry = new Pending(this.time + Math.max(0, delayMs), this.seq++, fn);
     this.push(entry);
-    return {
-      cancel: () => {
-        entry.cancelled = true;
-      },
-    };
+    return entry;
   }
 
   /** Fires the next live timer; false when none is left. */
@@ -77,16 +79,19 @@ export class VirtualScheduler implements Scheduler {
     return x.at < y.at || (x.at === y.at && x.seq < y.seq);
   }
 
+  // Sift with a hole rather than swaps: no temporary arrays on the sim's hottest path.
   private push(entry: Pending): void {
     const h = this.heap;
+    let i = h.length;
     h.push(entry);
-    let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const p = h[parent]!;
+      if (!this.less(entry, p)) break;
+      h[i] = p;
       i = parent;
     }
+    h[i] = entry;
   }
 
   private pop(): Pending | undefined {
@@ -94,20 +99,19 @@ export class VirtualScheduler implements Scheduler {
     if (h.length === 0) return undefined;
     const top = h[0]!;
     const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
+    const n = h.length;
+    if (n === 0) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && this.less(h[r]!, h[l]!) ? r : l;
+      if (!this.less(h[m]!, last)) break;
+      h[i] = h[m]!;
+      i = m;
     }
+    h[i] = last;
     return top;
   }
 }

@@ -17,6 +17,8 @@ export interface ExploreOptions extends PlanOptions {
   checkDeterminism?: boolean;
   /** End phase one as soon as every property has been violated once (the bench's time to failure). */
   stopWhenAllViolated?: boolean;
+  /** Shrink what phase one found (default true; the bench's deep-bug section only counts runs). */
+  shrink?: boolean;
   /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */
   coverage?: boolean;
 }

@@ -14,7 +14,7 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import { judgeRun, type RunResult } from './runner.ts';
+import { distinctProperties, judgeRun, type RunResult } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
@@ -51,7 +51,7 @@ export async function exploreTarget(
     for (const v of result.violations)
       if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
     tally.cover(result.history);
-    return tally.note(plan, result.violations, result.unknown);
+    return tally.note(plan, distinctProperties(result.violations), result.unknown);
   });
   tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();

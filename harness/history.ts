@@ -64,7 +64,10 @@ export type HistoryBody =
       method: string;
       accepted: boolean;
       error?: string;
+      /** Applications a Deploy created or a DestroyApplication removed. */
       apps?: string[];
+      /** The watcher an AllWatcher call named. */
+      watcher?: string;
     }
   | { type: 'watcher-start'; conn: number; client: string; watcher: string }
   | { type: 'watcher-stop'; conn: number; client: string; watcher: string; reason: 'client' | 'connection' }
@@ -72,7 +75,8 @@ export type HistoryBody =
   | { type: 'hook-end'; unit: string; hook: string; result: 'ok' | 'interrupted' }
   // the clients
   | { type: 'invoke'; client: string; op: number; f: 'deploy'; value: { app: string; units: number } }
-  | { type: 'ok' | 'fail' | 'info'; client: string; op: number; f: 'deploy'; error?: string }
+  | { type: 'invoke'; client: string; op: number; f: 'remove'; value: { app: string } }
+  | { type: 'ok' | 'fail' | 'info'; client: string; op: number; f: 'deploy' | 'remove'; error?: string }
   | { type: 'call'; client: string; conn: number; call: number; facade: string; method: string; longPoll: boolean }
   | { type: 'return'; client: string; conn: number; call: number; outcome: Outcome; error?: string }
   | { type: 'client-conn'; client: string; conn: number; state: 'open' | 'closed' };

@@ -8,6 +8,14 @@ export type PlanEvent =
   | { kind: 'publish'; version: string }
   | { kind: 'upgrade'; version?: string; uploadTools?: boolean }
   | { kind: 'deploy'; client: number; app: string; units: number }
+  /** The client removes an application (Juju's Application.DestroyApplication): the latest
+   *  deployment of that charm name in the plan (withBootstrap resolves "mysql" to "mysql-2"). */
+  | { kind: 'remove'; client: number; app: string }
+  /** The client stops its watcher (AllWatcher.Stop) and starts a new one (Client.WatchAll). */
+  | { kind: 'rewatch'; client: number }
+  /** The operator waits until no upgrade is pending or running (after bootstrap), then publishes
+   *  `version` and upgrades to it: a chain of upgrades, each starting when the last one ended. */
+  | { kind: 'chained-upgrade'; version: string }
   | { kind: 'disconnect'; client: number }
   | { kind: 'partition'; client: number; durationMs: number }
   | { kind: 'restart' }
@@ -19,6 +27,9 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'publish',
   'upgrade',
   'deploy',
+  'remove',
+  'rewatch',
+  'chained-upgrade',
   'disconnect',
   'partition',
   'restart',
@@ -47,6 +58,12 @@ export function describeEvent(event: PlanEvent): string {
       return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}`;
     case 'deploy':
       return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
+    case 'remove':
+      return `client-${event.client}: remove-application ${event.app}`;
+    case 'rewatch':
+      return `client-${event.client}: stop its watcher and watch again`;
+    case 'chained-upgrade':
+      return `once no upgrade is pending or running: publish ${event.version}, upgrade --agent-version ${event.version}`;
     case 'disconnect':
       return `disconnect client-${event.client}`;
     case 'partition':

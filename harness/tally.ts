@@ -3,10 +3,11 @@ import type { Plan } from './plan.ts';
 import { caseCoverage, emptyCoverage, mergeCoverage, type Coverage } from './coverage.ts';
 import type { History } from './history.ts';
 import type { RunConfig } from './run-config.ts';
+import type { CaseOutcome } from './runner.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
-import type { PropertyName, UnknownResult, Violation } from '../properties/index.ts';
+import type { PropertyName, UnknownResult } from '../properties/index.ts';
 
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
@@ -35,16 +36,22 @@ export class Tally {
     if (this.coverage) mergeCoverage(this.coverage, caseCoverage(history));
   }
 
-  /** Notes one case's violations and the properties that could not judge it; false when
-   *  exploration should stop (every property violated). */
-  note(plan: Plan, violations: readonly Violation[], unknown: readonly UnknownResult[] = []): boolean {
+  /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there). */
+  noteOutcome(plan: Plan, outcome: CaseOutcome): boolean {
+    if (this.coverage && outcome.coverage) mergeCoverage(this.coverage, outcome.coverage);
+    return this.note(plan, outcome.violated, outcome.unknown);
+  }
+
+  /** Notes one case: the properties it violated (each once) and those that could not judge it;
+   *  false when exploration should stop (every property violated). */
+  note(plan: Plan, violated: readonly PropertyName[], unknown: readonly UnknownResult[] = []): boolean {
     this.runs++;
     for (const u of unknown) {
       const seen = this.unknown.get(u.property);
       if (seen) seen.runs++;
       else this.unknown.set(u.property, { runs: 1, reason: u.reason });
     }
-    for (const property of new Set(violations.map((v) => v.property))) {
+    for (const property of violated) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
         this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });
@@ -84,7 +91,7 @@ export class Tally {
       target,
       runs: this.runs,
       seed: this.options.seed,
-      verdict: failures.length > 0 ? 'fail' : 'pass',
+      verdict: failures.length > 0 || this.first.size > 0 ? 'fail' : 'pass',
       runsPerSecond: Math.round(this.runs / Math.max(1e-3, surveyMs / 1000)),
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {

@@ -20,9 +20,18 @@ export function endTime(history: History): number {
   return history.length > 0 ? history[history.length - 1]!.t : 0;
 }
 
-/** A map key for a client's numbered things (operations, calls, connections). */
-export function clientKey(client: string, n: number): string {
-  return `${client}\u0000${n}`;
+/**
+ * Map keys for a client's numbered things (operations, calls, connections): numbers, not strings,
+ * as a property looks one up for most records of a history. Keys from one ClientKeys are unique
+ * per (client, n) for n below 2^32.
+ */
+export class ClientKeys {
+  private readonly ids = new Map<string, number>();
+  key(client: string, n: number): number {
+    let id = this.ids.get(client);
+    if (id === undefined) this.ids.set(client, (id = this.ids.size));
+    return id * 0x1_0000_0000 + n;
+  }
 }
 
 /**
@@ -40,4 +49,37 @@ export function cutShort(history: History): string | undefined {
     if (r.type === 'quiescence') break; // the quiet record comes after it
   }
   return finalModel(history) ? undefined : 'the history has no final-model record: the run never finished';
+}
+
+/** Record types only the controller writes: a history without any of them comes from a target that
+ *  cannot see the controller's side (an external controller). */
+const CONTROLLER_SIDE: ReadonlySet<string> = new Set([
+  'bootstrap',
+  'upgrade-requested',
+  'upgrade-pending',
+  'download',
+  'agent-down',
+  'agent-up',
+  'version',
+  'upgrade-steps',
+  'upgrade-end',
+  'conn-open',
+  'conn-close',
+  'login',
+  'request',
+  'watcher-start',
+  'watcher-stop',
+  'hook-start',
+  'hook-end',
+]);
+
+/**
+ * Why the controller's contract cannot be judged on this history, or undefined if it can: it can
+ * when the history holds controller-side records (the sim and the process target write them; an
+ * external controller is seen from its clients only, so a property of its contract would hold
+ * vacuously there).
+ */
+export function controllerUnseen(history: History): string | undefined {
+  for (const r of history) if (CONTROLLER_SIDE.has(r.type)) return undefined;
+  return 'the history has no controller-side records (bootstrap, connections, requests...): the controller was not observed';
 }

@@ -1,8 +1,10 @@
 import type { History, RecordOf } from '../harness/history.ts';
-import { clientKey, endTime, finalModel } from './common.ts';
+import { ClientKeys, endTime, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'deployments-complete';
+
+type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
 
 /**
  * deployments-complete: at quiescence every application a client was asked to deploy exists with
@@ -16,17 +18,32 @@ const NAME = 'deployments-complete';
  *   time if it reported `fail` (with its error) or `info` (outcome unknown), or at the end of the
  *   history if it never reported.
  * So one invoke yields zero, one or two violations.
+ *
+ * A deployment taken back is exempt: when an `invoke` with f 'remove' of the same app (by any
+ * client) was reported `ok` at or after the deploy's invoke (so the removal may have taken effect
+ * after the deploy), the final model need not hold the app, and the deploy may report `fail` (a
+ * client may give up on what was removed); it must still report, and `info` still counts.
  */
 export const deploymentsComplete: Property = {
   name: NAME,
   summary: 'every requested deployment exists with all units active and the client reported success',
   check(history: History): Violation[] {
-    const invokes: RecordOf<'invoke'>[] = [];
-    const reports = new Map<string, RecordOf<'ok' | 'fail' | 'info'>>();
+    const invokes: DeployInvoke[] = [];
+    const removes: RecordOf<'invoke'>[] = [];
+    const keys = new ClientKeys();
+    const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
     for (const r of history) {
-      if (r.type === 'invoke' && r.f === 'deploy') invokes.push(r);
-      else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(clientKey(r.client, r.op), r);
+      if (r.type === 'invoke') {
+        if (r.f === 'deploy') invokes.push(r);
+        else removes.push(r);
+      } else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
     }
+    // A removal that succeeded at or after the deploy was asked for may have taken effect after it.
+    const removedAfter = (inv: DeployInvoke): boolean =>
+      removes.some((rm) => {
+        const report = reports.get(keys.key(rm.client, rm.op));
+        return rm.value.app === inv.value.app && report?.type === 'ok' && report.t >= inv.t;
+      });
 
     const final = finalModel(history);
     const end = endTime(history);
@@ -38,7 +55,8 @@ export const deploymentsComplete: Property = {
         violations.push({ property: NAME, t, client: inv.client, message: `${what}: ${message}` });
       };
 
-      if (final) {
+      const removed = removedAfter(inv);
+      if (final && !removed) {
         const apps = final.model.applications;
         const deployed = Object.hasOwn(apps, app) ? apps[app] : undefined;
         if (!deployed) {
@@ -53,9 +71,10 @@ export const deploymentsComplete: Property = {
         }
       }
 
-      const report = reports.get(clientKey(inv.client, inv.op));
+      const report = reports.get(keys.key(inv.client, inv.op));
       if (!report) add(end, 'client never reported');
-      else if (report.type === 'fail') add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
+      else if (report.type === 'fail' && !removed)
+        add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
       else if (report.type === 'info')
         add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
     }

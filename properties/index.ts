@@ -1,7 +1,9 @@
 /**
- * The seven properties, in PROPERTY_NAMES order, and the one way to run a selection of them.
+ * The properties, in PROPERTY_NAMES order (the seven of the bug report, then the controller's
+ * contract), and the one way to run a selection of them.
  */
 import type { History } from '../harness/history.ts';
+import { agentLifecycle } from './agent-lifecycle.ts';
 import { deploymentsComplete } from './deployments-complete.ts';
 import { noLostWork } from './no-lost-work.ts';
 import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
@@ -15,17 +17,22 @@ import {
   type Violation,
 } from './property.ts';
 import { requestsSettle } from './requests-settle.ts';
+import { upgradeSequence } from './upgrade-sequence.ts';
 import { versionAsTested } from './version-as-tested.ts';
+import { watcherLifecycle } from './watcher-lifecycle.ts';
 import { watchersResume } from './watchers-resume.ts';
 
 export * from './property.ts';
 export {
+  agentLifecycle,
   deploymentsComplete,
   noLostWork,
   noSurpriseUpgrade,
   noWorkBeforeUpgrade,
   requestsSettle,
+  upgradeSequence,
   versionAsTested,
+  watcherLifecycle,
   watchersResume,
 };
 
@@ -38,6 +45,9 @@ const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
     versionAsTested,
     noSurpriseUpgrade,
     noLostWork,
+    watcherLifecycle,
+    agentLifecycle,
+    upgradeSequence,
   ].map((p) => [p.name, p]),
 );
 

@@ -1,6 +1,6 @@
 import type { History } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { cutShort, finalModel } from './common.ts';
+import { controllerUnseen, cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
@@ -9,23 +9,35 @@ const NAME = 'no-lost-work';
  * no-lost-work: every acknowledged deploy is in the final model. For every controller-side
  * `request` with facade 'Application', method 'Deploy' and `accepted: true`, each application in
  * its `apps` must be an application of the `final-model` record. One violation per (request, app),
+<<<<<<< HEAD
+ * at the final model's time. Without a `final-model` record (the run never reached quiescence)
+ * the property says nothing: it cannot tell lost work from unfinished work, and the liveness
+ * properties already judge such a run. An application that a later accepted
+ * `Application.DestroyApplication` request removed (it lists the app in `apps`) was not lost.
+=======
  * at the final model's time. Unknown when the run never reached quiescence (the `quiet` record
  * says reached: false, or is missing) or has no `final-model` record: it cannot tell lost work from
  * unfinished work.
+>>>>>>> main
  */
 export const noLostWork: Property = {
   name: NAME,
   summary: 'every application whose deploy the controller accepted is in the final model',
-  cannotJudge: cutShort,
+  cannotJudge: (history) => cutShort(history) ?? controllerUnseen(history),
   check(history: History): Violation[] {
     const final = finalModel(history);
     if (!final || cutShort(history) !== undefined) return [];
     const apps = final.model.applications;
     const violations: Violation[] = [];
+    const removedAt = new Map<string, number>(); // app -> time of its last accepted removal
+    for (const r of history) {
+      if (r.type === 'request' && r.accepted && r.facade === 'Application' && r.method === 'DestroyApplication')
+        for (const app of r.apps ?? []) removedAt.set(app, r.t);
+    }
     for (const r of history) {
       if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || r.method !== 'Deploy') continue;
       for (const app of r.apps ?? []) {
-        if (Object.hasOwn(apps, app)) continue;
+        if (Object.hasOwn(apps, app) || (removedAt.get(app) ?? -1) >= r.t) continue;
         violations.push({
           property: NAME,
           t: final.t,

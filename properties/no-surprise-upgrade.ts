@@ -1,39 +1,47 @@
 import type { History } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
+import { UpgradeTracker } from './upgrade-tracker.ts';
 
 const NAME = 'no-surprise-upgrade';
 
 /**
  * no-surprise-upgrade (lp:1455260 option 2.B: no implicit upgrades): the controller's version
- * changes only after an explicit upgrade request. Every `version` record (from -> to) must be
- * preceded by an `upgrade-requested` record with `explicit: true`, no `refused`, and `chosen`
- * equal to `to`; each such request licenses at most one version change. An implicit request
- * (`explicit: false`) licenses nothing. One violation per unlicensed `version` record.
+ * changes only after an explicit upgrade request. Version changes are read by upgrade-tracker.ts
+ * from every record that shows one (`agent-up`, `version`, `final-model`), so a change with no
+ * `version` record still counts. Every change (from -> to) must be preceded by an
+ * `upgrade-requested` record with `explicit: true`, no `refused`, and `chosen` equal to `to`; each
+ * such request licenses at most one version change. An implicit request (`explicit: false`)
+ * licenses nothing. One violation per unlicensed change, at the record that first showed it.
+ * Without controller-side records (an external controller) it cannot judge: unknown.
  */
 export const noSurpriseUpgrade: Property = {
   name: NAME,
   summary: 'the version changes only after an explicit upgrade request chose it',
+  cannotJudge: controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     const licences = new Map<string, number>(); // chosen version -> unused explicit requests
     const implicit = new Set<string>(); // versions an implicit request chose, for the message
+    const tracker = new UpgradeTracker();
     for (const r of history) {
+      const change = tracker.observe(r);
       if (r.type === 'upgrade-requested') {
         if (r.chosen === undefined || r.refused !== undefined) continue;
         if (r.explicit) licences.set(r.chosen, (licences.get(r.chosen) ?? 0) + 1);
         else implicit.add(r.chosen);
-      } else if (r.type === 'version') {
-        const unused = licences.get(r.to) ?? 0;
+      } else if (change) {
+        const unused = licences.get(change.to) ?? 0;
         if (unused > 0) {
-          licences.set(r.to, unused - 1);
+          licences.set(change.to, unused - 1);
           continue;
         }
         violations.push({
           property: NAME,
-          t: r.t,
+          t: change.t,
           message:
-            `version changed ${r.from} -> ${r.to} without an explicit upgrade request choosing ${r.to}` +
-            (implicit.has(r.to) ? ' (only an implicit upgrade chose it)' : ''),
+            `version changed ${change.from} -> ${change.to} without an explicit upgrade request choosing ${change.to}` +
+            (implicit.has(change.to) ? ' (only an implicit upgrade chose it)' : ''),
         });
       }
     }

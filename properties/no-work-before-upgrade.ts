@@ -1,5 +1,7 @@
 import type { History } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
+import { UpgradeTracker } from './upgrade-tracker.ts';
 
 const NAME = 'no-work-before-upgrade';
 
@@ -13,32 +15,33 @@ export const WORK_CALLS: ReadonlySet<string> = new Set([
   'Application.AddUnits',
   'Application.SetConfig',
   'Application.Destroy',
+  'Application.DestroyApplication',
 ]);
 
 /**
  * no-work-before-upgrade (the fix for lp:1455260, option 2.A): while an upgrade is pending or
- * running, nothing works. An upgrade is pending or running from an `upgrade-pending` record until
- * the next `upgrade-end` record; a run may hold several such intervals. Inside one:
+ * running, nothing works. An upgrade is pending or running inside an upgrade window as
+ * upgrade-tracker.ts reads it from every record that shows one (from `upgrade-pending`, or else the
+ * first `download`, upgrade `agent-down`, `upgrade-steps` or version change, until the next
+ * `upgrade-end`); a run may hold several windows. Inside one:
  * - a controller-side `request` with `accepted: true` whose `facade.method` is in WORK_CALLS is a
  *   violation (refused requests are what we want; non-work calls may be accepted);
  * - a `hook-start` on any unit is a violation (a charm must not be installing while the agent
  *   is replaced under it).
  * One violation per offending record, at its time, naming the call or hook and the upgrade.
+ * Without controller-side records (an external controller) it cannot judge: unknown.
  */
 export const noWorkBeforeUpgrade: Property = {
   name: NAME,
   summary: 'no work call is accepted and no hook starts while an upgrade is pending or running',
+  cannotJudge: controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
-    let upgrade: string | undefined; // "from -> to" while pending or running
+    const tracker = new UpgradeTracker();
     for (const r of history) {
+      tracker.observe(r);
+      const upgrade = tracker.describeWindow(); // "from -> to" while pending or running
       switch (r.type) {
-        case 'upgrade-pending':
-          upgrade = `${r.from} -> ${r.to}`;
-          break;
-        case 'upgrade-end':
-          upgrade = undefined;
-          break;
         case 'request': {
           if (upgrade === undefined || !r.accepted) break;
           const call = `${r.facade}.${r.method}`;

@@ -23,6 +23,10 @@ export const PROPERTY_NAMES = [
   'version-as-tested',
   'no-surprise-upgrade',
   'no-lost-work',
+  // The controller's own contract: what a team pointing the harness at its controller needs.
+  'watcher-lifecycle',
+  'agent-lifecycle',
+  'upgrade-sequence',
 ] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];

@@ -1,6 +1,6 @@
 import { readRunParams, type History, type RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { clientKey, endTime } from './common.ts';
+import { ClientKeys, endTime } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'requests-settle';
@@ -27,17 +27,19 @@ export const requestsSettle: Property = {
   check(history: History): Violation[] {
     const deadline = readRunParams(history).requestDeadlineMs;
     const violations: Violation[] = [];
-    const calls = new Map<string, { call: RecordOf<'call'>; index: number }>(); // pending calls
-    const closedAt = new Map<string, number>(); // (client, conn) -> index of its last client-side close
-    const ops = new Map<string, RecordOf<'invoke'>>(); // pending operations
+    const keys = new ClientKeys();
+    const calls = new Map<number, { call: RecordOf<'call'>; index: number }>(); // pending calls
+    const closedAt = new Map<number, number>(); // (client, conn) -> index of its last client-side close
+    const ops = new Map<number, RecordOf<'invoke'>>(); // pending operations
 
-    history.forEach((r, index) => {
+    for (let index = 0; index < history.length; index++) {
+      const r = history[index]!;
       switch (r.type) {
         case 'call':
-          calls.set(clientKey(r.client, r.call), { call: r, index });
+          calls.set(keys.key(r.client, r.call), { call: r, index });
           break;
         case 'return': {
-          const key = clientKey(r.client, r.call);
+          const key = keys.key(r.client, r.call);
           const pending = calls.get(key);
           if (!pending) break;
           calls.delete(key);
@@ -53,18 +55,18 @@ export const requestsSettle: Property = {
           break;
         }
         case 'client-conn':
-          if (r.state === 'closed') closedAt.set(clientKey(r.client, r.conn), index);
+          if (r.state === 'closed') closedAt.set(keys.key(r.client, r.conn), index);
           break;
         case 'invoke':
-          ops.set(clientKey(r.client, r.op), r);
+          ops.set(keys.key(r.client, r.op), r);
           break;
         case 'ok':
         case 'fail':
         case 'info':
-          ops.delete(clientKey(r.client, r.op));
+          ops.delete(keys.key(r.client, r.op));
           break;
       }
-    });
+    }
 
     const end = endTime(history);
     for (const { call, index } of calls.values()) {
@@ -75,7 +77,7 @@ export const requestsSettle: Property = {
           client: call.client,
           message: `${describe(call)} never returned (deadline ${formatMs(deadline)})`,
         });
-      } else if ((closedAt.get(clientKey(call.client, call.conn)) ?? -1) > index) {
+      } else if ((closedAt.get(keys.key(call.client, call.conn)) ?? -1) > index) {
         violations.push({
           property: NAME,
           t: end,

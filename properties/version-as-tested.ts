@@ -1,13 +1,15 @@
 import { readRunParams, type History } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
+import { UpgradeTracker } from './upgrade-tracker.ts';
 
 const NAME = 'version-as-tested';
 
 /**
  * version-as-tested (what lp:1455260's workarounds A and B try to get): when
  * `params.testedVersion` is set, the controller never runs another version, except exactly the
- * target of an explicit upgrade. The controller runs a version at `bootstrap` (version), at each
- * `agent-up` (version) and at each `version` record (to). Allowed: testedVersion, plus, for every
+ * target of an explicit upgrade. The controller runs a version at `bootstrap` (version), then at
+ * each version change upgrade-tracker.ts reads from `agent-up`, `version` and `final-model`. Allowed: testedVersion, plus, for every
  * earlier `upgrade-requested` with `explicit: true` and no `refused`, its `requested` version if
  * present, else its `chosen` one. So an `--upload-tools` upgrade that requested 1.22.5 and landed
  * on 1.23-beta1.1 violates, and so does an implicit upgrade. One violation each time the running
@@ -17,6 +19,8 @@ const NAME = 'version-as-tested';
 export const versionAsTested: Property = {
   name: NAME,
   summary: 'the controller runs only the tested version or the exact target of an explicit upgrade',
+  cannotJudge: (history) =>
+    readRunParams(history).testedVersion === undefined ? undefined : controllerUnseen(history),
   check(history: History): Violation[] {
     const tested = readRunParams(history).testedVersion;
     if (tested === undefined) return [];
@@ -35,7 +39,9 @@ export const versionAsTested: Property = {
           (allowed.size > 1 ? ` nor an explicit upgrade target (${[...allowed].slice(1).join(', ')})` : ''),
       });
     };
+    const tracker = new UpgradeTracker();
     for (const r of history) {
+      const change = tracker.observe(r);
       switch (r.type) {
         case 'upgrade-requested': {
           const target = r.requested ?? r.chosen;
@@ -45,13 +51,13 @@ export const versionAsTested: Property = {
         case 'bootstrap':
           runs(r.t, r.version, 'bootstrap');
           break;
-        case 'agent-up':
-          runs(r.t, r.version, 'agent-up');
-          break;
-        case 'version':
-          runs(r.t, r.to, `version ${r.from} -> ${r.to}`);
-          break;
       }
+      if (change)
+        runs(
+          change.t,
+          change.to,
+          change.seenIn === 'version' ? `version ${change.from} -> ${change.to}` : change.seenIn,
+        );
     }
     return violations;
   },

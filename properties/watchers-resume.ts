@@ -2,6 +2,7 @@ import { readRunParams, type CloseReason, type History } from '../harness/histor
 import { formatMs } from '../harness/plan.ts';
 import { cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
+import { UpgradeTracker } from './upgrade-tracker.ts';
 import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
 
 const NAME = 'watchers-resume';
@@ -27,7 +28,8 @@ interface Loss {
  *    after the `conn-close`. After a loss, the same client must have a `watcher-start` on another
  *    connection within `params.resumeDeadlineMs` (inclusive) of available time: time only counts
  *    while the controller is available to that client, i.e. not between `agent-down` and
- *    `agent-up`, not between `upgrade-pending` and `upgrade-end`, and not inside that client's
+ *    `agent-up`, not inside an upgrade window (upgrade-tracker.ts: from `upgrade-pending`, or the
+ *    first record that shows an upgrade, to `upgrade-end`), and not inside that client's
  *    partition (`fault-start` .. `fault-end`). One violation per loss, at the instant the deadline
  *    ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
@@ -59,12 +61,12 @@ function resumeViolations(history: History, deadline: number): Violation[] {
   const partitions = new Map<string, number>(); // client -> open partitions (they may overlap)
   const losses = new Map<string, Loss>(); // client -> unresolved loss
   let agentDown = false;
-  let upgrading = false;
+  const upgrades = new UpgradeTracker();
   let lastT = history[0]?.t ?? 0;
 
   // Lets the deadline clocks run from lastT to t under the availability in force since lastT.
   const advance = (t: number): void => {
-    if (agentDown || upgrading) return;
+    if (agentDown || upgrades.window) return;
     for (const [client, loss] of losses) {
       if ((partitions.get(client) ?? 0) > 0) continue;
       const before = loss.elapsed;
@@ -85,18 +87,13 @@ function resumeViolations(history: History, deadline: number): Violation[] {
   for (const r of history) {
     if (losses.size > 0 && r.t > lastT) advance(r.t);
     lastT = r.t;
+    upgrades.observe(r);
     switch (r.type) {
       case 'agent-down':
         agentDown = true;
         break;
       case 'agent-up':
         agentDown = false;
-        break;
-      case 'upgrade-pending':
-        upgrading = true;
-        break;
-      case 'upgrade-end':
-        upgrading = false;
         break;
       case 'fault-start':
         partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1);

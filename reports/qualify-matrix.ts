@@ -17,6 +17,9 @@ const SHORT: Record<PropertyName, string> = {
   'version-as-tested': 'version',
   'no-surprise-upgrade': 'surprise',
   'no-lost-work': 'lost-work',
+  'watcher-lifecycle': 'watch-life',
+  'agent-lifecycle': 'agent-life',
+  'upgrade-sequence': 'upg-seq',
 };
 const CELL = 11;
 

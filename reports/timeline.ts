@@ -73,7 +73,9 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
     case 'hook-end':
       return ['controller', `hook ${r.hook} of ${r.unit} ${r.result === 'ok' ? 'done' : 'INTERRUPTED'}`];
     case 'invoke':
-      return [r.client, `asked to deploy ${r.value.app} (${r.value.units} units), op ${r.op}`];
+      return r.f === 'deploy'
+        ? [r.client, `asked to deploy ${r.value.app} (${r.value.units} units), op ${r.op}`]
+        : [r.client, `asked to remove ${r.value.app}, op ${r.op}`];
     case 'ok':
       return [r.client, `op ${r.op} ${r.f} succeeded`];
     case 'fail':

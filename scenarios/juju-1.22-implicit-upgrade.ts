@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
 
 export const juju122ImplicitUpgrade: Scenario = {
   name: 'juju-1.22-implicit-upgrade',
@@ -19,6 +19,7 @@ export const juju122ImplicitUpgrade: Scenario = {
     'no-work-before-upgrade': 'violated',
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

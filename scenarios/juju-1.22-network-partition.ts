@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122NetworkPartition: Scenario = {
   name: 'juju-1.22-network-partition',
@@ -20,6 +20,7 @@ export const juju122NetworkPartition: Scenario = {
     'requests-settle': 'violated',
     'deployments-complete': 'violated',
     'watchers-resume': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122OldReleaseLine: Scenario = {
   name: 'juju-1.22-old-release-line',
@@ -21,6 +21,7 @@ export const juju122OldReleaseLine: Scenario = {
     'no-surprise-upgrade': 'violated',
     'version-as-tested': 'violated',
     'deployments-complete': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122PinnedAgentVersion: Scenario = {
   name: 'juju-1.22-pinned-agent-version',
@@ -23,6 +23,7 @@ export const juju122PinnedAgentVersion: Scenario = {
     'no-work-before-upgrade': 'violated',
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
 
 export const juju122ReconnectingClient: Scenario = {
   name: 'juju-1.22-reconnecting-client',
@@ -20,6 +20,7 @@ export const juju122ReconnectingClient: Scenario = {
     'no-work-before-upgrade': 'violated',
     'no-lost-work': 'violated',
     'deployments-complete': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

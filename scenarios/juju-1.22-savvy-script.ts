@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122SavvyScript: Scenario = {
   name: 'juju-1.22-savvy-script',
@@ -24,6 +24,7 @@ export const juju122SavvyScript: Scenario = {
     'no-lost-work': 'held',
     'no-surprise-upgrade': 'violated',
     'version-as-tested': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,5 +1,5 @@
 import { controllerProfile } from '../harness/controller/profile.ts';
-import { DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 const base = controllerProfile('juju-1.22')!;
 
@@ -29,6 +29,7 @@ export const juju122UploadTools: Scenario = {
   expect: {
     'version-as-tested': 'violated',
     'no-surprise-upgrade': 'held',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,5 +1,11 @@
 import { controllerProfile } from '../harness/controller/profile.ts';
-import { CLIENT_SURVIVES, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_SURVIVES,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 const base = controllerProfile('juju-1.24')!;
 
@@ -18,6 +24,6 @@ export const juju124DownloadRetry: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: CLIENT_SURVIVES,
+  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
 
 export const juju124GatedApiNaiveClient: Scenario = {
   name: 'juju-1.24-gated-api-naive-client',
@@ -18,6 +18,7 @@ export const juju124GatedApiNaiveClient: Scenario = {
     'no-work-before-upgrade': 'held',
     'no-lost-work': 'held',
     'deployments-complete': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,10 @@
-import { CLIENT_SURVIVES, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_SURVIVES,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 export const juju124GatedApi: Scenario = {
   name: 'juju-1.24-gated-api',
@@ -16,6 +22,6 @@ export const juju124GatedApi: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: CLIENT_SURVIVES,
+  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
   deadlines: DEFAULT_DEADLINES,
 };

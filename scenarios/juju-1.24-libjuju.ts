@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
 
 export const juju124Libjuju: Scenario = {
   name: 'juju-1.24-libjuju',
@@ -20,6 +20,7 @@ export const juju124Libjuju: Scenario = {
     'no-lost-work': 'held',
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
+    ...CONTROLLER_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

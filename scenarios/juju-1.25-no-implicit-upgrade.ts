@@ -1,4 +1,10 @@
-import { CLIENT_SURVIVES, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_SURVIVES,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 export const juju125NoImplicitUpgrade: Scenario = {
   name: 'juju-1.25-no-implicit-upgrade',
@@ -15,6 +21,6 @@ export const juju125NoImplicitUpgrade: Scenario = {
   versions: ['1.25.3', '1.25.4', '1.26.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: { 'no-surprise-upgrade': 'held', 'version-as-tested': 'held', ...CLIENT_SURVIVES },
+  expect: { 'no-surprise-upgrade': 'held', 'version-as-tested': 'held', ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -18,15 +18,16 @@ import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 /** Each command's usage, printed by `upgrade-chaos COMMAND --help`; all of them by `--help`. */
 const COMMAND_USAGE: Record<string, string> = {
   run: `run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
-             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--out DIR]
-             [--json] [TARGET FLAGS]
+             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--workers N]
+             [--out DIR] [--json] [TARGET FLAGS]
              explores a scenario (or, with no --scenario, every built-in one against its expectations)`,
   replay: `replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
              [TARGET FLAGS]
              runs one case again: the one at --seed/--path, or the one a failure file saved`,
   scenarios: `scenarios  [--json]
              lists the scenarios, the controller and client profiles, and the expected verdicts`,
-  qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--compare OLD,NEW] [--json]
+  qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--workers N] [--compare OLD,NEW]
+             [--json]
              [TARGET FLAGS]
              the scenario × property matrix of a release, expected against observed`,
   controller: `controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]

@@ -12,6 +12,7 @@ import {
   parseCommandFlags,
   runnableConfigs,
   TARGET_FLAGS,
+  workersFlag,
   type Explorer,
 } from './target-flags.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
@@ -41,6 +42,7 @@ export const QUALIFY_FLAGS = {
   seed: { type: 'string' },
   strategy: { type: 'string' },
   'max-events': { type: 'string' },
+  workers: { type: 'string' },
   compare: { type: 'string' },
   json: { type: 'boolean' },
   'log-level': { type: 'string' },
@@ -66,7 +68,11 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     values.scenario !== undefined,
   );
   const compare = values.compare !== undefined ? compareFlag(values.compare) : undefined;
-  const { explorer, close } = await openTarget(values);
+  const explorations = configs.length * (compare ? 2 : 1);
+  const { explorer, close } = await openTarget(
+    values,
+    workersFlag(values.workers, values, explorations * options.runs),
+  );
   try {
     if (compare) {
       const report = await compareControllers(

@@ -2,7 +2,7 @@
 import type { Failure } from '../explore-result.ts';
 import type { Overrides, RunConfig } from '../run-config.ts';
 import { DEFAULT_STRATEGY, type StrategyName } from '../strategies/names.ts';
-import type { TargetFlagValues } from './target-flags.ts';
+import { PASSWORD_ENV, type TargetFlagValues } from './target-flags.ts';
 
 export interface ReplayContext {
   overrides?: Overrides;
@@ -25,10 +25,12 @@ export function replayLine(config: RunConfig, f: Failure, context: ReplayContext
   if (strategy !== DEFAULT_STRATEGY) parts.push(`--strategy ${strategy}`);
   if (target.target !== undefined && target.target !== 'sim') {
     parts.push(`--target ${target.target}`);
-    for (const flag of ['time-scale', 'client-cmd', 'url', 'username', 'password'] as const) {
+    for (const flag of ['time-scale', 'client-cmd', 'url', 'username'] as const) {
       const value = target[flag];
       if (value !== undefined) parts.push(`--${flag} ${quote(value)}`);
     }
+    // Never the password itself: replay lines are printed, saved in failure files and pasted.
+    if (target.password !== undefined) parts.push(`--password "$${PASSWORD_ENV}"`);
   }
   parts.push(`--property ${f.property}`, `--seed ${f.seed}`, `--path "${f.path}"`);
   return parts.join(' ');

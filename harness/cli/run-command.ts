@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
 import type { ExploreResult, Failure } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
-import { defaultRuns, openTarget, parseCommandFlags, runnableConfigs, TARGET_FLAGS } from './target-flags.ts';
+import {
+  defaultRuns,
+  openTarget,
+  parseCommandFlags,
+  runnableConfigs,
+  TARGET_FLAGS,
+  workersFlag,
+} from './target-flags.ts';
 import { saveFailure } from '../failure-file.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
@@ -32,6 +39,7 @@ export const RUN_FLAGS = {
   strategy: { type: 'string' },
   'time-limit': { type: 'string' },
   'check-determinism': { type: 'boolean' },
+  workers: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
   coverage: { type: 'boolean' },
@@ -79,7 +87,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
 
   const replay = (config: RunConfig) => (f: Failure) =>
     replayLine(config, f, { overrides, maxEvents, strategy, target: values });
-  const { target, explorer, close } = await openTarget(values);
+  const workers = workersFlag(values.workers, values, configs.length * options.runs);
+  const { target, explorer, close } = await openTarget(values, workers);
   const results: { config: RunConfig; result: ExploreResult; mismatches: string[] }[] = [];
   try {
     for (const config of configs) {

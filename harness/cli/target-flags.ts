@@ -3,6 +3,8 @@
  * each target gets: the sim explores in-process, real targets through exploreTarget.
  */
 import { explore } from '../explore.ts';
+import { exploreOnWorkers } from '../explore-on-workers.ts';
+import { defaultWorkers, SimPool } from '../workers/sim-pool.ts';
 import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
@@ -10,7 +12,7 @@ import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { UsageError } from '../errors.ts';
 import { statSync } from 'node:fs';
-import { parseFlags, type OptionSpec } from './options.ts';
+import { intFlag, parseFlags, type OptionSpec } from './options.ts';
 
 export const TARGET_FLAGS = {
   target: { type: 'string' },
@@ -20,6 +22,9 @@ export const TARGET_FLAGS = {
   username: { type: 'string' },
   password: { type: 'string' },
 } as const;
+
+/** Where the external target's password may come from instead of --password (replay lines use it). */
+export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
 
 export interface TargetFlagValues {
   target?: string | undefined;
@@ -63,6 +68,10 @@ export function checkTargetFlags(values: TargetFlagValues): void {
     throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
 }
 
+function password(values: TargetFlagValues): string | undefined {
+  return values.password ?? (values.target === 'external' ? process.env[PASSWORD_ENV] : undefined);
+}
+
 /** Failure files go under --out: a file there would fail only after the whole run. */
 function checkOutDir(out: string): void {
   let stats;
@@ -89,10 +98,20 @@ function timeScale(value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--workers N` (run, qualify): sim worker threads for an exploration of `totalCases` cases in all;
+ *  by default one per core (defaultWorkers). Real targets run their cases elsewhere already. */
+export function workersFlag(value: string | undefined, values: TargetFlagValues, totalCases: number): number {
+  if (value === undefined) return (values.target ?? 'sim') === 'sim' ? defaultWorkers(totalCases) : 1;
+  if ((values.target ?? 'sim') !== 'sim')
+    throw new UsageError('--workers spreads the sim over threads: real targets run their cases in the controller');
+  return intFlag(value, 'workers', 1, 1, 256);
+}
+
 /** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
  *  interrupt closes it too before exiting with 130. */
 export async function openTarget(
   values: TargetFlagValues,
+  simWorkers = 1,
 ): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
   checkTargetFlags(values);
   const name = values.target ?? 'sim';
@@ -102,7 +121,7 @@ export async function openTarget(
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
-    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(password(values) !== undefined ? { password: password(values) } : {}),
   });
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.
@@ -110,13 +129,15 @@ export async function openTarget(
     void target.close().finally(() => process.exit(130));
   };
   if (name !== 'sim') process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
+  const pool = name === 'sim' && simWorkers > 1 ? new SimPool(simWorkers) : undefined;
   const close = async (): Promise<void> => {
     process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
+    await pool?.close();
     await target.close();
   };
   const explorer: Explorer =
     name === 'sim'
-      ? async (config, options) => explore(config, options)
+      ? async (config, options) => (pool ? exploreOnWorkers(pool, config, options) : explore(config, options))
       : (config, options) =>
           exploreTarget(target, config, {
             ...options,

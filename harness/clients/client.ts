@@ -27,6 +27,11 @@ export interface Client {
   start(): void;
   /** The script is asked to deploy an application: one operation in the history. */
   deploy(app: string, units: number): void;
+  /** The script is asked to remove an application: one operation in the history. False when
+   *  there is nothing to act on. Absent when the script cannot (a black box, a real library). */
+  remove?(app: string): boolean;
+  /** Stop the watcher (AllWatcher.Stop) and start a new one; false when it has no live watcher. */
+  rewatch?(): boolean;
   /** Nothing in progress: no operation pending, and the watcher is live or given up for good. */
   settled(): boolean;
   /** What the client's watcher shows now. */

@@ -25,27 +25,28 @@ export const RECONNECTING: ClientPolicy = {
   idempotentDeploys: true,
 };
 
-function scripted(name: string, summary: string, policy: ClientPolicy): ClientProfile {
+/** A profile of the scripted engine with `policy` (tests and the bench plant bugs this way). */
+export function scriptedProfile(name: string, summary: string, policy: ClientPolicy): ClientProfile {
   return { name, summary, create: (env) => new ScriptedClient(env, policy) };
 }
 
 export const CLIENT_PROFILES: readonly ClientProfile[] = [
-  scripted(
+  scriptedProfile(
     'deployer-naive',
     'the 2015 juju-deployer / quickstart / bespoke script: one connection, no reconnect; a lost connection fails the deployment',
     NAIVE,
   ),
-  scripted(
+  scriptedProfile(
     'quickstart-savvy',
     'waits (reconnecting if it must) until status shows the controller finished upgrading, then deploys like the naive script',
     { ...NAIVE, reconnect: 'while-waiting-for-upgrade', waitForUpgrade: true },
   ),
-  scripted(
+  scriptedProfile(
     'reconnecting',
     'fix 1: pings, reconnects with backoff, logs in again, re-creates its watcher and resets its view, retries "upgrade in progress", deploys idempotently',
     RECONNECTING,
   ),
-  scripted(
+  scriptedProfile(
     'libjuju-like',
     'python-libjuju 3.5: pings, reconnects and re-creates its AllWatcher, but any other API error ("upgrade in progress" included) kills the watcher; the view is never reset',
     {

@@ -24,14 +24,20 @@ export interface ClientPolicy {
   resetViewOnNewWatcher: boolean;
   /** Retry calls refused with "upgrade in progress"; otherwise any watcher error kills the watcher. */
   retryUpgradeInProgress: boolean;
-  /** Send a deploy again when its answer was lost with the connection; "already exists" then counts as done. */
+  /** Send a deploy or removal again when its answer was lost with the connection; "already exists"
+   *  (deploy) and "not found" (removal) then count as done. */
   idempotentDeploys: boolean;
+  /** A planted bug, for tests and the bench only: the view ignores `remove` deltas (ghosts). */
+  ignoreRemovals?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
 
-interface DeployOp {
+/** One operation the script was asked for: a deploy (done once its units show active) or a
+ *  removal (done once the controller accepted it). */
+interface Op {
   op: number;
+  f: 'deploy' | 'remove';
   app: string;
   units: number;
   state: 'queued' | 'sending' | 'accepted';
@@ -51,9 +57,11 @@ export class ScriptedClient implements Client {
   private gaveUp = false;
   private stopped = false;
   private watcher: WatcherState = 'none';
+  /** The id of the watcher the script follows now; answers about any other one are stale. */
+  private watcherId: string | undefined;
   private watchedOnce = false;
-  private readonly viewState = new WatcherView();
-  private readonly ops = new Map<number, DeployOp>();
+  private readonly viewState: WatcherView;
+  private readonly ops = new Map<number, Op>();
   private nextOp = 1;
   private attempt = 0;
   /** "upgrade in progress" refusals since the last accepted call: how far retries back off. */
@@ -63,7 +71,9 @@ export class ScriptedClient implements Client {
   constructor(
     private readonly env: ClientEnv,
     private readonly policy: ClientPolicy,
-  ) {}
+  ) {
+    this.viewState = new WatcherView({ ignoreRemovals: policy.ignoreRemovals === true });
+  }
 
   start(): void {
     this.connect();
@@ -72,11 +82,35 @@ export class ScriptedClient implements Client {
   deploy(app: string, units: number): void {
     const op = this.nextOp++;
     this.env.history.record({ type: 'invoke', client: this.env.name, op, f: 'deploy', value: { app, units } });
+    this.enqueue({ op, f: 'deploy', app, units });
+  }
+
+  remove(app: string): boolean {
+    const op = this.nextOp++;
+    this.env.history.record({ type: 'invoke', client: this.env.name, op, f: 'remove', value: { app } });
+    this.enqueue({ op, f: 'remove', app, units: 0 });
+    return true;
+  }
+
+  rewatch(): boolean {
+    const conn = this.conn;
+    const id = this.watcherId;
+    if (this.watcher !== 'live' || id === undefined || !conn || !this.ready) return false;
+    this.watcher = 'starting';
+    this.watcherId = undefined;
+    this.call('AllWatcher', 'Stop', { id }, () => {
+      if (this.conn === conn && this.ready && this.watcher === 'starting' && this.watcherId === undefined)
+        this.watchAll();
+    });
+    return true;
+  }
+
+  private enqueue(op: Omit<Op, 'state' | 'deadline'>): void {
     const deadline = this.env.clock.after(this.env.deployDeadlineMs, () =>
-      this.finish(op, 'fail', 'deadline exceeded'),
+      this.finish(op.op, 'fail', 'deadline exceeded'),
     );
-    this.ops.set(op, { op, app, units, state: 'queued', deadline });
-    if (this.gaveUp) this.finish(op, 'fail', 'no connection to the controller');
+    this.ops.set(op.op, { ...op, state: 'queued', deadline });
+    if (this.gaveUp) this.finish(op.op, 'fail', 'no connection to the controller');
     else this.sendQueued();
   }
 
@@ -143,6 +177,7 @@ export class ScriptedClient implements Client {
   private connectionLost(): void {
     this.conn = undefined;
     this.ready = false;
+    this.watcherId = undefined;
     if (this.watcher !== 'dead') this.watcher = 'none';
     const waiting = this.policy.waitForUpgrade && !this.upgradeSeenDone;
     const reconnect =
@@ -204,6 +239,7 @@ export class ScriptedClient implements Client {
       if (r.ok) {
         const id = String(r.response['watcher-id'] ?? '');
         this.watcher = 'live';
+        this.watcherId = id;
         this.next(id, true);
       } else {
         this.watcherFailed(r, () => this.watchAll());
@@ -213,6 +249,7 @@ export class ScriptedClient implements Client {
 
   private next(id: string, first: boolean): void {
     this.call('AllWatcher', 'Next', { id }, (r) => {
+      if (id !== this.watcherId) return; // a watcher the script stopped (rewatch) or lost
       if (!r.ok) return this.watcherFailed(r, () => this.next(id, first));
       if (first && this.policy.resetViewOnNewWatcher) this.viewState.reset();
       this.viewState.apply(r.response['deltas']);
@@ -237,27 +274,34 @@ export class ScriptedClient implements Client {
 
   // --- deploys ---
 
-  private sendQueued(): void {
+  /** Sends the queued operations (on `app` only, when given) that may go now. */
+  private sendQueued(app?: string): void {
     if (!this.ready) return;
-    for (const op of this.ops.values()) if (op.state === 'queued') this.sendDeploy(op);
+    for (const op of this.ops.values()) {
+      if (op.state !== 'queued' || (app !== undefined && op.app !== app) || this.earlierUnanswered(op)) continue;
+      if (op.f === 'deploy') this.sendDeploy(op);
+      else this.sendRemove(op);
+    }
   }
 
-  private sendDeploy(op: DeployOp): void {
+  /** Operations on one application go out in the order asked, each once the one before was
+   *  answered: a removal never overtakes the deploy it takes back, nor a deploy the removal before. */
+  private earlierUnanswered(op: Op): boolean {
+    for (const other of this.ops.values()) {
+      if (other.op >= op.op) break; // the map keeps the order ops were asked in
+      if (other.app === op.app && other.state !== 'accepted') return true;
+    }
+    return false;
+  }
+
+  private sendDeploy(op: Op): void {
     op.state = 'sending';
     const params = {
       applications: [{ application: op.app, 'charm-url': `cs:trusty/${op.app}`, 'num-units': op.units }],
     };
     this.call('Application', 'Deploy', { params }, (r) => {
       if (!this.ops.has(op.op)) return;
-      if (!r.ok) {
-        if (r.outcome !== 'error' && this.policy.idempotentDeploys)
-          op.state = 'queued'; // the answer was lost: ask again
-        else if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
-          op.state = 'queued';
-          this.later(this.retryDelay(), () => this.sendQueued());
-        } else this.finish(op.op, 'fail', r.error);
-        return;
-      }
+      if (!r.ok) return this.unanswered(op, r);
       const results = r.response['results'] as { error?: { message?: string; code?: string } }[] | undefined;
       const error = results?.[0]?.error;
       if (error && !(this.policy.idempotentDeploys && error.code === 'already exists')) {
@@ -265,13 +309,42 @@ export class ScriptedClient implements Client {
       }
       op.state = 'accepted';
       this.checkOps();
+      this.sendQueued(op.app); // a removal of this app may have waited for it
     });
+  }
+
+  private sendRemove(op: Op): void {
+    op.state = 'sending';
+    const params = { applications: [{ 'application-tag': `application-${op.app}` }] };
+    this.call('Application', 'DestroyApplication', { params }, (r) => {
+      if (!this.ops.has(op.op)) return;
+      if (!r.ok) return this.unanswered(op, r);
+      const results = r.response['results'] as { error?: { message?: string; code?: string } }[] | undefined;
+      const error = results?.[0]?.error;
+      if (error && !(this.policy.idempotentDeploys && error.code === 'not found'))
+        return this.finish(op.op, 'fail', error.message ?? 'remove failed');
+      this.finish(op.op, 'ok');
+      // Earlier deploys of the app still waiting for active units will never see them.
+      for (const other of [...this.ops.values()])
+        if (other.f === 'deploy' && other.app === op.app && other.op < op.op)
+          this.finish(other.op, 'fail', 'removed before it completed');
+    });
+  }
+
+  /** A deploy or removal got no answer, or a refusal: ask again, or fail it, as the policy says. */
+  private unanswered(op: Op, r: Exclude<RpcResult, { ok: true }>): void {
+    if (r.outcome !== 'error' && this.policy.idempotentDeploys)
+      op.state = 'queued'; // the answer was lost: ask again
+    else if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
+      op.state = 'queued';
+      this.later(this.retryDelay(), () => this.sendQueued());
+    } else this.finish(op.op, 'fail', r.error);
   }
 
   /** An accepted deploy is done when the watcher shows all its units active; failed on a unit error. */
   private checkOps(): void {
     for (const op of [...this.ops.values()]) {
-      if (op.state !== 'accepted') continue;
+      if (op.f !== 'deploy' || op.state !== 'accepted') continue;
       const units = this.viewState.units(op.app);
       if (!units) continue;
       const statuses = [...units.values()];
@@ -289,9 +362,10 @@ export class ScriptedClient implements Client {
       type: outcome,
       client: this.env.name,
       op,
-      f: 'deploy',
+      f: entry.f,
       ...(error !== undefined ? { error } : {}),
     });
+    if (!this.gaveUp) this.sendQueued(entry.app); // a later operation on the app may have waited for this one
   }
 
   // --- plumbing ---

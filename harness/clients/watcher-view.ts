@@ -10,6 +10,9 @@ type Entity = Record<string, unknown>;
 export class WatcherView {
   private apps = new Map<string, Map<string, string>>();
 
+  /** ignoreRemovals plants a bug (tests and the bench only): `remove` deltas are dropped. */
+  constructor(private readonly options: { ignoreRemovals?: boolean } = {}) {}
+
   reset(): void {
     this.apps = new Map();
   }
@@ -19,6 +22,7 @@ export class WatcherView {
     for (const delta of deltas) {
       if (!Array.isArray(delta) || delta.length < 3) continue;
       const [kind, change, entity] = delta as [string, string, Entity];
+      if (change === 'remove' && this.options.ignoreRemovals) continue;
       if (kind === 'application') this.applyApplication(change, entity);
       else if (kind === 'unit') this.applyUnit(change, entity);
     }

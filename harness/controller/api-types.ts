@@ -95,5 +95,7 @@ export interface ApiHost {
   newWatcherId(): string;
   /** Adds an application with its units and starts their agents. */
   deployApplication(name: string, charmUrl: string, units: number): void;
+  /** Removes an application, its units and their agents; false when there is no such application. */
+  removeApplication(name: string): boolean;
   requestUpgrade(req: UpgradeRequest): UpgradeResult;
 }

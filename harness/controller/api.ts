@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { CloseReason } from '../history.ts';
+import { sameSecret } from './secret.ts';
 import {
   ErrorCode,
   FACADES,
@@ -12,6 +13,11 @@ import {
   type ApiResponse,
   type ServerTransport,
 } from './api-types.ts';
+
+/** The facades Login announces: built once (every connection logs in), frozen as it is shared. */
+const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Object.freeze(
+  Object.entries(FACADES).map(([name, v]) => Object.freeze({ name, versions: Object.freeze([v]) })),
+);
 
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
@@ -50,6 +56,11 @@ export class ApiConnection {
     private readonly onClosed: () => void,
   ) {}
 
+  /** Whether the client has logged in (the server closes connections that never do). */
+  get authenticated(): boolean {
+    return this.loggedIn;
+  }
+
   receive(req: ApiRequest): void {
     if (this.closed) return;
     const reply = this.dispatch(req);
@@ -81,7 +92,7 @@ export class ApiConnection {
   private dispatch(req: ApiRequest): Reply {
     const name = `${req.type}.${req.request}`;
     try {
-      const version = FACADES[req.type];
+      const version = Object.hasOwn(FACADES, req.type) ? FACADES[req.type] : undefined; // not "constructor"
       if (version === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
       if (version !== req.version) {
         throw new ApiError(`unknown version (${req.version}) of interface "${req.type}"`, ErrorCode.notImplemented);
@@ -94,7 +105,9 @@ export class ApiConnection {
       return this.serve(name, req);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      if (name !== 'Pinger.Ping') this.recordRequest(req, false, e.message);
+      // A connection that never logged in leaves only its login attempts in the history: a hostile
+      // client must not grow it without bound.
+      if (name !== 'Pinger.Ping' && this.loggedIn) this.recordRequest(req, false, e.message);
       return { error: e.message, code: e.code };
     }
   }
@@ -120,6 +133,8 @@ export class ApiConnection {
       }
       case 'Application.Deploy':
         return { response: this.deploy(req, params) };
+      case 'Application.DestroyApplication':
+        return { response: this.destroyApplications(req, params) };
       case 'ModelUpgrader.UpgradeModel':
         return { response: this.upgradeModel(req, params) };
       default:
@@ -132,7 +147,8 @@ export class ApiConnection {
 
   private login(params: Record<string, unknown>): Record<string, unknown> {
     const { username, password } = this.controller.credentials;
-    const ok = field(params, 'auth-tag') === `user-${username}` && field(params, 'credentials') === password;
+    const user = sameSecret(field(params, 'auth-tag'), `user-${username}`);
+    const ok = sameSecret(field(params, 'credentials'), password) && user;
     this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok });
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
@@ -149,7 +165,7 @@ export class ApiConnection {
         'model-access': 'admin',
       },
       servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
-      facades: Object.entries(FACADES).map(([name, v]) => ({ name, versions: [v] })),
+      facades: FACADE_LIST,
     };
   }
 
@@ -270,6 +286,25 @@ export class ApiConnection {
     return { results };
   }
 
+  /** Juju's Application.DestroyApplication, params {applications: [{"application-tag"}]}: the
+   *  application and its units leave the model at once (the watchers see `remove` deltas). */
+  private destroyApplications(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
+    const specs = field(params, 'applications');
+    if (!Array.isArray(specs)) throw new ApiError('applications must be a list', ErrorCode.badRequest);
+    const removed: string[] = [];
+    const results = specs.map((spec: unknown) => {
+      const tag = field((spec ?? {}) as Record<string, unknown>, 'application-tag');
+      const name = typeof tag === 'string' && tag.startsWith('application-') ? tag.slice('application-'.length) : '';
+      if (!name) return { error: err('invalid application tag', ErrorCode.badRequest) };
+      if (!this.controller.removeApplication(name))
+        return { error: err(`application "${name}" not found`, ErrorCode.notFound) };
+      removed.push(name);
+      return {};
+    });
+    this.recordRequest(req, true, undefined, removed);
+    return { results };
+  }
+
   private upgradeModel(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
     const target = field(params, 'target-version');
     if (target !== undefined && typeof target !== 'string')
@@ -296,6 +331,7 @@ export class ApiConnection {
       accepted,
       ...(error !== undefined ? { error } : {}),
       ...(apps ? { apps } : {}),
+      ...(req.type === 'AllWatcher' && req.id !== undefined ? { watcher: req.id } : {}),
     });
   }
 

@@ -155,6 +155,14 @@ export class Controller implements ApiHost {
     return conn;
   }
 
+  /** Application.DestroyApplication: the application, its units and their agents go at once. */
+  removeApplication(name: string): boolean {
+    if (!this.model.application(name)) return false;
+    this.model.removeApplication(name);
+    this.units.prune();
+    return true;
+  }
+
   deployApplication(name: string, charmUrl: string, units: number): void {
     const app = this.model.addApplication(name, charmUrl, units);
     this.units.add(app.units);

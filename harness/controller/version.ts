@@ -12,7 +12,17 @@ export interface Version {
 
 export const VERSION_RE = /^(\d+)\.(\d+)(?:\.(\d+)|-([a-z]+)(\d+))(?:\.(\d+))?$/;
 
-export function parseVersion(text: string): Version {
+/** Parsed versions by text: the model compares the same few versions over and over. Frozen, as
+ *  every caller shares them. */
+const PARSED = new Map<string, Readonly<Version>>();
+
+export function parseVersion(text: string): Readonly<Version> {
+  let parsed = PARSED.get(text);
+  if (!parsed) PARSED.set(text, (parsed = Object.freeze(parseUncached(text))));
+  return parsed;
+}
+
+function parseUncached(text: string): Version {
   const m = VERSION_RE.exec(text);
   if (!m) throw new Error(`invalid version "${text}" (want major.minor.patch, e.g. 1.22.3)`);
   return {

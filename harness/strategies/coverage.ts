@@ -48,10 +48,9 @@ const BRANCH_SHARE = 0.5;
 
 interface Entry {
   case: Case;
-  /** The features this case reached first. */
-  news: readonly string[];
-  /** When (ms into the run) it first reached one of them: where a branch starts. */
-  cut: number;
+  /** The features this case reached first, with when (ms into the run) it reached each: where a
+   *  branch from it starts. */
+  news: readonly (readonly [feature: string, t: number])[];
   /** How often it was chosen as a parent (its energy decays with it, as in AFL). */
   picks: number;
 }
@@ -101,17 +100,13 @@ class CoverageGenerator {
   private learn(c: Case): void {
     const result = runSim(this.config, c[0], c[1]);
     this.last = { case: c, result };
-    const news: string[] = [];
-    let cut = Infinity;
+    const news: [string, number][] = [];
     for (const [f, t] of features(result.history)) {
       const count = this.seen.get(f) ?? 0;
-      if (count === 0) {
-        news.push(f);
-        cut = Math.min(cut, t);
-      }
+      if (count === 0) news.push([f, t]);
       this.seen.set(f, count + 1);
     }
-    if (news.length > 0) this.corpus.push({ case: c, news, cut, picks: 0 });
+    if (news.length > 0) this.corpus.push({ case: c, news, picks: 0 });
   }
 
   /** A draw of fast-check's own from a seed of ours: the same plans `random` makes. */
@@ -125,19 +120,21 @@ class CoverageGenerator {
 
   /** A parent chosen by the rarity of what it reached first, less so the more it was chosen. */
   private parent(): Entry {
-    const weights = this.corpus.map(
-      (e) => e.news.reduce((w, f) => w + 1 / (this.seen.get(f) ?? 1), 0) / Math.sqrt(1 + e.picks),
-    );
-    let x = this.rng.next() * weights.reduce((a, b) => a + b, 0);
-    let chosen = this.corpus[this.corpus.length - 1]!;
-    for (let i = 0; i < weights.length; i++) {
-      if ((x -= weights[i]!) < 0) {
-        chosen = this.corpus[i]!;
-        break;
-      }
-    }
+    const chosen = this.weighted(this.corpus, (e) => this.rarity(e.news) / Math.sqrt(1 + e.picks));
     chosen.picks++;
     return chosen;
+  }
+
+  /** How rare features are: the sum of 1 / how many cases reached each. */
+  private rarity(news: readonly (readonly [string, number])[]): number {
+    return news.reduce((w, [f]) => w + 1 / (this.seen.get(f) ?? 1), 0);
+  }
+
+  private weighted<T>(items: readonly T[], weight: (item: T) => number): T {
+    const weights = items.map(weight);
+    let x = this.rng.next() * weights.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < weights.length; i++) if ((x -= weights[i]!) < 0) return items[i]!;
+    return items[items.length - 1]!;
   }
 
   private mutant(): Case {
@@ -146,18 +143,19 @@ class CoverageGenerator {
   }
 
   /**
-   * Antithesis's move: go back to the moment the parent first reached something new and try
-   * something else from there. The parent's events up to that moment (a wait that spans it cut
+   * Antithesis's move: go back to the moment the parent first reached one of its new features
+   * (a rare one rather than a common one) and try something else from there. The parent's events up to that moment (a wait that spans it cut
    * short) replay exactly as before, since every part of the sim draws from its own stream; fresh
    * events follow.
    */
   private branch(parent: Entry): Case {
     const [plan, simSeed] = parent.case;
+    const [, cut] = this.weighted(parent.news, (n) => this.rarity([n]));
     const prefix: PlanEvent[] = [];
     for (const { at, event } of timeline(plan)) {
-      if (at > parent.cut) break;
-      if (event.kind === 'wait' && at + event.durationMs > parent.cut) {
-        prefix.push({ kind: 'wait', durationMs: Math.max(1, parent.cut - at) });
+      if (at > cut) break;
+      if (event.kind === 'wait' && at + event.durationMs > cut) {
+        prefix.push({ kind: 'wait', durationMs: Math.max(1, cut - at) });
         break;
       }
       prefix.push(event);

@@ -3,7 +3,8 @@
  * parameters cut down to a few values that matter to an upgrade. Waits of 2 s, 10 s and 30 s land
  * before the upgrader's download, inside the restart and steps, and after the upgrade (it takes
  * 5 to 35 s); partitions of 5 s and 45 s are shorter and longer than the 30 s deadlines; deploys
- * are of one unit. Every version and client of the scenario is used.
+ * are of one unit, and removals take back the app deploys create. Every version and client of the
+ * scenario is used.
  */
 import type { PlanEvent } from '../plan.ts';
 import type { Scenario } from '../scenario.ts';
@@ -29,7 +30,11 @@ export function exhaustiveAlphabet(scenario: Scenario, weights: Scenario['weight
       }
     }
   }
+  if (allowed('chained-upgrade'))
+    for (const version of scenario.versions) letters.push({ kind: 'chained-upgrade', version });
   if (allowed('publish')) for (const version of scenario.versions) letters.push({ kind: 'publish', version });
+  if (allowed('remove')) for (const client of clients) letters.push({ kind: 'remove', client, app: 'mysql' });
+  if (allowed('rewatch')) for (const client of clients) letters.push({ kind: 'rewatch', client });
   if (allowed('restart')) letters.push({ kind: 'restart' });
   if (allowed('disconnect')) for (const client of clients) letters.push({ kind: 'disconnect', client });
   if (allowed('partition')) {

@@ -29,7 +29,7 @@
  * replays by seed and path like any other; a failing plan shrinks as a plan (plan-shrinker.ts).
  */
 import fc from 'fast-check';
-import { eventArbitrary, withBootstrap } from '../arbitraries.ts';
+import { planEventsArbitrary, withBootstrap } from '../arbitraries.ts';
 import { clientName, type Plan, type PlanEvent } from '../plan.ts';
 import { withPlanShrinker } from './plan-shrinker.ts';
 import { withSimSeed, type Strategy } from './strategy.ts';
@@ -50,12 +50,15 @@ export function actorOf(event: PlanEvent): string {
     case 'publish':
       return 'release';
     case 'upgrade':
+    case 'chained-upgrade':
       return 'operator';
     case 'disconnect':
     case 'partition':
     case 'restart':
       return 'nemesis';
     case 'deploy':
+    case 'remove':
+    case 'rewatch':
       return clientName(event.client);
   }
 }
@@ -125,11 +128,10 @@ export const pctStrategy: Strategy = {
   summary: `probabilistic concurrency testing: random actor priorities with ${PCT_DEPTH - 1} change points`,
   cases: (config, options) => {
     const scenario = config.scenario;
-    const maxEvents = Math.max(1, options.maxEvents ?? scenario.maxEvents);
     const actors = actorsFor(scenario.clients);
     const plans = fc
       .tuple(
-        fc.array(eventArbitrary(scenario, options.weights), { maxLength: maxEvents - 1 }),
+        planEventsArbitrary(scenario, options),
         fc.array(fc.nat(), { minLength: actors.length, maxLength: actors.length }),
         fc.array(fc.nat({ max: POINT_SCALE - 1 }), { minLength: PCT_DEPTH - 1, maxLength: PCT_DEPTH - 1 }),
       )

@@ -8,10 +8,12 @@
  * this order:
  *
  * 1. merge two adjacent waits into one of the same total (the timeline does not change, so the
- *    violation almost always survives: plans get shorter for free);
+ *    violation almost always survives: plans get shorter for free); then the two waits around the
+ *    bootstrap into one, after it or before it (the bootstrap moves: kept only if still failing);
  * 2. remove a run of events other than the bootstrap, longest runs first (delta debugging);
- * 3. simplify one event: fewer units, no explicit version or --upload-tools, client 0, a shorter
- *    wait or partition (the shortest, then ever closer to the current duration).
+ * 3. simplify one event: fewer units, no explicit version or --upload-tools, client 0, a chained
+ *    upgrade made a plain one (it no longer waits for the last upgrade), a shorter wait or
+ *    partition (the shortest, then ever closer to the current duration).
  *
  * Every candidate is smaller (fewer events, or the same events with smaller parameters), so
  * shrinking ends; it is deterministic, so fast-check's path still replays the shrunk case.
@@ -54,6 +56,7 @@ export function* planShrinks(plan: Plan): Generator<Plan> {
       yield [...plan.slice(0, i), { kind: 'wait', durationMs: a.durationMs + b.durationMs }, ...plan.slice(i + 2)];
     }
   }
+  yield* mergesAcrossBootstrap(plan);
   const removable = plan.flatMap((e, i) => (e.kind === 'bootstrap' ? [] : [i]));
   for (let size = removable.length; size >= 1; size = size === 1 ? 0 : Math.ceil(size / 2)) {
     for (let start = 0; start + size <= removable.length; start += size) {
@@ -64,6 +67,20 @@ export function* planShrinks(plan: Plan): Generator<Plan> {
   for (let i = 0; i < plan.length; i++) {
     for (const simpler of simplerEvents(plan[i]!)) yield [...plan.slice(0, i), simpler, ...plan.slice(i + 1)];
   }
+}
+
+/** Waits on both sides of the bootstrap, merged into one on either side of it (long plans often
+ *  put the bootstrap between the two waits a timing needs). */
+function* mergesAcrossBootstrap(plan: Plan): Generator<Plan> {
+  const at = plan.findIndex((e) => e.kind === 'bootstrap');
+  const before = plan[at - 1];
+  const after = plan[at + 1];
+  if (before?.kind !== 'wait' || after?.kind !== 'wait') return;
+  const merged: PlanEvent = { kind: 'wait', durationMs: before.durationMs + after.durationMs };
+  const head = plan.slice(0, at - 1);
+  const tail = plan.slice(at + 2);
+  yield [...head, plan[at]!, merged, ...tail];
+  yield [...head, merged, plan[at]!, ...tail];
 }
 
 function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
@@ -77,7 +94,12 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.version !== undefined) yield withoutKey(e, 'version');
       break;
     case 'disconnect':
+    case 'remove':
+    case 'rewatch':
       if (e.client > 0) yield { ...e, client: 0 };
+      break;
+    case 'chained-upgrade':
+      yield { kind: 'upgrade', version: e.version }; // the same upgrade, without waiting for the last one
       break;
     case 'partition':
       if (e.client > 0) yield { ...e, client: 0 };

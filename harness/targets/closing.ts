@@ -3,8 +3,13 @@
  *
  *   quiescence  record it: from here on the plan is over and nothing new is injected
  *   heal        end every fault in force (each heal records its fault-end)
+<<<<<<< HEAD
+ *   wait        until the controller is quiet, every client settled and no plan event waits for
+ *               its moment, bounded by the scenario's deploy and resume deadlines
+=======
  *   wait        until the controller is quiet and every client settled, bounded by the scenario's
  *               deploy and resume deadlines; the quiet record says whether that was reached
+>>>>>>> main
  *   settle      SETTLE_MS more, for watcher deltas already in flight to land
  *   views       one client-view record per client that has a view to report
  *   final model the controller's model and version, as the final-model record
@@ -46,6 +51,8 @@ export interface RunEnding<F extends FinalModel> {
   runUntil(limitMs: number, quiet?: () => MaybeAsync<boolean>): MaybeAsync<void>;
   /** The controller has nothing in motion (agent up, no upgrade, no hook running). */
   controllerQuiet(): MaybeAsync<boolean>;
+  /** How many plan events still wait for their moment (a chained upgrade): the wait waits for them too. */
+  waitingEvents?(): number;
   /** Whether a client has a view to report (a black-box program may have written none). */
   hasView?(client: Client): boolean;
   /** The controller's final model (a real target fetches it with the controller's records). */
@@ -59,7 +66,8 @@ export function closeRun<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F>
   return then(run.healFaults(), () => {
     const limit = clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
     const clients = [...run.clients.values()];
-    const quiet = (): MaybeAsync<boolean> => (clients.every((c) => c.settled()) ? run.controllerQuiet() : false);
+    const quiet = (): MaybeAsync<boolean> =>
+      (run.waitingEvents?.() ?? 0) === 0 && clients.every((c) => c.settled()) ? run.controllerQuiet() : false;
     return then(run.runUntil(limit, quiet), () =>
       then(quiet(), (reached) => {
         history.record({ type: 'quiet', reached });

@@ -12,8 +12,9 @@
  * - requests-settle: fully (client call / return and operations);
  * - watchers-resume: only its second rule (each client's view against the final model); the first
  *   needs the controller's watcher and connection records;
- * - no-work-before-upgrade, no-lost-work, no-surprise-upgrade, version-as-tested: nothing to judge
- *   (they read controller records), so they hold vacuously: read "held" as "not observed".
+ * - no-work-before-upgrade, no-lost-work, no-surprise-upgrade, version-as-tested (when a tested
+ *   version is declared), watcher-lifecycle, agent-lifecycle, upgrade-sequence: nothing to judge
+ *   (they read controller records), so they say unknown rather than hold vacuously.
  */
 import { RealScheduler } from '../clock.ts';
 import { CallCounter, RpcConnection, type RpcResult } from '../clients/connection.ts';
@@ -105,6 +106,17 @@ class ExternalBackend implements ControllerBackend {
   }
 
   /** No upgrade in progress and no unit agent busy, as FullStatus shows it. */
+  async upgradeIdle(): Promise<boolean> {
+    try {
+      const status = await this.api((call) => call('Client', 'FullStatus'));
+      const model = status['model'] as { 'model-status'?: { status?: string } } | undefined;
+      return model?.['model-status']?.status === 'available';
+    } catch (e) {
+      if (e instanceof RefusedError || e instanceof UnreachableError) return false; // restarting
+      throw e;
+    }
+  }
+
   async quiet(): Promise<boolean> {
     try {
       const status = await this.api((call) => call('Client', 'FullStatus'));

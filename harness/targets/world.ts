@@ -4,6 +4,7 @@
  */
 import type { UpgradeRequest } from '../controller/api-types.ts';
 import type { Scheduler } from '../clock.ts';
+import type { Client } from '../clients/client.ts';
 import type { Recorder } from '../history.ts';
 import { clientName, timeline, type Plan, type PlanEvent } from '../plan.ts';
 
@@ -25,7 +26,23 @@ export interface World {
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
   partition(client: string, durationMs: number): Action;
   deploy(client: string, app: string, units: number): Action;
+  /** The client removes an application (Application.DestroyApplication). */
+  remove(client: string, app: string): Action;
+  /** The client stops its watcher and watches again. */
+  rewatch(client: string): Action;
+  /** Whether the controller is bootstrapped, up, and no upgrade is pending or running. */
+  upgradeIdle(): boolean | Promise<boolean>;
+  /** Plan events still waiting for their moment (chained-upgrade): quiescence waits for them. */
+  readonly waiting: WaitingEvents;
 }
+
+/** How many plan events wait for a condition; the run's quiescence waits until none does. */
+export class WaitingEvents {
+  count = 0;
+}
+
+/** How often a waiting event looks at its condition again (model ms). */
+export const WAITING_POLL_MS = 1_000;
 
 export function applyEvent(world: World, event: PlanEvent): Action {
   switch (event.kind) {
@@ -46,9 +63,50 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.partition(clientName(event.client), event.durationMs);
     case 'deploy':
       return world.deploy(clientName(event.client), event.app, event.units);
+    case 'remove':
+      return world.remove(clientName(event.client), event.app);
+    case 'rewatch':
+      return world.rewatch(clientName(event.client));
+    case 'chained-upgrade':
+      whenUpgradeIdle(world, () => {
+        void world.publish(event.version);
+        void world.upgrade({ version: event.version });
+      });
+      return { applied: true, note: 'acts once no upgrade is pending or running' };
     case 'wait':
       return true;
   }
+}
+
+/** A client action the profile may not offer (a black-box command, a real library): not applied then. */
+export function clientAction(
+  client: Client | undefined,
+  profile: string,
+  what: string,
+  act: (client: Client) => boolean | undefined,
+): Applied {
+  if (!client) return false;
+  const applied = act(client);
+  return applied === undefined ? { applied: false, note: `the ${profile} client cannot ${what}` } : applied;
+}
+
+/**
+ * Runs `act` at the first look (now, then every WAITING_POLL_MS) at which the controller is
+ * bootstrapped, up and not upgrading. Its records (upgrade-requested, ...) say when it acted.
+ */
+export function whenUpgradeIdle(world: World, act: () => void): void {
+  world.waiting.count++;
+  const look = (): void => {
+    const done = (idle: boolean): void => {
+      if (!idle) return void world.clock.after(WAITING_POLL_MS, look);
+      world.waiting.count--;
+      act();
+    };
+    const idle = world.upgradeIdle();
+    if (typeof idle === 'boolean') done(idle);
+    else void idle.then(done, () => done(false));
+  };
+  look();
 }
 
 /**

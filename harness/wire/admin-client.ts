@@ -4,18 +4,25 @@
  */
 import type { ActionResult, OpenedSession, ResetRequest } from './admin.ts';
 import type { SessionHistory, SessionStatus } from './session.ts';
+import type { Credentials } from '../controller/api-types.ts';
 
 export class AdminError extends Error {}
 
 export class AdminClient {
+  private readonly authorization: string;
+
   constructor(
     private readonly baseUrl: string,
+    private readonly credentials: Credentials,
     private readonly timeoutMs = 10_000,
-  ) {}
+  ) {
+    this.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  }
 
-  /** The admin endpoint of the server on `port`; its action calls act on the default session. */
-  static forPort(port: number, timeoutMs?: number): AdminClient {
-    return new AdminClient(`http://127.0.0.1:${port}/admin`, timeoutMs);
+  /** The admin endpoint of the server on `port`; its action calls act on the default session. The
+   *  endpoint takes the controller's own credentials. */
+  static forPort(port: number, credentials: Credentials, timeoutMs?: number): AdminClient {
+    return new AdminClient(`http://127.0.0.1:${port}/admin`, credentials, timeoutMs);
   }
 
   /** Opens a session of its own (a controller at a fresh model UUID) on the server. */
@@ -25,7 +32,7 @@ export class AdminClient {
 
   /** The same calls, acting on the session at `modelUuid`. */
   session(modelUuid: string): AdminClient {
-    return new AdminClient(`${this.baseUrl}/${modelUuid}`, this.timeoutMs);
+    return new AdminClient(`${this.baseUrl}/${modelUuid}`, this.credentials, this.timeoutMs);
   }
 
   /** Disposes this client's session (see session()): its connections drop, its timers stop. */
@@ -60,7 +67,11 @@ export class AdminClient {
     try {
       res = await fetch(route ? `${this.baseUrl}/${route}` : this.baseUrl, {
         method,
-        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        headers: {
+          authorization: this.authorization,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {

@@ -18,6 +18,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controllerProfile, type ControllerProfile } from '../controller/profile.ts';
 import { isVersion } from '../controller/version.ts';
+import type { Credentials } from '../controller/api-types.ts';
+import { sameSecret } from '../controller/secret.ts';
 import { modelPath, type ControllerSession, type SessionOptions } from './session.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -51,6 +53,8 @@ type NewSessionOptions = Partial<Omit<SessionOptions, 'modelUuid'>>;
  * more: admin.ts does not import server.ts, and can be tested over any host.
  */
 export interface AdminHost {
+  /** The controller's credentials: the admin endpoint takes the same (HTTP Basic). */
+  readonly credentials: Credentials;
   /** The default session. */
   readonly current: ControllerSession;
   readonly modelUrl: string;
@@ -73,6 +77,10 @@ const UUID_SEGMENT = /^[0-9a-f-]{36}$/;
 
 export async function handleAdmin(host: AdminHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
+    if (!authorized(req.headers.authorization, host.credentials)) {
+      res.setHeader('www-authenticate', 'Basic realm="upgrade-chaos"');
+      throw new HttpError(401, "the admin endpoint takes the controller's username and password (HTTP Basic)");
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = req.method === 'POST' ? await readBody(req) : {};
     reply(res, 200, route(host, req.method ?? 'GET', url.pathname.replace(/\/+$/, ''), body));
@@ -209,4 +217,15 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** HTTP Basic credentials, compared in constant time. */
+function authorized(header: string | undefined, credentials: Credentials): boolean {
+  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '')?.[1];
+  if (encoded === undefined) return false;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return false;
+  const user = sameSecret(decoded.slice(0, colon), credentials.username);
+  return sameSecret(decoded.slice(colon + 1), credentials.password) && user;
 }

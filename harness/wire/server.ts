@@ -30,8 +30,26 @@ const MODEL_PATH_PATTERN = /^\/model\/([0-9a-f-]{36})\/api$/;
 /** Sessions open at once, besides the default one: far more than any concurrency the harness uses,
  *  few enough that a leaking client cannot grow the server without bound. */
 const MAX_SESSIONS = 1024;
-/** Bigger frames are refused by ws (close 1009); no Juju request comes near this. */
-const MAX_FRAME_BYTES = 1 << 20;
+
+/** What one client may cost the server. A hostile or broken client meets these, never the others. */
+export interface ServerLimits {
+  /** Bigger frames are refused by ws (close 1009); no Juju request comes near the default 1 MiB. */
+  maxFrameBytes: number;
+  /** A connection that has not logged in by then is closed (1008). */
+  loginTimeoutMs: number;
+  /** WebSocket connections open at once from one address; more are refused with HTTP 429. Every
+   *  harness connection comes from 127.0.0.1, so the default leaves room for many runs at once. */
+  maxConnectionsPerAddress: number;
+  /** Replies waiting in a connection's send buffer: a client that stops reading is dropped here. */
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxFrameBytes: 1 << 20,
+  loginTimeoutMs: 60_000,
+  maxConnectionsPerAddress: 4096,
+  maxBufferedBytes: 16 << 20,
+};
 
 export interface ServerOptions {
   profile: ControllerProfile;
@@ -42,18 +60,26 @@ export interface ServerOptions {
   seed?: number;
   /** Told of every controller-side record as it is written (the standalone controller prints them). */
   onRecord?: (record: HistoryRecord) => void;
+  /** The address to listen on: loopback unless told otherwise. */
+  host?: string;
+  limits?: Partial<ServerLimits>;
 }
 
 export class ControllerServer implements AdminHost {
   private session: ControllerSession;
   private readonly sessions = new Map<string, ControllerSession>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  private readonly wss: WebSocketServer;
   private readonly sockets = new Set<Duplex>();
+  private readonly limits: ServerLimits;
+  /** Open WebSocket connections per remote address (maxConnectionsPerAddress). */
+  private readonly perAddress = new Map<string, number>();
 
   private constructor(
     private readonly http: Server,
     private readonly options: ServerOptions,
   ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, perMessageDeflate: false });
     this.session = this.newSession({}, MODEL_UUID);
   }
 
@@ -68,7 +94,7 @@ export class ControllerServer implements AdminHost {
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
-      http.listen(options.port ?? 0, '127.0.0.1', () => {
+      http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
         http.off('error', reject);
         resolve();
       });
@@ -127,6 +153,11 @@ export class ControllerServer implements AdminHost {
     return true;
   }
 
+  /** WebSocket connections open now. */
+  get connectionCount(): number {
+    return this.wss.clients.size;
+  }
+
   get openSessions(): number {
     return this.sessions.size;
   }
@@ -169,7 +200,16 @@ export class ControllerServer implements AdminHost {
     // Which client this is: the harness names its clients in the URL (?client=client-0); anyone
     // else is named by address.
     const label = clientLabel(url.searchParams.get('client')) ?? `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, session, label, () => reset));
+    const address = req.socket.remoteAddress ?? '';
+    const open = this.perAddress.get(address) ?? 0;
+    if (open >= this.limits.maxConnectionsPerAddress) return refuse(socket, 429, 'Too Many Requests');
+    this.perAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, session, label, this.limits, () => reset));
   }
 
   /** The session a WebSocket path names: /model/<uuid>/api, or /api for the default one. */
@@ -181,11 +221,20 @@ export class ControllerServer implements AdminHost {
 }
 
 /** One WebSocket, one model connection. */
-function attach(ws: WebSocket, session: ControllerSession, label: string, wasReset: () => boolean): void {
+function attach(
+  ws: WebSocket,
+  session: ControllerSession,
+  label: string,
+  limits: ServerLimits,
+  wasReset: () => boolean,
+): void {
   ws.on('error', () => {}); // a 'close' always follows
   const transport: ServerTransport = {
     send: (response) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(encodeResponse(response));
+      if (ws.readyState !== WebSocket.OPEN) return;
+      // A client that stops reading would have its replies pile up here without bound.
+      if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
+      ws.send(encodeResponse(response));
     },
     // An agent that stops sends no close frame: its sockets just go away.
     close: () => ws.terminate(),
@@ -195,6 +244,10 @@ function attach(ws: WebSocket, session: ControllerSession, label: string, wasRes
     ws.terminate(); // the agent went down between the upgrade request and now
     return;
   }
+  const loginTimer = setTimeout(() => {
+    if (!conn.authenticated) ws.close(1008, 'login timeout');
+  }, limits.loginTimeoutMs);
+  loginTimer.unref();
   ws.on('message', (data: RawData) => {
     const decoded = decodeRequest(text(data));
     if (!decoded.ok) return transport.send(decoded.reply);
@@ -209,7 +262,11 @@ function attach(ws: WebSocket, session: ControllerSession, label: string, wasRes
     }
   });
   // A connection cut by the network (the fault proxy's reset) is a fault in the model's records.
-  ws.on('close', () => (wasReset() ? conn.drop('fault') : conn.closedByClient()));
+  ws.on('close', () => {
+    clearTimeout(loginTimer);
+    if (wasReset()) conn.drop('fault');
+    else conn.closedByClient();
+  });
 }
 
 function text(data: RawData): string {

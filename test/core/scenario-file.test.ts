@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { caseArbitrary } from '../../harness/case-params.ts';
 import { explore } from '../../harness/explore.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { loadScenarioFile } from '../../harness/scenario-file.ts';
@@ -101,6 +103,16 @@ describe('scenario files', () => {
     ],
   ])('rejects a file with %s in one line', (_what, content, message) => {
     expect(() => loadScenarioFile(file('bad.json', content))).toThrow(message);
+  });
+
+  it('accepts weights for removals, re-created watchers and chained upgrades, and generates them', () => {
+    const weights = { deploy: 3, wait: 4, remove: 2, rewatch: 1, 'chained-upgrade': 1 };
+    const scenario = loadScenarioFile(file('mix.json', { ...valid, weights, maxEvents: 40 }));
+    expect(scenario.weights).toEqual(weights);
+    const kinds = new Set<string>();
+    const plans = fc.sample(caseArbitrary(resolveRun(scenario), {}), { numRuns: 50, seed: 1 });
+    for (const [plan] of plans) for (const e of plan) kinds.add(e.kind);
+    expect([...kinds].sort()).toEqual(['bootstrap', 'chained-upgrade', 'deploy', 'remove', 'rewatch', 'wait']);
   });
 
   it('checks controller changes against the profile when the run is resolved', () => {

@@ -79,4 +79,20 @@ describe('no-surprise-upgrade', () => {
       .end(100);
     expect(noSurpriseUpgrade.check(h)).toEqual([]);
   });
+
+  it('does not trust version records alone: a change shown only by agent-up or the final model counts', () => {
+    const agentUpOnly = history()
+      .at(0, { type: 'bootstrap', version: '1.22.1', desired: '1.22.1' })
+      .at(10, { type: 'agent-down', reason: 'upgrade' })
+      .at(12, { type: 'agent-up', version: '1.22.3' })
+      .end(100);
+    expect(noSurpriseUpgrade.check(agentUpOnly)).toMatchObject([
+      { t: 12, message: 'version changed 1.22.1 -> 1.22.3 without an explicit upgrade request choosing 1.22.3' },
+    ]);
+    const finalOnly = history()
+      .at(0, { type: 'bootstrap', version: '1.22.1', desired: '1.22.1' })
+      .at(90, { type: 'final-model', version: '1.22.3', model: { applications: {} } })
+      .end(100);
+    expect(noSurpriseUpgrade.check(finalOnly).map((v) => v.t)).toEqual([90]);
+  });
 });

@@ -103,4 +103,21 @@ describe('no-work-before-upgrade', () => {
     const h = history().at(10, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' }).at(900, deploy).end(1000);
     expect(noWorkBeforeUpgrade.check(h)).toHaveLength(1);
   });
+
+  it('does not trust upgrade-pending alone: a download, an upgrade restart or steps open the window too', () => {
+    for (const opener of [
+      { type: 'download', version: '1.22.3', ok: true },
+      { type: 'agent-down', reason: 'upgrade' },
+      { type: 'upgrade-steps', version: '1.22.3' },
+    ] as HistoryBody[]) {
+      const h = history()
+        .at(0, { type: 'bootstrap', version: '1.22.1', desired: '1.22.1' })
+        .at(10, opener)
+        .at(15, deploy)
+        .at(20, { type: 'upgrade-end', version: '1.22.3' })
+        .at(25, deploy)
+        .end(100);
+      expect(noWorkBeforeUpgrade.check(h).map((v) => v.t)).toEqual([15]);
+    }
+  });
 });

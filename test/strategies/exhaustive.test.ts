@@ -102,6 +102,31 @@ describe('the exhaustive enumeration', () => {
   });
 });
 
+describe('the exhaustive domain with removals, re-created watchers and chained upgrades', () => {
+  const mix: Scenario = {
+    ...scenarioByName('juju-1.24-gated-api')!,
+    versions: ['1.24.3'],
+    weights: { deploy: 1, remove: 1, rewatch: 1, 'chained-upgrade': 1, publish: 1 },
+  };
+  const plans = [...enumeratePlans(mix, 3)];
+
+  it('spells plans with every new kind, rewatch never before bootstrap (it acts on nothing there)', () => {
+    for (const kind of ['remove', 'rewatch', 'chained-upgrade'] as const)
+      expect(plans.some((p) => p.some((e) => e.kind === kind))).toBe(true);
+    expect(plans.some((p) => p[0]!.kind === 'rewatch')).toBe(false);
+    expect(plans.some((p) => p[0]!.kind === 'remove')).toBe(true); // queued work matters
+    expect(plans.some((p) => p[0]!.kind === 'chained-upgrade')).toBe(true); // it waits for the controller
+  });
+
+  it('never swaps a removal with a deploy, nor a publish with a chained upgrade', () => {
+    const r = (client: number): PlanEvent => ({ kind: 'remove', client, app: 'mysql' });
+    expect(commute(r(0), { kind: 'deploy', client: 1, app: 'mysql', units: 1 })).toBe(false);
+    expect(commute(r(0), { kind: 'rewatch', client: 1 })).toBe(true);
+    expect(commute(r(0), r(0))).toBe(false);
+    expect(commute({ kind: 'publish', version: '1.24.3' }, { kind: 'chained-upgrade', version: '1.24.3' })).toBe(false);
+  });
+});
+
 describe('the exhaustive strategy at scale', () => {
   const config = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
 

@@ -41,3 +41,11 @@ describe('PCT on plans', () => {
     );
   });
 });
+
+describe('pct actors of the new events', () => {
+  it('gives removals and re-created watchers to their client, chained upgrades to the operator', () => {
+    expect(actorOf({ kind: 'remove', client: 1, app: 'a' })).toBe('client-1');
+    expect(actorOf({ kind: 'rewatch', client: 0 })).toBe('client-0');
+    expect(actorOf({ kind: 'chained-upgrade', version: '1.24.3' })).toBe('operator');
+  });
+});

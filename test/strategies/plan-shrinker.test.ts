@@ -15,7 +15,8 @@ const size = (p: Plan): number =>
       ('durationMs' in e ? e.durationMs : 0) +
       ('units' in e ? e.units : 0) +
       ('client' in e ? e.client : 0) +
-      (e.kind === 'upgrade' ? (e.version !== undefined ? 1 : 0) + (e.uploadTools ? 1 : 0) : 0),
+      (e.kind === 'upgrade' ? (e.version !== undefined ? 1 : 0) + (e.uploadTools ? 1 : 0) : 0) +
+      (e.kind === 'chained-upgrade' ? 2 : 0), // a chained upgrade shrinks into a plain one
     0,
   );
 

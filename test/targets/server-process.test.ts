@@ -31,11 +31,11 @@ describe('targets/process/server-process', () => {
   it('starts the controller server as a process and says where it listens', async () => {
     expect(server.alive).toBe(true);
     expect(server.port).toBeGreaterThan(0);
-    expect(await AdminClient.forPort(server.port).status()).toMatchObject({ bootstrapped: false });
+    expect(await AdminClient.forPort(server.port, CREDENTIALS).status()).toMatchObject({ bootstrapped: false });
   });
 
   it('pauses with SIGSTOP (nothing answers, sockets stay open) and resumes with SIGCONT', async () => {
-    const admin = AdminClient.forPort(server.port, 300);
+    const admin = AdminClient.forPort(server.port, CREDENTIALS, 300);
     await admin.bootstrap();
     const c = await RawClient.open(`ws://127.0.0.1:${server.port}/model/d3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10/api`);
     clients.push(c);
@@ -54,7 +54,7 @@ describe('targets/process/server-process', () => {
     const pid = server.pid!;
     const c = await RawClient.open(`ws://127.0.0.1:${port}/model/d3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10/api`).catch(
       async () => {
-        await AdminClient.forPort(port).bootstrap();
+        await AdminClient.forPort(port, CREDENTIALS).bootstrap();
         return RawClient.open(`ws://127.0.0.1:${port}/model/d3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10/api`);
       },
     );
@@ -64,7 +64,7 @@ describe('targets/process/server-process', () => {
     expect(await c.closed()).toBe(1006);
     expect(server.port).toBe(port);
     expect(server.pid).not.toBe(pid);
-    expect(await AdminClient.forPort(port).status()).toMatchObject({ bootstrapped: false });
+    expect(await AdminClient.forPort(port, CREDENTIALS).status()).toMatchObject({ bootstrapped: false });
   });
 
   it('respawns after the process died on its own', async () => {
@@ -73,7 +73,7 @@ describe('targets/process/server-process', () => {
     expect(server.alive).toBe(false);
     await server.respawn();
     expect(server.alive).toBe(true);
-    expect(await AdminClient.forPort(server.port).status()).toMatchObject({ bootstrapped: false });
+    expect(await AdminClient.forPort(server.port, CREDENTIALS).status()).toMatchObject({ bootstrapped: false });
   });
 
   it('fails with a TargetError when it cannot listen', async () => {

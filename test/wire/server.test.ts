@@ -158,7 +158,7 @@ describe("wire/server: the agent's lifecycle", () => {
     const a = await open();
     const b = await open();
     await a.login();
-    const admin = AdminClient.forPort(server.port);
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
     expect(await admin.restart()).toEqual({ applied: true });
     expect(await a.closed()).toBe(1006); // a dying agent sends no close frame
     expect(await b.closed()).toBe(1006);
@@ -205,7 +205,7 @@ describe("wire/server: the agent's lifecycle", () => {
 describe('wire/server: admin endpoint', () => {
   it('drives events, reports status and history, and resets to a fresh controller', async () => {
     server = await startServer(fastProfile('juju-1.22'));
-    const admin = AdminClient.forPort(server.port);
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
     expect(await admin.status()).toMatchObject({ bootstrapped: false, quiet: true, profile: 'juju-1.22' });
     expect(await admin.bootstrap()).toEqual({ applied: true });
     expect(await admin.bootstrap()).toEqual({ applied: false });
@@ -227,9 +227,19 @@ describe('wire/server: admin endpoint', () => {
     expect(await admin.status()).toMatchObject({ bootstrapped: false, profile: 'juju-1.24' });
     expect((await admin.history()).records).toEqual([]);
     await expect(admin.reset({ profile: 'juju-9' })).rejects.toThrow(/unknown controller profile/);
-    await expect(new AdminClient(`http://127.0.0.1:${server.port}/admin`).history()).resolves.toBeDefined();
-    const res = await fetch(`http://127.0.0.1:${server.port}/admin/nope`, { method: 'POST', body: '{' });
-    expect(res.status).toBe(400);
+    await expect(
+      new AdminClient(`http://127.0.0.1:${server.port}/admin`, CREDENTIALS).history(),
+    ).resolves.toBeDefined();
+    const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const post = (authorization?: string) =>
+      fetch(`http://127.0.0.1:${server!.port}/admin/nope`, {
+        method: 'POST',
+        body: '{',
+        ...(authorization ? { headers: { authorization } } : {}),
+      });
+    expect((await post()).status).toBe(401); // the admin endpoint needs the controller's credentials
+    expect((await post(basic('admin', 'wrong'))).status).toBe(401);
+    expect((await post(basic('admin', CREDENTIALS.password))).status).toBe(400);
     expect(CREDENTIALS.username).toBe('admin');
   });
 });

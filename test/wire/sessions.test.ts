@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MODEL_UUID } from '../../harness/controller/model-state.ts';
 import { AdminClient } from '../../harness/wire/admin-client.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
-import { fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
+import { CREDENTIALS, fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
 
 let server: ControllerServer | undefined;
 const clients: RawClient[] = [];
@@ -22,7 +22,7 @@ async function open(url: string): Promise<RawClient> {
 describe('wire/server: many controller sessions in one server', () => {
   it('serves each session at its own model UUID with its own model, upgrade state and history', async () => {
     server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port);
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
     const a = await admin.openSession({ seed: 1 });
     const b = await admin.openSession({ seed: 2 });
     expect(a.modelUuid).not.toBe(b.modelUuid);
@@ -64,7 +64,7 @@ describe('wire/server: many controller sessions in one server', () => {
 
   it('disposes a session: its connections drop and its UUID is served no more', async () => {
     server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port);
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
     const { modelUuid, modelUrl } = await admin.openSession({});
     await admin.session(modelUuid).bootstrap();
     const c = await open(modelUrl);
@@ -79,7 +79,7 @@ describe('wire/server: many controller sessions in one server', () => {
 
   it('opens and disposes sessions cheaply', async () => {
     server = await startServer(fastProfile('juju-1.24'));
-    const admin = AdminClient.forPort(server.port);
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
     const opened = await Promise.all(Array.from({ length: 50 }, (_, i) => admin.openSession({ seed: i })));
     expect(new Set(opened.map((o) => o.modelUuid)).size).toBe(50);
     expect(server.openSessions).toBe(50);

@@ -34,6 +34,8 @@ export interface ControllerBackend {
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
   restart(): Promise<ActionOutcome>;
+  /** Bootstrapped, up, and no upgrade pending or running (a chained upgrade waits for it). */
+  upgradeIdle(): Promise<boolean>;
   /** Nothing in motion on the controller (no upgrade, no hook): quiescence waits for it. */
   quiet(): Promise<boolean>;
   /** The run is over: the controller-side records and what the model holds. */

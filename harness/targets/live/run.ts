@@ -16,7 +16,7 @@ import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
 import type { TargetName } from '../target.ts';
 import { closeRun } from '../closing.ts';
-import { schedulePlan, type Applied, type World } from '../world.ts';
+import { clientAction, schedulePlan, WaitingEvents, type Applied, type World } from '../world.ts';
 import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
 import { mergeHistories } from './merge.ts';
 import type { ProxyPool } from './proxies.ts';
@@ -89,6 +89,8 @@ interface LiveRun {
   readonly clients: Map<string, Client>;
   /** World actions, one at a time in plan order. */
   readonly queue: ActionQueue;
+  /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
+  readonly waiting: WaitingEvents;
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
@@ -112,6 +114,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     clientNames: params.clients,
     clients: new Map(),
     queue: new ActionQueue(),
+    waiting: new WaitingEvents(),
   };
   try {
     await openClients(run, seededRng(seed));
@@ -174,6 +177,7 @@ function liveWorld(run: LiveRun): World {
   const { clock, history, queue, clients } = run;
   const { backend, proxies, clientCommand } = run.options;
   const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
+  const profile = clientCommand !== undefined ? 'command' : run.config.client.name;
   let started = false;
   return {
     clock,
@@ -205,6 +209,12 @@ function liveWorld(run: LiveRun): World {
         c?.deploy(app, units);
         return c !== undefined;
       }),
+    remove: (client, app) =>
+      queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
+    rewatch: (client) =>
+      queue.run(() => clientAction(clients.get(route(client)), profile, 'rewatch', (c) => c.rewatch?.())),
+    upgradeIdle: () => backend.upgradeIdle(),
+    waiting: run.waiting,
   };
 }
 
@@ -236,6 +246,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         if (commandError) throw commandError;
       },
       controllerQuiet: () => backend.quiet(),
+      waitingEvents: () => run.waiting.count,
       hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
       finalModel: () => backend.snapshot(),
     }),

@@ -29,7 +29,7 @@ export class ProcessBackend implements ControllerBackend {
   }
 
   async begin(run: Parameters<ControllerBackend['begin']>[0]): Promise<void> {
-    const server = AdminClient.forPort(this.port);
+    const server = AdminClient.forPort(this.port, this.credentials);
     const { modelUuid, modelPath } = await server.openSession({
       profile: run.config.controller,
       seed: run.seed,
@@ -60,6 +60,11 @@ export class ProcessBackend implements ControllerBackend {
 
   restart(): Promise<ActionOutcome> {
     return this.session.admin.restart().then(outcome);
+  }
+
+  async upgradeIdle(): Promise<boolean> {
+    const status = await this.session.admin.status();
+    return status.bootstrapped && status.up && !status.upgrading;
   }
 
   async quiet(): Promise<boolean> {

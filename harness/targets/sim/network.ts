@@ -18,12 +18,20 @@ export interface NetworkOptions {
   connectTimeoutMs: number;
 }
 
-type Signal = { frame: ApiRequest | ApiResponse } | 'close';
+/** The end of a connection, sent down a direction after its last frame. */
+const CLOSE = 'close';
+type Signal = ApiRequest | ApiResponse | typeof CLOSE;
 
-/** One direction of a connection. */
+/**
+ * One direction of a connection. Deliveries are in order and never earlier than the previous one,
+ * so the clock fires this direction's timers in the order they were set: each timer delivers the
+ * oldest signal in flight, and one bound method serves every timer (no closure per frame).
+ */
 class Direction {
   private lastDelivery = 0;
   private held: Signal[] = [];
+  private readonly inFlight: Signal[] = [];
+  private readonly deliverNext = (): void => this.deliver(this.inFlight.shift()!);
 
   constructor(
     private readonly net: SimNetwork,
@@ -43,9 +51,11 @@ class Direction {
   }
 
   private schedule(signal: Signal): void {
-    const at = Math.max(this.lastDelivery, this.net.clock.now() + this.net.latency(this.client));
+    const now = this.net.clock.now();
+    const at = Math.max(this.lastDelivery, now + this.net.latency(this.client));
     this.lastDelivery = at;
-    this.net.clock.after(at - this.net.clock.now(), () => this.deliver(signal));
+    this.inFlight.push(signal);
+    this.net.clock.after(at - now, this.deliverNext);
   }
 }
 
@@ -64,27 +74,27 @@ class Link {
   ) {
     this.toServer = new Direction(net, client, (s) => {
       if (this.serverClosed || !this.server) return;
-      if (s === 'close') {
+      if (s === CLOSE) {
         this.serverClosed = true;
         this.server.closedByClient();
-      } else this.server.receive(s.frame as ApiRequest);
+      } else this.server.receive(s as ApiRequest);
     });
     this.toClient = new Direction(net, client, (s) => {
       if (this.clientClosed) return;
-      if (s === 'close') this.closeClientEnd();
-      else this.frameHandler?.(s.frame as ApiResponse);
+      if (s === CLOSE) this.closeClientEnd();
+      else this.frameHandler?.(s as ApiResponse);
     });
   }
 
   /** The client's end, as an RpcConnection sees it. */
   readonly clientEnd: ClientTransport = {
     send: (frame) => {
-      if (!this.clientClosed) this.toServer.push({ frame });
+      if (!this.clientClosed) this.toServer.push(frame);
     },
     close: () => {
       if (this.clientClosed) return;
       this.clientClosed = true;
-      this.toServer.push('close');
+      this.toServer.push(CLOSE);
     },
     onFrame: (handler) => {
       this.frameHandler = handler;
@@ -98,12 +108,12 @@ class Link {
   /** The controller's end: where the model sends responses. */
   readonly serverEnd = {
     send: (frame: ApiResponse) => {
-      if (!this.serverClosed) this.toClient.push({ frame });
+      if (!this.serverClosed) this.toClient.push(frame);
     },
     close: () => {
       if (this.serverClosed) return;
       this.serverClosed = true;
-      this.toClient.push('close');
+      this.toClient.push(CLOSE);
     },
   };
 

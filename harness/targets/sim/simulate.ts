@@ -12,7 +12,7 @@ import type { Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { closeRun } from '../closing.ts';
-import { schedulePlan, type World } from '../world.ts';
+import { clientAction, schedulePlan, WaitingEvents, type World } from '../world.ts';
 import { SimNetwork } from './network.ts';
 
 export const SIM_CREDENTIALS = { username: 'admin', password: 'upgrade-chaos' };
@@ -92,6 +92,10 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clients.get(client)?.deploy(app, units);
       return clients.has(client);
     },
+    remove: (client, app) => clientAction(clients.get(client), config.client.name, 'remove', (c) => c.remove?.(app)),
+    rewatch: (client) => clientAction(clients.get(client), config.client.name, 'rewatch', (c) => c.rewatch?.()),
+    upgradeIdle: () => controller.isUp && !controller.upgrading,
+    waiting: new WaitingEvents(),
   };
   const heal = (client: string): void => {
     if (network.heal(client)) history.record({ type: 'fault-end', fault: 'partition', client });
@@ -109,6 +113,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       },
       runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
       controllerQuiet: () => controller.quiet,
+      waitingEvents: () => world.waiting.count,
       finalModel: () => ({ version: controller.version, model: controller.view() }),
     });
     assert(!(final instanceof Promise), 'the sim closes a run synchronously: none of its steps returns a promise');

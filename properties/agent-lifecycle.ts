@@ -1,0 +1,78 @@
+import type { History, HistoryRecord } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
+import type { Property, Violation } from './property.ts';
+
+const NAME = 'agent-lifecycle';
+
+/**
+ * agent-lifecycle (a restart is a restart): nothing is accepted while the controller's agent is
+ * down, and no connection outlives an agent restart. Read from controller-side records only:
+ *
+ * - The agent is down from an `agent-down` record until the next `agent-up`.
+ * - While it is down, each of these is a violation: a `conn-open`, an ok `login`, an accepted
+ *   `request`, a `watcher-start` (nothing listens, so nothing can be accepted).
+ * - Every connection open at an `agent-down` must be closed (`conn-close`, any reason) before the
+ *   next `agent-up`; one still open at that `agent-up` outlived the restart: a violation at the
+ *   agent-up, naming the connection and its client. A history that ends with the agent down
+ *   judges what it holds so far.
+ *
+ * One violation per offending record or surviving connection. Without controller-side records (an
+ * external controller) the property cannot judge: unknown.
+ */
+export const agentLifecycle: Property = {
+  name: NAME,
+  summary: 'nothing is accepted while the agent is down, and no connection outlives an agent restart',
+  cannotJudge: controllerUnseen,
+  check(history: History): Violation[] {
+    const violations: Violation[] = [];
+    const add = (t: number, message: string, client?: string): void => {
+      violations.push({ property: NAME, t, message, ...(client !== undefined ? { client } : {}) });
+    };
+    const open = new Map<number, string>(); // conn -> client
+    let down: { t: number; reason: string; conns: Set<number> } | undefined;
+    for (const r of history) {
+      switch (r.type) {
+        case 'agent-down':
+          down ??= { t: r.t, reason: r.reason, conns: new Set(open.keys()) };
+          break;
+        case 'agent-up':
+          for (const conn of down?.conns ?? []) {
+            if (!open.has(conn)) continue;
+            add(
+              r.t,
+              `conn ${conn} of ${open.get(conn)} outlived the agent restart (${down!.reason}) at t=${down!.t}`,
+              open.get(conn),
+            );
+          }
+          down = undefined;
+          break;
+        case 'conn-close':
+          open.delete(r.conn);
+          break;
+        case 'conn-open':
+          open.set(r.conn, r.client);
+          if (down) add(r.t, `conn ${r.conn} of ${r.client} opened while the agent was down`, r.client);
+          break;
+        default:
+          if (down && acceptedWork(r)) add(r.t, `${describe(r)} accepted while the agent was down`, clientOf(r));
+      }
+    }
+    return violations;
+  },
+};
+
+/** A login, request or watcher the controller accepted. */
+function acceptedWork(r: HistoryRecord): boolean {
+  return (r.type === 'login' && r.ok) || (r.type === 'request' && r.accepted) || r.type === 'watcher-start';
+}
+
+function describe(r: HistoryRecord): string {
+  if (r.type === 'request') return `${r.facade}.${r.method} from ${r.client} (conn ${r.conn})`;
+  if (r.type === 'login') return `login of ${r.client} (conn ${r.conn})`;
+  if (r.type === 'watcher-start') return `watcher ${r.watcher} of ${r.client} (conn ${r.conn})`;
+  return r.type;
+}
+
+function clientOf(r: HistoryRecord): string | undefined {
+  return 'client' in r && typeof r.client === 'string' ? r.client : undefined;
+}

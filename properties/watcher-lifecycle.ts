@@ -1,0 +1,125 @@
+import type { History, HistoryRecord } from '../harness/history.ts';
+import { controllerUnseen } from './common.ts';
+import type { Property, Violation } from './property.ts';
+
+const NAME = 'watcher-lifecycle';
+
+/**
+ * watcher-lifecycle (the AllWatcher's contract: a watcher belongs to its connection): every watcher
+ * is stopped exactly once, by its client or by its connection closing, and nothing is served for a
+ * stopped watcher or on a closed connection. Read from controller-side records only:
+ *
+ * - `conn-open` opens connection c, `conn-close` closes it.
+ * - `watcher-start` (c, w) makes w live on c; c must be open then.
+ * - `watcher-stop` (c, w, reason) needs w live on c (else it was stopped twice, or never started).
+ *   With reason 'client' it needs an accepted `request` AllWatcher.Stop naming w (its `watcher`) on
+ *   c since w started, at or before the stop. With reason 'connection' c must close at the same
+ *   time (its `conn-close` just before or just after the stop).
+ * - A `conn-close` of c at time t owes every watcher still live on c a 'connection' stop at t: a
+ *   watcher still live on c once a later time is reached (or at the end) outlived its connection.
+ * - Served: an accepted `request` or an ok `login` on a connection not open (closed, or never
+ *   opened); an accepted AllWatcher request (Next, Stop) naming a watcher not live on its connection.
+ *
+ * One violation per offending record (or per watcher that outlived its connection, at the close's
+ * time). Watchers live on connections still open at the end are fine: the run ended. Without
+ * controller-side records (an external controller) the property cannot judge: unknown.
+ */
+export const watcherLifecycle: Property = {
+  name: NAME,
+  summary: 'every watcher is stopped exactly once (by its client or its connection), nothing served after',
+  cannotJudge: controllerUnseen,
+  check(history: History): Violation[] {
+    const lifecycle = new Lifecycle();
+    for (const r of history) lifecycle.observe(r);
+    lifecycle.endOfInstant(Infinity);
+    return lifecycle.violations;
+  },
+};
+
+interface Watcher {
+  conn: number;
+  live: boolean;
+  /** An accepted AllWatcher.Stop named it (since it started). */
+  stopAsked: boolean;
+}
+
+class Lifecycle {
+  readonly violations: Violation[] = [];
+  private readonly open = new Set<number>();
+  private readonly watchers = new Map<string, Watcher>();
+  /** Connections closed at the current instant: their live watchers are owed a stop now. */
+  private closedNow: { conn: number; t: number }[] = [];
+  /** 'connection' stops at the current instant whose connection has not closed (yet). */
+  private stoppedForClose: { conn: number; watcher: string; t: number }[] = [];
+  private instant = -Infinity;
+
+  observe(r: HistoryRecord): void {
+    if (r.t > this.instant) this.endOfInstant(r.t);
+    switch (r.type) {
+      case 'conn-open':
+        this.open.add(r.conn);
+        break;
+      case 'conn-close':
+        this.open.delete(r.conn);
+        this.closedNow.push({ conn: r.conn, t: r.t });
+        this.stoppedForClose = this.stoppedForClose.filter((s) => s.conn !== r.conn);
+        break;
+      case 'login':
+        if (r.ok && !this.open.has(r.conn)) this.add(r.t, `login of ${r.client} accepted on conn ${r.conn}, not open`);
+        break;
+      case 'request':
+        if (r.accepted) this.served(r);
+        break;
+      case 'watcher-start':
+        if (!this.open.has(r.conn)) this.add(r.t, `watcher ${r.watcher} started on conn ${r.conn}, not open`);
+        this.watchers.set(r.watcher, { conn: r.conn, live: true, stopAsked: false });
+        break;
+      case 'watcher-stop':
+        this.stopped(r);
+        break;
+    }
+  }
+
+  /** Time moves on past `this.instant`: what was owed at that instant is now overdue. */
+  endOfInstant(next: number): void {
+    for (const { conn, t } of this.closedNow) {
+      for (const [id, w] of this.watchers) {
+        if (w.conn !== conn || !w.live) continue;
+        w.live = false; // reported once
+        this.add(t, `watcher ${id} outlived conn ${conn}: not stopped when the connection closed`);
+      }
+    }
+    for (const s of this.stoppedForClose)
+      this.add(s.t, `watcher ${s.watcher} stopped for its connection, but conn ${s.conn} did not close`);
+    this.closedNow = [];
+    this.stoppedForClose = [];
+    this.instant = next;
+  }
+
+  private served(r: Extract<HistoryRecord, { type: 'request' }>): void {
+    const call = `${r.facade}.${r.method}`;
+    if (!this.open.has(r.conn)) return this.add(r.t, `${call} from ${r.client} served on conn ${r.conn}, not open`);
+    if (r.facade !== 'AllWatcher') return;
+    const w = r.watcher !== undefined ? this.watchers.get(r.watcher) : undefined;
+    if (!w || !w.live || w.conn !== r.conn) {
+      this.add(r.t, `${call} from ${r.client} served for watcher ${r.watcher ?? '?'}, not live on conn ${r.conn}`);
+    } else if (r.method === 'Stop') w.stopAsked = true;
+  }
+
+  private stopped(r: Extract<HistoryRecord, { type: 'watcher-stop' }>): void {
+    const w = this.watchers.get(r.watcher);
+    if (!w || w.conn !== r.conn)
+      return this.add(r.t, `watcher ${r.watcher} stopped on conn ${r.conn}, never started there`);
+    if (!w.live) return this.add(r.t, `watcher ${r.watcher} stopped twice (again by ${r.reason})`);
+    w.live = false;
+    if (r.reason === 'client' && !w.stopAsked)
+      this.add(r.t, `watcher ${r.watcher} stopped for its client, which never asked (no accepted AllWatcher.Stop)`);
+    const closedAlready = this.closedNow.some((c) => c.conn === r.conn);
+    if (r.reason === 'connection' && !closedAlready)
+      this.stoppedForClose.push({ conn: r.conn, watcher: r.watcher, t: r.t });
+  }
+
+  private add(t: number, message: string): void {
+    this.violations.push({ property: NAME, t, message });
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The sim on worker threads gives the result of one thread: the same cases, the same first failure
+ * per property, the same shrunk plan, seed, path and history hash. Through the CLI (the bundles
+ * bin/ builds, as `npx upgrade-chaos` runs them) and through the sources (vitest loads them with tsx).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { explore } from '../../harness/explore.ts';
+import { exploreOnWorkers } from '../../harness/explore-on-workers.ts';
+import type { ExploreResult } from '../../harness/explore-result.ts';
+import { orderedSurvey } from '../../harness/ordered-survey.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { caseOptionsOf } from '../../harness/runner.ts';
+import { caseSource, type Case } from '../../harness/strategies/index.ts';
+import { SimPool } from '../../harness/workers/sim-pool.ts';
+import { CLIENT_PROFILES } from '../../harness/clients/profiles.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
+const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-workers-'));
+const pool = new SimPool(2);
+afterAll(async () => {
+  await pool.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 120_000 });
+
+const TIMINGS = new Set(['runsPerSecond', 'elapsedMs', 'shrinkMs', 'firstFailureMs']);
+/** A result as JSON without the fields that measure time. */
+const withoutTimings = (result: unknown): string =>
+  JSON.stringify(result, (key, value: unknown) => (TIMINGS.has(key) ? undefined : value));
+
+const naive = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
+const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+
+describe('run --workers through the CLI', () => {
+  it('--workers 2 prints the JSON result of --workers 1 (timings aside) for the same seed', async () => {
+    const args = ['run', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '2000', '--seed', '4', '--json'];
+    const [one, two] = await Promise.all([cli(...args, '--workers', '1'), cli(...args, '--workers', '2')]);
+    expect(one.exitCode).toBe(1);
+    expect(two.exitCode).toBe(1);
+    const [a, b] = [JSON.parse(one.stdout) as ExploreResult, JSON.parse(two.stdout) as ExploreResult];
+    expect(a.failures.length).toBeGreaterThan(1);
+    expect(withoutTimings(b)).toBe(withoutTimings(a));
+  });
+
+  it('--check-determinism passes on workers', async () => {
+    const checked = await cli(
+      ...['run', '--scenario', 'juju-1.24-gated-api', '--runs', '600', '--seed', '2', '--workers', '2'],
+      '--check-determinism',
+    );
+    expect(checked.exitCode, checked.stderr).toBe(0);
+  });
+
+  it('a corpus qualify on workers matches every expectation', async () => {
+    const qualify = await cli('qualify', '--runs', '300', '--seed', '1', '--workers', '2', '--json');
+    expect(qualify.exitCode, qualify.stderr).toBe(0);
+  }, 180_000);
+
+  it('refuses --workers on a real target and a bad count', async () => {
+    const real = await cli('run', '--target', 'process', '--workers', '2', '--scenario', 'juju-1.24-gated-api');
+    expect(real.exitCode).toBe(2);
+    expect(real.stderr).toMatch(/--workers/);
+    const zero = await cli('run', '--workers', '0');
+    expect(zero.exitCode).toBe(2);
+  });
+});
+
+describe('exploreOnWorkers from the sources', () => {
+  it('finds, shrinks, covers and reports exactly what explore does, for every strategy that samples', async () => {
+    for (const strategy of ['random', 'swarm', 'pct'] as const) {
+      const options = { runs: 700, seed: 11, strategy, coverage: true };
+      const parallel = await exploreOnWorkers(pool, naive, options);
+      expect(withoutTimings(parallel), strategy).toBe(withoutTimings(explore(naive, options)));
+    }
+  });
+
+  it('stops at the same case as explore when every property has been violated', async () => {
+    const options = { runs: 5000, seed: 3, stopWhenAllViolated: true };
+    const sequential = explore(naive, options);
+    expect(sequential.runs).toBeLessThan(5000);
+    expect(withoutTimings(await exploreOnWorkers(pool, naive, options))).toBe(withoutTimings(sequential));
+  });
+
+  it('checks determinism on the workers', async () => {
+    const options = { runs: 300, seed: 5, checkDeterminism: true };
+    expect(withoutTimings(await exploreOnWorkers(pool, gated, options))).toBe(withoutTimings(explore(gated, options)));
+  });
+
+  it('explores in-process a config whose client profile cannot travel to a worker', async () => {
+    const own = { ...CLIENT_PROFILES[0]!, name: 'my-own-client' };
+    const config = { ...naive, client: own };
+    expect(pool.runner(config, caseOptionsOf({}))).toBeUndefined();
+    const options = { runs: 200, seed: 6 };
+    expect(withoutTimings(await exploreOnWorkers(pool, config, options))).toBe(
+      withoutTimings(explore(config, options)),
+    );
+  });
+});
+
+describe('orderedSurvey', () => {
+  const source = caseSource(naive, { seed: 1, runs: 200 });
+  const params = { seed: 1, numRuns: 200, endOnFailure: true };
+  // Outcomes arrive out of order: each case settles after a delay drawn from its sim seed.
+  const later = <T>(c: Case, value: () => T): Promise<T> =>
+    new Promise((resolve, reject) =>
+      setTimeout(() => {
+        try {
+          resolve(value());
+        } catch (e) {
+          reject(e as Error);
+        }
+      }, c[1] % 7),
+    );
+
+  it('notes outcomes in case order and stops at the case a sequential check stops at', async () => {
+    const stopAt = (c: Case) => c[0].length >= 12;
+    const sequential: Case[] = [];
+    fc.check(
+      fc.property(source.arbitrary, (c) => {
+        sequential.push(c);
+        return !stopAt(c);
+      }),
+      params,
+    );
+    const noted: Case[] = [];
+    const details = await orderedSurvey(source, params, { start: (c) => later(c, () => c) }, 16, (c, o) => {
+      expect(o).toBe(c);
+      noted.push(c);
+      return !stopAt(c);
+    });
+    expect(details.failed).toBe(sequential.length < 200);
+    expect(noted).toEqual(sequential);
+  });
+
+  it('throws the error of the first failing case in case order, after noting the cases before it', async () => {
+    let index = 0;
+    const failing = new Set([9, 4]);
+    const runner = {
+      start: (c: Case) => {
+        const i = index++;
+        return later(c, () => {
+          if (failing.has(i)) throw new Error(`case ${i} broke`);
+          return i;
+        });
+      },
+    };
+    const noted: number[] = [];
+    await expect(orderedSurvey(source, params, runner, 8, (_c, i) => noted.push(i) > 0)).rejects.toThrow(
+      'case 4 broke',
+    );
+    expect(noted).toEqual([0, 1, 2, 3]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryBody } from '../../harness/history.ts';
+import { agentLifecycle } from '../../properties/agent-lifecycle.ts';
+import { judge } from '../../properties/property.ts';
+import { history, messages } from './build.ts';
+
+const c = 'client-0';
+const boot: HistoryBody = { type: 'bootstrap', version: '1.24.0', desired: '1.24.0' };
+const open = (conn: number): HistoryBody => ({ type: 'conn-open', conn, client: c });
+const close = (conn: number): HistoryBody => ({ type: 'conn-close', conn, client: c, reason: 'agent-down' });
+const down = (reason: 'upgrade' | 'restart' = 'restart'): HistoryBody => ({ type: 'agent-down', reason });
+const up: HistoryBody = { type: 'agent-up', version: '1.24.0' };
+const deploy = (conn: number, accepted: boolean): HistoryBody => ({
+  type: 'request',
+  conn,
+  client: c,
+  facade: 'Application',
+  method: 'Deploy',
+  accepted,
+});
+
+describe('agent-lifecycle', () => {
+  it('holds when every connection closes with the agent and nothing is accepted until it is back', () => {
+    const h = history()
+      .at(0, boot, open(1))
+      .at(5, deploy(1, true))
+      .at(10, down('upgrade'), close(1))
+      .at(14, up)
+      .at(15, open(2), { type: 'login', conn: 2, client: c, ok: true }, deploy(2, true))
+      .at(20, down(), close(2))
+      .at(25, up)
+      .end(30);
+    expect(judge(agentLifecycle, h)).toEqual({ property: 'agent-lifecycle', verdict: 'held' });
+  });
+
+  it('fails a connection that survives the restart, at the agent-up', () => {
+    const h = history().at(0, boot, open(1), open(2)).at(10, down(), close(1)).at(14, up).end(30);
+    expect(agentLifecycle.check(h)).toEqual([
+      {
+        property: 'agent-lifecycle',
+        t: 14,
+        client: c,
+        message: 'conn 2 of client-0 outlived the agent restart (restart) at t=10',
+      },
+    ]);
+  });
+
+  it('fails whatever is accepted while the agent is down; refusals are fine', () => {
+    const h = history()
+      .at(0, boot, open(1))
+      .at(10, down(), close(1))
+      .at(11, open(2), { type: 'login', conn: 2, client: c, ok: true }, deploy(2, false), deploy(2, true))
+      .at(12, { type: 'watcher-start', conn: 2, client: c, watcher: '1' })
+      .end(30);
+    expect(messages(agentLifecycle.check(h))).toEqual([
+      'conn 2 of client-0 opened while the agent was down',
+      'login of client-0 (conn 2) accepted while the agent was down',
+      'Application.Deploy from client-0 (conn 2) accepted while the agent was down',
+      'watcher 1 of client-0 (conn 2) accepted while the agent was down',
+    ]);
+  });
+
+  it('cannot judge a history with no controller-side records', () => {
+    const h = history().at(0, { type: 'client-conn', client: c, conn: 1, state: 'open' }).end(30);
+    expect(judge(agentLifecycle, h)).toMatchObject({ verdict: 'unknown' });
+  });
+});
