@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 /**
  * Real sockets only (`--target process`): the real python-libjuju, running the example deployment
@@ -37,6 +37,7 @@ export const pythonLibjuju36: Scenario = {
     'requests-settle': 'held',
     'no-surprise-upgrade': 'held',
     'no-lost-work': 'held',
+    ...CONTROLLER_CONTRACT,
   },
   // python-libjuju waits in real seconds (10, 20 and 30 between dial retries) and takes seconds to
   // start: only at time scale 1 does it meet the controller's restarts and upgrade steps as they
