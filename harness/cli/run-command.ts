@@ -26,14 +26,13 @@ import {
 } from '../corpus.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import type { Verdict } from '../scenario.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
-import { intFlag, parseFlags, seedFlag, shardFlag } from './options.ts';
+import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
 import { UsageError } from '../errors.ts';
