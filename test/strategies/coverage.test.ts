@@ -6,7 +6,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { caseAtPath } from '../../harness/case-at-path.ts';
-import { explore } from '../../harness/explore.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { caseSource } from '../../harness/strategies/index.ts';
