@@ -65,10 +65,7 @@ describe('targets/process over wss://', () => {
   it('jujulib gives the verdict it gives on ws://: the restricted API ends its script', async () => {
     const c = config('jujulib-1.24');
     const h = await target.run(c, [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }], 1);
-    // The restricted API's refusal ends the script; on a loaded machine its deadline may come first.
-    expect(h.find((r) => r.type === 'fail')).toMatchObject({
-      error: expect.stringMatching(/^upgrade in progress|^deadline exceeded/),
-    });
+    expect(h.find((r) => r.type === 'fail')).toMatchObject({ error: expect.stringMatching(/^upgrade in progress/) });
     const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
     expect(violated).toEqual(new Set(['deployments-complete']));
   });
