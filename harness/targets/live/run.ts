@@ -19,6 +19,7 @@ import { closeRun } from '../closing.ts';
 import { clientAction, schedulePlan, WaitingEvents, type Applied, type World } from '../world.ts';
 import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
 import { mergeHistories } from './merge.ts';
+import { HoldableClock } from './plan-clock.ts';
 import type { ProxyPool } from './proxies.ts';
 import type { FaultProxy } from '../../faults/proxy.ts';
 import { TargetError, UsageError } from '../../errors.ts';
@@ -99,6 +100,10 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
+  /** The plan's events run on this: the run's clock, held while a --client-cmd program starts. */
+  readonly planClock: HoldableClock;
+  /** The --client-cmd program, once its client exists. */
+  program?: ProgramStart;
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
@@ -106,6 +111,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
   const clientCommand = options.clientCommand ?? config.client.command?.();
   const tls = options.tls === true || config.client.tls === true;
+  if (clientCommand === undefined) await config.client.prepare?.();
   const origin = epochNow();
   // A program builds its own URLs (python-libjuju drops the ?client= query): its connections are client-0's.
   const soleClient = clientCommand !== undefined ? { soleClient: clientName(0) } : {};
@@ -131,11 +137,12 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
+    planClock: new HoldableClock(clock),
   };
   try {
     await openClients(run, seededRng(seed));
-    const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
-    await until(clock, planEnd);
+    const planEnd = run.planClock.now() + schedulePlan(liveWorld(run), plan);
+    await until(run.planClock, planEnd);
     // An event at the plan's very end has a timer of its own that may fire just after this one:
     // the closing sequence starts once every event has been applied (each writes its record then).
     while (history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0) < plan.length) await sleep(POLL_MS);
@@ -179,16 +186,17 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
         ...(ca ? { ca: ca.caCert } : { insecureTls: scheme === 'wss' }),
       }),
     };
-    run.clients.set(
-      name,
-      clientCommand !== undefined
-        ? new CommandClient(env, {
-            command: clientCommand,
-            bundle: bundleFromPlan(run.plan),
-            timeScale: options.timeScale,
-          })
-        : config.client.create(env),
-    );
+    if (clientCommand === undefined) {
+      run.clients.set(name, config.client.create(env));
+      continue;
+    }
+    const program = new CommandClient(env, {
+      command: clientCommand,
+      bundle: bundleFromPlan(run.plan),
+      timeScale: options.timeScale,
+    });
+    run.clients.set(name, program);
+    run.program = new ProgramStart(program, proxy);
   }
 }
 
@@ -210,11 +218,30 @@ function liveWorld(run: LiveRun): World {
   const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
   const profile = clientCommand !== undefined ? 'command' : run.config.client.name;
   let started = false;
+  /**
+   * Bootstrap and deploy (the program's launch) hold the plan, from their moment, until the
+   * controller has answered the --client-cmd program's first connection (or the program has
+   * ended), once the controller is up and the program launched: its start-up (node or python
+   * importing a library: seconds on a busy machine, a minute of model time) is not what the plan
+   * tests, and faults played before it connects would all miss it. Jepsen opens its clients before
+   * the generator starts, likewise.
+   */
+  const heldForProgram = (action: () => Applied | Promise<Applied>): Promise<Applied> => {
+    const program = run.program;
+    if (!program || program.connected) return queue.run(action);
+    run.planClock.hold(); // now: no later event may fire before the program has connected
+    const applied = queue.run(action);
+    // Outside the queue: a partition's heal, queued meanwhile, may be what lets the program connect.
+    void applied
+      .then(() => (started && program.client.launched ? program.connection() : undefined))
+      .finally(() => run.planClock.release());
+    return applied;
+  };
   return {
-    clock,
+    clock: run.planClock,
     history,
     bootstrap: () =>
-      queue.run(async () => {
+      heldForProgram(async () => {
         const r = await backend.bootstrap();
         if (r.up && !started) {
           started = true;
@@ -235,7 +262,7 @@ function liveWorld(run: LiveRun): World {
         return true;
       }),
     deploy: (client, app, units) =>
-      queue.run(() => {
+      heldForProgram(() => {
         const c = clients.get(route(client));
         c?.deploy(app, units);
         return c !== undefined;
@@ -247,6 +274,27 @@ function liveWorld(run: LiveRun): World {
     upgradeIdle: () => backend.upgradeIdle(),
     waiting: run.waiting,
   };
+}
+
+/** The --client-cmd program of a run, and whether the controller has answered it yet. */
+class ProgramStart {
+  private readonly answeredBefore: number;
+
+  constructor(
+    readonly client: CommandClient,
+    private readonly proxy: FaultProxy,
+  ) {
+    this.answeredBefore = proxy.answered; // the proxy outlives runs: count this run's answers only
+  }
+
+  get connected(): boolean {
+    return this.proxy.answered > this.answeredBefore;
+  }
+
+  /** Resolves once the controller has answered the program's first connection, or the program has ended. */
+  async connection(): Promise<void> {
+    while (!this.connected && !this.client.settled()) await sleep(POLL_MS);
+  }
 }
 
 /** The closing sequence (targets/closing.ts), each step over the network in real time. */
