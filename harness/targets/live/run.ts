@@ -191,6 +191,12 @@ function liveWorld(run: LiveRun): World {
         }
         return r;
       }),
+    arm: (index, event, client) =>
+      queue.run(() =>
+        backend.arm
+          ? backend.arm(index, event, route(client))
+          : { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` },
+      ),
     publish: (version) => queue.run(() => backend.publish(version)),
     upgrade: (request) => queue.run(() => backend.upgrade(request)),
     restart: () => queue.run(() => backend.restart()),
