@@ -18,6 +18,7 @@ export const TARGET_FLAGS = {
   target: { type: 'string' },
   'time-scale': { type: 'string' },
   'client-cmd': { type: 'string' },
+  tls: { type: 'boolean' },
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
@@ -31,6 +32,7 @@ export interface TargetFlagValues {
   target?: string | undefined;
   'time-scale'?: string | undefined;
   'client-cmd'?: string | undefined;
+  tls?: boolean | undefined;
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
@@ -40,9 +42,10 @@ export interface TargetFlagValues {
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
-  process: ['time-scale', 'client-cmd', 'concurrency'],
+  process: ['time-scale', 'client-cmd', 'concurrency', 'tls'],
   external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
+const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
  *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
@@ -59,7 +62,7 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   if (!(TARGET_NAMES as readonly string[]).includes(name))
     throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const allowed = FLAGS_OF_TARGET[name as keyof typeof FLAGS_OF_TARGET];
-  for (const flag of FLAGS_OF_TARGET.external) {
+  for (const flag of TARGET_ONLY_FLAGS) {
     if (values[flag] === undefined || allowed.includes(flag)) continue;
     const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
     if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
@@ -136,6 +139,7 @@ export async function openTarget(
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.tls ? { tls: true } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password(values) !== undefined ? { password: password(values) } : {}),

@@ -132,7 +132,7 @@ export class FaultProxy {
   partitioned = false;
   latencyMs: number;
   readonly targetHost: string;
-  readonly targetPort: number;
+  private forwardPort: number;
   private readonly pairs = new Set<Pair>();
 
   private constructor(
@@ -140,7 +140,7 @@ export class FaultProxy {
     options: ProxyOptions,
   ) {
     this.targetHost = options.targetHost ?? '127.0.0.1';
-    this.targetPort = options.targetPort;
+    this.forwardPort = options.targetPort;
     this.latencyMs = options.latencyMs ?? 0;
   }
 
@@ -153,6 +153,16 @@ export class FaultProxy {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     return proxy;
+  }
+
+  get targetPort(): number {
+    return this.forwardPort;
+  }
+
+  /** New connections go to another port from now on (a pooled proxy, between runs: the next run's
+   *  controller); connections already open keep theirs. */
+  retarget(port: number): void {
+    this.forwardPort = port;
   }
 
   get port(): number {

@@ -45,7 +45,7 @@ function checkWatchNext(history: HistoryRecord[]): void {
   expect(fired).toMatchObject({ applied: true });
   // The fault's own records come first (the cut, written as it happens), then the event record;
   // before them, the controller had parked the client's Next: its last request.
-  const last = before.findLastIndex((r) => r.type === 'request');
+  const last = before.map((r) => r.type).lastIndexOf('request');
   expect(before[last]).toMatchObject({ method: 'Next', accepted: true });
   expect(before.slice(last).find((r) => r.type === 'conn-close')).toMatchObject({ reason: 'fault' });
 }

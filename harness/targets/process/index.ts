@@ -26,6 +26,8 @@ export interface ProcessTargetOptions {
   clientCommand?: string;
   /** Port of the controller server; default any free one. */
   port?: number;
+  /** Every client dials wss:// (its run's agent TLS port); clients that need it dial it anyway. */
+  tls?: boolean;
   credentials?: Credentials;
 }
 
@@ -68,10 +70,11 @@ export class ProcessTarget implements Target {
     try {
       const result = await runLive(config, plan, seed, {
         target: 'process',
-        timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
-        backend: new ProcessBackend(this.server.port, this.credentials),
+        timeScale: this.options.timeScale ?? config.scenario.timeScale ?? DEFAULT_TIME_SCALE,
+        backend: new ProcessBackend(this.server.port, this.credentials, this.server.tls),
         proxies,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
+        ...(this.options.tls ? { tls: true } : {}),
       });
       return { history: result.history, clientOutputs: result.outputs };
     } finally {
