@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Credentials } from '../controller/api-types.ts';
 import type { ApiResponse, ServerTransport } from '../controller/api-types.ts';
@@ -381,7 +382,7 @@ function attach(
   const removeLink = session.links.add(label, {
     reset: () => {
       faulted = true;
-      (socket as Socket).resetAndDestroy();
+      resetSocket(socket);
       conn.drop('fault');
     },
     hold: () => {
@@ -432,12 +433,16 @@ function clientLabel(value: string | null): string | undefined {
 
 /** Nothing serves the API while the agent is down: a TCP reset (a TLS socket cannot send one
  *  through its TLS layer, so it is just destroyed). */
+/** A TCP reset; on the agent's TLS port, of the TCP socket beneath the TLS one (whose own handle
+ *  is the TLS layer, which cannot reset): Node keeps that socket as `_parent`. */
 function resetSocket(socket: Duplex): void {
+  const tcp = socket instanceof TLSSocket ? ((socket as TLSSocket & { _parent?: Duplex })._parent ?? socket) : socket;
   try {
-    (socket as Socket).resetAndDestroy();
+    (tcp as Socket).resetAndDestroy();
   } catch {
-    socket.destroy();
+    tcp.destroy();
   }
+  if (tcp !== socket) socket.destroy();
 }
 
 function notFound(res: ServerResponse, pathname: string): void {

@@ -99,6 +99,9 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
+  /** Plan events the controller took on to fire at a client's API activity: their records are the
+   *  controller's (written when they fire, or never), so the harness's history never holds them. */
+  armed: number;
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
@@ -131,14 +134,17 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
+    armed: 0,
   };
   try {
     await openClients(run, seededRng(seed));
     const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
     await until(clock, planEnd);
     // An event at the plan's very end has a timer of its own that may fire just after this one:
-    // the closing sequence starts once every event has been applied (each writes its record then).
-    while (history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0) < plan.length) await sleep(POLL_MS);
+    // the closing sequence starts once every event has been applied (each writes its record then)
+    // or handed to the controller to fire at a client's activity.
+    const settled = (): number => run.armed + history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0);
+    while (settled() < plan.length) await sleep(POLL_MS);
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
     const outputs: CommandOutput[] = [];
@@ -223,11 +229,13 @@ function liveWorld(run: LiveRun): World {
         return r;
       }),
     arm: (index, event, client) =>
-      queue.run(() =>
-        backend.arm
-          ? backend.arm(index, event, route(client))
-          : { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` },
-      ),
+      queue.run(async () => {
+        if (!backend.arm)
+          return { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` };
+        const outcome = await backend.arm(index, event, route(client));
+        if (outcome.applied) run.armed++;
+        return outcome;
+      }),
     publish: (version) => queue.run(() => backend.publish(version)),
     upgrade: (request) => queue.run(() => backend.upgrade(request)),
     restart: () => queue.run(() => backend.restart()),
