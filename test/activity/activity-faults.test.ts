@@ -104,12 +104,12 @@ describe('faults tied to API activity on the process target', () => {
   afterAll(async () => {
     await Promise.all(targets.map((t) => t.close()));
   });
-  let plain: ProcessTarget | undefined;
+  let plain: Promise<ProcessTarget> | undefined;
 
   for (const [name, plan] of Object.entries(plans)) {
     it(`${name}: fires at that moment`, async () => {
-      plain ??= await createProcessTarget({ timeScale: 0.05 }).then((t) => (targets.push(t), t));
-      checks[name as keyof typeof checks](await plain.run(config, plan, 3));
+      plain ??= createProcessTarget({ timeScale: 0.05 }).then((t) => (targets.push(t), t));
+      checks[name as keyof typeof checks](await (await plain).run(config, plan, 3));
     });
   }
 
