@@ -10,7 +10,8 @@ import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
-import { UsageError } from '../errors.ts';
+import { INTERRUPTED_EXIT_CODE, UsageError } from '../errors.ts';
+import { releaseAll } from '../children.ts';
 import { statSync } from 'node:fs';
 import { intFlag, parseFlags, type OptionSpec } from './options.ts';
 
@@ -126,7 +127,13 @@ export async function openTarget(
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.
   const onInterrupt = (): void => {
-    void target.close().finally(() => process.exit(130));
+    // Everything the target and its runs started goes (children.ts), then the exit; a close that
+    // hangs (a frozen server) cannot keep the process: the exit hook kills what is left.
+    const deadline = setTimeout(() => process.exit(INTERRUPTED_EXIT_CODE), 5_000);
+    void Promise.allSettled([target.close(), releaseAll()]).finally(() => {
+      clearTimeout(deadline);
+      process.exit(INTERRUPTED_EXIT_CODE);
+    });
   };
   if (name !== 'sim') process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
   const pool = name === 'sim' && simWorkers > 1 ? new SimPool(simWorkers) : undefined;

@@ -37,7 +37,7 @@ export interface Client {
   /** What the client's watcher shows now. */
   view(): { watching: boolean; view: ModelView };
   /** Stop every timer and connection (end of run). */
-  stop(): void;
+  stop(): void | Promise<void>;
 }
 
 export interface ClientProfile {

@@ -64,14 +64,43 @@ class ActionQueue {
   }
 }
 
-/** Plays one run; anything that fails on the way but the user's own input is a TargetError (exit 3). */
+/** Real time a run may take beyond its plan and its deadlines, scaled: past that, the target has
+ *  stopped answering (a frozen controller, a dead network) and the run fails rather than hang. */
+const RUN_DEADLINE_MARGIN_MS = 30_000;
+/** Model time the closing sequence may take on top of the scenario's deadlines. */
+const CLOSING_MODEL_MS = 120_000;
+
+/** The hard deadline of one run, in real milliseconds. */
+export function runDeadlineMs(config: RunConfig, plan: Plan, timeScale: number): number {
+  const planMs = plan.reduce((ms, e) => ms + (e.kind === 'wait' ? e.durationMs : 0), 0);
+  const { deployMs, requestMs, resumeMs } = config.scenario.deadlines;
+  const modelMs = planMs + deployMs + requestMs + resumeMs + CLOSING_MODEL_MS;
+  return Math.round(modelMs * timeScale) + RUN_DEADLINE_MARGIN_MS;
+}
+
+/** Plays one run; anything that fails on the way but the user's own input is a TargetError (exit 3),
+ *  and so is a run that outlives its hard deadline (runDeadlineMs). */
 export async function runLive(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
+  const deadlineMs = runDeadlineMs(config, plan, options.timeScale);
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TargetError(
+            `${options.target} target stopped answering: a run passed its hard deadline of ${Math.round(deadlineMs / 1000)} s`,
+          ),
+        ),
+      deadlineMs,
+    );
+  });
   try {
-    return await play(config, plan, seed, options);
+    return await Promise.race([play(config, plan, seed, options), overrun]);
   } catch (e) {
     if (e instanceof TargetError || e instanceof UsageError) throw e;
     throw new TargetError(`${options.target} target: ${(e as Error).message}`);
   } finally {
+    clearTimeout(timer);
     // The run's failure, if any, is the news; a controller that cannot let go of it is not.
     await options.backend.end?.().catch(() => {});
   }
@@ -122,6 +151,8 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     await until(clock, planEnd);
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
+    // A program still running is killed here; its output is complete once it has exited.
+    await Promise.all([...run.clients.values()].map((client) => client.stop()));
     const outputs: CommandOutput[] = [];
     for (const client of run.clients.values()) {
       if (!(client instanceof CommandClient)) continue;
@@ -130,7 +161,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     }
     return { history: mergeHistories(history.records, snapshot.records), outputs };
   } finally {
-    for (const client of run.clients.values()) client.stop();
+    await Promise.all([...run.clients.values()].map((client) => client.stop()));
     clock.cancelAll();
     proxies.clear();
   }
