@@ -139,7 +139,10 @@ export class RealScheduler implements Scheduler {
     return Math.max(0, Math.round((performance.now() - this.start) / this.scale));
   }
   after(delayMs: number, fn: () => void): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, delayMs) * this.scale);
+    // Whole milliseconds: Node keys its timer lists by duration, and fractional durations (a
+    // scaled delay) left the event loop spinning on timer lists it never drained once many runs
+    // shared one process.
+    const t = setTimeout(fn, Math.round(Math.max(0, delayMs) * this.scale));
     return { cancel: () => clearTimeout(t) };
   }
 }

@@ -1,12 +1,17 @@
 /**
- * Exploration on a real target (process, external): the same cases and bookkeeping as the sim's
- * explore(), each case played on the target in real time. Shrinking a real run is slow and noisy,
- * so a failure is shrunk on the sim when the sim sees it too (a plan means the same thing on every
- * target) and the shrunk plan is then confirmed on the target, which reports how often it
- * reproduces. Otherwise it is shrunk on the target itself, within a time budget.
+ * Exploration on a real target (process, container, external): the same cases and bookkeeping as
+ * the sim's explore(), each case played on the target in real time, up to `concurrency` of them in
+ * flight at once (each on a controller of its own where the target hosts many), their results
+ * taken in case order, so the first failure of each property is the first in case order whatever
+ * finished first. Shrinking a real run is slow and noisy, so a failure is shrunk on the sim when the
+ * sim sees it too (a plan means the same thing on every target) and the shrunk plan is then
+ * confirmed on the target, its confirmation runs in flight together, which reports how often it
+ * reproduces. Otherwise it is shrunk on the target itself, within a time budget, one run at a time.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { caseList } from './case-list.ts';
+import { Limiter, runInCaseOrder } from './in-case-order.ts';
 import { shrinkOnSim } from './sim-shrink.ts';
 import { startAt } from './case-params.ts';
 import { Tally } from './tally.ts';
@@ -16,7 +21,7 @@ import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { distinctProperties, judgeRun, type RunResult } from './runner.ts';
 import { caseSource, type CaseSource } from './strategies/index.ts';
-import type { Target } from './targets/target.ts';
+import { runCase, type Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
 import type { PropertyName } from '../properties/index.ts';
 
@@ -28,14 +33,16 @@ export interface TargetExploreOptions extends ExploreOptions {
   confirmRuns: number;
   /** Time budget for shrinking on the target itself. */
   shrinkTimeLimitMs: number;
+  /** Runs in flight at once (default 1); the target must take that many (Target.maxConcurrency). */
+  concurrency?: number;
 }
 
 /** A run's history and violations, with what a --client-cmd program printed. */
 type TargetRun = RunResult & { clientOutputs: CommandOutput[] };
 
 async function runOn(target: Target, config: RunConfig, plan: Plan, simSeed: number): Promise<TargetRun> {
-  const history = await target.run(config, plan, simSeed);
-  return { ...judgeRun(history, config.properties), clientOutputs: target.artifacts?.().clientOutputs ?? [] };
+  const { history, clientOutputs } = await runCase(target, config, plan, simSeed);
+  return { ...judgeRun(history, config.properties), clientOutputs };
 }
 
 export async function exploreTarget(
@@ -45,25 +52,49 @@ export async function exploreTarget(
 ): Promise<ExploreResult> {
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
+  const limiter = new Limiter(options.concurrency ?? 1);
   const firstRuns = new Map<PropertyName, Sample>();
-  const survey = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
-    const result = await runOn(target, config, plan, simSeed);
-    for (const v of result.violations)
-      if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
-    tally.cover(result.history);
-    return tally.note(plan, distinctProperties(result.violations), result.unknown);
+  const deadline = options.timeLimitMs !== undefined ? performance.now() + options.timeLimitMs : Infinity;
+  await runInCaseOrder(caseList(source, options.seed, options.runs), {
+    limiter,
+    run: ([plan, simSeed]) => runOn(target, config, plan, simSeed),
+    take: (result, [plan, simSeed]) => {
+      for (const v of result.violations)
+        if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
+      tally.cover(result.history);
+      return tally.note(plan, distinctProperties(result.violations), result.unknown);
+    },
+    mayStart: () => performance.now() < deadline,
   });
-  tally.checkDetails(await fc.check(survey, tally.checkParams(source)));
   const surveyMs = tally.elapsedMs();
-  const failures: Failure[] = [];
-  for (const property of config.properties) {
-    const found = tally.first.get(property);
-    if (!found) continue;
-    const only: RunConfig = { ...config, properties: [property] };
+  const found = config.properties.flatMap((property) => {
+    const first = tally.first.get(property);
+    return first ? [{ property, first }] : [];
+  });
+  // Sim shrinks first, all of them (synchronous: no real run is in flight to be slowed), then every
+  // confirmation at once.
+  const shrunk = found.map(({ property, first }) => {
     const start = performance.now();
-    const failure =
-      (options.shrinkOnSim ? await shrinkOnSimAndConfirm(target, only, source, options, found) : undefined) ??
-      (await shrinkOnTarget(target, only, source, options, found, firstRuns.get(property)!));
+    const only: RunConfig = { ...config, properties: [property] };
+    const result = options.shrinkOnSim ? shrinkOnSim(only, source, options.seed, first.run) : undefined;
+    return { only, first, result, ms: performance.now() - start };
+  });
+  const confirmed = await Promise.all(
+    shrunk.map(async ({ only, first, result, ms }) => {
+      const start = performance.now();
+      const failure = await confirmOnTarget(target, limiter, only, options, first, result);
+      return failure && { ...failure, shrinkMs: Math.round(ms + performance.now() - start) };
+    }),
+  );
+  const failures: Failure[] = [];
+  for (const [i, { only, first }] of shrunk.entries()) {
+    const ready = confirmed[i];
+    if (ready) {
+      failures.push(ready);
+      continue;
+    }
+    const start = performance.now();
+    const failure = await shrinkOnTarget(target, only, source, options, first, firstRuns.get(only.properties[0]!)!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
   return tally.result(target.name, surveyMs, failures);
@@ -73,33 +104,31 @@ type Found = { run: number; events: number };
 /** A case with what it did on the target. */
 type Sample = { plan: Plan; simSeed: number; result: TargetRun };
 
-/** Shrinks on the sim and confirms the shrunk plan on the target; undefined when either does not see it fail. */
-async function shrinkOnSimAndConfirm(
+/** Confirms a sim-shrunk plan on the target, its runs in flight together; undefined when the sim
+ *  did not see the race or the target does not fail the shrunk plan (shrink there instead). */
+async function confirmOnTarget(
   target: Target,
+  limiter: Limiter,
   only: RunConfig,
-  source: CaseSource,
   options: TargetExploreOptions,
   found: Found,
+  shrunk: { plan: Plan; simSeed: number; path: string } | undefined,
 ): Promise<Failure | undefined> {
-  const shrunk = shrinkOnSim(only, source, options.seed, found.run);
-  if (!shrunk) return undefined; // the sim does not see this race
+  if (!shrunk) return undefined;
   const { plan, simSeed, path } = shrunk;
-  let reproduced = 0;
-  let shown: TargetRun | undefined;
-  for (let i = 0; i < options.confirmRuns; i++) {
-    const result = await runOn(target, only, plan, simSeed);
-    if (result.violations.length === 0) continue;
-    reproduced++;
-    shown ??= result;
-  }
-  if (!shown) return undefined; // the shrunk plan does not fail on the target: shrink there instead
+  const runs = await Promise.all(
+    Array.from({ length: options.confirmRuns }, () => limiter.run(() => runOn(target, only, plan, simSeed))),
+  );
+  const failing = runs.filter((r) => r.violations.length > 0);
+  const shown = failing[0];
+  if (!shown) return undefined;
   return failureOf(soleProperty(only), shown, {
     seed: options.seed,
     path,
     events: found.events,
     plan,
     simSeed,
-    reproduced: { runs: options.confirmRuns, failed: reproduced },
+    reproduced: { runs: options.confirmRuns, failed: failing.length },
     shrunkOn: 'sim',
   });
 }

@@ -54,5 +54,6 @@ function fromFile(s: ScenarioFile, path: string): Scenario {
     maxEvents: s.maxEvents ?? 20,
     expect: s.expect as Scenario['expect'],
     deadlines: { ...DEFAULT_DEADLINES, ...s.deadlines },
+    ...(s.timeScale !== undefined ? { timeScale: s.timeScale } : {}),
   };
 }

@@ -76,6 +76,7 @@ const profileChanges = {
   clientMachine: z.strictObject({ arch: nonEmptyString, series: nonEmptyString, jujuOnPath: version }),
   api: oneOf(['open', 'restricted']),
   upgradeErrorStyle: oneOf(['1.2x', '2.x']),
+  restrictedWindow: oneOf(['upgrade', 'steps-at-login']),
   interruptedHook: oneOf(['error', 'rerun']),
   stepsRewriteModel: bool,
   timing: z.strictObject({
@@ -116,6 +117,12 @@ export const scenarioFileSchema = z
     maxEvents: integer(1, 200).optional(),
     expect,
     deadlines: deadlines.optional(),
+    timeScale: z
+      .number({ error: 'must be a number in (0, 100]' })
+      .gt(0, { error: 'must be a number in (0, 100]' })
+      .max(100, { error: 'must be a number in (0, 100]' })
+      .optional()
+      .describe('Real targets: real time per model millisecond when --time-scale is not given.'),
   })
   .refine((s) => s.expect['version-as-tested'] === undefined || s.testedVersion !== undefined, {
     path: ['expect', 'version-as-tested'],

@@ -45,6 +45,10 @@ export interface Scenario {
   /** The properties this scenario claims, with the verdict expected of each. */
   expect: Partial<Record<PropertyName, Verdict>>;
   deadlines: Deadlines;
+  /** Real targets: real time per model millisecond when --time-scale is not given. A client that
+   *  waits in real seconds of its own (a real library's retry backoff) meets the controller's
+   *  timings only at 1. */
+  timeScale?: number;
 }
 
 export const DEFAULT_DEADLINES: Deadlines = { resumeMs: 30_000, requestMs: 30_000, deployMs: 600_000 };

@@ -1,7 +1,7 @@
 /**
  * Small helpers shared by several properties. Everything here is a pure function of a history.
  */
-import type { History, RecordOf } from '../harness/history.ts';
+import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
 
 /**
  * The last `final-model` record (written once, at quiescence), or undefined if the run never got
@@ -72,6 +72,11 @@ const CONTROLLER_SIDE: ReadonlySet<string> = new Set([
   'hook-start',
   'hook-end',
 ]);
+
+/** Whether the controller wrote this record (what the harness and the clients write is not). */
+export function isControllerSide(r: HistoryRecord): boolean {
+  return CONTROLLER_SIDE.has(r.type);
+}
 
 /**
  * Why the controller's contract cannot be judged on this history, or undefined if it can: it can

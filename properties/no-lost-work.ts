@@ -4,10 +4,12 @@ import { controllerUnseen, cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
+const DEPLOYS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository']);
 
 /**
  * no-lost-work: every acknowledged deploy is in the final model. For every controller-side
- * `request` with facade 'Application', method 'Deploy' and `accepted: true`, each application in
+ * `request` with facade 'Application', method 'Deploy' or 'DeployFromRepository' (Juju 3's deploy
+ * from CharmHub) and `accepted: true`, each application in
  * its `apps` must be an application of the `final-model` record. One violation per (request, app),
 <<<<<<< HEAD
  * at the final model's time. Without a `final-model` record (the run never reached quiescence)
@@ -35,7 +37,7 @@ export const noLostWork: Property = {
         for (const app of r.apps ?? []) removedAt.set(app, r.t);
     }
     for (const r of history) {
-      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || r.method !== 'Deploy') continue;
+      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || !DEPLOYS.has(r.method)) continue;
       for (const app of r.apps ?? []) {
         if (Object.hasOwn(apps, app) || (removedAt.get(app) ?? -1) >= r.t) continue;
         violations.push({

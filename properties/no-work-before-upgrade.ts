@@ -12,6 +12,7 @@ const NAME = 'no-work-before-upgrade';
  */
 export const WORK_CALLS: ReadonlySet<string> = new Set([
   'Application.Deploy',
+  'Application.DeployFromRepository',
   'Application.AddUnits',
   'Application.SetConfig',
   'Application.Destroy',

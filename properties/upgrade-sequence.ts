@@ -1,5 +1,5 @@
 import type { History, HistoryRecord } from '../harness/history.ts';
-import { controllerUnseen } from './common.ts';
+import { controllerUnseen, isControllerSide } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -17,8 +17,9 @@ type Phase = 'idle' | 'pending' | 'downloaded' | 'restarting' | 'restarted' | 's
  *   reads from `agent-up`, `version` or `final-model` other than the agent coming up at the target
  *   of the upgrade it restarted for (a crash restart into another version, a `version` record out
  *   of the blue, a final model at a version never restarted into);
- * - a version change visible only in `agent-up` records: an agent-up at a new version with no
- *   `version` record of that change at the same time;
+ * - a version change visible only in `agent-up` records: an agent-up at a new version whose
+ *   `version` record of that change is not the next record the controller wrote (records of the
+ *   harness and clients may come between on real targets, and the time may differ by a tick);
  * - steps out of order: `upgrade-steps` or `upgrade-end` before the agent restarted into the
  *   target (steps that "end" before the restart), an `upgrade-end` without steps since that
  *   restart, a `download` or an upgrade `agent-down` with no upgrade pending (or before a download
@@ -38,7 +39,7 @@ export const upgradeSequence: Property = {
   check(history: History): Violation[] {
     const sequence = new Sequence();
     for (const r of history) sequence.observe(r);
-    sequence.flushUnannounced(Infinity);
+    sequence.flushUnannounced();
     return sequence.violations;
   },
 };
@@ -50,11 +51,11 @@ class Sequence {
   private target = '';
   /** Why the agent is down, if it is. */
   private down: 'upgrade' | 'restart' | undefined;
-  /** An agent-up at a new version, waiting for its `version` record (same time). */
+  /** An agent-up at a new version, waiting for its `version` record (the controller's next record). */
   private unannounced: { t: number; from: string; to: string } | undefined;
 
   observe(r: HistoryRecord): void {
-    this.flushUnannounced(r.t);
+    if (isControllerSide(r) && !this.announces(r)) this.flushUnannounced();
     const before = this.versions.running;
     const change = this.versions.observe(r);
     switch (r.type) {
@@ -105,9 +106,9 @@ class Sequence {
   }
 
   /** An agent-up at a new version whose `version` record never came: the change was visible only there. */
-  flushUnannounced(now: number): void {
+  flushUnannounced(): void {
     const u = this.unannounced;
-    if (!u || now <= u.t) return;
+    if (!u) return;
     this.unannounced = undefined;
     this.add(u.t, `version changed ${u.from} -> ${u.to} visible only in agent-up (no version record)`);
   }
@@ -127,9 +128,15 @@ class Sequence {
     }
   }
 
+  /** Whether `r` is the `version` record of the agent-up's change. */
+  private announces(r: HistoryRecord): boolean {
+    const u = this.unannounced;
+    return u !== undefined && r.type === 'version' && r.from === u.from && r.to === u.to;
+  }
+
   private versionRecord(r: Extract<HistoryRecord, { type: 'version' }>, isNewChange: boolean): void {
     const u = this.unannounced;
-    if (u && u.to === r.to && u.from === r.from && u.t === r.t) {
+    if (u && this.announces(r)) {
       this.unannounced = undefined; // the agent-up's change, announced
       return;
     }

@@ -1,5 +1,5 @@
 import type { History, HistoryRecord } from '../harness/history.ts';
-import { controllerUnseen } from './common.ts';
+import { controllerUnseen, isControllerSide } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'watcher-lifecycle';
@@ -13,10 +13,13 @@ const NAME = 'watcher-lifecycle';
  * - `watcher-start` (c, w) makes w live on c; c must be open then.
  * - `watcher-stop` (c, w, reason) needs w live on c (else it was stopped twice, or never started).
  *   With reason 'client' it needs an accepted `request` AllWatcher.Stop naming w (its `watcher`) on
- *   c since w started, at or before the stop. With reason 'connection' c must close at the same
- *   time (its `conn-close` just before or just after the stop).
- * - A `conn-close` of c at time t owes every watcher still live on c a 'connection' stop at t: a
- *   watcher still live on c once a later time is reached (or at the end) outlived its connection.
+ *   c since w started, at or before the stop. With reason 'connection' c must close with it: the
+ *   controller writes a connection's close as one burst, its 'connection' stops and its
+ *   `conn-close` in either order with no other controller-side record between (records of the
+ *   harness and the clients may interleave on real targets; times may differ by a tick).
+ * - A `conn-close` of c owes every watcher still live on c a 'connection' stop in that burst: a
+ *   watcher still live on c once the burst is over outlived its connection (violation at the
+ *   close's time).
  * - Served: an accepted `request` or an ok `login` on a connection not open (closed, or never
  *   opened); an accepted AllWatcher request (Next, Stop) naming a watcher not live on its connection.
  *
@@ -31,7 +34,7 @@ export const watcherLifecycle: Property = {
   check(history: History): Violation[] {
     const lifecycle = new Lifecycle();
     for (const r of history) lifecycle.observe(r);
-    lifecycle.endOfInstant(Infinity);
+    lifecycle.endBurst();
     return lifecycle.violations;
   },
 };
@@ -47,22 +50,19 @@ class Lifecycle {
   readonly violations: Violation[] = [];
   private readonly open = new Set<number>();
   private readonly watchers = new Map<string, Watcher>();
-  /** Connections closed at the current instant: their live watchers are owed a stop now. */
-  private closedNow: { conn: number; t: number }[] = [];
-  /** 'connection' stops at the current instant whose connection has not closed (yet). */
-  private stoppedForClose: { conn: number; watcher: string; t: number }[] = [];
-  private instant = -Infinity;
+  /** The connection whose close burst is under way: its 'connection' stops so far, and its close. */
+  private burst: { conn: number; stops: { watcher: string; t: number }[]; closedAt?: number } | undefined;
 
   observe(r: HistoryRecord): void {
-    if (r.t > this.instant) this.endOfInstant(r.t);
+    if (this.burst && isControllerSide(r) && !this.inBurst(r)) this.endBurst();
     switch (r.type) {
       case 'conn-open':
         this.open.add(r.conn);
         break;
       case 'conn-close':
         this.open.delete(r.conn);
-        this.closedNow.push({ conn: r.conn, t: r.t });
-        this.stoppedForClose = this.stoppedForClose.filter((s) => s.conn !== r.conn);
+        this.burst ??= { conn: r.conn, stops: [] };
+        this.burst.closedAt = r.t;
         break;
       case 'login':
         if (r.ok && !this.open.has(r.conn)) this.add(r.t, `login of ${r.client} accepted on conn ${r.conn}, not open`);
@@ -80,20 +80,28 @@ class Lifecycle {
     }
   }
 
-  /** Time moves on past `this.instant`: what was owed at that instant is now overdue. */
-  endOfInstant(next: number): void {
-    for (const { conn, t } of this.closedNow) {
-      for (const [id, w] of this.watchers) {
-        if (w.conn !== conn || !w.live) continue;
-        w.live = false; // reported once
-        this.add(t, `watcher ${id} outlived conn ${conn}: not stopped when the connection closed`);
-      }
+  /** A connection's close burst is over: what it owed is now overdue. */
+  endBurst(): void {
+    const burst = this.burst;
+    this.burst = undefined;
+    if (!burst) return;
+    if (burst.closedAt === undefined) {
+      for (const s of burst.stops)
+        this.add(s.t, `watcher ${s.watcher} stopped for its connection, but conn ${burst.conn} did not close`);
+      return;
     }
-    for (const s of this.stoppedForClose)
-      this.add(s.t, `watcher ${s.watcher} stopped for its connection, but conn ${s.conn} did not close`);
-    this.closedNow = [];
-    this.stoppedForClose = [];
-    this.instant = next;
+    for (const [id, w] of this.watchers) {
+      if (w.conn !== burst.conn || !w.live) continue;
+      w.live = false; // reported once
+      this.add(burst.closedAt, `watcher ${id} outlived conn ${burst.conn}: not stopped when the connection closed`);
+    }
+  }
+
+  /** Whether a controller-side record belongs to the close burst under way. */
+  private inBurst(r: HistoryRecord): boolean {
+    const burst = this.burst!;
+    if (r.type === 'watcher-stop') return r.conn === burst.conn && r.reason === 'connection';
+    return r.type === 'conn-close' && r.conn === burst.conn && burst.closedAt === undefined;
   }
 
   private served(r: Extract<HistoryRecord, { type: 'request' }>): void {
@@ -114,9 +122,9 @@ class Lifecycle {
     w.live = false;
     if (r.reason === 'client' && !w.stopAsked)
       this.add(r.t, `watcher ${r.watcher} stopped for its client, which never asked (no accepted AllWatcher.Stop)`);
-    const closedAlready = this.closedNow.some((c) => c.conn === r.conn);
-    if (r.reason === 'connection' && !closedAlready)
-      this.stoppedForClose.push({ conn: r.conn, watcher: r.watcher, t: r.t });
+    if (r.reason !== 'connection') return;
+    this.burst ??= { conn: r.conn, stops: [] };
+    this.burst.stops.push({ watcher: r.watcher, t: r.t });
   }
 
   private add(t: number, message: string): void {

@@ -19,6 +19,7 @@ import { juju124GatedApiNaiveClient } from './juju-1.24-gated-api-naive-client.t
 import { juju124Libjuju } from './juju-1.24-libjuju.ts';
 import { juju125NoImplicitUpgrade } from './juju-1.25-no-implicit-upgrade.ts';
 import { jujulib124 } from './jujulib-1.24.ts';
+import { pythonLibjuju36 } from './python-libjuju-3.6.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   // The bug: Juju 1.22's implicit upgrade under the scripts of 2015.
@@ -38,6 +39,7 @@ export const SCENARIOS: readonly Scenario[] = [
   // Real clients and rough upgrades against the fixes.
   juju124Libjuju,
   jujulib124,
+  pythonLibjuju36,
   juju124DownloadRetry,
   juju124CrashDuringUpgradeSteps,
 ];

@@ -1,8 +1,10 @@
 /**
- * `upgrade-chaos controller --port 17070 --controller juju-1.24 [--username U --password P]`:
+ * `upgrade-chaos controller --port 17070 --controller juju-1.24 [--username U --password P] [--tls]`:
  * the controller server for a person. It bootstraps at once (so a Juju 1.2x profile upgrades
  * itself within the first minute, as in the bug report), prints the model URL and credentials,
- * prints the controller's lifecycle as it happens, and takes commands on stdin:
+ * prints the controller's lifecycle as it happens, and takes commands on stdin. With --tls it
+ * prints the wss:// model URL (what python-libjuju dials), the CA file and the CA certificate.
+ * Commands:
  *   publish VERSION | upgrade [VERSION] [--upload-tools] | restart | bootstrap | reset | status | help | quit
  * The same actions are on the admin endpoint (harness/wire/admin.ts) for scripts.
  */
@@ -54,16 +56,25 @@ export async function controllerCommand(argv: string[], io: ControllerCommandIO 
   }
   const { username, password } = flags.options.credentials;
   io.out(`upgrade-chaos controller (${flags.options.profile.name}: ${flags.options.profile.summary})`);
-  io.out(`model URL:  ${server.modelUrl}`);
-  io.out(`controller: ws://127.0.0.1:${server.port}/api`);
+  if (server.tlsModelUrl !== undefined) {
+    io.out(`model URL:  ${server.tlsModelUrl}`);
+    io.out(`controller: wss://127.0.0.1:${server.tlsPort}/api`);
+    io.out(`CA file:    ${server.caCertFile}`);
+    io.out(`plain ws:   ${server.modelUrl}`);
+  } else {
+    io.out(`model URL:  ${server.modelUrl}`);
+    io.out(`controller: ws://127.0.0.1:${server.port}/api`);
+  }
   io.out(`username:   ${username}`);
   io.out(`password:   ${password}`);
   io.out(`admin:      http://127.0.0.1:${server.port}/admin/{status,history,bootstrap,publish,upgrade,restart,reset}`);
   io.out(
     `sessions:   POST http://127.0.0.1:${server.port}/admin/sessions opens another model (see harness/wire/admin.ts)`,
   );
+  if (server.caCert !== undefined) io.out(`CA certificate:\n${server.caCert.trim()}`);
   io.out(HELP);
   if (flags.bootstrap) server.current.controller.bootstrap();
+  await server.settled();
 
   const lines = createInterface({ input: io.input, terminal: false });
   const quit = new Promise<void>((resolve) => {

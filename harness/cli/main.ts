@@ -31,11 +31,13 @@ const COMMAND_USAGE: Record<string, string> = {
              [TARGET FLAGS]
              the scenario × property matrix of a release, expected against observed`,
   controller: `controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
-             a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status`,
+             [--tls [--tls-port N]]
+             a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status;
+             --tls also serves wss:// (and prints the CA file), as python-libjuju needs`,
 };
 
 const FOOTER = `target flags: --target sim|process|external (default sim)
-             [--time-scale X] [--client-cmd "COMMAND"] (process, external)
+             [--time-scale X] [--client-cmd "COMMAND"] (process, external) [--tls] (process: clients dial wss://)
              [--url ws://HOST:PORT/model/UUID/api --username U --password P] (external)
 strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})
 common flags: --log-level ${LOG_LEVELS.join('|')}, --help, --version

@@ -12,6 +12,8 @@ import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
 import { openTarget, parseCommandFlags, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
+import { Limiter } from '../in-case-order.ts';
+import { runCase } from '../targets/target.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
@@ -154,12 +156,15 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
 
 /** Runs the case `repeat` times where the flags say; shows the first failing run (or the first). */
 async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan, simSeed: number, repeat: number) {
-  const { target, close } = await openTarget(values);
+  const { target, concurrency, close } = await openTarget(values);
   try {
-    const runs: RunResult[] = [];
-    for (let i = 0; i < repeat; i++) {
-      runs.push(judgeRun(await target.run(config, plan, simSeed), config.properties));
-    }
+    // The repeats run in flight together (--concurrency of them at once); their order is kept.
+    const limiter = new Limiter(concurrency);
+    const runs: RunResult[] = await Promise.all(
+      Array.from({ length: repeat }, () =>
+        limiter.run(async () => judgeRun((await runCase(target, config, plan, simSeed)).history, config.properties)),
+      ),
+    );
     const shown = runs.find((r) => r.violations.length > 0) ?? runs[0];
     assert(shown, '--repeat is at least 1, so there is a run to show');
     return { runs, shown, targetName: target.name };

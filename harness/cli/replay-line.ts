@@ -31,6 +31,7 @@ export function replayLine(config: RunConfig, f: Failure, context: ReplayContext
     }
     // Never the password itself: replay lines are printed, saved in failure files and pasted.
     if (target.password !== undefined) parts.push(`--password "$${PASSWORD_ENV}"`);
+    if (target.tls) parts.push('--tls');
   }
   parts.push(`--property ${f.property}`, `--seed ${f.seed}`, `--path "${f.path}"`);
   return parts.join(' ');

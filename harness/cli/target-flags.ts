@@ -19,9 +19,11 @@ export const TARGET_FLAGS = {
   target: { type: 'string' },
   'time-scale': { type: 'string' },
   'client-cmd': { type: 'string' },
+  tls: { type: 'boolean' },
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  concurrency: { type: 'string' },
 } as const;
 
 /** Where the external target's password may come from instead of --password (replay lines use it). */
@@ -31,17 +33,20 @@ export interface TargetFlagValues {
   target?: string | undefined;
   'time-scale'?: string | undefined;
   'client-cmd'?: string | undefined;
+  tls?: boolean | undefined;
   url?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+  concurrency?: string | undefined;
 }
 
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
-  process: ['time-scale', 'client-cmd'],
-  external: ['time-scale', 'client-cmd', 'url', 'username', 'password'],
+  process: ['time-scale', 'client-cmd', 'concurrency', 'tls'],
+  external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
+const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
  *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
@@ -58,7 +63,7 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   if (!(TARGET_NAMES as readonly string[]).includes(name))
     throw new UsageError(`unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
   const allowed = FLAGS_OF_TARGET[name as keyof typeof FLAGS_OF_TARGET];
-  for (const flag of FLAGS_OF_TARGET.external) {
+  for (const flag of TARGET_ONLY_FLAGS) {
     if (values[flag] === undefined || allowed.includes(flag)) continue;
     const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
     if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
@@ -99,6 +104,21 @@ function timeScale(value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--concurrency N`: runs in flight at once on a real target; default what the target says suits
+ *  this machine (Target.defaultConcurrency), else 1. */
+export function concurrencyFor(target: Target, value: string | undefined): number {
+  if (value === undefined) return target.defaultConcurrency ?? 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+    throw new UsageError(`--concurrency must be an integer from 1 to ${MAX_CONCURRENCY}, got "${value}"`);
+  const most = target.maxConcurrency ?? 1;
+  if (n > most) throw new UsageError(`--concurrency ${n}: the ${target.name} target runs at most ${most} at once`);
+  return n;
+}
+
+/** More runs in flight than this only stretch every run's real timings on any machine we know. */
+const MAX_CONCURRENCY = 256;
+
 /** `--workers N` (run, qualify): sim worker threads for an exploration of `totalCases` cases in all;
  *  by default one per core (defaultWorkers). Real targets run their cases elsewhere already. */
 export function workersFlag(value: string | undefined, values: TargetFlagValues, totalCases: number): number {
@@ -113,17 +133,25 @@ export function workersFlag(value: string | undefined, values: TargetFlagValues,
 export async function openTarget(
   values: TargetFlagValues,
   simWorkers = 1,
-): Promise<{ target: Target; explorer: Explorer; close: () => Promise<void> }> {
+): Promise<{ target: Target; explorer: Explorer; concurrency: number; close: () => Promise<void> }> {
   checkTargetFlags(values);
   const name = values.target ?? 'sim';
   const scale = timeScale(values['time-scale']);
   const target = await createTarget(name, {
     ...(scale !== undefined ? { timeScale: scale } : {}),
     ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.tls ? { tls: true } : {}),
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password(values) !== undefined ? { password: password(values) } : {}),
   });
+  let concurrency: number;
+  try {
+    concurrency = concurrencyFor(target, values.concurrency);
+  } catch (e) {
+    await target.close();
+    throw e;
+  }
   // The sim explores synchronously, so a handler could never run: there, the default signal
   // behaviour ends the process at once (exit status 130), which is what we want.
   const onInterrupt = (): void => {
@@ -151,8 +179,9 @@ export async function openTarget(
             shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
             confirmRuns: 3,
             shrinkTimeLimitMs: 120_000,
+            concurrency,
           });
-  return { target, explorer, close };
+  return { target, explorer, concurrency, close };
 }
 
 /** Scenarios whose client needs real sockets cannot run on the sim: named, that is an error; in a

@@ -20,6 +20,8 @@ export interface ClientEnv {
   /** The controller's model URL, on real-socket targets only: clients that bring their own
    *  connection code (a real client library) dial it instead of using `dial`. */
   url?: string;
+  /** With a wss:// url: the controller's CA certificate (PEM), and a file holding it. */
+  tls?: { caCert: string; caCertFile: string };
 }
 
 export interface Client {
@@ -45,5 +47,10 @@ export interface ClientProfile {
   summary: string;
   /** Brings its own connection code (a real client library): runs on real-socket targets only. */
   realSocketsOnly?: boolean;
+  /** Dials wss:// only (python-libjuju): real targets give it the controller's TLS port and CA. */
+  tls?: boolean;
+  /** A program of its own, run as `--client-cmd` runs one (command-client.ts): the command line.
+   *  Such a profile is realSocketsOnly, and `create` is never called. */
+  command?: () => string;
   create(env: ClientEnv): Client;
 }

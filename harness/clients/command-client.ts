@@ -8,6 +8,9 @@
  *   UPGRADE_CHAOS_VIEW_FILE    where it may write what its watcher saw:
  *                              {"applications": {"NAME": {"units": {"NAME/0": "active"}}}}
  *   UPGRADE_CHAOS_DEADLINE_MS  how long it has (real milliseconds)
+ *   UPGRADE_CHAOS_CA_CERT / UPGRADE_CHAOS_CA_CERT_FILE
+ *                              with a wss:// URL: the controller's CA certificate (PEM) and a file
+ *                              holding it (python-libjuju's `cacert`)
  * and exits 0 when it believes the bundle is deployed. The history gets one invoke per bundle
  * application when it starts, ok / fail for each from its exit status (or its deadline, when it is
  * killed), and its view file as its client-view; the controller side records everything else.
@@ -150,6 +153,9 @@ export class CommandClient implements Client {
         UPGRADE_CHAOS_BUNDLE: JSON.stringify(bundle),
         UPGRADE_CHAOS_VIEW_FILE: this.viewFile,
         UPGRADE_CHAOS_DEADLINE_MS: String(Math.max(1, Math.round(deadlineMs * timeScale))),
+        ...(this.env.tls
+          ? { UPGRADE_CHAOS_CA_CERT: this.env.tls.caCert, UPGRADE_CHAOS_CA_CERT_FILE: this.env.tls.caCertFile }
+          : {}),
       },
     });
     this.pid = subprocess.pid;

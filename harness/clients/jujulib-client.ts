@@ -53,17 +53,21 @@ export function loadJujulib(): NonNullable<typeof library> {
 /**
  * `ws`'s WebSocket, except that the library's `onerror` handler is not installed: it prints the
  * whole error event with console.log on every refused connection. The library learns of the
- * failure from onclose all the same.
+ * failure from onclose all the same. `ca`: the CA a wss:// controller is verified with (the library
+ * constructs the socket from the URL alone, so the CA travels in the class).
  */
-export class QuietWebSocket extends WebSocket {
-  constructor(url: string) {
-    super(url, { perMessageDeflate: false });
-    this.on('error', () => {});
-    Object.defineProperty(this, 'onerror', { get: () => null, set: () => {}, configurable: true });
+export function quietWebSocket(ca?: string): NonNullable<ConnectOptions['wsclass']> {
+  class QuietWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url, { perMessageDeflate: false, ...(ca !== undefined ? { ca } : {}) });
+      this.on('error', () => {});
+      Object.defineProperty(this, 'onerror', { get: () => null, set: () => {}, configurable: true });
+    }
   }
+  return QuietWebSocket as unknown as NonNullable<ConnectOptions['wsclass']>;
 }
 
-export const WSCLASS = QuietWebSocket as unknown as NonNullable<ConnectOptions['wsclass']>;
+export const WSCLASS = quietWebSocket();
 
 interface DeployOp {
   app: string;
@@ -127,7 +131,7 @@ export class JujulibClient implements Client {
     const { connect, facades } = await loadJujulib();
     const juju = await connect(this.env.url!, {
       facades,
-      wsclass: WSCLASS,
+      wsclass: this.env.tls ? quietWebSocket(this.env.tls.caCert) : WSCLASS,
       closeCallback: () => this.onClose(),
     });
     this.opened = true;

@@ -3,6 +3,7 @@
  */
 import type { ClientProfile } from './client.ts';
 import { jujulibProfile } from './jujulib-client.ts';
+import { pythonLibjujuProfile } from './python-libjuju-profile.ts';
 import { ScriptedClient, type ClientPolicy } from './scripted-client.ts';
 
 const NAIVE: ClientPolicy = {
@@ -59,8 +60,9 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
       idempotentDeploys: false,
     },
   ),
-  // The real library rather than a policy of ours; real sockets only (process and external targets).
+  // The real libraries rather than policies of ours; real sockets only (process and external targets).
   jujulibProfile,
+  pythonLibjujuProfile,
 ];
 
 export function clientProfile(name: string): ClientProfile | undefined {

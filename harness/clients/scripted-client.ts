@@ -5,7 +5,7 @@
  * reset their view, retry "upgrade in progress", and wait for the controller's upgrade first.
  */
 import type { TimerHandle } from '../clock.ts';
-import { FACADES } from '../controller/api-types.ts';
+import { facadeVersion } from '../controller/api-types.ts';
 import { CallCounter, isUpgradeInProgress, RpcConnection, type RpcResult } from './connection.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { WatcherView } from './watcher-view.ts';
@@ -391,7 +391,7 @@ export class ScriptedClient implements Client {
     options: { id?: string; params?: Record<string, unknown>; timeoutMs?: number },
     done: (r: RpcResult) => void,
   ): void {
-    conn.call(facade, FACADES[facade] ?? 0, method, options, (r) => {
+    conn.call(facade, facadeVersion(facade), method, options, (r) => {
       if (!this.stopped) done(r);
     });
   }

@@ -48,15 +48,30 @@ export const ErrorCode = {
   badRequest: 'bad request',
 } as const;
 
-/** The facades the controller serves, one version each (jujulib picks the last match in its list). */
-export const FACADES: Readonly<Record<string, number>> = {
-  Admin: 3,
-  Pinger: 1,
-  Client: 8,
-  AllWatcher: 3,
-  Application: 19,
-  ModelUpgrader: 2,
+/**
+ * The facades the controller serves and every version it serves each at, as a real Juju
+ * advertises them; each call is served the same under each version listed. Clients choose:
+ * python-libjuju the highest version in both its list and this one (Client 6, Charms 6,
+ * ModelManager 9), @canonical/jujulib the LAST version of its own ascending list that is here
+ * (Client 8, ModelUpgrader 2).
+ */
+export const FACADES: Readonly<Record<string, readonly number[]>> = {
+  Admin: [3],
+  Pinger: [1],
+  Client: [6, 8],
+  AllWatcher: [3],
+  Application: [19],
+  ModelUpgrader: [1, 2],
+  ModelConfig: [3],
+  ModelManager: [9],
+  Charms: [6],
 };
+
+/** The version the built-in clients call a facade at: the newest one served. */
+export function facadeVersion(facade: string): number {
+  const versions = FACADES[facade];
+  return versions ? versions[versions.length - 1]! : 0;
+}
 
 /** Long-polling calls: they legitimately stay unanswered until something changes. */
 export function isLongPoll(type: string, request: string): boolean {
@@ -79,7 +94,7 @@ export interface ApiHost {
   readonly history: Recorder;
   readonly clock: Scheduler;
   readonly credentials: Credentials;
-  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle'>;
+  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle' | 'restrictedWindow'>;
   /** The applications, units and the change log the AllWatcher reads. */
   readonly model: ModelState;
   /** The version the agent runs. */
@@ -93,6 +108,8 @@ export interface ApiHost {
   /** Only the upgrade-restricted root's calls are served now. */
   readonly apiRestricted: boolean;
   newWatcherId(): string;
+  /** The model's configuration (ModelConfig.ModelGet), values as strings. */
+  readonly modelConfig: Readonly<Record<string, string>>;
   /** Adds an application with its units and starts their agents. */
   deployApplication(name: string, charmUrl: string, units: number): void;
   /** Removes an application, its units and their agents; false when there is no such application. */

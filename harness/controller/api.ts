@@ -13,10 +13,25 @@ import {
   type ApiResponse,
   type ServerTransport,
 } from './api-types.ts';
+import type { Application, Status } from './model-state.ts';
+import {
+  addCharm,
+  deployFromRepositorySpecs,
+  deploySpecs,
+  field,
+  modelGet,
+  modelInfo,
+  resolveCharms,
+  type DeploySpec,
+} from './model-calls.ts';
 
-/** The facades Login announces: built once (every connection logs in), frozen as it is shared. */
+/** The facades Login announces, every version served of each: built once (every connection logs
+ *  in), frozen as it is shared. Admin is the login root, not a facade a client picks: Juju does not
+ *  list it, and python-libjuju warns of any facade it does not know. */
 const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Object.freeze(
-  Object.entries(FACADES).map(([name, v]) => Object.freeze({ name, versions: Object.freeze([v]) })),
+  Object.entries(FACADES)
+    .filter(([name]) => name !== 'Admin')
+    .map(([name, versions]) => Object.freeze({ name, versions: Object.freeze([...versions]) })),
 );
 
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
@@ -43,6 +58,8 @@ class ApiError {
 
 export class ApiConnection {
   private loggedIn = false;
+  /** Logged in while the upgrade steps ran, under a profile whose restriction is fixed at login. */
+  private restrictedRoot = false;
   private closed = false;
   private readonly watchers = new Map<string, Watcher>();
   private unsubscribe: (() => void) | undefined;
@@ -92,14 +109,14 @@ export class ApiConnection {
   private dispatch(req: ApiRequest): Reply {
     const name = `${req.type}.${req.request}`;
     try {
-      const version = Object.hasOwn(FACADES, req.type) ? FACADES[req.type] : undefined; // not "constructor"
-      if (version === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
-      if (version !== req.version) {
+      const versions = Object.hasOwn(FACADES, req.type) ? FACADES[req.type] : undefined; // not "constructor"
+      if (versions === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
+      if (!versions.includes(req.version)) {
         throw new ApiError(`unknown version (${req.version}) of interface "${req.type}"`, ErrorCode.notImplemented);
       }
       if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
       if (!this.loggedIn) throw new ApiError('not logged in', ErrorCode.unauthorized);
-      if (this.controller.apiRestricted && !ALLOWED_WHILE_UPGRADING.has(name)) {
+      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name)) {
         throw new ApiError(...this.upgradeInProgress());
       }
       return this.serve(name, req);
@@ -132,11 +149,37 @@ export class ApiConnection {
         return { response: {} };
       }
       case 'Application.Deploy':
-        return { response: this.deploy(req, params) };
+        return { response: this.deploy(req, deploySpecs(params), (error) => ({ error })) };
+      case 'Application.DeployFromRepository':
+        return {
+          response: this.deploy(req, deployFromRepositorySpecs(params), (error, spec) =>
+            error
+              ? { errors: [error] }
+              : { info: { name: spec.name, architecture: 'amd64' }, pendingresourceuploads: [] },
+          ),
+        };
       case 'Application.DestroyApplication':
         return { response: this.destroyApplications(req, params) };
       case 'ModelUpgrader.UpgradeModel':
         return { response: this.upgradeModel(req, params) };
+      case 'ModelConfig.ModelGet':
+        this.recordRequest(req, true);
+        return { response: modelGet(this.controller) };
+      case 'ModelConfig.GetModelConstraints':
+        this.recordRequest(req, true);
+        return { response: { constraints: {} } };
+      case 'ModelManager.ModelInfo':
+        this.recordRequest(req, true);
+        return { response: modelInfo(this.controller, params) };
+      case 'Charms.ResolveCharms':
+        this.recordRequest(req, true);
+        return { response: resolveCharms(params) };
+      case 'Charms.AddCharm': {
+        const added = addCharm(this.controller, params);
+        if ('error' in added) throw new ApiError(String(added.error), ErrorCode.badRequest);
+        this.recordRequest(req, true);
+        return { response: added };
+      }
       default:
         throw new ApiError(
           `no such request - method ${req.type}(${req.version}).${req.request} is not implemented`,
@@ -152,6 +195,7 @@ export class ApiConnection {
     this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok });
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
+    this.restrictedRoot = this.controller.apiRestricted;
     const port = 17070;
     const uuid = this.controller.model.uuid;
     return {
@@ -176,11 +220,11 @@ export class ApiConnection {
       const units: Record<string, unknown> = {};
       for (const u of app.units) {
         units[u.name] = {
-          'workload-status': { status: u.workload.current, info: u.workload.message },
-          'agent-status': { status: u.agent.current, info: u.agent.message },
+          'workload-status': { status: u.workload.current, info: u.workload.message, since: u.workload.since },
+          'agent-status': { status: u.agent.current, info: u.agent.message, since: u.agent.since },
         };
       }
-      applications[app.name] = { charm: app.charmUrl, units };
+      applications[app.name] = { charm: app.charmUrl, status: applicationStatus(app), units };
     }
     return {
       model: {
@@ -261,29 +305,39 @@ export class ApiConnection {
     }
   }
 
-  private deploy(req: ApiRequest, params: Record<string, unknown>): Record<string, unknown> {
-    const specs = field(params, 'applications');
-    if (!Array.isArray(specs)) throw new ApiError('applications must be a list', ErrorCode.badRequest);
-    const model = this.controller.model;
+  /** Application.Deploy and DeployFromRepository: each spec on its own, an error per bad one;
+   *  `result` shapes one entry of the reply as the call's version of it does. */
+  private deploy(
+    req: ApiRequest,
+    specs: DeploySpec[] | undefined,
+    result: (error: ErrorEntry | undefined, spec: DeploySpec) => Record<string, unknown>,
+  ): Record<string, unknown> {
+    if (!specs) throw new ApiError('applications must be a list', ErrorCode.badRequest);
     const created: string[] = [];
-    const results = specs.map((spec: unknown) => {
-      const s = (spec ?? {}) as Record<string, unknown>;
-      const name = field(s, 'application');
-      const charm = field(s, 'charm-url');
-      const units = field(s, 'num-units');
-      if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name))
-        return { error: err(`invalid application name`, ErrorCode.badRequest) };
-      if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {
-        return { error: err(`invalid num-units for ${name}`, ErrorCode.badRequest) };
-      }
-      if (model.application(name))
-        return { error: err(`application "${name}" already exists`, ErrorCode.alreadyExists) };
-      this.controller.deployApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
-      created.push(name);
-      return {};
+    const results = specs.map((spec) => {
+      const error = this.deployOne(spec);
+      if (!error) created.push(spec.name as string);
+      return result(error, spec);
     });
     this.recordRequest(req, true, undefined, created);
     return { results };
+  }
+
+  private deployOne({ name, charm, units }: DeploySpec): ErrorEntry | undefined {
+    if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name))
+      return err(`invalid application name`, ErrorCode.badRequest);
+    if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {
+      return err(`invalid num-units for ${name}`, ErrorCode.badRequest);
+    }
+    if (this.controller.model.application(name))
+      return err(`application "${name}" already exists`, ErrorCode.alreadyExists);
+    // A local charm is deployable once uploaded (POST /model/<uuid>/charms); store charms are
+    // resolved by the store, not here.
+    if (typeof charm === 'string' && charm.startsWith('local:') && !this.controller.model.hasCharm(charm)) {
+      return err(`charm "${charm}" not found`, ErrorCode.notFound);
+    }
+    this.controller.deployApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
+    return undefined;
   }
 
   /** Juju's Application.DestroyApplication, params {applications: [{"application-tag"}]}: the
@@ -313,6 +367,12 @@ export class ApiConnection {
     const result = this.controller.requestUpgrade(target ? { version: target } : {});
     if (!result.ok) throw new ApiError(result.error, result.code);
     return { 'chosen-version': result.chosen };
+  }
+
+  private restricted(): boolean {
+    return this.controller.profile.restrictedWindow === 'steps-at-login'
+      ? this.restrictedRoot
+      : this.controller.apiRestricted;
   }
 
   private upgradeInProgress(): [string, string] {
@@ -347,14 +407,21 @@ export class ApiConnection {
   }
 }
 
-/** Juju decodes keys case-insensitively (python-libjuju sends `Id`), so look keys up that way. */
-function field(obj: Record<string, unknown>, key: string): unknown {
-  if (key in obj) return obj[key];
-  const lower = key.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
-  return undefined;
+type ErrorEntry = { message: string; code: string };
+
+/** Juju's derived application status: its units' most severe workload status. */
+const SEVERITY = ['unknown', 'active', 'waiting', 'maintenance', 'blocked', 'error'];
+
+function applicationStatus(app: Application): { status: string; info: string; since: string } {
+  let worst: Status | undefined;
+  for (const u of app.units) {
+    if (!worst || SEVERITY.indexOf(u.workload.current) > SEVERITY.indexOf(worst.current)) worst = u.workload;
+  }
+  return worst
+    ? { status: worst.current, info: worst.message, since: worst.since }
+    : { status: 'unknown', info: '', since: '' };
 }
 
-function err(message: string, code: string): { message: string; code: string } {
+function err(message: string, code: string): ErrorEntry {
   return { message, code };
 }

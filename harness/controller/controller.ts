@@ -8,7 +8,7 @@ import type { ModelView, Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
 import { ApiConnection } from './api.ts';
 import type { ApiHost, Credentials, ServerTransport, UpgradeRequest, UpgradeResult } from './api-types.ts';
-import { ModelState } from './model-state.ts';
+import { MODEL_NAME, MODEL_UUID, ModelState } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 import { ReleaseStreams } from './streams.ts';
 import { UnitAgents } from './unit-agents.ts';
@@ -23,7 +23,13 @@ export interface ControllerDeps {
   credentials: Credentials;
   /** The model's UUID (default MODEL_UUID): a server hosting many controllers gives each its own. */
   modelUuid?: string;
+  /** Where clients look charms up (ModelGet's `charmhub-url`): the controller server's charm-info
+   *  endpoint on loopback; the sim has no such endpoint and keeps CharmHub's address. */
+  charmhubUrl?: string;
 }
+
+/** CharmHub's public API address, reported where no charm-info endpoint is served. */
+const CHARMHUB_URL = 'https://api.charmhub.io';
 
 export class Controller implements ApiHost {
   readonly streams: ReleaseStreams;
@@ -34,6 +40,7 @@ export class Controller implements ApiHost {
   readonly history: Recorder;
   readonly profile: ControllerProfile;
   readonly credentials: Credentials;
+  readonly modelConfig: Readonly<Record<string, string>>;
   private readonly connections = new Map<number, ApiConnection>();
   private nextConnId = 1;
   private nextWatcherId = 1;
@@ -49,7 +56,15 @@ export class Controller implements ApiHost {
     this.profile = deps.profile;
     this.credentials = deps.credentials;
     this.streams = new ReleaseStreams(deps.profile.streams);
-    this.model = new ModelState(() => deps.clock.now(), deps.modelUuid);
+    this.modelConfig = {
+      name: MODEL_NAME,
+      uuid: deps.modelUuid ?? MODEL_UUID,
+      type: 'iaas',
+      'default-series': 'jammy',
+      'default-base': 'ubuntu@22.04',
+      'charmhub-url': deps.charmhubUrl ?? CHARMHUB_URL,
+    };
+    this.model = new ModelState(() => deps.clock.now(), deps.modelUuid, this.modelConfig);
     this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () =>
       this.mayRunHooks(),
     );
@@ -92,7 +107,8 @@ export class Controller implements ApiHost {
 
   /** Whether the API lets client work through now. */
   get apiRestricted(): boolean {
-    return this.profile.api === 'restricted' && this.upgrading;
+    if (this.profile.api !== 'restricted') return false;
+    return this.profile.restrictedWindow === 'steps-at-login' ? this.upgrader.phase === 'steps' : this.upgrading;
   }
 
   bootstrap(): boolean {

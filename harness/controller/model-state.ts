@@ -11,7 +11,8 @@ export type Delta = [kind: DeltaKind, change: 'change' | 'remove', entity: Recor
 export interface Status {
   current: string;
   message: string;
-  since: number;
+  /** RFC 3339, as Juju sends it (python-libjuju parses it). */
+  since: string;
 }
 
 export interface Unit {
@@ -35,18 +36,54 @@ interface Entry {
 }
 
 export const MODEL_UUID = 'd3b9a6c4-1a7e-4d3f-9a4e-0c5e2f1b7a10';
+export const MODEL_NAME = 'default';
+
+/** Where model time 0 sits on the calendar, for RFC 3339 timestamps: a fixed date, not the wall
+ *  clock, so the sim stays a pure function of its seed. */
+const MODEL_EPOCH_MS = Date.UTC(2026, 0, 1);
+
+/** A model time (ms since the run started) as Juju's RFC 3339 timestamps. */
+export function rfc3339(modelMs: number): string {
+  return new Date(MODEL_EPOCH_MS + Math.max(0, Math.round(modelMs))).toISOString();
+}
 
 export class ModelState {
   private readonly apps = new Map<string, Application>();
   private readonly log = new Map<string, Entry>();
   private revision = 0;
   private readonly listeners = new Set<() => void>();
+  /** Charm URLs added to the model (Charms.AddCharm, local uploads): a `local:` charm must be here
+   *  before Application.Deploy can use it. */
+  private readonly charms = new Set<string>();
+  private localCharmRevision = 0;
 
+  /** `config`: the model's configuration, carried on the model entity (python-libjuju reads it). */
   constructor(
-    private readonly now: () => number,
+    private readonly clock: () => number,
     /** The model's UUID: each controller the server hosts has its own. */
     readonly uuid = MODEL_UUID,
+    private readonly config: Readonly<Record<string, string>> = {},
   ) {}
+
+  private now(): string {
+    return rfc3339(this.clock());
+  }
+
+  /** Records a charm as added to the model. */
+  addCharm(url: string): void {
+    this.charms.add(url);
+  }
+
+  /** A local charm upload: the URL Juju gives it (`local:SERIES/NAME-REV`, a new revision each time). */
+  addLocalCharm(name: string, series: string): string {
+    const url = `local:${series}/${name}-${this.localCharmRevision++}`;
+    this.charms.add(url);
+    return url;
+  }
+
+  hasCharm(url: string): boolean {
+    return this.charms.has(url);
+  }
 
   get rev(): number {
     return this.revision;
@@ -73,22 +110,24 @@ export class ModelState {
   setModel(agentVersion: string, status: string, message: string): void {
     this.put('model', 'model', false, {
       'model-uuid': this.uuid,
-      name: 'default',
+      name: MODEL_NAME,
       life: 'alive',
       type: 'iaas',
       'agent-version': agentVersion,
+      config: { ...this.config, 'agent-version': agentVersion },
       status: { current: status, message, since: this.now() },
     });
   }
 
   addApplication(name: string, charmUrl: string, units: number): Application {
     const app: Application = { name, charmUrl, units: [] };
+    const since = this.now();
     for (let i = 0; i < units; i++) {
       app.units.push({
         name: `${name}/${i}`,
         application: name,
-        workload: { current: 'waiting', message: 'waiting for machine', since: this.now() },
-        agent: { current: 'allocating', message: '', since: this.now() },
+        workload: { current: 'waiting', message: 'waiting for machine', since },
+        agent: { current: 'allocating', message: '', since },
       });
     }
     this.apps.set(name, app);
@@ -108,8 +147,9 @@ export class ModelState {
   setUnitStatus(unit: Unit, workload: [string, string], agent: [string, string]): void {
     const app = this.apps.get(unit.application);
     if (!app) return;
-    unit.workload = { current: workload[0], message: workload[1], since: this.now() };
-    unit.agent = { current: agent[0], message: agent[1], since: this.now() };
+    const since = this.now();
+    unit.workload = { current: workload[0], message: workload[1], since };
+    unit.agent = { current: agent[0], message: agent[1], since };
     this.put('unit', unit.name, false, this.unitEntity(app, unit));
   }
 

@@ -50,6 +50,12 @@ export interface ControllerProfile {
   /** Juju 1.2x said "upgrade in progress - Juju functionality is limited" with no code; 2.x uses
    *  "upgrade in progress" for both message and code. */
   upgradeErrorStyle: '1.2x' | '2.x';
+  /** When a `restricted` API restricts. `upgrade` (default, the 1.24 fix as the bug report tells
+   *  it): every call, while an upgrade is pending or running. `steps-at-login`: as Juju 2 and 3 do
+   *  (apiserver restrictAPIRootDuringMaintenance): the API serves normally until the agent restarts;
+   *  a user who logs in while the upgrade steps run gets a restricted root, for that connection's
+   *  whole life, even after the steps end. */
+  restrictedWindow?: 'upgrade' | 'steps-at-login';
   /** What an agent restart does to a hook in flight: Juju 1.22 left the unit in error. */
   interruptedHook: 'error' | 'rerun';
   /** Upgrade steps rewrite the model's collections from a copy taken when they start, so work
@@ -106,7 +112,27 @@ const JUJU_INFORM: ControllerProfile = {
   informOnly: true,
 };
 
-export const CONTROLLER_PROFILES: readonly ControllerProfile[] = [JUJU_1_22, JUJU_1_24, JUJU_INFORM];
+/**
+ * Juju 3.6 as it behaves today: bootstrap installs exactly the client's version (no implicit
+ * upgrade) and status reports a newer patch as `available-version`; only an explicit
+ * `juju upgrade-controller` / `upgrade-model` (ModelUpgrader.UpgradeModel) moves it, restarting the
+ * agent (every connection drops) into a restricted API that refuses work with "upgrade in
+ * progress" as both message and code until the upgrade steps are done. Login reports a 3.x
+ * server-version, which python-libjuju 3.x insists on.
+ */
+const JUJU_3_6: ControllerProfile = {
+  ...JUJU_INFORM,
+  name: 'juju-3.6',
+  summary:
+    'Juju 3.6: no implicit upgrade (available-version reported); explicit upgrades restart the agent under a restricted API with 2.x errors',
+  clientVersion: '3.6.0',
+  streams: ['3.6.0', '3.6.2'],
+  clientMachine: { arch: 'amd64', series: 'jammy', jujuOnPath: '3.6.0' },
+  upgradeErrorStyle: '2.x',
+  restrictedWindow: 'steps-at-login',
+};
+
+export const CONTROLLER_PROFILES: readonly ControllerProfile[] = [JUJU_1_22, JUJU_1_24, JUJU_INFORM, JUJU_3_6];
 
 export function controllerProfile(name: string): ControllerProfile | undefined {
   return CONTROLLER_PROFILES.find((p) => p.name === name);

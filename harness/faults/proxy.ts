@@ -57,6 +57,16 @@ class Direction {
   }
 }
 
+/**
+ * A TCP reset of one side. Node's resetAndDestroy() fails, and leaves the handle open for ever (the
+ * process then spins at exit), on a socket still connecting or already shutting down (after end()):
+ * those are destroyed plainly, which is what a reset amounts to for them.
+ */
+function cut(socket: Socket): void {
+  if (socket.connecting || socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
+}
+
 class Pair {
   upstream: Socket | undefined;
   /** A side died of an error during a partition: the other side learns of it at heal. */
@@ -93,13 +103,13 @@ class Pair {
     if (!this.upstream) this.open();
     else this.toUpstream.flush();
     this.toClient.flush();
-    this.resetOnHeal?.resetAndDestroy();
+    if (this.resetOnHeal) cut(this.resetOnHeal);
     this.resetOnHeal = undefined;
   }
 
   reset(): void {
-    this.client.resetAndDestroy();
-    this.upstream?.resetAndDestroy();
+    cut(this.client);
+    if (this.upstream) cut(this.upstream);
     this.proxy.forget(this);
   }
 
@@ -112,7 +122,7 @@ class Pair {
   private sideClosed(hadError: boolean, other: Socket | undefined): void {
     if (hadError && other) {
       if (this.proxy.partitioned) this.resetOnHeal = other;
-      else other.resetAndDestroy();
+      else cut(other);
     }
     if (this.closed) this.proxy.forget(this);
   }
@@ -122,7 +132,7 @@ export class FaultProxy {
   partitioned = false;
   latencyMs: number;
   readonly targetHost: string;
-  readonly targetPort: number;
+  private forwardPort: number;
   private readonly pairs = new Set<Pair>();
 
   private constructor(
@@ -130,7 +140,7 @@ export class FaultProxy {
     options: ProxyOptions,
   ) {
     this.targetHost = options.targetHost ?? '127.0.0.1';
-    this.targetPort = options.targetPort;
+    this.forwardPort = options.targetPort;
     this.latencyMs = options.latencyMs ?? 0;
   }
 
@@ -143,6 +153,16 @@ export class FaultProxy {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     return proxy;
+  }
+
+  get targetPort(): number {
+    return this.forwardPort;
+  }
+
+  /** New connections go to another port from now on (a pooled proxy, between runs: the next run's
+   *  controller); connections already open keep theirs. */
+  retarget(port: number): void {
+    this.forwardPort = port;
   }
 
   get port(): number {

@@ -20,7 +20,7 @@ import { RealScheduler } from '../clock.ts';
 import { CallCounter, RpcConnection, type RpcResult } from '../clients/connection.ts';
 import type { CommandOutput } from '../clients/command-client.ts';
 import type { Credentials } from '../controller/api-types.ts';
-import { FACADES } from '../controller/api-types.ts';
+import { facadeVersion } from '../controller/api-types.ts';
 import type { UpgradeRequest } from '../controller/api-types.ts';
 import { Recorder, type HistoryRecord, type ModelView } from '../history.ts';
 import type { Plan } from '../plan.ts';
@@ -159,7 +159,7 @@ class ExternalBackend implements ControllerBackend {
             new Promise((ok, fail) => {
               conn.call(
                 facade,
-                FACADES[facade] ?? 0,
+                facadeVersion(facade),
                 method,
                 { params, timeoutMs: CALL_TIMEOUT_MS },
                 (r: RpcResult) => {

@@ -20,6 +20,8 @@ export interface TargetOptions {
   clientCommand?: string;
   /** process: the controller server's port (default: a free one). */
   port?: number;
+  /** process: every client dials wss:// (the agent's TLS port, with the controller's CA). */
+  tls?: boolean;
   /** external: the controller's model URL and credentials. */
   url?: string;
   username?: string;
@@ -40,7 +42,11 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
         throw new UsageError('--client-cmd needs a real target: --target process or external');
       return createSimTarget();
     case 'process':
-      return createProcessTarget({ ...common, ...(options.port !== undefined ? { port: options.port } : {}) });
+      return createProcessTarget({
+        ...common,
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.tls ? { tls: true } : {}),
+      });
     case 'external': {
       const { url, username, password } = options;
       if (!url || !username || password === undefined) {

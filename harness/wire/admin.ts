@@ -3,7 +3,8 @@
  * harness (and a person with curl) to open and dispose controller sessions, drive the plan's
  * controller events and read each session's controller-side history.
  *
- *   POST   /admin/sessions {profile?, seed?, timeScale?, originEpochMs?} -> {modelUuid, modelPath, modelUrl}
+ *   POST   /admin/sessions {profile?, seed?, timeScale?, originEpochMs?, defaultClient?}
+ *                                         -> {modelUuid, modelPath, modelUrl, tlsPort?}
  *   DELETE /admin/<uuid>                  -> {disposed}   (its connections drop, its timers stop)
  *   POST   /admin/<uuid>/bootstrap        -> {applied}
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
@@ -14,6 +15,8 @@
  *
  * Without a UUID, a route acts on the default session (the one at MODEL_UUID that the `controller`
  * command serves); `POST /admin/reset` (same body as /admin/sessions) replaces it with a fresh one.
+ * A server with TLS gives each session an agent port of its own (`tlsPort`), listening while that
+ * session's agent is up; a route answers once that port follows what the route did.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controllerProfile, type ControllerProfile } from '../controller/profile.ts';
@@ -30,6 +33,8 @@ export interface ResetRequest {
   seed?: number;
   timeScale?: number;
   originEpochMs?: number;
+  /** Names connections that do not name themselves (see SessionOptions.defaultClient). */
+  defaultClient?: string;
 }
 
 export interface ActionResult {
@@ -64,6 +69,10 @@ export interface AdminHost {
   sessionAt(uuid: string): ControllerSession | undefined;
   dispose(uuid: string): boolean;
   urlOf(uuid: string): string;
+  /** Resolves once what a route changed is in effect for clients (a session's agent port listens). */
+  settled?(): Promise<void>;
+  /** The session's agent TLS port, when the server serves TLS. */
+  tlsPortOf?(uuid: string): number | undefined;
 }
 
 export interface OpenedSession {
@@ -71,6 +80,8 @@ export interface OpenedSession {
   /** Where clients connect on the server's port: /model/<uuid>/api. */
   modelPath: string;
   modelUrl: string;
+  /** The session's own agent TLS port (wss:// and https:// at the same path), when the server has TLS. */
+  tlsPort?: number;
 }
 
 const UUID_SEGMENT = /^[0-9a-f-]{36}$/;
@@ -83,7 +94,10 @@ export async function handleAdmin(host: AdminHost, req: IncomingMessage, res: Se
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = req.method === 'POST' ? await readBody(req) : {};
-    reply(res, 200, route(host, req.method ?? 'GET', url.pathname.replace(/\/+$/, ''), body));
+    const result = route(host, req.method ?? 'GET', url.pathname.replace(/\/+$/, ''), body);
+    await host.settled?.();
+    // A result computed late reads what only exists once settled (a new session's TLS port).
+    reply(res, 200, typeof result === 'function' ? (result as () => unknown)() : result);
   } catch (e) {
     if (e instanceof HttpError) reply(res, e.status, { error: e.message });
     else reply(res, 500, { error: (e as Error).message });
@@ -108,11 +122,20 @@ function route(host: AdminHost, method: string, pathname: string, body: Body): u
   return serve(host.current, `${method} ${[first, ...rest].join('/')}`, body);
 }
 
-function openSession(host: AdminHost, body: Body): OpenedSession {
+/** Answered once settled: the session's TLS port is bound only then. */
+function openSession(host: AdminHost, body: Body): () => OpenedSession {
   const session = host.open(resetOptions(body));
   if (!session) throw new HttpError(503, 'too many sessions open: dispose some (DELETE /admin/<uuid>)');
   const modelUuid = session.options.modelUuid;
-  return { modelUuid, modelPath: modelPath(modelUuid), modelUrl: host.urlOf(modelUuid) };
+  return () => {
+    const tlsPort = host.tlsPortOf?.(modelUuid);
+    return {
+      modelUuid,
+      modelPath: modelPath(modelUuid),
+      modelUrl: host.urlOf(modelUuid),
+      ...(tlsPort !== undefined ? { tlsPort } : {}),
+    };
+  };
 }
 
 function serve(session: ControllerSession, action: string, body: Body): unknown {
@@ -171,6 +194,12 @@ function resetOptions(body: Body): NewSessionOptions {
   }
   const origin = body['originEpochMs'];
   if (origin !== undefined) options.originEpochMs = finite(origin, 'originEpochMs');
+  const defaultClient = body['defaultClient'];
+  if (defaultClient !== undefined) {
+    if (typeof defaultClient !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(defaultClient))
+      throw new HttpError(400, 'defaultClient must be a client name such as client-0');
+    options.defaultClient = defaultClient;
+  }
   return options;
 }
 

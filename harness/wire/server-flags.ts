@@ -11,6 +11,14 @@ import { UsageError } from '../errors.ts';
 /** The line server-main.ts prints on stdout once it listens, followed by JSON {port, modelUrl, pid}. */
 export const READY_PREFIX = 'UPGRADE_CHAOS_READY ';
 
+/** What the ready line adds with --tls: how to reach the agent's TLS port, and the CA to trust. */
+export interface TlsReady {
+  tlsPort: number;
+  tlsModelUrl: string;
+  caCert: string;
+  caCertFile: string;
+}
+
 /** The environment variable that passes the password to a server process (not --password: any
  *  user of the machine can read a command line). */
 export const PASSWORD_ENV = 'UPGRADE_CHAOS_SERVER_PASSWORD';
@@ -28,6 +36,9 @@ const SPEC = {
   'time-scale': { type: 'string' },
   seed: { type: 'string' },
   'no-bootstrap': { type: 'boolean' },
+  tls: { type: 'boolean' },
+  'tls-port': { type: 'string' },
+  'tls-dir': { type: 'string' },
 } as const;
 
 export function parseServerFlags(argv: string[], defaults: { port: number; controller: string }): ServerFlags {
@@ -54,8 +65,15 @@ export function parseServerFlags(argv: string[], defaults: { port: number; contr
   if (!/^[a-z][a-z0-9.-]*$/.test(username))
     throw new UsageError(`--username must be a Juju user name (e.g. admin), got "${username}"`);
   const password = values.password ?? (process.env[PASSWORD_ENV] || randomBytes(12).toString('hex'));
+  const tlsPort = numberFlag(values['tls-port'], 'tls-port', 0);
+  if (!Number.isInteger(tlsPort) || tlsPort < 0 || tlsPort > 65535)
+    throw new UsageError(`--tls-port must be 0..65535, got ${values['tls-port']}`);
+  if ((values['tls-port'] ?? values['tls-dir']) !== undefined && !values.tls)
+    throw new UsageError('--tls-port and --tls-dir need --tls');
+  const tlsDir = values['tls-dir'] !== undefined ? { tlsDir: values['tls-dir'] } : {};
+  const tls = values.tls ? { tls: true, tlsPort, ...tlsDir } : {};
   return {
-    options: { profile, credentials: { username, password }, port, timeScale, seed },
+    options: { profile, credentials: { username, password }, port, timeScale, seed, ...tls },
     bootstrap: !(values['no-bootstrap'] ?? false),
   };
 }

@@ -1,12 +1,13 @@
 /**
  * The controller server as a process of its own, for the process target:
  *   node --import tsx harness/wire/server-main.ts --port 0 --username U --password P [--time-scale S]
- * It prints one line `UPGRADE_CHAOS_READY {"port":N,"modelUrl":"..."}` on stdout once it listens,
+ * It prints one line `UPGRADE_CHAOS_READY {"port":N,"modelUrl":"...","pid":N}` on stdout once it
+ * listens (with --tls also "tlsPort", "tlsModelUrl", "caCert" and "caCertFile"),
  * and exits when stdin closes (its parent is gone) or on SIGTERM, so it never outlives the harness.
  * Runs start with POST /admin/reset; this entry bootstraps nothing on its own.
  */
 import { ControllerServer } from './server.ts';
-import { parseServerFlags, READY_PREFIX } from './server-flags.ts';
+import { parseServerFlags, READY_PREFIX, type TlsReady } from './server-flags.ts';
 import { UsageError } from '../errors.ts';
 
 async function main(): Promise<number> {
@@ -19,7 +20,7 @@ async function main(): Promise<number> {
     return e instanceof UsageError ? 2 : 3;
   }
   process.stdout.write(
-    `${READY_PREFIX}${JSON.stringify({ port: server.port, modelUrl: server.modelUrl, pid: process.pid })}\n`,
+    `${READY_PREFIX}${JSON.stringify({ port: server.port, modelUrl: server.modelUrl, pid: process.pid, ...tlsInfo(server) })}\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
@@ -30,6 +31,12 @@ async function main(): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+function tlsInfo(server: ControllerServer): Partial<TlsReady> {
+  const { tlsPort, tlsModelUrl, caCert, caCertFile } = server;
+  if (tlsPort === undefined || !tlsModelUrl || !caCert || !caCertFile) return {};
+  return { tlsPort, tlsModelUrl, caCert, caCertFile };
 }
 
 process.exitCode = await main();

@@ -5,13 +5,19 @@
  * /model/<uuid>/api, as a real controller serves its models. The default session lives at the
  * well-known MODEL_UUID (and /api): the `controller` command serves a person there. A small admin
  * endpoint (admin.ts) on the same port opens and disposes sessions, drives plan events and hands out
- * each session's controller-side history. Loopback only. Each WebSocket is one model connection;
- * while a session's agent is down (bootstrap not done, upgrade restart, crash) its HTTP upgrade is
- * refused with 503, as nothing would be listening on a real controller.
+ * each session's controller-side history, and CharmHub's charm-info endpoint (charm-http.ts).
+ * Loopback only. Each WebSocket is one model connection.
+ *
+ * With `tls`, each session's agent also serves wss:// and https:// (charm uploads) on a port of its
+ * own, with a CA and server certificate made for this server (tls.ts). That port listens only while
+ * the session's agent is up (agent-listener.ts): a dial while the agent is down is refused at the
+ * TCP level, as on a real controller. The plain port stays up for the admin endpoint and every
+ * session, so there a ws:// dial while the session's agent is down is reset before the handshake,
+ * the nearest a shared port can come (an HTTP 503 would be an answer no real controller gives).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Credentials } from '../controller/api-types.ts';
@@ -20,12 +26,15 @@ import { MODEL_UUID } from '../controller/model-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import type { HistoryRecord } from '../history.ts';
 import { handleAdmin, type AdminHost } from './admin.ts';
+import { AgentListener } from './agent-listener.ts';
+import { CHARMHUB_PATH, charmRouteOf, handleCharmRoute } from './charm-http.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
 import { ControllerSession, modelPath, type SessionOptions } from './session.ts';
+import { tlsMaterialIn, type TlsMaterial } from './tls.ts';
 
 /** The default session's model endpoint. */
 export const MODEL_PATH = modelPath(MODEL_UUID);
-const CONTROLLER_PATH = '/api';
+export const CONTROLLER_PATH = '/api';
 const MODEL_PATH_PATTERN = /^\/model\/([0-9a-f-]{36})\/api$/;
 /** Sessions open at once, besides the default one: far more than any concurrency the harness uses,
  *  few enough that a leaking client cannot grow the server without bound. */
@@ -50,12 +59,24 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxConnectionsPerAddress: 4096,
   maxBufferedBytes: 16 << 20,
 };
+/** Records after which a session's agent may have come up or gone down. */
+const AGENT_CHANGES: ReadonlySet<HistoryRecord['type']> = new Set(['bootstrap', 'agent-up', 'agent-down']);
+
+type NewSessionOptions = Partial<Omit<SessionOptions, 'modelUuid'>>;
 
 export interface ServerOptions {
   profile: ControllerProfile;
   credentials: Credentials;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Also serve wss:// and https://: each session's agent on a port of its own, listening only while
+   *  that agent is up. */
+  tls?: boolean;
+  /** The default session's TLS port; 0 (default) picks a free one. Kept across agent restarts. */
+  tlsPort?: number;
+  /** Where the CA and server certificate live: reused if there, made and left there if not (a
+   *  restarted server process keeps its certificates). Default: a temporary folder. */
+  tlsDir?: string;
   timeScale?: number;
   seed?: number;
   /** Told of every controller-side record as it is written (the standalone controller prints them). */
@@ -66,13 +87,16 @@ export interface ServerOptions {
 }
 
 export class ControllerServer implements AdminHost {
-  private session: ControllerSession;
+  private session!: ControllerSession;
   private readonly sessions = new Map<string, ControllerSession>();
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<Duplex>();
   private readonly limits: ServerLimits;
   /** Open WebSocket connections per remote address (maxConnectionsPerAddress). */
   private readonly perAddress = new Map<string, number>();
+  private tls: TlsMaterial | undefined;
+  /** Each session's agent TLS port, by model UUID (the default session's survives its resets). */
+  private readonly agents = new Map<string, AgentListener>();
 
   private constructor(
     private readonly http: Server,
@@ -80,13 +104,12 @@ export class ControllerServer implements AdminHost {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, perMessageDeflate: false });
-    this.session = this.newSession({}, MODEL_UUID);
   }
 
   static async start(options: ServerOptions): Promise<ControllerServer> {
     const http = createServer();
     const server = new ControllerServer(http, options);
-    http.on('request', (req, res) => void handleAdmin(server, req, res));
+    http.on('request', (req, res) => server.request(req, res));
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => server.upgrade(req, socket, head));
     http.on('connection', (socket) => {
       server.sockets.add(socket);
@@ -99,6 +122,10 @@ export class ControllerServer implements AdminHost {
         resolve();
       });
     });
+    if (options.tls) server.tls = await tlsMaterialIn(options.tlsDir);
+    // The session's model config names the charm-info endpoint, on the port just bound.
+    server.session = server.newSession({}, MODEL_UUID);
+    await server.settled();
     return server;
   }
 
@@ -115,6 +142,30 @@ export class ControllerServer implements AdminHost {
     return `ws://127.0.0.1:${this.port}${modelPath(uuid)}`;
   }
 
+  /** The default session's agent TLS port, when serving TLS. */
+  get tlsPort(): number | undefined {
+    return this.tlsPortOf(MODEL_UUID);
+  }
+
+  tlsPortOf(uuid: string): number | undefined {
+    return this.agents.get(uuid)?.port;
+  }
+
+  /** The default session's wss:// model endpoint, when serving TLS (python-libjuju dials only this). */
+  get tlsModelUrl(): string | undefined {
+    const port = this.tlsPort;
+    return port !== undefined ? `wss://127.0.0.1:${port}${MODEL_PATH}` : undefined;
+  }
+
+  /** The CA certificate (PEM) and the file holding it, when serving TLS. */
+  get caCert(): string | undefined {
+    return this.tls?.caCert;
+  }
+
+  get caCertFile(): string | undefined {
+    return this.tls?.caCertFile;
+  }
+
   get credentials(): Credentials {
     return this.options.credentials;
   }
@@ -125,14 +176,22 @@ export class ControllerServer implements AdminHost {
   }
 
   /** A fresh default session (new model, new Recorder, time zero); its old connections are dropped. */
-  reset(options: Partial<Omit<SessionOptions, 'modelUuid'>>): ControllerSession {
+  reset(options: NewSessionOptions): ControllerSession {
     this.session.dispose();
     this.session = this.newSession(options, MODEL_UUID);
     return this.session;
   }
 
+  /** Resolves once every session's agent TLS port follows its agent's state: after a bootstrap,
+   *  clients can dial it. The admin endpoint answers only then. */
+  async settled(): Promise<void> {
+    // An agent's change is acted on in a microtask after the record that announces it.
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    await Promise.all([...this.agents.values()].map((a) => a.settled()));
+  }
+
   /** A new session at a fresh model UUID, beside every other; undefined when MAX_SESSIONS are open. */
-  open(options: Partial<Omit<SessionOptions, 'modelUuid'>>): ControllerSession | undefined {
+  open(options: NewSessionOptions): ControllerSession | undefined {
     if (this.sessions.size >= MAX_SESSIONS) return undefined;
     const session = this.newSession(options, randomUUID());
     this.sessions.set(session.options.modelUuid, session);
@@ -150,6 +209,9 @@ export class ControllerServer implements AdminHost {
     if (!session) return false;
     this.sessions.delete(uuid);
     session.dispose();
+    const agent = this.agents.get(uuid);
+    this.agents.delete(uuid);
+    void agent?.close();
     return true;
   }
 
@@ -166,26 +228,86 @@ export class ControllerServer implements AdminHost {
     this.session.dispose();
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
     for (const ws of this.wss.clients) ws.terminate();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.tls?.dispose();
   }
 
   private newSession(options: Partial<SessionOptions>, modelUuid: string): ControllerSession {
-    return new ControllerSession(
+    const onRecord = this.options.onRecord;
+    const session = new ControllerSession(
       {
         modelUuid,
         profile: options.profile ?? this.options.profile,
         credentials: this.options.credentials,
         seed: options.seed ?? this.options.seed ?? 0,
         timeScale: options.timeScale ?? this.options.timeScale ?? 1,
+        charmhubUrl: `http://127.0.0.1:${this.port}${CHARMHUB_PATH}`,
         ...(options.originEpochMs !== undefined ? { originEpochMs: options.originEpochMs } : {}),
+        ...(options.defaultClient !== undefined ? { defaultClient: options.defaultClient } : {}),
       },
-      this.options.onRecord,
+      (record) => {
+        // After the action that wrote the record is over: the agent's state is settled then.
+        if (AGENT_CHANGES.has(record.type)) queueMicrotask(() => this.followAgent(modelUuid));
+        onRecord?.(record);
+      },
     );
+    if (this.tls && !this.agents.has(modelUuid)) this.startAgent(this.tls, modelUuid);
+    else this.followAgent(modelUuid);
+    return session;
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** The session's own TLS port, bound now (the default session's at --tls-port) and from then on
+   *  listening only while that session's agent is up. */
+  private startAgent(tls: TlsMaterial, uuid: string): void {
+    const agent = new AgentListener(
+      tls,
+      {
+        request: (req, res) => this.request(req, res, uuid),
+        upgrade: (req, socket, head) => this.upgrade(req, socket, head, uuid),
+        agentUp: () => this.sessionAt(uuid)?.controller.isUp ?? false,
+      },
+      uuid === MODEL_UUID ? (this.options.tlsPort ?? 0) : 0,
+      this.options.host,
+    );
+    this.agents.set(uuid, agent);
+    agent.start(() => this.sessionAt(uuid)?.controller.isUp ?? false);
+  }
+
+  private followAgent(uuid: string): void {
+    this.agents.get(uuid)?.follow(this.sessionAt(uuid)?.controller.isUp ?? false);
+  }
+
+  /** Plain HTTP (`agentOf` undefined: the admin routes are there too) or a session agent's HTTPS. */
+  private request(req: IncomingMessage, res: ServerResponse, agentOf?: string): void {
+    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const charm = charmRouteOf(pathname);
+    if (charm) {
+      // An upload goes to the model it names, and on an agent's port only to that agent's model.
+      const uuid = charm.modelUuid;
+      const session =
+        uuid === undefined
+          ? this.session
+          : agentOf === undefined || agentOf === uuid
+            ? this.sessionAt(uuid)
+            : undefined;
+      if (!session) return notFound(res, pathname);
+      void handleCharmRoute(session.controller.model, this.options.credentials, req, res).catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: (e as Error).message }));
+      });
+    } else if (agentOf === undefined) {
+      void handleAdmin(this, req, res);
+    } else {
+      notFound(res, pathname);
+    }
+  }
+
+  /** `agentOf`: the session whose agent port this came in on (only its model is served there). */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, agentOf?: string): void {
     // A TCP reset is the network's doing (the fault proxy's reset); a FIN, with or without a
     // WebSocket close frame, is the client's (it closed, or its process exited).
     let reset = false;
@@ -194,12 +316,15 @@ export class ControllerServer implements AdminHost {
       socket.destroy();
     });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const session = this.routeOf(url.pathname);
+    const session = this.routeOf(url.pathname, agentOf);
     if (!session) return refuse(socket, 404, 'Not Found');
-    if (!session.controller.isUp) return refuse(socket, 503, 'Service Unavailable');
-    // Which client this is: the harness names its clients in the URL (?client=client-0); anyone
-    // else is named by address.
-    const label = clientLabel(url.searchParams.get('client')) ?? `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    if (!session.controller.isUp) return resetSocket(socket);
+    // Which client this is: the harness names its clients in the URL (?client=client-0) or, for a
+    // run's only client, in the session; anyone else is named by address.
+    const label =
+      clientLabel(url.searchParams.get('client')) ??
+      session.options.defaultClient ??
+      `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     const address = req.socket.remoteAddress ?? '';
     const open = this.perAddress.get(address) ?? 0;
     if (open >= this.limits.maxConnectionsPerAddress) return refuse(socket, 429, 'Too Many Requests');
@@ -212,11 +337,13 @@ export class ControllerServer implements AdminHost {
     this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, session, label, this.limits, () => reset));
   }
 
-  /** The session a WebSocket path names: /model/<uuid>/api, or /api for the default one. */
-  private routeOf(pathname: string): ControllerSession | undefined {
-    if (pathname === CONTROLLER_PATH) return this.session;
+  /** The session a WebSocket path names: /model/<uuid>/api, or /api for the controller (the default
+   *  session on the plain port; the agent's own session on its TLS port, and only that one there). */
+  private routeOf(pathname: string, agentOf?: string): ControllerSession | undefined {
+    if (pathname === CONTROLLER_PATH) return this.sessionAt(agentOf ?? MODEL_UUID);
     const uuid = MODEL_PATH_PATTERN.exec(pathname)?.[1];
-    return uuid !== undefined ? this.sessionAt(uuid) : undefined;
+    if (uuid === undefined || (agentOf !== undefined && uuid !== agentOf)) return undefined;
+    return this.sessionAt(uuid);
   }
 }
 
@@ -276,6 +403,21 @@ function text(data: RawData): string {
 
 function clientLabel(value: string | null): string | undefined {
   return value !== null && /^[A-Za-z0-9._:-]{1,64}$/.test(value) ? value : undefined;
+}
+
+/** Nothing serves the API while the agent is down: a TCP reset (a TLS socket cannot send one
+ *  through its TLS layer, so it is just destroyed). */
+function resetSocket(socket: Duplex): void {
+  try {
+    (socket as Socket).resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+function notFound(res: ServerResponse, pathname: string): void {
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: `no route ${pathname}` }));
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {

@@ -26,6 +26,12 @@ export interface SessionOptions {
   originEpochMs?: number;
   /** The model UUID the session is served at (/model/<uuid>/api). */
   modelUuid: string;
+  /** ModelGet's `charmhub-url`: the server's charm-info endpoint. */
+  charmhubUrl?: string;
+  /** The name of connections that do not name their client (?client=...): a run whose only client
+   *  is a program that builds its own URLs (python-libjuju) sets it, so its records carry the
+   *  run's client name rather than an address. */
+  defaultClient?: string;
 }
 
 export interface SessionStatus {
@@ -81,6 +87,7 @@ export class ControllerSession {
       profile: options.profile,
       credentials: options.credentials,
       modelUuid: options.modelUuid,
+      ...(options.charmhubUrl !== undefined ? { charmhubUrl: options.charmhubUrl } : {}),
     });
   }
 

@@ -13,8 +13,10 @@ export interface WsDialerOptions {
   /** The clock the client runs on: the timeout is in its (possibly scaled) milliseconds. */
   clock: Scheduler;
   connectTimeoutMs: number;
-  /** wss only: accept the controller's self-signed certificate (a lab controller's, reached
-   *  through the fault proxy under another name). */
+  /** wss only: the CA certificate (PEM) the controller's certificate must chain to. */
+  ca?: string;
+  /** wss only, without `ca`: accept the controller's self-signed certificate (a lab controller's,
+   *  reached through the fault proxy under another name). */
   insecureTls?: boolean;
 }
 
@@ -22,7 +24,7 @@ export function wsDialer(url: string, options: WsDialerOptions): Dialer {
   return (done) => {
     const ws = new WebSocket(url, {
       perMessageDeflate: false,
-      ...(options.insecureTls ? { rejectUnauthorized: false } : {}),
+      ...(options.ca !== undefined ? { ca: options.ca } : options.insecureTls ? { rejectUnauthorized: false } : {}),
     });
     let settled = false;
     const settle = (ok: boolean, error = ''): void => {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -41,6 +42,26 @@ describe('upgrade-chaos controller (controllerCommand)', () => {
     expect(await c.closed()).toBe(1006);
     h.input.write('quit\n');
     await expect(done).resolves.toBe(0);
+  });
+
+  it('with --tls on juju-3.6: prints a wss:// model URL and the CA file, and serves it with that CA', async () => {
+    const h = harness();
+    const done = controllerCommand(['--port', '0', '--controller', 'juju-3.6', '--tls', '--password', 'pw'], h.io);
+    await waitFor(() => h.lines.some((l) => l.startsWith('commands:')), 10_000, 'banner');
+    const field = (name: string): string => h.lines.find((l) => l.startsWith(`${name}:`))!.replace(/^[^:]+:\s+/, '');
+    const url = field('model URL');
+    expect(url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/model\/[0-9a-f-]+\/api$/);
+    const caFile = field('CA file');
+    const ca = readFileSync(caFile, 'utf8');
+    expect(h.lines.join('\n')).toContain(ca.trim());
+    expect(field('plain ws')).toMatch(/^ws:\/\//);
+    const c = await RawClient.open(url, ca);
+    const login = await c.call('Admin', 3, 'Login', { 'auth-tag': 'user-admin', credentials: 'pw' });
+    expect(login.response['server-version']).toBe('3.6.0');
+    c.close();
+    h.input.write('quit\n');
+    await expect(done).resolves.toBe(0);
+    expect(existsSync(caFile)).toBe(false); // its temporary folder goes with it
   });
 
   it('stops on its stop signal', async () => {

@@ -1,7 +1,7 @@
 /** A controller model on a virtual clock, with a raw API connection for driving it in tests. */
 import { VirtualScheduler } from '../../harness/clock.ts';
 import type { ApiResponse } from '../../harness/controller/api-types.ts';
-import { FACADES } from '../../harness/controller/api-types.ts';
+import { facadeVersion } from '../../harness/controller/api-types.ts';
 import { Controller } from '../../harness/controller/controller.ts';
 import { controllerProfile, type ControllerProfile } from '../../harness/controller/profile.ts';
 import { Recorder } from '../../harness/history.ts';
@@ -39,7 +39,7 @@ export function rawConnection(controller: Controller, client = 'test') {
     conn.receive({
       'request-id': id,
       type,
-      version: FACADES[type] ?? 1,
+      version: facadeVersion(type) || 1,
       request,
       params,
       ...(objectId ? { id: objectId } : {}),

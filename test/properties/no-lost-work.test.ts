@@ -31,6 +31,14 @@ describe('no-lost-work', () => {
     expect(noLostWork.check(h)).toEqual([]);
   });
 
+  it("counts Juju 3's DeployFromRepository as a deploy", () => {
+    const h = history()
+      .at(10, deploy(['ubuntu'], true, 'DeployFromRepository'))
+      .at(100, final)
+      .end(200);
+    expect(messages(noLostWork.check(h))).toHaveLength(1);
+  });
+
   it('fails once per accepted app missing from the final model', () => {
     const h = history()
       .at(10, deploy(['wp', 'db', 'mq']))

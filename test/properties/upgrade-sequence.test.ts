@@ -49,6 +49,17 @@ describe('upgrade-sequence', () => {
     ]);
   });
 
+  it('takes the version record as the next thing the controller wrote, even a tick later (real targets)', () => {
+    const h = history()
+      .at(0, boot, pending('1.24.0', '1.24.2'))
+      .at(9, download('1.24.2'), down('upgrade'))
+      .at(12, up('1.24.2'), { type: 'client-conn', client: 'client-0', conn: 1, state: 'closed' })
+      .at(13, version('1.24.0', '1.24.2'), steps('1.24.2'))
+      .at(20, end('1.24.2'))
+      .end(50);
+    expect(upgradeSequence.check(h)).toEqual([]);
+  });
+
   it('fails steps that end before the restart into the new version', () => {
     const h = history()
       .at(0, boot, pending('1.24.0', '1.24.2'))

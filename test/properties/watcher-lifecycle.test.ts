@@ -61,12 +61,22 @@ describe('watcher-lifecycle', () => {
       .at(0, open(1))
       .at(5, start(1, '1'), start(1, '2'))
       .at(10, call(1, 'AllWatcher', 'Stop', '1'), stop(1, '1', 'client'))
-      .at(12, stop(1, '1', 'connection'), close(1), stop(1, '2', 'client'))
+      .at(12, stop(1, '1', 'connection'), stop(1, '2', 'client'), close(1))
       .end(60);
     expect(messages(watcherLifecycle.check(h))).toEqual([
       'watcher 1 stopped twice (again by connection)',
       'watcher 2 stopped for its client, which never asked (no accepted AllWatcher.Stop)',
     ]);
+  });
+
+  it('takes a close burst as one, even across a tick and with client records between (real targets)', () => {
+    const h = history()
+      .at(0, open(1))
+      .at(5, start(1, '1'))
+      .at(20, stop(1, '1', 'connection'))
+      .at(21, { type: 'client-conn', client: c, conn: 1, state: 'closed' }, close(1))
+      .end(60);
+    expect(watcherLifecycle.check(h)).toEqual([]);
   });
 
   it("fails a 'connection' stop whose connection stays open", () => {

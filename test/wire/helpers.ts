@@ -4,7 +4,7 @@
  */
 import { WebSocket } from 'ws';
 import { controllerProfile, type ControllerProfile } from '../../harness/controller/profile.ts';
-import { ControllerServer } from '../../harness/wire/server.ts';
+import { ControllerServer, type ServerOptions } from '../../harness/wire/server.ts';
 
 export const CREDENTIALS = { username: 'admin', password: 'secret' };
 
@@ -32,8 +32,12 @@ export function fastProfile(name: string, changes: Partial<ControllerProfile> = 
   };
 }
 
-export async function startServer(p: ControllerProfile, timeScale = 1): Promise<ControllerServer> {
-  return ControllerServer.start({ profile: p, credentials: CREDENTIALS, timeScale });
+export async function startServer(
+  p: ControllerProfile,
+  timeScale = 1,
+  extra: Partial<ServerOptions> = {},
+): Promise<ControllerServer> {
+  return ControllerServer.start({ profile: p, credentials: CREDENTIALS, timeScale, ...extra });
 }
 
 export interface Frame {
@@ -60,9 +64,10 @@ export class RawClient {
     });
   }
 
-  static open(url: string): Promise<RawClient> {
+  /** `ca`: the CA certificate (PEM) a wss:// server is verified with. */
+  static open(url: string, ca?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, ca !== undefined ? { ca } : {});
       ws.once('open', () => resolve(new RawClient(ws)));
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));

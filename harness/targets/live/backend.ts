@@ -20,15 +20,30 @@ export interface ControllerSnapshot {
   model: ModelView;
 }
 
+/** The agent's TLS port and the CA its certificate chains to. */
+export interface TlsEndpoint {
+  port: number;
+  caCert: string;
+  caCertFile: string;
+}
+
 export interface ControllerBackend {
-  /** Where the fault proxies forward to. */
+  /** Where the fault proxies forward to: the plain port, and the TLS one when the controller has one. */
   readonly host: string;
   readonly port: number;
+  readonly tls?: TlsEndpoint | undefined;
   readonly credentials: Credentials;
   /** The path (and query) of the model endpoint for a client, e.g. /model/<uuid>/api?client=client-0. */
   modelPath(client: string): string;
-  /** A fresh controller for a run whose time zero is originEpochMs. */
-  begin(run: { config: RunConfig; seed: number; timeScale: number; originEpochMs: number }): Promise<void>;
+  /** A fresh controller for a run whose time zero is originEpochMs. `soleClient`: the run's only
+   *  client is a program that builds its own URLs; connections that do not name a client are its. */
+  begin(run: {
+    config: RunConfig;
+    seed: number;
+    timeScale: number;
+    originEpochMs: number;
+    soleClient?: string;
+  }): Promise<void>;
   /** `up`: the controller now serves clients, so the run starts them. */
   bootstrap(): Promise<ActionOutcome & { up: boolean }>;
   publish(version: string): Promise<ActionOutcome>;

@@ -1,6 +1,9 @@
 /**
  * One fault proxy per client, in front of the controller, kept across runs (a run's faults are
- * healed and its connections cut when it ends) so a long exploration does not churn ports.
+ * healed and its connections cut when it ends) so a long exploration does not churn ports. A
+ * client that dials an agent's TLS port gets a proxy of its own in front of that port, pointed at
+ * each run's agent as the run begins; the proxy moves bytes, so the TLS session is the client's
+ * and the controller's, end to end.
  */
 import { FaultProxy } from '../../faults/proxy.ts';
 
@@ -9,12 +12,16 @@ export class ProxyPool {
 
   constructor(private readonly target: () => { host: string; port: number }) {}
 
-  async get(client: string): Promise<FaultProxy> {
-    let proxy = this.proxies.get(client);
+  /** `agent`: the agent TLS port the proxy forwards to instead of the controller's plain port. */
+  async get(client: string, agent?: { host: string; port: number }): Promise<FaultProxy> {
+    const key = agent ? `${client} tls` : client;
+    let proxy = this.proxies.get(key);
+    const { host, port } = agent ?? this.target();
     if (!proxy) {
-      const { host, port } = this.target();
       proxy = await FaultProxy.start({ targetHost: host, targetPort: port });
-      this.proxies.set(client, proxy);
+      this.proxies.set(key, proxy);
+    } else if (proxy.targetPort !== port) {
+      proxy.retarget(port);
     }
     return proxy;
   }

@@ -20,6 +20,7 @@ import { clientAction, schedulePlan, WaitingEvents, type Applied, type World } f
 import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
 import { mergeHistories } from './merge.ts';
 import type { ProxyPool } from './proxies.ts';
+import type { FaultProxy } from '../../faults/proxy.ts';
 import { TargetError, UsageError } from '../../errors.ts';
 
 export interface LiveOptions {
@@ -30,8 +31,11 @@ export interface LiveOptions {
   proxies: ProxyPool;
   /** A black-box client program: the run's only client (see command-client.ts). */
   clientCommand?: string;
-  /** ws or wss, as the controller speaks. */
+  /** ws or wss, as the controller speaks (the external target: its URL's). */
   scheme?: 'ws' | 'wss';
+  /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
+   *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
+  tls?: boolean;
 }
 
 export interface LiveResult {
@@ -115,6 +119,10 @@ interface LiveRun {
   readonly history: Recorder;
   /** The run's client names (a --client-cmd program is the one client). */
   readonly clientNames: readonly string[];
+  /** The program that is the run's one client: --client-cmd's, or a client profile's own. */
+  readonly clientCommand: string | undefined;
+  /** Clients dial wss:// to the agent's TLS port. */
+  readonly tls: boolean;
   readonly clients: Map<string, Client>;
   /** World actions, one at a time in plan order. */
   readonly queue: ActionQueue;
@@ -123,9 +131,15 @@ interface LiveRun {
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
-  const { backend, proxies, timeScale, clientCommand } = options;
+  const { backend, proxies, timeScale } = options;
+  // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
+  const clientCommand = options.clientCommand ?? config.client.command?.();
+  const tls = options.tls === true || config.client.tls === true;
   const origin = epochNow();
-  await backend.begin({ config, seed, timeScale, originEpochMs: origin });
+  // A program builds its own URLs (python-libjuju drops the ?client= query): its connections are client-0's.
+  const soleClient = clientCommand !== undefined ? { soleClient: clientName(0) } : {};
+  await backend.begin({ config, seed, timeScale, originEpochMs: origin, ...soleClient });
+  if (tls && !backend.tls) throw new UsageError(`${config.client.name} dials wss:// only: this target has no TLS port`);
   // Scoped: a heal or retry timer of this run must never fire in the next one.
   const clock = new ScopedScheduler(new RealScheduler(timeScale, origin));
   const history = new Recorder(() => clock.now());
@@ -141,6 +155,8 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     clock,
     history,
     clientNames: params.clients,
+    clientCommand,
+    tls,
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
@@ -149,6 +165,9 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     await openClients(run, seededRng(seed));
     const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
     await until(clock, planEnd);
+    // An event at the plan's very end has a timer of its own that may fire just after this one:
+    // the closing sequence starts once every event has been applied (each writes its record then).
+    while (history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0) < plan.length) await sleep(POLL_MS);
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
     // A program still running is killed here; its output is complete once it has exited.
@@ -169,11 +188,13 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
 
 /** Each client behind its own fault proxy, with its own random stream (forked by name, as on the sim). */
 async function openClients(run: LiveRun, rng: Rng): Promise<void> {
-  const { options, clock, history, config } = run;
-  const { backend, clientCommand } = options;
+  const { options, clock, history, config, clientCommand } = run;
+  const { backend } = options;
+  const scheme = run.tls ? 'wss' : (options.scheme ?? 'ws');
+  const ca = run.tls ? backend.tls : undefined;
   for (const name of run.clientNames) {
-    const proxy = await options.proxies.get(name);
-    const url = `${options.scheme ?? 'ws'}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
+    const proxy = await proxyOf(run, name);
+    const url = `${scheme}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
     const env: ClientEnv = {
       name,
       clock,
@@ -182,7 +203,12 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
       credentials: backend.credentials,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
       url,
-      dial: wsDialer(url, { clock, connectTimeoutMs: CONNECT_TIMEOUT_MS, insecureTls: options.scheme === 'wss' }),
+      ...(ca ? { tls: { caCert: ca.caCert, caCertFile: ca.caCertFile } } : {}),
+      dial: wsDialer(url, {
+        clock,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        ...(ca ? { ca: ca.caCert } : { insecureTls: scheme === 'wss' }),
+      }),
     };
     run.clients.set(
       name,
@@ -197,16 +223,21 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
   }
 }
 
+/** The client's fault proxy: in front of the agent's TLS port (this run's) when clients dial wss://. */
+function proxyOf(run: LiveRun, client: string): Promise<FaultProxy> {
+  const tls = run.tls ? run.options.backend.tls : undefined;
+  return run.options.proxies.get(client, tls ? { host: run.options.backend.host, port: tls.port } : undefined);
+}
+
 /** Ends a partition: the proxy passes traffic again, and the fault-end is recorded. */
 async function heal(run: LiveRun, client: string): Promise<void> {
-  if ((await run.options.proxies.get(client)).heal())
-    run.history.record({ type: 'fault-end', fault: 'partition', client });
+  if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
 }
 
 /** The plan's actions on a real controller, through the backend and the fault proxies. */
 function liveWorld(run: LiveRun): World {
-  const { clock, history, queue, clients } = run;
-  const { backend, proxies, clientCommand } = run.options;
+  const { clock, history, queue, clients, clientCommand } = run;
+  const { backend } = run.options;
   const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
   const profile = clientCommand !== undefined ? 'command' : run.config.client.name;
   let started = false;
@@ -225,11 +256,11 @@ function liveWorld(run: LiveRun): World {
     publish: (version) => queue.run(() => backend.publish(version)),
     upgrade: (request) => queue.run(() => backend.upgrade(request)),
     restart: () => queue.run(() => backend.restart()),
-    disconnect: (client) => queue.run(async () => (await proxies.get(route(client))).reset() > 0),
+    disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
     partition: (client, durationMs) =>
       queue.run(async () => {
         const name = route(client);
-        if (!(await proxies.get(name)).partition()) return false;
+        if (!(await proxyOf(run, name)).partition()) return false;
         history.record({ type: 'fault-start', fault: 'partition', client: name });
         clock.after(durationMs, () => void queue.run(async () => (await heal(run, name), true)));
         return true;

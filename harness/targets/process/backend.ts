@@ -7,16 +7,24 @@
 import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
-import type { ActionOutcome, ControllerBackend, ControllerSnapshot } from '../live/backend.ts';
+import type { ActionOutcome, ControllerBackend, ControllerSnapshot, TlsEndpoint } from '../live/backend.ts';
 
 export class ProcessBackend implements ControllerBackend {
   readonly host = '127.0.0.1';
-  private opened: { admin: AdminClient; modelPath: string } | undefined;
+  private opened: { admin: AdminClient; modelPath: string; tlsPort: number | undefined } | undefined;
 
+  /** `ca`: the server's CA, when it serves TLS (each session's agent then has a TLS port of its own). */
   constructor(
     readonly port: number,
     readonly credentials: Credentials,
+    private readonly ca?: { caCert: string; caCertFile: string },
   ) {}
+
+  /** This run's agent TLS port, with the CA to trust. */
+  get tls(): TlsEndpoint | undefined {
+    const port = this.opened?.tlsPort;
+    return port !== undefined && this.ca ? { port, ...this.ca } : undefined;
+  }
 
   private get session(): { admin: AdminClient; modelPath: string } {
     if (!this.opened) throw new Error('the run has no controller session yet (begin() opens it)');
@@ -30,13 +38,14 @@ export class ProcessBackend implements ControllerBackend {
 
   async begin(run: Parameters<ControllerBackend['begin']>[0]): Promise<void> {
     const server = AdminClient.forPort(this.port, this.credentials);
-    const { modelUuid, modelPath } = await server.openSession({
+    const { modelUuid, modelPath, tlsPort } = await server.openSession({
       profile: run.config.controller,
       seed: run.seed,
       timeScale: run.timeScale,
       originEpochMs: run.originEpochMs,
+      ...(run.soleClient !== undefined ? { defaultClient: run.soleClient } : {}),
     });
-    this.opened = { admin: server.session(modelUuid), modelPath };
+    this.opened = { admin: server.session(modelUuid), modelPath, tlsPort };
   }
 
   async end(): Promise<void> {

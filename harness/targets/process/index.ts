@@ -26,6 +26,8 @@ export interface ProcessTargetOptions {
   clientCommand?: string;
   /** Port of the controller server; default any free one. */
   port?: number;
+  /** Every client dials wss:// (its run's agent TLS port); clients that need it dial it anyway. */
+  tls?: boolean;
   credentials?: Credentials;
 }
 
@@ -40,7 +42,11 @@ const RUNS_PER_CORE = 16;
 export class ProcessTarget implements Target {
   readonly name = 'process';
   readonly maxConcurrency = Infinity;
-  readonly defaultConcurrency = RUNS_PER_CORE * availableParallelism();
+  /** A --client-cmd program is a process per run, whose start-up costs real CPU time that must stay
+   *  short next to the scaled plan: one such run per core. */
+  get defaultConcurrency(): number {
+    return (this.options.clientCommand !== undefined ? 1 : RUNS_PER_CORE) * availableParallelism();
+  }
   /** Fault proxies of runs that ended, for the next runs to reuse (no port churn). */
   private readonly idleProxies: ProxyPool[] = [];
   private readonly allProxies: ProxyPool[] = [];
@@ -64,10 +70,11 @@ export class ProcessTarget implements Target {
     try {
       const result = await runLive(config, plan, seed, {
         target: 'process',
-        timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
-        backend: new ProcessBackend(this.server.port, this.credentials),
+        timeScale: this.options.timeScale ?? config.scenario.timeScale ?? DEFAULT_TIME_SCALE,
+        backend: new ProcessBackend(this.server.port, this.credentials, this.server.tls),
         proxies,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
+        ...(this.options.tls ? { tls: true } : {}),
       });
       return { history: result.history, clientOutputs: result.outputs };
     } finally {

@@ -5,10 +5,13 @@
  * sockets stay open, nothing answers). The child exits when its stdin closes, so it never outlives
  * the harness.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ownEntry, PROJECT_ROOT } from '../../paths.ts';
 import { execa, type ResultPromise } from 'execa';
 import type { Credentials } from '../../controller/api-types.ts';
-import { PASSWORD_ENV, READY_PREFIX } from '../../wire/server-flags.ts';
+import { PASSWORD_ENV, READY_PREFIX, type TlsReady } from '../../wire/server-flags.ts';
 import { TargetError } from '../../errors.ts';
 
 export interface ServerProcessOptions {
@@ -31,6 +34,9 @@ export class ServerProcess {
   private stderr = '';
   private respawning: Promise<void> | undefined;
   port: number;
+  /** The CA every session's agent certificate chains to (the server serves TLS), and its file. */
+  tls: { caCert: string; caCertFile: string } | undefined;
+  private readonly tlsDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-tls-'));
 
   private constructor(private readonly options: ServerProcessOptions) {
     this.port = options.port ?? 0;
@@ -81,6 +87,7 @@ export class ServerProcess {
     this.resume();
     this.child?.stdin.end();
     await this.kill('SIGTERM', 3_000);
+    rmSync(this.tlsDir, { recursive: true, force: true });
   }
 
   private async kill(signal: NodeJS.Signals, graceMs = 0): Promise<void> {
@@ -113,7 +120,18 @@ export class ServerProcess {
     this.stderr = '';
     const child: Child = execa(
       process.execPath,
-      [...SERVER_MAIN.execArgv, SERVER_MAIN.file, '--port', String(this.port), '--username', credentials.username],
+      [
+        ...SERVER_MAIN.execArgv,
+        SERVER_MAIN.file,
+        '--port',
+        String(this.port),
+        '--username',
+        credentials.username,
+        // Every server process serves TLS too, its certificates kept in tlsDir across crashes.
+        '--tls',
+        '--tls-dir',
+        this.tlsDir,
+      ],
       {
         cwd: PROJECT_ROOT,
         // The password goes by environment, never on a command line anyone can read with ps.
@@ -153,7 +171,9 @@ export class ServerProcess {
         clearTimeout(timer);
         child.stdout.off('data', onData);
         child.stdout.resume(); // nothing more is read; keep the pipe from filling
-        resolve((JSON.parse(line.slice(READY_PREFIX.length)) as { port: number }).port);
+        const ready = JSON.parse(line.slice(READY_PREFIX.length)) as { port: number } & Partial<TlsReady>;
+        if (ready.caCert && ready.caCertFile) this.tls = { caCert: ready.caCert, caCertFile: ready.caCertFile };
+        resolve(ready.port);
       };
       child.stdout.on('data', onData);
       void child.then((r) => {

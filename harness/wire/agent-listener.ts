@@ -1,0 +1,108 @@
+/**
+ * The controller agent's own TLS listener (wss:// API, https:// charm uploads): it listens only
+ * while the agent is up, as a real controller's jujud does, so a client that dials while the agent
+ * is down (bootstrap not done, upgrade restart, crash) gets its connection refused at the TCP
+ * level. python-libjuju retries a refused dial but takes an HTTP error on the handshake as final,
+ * so answering 503 here would judge the harness, not the client. The port is kept across restarts.
+ */
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TlsMaterial } from './tls.ts';
+
+export interface AgentListenerHandlers {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Whether the agent is up now: a connection accepted in the moment before the listener
+   *  closes is reset. */
+  agentUp(): boolean;
+}
+
+export class AgentListener {
+  private readonly server: Server;
+  private listening = false;
+  /** The state the listener is moving to; reconcile() catches up with the latest. */
+  private wanted = true;
+  private busy: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    material: TlsMaterial,
+    handlers: AgentListenerHandlers,
+    private boundPort: number,
+    private readonly host = '127.0.0.1',
+  ) {
+    this.server = createHttpsServer({ cert: material.cert, key: material.key });
+    this.server.on('request', handlers.request);
+    this.server.on('upgrade', handlers.upgrade);
+    this.server.on('connection', (socket: Socket) => {
+      if (!handlers.agentUp()) return socket.resetAndDestroy();
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    // A client that gives up mid-handshake is the client's business, not the server's.
+    this.server.on('tlsClientError', () => {});
+  }
+
+  /** Binds once (to learn the port; 0 picks one), then listens only while the agent is up. */
+  start(up: () => boolean): void {
+    this.busy = this.busy
+      .then(() => this.listen())
+      .then(() => this.follow(up()))
+      .catch((e: unknown) => this.report(e));
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Listen or stop listening as the agent comes up or goes down. */
+  follow(up: boolean): void {
+    if (this.closed || up === this.wanted) return;
+    this.wanted = up;
+    this.busy = this.busy.then(() => this.reconcile()).catch((e: unknown) => this.report(e));
+  }
+
+  private report(e: unknown): void {
+    process.stderr.write(`upgrade-chaos controller: TLS listener on port ${this.port}: ${(e as Error).message}\n`);
+  }
+
+  /** Resolves once the listener has caught up with the agent's last change. */
+  async settled(): Promise<void> {
+    await this.busy;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wanted = false;
+    await this.busy;
+    for (const s of this.sockets) s.destroy();
+    if (this.listening) this.stop();
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.wanted && !this.listening) await this.listen();
+    else if (!this.wanted && this.listening) this.stop();
+  }
+
+  private listen(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.boundPort, this.host, () => {
+        this.server.off('error', reject);
+        this.listening = true;
+        this.boundPort = (this.server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting at once. Connections already open are the agent's to drop; close() would wait
+   *  for them, but the listening socket is gone at once, which is all a refused dial needs. */
+  private stop(): void {
+    this.listening = false;
+    this.server.close();
+  }
+}
