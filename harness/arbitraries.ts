@@ -76,8 +76,8 @@ export function planEventsArbitrary(scenario: Scenario, options: PlanOptions = {
 
 /**
  * Inserts the one bootstrap and gives repeated application names a suffix, so deploys never
- * collide; a remove names the latest deployment of its charm name so far (the name as drawn when
- * there is none: the controller then answers "not found").
+ * collide; a remove names the latest deployment of its charm name so far, else the latest
+ * deployment of any charm, else the name as drawn (the controller then answers "not found").
  */
 export function withBootstrap(events: readonly PlanEvent[], at: number): Plan {
   assert(
@@ -87,14 +87,18 @@ export function withBootstrap(events: readonly PlanEvent[], at: number): Plan {
   const plan: Plan = [...events];
   plan.splice(at % (events.length + 1), 0, { kind: 'bootstrap' });
   const seen = new Map<string, number>();
+  let latest: string | undefined;
   return plan.map((e) => {
     if (e.kind === 'remove') {
-      const n = seen.get(e.app) ?? 1;
+      const n = seen.get(e.app);
+      if (n === undefined) return latest !== undefined ? { ...e, app: latest } : e;
       return n === 1 ? e : { ...e, app: `${e.app}-${n}` };
     }
     if (e.kind !== 'deploy') return e;
     const n = (seen.get(e.app) ?? 0) + 1;
     seen.set(e.app, n);
-    return n === 1 ? e : { ...e, app: `${e.app}-${n}` };
+    const named = n === 1 ? e : { ...e, app: `${e.app}-${n}` };
+    latest = named.app;
+    return named;
   });
 }

@@ -11,7 +11,8 @@ export type PlanEvent =
   /** The client removes an application (Juju's Application.DestroyApplication): the latest
    *  deployment of that charm name in the plan (withBootstrap resolves "mysql" to "mysql-2"). */
   | { kind: 'remove'; client: number; app: string }
-  /** The client stops its watcher (AllWatcher.Stop) and starts a new one (Client.WatchAll). */
+  /** The client stops its watcher (AllWatcher.Stop) and starts a new one (Client.WatchAll): at
+   *  once if its watcher is live, else as soon as it is live again and has delivered its deltas. */
   | { kind: 'rewatch'; client: number }
   /** The operator waits until no upgrade is pending or running (after bootstrap), then publishes
    *  `version` and upgrades to it: a chain of upgrades, each starting when the last one ended. */

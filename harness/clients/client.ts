@@ -32,7 +32,8 @@ export interface Client {
   /** The script is asked to remove an application: one operation in the history. False when
    *  there is nothing to act on. Absent when the script cannot (a black box, a real library). */
   remove?(app: string): boolean;
-  /** Stop the watcher (AllWatcher.Stop) and start a new one; false when it has no live watcher. */
+  /** Stop the watcher (AllWatcher.Stop) and start a new one: now, or once the watcher is next live
+   *  and has delivered; false when the script gave up (it will never watch again). */
   rewatch?(): boolean;
   /** Nothing in progress: no operation pending, and the watcher is live or given up for good. */
   settled(): boolean;

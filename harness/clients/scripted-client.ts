@@ -59,6 +59,8 @@ export class ScriptedClient implements Client {
   private watcher: WatcherState = 'none';
   /** The id of the watcher the script follows now; answers about any other one are stale. */
   private watcherId: string | undefined;
+  /** The plan asked for a rewatch: done as soon as the watcher is live and has delivered. */
+  private rewatchWanted = false;
   private watchedOnce = false;
   private readonly viewState: WatcherView;
   private readonly ops = new Map<number, Op>();
@@ -93,9 +95,18 @@ export class ScriptedClient implements Client {
   }
 
   rewatch(): boolean {
+    if (this.gaveUp) return false;
+    this.rewatchWanted = true;
+    this.rewatchIfWanted();
+    return true;
+  }
+
+  /** Stops the live watcher (AllWatcher.Stop) and watches again, if the plan asked; true if it did. */
+  private rewatchIfWanted(): boolean {
     const conn = this.conn;
     const id = this.watcherId;
-    if (this.watcher !== 'live' || id === undefined || !conn || !this.ready) return false;
+    if (!this.rewatchWanted || this.watcher !== 'live' || id === undefined || !conn || !this.ready) return false;
+    this.rewatchWanted = false;
     this.watcher = 'starting';
     this.watcherId = undefined;
     this.call('AllWatcher', 'Stop', { id }, () => {
@@ -254,7 +265,7 @@ export class ScriptedClient implements Client {
       if (first && this.policy.resetViewOnNewWatcher) this.viewState.reset();
       this.viewState.apply(r.response['deltas']);
       this.checkOps();
-      this.next(id, false);
+      if (!this.rewatchIfWanted()) this.next(id, false);
     });
   }
 

@@ -14,15 +14,16 @@
  *    its random latencies, and which deploy gets the "-2" application name: the runs are the
  *    same up to that renaming and that randomness, which is a nuisance parameter anyway.
  *
- * 2. No-ops before bootstrap. An upgrade, restart, disconnect or rewatch before the controller exists acts
+ * 2. No-ops before bootstrap. An upgrade, restart or disconnect before the controller exists acts
  *    on nothing, so the plan is the shorter plan without it, which the enumeration (shortest
- *    first) has already run. Deploys, removals and partitions before bootstrap do matter (queued
- *    work, a client cut off from the start), and so do publishes (what the implicit upgrade will
- *    choose) and chained upgrades (they wait for the controller).
+ *    first) has already run. Deploys, removals, rewatches and partitions before bootstrap do matter
+ *    (queued work, a watcher to restart once live, a client cut off from the start), and so do
+ *    publishes (what the implicit upgrade will choose) and chained upgrades (they wait for the
+ *    controller).
  */
 import type { PlanEvent } from '../plan.ts';
 
-const NO_OP_BEFORE_BOOTSTRAP: ReadonlySet<PlanEvent['kind']> = new Set(['upgrade', 'restart', 'disconnect', 'rewatch']);
+const NO_OP_BEFORE_BOOTSTRAP: ReadonlySet<PlanEvent['kind']> = new Set(['upgrade', 'restart', 'disconnect']);
 
 /** Events that read the streams: a publish does not commute with them. */
 const READS_STREAMS: ReadonlySet<PlanEvent['kind']> = new Set(['upgrade', 'chained-upgrade']);

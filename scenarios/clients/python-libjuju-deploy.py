@@ -81,9 +81,18 @@ async def main():
         await model.disconnect()
 
 
+def describe(error):
+    # Some of the library's exceptions cannot say what they are: block_until raises
+    # websockets.ConnectionClosed(1006, 'no reason'), whose str() fails on websockets 10+.
+    try:
+        return f"{type(error).__name__}: {error}"
+    except Exception:
+        return f"{type(error).__name__} (its message cannot be read)"
+
+
 if __name__ == "__main__":
     try:
         asyncio.run(main())
     except Exception as e:  # the script failed: say why on one line, as the harness shows the last
-        print(f"deployment failed: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"deployment failed: {describe(e)}", file=sys.stderr)
         sys.exit(1)

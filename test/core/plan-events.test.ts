@@ -109,10 +109,19 @@ describe('rewatch', () => {
     expect(violations).toEqual([]);
   });
 
-  it('is not applied when the client has no live watcher', () => {
-    const plan: Plan = [{ kind: 'rewatch', client: 0 }, { kind: 'bootstrap' }];
-    const { history } = runSim(inform, plan, 1);
-    expect(recordsOf(history, 'event')[0]).toMatchObject({ applied: false });
+  it('waits for a live watcher: asked before bootstrap, it restarts the first watcher once that delivered', () => {
+    const plan: Plan = [{ kind: 'rewatch', client: 0 }, { kind: 'bootstrap' }, { kind: 'wait', durationMs: 5_000 }];
+    const { history, violations } = runSim(inform, plan, 1);
+    expect(recordsOf(history, 'event')[0]).toMatchObject({ applied: true });
+    const mine = recordsOf(history, 'watcher-stop').filter((r) => r.client === 'client-0');
+    expect(mine).toMatchObject([{ watcher: '1', reason: 'client' }]);
+    expect(violations).toEqual([]);
+  });
+
+  it('is not applied for a client that gave up for good', () => {
+    const naive = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
+    const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'wait', durationMs: 60_000 }, { kind: 'rewatch', client: 0 }];
+    expect(recordsOf(runSim(naive, plan, 1).history, 'event').at(-1)).toMatchObject({ applied: false });
   });
 });
 
