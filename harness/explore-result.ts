@@ -9,6 +9,27 @@ import type { Plan } from './plan.ts';
 import type { Coverage } from './coverage.ts';
 import type { PropertyName, PropertyVerdict, Violation } from '../properties/index.ts';
 
+/** Which of n disjoint slices of the cases this run takes: case k runs in shard (k mod count) + 1. */
+export interface Shard {
+  /** 1-based, as in `--shard 2/4`. */
+  index: number;
+  count: number;
+}
+
+/** What the exploration says while it runs (for the progress line). */
+export interface ExploreProgress {
+  scenario: string;
+  /** Cases run so far (this shard's only). */
+  runs: number;
+  /** Cases this exploration means to run at most (before any time limit). */
+  plannedRuns: number;
+  /** Properties violated so far. */
+  failures: number;
+  elapsedMs: number;
+  /** Set when the run ends on time rather than on a count. */
+  timeLimitMs?: number;
+}
+
 export interface ExploreOptions extends PlanOptions {
   runs: number;
   seed: number;
@@ -21,16 +42,23 @@ export interface ExploreOptions extends PlanOptions {
   shrink?: boolean;
   /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */
   coverage?: boolean;
+  /** Run only this shard's cases; the union of every shard's cases is the unsharded run. */
+  shard?: Shard;
+  /** Aborted (an interrupt): stop between cases, skip what is left of shrinking, report what was found. */
+  signal?: AbortSignal;
+  /** Called after every case. */
+  onProgress?: (progress: ExploreProgress) => void;
 }
 
-export interface Failure {
+/** How often a plan failed when it was run again on a real target. */
+export interface Reproduction {
+  runs: number;
+  failed: number;
+}
+
+/** What every failure carries: the counterexample, what it did and how to find it again. */
+interface FailureCase {
   property: PropertyName;
-  /** Real targets: how often the reported plan failed when run again on the target. */
-  reproduced?: { runs: number; failed: number };
-  /** Where the plan was shrunk: the sim (fast, exact) or the target itself. */
-  shrunkOn?: string;
-  /** A --client-cmd program's output in the reported run. */
-  clientOutputs?: CommandOutput[];
   seed: number;
   path: string;
   /** Events in the first failing plan, before shrinking. */
@@ -45,12 +73,58 @@ export interface Failure {
   shrinkMs: number;
 }
 
+/** Found and shrunk on the sim: exact, and its history comes back byte for byte on replay. */
+export interface SimFailure extends FailureCase {
+  shrunkOn: 'sim';
+}
+
+/** Found on a real target, shrunk on the sim (which sees the same race), then confirmed on the target. */
+export interface ConfirmedFailure extends FailureCase {
+  shrunkOn: 'sim-then-target';
+  target: string;
+  reproduced: Reproduction;
+  /** A --client-cmd program's output in the reported run (empty for built-in clients). */
+  clientOutputs: CommandOutput[];
+}
+
+/** Found on a real target and shrunk there, within a time budget. */
+export interface TargetShrunkFailure extends FailureCase {
+  shrunkOn: 'target';
+  target: string;
+  /** Set when the race did not come back while shrinking: the plan as first seen, and how rarely. */
+  reproduced?: Reproduction;
+  clientOutputs: CommandOutput[];
+}
+
+/** Not shrunk: a replay, a corpus entry run again, or a case an interrupt left unshrunk. */
+export interface UnshrunkFailure extends FailureCase {
+  shrunkOn: 'none';
+  target: string;
+  /** Why it was not shrunk. */
+  reason: 'replay' | 'corpus' | 'interrupted';
+  reproduced?: Reproduction;
+  clientOutputs: CommandOutput[];
+}
+
+/** A property's counterexample: one variant per way it was found and shrunk (as fast-check's RunDetails). */
+export type Failure = SimFailure | ConfirmedFailure | TargetShrunkFailure | UnshrunkFailure;
+
+/** The output of a --client-cmd program, where the failure has one. */
+export function clientOutputsOf(f: Failure): CommandOutput[] {
+  return f.shrunkOn === 'sim' ? [] : f.clientOutputs;
+}
+
+/** How often the failure came back on the target, where that was measured. */
+export function reproductionOf(f: Failure): Reproduction | undefined {
+  return f.shrunkOn === 'sim' ? undefined : f.reproduced;
+}
+
 export interface PropertyOutcome {
   property: PropertyName;
   /** violated if any case violated it; else unknown if it could not judge some case; else held. */
   verdict: PropertyVerdict;
   violated: boolean;
-  /** 1-based index of the first violating case. */
+  /** 1-based index of the first violating case (in the unsharded sequence of cases). */
   firstFailureRun?: number;
   /** Milliseconds from the start of phase one to the end of that case. */
   firstFailureMs?: number;
@@ -76,4 +150,6 @@ export interface ExploreResult {
   coverage?: Coverage;
   /** Lines the report must show: cases a strategy or the time limit left out, say. */
   notes?: string[];
+  /** An interrupt stopped it: `runs` is what was done, and failures may be unshrunk. */
+  interrupted?: boolean;
 }

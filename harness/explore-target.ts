@@ -7,6 +7,8 @@
  * sim sees it too (a plan means the same thing on every target) and the shrunk plan is then
  * confirmed on the target, its confirmation runs in flight together, which reports how often it
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget, one run at a time.
+ * With --shard, only this shard's cases run (their indexes stay those of the unsharded list). An
+ * interrupt starts no more cases, lets those in flight finish, and reports what was found unshrunk.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -55,18 +57,29 @@ export async function exploreTarget(
   const limiter = new Limiter(options.concurrency ?? 1);
   const firstRuns = new Map<PropertyName, Sample>();
   const deadline = options.timeLimitMs !== undefined ? performance.now() + options.timeLimitMs : Infinity;
-  await runInCaseOrder(caseList(source, options.seed, options.runs), {
+  const mine = caseList(source, options.seed, options.runs)
+    .map((c, index) => ({ c, index }))
+    .filter(({ index }) => tally.owns(index));
+  await runInCaseOrder(mine, {
     limiter,
-    run: ([plan, simSeed]) => runOn(target, config, plan, simSeed),
-    take: (result, [plan, simSeed]) => {
+    run: ({ c: [plan, simSeed] }) => runOn(target, config, plan, simSeed),
+    take: (result, { c, index }) => {
+      const [plan, simSeed] = c;
       for (const v of result.violations)
         if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
       tally.cover(result.history);
-      return tally.note(plan, distinctProperties(result.violations), result.unknown);
+      return tally.note(index, c, distinctProperties(result.violations), result.unknown);
     },
-    mayStart: () => performance.now() < deadline,
+    mayStart: () => performance.now() < deadline && !options.signal?.aborted,
   });
   const surveyMs = tally.elapsedMs();
+  if (tally.interrupted) {
+    const failures = config.properties.flatMap((property) => {
+      const first = tally.first.get(property);
+      return first ? [unshrunk(target, property, options.seed, first, firstRuns.get(property)!)] : [];
+    });
+    return tally.result(target.name, surveyMs, failures);
+  }
   const found = config.properties.flatMap((property) => {
     const first = tally.first.get(property);
     return first ? [{ property, first }] : [];
@@ -94,7 +107,7 @@ export async function exploreTarget(
       continue;
     }
     const start = performance.now();
-    const failure = await shrinkOnTarget(target, only, source, options, first, firstRuns.get(only.properties[0]!)!);
+    const failure = await shrinkOnTarget(target, only, source, options, first, firstRuns.get(soleProperty(only))!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
   return tally.result(target.name, surveyMs, failures);
@@ -122,15 +135,12 @@ async function confirmOnTarget(
   const failing = runs.filter((r) => r.violations.length > 0);
   const shown = failing[0];
   if (!shown) return undefined;
-  return failureOf(soleProperty(only), shown, {
-    seed: options.seed,
-    path,
-    events: found.events,
-    plan,
-    simSeed,
+  return {
+    ...caseOf(soleProperty(only), shown, { seed: options.seed, path, events: found.events, plan, simSeed }),
+    shrunkOn: 'sim-then-target',
+    target: target.name,
     reproduced: { runs: options.confirmRuns, failed: failing.length },
-    shrunkOn: 'sim',
-  });
+  };
 }
 
 async function shrinkOnTarget(
@@ -143,6 +153,8 @@ async function shrinkOnTarget(
 ): Promise<Failure> {
   let last: Sample | undefined;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
+    // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
+    if (options.signal?.aborted) return true;
     const result = await runOn(target, only, plan, simSeed);
     if (result.violations.length > 0) last = { plan, simSeed, result };
     return result.violations.length === 0;
@@ -153,30 +165,27 @@ async function shrinkOnTarget(
   });
   // A race that did not happen again is reported as first seen, unshrunk: once in two runs.
   const shown = last ?? original;
-  return failureOf(soleProperty(only), shown.result, {
-    seed: options.seed,
-    path: last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1),
-    events: found.events,
-    plan: shown.plan,
-    simSeed: shown.simSeed,
-    shrunkOn: target.name,
+  const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);
+  return {
+    ...caseOf(soleProperty(only), shown.result, {
+      seed: options.seed,
+      path,
+      events: found.events,
+      plan: shown.plan,
+      simSeed: shown.simSeed,
+    }),
+    shrunkOn: 'target',
+    target: target.name,
     ...(last ? {} : { reproduced: { runs: 2, failed: 1 } }),
-  });
+  };
 }
 
-function failureOf(
+/** What a run on the target showed, as the failure of one property. */
+function caseOf(
   property: PropertyName,
   result: TargetRun,
-  at: {
-    seed: number;
-    path: string;
-    events: number;
-    plan: Plan;
-    simSeed: number;
-    reproduced?: Failure['reproduced'];
-    shrunkOn: string;
-  },
-): Failure {
+  at: { seed: number; path: string; events: number; plan: Plan; simSeed: number },
+) {
   return {
     property,
     seed: at.seed,
@@ -189,9 +198,19 @@ function failureOf(
     violations: result.violations,
     history: result.history,
     shrinkMs: 0,
-    shrunkOn: at.shrunkOn,
-    ...(at.reproduced ? { reproduced: at.reproduced } : {}),
-    ...(result.clientOutputs.length ? { clientOutputs: result.clientOutputs } : {}),
+    clientOutputs: result.clientOutputs,
+  };
+}
+
+/** The first violating case as seen on the target, when an interrupt leaves no time to shrink it. */
+function unshrunk(target: Target, property: PropertyName, seed: number, found: Found, sample: Sample): Failure {
+  const at = { seed, path: String(found.run - 1), events: found.events, plan: sample.plan, simSeed: sample.simSeed };
+  const only = sample.result.violations.filter((v) => v.property === property);
+  return {
+    ...caseOf(property, { ...sample.result, violations: only }, at),
+    shrunkOn: 'none',
+    reason: 'interrupted',
+    target: target.name,
   };
 }
 

@@ -36,11 +36,12 @@ export function loadScenarioFile(path: string): Scenario {
   return fromFile(parsed.data, path);
 }
 
-/** A validated file as a Scenario, with the defaults of what it leaves out. */
-function fromFile(s: ScenarioFile, path: string): Scenario {
+/** A validated file (or a failure record's copy of a scenario) as a Scenario, with the defaults of
+ *  what it leaves out; `path` is the file it came from, if any. */
+export function fromFile(s: ScenarioFile, path: string | undefined): Scenario {
   return {
     name: s.name,
-    source: path,
+    ...(path !== undefined ? { source: path } : {}),
     summary: s.summary ?? s.name,
     description: s.description ?? '',
     controller: s.controller,

@@ -9,7 +9,7 @@ import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { runSim } from './runner.ts';
 import type { CaseSource } from './strategies/index.ts';
-import type { Failure } from './explore-result.ts';
+import type { SimFailure } from './explore-result.ts';
 import { startAt } from './case-params.ts';
 import type { PropertyName } from '../properties/index.ts';
 
@@ -40,7 +40,7 @@ export function shrinkFailure(
   property: PropertyName,
   seed: number,
   found: { run: number; events: number },
-): Failure {
+): SimFailure {
   const only: RunConfig = { ...config, properties: [property] };
   const start = performance.now();
   const shrunk = shrinkOnSim(only, source, seed, found.run);
@@ -49,6 +49,7 @@ export function shrinkFailure(
   const { plan, simSeed, path } = shrunk;
   const result = runSim(only, plan, simSeed);
   return {
+    shrunkOn: 'sim',
     property,
     seed,
     path,

@@ -9,17 +9,33 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import { sourceParams } from './case-params.ts';
 import type { PropertyName, UnknownResult } from '../properties/index.ts';
 
+/** The first case that violated a property: its 1-based run number in the unsharded sequence. */
+export interface FirstViolation {
+  run: number;
+  events: number;
+  ms: number;
+  plan: Plan;
+  simSeed: number;
+}
+
+/** Why phase one ended before its last case. */
+export type StopReason = 'all-violated' | 'time-limit' | 'interrupted';
+
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
- * per property, the first violating case and how many cases violated it, and how many cases it
+ * which cases belong to this shard, when to stop (every property violated, time limit, interrupt),
+ * and per property the first violating case and how many cases violated it, and how many cases it
  * could not judge (with the first reason).
  */
 export class Tally {
-  readonly first = new Map<PropertyName, { run: number; events: number; ms: number }>();
+  readonly first = new Map<PropertyName, FirstViolation>();
   private readonly violating = new Map<PropertyName, number>();
   private readonly unknown = new Map<PropertyName, { runs: number; reason: string }>();
+  /** Cases run (this shard's). */
   runs = 0;
-  allViolated = false;
+  /** Cases seen, run or skipped: the 0-based index of the next case in the unsharded sequence. */
+  private seen = 0;
+  stopped: StopReason | undefined;
   private readonly start = performance.now();
   private readonly coverage: Coverage | undefined;
   private source: CaseSource | undefined;
@@ -36,15 +52,37 @@ export class Tally {
     if (this.coverage) mergeCoverage(this.coverage, caseCoverage(history));
   }
 
-  /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there). */
-  noteOutcome(plan: Plan, outcome: CaseOutcome): boolean {
-    if (this.coverage && outcome.coverage) mergeCoverage(this.coverage, outcome.coverage);
-    return this.note(plan, outcome.violated, outcome.unknown);
+  /** The cases phase one tries at most (before any time limit). */
+  plannedCases(source: CaseSource): number {
+    return Math.min(this.options.runs, source.maxRuns ?? Infinity);
   }
 
-  /** Notes one case: the properties it violated (each once) and those that could not judge it;
-   *  false when exploration should stop (every property violated). */
-  note(plan: Plan, violated: readonly PropertyName[], unknown: readonly UnknownResult[] = []): boolean {
+  /** Counts the next case; its 0-based index when this shard runs it, undefined when another shard does. */
+  take(): number | undefined {
+    const index = this.seen++;
+    return this.owns(index) ? index : undefined;
+  }
+
+  /** Whether this shard runs the case at `index` (0-based, in the unsharded sequence): k mod n. */
+  owns(index: number): boolean {
+    const shard = this.options.shard;
+    return shard === undefined || index % shard.count === shard.index - 1;
+  }
+
+  /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there). */
+  noteOutcome(index: number, c: Case, outcome: CaseOutcome): boolean {
+    if (this.coverage && outcome.coverage) mergeCoverage(this.coverage, outcome.coverage);
+    return this.note(index, c, outcome.violated, outcome.unknown);
+  }
+
+  /** Notes the case at `index`: the properties it violated (each once) and those that could not
+   *  judge it; false when exploration should stop. */
+  note(
+    index: number,
+    [plan, simSeed]: Case,
+    violated: readonly PropertyName[],
+    unknown: readonly UnknownResult[] = [],
+  ): boolean {
     this.runs++;
     for (const u of unknown) {
       const seen = this.unknown.get(u.property);
@@ -54,31 +92,48 @@ export class Tally {
     for (const property of violated) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       if (!this.first.has(property))
-        this.first.set(property, { run: this.runs, events: plan.length, ms: performance.now() - this.start });
+        this.first.set(property, { run: index + 1, events: plan.length, ms: this.elapsedMs(), plan, simSeed });
     }
-    this.allViolated =
-      this.options.stopWhenAllViolated === true && this.config.properties.every((p) => this.first.has(p));
-    return !this.allViolated;
+    this.options.onProgress?.({
+      scenario: this.config.scenario.name,
+      runs: this.runs,
+      plannedRuns: this.options.shard ? Math.ceil(this.options.runs / this.options.shard.count) : this.options.runs,
+      failures: this.first.size,
+      elapsedMs: this.elapsedMs(),
+      ...(this.options.timeLimitMs !== undefined ? { timeLimitMs: this.options.timeLimitMs } : {}),
+    });
+    this.stopped ??= this.stopReason();
+    return this.stopped === undefined;
   }
 
-  /** fast-check parameters of the survey over `source`. */
+  /** Whether to stop before the next case (checked between cases too: an interrupt may come any time). */
+  stopReason(): StopReason | undefined {
+    if (this.options.signal?.aborted) return 'interrupted';
+    if (this.options.timeLimitMs !== undefined && this.elapsedMs() >= this.options.timeLimitMs) return 'time-limit';
+    if (this.options.stopWhenAllViolated && this.config.properties.every((p) => this.first.has(p)))
+      return 'all-violated';
+    return undefined;
+  }
+
+  get interrupted(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
+  /** fast-check parameters of the survey of `source`. */
   checkParams(source: CaseSource): fc.Parameters<[Case]> {
     this.source = source;
     return {
-      numRuns: Math.min(this.options.runs, source.maxRuns ?? Infinity),
+      numRuns: this.plannedCases(source),
       seed: this.options.seed,
       // The survey's predicate fails only to stop early (or on a harness error): never shrink it.
       endOnFailure: true,
       ...sourceParams(source),
-      ...(this.options.timeLimitMs !== undefined
-        ? { interruptAfterTimeLimit: this.options.timeLimitMs, markInterruptAsFailure: false }
-        : {}),
     };
   }
 
-  /** The survey fails only when told to stop early; anything else is a harness (or target) error. */
+  /** The survey fails only when told to stop; anything else is a harness (or target) error. */
   checkDetails(details: fc.RunDetails<[Case]>): void {
-    if (details.failed && !this.allViolated) throw details.errorInstance;
+    if (details.failed && this.stopped === undefined) throw details.errorInstance;
   }
 
   elapsedMs(): number {
@@ -109,6 +164,7 @@ export class Tally {
       failures,
       ...(this.coverage ? { coverage: this.coverage } : {}),
       ...(this.notes().length > 0 ? { notes: this.notes() } : {}),
+      ...(this.interrupted ? { interrupted: true } : {}),
     };
   }
 
@@ -117,7 +173,7 @@ export class Tally {
   private notes(): string[] {
     const notes = this.source?.note !== undefined ? [this.source.note] : [];
     const planned = this.source?.examples?.length ?? 0;
-    if (this.runs < Math.min(planned, this.options.runs) && !this.allViolated)
+    if (this.stopped === 'time-limit' && this.runs < Math.min(planned, this.options.runs))
       notes.push(`stopped at --time-limit after ${this.runs} of the ${planned} cases enumerated`);
     return notes;
   }

@@ -1,6 +1,6 @@
 /** What a person reads at the end of a run: the verdict, and each race found, ready to replay. */
 import type { CommandOutput } from '../harness/clients/command-client.ts';
-import type { ExploreResult, Failure } from '../harness/explore-result.ts';
+import { clientOutputsOf, type ExploreResult, type Failure } from '../harness/explore-result.ts';
 import { formatMs, formatPlan } from '../harness/plan.ts';
 import { formatTimeline } from './timeline.ts';
 
@@ -17,15 +17,39 @@ export function formatFailure(f: Failure, replay: string, savedTo?: string): str
     `Timeline:`,
     formatTimeline(f.history),
     ``,
-    ...(f.shrunkOn
-      ? [
-          `Shrunk on the ${f.shrunkOn}${f.reproduced ? `; failed again in ${f.reproduced.failed} of ${f.reproduced.runs} runs on the target` : ''}`,
-        ]
-      : []),
-    ...(f.clientOutputs ?? []).map(formatClientOutput),
+    ...provenance(f),
+    ...clientOutputsOf(f).map(formatClientOutput),
     `History hash ${f.historyHash}${savedTo ? `; saved to ${savedTo}` : ''}`,
     `Replay: ${replay}`,
   ].join('\n');
+}
+
+/** How the failure was found and shrunk, for anything but the sim's own exact shrink. */
+export function provenance(f: Failure): string[] {
+  switch (f.shrunkOn) {
+    case 'sim':
+      return [];
+    case 'sim-then-target':
+      return [
+        `Shrunk on the sim; failed again in ${f.reproduced.failed} of ${f.reproduced.runs} runs on the ${f.target} target`,
+      ];
+    case 'target':
+      return [
+        `Shrunk on the ${f.target} target` +
+          (f.reproduced
+            ? `; not seen again while shrinking (failed ${f.reproduced.failed} of ${f.reproduced.runs})`
+            : ''),
+      ];
+    case 'none': {
+      const why = {
+        replay: 'a replay',
+        corpus: 'from the failure corpus',
+        interrupted: 'interrupted before shrinking',
+      };
+      const again = f.reproduced ? `; failed ${f.reproduced.failed} of ${f.reproduced.runs} runs on ${f.target}` : '';
+      return [`Not shrunk (${why[f.reason]})${again}`];
+    }
+  }
 }
 
 export function formatSummary(r: ExploreResult): string {
@@ -36,8 +60,9 @@ export function formatSummary(r: ExploreResult): string {
       : unknown.length > 0
         ? `PASS: no property violated, ${unknown.length} could not be judged`
         : 'PASS: every property held';
+  const interrupted = r.interrupted ? ' (INTERRUPTED)' : '';
   return [
-    `${r.scenario} on ${r.target}: ${verdict} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
+    `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
     ...(r.notes ?? []).map((note) => `  note: ${note}`),
     ...unknown.map((p) => `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`),
   ].join('\n');

@@ -1,5 +1,11 @@
 /** The one JSON object `run --json` and `replay --json` print. */
-import type { ExploreResult, Failure } from '../harness/explore-result.ts';
+import {
+  reproductionOf,
+  type ExploreResult,
+  type Failure,
+  type PropertyOutcome,
+  type Reproduction,
+} from '../harness/explore-result.ts';
 import type { Coverage } from '../harness/coverage.ts';
 import type { PropertyVerdict } from '../properties/property.ts';
 
@@ -14,8 +20,12 @@ export interface FailureJson {
   simSeed: number;
   violations: { t: number; message: string; client?: string }[];
   replay: string;
+  /** Where the plan was shrunk: `sim`, `sim-then-target`, `target`, or `none` (not shrunk). */
+  shrunkOn: Failure['shrunkOn'];
   /** Real targets: how often the plan failed when run again there. */
-  reproduced?: { runs: number; failed: number };
+  reproduced?: Reproduction;
+  /** The saved failure file, when one was written. */
+  file?: string;
 }
 
 /** Each property's verdict over the runs: violated, unknown (could not judge some run) or held. */
@@ -35,9 +45,42 @@ export type RunJson = Pick<
   failures: FailureJson[];
   /** With --coverage: what the exploration reached (harness/coverage.ts). */
   coverage?: Coverage;
+  interrupted?: boolean;
 };
 
-export function runJson(result: ExploreResult, replayLine: (f: Failure) => string): RunJson {
+export function failureJson(f: Failure, replay: string, file?: string): FailureJson {
+  const reproduced = reproductionOf(f);
+  return {
+    property: f.property,
+    seed: f.seed,
+    path: f.path,
+    events: f.events,
+    shrunkEvents: f.shrunkEvents,
+    plan: f.plan,
+    historyHash: f.historyHash,
+    simSeed: f.simSeed,
+    violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
+    replay,
+    shrunkOn: f.shrunkOn,
+    ...(reproduced ? { reproduced } : {}),
+    ...(file !== undefined ? { file } : {}),
+  };
+}
+
+export function propertyJson(p: PropertyOutcome): PropertyJson {
+  return {
+    property: p.property,
+    verdict: p.verdict,
+    ...(p.violatingRuns ? { violatingRuns: p.violatingRuns } : {}),
+    ...(p.unknownRuns ? { unknownRuns: p.unknownRuns, unknownReason: p.unknownReason } : {}),
+  };
+}
+
+export function runJson(
+  result: ExploreResult,
+  replayLine: (f: Failure) => string,
+  fileOf: (f: Failure) => string | undefined = () => undefined,
+): RunJson {
   return {
     scenario: result.scenario,
     target: result.target,
@@ -47,25 +90,9 @@ export function runJson(result: ExploreResult, replayLine: (f: Failure) => strin
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
     ...(result.notes ? { notes: result.notes } : {}),
-    properties: result.properties.map((p) => ({
-      property: p.property,
-      verdict: p.verdict,
-      ...(p.violatingRuns ? { violatingRuns: p.violatingRuns } : {}),
-      ...(p.unknownRuns ? { unknownRuns: p.unknownRuns, unknownReason: p.unknownReason } : {}),
-    })),
-    failures: result.failures.map((f) => ({
-      property: f.property,
-      seed: f.seed,
-      path: f.path,
-      events: f.events,
-      shrunkEvents: f.shrunkEvents,
-      plan: f.plan,
-      historyHash: f.historyHash,
-      simSeed: f.simSeed,
-      violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
-      replay: replayLine(f),
-      ...(f.reproduced ? { reproduced: f.reproduced } : {}),
-    })),
+    properties: result.properties.map(propertyJson),
+    failures: result.failures.map((f) => failureJson(f, replayLine(f), fileOf(f))),
     ...(result.coverage ? { coverage: result.coverage } : {}),
+    ...(result.interrupted ? { interrupted: true } : {}),
   };
 }

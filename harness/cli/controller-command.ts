@@ -15,11 +15,12 @@ import { formatMs } from '../plan.ts';
 import { ControllerServer } from '../wire/server.ts';
 import { parseServerFlags } from '../wire/server-flags.ts';
 import { TargetError } from '../errors.ts';
+import { INTERRUPTED_EXIT_CODE } from './interrupt.ts';
 
 export interface ControllerCommandIO {
   out: (line: string) => void;
   input: NodeJS.ReadableStream;
-  /** Resolves when the command should stop (default: SIGINT or SIGTERM). */
+  /** Resolves when the command is interrupted (default: SIGINT or SIGTERM); it then returns 130. */
   stopSignal?: Promise<void>;
 }
 
@@ -42,7 +43,7 @@ const SHOWN: ReadonlySet<HistoryRecord['type']> = new Set([
   'login',
 ]);
 
-/** Runs until quit (exit 0) or a signal. Throws UsageError for bad flags, TargetError when it cannot listen. */
+/** Runs until quit (exit 0) or an interrupt (exit 130, as every command). Throws UsageError for bad flags, TargetError when it cannot listen. */
 export async function controllerCommand(argv: string[], io: ControllerCommandIO = defaultIO()): Promise<number> {
   const flags = parseServerFlags(argv, { port: 17070, controller: 'juju-1.24' });
   const onRecord = (r: HistoryRecord): void => {
@@ -77,15 +78,16 @@ export async function controllerCommand(argv: string[], io: ControllerCommandIO 
   await server.settled();
 
   const lines = createInterface({ input: io.input, terminal: false });
-  const quit = new Promise<void>((resolve) => {
+  const quit = new Promise<'quit'>((resolve) => {
     lines.on('line', (line) => {
-      if (runLine(server, line.trim(), io.out) === 'quit') resolve();
+      if (runLine(server, line.trim(), io.out) === 'quit') resolve('quit');
     });
   });
-  await Promise.race([quit, io.stopSignal ?? signalled()]);
+  const interrupted = (io.stopSignal ?? signalled()).then(() => 'interrupted' as const);
+  const how = await Promise.race([quit, interrupted]);
   lines.close();
   await server.close();
-  return 0;
+  return how === 'quit' ? 0 : INTERRUPTED_EXIT_CODE;
 }
 
 function runLine(server: ControllerServer, line: string, out: (line: string) => void): 'quit' | undefined {

@@ -12,6 +12,8 @@ import { runCommand, type CommandIO } from './run-command.ts';
 import { qualifyCommand } from './qualify-command.ts';
 import { scenariosCommand } from './scenarios-command.ts';
 import { controllerCommand } from './controller-command.ts';
+import { reportCommand } from './report-command.ts';
+import { showCommand } from './show-command.ts';
 import { DEFAULT_STRATEGY, STRATEGY_NAMES } from '../strategies/names.ts';
 import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 
@@ -19,17 +21,20 @@ import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 const COMMAND_USAGE: Record<string, string> = {
   run: `run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
              [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--workers N]
-             [--out DIR] [--json] [TARGET FLAGS]
+             [--shard I/N] [--out DIR | --report DIR] [--corpus FILE | --no-corpus] [--json] [TARGET FLAGS]
              explores a scenario (or, with no --scenario, every built-in one against its expectations)`,
   replay: `replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
-             [TARGET FLAGS]
-             runs one case again: the one at --seed/--path, or the one a failure file saved`,
+             [--report DIR] [TARGET FLAGS]
+             runs one case again: the one at --seed/--path, or the one a failure file saved; prints a vitest test`,
+  show: `show       FILE
+             prints a saved failure's plan, violations and timeline without running anything`,
   scenarios: `scenarios  [--json]
              lists the scenarios, the controller and client profiles, and the expected verdicts`,
   qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--workers N] [--compare OLD,NEW]
-             [--json]
-             [TARGET FLAGS]
+             [--shard I/N] [--out DIR | --report DIR] [--json] [TARGET FLAGS]
              the scenario × property matrix of a release, expected against observed`,
+  report: `report merge DIR... --out DIR
+             merges the report folders of the shards of one run (run/qualify --shard I/N --report DIR)`,
   controller: `controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]
              [--tls [--tls-port N]]
              a controller server for your own client; stdin takes: publish V, upgrade [V], restart, status;
@@ -61,6 +66,8 @@ const COMMANDS: Record<string, Command> = {
   scenarios: scenariosCommand,
   qualify: qualifyCommand,
   controller: (argv) => controllerCommand(argv),
+  show: showCommand,
+  report: reportCommand,
 };
 
 function logLevel(argv: string[]): LogLevel {

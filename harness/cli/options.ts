@@ -1,6 +1,7 @@
 /** Flag parsing shared by the subcommands: node's parseArgs, strict, with one-line errors. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
+import type { Shard } from '../explore-result.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -75,4 +76,15 @@ function attachNegativeNumbers(argv: string[], options: OptionSpec): string[] {
     } else out.push(arg);
   }
   return out;
+}
+
+/** `--shard i/n`: this machine's slice of the cases, 1 <= i <= n. */
+export function shardFlag(value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count || count > 10_000)
+    throw new UsageError(`--shard must look like 2/4 (this shard, then how many; 1 <= i <= n), got "${value}"`);
+  return { index, count };
 }

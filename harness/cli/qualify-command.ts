@@ -5,18 +5,22 @@
  * two controller profiles and shows their failures side by side. Exploration is `explore`'s, with
  * the same seed for every scenario, and replay commands are `run`'s.
  */
-import type { ExploreOptions } from '../explore-result.ts';
+import type { ExploreOptions, Failure } from '../explore-result.ts';
 import {
   defaultRuns,
   openTarget,
   parseCommandFlags,
   runnableConfigs,
   TARGET_FLAGS,
+  targetSettings,
   workersFlag,
   type Explorer,
 } from './target-flags.ts';
+import type { RunSettings } from '../run-settings.ts';
+import { Invocation } from './invocation.ts';
+import { exploreOptionsOf } from './run-command.ts';
+import type { Summary } from '../../reports/summary.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import type { Scenario } from '../scenario.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import {
@@ -28,7 +32,7 @@ import {
 } from '../../reports/qualify-compare.ts';
 import { formatQualifyMatrix } from '../../reports/qualify-matrix.ts';
 import { qualifyJson, qualifyScenario, qualifyVerdict, type QualifyReport } from '../../reports/qualify-report.ts';
-import { intFlag, seedFlag } from './options.ts';
+import { intFlag, seedFlag, shardFlag } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { replayLine } from './replay-line.ts';
@@ -44,23 +48,29 @@ export const QUALIFY_FLAGS = {
   'max-events': { type: 'string' },
   workers: { type: 'string' },
   compare: { type: 'string' },
+  out: { type: 'string' },
+  report: { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'boolean' },
   'log-level': { type: 'string' },
 } as const;
 
 export async function qualifyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseCommandFlags(argv, QUALIFY_FLAGS);
-  const target = values.target ?? 'sim';
   if (values['client-cmd'] !== undefined)
     throw new UsageError("qualify judges the corpus's own clients: use run --client-cmd for a program of yours");
-  const strategy = strategyFlag(values.strategy) ?? DEFAULT_STRATEGY;
   const maxEvents =
     values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
-  const options: ExploreOptions = {
+  const shard = shardFlag(values.shard);
+  const settings: RunSettings = {
+    target: targetSettings(values),
+    overrides: {},
+    strategy: strategyFlag(values.strategy) ?? DEFAULT_STRATEGY,
+    ...(maxEvents !== undefined ? { maxEvents } : {}),
     runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
     seed: seedFlag(values.seed),
-    strategy,
-    ...(maxEvents !== undefined ? { maxEvents } : {}),
+    checkDeterminism: false,
+    ...(shard ? { shard } : {}),
   };
   const { configs, skipped } = runnableConfigs(
     (values.scenario?.map(scenarioByNameOrPath) ?? SCENARIOS).map((s) => resolveRun(s)),
@@ -68,52 +78,63 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     values.scenario !== undefined,
   );
   const compare = values.compare !== undefined ? compareFlag(values.compare) : undefined;
+  // Unknown profiles are bad input: say so before anything starts.
+  if (compare)
+    for (const config of configs) for (const controller of compare) resolveRun(config.scenario, { controller });
   const explorations = configs.length * (compare ? 2 : 1);
   const { explorer, close } = await openTarget(
     values,
-    workersFlag(values.workers, values, explorations * options.runs),
+    workersFlag(values.workers, values, explorations * settings.runs),
   );
+  const invocation = new Invocation({
+    command: 'qualify',
+    judged: 'expectations',
+    settings,
+    reportDir: values.report,
+    outDir: values.out,
+    label: 'qualify',
+    stderr: process.stderr,
+    ...(compare ? { compare: { old: compare[0], new: compare[1] } } : {}),
+  });
+  const options = invocation.exploreOptions(exploreOptionsOf(settings));
   try {
     if (compare) {
-      const report = await compareControllers(
-        configs.map((c) => c.scenario),
-        compare,
-        explorer,
-        options,
-        target,
-        io,
-      );
-      io.out(values.json ? JSON.stringify(compareJson(report)) : formatCompare(report));
-      return report.verdict === 'pass' ? 0 : 1;
+      const report = await compareControllers(configs, compare, explorer, options, settings, invocation, io);
+      const summary = invocation.finish(skipped, report.verdict);
+      io.out(values.json ? JSON.stringify(compareJson(report)) : formatCompare(report) + interruptNote(summary));
+      return invocation.exitCode(report.verdict === 'pass');
     }
     const qualified = [];
     for (const config of configs) {
-      io.log.info(
-        { scenario: config.scenario.name, target, runs: options.runs, seed: options.seed, strategy },
-        'qualifying',
-      );
+      if (invocation.interrupted) break;
+      io.log.info({ scenario: config.scenario.name, target: settings.target.name, seed: settings.seed }, 'qualifying');
       const result = await explorer(config, options);
-      qualified.push(
-        qualifyScenario(config, result, (f) => replayLine(config, f, { maxEvents, strategy, target: values })),
-      );
+      const replay = (f: Failure) => replayLine(config, f, settings);
+      invocation.record(config, result, replay);
+      qualified.push(qualifyScenario(config, result, replay));
     }
     const report: QualifyReport = {
       verdict: qualifyVerdict(qualified),
-      target,
-      strategy,
-      runs: options.runs,
-      seed: options.seed,
+      target: settings.target.name,
+      strategy: settings.strategy,
+      runs: settings.runs,
+      seed: settings.seed,
       scenarios: qualified,
     };
+    const summary = invocation.finish(skipped);
     io.out(
       values.json
-        ? JSON.stringify(qualifyJson(report))
-        : formatQualifyMatrix(report) + skipped.map((s) => `\nSkipped ${s}.`).join(''),
+        ? JSON.stringify({ ...qualifyJson(report), ...(summary.interrupted ? { interrupted: true } : {}) })
+        : formatQualifyMatrix(report) + skipped.map((s) => `\nSkipped ${s}.`).join('') + interruptNote(summary),
     );
-    return report.verdict === 'pass' ? 0 : 1;
+    return invocation.exitCode(report.verdict === 'pass');
   } finally {
     await close();
   }
+}
+
+function interruptNote(summary: Summary): string {
+  return summary.interrupted ? `\nInterrupted after ${summary.scenarios.length} exploration(s).` : '';
 }
 
 /** `--compare OLD,NEW`: two controller profile names. */
@@ -128,23 +149,35 @@ function compareFlag(value: string): [string, string] {
 }
 
 async function compareControllers(
-  scenarios: readonly Scenario[],
+  configs: readonly RunConfig[],
   [older, newer]: [string, string],
   explorer: Explorer,
   options: ExploreOptions,
-  target: string,
+  settings: RunSettings,
+  invocation: Invocation,
   io: CommandIO,
 ): Promise<CompareReport> {
   const compared = [];
-  for (const scenario of scenarios) {
+  for (const { scenario } of configs) {
+    if (invocation.interrupted) break;
     // Each scenario's client and event mix against each controller, as `run --controller` does it.
-    const [oldConfig, newConfig] = [older, newer].map((controller): RunConfig =>
-      resolveRun(scenario, { controller } satisfies Overrides),
-    );
-    io.log.info({ scenario: scenario.name, old: older, new: newer }, 'comparing');
-    compared.push(
-      compareScenario(scenario.name, await explorer(oldConfig!, options), await explorer(newConfig!, options)),
-    );
+    const results = [];
+    for (const controller of [older, newer]) {
+      const overrides = { controller } satisfies Overrides;
+      const config = resolveRun(scenario, overrides);
+      io.log.info({ scenario: scenario.name, controller }, 'comparing');
+      const result = await explorer(config, options);
+      invocation.record(config, result, (f) => replayLine(config, f, { ...settings, overrides }));
+      results.push(result);
+    }
+    compared.push(compareScenario(scenario.name, results[0]!, results[1]!));
   }
-  return { verdict: compareVerdict(compared), old: older, new: newer, target, seed: options.seed, scenarios: compared };
+  return {
+    verdict: compareVerdict(compared),
+    old: older,
+    new: newer,
+    target: settings.target.name,
+    seed: settings.seed,
+    scenarios: compared,
+  };
 }

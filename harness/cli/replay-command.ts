@@ -1,28 +1,36 @@
 /**
  * `upgrade-chaos replay`: run one case again exactly, from `--seed` and `--path` (the case that
- * fast-check reached there) or from a saved failure file.
+ * fast-check reached there) or from a saved failure file, which brings its whole scenario, overrides,
+ * target, client command and options with it (flags given here win). It prints the failure, whether
+ * the history hash is the recorded one, and a vitest test to paste that fails until the race is fixed.
  */
-import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { caseAtPath } from '../case-at-path.ts';
-import type { Case } from '../strategies/index.ts';
 import type { ExploreResult, Failure } from '../explore-result.ts';
-import { checkPlan, loadFailureFile } from '../failure-file.ts';
+import { checkPlan } from '../plan-check.ts';
+import { readFailureFile } from '../report-folder.ts';
+import { scenarioOfRecord } from '../failure-record.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
-import { openTarget, parseCommandFlags, TARGET_FLAGS, type TargetFlagValues } from './target-flags.ts';
+import { PASSWORD_ENV, type RunSettings } from '../run-settings.ts';
 import { Limiter } from '../in-case-order.ts';
 import { runCase } from '../targets/target.ts';
+import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import type { PropertyName } from '../../properties/index.ts';
+import { openTarget, parseCommandFlags, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
-import { intFlag, pathFlag, seedFlag } from './options.ts';
+import { formatVitestTest } from '../../reports/vitest-test.ts';
+import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
 import { replayLine } from './replay-line.ts';
 import { strategyFlag } from './strategy-flag.ts';
+import { Invocation } from './invocation.ts';
 import { UsageError } from '../errors.ts';
 
 const REPLAY_FLAGS = {
@@ -37,76 +45,54 @@ const REPLAY_FLAGS = {
   'max-events': { type: 'string' },
   strategy: { type: 'string' },
   file: { type: 'string' },
+  report: { type: 'string' },
   json: { type: 'boolean' },
   'log-level': { type: 'string' },
 } as const;
+
+type ReplayValues = ReturnType<typeof parseFlags<typeof REPLAY_FLAGS>>['values'];
+
+/** What to replay: the run's configuration and settings, the case, and the hash it had, if known. */
+interface ReplayRequest {
+  config: RunConfig;
+  settings: RunSettings;
+  plan: Plan;
+  simSeed: number;
+  seed: number;
+  path: string;
+  expectedHash?: string;
+}
 
 export async function replayCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseCommandFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
-  let config: RunConfig;
-  let overrides: Overrides;
-  let testCase: Case;
-  let seed: number;
-  let path: string;
-  let expectedHash: string | undefined;
-  const maxEvents =
-    values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
-  const strategy = strategyFlag(values.strategy);
-
-  if (file !== undefined) {
-    const saved = loadFailureFile(file);
-    overrides = { controller: saved.controller, client: saved.client, properties: values.property ?? [saved.property] };
-    config = resolveRun(scenarioByNameOrPath(saved.scenario), overrides);
-    checkPlan(saved.plan, config.scenario.clients);
-    testCase = [saved.plan, saved.simSeed];
-    seed = saved.seed;
-    path = saved.path;
-    expectedHash = saved.historyHash;
-  } else {
-    if (values.scenario === undefined)
-      throw new UsageError('replay needs --scenario with --seed and --path, or a failure file');
-    if (values.seed === undefined || values.path === undefined)
-      throw new UsageError('replay needs both --seed and --path (as printed by run)');
-    overrides = {
-      ...(values.controller !== undefined ? { controller: values.controller } : {}),
-      ...(values.client !== undefined ? { client: values.client } : {}),
-      ...(values.property !== undefined ? { properties: values.property } : {}),
-    };
-    config = resolveRun(scenarioByNameOrPath(values.scenario), overrides);
-    seed = seedFlag(values.seed);
-    path = pathFlag(values.path)!;
-    testCase = caseAtPath(config, {
-      seed,
-      path,
-      ...(maxEvents !== undefined ? { maxEvents } : {}),
-      ...(strategy !== undefined ? { strategy } : {}),
-    });
-  }
-
+  const request = file !== undefined ? fromFile(file, values) : fromFlags(values);
+  const { config, settings, plan, simSeed } = request;
   const repeat = intFlag(values.repeat, 'repeat', 1, 1, 1000);
-  const [plan, simSeed] = testCase;
   const start = performance.now();
-  const { runs, shown, targetName } = await replayOn(values, config, plan, simSeed, repeat);
-  const run = shown;
+  const { runs, shown, targetName } = await replayOn(targetValues(settings, values), config, plan, simSeed, repeat);
   const elapsedMs = Math.round(performance.now() - start);
   const failedRuns = runs.filter((r) => r.violations.length > 0).length;
   const reproduced = repeat > 1 || targetName !== 'sim' ? { runs: repeat, failed: failedRuns } : undefined;
-  const hash = historyHash(run.history);
+  const hash = historyHash(shown.history);
   const byProperty = new Map<PropertyName, Failure['violations']>();
-  for (const v of run.violations) byProperty.set(v.property, [...(byProperty.get(v.property) ?? []), v]);
+  for (const v of shown.violations) byProperty.set(v.property, [...(byProperty.get(v.property) ?? []), v]);
   const failures: Failure[] = [...byProperty].map(([property, violations]) => ({
+    shrunkOn: 'none',
+    reason: 'replay',
+    target: targetName,
+    clientOutputs: [],
     property,
-    seed,
-    path,
+    seed: request.seed,
+    path: request.path,
     events: plan.length,
     shrunkEvents: plan.length,
     plan,
     simSeed,
     historyHash: hash,
     violations,
-    history: run.history,
+    history: shown.history,
     shrinkMs: 0,
     ...(reproduced ? { reproduced } : {}),
   }));
@@ -114,12 +100,12 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     scenario: config.scenario.name,
     target: targetName,
     runs: repeat,
-    seed,
+    seed: request.seed,
     verdict: failures.length ? 'fail' : 'pass',
     runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)),
     elapsedMs,
     properties: config.properties.map((property) => {
-      const unknown = run.unknown.find((u) => u.property === property);
+      const unknown = shown.unknown.find((u) => u.property === property);
       const verdict = byProperty.has(property) ? 'violated' : unknown ? 'unknown' : 'held';
       return {
         property,
@@ -130,28 +116,150 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     }),
     failures,
   };
-  const replay = (f: Failure) => replayLine(config, f, { overrides, maxEvents, strategy, target: values });
+  const replay = (f: Failure) => replayLine(config, f, settings);
+  if (values.report !== undefined) saveReport(values.report, settings, config, result, replay);
+  const test = failures.length > 0 ? vitestTestOf(request) : undefined;
+  const hashNote = request.expectedHash
+    ? request.expectedHash === hash
+      ? ' (same as recorded)'
+      : ` (DIFFERS from the recorded ${request.expectedHash})`
+    : '';
   if (values.json) {
     io.out(
       JSON.stringify({
         ...runJson(result, replay),
         historyHash: hash,
-        ...(expectedHash ? { expectedHistoryHash: expectedHash } : {}),
+        ...(request.expectedHash ? { expectedHistoryHash: request.expectedHash } : {}),
+        ...(test ? { vitestTest: test } : {}),
       }),
     );
   } else {
     for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
-    for (const u of run.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
+    for (const u of shown.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
     if (failures.length === 0) {
-      const verdict = run.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
-      io.out(`${verdict}\nTimeline:\n${formatTimeline(run.history)}`);
+      const verdict = shown.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
+      io.out(`${verdict}\nTimeline:\n${formatTimeline(shown.history)}`);
     }
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
-    io.out(
-      `History hash ${hash}${expectedHash ? (expectedHash === hash ? ' (same as recorded)' : ` (DIFFERS from the recorded ${expectedHash})`) : ''}`,
-    );
+    io.out(`History hash ${hash}${hashNote}`);
+    if (test) io.out(`\nA vitest test that fails until this is fixed (paste it into your project):\n\n${test}\n`);
   }
   return failures.length ? 1 : 0;
+}
+
+/** A saved failure: its scenario as recorded, its overrides and options; flags given here win. */
+function fromFile(file: string, values: ReplayValues): ReplayRequest {
+  const { record } = readFailureFile(file);
+  const recorded = record.settings;
+  const overrides: Overrides = {
+    ...recorded.overrides,
+    ...(values.controller !== undefined ? { controller: values.controller } : {}),
+    ...(values.client !== undefined ? { client: values.client } : {}),
+    properties: values.property ?? [record.property],
+  };
+  const config = resolveRun(scenarioOfRecord(record), overrides);
+  checkPlan(record.plan, config.scenario.clients);
+  const target = values.target !== undefined ? targetSettings(values) : recorded.target;
+  return {
+    config,
+    settings: { ...recorded, overrides, target },
+    plan: record.plan,
+    simSeed: record.simSeed,
+    seed: record.seed,
+    path: record.path,
+    // The recorded hash means something only where it was recorded.
+    ...(target.name === recorded.target.name ? { expectedHash: record.historyHash } : {}),
+  };
+}
+
+function fromFlags(values: ReplayValues): ReplayRequest {
+  if (values.scenario === undefined)
+    throw new UsageError('replay needs --scenario with --seed and --path, or a failure file');
+  if (values.seed === undefined || values.path === undefined)
+    throw new UsageError('replay needs both --seed and --path (as printed by run)');
+  const overrides: Overrides = {
+    ...(values.controller !== undefined ? { controller: values.controller } : {}),
+    ...(values.client !== undefined ? { client: values.client } : {}),
+    ...(values.property !== undefined ? { properties: values.property } : {}),
+  };
+  const config = resolveRun(scenarioByNameOrPath(values.scenario), overrides);
+  const maxEvents =
+    values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
+  const strategy = strategyFlag(values.strategy) ?? DEFAULT_STRATEGY;
+  const seed = seedFlag(values.seed);
+  const path = pathFlag(values.path)!;
+  const [plan, simSeed] = caseAtPath(config, {
+    seed,
+    path,
+    strategy,
+    ...(maxEvents !== undefined ? { maxEvents } : {}),
+  });
+  const settings: RunSettings = {
+    target: targetSettings(values),
+    overrides,
+    strategy,
+    ...(maxEvents !== undefined ? { maxEvents } : {}),
+    runs: 1,
+    seed,
+    checkDeterminism: false,
+  };
+  return { config, settings, plan, simSeed, seed, path };
+}
+
+/** The flags that open the replay's target; the password is never recorded, so it comes from here. */
+function targetValues(settings: RunSettings, values: ReplayValues): TargetFlagValues {
+  const t = settings.target;
+  if (t.name === 'external' && values.password === undefined && process.env[PASSWORD_ENV] === undefined)
+    throw new UsageError(
+      `this failure was found on an external controller: give its --password or set ${PASSWORD_ENV} (it is never saved)`,
+    );
+  return {
+    target: t.name,
+    ...(t.timeScale !== undefined ? { 'time-scale': String(t.timeScale) } : {}),
+    ...(t.clientCommand !== undefined ? { 'client-cmd': t.clientCommand } : {}),
+    ...(t.url !== undefined ? { url: t.url } : {}),
+    ...(t.username !== undefined ? { username: t.username } : {}),
+    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
+    ...(t.tls ? { tls: true } : {}),
+  };
+}
+
+function vitestTestOf(request: ReplayRequest): string {
+  const { config, settings } = request;
+  const builtIn = isDeepStrictEqual(scenarioByName(config.scenario.name), config.scenario);
+  return formatVitestTest({
+    scenario: config.scenario,
+    builtIn,
+    overrides: settings.overrides,
+    property: config.properties[0]!,
+    seed: request.seed,
+    path: request.path,
+    strategy: settings.strategy,
+    ...(settings.maxEvents !== undefined ? { maxEvents: settings.maxEvents } : {}),
+    plan: request.plan,
+    simSeed: request.simSeed,
+  });
+}
+
+function saveReport(
+  dir: string,
+  settings: RunSettings,
+  config: RunConfig,
+  result: ExploreResult,
+  replay: (f: Failure) => string,
+): void {
+  const invocation = new Invocation({
+    command: 'replay',
+    judged: 'properties',
+    settings,
+    reportDir: dir,
+    outDir: undefined,
+    label: config.scenario.name,
+    stderr: process.stderr,
+  });
+  invocation.record(config, result, replay);
+  invocation.finish();
 }
 
 /** Runs the case `repeat` times where the flags say; shows the first failing run (or the first). */
@@ -165,9 +273,7 @@ async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan,
         limiter.run(async () => judgeRun((await runCase(target, config, plan, simSeed)).history, config.properties)),
       ),
     );
-    const shown = runs.find((r) => r.violations.length > 0) ?? runs[0];
-    assert(shown, '--repeat is at least 1, so there is a run to show');
-    return { runs, shown, targetName: target.name };
+    return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };
   } finally {
     await close();
   }

@@ -1,11 +1,11 @@
 /**
  * `upgrade-chaos run`: with --scenario, plain property semantics (exit 1 if any claimed property is
  * violated); without, every built-in scenario, each verdict compared with its expectation (exit 0
- * when all match).
+ * when all match). Each scenario first plays its entries of the failure corpus, then explores;
+ * failures are saved right after, then formatted. An interrupt keeps what was found and exits 130.
  */
-import assert from 'node:assert/strict';
 import type { Logger } from 'pino';
-import type { ExploreResult, Failure } from '../explore-result.ts';
+import type { ExploreOptions, ExploreResult, Failure } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
 import {
   defaultRuns,
@@ -13,18 +13,28 @@ import {
   parseCommandFlags,
   runnableConfigs,
   TARGET_FLAGS,
+  targetSettings,
   workersFlag,
 } from './target-flags.ts';
-import { saveFailure } from '../failure-file.ts';
+import {
+  DEFAULT_CORPUS,
+  FailureCorpus,
+  replayCorpus,
+  withCorpusFailures,
+  type CorpusFailure,
+  type PlayCase,
+} from '../corpus.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import type { Scenario, Verdict } from '../scenario.ts';
+import type { RunSettings } from '../run-settings.ts';
+import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
-import { intFlag, seedFlag } from './options.ts';
+import { intFlag, parseFlags, seedFlag, shardFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
+import { Invocation, type Recorded } from './invocation.ts';
 import { UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
@@ -41,6 +51,10 @@ export const RUN_FLAGS = {
   'check-determinism': { type: 'boolean' },
   workers: { type: 'string' },
   out: { type: 'string' },
+  report: { type: 'string' },
+  corpus: { type: 'string' },
+  'no-corpus': { type: 'boolean' },
+  shard: { type: 'string' },
   json: { type: 'boolean' },
   coverage: { type: 'boolean' },
   'log-level': { type: 'string' },
@@ -51,13 +65,10 @@ export interface CommandIO {
   log: Logger;
 }
 
-export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseCommandFlags(argv, RUN_FLAGS);
-  if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
-    throw new UsageError(
-      '--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)',
-    );
-  }
+type RunValues = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>['values'];
+
+/** Every flag that shapes which cases run and where, as a failure record keeps them. */
+function runSettingsOf(values: RunValues): RunSettings {
   const overrides: Overrides = {
     ...(values.controller !== undefined ? { controller: values.controller } : {}),
     ...(values.client !== undefined ? { client: values.client } : {}),
@@ -65,125 +76,162 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   };
   const maxEvents =
     values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
-  const strategy = strategyFlag(values.strategy);
-  const options = {
-    ...(strategy !== undefined ? { strategy } : {}),
+  const shard = shardFlag(values.shard);
+  return {
+    target: targetSettings(values),
+    overrides,
+    strategy: strategyFlag(values.strategy) ?? DEFAULT_STRATEGY,
+    ...(maxEvents !== undefined ? { maxEvents } : {}),
     runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
     seed: seedFlag(values.seed),
-    ...(maxEvents !== undefined ? { maxEvents } : {}),
+    checkDeterminism: values['check-determinism'] ?? false,
     ...(values['time-limit'] !== undefined
       ? { timeLimitMs: intFlag(values['time-limit'], 'time-limit', 0, 1) * 1000 }
       : {}),
-    checkDeterminism: values['check-determinism'] ?? false,
-    coverage: values.coverage ?? false,
+    ...(shard ? { shard } : {}),
   };
-  const outDir = values.out ?? 'upgrade-chaos-results';
-  const scenarios = values.scenario !== undefined ? [scenarioByNameOrPath(values.scenario)] : SCENARIOS;
-  const { configs, skipped } = runnableConfigs(
-    scenarios.map((s) => resolveRun(s, overrides)),
-    values,
-    values.scenario !== undefined,
-  );
+}
 
-  const replay = (config: RunConfig) => (f: Failure) =>
-    replayLine(config, f, { overrides, maxEvents, strategy, target: values });
-  const workers = workersFlag(values.workers, values, configs.length * options.runs);
+export function exploreOptionsOf(settings: RunSettings): ExploreOptions {
+  const { runs, seed, strategy, maxEvents, timeLimitMs, checkDeterminism, shard } = settings;
+  return {
+    runs,
+    seed,
+    strategy,
+    checkDeterminism,
+    ...(maxEvents !== undefined ? { maxEvents } : {}),
+    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    ...(shard ? { shard } : {}),
+  };
+}
+
+export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseCommandFlags(argv, RUN_FLAGS);
+  if (values['check-determinism'] && (values.target ?? 'sim') !== 'sim') {
+    throw new UsageError(
+      '--check-determinism needs the sim: real targets are not deterministic (replay --repeat N says how often a failure comes back)',
+    );
+  }
+  if (values['no-corpus'] && values.corpus !== undefined) throw new UsageError('--corpus and --no-corpus contradict');
+  const settings = runSettingsOf(values);
+  const named = values.scenario !== undefined;
+  const scenarios = named ? [scenarioByNameOrPath(values.scenario!)] : SCENARIOS;
+  const { configs, skipped } = runnableConfigs(
+    scenarios.map((s) => resolveRun(s, settings.overrides)),
+    values,
+    named,
+  );
+  const corpus = values['no-corpus'] ? undefined : new FailureCorpus(values.corpus ?? DEFAULT_CORPUS);
+  const workers = workersFlag(values.workers, values, configs.length * settings.runs);
   const { target, explorer, close } = await openTarget(values, workers);
-  const results: { config: RunConfig; result: ExploreResult; mismatches: string[] }[] = [];
+  const invocation = new Invocation({
+    command: 'run',
+    judged: named ? 'properties' : 'expectations',
+    settings,
+    reportDir: values.report,
+    outDir: values.out,
+    label: named ? configs[0]!.scenario.name : 'corpus',
+    stderr: process.stderr,
+  });
+  // A corpus entry replays with the options it was found with, not this run's.
+  const replay = (config: RunConfig) => (f: Failure) =>
+    replayLine(config, f, 'recorded' in f ? (f as CorpusFailure).recorded : settings);
+  const explored: { config: RunConfig; result: ExploreResult; recorded: Recorded }[] = [];
   try {
     for (const config of configs) {
-      io.log.info(
-        { scenario: config.scenario.name, target: target.name, runs: options.runs, seed: options.seed },
-        'exploring',
-      );
-      const result = await explorer(config, options);
-      const mismatches = values.scenario !== undefined ? [] : compareExpectations(config, result);
-      results.push({ config, result, mismatches });
-      if (!values.json)
-        io.out(humanReport(config, result, mismatches, replay(config), outDir, values.scenario === undefined));
-      else for (const f of result.failures) saveFailure(outDir, config, f);
+      if (invocation.interrupted) break;
+      io.log.info({ scenario: config.scenario.name, target: target.name, ...settings.shard }, 'exploring');
+      const entries = corpus?.entriesFor(config.scenario.name) ?? [];
+      const play: PlayCase = (c, plan, simSeed) => target.run(c, plan, simSeed);
+      const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
+      const options = { ...exploreOptionsOf(settings), coverage: values.coverage ?? false };
+      const found = await explorer(config, invocation.exploreOptions(options));
+      const result = withCorpusFailures(found, fromCorpus);
+      const recorded = invocation.record(config, result, replay(config));
+      if (corpus) keepInCorpus(corpus, config, found, recorded, named);
+      explored.push({ config, result, recorded });
+      if (!values.json) io.out(humanReport(config, result, recorded, replay(config), !named));
     }
   } finally {
     await close();
   }
-
+  const summary = invocation.finish(skipped);
+  const passed = summary.verdict === 'pass';
   if (values.json) {
-    if (values.scenario !== undefined) {
-      const { config, result } = soleResult(results);
-      io.out(JSON.stringify(runJson(result, replay(config))));
-    } else {
-      io.out(
-        JSON.stringify({
-          verdict: results.every((r) => r.mismatches.length === 0) ? 'pass' : 'fail',
-          seed: options.seed,
-          scenarios: results.map(({ config, result, mismatches }) => ({
-            ...runJson(result, replay(config)),
-            expected: config.scenario.expect,
-            mismatches,
-          })),
-          skipped,
-        }),
-      );
-    }
-  }
-  if (values.scenario !== undefined) return soleResult(results).result.verdict === 'pass' ? 0 : 1;
-  const allMatch = results.every((r) => r.mismatches.length === 0);
-  if (!values.json) {
-    for (const s of skipped) io.out(`Skipped ${s}.`);
+    const fileOf = (r: Recorded) => (f: Failure) => r.saved.get(f)?.file;
+    const json = explored.map(({ config, result, recorded }) => ({
+      ...runJson(result, replay(config), fileOf(recorded)),
+      ...(named ? {} : { expected: config.scenario.expect, mismatches: recorded.scenario.mismatches }),
+    }));
+    const top = { results: invocation.folder.dir, ...(summary.interrupted ? { interrupted: true } : {}) };
     io.out(
-      allMatch
-        ? "All verdicts match the scenarios' expectations."
-        : 'Some verdicts differ from the expectations (see above).',
+      JSON.stringify(
+        named
+          ? { ...json[0], ...top }
+          : { verdict: summary.verdict, seed: settings.seed, scenarios: json, skipped, ...top },
+      ),
     );
+  } else {
+    if (!named) for (const s of skipped) io.out(`Skipped ${s}.`);
+    if (summary.interrupted) io.out(`Interrupted: ${explored.length} of ${configs.length} scenario(s) explored.`);
+    if (!named)
+      io.out(
+        passed
+          ? "All verdicts match the scenarios' expectations."
+          : 'Some verdicts differ from the expectations (see above).',
+      );
+    io.out(`Results: ${invocation.folder.dir}`);
   }
-  return allMatch ? 0 : 1;
+  return invocation.exitCode(passed);
 }
 
-function compareExpectations(config: RunConfig, result: ExploreResult): string[] {
-  const mismatches: string[] = [];
-  for (const outcome of result.properties) {
-    const expected: Verdict | undefined = config.scenario.expect[outcome.property];
-    const observed = outcome.verdict; // unknown never matches an expectation
-    if (expected !== undefined && expected !== observed)
-      mismatches.push(`${outcome.property}: expected ${expected}, observed ${observed}`);
+/**
+ * New failures join the corpus: with --scenario every violation (the run fails on it); in a corpus
+ * run only violations the scenario did not expect, so expected ones do not pile up.
+ */
+function keepInCorpus(
+  corpus: FailureCorpus,
+  config: RunConfig,
+  found: ExploreResult,
+  recorded: Recorded,
+  named: boolean,
+): void {
+  for (const f of found.failures) {
+    if (!named && config.scenario.expect[f.property] === 'violated') continue;
+    const saved = recorded.saved.get(f);
+    if (saved) corpus.add(saved.record);
   }
-  return mismatches;
 }
 
+/** A scenario's section of the terminal output. With expectations, an expected violation is one line
+ *  (its timeline is in the report); anything unexpected is shown in full. */
 function humanReport(
   config: RunConfig,
   result: ExploreResult,
-  mismatches: string[],
+  recorded: Recorded,
   replay: (f: Failure) => string,
-  outDir: string,
   expectations: boolean,
 ): string {
-  const lines = [
-    `━━ ${config.scenario.name} (${config.controller.name} × ${config.client.name}) ━━`,
-    config.scenario.summary,
-    '',
-  ];
+  const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${config.client.name}) ━━`];
+  if (!expectations) lines.push(config.scenario.summary, '');
   for (const f of result.failures) {
-    lines.push(formatFailure(f, replay(f), saveFailure(outDir, config, f)), '');
+    const file = recorded.saved.get(f)?.file;
+    if (expectations && config.scenario.expect[f.property] === 'violated')
+      lines.push(`  ${f.property} violated as expected (${f.shrunkEvents} events): ${file ?? replay(f)}`);
+    else lines.push(formatFailure(f, replay(f), file), '');
   }
   lines.push(formatSummary(result));
   if (result.coverage) lines.push(formatCoverage(result.coverage));
   if (expectations) {
     for (const o of result.properties) {
       const expected = config.scenario.expect[o.property];
-      const observed = o.verdict;
+      const observed = o.verdict; // unknown never matches an expectation
       lines.push(
         `  ${expected === observed ? '✓' : '✗'} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : ''}`,
       );
     }
+    const mismatches = recorded.scenario.mismatches;
     if (mismatches.length) lines.push(`  MISMATCH: ${mismatches.join('; ')}`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** The one result of a `--scenario` run. */
-function soleResult<T>(results: readonly T[]): T {
-  const [only] = results;
-  assert(only !== undefined && results.length === 1, '--scenario names one scenario (a skipped one is a usage error)');
-  return only;
 }

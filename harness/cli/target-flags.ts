@@ -2,12 +2,13 @@
  * `--target` and the flags of real targets, shared by run, replay and qualify; and the explorer
  * each target gets: the sim explores in-process, real targets through exploreTarget.
  */
-import { explore } from '../explore.ts';
+import { exploreAsync } from '../explore.ts';
 import { exploreOnWorkers } from '../explore-on-workers.ts';
 import { defaultWorkers, SimPool } from '../workers/sim-pool.ts';
 import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
+import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { INTERRUPTED_EXIT_CODE, UsageError } from '../errors.ts';
@@ -26,8 +27,7 @@ export const TARGET_FLAGS = {
   concurrency: { type: 'string' },
 } as const;
 
-/** Where the external target's password may come from instead of --password (replay lines use it). */
-export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
+export { PASSWORD_ENV } from '../run-settings.ts';
 
 export interface TargetFlagValues {
   target?: string | undefined;
@@ -96,6 +96,19 @@ export function defaultRuns(values: TargetFlagValues): number {
   return (values.target ?? 'sim') === 'sim' ? 1000 : 50;
 }
 
+/** The target as a failure record keeps it: everything but the password. */
+export function targetSettings(values: TargetFlagValues): TargetSettings {
+  const scale = timeScale(values['time-scale']);
+  return {
+    name: values.target ?? 'sim',
+    ...(scale !== undefined ? { timeScale: scale } : {}),
+    ...(values['client-cmd'] !== undefined ? { clientCommand: values['client-cmd'] } : {}),
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(values.username !== undefined ? { username: values.username } : {}),
+    ...(values.tls ? { tls: true } : {}),
+  };
+}
+
 function timeScale(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -129,7 +142,7 @@ export function workersFlag(value: string | undefined, values: TargetFlagValues,
 }
 
 /** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
- *  interrupt closes it too before exiting with 130. */
+ *  interrupt (cli/interrupt.ts) stops the exploration, which returns, and the finally closes it. */
 export async function openTarget(
   values: TargetFlagValues,
   simWorkers = 1,
@@ -152,27 +165,14 @@ export async function openTarget(
     await target.close();
     throw e;
   }
-  // The sim explores synchronously, so a handler could never run: there, the default signal
-  // behaviour ends the process at once (exit status 130), which is what we want.
-  const onInterrupt = (): void => {
-    // Everything the target and its runs started goes (children.ts), then the exit; a close that
-    // hangs (a frozen server) cannot keep the process: the exit hook kills what is left.
-    const deadline = setTimeout(() => process.exit(INTERRUPTED_EXIT_CODE), 5_000);
-    void Promise.allSettled([target.close(), releaseAll()]).finally(() => {
-      clearTimeout(deadline);
-      process.exit(INTERRUPTED_EXIT_CODE);
-    });
-  };
-  if (name !== 'sim') process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
   const pool = name === 'sim' && simWorkers > 1 ? new SimPool(simWorkers) : undefined;
   const close = async (): Promise<void> => {
-    process.off('SIGINT', onInterrupt).off('SIGTERM', onInterrupt);
     await pool?.close();
     await target.close();
   };
   const explorer: Explorer =
     name === 'sim'
-      ? async (config, options) => (pool ? exploreOnWorkers(pool, config, options) : explore(config, options))
+      ? (config, options) => (pool ? exploreOnWorkers(pool, config, options) : exploreAsync(config, options))
       : (config, options) =>
           exploreTarget(target, config, {
             ...options,

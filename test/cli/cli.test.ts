@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -50,9 +50,10 @@ describe('upgrade-chaos CLI', () => {
     expect(JSON.parse(replay.stdout).failures[0].historyHash).toBe(failure.historyHash);
 
     // the saved failure file replays too
-    const folder = join(out, 'upgrade-chaos-results', 'juju-1.22-implicit-upgrade');
-    const file = readdirSync(folder).find((f) => f.startsWith('watchers-resume'))!;
-    const fromFile = await cli('replay', join(folder, file), '--json');
+    expect(failure.file).toMatch(
+      /^upgrade-chaos-results\/juju-1.22-implicit-upgrade\/[^/]+\/failures\/[^/]+\/failure.json$/,
+    );
+    const fromFile = await cli('replay', join(out, failure.file), '--json');
     expect(JSON.parse(fromFile.stdout)).toMatchObject({
       historyHash: failure.historyHash,
       expectedHistoryHash: failure.historyHash,
@@ -111,7 +112,7 @@ describe('upgrade-chaos CLI', () => {
     [['run', '--client', 'nope'], /unknown client profile "nope"/],
     [['run', '--max-events', '0'], /--max-events must be between 1/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['replay', 'no-such-file.json'], /cannot read replay file/],
+    [['replay', 'no-such-file.json'], /cannot read failure file/],
   ])('bad input %j exits 2 with a one-line error', async (args, message) => {
     const r = await cli(...args);
     expect(r.exitCode).toBe(2);
@@ -136,7 +137,8 @@ describe('upgrade-chaos CLI', () => {
     );
     const r = await cli('replay', file);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/plan event 1 has unknown kind "teleport"/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/failure file .*bad\.json: format: .*upgrade-chaos-failure\/2/);
     writeFileSync(file, '{not json');
     expect((await cli('replay', file)).stderr).toMatch(/is not JSON/);
   });

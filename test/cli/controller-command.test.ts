@@ -64,13 +64,13 @@ describe('upgrade-chaos controller (controllerCommand)', () => {
     expect(existsSync(caFile)).toBe(false); // its temporary folder goes with it
   });
 
-  it('stops on its stop signal', async () => {
+  it('stops on its stop signal (an interrupt) with exit code 130', async () => {
     const h = harness();
     const done = controllerCommand(['--port', '0'], h.io);
     await waitFor(() => h.lines.some((l) => l.startsWith('password:')), 5_000, 'banner');
     expect(h.lines.find((l) => l.startsWith('password:'))).toMatch(/^password:\s+[0-9a-f]{24}$/); // generated
     h.stop();
-    await expect(done).resolves.toBe(0);
+    await expect(done).resolves.toBe(130);
   });
 
   it('rejects bad flags (usage) and a port in use (target)', async () => {

@@ -10,6 +10,7 @@ import { caseList } from '../../harness/case-list.ts';
 import { caseAtPath } from '../../harness/case-at-path.ts';
 import { explore } from '../../harness/explore.ts';
 import { exploreTarget } from '../../harness/explore-target.ts';
+import { reproductionOf } from '../../harness/explore-result.ts';
 import { Limiter, runInCaseOrder } from '../../harness/in-case-order.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { caseSource } from '../../harness/strategies/index.ts';
@@ -97,7 +98,7 @@ describe('concurrent runs in case order', () => {
     const withoutTimes = (ps: typeof sequential.properties) => ps.map(({ firstFailureMs: _, ...p }) => p);
     expect(withoutTimes(concurrent.properties)).toEqual(withoutTimes(sequential.properties));
     expect(sequential.failures.length).toBeGreaterThan(0);
-    expect(concurrent.failures.map((f) => [f.property, f.path, f.plan, f.simSeed, f.reproduced])).toEqual(
+    expect(concurrent.failures.map((f) => [f.property, f.path, f.plan, f.simSeed, reproductionOf(f)])).toEqual(
       sequential.failures.map((f) => [f.property, f.path, f.plan, f.simSeed, { runs: 3, failed: 3 }]),
     );
   });

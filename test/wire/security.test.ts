@@ -38,8 +38,9 @@ describe('security basics', () => {
   it('prints replay lines with a placeholder for the password', () => {
     const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
     const failure = { property: 'deployments-complete', seed: 1, path: '0' } as Parameters<typeof replayLine>[1];
-    const target = { target: 'external', url: 'ws://127.0.0.1:1/model/x/api', username: 'admin', password: PASSWORD };
-    const line = replayLine(config, failure, { target });
+    // A run's settings never hold the password (run-settings.ts); the line names the variable instead.
+    const target = { name: 'external', url: 'ws://127.0.0.1:1/model/x/api', username: 'admin' };
+    const line = replayLine(config, failure, { overrides: {}, strategy: 'random', target });
     expect(line).not.toContain(PASSWORD);
     expect(line).toContain('--password "$UPGRADE_CHAOS_PASSWORD"');
   });

@@ -1,0 +1,130 @@
+/**
+ * What `run` and `qualify` share around their explorations: the invocation's own results folder,
+ * the seed said at the start, the progress line, the interrupt that stops the work, failures saved
+ * once right after each exploration, summary.json rewritten after each scenario, and at the end the
+ * reports and the exit code (130 when interrupted, whatever was found).
+ */
+import { join } from 'node:path';
+import type { ExploreOptions, ExploreResult, Failure } from '../explore-result.ts';
+import { invocationStamp, ReportFolder, type SavedFailure } from '../report-folder.ts';
+import type { RunConfig } from '../run-config.ts';
+import type { RunSettings } from '../run-settings.ts';
+import { toolInfo } from '../tool-info.ts';
+import { UsageError } from '../errors.ts';
+import { INTERRUPTED_EXIT_CODE, listenForInterrupt, type Interrupt } from './interrupt.ts';
+import { progressSink, type ProgressSink } from './progress.ts';
+import { failureJson } from '../../reports/json.ts';
+import { reportFiles } from '../../reports/report-files.ts';
+import {
+  scenarioSummary,
+  summaryVerdict,
+  SUMMARY_FORMAT,
+  type ScenarioSummary,
+  type Summary,
+} from '../../reports/summary.ts';
+
+export interface InvocationOptions {
+  command: Summary['command'];
+  judged: Summary['judged'];
+  settings: RunSettings;
+  /** `--report DIR`: results there, with junit.xml and report.html. */
+  reportDir: string | undefined;
+  /** `--out DIR`: results in DIR/<label>/<start time>/ (default upgrade-chaos-results). */
+  outDir: string | undefined;
+  label: string;
+  /** Progress and notices go there. */
+  stderr: NodeJS.WriteStream;
+  /** qualify --compare: the two controller profiles. */
+  compare?: { old: string; new: string };
+}
+
+/** One scenario's exploration as saved: its summary entry and the failures with their files. */
+export interface Recorded {
+  scenario: ScenarioSummary;
+  saved: Map<Failure, SavedFailure & { file: string }>;
+}
+
+export class Invocation {
+  readonly folder: ReportFolder;
+  readonly interrupt: Interrupt;
+  private readonly progress: ProgressSink;
+  private readonly summary: Summary;
+  private readonly failures: SavedFailure[] = [];
+
+  constructor(private readonly options: InvocationOptions) {
+    if (options.reportDir !== undefined && options.outDir !== undefined)
+      throw new UsageError('--report and --out both say where results go: give one');
+    const dir = options.reportDir ?? join(options.outDir ?? 'upgrade-chaos-results', options.label, invocationStamp());
+    this.folder = ReportFolder.create(dir);
+    this.progress = progressSink(options.stderr);
+    this.interrupt = listenForInterrupt((name) => {
+      this.progress.clear();
+      options.stderr.write(`upgrade-chaos: ${name}: stopping, keeping what was found (again to quit at once)\n`);
+    });
+    const { settings } = options;
+    this.summary = {
+      format: SUMMARY_FORMAT,
+      command: options.command,
+      judged: options.judged,
+      verdict: 'pass',
+      interrupted: false,
+      settings,
+      tool: { name: 'upgrade-chaos', ...toolInfo() },
+      startedAt: new Date().toISOString(),
+      scenarios: [],
+      skipped: [],
+      ...(options.compare ? { compare: options.compare } : {}),
+    };
+    this.folder.writeSummary(this.summary);
+    const shard = settings.shard ? `, shard ${settings.shard.index}/${settings.shard.count}` : '';
+    options.stderr.write(
+      `upgrade-chaos ${options.command}: seed ${settings.seed} (--seed ${settings.seed} repeats it), ` +
+        `target ${settings.target.name}${shard}; results in ${dir}\n`,
+    );
+  }
+
+  get interrupted(): boolean {
+    return this.interrupt.signal.aborted;
+  }
+
+  /** The exploration options with the interrupt and the progress line attached. */
+  exploreOptions<T extends ExploreOptions>(options: T): T {
+    return { ...options, signal: this.interrupt.signal, onProgress: this.progress.onProgress };
+  }
+
+  /** Saves the exploration's failures (once, before anything is formatted) and updates summary.json. */
+  record(config: RunConfig, result: ExploreResult, replay: (f: Failure) => string): Recorded {
+    this.progress.clear();
+    const saved = new Map<Failure, SavedFailure & { file: string }>();
+    for (const f of result.failures) saved.set(f, this.folder.saveFailure(config, f, this.options.settings));
+    this.failures.push(...saved.values());
+    const failures = result.failures.map((f) => ({ ...failureJson(f, replay(f)), id: saved.get(f)!.record.id }));
+    const scenario = scenarioSummary(config, result, failures, this.options.judged);
+    this.summary.scenarios.push(scenario);
+    this.summary.verdict = summaryVerdict(this.summary.scenarios, this.options.judged);
+    this.folder.writeSummary(this.summary);
+    return { scenario, saved };
+  }
+
+  /** Marks the end (and an interrupt), writes the summary and, with --report, the readable reports.
+   *  `verdict` replaces the one judged from the scenarios (qualify --compare judges regressions). */
+  finish(skipped: string[] = [], verdict?: Summary['verdict']): Summary {
+    this.progress.clear();
+    this.interrupt.dispose();
+    this.summary.skipped = skipped;
+    if (verdict !== undefined) this.summary.verdict = verdict;
+    this.summary.interrupted = this.interrupted;
+    this.summary.endedAt = new Date().toISOString();
+    this.folder.writeSummary(this.summary);
+    if (this.options.reportDir !== undefined)
+      for (const [name, text] of Object.entries(reportFiles(this.summary, this.failures)))
+        this.folder.writeFile(name, text);
+    return this.summary;
+  }
+
+  /** 130 when interrupted, else what the verdict says. */
+  exitCode(passed: boolean): number {
+    if (this.interrupted) return INTERRUPTED_EXIT_CODE;
+    return passed ? 0 : 1;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * `upgrade-chaos show FILE`: a saved failure's plan, violations and timeline, from failure.json and
+ * the history.jsonl beside it, without running anything.
+ */
+import { readFailureFile } from '../report-folder.ts';
+import { formatMs, formatPlan } from '../plan.ts';
+import { formatTimeline } from '../../reports/timeline.ts';
+import { parseFlags } from './options.ts';
+import type { CommandIO } from './run-command.ts';
+import { UsageError } from '../errors.ts';
+
+const SHOW_FLAGS = { 'log-level': { type: 'string' } } as const;
+
+export function showCommand(argv: string[], io: CommandIO): number {
+  const { positionals } = parseFlags(argv, SHOW_FLAGS, true);
+  if (positionals.length !== 1) throw new UsageError('show takes one failure file (failures/<id>/failure.json)');
+  const file = positionals[0]!;
+  const { record, history } = readFailureFile(file);
+  const target = record.settings.target;
+  io.out(
+    [
+      `${record.scenario.name} × ${record.property} (${record.id})`,
+      `found on ${target.name}${target.clientCommand ? ` with --client-cmd ${target.clientCommand}` : ''}, ` +
+        `seed ${record.seed}, path ${record.path}, shrunk on ${record.shrunkOn}, saved ${record.savedAt}`,
+      ...record.violations.map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`),
+      '',
+      `Plan (${record.plan.length} events, from ${record.events}; sim seed ${record.simSeed}):`,
+      formatPlan(record.plan),
+      '',
+      history ? `Timeline:\n${formatTimeline(history)}` : '(no history.jsonl beside the file: no timeline)',
+      '',
+      `History hash ${record.historyHash}`,
+      `Replay: npx upgrade-chaos replay ${file}`,
+    ].join('\n'),
+  );
+  return 0;
+}

@@ -1,0 +1,138 @@
+/**
+ * The failure corpus of a user's project (default `.upgrade-chaos/failures.jsonl`): every new
+ * failure is appended as one JSON line, and each `run` of a scenario first plays that scenario's
+ * entries again, as Hypothesis's example database and proptest's regression files do. A bug found
+ * once is checked on every later run until it is fixed, whatever seed the run draws.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ExploreResult, Failure } from './explore-result.ts';
+import { checkPlan } from './plan-check.ts';
+import { parseFailureRecord, type FailureRecord } from './failure-record.ts';
+import { historyHash, type HistoryRecord } from './history.ts';
+import type { Plan } from './plan.ts';
+import type { RunConfig } from './run-config.ts';
+import type { RunSettings } from './run-settings.ts';
+import { checkProperties } from '../properties/index.ts';
+import { UsageError } from './errors.ts';
+
+export const DEFAULT_CORPUS = '.upgrade-chaos/failures.jsonl';
+
+export class FailureCorpus {
+  private readonly records: FailureRecord[];
+
+  constructor(readonly path: string) {
+    this.records = existsSync(path) ? readCorpus(path) : [];
+  }
+
+  /** The entries recorded for a scenario (by name), oldest first. */
+  entriesFor(scenario: string): FailureRecord[] {
+    return this.records.filter((r) => r.scenario.name === scenario);
+  }
+
+  /** Appends a record unless the corpus already holds the same case for the same property. */
+  add(record: FailureRecord): boolean {
+    const key = caseKey(record);
+    if (this.records.some((r) => caseKey(r) === key)) return false;
+    mkdirSync(dirname(this.path), { recursive: true });
+    appendFileSync(this.path, JSON.stringify(record) + '\n');
+    this.records.push(record);
+    return true;
+  }
+}
+
+function caseKey(r: FailureRecord): string {
+  return JSON.stringify([r.scenario.name, r.property, r.simSeed, r.plan]);
+}
+
+function readCorpus(path: string): FailureRecord[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, i }) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(line);
+      } catch {
+        throw new UsageError(`failure corpus ${path}, line ${i + 1}: not JSON (fix or delete the line)`);
+      }
+      const parsed = parseFailureRecord(data);
+      if ('error' in parsed)
+        throw new UsageError(`failure corpus ${path}, line ${i + 1}: ${parsed.error} (fix or delete the line)`);
+      return parsed.record;
+    });
+}
+
+/** A corpus entry that still fails, with the settings it was recorded with (its replay command's). */
+export type CorpusFailure = Failure & { recorded: RunSettings };
+
+/** Plays a plan where the run plays its cases (the sim, or the real target). */
+export type PlayCase = (config: RunConfig, plan: Plan, simSeed: number) => Promise<HistoryRecord[]>;
+
+/**
+ * Plays each entry's case under today's configuration and judges the property it was recorded for:
+ * if that is still violated, it is a failure, not shrunk (it was shrunk when found). Entries for a
+ * property this run does not check, or whose plan no longer fits the scenario (fewer clients), are
+ * left out.
+ */
+export async function replayCorpus(
+  play: PlayCase,
+  config: RunConfig,
+  entries: readonly FailureRecord[],
+  target: string,
+  signal?: AbortSignal,
+): Promise<CorpusFailure[]> {
+  const failures: CorpusFailure[] = [];
+  for (const entry of entries) {
+    if (signal?.aborted) break;
+    const property = entry.property;
+    if (!config.properties.includes(property) || !fits(entry.plan, config)) continue;
+    const only: RunConfig = { ...config, properties: [property] };
+    const history = await play(only, entry.plan, entry.simSeed);
+    const violations = checkProperties(history, only.properties);
+    if (violations.length > 0) {
+      failures.push({
+        recorded: entry.settings,
+        shrunkOn: 'none',
+        reason: 'corpus',
+        target,
+        clientOutputs: [],
+        property,
+        seed: entry.seed,
+        path: entry.path,
+        events: entry.events,
+        shrunkEvents: entry.plan.length,
+        plan: entry.plan,
+        simSeed: entry.simSeed,
+        historyHash: historyHash(history),
+        violations,
+        history,
+        shrinkMs: 0,
+      });
+    }
+  }
+  return failures;
+}
+
+function fits(plan: Plan, config: RunConfig): boolean {
+  try {
+    checkPlan(plan, config.scenario.clients);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The exploration's result with the corpus's failures first (a property failing both ways is one verdict). */
+export function withCorpusFailures(result: ExploreResult, fromCorpus: readonly Failure[]): ExploreResult {
+  if (fromCorpus.length === 0) return result;
+  const seen = new Set(fromCorpus.map((f) => `${f.property} ${f.historyHash}`));
+  const failing = new Set(fromCorpus.map((f) => f.property));
+  return {
+    ...result,
+    verdict: 'fail',
+    properties: result.properties.map((o) => (failing.has(o.property) ? { ...o, violated: true } : o)),
+    failures: [...fromCorpus, ...result.failures.filter((f) => !seen.has(`${f.property} ${f.historyHash}`))],
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * report.html: one self-contained page (inline CSS, inline SVG, no script, nothing fetched) that a
+ * person opens from a CI artifact: the run's settings, the verdict matrix (scenario × property,
+ * expected against observed), then each failure with its violations, replay command, shrunk plan
+ * and SVG timeline (reports/svg-timeline.ts). Pure: a string from the summary and the failures.
+ */
+import { describeEvent, formatMs, timeline } from '../harness/plan.ts';
+import { PROPERTY_NAMES } from '../properties/property.ts';
+import { svgTimeline } from './svg-timeline.ts';
+import { escapeXml as esc } from './xml.ts';
+import { observedVerdict, type SavedFailure, type ScenarioSummary, type Summary } from './summary.ts';
+
+const STYLE = `
+body { font-family: system-ui, sans-serif; margin: 24px; color: #212529; max-width: 1100px; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; } h3 { font-size: 15px; }
+.pass { color: #2b8a3e; } .fail { color: #c92a2a; } .interrupted { background: #fff3bf; padding: 8px; }
+table.matrix { border-collapse: collapse; font-size: 13px; }
+table.matrix th, table.matrix td { border: 1px solid #dee2e6; padding: 4px 8px; text-align: center; }
+table.matrix td.name { text-align: left; font-family: monospace; }
+td.ok { background: #ebfbee; } td.unknown { background: #fff9db; } td.bad { background: #ffe3e3; } td.none { color: #adb5bd; }
+code, pre { background: #f1f3f5; padding: 2px 4px; font-size: 12px; }
+pre { padding: 8px; overflow-x: auto; white-space: pre-wrap; }
+section.failure { border-top: 2px solid #dee2e6; margin-top: 24px; }
+dl.settings { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; font-size: 13px; }
+dl.settings dt { font-weight: 600; }
+.legend span { display: inline-block; margin-right: 14px; font-size: 12px; }
+.swatch { display: inline-block; width: 12px; height: 10px; margin-right: 4px; vertical-align: middle; }
+`;
+
+export function formatHtmlReport(summary: Summary, failures: readonly SavedFailure[]): string {
+  const title = `upgrade-chaos ${summary.command}: ${summary.verdict.toUpperCase()}`;
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
+<body>
+<h1>upgrade-chaos ${esc(summary.command)}: <span class="${summary.verdict}">${summary.verdict.toUpperCase()}</span></h1>
+${summary.interrupted ? '<p class="interrupted">Interrupted: this report holds what was found before the run was stopped.</p>' : ''}
+${settings(summary)}
+<h2>Verdicts</h2>
+${matrix(summary)}
+<h2>Failures (${failures.length})</h2>
+${failures.length ? legend() : '<p>None.</p>'}
+${failures.map((f) => failureSection(summary, f)).join('\n')}
+</body>
+</html>
+`;
+}
+
+function settings(summary: Summary): string {
+  const s = summary.settings;
+  const rows: [string, string][] = [
+    ['seed', String(s.seed)],
+    ['runs per scenario', String(s.runs)],
+    ['strategy', s.strategy],
+    ['target', s.target.name + (s.target.timeScale !== undefined ? ` (time scale ${s.target.timeScale})` : '')],
+    ...(s.target.clientCommand !== undefined ? [['client command', s.target.clientCommand] as [string, string]] : []),
+    ...(s.shard ? [['shard', `${s.shard.index}/${s.shard.count}`] as [string, string]] : []),
+    ...(summary.mergedFrom ? [['merged from', `${summary.mergedFrom} reports`] as [string, string]] : []),
+    ['judged by', summary.judged === 'properties' ? 'properties (any violation fails)' : 'expected verdicts'],
+    ['started', summary.startedAt],
+    ['ended', summary.endedAt ?? '(still running)'],
+    [
+      'tool',
+      `upgrade-chaos ${summary.tool.version}${summary.tool.commit ? ` (${summary.tool.commit.slice(0, 12)})` : ''}`,
+    ],
+  ];
+  return `<dl class="settings">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
+}
+
+function matrix(summary: Summary): string {
+  const head = `<tr><th>scenario</th><th>controller × client</th>${PROPERTY_NAMES.map((p) => `<th>${esc(p)}</th>`).join('')}<th>runs</th><th>time</th></tr>`;
+  const rows = summary.scenarios.map((s) => {
+    const cells = PROPERTY_NAMES.map((p) => cell(summary, s, p)).join('');
+    return `<tr><td class="name">${esc(s.scenario)}</td><td>${esc(`${s.controller} × ${s.client}`)}</td>${cells}<td>${s.runs}</td><td>${esc(formatMs(s.elapsedMs))}</td></tr>`;
+  });
+  return `<table class="matrix">${head}${rows.join('')}</table>`;
+}
+
+function cell(summary: Summary, s: ScenarioSummary, property: (typeof PROPERTY_NAMES)[number]): string {
+  const outcome = s.outcomes.find((o) => o.property === property);
+  if (!outcome) return '<td class="none">·</td>';
+  const observed = observedVerdict(outcome);
+  const expected = s.expected[property];
+  const good = summary.judged === 'properties' ? !outcome.violated : expected === undefined || expected === observed;
+  const failure = s.failures.find((f) => f.property === property);
+  const unknown = observed === 'unknown' && good;
+  const text = `${unknown ? '?' : good ? '✓' : '✗'} ${observed}`;
+  const link = failure ? `<a href="#${esc(failure.id)}">${text}</a>` : text;
+  const why =
+    observed === 'unknown' ? `could not judge ${outcome.unknownRuns ?? 0} run(s): ${outcome.unknownReason ?? ''}` : '';
+  const title = [expected ? `expected ${expected}` : '', why].filter(Boolean).join('; ');
+  return `<td class="${unknown ? 'unknown' : good ? 'ok' : 'bad'}"${title ? ` title="${esc(title)}"` : ''}>${link}</td>`;
+}
+
+function legend(): string {
+  const item = (color: string, label: string) =>
+    `<span><i class="swatch" style="background:${color}"></i>${esc(label)}</span>`;
+  return `<p class="legend">${[
+    item('#fff1b8', 'upgrade window'),
+    item('#e5dbff', 'agent restart'),
+    item('#868e96', 'partition'),
+    item('#2f9e44', 'deploy ok'),
+    item('#e03131', 'deploy failed'),
+    item('#f08c00', 'deploy indeterminate'),
+    item('#4dabf7', 'API call'),
+    item('#c92a2a', 'violation'),
+  ].join('')} ✕ connection dropped · ● controller event (hover for details)</p>`;
+}
+
+function failureSection(summary: Summary, f: SavedFailure): string {
+  const r = f.record;
+  const listed = summary.scenarios.flatMap((s) => s.failures).find((x) => x.id === r.id);
+  const plan = timeline(r.plan)
+    .map(({ at, event }, i) => `${String(i + 1).padStart(2)}. [t=${formatMs(at)}] ${describeEvent(event)}`)
+    .join('\n');
+  const violations = r.violations.map((v) => `<li>[t=${esc(formatMs(v.t))}] ${esc(v.message)}</li>`).join('');
+  return `<section class="failure" id="${esc(r.id)}">
+<h3>${esc(r.scenario.name)} × ${esc(r.property)}</h3>
+<ul>${violations}</ul>
+${listed ? `<p>Replay: <code>${esc(listed.replay)}</code></p>` : ''}
+<p>Files: <code>${esc(f.folder)}/failure.json</code>, <code>${esc(f.folder)}/history.jsonl</code> · shrunk on ${esc(r.shrunkOn)} · history hash <code>${esc(r.historyHash)}</code></p>
+<pre>${esc(plan)}</pre>
+${svgTimeline(f.history, r.violations, r.id)}
+</section>`;
+}

@@ -1,0 +1,105 @@
+/**
+ * junit.xml: one testsuite per scenario (per controller, when two were compared), one testcase per
+ * property it judges. A testcase fails as the run is judged: with --scenario, when the property was
+ * violated; in a corpus run or a qualification, when the verdict differs from the expected one (an
+ * expected violation passes, and says so in system-out). The failure's message leads with the replay
+ * command, as fast-check's report leads with the seed. Written to the JUnit schema Jenkins, GitLab
+ * and GitHub's test reporters read (testsuites > testsuite > properties, testcase*, system-out).
+ */
+import { formatMs } from '../harness/plan.ts';
+import { element, type Attributes } from './xml.ts';
+import { observedVerdict, type ScenarioSummary, type SummaryFailure, type Summary } from './summary.ts';
+import type { PropertyOutcome } from '../harness/explore-result.ts';
+
+export function formatJunit(summary: Summary): string {
+  const suites = summary.scenarios.map((s) => testsuite(summary, s));
+  const failures = summary.scenarios.reduce((n, s) => n + failingCases(summary, s).length, 0);
+  const tests = summary.scenarios.reduce((n, s) => n + s.outcomes.length, 0);
+  const time = summary.scenarios.reduce((n, s) => n + s.elapsedMs, 0) / 1000;
+  const root = element(
+    'testsuites',
+    { name: `upgrade-chaos ${summary.command}`, tests, failures, errors: 0, time: time.toFixed(3) },
+    suites,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n`;
+}
+
+function failingCases(summary: Summary, s: ScenarioSummary): PropertyOutcome[] {
+  return s.outcomes.filter((o) => caseFails(summary, s, o));
+}
+
+function caseFails(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): boolean {
+  if (summary.judged === 'properties') return o.violated;
+  const expected = s.expected[o.property];
+  return expected !== undefined && expected !== observedVerdict(o);
+}
+
+function testsuite(summary: Summary, s: ScenarioSummary): string {
+  const attrs: Attributes = {
+    name: suiteName(summary, s),
+    tests: s.outcomes.length,
+    failures: failingCases(summary, s).length,
+    errors: 0,
+    skipped: summary.judged === 'properties' ? s.outcomes.filter((o) => o.verdict === 'unknown').length : 0,
+    time: (s.elapsedMs / 1000).toFixed(3),
+    timestamp: summary.startedAt.replace(/\.\d+Z$|Z$/, ''),
+    hostname: 'localhost',
+  };
+  const properties = element(
+    'properties',
+    {},
+    Object.entries({
+      seed: s.seed,
+      runs: s.runs,
+      target: s.target,
+      controller: s.controller,
+      client: s.client,
+      strategy: summary.settings.strategy,
+      ...(summary.settings.shard ? { shard: `${summary.settings.shard.index}/${summary.settings.shard.count}` } : {}),
+      ...(s.interrupted ? { interrupted: 'true' } : {}),
+    }).map(([name, value]) => element('property', { name, value })),
+  );
+  const cases = s.outcomes.map((o) => testcase(summary, s, o));
+  const out = `${s.runs} runs, seed ${s.seed}, ${s.runsPerSecond} runs/s, ${formatMs(s.elapsedMs)}${s.interrupted ? ' (interrupted)' : ''}`;
+  return element('testsuite', attrs, [properties, ...cases, element('system-out', {}, { text: out })]);
+}
+
+/** Two controllers compared show as two suites of the same scenario: name both. */
+function suiteName(summary: Summary, s: ScenarioSummary): string {
+  const twice = summary.scenarios.filter((o) => o.scenario === s.scenario).length > 1;
+  return twice ? `${s.scenario} (${s.controller})` : s.scenario;
+}
+
+function testcase(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): string {
+  const attrs = { name: o.property, classname: `upgrade-chaos.${s.scenario}`, time: '0' };
+  const failure = s.failures.find((f) => f.property === o.property);
+  const expected = s.expected[o.property];
+  if (caseFails(summary, s, o)) {
+    const why =
+      summary.judged === 'properties'
+        ? `${o.property} violated`
+        : `${o.property}: expected ${expected}, observed ${observedVerdict(o)}`;
+    const message = failure ? `${why}. Replay: ${failure.replay}` : why;
+    return element('testcase', attrs, [
+      element('failure', { message, type: 'violated' }, { text: failure ? failureText(failure) : why }),
+    ]);
+  }
+  if (o.verdict === 'unknown')
+    return element('testcase', attrs, [
+      element('skipped', { message: `could not judge ${o.unknownRuns ?? 0} run(s): ${o.unknownReason ?? ''}` }),
+    ]);
+  if (o.violated && failure)
+    return element('testcase', attrs, [
+      element('system-out', {}, { text: `violated, as expected.\n${failureText(failure)}` }),
+    ]);
+  return element('testcase', attrs);
+}
+
+function failureText(f: SummaryFailure): string {
+  return [
+    `Replay: ${f.replay}`,
+    `Failure folder: failures/${f.id}`,
+    `Shrunk plan (${f.shrunkEvents} events, from ${f.events}; sim seed ${f.simSeed}), history hash ${f.historyHash}`,
+    ...f.violations.slice(0, 10).map((v) => `- [t=${formatMs(v.t)}] ${v.message}`),
+  ].join('\n');
+}

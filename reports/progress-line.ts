@@ -1,0 +1,30 @@
+/** The progress line a person watches while a run goes: runs, speed, failures, elapsed and ETA. */
+import type { ExploreProgress } from '../harness/explore-result.ts';
+import { formatMs } from '../harness/plan.ts';
+
+export function formatProgress(p: ExploreProgress): string {
+  const seconds = p.elapsedMs / 1000;
+  const perSecond = seconds > 0 ? p.runs / seconds : 0;
+  const parts = [
+    p.scenario,
+    `${p.runs}/${p.plannedRuns} runs`,
+    `${Math.round(perSecond)} runs/s`,
+    `${p.failures} failure${p.failures === 1 ? '' : 's'}`,
+    `elapsed ${formatSeconds(p.elapsedMs)}`,
+  ];
+  const eta = etaMs(p, perSecond);
+  if (eta !== undefined) parts.push(`ETA ${formatSeconds(eta)}`);
+  return parts.join(' · ');
+}
+
+/** Time left: to the last planned run, or to the time limit if that comes first. */
+function etaMs(p: ExploreProgress, perSecond: number): number | undefined {
+  const byCount = perSecond > 0 ? ((p.plannedRuns - p.runs) / perSecond) * 1000 : undefined;
+  const byTime = p.timeLimitMs !== undefined ? Math.max(0, p.timeLimitMs - p.elapsedMs) : undefined;
+  if (byCount === undefined) return byTime;
+  return byTime === undefined ? byCount : Math.min(byCount, byTime);
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? formatMs(Math.round(ms)) : `${(ms / 1000).toFixed(1)}s`;
+}

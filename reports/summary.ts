@@ -1,0 +1,111 @@
+/**
+ * summary.json: what a run found, for CI and for `report merge`. It holds the `--json` object's
+ * fields for every scenario explored, plus what a person needs to trust and repeat it: profiles,
+ * versions, target and client command, properties checked, tool version and commit, start and end
+ * time, whether an interrupt cut it short, and the shard it covered. Pure: built from data.
+ */
+import type { ExploreResult, PropertyOutcome } from '../harness/explore-result.ts';
+import type { FailureRecord, ToolInfo } from '../harness/failure-record.ts';
+import type { HistoryRecord } from '../harness/history.ts';
+import type { RunConfig } from '../harness/run-config.ts';
+import type { RunSettings } from '../harness/run-settings.ts';
+import type { Scenario } from '../harness/scenario.ts';
+import type { PropertyVerdict } from '../properties/property.ts';
+import { propertyJson, type FailureJson, type RunJson } from './json.ts';
+
+export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
+
+/** A failure as the summary lists it: the JSON of `--json` plus the id of its folder under failures/. */
+export type SummaryFailure = FailureJson & { id: string };
+
+export interface ScenarioSummary extends Omit<RunJson, 'failures'> {
+  controller: string;
+  client: string;
+  clients: number;
+  versions: readonly string[];
+  expected: Scenario['expect'];
+  /** Each property's full outcome (first failing run, counts), which `report merge` adds up. */
+  outcomes: PropertyOutcome[];
+  /** Expected verdicts that were not observed (judged by expectations only). */
+  mismatches: string[];
+  failures: SummaryFailure[];
+}
+
+export interface Summary {
+  format: typeof SUMMARY_FORMAT;
+  command: 'run' | 'qualify' | 'replay';
+  /** `properties`: any violation fails the run; `expectations`: verdicts are compared with the scenarios'. */
+  judged: 'properties' | 'expectations';
+  verdict: 'pass' | 'fail';
+  interrupted: boolean;
+  settings: RunSettings;
+  tool: ToolInfo & { name: 'upgrade-chaos' };
+  startedAt: string;
+  endedAt?: string;
+  scenarios: ScenarioSummary[];
+  skipped: string[];
+  /** `qualify --compare OLD,NEW`: each scenario appears twice, once per controller profile. */
+  compare?: { old: string; new: string };
+  /** `report merge`: how many reports were merged into this one. */
+  mergedFrom?: number;
+}
+
+/** A saved failure with its history, as the reports draw it. */
+export interface SavedFailure {
+  record: FailureRecord;
+  history: HistoryRecord[];
+  /** The folder it lives in, relative to the report folder (failures/<id>). */
+  folder: string;
+}
+
+/** held, violated, or unknown (some run could not be judged; it never matches an expectation). */
+export function observedVerdict(outcome: PropertyOutcome): PropertyVerdict {
+  return outcome.verdict;
+}
+
+/** Each claimed property whose observed verdict differs from the expected one. */
+export function mismatchesOf(expected: Scenario['expect'], outcomes: readonly PropertyOutcome[]): string[] {
+  const mismatches: string[] = [];
+  for (const outcome of outcomes) {
+    const want = expected[outcome.property];
+    const seen = observedVerdict(outcome);
+    if (want !== undefined && want !== seen) mismatches.push(`${outcome.property}: expected ${want}, observed ${seen}`);
+  }
+  return mismatches;
+}
+
+export function scenarioSummary(
+  config: RunConfig,
+  result: ExploreResult,
+  failures: SummaryFailure[],
+  judged: Summary['judged'],
+): ScenarioSummary {
+  return {
+    scenario: result.scenario,
+    target: result.target,
+    runs: result.runs,
+    seed: result.seed,
+    verdict: result.verdict,
+    runsPerSecond: result.runsPerSecond,
+    elapsedMs: result.elapsedMs,
+    ...(result.interrupted ? { interrupted: true } : {}),
+    properties: result.properties.map(propertyJson),
+    controller: config.controller.name,
+    client: config.client.name,
+    clients: config.scenario.clients,
+    versions: config.scenario.versions,
+    expected: config.scenario.expect,
+    outcomes: result.properties,
+    mismatches: judged === 'expectations' ? mismatchesOf(config.scenario.expect, result.properties) : [],
+    failures,
+  };
+}
+
+/** Whether a scenario passes as judged: no violation at all, or every verdict as expected. */
+export function scenarioPasses(s: ScenarioSummary, judged: Summary['judged']): boolean {
+  return judged === 'properties' ? s.outcomes.every((o) => !o.violated) : s.mismatches.length === 0;
+}
+
+export function summaryVerdict(scenarios: readonly ScenarioSummary[], judged: Summary['judged']): 'pass' | 'fail' {
+  return scenarios.every((s) => scenarioPasses(s, judged)) ? 'pass' : 'fail';
+}

@@ -1,0 +1,74 @@
+/**
+ * The failure corpus (`.upgrade-chaos/failures.jsonl`): a run keeps each new failure there, and the
+ * next run of that scenario plays it first, whatever its seed; --corpus PATH moves it, --no-corpus
+ * skips it. And the vitest test `replay` prints, pasted into a scratch project that installs
+ * upgrade-chaos, fails with the same counterexample.
+ */
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliIn, readSummary, workFolder } from './cli-helpers.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const work = workFolder('corpus');
+const cli = cliIn(work.dir);
+afterAll(() => work.remove());
+
+describe('the failure corpus', () => {
+  it('keeps new failures and plays them first on the next run of the scenario, whatever the seed', async () => {
+    const args = ['run', '--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume'];
+    const first = await cli(...args, '--runs', '300', '--seed', '1', '--report', 'first');
+    expect(first.exitCode).toBe(1);
+    const corpus = join(work.dir, '.upgrade-chaos', 'failures.jsonl');
+    const lines = readFileSync(corpus, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ property: 'watchers-resume', format: 'upgrade-chaos-failure/2' });
+
+    // one run: the corpus entry fails again before any case is drawn
+    const second = await cli(...args, '--seed', '2', '--runs', '1', '--report', 'second');
+    expect(second.exitCode).toBe(1);
+    const s = readSummary(join(work.dir, 'second')).scenarios[0]!;
+    expect(s.failures[0]).toMatchObject({ property: 'watchers-resume', shrunkOn: 'none' });
+    expect(second.stdout).toMatch(/Not shrunk \(from the failure corpus\)/);
+    expect(readFileSync(corpus, 'utf8').trim().split('\n')).toHaveLength(lines.length); // not added twice
+
+    const skipped = await cli(...args, '--seed', '2', '--runs', '1', '--no-corpus', '--json');
+    expect(JSON.parse(skipped.stdout).failures.filter((f: { shrunkOn: string }) => f.shrunkOn === 'none')).toEqual([]);
+    const elsewhere = await cli(...args, '--runs', '300', '--seed', '1', '--corpus', 'my/corpus.jsonl', '--json');
+    expect(elsewhere.exitCode).toBe(1);
+    expect(existsSync(join(work.dir, 'my', 'corpus.jsonl'))).toBe(true);
+  });
+});
+
+describe("replay's vitest test", () => {
+  it('fails when pasted into a scratch project that installs upgrade-chaos', async () => {
+    const run = await cli(
+      ...['run', '--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume', '--runs', '300'],
+      ...['--seed', '1', '--no-corpus', '--json'],
+    );
+    const failure = JSON.parse(run.stdout).failures[0];
+    const replay = await cli('replay', join(work.dir, failure.file));
+    const test = /paste it into your project\):\n\n([\s\S]*?\n}\);)/.exec(replay.stdout)?.[1];
+    expect(test, replay.stdout).toBeDefined();
+
+    const project = join(work.dir, 'scratch');
+    mkdirSync(join(project, 'node_modules'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
+    symlinkSync(ROOT, join(project, 'node_modules', 'upgrade-chaos'), 'dir');
+    for (const dep of ['vitest', 'fast-check'])
+      symlinkSync(join(ROOT, 'node_modules', dep), join(project, 'node_modules', dep), 'dir');
+    writeFileSync(join(project, 'upgrade.test.ts'), test!);
+    const vitest = await execa(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--root', project], {
+      cwd: project,
+      reject: false,
+      timeout: 120_000,
+    });
+    const output = vitest.stdout + vitest.stderr;
+    expect(vitest.exitCode, output).toBe(1);
+    expect(output).toMatch(/1 failed/);
+    expect(output).toMatch(/Property failed after 1 tests/);
+    expect(output).toContain(`seed: 1, path: "${failure.path}", endOnFailure: true`);
+    expect(output).toMatch(/watchers-resume/);
+  });
+});

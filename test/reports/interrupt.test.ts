@@ -1,0 +1,88 @@
+/**
+ * SIGINT or SIGTERM during a long `run --report`: the run stops within seconds, writes what it found
+ * (a valid summary.json marked interrupted, each failure so far with its replay command), leaves no
+ * child process, and exits 130; on the sim and on the process target.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, readSummary, workFolder } from './cli-helpers.ts';
+
+const work = workFolder('interrupt');
+afterAll(() => work.remove());
+
+/** Starts a run in a process group of its own, so that what it leaves behind can be looked for. */
+function start(report: string, args: string[]) {
+  return execa('node', [BIN, 'run', '--report', report, '--no-corpus', ...args], {
+    cwd: work.dir,
+    reject: false,
+    detached: true,
+  });
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function processesInGroup(pgid: number): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([pid, group]) => Number(group) === pgid && Number(pid) !== pgid)
+    .map((parts) => parts.join(' '));
+}
+
+describe('an interrupted run', () => {
+  it.each([
+    ['SIGINT', 'sim', ['--scenario', 'juju-1.22-implicit-upgrade', '--runs', '10000000', '--seed', '3']],
+    [
+      'SIGTERM',
+      'process',
+      [
+        ...['--target', 'process', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '1000', '--seed', '3'],
+        ...['--time-scale', '0.02'],
+      ],
+    ],
+  ] as const)(
+    '%s on the %s target stops within seconds, keeps what it found and exits 130',
+    async (signal, target, args) => {
+      const report = join(work.dir, `out-${target}`);
+      const child = start(report, [...args]);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Wait until the run has found a failure: the progress line (every 5 s off a terminal) says so.
+      await until(() => existsSync(join(report, 'summary.json')), 60_000, 'the run to start');
+      await until(() => /· [1-9]\d* failures? ·/.test(stderr), 90_000, 'a failure to be found');
+      const sent = Date.now();
+      process.kill(child.pid!, signal);
+      const result = await child;
+      const stoppedMs = Date.now() - sent;
+      expect(result.exitCode, result.stderr).toBe(130);
+      expect(stoppedMs).toBeLessThan(target === 'sim' ? 10_000 : 30_000);
+      expect(processesInGroup(child.pid!)).toEqual([]);
+
+      const summary = readSummary(report);
+      expect(summary.interrupted).toBe(true);
+      expect(summary.endedAt).toBeDefined();
+      const [s] = summary.scenarios;
+      expect(s!.interrupted).toBe(true);
+      expect(s!.runs).toBeGreaterThan(0);
+      expect(s!.runs).toBeLessThan(target === 'sim' ? 10_000_000 : 1000);
+      expect(s!.failures.length, 'the 1.22 race is found within the first runs').toBeGreaterThan(0);
+      for (const f of s!.failures) {
+        expect(f.replay).toMatch(/^npx upgrade-chaos replay /);
+        const record = JSON.parse(readFileSync(join(report, 'failures', f.id, 'failure.json'), 'utf8'));
+        expect(record.property).toBe(f.property);
+      }
+      expect(result.stdout).toMatch(/Interrupted/);
+      expect(readFileSync(join(report, 'junit.xml'), 'utf8')).toContain('name="interrupted" value="true"');
+    },
+  );
+});
