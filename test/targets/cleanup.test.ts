@@ -28,6 +28,9 @@ function processesWith(marker: string): number[] {
   return found;
 }
 
+/** The error lines of stderr (run's own header line, which names the results folder, left out). */
+const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('upgrade-chaos: '));
+
 async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
@@ -145,7 +148,7 @@ describe('cleanup and deadlines', () => {
     expect(own.stderr).not.toMatch(/could not be run/);
     const missing = await harness('missing', processTarget('no-such-program-upgrade-chaos')).child;
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr.trim()).toMatch(
+    expect(errorLines(missing.stderr).join('\n')).toMatch(
       /^upgrade-chaos: --client-cmd "no-such-program-upgrade-chaos" could not be run/,
     );
   });
@@ -193,8 +196,8 @@ describe('cleanup and deadlines', () => {
     const r = await child;
     expect(r.timedOut).toBe(false);
     expect(r.exitCode, r.stderr).toBe(3);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^upgrade-chaos: target failed: .*(stopped answering|timed out|deadline)/);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+    expect(errorLines(r.stderr)[0]).toMatch(/^upgrade-chaos: target failed: .*(stopped answering|timed out|deadline)/);
     try {
       process.kill(server!, 'SIGCONT');
     } catch {
