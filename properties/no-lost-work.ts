@@ -11,16 +11,10 @@ const DEPLOYS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository'])
  * `request` with facade 'Application', method 'Deploy' or 'DeployFromRepository' (Juju 3's deploy
  * from CharmHub) and `accepted: true`, each application in
  * its `apps` must be an application of the `final-model` record. One violation per (request, app),
-<<<<<<< HEAD
- * at the final model's time. Without a `final-model` record (the run never reached quiescence)
- * the property says nothing: it cannot tell lost work from unfinished work, and the liveness
- * properties already judge such a run. An application that a later accepted
- * `Application.DestroyApplication` request removed (it lists the app in `apps`) was not lost.
-=======
  * at the final model's time. Unknown when the run never reached quiescence (the `quiet` record
  * says reached: false, or is missing) or has no `final-model` record: it cannot tell lost work from
- * unfinished work.
->>>>>>> main
+ * unfinished work. An application that a later accepted `Application.DestroyApplication` request
+ * removed (it lists the app in `apps`) was not lost.
  */
 export const noLostWork: Property = {
   name: NAME,

@@ -25,6 +25,7 @@ export const TARGET_FLAGS = {
   username: { type: 'string' },
   password: { type: 'string' },
   concurrency: { type: 'string' },
+  image: { type: 'string' },
 } as const;
 
 export { PASSWORD_ENV } from '../run-settings.ts';
@@ -38,12 +39,14 @@ export interface TargetFlagValues {
   username?: string | undefined;
   password?: string | undefined;
   concurrency?: string | undefined;
+  image?: string | undefined;
 }
 
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
   process: ['time-scale', 'client-cmd', 'concurrency', 'tls'],
+  container: ['time-scale', 'client-cmd', 'concurrency', 'image'],
   external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
 const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
@@ -157,6 +160,7 @@ export async function openTarget(
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password(values) !== undefined ? { password: password(values) } : {}),
+    ...(values.image !== undefined ? { image: values.image } : {}),
   });
   let concurrency: number;
   try {

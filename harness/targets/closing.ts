@@ -3,13 +3,9 @@
  *
  *   quiescence  record it: from here on the plan is over and nothing new is injected
  *   heal        end every fault in force (each heal records its fault-end)
-<<<<<<< HEAD
  *   wait        until the controller is quiet, every client settled and no plan event waits for
- *               its moment, bounded by the scenario's deploy and resume deadlines
-=======
- *   wait        until the controller is quiet and every client settled, bounded by the scenario's
- *               deploy and resume deadlines; the quiet record says whether that was reached
->>>>>>> main
+ *               its moment, bounded by the scenario's deploy and resume deadlines; the quiet
+ *               record says whether that was reached
  *   settle      SETTLE_MS more, for watcher deltas already in flight to land
  *   views       one client-view record per client that has a view to report
  *   final model the controller's model and version, as the final-model record

@@ -2,16 +2,18 @@
  * Every target by name, for the CLI's `--target`:
  *   sim       the controller model on a virtual clock (in-process, deterministic)
  *   process   the controller server as an OS process, real sockets, fault proxies (harness starts it)
+ *   container the same server in a Docker container (an image built here, or --image)
  *   external  a controller the harness did not start (--url, --username, --password)
  * Usage problems are UsageError (exit 2); a target that cannot start is TargetError (exit 3).
  */
 import { createExternalTarget } from './external.ts';
 import { createProcessTarget } from './process/index.ts';
+import { createContainerTarget } from './container/index.ts';
 import { createSimTarget } from './sim/target.ts';
 import type { Target } from './target.ts';
 import { UsageError } from '../errors.ts';
 
-export const TARGET_NAMES = ['sim', 'process', 'external'] as const;
+export const TARGET_NAMES = ['sim', 'process', 'container', 'external'] as const;
 
 export interface TargetOptions {
   /** process / external: real time per model millisecond (process default 0.02, external 1). */
@@ -22,6 +24,8 @@ export interface TargetOptions {
   port?: number;
   /** process: every client dials wss:// (the agent's TLS port, with the controller's CA). */
   tls?: boolean;
+  /** container: an image of the controller server instead of one built here. */
+  image?: string;
   /** external: the controller's model URL and credentials. */
   url?: string;
   username?: string;
@@ -47,6 +51,8 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
         ...(options.port !== undefined ? { port: options.port } : {}),
         ...(options.tls ? { tls: true } : {}),
       });
+    case 'container':
+      return createContainerTarget({ ...common, ...(options.image !== undefined ? { image: options.image } : {}) });
     case 'external': {
       const { url, username, password } = options;
       if (!url || !username || password === undefined) {

@@ -23,6 +23,9 @@ export interface TlsReady {
  *  user of the machine can read a command line). */
 export const PASSWORD_ENV = 'UPGRADE_CHAOS_SERVER_PASSWORD';
 
+/** Set to 1 in the controller's container (targets/container/): the server ignores its stdin. */
+export const IN_CONTAINER_ENV = 'UPGRADE_CHAOS_IN_CONTAINER';
+
 export interface ServerFlags {
   options: ServerOptions;
   bootstrap: boolean;

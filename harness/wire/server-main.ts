@@ -3,11 +3,12 @@
  *   node --import tsx harness/wire/server-main.ts --port 0 --username U --password P [--time-scale S]
  * It prints one line `UPGRADE_CHAOS_READY {"port":N,"modelUrl":"...","pid":N}` on stdout once it
  * listens (with --tls also "tlsPort", "tlsModelUrl", "caCert" and "caCertFile"),
- * and exits when stdin closes (its parent is gone) or on SIGTERM, so it never outlives the harness.
+ * and exits when stdin closes (its parent is gone) or on SIGTERM, so it never outlives the harness
+ * (in a container, where stdin is closed from the start, only on SIGTERM: the container target stops it).
  * Runs start with POST /admin/reset; this entry bootstraps nothing on its own.
  */
 import { ControllerServer } from './server.ts';
-import { parseServerFlags, READY_PREFIX, type TlsReady } from './server-flags.ts';
+import { IN_CONTAINER_ENV, parseServerFlags, READY_PREFIX, type TlsReady } from './server-flags.ts';
 import { UsageError } from '../errors.ts';
 
 async function main(): Promise<number> {
@@ -25,6 +26,8 @@ async function main(): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
+    // In a container stdin is closed from the start: there the harness stops the container.
+    if (process.env[IN_CONTAINER_ENV] === '1') return;
     process.stdin.once('end', resolve);
     process.stdin.once('close', resolve);
     process.stdin.resume();

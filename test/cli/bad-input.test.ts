@@ -62,7 +62,7 @@ describe('bad input: one line, exit 2', () => {
     [
       '--time-scale on the sim',
       ['run', ...SCENARIO, '--time-scale', '0.1'],
-      /--time-scale applies only to --target process or external/,
+      /--time-scale applies only to --target process or container or external/,
     ],
     ['--client-cmd on the sim', ['run', ...SCENARIO, '--client-cmd', 'true'], /--client-cmd needs a real target/],
     [

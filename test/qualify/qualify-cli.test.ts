@@ -112,9 +112,9 @@ describe('upgrade-chaos qualify', () => {
     // Going back from 1.24 to 1.22 loses the gated API: work accepted mid-upgrade is a regression.
     expect(libjuju['no-work-before-upgrade']).toMatchObject({ old: 0, attempts: 200 });
     expect(libjuju['no-work-before-upgrade'].new).toBeGreaterThan(0);
-    // ...while the gate's "upgrade in progress" is what kills libjuju's watcher (on 1.22 only a
-    // rare ghost does: a removal it missed while it had no watcher, in a view it never resets).
-    expect(libjuju['watchers-resume'].old).toBeGreaterThan(3 * libjuju['watchers-resume'].new);
+    // ...and the gate's "upgrade in progress" still kills libjuju's watcher on 1.24 (on 1.22 the
+    // rewatch and remove events now make ghosts about as common, so no ratio is claimed).
+    expect(libjuju['watchers-resume'].old).toBeGreaterThan(0);
     expect(report.verdict).toBe('fail');
     expect(r.exitCode).toBe(1);
   });

@@ -62,7 +62,20 @@ describe('security basics', () => {
     ];
     const run = await execa(
       'node',
-      [BIN, ...args, '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '2', '--seed', '1', '--time-scale', '0.01'],
+      [
+        BIN,
+        ...args,
+        '--scenario',
+        'juju-1.22-implicit-upgrade',
+        '--property',
+        'deployments-complete',
+        '--runs',
+        '5',
+        '--seed',
+        '1',
+        '--time-scale',
+        '0.01',
+      ],
       { cwd: out, reject: false, timeout: 120_000, env: { UPGRADE_CHAOS_PASSWORD: '' } },
     );
     await server.close();

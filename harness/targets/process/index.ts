@@ -39,8 +39,25 @@ export const DEFAULT_TIME_SCALE = 0.02;
  */
 const RUNS_PER_CORE = 16;
 
-export class ProcessTarget implements Target {
-  readonly name = 'process';
+/**
+ * Where the controller server runs: a child process (ServerProcess) or a container
+ * (targets/container/). Both keep their port across a crash.
+ */
+export interface ServerHost {
+  readonly port: number;
+  /** The CA of the server's TLS port, when it serves one (the container's does not, yet). */
+  readonly tls?: { caCert: string; caCertFile: string } | undefined;
+  /** Starts a new server if the last one died. */
+  respawn(): Promise<void>;
+  /** Kill, then a new server on the same port (its state is lost). */
+  crash(): Promise<void>;
+  /** Freeze every process of the server: sockets stay open, nothing answers. */
+  pause(): void | Promise<void>;
+  resume(): void | Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class ProcessTarget<S extends ServerHost = ServerHost> implements Target {
   readonly maxConcurrency = Infinity;
   /** A --client-cmd program is a process per run, whose start-up costs real CPU time that must stay
    *  short next to the scaled plan: one such run per core. */
@@ -53,9 +70,11 @@ export class ProcessTarget implements Target {
   private lastOutputs: CommandOutput[] = [];
 
   constructor(
-    readonly server: ServerProcess,
+    readonly server: S,
     private readonly credentials: Credentials,
     private readonly options: ProcessTargetOptions,
+    /** The container target is this one with its server in a container. */
+    readonly name: 'process' | 'container' = 'process',
   ) {}
 
   async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
@@ -69,7 +88,7 @@ export class ProcessTarget implements Target {
     const proxies = this.leaseProxies();
     try {
       const result = await runLive(config, plan, seed, {
-        target: 'process',
+        target: this.name,
         timeScale: this.options.timeScale ?? config.scenario.timeScale ?? DEFAULT_TIME_SCALE,
         backend: new ProcessBackend(this.server.port, this.credentials, this.server.tls),
         proxies,
@@ -91,14 +110,15 @@ export class ProcessTarget implements Target {
     return this.server.crash();
   }
 
-  /** SIGSTOP the controller process: it holds its sockets and answers nothing. */
-  pause(): void {
-    this.server.pause();
+  /** SIGSTOP the controller process (docker pause its container): it holds its sockets and
+   *  answers nothing. */
+  async pause(): Promise<void> {
+    await this.server.pause();
   }
 
-  /** SIGCONT. */
-  resume(): void {
-    this.server.resume();
+  /** SIGCONT (docker unpause). */
+  async resume(): Promise<void> {
+    await this.server.resume();
   }
 
   async close(): Promise<void> {
@@ -116,7 +136,7 @@ export class ProcessTarget implements Target {
 }
 
 /** Starts the controller server process; throws TargetError (exit 3) when it cannot start. */
-export async function createProcessTarget(options: ProcessTargetOptions = {}): Promise<ProcessTarget> {
+export async function createProcessTarget(options: ProcessTargetOptions = {}): Promise<ProcessTarget<ServerProcess>> {
   const credentials = options.credentials ?? { username: 'admin', password: randomBytes(12).toString('hex') };
   const server = await ServerProcess.start({
     credentials,

@@ -1,0 +1,177 @@
+/**
+ * The controller server in a Docker container, started with testcontainers, and the faults only a
+ * container has: crash (docker kill, then start the same container again: same port, fresh
+ * controller), pause (docker pause: the cgroup freezer stops every process, the classic Jepsen
+ * pause) and stop/start. The container shares the host's network namespace, and the server binds
+ * 127.0.0.1 only, so nothing is published beyond loopback.
+ *
+ * Ryuk (testcontainers' reaper) cannot be pulled here, so it is off and cleanup is ours: stop()
+ * removes the container, and a process exit hook removes it if stop() never ran (the CLI's SIGINT
+ * and SIGTERM handlers call stop() first; a crash of the harness still runs the hook).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import type { StartedTestContainer } from 'testcontainers';
+import type { Credentials } from '../../controller/api-types.ts';
+import { IN_CONTAINER_ENV, PASSWORD_ENV, READY_PREFIX } from '../../wire/server-flags.ts';
+import { TargetError } from '../../errors.ts';
+import type { ServerHost } from '../process/index.ts';
+
+/** Every container of ours carries this label (`docker ps -a --filter label=upgrade-chaos`). */
+export const CONTAINER_LABEL = 'upgrade-chaos';
+
+/** Which harness process started a container: what cleanup after an interrupt removes. */
+const RUN_LABEL = `${CONTAINER_LABEL}.run`;
+
+const READY_TIMEOUT_MS = 30_000;
+
+export class ContainerServer implements ServerHost {
+  private paused = false;
+  private stopped = false;
+  private readonly removeOnExit = (): void => {
+    if (!this.stopped) removeRunContainers(this.runId);
+  };
+
+  private constructor(
+    private readonly container: StartedTestContainer,
+    private readonly runId: string,
+    readonly port: number,
+  ) {
+    process.once('exit', this.removeOnExit);
+  }
+
+  /** Starts the image's server on a free loopback port; TargetError (exit 3) when it cannot. */
+  static async start(image: string, credentials: Credentials): Promise<ContainerServer> {
+    process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
+    const { GenericContainer, Wait } = await import('testcontainers');
+    const port = await freeLoopbackPort();
+    const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    // Until start() returns there is no container id and no target to close: an interrupt now
+    // removes what this start created, by its label, and exits as an interrupt does.
+    const interrupted = (): void => {
+      removeRunContainers(runId);
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+    try {
+      const container = await new GenericContainer(image)
+        .withNetworkMode('host')
+        .withCommand(['--port', String(port), '--username', credentials.username])
+        .withEnvironment({ [PASSWORD_ENV]: credentials.password, [IN_CONTAINER_ENV]: '1' })
+        .withLabels({ [CONTAINER_LABEL]: 'controller', [RUN_LABEL]: runId })
+        .withWaitStrategy(Wait.forLogMessage(READY_PREFIX))
+        .withStartupTimeout(READY_TIMEOUT_MS)
+        .start();
+      return new ContainerServer(container, runId, port);
+    } catch (e) {
+      removeRunContainers(runId);
+      throw new TargetError(`the controller container did not start: ${(e as Error).message.split('\n')[0]}`);
+    } finally {
+      process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    }
+  }
+
+  get id(): string {
+    return this.container.getId();
+  }
+
+  /** The container dies only when we kill or stop it, and then we start it again ourselves. */
+  async respawn(): Promise<void> {}
+
+  async crash(): Promise<void> {
+    await docker('kill', this.id);
+    this.paused = false;
+    await docker('start', this.id);
+    await this.untilListening();
+  }
+
+  async pause(): Promise<void> {
+    if (this.paused) return;
+    await docker('pause', this.id);
+    this.paused = true;
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    await docker('unpause', this.id);
+    this.paused = false;
+  }
+
+  /** docker stop then start: the server gets SIGTERM and closes cleanly; a new one takes the port. */
+  async stopAndStart(): Promise<void> {
+    await this.resume();
+    await docker('stop', '--time', '5', this.id);
+    await docker('start', this.id);
+    await this.untilListening();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    await this.resume();
+    await this.container.stop({ remove: true, timeout: 3_000 });
+    this.stopped = true;
+    process.off('exit', this.removeOnExit);
+  }
+
+  /** After a start, until the server accepts connections again (its ready line is in the logs
+   *  of the earlier start too, so the port is what tells). */
+  private async untilListening(): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (!(await accepts(this.port))) {
+      if (Date.now() > deadline)
+        throw new TargetError(`the controller container did not listen again on port ${this.port}`);
+      await sleep(50);
+    }
+  }
+}
+
+/** Removes every container of one harness process, synchronously (exit hooks cannot wait). */
+function removeRunContainers(runId: string): void {
+  try {
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${RUN_LABEL}=${runId}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter((id) => id !== '');
+    if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  } catch {
+    // The engine went away: there is nothing left we could remove.
+  }
+}
+
+/** One clear line when there is no Docker engine to talk to. */
+export async function requireDocker(): Promise<void> {
+  const info = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false });
+  if (info.exitCode === 0) return;
+  throw new TargetError(
+    'no Docker engine answers (`docker info` failed): start one (`sudo systemctl start docker`, or `sudo dockerd &`) and try again, or use --target process',
+  );
+}
+
+async function docker(...args: string[]): Promise<void> {
+  const r = await execa('docker', args, { reject: false });
+  if (r.exitCode !== 0) throw new TargetError(`docker ${args[0]} failed: ${r.stderr.trim()}`);
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * The container target against a real Docker engine. Under CI=true these tests run and fail
+ * without Docker; elsewhere, without an engine, they are skipped and say so on stderr.
+ * No container of ours outlives a run, a failing test, or a SIGINT.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../harness/plan.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { createContainerTarget } from '../../harness/targets/container/index.ts';
+import { CONTAINER_LABEL, type ContainerServer } from '../../harness/targets/container/container-server.ts';
+import { controllerImage } from '../../harness/targets/container/image.ts';
+import type { ProcessTarget } from '../../harness/targets/process/index.ts';
+import { checkProperties } from '../../properties/index.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+
+const dockerUp = (await execa('docker', ['info'], { reject: false })).exitCode === 0;
+const ci = process.env['CI'] === 'true';
+if (!dockerUp && !ci)
+  process.stderr.write('container-target.test.ts: no Docker engine here, skipped (CI=true runs it)\n');
+
+/** What the gated scenario's fix claims of the client. (The controller-contract properties fail on
+ *  real targets today, on the process target as much as here: see the report of issue 12.) */
+const GATED_CLAIMS = ['no-work-before-upgrade', 'deployments-complete', 'requests-settle'];
+
+const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
+const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-container-'));
+const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 240_000 });
+
+/** Our containers, running or not, but the suite's own target's. */
+let suiteContainer = '';
+async function ourContainers(): Promise<string[]> {
+  const r = await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${CONTAINER_LABEL}`]);
+  return r.stdout.split('\n').filter((id) => id !== '' && id !== suiteContainer);
+}
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe.skipIf(!dockerUp && !ci)('targets/container', () => {
+  let target: ProcessTarget<ContainerServer>;
+  beforeAll(async () => {
+    target = await createContainerTarget({ timeScale: 0.04 });
+    suiteContainer = target.server.id;
+  }, 240_000);
+  afterAll(async () => {
+    await target?.close();
+    suiteContainer = '';
+    expect(await ourContainers()).toEqual([]);
+  });
+
+  it('builds the image once and reuses it while the server is unchanged', async () => {
+    const again = await controllerImage();
+    expect(again.built).toBe(false);
+    expect(again.name).toMatch(/^upgrade-chaos-controller:[0-9a-f]{16}$/);
+  });
+
+  it('finds the lp:1455260 race in the container, and survives a crash and a pause of it', async () => {
+    const c = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
+    const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 2 }];
+    const h = await target.run(c, plan, 1);
+    expect(h.find((r) => r.type === 'run-start')).toMatchObject({ target: 'container' });
+    // Which of the race's symptoms show depends on real timing; the deploy never completes.
+    const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
+    expect(violated).toContain('deployments-complete');
+
+    const server = target.server;
+    const port = server.port;
+    await target.crash(); // docker kill, docker start: same port, a fresh controller
+    expect(server.port).toBe(port);
+    await target.pause();
+    await target.resume();
+    const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!, { properties: GATED_CLAIMS });
+    const after = await target.run(
+      gated,
+      [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'a', units: 1 }],
+      2,
+    );
+    expect(checkProperties(after, gated.properties)).toEqual([]);
+  }, 240_000);
+
+  it('the CLI finds the race on juju-1.22, passes juju-1.24-gated-api, and leaves no container', async () => {
+    const args = ['--target', 'container', '--runs', '20', '--seed', '3', '--json'];
+    const naive = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', ...args);
+    expect(naive.exitCode, naive.stderr).toBe(1);
+    expect(JSON.parse(naive.stdout)).toMatchObject({ target: 'container', verdict: 'fail' });
+    const claims = GATED_CLAIMS.flatMap((p) => ['--property', p]);
+    const gated = await cli('run', '--scenario', 'juju-1.24-gated-api', ...claims, ...args);
+    expect(gated.exitCode, gated.stderr).toBe(0);
+    expect(await ourContainers()).toEqual([]);
+  }, 480_000);
+
+  it('SIGINT stops the run with exit 130 and removes the container', async () => {
+    const run = execa(
+      'node',
+      [BIN, 'run', '--target', 'container', '--scenario', 'juju-1.24-gated-api', '--runs', '500', '--seed', '1'],
+      { reject: false, cwd: out },
+    );
+    const deadline = Date.now() + 120_000;
+    while ((await ourContainers()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await ourContainers()).not.toEqual([]);
+    run.kill('SIGINT');
+    const result = await run;
+    expect(result.exitCode).toBe(130);
+    expect(await ourContainers()).toEqual([]);
+  }, 240_000);
+});
+
+describe('targets/container without Docker', () => {
+  it('exits 3 with one line saying how to start an engine', async () => {
+    const r = await execa('node', [BIN, 'run', '--target', 'container', '--scenario', 'juju-1.24-gated-api'], {
+      reject: false,
+      cwd: out,
+      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no Docker engine answers.*start one/);
+  }, 120_000);
+});
