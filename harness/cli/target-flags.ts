@@ -11,8 +11,7 @@ import type { RunConfig } from '../run-config.ts';
 import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
-import { INTERRUPTED_EXIT_CODE, UsageError } from '../errors.ts';
-import { releaseAll } from '../children.ts';
+import { UsageError } from '../errors.ts';
 import { statSync } from 'node:fs';
 import { intFlag, parseFlags, type OptionSpec } from './options.ts';
 

@@ -109,6 +109,34 @@ describe('cleanup and deadlines', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
+  it('an interrupted replay on a live target stops its run in flight, leaves nothing, exits 130', async () => {
+    const sleeper = `sh -c 'sleep 3003'`;
+    const { child, tmp } = harness('replay', [
+      'replay',
+      '--target',
+      'process',
+      '--scenario',
+      scenario(600_000),
+      '--seed',
+      '1',
+      '--path',
+      '0',
+      '--repeat',
+      '3',
+      '--client-cmd',
+      sleeper,
+    ]);
+    await waitFor(() =>
+      processesWith(tmp).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\x003003\x00'),
+    );
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(errorLines(r.stderr)).toEqual(['upgrade-chaos: SIGINT: replay stopped']);
+    await waitFor(() => processesWith(tmp).length === 0, 5_000);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
   it('keeps the output of a program that ignores SIGTERM at its deadline', async () => {
     const ignore = script(
       'ignore-term-print.mjs',
@@ -185,18 +213,20 @@ describe('cleanup and deadlines', () => {
       '--seed',
       '1',
     ]);
-    // The server is the harness's child that runs server-main: freeze it.
-    let server: number | undefined;
-    await waitFor(() => {
-      server = processesWith(tmp).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server-main'));
-      return server !== undefined;
-    });
-    await new Promise((r) => setTimeout(r, 8_000)); // started, and runs under way
+    // The server is the harness's child that runs server-main: freeze it once the harness says
+    // where its results go (it has started its target and begins its runs).
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('results in'));
+    const server = processesWith(tmp).find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server-main'),
+    );
+    expect(server).toBeDefined();
     process.kill(server!, 'SIGSTOP');
     const r = await child;
     expect(r.timedOut).toBe(false);
     expect(r.exitCode, r.stderr).toBe(3);
-    expect(errorLines(r.stderr)).toHaveLength(1);
+    expect(errorLines(r.stderr), r.stderr).toHaveLength(1);
     expect(errorLines(r.stderr)[0]).toMatch(/^upgrade-chaos: target failed: .*(stopped answering|timed out|deadline)/);
     try {
       process.kill(server!, 'SIGCONT');

@@ -36,6 +36,8 @@ export interface LiveOptions {
   /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
    *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
   tls?: boolean;
+  /** Aborts (an interrupt): the run stops at once and rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface LiveResult {
@@ -83,28 +85,36 @@ export function runDeadlineMs(config: RunConfig, plan: Plan, timeScale: number):
 }
 
 /** Plays one run; anything that fails on the way but the user's own input is a TargetError (exit 3),
- *  and so is a run that outlives its hard deadline (runDeadlineMs). */
+ *  and so is a run that outlives its hard deadline (runDeadlineMs). When options.signal aborts (an
+ *  interrupt), the run stops at once: its client programs are killed and it rejects with the
+ *  signal's reason. A run stopped either way leaves nothing running behind it. */
 export async function runLive(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
+  const { signal } = options;
   const deadlineMs = runDeadlineMs(config, plan, options.timeScale);
-  let timer: NodeJS.Timeout | undefined;
-  const overrun = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new TargetError(
-            `${options.target} target stopped answering: a run passed its hard deadline of ${Math.round(deadlineMs / 1000)} s`,
-          ),
-        ),
-      deadlineMs,
+  const stop = new AbortController();
+  const timer = setTimeout(() => {
+    const seconds = Math.round(deadlineMs / 1000);
+    stop.abort(
+      new TargetError(`${options.target} target stopped answering: a run passed its hard deadline of ${seconds} s`),
     );
+  }, deadlineMs);
+  const interrupted = (): void => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', interrupted, { once: true });
+  if (signal?.aborted) interrupted();
+  const stopped = new Promise<never>((_, reject) => {
+    const fail = (): void => reject(stop.signal.reason);
+    if (stop.signal.aborted) fail();
+    else stop.signal.addEventListener('abort', fail, { once: true });
   });
   try {
-    return await Promise.race([play(config, plan, seed, options), overrun]);
+    return await Promise.race([play(config, plan, seed, options, stop.signal), stopped]);
   } catch (e) {
+    if (signal?.aborted) throw signal.reason;
     if (e instanceof TargetError || e instanceof UsageError) throw e;
     throw new TargetError(`${options.target} target: ${(e as Error).message}`);
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', interrupted);
     // The run's failure, if any, is the news; a controller that cannot let go of it is not.
     await options.backend.end?.().catch(() => {});
   }
@@ -130,7 +140,13 @@ interface LiveRun {
   readonly waiting: WaitingEvents;
 }
 
-async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
+async function play(
+  config: RunConfig,
+  plan: Plan,
+  seed: number,
+  options: LiveOptions,
+  stopped: AbortSignal,
+): Promise<LiveResult> {
   const { backend, proxies, timeScale } = options;
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
   const clientCommand = options.clientCommand ?? config.client.command?.();
@@ -161,7 +177,16 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
   };
+  // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
+  // started ends now, not when its own timers would have ended it.
+  const tearDown = (): void => {
+    clock.cancelAll();
+    for (const client of run.clients.values()) void client.stop();
+    proxies.clear();
+  };
+  stopped.addEventListener('abort', tearDown, { once: true });
   try {
+    if (stopped.aborted) throw stopped.reason;
     await openClients(run, seededRng(seed));
     const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
     await until(clock, planEnd);
@@ -180,6 +205,7 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     }
     return { history: mergeHistories(history.records, snapshot.records), outputs };
   } finally {
+    stopped.removeEventListener('abort', tearDown);
     await Promise.all([...run.clients.values()].map((client) => client.stop()));
     clock.cancelAll();
     proxies.clear();
