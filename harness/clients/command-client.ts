@@ -77,12 +77,14 @@ export class CommandClient implements Client {
   private ended: Promise<void> = Promise.resolve();
   /** Set when the command could not be run at all: a usage error, not a verdict. */
   fatal: Error | undefined;
+  private readonly url: string;
 
   constructor(
     private readonly env: ClientEnv,
     private readonly options: CommandClientOptions,
   ) {
     if (!env.url) throw new UsageError('--client-cmd needs a real target (--target process or external)');
+    this.url = env.url;
   }
 
   /** The program starts at the first deploy event, not at bootstrap. */
@@ -147,7 +149,7 @@ export class CommandClient implements Client {
       buffer: false,
       ...(cwd !== undefined ? { cwd } : {}),
       env: {
-        UPGRADE_CHAOS_API_URL: this.env.url!,
+        UPGRADE_CHAOS_API_URL: this.url,
         UPGRADE_CHAOS_USERNAME: this.env.credentials.username,
         UPGRADE_CHAOS_PASSWORD: this.env.credentials.password,
         UPGRADE_CHAOS_BUNDLE: JSON.stringify(bundle),
@@ -259,5 +261,5 @@ function tail(text: string): string {
 
 function lastLine(text: string): string {
   const lines = text.trim().split('\n');
-  return lines[lines.length - 1]!.trim().slice(0, 300);
+  return (lines.at(-1) ?? '').trim().slice(0, 300);
 }

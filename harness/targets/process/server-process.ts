@@ -72,14 +72,14 @@ export class ServerProcess {
   }
 
   pause(): void {
-    if (!this.alive || this.paused) return;
-    this.child!.kill('SIGSTOP');
+    if (!this.child || !this.alive || this.paused) return;
+    this.child.kill('SIGSTOP');
     this.paused = true;
   }
 
   resume(): void {
-    if (!this.alive || !this.paused) return;
-    this.child!.kill('SIGCONT');
+    if (!this.child || !this.alive || !this.paused) return;
+    this.child.kill('SIGCONT');
     this.paused = false;
   }
 

@@ -5,6 +5,7 @@
  * client: frames and closes are held, as TCP would keep retransmitting, and flow again on heal;
  * new connections time out meanwhile.
  */
+import assert from 'node:assert/strict';
 import type { Scheduler } from '../../clock.ts';
 import type { ApiConnection } from '../../controller/api.ts';
 import type { ApiRequest, ApiResponse } from '../../controller/api-types.ts';
@@ -31,7 +32,12 @@ class Direction {
   private lastDelivery = 0;
   private held: Signal[] = [];
   private readonly inFlight: Signal[] = [];
-  private readonly deliverNext = (): void => this.deliver(this.inFlight.shift()!);
+  private readonly deliverNext = (): void => {
+    const frame = this.inFlight.shift();
+    // One timer per frame in flight, fired in order: a timer never finds the queue empty.
+    if (frame === undefined) assert.fail('a delivery timer fired with no frame in flight');
+    this.deliver(frame);
+  };
 
   constructor(
     private readonly net: SimNetwork,
