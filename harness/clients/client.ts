@@ -40,7 +40,7 @@ export interface Client {
   /** What the client's watcher shows now. */
   view(): { watching: boolean; view: ModelView };
   /** Stop every timer and connection (end of run). */
-  stop(): void | Promise<void>;
+  stop(): void;
 }
 
 export interface ClientProfile {

@@ -75,6 +75,7 @@ export class CommandClient implements Client {
   private reported: ModelView | undefined;
   private result: CommandOutput | undefined;
   private ended: Promise<void> = Promise.resolve();
+  private released: Promise<void> | undefined;
   /** Set when the command could not be run at all: a usage error, not a verdict. */
   fatal: Error | undefined;
   private readonly url: string;
@@ -124,14 +125,17 @@ export class CommandClient implements Client {
     return this.result;
   }
 
-  /** Kills the program (its whole process group) if it still runs; resolves once it has exited, so
-   *  its output is complete. */
-  async stop(): Promise<void> {
+  /** Kills the program (its whole process group) if it still runs; gone() says when it has exited. */
+  stop(): void {
     this.stopped = true;
     this.deadline?.cancel();
     if (!this.exited) this.kill('SIGKILL');
-    await this.ended;
-    releaseTempDir(this.dir);
+    this.released ??= this.ended.then(() => releaseTempDir(this.dir));
+  }
+
+  /** After stop(): resolves once the program has exited (its output is complete) and its folder is gone. */
+  gone(): Promise<void> {
+    return this.released ?? Promise.resolve();
   }
 
   private spawn(): void {

@@ -181,7 +181,7 @@ async function play(
   // started ends now, not when its own timers would have ended it.
   const tearDown = (): void => {
     clock.cancelAll();
-    for (const client of run.clients.values()) void client.stop();
+    for (const client of run.clients.values()) client.stop();
     proxies.clear();
   };
   stopped.addEventListener('abort', tearDown, { once: true });
@@ -196,7 +196,7 @@ async function play(
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
     // A program still running is killed here; its output is complete once it has exited.
-    await Promise.all([...run.clients.values()].map((client) => client.stop()));
+    await stopClients(run.clients.values());
     const outputs: CommandOutput[] = [];
     for (const client of run.clients.values()) {
       if (!(client instanceof CommandClient)) continue;
@@ -206,10 +206,20 @@ async function play(
     return { history: mergeHistories(history.records, snapshot.records), outputs };
   } finally {
     stopped.removeEventListener('abort', tearDown);
-    await Promise.all([...run.clients.values()].map((client) => client.stop()));
+    await stopClients(run.clients.values());
     clock.cancelAll();
     proxies.clear();
   }
+}
+
+/** Stops every client; resolves once each program among them has exited and its folder is gone. */
+async function stopClients(clients: Iterable<Client>): Promise<void> {
+  const programs: Promise<void>[] = [];
+  for (const client of clients) {
+    client.stop();
+    if (client instanceof CommandClient) programs.push(client.gone());
+  }
+  await Promise.all(programs);
 }
 
 /** Each client behind its own fault proxy, with its own random stream (forked by name, as on the sim). */
