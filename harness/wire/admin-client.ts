@@ -80,7 +80,10 @@ export class AdminClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new AdminError(`admin ${route || method}: ${describe(e)}`);
+      const timedOut = (e as Error).name === 'TimeoutError';
+      throw new AdminError(
+        `admin ${route || method}: ${timedOut ? `the controller stopped answering (no reply within ${this.timeoutMs} ms)` : describe(e)}`,
+      );
     }
     const text = await res.text();
     let value: unknown;

@@ -36,6 +36,8 @@ export interface LiveOptions {
   /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
    *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
   tls?: boolean;
+  /** Aborts (an interrupt): the run stops at once and rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface LiveResult {
@@ -68,14 +70,51 @@ class ActionQueue {
   }
 }
 
-/** Plays one run; anything that fails on the way but the user's own input is a TargetError (exit 3). */
+/** Real time a run may take beyond its plan and its deadlines, scaled: past that, the target has
+ *  stopped answering (a frozen controller, a dead network) and the run fails rather than hang. */
+const RUN_DEADLINE_MARGIN_MS = 30_000;
+/** Model time the closing sequence may take on top of the scenario's deadlines. */
+const CLOSING_MODEL_MS = 120_000;
+
+/** The hard deadline of one run, in real milliseconds. */
+export function runDeadlineMs(config: RunConfig, plan: Plan, timeScale: number): number {
+  const planMs = plan.reduce((ms, e) => ms + (e.kind === 'wait' ? e.durationMs : 0), 0);
+  const { deployMs, requestMs, resumeMs } = config.scenario.deadlines;
+  const modelMs = planMs + deployMs + requestMs + resumeMs + CLOSING_MODEL_MS;
+  return Math.round(modelMs * timeScale) + RUN_DEADLINE_MARGIN_MS;
+}
+
+/** Plays one run; anything that fails on the way but the user's own input is a TargetError (exit 3),
+ *  and so is a run that outlives its hard deadline (runDeadlineMs). When options.signal aborts (an
+ *  interrupt), the run stops at once: its client programs are killed and it rejects with the
+ *  signal's reason. A run stopped either way leaves nothing running behind it. */
 export async function runLive(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
+  const { signal } = options;
+  const deadlineMs = runDeadlineMs(config, plan, options.timeScale);
+  const stop = new AbortController();
+  const timer = setTimeout(() => {
+    const seconds = Math.round(deadlineMs / 1000);
+    stop.abort(
+      new TargetError(`${options.target} target stopped answering: a run passed its hard deadline of ${seconds} s`),
+    );
+  }, deadlineMs);
+  const interrupted = (): void => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', interrupted, { once: true });
+  if (signal?.aborted) interrupted();
+  const stopped = new Promise<never>((_, reject) => {
+    const fail = (): void => reject(stop.signal.reason);
+    if (stop.signal.aborted) fail();
+    else stop.signal.addEventListener('abort', fail, { once: true });
+  });
   try {
-    return await play(config, plan, seed, options);
+    return await Promise.race([play(config, plan, seed, options, stop.signal), stopped]);
   } catch (e) {
+    if (signal?.aborted) throw signal.reason;
     if (e instanceof TargetError || e instanceof UsageError) throw e;
     throw new TargetError(`${options.target} target: ${(e as Error).message}`);
   } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', interrupted);
     // The run's failure, if any, is the news; a controller that cannot let go of it is not.
     await options.backend.end?.().catch(() => {});
   }
@@ -104,7 +143,13 @@ interface LiveRun {
   armed: number;
 }
 
-async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
+async function play(
+  config: RunConfig,
+  plan: Plan,
+  seed: number,
+  options: LiveOptions,
+  stopped: AbortSignal,
+): Promise<LiveResult> {
   const { backend, proxies, timeScale } = options;
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
   const clientCommand = options.clientCommand ?? config.client.command?.();
@@ -136,7 +181,16 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     waiting: new WaitingEvents(),
     armed: 0,
   };
+  // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
+  // started ends now, not when its own timers would have ended it.
+  const tearDown = (): void => {
+    clock.cancelAll();
+    for (const client of run.clients.values()) client.stop();
+    proxies.clear();
+  };
+  stopped.addEventListener('abort', tearDown, { once: true });
   try {
+    if (stopped.aborted) throw stopped.reason;
     await openClients(run, seededRng(seed));
     const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
     await until(clock, planEnd);
@@ -147,6 +201,8 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     while (settled() < plan.length) await sleep(POLL_MS);
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
+    // A program still running is killed here; its output is complete once it has exited.
+    await stopClients(run.clients.values());
     const outputs: CommandOutput[] = [];
     for (const client of run.clients.values()) {
       if (!(client instanceof CommandClient)) continue;
@@ -155,10 +211,21 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     }
     return { history: mergeHistories(history.records, snapshot.records), outputs };
   } finally {
-    for (const client of run.clients.values()) client.stop();
+    stopped.removeEventListener('abort', tearDown);
+    await stopClients(run.clients.values());
     clock.cancelAll();
     proxies.clear();
   }
+}
+
+/** Stops every client; resolves once each program among them has exited and its folder is gone. */
+async function stopClients(clients: Iterable<Client>): Promise<void> {
+  const programs: Promise<void>[] = [];
+  for (const client of clients) {
+    client.stop();
+    if (client instanceof CommandClient) programs.push(client.gone());
+  }
+  await Promise.all(programs);
 }
 
 /** Each client behind its own fault proxy, with its own random stream (forked by name, as on the sim). */

@@ -77,13 +77,13 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
     readonly name: 'process' | 'container' = 'process',
   ) {}
 
-  async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
-    const result = await this.runCase(config, plan, seed);
+  async run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]> {
+    const result = await this.runCase(config, plan, seed, signal);
     this.lastOutputs = result.clientOutputs;
     return result.history;
   }
 
-  async runCase(config: RunConfig, plan: Plan, seed: number): Promise<CaseRun> {
+  async runCase(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun> {
     await this.server.respawn(); // after a crash, or if the server died between runs
     const proxies = this.leaseProxies();
     try {
@@ -94,6 +94,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
         proxies,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
         ...(this.options.tls ? { tls: true } : {}),
+        signal,
       });
       return { history: result.history, clientOutputs: result.outputs };
     } finally {
