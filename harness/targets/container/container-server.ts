@@ -11,12 +11,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { StartedTestContainer } from 'testcontainers';
 import type { Credentials } from '../../controller/api-types.ts';
-import { IN_CONTAINER_ENV, PASSWORD_ENV, READY_PREFIX } from '../../wire/server-flags.ts';
+import { IN_CONTAINER_ENV, PASSWORD_ENV, READY_PREFIX, type TlsReady } from '../../wire/server-flags.ts';
 import { TargetError } from '../../errors.ts';
 import type { ServerHost } from '../process/index.ts';
 
@@ -27,13 +30,20 @@ export const CONTAINER_LABEL = 'upgrade-chaos';
 const RUN_LABEL = `${CONTAINER_LABEL}.run`;
 
 const READY_TIMEOUT_MS = 30_000;
+/** Where the server keeps its CA and certificates inside the container: the container's own
+ *  filesystem outlives a kill and a start, so every session's agent keeps chaining to one CA. */
+const TLS_DIR_IN_CONTAINER = '/tmp/upgrade-chaos-tls';
 
 export class ContainerServer implements ServerHost {
   private paused = false;
   private stopped = false;
+  /** The CA every session's agent TLS port chains to, copied out of the container's ready line. */
+  tls: { caCert: string; caCertFile: string } | undefined;
   private readonly removeOnExit = (): void => {
     if (!this.stopped) removeRunContainers(this.runId);
+    rmSync(this.hostTlsDir, { recursive: true, force: true });
   };
+  private readonly hostTlsDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-container-tls-'));
 
   private constructor(
     private readonly container: StartedTestContainer,
@@ -59,19 +69,40 @@ export class ContainerServer implements ServerHost {
     try {
       const container = await new GenericContainer(image)
         .withNetworkMode('host')
-        .withCommand(['--port', String(port), '--username', credentials.username])
+        .withCommand([
+          '--port',
+          String(port),
+          '--username',
+          credentials.username,
+          '--tls',
+          '--tls-dir',
+          TLS_DIR_IN_CONTAINER,
+        ])
         .withEnvironment({ [PASSWORD_ENV]: credentials.password, [IN_CONTAINER_ENV]: '1' })
         .withLabels({ [CONTAINER_LABEL]: 'controller', [RUN_LABEL]: runId })
         .withWaitStrategy(Wait.forLogMessage(READY_PREFIX))
         .withStartupTimeout(READY_TIMEOUT_MS)
         .start();
-      return new ContainerServer(container, runId, port);
+      const server = new ContainerServer(container, runId, port);
+      await server.readTls();
+      return server;
     } catch (e) {
       removeRunContainers(runId);
       throw new TargetError(`the controller container did not start: ${(e as Error).message.split('\n')[0]}`);
     } finally {
       process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     }
+  }
+
+  /** The ready line's CA (the container's path to it means nothing here: a copy on this machine). */
+  private async readTls(): Promise<void> {
+    const logs = await execa('docker', ['logs', this.id], { reject: false });
+    const line = logs.stdout.split('\n').find((l) => l.startsWith(READY_PREFIX));
+    const ready = line ? (JSON.parse(line.slice(READY_PREFIX.length)) as Partial<TlsReady>) : {};
+    if (!ready.caCert) return;
+    const caCertFile = join(this.hostTlsDir, 'ca.pem');
+    writeFileSync(caCertFile, ready.caCert);
+    this.tls = { caCert: ready.caCert, caCertFile };
   }
 
   get id(): string {
@@ -114,6 +145,7 @@ export class ContainerServer implements ServerHost {
     await this.container.stop({ remove: true, timeout: 3_000 });
     this.stopped = true;
     process.off('exit', this.removeOnExit);
+    rmSync(this.hostTlsDir, { recursive: true, force: true });
   }
 
   /** After a start, until the server accepts connections again (its ready line is in the logs

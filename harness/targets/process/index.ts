@@ -45,7 +45,7 @@ const RUNS_PER_CORE = 16;
  */
 export interface ServerHost {
   readonly port: number;
-  /** The CA of the server's TLS port, when it serves one (the container's does not, yet). */
+  /** The CA the server's per-session agent TLS ports chain to, when it serves TLS. */
   readonly tls?: { caCert: string; caCertFile: string } | undefined;
   /** Starts a new server if the last one died. */
   respawn(): Promise<void>;
