@@ -67,7 +67,7 @@ export function planArbitrary(scenario: Scenario, options: PlanOptions = {}): fc
  * The events of a plan but its bootstrap: up to maxEvents - 1 of them. fast-check's default
  * `size` would cap the length near 10 whatever maxLength says (a plan of 60 events was never
  * drawn); `size: 'max'` makes every length up to the maximum reachable, so bugs that need a long
- * story are generated. pct draws its events here too.
+ * story are generated.
  */
 export function planEventsArbitrary(scenario: Scenario, options: PlanOptions = {}): fc.Arbitrary<PlanEvent[]> {
   const maxEvents = Math.max(1, options.maxEvents ?? scenario.maxEvents);

@@ -1,14 +1,15 @@
 /**
  * The vitest test `replay` prints: paste it into your project and it fails, with the same
- * counterexample, until the race is fixed. For a sampling strategy it is plain fast-check with the
- * seed, path and endOnFailure that reach the case (fast-check's own replay key); for the exhaustive
- * strategy, whose cases are enumerated rather than drawn, it runs the shrunk plan itself. A built-in
+ * counterexample, until the race is fixed. For the random strategy it is plain fast-check with the
+ * seed, path and endOnFailure that reach the case (fast-check's own replay key); for the coverage
+ * strategy, whose cases are computed from the runs before them rather than drawn, it runs the
+ * shrunk plan itself. A built-in
  * scenario is named; a scenario from a file is written out whole, so the test needs no file.
  */
 import type { Plan } from '../harness/plan.ts';
 import type { Overrides } from '../harness/run-config.ts';
 import type { Scenario } from '../harness/scenario.ts';
-import { DEFAULT_STRATEGY, type StrategyName } from '../harness/strategies/names.ts';
+import type { StrategyName } from '../harness/strategies/names.ts';
 
 export interface VitestTestInput {
   scenario: Scenario;
@@ -36,7 +37,8 @@ export function formatVitestTest(input: VitestTestInput): string {
     : JSON.stringify(withoutSource(scenario), null, 2).replace(/\n/g, '\n  ');
   const imports = input.builtIn ? 'resolveRun, runSim, scenarioByName' : 'resolveRun, runSim';
   const name = `${scenario.name}: ${property} holds (upgrade-chaos seed ${input.seed}, path ${input.path})`;
-  if (input.strategy === 'exhaustive') {
+  // coverage computes each case from the runs before it, so fast-check cannot draw it: run the plan itself.
+  if (input.strategy !== 'random') {
     return [
       `import { expect, test } from 'vitest';`,
       `import { ${imports} } from 'upgrade-chaos';`,
@@ -48,10 +50,7 @@ export function formatVitestTest(input: VitestTestInput): string {
       `});`,
     ].join('\n');
   }
-  const planOptions = JSON.stringify({
-    ...(input.strategy !== DEFAULT_STRATEGY ? { strategy: input.strategy } : {}),
-    ...(input.maxEvents !== undefined ? { maxEvents: input.maxEvents } : {}),
-  });
+  const planOptions = JSON.stringify(input.maxEvents !== undefined ? { maxEvents: input.maxEvents } : {});
   return [
     `import fc from 'fast-check';`,
     `import { expect, test } from 'vitest';`,

@@ -1,7 +1,7 @@
 /**
  * The shortest known plan that violates each property a scenario expects violated: what a
- * perfect shrinker would print. Found by the exhaustive strategy (shortest plans first) and
- * confirmed by shrinking; every event in each plan is needed (drop any one but the bootstrap and
+ * perfect shrinker would print. Found by enumerating short plans, shortest first (the exhaustive
+ * strategy, since removed: it never beat random on the bench's deep bugs), and confirmed by shrinking; every event in each plan is needed (drop any one but the bootstrap and
  * the property holds). test/scenarios/minimal-counterexamples.test.ts keeps them honest, and the
  * bench compares shrunk lengths with them.
  */

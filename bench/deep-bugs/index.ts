@@ -8,7 +8,7 @@
 import { resolveRun, type RunConfig } from '../../harness/run-config.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 import type { PropertyName } from '../../properties/property.ts';
-import { GateFirstUpgradeOnly } from './gate-first-upgrade-only.ts';
+import { GateFirstUpgradesOnly } from './gate-first-upgrades-only.ts';
 import { GateLostAfterCrash } from './gate-lost-after-crash.ts';
 import { retryForgottenAfterReconnects } from './retry-forgotten-after-reconnects.ts';
 
@@ -29,20 +29,20 @@ function planted(property: PropertyName, change: Partial<RunConfig>): RunConfig 
 
 export const DEEP_BUGS: readonly DeepBug[] = [
   {
-    name: 'gate-first-upgrade-only',
-    needs: 'first upgrade ends, publish, explicit upgrade, work inside the second upgrade',
+    name: 'gate-first-upgrades-only',
+    needs: 'two upgrades end, publish, a third upgrade, work inside it',
     property: 'no-work-before-upgrade',
-    config: planted('no-work-before-upgrade', { model: (deps) => new GateFirstUpgradeOnly(deps) }),
+    config: planted('no-work-before-upgrade', { model: (deps) => new GateFirstUpgradesOnly(deps) }),
   },
   {
     name: 'gate-lost-after-crash',
-    needs: 'an upgrade that reached its steps, a crash inside them, work after the agent is back and before they end',
+    needs: 'an upgrade that reached its steps, two crashes inside them, work after the second and before they end',
     property: 'no-work-before-upgrade',
     config: planted('no-work-before-upgrade', { model: (deps) => new GateLostAfterCrash(deps) }),
   },
   {
     name: 'retry-forgotten-after-reconnects',
-    needs: 'three connection losses, then a call refused during an upgrade',
+    needs: 'six connection losses, then a call refused during an upgrade',
     property: 'deployments-complete',
     config: planted('deployments-complete', { client: retryForgottenAfterReconnects }),
   },

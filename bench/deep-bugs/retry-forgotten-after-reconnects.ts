@@ -1,9 +1,9 @@
 /**
  * Planted bug, in a client: the reconnecting script stops retrying "upgrade in progress" once it
- * has connected four times (a retry budget kept per script instead of per connection). From then
+ * has connected seven times (a retry budget kept per script instead of per connection). From then
  * on a refused deploy fails and a refused watcher call kills the watcher.
  *
- * What it takes: three connection losses (disconnects, partitions, crashes or an upgrade's
+ * What it takes: six connection losses (disconnects, partitions, crashes or an upgrade's
  * restart) and then a call refused because an upgrade is pending or running. Found by
  * deployments-complete (and watchers-resume).
  */
@@ -12,7 +12,7 @@ import { RECONNECTING } from '../../harness/clients/profiles.ts';
 import { ScriptedClient, type ClientPolicy } from '../../harness/clients/scripted-client.ts';
 
 /** The connection from which the script no longer retries. */
-const BUDGET_CONNECTIONS = 4;
+const BUDGET_CONNECTIONS = 7;
 
 function create(env: ClientEnv): ScriptedClient {
   let connections = 0;

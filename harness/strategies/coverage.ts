@@ -16,7 +16,7 @@
  * cases 0..n-1 reached. So the corpus is kept as a deterministic function of the seed and of the
  * previous cases run on the sim (itself deterministic): case n is computed by a generator that
  * first computes (and runs) cases 0..n-1, memoised per exploration. The cases reach fast-check as
- * its `examples` (as `exhaustive` does), through an array that computes an element when it is
+ * its `examples`, through an array that computes an element when it is
  * read (lazy-examples.ts): the path of the n-th case is "n", shrinking is the plan shrinker's, and
  * `replay --strategy coverage --seed S --path n:...` recomputes cases 0..n (n sim runs, then the
  * shrink steps). The sim run the generator does is handed to explore (`resultOf`), so a case is
@@ -44,7 +44,7 @@ const FRESH_SHARE = 0.2;
 const MAX_STACK = 4;
 const MAX_SIM_SEED = 0x7fffffff;
 /** The share of mutants that branch from where their parent reached something new (the rest are havoc). */
-const BRANCH_SHARE = 0.5;
+const BRANCH_SHARE = 0.8;
 
 interface Entry {
   case: Case;
@@ -240,9 +240,9 @@ function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
 
-/** Deploys under their base names again: withBootstrap numbers the repeats afresh. */
+/** Deploys and removes under their base names again: withBootstrap numbers them afresh. */
 function unsuffixed(body: readonly PlanEvent[]): PlanEvent[] {
-  return body.map((e) => (e.kind === 'deploy' ? { ...e, app: e.app.replace(/-\d+$/, '') } : e));
+  return body.map((e) => (e.kind === 'deploy' || e.kind === 'remove' ? { ...e, app: e.app.replace(/-\d+$/, '') } : e));
 }
 
 export const coverageStrategy: Strategy = {

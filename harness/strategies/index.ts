@@ -1,23 +1,14 @@
 /** The exploration strategies, by name: what `--strategy` chooses. */
 import { coverageStrategy } from './coverage.ts';
-import { exhaustiveStrategy } from './exhaustive.ts';
 import { DEFAULT_STRATEGY, type StrategyName } from './names.ts';
-import { pctStrategy } from './pct.ts';
 import { randomStrategy } from './random.ts';
 import type { CaseSource, CaseSourceOptions, Strategy } from './strategy.ts';
-import { swarmStrategy } from './swarm.ts';
 import type { RunConfig } from '../run-config.ts';
 
 export * from './names.ts';
 export type { Case, CaseSource, CaseSourceOptions, Strategy } from './strategy.ts';
 
-export const STRATEGIES: readonly Strategy[] = [
-  randomStrategy,
-  swarmStrategy,
-  pctStrategy,
-  exhaustiveStrategy,
-  coverageStrategy,
-];
+export const STRATEGIES: readonly Strategy[] = [randomStrategy, coverageStrategy];
 
 export function strategyByName(name: StrategyName): Strategy {
   return STRATEGIES.find((s) => s.name === name)!;

@@ -2,7 +2,7 @@
  * The names of the exploration strategies, on their own so that option types (PlanOptions,
  * ExploreOptions, CLI flags) can name a strategy without importing the strategies themselves.
  */
-export const STRATEGY_NAMES = ['random', 'swarm', 'pct', 'exhaustive', 'coverage'] as const;
+export const STRATEGY_NAMES = ['random', 'coverage'] as const;
 
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 

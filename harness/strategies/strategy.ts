@@ -2,7 +2,7 @@
  * A strategy decides which cases (a plan and a sim seed) exploration runs, and in what order.
  * Every strategy is a fast-check arbitrary, so `explore` runs, shrinks and replays them all the
  * same way: a case is found again from the exploration's seed and fast-check's path. A strategy
- * that enumerates instead of sampling (exhaustive) hands its cases over as fast-check `examples`,
+ * that computes its cases itself (coverage) hands them over as fast-check `examples`,
  * which fast-check runs first and numbers from 0, so the path's first number is the case's index.
  */
 import fc from 'fast-check';
@@ -16,7 +16,7 @@ import type { RunResult } from '../runner.ts';
 export type Case = [plan: Plan, simSeed: number];
 
 export interface CaseSourceOptions {
-  /** Longest plan, bootstrap included (default: the scenario's maxEvents; exhaustive has its own). */
+  /** Longest plan, bootstrap included (default: the scenario's maxEvents). */
   maxEvents?: number;
   /** Weights to use instead of the scenario's. */
   weights?: Scenario['weights'];

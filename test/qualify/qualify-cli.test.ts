@@ -77,7 +77,7 @@ describe('upgrade-chaos qualify', () => {
       '--seed',
       '2',
       '--strategy',
-      'pct',
+      'coverage',
     );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(
@@ -89,7 +89,7 @@ describe('upgrade-chaos qualify', () => {
       /✗ wrong-expectations × no-lost-work: expected violated, observed held after 100 runs \(an unexpected pass/,
     );
     expect(r.stdout).toMatch(
-      /npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --strategy pct --property \S+ --seed 2 --path/,
+      /npx upgrade-chaos replay --scenario juju-1.22-implicit-upgrade --strategy coverage --property \S+ --seed 2 --path/,
     );
     expect(r.stdout).toMatch(/^FAIL: 2 verdict\(s\) differ/m);
   });
@@ -121,7 +121,7 @@ describe('upgrade-chaos qualify', () => {
 
   it.each([
     [['--target', 'nowhere'], /unknown target "nowhere"/],
-    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, swarm, pct, exhaustive, coverage\)/],
+    [['--strategy', 'psychic'], /unknown strategy "psychic" \(known: random, coverage\)/],
     [['--compare', 'juju-1.22'], /--compare needs two controller profiles/],
     [['--compare', 'juju-1.22,juju-9'], /unknown controller profile "juju-9"/],
     [['--runs', '0'], /--runs must be between 1/],

@@ -11,7 +11,6 @@ import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { caseSource, STRATEGY_NAMES } from '../../harness/strategies/index.ts';
-import { EXHAUSTIVE_MAX_EVENTS } from '../../harness/strategies/exhaustive.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 
 const twoClients = resolveRun(scenarioByName('juju-1.24-gated-api')!);
@@ -26,7 +25,7 @@ function expectValid(plan: Plan, clients: number, maxEvents: number): void {
 }
 
 describe.each(STRATEGY_NAMES)('the %s strategy', (strategy) => {
-  const maxEvents = strategy === 'exhaustive' ? EXHAUSTIVE_MAX_EVENTS : twoClients.scenario.maxEvents;
+  const maxEvents = twoClients.scenario.maxEvents;
 
   it('generates valid plans', () => {
     const source = caseSource(twoClients, { strategy, seed: 3, runs: 300 });
