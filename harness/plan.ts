@@ -20,6 +20,10 @@ export type PlanEvent =
   | { kind: 'disconnect'; client: number }
   | { kind: 'partition'; client: number; durationMs: number }
   | { kind: 'restart' }
+  /** The controller frozen for durationMs, then resumed: every process of it stopped (docker pause,
+   *  SIGSTOP), its sockets open, nothing answered; Jepsen's pause. On the sim its clock-driven work
+   *  and what reaches it wait; time goes on, so its timers fire late, at the resume. */
+  | { kind: 'pause'; durationMs: number }
   | { kind: 'wait'; durationMs: number };
 
 export type EventKind = PlanEvent['kind'];
@@ -34,6 +38,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'disconnect',
   'partition',
   'restart',
+  'pause',
   'wait',
 ];
 
@@ -71,6 +76,8 @@ export function describeEvent(event: PlanEvent): string {
       return `partition client-${event.client} for ${formatMs(event.durationMs)}`;
     case 'restart':
       return 'restart controller agent';
+    case 'pause':
+      return `pause the controller for ${formatMs(event.durationMs)} (every process frozen), then resume it`;
     case 'wait':
       return `wait ${formatMs(event.durationMs)}`;
   }

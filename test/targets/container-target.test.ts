@@ -16,6 +16,7 @@ import { controllerImage } from '../../harness/targets/container/image.ts';
 import type { ProcessTarget } from '../../harness/targets/process/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { pausedRun } from './paused-run.ts';
 
 const dockerUp = (await execa('docker', ['info'], { reject: false })).exitCode === 0;
 const ci = process.env['CI'] === 'true';
@@ -81,6 +82,13 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     expect(checkProperties(after, gated.properties)).toEqual([]);
   }, 240_000);
 
+  it('docker pauses the container for a pause event of the plan, and unpauses it', async () => {
+    const id = target.server.id;
+    const paused = async (): Promise<boolean> =>
+      (await execa('docker', ['inspect', '-f', '{{.State.Paused}}', id])).stdout.trim() === 'true';
+    await pausedRun(target, paused);
+  }, 240_000);
+
   it('the CLI finds the race on juju-1.22, passes juju-1.24-gated-api, and leaves no container', async () => {
     const args = ['--target', 'container', '--runs', '20', '--seed', '3', '--json'];
     const naive = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', ...args);
@@ -118,7 +126,7 @@ describe.skipIf(!dockerUp && !ci)('targets/container in a failing test', () => {
       timeout: 180_000,
     });
     expect(r.exitCode, r.stdout).toBe(1);
-    expect(r.stdout).toContain('this test fails on purpose');
+    expect(`${r.stdout}\n${r.stderr}`).toContain('this test fails on purpose');
     const id = readFileSync(idFile, 'utf8');
     expect(id).toMatch(/^[0-9a-f]{64}$/);
     const left = await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `id=${id}`]);

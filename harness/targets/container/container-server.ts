@@ -30,6 +30,8 @@ export const CONTAINER_LABEL = 'upgrade-chaos';
 const RUN_LABEL = `${CONTAINER_LABEL}.run`;
 
 const READY_TIMEOUT_MS = 30_000;
+/** Signals whose default action ends the process without running its exit hooks. */
+const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 /** Where the server keeps its CA and certificates inside the container: the container's own
  *  filesystem outlives a kill and a start, so every session's agent keeps chaining to one CA. */
 const TLS_DIR_IN_CONTAINER = '/tmp/upgrade-chaos-tls';
@@ -44,6 +46,18 @@ export class ContainerServer implements ServerHost {
     rmSync(this.hostTlsDir, { recursive: true, force: true });
   };
   private readonly hostTlsDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-container-tls-'));
+  /**
+   * A signal that nobody else handles ends the process without its exit hooks: a test runner
+   * tearing its workers down with SIGTERM after a failed test does that. Then remove the container
+   * first and let the signal do what it would have. Where someone else listens (the CLI's
+   * interrupt handler closes the target itself), leave it to them.
+   */
+  private readonly removeOnSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    this.removeOnExit();
+    this.stopListening();
+    process.kill(process.pid, signal);
+  };
 
   private constructor(
     private readonly container: StartedTestContainer,
@@ -51,6 +65,12 @@ export class ContainerServer implements ServerHost {
     readonly port: number,
   ) {
     process.once('exit', this.removeOnExit);
+    for (const signal of EXIT_SIGNALS) process.on(signal, this.removeOnSignal);
+  }
+
+  private stopListening(): void {
+    process.off('exit', this.removeOnExit);
+    for (const signal of EXIT_SIGNALS) process.off(signal, this.removeOnSignal);
   }
 
   /** Starts the image's server on a free loopback port; TargetError (exit 3) when it cannot. */
@@ -144,7 +164,7 @@ export class ContainerServer implements ServerHost {
     await this.resume();
     await this.container.stop({ remove: true, timeout: 3_000 });
     this.stopped = true;
-    process.off('exit', this.removeOnExit);
+    this.stopListening();
     rmSync(this.hostTlsDir, { recursive: true, force: true });
   }
 

@@ -36,6 +36,15 @@ export interface LiveOptions {
   /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
    *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
   tls?: boolean;
+  /** How to freeze and thaw the controller's every process (SIGSTOP / docker pause): the targets
+   *  that started their controller have it; without it a `pause` event is not applied. */
+  freezer?: ControllerFreezer;
+}
+
+/** Freezes the controller server whole; it stays frozen until thaw(). */
+export interface ControllerFreezer {
+  freeze(): void | Promise<void>;
+  thaw(): void | Promise<void>;
 }
 
 export interface LiveResult {
@@ -99,6 +108,11 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
+  /** The controller is frozen by a `pause` event of this run. */
+  paused: boolean;
+  /** Resolves when the pause in force ends (the operator's commands wait for it, as the sim's do). */
+  thawed: Promise<void>;
+  endPause: () => void;
 }
 
 async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
@@ -131,6 +145,9 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
+    paused: false,
+    thawed: Promise.resolve(),
+    endPause: () => {},
   };
   try {
     await openClients(run, seededRng(seed));
@@ -152,6 +169,8 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     for (const client of run.clients.values()) client.stop();
     clock.cancelAll();
     proxies.clear();
+    // A run that failed while its controller was frozen must not leave it frozen for the next.
+    if (run.paused) await options.freezer?.thaw();
   }
 }
 
@@ -203,6 +222,39 @@ async function heal(run: LiveRun, client: string): Promise<void> {
   if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
 }
 
+/**
+ * Freezes the controller for durationMs. The fault-start is recorded before the freeze is asked
+ * for and the fault-end once the thaw is done, so the recorded window holds every moment it may
+ * have been frozen. The thaw is not queued: queued actions may be waiting on the frozen controller.
+ */
+async function pause(run: LiveRun, freezer: ControllerFreezer, durationMs: number): Promise<boolean> {
+  if (run.paused) return false;
+  run.paused = true;
+  run.thawed = new Promise((resolve) => (run.endPause = resolve));
+  run.history.record({ type: 'fault-start', fault: 'pause' });
+  await freezer.freeze();
+  run.clock.after(durationMs, () => void resume(run).catch((e: unknown) => (run.queue.failure ??= e as Error)));
+  return true;
+}
+
+/** Ends a pause: the controller thaws, and the fault-end is recorded. */
+async function resume(run: LiveRun): Promise<void> {
+  const freezer = run.options.freezer;
+  if (!run.paused || !freezer) return;
+  await freezer.thaw();
+  run.paused = false;
+  run.history.record({ type: 'fault-end', fault: 'pause' });
+  run.endPause();
+}
+
+/** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any. */
+function operator(run: LiveRun, act: () => Promise<Applied>): Promise<Applied> {
+  return run.queue.run(async () => {
+    await run.thawed;
+    return act();
+  });
+}
+
 /** The plan's actions on a real controller, through the backend and the fault proxies. */
 function liveWorld(run: LiveRun): World {
   const { clock, history, queue, clients, clientCommand } = run;
@@ -214,7 +266,7 @@ function liveWorld(run: LiveRun): World {
     clock,
     history,
     bootstrap: () =>
-      queue.run(async () => {
+      operator(run, async () => {
         const r = await backend.bootstrap();
         if (r.up && !started) {
           started = true;
@@ -222,10 +274,15 @@ function liveWorld(run: LiveRun): World {
         }
         return r;
       }),
-    publish: (version) => queue.run(() => backend.publish(version)),
-    upgrade: (request) => queue.run(() => backend.upgrade(request)),
-    restart: () => queue.run(() => backend.restart()),
+    publish: (version) => operator(run, () => backend.publish(version)),
+    upgrade: (request) => operator(run, () => backend.upgrade(request)),
+    restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
+    pause: (durationMs) => {
+      const freezer = run.options.freezer;
+      if (!freezer) return { applied: false, note: `the ${run.options.target} target cannot pause its controller` };
+      return queue.run(() => pause(run, freezer, durationMs));
+    },
     partition: (client, durationMs) =>
       queue.run(async () => {
         const name = route(client);
@@ -265,6 +322,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       clients,
       healFaults: async () => {
         for (const name of run.clientNames) await heal(run, name);
+        await resume(run);
       },
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);
