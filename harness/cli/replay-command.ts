@@ -24,7 +24,7 @@ import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 import { formatVitestTest } from '../../reports/vitest-test.ts';
-import { intFlag, parseFlags, pathFlag, seedFlag } from './options.ts';
+import { intFlag, pathFlag, seedFlag, type parseFlags } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { scenarioByName } from '../../scenarios/index.ts';

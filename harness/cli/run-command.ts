@@ -32,7 +32,7 @@ import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
-import { intFlag, parseFlags, seedFlag, shardFlag } from './options.ts';
+import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
 import { UsageError } from '../errors.ts';

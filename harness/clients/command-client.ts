@@ -75,12 +75,14 @@ export class CommandClient implements Client {
   private result: CommandOutput | undefined;
   /** Set when the command could not be run at all: a usage error, not a verdict. */
   fatal: Error | undefined;
+  private readonly url: string;
 
   constructor(
     private readonly env: ClientEnv,
     private readonly options: CommandClientOptions,
   ) {
     if (!env.url) throw new UsageError('--client-cmd needs a real target (--target process or external)');
+    this.url = env.url;
   }
 
   /** The program starts at the first deploy event, not at bootstrap. */
@@ -140,7 +142,7 @@ export class CommandClient implements Client {
       maxBuffer: 16 * 1024 * 1024,
       ...(cwd !== undefined ? { cwd } : {}),
       env: {
-        UPGRADE_CHAOS_API_URL: this.env.url!,
+        UPGRADE_CHAOS_API_URL: this.url,
         UPGRADE_CHAOS_USERNAME: this.env.credentials.username,
         UPGRADE_CHAOS_PASSWORD: this.env.credentials.password,
         UPGRADE_CHAOS_BUNDLE: JSON.stringify(bundle),
@@ -240,5 +242,5 @@ function tail(text: string): string {
 
 function lastLine(text: string): string {
   const lines = text.trim().split('\n');
-  return lines[lines.length - 1]!.trim().slice(0, 300);
+  return (lines.at(-1) ?? '').trim().slice(0, 300);
 }

@@ -90,8 +90,11 @@ export class JujulibClient implements Client {
   private nextOp = 1;
   private nextCall = 1;
 
+  private readonly url: string;
+
   constructor(private readonly env: ClientEnv) {
     if (!env.url) throw new UsageError('the jujulib client needs a real socket: use --target process or external');
+    this.url = env.url;
     void loadJujulib(); // start loading now, before the run's clock matters
   }
 
@@ -129,7 +132,7 @@ export class JujulibClient implements Client {
   /** The script: connect, log in, watch, and keep applying deltas. */
   private async main(): Promise<void> {
     const { connect, facades } = await loadJujulib();
-    const juju = await connect(this.env.url!, {
+    const juju = await connect(this.url, {
       facades,
       wsclass: this.env.tls ? quietWebSocket(this.env.tls.caCert) : WSCLASS,
       closeCallback: () => this.onClose(),

@@ -408,7 +408,8 @@ export class ScriptedClient implements Client {
   }
 
   private retryDelay(): number {
-    return RETRY_MS[Math.min(this.refusals++, RETRY_MS.length - 1)]! + this.env.rng.int(0, 500);
+    const backoff = RETRY_MS[Math.min(this.refusals++, RETRY_MS.length - 1)] ?? 0; // never undefined: index clamped
+    return backoff + this.env.rng.int(0, 500);
   }
 
   private later(ms: number, fn: () => void): void {

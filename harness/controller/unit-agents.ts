@@ -41,12 +41,12 @@ export class UnitAgents {
 
   /** Forget the agents of units no longer in the model. */
   prune(): void {
-    for (let i = this.agents.length - 1; i >= 0; i--) {
-      const agent = this.agents[i]!;
-      if (this.model.application(agent.unit.application)?.units.includes(agent.unit)) continue;
+    const kept = this.agents.filter((agent) => {
+      if (this.model.application(agent.unit.application)?.units.includes(agent.unit)) return true;
       agent.running?.timer.cancel();
-      this.agents.splice(i, 1);
-    }
+      return false;
+    });
+    this.agents.splice(0, this.agents.length, ...kept);
   }
 
   /** Start whatever hooks may start now. Called whenever the conditions may have changed. */

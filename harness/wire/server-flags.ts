@@ -49,7 +49,7 @@ export function parseServerFlags(argv: string[], defaults: { port: number; contr
   try {
     values = parseArgs({ args: argv, options: SPEC, strict: true, allowPositionals: false }).values;
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
+    throw new UsageError((e as Error).message.split('\n', 1).join(''));
   }
   const port = numberFlag(values.port, 'port', defaults.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)

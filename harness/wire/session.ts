@@ -65,7 +65,8 @@ class ObservedRecorder extends Recorder {
   override record(body: HistoryBody): void {
     const before = this.records.length;
     super.record(body);
-    if (this.records.length > before) this.listener?.(this.records[before]!);
+    const written = this.records[before]; // undefined once the recorder is sealed
+    if (written) this.listener?.(written);
   }
 }
 

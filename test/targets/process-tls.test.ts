@@ -56,7 +56,7 @@ describe('targets/process over wss://', () => {
     ];
     const h = await target.run(c, plan, 1);
     expect(checkProperties(h, c.properties)).toEqual([]);
-    expect(h.filter((r) => r.type === 'login' && r.ok).length).toBeGreaterThanOrEqual(4);
+    expect(h.filter((r) => r.type === 'login' && r.ok).length).toBeGreaterThan(2); // two clients, and a reconnection
     expect(h.find((r) => r.type === 'final-model')).toMatchObject({
       model: { applications: { mysql: { units: { 'mysql/0': 'active' } }, wordpress: expect.anything() } },
     });

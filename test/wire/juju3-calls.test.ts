@@ -9,7 +9,7 @@ import { deflateRawSync, crc32 } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MODEL_UUID } from '../../harness/controller/model-state.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
-import { CREDENTIALS, fastProfile, profile, RawClient, startServer, waitFor } from './helpers.ts';
+import { CREDENTIALS, fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
 
 let server: ControllerServer | undefined;
 const clients: RawClient[] = [];

@@ -26,12 +26,12 @@ export function mergeHistories(local: readonly HistoryRecord[], controller: read
     if (b !== undefined && (a === undefined || b.t <= a.t)) {
       merged.push(b);
       j++;
-    } else {
-      merged.push(a!);
+    } else if (a !== undefined) {
+      merged.push(a);
       i++;
     }
   }
-  let last = merged[merged.length - 1]!.t;
+  let last = merged.at(-1)?.t ?? start.t;
   for (const r of closing) {
     last = Math.max(last, r.t);
     merged.push({ ...r, t: last });

@@ -72,15 +72,15 @@ export class ServerProcess {
   }
 
   pause(): void {
-    if (!this.alive || this.paused) return;
-    this.child!.kill('SIGSTOP');
+    if (!this.child || !this.alive || this.paused) return;
+    this.child.kill('SIGSTOP');
     this.paused = true;
     process.once('exit', this.killIfStopped);
   }
 
   resume(): void {
-    if (!this.alive || !this.paused) return;
-    this.child!.kill('SIGCONT');
+    if (!this.child || !this.alive || !this.paused) return;
+    this.child.kill('SIGCONT');
     this.paused = false;
     process.off('exit', this.killIfStopped);
   }

@@ -7,6 +7,7 @@
  * reaches it waits for the resume, and a new connection's handshake with it too (the kernel accepts
  * it, the frozen server answers nothing), so a dial times out unless the resume comes first.
  */
+import assert from 'node:assert/strict';
 import type { Scheduler } from '../../clock.ts';
 import type { ApiConnection } from '../../controller/api.ts';
 import type { ApiRequest, ApiResponse } from '../../controller/api-types.ts';
@@ -41,7 +42,12 @@ class Direction {
   private lastDelivery = 0;
   private held: Signal[] = [];
   private readonly inFlight: Signal[] = [];
-  private readonly deliverNext = (): void => this.deliver(this.inFlight.shift()!);
+  private readonly deliverNext = (): void => {
+    const frame = this.inFlight.shift();
+    // One timer per frame in flight, fired in order: a timer never finds the queue empty.
+    if (frame === undefined) assert.fail('a delivery timer fired with no frame in flight');
+    this.deliver(frame);
+  };
 
   constructor(
     private readonly net: SimNetwork,
