@@ -8,7 +8,8 @@
  * confirmed on the target, its confirmation runs in flight together, which reports how often it
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget, one run at a time.
  * With --shard, only this shard's cases run (their indexes stay those of the unsharded list). An
- * interrupt starts no more cases, lets those in flight finish, and reports what was found unshrunk.
+ * interrupt starts no more cases, stops those in flight (a real run may take minutes: the user
+ * asked to stop now), and reports what was found before it, unshrunk.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -42,9 +43,21 @@ export interface TargetExploreOptions extends ExploreOptions {
 /** A run's history and violations, with what a --client-cmd program printed. */
 type TargetRun = RunResult & { clientOutputs: CommandOutput[] };
 
-async function runOn(target: Target, config: RunConfig, plan: Plan, simSeed: number): Promise<TargetRun> {
-  const { history, clientOutputs } = await runCase(target, config, plan, simSeed);
-  return { ...judgeRun(history, config.properties), clientOutputs };
+/** One run, judged; undefined when an interrupt stopped it (it showed nothing to judge). */
+async function runOn(
+  target: Target,
+  config: RunConfig,
+  plan: Plan,
+  simSeed: number,
+  signal: AbortSignal | undefined,
+): Promise<TargetRun | undefined> {
+  try {
+    const { history, clientOutputs } = await runCase(target, config, plan, simSeed, signal);
+    return { ...judgeRun(history, config.properties), clientOutputs };
+  } catch (e) {
+    if (signal?.aborted) return undefined;
+    throw e;
+  }
 }
 
 export async function exploreTarget(
@@ -62,8 +75,9 @@ export async function exploreTarget(
     .filter(({ index }) => tally.owns(index));
   await runInCaseOrder(mine, {
     limiter,
-    run: ({ c: [plan, simSeed] }) => runOn(target, config, plan, simSeed),
+    run: ({ c: [plan, simSeed] }) => runOn(target, config, plan, simSeed, options.signal),
     take: (result, { c, index }) => {
+      if (!result) return false; // stopped by an interrupt
       const [plan, simSeed] = c;
       for (const v of result.violations)
         if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
@@ -129,9 +143,12 @@ async function confirmOnTarget(
 ): Promise<Failure | undefined> {
   if (!shrunk) return undefined;
   const { plan, simSeed, path } = shrunk;
-  const runs = await Promise.all(
-    Array.from({ length: options.confirmRuns }, () => limiter.run(() => runOn(target, only, plan, simSeed))),
+  const stopped = await Promise.all(
+    Array.from({ length: options.confirmRuns }, () =>
+      limiter.run(() => runOn(target, only, plan, simSeed, options.signal)),
+    ),
   );
+  const runs = stopped.filter((r) => r !== undefined);
   const failing = runs.filter((r) => r.violations.length > 0);
   const shown = failing[0];
   if (!shown) return undefined;
@@ -139,7 +156,7 @@ async function confirmOnTarget(
     ...caseOf(soleProperty(only), shown, { seed: options.seed, path, events: found.events, plan, simSeed }),
     shrunkOn: 'sim-then-target',
     target: target.name,
-    reproduced: { runs: options.confirmRuns, failed: failing.length },
+    reproduced: { runs: runs.length, failed: failing.length },
   };
 }
 
@@ -154,8 +171,8 @@ async function shrinkOnTarget(
   let last: Sample | undefined;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
     // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-    if (options.signal?.aborted) return true;
-    const result = await runOn(target, only, plan, simSeed);
+    const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, options.signal);
+    if (!result) return true;
     if (result.violations.length > 0) last = { plan, simSeed, result };
     return result.violations.length === 0;
   });

@@ -88,18 +88,18 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
     readonly name: 'process' | 'container' = 'process',
   ) {}
 
-  async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
-    const result = await this.runCase(config, plan, seed);
+  async run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]> {
+    const result = await this.runCase(config, plan, seed, signal);
     this.lastOutputs = result.clientOutputs;
     return result.history;
   }
 
-  runCase(config: RunConfig, plan: Plan, seed: number): Promise<CaseRun> {
+  runCase(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun> {
     const alone = plan.some((e) => SERVER_WIDE_EVENTS.has(e.kind));
-    return this.gate.run(alone, () => this.runOnServer(config, plan, seed));
+    return this.gate.run(alone, () => this.runOnServer(config, plan, seed, signal));
   }
 
-  private async runOnServer(config: RunConfig, plan: Plan, seed: number): Promise<CaseRun> {
+  private async runOnServer(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun> {
     await this.server.respawn(); // after a crash, or if the server died between runs
     const proxies = this.leaseProxies();
     try {
@@ -111,6 +111,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
         freezer: this.freezer,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
         ...(this.options.tls ? { tls: true } : {}),
+        signal,
       });
       return { history: result.history, clientOutputs: result.outputs };
     } finally {

@@ -12,7 +12,15 @@ import type { Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { closeRun } from '../closing.ts';
-import { clientAction, schedulePlan, WaitingEvents, type Applied, type World } from '../world.ts';
+import {
+  applyEvent,
+  clientAction,
+  recordEvent,
+  schedulePlan,
+  WaitingEvents,
+  type Applied,
+  type World,
+} from '../world.ts';
 import { SimNetwork } from './network.ts';
 import { ControllerFreeze } from './controller-freeze.ts';
 
@@ -84,6 +92,14 @@ export function openSim(config: RunConfig, seed: number): SimSession {
 
   const world: World = {
     clock,
+    // The controller fires a tied fault at the client's activity, inside its own handling of the
+    // call: the fault acts through this same world, at once.
+    arm: (index, event, client, on) => {
+      controller.activity.arm(client, on, () =>
+        recordEvent(history, index, event, applyEvent(world, event) as Applied),
+      );
+      return true;
+    },
     history,
     bootstrap: () =>
       operator(() => {
