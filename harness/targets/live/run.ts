@@ -38,6 +38,15 @@ export interface LiveOptions {
   tls?: boolean;
   /** Aborts (an interrupt): the run stops at once and rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
+  /** How to freeze and thaw the controller's every process (SIGSTOP / docker pause): the targets
+   *  that started their controller have it; without it a `pause` event is not applied. */
+  freezer?: ControllerFreezer;
+}
+
+/** Freezes the controller server whole; it stays frozen until thaw(). */
+export interface ControllerFreezer {
+  freeze(): void | Promise<void>;
+  thaw(): void | Promise<void>;
 }
 
 export interface LiveResult {
@@ -138,6 +147,11 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
+  /** The controller is frozen by a `pause` event of this run. */
+  paused: boolean;
+  /** Resolves when the pause in force ends (the operator's commands wait for it, as the sim's do). */
+  thawed: Promise<void>;
+  endPause: () => void;
   /** Plan events the controller took on to fire at a client's API activity: their records are the
    *  controller's (written when they fire, or never), so the harness's history never holds them. */
   armed: number;
@@ -179,6 +193,9 @@ async function play(
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
+    paused: false,
+    thawed: Promise.resolve(),
+    endPause: () => {},
     armed: 0,
   };
   // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
@@ -215,6 +232,8 @@ async function play(
     await stopClients(run.clients.values());
     clock.cancelAll();
     proxies.clear();
+    // A run that failed while its controller was frozen must not leave it frozen for the next.
+    if (run.paused) await options.freezer?.thaw();
   }
 }
 
@@ -276,6 +295,39 @@ async function heal(run: LiveRun, client: string): Promise<void> {
   if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
 }
 
+/**
+ * Freezes the controller for durationMs. The fault-start is recorded before the freeze is asked
+ * for and the fault-end once the thaw is done, so the recorded window holds every moment it may
+ * have been frozen. The thaw is not queued: queued actions may be waiting on the frozen controller.
+ */
+async function pause(run: LiveRun, freezer: ControllerFreezer, durationMs: number): Promise<boolean> {
+  if (run.paused) return false;
+  run.paused = true;
+  run.thawed = new Promise((resolve) => (run.endPause = resolve));
+  run.history.record({ type: 'fault-start', fault: 'pause' });
+  await freezer.freeze();
+  run.clock.after(durationMs, () => void resume(run).catch((e: unknown) => (run.queue.failure ??= e as Error)));
+  return true;
+}
+
+/** Ends a pause: the controller thaws, and the fault-end is recorded. */
+async function resume(run: LiveRun): Promise<void> {
+  const freezer = run.options.freezer;
+  if (!run.paused || !freezer) return;
+  await freezer.thaw();
+  run.paused = false;
+  run.history.record({ type: 'fault-end', fault: 'pause' });
+  run.endPause();
+}
+
+/** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any. */
+function operator(run: LiveRun, act: () => Promise<Applied>): Promise<Applied> {
+  return run.queue.run(async () => {
+    await run.thawed;
+    return act();
+  });
+}
+
 /** The plan's actions on a real controller, through the backend and the fault proxies. */
 function liveWorld(run: LiveRun): World {
   const { clock, history, queue, clients, clientCommand } = run;
@@ -287,7 +339,7 @@ function liveWorld(run: LiveRun): World {
     clock,
     history,
     bootstrap: () =>
-      queue.run(async () => {
+      operator(run, async () => {
         const r = await backend.bootstrap();
         if (r.up && !started) {
           started = true;
@@ -303,10 +355,15 @@ function liveWorld(run: LiveRun): World {
         if (outcome.applied) run.armed++;
         return outcome;
       }),
-    publish: (version) => queue.run(() => backend.publish(version)),
-    upgrade: (request) => queue.run(() => backend.upgrade(request)),
-    restart: () => queue.run(() => backend.restart()),
+    publish: (version) => operator(run, () => backend.publish(version)),
+    upgrade: (request) => operator(run, () => backend.upgrade(request)),
+    restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
+    pause: (durationMs) => {
+      const freezer = run.options.freezer;
+      if (!freezer) return { applied: false, note: `the ${run.options.target} target cannot pause its controller` };
+      return queue.run(() => pause(run, freezer, durationMs));
+    },
     partition: (client, durationMs) =>
       queue.run(async () => {
         const name = route(client);
@@ -346,6 +403,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       clients,
       healFaults: async () => {
         for (const name of run.clientNames) await heal(run, name);
+        await resume(run);
       },
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);
