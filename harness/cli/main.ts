@@ -41,8 +41,9 @@ const COMMAND_USAGE: Record<string, string> = {
              --tls also serves wss:// (and prints the CA file), as python-libjuju needs`,
 };
 
-const FOOTER = `target flags: --target sim|process|external (default sim)
-             [--time-scale X] [--client-cmd "COMMAND"] (process, external) [--tls] (process: clients dial wss://)
+const FOOTER = `target flags: --target sim|process|container|external (default sim)
+             [--time-scale X] [--client-cmd "COMMAND"] [--concurrency N] (process, container, external)
+             [--tls] (process: clients dial wss://) [--image NAME] (container: a prebuilt controller image)
              [--url ws://HOST:PORT/model/UUID/api --username U --password P] (external)
 strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})
 common flags: --log-level ${LOG_LEVELS.join('|')}, --help, --version
