@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { caseArbitrary } from '../harness/case-params.ts';
-import { Limiter } from '../harness/in-case-order.ts';
+import { Limiter } from '../harness/limiter.ts';
 import { resolveRun } from '../harness/run-config.ts';
 import { judgeRun } from '../harness/runner.ts';
 import { createContainerTarget } from '../harness/targets/container/index.ts';
