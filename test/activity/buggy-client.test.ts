@@ -21,8 +21,8 @@ const config = resolveRun(loadScenarioFile(join(examples, 'gated-on-activity.jso
   properties: ['deployments-complete'],
 });
 const script = (name: string) => `node ${join(examples, name)}`;
-/** A seed whose tied disconnects come early (bench/activity-faults.ts: found at run 2 when measured). */
-const SEED = 2;
+/** A seed whose tied disconnects come early (bench/activity-faults.ts: found at run 2 when measured; median 11 runs over seeds 1-10). */
+const SEED = 4;
 const BUDGET = 40;
 
 describe('a client script with a reset-during-watch bug', () => {
