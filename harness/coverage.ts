@@ -11,8 +11,9 @@
  * - a client's state is its connection (`offline`, `logging-in`: connected but not logged in yet,
  *   `connected`: logged in), plus `watching` while it has a live watcher, `deploying` while a
  *   deploy it was asked for has no answer, and `partitioned` while a partition holds its traffic;
- * - the fault in force is `none`, `crash` (the agent restarts because of a `restart` event) or
- *   `partition` (some client is partitioned), or both.
+ * - the fault in force is `none`, or those of `crash` (the agent restarts because of a `restart`
+ *   event), `pause` (the controller is frozen by a `pause` event) and `partition` (some client is
+ *   partitioned) in force, joined by `+`.
  *
  * Each plan event (an `event` record) is counted at the state it landed in: the state just before
  * the records it caused, i.e. before anything else happened at its instant or after the previous

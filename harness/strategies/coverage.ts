@@ -212,7 +212,7 @@ class CoverageGenerator {
         );
         return [...body.slice(0, this.rng.int(0, body.length)), ...other.slice(this.rng.int(0, other.length))];
       }
-      case 4: // shift timing: a wait or a partition longer or shorter
+      case 4: // shift timing: a wait, a partition or a pause longer or shorter
         return body.map((e, j) => (j === i ? this.retimed(e) : e));
       case 5: // the same event from another client
         return body.map((e, j) => (j === i && 'client' in e ? { ...e, client: this.otherClient(e.client) } : e));
@@ -224,7 +224,8 @@ class CoverageGenerator {
   private retimed(e: PlanEvent): PlanEvent {
     const scale = [0.25, 0.5, 2, 4][this.rng.int(0, 3)]!;
     if (e.kind === 'wait') return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 100, 30_000) };
-    if (e.kind === 'partition') return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 1_000, 60_000) };
+    if (e.kind === 'partition' || e.kind === 'pause')
+      return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 1_000, 60_000) };
     return { kind: 'wait', durationMs: this.rng.int(100, 30_000) }; // no time of its own: a wait instead
   }
 
