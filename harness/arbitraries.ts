@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { API_ACTIVITIES } from './controller/activity-triggers.ts';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
 import type { StrategyName } from './strategies/names.ts';
@@ -20,7 +21,9 @@ export interface PlanOptions {
   strategy?: StrategyName;
 }
 
-type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> };
+type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> } & {
+  'on-activity': fc.Arbitrary<PlanEvent>;
+};
 
 export function eventArbitraries(scenario: Scenario): EventArbs {
   const client = fc.nat({ max: Math.max(0, scenario.clients - 1) });
@@ -45,8 +48,22 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
     restart: fc.constant({ kind: 'restart' }),
+    pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
+    'on-activity': onActivity(client),
     wait: fc.integer({ min: 100, max: 30_000 }).map((durationMs) => ({ kind: 'wait', durationMs })),
   };
+}
+
+/** A disconnect, partition or restart tied to a client's API activity (plan.ts ActivityTie). */
+function onActivity(client: fc.Arbitrary<number>): fc.Arbitrary<PlanEvent> {
+  const on = fc.constantFrom(...API_ACTIVITIES);
+  return fc.oneof(
+    fc.tuple(client, on).map(([c, a]): PlanEvent => ({ kind: 'disconnect', client: c, on: a })),
+    fc
+      .tuple(client, on, fc.integer({ min: 1_000, max: 60_000 }))
+      .map(([c, a, durationMs]): PlanEvent => ({ kind: 'partition', client: c, durationMs, on: a })),
+    fc.tuple(client, on).map(([c, a]): PlanEvent => ({ kind: 'restart', when: { client: c, on: a } })),
+  );
 }
 
 /** One event, drawn by weight from the kinds the weights allow. */

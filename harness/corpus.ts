@@ -89,7 +89,13 @@ export async function replayCorpus(
     const property = entry.property;
     if (!config.properties.includes(property) || !fits(entry.plan, config)) continue;
     const only: RunConfig = { ...config, properties: [property] };
-    const history = await play(only, entry.plan, entry.simSeed);
+    let history: HistoryRecord[];
+    try {
+      history = await play(only, entry.plan, entry.simSeed);
+    } catch (e) {
+      if (signal?.aborted) break; // an interrupt stopped the run in flight
+      throw e;
+    }
     const violations = checkProperties(history, only.properties);
     if (violations.length > 0) {
       failures.push({

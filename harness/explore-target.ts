@@ -8,12 +8,13 @@
  * confirmed on the target, its confirmation runs in flight together, which reports how often it
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget, one run at a time.
  * With --shard, only this shard's cases run (their indexes stay those of the unsharded list). An
- * interrupt starts no more cases, lets those in flight finish, and reports what was found unshrunk.
+ * interrupt starts no more cases, stops those in flight (a real run may take minutes: the user
+ * asked to stop now), and reports what was found before it, unshrunk.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { caseList } from './case-list.ts';
-import { Limiter, runInCaseOrder } from './in-case-order.ts';
+import { Limiter } from './limiter.ts';
+import { orderedSurvey } from './ordered-survey.ts';
 import { shrinkOnSim } from './sim-shrink.ts';
 import { startAt } from './case-params.ts';
 import { Tally } from './tally.ts';
@@ -22,7 +23,7 @@ import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { distinctProperties, judgeRun, type RunResult } from './runner.ts';
-import { caseSource, type CaseSource } from './strategies/index.ts';
+import { caseSource, type Case, type CaseSource } from './strategies/index.ts';
 import { runCase, type Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
 import type { PropertyName } from '../properties/index.ts';
@@ -42,9 +43,21 @@ export interface TargetExploreOptions extends ExploreOptions {
 /** A run's history and violations, with what a --client-cmd program printed. */
 type TargetRun = RunResult & { clientOutputs: CommandOutput[] };
 
-async function runOn(target: Target, config: RunConfig, plan: Plan, simSeed: number): Promise<TargetRun> {
-  const { history, clientOutputs } = await runCase(target, config, plan, simSeed);
-  return { ...judgeRun(history, config.properties), clientOutputs };
+/** One run, judged; undefined when an interrupt stopped it (it showed nothing to judge). */
+async function runOn(
+  target: Target,
+  config: RunConfig,
+  plan: Plan,
+  simSeed: number,
+  signal: AbortSignal | undefined,
+): Promise<TargetRun | undefined> {
+  try {
+    const { history, clientOutputs } = await runCase(target, config, plan, simSeed, signal);
+    return { ...judgeRun(history, config.properties), clientOutputs };
+  } catch (e) {
+    if (signal?.aborted) return undefined;
+    throw e;
+  }
 }
 
 export async function exploreTarget(
@@ -54,24 +67,35 @@ export async function exploreTarget(
 ): Promise<ExploreResult> {
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const limiter = new Limiter(options.concurrency ?? 1);
   const firstRuns = new Map<PropertyName, Sample>();
-  const deadline = options.timeLimitMs !== undefined ? performance.now() + options.timeLimitMs : Infinity;
-  const mine = caseList(source, options.seed, options.runs)
-    .map((c, index) => ({ c, index }))
-    .filter(({ index }) => tally.owns(index));
-  await runInCaseOrder(mine, {
-    limiter,
-    run: ({ c: [plan, simSeed] }) => runOn(target, config, plan, simSeed),
-    take: (result, { c, index }) => {
+  // Drawn in order, so take() gives each case its index in the unsharded sequence; another
+  // shard's case is drawn (to keep the sequence) and never run.
+  const runner = {
+    start: async (c: Case) => {
+      const index = tally.take();
+      if (index === undefined) return undefined;
+      return { index, result: await runOn(target, config, c[0], c[1], options.signal) };
+    },
+  };
+  const details = await orderedSurvey(source, tally.checkParams(source), {
+    runner,
+    inFlight: options.concurrency ?? 1,
+    note: (c, taken) => {
+      if (taken === undefined) return true; // another shard's case
+      const { index, result } = taken;
+      if (!result) return (tally.stopped ??= tally.stopReason()) === undefined; // stopped by an interrupt
       const [plan, simSeed] = c;
       for (const v of result.violations)
         if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
       tally.cover(result.history);
       return tally.note(index, c, distinctProperties(result.violations), result.unknown);
     },
-    mayStart: () => performance.now() < deadline && !options.signal?.aborted,
+    // A time limit or an interrupt starts no more cases; those in flight are still noted.
+    mayStart: () => tally.stopReason() === undefined,
   });
+  tally.stopped ??= tally.stopReason();
+  tally.checkDetails(details);
+  const limiter = new Limiter(options.concurrency ?? 1);
   const surveyMs = tally.elapsedMs();
   if (tally.interrupted) {
     const failures = config.properties.flatMap((property) => {
@@ -129,9 +153,12 @@ async function confirmOnTarget(
 ): Promise<Failure | undefined> {
   if (!shrunk) return undefined;
   const { plan, simSeed, path } = shrunk;
-  const runs = await Promise.all(
-    Array.from({ length: options.confirmRuns }, () => limiter.run(() => runOn(target, only, plan, simSeed))),
+  const stopped = await Promise.all(
+    Array.from({ length: options.confirmRuns }, () =>
+      limiter.run(() => runOn(target, only, plan, simSeed, options.signal)),
+    ),
   );
+  const runs = stopped.filter((r) => r !== undefined);
   const failing = runs.filter((r) => r.violations.length > 0);
   const shown = failing[0];
   if (!shown) return undefined;
@@ -139,7 +166,7 @@ async function confirmOnTarget(
     ...caseOf(soleProperty(only), shown, { seed: options.seed, path, events: found.events, plan, simSeed }),
     shrunkOn: 'sim-then-target',
     target: target.name,
-    reproduced: { runs: options.confirmRuns, failed: failing.length },
+    reproduced: { runs: runs.length, failed: failing.length },
   };
 }
 
@@ -154,8 +181,8 @@ async function shrinkOnTarget(
   let last: Sample | undefined;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
     // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-    if (options.signal?.aborted) return true;
-    const result = await runOn(target, only, plan, simSeed);
+    const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, options.signal);
+    if (!result) return true;
     if (result.violations.length > 0) last = { plan, simSeed, result };
     return result.violations.length === 0;
   });

@@ -3,6 +3,17 @@
  * which lets time pass; so an event's time is the sum of the waits before it. fast-check generates
  * and shrinks plans (harness/arbitraries.ts); the runner plays them against a target.
  */
+import type { ApiActivity } from './controller/activity-triggers.ts';
+
+/**
+ * A fault tied to a client's API activity: instead of firing at its time in the plan, the event
+ * is armed then and fires at the first moment `on` happens for `client` (see
+ * controller/activity-triggers.ts); an event whose moment never comes does nothing.
+ */
+export interface ActivityTie {
+  on: ApiActivity;
+}
+
 export type PlanEvent =
   | { kind: 'bootstrap' }
   | { kind: 'publish'; version: string }
@@ -17,9 +28,14 @@ export type PlanEvent =
   /** The operator waits until no upgrade is pending or running (after bootstrap), then publishes
    *  `version` and upgrades to it: a chain of upgrades, each starting when the last one ended. */
   | { kind: 'chained-upgrade'; version: string }
-  | { kind: 'disconnect'; client: number }
-  | { kind: 'partition'; client: number; durationMs: number }
-  | { kind: 'restart' }
+  | ({ kind: 'disconnect'; client: number } & Partial<ActivityTie>)
+  | ({ kind: 'partition'; client: number; durationMs: number } & Partial<ActivityTie>)
+  /** `when`: restart at that client's activity instead of at its time. */
+  | { kind: 'restart'; when?: ActivityTie & { client: number } }
+  /** The controller frozen for durationMs, then resumed: every process of it stopped (docker pause,
+   *  SIGSTOP), its sockets open, nothing answered; Jepsen's pause. On the sim its clock-driven work
+   *  and what reaches it wait; time goes on, so its timers fire late, at the resume. */
+  | { kind: 'pause'; durationMs: number }
   | { kind: 'wait'; durationMs: number };
 
 export type EventKind = PlanEvent['kind'];
@@ -34,7 +50,18 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'disconnect',
   'partition',
   'restart',
+  'pause',
   'wait',
+];
+
+/**
+ * What a scenario's weights name: every event kind a plan draws, and `on-activity`, the weight of
+ * a disconnect, partition or restart tied to a client's API activity (see ActivityTie).
+ */
+export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity';
+export const WEIGHT_KEYS: readonly WeightKey[] = [
+  ...EVENT_KINDS.filter((k): k is Exclude<EventKind, 'bootstrap'> => k !== 'bootstrap'),
+  'on-activity',
 ];
 
 export type Plan = PlanEvent[];
@@ -66,14 +93,35 @@ export function describeEvent(event: PlanEvent): string {
     case 'chained-upgrade':
       return `once no upgrade is pending or running: publish ${event.version}, upgrade --agent-version ${event.version}`;
     case 'disconnect':
-      return `disconnect client-${event.client}`;
+      return `disconnect client-${event.client}${whenActive(event)}`;
     case 'partition':
-      return `partition client-${event.client} for ${formatMs(event.durationMs)}`;
+      return `partition client-${event.client} for ${formatMs(event.durationMs)}${whenActive(event)}`;
     case 'restart':
-      return 'restart controller agent';
+      return `restart controller agent${event.when ? whenActive(event.when) : ''}`;
+    case 'pause':
+      return `pause the controller for ${formatMs(event.durationMs)} (every process frozen), then resume it`;
     case 'wait':
       return `wait ${formatMs(event.durationMs)}`;
   }
+}
+
+/** The moment an activity-tied event fires, as a plan prints it. */
+const ACTIVITY_WORDS: Record<ApiActivity, (client: string) => string> = {
+  'watch-next': (c) => `when ${c} next has an AllWatcher.Next in flight`,
+  'deploy-answered': (c) => `right after ${c}'s Deploy is answered`,
+  login: (c) => `while ${c} is logging in`,
+};
+
+function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
+  if (event.on === undefined) return '';
+  return ` ${ACTIVITY_WORDS[event.on](clientName(event.client ?? 0))}`;
+}
+
+/** The client whose activity an activity-tied event waits for, or undefined for a timed event. */
+export function activityTie(event: PlanEvent): { client: number; on: ApiActivity } | undefined {
+  if (event.kind === 'restart') return event.when;
+  if (event.kind !== 'disconnect' && event.kind !== 'partition') return undefined;
+  return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }
 
 /** A short numbered list, as printed for a shrunk counterexample. */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { VERSION_RE } from './controller/version.ts';
 import type { ControllerProfile } from './controller/profile.ts';
-import { EVENT_KINDS } from './plan.ts';
+import { WEIGHT_KEYS } from './plan.ts';
 import { DEFAULT_DEADLINES } from './scenario.ts';
 import { PROPERTY_NAMES } from '../properties/property.ts';
 
@@ -33,7 +33,7 @@ const nonEmptyString = z
   .string({ error: 'must be a non-empty string' })
   .min(1, { error: 'must be a non-empty string' });
 
-const weightKinds = EVENT_KINDS.filter((kind) => kind !== 'bootstrap');
+const weightKinds = WEIGHT_KEYS;
 const weights = z
   .strictObject(Object.fromEntries(weightKinds.map((kind) => [kind, integer(0, MAX_WEIGHT).optional()])), {
     error: 'must be an object of event kind -> integer weight',

@@ -3,7 +3,7 @@
  * properties it claims with the verdict expected of each. `run --scenario` judges the claims as
  * plain properties; `run` (no scenario) and `qualify` compare verdicts with the expectations.
  */
-import type { EventKind } from './plan.ts';
+import type { WeightKey } from './plan.ts';
 import type { PropertyName } from '../properties/property.ts';
 
 export type Verdict = 'held' | 'violated';
@@ -37,7 +37,7 @@ export interface Scenario {
   /** Versions `publish` and `upgrade` events choose from. */
   versions: readonly string[];
   /** Relative weight of each event kind in generated plans; absent or 0 means never. */
-  weights: Partial<Record<Exclude<EventKind, 'bootstrap'>, number>>;
+  weights: Partial<Record<WeightKey, number>>;
   /** Whether generated explicit upgrades may use --upload-tools. */
   uploadTools?: boolean;
   /** Longest generated plan (bootstrap included). */

@@ -14,8 +14,7 @@ import type { HistoryRecord } from '../history.ts';
 import { formatMs } from '../plan.ts';
 import { ControllerServer } from '../wire/server.ts';
 import { parseServerFlags } from '../wire/server-flags.ts';
-import { TargetError } from '../errors.ts';
-import { INTERRUPTED_EXIT_CODE } from './interrupt.ts';
+import { INTERRUPTED_EXIT_CODE, TargetError } from '../errors.ts';
 
 export interface ControllerCommandIO {
   out: (line: string) => void;

@@ -3,23 +3,29 @@
  * between cases, skips what is left of shrinking and returns what it found; the command then writes
  * that out and returns 130. A second signal means "now": the process exits 130 at once.
  */
+import { INTERRUPTED_EXIT_CODE } from '../errors.ts';
+
 export interface Interrupt {
   signal: AbortSignal;
   /** Which signal came, once one has. */
   readonly received: NodeJS.Signals | undefined;
+  /** Says what to do on the first signal (print a line): at once if it came already. */
+  announceWith(onFirst: (signal: NodeJS.Signals) => void): void;
   /** Stops listening (always, in a finally). */
   dispose(): void;
 }
 
-export const INTERRUPTED_EXIT_CODE = 130;
-
+/** Listens from now on: a command calls it before it starts anything (a server, a container), so
+ *  an interrupt never finds a child running and no handler installed (Node would die of the
+ *  signal, leaving detached children behind, and not exit 130). */
 export function listenForInterrupt(onFirst?: (signal: NodeJS.Signals) => void): Interrupt {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;
+  let announce = onFirst;
   const handler = (name: NodeJS.Signals): void => {
     if (received !== undefined) process.exit(INTERRUPTED_EXIT_CODE);
     received = name;
-    onFirst?.(name);
+    announce?.(name);
     controller.abort();
   };
   process.on('SIGINT', handler).on('SIGTERM', handler);
@@ -27,6 +33,10 @@ export function listenForInterrupt(onFirst?: (signal: NodeJS.Signals) => void): 
     signal: controller.signal,
     get received() {
       return received;
+    },
+    announceWith: (then) => {
+      announce = then;
+      if (received !== undefined) then(received);
     },
     dispose: () => {
       process.off('SIGINT', handler).off('SIGTERM', handler);

@@ -10,8 +10,8 @@ import { invocationStamp, ReportFolder, type SavedFailure } from '../report-fold
 import type { RunConfig } from '../run-config.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { toolInfo } from '../tool-info.ts';
-import { UsageError } from '../errors.ts';
-import { INTERRUPTED_EXIT_CODE, listenForInterrupt, type Interrupt } from './interrupt.ts';
+import { INTERRUPTED_EXIT_CODE, UsageError } from '../errors.ts';
+import { listenForInterrupt, type Interrupt } from './interrupt.ts';
 import { progressSink, type ProgressSink } from './progress.ts';
 import { failureJson } from '../../reports/json.ts';
 import { reportFiles } from '../../reports/report-files.ts';
@@ -34,6 +34,8 @@ export interface InvocationOptions {
   label: string;
   /** Progress and notices go there. */
   stderr: NodeJS.WriteStream;
+  /** Listening since before the command started anything (listenForInterrupt); else from now. */
+  interrupt?: Interrupt;
   /** qualify --compare: the two controller profiles. */
   compare?: { old: string; new: string };
 }
@@ -57,7 +59,8 @@ export class Invocation {
     const dir = options.reportDir ?? join(options.outDir ?? 'upgrade-chaos-results', options.label, invocationStamp());
     this.folder = ReportFolder.create(dir);
     this.progress = progressSink(options.stderr);
-    this.interrupt = listenForInterrupt((name) => {
+    this.interrupt = options.interrupt ?? listenForInterrupt();
+    this.interrupt.announceWith((name) => {
       this.progress.clear();
       options.stderr.write(`upgrade-chaos: ${name}: stopping, keeping what was found (again to quit at once)\n`);
     });

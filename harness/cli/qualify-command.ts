@@ -18,6 +18,7 @@ import {
 } from './target-flags.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { Invocation } from './invocation.ts';
+import { listenForInterrupt } from './interrupt.ts';
 import { exploreOptionsOf } from './run-command.ts';
 import type { Summary } from '../../reports/summary.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
@@ -82,11 +83,16 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
   if (compare)
     for (const config of configs) for (const controller of compare) resolveRun(config.scenario, { controller });
   const explorations = configs.length * (compare ? 2 : 1);
+  const interrupt = listenForInterrupt();
   const { explorer, close } = await openTarget(
     values,
     workersFlag(values.workers, values, explorations * settings.runs),
-  );
+  ).catch((e: unknown) => {
+    interrupt.dispose();
+    throw e;
+  });
   const invocation = new Invocation({
+    interrupt,
     command: 'qualify',
     judged: 'expectations',
     settings,

@@ -15,7 +15,7 @@ import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
 import { PASSWORD_ENV, type RunSettings } from '../run-settings.ts';
-import { Limiter } from '../in-case-order.ts';
+import { Limiter } from '../limiter.ts';
 import { runCase } from '../targets/target.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import type { PropertyName } from '../../properties/index.ts';
@@ -31,7 +31,8 @@ import { scenarioByName } from '../../scenarios/index.ts';
 import { replayLine } from './replay-line.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation } from './invocation.ts';
-import { UsageError } from '../errors.ts';
+import { INTERRUPTED_EXIT_CODE, UsageError } from '../errors.ts';
+import { listenForInterrupt } from './interrupt.ts';
 
 const REPLAY_FLAGS = {
   ...TARGET_FLAGS,
@@ -71,7 +72,18 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
   const { config, settings, plan, simSeed } = request;
   const repeat = intFlag(values.repeat, 'repeat', 1, 1, 1000);
   const start = performance.now();
-  const { runs, shown, targetName } = await replayOn(targetValues(settings, values), config, plan, simSeed, repeat);
+  const interrupt = listenForInterrupt();
+  let replayed: Awaited<ReturnType<typeof replayOn>>;
+  try {
+    replayed = await replayOn(targetValues(settings, values), config, plan, simSeed, repeat, interrupt.signal);
+  } catch (e) {
+    if (interrupt.received === undefined) throw e;
+    process.stderr.write(`upgrade-chaos: ${interrupt.received}: replay stopped\n`);
+    return INTERRUPTED_EXIT_CODE;
+  } finally {
+    interrupt.dispose();
+  }
+  const { runs, shown, targetName } = replayed;
   const elapsedMs = Math.round(performance.now() - start);
   const failedRuns = runs.filter((r) => r.violations.length > 0).length;
   const reproduced = repeat > 1 || targetName !== 'sim' ? { runs: repeat, failed: failedRuns } : undefined;
@@ -262,15 +274,26 @@ function saveReport(
   invocation.finish();
 }
 
-/** Runs the case `repeat` times where the flags say; shows the first failing run (or the first). */
-async function replayOn(values: TargetFlagValues, config: RunConfig, plan: Plan, simSeed: number, repeat: number) {
+/** Runs the case `repeat` times where the flags say; shows the first failing run (or the first).
+ *  An interrupt stops the runs in flight and rejects. */
+async function replayOn(
+  values: TargetFlagValues,
+  config: RunConfig,
+  plan: Plan,
+  simSeed: number,
+  repeat: number,
+  signal: AbortSignal,
+) {
   const { target, concurrency, close } = await openTarget(values);
   try {
     // The repeats run in flight together (--concurrency of them at once); their order is kept.
     const limiter = new Limiter(concurrency);
     const runs: RunResult[] = await Promise.all(
       Array.from({ length: repeat }, () =>
-        limiter.run(async () => judgeRun((await runCase(target, config, plan, simSeed)).history, config.properties)),
+        limiter.run(async () => {
+          signal.throwIfAborted();
+          return judgeRun((await runCase(target, config, plan, simSeed, signal)).history, config.properties);
+        }),
       ),
     );
     return { runs, shown: runs.find((r) => r.violations.length > 0) ?? runs[0]!, targetName: target.name };

@@ -35,6 +35,7 @@ import { formatCoverage } from '../../reports/coverage.ts';
 import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
+import { listenForInterrupt } from './interrupt.ts';
 import { UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
@@ -123,8 +124,13 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   );
   const corpus = values['no-corpus'] ? undefined : new FailureCorpus(values.corpus ?? DEFAULT_CORPUS);
   const workers = workersFlag(values.workers, values, configs.length * settings.runs);
-  const { target, explorer, close } = await openTarget(values, workers);
+  const interrupt = listenForInterrupt();
+  const { target, explorer, close } = await openTarget(values, workers).catch((e: unknown) => {
+    interrupt.dispose();
+    throw e;
+  });
   const invocation = new Invocation({
+    interrupt,
     command: 'run',
     judged: named ? 'properties' : 'expectations',
     settings,
@@ -142,7 +148,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       if (invocation.interrupted) break;
       io.log.info({ scenario: config.scenario.name, target: target.name, ...settings.shard }, 'exploring');
       const entries = corpus?.entriesFor(config.scenario.name) ?? [];
-      const play: PlayCase = (c, plan, simSeed) => target.run(c, plan, simSeed);
+      const play: PlayCase = (c, plan, simSeed) => target.run(c, plan, simSeed, invocation.interrupt.signal);
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
       const options = { ...exploreOptionsOf(settings), coverage: values.coverage ?? false };
       const found = await explorer(config, invocation.exploreOptions(options));

@@ -15,7 +15,7 @@
  * application when it starts, ok / fail for each from its exit status (or its deadline, when it is
  * killed), and its view file as its client-view; the controller side records everything else.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -24,6 +24,7 @@ import type { ModelView } from '../history.ts';
 import type { Plan } from '../plan.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { UsageError } from '../errors.ts';
+import { holdProcessGroup, holdTempDir, releaseProcessGroup, releaseTempDir, signalGroup } from '../children.ts';
 
 export interface Bundle {
   applications: Record<string, { charm: string; num_units: number }>;
@@ -69,10 +70,12 @@ export class CommandClient implements Client {
   private deadline: TimerHandle | undefined;
   private timedOut = false;
   private readonly ops = new Map<number, string>(); // op -> app, until reported
-  private readonly dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-client-'));
+  private readonly dir = holdTempDir(mkdtempSync(join(tmpdir(), 'upgrade-chaos-client-')));
   private readonly viewFile = join(this.dir, 'view.json');
   private reported: ModelView | undefined;
   private result: CommandOutput | undefined;
+  private ended: Promise<void> = Promise.resolve();
+  private released: Promise<void> | undefined;
   /** Set when the command could not be run at all: a usage error, not a verdict. */
   fatal: Error | undefined;
   private readonly url: string;
@@ -127,11 +130,17 @@ export class CommandClient implements Client {
     return this.result;
   }
 
+  /** Kills the program (its whole process group) if it still runs; gone() says when it has exited. */
   stop(): void {
     this.stopped = true;
     this.deadline?.cancel();
     if (!this.exited) this.kill('SIGKILL');
-    rmSync(this.dir, { recursive: true, force: true });
+    this.released ??= this.ended.then(() => releaseTempDir(this.dir));
+  }
+
+  /** After stop(): resolves once the program has exited (its output is complete) and its folder is gone. */
+  gone(): Promise<void> {
+    return this.released ?? Promise.resolve();
   }
 
   private spawn(): void {
@@ -144,7 +153,9 @@ export class CommandClient implements Client {
       cleanup: true,
       stdin: 'ignore',
       reject: false,
-      maxBuffer: 16 * 1024 * 1024,
+      // Not buffered by execa (its maxBuffer ends the pipe, and the program then dies of EPIPE): the
+      // streams are read here to the end, keeping their tails.
+      buffer: false,
       ...(cwd !== undefined ? { cwd } : {}),
       env: {
         UPGRADE_CHAOS_API_URL: this.url,
@@ -159,20 +170,26 @@ export class CommandClient implements Client {
       },
     });
     this.pid = subprocess.pid;
+    if (this.pid !== undefined) holdProcessGroup(this.pid);
+    const stdout = keepTail(subprocess.stdout);
+    const stderr = keepTail(subprocess.stderr);
     this.deadline = this.env.clock.after(deadlineMs, () => {
       this.timedOut = true;
       this.finishAll('fail', `deadline exceeded (${deadlineMs} ms)`);
       this.kill('SIGTERM');
       setTimeout(() => this.kill('SIGKILL'), KILL_GRACE_MS).unref();
     });
-    void subprocess.then((r) => this.exit(r));
+    this.ended = subprocess.then(async (r) => this.exit(r, await stdout, await stderr));
   }
 
-  private exit(r: Result): void {
+  private exit(r: Result, stdout: string, stderr: string): void {
     this.exited = true;
+    if (this.pid !== undefined) {
+      // The program is gone; what it forked may not be: its group goes with it.
+      this.kill('SIGKILL');
+      releaseProcessGroup(this.pid);
+    }
     this.deadline?.cancel();
-    const stdout = tail(String(r.stdout ?? ''));
-    const stderr = tail(String(r.stderr ?? ''));
     this.result = {
       client: this.env.name,
       command: this.options.command,
@@ -183,8 +200,10 @@ export class CommandClient implements Client {
       ...(r.signal !== undefined ? { signal: r.signal } : {}),
     };
     if (this.stopped) return;
-    // A shell says 127 (not found) or 126 (not executable): the command line is wrong, not the script.
-    if (r.exitCode === 126 || r.exitCode === 127 || (r.failed && r.exitCode === undefined && r.signal === undefined)) {
+    // The shell itself says 127 (not found) or 126 (not executable), on a line of its own: then the
+    // command line is wrong, not the script. A script may exit 127 for reasons of its own.
+    const shellRefused = (r.exitCode === 126 || r.exitCode === 127) && /^(\/bin\/)?sh: /m.test(stderr);
+    if (shellRefused || (r.failed && r.exitCode === undefined && r.signal === undefined)) {
       this.fatal = new UsageError(
         `--client-cmd "${this.options.command}" could not be run: ${lastLine(stderr) || r.message}`,
       );
@@ -212,13 +231,17 @@ export class CommandClient implements Client {
   }
 
   private kill(signal: NodeJS.Signals): void {
-    if (this.pid === undefined || this.exited) return;
-    try {
-      process.kill(-this.pid, signal);
-    } catch {
-      // already gone
-    }
+    if (this.pid !== undefined) signalGroup(this.pid, signal);
   }
+}
+
+/** Reads a stream to its end, keeping its last OUTPUT_LIMIT characters. */
+async function keepTail(stream: NodeJS.ReadableStream | null): Promise<string> {
+  let kept = '';
+  if (!stream) return kept;
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) kept = tail(kept + (chunk as string));
+  return kept;
 }
 
 /** The view file, if the program wrote a well-formed one. */

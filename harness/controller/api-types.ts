@@ -3,6 +3,7 @@
  * codec turns JSON frames into these and back; the sim network passes them as objects. Also
  * `ApiHost`: what one API connection needs from the controller that owns it.
  */
+import type { ActivityTriggers } from './activity-triggers.ts';
 import type { Scheduler } from '../clock.ts';
 import type { Recorder } from '../history.ts';
 import type { ModelState } from './model-state.ts';
@@ -107,6 +108,8 @@ export interface ApiHost {
   readonly upgradeTarget: string;
   /** Only the upgrade-restricted root's calls are served now. */
   readonly apiRestricted: boolean;
+  /** Faults tied to the clients' API activity: the connection tells it of each call. */
+  readonly activity: ActivityTriggers;
   newWatcherId(): string;
   /** The model's configuration (ModelConfig.ModelGet), values as strings. */
   readonly modelConfig: Readonly<Record<string, string>>;

@@ -80,9 +80,19 @@ export class ApiConnection {
 
   receive(req: ApiRequest): void {
     if (this.closed) return;
+    // A fault tied to this very call (harness/controller/activity-triggers.ts) may cut the
+    // connection or stop the agent here, before the controller acts on it.
+    this.controller.activity.received(this.client, req.type, req.request);
+    if (this.closed) return;
     const reply = this.dispatch(req);
     if (reply === 'later') return;
     this.send(req['request-id'], reply);
+    this.controller.activity.answered(this.client, req.type, req.request);
+  }
+
+  /** A watcher of this connection has a Next waiting for deltas. */
+  get nextInFlight(): boolean {
+    return this.anyWaiting();
   }
 
   /** The client closed its end. */
@@ -260,6 +270,7 @@ export class ApiConnection {
     }
     w.waiting = req['request-id'];
     this.unsubscribe ??= this.controller.model.onChange(() => this.scheduleFlush());
+    this.controller.activity.nextWaiting(this.client);
     return 'later';
   }
 

@@ -7,6 +7,7 @@ import type { Scheduler } from '../clock.ts';
 import type { ModelView, Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
 import { ApiConnection } from './api.ts';
+import { ActivityTriggers } from './activity-triggers.ts';
 import type { ApiHost, Credentials, ServerTransport, UpgradeRequest, UpgradeResult } from './api-types.ts';
 import { MODEL_NAME, MODEL_UUID, ModelState } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
@@ -42,6 +43,10 @@ export class Controller implements ApiHost {
   readonly credentials: Credentials;
   readonly modelConfig: Readonly<Record<string, string>>;
   private readonly connections = new Map<number, ApiConnection>();
+  /** Faults a plan ties to a client's API activity (see activity-triggers.ts). */
+  readonly activity = new ActivityTriggers({
+    nextInFlight: (client) => [...this.connections.values()].some((c) => c.client === client && c.nextInFlight),
+  });
   private nextConnId = 1;
   private nextWatcherId = 1;
   private bootstrapped = false;
@@ -198,6 +203,7 @@ export class Controller implements ApiHost {
   }
 
   dispose(): void {
+    this.activity.clear();
     this.upgrader.dispose();
     for (const conn of [...this.connections.values()]) conn.drop('agent-down');
   }

@@ -236,7 +236,7 @@ export class ExternalTarget implements Target {
     this.proxies = new ProxyPool(() => ({ host: this.backend.host, port: this.backend.port }));
   }
 
-  async run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]> {
+  async run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]> {
     this.lastOutputs = [];
     const result = await runLive(config, plan, seed, {
       target: 'external',
@@ -245,6 +245,7 @@ export class ExternalTarget implements Target {
       proxies: this.proxies,
       scheme: this.url.protocol === 'wss:' ? 'wss' : 'ws',
       ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
+      signal,
     });
     this.lastOutputs = result.outputs;
     return result.history;

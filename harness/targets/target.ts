@@ -12,14 +12,15 @@ export type TargetName = 'sim' | 'process' | 'container' | 'external';
 
 export interface Target {
   readonly name: TargetName;
-  /** Plays the plan (with the quiescence phase) and returns the history. */
-  run(config: RunConfig, plan: Plan, seed: number): Promise<HistoryRecord[]>;
+  /** Plays the plan (with the quiescence phase) and returns the history. A real target stops a run
+   *  in flight when `signal` aborts (an interrupt) and rejects with its reason. */
+  run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]>;
   /**
    * Plays one case and returns its history with what the run left besides. A target whose
    * maxConcurrency is above 1 takes further calls before earlier ones resolve, each run on a
    * controller and network of its own.
    */
-  runCase?(config: RunConfig, plan: Plan, seed: number): Promise<CaseRun>;
+  runCase?(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun>;
   /** How many runs it can have in flight at once (absent: 1). */
   readonly maxConcurrency?: number;
   /** How many runs in flight suit it on this machine when the user does not say (absent: 1). */
@@ -37,9 +38,15 @@ export interface CaseRun {
 }
 
 /** Plays one case on any target (runCase where it has one, else run and artifacts). */
-export async function runCase(target: Target, config: RunConfig, plan: Plan, seed: number): Promise<CaseRun> {
-  if (target.runCase) return target.runCase(config, plan, seed);
-  const history = await target.run(config, plan, seed);
+export async function runCase(
+  target: Target,
+  config: RunConfig,
+  plan: Plan,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<CaseRun> {
+  if (target.runCase) return target.runCase(config, plan, seed, signal);
+  const history = await target.run(config, plan, seed, signal);
   return { history, clientOutputs: target.artifacts?.().clientOutputs ?? [] };
 }
 

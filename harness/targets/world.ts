@@ -6,7 +6,8 @@ import type { UpgradeRequest } from '../controller/api-types.ts';
 import type { Scheduler } from '../clock.ts';
 import type { Client } from '../clients/client.ts';
 import type { Recorder } from '../history.ts';
-import { clientName, timeline, type Plan, type PlanEvent } from '../plan.ts';
+import type { ApiActivity } from '../controller/activity-triggers.ts';
+import { activityTie, clientName, timeline, type Plan, type PlanEvent } from '../plan.ts';
 
 /** Whether an action did something (false: nothing to act on, e.g. no connection), with an
  *  optional note for the event record (e.g. why a controller refused). */
@@ -25,6 +26,9 @@ export interface World {
   disconnect(client: string): Action;
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
   partition(client: string, durationMs: number): Action;
+  /** Freeze the controller for durationMs, then resume it (the world schedules the resume); a
+   *  target that cannot (external) says so in its note. */
+  pause(durationMs: number): Action;
   deploy(client: string, app: string, units: number): Action;
   /** The client removes an application (Application.DestroyApplication). */
   remove(client: string, app: string): Action;
@@ -32,6 +36,11 @@ export interface World {
   rewatch(client: string): Action;
   /** Whether the controller is bootstrapped, up, and no upgrade is pending or running. */
   upgradeIdle(): boolean | Promise<boolean>;
+  /**
+   * Arms plan event `index`, a fault tied to `client`'s API activity: the controller fires it at
+   * that moment (controller/activity-triggers.ts) and its event record is written then.
+   */
+  arm(index: number, event: PlanEvent, client: string, on: ApiActivity): Action;
   /** Plan events still waiting for their moment (chained-upgrade): quiescence waits for them. */
   readonly waiting: WaitingEvents;
 }
@@ -61,6 +70,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.disconnect(clientName(event.client));
     case 'partition':
       return world.partition(clientName(event.client), event.durationMs);
+    case 'pause':
+      return world.pause(event.durationMs);
     case 'deploy':
       return world.deploy(clientName(event.client), event.app, event.units);
     case 'remove':
@@ -109,6 +120,22 @@ export function whenUpgradeIdle(world: World, act: () => void): void {
   look();
 }
 
+/** The event record of plan event `index`, written when it acted (or, tied to activity, fired). */
+export function recordEvent(history: Recorder, index: number, event: PlanEvent, result: Applied): void {
+  const { applied, note } = typeof result === 'boolean' ? { applied: result, note: undefined } : result;
+  history.record({ type: 'event', index, event, applied, ...(note !== undefined ? { note } : {}) });
+}
+
+/** Arms a tied event; its record is written when it fires, or now if it could not be armed. */
+function armTied(world: World, index: number, event: PlanEvent, client: string, on: ApiActivity): void {
+  const refused = (r: Applied): void => {
+    if (!(r === true || (typeof r === 'object' && r.applied))) recordEvent(world.history, index, event, r);
+  };
+  const armed = world.arm(index, event, client, on);
+  if (typeof armed === 'boolean' || !('then' in armed)) return refused(armed);
+  void armed.then(refused, (e: unknown) => refused({ applied: false, note: `failed: ${(e as Error).message}` }));
+}
+
 /**
  * Schedules every event of the plan on the world's clock; returns when the plan is over (the end
  * of a trailing wait). Event
@@ -121,10 +148,9 @@ export function schedulePlan(world: World, plan: Plan): number {
   timeline(plan).forEach(({ at, event }, index) => {
     end = event.kind === 'wait' ? at + event.durationMs : at; // a trailing wait lets its time pass too
     world.clock.after(at, () => {
-      const record = (result: Applied): void => {
-        const { applied, note } = typeof result === 'boolean' ? { applied: result, note: undefined } : result;
-        world.history.record({ type: 'event', index, event, applied, ...(note !== undefined ? { note } : {}) });
-      };
+      const record = (result: Applied): void => recordEvent(world.history, index, event, result);
+      const tie = activityTie(event);
+      if (tie) return armTied(world, index, event, clientName(tie.client), tie.on);
       const result = applyEvent(world, event);
       if (previous === undefined && (typeof result === 'boolean' || !('then' in result))) return record(result);
       previous = (previous ?? Promise.resolve())

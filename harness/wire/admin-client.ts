@@ -2,6 +2,7 @@
  * The harness's side of the controller server's admin endpoint (admin.ts): typed calls over HTTP
  * on loopback, each bounded by a timeout so a paused or dead server cannot hang a run.
  */
+import type { PlanEvent } from '../plan.ts';
 import type { ActionResult, OpenedSession, ResetRequest } from './admin.ts';
 import type { SessionHistory, SessionStatus } from './session.ts';
 import type { Credentials } from '../controller/api-types.ts';
@@ -52,6 +53,10 @@ export class AdminClient {
   upgrade(request: { version?: string; uploadTools?: boolean }): Promise<ActionResult> {
     return this.call('POST', 'upgrade', request);
   }
+  /** Arms plan event `index`, tied to `client`'s API activity: the session fires it then. */
+  arm(index: number, event: PlanEvent, client: string): Promise<ActionResult> {
+    return this.call('POST', 'arm', { index, event, client });
+  }
   restart(): Promise<ActionResult> {
     return this.call('POST', 'restart');
   }
@@ -75,7 +80,10 @@ export class AdminClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new AdminError(`admin ${route || method}: ${describe(e)}`);
+      const timedOut = (e as Error).name === 'TimeoutError';
+      throw new AdminError(
+        `admin ${route || method}: ${timedOut ? `the controller stopped answering (no reply within ${this.timeoutMs} ms)` : describe(e)}`,
+      );
     }
     const text = await res.text();
     let value: unknown;

@@ -21,6 +21,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controllerProfile, type ControllerProfile } from '../controller/profile.ts';
 import { isVersion } from '../controller/version.ts';
+import type { PlanEvent } from '../plan.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import { sameSecret } from '../controller/secret.ts';
 import { modelPath, type ControllerSession, type SessionOptions } from './session.ts';
@@ -161,6 +162,14 @@ function serve(session: ControllerSession, action: string, body: Body): unknown 
       return (
         result.ok ? { applied: true, chosen: result.chosen } : { applied: false, error: result.error }
       ) satisfies ActionResult;
+    }
+    case 'POST arm': {
+      const { index, event, client } = body;
+      if (typeof index !== 'number' || typeof client !== 'string' || typeof event !== 'object' || event === null)
+        throw new HttpError(400, 'arm needs {"index": N, "client": "client-0", "event": {...}} (a tied plan event)');
+      if (!session.arm(index, event as PlanEvent, client))
+        throw new HttpError(400, 'arm takes a disconnect, partition or restart tied to API activity');
+      return { applied: true } satisfies ActionResult;
     }
     case 'POST restart':
       return { applied: controller.restart() } satisfies ActionResult;

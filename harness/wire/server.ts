@@ -19,9 +19,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Credentials } from '../controller/api-types.ts';
-import type { ServerTransport } from '../controller/api-types.ts';
+import type { ApiResponse, ServerTransport } from '../controller/api-types.ts';
 import { MODEL_UUID } from '../controller/model-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import type { HistoryRecord } from '../history.ts';
@@ -334,7 +335,9 @@ export class ControllerServer implements AdminHost {
       if (left > 0) this.perAddress.set(address, left);
       else this.perAddress.delete(address);
     });
-    this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, session, label, this.limits, () => reset));
+    const proceed = (): void =>
+      this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, socket, session, label, this.limits, () => reset));
+    if (!session.links.holdDial(label, socket, proceed)) proceed();
   }
 
   /** The session a WebSocket path names: /model/<uuid>/api, or /api for the controller (the default
@@ -350,15 +353,19 @@ export class ControllerServer implements AdminHost {
 /** One WebSocket, one model connection. */
 function attach(
   ws: WebSocket,
+  socket: Duplex,
   session: ControllerSession,
   label: string,
   limits: ServerLimits,
   wasReset: () => boolean,
 ): void {
   ws.on('error', () => {}); // a 'close' always follows
+  // Replies held while the client is partitioned (a fault tied to its activity: client-links.ts).
+  let held: ApiResponse[] | undefined;
   const transport: ServerTransport = {
     send: (response) => {
       if (ws.readyState !== WebSocket.OPEN) return;
+      if (held) return void held.push(response);
       // A client that stops reading would have its replies pile up here without bound.
       if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
       ws.send(encodeResponse(response));
@@ -371,6 +378,24 @@ function attach(
     ws.terminate(); // the agent went down between the upgrade request and now
     return;
   }
+  let faulted = false;
+  const removeLink = session.links.add(label, {
+    reset: () => {
+      faulted = true;
+      resetSocket(socket);
+      conn.drop('fault');
+    },
+    hold: () => {
+      held ??= [];
+      socket.pause();
+    },
+    release: () => {
+      const replies = held ?? [];
+      held = undefined;
+      for (const r of replies) transport.send(r);
+      socket.resume();
+    },
+  });
   const loginTimer = setTimeout(() => {
     if (!conn.authenticated) ws.close(1008, 'login timeout');
   }, limits.loginTimeoutMs);
@@ -391,7 +416,8 @@ function attach(
   // A connection cut by the network (the fault proxy's reset) is a fault in the model's records.
   ws.on('close', () => {
     clearTimeout(loginTimer);
-    if (wasReset()) conn.drop('fault');
+    removeLink();
+    if (wasReset() || faulted) conn.drop('fault');
     else conn.closedByClient();
   });
 }
@@ -407,12 +433,16 @@ function clientLabel(value: string | null): string | undefined {
 
 /** Nothing serves the API while the agent is down: a TCP reset (a TLS socket cannot send one
  *  through its TLS layer, so it is just destroyed). */
+/** A TCP reset; on the agent's TLS port, of the TCP socket beneath the TLS one (whose own handle
+ *  is the TLS layer, which cannot reset): Node keeps that socket as `_parent`. */
 function resetSocket(socket: Duplex): void {
+  const tcp = socket instanceof TLSSocket ? ((socket as TLSSocket & { _parent?: Duplex })._parent ?? socket) : socket;
   try {
-    (socket as Socket).resetAndDestroy();
+    (tcp as Socket).resetAndDestroy();
   } catch {
-    socket.destroy();
+    tcp.destroy();
   }
+  if (tcp !== socket) socket.destroy();
 }
 
 function notFound(res: ServerResponse, pathname: string): void {

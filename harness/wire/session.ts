@@ -9,7 +9,10 @@ import type { Credentials } from '../controller/api-types.ts';
 import { Controller } from '../controller/controller.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';
+import { API_ACTIVITIES } from '../controller/activity-triggers.ts';
+import { activityTie, type PlanEvent } from '../plan.ts';
 import { seededRng } from '../rng.ts';
+import { ClientLinks } from './client-links.ts';
 
 /** The path of a session's model endpoint on the server's port. */
 export function modelPath(uuid: string): string {
@@ -72,6 +75,8 @@ class ObservedRecorder extends Recorder {
 
 export class ControllerSession {
   readonly controller: Controller;
+  /** The clients' connections, for faults tied to their API activity. */
+  readonly links = new ClientLinks();
   readonly history: Recorder;
   private readonly clock: ScopedScheduler;
 
@@ -90,6 +95,38 @@ export class ControllerSession {
       modelUuid: options.modelUuid,
       ...(options.charmhubUrl !== undefined ? { charmhubUrl: options.charmhubUrl } : {}),
     });
+  }
+
+  /**
+   * Arms plan event `index` (a disconnect, partition or restart tied to `client`'s API activity):
+   * the model fires it at that moment, and the session applies it at once and records it.
+   */
+  arm(index: number, event: PlanEvent, client: string): boolean {
+    const tie = activityTie(event);
+    if (!tie || !API_ACTIVITIES.includes(tie.on)) return false;
+    this.controller.activity.arm(client, tie.on, () => {
+      this.history.record({ type: 'event', index, event, applied: this.applyFault(event, client) });
+    });
+    return true;
+  }
+
+  private applyFault(event: PlanEvent, client: string): boolean {
+    switch (event.kind) {
+      case 'restart':
+        return this.controller.restart();
+      case 'disconnect':
+        return this.links.reset(client);
+      case 'partition': {
+        if (!this.links.partition(client)) return false;
+        this.history.record({ type: 'fault-start', fault: 'partition', client });
+        this.clock.after(event.durationMs, () => {
+          if (this.links.heal(client)) this.history.record({ type: 'fault-end', fault: 'partition', client });
+        });
+        return true;
+      }
+      default:
+        return false;
+    }
   }
 
   status(): SessionStatus {

@@ -8,7 +8,7 @@ import { explore } from '../../harness/explore.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { loadScenarioFile } from '../../harness/scenario-file.ts';
 import { scenarioJsonSchema } from '../../harness/scenario-schema.ts';
-import { EVENT_KINDS } from '../../harness/plan.ts';
+import { EVENT_KINDS, WEIGHT_KEYS } from '../../harness/plan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-scenarios-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,7 +40,9 @@ describe('scenario files', () => {
     );
     expect(committed, 'run `npm run schema` and commit scenarios/scenario.schema.json').toEqual(scenarioJsonSchema());
     expect(committed.additionalProperties).toBe(false);
-    expect(Object.keys(committed.properties.weights.properties)).toEqual(EVENT_KINDS.filter((k) => k !== 'bootstrap'));
+    // Every event kind a plan draws, and on-activity (faults tied to a client's API activity).
+    expect(Object.keys(committed.properties.weights.properties)).toEqual(WEIGHT_KEYS);
+    expect(WEIGHT_KEYS).toEqual([...EVENT_KINDS.filter((k) => k !== 'bootstrap'), 'on-activity']);
   });
 
   it('loads a scenario a team wrote, with defaults for what it leaves out, and runs it', () => {

@@ -6,6 +6,7 @@
 import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
 import type { HistoryRecord, ModelView } from '../../history.ts';
+import type { PlanEvent } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';
 
 export interface ActionOutcome {
@@ -55,6 +56,9 @@ export interface ControllerBackend {
   quiet(): Promise<boolean>;
   /** The run is over: the controller-side records and what the model holds. */
   snapshot(): Promise<ControllerSnapshot>;
+  /** Arms plan event `index`, a fault tied to a client's API activity, in the controller, which
+   *  applies it and records it when it fires (absent: the controller cannot). */
+  arm?(index: number, event: PlanEvent, client: string): Promise<ActionOutcome>;
   /** After the run, whatever it ended: let go of the run's controller (the process target's session). */
   end?(): Promise<void>;
 }

@@ -37,6 +37,17 @@ export interface LiveOptions {
   /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
    *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
   tls?: boolean;
+  /** Aborts (an interrupt): the run stops at once and rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** How to freeze and thaw the controller's every process (SIGSTOP / docker pause): the targets
+   *  that started their controller have it; without it a `pause` event is not applied. */
+  freezer?: ControllerFreezer;
+}
+
+/** Freezes the controller server whole; it stays frozen until thaw(). */
+export interface ControllerFreezer {
+  freeze(): void | Promise<void>;
+  thaw(): void | Promise<void>;
 }
 
 export interface LiveResult {
@@ -69,14 +80,51 @@ class ActionQueue {
   }
 }
 
-/** Plays one run; anything that fails on the way but the user's own input is a TargetError (exit 3). */
+/** Real time a run may take beyond its plan and its deadlines, scaled: past that, the target has
+ *  stopped answering (a frozen controller, a dead network) and the run fails rather than hang. */
+const RUN_DEADLINE_MARGIN_MS = 30_000;
+/** Model time the closing sequence may take on top of the scenario's deadlines. */
+const CLOSING_MODEL_MS = 120_000;
+
+/** The hard deadline of one run, in real milliseconds. */
+export function runDeadlineMs(config: RunConfig, plan: Plan, timeScale: number): number {
+  const planMs = plan.reduce((ms, e) => ms + (e.kind === 'wait' ? e.durationMs : 0), 0);
+  const { deployMs, requestMs, resumeMs } = config.scenario.deadlines;
+  const modelMs = planMs + deployMs + requestMs + resumeMs + CLOSING_MODEL_MS;
+  return Math.round(modelMs * timeScale) + RUN_DEADLINE_MARGIN_MS;
+}
+
+/** Plays one run; anything that fails on the way but the user's own input is a TargetError (exit 3),
+ *  and so is a run that outlives its hard deadline (runDeadlineMs). When options.signal aborts (an
+ *  interrupt), the run stops at once: its client programs are killed and it rejects with the
+ *  signal's reason. A run stopped either way leaves nothing running behind it. */
 export async function runLive(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
+  const { signal } = options;
+  const deadlineMs = runDeadlineMs(config, plan, options.timeScale);
+  const stop = new AbortController();
+  const timer = setTimeout(() => {
+    const seconds = Math.round(deadlineMs / 1000);
+    stop.abort(
+      new TargetError(`${options.target} target stopped answering: a run passed its hard deadline of ${seconds} s`),
+    );
+  }, deadlineMs);
+  const interrupted = (): void => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', interrupted, { once: true });
+  if (signal?.aborted) interrupted();
+  const stopped = new Promise<never>((_, reject) => {
+    const fail = (): void => reject(stop.signal.reason);
+    if (stop.signal.aborted) fail();
+    else stop.signal.addEventListener('abort', fail, { once: true });
+  });
   try {
-    return await play(config, plan, seed, options);
+    return await Promise.race([play(config, plan, seed, options, stop.signal), stopped]);
   } catch (e) {
+    if (signal?.aborted) throw signal.reason;
     if (e instanceof TargetError || e instanceof UsageError) throw e;
     throw new TargetError(`${options.target} target: ${(e as Error).message}`);
   } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', interrupted);
     // The run's failure, if any, is the news; a controller that cannot let go of it is not.
     await options.backend.end?.().catch(() => {});
   }
@@ -104,9 +152,23 @@ interface LiveRun {
   readonly planClock: HoldableClock;
   /** The --client-cmd program, once its client exists. */
   program?: ProgramStart;
+  /** The controller is frozen by a `pause` event of this run. */
+  paused: boolean;
+  /** Resolves when the pause in force ends (the operator's commands wait for it, as the sim's do). */
+  thawed: Promise<void>;
+  endPause: () => void;
+  /** Plan events the controller took on to fire at a client's API activity: their records are the
+   *  controller's (written when they fire, or never), so the harness's history never holds them. */
+  armed: number;
 }
 
-async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
+async function play(
+  config: RunConfig,
+  plan: Plan,
+  seed: number,
+  options: LiveOptions,
+  stopped: AbortSignal,
+): Promise<LiveResult> {
   const { backend, proxies, timeScale } = options;
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
   const clientCommand = options.clientCommand ?? config.client.command?.();
@@ -138,16 +200,33 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
     planClock: new HoldableClock(clock),
+    paused: false,
+    thawed: Promise.resolve(),
+    endPause: () => {},
+    armed: 0,
   };
+  // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
+  // started ends now, not when its own timers would have ended it.
+  const tearDown = (): void => {
+    clock.cancelAll();
+    for (const client of run.clients.values()) client.stop();
+    proxies.clear();
+  };
+  stopped.addEventListener('abort', tearDown, { once: true });
   try {
+    if (stopped.aborted) throw stopped.reason;
     await openClients(run, seededRng(seed));
     const planEnd = run.planClock.now() + schedulePlan(liveWorld(run), plan);
     await until(run.planClock, planEnd);
     // An event at the plan's very end has a timer of its own that may fire just after this one:
-    // the closing sequence starts once every event has been applied (each writes its record then).
-    while (history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0) < plan.length) await sleep(POLL_MS);
+    // the closing sequence starts once every event has been applied (each writes its record then)
+    // or handed to the controller to fire at a client's activity.
+    const settled = (): number => run.armed + history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0);
+    while (settled() < plan.length) await sleep(POLL_MS);
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
+    // A program still running is killed here; its output is complete once it has exited.
+    await stopClients(run.clients.values());
     const outputs: CommandOutput[] = [];
     for (const client of run.clients.values()) {
       if (!(client instanceof CommandClient)) continue;
@@ -156,10 +235,23 @@ async function play(config: RunConfig, plan: Plan, seed: number, options: LiveOp
     }
     return { history: mergeHistories(history.records, snapshot.records), outputs };
   } finally {
-    for (const client of run.clients.values()) client.stop();
+    stopped.removeEventListener('abort', tearDown);
+    await stopClients(run.clients.values());
     clock.cancelAll();
     proxies.clear();
+    // A run that failed while its controller was frozen must not leave it frozen for the next.
+    if (run.paused) await options.freezer?.thaw();
   }
+}
+
+/** Stops every client; resolves once each program among them has exited and its folder is gone. */
+async function stopClients(clients: Iterable<Client>): Promise<void> {
+  const programs: Promise<void>[] = [];
+  for (const client of clients) {
+    client.stop();
+    if (client instanceof CommandClient) programs.push(client.gone());
+  }
+  await Promise.all(programs);
 }
 
 /** Each client behind its own fault proxy, with its own random stream (forked by name, as on the sim). */
@@ -211,6 +303,39 @@ async function heal(run: LiveRun, client: string): Promise<void> {
   if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
 }
 
+/**
+ * Freezes the controller for durationMs. The fault-start is recorded before the freeze is asked
+ * for and the fault-end once the thaw is done, so the recorded window holds every moment it may
+ * have been frozen. The thaw is not queued: queued actions may be waiting on the frozen controller.
+ */
+async function pause(run: LiveRun, freezer: ControllerFreezer, durationMs: number): Promise<boolean> {
+  if (run.paused) return false;
+  run.paused = true;
+  run.thawed = new Promise((resolve) => (run.endPause = resolve));
+  run.history.record({ type: 'fault-start', fault: 'pause' });
+  await freezer.freeze();
+  run.clock.after(durationMs, () => void resume(run).catch((e: unknown) => (run.queue.failure ??= e as Error)));
+  return true;
+}
+
+/** Ends a pause: the controller thaws, and the fault-end is recorded. */
+async function resume(run: LiveRun): Promise<void> {
+  const freezer = run.options.freezer;
+  if (!run.paused || !freezer) return;
+  run.paused = false; // the resume timer and the closing's heal may both come: one thaws
+  await freezer.thaw();
+  run.history.record({ type: 'fault-end', fault: 'pause' });
+  run.endPause();
+}
+
+/** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any. */
+function operator(run: LiveRun, act: () => Promise<Applied>): Promise<Applied> {
+  return run.queue.run(async () => {
+    await run.thawed;
+    return act();
+  });
+}
+
 /** The plan's actions on a real controller, through the backend and the fault proxies. */
 function liveWorld(run: LiveRun): World {
   const { clock, history, queue, clients, clientCommand } = run;
@@ -226,11 +351,11 @@ function liveWorld(run: LiveRun): World {
    * tests, and faults played before it connects would all miss it. Jepsen opens its clients before
    * the generator starts, likewise.
    */
-  const heldForProgram = (action: () => Applied | Promise<Applied>): Promise<Applied> => {
+  const heldForProgram = (queued: () => Promise<Applied>): Promise<Applied> => {
     const program = run.program;
-    if (!program || program.connected) return queue.run(action);
+    if (!program || program.connected) return queued();
     run.planClock.hold(); // now: no later event may fire before the program has connected
-    const applied = queue.run(action);
+    const applied = queued();
     // Outside the queue: a partition's heal, queued meanwhile, may be what lets the program connect.
     void applied
       .then(() => (started && program.client.launched ? program.connection() : undefined))
@@ -241,18 +366,33 @@ function liveWorld(run: LiveRun): World {
     clock: run.planClock,
     history,
     bootstrap: () =>
-      heldForProgram(async () => {
-        const r = await backend.bootstrap();
-        if (r.up && !started) {
-          started = true;
-          for (const c of clients.values()) c.start();
-        }
-        return r;
+      heldForProgram(() =>
+        operator(run, async () => {
+          const r = await backend.bootstrap();
+          if (r.up && !started) {
+            started = true;
+            for (const c of clients.values()) c.start();
+          }
+          return r;
+        }),
+      ),
+    arm: (index, event, client) =>
+      queue.run(async () => {
+        if (!backend.arm)
+          return { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` };
+        const outcome = await backend.arm(index, event, route(client));
+        if (outcome.applied) run.armed++;
+        return outcome;
       }),
-    publish: (version) => queue.run(() => backend.publish(version)),
-    upgrade: (request) => queue.run(() => backend.upgrade(request)),
-    restart: () => queue.run(() => backend.restart()),
+    publish: (version) => operator(run, () => backend.publish(version)),
+    upgrade: (request) => operator(run, () => backend.upgrade(request)),
+    restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
+    pause: (durationMs) => {
+      const freezer = run.options.freezer;
+      if (!freezer) return { applied: false, note: `the ${run.options.target} target cannot pause its controller` };
+      return queue.run(() => pause(run, freezer, durationMs));
+    },
     partition: (client, durationMs) =>
       queue.run(async () => {
         const name = route(client);
@@ -262,11 +402,13 @@ function liveWorld(run: LiveRun): World {
         return true;
       }),
     deploy: (client, app, units) =>
-      heldForProgram(() => {
-        const c = clients.get(route(client));
-        c?.deploy(app, units);
-        return c !== undefined;
-      }),
+      heldForProgram(() =>
+        queue.run(() => {
+          const c = clients.get(route(client));
+          c?.deploy(app, units);
+          return c !== undefined;
+        }),
+      ),
     remove: (client, app) =>
       queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
     rewatch: (client) =>
@@ -313,6 +455,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       clients,
       healFaults: async () => {
         for (const name of run.clientNames) await heal(run, name);
+        await resume(run);
       },
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);

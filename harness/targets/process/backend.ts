@@ -6,6 +6,7 @@
  */
 import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
+import type { PlanEvent } from '../../plan.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
 import type { ActionOutcome, ControllerBackend, ControllerSnapshot, TlsEndpoint } from '../live/backend.ts';
 
@@ -74,6 +75,10 @@ export class ProcessBackend implements ControllerBackend {
   async upgradeIdle(): Promise<boolean> {
     const status = await this.session.admin.status();
     return status.bootstrapped && status.up && !status.upgrading;
+  }
+
+  arm(index: number, event: PlanEvent, client: string): Promise<ActionOutcome> {
+    return this.session.admin.arm(index, event, client).then(outcome);
   }
 
   async quiet(): Promise<boolean> {

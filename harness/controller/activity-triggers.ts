@@ -1,0 +1,77 @@
+/**
+ * Faults tied to what a client is doing on the API. The controller is the one party that knows when
+ * it receives and answers each call, so it is where a plan's "disconnect client-0 when its
+ * AllWatcher.Next is in flight" is decided: a trigger is armed for a client and an activity, and
+ * fires once, synchronously, at the first moment that activity happens (or at once, if it is
+ * happening when armed). What the fault does is the caller's: the sim's world cuts its in-memory
+ * network, the controller server its sockets; this file only says when. Written once, here, for
+ * every target.
+ */
+
+/** The moments a fault can be tied to. */
+export type ApiActivity =
+  /** the client has an AllWatcher.Next in flight (received, not answered) */
+  | 'watch-next'
+  /** right after the answer to the client's Application.Deploy is sent */
+  | 'deploy-answered'
+  /** the client's Admin.Login was received and is not answered yet */
+  | 'login';
+
+export const API_ACTIVITIES: readonly ApiActivity[] = ['watch-next', 'deploy-answered', 'login'];
+
+/** What the triggers ask of the controller: whether a client has a Next in flight right now. */
+export interface ActivitySource {
+  nextInFlight(client: string): boolean;
+}
+
+interface Armed {
+  client: string;
+  activity: ApiActivity;
+  fire: () => void;
+}
+
+export class ActivityTriggers {
+  private armed: Armed[] = [];
+
+  constructor(private readonly source: ActivitySource) {}
+
+  /** Fires `fire` at the client's next `activity` (now, if a Next is in flight and that is the activity). */
+  arm(client: string, activity: ApiActivity, fire: () => void): void {
+    if (activity === 'watch-next' && this.source.nextInFlight(client)) return fire();
+    this.armed.push({ client, activity, fire });
+  }
+
+  /** A request arrived from `client` (before the controller acts on it). */
+  received(client: string, facade: string, method: string): void {
+    if (this.armed.length === 0) return;
+    if (facade === 'Admin' && method === 'Login') this.happened(client, 'login');
+  }
+
+  /** A Next of `client` is now waiting for deltas: it is in flight. */
+  nextWaiting(client: string): void {
+    if (this.armed.length > 0) this.happened(client, 'watch-next');
+  }
+
+  /** The controller sent its answer to a request of `client`. */
+  answered(client: string, facade: string, method: string): void {
+    if (this.armed.length === 0) return;
+    if (facade === 'Application' && method === 'Deploy') this.happened(client, 'deploy-answered');
+  }
+
+  /** Armed triggers that never fired (the run ends with them). */
+  get pending(): number {
+    return this.armed.length;
+  }
+
+  clear(): void {
+    this.armed = [];
+  }
+
+  /** Fires, in the order they were armed, every trigger waiting for this client's activity. */
+  private happened(client: string, activity: ApiActivity): void {
+    const due = this.armed.filter((a) => a.client === client && a.activity === activity);
+    if (due.length === 0) return;
+    this.armed = this.armed.filter((a) => !due.includes(a));
+    for (const a of due) a.fire();
+  }
+}

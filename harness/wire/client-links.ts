@@ -1,0 +1,68 @@
+/**
+ * The controller server's own hand on a client's connections, for faults tied to the client's API
+ * activity (controller/activity-triggers.ts): the model decides the moment, inside its handling of
+ * a call, and only the server can act at that very moment (the harness's fault proxy is a round
+ * trip away). A reset is a TCP reset of the client's sockets, as the fault proxy's; a partition
+ * holds every frame in both directions and every new connection of the client until it heals,
+ * as the proxy's blackhole does.
+ */
+import type { Duplex } from 'node:stream';
+
+/** One WebSocket of a client, as the server holds it. */
+export interface Link {
+  /** A TCP reset now (the model records the connection lost to a fault). */
+  reset(): void;
+  /** Stop reading and hold what the controller sends, until release(). */
+  hold(): void;
+  release(): void;
+}
+
+export class ClientLinks {
+  private readonly links = new Map<string, Set<Link>>();
+  private readonly partitioned = new Set<string>();
+  /** Connections a partitioned client opened: they go on when it heals. */
+  private readonly heldDials = new Map<string, (() => void)[]>();
+
+  /** Registers a link; returns its removal. A link of a partitioned client starts held. */
+  add(client: string, link: Link): () => void {
+    let set = this.links.get(client);
+    if (!set) this.links.set(client, (set = new Set()));
+    set.add(link);
+    if (this.partitioned.has(client)) link.hold();
+    return () => set.delete(link);
+  }
+
+  reset(client: string): boolean {
+    const set = [...(this.links.get(client) ?? [])];
+    for (const link of set) link.reset();
+    return set.length > 0;
+  }
+
+  partition(client: string): boolean {
+    if (this.partitioned.has(client)) return false;
+    this.partitioned.add(client);
+    for (const link of this.links.get(client) ?? []) link.hold();
+    return true;
+  }
+
+  heal(client: string): boolean {
+    if (!this.partitioned.delete(client)) return false;
+    for (const link of this.links.get(client) ?? []) link.release();
+    const dials = this.heldDials.get(client) ?? [];
+    this.heldDials.delete(client);
+    for (const proceed of dials) proceed();
+    return true;
+  }
+
+  /** Holds a new connection of a partitioned client until it heals (its dial times out meanwhile,
+   *  as over a blackholed network); true when held. */
+  holdDial(client: string, socket: Duplex, proceed: () => void): boolean {
+    if (!this.partitioned.has(client)) return false;
+    const dials = this.heldDials.get(client) ?? [];
+    this.heldDials.set(client, dials);
+    dials.push(() => {
+      if (!socket.destroyed) proceed();
+    });
+    return true;
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Nothing outlives a run, and nothing hangs it. Each harness here runs with a TMPDIR of its own,
+ * which every process it starts inherits: after it exits, no process on the machine may carry that
+ * TMPDIR (children and grandchildren, the server, client programs) and the folder must be empty.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/upgrade-chaos.js');
+const work = mkdtempSync(join(tmpdir(), 'upgrade-chaos-cleanup-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Processes whose environment holds `marker` (the harness's private TMPDIR). */
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'latin1').includes(`TMPDIR=${marker}\0`)) found.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** The error lines of stderr (run's own header line, which names the results folder, left out). */
+const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('upgrade-chaos: '));
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function harness(name: string, args: string[]) {
+  const tmp = mkdtempSync(join(work, `${name}-`));
+  const child = execa('node', [BIN, ...args], {
+    cwd: work,
+    reject: false,
+    timeout: 180_000,
+    env: { TMPDIR: tmp },
+  });
+  return { child, tmp };
+}
+
+const scenario = (deployMs: number): string => {
+  const path = join(work, `scenario-${deployMs}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      name: 'cleanup',
+      controller: 'juju-1.25-inform',
+      client: 'reconnecting',
+      versions: ['1.25.3'],
+      weights: { deploy: 1 },
+      maxEvents: 3,
+      expect: { 'deployments-complete': 'held' },
+      deadlines: { deployMs },
+    }),
+  );
+  return path;
+};
+const script = (name: string, text: string): string => {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  return `node ${path}`;
+};
+const processTarget = (clientCmd: string, deployMs = 600_000, runs = '4') => [
+  'run',
+  '--target',
+  'process',
+  '--scenario',
+  scenario(deployMs),
+  '--runs',
+  runs,
+  '--seed',
+  '1',
+  '--client-cmd',
+  clientCmd,
+];
+
+describe('cleanup and deadlines', () => {
+  it('SIGINT kills the client program and its grandchildren, the server, and removes temporary folders; exit 130', async () => {
+    const { child, tmp } = harness('sigint', processTarget(`sh -c 'sleep 3001 & sleep 3002; wait'`));
+    await waitFor(() => processesWith(tmp).length >= 4); // harness, server, sh, sleeps
+    await waitFor(() => readdirSync(tmp).length > 0);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    await waitFor(() => processesWith(tmp).length === 0, 5_000);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('SIGTERM does the same to a client that ignores SIGTERM', async () => {
+    const ignore = script('ignore-term.mjs', `process.on('SIGTERM', () => {}); setInterval(() => {}, 1000);`);
+    const { child, tmp } = harness('sigterm', processTarget(ignore));
+    await waitFor(() => processesWith(tmp).length >= 3);
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    await waitFor(() => processesWith(tmp).length === 0, 10_000);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('an interrupted replay on a live target stops its run in flight, leaves nothing, exits 130', async () => {
+    const sleeper = `sh -c 'sleep 3003'`;
+    const { child, tmp } = harness('replay', [
+      'replay',
+      '--target',
+      'process',
+      '--scenario',
+      scenario(600_000),
+      '--seed',
+      '1',
+      '--path',
+      '0',
+      '--repeat',
+      '3',
+      '--client-cmd',
+      sleeper,
+    ]);
+    await waitFor(() =>
+      processesWith(tmp).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\x003003\x00'),
+    );
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(errorLines(r.stderr)).toEqual(['upgrade-chaos: SIGINT: replay stopped']);
+    await waitFor(() => processesWith(tmp).length === 0, 5_000);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('keeps the output of a program that ignores SIGTERM at its deadline', async () => {
+    const ignore = script(
+      'ignore-term-print.mjs',
+      `process.on('SIGTERM', () => console.log('got SIGTERM, ignoring it')); console.log('started'); setInterval(() => {}, 1000);`,
+    );
+    const { child, tmp } = harness('deadline', processTarget(ignore, 50_000));
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/killed (at its deadline|by SIGKILL)/);
+    expect(r.stdout).toContain('got SIGTERM, ignoring it');
+    expect(processesWith(tmp)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('does not blame a program for printing 40 MiB', async () => {
+    const loud = script(
+      'loud.mjs',
+      `import { writeFileSync } from 'node:fs';
+       process.stdout.write('x'.repeat(40 << 20) + '\\nlast line\\n', () => {
+         const apps = JSON.parse(process.env.UPGRADE_CHAOS_BUNDLE).applications;
+         writeFileSync(process.env.UPGRADE_CHAOS_VIEW_FILE, JSON.stringify({ applications: {} }));
+         process.exitCode = 0;
+       });`,
+    );
+    const { child } = harness('loud', [...processTarget(loud), '--json']);
+    const r = await child;
+    expect(r.stdout + r.stderr).not.toMatch(/EPIPE|maxBuffer/);
+    expect(r.exitCode, r.stdout.slice(-2000)).toBeLessThan(2);
+    const failure = JSON.parse(r.stdout).failures[0];
+    if (failure) expect(JSON.stringify(failure.violations)).not.toMatch(/client reported fail/);
+  });
+
+  it('tells a script that exits 127 itself from a command that cannot be run', async () => {
+    const exits127 = script('exit-127.mjs', `process.exit(127);`);
+    const own = await harness('own127', processTarget(exits127)).child;
+    expect(own.exitCode, own.stderr).toBe(1);
+    expect(own.stderr).not.toMatch(/could not be run/);
+    const missing = await harness('missing', processTarget('no-such-program-upgrade-chaos')).child;
+    expect(missing.exitCode).toBe(2);
+    expect(errorLines(missing.stderr).join('\n')).toMatch(
+      /^upgrade-chaos: --client-cmd "no-such-program-upgrade-chaos" could not be run/,
+    );
+  });
+
+  it('exits after --time-limit on the process target, leaving nothing behind', async () => {
+    const { child, tmp } = harness('time-limit', [
+      'run',
+      '--target',
+      'process',
+      '--scenario',
+      'juju-1.24-gated-api',
+      '--runs',
+      '100000',
+      '--time-limit',
+      '3',
+      '--seed',
+      '1',
+    ]);
+    const r = await child;
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode, r.stderr).toBeLessThan(2);
+    await waitFor(() => processesWith(tmp).length === 0, 5_000);
+  });
+
+  it('fails a run whose controller stops answering with exit 3 and one clear line, never hangs', async () => {
+    const { child, tmp } = harness('paused', [
+      'run',
+      '--target',
+      'process',
+      '--scenario',
+      'juju-1.24-gated-api',
+      '--runs',
+      '50',
+      '--seed',
+      '1',
+    ]);
+    // The server is the harness's child that runs server-main: freeze it once the harness says
+    // where its results go (it has started its target and begins its runs).
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('results in'));
+    const server = processesWith(tmp).find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server-main'),
+    );
+    expect(server).toBeDefined();
+    process.kill(server!, 'SIGSTOP');
+    const r = await child;
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(errorLines(r.stderr), r.stderr).toHaveLength(1);
+    expect(errorLines(r.stderr)[0]).toMatch(/^upgrade-chaos: target failed: .*(stopped answering|timed out|deadline)/);
+    try {
+      process.kill(server!, 'SIGCONT');
+    } catch {
+      // killed already, as it should be
+    }
+    await waitFor(() => processesWith(tmp).length === 0, 10_000);
+  }, 240_000);
+});
