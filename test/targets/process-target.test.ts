@@ -42,7 +42,12 @@ describe('targets/process', () => {
     // real time: at 0.04 the upgrade lasts well under a second, which a busy machine's event loop can
     // miss; at 0.2 the window is seconds wide.
     const slower = await createProcessTarget({ timeScale: 0.2 });
-    const h = await slower.run(c, plan, 1).finally(() => slower.close());
+    let h: HistoryRecord[];
+    try {
+      h = await slower.run(c, plan, 1);
+    } finally {
+      await slower.close();
+    }
     expectSimShape(h, 1);
     // Both sides of the wire are in the one history.
     expect(h.find((r) => r.type === 'run-start')).toMatchObject({ target: 'process', scenario: c.scenario.name });
