@@ -15,7 +15,7 @@ import type { Plan } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';
 import { ProxyPool } from '../live/proxies.ts';
 import { runLive } from '../live/run.ts';
-import type { CaseRun, RunArtifacts, Target } from '../target.ts';
+import type { CaseRun, RunArtifacts, RunHooks, Target } from '../target.ts';
 import { ProcessBackend } from './backend.ts';
 import { ServerProcess } from './server-process.ts';
 
@@ -77,13 +77,13 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
     readonly name: 'process' | 'container' = 'process',
   ) {}
 
-  async run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]> {
-    const result = await this.runCase(config, plan, seed, signal);
+  async run(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<HistoryRecord[]> {
+    const result = await this.runCase(config, plan, seed, hooks);
     this.lastOutputs = result.clientOutputs;
     return result.history;
   }
 
-  async runCase(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun> {
+  async runCase(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun> {
     await this.server.respawn(); // after a crash, or if the server died between runs
     const proxies = this.leaseProxies();
     try {
@@ -94,7 +94,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
         proxies,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
         ...(this.options.tls ? { tls: true } : {}),
-        signal,
+        ...hooks,
       });
       return { history: result.history, clientOutputs: result.outputs };
     } finally {
