@@ -4,6 +4,7 @@ import type { StrategyName } from '../harness/strategies/names.ts';
 import type { Fig } from './figures.ts';
 import type { SimScaling } from './sim-scaling.ts';
 import type { DeepBugResult } from './deep-bench.ts';
+import type { ContainerFigures } from './container-bench.ts';
 
 export interface ScenarioResult {
   name: string;
@@ -24,6 +25,9 @@ export interface BenchResults {
   runsPerSecond: { sim: number; process?: number };
   /** The sim on one thread and on two workers (full bench only). */
   simScaling?: SimScaling;
+  /** Image build, first container start and runs per minute on the container target (full bench
+   *  with a Docker engine only). */
+  container?: ContainerFigures;
 }
 
 export function writeResults(path: string, results: BenchResults): void {

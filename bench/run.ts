@@ -9,7 +9,9 @@
  *   BENCH_SEEDS        seeds per figure (default 20)
  *   BENCH_DEEP_RUNS    budget per deep-bug attempt (default 5000)
  *   BENCH_CORPUS_RUNS  budget per corpus attempt (default 1000)
- *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed (default all three)
+ *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed,container (default all four;
+ *                      container is skipped, with a line saying so, where no Docker engine answers)
+ *   BENCH_CONTAINER_RUNS runs of juju-1.24-gated-api on the container target (default 120)
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
  *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  */
@@ -25,6 +27,8 @@ import { processThroughput } from './process-throughput.ts';
 import { combinedRunsPerSecond } from './throughput.ts';
 import { formatSimScaling, simScaling } from './sim-scaling.ts';
 import { DEFAULT_TIME_SCALE } from '../harness/targets/process/index.ts';
+import { requireDocker } from '../harness/targets/container/container-server.ts';
+import { containerFigures, formatContainerFigures } from './container-bench.ts';
 
 const RESULTS = join(PROJECT_ROOT, 'bench', 'results.json');
 
@@ -33,6 +37,8 @@ const PROCESS_RUNS = 10;
 /** Cases per round of the sim's one-thread / two-worker comparison (a few seconds a round). */
 const SCALING_RUNS = 20_000;
 const DEEP_RUNS = 5000;
+/** Runs of the gated scenario on the container target: about a minute at the default concurrency. */
+const CONTAINER_RUNS = 120;
 
 function envInt(name: string, fallback: number): number {
   const value = process.env[name];
@@ -45,7 +51,7 @@ function envInt(name: string, fallback: number): number {
 const seeds = envInt('BENCH_SEEDS', DEFAULT_BENCH.seeds);
 const deepRuns = envInt('BENCH_DEEP_RUNS', DEEP_RUNS);
 const corpusRuns = envInt('BENCH_CORPUS_RUNS', DEFAULT_BENCH.maxRuns);
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'deep,corpus,speed').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'deep,corpus,speed,container').split(','));
 const strategies = (process.env['BENCH_STRATEGIES'] ?? STRATEGY_NAMES.join(',')).split(',').filter(isStrategyName);
 const progress = (what: string) => process.stderr.write(`bench: ${what} done\n`);
 
@@ -67,10 +73,18 @@ const corpus = sections.has('corpus')
   : undefined;
 const scaling = sections.has('speed') ? await simScaling(envInt('BENCH_SCALING_RUNS', SCALING_RUNS), 2) : undefined;
 const processFigures = sections.has('speed') ? await processThroughput(PROCESS_RUNS) : [];
+const dockerUp =
+  sections.has('container') &&
+  (await requireDocker().then(
+    () => true,
+    () => false,
+  ));
+const container = dockerUp ? await containerFigures(envInt('BENCH_CONTAINER_RUNS', CONTAINER_RUNS)) : undefined;
 const results = {
   scenarios: corpus?.results.scenarios ?? [],
   ...(deepBugs ? { deepBugs } : {}),
   ...(scaling ? { simScaling: scaling } : {}),
+  ...(container ? { container } : {}),
   runsPerSecond: {
     sim: corpus?.results.runsPerSecond.sim ?? 0,
     ...(processFigures.length ? { process: combinedRunsPerSecond(processFigures) } : {}),
@@ -91,5 +105,7 @@ if (processFigures.length) {
   );
 }
 if (scaling) out.push(formatSimScaling(scaling));
+if (container) out.push(formatContainerFigures(container));
+else if (sections.has('container')) out.push('Container target: skipped, no Docker engine answers (`docker info`).');
 out.push(`Bench took ${((performance.now() - start) / 1000).toFixed(1)} s. Wrote ${RESULTS}`);
 process.stdout.write(out.join('\n') + '\n');

@@ -48,6 +48,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
     restart: fc.constant({ kind: 'restart' }),
+    pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
     'on-activity': onActivity(client),
     wait: fc.integer({ min: 100, max: 30_000 }).map((durationMs) => ({ kind: 'wait', durationMs })),
   };

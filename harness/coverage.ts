@@ -79,6 +79,8 @@ class StateWalker {
   upgrades = 0;
   private phaseBeforeDown: UpgradePhase = 'idle';
   crash = false;
+  /** The controller is paused (a `pause` plan event's fault-start .. fault-end). */
+  paused = false;
   readonly clients = new Map<string, ClientState>();
 
   client(name: string): ClientState {
@@ -161,10 +163,12 @@ class StateWalker {
         this.client(r.client).pendingOps.delete(r.op);
         return;
       case 'fault-start':
-        this.client(r.client).partitioned = true;
+        if (r.fault === 'pause') this.paused = true;
+        else this.client(r.client).partitioned = true;
         return;
       case 'fault-end':
-        this.client(r.client).partitioned = false;
+        if (r.fault === 'pause') this.paused = false;
+        else this.client(r.client).partitioned = false;
         return;
     }
   }
@@ -180,7 +184,8 @@ class StateWalker {
 
   fault(): string {
     const partition = [...this.clients.values()].some((c) => c.partitioned);
-    return this.crash ? (partition ? 'crash+partition' : 'crash') : partition ? 'partition' : 'none';
+    const faults = [this.crash && 'crash', this.paused && 'pause', partition && 'partition'].filter(Boolean);
+    return faults.length > 0 ? faults.join('+') : 'none';
   }
 
   /** The abstract state as one string: phase | client-0 facets, client-1 facets | fault. */

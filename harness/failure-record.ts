@@ -41,6 +41,7 @@ const planEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('chained-upgrade'), version }),
   z.strictObject({ kind: z.literal('disconnect'), client }),
   z.strictObject({ kind: z.literal('partition'), client, durationMs: nat }),
+  z.strictObject({ kind: z.literal('pause'), durationMs: nat }),
   z.strictObject({ kind: z.literal('restart') }),
   z.strictObject({ kind: z.literal('wait'), durationMs: nat }),
 ]);

@@ -36,6 +36,10 @@ export type HistoryBody =
   | { type: 'event'; index: number; event: PlanEvent; applied: boolean; note?: string }
   | { type: 'fault-start'; fault: 'partition'; client: string }
   | { type: 'fault-end'; fault: 'partition'; client: string }
+  /** The controller's every process frozen (docker pause, SIGSTOP; on the sim its work and its
+   *  inbound traffic held), until the matching fault-end. */
+  | { type: 'fault-start'; fault: 'pause' }
+  | { type: 'fault-end'; fault: 'pause' }
   | { type: 'quiescence' }
   /** The closing sequence's wait is over: `reached` says whether the controller was quiet and every
    *  client settled before the scenario's deadlines ran out (false: the run was cut short). */

@@ -32,6 +32,10 @@ export type PlanEvent =
   | ({ kind: 'partition'; client: number; durationMs: number } & Partial<ActivityTie>)
   /** `when`: restart at that client's activity instead of at its time. */
   | { kind: 'restart'; when?: ActivityTie & { client: number } }
+  /** The controller frozen for durationMs, then resumed: every process of it stopped (docker pause,
+   *  SIGSTOP), its sockets open, nothing answered; Jepsen's pause. On the sim its clock-driven work
+   *  and what reaches it wait; time goes on, so its timers fire late, at the resume. */
+  | { kind: 'pause'; durationMs: number }
   | { kind: 'wait'; durationMs: number };
 
 export type EventKind = PlanEvent['kind'];
@@ -46,6 +50,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'disconnect',
   'partition',
   'restart',
+  'pause',
   'wait',
 ];
 
@@ -93,6 +98,8 @@ export function describeEvent(event: PlanEvent): string {
       return `partition client-${event.client} for ${formatMs(event.durationMs)}${whenActive(event)}`;
     case 'restart':
       return `restart controller agent${event.when ? whenActive(event.when) : ''}`;
+    case 'pause':
+      return `pause the controller for ${formatMs(event.durationMs)} (every process frozen), then resume it`;
     case 'wait':
       return `wait ${formatMs(event.durationMs)}`;
   }

@@ -29,8 +29,8 @@ interface Loss {
  *    connection within `params.resumeDeadlineMs` (inclusive) of available time: time only counts
  *    while the controller is available to that client, i.e. not between `agent-down` and
  *    `agent-up`, not inside an upgrade window (upgrade-tracker.ts: from `upgrade-pending`, or the
- *    first record that shows an upgrade, to `upgrade-end`), and not inside that client's
- *    partition (`fault-start` .. `fault-end`). One violation per loss, at the instant the deadline
+ *    first record that shows an upgrade, to `upgrade-end`), not while the controller is paused, and
+ *    not inside that client's partition (`fault-start` .. `fault-end`). One violation per loss, at the instant the deadline
  *    ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
  *    says nothing: rule 2 judges the client.
@@ -61,12 +61,13 @@ function resumeViolations(history: History, deadline: number): Violation[] {
   const partitions = new Map<string, number>(); // client -> open partitions (they may overlap)
   const losses = new Map<string, Loss>(); // client -> unresolved loss
   let agentDown = false;
+  let paused = false; // the controller frozen: it is there, but answers no one
   const upgrades = new UpgradeTracker();
   let lastT = history[0]?.t ?? 0;
 
   // Lets the deadline clocks run from lastT to t under the availability in force since lastT.
   const advance = (t: number): void => {
-    if (agentDown || upgrades.window) return;
+    if (agentDown || paused || upgrades.window) return;
     for (const [client, loss] of losses) {
       if ((partitions.get(client) ?? 0) > 0) continue;
       const before = loss.elapsed;
@@ -96,10 +97,12 @@ function resumeViolations(history: History, deadline: number): Violation[] {
         agentDown = false;
         break;
       case 'fault-start':
-        partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1);
+        if (r.fault === 'pause') paused = true;
+        else partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1);
         break;
       case 'fault-end':
-        partitions.set(r.client, Math.max(0, (partitions.get(r.client) ?? 0) - 1));
+        if (r.fault === 'pause') paused = false;
+        else partitions.set(r.client, Math.max(0, (partitions.get(r.client) ?? 0) - 1));
         break;
       case 'watcher-start': {
         let live = watchers.get(r.conn);

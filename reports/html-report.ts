@@ -99,6 +99,7 @@ function legend(): string {
     item('#fff1b8', 'upgrade window'),
     item('#e5dbff', 'agent restart'),
     item('#868e96', 'partition'),
+    item('#ffd8a8', 'controller paused'),
     item('#2f9e44', 'deploy ok'),
     item('#e03131', 'deploy failed'),
     item('#f08c00', 'deploy indeterminate'),

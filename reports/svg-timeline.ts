@@ -36,6 +36,7 @@ export function svgTimeline(
   parts.push(...lanes.map((lane) => laneBackground(lane, y(lane))));
   parts.push(...windows(history, 'upgrade').map((w) => shade(w, x, height, 'upgrade-window', 'upgrade')));
   parts.push(...windows(history, 'restart').map((w) => shade(w, x, height, 'restart-window', 'agent restart')));
+  parts.push(...windows(history, 'pause').map((w) => shade(w, x, height, 'pause-window', 'controller paused')));
   parts.push(...partitions(history).map(({ client, span }) => partitionBand(span, x, y(client))));
   parts.push(...requests(history).map((r) => requestBar(r, x, y(r.client))));
   parts.push(...calls(history).map((c) => callBar(c, x, y(c.client))));
@@ -63,8 +64,9 @@ function laneBackground(lane: string, y: number): string {
   );
 }
 
-/** Upgrade windows: from upgrade-pending to upgrade-end; restarts: agent-down (restart) to agent-up. */
-function windows(history: History, kind: 'upgrade' | 'restart'): Span[] {
+/** Upgrade windows: from upgrade-pending to upgrade-end; restarts: agent-down (restart) to agent-up;
+ *  pauses: the controller's fault-start (pause) to its fault-end. */
+function windows(history: History, kind: 'upgrade' | 'restart' | 'pause'): Span[] {
   const spans: Span[] = [];
   let open: number | undefined;
   const last = history.at(-1)?.t ?? 0;
@@ -75,6 +77,11 @@ function windows(history: History, kind: 'upgrade' | 'restart'): Span[] {
       open = undefined;
     }
     if (kind === 'restart' && r.type === 'agent-down' && r.reason === 'restart') open ??= r.t;
+    if (kind === 'pause' && r.type === 'fault-start' && r.fault === 'pause') open ??= r.t;
+    if (kind === 'pause' && r.type === 'fault-end' && r.fault === 'pause' && open !== undefined) {
+      spans.push({ from: open, to: r.t });
+      open = undefined;
+    }
     if (kind === 'restart' && r.type === 'agent-up' && open !== undefined) {
       spans.push({ from: open, to: r.t });
       open = undefined;
@@ -86,7 +93,7 @@ function windows(history: History, kind: 'upgrade' | 'restart'): Span[] {
 
 function shade(w: Span, x: (t: number) => number, height: number, cls: string, label: string): string {
   const width = Math.max(2, x(w.to) - x(w.from));
-  const fill = cls === 'upgrade-window' ? '#fff1b8' : '#e5dbff';
+  const fill = cls === 'upgrade-window' ? '#fff1b8' : cls === 'pause-window' ? '#ffd8a8' : '#e5dbff';
   return (
     `<rect class="${cls}" x="${x(w.from).toFixed(1)}" y="${TOP - 6}" width="${width.toFixed(1)}" height="${height - TOP - 12}" fill="${fill}" opacity="0.7">` +
     `<title>${label} ${formatMs(w.from)} – ${formatMs(w.to)}</title></rect>`
@@ -97,8 +104,8 @@ function partitions(history: History): { client: string; span: Span }[] {
   const open = new Map<string, number>();
   const out: { client: string; span: Span }[] = [];
   for (const r of history) {
-    if (r.type === 'fault-start') open.set(r.client, r.t);
-    if (r.type === 'fault-end' && open.has(r.client)) {
+    if (r.type === 'fault-start' && r.fault === 'partition') open.set(r.client, r.t);
+    if (r.type === 'fault-end' && r.fault === 'partition' && open.has(r.client)) {
       out.push({ client: r.client, span: { from: open.get(r.client)!, to: r.t } });
       open.delete(r.client);
     }

@@ -12,9 +12,9 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
     case 'event':
       return ['plan', `${describeEvent(r.event)}${r.applied ? '' : ' (nothing to act on)'}`];
     case 'fault-start':
-      return ['nemesis', `partition ${r.client}`];
+      return ['nemesis', r.fault === 'pause' ? 'pause the controller (every process frozen)' : `partition ${r.client}`];
     case 'fault-end':
-      return ['nemesis', `heal ${r.client}`];
+      return ['nemesis', r.fault === 'pause' ? 'resume the controller' : `heal ${r.client}`];
     case 'quiescence':
       return ['run', 'quiescence: faults healed, waiting for upgrades and clients to settle'];
     case 'quiet':

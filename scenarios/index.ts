@@ -16,6 +16,7 @@ import { juju124CrashDuringUpgradeSteps } from './juju-1.24-crash-during-upgrade
 import { juju124DownloadRetry } from './juju-1.24-download-retry.ts';
 import { juju124GatedApi } from './juju-1.24-gated-api.ts';
 import { juju124GatedApiNaiveClient } from './juju-1.24-gated-api-naive-client.ts';
+import { juju124PausedController } from './juju-1.24-paused-controller.ts';
 import { juju124Libjuju } from './juju-1.24-libjuju.ts';
 import { juju125NoImplicitUpgrade } from './juju-1.25-no-implicit-upgrade.ts';
 import { jujulib124 } from './jujulib-1.24.ts';
@@ -42,6 +43,7 @@ export const SCENARIOS: readonly Scenario[] = [
   pythonLibjuju36,
   juju124DownloadRetry,
   juju124CrashDuringUpgradeSteps,
+  juju124PausedController,
 ];
 
 /** The scenarios the sim can run: all but those whose client needs real sockets. */

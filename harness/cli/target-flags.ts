@@ -45,7 +45,7 @@ export interface TargetFlagValues {
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
   process: ['time-scale', 'client-cmd', 'concurrency', 'tls'],
-  container: ['time-scale', 'client-cmd', 'concurrency', 'image'],
+  container: ['time-scale', 'client-cmd', 'concurrency', 'image', 'tls'],
   external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
 };
 const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];

@@ -105,6 +105,9 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.client > 0) yield { ...e, client: 0 };
       for (const d of shorter(e.durationMs, MIN_PARTITION_MS)) yield { ...e, durationMs: d };
       break;
+    case 'pause':
+      for (const d of shorter(e.durationMs, MIN_PARTITION_MS)) yield { ...e, durationMs: d };
+      break;
     case 'wait':
       for (const d of shorter(e.durationMs, MIN_WAIT_MS)) yield { ...e, durationMs: d };
       break;

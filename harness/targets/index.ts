@@ -22,7 +22,7 @@ export interface TargetOptions {
   clientCommand?: string;
   /** process: the controller server's port (default: a free one). */
   port?: number;
-  /** process: every client dials wss:// (the agent's TLS port, with the controller's CA). */
+  /** process / container: every client dials wss:// (the agent's TLS port, with the controller's CA). */
   tls?: boolean;
   /** container: an image of the controller server instead of one built here. */
   image?: string;
@@ -52,7 +52,11 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
         ...(options.tls ? { tls: true } : {}),
       });
     case 'container':
-      return createContainerTarget({ ...common, ...(options.image !== undefined ? { image: options.image } : {}) });
+      return createContainerTarget({
+        ...common,
+        ...(options.image !== undefined ? { image: options.image } : {}),
+        ...(options.tls ? { tls: true } : {}),
+      });
     case 'external': {
       const { url, username, password } = options;
       if (!url || !username || password === undefined) {

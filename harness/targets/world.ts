@@ -26,6 +26,9 @@ export interface World {
   disconnect(client: string): Action;
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
   partition(client: string, durationMs: number): Action;
+  /** Freeze the controller for durationMs, then resume it (the world schedules the resume); a
+   *  target that cannot (external) says so in its note. */
+  pause(durationMs: number): Action;
   deploy(client: string, app: string, units: number): Action;
   /** The client removes an application (Application.DestroyApplication). */
   remove(client: string, app: string): Action;
@@ -67,6 +70,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.disconnect(clientName(event.client));
     case 'partition':
       return world.partition(clientName(event.client), event.durationMs);
+    case 'pause':
+      return world.pause(event.durationMs);
     case 'deploy':
       return world.deploy(clientName(event.client), event.app, event.units);
     case 'remove':

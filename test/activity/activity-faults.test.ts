@@ -67,7 +67,7 @@ function checkLogin(history: HistoryRecord[]): void {
   expect(before.filter((r) => r.type === 'login')).toEqual([]);
   expect(after[0]).toMatchObject({ type: 'login' });
   const answered = history.find((r) => r.type === 'return' && r.client === 'client-0' && r.call === 1);
-  const healed = history.find((r) => r.type === 'fault-end' && r.client === 'client-0');
+  const healed = history.find((r) => r.type === 'fault-end' && r.fault === 'partition' && r.client === 'client-0');
   expect(answered!.t).toBeGreaterThanOrEqual(healed!.t);
 }
 

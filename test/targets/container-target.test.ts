@@ -3,7 +3,7 @@
  * without Docker; elsewhere, without an engine, they are skipped and say so on stderr.
  * No container of ours outlives a run, a failing test, or a SIGINT.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -16,15 +16,12 @@ import { controllerImage } from '../../harness/targets/container/image.ts';
 import type { ProcessTarget } from '../../harness/targets/process/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { pausedRun } from './paused-run.ts';
 
 const dockerUp = (await execa('docker', ['info'], { reject: false })).exitCode === 0;
 const ci = process.env['CI'] === 'true';
 if (!dockerUp && !ci)
   process.stderr.write('container-target.test.ts: no Docker engine here, skipped (CI=true runs it)\n');
-
-/** What the gated scenario's fix claims of the client. (The controller-contract properties fail on
- *  real targets today, on the process target as much as here: see the report of issue 12.) */
-const GATED_CLAIMS = ['no-work-before-upgrade', 'deployments-complete', 'requests-settle'];
 
 const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
 const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-container-'));
@@ -42,7 +39,8 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe.skipIf(!dockerUp && !ci)('targets/container', () => {
   let target: ProcessTarget<ContainerServer>;
   beforeAll(async () => {
-    target = await createContainerTarget({ timeScale: 0.04 });
+    // Clients dial wss:// to each session's agent TLS port (host networking: no port to publish).
+    target = await createContainerTarget({ timeScale: 0.04, tls: true });
     suiteContainer = target.server.id;
   }, 240_000);
   afterAll(async () => {
@@ -62,6 +60,7 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 2 }];
     const h = await target.run(c, plan, 1);
     expect(h.find((r) => r.type === 'run-start')).toMatchObject({ target: 'container' });
+    expect(target.server.tls?.caCert).toMatch(/BEGIN CERTIFICATE/);
     // Which of the race's symptoms show depends on real timing; the deploy never completes.
     const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
     expect(violated).toContain('deployments-complete');
@@ -72,7 +71,9 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     expect(server.port).toBe(port);
     await target.pause();
     await target.resume();
-    const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!, { properties: GATED_CLAIMS });
+    // Every property the gated scenario claims: its fix's and the controller's contract.
+    const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+    expect(gated.properties).toHaveLength(8);
     const after = await target.run(
       gated,
       [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'a', units: 1 }],
@@ -81,13 +82,20 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     expect(checkProperties(after, gated.properties)).toEqual([]);
   }, 240_000);
 
+  it('docker pauses the container for a pause event of the plan, and unpauses it', async () => {
+    const id = target.server.id;
+    const paused = async (): Promise<boolean> =>
+      (await execa('docker', ['inspect', '-f', '{{.State.Paused}}', id])).stdout.trim() === 'true';
+    await pausedRun(target, paused);
+  }, 240_000);
+
   it('the CLI finds the race on juju-1.22, passes juju-1.24-gated-api, and leaves no container', async () => {
     const args = ['--target', 'container', '--runs', '20', '--seed', '3', '--json'];
     const naive = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', ...args);
     expect(naive.exitCode, naive.stderr).toBe(1);
     expect(JSON.parse(naive.stdout)).toMatchObject({ target: 'container', verdict: 'fail' });
-    const claims = GATED_CLAIMS.flatMap((p) => ['--property', p]);
-    const gated = await cli('run', '--scenario', 'juju-1.24-gated-api', ...claims, ...args);
+    // No --property: the run judges every property the scenario claims.
+    const gated = await cli('run', '--scenario', 'juju-1.24-gated-api', ...args);
     expect(gated.exitCode, gated.stderr).toBe(0);
     expect(await ourContainers()).toEqual([]);
   }, 480_000);
@@ -105,6 +113,24 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     const result = await run;
     expect(result.exitCode).toBe(130);
     expect(await ourContainers()).toEqual([]);
+  }, 240_000);
+});
+
+describe.skipIf(!dockerUp && !ci)('targets/container in a failing test', () => {
+  it('a user test that fails with its container target open leaves no container', async () => {
+    const idFile = join(out, 'fixture-container-id');
+    const fixture = join(import.meta.dirname, '../fixtures/container-failing/vitest.config.ts');
+    const r = await execa('npx', ['vitest', 'run', '--config', fixture], {
+      reject: false,
+      env: { UPGRADE_CHAOS_FIXTURE_OUT: idFile },
+      timeout: 180_000,
+    });
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(`${r.stdout}\n${r.stderr}`).toContain('this test fails on purpose');
+    const id = readFileSync(idFile, 'utf8');
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const left = await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `id=${id}`]);
+    expect(left.stdout).toBe('');
   }, 240_000);
 });
 

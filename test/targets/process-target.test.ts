@@ -3,8 +3,11 @@ import type { HistoryRecord } from '../../harness/history.ts';
 import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
+import type { ServerProcess } from '../../harness/targets/process/server-process.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { readFileSync } from 'node:fs';
+import { pausedRun } from './paused-run.ts';
 
 let target: ProcessTarget;
 
@@ -89,6 +92,13 @@ describe('targets/process', () => {
       // A refused upgrade (one may still be running) says why.
       for (const r of events) if (r.event.kind === 'upgrade' && !r.applied) expect(r.note).toMatch(/upgrade|available/);
     }
+  });
+
+  it('pauses the server process (SIGSTOP, then SIGCONT) for a pause event, and the gated client rides it out', async () => {
+    const server = target.server as ServerProcess;
+    // /proc/PID/stat: "pid (comm) STATE ...": T when stopped.
+    const stopped = async (): Promise<boolean> => /\) T /.test(readFileSync(`/proc/${server.pid}/stat`, 'utf8'));
+    await pausedRun(target, stopped);
   });
 
   it('serves the next run after the controller process crashed', async () => {

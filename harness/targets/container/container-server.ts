@@ -11,12 +11,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { StartedTestContainer } from 'testcontainers';
 import type { Credentials } from '../../controller/api-types.ts';
-import { IN_CONTAINER_ENV, PASSWORD_ENV, READY_PREFIX } from '../../wire/server-flags.ts';
+import { IN_CONTAINER_ENV, PASSWORD_ENV, READY_PREFIX, type TlsReady } from '../../wire/server-flags.ts';
 import { TargetError } from '../../errors.ts';
 import type { ServerHost } from '../process/index.ts';
 
@@ -27,12 +30,33 @@ export const CONTAINER_LABEL = 'upgrade-chaos';
 const RUN_LABEL = `${CONTAINER_LABEL}.run`;
 
 const READY_TIMEOUT_MS = 30_000;
+/** Signals whose default action ends the process without running its exit hooks. */
+const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+/** Where the server keeps its CA and certificates inside the container: the container's own
+ *  filesystem outlives a kill and a start, so every session's agent keeps chaining to one CA. */
+const TLS_DIR_IN_CONTAINER = '/tmp/upgrade-chaos-tls';
 
 export class ContainerServer implements ServerHost {
   private paused = false;
   private stopped = false;
+  /** The CA every session's agent TLS port chains to, copied out of the container's ready line. */
+  tls: { caCert: string; caCertFile: string } | undefined;
   private readonly removeOnExit = (): void => {
     if (!this.stopped) removeRunContainers(this.runId);
+    rmSync(this.hostTlsDir, { recursive: true, force: true });
+  };
+  private readonly hostTlsDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-container-tls-'));
+  /**
+   * A signal that nobody else handles ends the process without its exit hooks: a test runner
+   * tearing its workers down with SIGTERM after a failed test does that. Then remove the container
+   * first and let the signal do what it would have. Where someone else listens (the CLI's
+   * interrupt handler closes the target itself), leave it to them.
+   */
+  private readonly removeOnSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    this.removeOnExit();
+    this.stopListening();
+    process.kill(process.pid, signal);
   };
 
   private constructor(
@@ -41,6 +65,12 @@ export class ContainerServer implements ServerHost {
     readonly port: number,
   ) {
     process.once('exit', this.removeOnExit);
+    for (const signal of EXIT_SIGNALS) process.on(signal, this.removeOnSignal);
+  }
+
+  private stopListening(): void {
+    process.off('exit', this.removeOnExit);
+    for (const signal of EXIT_SIGNALS) process.off(signal, this.removeOnSignal);
   }
 
   /** Starts the image's server on a free loopback port; TargetError (exit 3) when it cannot. */
@@ -59,19 +89,40 @@ export class ContainerServer implements ServerHost {
     try {
       const container = await new GenericContainer(image)
         .withNetworkMode('host')
-        .withCommand(['--port', String(port), '--username', credentials.username])
+        .withCommand([
+          '--port',
+          String(port),
+          '--username',
+          credentials.username,
+          '--tls',
+          '--tls-dir',
+          TLS_DIR_IN_CONTAINER,
+        ])
         .withEnvironment({ [PASSWORD_ENV]: credentials.password, [IN_CONTAINER_ENV]: '1' })
         .withLabels({ [CONTAINER_LABEL]: 'controller', [RUN_LABEL]: runId })
         .withWaitStrategy(Wait.forLogMessage(READY_PREFIX))
         .withStartupTimeout(READY_TIMEOUT_MS)
         .start();
-      return new ContainerServer(container, runId, port);
+      const server = new ContainerServer(container, runId, port);
+      await server.readTls();
+      return server;
     } catch (e) {
       removeRunContainers(runId);
       throw new TargetError(`the controller container did not start: ${(e as Error).message.split('\n')[0]}`);
     } finally {
       process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     }
+  }
+
+  /** The ready line's CA (the container's path to it means nothing here: a copy on this machine). */
+  private async readTls(): Promise<void> {
+    const logs = await execa('docker', ['logs', this.id], { reject: false });
+    const line = logs.stdout.split('\n').find((l) => l.startsWith(READY_PREFIX));
+    const ready = line ? (JSON.parse(line.slice(READY_PREFIX.length)) as Partial<TlsReady>) : {};
+    if (!ready.caCert) return;
+    const caCertFile = join(this.hostTlsDir, 'ca.pem');
+    writeFileSync(caCertFile, ready.caCert);
+    this.tls = { caCert: ready.caCert, caCertFile };
   }
 
   get id(): string {
@@ -113,7 +164,8 @@ export class ContainerServer implements ServerHost {
     await this.resume();
     await this.container.stop({ remove: true, timeout: 3_000 });
     this.stopped = true;
-    process.off('exit', this.removeOnExit);
+    this.stopListening();
+    rmSync(this.hostTlsDir, { recursive: true, force: true });
   }
 
   /** After a start, until the server accepts connections again (its ready line is in the logs

@@ -36,6 +36,15 @@ export interface LiveOptions extends RunHooks {
   /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
    *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
   tls?: boolean;
+  /** How to freeze and thaw the controller's every process (SIGSTOP / docker pause): the targets
+   *  that started their controller have it; without it a `pause` event is not applied. */
+  freezer?: ControllerFreezer;
+}
+
+/** Freezes the controller server whole; it stays frozen until thaw(). */
+export interface ControllerFreezer {
+  freeze(): void | Promise<void>;
+  thaw(): void | Promise<void>;
 }
 
 export interface LiveResult {
@@ -141,6 +150,11 @@ interface LiveRun {
   phase: { name: 'plan' | 'closing'; sinceMs: number; untilMs: number };
   /** The controller's answer the last time the closing wait asked whether it is quiet. */
   controllerQuiet: boolean | undefined;
+  /** The controller is frozen by a `pause` event of this run. */
+  paused: boolean;
+  /** Resolves when the pause in force ends (the operator's commands wait for it, as the sim's do). */
+  thawed: Promise<void>;
+  endPause: () => void;
   /** Plan events the controller took on to fire at a client's API activity: their records are the
    *  controller's (written when they fire, or never), so the harness's history never holds them. */
   armed: number;
@@ -182,6 +196,9 @@ async function play(
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
+    paused: false,
+    thawed: Promise.resolve(),
+    endPause: () => {},
     armed: 0,
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
@@ -192,6 +209,7 @@ async function play(
     clock.cancelAll();
     for (const client of run.clients.values()) client.stop();
     proxies.clear();
+    if (run.paused) void Promise.resolve(options.freezer?.thaw()).catch(() => {});
   };
   stopped.addEventListener('abort', tearDown, { once: true });
   const statusTimer = options.onStatus && setInterval(() => options.onStatus?.(statusLine(run)), STATUS_MS);
@@ -223,6 +241,8 @@ async function play(
     await stopClients(run.clients.values());
     clock.cancelAll();
     proxies.clear();
+    // A run that failed while its controller was frozen must not leave it frozen for the next.
+    if (run.paused) await options.freezer?.thaw();
   }
 }
 
@@ -305,6 +325,39 @@ async function heal(run: LiveRun, client: string): Promise<void> {
   if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
 }
 
+/**
+ * Freezes the controller for durationMs. The fault-start is recorded before the freeze is asked
+ * for and the fault-end once the thaw is done, so the recorded window holds every moment it may
+ * have been frozen. The thaw is not queued: queued actions may be waiting on the frozen controller.
+ */
+async function pause(run: LiveRun, freezer: ControllerFreezer, durationMs: number): Promise<boolean> {
+  if (run.paused) return false;
+  run.paused = true;
+  run.thawed = new Promise((resolve) => (run.endPause = resolve));
+  run.history.record({ type: 'fault-start', fault: 'pause' });
+  await freezer.freeze();
+  run.clock.after(durationMs, () => void resume(run).catch((e: unknown) => (run.queue.failure ??= e as Error)));
+  return true;
+}
+
+/** Ends a pause: the controller thaws, and the fault-end is recorded. */
+async function resume(run: LiveRun): Promise<void> {
+  const freezer = run.options.freezer;
+  if (!run.paused || !freezer) return;
+  await freezer.thaw();
+  run.paused = false;
+  run.history.record({ type: 'fault-end', fault: 'pause' });
+  run.endPause();
+}
+
+/** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any. */
+function operator(run: LiveRun, act: () => Promise<Applied>): Promise<Applied> {
+  return run.queue.run(async () => {
+    await run.thawed;
+    return act();
+  });
+}
+
 /** The plan's actions on a real controller, through the backend and the fault proxies. */
 function liveWorld(run: LiveRun): World {
   const { clock, history, queue, clients, clientCommand } = run;
@@ -316,7 +369,7 @@ function liveWorld(run: LiveRun): World {
     clock,
     history,
     bootstrap: () =>
-      queue.run(async () => {
+      operator(run, async () => {
         const r = await backend.bootstrap();
         if (r.up && !started) {
           started = true;
@@ -332,10 +385,15 @@ function liveWorld(run: LiveRun): World {
         if (outcome.applied) run.armed++;
         return outcome;
       }),
-    publish: (version) => queue.run(() => backend.publish(version)),
-    upgrade: (request) => queue.run(() => backend.upgrade(request)),
-    restart: () => queue.run(() => backend.restart()),
+    publish: (version) => operator(run, () => backend.publish(version)),
+    upgrade: (request) => operator(run, () => backend.upgrade(request)),
+    restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
+    pause: (durationMs) => {
+      const freezer = run.options.freezer;
+      if (!freezer) return { applied: false, note: `the ${run.options.target} target cannot pause its controller` };
+      return queue.run(() => pause(run, freezer, durationMs));
+    },
     partition: (client, durationMs) =>
       queue.run(async () => {
         const name = route(client);
@@ -375,6 +433,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       clients,
       healFaults: async () => {
         for (const name of run.clientNames) await heal(run, name);
+        await resume(run);
       },
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);

@@ -3,18 +3,20 @@
  * process for the whole exploration, each run on a controller session of its own there (its own
  * model UUID, clock, model and history), so many runs can be in flight at once. Plans are played
  * in real time scaled by timeScale, clients over real sockets through fault proxies of the run's
- * own. Besides the plan's events, the controller process itself can be crashed (SIGKILL and a new
- * process on the same port) or paused (SIGSTOP / SIGCONT): that touches every run in flight.
+ * own. A plan's `pause` freezes the server process (SIGSTOP, then SIGCONT): that touches every
+ * session on it, so such a run has the server alone (run-gate.ts). The process can also be crashed
+ * (SIGKILL and a new process on the same port) from outside the plan: every session is lost then.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { CommandOutput } from '../../clients/command-client.ts';
 import type { Credentials } from '../../controller/api-types.ts';
 import type { HistoryRecord } from '../../history.ts';
-import type { Plan } from '../../plan.ts';
+import type { EventKind, Plan } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';
 import { ProxyPool } from '../live/proxies.ts';
-import { runLive } from '../live/run.ts';
+import { runLive, type ControllerFreezer } from '../live/run.ts';
+import { RunGate } from '../live/run-gate.ts';
 import type { CaseRun, RunArtifacts, RunHooks, Target } from '../target.ts';
 import { ProcessBackend } from './backend.ts';
 import { ServerProcess } from './server-process.ts';
@@ -32,6 +34,9 @@ export interface ProcessTargetOptions {
 }
 
 export const DEFAULT_TIME_SCALE = 0.02;
+
+/** Plan events that act on the whole server, every session on it: their run has it alone. */
+const SERVER_WIDE_EVENTS: ReadonlySet<EventKind> = new Set(['pause']);
 /**
  * Runs in flight per core when the user does not say. A run spends almost all its time waiting for
  * scaled model time to pass, so many fit on a core; more than this and the server's and harness's
@@ -45,7 +50,7 @@ const RUNS_PER_CORE = 16;
  */
 export interface ServerHost {
   readonly port: number;
-  /** The CA of the server's TLS port, when it serves one (the container's does not, yet). */
+  /** The CA the server's per-session agent TLS ports chain to, when it serves TLS. */
   readonly tls?: { caCert: string; caCertFile: string } | undefined;
   /** Starts a new server if the last one died. */
   respawn(): Promise<void>;
@@ -68,6 +73,12 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
   private readonly idleProxies: ProxyPool[] = [];
   private readonly allProxies: ProxyPool[] = [];
   private lastOutputs: CommandOutput[] = [];
+  /** A run that pauses the server has it alone (run-gate.ts); the others share it. */
+  private readonly gate = new RunGate();
+  private readonly freezer: ControllerFreezer = {
+    freeze: () => this.server.pause(),
+    thaw: () => this.server.resume(),
+  };
 
   constructor(
     readonly server: S,
@@ -83,7 +94,12 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
     return result.history;
   }
 
-  async runCase(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun> {
+  runCase(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun> {
+    const alone = plan.some((e) => SERVER_WIDE_EVENTS.has(e.kind));
+    return this.gate.run(alone, () => this.runOnServer(config, plan, seed, hooks));
+  }
+
+  private async runOnServer(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun> {
     await this.server.respawn(); // after a crash, or if the server died between runs
     const proxies = this.leaseProxies();
     try {
@@ -92,6 +108,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
         timeScale: this.options.timeScale ?? config.scenario.timeScale ?? DEFAULT_TIME_SCALE,
         backend: new ProcessBackend(this.server.port, this.credentials, this.server.tls),
         proxies,
+        freezer: this.freezer,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
         ...(this.options.tls ? { tls: true } : {}),
         ...hooks,

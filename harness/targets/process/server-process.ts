@@ -75,13 +75,21 @@ export class ServerProcess {
     if (!this.child || !this.alive || this.paused) return;
     this.child.kill('SIGSTOP');
     this.paused = true;
+    process.once('exit', this.killIfStopped);
   }
 
   resume(): void {
     if (!this.child || !this.alive || !this.paused) return;
     this.child.kill('SIGCONT');
     this.paused = false;
+    process.off('exit', this.killIfStopped);
   }
+
+  /** A stopped process holds the SIGTERM of execa's cleanup until a SIGCONT that would never come:
+   *  a harness that exits while its server is paused kills it outright. */
+  private readonly killIfStopped = (): void => {
+    if (this.paused) this.child?.kill('SIGKILL');
+  };
 
   async stop(): Promise<void> {
     this.resume();

@@ -3,7 +3,9 @@
  * of FIFO directions with a random per-message latency (order is kept, as TCP keeps it). Faults:
  * `reset` closes a client's connections at once (both ends learn of it); `partition` blackholes a
  * client: frames and closes are held, as TCP would keep retransmitting, and flow again on heal;
- * new connections time out meanwhile.
+ * new connections time out meanwhile. While the controller is paused (controller-freeze.ts), what
+ * reaches it waits for the resume, and a new connection's handshake with it too (the kernel accepts
+ * it, the frozen server answers nothing), so a dial times out unless the resume comes first.
  */
 import assert from 'node:assert/strict';
 import type { Scheduler } from '../../clock.ts';
@@ -18,6 +20,14 @@ export interface NetworkOptions {
   latencyMs: Range;
   connectTimeoutMs: number;
 }
+
+/** Where the controller's side of the network runs its code: now, or after a pause. */
+export interface ControllerGate {
+  readonly paused: boolean;
+  run(fn: () => void): void;
+}
+
+const ALWAYS_OPEN: ControllerGate = { paused: false, run: (fn) => fn() };
 
 /** The end of a connection, sent down a direction after its last frame. */
 const CLOSE = 'close';
@@ -78,13 +88,15 @@ class Link {
     net: SimNetwork,
     readonly client: string,
   ) {
-    this.toServer = new Direction(net, client, (s) => {
-      if (this.serverClosed || !this.server) return;
-      if (s === CLOSE) {
-        this.serverClosed = true;
-        this.server.closedByClient();
-      } else this.server.receive(s as ApiRequest);
-    });
+    this.toServer = new Direction(net, client, (s) =>
+      net.gate.run(() => {
+        if (this.serverClosed || !this.server) return;
+        if (s === CLOSE) {
+          this.serverClosed = true;
+          this.server.closedByClient();
+        } else this.server.receive(s as ApiRequest);
+      }),
+    );
     this.toClient = new Direction(net, client, (s) => {
       if (this.clientClosed) return;
       if (s === CLOSE) this.closeClientEnd();
@@ -140,6 +152,8 @@ export class SimNetwork {
     private readonly rng: Rng,
     private readonly controller: Controller,
     private readonly options: NetworkOptions,
+    /** The controller's side runs through it (a paused controller: at the resume). */
+    readonly gate: ControllerGate = ALWAYS_OPEN,
   ) {}
 
   /** Latency of the next signal of `client`: each client's traffic draws from its own stream. */
@@ -160,12 +174,24 @@ export class SimNetwork {
         return;
       }
       this.clock.after(this.latency(client), () => {
-        const link = new Link(this, client);
-        const server = this.controller.connect(client, link.serverEnd);
-        if (!server) return done({ ok: false, error: 'connection refused' });
-        link.server = server;
-        this.links.add(link);
-        this.clock.after(this.latency(client), () => done({ ok: true, transport: link.clientEnd }));
+        let settled = false;
+        if (this.gate.paused) {
+          this.clock.after(this.options.connectTimeoutMs, () => {
+            if (settled) return;
+            settled = true;
+            done({ ok: false, error: 'dial timeout' });
+          });
+        }
+        this.gate.run(() => {
+          if (settled) return; // the client gave up while the controller was paused
+          settled = true;
+          const link = new Link(this, client);
+          const server = this.controller.connect(client, link.serverEnd);
+          if (!server) return done({ ok: false, error: 'connection refused' });
+          link.server = server;
+          this.links.add(link);
+          this.clock.after(this.latency(client), () => done({ ok: true, transport: link.clientEnd }));
+        });
       });
     };
   }
@@ -179,7 +205,8 @@ export class SimNetwork {
       this.links.delete(link);
       if (!link.serverClosed) {
         link.serverClosed = true;
-        link.server?.drop('fault');
+        const server = link.server;
+        this.gate.run(() => server?.drop('fault')); // a paused controller learns of it at the resume
       }
       link.closeClientEnd();
     }

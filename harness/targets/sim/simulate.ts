@@ -22,6 +22,7 @@ import {
   type World,
 } from '../world.ts';
 import { SimNetwork } from './network.ts';
+import { ControllerFreeze } from './controller-freeze.ts';
 
 export const SIM_CREDENTIALS = { username: 'admin', password: 'upgrade-chaos' };
 
@@ -51,17 +52,28 @@ export function openSim(config: RunConfig, seed: number): SimSession {
 
   // One stream per part of the run (see Rng.fork): shrinking a plan then keeps the other parts' timings.
   const model = config.model ?? ((deps) => new Controller(deps));
+  // The controller's own work (its timers, what reaches it) runs through the freeze: a pause holds it.
+  const freeze = new ControllerFreeze();
   const controller = model({
-    clock,
+    clock: freeze.scheduler(clock),
     rng: rng.fork('controller'),
     history,
     profile: config.controller,
     credentials: SIM_CREDENTIALS,
   });
-  const network = new SimNetwork(clock, rng.fork('network'), controller, {
-    latencyMs: [1, 30],
-    connectTimeoutMs: 5_000,
-  });
+  const network = new SimNetwork(
+    clock,
+    rng.fork('network'),
+    controller,
+    { latencyMs: [1, 30], connectTimeoutMs: 5_000 },
+    freeze,
+  );
+  // The operator's commands reach a paused controller only at the resume, as a CLI call would hang.
+  const operator = (act: () => boolean): Applied => {
+    if (!freeze.paused) return act();
+    freeze.run(act);
+    return { applied: true, note: 'waits for the controller to resume' };
+  };
   const clients = new Map<string, Client>();
   for (const name of params.clients) {
     clients.set(
@@ -89,19 +101,26 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       return true;
     },
     history,
-    bootstrap: () => {
-      if (!controller.bootstrap()) return false;
-      for (const client of clients.values()) client.start();
-      return true;
-    },
-    publish: (version) => controller.publish(version),
-    upgrade: (request) => controller.requestUpgrade(request).ok,
-    restart: () => controller.restart(),
+    bootstrap: () =>
+      operator(() => {
+        if (!controller.bootstrap()) return false;
+        for (const client of clients.values()) client.start();
+        return true;
+      }),
+    publish: (version) => operator(() => controller.publish(version)),
+    upgrade: (request) => operator(() => controller.requestUpgrade(request).ok),
+    restart: () => operator(() => controller.restart()),
     disconnect: (client) => network.reset(client),
     partition: (client, durationMs) => {
       if (!network.partition(client)) return false;
       history.record({ type: 'fault-start', fault: 'partition', client });
       clock.after(durationMs, () => heal(client));
+      return true;
+    },
+    pause: (durationMs) => {
+      if (!freeze.pause()) return false;
+      history.record({ type: 'fault-start', fault: 'pause' });
+      clock.after(durationMs, resume);
       return true;
     },
     deploy: (client, app, units) => {
@@ -116,6 +135,11 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   const heal = (client: string): void => {
     if (network.heal(client)) history.record({ type: 'fault-end', fault: 'partition', client });
   };
+  const resume = (): void => {
+    if (!freeze.paused) return;
+    history.record({ type: 'fault-end', fault: 'pause' });
+    freeze.resume();
+  };
 
   // The closing sequence (targets/closing.ts), every step synchronous on the virtual clock.
   const finish = (): HistoryRecord[] => {
@@ -126,6 +150,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clients,
       healFaults: () => {
         for (const client of network.partitionedClients()) heal(client);
+        resume();
       },
       runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
       controllerQuiet: () => controller.quiet,
