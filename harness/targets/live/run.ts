@@ -203,16 +203,17 @@ async function play(
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
   };
+  const statusTimer = options.onStatus && setInterval(() => options.onStatus?.(statusLine(run)), STATUS_MS).unref();
   // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
   // started ends now, not when its own timers would have ended it.
   const tearDown = (): void => {
+    clearInterval(statusTimer);
     clock.cancelAll();
     for (const client of run.clients.values()) client.stop();
     proxies.clear();
     if (run.paused) void Promise.resolve(options.freezer?.thaw()).catch(() => {});
   };
   stopped.addEventListener('abort', tearDown, { once: true });
-  const statusTimer = options.onStatus && setInterval(() => options.onStatus?.(statusLine(run)), STATUS_MS);
   try {
     if (stopped.aborted) throw stopped.reason;
     await openClients(run, seededRng(seed));
@@ -254,7 +255,10 @@ function statusLine(run: LiveRun): string {
   const { clock, phase, options } = run;
   const real = (modelMs: number): string => formatDuration(Math.max(0, modelMs) * options.timeScale);
   const elapsed = real(clock.now() - phase.sinceMs);
-  if (phase.name === 'plan') return `playing the plan, ${elapsed} of ${real(phase.untilMs - phase.sinceMs)}`;
+  if (phase.name === 'plan')
+    return clock.now() <= phase.untilMs
+      ? `playing the plan, ${elapsed} of ${real(phase.untilMs - phase.sinceMs)}`
+      : `applying the plan's last events (${elapsed})`;
   const pending = [...run.clients].filter(([, c]) => !c.settled()).map(([name]) => name);
   if (run.controllerQuiet === false) pending.push('the controller');
   const what = pending.length > 0 ? pending.join(', ') : 'the run';
