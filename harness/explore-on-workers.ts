@@ -40,10 +40,14 @@ export async function exploreOnWorkers(
     },
     flush: () => runner.flush?.(),
   };
-  const details = await orderedSurvey(source, tally.checkParams(source), sharded, pool.inFlight, (c, taken) => {
-    if (taken === undefined) return true; // another shard's case
-    tally.stopped ??= tally.stopReason(); // an interrupt that came while this thread waited
-    return tally.stopped === undefined && tally.noteOutcome(taken.index, c, taken.outcome);
+  const details = await orderedSurvey(source, tally.checkParams(source), {
+    runner: sharded,
+    inFlight: pool.inFlight,
+    note: (c, taken) => {
+      if (taken === undefined) return true; // another shard's case
+      tally.stopped ??= tally.stopReason(); // an interrupt that came while this thread waited
+      return tally.stopped === undefined && tally.noteOutcome(taken.index, c, taken.outcome);
+    },
   });
   tally.checkDetails(details);
   return shrinkFound(config, source, options, tally);

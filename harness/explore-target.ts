@@ -13,8 +13,8 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { caseList } from './case-list.ts';
-import { Limiter, runInCaseOrder } from './in-case-order.ts';
+import { Limiter } from './limiter.ts';
+import { orderedSurvey } from './ordered-survey.ts';
 import { shrinkOnSim } from './sim-shrink.ts';
 import { startAt } from './case-params.ts';
 import { Tally } from './tally.ts';
@@ -23,7 +23,7 @@ import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { distinctProperties, judgeRun, type RunResult } from './runner.ts';
-import { caseSource, type CaseSource } from './strategies/index.ts';
+import { caseSource, type Case, type CaseSource } from './strategies/index.ts';
 import { runCase, type RunHooks, type Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
 import type { PropertyName } from '../properties/index.ts';
@@ -67,25 +67,35 @@ export async function exploreTarget(
 ): Promise<ExploreResult> {
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
-  const limiter = new Limiter(options.concurrency ?? 1);
   const firstRuns = new Map<PropertyName, Sample>();
-  const deadline = options.timeLimitMs !== undefined ? performance.now() + options.timeLimitMs : Infinity;
-  const mine = caseList(source, options.seed, options.runs)
-    .map((c, index) => ({ c, index }))
-    .filter(({ index }) => tally.owns(index));
-  await runInCaseOrder(mine, {
-    limiter,
-    run: ({ c: [plan, simSeed], index }) => runOn(target, config, plan, simSeed, hooksOf(options, `run ${index + 1}`)),
-    take: (result, { c, index }) => {
-      if (!result) return false; // stopped by an interrupt
+  // Drawn in order, so take() gives each case its index in the unsharded sequence; another
+  // shard's case is drawn (to keep the sequence) and never run.
+  const runner = {
+    start: async (c: Case) => {
+      const index = tally.take();
+      if (index === undefined) return undefined;
+      return { index, result: await runOn(target, config, c[0], c[1], hooksOf(options, `run ${index + 1}`)) };
+    },
+  };
+  const details = await orderedSurvey(source, tally.checkParams(source), {
+    runner,
+    inFlight: options.concurrency ?? 1,
+    note: (c, taken) => {
+      if (taken === undefined) return true; // another shard's case
+      const { index, result } = taken;
+      if (!result) return (tally.stopped ??= tally.stopReason()) === undefined; // stopped by an interrupt
       const [plan, simSeed] = c;
       for (const v of result.violations)
         if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
       tally.cover(result.history);
       return tally.note(index, c, distinctProperties(result.violations), result.unknown);
     },
-    mayStart: () => performance.now() < deadline && !options.signal?.aborted,
+    // A time limit or an interrupt starts no more cases; those in flight are still noted.
+    mayStart: () => tally.stopReason() === undefined,
   });
+  tally.stopped ??= tally.stopReason();
+  tally.checkDetails(details);
+  const limiter = new Limiter(options.concurrency ?? 1);
   const surveyMs = tally.elapsedMs();
   if (tally.interrupted) {
     const failures = config.properties.flatMap((property) => {

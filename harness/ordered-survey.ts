@@ -3,8 +3,10 @@
  * a time: fast-check draws the cases from the seed exactly as a sequential check would (same
  * arbitrary, same parameters), each case starts as soon as it is drawn, and outcomes are noted in
  * case order. The case that makes `note` say stop is the same as in a sequential run; cases drawn
- * after it ran for nothing and are never noted. The sim's workers use it (explore-on-workers.ts);
- * so can any target that runs cases concurrently.
+ * after it ran for nothing and are never noted, and a case whose run failed surfaces in its place,
+ * not when it happened to finish first. The one implementation of "concurrent work, results in
+ * case order": the sim's workers use it (explore-on-workers.ts), and so do the real targets with
+ * --concurrency (explore-target.ts).
  */
 import fc from 'fast-check';
 import type { Case, CaseSource } from './strategies/index.ts';
@@ -17,37 +19,50 @@ export interface CaseRunner<O> {
   flush?(): void;
 }
 
+export interface SurveyOptions<O> {
+  runner: CaseRunner<O>;
+  /** Most cases started and not yet noted. */
+  inFlight: number;
+  /** Called in case order with each case's outcome; false stops the survey (no later case is noted). */
+  note: (c: Case, outcome: O) => boolean;
+  /** Asked before each case starts: false starts no more (a time limit, an interrupt), and the
+   *  survey stops once the cases in flight are noted. */
+  mayStart?: () => boolean;
+}
+
 type Settled<O> = { ok: true; outcome: O } | { ok: false; error: unknown };
 
 /**
- * Checks `source`'s cases with `params`, keeping at most `inFlight` cases started and not yet
- * noted. Returns fast-check's run details, as fc.check over a predicate `note(c, run(c))` would;
- * throws the error of the first case (in case order) whose run failed, as that check would have
- * reported it.
+ * Checks `source`'s cases with `params`, as described above. Returns fast-check's run details, as
+ * fc.check over a predicate `note(c, run(c))` would; throws the error of the first case (in case
+ * order) whose run failed, as that check would have reported it.
  */
 export async function orderedSurvey<O>(
   source: CaseSource,
   params: fc.Parameters<[Case]>,
-  runner: CaseRunner<O>,
-  inFlight: number,
-  note: (c: Case, outcome: O) => boolean,
+  { runner, inFlight, note, mayStart }: SurveyOptions<O>,
 ): Promise<fc.RunDetails<[Case]>> {
   const queue: { c: Case; settled: Promise<Settled<O>> }[] = [];
+  /** note said stop, or a run failed: nothing more is noted. */
   let stopped = false;
+  /** mayStart said no: nothing more starts, what is in flight is still noted. */
+  let ending = false;
   let failure: { error: unknown } | undefined;
 
   const noteOldest = async (): Promise<void> => {
-    const { c, settled } = queue.shift()!;
-    const result = await settled;
+    const oldest = queue.shift();
+    if (!oldest) return;
+    const result = await oldest.settled;
     if (stopped) return;
     if (!result.ok) {
       failure = { error: result.error };
       stopped = true;
-    } else stopped = !note(c, result.outcome);
+    } else stopped = !note(oldest.c, result.outcome);
   };
 
   const property = fc.asyncProperty(source.arbitrary, async (c) => {
-    if (stopped) return false;
+    ending ||= mayStart?.() === false;
+    if (stopped || ending) return false;
     // Never rejects: a failed run is reported in case order, not when it happens.
     const settled = runner.start(c).then(
       (outcome): Settled<O> => ({ ok: true, outcome }),

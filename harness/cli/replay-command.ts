@@ -15,7 +15,7 @@ import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
 import { PASSWORD_ENV, type RunSettings } from '../run-settings.ts';
-import { Limiter } from '../in-case-order.ts';
+import { Limiter } from '../limiter.ts';
 import { runCase } from '../targets/target.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import type { PropertyName } from '../../properties/index.ts';

@@ -6,14 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { caseList } from '../../harness/case-list.ts';
-import { caseAtPath } from '../../harness/case-at-path.ts';
 import { explore } from '../../harness/explore.ts';
 import { exploreTarget } from '../../harness/explore-target.ts';
 import { reproductionOf } from '../../harness/explore-result.ts';
-import { Limiter, runInCaseOrder } from '../../harness/in-case-order.ts';
+import { Limiter } from '../../harness/limiter.ts';
+import { orderedSurvey } from '../../harness/ordered-survey.ts';
 import { resolveRun } from '../../harness/run-config.ts';
-import { caseSource } from '../../harness/strategies/index.ts';
+import { caseSource, type Case } from '../../harness/strategies/index.ts';
 import { createSimTarget } from '../../harness/targets/sim/target.ts';
 import type { Target } from '../../harness/targets/target.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -42,44 +41,107 @@ function scrambledSim(): Target & { inFlight: number; mostInFlight: number } {
 }
 
 describe('concurrent runs in case order', () => {
-  it('caseList gives the cases of a one-at-a-time survey, in order: case i is path i-1', () => {
-    const source = caseSource(naive, { seed: 7, runs: 30 });
-    const cases = caseList(source, 7, 30);
-    expect(cases).toHaveLength(30);
-    for (const i of [0, 1, 13, 29]) expect(caseAtPath(naive, { seed: 7, path: String(i) })).toEqual(cases[i]);
-  });
+  const source = caseSource(naive, { seed: 1, runs: 200 });
+  const params = { seed: 1, numRuns: 200, endOnFailure: true };
+  // Outcomes arrive out of order: each case settles after a delay drawn from its sim seed.
+  const later = <T>(c: Case, value: () => T): Promise<T> =>
+    new Promise((resolve, reject) =>
+      setTimeout(() => {
+        try {
+          resolve(value());
+        } catch (e) {
+          reject(e as Error);
+        }
+      }, c[1] % 7),
+    );
+  /** The cases a one-at-a-time fc.check runs, up to the one `stopAt` stops at. */
+  const sequentialCases = (stopAt: (c: Case) => boolean): Case[] => {
+    const cases: Case[] = [];
+    fc.check(
+      fc.property(source.arbitrary, (c) => {
+        cases.push(c);
+        return !stopAt(c);
+      }),
+      params,
+    );
+    return cases;
+  };
 
-  it('runInCaseOrder hands results over in case order, stops after the case that says stop, starts at most the limit', async () => {
-    const taken: number[] = [];
+  it('orderedSurvey notes outcomes in case order and stops at the case a sequential check stops at', async () => {
+    const stopAt = (c: Case) => c[0].length >= 12;
+    const sequential = sequentialCases(stopAt);
+    const noted: Case[] = [];
     let inFlight = 0;
     let most = 0;
-    await runInCaseOrder([...Array(40).keys()], {
-      limiter: new Limiter(5),
-      run: async (n) => {
+    const runner = {
+      start: (c: Case) => {
         most = Math.max(most, ++inFlight);
-        await new Promise((r) => setTimeout(r, (n * 7) % 11));
-        inFlight--;
-        return n * 2;
+        return later(c, () => (inFlight--, c));
       },
-      take: (result, n) => {
-        expect(result).toBe(n * 2);
-        taken.push(n);
-        return n < 25;
+    };
+    const details = await orderedSurvey(source, params, {
+      runner,
+      inFlight: 16,
+      note: (c, o) => {
+        expect(o).toBe(c);
+        noted.push(c);
+        return !stopAt(c);
       },
     });
-    expect(taken).toEqual([...Array(26).keys()]);
-    expect(most).toBe(5);
+    expect(details.failed).toBe(sequential.length < 200);
+    expect(noted).toEqual(sequential);
+    expect(most).toBe(16);
   });
 
-  it('runInCaseOrder reports the error of the first case in case order', async () => {
-    const run = async (n: number): Promise<number> => {
-      await new Promise((r) => setTimeout(r, 20 - n));
-      if (n === 3 || n === 6) throw new Error(`case ${n}`);
-      return n;
+  it('orderedSurvey throws the error of the first failing case in case order, after noting the cases before it', async () => {
+    let index = 0;
+    const failing = new Set([9, 4]);
+    const runner = {
+      start: (c: Case) => {
+        const i = index++;
+        return later(c, () => {
+          if (failing.has(i)) throw new Error(`case ${i} broke`);
+          return i;
+        });
+      },
     };
-    await expect(
-      runInCaseOrder([...Array(10).keys()], { limiter: new Limiter(10), run, take: () => true }),
-    ).rejects.toThrow('case 3');
+    const noted: number[] = [];
+    const survey = orderedSurvey(source, params, { runner, inFlight: 8, note: (_c, i) => noted.push(i) > 0 });
+    await expect(survey).rejects.toThrow('case 4 broke');
+    expect(noted).toEqual([0, 1, 2, 3]);
+  });
+
+  it('orderedSurvey starts nothing once mayStart says no, and still notes the cases in flight', async () => {
+    let started = 0;
+    const noted: Case[] = [];
+    const runner = { start: (c: Case) => (started++, later(c, () => c)) };
+    await orderedSurvey(source, params, {
+      runner,
+      inFlight: 5,
+      note: (c) => noted.push(c) > 0,
+      mayStart: () => started < 12,
+    });
+    expect(started).toBe(12);
+    expect(noted).toEqual(sequentialCases(() => false).slice(0, 12));
+  });
+
+  it('a Limiter runs at most its limit at once, first asked first served', async () => {
+    const limiter = new Limiter(3);
+    const order: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    await Promise.all(
+      [...Array(10).keys()].map((n) =>
+        limiter.run(async () => {
+          order.push(n);
+          most = Math.max(most, ++inFlight);
+          await new Promise((r) => setTimeout(r, (n * 7) % 5));
+          inFlight--;
+        }),
+      ),
+    );
+    expect(most).toBe(3);
+    expect(order).toEqual([...Array(10).keys()]);
   });
 
   it('exploreTarget with 8 in flight finds what the sequential sim exploration finds: same runs, first failures, paths and plans', async () => {
@@ -115,16 +177,5 @@ describe('concurrent runs in case order', () => {
     });
     expect(target.mostInFlight).toBe(1);
     expect(result.runs).toBeGreaterThan(0);
-  });
-
-  it('caseList matches fast-check sampling for any seed', () => {
-    fc.assert(
-      fc.property(fc.integer(), (seed) => {
-        const source = caseSource(naive, { seed, runs: 3 });
-        const cases = caseList(source, seed, 3);
-        expect(caseAtPath(naive, { seed, path: '2' })).toEqual(cases[2]);
-      }),
-      { numRuns: 10 },
-    );
   });
 });

@@ -6,16 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fc from 'fast-check';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore } from '../../harness/explore.ts';
 import { exploreOnWorkers } from '../../harness/explore-on-workers.ts';
 import type { ExploreResult } from '../../harness/explore-result.ts';
-import { orderedSurvey } from '../../harness/ordered-survey.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { caseOptionsOf } from '../../harness/runner.ts';
-import { caseSource, type Case } from '../../harness/strategies/index.ts';
 import { SimPool } from '../../harness/workers/sim-pool.ts';
 import { CLIENT_PROFILES } from '../../harness/clients/profiles.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -104,60 +101,5 @@ describe('exploreOnWorkers from the sources', () => {
     expect(withoutTimings(await exploreOnWorkers(pool, config, options))).toBe(
       withoutTimings(explore(config, options)),
     );
-  });
-});
-
-describe('orderedSurvey', () => {
-  const source = caseSource(naive, { seed: 1, runs: 200 });
-  const params = { seed: 1, numRuns: 200, endOnFailure: true };
-  // Outcomes arrive out of order: each case settles after a delay drawn from its sim seed.
-  const later = <T>(c: Case, value: () => T): Promise<T> =>
-    new Promise((resolve, reject) =>
-      setTimeout(() => {
-        try {
-          resolve(value());
-        } catch (e) {
-          reject(e as Error);
-        }
-      }, c[1] % 7),
-    );
-
-  it('notes outcomes in case order and stops at the case a sequential check stops at', async () => {
-    const stopAt = (c: Case) => c[0].length >= 12;
-    const sequential: Case[] = [];
-    fc.check(
-      fc.property(source.arbitrary, (c) => {
-        sequential.push(c);
-        return !stopAt(c);
-      }),
-      params,
-    );
-    const noted: Case[] = [];
-    const details = await orderedSurvey(source, params, { start: (c) => later(c, () => c) }, 16, (c, o) => {
-      expect(o).toBe(c);
-      noted.push(c);
-      return !stopAt(c);
-    });
-    expect(details.failed).toBe(sequential.length < 200);
-    expect(noted).toEqual(sequential);
-  });
-
-  it('throws the error of the first failing case in case order, after noting the cases before it', async () => {
-    let index = 0;
-    const failing = new Set([9, 4]);
-    const runner = {
-      start: (c: Case) => {
-        const i = index++;
-        return later(c, () => {
-          if (failing.has(i)) throw new Error(`case ${i} broke`);
-          return i;
-        });
-      },
-    };
-    const noted: number[] = [];
-    await expect(orderedSurvey(source, params, runner, 8, (_c, i) => noted.push(i) > 0)).rejects.toThrow(
-      'case 4 broke',
-    );
-    expect(noted).toEqual([0, 1, 2, 3]);
   });
 });
