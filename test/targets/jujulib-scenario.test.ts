@@ -29,12 +29,13 @@ describe('the jujulib client profile (jujulib-1.24)', () => {
     );
     // Refused by the restricted API if its Deploy comes during the upgrade steps; lost with its
     // connection (the library neither rejects the pending call nor reconnects) if it comes just
-    // before the agent goes down. Which of the two, the machine's speed decides.
-    expect(h.find((r) => r.type === 'fail')).toMatchObject({
-      error: expect.stringMatching(/^upgrade in progress|^deadline exceeded/),
-    });
+    // before the agent goes down, and then the call never settles either. Which of the two, the
+    // machine's speed decides.
+    const fail = h.find((r) => r.type === 'fail');
+    expect(fail).toMatchObject({ error: expect.stringMatching(/^upgrade in progress|^deadline exceeded/) });
+    const lost = fail?.type === 'fail' && fail.error?.startsWith('deadline exceeded') === true;
     const violated = new Set(checkProperties(h, config.properties).map((v) => v.property));
-    expect(violated).toEqual(new Set(['deployments-complete']));
+    expect(violated).toEqual(new Set(lost ? ['deployments-complete', 'requests-settle'] : ['deployments-complete']));
   });
 
   it("leaves its watcher's Next pending forever when the agent restarts under it", async () => {
