@@ -30,7 +30,8 @@ export interface ContainerFigures {
 
 export const CONTAINER_SCENARIO = 'juju-1.24-gated-api';
 
-export async function containerFigures(runs: number, seed = 1): Promise<ContainerFigures> {
+/** `concurrency`: runs in flight (default the target's own default, 16 per core). */
+export async function containerFigures(runs: number, concurrency?: number, seed = 1): Promise<ContainerFigures> {
   const build = await controllerImage({ measureBuild: true });
   const cached = await controllerImage();
   const startAt = performance.now();
@@ -39,7 +40,7 @@ export async function containerFigures(runs: number, seed = 1): Promise<Containe
   try {
     const config = resolveRun(scenarioByName(CONTAINER_SCENARIO)!);
     const cases = fc.sample(caseArbitrary(config, {}), { numRuns: runs, seed });
-    const limiter = new Limiter(target.defaultConcurrency);
+    const limiter = new Limiter(concurrency ?? target.defaultConcurrency);
     const start = performance.now();
     const judged = await Promise.all(
       cases.map(([plan, simSeed]) =>

@@ -12,6 +12,7 @@
  *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed,container (default all four;
  *                      container is skipped, with a line saying so, where no Docker engine answers)
  *   BENCH_CONTAINER_RUNS runs of juju-1.24-gated-api on the container target (default 120)
+ *   BENCH_CONTAINER_CONCURRENCY runs in flight there (default the target's: 16 per core)
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
  *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  *   BENCH_PROCESS_RUNS runs per core scenario on the process target (default 200)
@@ -80,7 +81,12 @@ const dockerUp =
     () => true,
     () => false,
   ));
-const container = dockerUp ? await containerFigures(envInt('BENCH_CONTAINER_RUNS', CONTAINER_RUNS)) : undefined;
+const containerConcurrency = process.env['BENCH_CONTAINER_CONCURRENCY']
+  ? envInt('BENCH_CONTAINER_CONCURRENCY', 1)
+  : undefined;
+const container = dockerUp
+  ? await containerFigures(envInt('BENCH_CONTAINER_RUNS', CONTAINER_RUNS), containerConcurrency)
+  : undefined;
 const results = {
   scenarios: corpus?.results.scenarios ?? [],
   ...(deepBugs ? { deepBugs } : {}),

@@ -11,8 +11,9 @@
  * - a client's state is its connection (`offline`, `logging-in`: connected but not logged in yet,
  *   `connected`: logged in), plus `watching` while it has a live watcher, `deploying` while a
  *   deploy it was asked for has no answer, and `partitioned` while a partition holds its traffic;
- * - the fault in force is `none`, `crash` (the agent restarts because of a `restart` event) or
- *   `partition` (some client is partitioned), or both.
+ * - the fault in force is `none`, or those of `crash` (the agent restarts because of a `restart`
+ *   event), `pause` (the controller is frozen by a `pause` event) and `partition` (some client is
+ *   partitioned) in force, joined by `+`.
  *
  * Each plan event (an `event` record) is counted at the state it landed in: the state just before
  * the records it caused, i.e. before anything else happened at its instant or after the previous
@@ -272,9 +273,10 @@ export function emptyCoverage(): Coverage {
  * abstract state is projected on one client at a time (phase × that client's state × fault: the
  * clients run the same script, so the full product mostly tells apart which client did what), each
  * event is taken with the state it landed in (its own client's, if it names one), and both are
- * tagged with how many upgrades have started; plus how many connections each client lost. Counts
- * are in AFL's hit-count buckets (1, 2, 3, 4-7, 8+): a second upgrade or a third reconnect is
- * news, a ninth is not. Each feature comes with the time it was first reached, so that a strategy
+ * tagged with how many upgrades have started; plus how many connections each client lost, and
+ * how often each event landed in the same state (`restart @ steps #1 |  ×2`: a second crash in
+ * the same upgrade's steps). Counts are in AFL's hit-count buckets (1, 2, 3, 4-7, 8+): a second
+ * upgrade or a third reconnect is news, a ninth is not. Each feature comes with the time it was first reached, so that a strategy
  * can branch from that moment.
  */
 export function features(history: History): Map<string, number> {
@@ -282,6 +284,14 @@ export function features(history: History): Map<string, number> {
   const out = new Map<string, number>();
   const add = (f: string, t: number): void => {
     if (!out.has(f)) out.set(f, t);
+  };
+  // An event landing in a state is also counted (AFL's hit counts): a second crash inside the same
+  // upgrade's steps is news, as a second taken branch is to AFL.
+  const hits = new Map<string, number>();
+  const hit = (f: string, t: number): void => {
+    const n = (hits.get(f) ?? 0) + 1;
+    hits.set(f, n);
+    add(n === 1 ? f : `${f} ×${bucket(n)}`, t);
   };
   let t = Number.NEGATIVE_INFINITY;
   let before = landing(walker);
@@ -297,7 +307,7 @@ export function features(history: History): Map<string, number> {
     if (r.type === 'event') {
       const e = r.event;
       const client = 'client' in e && typeof e.client === 'number' ? before.facets.get(clientName(e.client)) : [];
-      add(`${e.kind}${r.applied ? '' : '(no-op)'} @ ${context(before.phase)} | ${client?.join('+')}`, r.t);
+      hit(`${e.kind}${r.applied ? '' : '(no-op)'} @ ${context(before.phase)} | ${client?.join('+')}`, r.t);
       before = landing(walker);
       upgrades = walker.upgrades;
       continue;

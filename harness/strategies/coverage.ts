@@ -2,9 +2,11 @@
  * coverage: coverage-guided exploration, the way AFL and Antithesis steer toward what was not yet
  * seen. Every case is run on the sim and its history read for coverage (harness/coverage.ts
  * `features`: the abstract states visited, upgrade phase × each client's connection, watch and
- * deploy state × fault in force, and the state each event landed in, with the number of upgrades
- * and of lost connections in hit-count buckets). A case that reaches a feature no earlier case
- * reached joins the corpus. Later cases are mostly mutants of corpus entries (a havoc stack of
+ * deploy state × fault in force, and the state each event landed in, with the number of upgrades,
+ * of lost connections and of events landing in the same state in hit-count buckets). A case that
+ * reaches a feature no earlier case reached joins the corpus. Later cases are mostly mutants of
+ * corpus entries: branches from the moment an entry reached something new (its compacted prefix,
+ * then fresh events, often one of them its last event again), or a havoc stack of
  * 1 to 4 of: insert an event, delete one, duplicate a stretch, splice with another entry, shift a
  * wait or a partition, change an event's client, swap neighbours, change the sim seed), and
  * sometimes fresh plans drawn as `random` draws them. Parents are chosen by the rarity of what
@@ -45,6 +47,8 @@ const MAX_STACK = 4;
 const MAX_SIM_SEED = 0x7fffffff;
 /** The share of mutants that branch from where their parent reached something new (the rest are havoc). */
 const BRANCH_SHARE = 0.8;
+/** The share of branches whose fresh events do again what the parent did just before its news. */
+const ECHO_SHARE = 0.5;
 
 interface Entry {
   case: Case;
@@ -53,6 +57,8 @@ interface Entry {
   news: readonly (readonly [feature: string, t: number])[];
   /** How often it was chosen as a parent (its energy decays with it, as in AFL). */
   picks: number;
+  /** The plan indexes of events the target did not apply (they found nothing to act on). */
+  noOps: ReadonlySet<number>;
 }
 
 /** The exploration's cases, computed in order and kept: the n-th is a function of the seed and
@@ -106,7 +112,7 @@ class CoverageGenerator {
       if (count === 0) news.push([f, t]);
       this.seen.set(f, count + 1);
     }
-    if (news.length > 0) this.corpus.push({ case: c, news, picks: 0 });
+    if (news.length > 0) this.corpus.push({ case: c, news, picks: 0, noOps: noOpsOf(result) });
   }
 
   /** A draw of fast-check's own from a seed of ours: the same plans `random` makes. */
@@ -144,28 +150,24 @@ class CoverageGenerator {
 
   /**
    * Antithesis's move: go back to the moment the parent first reached one of its new features
-   * (a rare one rather than a common one) and try something else from there. The parent's events up to that moment (a wait that spans it cut
-   * short) replay exactly as before, since every part of the sim draws from its own stream; fresh
-   * events follow.
+   * (a rare one rather than a common one) and try something else from there. The parent's events
+   * up to that moment replay as before, since every part of the sim draws from its own stream;
+   * fresh events follow. Half the time one of them is the parent's last event again (what led to
+   * something new, done once more: a second crash, another upgrade, one more reconnect), as AFL's
+   * hit counts reward a branch taken again.
    */
   private branch(parent: Entry): Case {
-    const [plan, simSeed] = parent.case;
     const [, cut] = this.weighted(parent.news, (n) => this.rarity([n]));
-    const prefix: PlanEvent[] = [];
-    for (const { at, event } of timeline(plan)) {
-      if (at > cut) break;
-      if (event.kind === 'wait' && at + event.durationMs > cut) {
-        prefix.push({ kind: 'wait', durationMs: Math.max(1, cut - at) });
-        break;
-      }
-      prefix.push(event);
-    }
+    const prefix = prefixUntil(parent, cut);
     let at = prefix.findIndex((e) => e.kind === 'bootstrap');
     const body = prefix.filter((e) => e.kind !== 'bootstrap');
     const room = this.maxEvents - 1 - body.length;
     const suffix = Array.from({ length: room > 0 ? this.rng.int(1, room) : 0 }, () => this.draw(this.events));
+    const last = [...body].reverse().find((e) => e.kind !== 'wait');
+    if (last && suffix.length > 0 && this.rng.chance(ECHO_SHARE))
+      suffix.splice(this.rng.int(0, Math.min(2, suffix.length - 1)), 1, last);
     if (at < 0) at = this.rng.int(body.length, body.length + suffix.length);
-    return this.finished([...body, ...suffix], at, simSeed);
+    return this.finished([...body, ...suffix], at, parent.case[1]);
   }
 
   /** AFL's havoc: a stack of small changes anywhere in the plan. */
@@ -210,7 +212,7 @@ class CoverageGenerator {
         );
         return [...body.slice(0, this.rng.int(0, body.length)), ...other.slice(this.rng.int(0, other.length))];
       }
-      case 4: // shift timing: a wait or a partition longer or shorter
+      case 4: // shift timing: a wait, a partition or a pause longer or shorter
         return body.map((e, j) => (j === i ? this.retimed(e) : e));
       case 5: // the same event from another client
         return body.map((e, j) => (j === i && 'client' in e ? { ...e, client: this.otherClient(e.client) } : e));
@@ -222,7 +224,8 @@ class CoverageGenerator {
   private retimed(e: PlanEvent): PlanEvent {
     const scale = [0.25, 0.5, 2, 4][this.rng.int(0, 3)]!;
     if (e.kind === 'wait') return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 100, 30_000) };
-    if (e.kind === 'partition') return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 1_000, 60_000) };
+    if (e.kind === 'partition' || e.kind === 'pause')
+      return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 1_000, 60_000) };
     return { kind: 'wait', durationMs: this.rng.int(100, 30_000) }; // no time of its own: a wait instead
   }
 
@@ -230,6 +233,32 @@ class CoverageGenerator {
     const clients = this.config.scenario.clients;
     return clients <= 1 ? client : (client + this.rng.int(1, clients - 1)) % clients;
   }
+}
+
+/**
+ * The parent's events up to time `cut` (a wait that spans it cut short), compacted so that the
+ * branch has room for fresh events: events the target did not apply are left out (they changed
+ * nothing), and waits in a row become one wait (time adds up).
+ */
+function prefixUntil(parent: Entry, cut: number): PlanEvent[] {
+  const prefix: PlanEvent[] = [];
+  for (const [i, { at, event }] of timeline(parent.case[0]).entries()) {
+    if (at > cut) break;
+    if (parent.noOps.has(i)) continue;
+    const step = event.kind === 'wait' && at + event.durationMs > cut ? { ...event, durationMs: cut - at } : event;
+    const before = prefix[prefix.length - 1];
+    if (step.kind === 'wait' && before?.kind === 'wait')
+      prefix[prefix.length - 1] = { ...before, durationMs: before.durationMs + step.durationMs };
+    else if (step.kind !== 'wait' || step.durationMs > 0) prefix.push(step);
+    if (step !== event) break;
+  }
+  return prefix;
+}
+
+function noOpsOf(result: RunResult): Set<number> {
+  const noOps = new Set<number>();
+  for (const r of result.history) if (r.type === 'event' && !r.applied) noOps.add(r.index);
+  return noOps;
 }
 
 function insert(body: readonly PlanEvent[], at: number, events: readonly PlanEvent[]): PlanEvent[] {

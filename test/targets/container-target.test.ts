@@ -70,7 +70,8 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     await target.crash(); // docker kill, docker start: same port, a fresh controller
     expect(server.port).toBe(port);
     await target.pause();
-    await target.resume();
+    // A pause's own timer and the closing's heal may both resume it: one unpauses, neither fails.
+    await Promise.all([target.resume(), target.resume()]);
     // Every property the gated scenario claims: its fix's and the controller's contract.
     const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
     expect(gated.properties).toHaveLength(8);
@@ -94,8 +95,9 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     const naive = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', ...args);
     expect(naive.exitCode, naive.stderr).toBe(1);
     expect(JSON.parse(naive.stdout)).toMatchObject({ target: 'container', verdict: 'fail' });
-    // No --property: the run judges every property the scenario claims.
-    const gated = await cli('run', '--scenario', 'juju-1.24-gated-api', ...args);
+    // No --property: the run judges every property the scenario claims. Four in flight: this judges
+    // the controller in the container, not how many real-time runs a loaded machine keeps on time.
+    const gated = await cli('run', '--scenario', 'juju-1.24-gated-api', ...args, '--concurrency', '4');
     expect(gated.exitCode, gated.stderr).toBe(0);
     expect(await ourContainers()).toEqual([]);
   }, 480_000);

@@ -54,6 +54,7 @@ describe('targets/external', () => {
       { kind: 'wait', durationMs: 2_000 },
       { kind: 'upgrade', version: '1.24.3' },
       { kind: 'restart' },
+      { kind: 'pause', durationMs: 5_000 },
       { kind: 'disconnect', client: 1 },
       { kind: 'wait', durationMs: 1_000 },
     ];
@@ -68,6 +69,9 @@ describe('targets/external', () => {
     });
     expect(events['publish']).toMatchObject({ applied: false });
     expect(events['restart']).toMatchObject({ applied: false });
+    // A controller the harness did not start cannot be frozen by it: the pause says so.
+    expect(events['pause']).toMatchObject({ applied: false, note: 'the external target cannot pause its controller' });
+    expect(h.some((r) => r.type === 'fault-start')).toBe(false);
     expect(events['upgrade']).toMatchObject({ applied: true, note: 'chose 1.24.3' });
     expect(server.current.history.records.some((r) => r.type === 'version' && r.to === '1.24.3')).toBe(true);
     expect(h.find((r) => r.type === 'final-model')).toMatchObject({

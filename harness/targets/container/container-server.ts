@@ -38,6 +38,7 @@ const TLS_DIR_IN_CONTAINER = '/tmp/upgrade-chaos-tls';
 
 export class ContainerServer implements ServerHost {
   private paused = false;
+  private turns: Promise<void> = Promise.resolve();
   private stopped = false;
   /** The CA every session's agent TLS port chains to, copied out of the container's ready line. */
   tls: { caCert: string; caCertFile: string } | undefined;
@@ -139,16 +140,27 @@ export class ContainerServer implements ServerHost {
     await this.untilListening();
   }
 
-  async pause(): Promise<void> {
-    if (this.paused) return;
-    await docker('pause', this.id);
-    this.paused = true;
+  /** docker pause; pauses and resumes are done one after another, each seeing the last one's state. */
+  pause(): Promise<void> {
+    return this.inTurn(async () => {
+      if (this.paused) return;
+      await docker('pause', this.id);
+      this.paused = true;
+    });
   }
 
-  async resume(): Promise<void> {
-    if (!this.paused) return;
-    await docker('unpause', this.id);
-    this.paused = false;
+  resume(): Promise<void> {
+    return this.inTurn(async () => {
+      if (!this.paused) return;
+      await docker('unpause', this.id);
+      this.paused = false;
+    });
+  }
+
+  private inTurn(op: () => Promise<void>): Promise<void> {
+    const next = this.turns.then(op);
+    this.turns = next.catch(() => {});
+    return next;
   }
 
   /** docker stop then start: the server gets SIGTERM and closes cleanly; a new one takes the port. */

@@ -314,8 +314,8 @@ async function pause(run: LiveRun, freezer: ControllerFreezer, durationMs: numbe
 async function resume(run: LiveRun): Promise<void> {
   const freezer = run.options.freezer;
   if (!run.paused || !freezer) return;
+  run.paused = false; // the resume timer and the closing's heal may both come: one thaws
   await freezer.thaw();
-  run.paused = false;
   run.history.record({ type: 'fault-end', fault: 'pause' });
   run.endPause();
 }
