@@ -48,6 +48,8 @@ export interface ExploreOptions extends PlanOptions {
   signal?: AbortSignal;
   /** Called after every case. */
   onProgress?: (progress: ExploreProgress) => void;
+  /** What a run in flight is doing or waiting for (real targets, whose runs may take minutes). */
+  onStatus?: (line: string) => void;
 }
 
 /** How often a plan failed when it was run again on a real target. */

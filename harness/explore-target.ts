@@ -24,7 +24,7 @@ import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { distinctProperties, judgeRun, type RunResult } from './runner.ts';
 import { caseSource, type Case, type CaseSource } from './strategies/index.ts';
-import { runCase, type Target } from './targets/target.ts';
+import { runCase, type RunHooks, type Target } from './targets/target.ts';
 import type { CommandOutput } from './clients/command-client.ts';
 import type { PropertyName } from '../properties/index.ts';
 
@@ -49,13 +49,13 @@ async function runOn(
   config: RunConfig,
   plan: Plan,
   simSeed: number,
-  signal: AbortSignal | undefined,
+  hooks: RunHooks,
 ): Promise<TargetRun | undefined> {
   try {
-    const { history, clientOutputs } = await runCase(target, config, plan, simSeed, signal);
+    const { history, clientOutputs } = await runCase(target, config, plan, simSeed, hooks);
     return { ...judgeRun(history, config.properties), clientOutputs };
   } catch (e) {
-    if (signal?.aborted) return undefined;
+    if (hooks.signal?.aborted) return undefined;
     throw e;
   }
 }
@@ -74,7 +74,7 @@ export async function exploreTarget(
     start: async (c: Case) => {
       const index = tally.take();
       if (index === undefined) return undefined;
-      return { index, result: await runOn(target, config, c[0], c[1], options.signal) };
+      return { index, result: await runOn(target, config, c[0], c[1], hooksOf(options, `run ${index + 1}`)) };
     },
   };
   const details = await orderedSurvey(source, tally.checkParams(source), {
@@ -137,6 +137,12 @@ export async function exploreTarget(
   return tally.result(target.name, surveyMs, failures);
 }
 
+/** The interrupt, and each status line of a run in flight prefixed with which run it is. */
+function hooksOf(options: TargetExploreOptions, which: string): RunHooks {
+  const { onStatus } = options;
+  return { signal: options.signal, ...(onStatus ? { onStatus: (line: string) => onStatus(`${which}: ${line}`) } : {}) };
+}
+
 type Found = { run: number; events: number };
 /** A case with what it did on the target. */
 type Sample = { plan: Plan; simSeed: number; result: TargetRun };
@@ -155,7 +161,7 @@ async function confirmOnTarget(
   const { plan, simSeed, path } = shrunk;
   const stopped = await Promise.all(
     Array.from({ length: options.confirmRuns }, () =>
-      limiter.run(() => runOn(target, only, plan, simSeed, options.signal)),
+      limiter.run(() => runOn(target, only, plan, simSeed, hooksOf(options, `confirming ${only.properties[0]}`))),
     ),
   );
   const runs = stopped.filter((r) => r !== undefined);
@@ -181,7 +187,8 @@ async function shrinkOnTarget(
   let last: Sample | undefined;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
     // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-    const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, options.signal);
+    const hooks = hooksOf(options, `shrinking ${only.properties[0]}`);
+    const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, hooks);
     if (!result) return true;
     if (result.violations.length > 0) last = { plan, simSeed, result };
     return result.violations.length === 0;

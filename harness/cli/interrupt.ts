@@ -3,6 +3,7 @@
  * between cases, skips what is left of shrinking and returns what it found; the command then writes
  * that out and returns 130. A second signal means "now": the process exits 130 at once.
  */
+import { setMaxListeners } from 'node:events';
 import { INTERRUPTED_EXIT_CODE } from '../errors.ts';
 
 export interface Interrupt {
@@ -20,6 +21,8 @@ export interface Interrupt {
  *  signal, leaving detached children behind, and not exit 130). */
 export function listenForInterrupt(onFirst?: (signal: NodeJS.Signals) => void): Interrupt {
   const controller = new AbortController();
+  // Every run in flight listens to it (dozens with --concurrency): that is no leak.
+  setMaxListeners(0, controller.signal);
   let received: NodeJS.Signals | undefined;
   let announce = onFirst;
   const handler = (name: NodeJS.Signals): void => {

@@ -92,7 +92,12 @@ export class Invocation {
 
   /** The exploration options with the interrupt and the progress line attached. */
   exploreOptions<T extends ExploreOptions>(options: T): T {
-    return { ...options, signal: this.interrupt.signal, onProgress: this.progress.onProgress };
+    return { ...options, signal: this.interrupt.signal, onProgress: this.progress.onProgress, onStatus: this.onStatus };
+  }
+
+  /** What a run in flight waits for, shown on the progress line. */
+  get onStatus(): (line: string) => void {
+    return this.progress.onStatus;
   }
 
   /** Saves the exploration's failures (once, before anything is formatted) and updates summary.json. */

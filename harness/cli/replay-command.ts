@@ -292,7 +292,7 @@ async function replayOn(
       Array.from({ length: repeat }, () =>
         limiter.run(async () => {
           signal.throwIfAborted();
-          return judgeRun((await runCase(target, config, plan, simSeed, signal)).history, config.properties);
+          return judgeRun((await runCase(target, config, plan, simSeed, { signal })).history, config.properties);
         }),
       ),
     );

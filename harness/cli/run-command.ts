@@ -148,7 +148,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       if (invocation.interrupted) break;
       io.log.info({ scenario: config.scenario.name, target: target.name, ...settings.shard }, 'exploring');
       const entries = corpus?.entriesFor(config.scenario.name) ?? [];
-      const play: PlayCase = (c, plan, simSeed) => target.run(c, plan, simSeed, invocation.interrupt.signal);
+      const play: PlayCase = (c, plan, simSeed) =>
+        target.run(c, plan, simSeed, { signal: invocation.interrupt.signal, onStatus: invocation.onStatus });
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
       const options = { ...exploreOptionsOf(settings), coverage: values.coverage ?? false };
       const found = await explorer(config, invocation.exploreOptions(options));

@@ -24,12 +24,13 @@ import { facadeVersion } from '../controller/api-types.ts';
 import type { UpgradeRequest } from '../controller/api-types.ts';
 import { Recorder, type HistoryRecord, type ModelView } from '../history.ts';
 import type { Plan } from '../plan.ts';
+import { APP_NAMES } from '../arbitraries.ts';
 import type { RunConfig } from '../run-config.ts';
 import { wsDialer } from '../wire/ws-dialer.ts';
 import type { ActionOutcome, ControllerBackend, ControllerSnapshot } from './live/backend.ts';
 import { ProxyPool } from './live/proxies.ts';
 import { runLive } from './live/run.ts';
-import type { RunArtifacts, Target } from './target.ts';
+import type { RunArtifacts, RunHooks, Target } from './target.ts';
 import { TargetError, UsageError } from '../errors.ts';
 
 export interface ExternalTargetOptions {
@@ -43,6 +44,12 @@ export interface ExternalTargetOptions {
 
 /** Real milliseconds the harness's own API calls (upgrade, status) may take. */
 const CALL_TIMEOUT_MS = 10_000;
+/** Real milliseconds the model may take to let go of the applications of earlier runs. */
+const CLEAR_TIMEOUT_MS = 300_000;
+/** Real milliseconds between two looks at the model while its applications go. */
+const CLEAR_POLL_MS = 1_000;
+/** The applications a plan deploys (mysql, mysql-2, ...): the harness's in any model it is given. */
+const HARNESS_APP = new RegExp(`^(${APP_NAMES.join('|')})(-\\d+)?$`);
 
 type Call = (facade: string, method: string, params?: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
@@ -71,6 +78,47 @@ class ExternalBackend implements ControllerBackend {
     if (this.checked) return;
     await this.api(async () => ({})); // reachable, and the credentials work
     this.checked = true;
+  }
+
+  /**
+   * Before a run: removes the applications earlier runs left (a plan's names only, see HARNESS_APP;
+   * anything else in the model is the user's and stays) and waits until the model no longer lists
+   * them, saying so every few seconds. A run that found them would wait on them to its deadline.
+   */
+  async clearModel(hooks: RunHooks = {}): Promise<void> {
+    const start = performance.now();
+    let asked = false;
+    for (let left = await this.harnessApplications(); left.length > 0; left = await this.harnessApplications()) {
+      hooks.signal?.throwIfAborted();
+      const waitedMs = performance.now() - start;
+      if (waitedMs > CLEAR_TIMEOUT_MS)
+        throw new TargetError(
+          `external target: the model still holds ${left.join(', ')} from earlier runs after ${CLEAR_TIMEOUT_MS / 1000} s: ` +
+            'remove them (juju remove-application --force) or give the harness a model of its own',
+        );
+      if (!asked) await this.destroyApplications(left);
+      asked = true;
+      hooks.onStatus?.(`removing ${left.join(', ')} left by earlier runs (${Math.round(waitedMs / 1000)} s)`);
+      await new Promise((resolve) => setTimeout(resolve, CLEAR_POLL_MS));
+    }
+  }
+
+  /** After a run, whatever it ended: asks the model to remove what the run deployed, as a user's
+   *  teardown would (the next run's clearModel waits until it is gone). */
+  async end(): Promise<void> {
+    const left = await this.harnessApplications();
+    if (left.length > 0) await this.destroyApplications(left);
+  }
+
+  private async harnessApplications(): Promise<string[]> {
+    const status = await this.api((call) => call('Client', 'FullStatus'));
+    return Object.keys((status['applications'] ?? {}) as object).filter((name) => HARNESS_APP.test(name));
+  }
+
+  /** Application.DestroyApplication for each: refused ones (already dying) are left to finish. */
+  private async destroyApplications(names: string[]): Promise<void> {
+    const applications = names.map((name) => ({ 'application-tag': `application-${name}`, 'destroy-storage': true }));
+    await this.api((call) => call('Application', 'DestroyApplication', { applications }));
   }
 
   async bootstrap(): Promise<ActionOutcome & { up: boolean }> {
@@ -236,8 +284,12 @@ export class ExternalTarget implements Target {
     this.proxies = new ProxyPool(() => ({ host: this.backend.host, port: this.backend.port }));
   }
 
-  async run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]> {
+  async run(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<HistoryRecord[]> {
     this.lastOutputs = [];
+    await this.backend.clearModel(hooks).catch((e: unknown) => {
+      if (hooks?.signal?.aborted || e instanceof TargetError || e instanceof UsageError) throw e;
+      throw new TargetError(`external target: clearing the model before the run: ${(e as Error).message}`);
+    });
     const result = await runLive(config, plan, seed, {
       target: 'external',
       timeScale: this.options.timeScale ?? 1,
@@ -245,7 +297,7 @@ export class ExternalTarget implements Target {
       proxies: this.proxies,
       scheme: this.url.protocol === 'wss:' ? 'wss' : 'ws',
       ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
-      signal,
+      ...hooks,
     });
     this.lastOutputs = result.outputs;
     return result.history;

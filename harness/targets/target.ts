@@ -10,17 +10,25 @@ import type { RunConfig } from '../run-config.ts';
 
 export type TargetName = 'sim' | 'process' | 'container' | 'external';
 
+/** What the caller gives a run besides its case. */
+export interface RunHooks {
+  /** Aborts (an interrupt): a real target stops the run in flight at once and rejects with its reason. */
+  signal?: AbortSignal | undefined;
+  /** A line for people on what a run in flight is doing or waiting for (real targets, every few
+   *  seconds: a real run may take minutes). */
+  onStatus?: ((line: string) => void) | undefined;
+}
+
 export interface Target {
   readonly name: TargetName;
-  /** Plays the plan (with the quiescence phase) and returns the history. A real target stops a run
-   *  in flight when `signal` aborts (an interrupt) and rejects with its reason. */
-  run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]>;
+  /** Plays the plan (with the quiescence phase) and returns the history. */
+  run(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<HistoryRecord[]>;
   /**
    * Plays one case and returns its history with what the run left besides. A target whose
    * maxConcurrency is above 1 takes further calls before earlier ones resolve, each run on a
    * controller and network of its own.
    */
-  runCase?(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun>;
+  runCase?(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun>;
   /** How many runs it can have in flight at once (absent: 1). */
   readonly maxConcurrency?: number;
   /** How many runs in flight suit it on this machine when the user does not say (absent: 1). */
@@ -43,10 +51,10 @@ export async function runCase(
   config: RunConfig,
   plan: Plan,
   seed: number,
-  signal?: AbortSignal,
+  hooks?: RunHooks,
 ): Promise<CaseRun> {
-  if (target.runCase) return target.runCase(config, plan, seed, signal);
-  const history = await target.run(config, plan, seed, signal);
+  if (target.runCase) return target.runCase(config, plan, seed, hooks);
+  const history = await target.run(config, plan, seed, hooks);
   return { history, clientOutputs: target.artifacts?.().clientOutputs ?? [] };
 }
 

@@ -82,6 +82,38 @@ describe('targets/external', () => {
     expect(checkProperties(h, ['deployments-complete', 'requests-settle', 'watchers-resume'])).toEqual([]);
   });
 
+  it('removes what earlier runs left before each run, tears down what it deployed, and says what it waits for', async () => {
+    server = await startServer(profile('juju-1.24'), 0.04);
+    const { controller } = server.current;
+    controller.bootstrap();
+    controller.publish('1.24.3');
+    await waitFor(() => server!.current.controller.quiet, 10_000, 'the implicit upgrade to finish');
+    // An earlier, interrupted invocation left mysql with two units; the user keeps an application of their own.
+    controller.deployApplication('mysql', 'cs:mysql', 2);
+    controller.deployApplication('my-own-app', 'cs:my-own-app', 1);
+    await waitFor(() => server!.current.controller.quiet, 10_000, 'the units to settle');
+
+    target = await createExternalTarget({ url: server.modelUrl, ...CREDENTIALS, timeScale: 0.04 });
+    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+    const plan: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'wait', durationMs: 80_000 }, // 3.2 s: long enough for a status line
+    ];
+    const statuses: string[] = [];
+    const h = await target.run(config, plan, 5, { onStatus: (line) => statuses.push(line) });
+
+    expect(statuses[0]).toMatch(/^removing mysql left by earlier runs/);
+    expect(statuses.some((line) => /^playing the plan, \d+s of \d+s$/.test(line))).toBe(true);
+    expect(h.find((r) => r.type === 'final-model')).toMatchObject({
+      model: { applications: { mysql: { units: { 'mysql/0': 'active' } } } },
+    });
+    expect(checkProperties(h, ['deployments-complete'])).toEqual([]);
+    // Torn down after the run, as a user's script would; the user's application stays.
+    const left = Object.keys(server.current.controller.view().applications);
+    expect(left).toEqual(['my-own-app']);
+  });
+
   it('refuses bad credentials (usage) and an unreachable controller (target)', async () => {
     server = await startServer(profile('juju-1.24', { implicitUpgrade: false }));
     server.current.controller.bootstrap();

@@ -14,7 +14,7 @@ import { clientName, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
-import type { TargetName } from '../target.ts';
+import type { RunHooks, TargetName } from '../target.ts';
 import { closeRun } from '../closing.ts';
 import { clientAction, schedulePlan, WaitingEvents, type Applied, type World } from '../world.ts';
 import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
@@ -23,7 +23,7 @@ import type { ProxyPool } from './proxies.ts';
 import type { FaultProxy } from '../../faults/proxy.ts';
 import { TargetError, UsageError } from '../../errors.ts';
 
-export interface LiveOptions {
+export interface LiveOptions extends RunHooks {
   target: TargetName;
   /** Real time per model millisecond (0.05: twenty times faster than life). */
   timeScale: number;
@@ -36,8 +36,6 @@ export interface LiveOptions {
   /** Clients dial the agent's TLS port (backend.tls) with wss://, through proxies in front of it;
    *  a client profile that only speaks TLS (python-libjuju) does so whatever this says. */
   tls?: boolean;
-  /** Aborts (an interrupt): the run stops at once and rejects with the signal's reason. */
-  signal?: AbortSignal | undefined;
   /** How to freeze and thaw the controller's every process (SIGSTOP / docker pause): the targets
    *  that started their controller have it; without it a `pause` event is not applied. */
   freezer?: ControllerFreezer;
@@ -147,6 +145,11 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
+  /** What the run is doing, for its status line: playing the plan until `untilMs`, or waiting
+   *  (closing) from `sinceMs` for everything to settle, at most until `untilMs` (model ms). */
+  phase: { name: 'plan' | 'closing'; sinceMs: number; untilMs: number };
+  /** The controller's answer the last time the closing wait asked whether it is quiet. */
+  controllerQuiet: boolean | undefined;
   /** The controller is frozen by a `pause` event of this run. */
   paused: boolean;
   /** Resolves when the pause in force ends (the operator's commands wait for it, as the sim's do). */
@@ -197,19 +200,25 @@ async function play(
     thawed: Promise.resolve(),
     endPause: () => {},
     armed: 0,
+    phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
+    controllerQuiet: undefined,
   };
+  const statusTimer = options.onStatus && setInterval(() => options.onStatus?.(statusLine(run)), STATUS_MS).unref();
   // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
   // started ends now, not when its own timers would have ended it.
   const tearDown = (): void => {
+    clearInterval(statusTimer);
     clock.cancelAll();
     for (const client of run.clients.values()) client.stop();
     proxies.clear();
+    if (run.paused) void Promise.resolve(options.freezer?.thaw()).catch(() => {});
   };
   stopped.addEventListener('abort', tearDown, { once: true });
   try {
     if (stopped.aborted) throw stopped.reason;
     await openClients(run, seededRng(seed));
     const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
+    run.phase = { name: 'plan', sinceMs: clock.now(), untilMs: planEnd };
     await until(clock, planEnd);
     // An event at the plan's very end has a timer of its own that may fire just after this one:
     // the closing sequence starts once every event has been applied (each writes its record then)
@@ -228,6 +237,7 @@ async function play(
     }
     return { history: mergeHistories(history.records, snapshot.records), outputs };
   } finally {
+    clearInterval(statusTimer);
     stopped.removeEventListener('abort', tearDown);
     await stopClients(run.clients.values());
     clock.cancelAll();
@@ -235,6 +245,30 @@ async function play(
     // A run that failed while its controller was frozen must not leave it frozen for the next.
     if (run.paused) await options.freezer?.thaw();
   }
+}
+
+/** Real milliseconds between two status lines of a run in flight. */
+const STATUS_MS = 2_000;
+
+/** What the run is doing now, in real time, for people watching a run that may take minutes. */
+function statusLine(run: LiveRun): string {
+  const { clock, phase, options } = run;
+  const real = (modelMs: number): string => formatDuration(Math.max(0, modelMs) * options.timeScale);
+  const elapsed = real(clock.now() - phase.sinceMs);
+  if (phase.name === 'plan')
+    return clock.now() <= phase.untilMs
+      ? `playing the plan, ${elapsed} of ${real(phase.untilMs - phase.sinceMs)}`
+      : `applying the plan's last events (${elapsed})`;
+  const pending = [...run.clients].filter(([, c]) => !c.settled()).map(([name]) => name);
+  if (run.controllerQuiet === false) pending.push('the controller');
+  const what = pending.length > 0 ? pending.join(', ') : 'the run';
+  return `waiting for ${what} to settle, ${elapsed} of at most ${real(phase.untilMs - phase.sinceMs)} (deploy and resume deadlines)`;
+}
+
+/** 4m05s, 12s. */
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
 /** Stops every client; resolves once each program among them has exited and its folder is gone. */
@@ -407,6 +441,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       },
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);
+        run.phase = { name: 'closing', sinceMs: clock.now(), untilMs: limitMs };
         while (clock.now() < limitMs && !queue.failure && !fatal()) {
           if (await quiet()) break;
           await sleep(POLL_MS);
@@ -415,7 +450,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         const commandError = fatal();
         if (commandError) throw commandError;
       },
-      controllerQuiet: () => backend.quiet(),
+      controllerQuiet: async () => (run.controllerQuiet = await backend.quiet()),
       waitingEvents: () => run.waiting.count,
       hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
       finalModel: () => backend.snapshot(),

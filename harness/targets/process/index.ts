@@ -17,7 +17,7 @@ import type { RunConfig } from '../../run-config.ts';
 import { ProxyPool } from '../live/proxies.ts';
 import { runLive, type ControllerFreezer } from '../live/run.ts';
 import { RunGate } from '../live/run-gate.ts';
-import type { CaseRun, RunArtifacts, Target } from '../target.ts';
+import type { CaseRun, RunArtifacts, RunHooks, Target } from '../target.ts';
 import { ProcessBackend } from './backend.ts';
 import { ServerProcess } from './server-process.ts';
 
@@ -88,18 +88,18 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
     readonly name: 'process' | 'container' = 'process',
   ) {}
 
-  async run(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<HistoryRecord[]> {
-    const result = await this.runCase(config, plan, seed, signal);
+  async run(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<HistoryRecord[]> {
+    const result = await this.runCase(config, plan, seed, hooks);
     this.lastOutputs = result.clientOutputs;
     return result.history;
   }
 
-  runCase(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun> {
+  runCase(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun> {
     const alone = plan.some((e) => SERVER_WIDE_EVENTS.has(e.kind));
-    return this.gate.run(alone, () => this.runOnServer(config, plan, seed, signal));
+    return this.gate.run(alone, () => this.runOnServer(config, plan, seed, hooks));
   }
 
-  private async runOnServer(config: RunConfig, plan: Plan, seed: number, signal?: AbortSignal): Promise<CaseRun> {
+  private async runOnServer(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun> {
     await this.server.respawn(); // after a crash, or if the server died between runs
     const proxies = this.leaseProxies();
     try {
@@ -111,7 +111,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
         freezer: this.freezer,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
         ...(this.options.tls ? { tls: true } : {}),
-        signal,
+        ...hooks,
       });
       return { history: result.history, clientOutputs: result.outputs };
     } finally {

@@ -1,0 +1,39 @@
+/**
+ * The progress line: counts after each run, and what a run in flight waits for (a real target's
+ * run may take minutes) until the next run ends.
+ */
+import { describe, expect, it } from 'vitest';
+import { progressSink } from '../../harness/cli/progress.ts';
+
+/** A terminal that keeps what was written (the sink redraws at most every 100 ms there). */
+function terminal() {
+  const written: string[] = [];
+  const stream = { isTTY: true, columns: 200, write: (text: string) => written.push(text) };
+  return { stream: stream as unknown as NodeJS.WriteStream, written };
+}
+const pastInterval = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
+const progress = { scenario: 'juju-1.24-gated-api', runs: 2, plannedRuns: 10, failures: 0, elapsedMs: 60_000 };
+
+describe('progress line', () => {
+  it('shows what the run in flight waits for after the counts, until the next run ends', async () => {
+    const { stream, written } = terminal();
+    const sink = progressSink(stream);
+    await pastInterval();
+    sink.onProgress(progress);
+    await pastInterval();
+    sink.onStatus('run 3: waiting for client-0 to settle, 1m20s of at most 10m30s (deploy and resume deadlines)');
+    expect(written.at(-1)).toMatch(/2\/10 runs .* · run 3: waiting for client-0 to settle, 1m20s of at most 10m30s/);
+    await pastInterval();
+    sink.onProgress({ ...progress, runs: 3 });
+    expect(written.at(-1)).toMatch(/3\/10 runs/);
+    expect(written.at(-1)).not.toMatch(/waiting/);
+  });
+
+  it('shows a status before any run has ended', async () => {
+    const { stream, written } = terminal();
+    const sink = progressSink(stream);
+    await pastInterval();
+    sink.onStatus('run 1: removing mysql left by earlier runs (3 s)');
+    expect(written.at(-1)).toBe('\r\x1b[2Krun 1: removing mysql left by earlier runs (3 s)');
+  });
+});
