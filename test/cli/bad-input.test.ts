@@ -58,7 +58,7 @@ describe('bad input: one line, exit 2', () => {
       ['run', '--target', 'process', ...SCENARIO, '--username', 'u'],
       /--username applies only to --target external/,
     ],
-    ['--tls on the sim', ['run', ...SCENARIO, '--tls'], /--tls applies only to --target process, not sim/],
+    ['--tls on the sim', ['run', ...SCENARIO, '--tls'], /--tls applies only to --target process or container, not sim/],
     [
       '--time-scale on the sim',
       ['run', ...SCENARIO, '--time-scale', '0.1'],
