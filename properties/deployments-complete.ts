@@ -23,10 +23,18 @@ type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
  * client) was reported `ok` at or after the deploy's invoke (so the removal may have taken effect
  * after the deploy), the final model need not hold the app, and the deploy may report `fail` (a
  * client may give up on what was removed); it must still report, and `info` still counts.
+ *
+ * And the other way round: a client's removal of its own deployment must take effect. For every
+ * `invoke` with f 'remove' reported `ok`, when there is a `final-model` record, `app` must be absent
+ * from it, unless another client also deployed the app (two clients' deploy and removal race: either
+ * order is right) or the client asked for a deploy of it after the removal. A violation at the final
+ * model's time: a client that sends the removal before its own deploy of the app was answered hears
+ * "not found", calls that done, and the app stays.
  */
 export const deploymentsComplete: Property = {
   name: NAME,
-  summary: 'every requested deployment exists with all units active and the client reported success',
+  summary:
+    "every requested deployment exists with all units active and the client reported success; a client's removal of its own deployment reported done took effect",
   check(history: History): Violation[] {
     const invokes: DeployInvoke[] = [];
     const removes: RecordOf<'invoke'>[] = [];
@@ -78,6 +86,25 @@ export const deploymentsComplete: Property = {
       else if (report.type === 'info')
         add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
     }
+    if (final) violations.push(...removalsLeft(removes, invokes, reports, keys, final));
     return violations;
   },
 };
+
+/** A client's removals of its own deployments reported `ok` whose application is still in the final model. */
+function removalsLeft(
+  removes: readonly RecordOf<'invoke'>[],
+  deploys: readonly DeployInvoke[],
+  reports: ReadonlyMap<number, RecordOf<'ok' | 'fail' | 'info'>>,
+  keys: ClientKeys,
+  final: RecordOf<'final-model'>,
+): Violation[] {
+  return removes.flatMap((rm): Violation[] => {
+    const app = rm.value.app;
+    if (reports.get(keys.key(rm.client, rm.op))?.type !== 'ok') return [];
+    if (!Object.hasOwn(final.model.applications, app)) return [];
+    if (deploys.some((d) => d.value.app === app && (d.client !== rm.client || d.op > rm.op))) return [];
+    const message = `remove ${app} (${rm.client} op ${rm.op}): reported done, but ${app} is in the final model`;
+    return [{ property: NAME, t: final.t, client: rm.client, message }];
+  });
+}

@@ -120,4 +120,49 @@ describe('deployments-complete', () => {
       'deploy wp -n 1 (client-0 op 1): client never reported',
     ]);
   });
+
+  describe("a client's removal of its own deployment", () => {
+    const remove = (op: number, app: string, client = 'client-0'): HistoryBody => ({
+      type: 'invoke',
+      client,
+      op,
+      f: 'remove',
+      value: { app },
+    });
+    const removed = (op: number, client = 'client-0'): HistoryBody => ({ type: 'ok', client, op, f: 'remove' });
+
+    it('fails when it was reported done but the app is still in the final model', () => {
+      // the removal overtook the deploy: "not found", taken as done, then the deploy went through
+      const h = history()
+        .at(10, invoke(1, 'wp', 1), remove(2, 'wp'))
+        .at(20, removed(2))
+        .at(50, report('fail', 1, 'removed before it completed'))
+        .at(100, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(200);
+      expect(messages(deploymentsComplete.check(h))).toEqual([
+        'remove wp (client-0 op 2): reported done, but wp is in the final model',
+      ]);
+    });
+
+    it('holds when the app is gone, when another client deployed it too, or when the client deployed it again after', () => {
+      const gone = history()
+        .at(10, invoke(1, 'wp', 1), remove(2, 'wp'))
+        .at(50, report('ok', 1), removed(2))
+        .at(100, final(view({})))
+        .end(200);
+      const race = history()
+        .at(10, invoke(1, 'wp', 1, 'client-1'), remove(1, 'wp'))
+        .at(20, removed(1))
+        .at(50, report('ok', 1, undefined, 'client-1'))
+        .at(100, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(200);
+      const again = history()
+        .at(10, remove(1, 'wp'), invoke(2, 'wp', 1))
+        .at(20, removed(1))
+        .at(50, report('ok', 2))
+        .at(100, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(200);
+      for (const h of [gone, race, again]) expect(deploymentsComplete.check(h)).toEqual([]);
+    });
+  });
 });

@@ -3,7 +3,7 @@
  * which every process it starts inherits: after it exits, no process on the machine may carry that
  * TMPDIR (children and grandchildren, the server, client programs) and the folder must be empty.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -26,6 +26,36 @@ function processesWith(marker: string): number[] {
     }
   }
   return found;
+}
+
+/** The TCP ports in LISTEN state (IPv4 and IPv6), each with the socket inode that holds it. */
+function listening(): Map<string, number> {
+  const ports = new Map<string, number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === '0A') ports.set(f[9]!, parseInt(f[1]!.split(':')[1]!, 16)); // inode -> port
+    }
+  }
+  return ports;
+}
+
+/** The ports the given processes listen on (their socket descriptors matched to LISTEN inodes). */
+function portsOf(pids: number[]): number[] {
+  const byInode = listening();
+  const ports = new Set<number>();
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        const port = inode && byInode.get(inode);
+        if (port) ports.add(port);
+      }
+    } catch {
+      // gone, or its descriptors changed while being read
+    }
+  }
+  return [...ports];
 }
 
 /** The error lines of stderr (run's own header line, which names the results folder, left out). */
@@ -87,15 +117,20 @@ const processTarget = (clientCmd: string, deployMs = 600_000, runs = '4') => [
 ];
 
 describe('cleanup and deadlines', () => {
-  it('SIGINT kills the client program and its grandchildren, the server, and removes temporary folders; exit 130', async () => {
+  it('SIGINT kills the client program and its grandchildren and the server, frees their ports, removes temporary folders; exit 130', async () => {
     const { child, tmp } = harness('sigint', processTarget(`sh -c 'sleep 3001 & sleep 3002; wait'`));
     await waitFor(() => processesWith(tmp).length >= 4); // harness, server, sh, sleeps
     await waitFor(() => readdirSync(tmp).length > 0);
+    // The server's port and the fault proxies' ports.
+    const ports = portsOf(processesWith(tmp));
+    expect(ports.length).toBeGreaterThanOrEqual(2);
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode, r.stderr).toBe(130);
     await waitFor(() => processesWith(tmp).length === 0, 5_000);
     expect(readdirSync(tmp)).toEqual([]);
+    const stillOpen = new Set(listening().values());
+    expect(ports.filter((port) => stillOpen.has(port))).toEqual([]);
   });
 
   it('SIGTERM does the same to a client that ignores SIGTERM', async () => {
