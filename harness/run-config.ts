@@ -51,8 +51,10 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunCo
     throw new UsageError(
       `version-as-tested needs a tested version, and scenario ${scenario.name} declares none (its "testedVersion")`,
     );
-  // The scenario's changes (a pinned agent-version, other streams) belong to its own controller.
-  const controller = overrides.controller ? base : withChanges(base, scenario.controllerChanges ?? {}, scenario.name);
+  // The scenario's changes (a pinned agent-version, other streams) are the operator's set-up: they
+  // apply to whichever release runs it, so --controller and qualify --compare test that release as
+  // the scenario configures it (a pin dropped would fail no-surprise-upgrade on any release).
+  const controller = withChanges(base, scenario.controllerChanges ?? {}, scenario.name);
   return { scenario, controller, client, properties: properties as PropertyName[] };
 }
 

@@ -128,3 +128,18 @@ describe('scenario files', () => {
     expect(resolveRun(pinned).controller.agentVersionPin).toBe('1.24.0');
   });
 });
+
+describe('controllerChanges under --controller', () => {
+  it('applies the scenario set-up to the release chosen with --controller, as to its own', async () => {
+    const { resolveRun } = await import('../../harness/run-config.ts');
+    const { scenarioByName } = await import('../../scenarios/index.ts');
+    const pinned = scenarioByName('juju-1.22-pinned-agent-version')!;
+    const own = resolveRun(pinned);
+    const other = resolveRun(pinned, { controller: 'juju-1.24' });
+    expect(other.controller.name).toBe('juju-1.24');
+    for (const key of Object.keys(pinned.controllerChanges!))
+      expect((other.controller as unknown as Record<string, unknown>)[key], key).toEqual(
+        (own.controller as unknown as Record<string, unknown>)[key],
+      );
+  });
+});
