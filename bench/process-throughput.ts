@@ -1,28 +1,79 @@
 /**
- * Runs per second on the process target (issue 3): the core scenarios' generated plans played in
- * real time (default time scale) against one controller server process, reused across runs.
+ * Runs per second on the process target (issues 3 and 8): the core scenarios' generated plans played
+ * in real time (default time scale) against one controller server process, reused across runs, with
+ * the target's default concurrency (runs in flight at once, each on a session of its own), and the
+ * CPU the harness and the server spent doing it: the figure is bounded by time scale × concurrency
+ * while there is CPU to spare, and by CPU once there is none.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { caseArbitrary } from '../harness/case-params.ts';
+import { Limiter } from '../harness/limiter.ts';
 import { resolveRun } from '../harness/run-config.ts';
+import { judgeRun } from '../harness/runner.ts';
 import { createProcessTarget } from '../harness/targets/process/index.ts';
 import { scenarioByName } from '../scenarios/index.ts';
 import { CORE_SCENARIOS, type Throughput } from './throughput.ts';
 
-export async function processThroughput(runs: number, seed = 1): Promise<Throughput[]> {
-  const target = await createProcessTarget({});
+export interface ProcessThroughput extends Throughput {
+  concurrency: number;
+  /** CPU seconds of this process (the harness) and of the controller server process, per run. */
+  harnessCpuMsPerRun: number;
+  serverCpuMsPerRun: number;
+  /** Runs in which a property was violated: 1.22's race; on the gated scenario, timings a loaded
+   *  machine stretched past a deadline. */
+  violatedRuns: number;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 where there is none. */
+function processCpuSeconds(pid: number | undefined): number {
   try {
-    const figures: Throughput[] = [];
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+export async function processThroughput(runs: number, seed = 1, concurrency?: number): Promise<ProcessThroughput[]> {
+  const target = await createProcessTarget({});
+  const limiter = new Limiter(concurrency ?? target.defaultConcurrency);
+  try {
+    const figures: ProcessThroughput[] = [];
     for (const scenario of CORE_SCENARIOS) {
       const config = resolveRun(scenarioByName(scenario)!);
       const cases = fc.sample(caseArbitrary(config, {}), { numRuns: runs, seed });
+      const harnessCpu = process.cpuUsage();
+      const serverCpu = processCpuSeconds(target.server.pid);
       const start = performance.now();
-      for (const [plan, simSeed] of cases) await target.run(config, plan, simSeed);
+      const judged = await Promise.all(
+        cases.map(([plan, simSeed]) =>
+          limiter.run(async () => judgeRun((await target.runCase(config, plan, simSeed)).history, config.properties)),
+        ),
+      );
       const seconds = (performance.now() - start) / 1000;
-      figures.push({ scenario, runs, runsPerSecond: Math.round((runs / seconds) * 100) / 100 });
+      const { user, system } = process.cpuUsage(harnessCpu);
+      figures.push({
+        scenario,
+        runs,
+        runsPerSecond: Math.round((runs / seconds) * 100) / 100,
+        concurrency: limiter.limit,
+        harnessCpuMsPerRun: Math.round((user + system) / 1000 / runs),
+        serverCpuMsPerRun: Math.round(((processCpuSeconds(target.server.pid) - serverCpu) * 1000) / runs),
+        violatedRuns: judged.filter((r) => r.violations.length > 0).length,
+      });
     }
     return figures;
   } finally {
     await target.close();
   }
+}
+
+export function formatProcessThroughput(figures: readonly ProcessThroughput[], timeScale: number): string {
+  const each = figures.map(
+    (t) =>
+      `${t.scenario} ${t.runsPerSecond} runs/s (${t.runs} runs, ${t.concurrency} in flight; CPU per run: harness ` +
+      `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property)`,
+  );
+  return `Process target (time scale ${timeScale}, one server process reused): ${each.join('; ')}.`;
 }

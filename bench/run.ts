@@ -15,6 +15,7 @@
  *   BENCH_CONTAINER_CONCURRENCY runs in flight there (default the target's: 16 per core)
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
  *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
+ *   BENCH_PROCESS_RUNS runs per core scenario on the process target (default 200)
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/paths.ts';
@@ -24,7 +25,7 @@ import { runDeepBugs } from './deep-bench.ts';
 import { formatDeepBugs } from './deep-table.ts';
 import { writeResults } from './results.ts';
 import { formatBench } from './table.ts';
-import { processThroughput } from './process-throughput.ts';
+import { formatProcessThroughput, processThroughput } from './process-throughput.ts';
 import { combinedRunsPerSecond } from './throughput.ts';
 import { formatSimScaling, simScaling } from './sim-scaling.ts';
 import { DEFAULT_TIME_SCALE } from '../harness/targets/process/index.ts';
@@ -33,8 +34,8 @@ import { containerFigures, formatContainerFigures } from './container-bench.ts';
 
 const RESULTS = join(PROJECT_ROOT, 'bench', 'results.json');
 
-/** Generated plans per core scenario on the process target (each takes about a second). */
-const PROCESS_RUNS = 10;
+/** Generated plans per core scenario on the process target, many in flight at once. */
+const PROCESS_RUNS = 200;
 /** Cases per round of the sim's one-thread / two-worker comparison (a few seconds a round). */
 const SCALING_RUNS = 20_000;
 const DEEP_RUNS = 5000;
@@ -73,7 +74,7 @@ const corpus = sections.has('corpus')
     })
   : undefined;
 const scaling = sections.has('speed') ? await simScaling(envInt('BENCH_SCALING_RUNS', SCALING_RUNS), 2) : undefined;
-const processFigures = sections.has('speed') ? await processThroughput(PROCESS_RUNS) : [];
+const processFigures = sections.has('speed') ? await processThroughput(envInt('BENCH_PROCESS_RUNS', PROCESS_RUNS)) : [];
 const dockerUp =
   sections.has('container') &&
   (await requireDocker().then(
@@ -103,13 +104,7 @@ if (corpus) {
     formatBench({ ...corpus, results, seeds, maxRuns: corpusRuns, elapsedMs: performance.now() - start }),
   );
 }
-if (processFigures.length) {
-  out.push(
-    `Runs per second on the process target (time scale ${DEFAULT_TIME_SCALE}, one server process reused): ` +
-      processFigures.map((t) => `${t.scenario} ${t.runsPerSecond}`).join(', ') +
-      `; both together ${results.runsPerSecond.process}.`,
-  );
-}
+if (processFigures.length) out.push(formatProcessThroughput(processFigures, DEFAULT_TIME_SCALE));
 if (scaling) out.push(formatSimScaling(scaling));
 if (container) out.push(formatContainerFigures(container));
 else if (sections.has('container')) out.push('Container target: skipped, no Docker engine answers (`docker info`).');

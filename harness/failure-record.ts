@@ -48,8 +48,9 @@ const planEvent = z.discriminatedUnion('kind', [
 
 const propertyName = z.enum(PROPERTY_NAMES);
 
-const settings = z.object({
-  target: z.object({
+// What drives a replay is strict: a misspelt key would be ignored and the replay run something else.
+const settings = z.strictObject({
+  target: z.strictObject({
     name: z.string(),
     timeScale: z.number().positive().optional(),
     clientCommand: z.string().optional(),
@@ -57,7 +58,7 @@ const settings = z.object({
     username: z.string().optional(),
     tls: z.boolean().optional(),
   }),
-  overrides: z.object({
+  overrides: z.strictObject({
     controller: z.string().optional(),
     client: z.string().optional(),
     properties: z.array(z.string()).readonly().optional(),
@@ -68,7 +69,7 @@ const settings = z.object({
   seed: z.number().int(),
   checkDeterminism: z.boolean(),
   timeLimitMs: nat.optional(),
-  shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
+  shard: z.strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
 });
 
 const commandOutput = z.object({
@@ -81,7 +82,7 @@ const commandOutput = z.object({
   stderr: z.string(),
 });
 
-export const failureRecordSchema = z.object({
+export const failureRecordSchema = z.strictObject({
   format: z.literal(FAILURE_FORMAT),
   id: z.string().min(1),
   /** The scenario, every field, in the shape of a scenario file (the same schema checks it). */
@@ -101,9 +102,9 @@ export const failureRecordSchema = z.object({
   ),
   shrunkOn: z.enum(['sim', 'sim-then-target', 'target', 'none']),
   reason: z.enum(['replay', 'corpus', 'interrupted']).optional(),
-  reproduced: z.object({ runs: nat, failed: nat }).optional(),
+  reproduced: z.strictObject({ runs: nat, failed: nat }).optional(),
   clientOutputs: z.array(commandOutput).optional(),
-  tool: z.object({ version: z.string(), commit: z.string().optional() }),
+  tool: z.strictObject({ version: z.string(), commit: z.string().optional() }),
   savedAt: z.string(),
 });
 
@@ -171,6 +172,8 @@ export function parseFailureRecord(data: unknown): { record: FailureRecord } | {
   const parsed = failureRecordSchema.safeParse(data);
   if (parsed.success) return { record: parsed.data };
   const issue = parsed.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys')
+    return { error: `${fieldName(issue.path)} has unknown key "${issue.keys[0]}"` };
   return { error: `${fieldName(issue.path)}: ${issue.message}` };
 }
 

@@ -53,5 +53,8 @@ export interface ClientProfile {
   /** A program of its own, run as `--client-cmd` runs one (command-client.ts): the command line.
    *  Such a profile is realSocketsOnly, and `create` is never called. */
   command?: () => string;
+  /** Loads what its clients need before a real run's clock starts (a library's import): on a busy
+   *  machine that can take seconds of real time, which a scaled clock would count as minutes. */
+  prepare?(): Promise<void>;
   create(env: ClientEnv): Client;
 }

@@ -91,6 +91,11 @@ export class CommandClient implements Client {
   /** The program starts at the first deploy event, not at bootstrap. */
   start(): void {}
 
+  /** Whether the program has been started (by the first deploy). */
+  get launched(): boolean {
+    return this.started;
+  }
+
   deploy(): void {
     if (this.started || this.stopped) return;
     this.started = true;

@@ -95,7 +95,6 @@ export class JujulibClient implements Client {
   constructor(private readonly env: ClientEnv) {
     if (!env.url) throw new UsageError('the jujulib client needs a real socket: use --target process or external');
     this.url = env.url;
-    void loadJujulib(); // start loading now, before the run's clock matters
   }
 
   start(): void {
@@ -273,5 +272,6 @@ export const jujulibProfile: ClientProfile = {
   realSocketsOnly: true,
   summary:
     'a script on the real @canonical/jujulib 9.1.0, as its users write it: no ping, no reconnect, no re-watch; real sockets only',
+  prepare: async () => void (await loadJujulib()),
   create: (env) => new JujulibClient(env),
 };

@@ -69,6 +69,7 @@ function cut(socket: Socket): void {
 
 class Pair {
   upstream: Socket | undefined;
+  private answered = false;
   /** A side died of an error during a partition: the other side learns of it at heal. */
   private resetOnHeal: Socket | undefined;
   readonly toUpstream: Direction;
@@ -92,7 +93,13 @@ class Pair {
     const upstream = connect({ host: this.proxy.targetHost, port: this.proxy.targetPort, allowHalfOpen: true });
     this.upstream = upstream;
     upstream.setNoDelay(true);
-    upstream.on('data', (chunk: Buffer) => this.toClient.push(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (!this.answered) {
+        this.answered = true;
+        this.proxy.answered++;
+      }
+      this.toClient.push(chunk);
+    });
     upstream.on('end', () => this.toClient.push('end'));
     upstream.on('error', () => {});
     upstream.on('close', (hadError) => this.sideClosed(hadError, this.client));
@@ -130,6 +137,8 @@ class Pair {
 
 export class FaultProxy {
   partitioned = false;
+  /** Connections the controller has answered (sent a first byte on), since the proxy started. */
+  answered = 0;
   latencyMs: number;
   readonly targetHost: string;
   private forwardPort: number;

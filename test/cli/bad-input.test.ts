@@ -58,7 +58,7 @@ describe('bad input: one line, exit 2', () => {
       ['run', '--target', 'process', ...SCENARIO, '--username', 'u'],
       /--username applies only to --target external/,
     ],
-    ['--tls on the sim', ['run', ...SCENARIO, '--tls'], /--tls applies only to --target process, not sim/],
+    ['--tls on the sim', ['run', ...SCENARIO, '--tls'], /--tls applies only to --target process or container, not sim/],
     [
       '--time-scale on the sim',
       ['run', ...SCENARIO, '--time-scale', '0.1'],
@@ -141,6 +141,24 @@ describe('bad input: one line, exit 2', () => {
     );
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr.trim()).toMatch(/^upgrade-chaos: --out .*a-file is a file, not a folder$/);
+  });
+
+  it('a failure file with a misspelt key is refused with the key named, not replayed as something else', async () => {
+    const run = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '50', '--seed', '1', '--json');
+    expect(run.exitCode, run.stderr).toBe(1);
+    const file = (JSON.parse(run.stdout) as { failures: { file: string }[] }).failures[0]!.file;
+    const record = JSON.parse(readFileSync(join(out, file), 'utf8')) as Record<string, unknown>;
+    const settings = record['settings'] as Record<string, unknown>;
+    for (const [damaged, key] of [
+      [{ ...record, pathh: record['path'] }, /unknown key "pathh"/],
+      [{ ...record, settings: { ...settings, maxEvent: 3 } }, /settings has unknown key "maxEvent"/],
+    ] as const) {
+      writeFileSync(join(out, 'misspelt-failure.json'), JSON.stringify(damaged));
+      const r = await cli('replay', join(out, 'misspelt-failure.json'));
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toMatch(key);
+    }
   });
 
   it('qualify takes several --scenario', async () => {

@@ -116,7 +116,7 @@ const processTarget = (clientCmd: string, deployMs = 600_000, runs = '4') => [
   clientCmd,
 ];
 
-describe('cleanup and deadlines', () => {
+describe('cleanup and deadlines', { timeout: 240_000 }, () => {
   it('SIGINT kills the client program and its grandchildren and the server, frees their ports, removes temporary folders; exit 130', async () => {
     const { child, tmp } = harness('sigint', processTarget(`sh -c 'sleep 3001 & sleep 3002; wait'`));
     await waitFor(() => processesWith(tmp).length >= 4); // harness, server, sh, sleeps

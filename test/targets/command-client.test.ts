@@ -15,14 +15,18 @@ import { UsageError } from '../../harness/errors.ts';
 const NAIVE = 'node scenarios/clients/naive.mjs';
 const ROBUST = 'node scenarios/clients/robust.mjs';
 
-/** Connections drop: the implicit upgrade right after bootstrap, then a reset and a partition. */
+/**
+ * Connections drop: the implicit upgrade right after bootstrap, a reset, then a partition. The
+ * reset is aimed at a moment the program surely reaches, its watcher's Next in flight, rather than
+ * at a time: a loaded machine starts the program late, and a reset at a fixed time could find it
+ * finished or not yet connected.
+ */
 const PLAN: Plan = [
   { kind: 'bootstrap' },
   { kind: 'deploy', client: 0, app: 'mysql', units: 2 },
   { kind: 'deploy', client: 1, app: 'wordpress', units: 1 },
-  { kind: 'wait', durationMs: 10_000 },
-  { kind: 'disconnect', client: 0 },
-  { kind: 'wait', durationMs: 5_000 },
+  { kind: 'disconnect', client: 0, on: 'watch-next' },
+  { kind: 'wait', durationMs: 15_000 },
   { kind: 'partition', client: 1, durationMs: 8_000 },
   { kind: 'wait', durationMs: 2_000 },
 ];

@@ -27,11 +27,23 @@ const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
 const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-container-'));
 const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 240_000 });
 
-/** Our containers, running or not, but the suite's own target's. */
-let suiteContainer = '';
-async function ourContainers(): Promise<string[]> {
-  const r = await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${CONTAINER_LABEL}`]);
-  return r.stdout.split('\n').filter((id) => id !== '' && id !== suiteContainer);
+/**
+ * The containers, running or not, that the harness process `pid` started: their run label starts
+ * with its pid. (Other checkouts on the machine may run containers of the same label meanwhile.)
+ */
+async function containersOf(pid: number | undefined): Promise<string[]> {
+  const format = `{{.ID}} {{.Label "${CONTAINER_LABEL}.run"}}`;
+  const r = await execa('docker', ['ps', '-a', '--filter', `label=${CONTAINER_LABEL}`, '--format', format]);
+  return r.stdout
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter(([id, run]) => id && run?.startsWith(`${pid}-`))
+    .map(([id]) => id!);
+}
+
+/** Whether a container exists at all, running or not. */
+async function exists(id: string): Promise<boolean> {
+  return (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', `id=${id}`])).stdout.trim() !== '';
 }
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -41,12 +53,11 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
   beforeAll(async () => {
     // Clients dial wss:// to each session's agent TLS port (host networking: no port to publish).
     target = await createContainerTarget({ timeScale: 0.04, tls: true });
-    suiteContainer = target.server.id;
   }, 240_000);
   afterAll(async () => {
+    const id = target?.server.id;
     await target?.close();
-    suiteContainer = '';
-    expect(await ourContainers()).toEqual([]);
+    if (id) expect(await exists(id)).toBe(false);
   });
 
   it('builds the image once and reuses it while the server is unchanged', async () => {
@@ -92,14 +103,19 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
 
   it('the CLI finds the race on juju-1.22, passes juju-1.24-gated-api, and leaves no container', async () => {
     const args = ['--target', 'container', '--runs', '20', '--seed', '3', '--json'];
-    const naive = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', ...args);
+    const naiveRun = cli('run', '--scenario', 'juju-1.22-implicit-upgrade', ...args);
+    const naive = await naiveRun;
     expect(naive.exitCode, naive.stderr).toBe(1);
+    expect(await containersOf(naiveRun.pid)).toEqual([]);
     expect(JSON.parse(naive.stdout)).toMatchObject({ target: 'container', verdict: 'fail' });
-    // No --property: the run judges every property the scenario claims. Four in flight: this judges
-    // the controller in the container, not how many real-time runs a loaded machine keeps on time.
-    const gated = await cli('run', '--scenario', 'juju-1.24-gated-api', ...args, '--concurrency', '4');
+    // No --property: the run judges every property the scenario claims. Four in flight, at time scale
+    // 0.05: this judges the controller in the container, not how many real-time runs a loaded
+    // machine keeps on time (at 0.02 a 20 ms stall of its event loop is a second of model time).
+    const slower = ['--concurrency', '4', '--time-scale', '0.05'];
+    const gatedRun = cli('run', '--scenario', 'juju-1.24-gated-api', ...args, ...slower);
+    const gated = await gatedRun;
     expect(gated.exitCode, gated.stderr).toBe(0);
-    expect(await ourContainers()).toEqual([]);
+    expect(await containersOf(gatedRun.pid)).toEqual([]);
   }, 480_000);
 
   it('SIGINT stops the run with exit 130 and removes the container', async () => {
@@ -109,12 +125,13 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
       { reject: false, cwd: out },
     );
     const deadline = Date.now() + 120_000;
-    while ((await ourContainers()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(await ourContainers()).not.toEqual([]);
+    while ((await containersOf(run.pid)).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(await containersOf(run.pid)).not.toEqual([]);
     run.kill('SIGINT');
     const result = await run;
     expect(result.exitCode).toBe(130);
-    expect(await ourContainers()).toEqual([]);
+    expect(await containersOf(run.pid)).toEqual([]);
   }, 240_000);
 });
 

@@ -20,16 +20,22 @@ afterAll(async () => {
 });
 
 describe('the jujulib client profile (jujulib-1.24)', () => {
-  it("fails every deployment of a script started at bootstrap: the restricted API's refusal ends it", async () => {
+  it('fails every deployment of a script started at bootstrap: the upgrade ends it', async () => {
     const config = resolveRun(jujulib124);
     const h = await target.run(
       config,
       [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }],
       1,
     );
-    expect(h.find((r) => r.type === 'fail')).toMatchObject({ error: expect.stringMatching(/^upgrade in progress/) });
+    // Refused by the restricted API if its Deploy comes during the upgrade steps; lost with its
+    // connection (the library neither rejects the pending call nor reconnects) if it comes just
+    // before the agent goes down, and then the call never settles either. Which of the two, the
+    // machine's speed decides.
+    const fail = h.find((r) => r.type === 'fail');
+    expect(fail).toMatchObject({ error: expect.stringMatching(/^upgrade in progress|^deadline exceeded/) });
+    const lost = fail?.type === 'fail' && fail.error?.startsWith('deadline exceeded') === true;
     const violated = new Set(checkProperties(h, config.properties).map((v) => v.property));
-    expect(violated).toEqual(new Set(['deployments-complete']));
+    expect(violated).toEqual(new Set(lost ? ['deployments-complete', 'requests-settle'] : ['deployments-complete']));
   });
 
   it("leaves its watcher's Next pending forever when the agent restarts under it", async () => {

@@ -38,7 +38,16 @@ describe('targets/process', () => {
   it('finds the lp:1455260 race on real sockets: juju-1.22, bootstrap then deploy at once', async () => {
     const c = config('juju-1.22-implicit-upgrade');
     const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 2 }];
-    const h = await target.run(c, plan, 1);
+    // The race is the client's connect, login and deploy against the controller's upgrade, both in
+    // real time: at 0.04 the upgrade lasts well under a second, which a busy machine's event loop can
+    // miss; at 0.2 the window is seconds wide.
+    const slower = await createProcessTarget({ timeScale: 0.2 });
+    let h: HistoryRecord[];
+    try {
+      h = await slower.run(c, plan, 1);
+    } finally {
+      await slower.close();
+    }
     expectSimShape(h, 1);
     // Both sides of the wire are in the one history.
     expect(h.find((r) => r.type === 'run-start')).toMatchObject({ target: 'process', scenario: c.scenario.name });

@@ -75,6 +75,10 @@ describe('security basics', () => {
         '1',
         '--time-scale',
         '0.01',
+        // A client that always fails, so that a failure (replay line, failure file) is written: the
+        // model is cleared between runs, so no run inherits an earlier one's applications.
+        '--client-cmd',
+        'false',
       ],
       { cwd: out, reject: false, timeout: 120_000, env: { UPGRADE_CHAOS_PASSWORD: '' } },
     );

@@ -19,6 +19,7 @@ import { closeRun } from '../closing.ts';
 import { clientAction, schedulePlan, WaitingEvents, type Applied, type World } from '../world.ts';
 import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
 import { mergeHistories } from './merge.ts';
+import { HoldableClock } from './plan-clock.ts';
 import type { ProxyPool } from './proxies.ts';
 import type { FaultProxy } from '../../faults/proxy.ts';
 import { TargetError, UsageError } from '../../errors.ts';
@@ -145,6 +146,10 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
+  /** The plan's events run on this: the run's clock, held while a --client-cmd program starts. */
+  readonly planClock: HoldableClock;
+  /** The --client-cmd program, once its client exists. */
+  program?: ProgramStart;
   /** What the run is doing, for its status line: playing the plan until `untilMs`, or waiting
    *  (closing) from `sinceMs` for everything to settle, at most until `untilMs` (model ms). */
   phase: { name: 'plan' | 'closing'; sinceMs: number; untilMs: number };
@@ -171,6 +176,7 @@ async function play(
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
   const clientCommand = options.clientCommand ?? config.client.command?.();
   const tls = options.tls === true || config.client.tls === true;
+  if (clientCommand === undefined) await config.client.prepare?.();
   const origin = epochNow();
   // A program builds its own URLs (python-libjuju drops the ?client= query): its connections are client-0's.
   const soleClient = clientCommand !== undefined ? { soleClient: clientName(0) } : {};
@@ -196,6 +202,7 @@ async function play(
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
+    planClock: new HoldableClock(clock),
     paused: false,
     thawed: Promise.resolve(),
     endPause: () => {},
@@ -217,9 +224,9 @@ async function play(
   try {
     if (stopped.aborted) throw stopped.reason;
     await openClients(run, seededRng(seed));
-    const planEnd = clock.now() + schedulePlan(liveWorld(run), plan);
-    run.phase = { name: 'plan', sinceMs: clock.now(), untilMs: planEnd };
-    await until(clock, planEnd);
+    const planEnd = run.planClock.now() + schedulePlan(liveWorld(run), plan);
+    run.phase = { name: 'plan', sinceMs: clock.now(), untilMs: clock.now() + (planEnd - run.planClock.now()) };
+    await until(run.planClock, planEnd);
     // An event at the plan's very end has a timer of its own that may fire just after this one:
     // the closing sequence starts once every event has been applied (each writes its record then)
     // or handed to the controller to fire at a client's activity.
@@ -305,16 +312,17 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
         ...(ca ? { ca: ca.caCert } : { insecureTls: scheme === 'wss' }),
       }),
     };
-    run.clients.set(
-      name,
-      clientCommand !== undefined
-        ? new CommandClient(env, {
-            command: clientCommand,
-            bundle: bundleFromPlan(run.plan),
-            timeScale: options.timeScale,
-          })
-        : config.client.create(env),
-    );
+    if (clientCommand === undefined) {
+      run.clients.set(name, config.client.create(env));
+      continue;
+    }
+    const program = new CommandClient(env, {
+      command: clientCommand,
+      bundle: bundleFromPlan(run.plan),
+      timeScale: options.timeScale,
+    });
+    run.clients.set(name, program);
+    run.program = new ProgramStart(program, proxy);
   }
 }
 
@@ -369,18 +377,39 @@ function liveWorld(run: LiveRun): World {
   const route = (client: string): string => (clientCommand !== undefined ? clientName(0) : client);
   const profile = clientCommand !== undefined ? 'command' : run.config.client.name;
   let started = false;
+  /**
+   * Bootstrap and deploy (the program's launch) hold the plan, from their moment, until the
+   * controller has answered the --client-cmd program's first connection (or the program has
+   * ended), once the controller is up and the program launched: its start-up (node or python
+   * importing a library: seconds on a busy machine, a minute of model time) is not what the plan
+   * tests, and faults played before it connects would all miss it. Jepsen opens its clients before
+   * the generator starts, likewise.
+   */
+  const heldForProgram = (queued: () => Promise<Applied>): Promise<Applied> => {
+    const program = run.program;
+    if (!program || program.connected) return queued();
+    run.planClock.hold(); // now: no later event may fire before the program has connected
+    const applied = queued();
+    // Outside the queue: a partition's heal, queued meanwhile, may be what lets the program connect.
+    void applied
+      .then(() => (started && program.client.launched ? program.connection() : undefined))
+      .finally(() => run.planClock.release());
+    return applied;
+  };
   return {
-    clock,
+    clock: run.planClock,
     history,
     bootstrap: () =>
-      operator(run, async () => {
-        const r = await backend.bootstrap();
-        if (r.up && !started) {
-          started = true;
-          for (const c of clients.values()) c.start();
-        }
-        return r;
-      }),
+      heldForProgram(() =>
+        operator(run, async () => {
+          const r = await backend.bootstrap();
+          if (r.up && !started) {
+            started = true;
+            for (const c of clients.values()) c.start();
+          }
+          return r;
+        }),
+      ),
     arm: (index, event, client) =>
       queue.run(async () => {
         if (!backend.arm)
@@ -407,11 +436,13 @@ function liveWorld(run: LiveRun): World {
         return true;
       }),
     deploy: (client, app, units) =>
-      queue.run(() => {
-        const c = clients.get(route(client));
-        c?.deploy(app, units);
-        return c !== undefined;
-      }),
+      heldForProgram(() =>
+        queue.run(() => {
+          const c = clients.get(route(client));
+          c?.deploy(app, units);
+          return c !== undefined;
+        }),
+      ),
     remove: (client, app) =>
       queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
     rewatch: (client) =>
@@ -419,6 +450,27 @@ function liveWorld(run: LiveRun): World {
     upgradeIdle: () => backend.upgradeIdle(),
     waiting: run.waiting,
   };
+}
+
+/** The --client-cmd program of a run, and whether the controller has answered it yet. */
+class ProgramStart {
+  private readonly answeredBefore: number;
+
+  constructor(
+    readonly client: CommandClient,
+    private readonly proxy: FaultProxy,
+  ) {
+    this.answeredBefore = proxy.answered; // the proxy outlives runs: count this run's answers only
+  }
+
+  get connected(): boolean {
+    return this.proxy.answered > this.answeredBefore;
+  }
+
+  /** Resolves once the controller has answered the program's first connection, or the program has ended. */
+  async connection(): Promise<void> {
+    while (!this.connected && !this.client.settled()) await sleep(POLL_MS);
+  }
 }
 
 /** The closing sequence (targets/closing.ts), each step over the network in real time. */
