@@ -29,6 +29,21 @@ export function mergeProblem(reports: readonly Report[]): string | undefined {
     ] as const)
       if (a !== b) return `the reports differ in ${what} (${String(a)} and ${String(b)}): only shards of one run merge`;
   }
+  return shardProblem(reports.map((r) => r.summary.settings.shard));
+}
+
+/** Every shard of the run, each once: a lost or doubled shard would merge into a wrong verdict. */
+function shardProblem(shards: ReadonlyArray<{ index: number; count: number } | undefined>): string | undefined {
+  const given = shards.filter((s): s is { index: number; count: number } => s !== undefined);
+  if (given.length < shards.length) return 'a report is not a shard (run with --shard I/N): only shards merge';
+  const count = given[0]!.count;
+  if (given.some((s) => s.count !== count))
+    return 'the reports are shards of different splits (--shard I/N, N differs)';
+  const twice = given.find((s, i) => given.findIndex((t) => t.index === s.index) !== i);
+  if (twice) return `shard ${twice.index}/${count} is given twice`;
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !given.some((s) => s.index === i));
+  if (missing.length)
+    return `missing shard ${missing.map((i) => `${i}/${count}`).join(', ')}: some shards are not the run`;
   return undefined;
 }
 

@@ -71,6 +71,13 @@ describe('--shard i/n', () => {
     const merge = await cli('report', 'merge', 'seed-1', 'seed-2', '--out', 'nope');
     expect(merge.exitCode).toBe(2);
     expect(merge.stderr).toMatch(/differ in seed/);
+    // Shards of one run, but not all of them, or one twice: a lost CI artifact must not merge green.
+    const missing = await cli('report', 'merge', 'shard-1', '--out', 'half');
+    expect([missing.exitCode, missing.stderr]).toEqual([2, expect.stringMatching(/missing shard 2\/2/)]);
+    const twice = await cli('report', 'merge', 'shard-1', 'shard-1', '--out', 'doubled');
+    expect([twice.exitCode, twice.stderr]).toEqual([2, expect.stringMatching(/shard 1\/2 is given twice/)]);
+    const unsharded = await cli('report', 'merge', 'full', 'shard-1', '--out', 'mixed');
+    expect([unsharded.exitCode, unsharded.stderr]).toEqual([2, expect.stringMatching(/not a shard/)]);
     for (const bad of ['0/2', '3/2', '1/0', 'two'])
       expect((await cli('run', '--shard', bad)).stderr, bad).toMatch(/--shard must look like 2\/4/);
   });
