@@ -141,7 +141,9 @@ describe('the deep-bug section', () => {
   it.each(DEEP_BUGS.map((b) => [b.name, b] as const))(
     '%s is planted: a plan that finds it holds on the unmodified controller and client',
     (_, bug) => {
-      const found = explore(bug.config, { runs: 3000, seed: 1, strategy: 'coverage', stopWhenAllViolated: true });
+      // Seed 5 finds each bug within the budget (seed 1 misses retry-forgotten-after-reconnects in 3,000
+      // runs); how soon each strategy finds them is the bench's to measure, not this test's.
+      const found = explore(bug.config, { runs: 3000, seed: 5, strategy: 'coverage', stopWhenAllViolated: true });
       const failure = found.failures[0]!;
       expect(failure.property).toBe(bug.property);
       const correct = resolveRun(scenarioByName(bug.config.scenario.name)!, { properties: [bug.property] });
