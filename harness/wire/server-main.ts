@@ -3,7 +3,8 @@
  *   node --import tsx harness/wire/server-main.ts --port 0 --username U --password P [--time-scale S]
  * It prints one line `UPGRADE_CHAOS_READY {"port":N,"modelUrl":"...","pid":N}` on stdout once it
  * listens (with --tls also "tlsPort", "tlsModelUrl", "caCert" and "caCertFile"),
- * and exits when stdin closes (its parent is gone) or on SIGTERM, so it never outlives the harness
+ * and exits when stdin closes (its parent is gone) or on SIGTERM, so it never outlives the harness;
+ * it ignores SIGINT (a terminal's Ctrl-C to the harness's group), which the harness handles
  * (in a container, where stdin is closed from the start, only on SIGTERM: the container target stops it).
  * Runs start with POST /admin/reset; this entry bootstraps nothing on its own.
  */
@@ -25,9 +26,11 @@ async function main(): Promise<number> {
   );
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
     // In a container stdin is closed from the start: there the harness stops the container.
-    if (process.env[IN_CONTAINER_ENV] === '1') return;
+    if (process.env[IN_CONTAINER_ENV] === '1') return void process.once('SIGINT', resolve);
+    // A terminal's Ctrl-C reaches the harness's whole process group, this server too: the harness
+    // still needs it to collect the runs in flight, and ends it (closing stdin) once it has.
+    process.on('SIGINT', () => {});
     process.stdin.once('end', resolve);
     process.stdin.once('close', resolve);
     process.stdin.resume();

@@ -32,11 +32,14 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 
 function processesInGroup(pgid: number): string[] {
   const out = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([pid, group]) => Number(group) === pgid && Number(pid) !== pgid)
-    .map((parts) => parts.join(' '));
+  return (
+    out
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      // A zombie (<defunct>) has already exited: only its parent's wait is missing.
+      .filter(([pid, group, ...args]) => Number(group) === pgid && Number(pid) !== pgid && !args.includes('<defunct>'))
+      .map((parts) => parts.join(' '))
+  );
 }
 
 describe('an interrupted run', () => {
@@ -50,10 +53,19 @@ describe('an interrupted run', () => {
         ...['--time-scale', '0.02'],
       ],
     ],
+    [
+      // Ctrl-C in a terminal: SIGINT to the whole process group, the controller server included.
+      'SIGINT to the process group',
+      'process',
+      [
+        ...['--target', 'process', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '1000', '--seed', '4'],
+        ...['--time-scale', '0.02'],
+      ],
+    ],
   ] as const)(
     '%s on the %s target stops within seconds, keeps what it found and exits 130',
     async (signal, target, args) => {
-      const report = join(work.dir, `out-${target}`);
+      const report = join(work.dir, `out-${target}-${signal.replaceAll(' ', '-')}`);
       const child = start(report, [...args]);
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -61,7 +73,8 @@ describe('an interrupted run', () => {
       await until(() => existsSync(join(report, 'summary.json')), 60_000, 'the run to start');
       await until(() => /· [1-9]\d* failures? ·/.test(stderr), 90_000, 'a failure to be found');
       const sent = Date.now();
-      process.kill(child.pid!, signal);
+      if (signal === 'SIGINT to the process group') process.kill(-child.pid!, 'SIGINT');
+      else process.kill(child.pid!, signal);
       const result = await child;
       const stoppedMs = Date.now() - sent;
       expect(result.exitCode, result.stderr).toBe(130);
