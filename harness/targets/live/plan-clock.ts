@@ -11,6 +11,8 @@ interface PlanTimer {
   readonly at: number;
   readonly fn: () => void;
   handle?: TimerHandle;
+  /** heldTotal when it was armed: a hold since then moved its moment later. */
+  heldWhenArmed: number;
   cancelled: boolean;
 }
 
@@ -29,7 +31,7 @@ export class HoldableClock implements Scheduler {
   }
 
   after(delayMs: number, fn: () => void): TimerHandle {
-    const timer: PlanTimer = { at: this.now() + delayMs, fn, cancelled: false };
+    const timer: PlanTimer = { at: this.now() + delayMs, fn, cancelled: false, heldWhenArmed: this.heldTotal };
     this.arm(timer);
     return {
       cancel: () => {
@@ -53,11 +55,14 @@ export class HoldableClock implements Scheduler {
   }
 
   private arm(timer: PlanTimer): void {
+    timer.heldWhenArmed = this.heldTotal;
     timer.handle = this.run.after(Math.max(0, timer.at - this.now()), () => {
       if (timer.cancelled) return;
       if (this.heldSince !== undefined) this.deferred.push(timer);
-      else if (this.now() < timer.at)
-        this.arm(timer); // armed before a hold: its moment moved later
+      // Armed before a hold: its moment moved later. Otherwise the run clock's timer is the moment
+      // (now() may read a rounding short of it: re-arming then would let a timer due at the same
+      // moment overtake this one, and the plan's order with it).
+      else if (this.heldTotal !== timer.heldWhenArmed) this.arm(timer);
       else timer.fn();
     });
   }
