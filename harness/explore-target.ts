@@ -60,6 +60,9 @@ async function runOn(
   }
 }
 
+/** Runs finished behind a slower one that may wait to be noted, per run in flight. */
+const NOTE_WINDOW_PER_RUN = 8;
+
 export async function exploreTarget(
   target: Target,
   config: RunConfig,
@@ -80,6 +83,9 @@ export async function exploreTarget(
   const details = await orderedSurvey(source, tally.checkParams(source), {
     runner,
     inFlight: options.concurrency ?? 1,
+    // A run that waits out a client's 600 s deploy deadline takes 12 s at the default time scale,
+    // most take one or two: the others go past it (noted once it ends) rather than wait for it.
+    window: NOTE_WINDOW_PER_RUN * (options.concurrency ?? 1),
     note: (c, taken) => {
       if (taken === undefined) return true; // another shard's case
       const { index, result } = taken;

@@ -125,8 +125,11 @@ export class ScriptedClient implements Client {
     else this.sendQueued();
   }
 
+  /** Nothing left to do: no operation open, and the watcher live (with no rewatch the plan asked
+   *  for still owed) or given up on. */
   settled(): boolean {
-    return this.ops.size === 0 && (this.gaveUp || this.watcher === 'live' || this.watcher === 'dead');
+    if (this.ops.size > 0) return false;
+    return this.gaveUp || (this.watcher === 'live' && !this.rewatchWanted) || this.watcher === 'dead';
   }
 
   view(): { watching: boolean; view: ReturnType<WatcherView['snapshot']> } {

@@ -62,8 +62,12 @@ export function closeRun<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F>
   return then(run.healFaults(), () => {
     const limit = clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
     const clients = [...run.clients.values()];
+    const settled = (): boolean => (run.waitingEvents?.() ?? 0) === 0 && clients.every((c) => c.settled());
+    // Asked again once the controller has answered: on a real target that takes a round trip, in
+    // which a client may have started something (a watcher's Next returned, so it stops it for a
+    // rewatch the plan asked for), and a call sent then would be cut short by the run's end.
     const quiet = (): MaybeAsync<boolean> =>
-      (run.waitingEvents?.() ?? 0) === 0 && clients.every((c) => c.settled()) ? run.controllerQuiet() : false;
+      settled() ? then(run.controllerQuiet(), (controller) => controller && settled()) : false;
     return then(run.runUntil(limit, quiet), () =>
       then(quiet(), (reached) => {
         history.record({ type: 'quiet', reached });

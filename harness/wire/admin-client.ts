@@ -4,7 +4,7 @@
  */
 import type { PlanEvent } from '../plan.ts';
 import type { ActionResult, OpenedSession, ResetRequest } from './admin.ts';
-import type { SessionHistory, SessionStatus } from './session.ts';
+import type { SessionHistory, SessionStatus, StatusCondition } from './session.ts';
 import type { Credentials } from '../controller/api-types.ts';
 
 export class AdminError extends Error {}
@@ -63,11 +63,21 @@ export class AdminClient {
   status(): Promise<SessionStatus> {
     return this.call('GET', 'status');
   }
+  /** The status once `condition` holds, or after `waitMs` if it does not by then (a long poll). */
+  statusWhen(condition: StatusCondition, waitMs: number): Promise<SessionStatus> {
+    const ms = Math.max(0, Math.round(waitMs));
+    return this.call('GET', `status?until=${condition}&waitMs=${ms}`, undefined, this.timeoutMs + ms);
+  }
   history(): Promise<SessionHistory> {
     return this.call('GET', 'history');
   }
 
-  private async call<T>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    route: string,
+    body?: unknown,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(route ? `${this.baseUrl}/${route}` : this.baseUrl, {
@@ -77,12 +87,12 @@ export class AdminClient {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       const timedOut = (e as Error).name === 'TimeoutError';
       throw new AdminError(
-        `admin ${route || method}: ${timedOut ? `the controller stopped answering (no reply within ${this.timeoutMs} ms)` : describe(e)}`,
+        `admin ${route || method}: ${timedOut ? `the controller stopped answering (no reply within ${timeoutMs} ms)` : describe(e)}`,
       );
     }
     const text = await res.text();

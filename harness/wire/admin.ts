@@ -11,6 +11,9 @@
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
  *   GET    /admin/<uuid>/status           -> SessionStatus
+ *   GET    /admin/<uuid>/status?until=quiet|upgrade-idle&waitMs=N
+ *                                         -> SessionStatus once the condition holds, or after N ms
+ *                                            (a long poll: the harness waits for it, never polls)
  *   GET    /admin/<uuid>/history          -> SessionHistory
  *
  * Without a UUID, a route acts on the default session (the one at MODEL_UUID that the `controller`
@@ -24,9 +27,11 @@ import { isVersion } from '../controller/version.ts';
 import type { PlanEvent } from '../plan.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import { sameSecret } from '../controller/secret.ts';
-import { modelPath, type ControllerSession, type SessionOptions } from './session.ts';
+import { modelPath, type ControllerSession, type SessionOptions, type StatusCondition } from './session.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
+/** Longest a status request waits for its condition (the harness asks for less). */
+const MAX_STATUS_WAIT_MS = 60_000;
 
 export interface ResetRequest {
   /** A profile name, or a whole profile (the harness sends its resolved one, scenario changes included). */
@@ -95,10 +100,10 @@ export async function handleAdmin(host: AdminHost, req: IncomingMessage, res: Se
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = req.method === 'POST' ? await readBody(req) : {};
-    const result = route(host, req.method ?? 'GET', url.pathname.replace(/\/+$/, ''), body);
+    const result = route(host, req.method ?? 'GET', url.pathname.replace(/\/+$/, ''), body, url.searchParams);
     await host.settled?.();
     // A result computed late reads what only exists once settled (a new session's TLS port).
-    reply(res, 200, typeof result === 'function' ? (result as () => unknown)() : result);
+    reply(res, 200, await (typeof result === 'function' ? (result as () => unknown)() : result));
   } catch (e) {
     if (e instanceof HttpError) reply(res, e.status, { error: e.message });
     else reply(res, 500, { error: (e as Error).message });
@@ -106,7 +111,7 @@ export async function handleAdmin(host: AdminHost, req: IncomingMessage, res: Se
 }
 
 /** Splits /admin/[<uuid>/]<action> and hands it to the session it names (the default one if none). */
-function route(host: AdminHost, method: string, pathname: string, body: Body): unknown {
+function route(host: AdminHost, method: string, pathname: string, body: Body, query: URLSearchParams): unknown {
   const [root, first, ...rest] = pathname.split('/').slice(1);
   if (root !== 'admin') throw new HttpError(404, `no admin route ${method} ${pathname} (see harness/wire/admin.ts)`);
   if (method === 'POST' && first === 'sessions' && rest.length === 0) return openSession(host, body);
@@ -118,9 +123,9 @@ function route(host: AdminHost, method: string, pathname: string, body: Body): u
     if (method === 'DELETE' && rest.length === 0) return { disposed: host.dispose(first) };
     const session = host.sessionAt(first);
     if (!session) throw new HttpError(404, `no session ${first}`);
-    return serve(session, `${method} ${rest.join('/')}`, body);
+    return serve(session, `${method} ${rest.join('/')}`, body, query);
   }
-  return serve(host.current, `${method} ${[first, ...rest].join('/')}`, body);
+  return serve(host.current, `${method} ${[first, ...rest].join('/')}`, body, query);
 }
 
 /** Answered once settled: the session's TLS port is bound only then. */
@@ -139,7 +144,7 @@ function openSession(host: AdminHost, body: Body): () => OpenedSession {
   };
 }
 
-function serve(session: ControllerSession, action: string, body: Body): unknown {
+function serve(session: ControllerSession, action: string, body: Body, query: URLSearchParams): unknown {
   const controller = session.controller;
   switch (action) {
     case 'POST bootstrap':
@@ -174,12 +179,24 @@ function serve(session: ControllerSession, action: string, body: Body): unknown 
     case 'POST restart':
       return { applied: controller.restart() } satisfies ActionResult;
     case 'GET status':
-      return session.status();
+      return statusOf(session, query);
     case 'GET history':
       return session.snapshot();
     default:
       throw new HttpError(404, `no admin route ${action} (see harness/wire/admin.ts)`);
   }
+}
+
+/** The status now, or (?until=...&waitMs=N) once the condition holds, waiting at most N ms. */
+function statusOf(session: ControllerSession, query: URLSearchParams): unknown {
+  const until = query.get('until');
+  if (until === null) return session.status();
+  if (until !== 'quiet' && until !== 'upgrade-idle')
+    throw new HttpError(400, 'status takes ?until=quiet or ?until=upgrade-idle (and &waitMs=N)');
+  const waitMs = Number(query.get('waitMs') ?? 0);
+  if (!Number.isFinite(waitMs) || waitMs < 0 || waitMs > MAX_STATUS_WAIT_MS)
+    throw new HttpError(400, `status waitMs must be a number of ms from 0 to ${MAX_STATUS_WAIT_MS}`);
+  return session.statusWhen(until satisfies StatusCondition, waitMs);
 }
 
 function resetOptions(body: Body): NewSessionOptions {

@@ -50,6 +50,14 @@ export interface SessionStatus {
   now: number;
 }
 
+/** What a status request may wait for (a long poll): nothing in motion (SessionStatus.quiet), or
+ *  bootstrapped, up and no upgrade pending or running (what a chained upgrade waits for). */
+export type StatusCondition = 'quiet' | 'upgrade-idle';
+
+export function statusHolds(status: SessionStatus, condition: StatusCondition): boolean {
+  return condition === 'quiet' ? status.quiet : status.bootstrapped && status.up && !status.upgrading;
+}
+
 export interface SessionHistory {
   records: HistoryRecord[];
   version: string;
@@ -79,13 +87,22 @@ export class ControllerSession {
   readonly links = new ClientLinks();
   readonly history: Recorder;
   private readonly clock: ScopedScheduler;
+  /** Status requests waiting for their condition: look() answers it if it holds, finish() at once. */
+  private readonly waiters = new Set<{ look: () => void; finish: () => void }>();
+  private lookQueued = false;
 
   constructor(
     readonly options: SessionOptions,
     onRecord?: (r: HistoryRecord) => void,
   ) {
     this.clock = new ScopedScheduler(new RealScheduler(options.timeScale, options.originEpochMs));
-    this.history = new ObservedRecorder(() => this.clock.now(), onRecord);
+    this.history = new ObservedRecorder(
+      () => this.clock.now(),
+      (r) => {
+        onRecord?.(r);
+        this.lookSoon();
+      },
+    );
     this.controller = new Controller({
       clock: this.clock,
       rng: seededRng(options.seed),
@@ -143,6 +160,36 @@ export class ControllerSession {
     };
   }
 
+  /**
+   * The status once `condition` holds, or after `waitMs` (real) if it does not by then: a long poll,
+   * so the harness learns of the state it waits for when it is reached instead of asking every few
+   * milliseconds. The controller writes a record whenever what a condition reads changes (agent up,
+   * upgrade end, hook end), so each record has the waiters look again.
+   */
+  statusWhen(condition: StatusCondition, waitMs: number): Promise<SessionStatus> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(this.status());
+      };
+      const waiter = { look: () => statusHolds(this.status(), condition) && finish(), finish };
+      const timer = setTimeout(finish, Math.max(0, waitMs));
+      if (statusHolds(this.status(), condition)) finish();
+      else this.waiters.add(waiter);
+    });
+  }
+
+  /** After the action that wrote a record is over (its state is settled then), waiters look again. */
+  private lookSoon(): void {
+    if (this.lookQueued || this.waiters.size === 0) return;
+    this.lookQueued = true;
+    queueMicrotask(() => {
+      this.lookQueued = false;
+      for (const waiter of this.waiters) waiter.look();
+    });
+  }
+
   snapshot(): SessionHistory {
     return {
       records: [...this.history.records],
@@ -156,5 +203,6 @@ export class ControllerSession {
   dispose(): void {
     this.controller.dispose();
     this.clock.cancelAll();
+    for (const waiter of this.waiters) waiter.finish(); // a disposed session's waits end now
   }
 }

@@ -93,6 +93,32 @@ describe('concurrent runs in case order', () => {
     expect(most).toBe(16);
   });
 
+  it('orderedSurvey lets later cases go past a slow one (up to its window), and still notes in case order', async () => {
+    // Case 0 finishes only once 40 later cases have started: with 4 running at most, that takes
+    // a window past it (a slow run waiting out a deadline must not stall the others).
+    let started = 0;
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let running = 0;
+    let most = 0;
+    const runner = {
+      start: () => {
+        const i = started++;
+        most = Math.max(most, ++running);
+        if (started === 41) release();
+        return (i === 0 ? slow : Promise.resolve()).then(() => (running--, i));
+      },
+    };
+    const noted: number[] = [];
+    await orderedSurvey(
+      source,
+      { ...params, numRuns: 60 },
+      { runner, inFlight: 4, window: 64, note: (_c, i) => noted.push(i) > 0 },
+    );
+    expect(noted).toEqual([...Array(60).keys()]);
+    expect(most).toBeLessThanOrEqual(4);
+  });
+
   it('orderedSurvey throws the error of the first failing case in case order, after noting the cases before it', async () => {
     let index = 0;
     const failing = new Set([9, 4]);

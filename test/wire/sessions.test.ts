@@ -89,6 +89,30 @@ describe('wire/server: many controller sessions in one server', () => {
     await waitFor(() => server!.openSessions === 0);
   });
 
+  it('answers a status long poll once the state it waits for is reached, or at its wait with the state not reached', async () => {
+    server = await startServer(fastProfile('juju-1.24'));
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
+    const { modelUuid } = await admin.openSession({ seed: 3 });
+    const session = admin.session(modelUuid);
+    // Not bootstrapped: never upgrade-idle, so the poll answers at its wait, with the state as it is.
+    expect(await session.statusWhen('upgrade-idle', 50)).toMatchObject({ bootstrapped: false, up: false });
+    await session.bootstrap();
+    expect((await session.status()).upgrading).toBe(true); // the implicit upgrade after bootstrap
+    // Pushed when the upgrade ends (its upgrade-end record), long before the 30 s wait.
+    const idle = await session.statusWhen('upgrade-idle', 30_000);
+    expect(idle).toMatchObject({ bootstrapped: true, up: true, upgrading: false });
+    const { records } = await session.history();
+    expect(records.some((r) => r.type === 'upgrade-end')).toBe(true);
+    expect((await session.statusWhen('quiet', 30_000)).quiet).toBe(true);
+    await expect(session.statusWhen('nothing' as 'quiet', 10)).rejects.toThrow(/HTTP 400/);
+    // A session disposed while a poll waits answers it at once.
+    const other = admin.session((await admin.openSession({})).modelUuid);
+    const waiting = other.statusWhen('quiet', 30_000).catch((e: Error) => e.message);
+    await other.bootstrap();
+    await other.dispose();
+    expect(await waiting).toBeDefined();
+  });
+
   it('answers an unknown model path with 404 and keeps the default session at /api and MODEL_UUID', async () => {
     server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
     server.current.controller.bootstrap();

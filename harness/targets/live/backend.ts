@@ -50,10 +50,13 @@ export interface ControllerBackend {
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
   restart(): Promise<ActionOutcome>;
-  /** Bootstrapped, up, and no upgrade pending or running (a chained upgrade waits for it). */
-  upgradeIdle(): Promise<boolean>;
-  /** Nothing in motion on the controller (no upgrade, no hook): quiescence waits for it. */
-  quiet(): Promise<boolean>;
+  /** Bootstrapped, up, and no upgrade pending or running (a chained upgrade waits for it).
+   *  `waitMs` (real): a controller that can tell when it gets there (the process target's) answers
+   *  once it does, or after that long; others answer at once. */
+  upgradeIdle(waitMs?: number): Promise<boolean>;
+  /** Nothing in motion on the controller (no upgrade, no hook): quiescence waits for it. `waitMs`
+   *  as for upgradeIdle. */
+  quiet(waitMs?: number): Promise<boolean>;
   /** The run is over: the controller-side records and what the model holds. */
   snapshot(): Promise<ControllerSnapshot>;
   /** Arms plan event `index`, a fault tied to a client's API activity, in the controller, which

@@ -56,8 +56,12 @@ export interface LiveResult {
 
 /** As the sim's network: a dial that gets no handshake (a partition holds it) fails after this. */
 const CONNECT_TIMEOUT_MS = 5_000;
-/** Real milliseconds between looks at the controller during quiescence. */
+/** Real milliseconds between looks at the run's own state (its clients, its records). */
 const POLL_MS = 10;
+/** Longest a look at the controller waits for the state it asks about (a long poll, real ms):
+ *  the controller answers the moment it gets there, so this only bounds how late the harness
+ *  notices a failure of its own meanwhile. */
+const CONTROLLER_WAIT_MS = 500;
 
 /** Runs actions one at a time in the order asked, so plan order holds though actions are async. */
 class ActionQueue {
@@ -155,6 +159,8 @@ interface LiveRun {
   phase: { name: 'plan' | 'closing'; sinceMs: number; untilMs: number };
   /** The controller's answer the last time the closing wait asked whether it is quiet. */
   controllerQuiet: boolean | undefined;
+  /** How long the closing wait's next look at the controller may wait for it to be quiet (real ms). */
+  quietWaitMs: number;
   /** The controller is frozen by a `pause` event of this run. */
   paused: boolean;
   /** Resolves when the pause in force ends (the operator's commands wait for it, as the sim's do). */
@@ -209,6 +215,7 @@ async function play(
     armed: 0,
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
+    quietWaitMs: 0,
   };
   const statusTimer = options.onStatus && setInterval(() => options.onStatus?.(statusLine(run)), STATUS_MS).unref();
   // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
@@ -230,7 +237,13 @@ async function play(
     // An event at the plan's very end has a timer of its own that may fire just after this one:
     // the closing sequence starts once every event has been applied (each writes its record then)
     // or handed to the controller to fire at a client's activity.
-    const settled = (): number => run.armed + history.records.reduce((n, r) => (r.type === 'event' ? n + 1 : n), 0);
+    let events = 0;
+    let looked = 0; // records already counted: each look reads only the new ones
+    const settled = (): number => {
+      const { records } = history;
+      for (; looked < records.length; looked++) if (records[looked]?.type === 'event') events++;
+      return run.armed + events;
+    };
     while (settled() < plan.length) await sleep(POLL_MS);
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
@@ -447,7 +460,7 @@ function liveWorld(run: LiveRun): World {
       queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
     rewatch: (client) =>
       queue.run(() => clientAction(clients.get(route(client)), profile, 'rewatch', (c) => c.rewatch?.())),
-    upgradeIdle: () => backend.upgradeIdle(),
+    upgradeIdle: () => backend.upgradeIdle(CONTROLLER_WAIT_MS),
     waiting: run.waiting,
   };
 }
@@ -495,14 +508,18 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         if (!quiet) return until(clock, limitMs);
         run.phase = { name: 'closing', sinceMs: clock.now(), untilMs: limitMs };
         while (clock.now() < limitMs && !queue.failure && !fatal()) {
-          if (await quiet()) break;
+          // Clients are looked at here (no I/O); the controller tells when it is quiet (push).
+          run.quietWaitMs = Math.min(CONTROLLER_WAIT_MS, (limitMs - clock.now()) * run.options.timeScale);
+          const reached = await quiet();
+          run.quietWaitMs = 0;
+          if (reached) break;
           await sleep(POLL_MS);
         }
         if (queue.failure) throw queue.failure;
         const commandError = fatal();
         if (commandError) throw commandError;
       },
-      controllerQuiet: async () => (run.controllerQuiet = await backend.quiet()),
+      controllerQuiet: async () => (run.controllerQuiet = await backend.quiet(run.quietWaitMs)),
       waitingEvents: () => run.waiting.count,
       hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
       finalModel: () => backend.snapshot(),

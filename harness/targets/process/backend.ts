@@ -8,6 +8,7 @@ import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
 import type { PlanEvent } from '../../plan.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
+import { statusHolds } from '../../wire/session.ts';
 import type { ActionOutcome, ControllerBackend, ControllerSnapshot, TlsEndpoint } from '../live/backend.ts';
 
 export class ProcessBackend implements ControllerBackend {
@@ -72,17 +73,17 @@ export class ProcessBackend implements ControllerBackend {
     return this.session.admin.restart().then(outcome);
   }
 
-  async upgradeIdle(): Promise<boolean> {
-    const status = await this.session.admin.status();
-    return status.bootstrapped && status.up && !status.upgrading;
+  /** A long poll (GET status?until=...): the session answers when the state is reached. */
+  async upgradeIdle(waitMs = 0): Promise<boolean> {
+    return statusHolds(await this.session.admin.statusWhen('upgrade-idle', waitMs), 'upgrade-idle');
   }
 
   arm(index: number, event: PlanEvent, client: string): Promise<ActionOutcome> {
     return this.session.admin.arm(index, event, client).then(outcome);
   }
 
-  async quiet(): Promise<boolean> {
-    return (await this.session.admin.status()).quiet;
+  async quiet(waitMs = 0): Promise<boolean> {
+    return (await this.session.admin.statusWhen('quiet', waitMs)).quiet;
   }
 
   async snapshot(): Promise<ControllerSnapshot> {
