@@ -70,7 +70,7 @@ const NOTE_WINDOW_PER_RUN = 8;
  * deadline of 600 s is 12 s of real time), which the sim tells in a millisecond where it can play
  * the case; otherwise the plan's waits. Only the order in which runs start depends on it.
  */
-function expectedLength(config: RunConfig, simFits: boolean): (c: Case) => number {
+export function expectedLength(config: RunConfig, simFits: boolean): (c: Case) => number {
   const planMs = (plan: Plan): number => plan.reduce((ms, e) => ms + (e.kind === 'wait' ? e.durationMs : 0), 0);
   return ([plan, simSeed]) => {
     if (!simFits) return planMs(plan);
