@@ -154,4 +154,14 @@ export interface ExploreResult {
   notes?: string[];
   /** An interrupt stopped it: `runs` is what was done, and failures may be unshrunk. */
   interrupted?: boolean;
+  /** `--time-limit` ended phase one before the cases it planned: `runs` of `plannedRuns` ran. */
+  stoppedEarly?: StoppedEarly;
+}
+
+/** Why and where phase one stopped short of its planned cases (other than an interrupt). */
+export interface StoppedEarly {
+  reason: 'time-limit';
+  timeLimitMs: number;
+  /** The cases this exploration (this shard) meant to run. */
+  plannedRuns: number;
 }

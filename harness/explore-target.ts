@@ -14,6 +14,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Limiter } from './limiter.ts';
+import { count } from './plural.ts';
 import { orderedSurvey } from './ordered-survey.ts';
 import { shrinkOnSim } from './sim-shrink.ts';
 import { startAt } from './case-params.ts';
@@ -210,9 +211,14 @@ async function shrinkOnTarget(
   original: Sample,
 ): Promise<Failure> {
   let last: Sample | undefined;
+  let step = 0;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
+    // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
+    // shrinking is, from the candidate's start, and each status line of its run after that.
+    const where = `shrinking ${soleProperty(only)}: step ${++step}, plan of ${count(plan.length, 'event')}`;
+    options.onStatus?.(where);
+    const hooks = hooksOf(options, where);
     // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-    const hooks = hooksOf(options, `shrinking ${only.properties[0]}`);
     const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, hooks);
     if (!result) return true;
     if (result.violations.length > 0) last = { plan, simSeed, result };

@@ -29,7 +29,13 @@ export interface Overrides {
   properties?: readonly string[];
 }
 
-export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunConfig {
+/**
+ * `clientCommand`: a --client-cmd program plays the client. A program (that, or a client profile
+ * that is a program of its own, as python-libjuju's) is one client, client-0, whatever the scenario
+ * says: the live run hands it every client event, so its plans are drawn for one client, and print
+ * as what runs.
+ */
+export function resolveRun(scenario: Scenario, overrides: Overrides = {}, clientCommand?: string): RunConfig {
   const controllerName = overrides.controller ?? scenario.controller;
   const base = controllerProfile(controllerName);
   if (!base) {
@@ -55,7 +61,9 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}): RunCo
   // apply to whichever release runs it, so --controller and qualify --compare test that release as
   // the scenario configures it (a pin dropped would fail no-surprise-upgrade on any release).
   const controller = withChanges(base, scenario.controllerChanges ?? {}, scenario.name);
-  return { scenario, controller, client, properties: properties as PropertyName[] };
+  const program = clientCommand !== undefined || client.command !== undefined;
+  const played = program && scenario.clients > 1 ? { ...scenario, clients: 1 } : scenario;
+  return { scenario: played, controller, client, properties: properties as PropertyName[] };
 }
 
 export function runParamsFor(config: RunConfig): RunParams {

@@ -5,7 +5,7 @@ import type { History } from './history.ts';
 import type { RunConfig } from './run-config.ts';
 import type { CaseOutcome } from './runner.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
-import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
+import type { ExploreOptions, ExploreResult, Failure, StoppedEarly } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
 import type { PropertyName, UnknownResult } from '../properties/index.ts';
 
@@ -57,6 +57,20 @@ export class Tally {
     return Math.min(this.options.runs, source.maxRuns ?? Infinity);
   }
 
+  /** The cases this shard means to run (all of them unsharded), before any time limit. */
+  private shardRuns(): number {
+    const planned = this.source ? this.plannedCases(this.source) : this.options.runs;
+    const shard = this.options.shard;
+    return shard ? Math.ceil(planned / shard.count) : planned;
+  }
+
+  /** Set when --time-limit, not the count, ended phase one: the report must say so. */
+  private stoppedEarly(): StoppedEarly | undefined {
+    const { timeLimitMs } = this.options;
+    if (this.stopped !== 'time-limit' || timeLimitMs === undefined || this.runs >= this.shardRuns()) return undefined;
+    return { reason: 'time-limit', timeLimitMs, plannedRuns: this.shardRuns() };
+  }
+
   /** Counts the next case; its 0-based index when this shard runs it, undefined when another shard does. */
   take(): number | undefined {
     const index = this.seen++;
@@ -97,7 +111,7 @@ export class Tally {
     this.options.onProgress?.({
       scenario: this.config.scenario.name,
       runs: this.runs,
-      plannedRuns: this.options.shard ? Math.ceil(this.options.runs / this.options.shard.count) : this.options.runs,
+      plannedRuns: this.shardRuns(),
       failures: this.first.size,
       elapsedMs: this.elapsedMs(),
       ...(this.options.timeLimitMs !== undefined ? { timeLimitMs: this.options.timeLimitMs } : {}),
@@ -141,6 +155,7 @@ export class Tally {
   }
 
   result(target: string, surveyMs: number, failures: Failure[]): ExploreResult {
+    const stoppedEarly = this.stoppedEarly();
     return {
       scenario: this.config.scenario.name,
       target,
@@ -165,6 +180,7 @@ export class Tally {
       ...(this.coverage ? { coverage: this.coverage } : {}),
       ...(this.notes().length > 0 ? { notes: this.notes() } : {}),
       ...(this.interrupted ? { interrupted: true } : {}),
+      ...(stoppedEarly ? { stoppedEarly } : {}),
     };
   }
 

@@ -2,16 +2,28 @@
 import type { CommandOutput } from '../harness/clients/command-client.ts';
 import { clientOutputsOf, type ExploreResult, type Failure } from '../harness/explore-result.ts';
 import { formatMs, formatPlan } from '../harness/plan.ts';
+import { count } from '../harness/plural.ts';
 import { formatTimeline } from './timeline.ts';
 
-export function formatFailure(f: Failure, replay: string, savedTo?: string): string {
+/** How many runs `--repeat` suggests for a failure on a real target, where one replay may pass. */
+export const SUGGESTED_REPEAT = 10;
+
+export interface FailureFormat {
+  /** Where the failure file was saved. */
+  savedTo?: string;
+  /** Said after the history hash (replay: whether it is the recorded one). */
+  hashNote?: string;
+}
+
+export function formatFailure(f: Failure, replay: string, format: FailureFormat = {}): string {
+  const { savedTo, hashNote = '' } = format;
   const violations = f.violations.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
   if (f.violations.length > 5) violations.push(`  - ... and ${f.violations.length - 5} more`);
   return [
     `✗ ${f.property} violated`,
     ...violations,
     ``,
-    `Shrunk plan (${f.shrunkEvents} events, from ${f.events}; sim seed ${f.simSeed}):`,
+    `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}):`,
     formatPlan(f.plan),
     ``,
     `Timeline:`,
@@ -19,9 +31,19 @@ export function formatFailure(f: Failure, replay: string, savedTo?: string): str
     ``,
     ...provenance(f),
     ...clientOutputsOf(f).map(formatClientOutput),
-    `History hash ${f.historyHash}${savedTo ? `; saved to ${savedTo}` : ''}`,
+    `History hash ${f.historyHash}${hashNote}${savedTo ? `; saved to ${savedTo}` : ''}`,
     `Replay: ${replay}`,
+    ...repeatHint(f, replay),
   ].join('\n');
+}
+
+/** A real target is not deterministic: one replay may pass where the race needs luck to come back. */
+function repeatHint(f: Failure, replay: string): string[] {
+  if (f.shrunkOn === 'sim' || f.target === 'sim') return [];
+  if (f.shrunkOn === 'none' && f.reason === 'replay' && (f.reproduced?.runs ?? 1) > 1) return []; // repeated already
+  return [
+    `A ${f.target} run varies with timing, so one replay may pass; how often it fails: ${replay} --repeat ${SUGGESTED_REPEAT}`,
+  ];
 }
 
 /** How the failure was found and shrunk, for anything but the sim's own exact shrink. */
@@ -56,16 +78,26 @@ export function formatSummary(r: ExploreResult): string {
   const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
     r.verdict === 'fail'
-      ? `FAIL: ${r.failures.map((f) => f.property).join(', ')} violated`
+      ? `FAIL: ${violatedNames(r).join(', ')} violated`
       : unknown.length > 0
         ? `PASS: no property violated, ${unknown.length} could not be judged`
         : 'PASS: every property held';
   const interrupted = r.interrupted ? ' (INTERRUPTED)' : '';
+  const stopped = r.stoppedEarly;
+  const runs = stopped
+    ? `${r.runs} of ${count(stopped.plannedRuns, 'run')} (STOPPED by --time-limit ${formatMs(stopped.timeLimitMs)})`
+    : count(r.runs, 'run');
   return [
-    `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${r.runs} runs, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
+    `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${runs}, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
     ...(r.notes ?? []).map((note) => `  note: ${note}`),
     ...unknown.map((p) => `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`),
   ].join('\n');
+}
+
+/** Each violated property once, in the order of the failures (a corpus entry and a new case may
+ *  both violate one). */
+function violatedNames(r: ExploreResult): string[] {
+  return [...new Set(r.failures.map((f) => f.property))];
 }
 
 /** The end of what a --client-cmd program printed (the failure file keeps all of it). */

@@ -10,12 +10,13 @@ const cell = (n: number | undefined, width: number): string => (n ? String(n) : 
 
 function table(coverage: Coverage, title: string, columns: readonly string[], pick: 'phases' | 'clients'): string[] {
   const kinds = [...new Set([...EVENT_KINDS, ...Object.keys(coverage.events)])];
+  const first = Math.max(title.length, ...kinds.map((k) => k.length));
   const widths = columns.map((c) => Math.max(c.length, 5));
-  const lines = [`  ${title.padEnd(12)}${columns.map((c, i) => c.padStart(widths[i]! + 1)).join('')}`];
+  const lines = [`  ${title.padEnd(first)}${columns.map((c, i) => c.padStart(widths[i]! + 1)).join('')}`];
   for (const kind of kinds) {
     const e = coverage.events[kind];
     const counts = (e?.[pick] ?? {}) as Record<string, number>;
-    lines.push(`  ${kind.padEnd(12)}${columns.map((c, i) => ' ' + cell(counts[c], widths[i]!)).join('')}`);
+    lines.push(`  ${kind.padEnd(first)}${columns.map((c, i) => ' ' + cell(counts[c], widths[i]!)).join('')}`);
   }
   return lines;
 }

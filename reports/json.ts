@@ -39,7 +39,7 @@ export interface PropertyJson {
 
 export type RunJson = Pick<
   ExploreResult,
-  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs' | 'notes'
+  'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs' | 'notes' | 'stoppedEarly'
 > & {
   properties: PropertyJson[];
   failures: FailureJson[];
@@ -89,6 +89,7 @@ export function runJson(
     verdict: result.verdict,
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
+    ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),
     properties: result.properties.map(propertyJson),
     failures: result.failures.map((f) => failureJson(f, replayLine(f), fileOf(f))),

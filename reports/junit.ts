@@ -10,6 +10,7 @@ import { formatMs } from '../harness/plan.ts';
 import { element, type Attributes } from './xml.ts';
 import { observedVerdict, type ScenarioSummary, type SummaryFailure, type Summary } from './summary.ts';
 import type { PropertyOutcome } from '../harness/explore-result.ts';
+import { count } from '../harness/plural.ts';
 
 export function formatJunit(summary: Summary): string {
   const suites = summary.scenarios.map((s) => testsuite(summary, s));
@@ -99,7 +100,7 @@ function failureText(f: SummaryFailure): string {
   return [
     `Replay: ${f.replay}`,
     `Failure folder: failures/${f.id}`,
-    `Shrunk plan (${f.shrunkEvents} events, from ${f.events}; sim seed ${f.simSeed}), history hash ${f.historyHash}`,
+    `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}), history hash ${f.historyHash}`,
     ...f.violations.slice(0, 10).map((v) => `- [t=${formatMs(v.t)}] ${v.message}`),
   ].join('\n');
 }

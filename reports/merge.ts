@@ -106,7 +106,18 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
   };
   if (interrupted) merged.interrupted = true;
   else delete merged.interrupted;
+  const stopped = stoppedEarly(parts);
+  if (stopped) merged.stoppedEarly = stopped;
+  else delete merged.stoppedEarly;
   return merged;
+}
+
+/** A shard that --time-limit stopped short leaves the merged run short too: of every shard's plan. */
+function stoppedEarly(parts: readonly ScenarioSummary[]): ScenarioSummary['stoppedEarly'] {
+  const first = parts.find((p) => p.stoppedEarly)?.stoppedEarly;
+  if (!first) return undefined;
+  const plannedRuns = parts.reduce((n, p) => n + (p.stoppedEarly?.plannedRuns ?? p.runs), 0);
+  return { ...first, plannedRuns };
 }
 
 function mergeOutcome(parts: readonly ScenarioSummary[], property: PropertyOutcome['property']): PropertyOutcome {

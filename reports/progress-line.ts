@@ -1,6 +1,7 @@
 /** The progress line a person watches while a run goes: runs, speed, failures, elapsed and ETA. */
 import type { ExploreProgress } from '../harness/explore-result.ts';
 import { formatMs } from '../harness/plan.ts';
+import { count } from '../harness/plural.ts';
 
 export function formatProgress(p: ExploreProgress): string {
   const seconds = p.elapsedMs / 1000;
@@ -9,7 +10,7 @@ export function formatProgress(p: ExploreProgress): string {
     p.scenario,
     `${p.runs}/${p.plannedRuns} runs`,
     `${Math.round(perSecond)} runs/s`,
-    `${p.failures} failure${p.failures === 1 ? '' : 's'}`,
+    count(p.failures, 'failure'),
     `elapsed ${formatSeconds(p.elapsedMs)}`,
   ];
   const eta = etaMs(p, perSecond);

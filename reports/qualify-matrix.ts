@@ -7,6 +7,7 @@
 import { formatMs } from '../harness/plan.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
 import { matches, type QualifyReport } from './qualify-report.ts';
+import { count } from '../harness/plural.ts';
 
 /** Column headings short enough for a terminal; the legend spells them out. */
 const SHORT: Record<PropertyName, string> = {
@@ -53,7 +54,7 @@ export function formatQualifyMatrix(report: QualifyReport): string {
       const f = p.failure!;
       lines.push(
         `  ${matches(p) ? '✓' : '✗'} ${s.name} × ${p.property}: run ${p.runs}${p.ms !== undefined ? `, ${formatMs(p.ms)}` : ''}, ` +
-          `${f.shrunkEvents} event${f.shrunkEvents === 1 ? '' : 's'} (from ${f.events})`,
+          `${count(f.shrunkEvents, 'event')} (from ${f.events})`,
         `      ${p.replay}`,
       );
     }

@@ -89,6 +89,7 @@ export function scenarioSummary(
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
     ...(result.interrupted ? { interrupted: true } : {}),
+    ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     properties: result.properties.map(propertyJson),
     controller: config.controller.name,
     client: config.client.name,

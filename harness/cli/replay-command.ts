@@ -146,14 +146,15 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
       }),
     );
   } else {
-    for (const f of failures) io.out(formatFailure(f, replay(f)) + '\n');
+    // Each failure's own text ends with the hash; the line of its own is for a run that failed nothing.
+    for (const f of failures) io.out(formatFailure(f, replay(f), { hashNote }) + '\n');
     for (const u of shown.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
     if (failures.length === 0) {
       const verdict = shown.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
       io.out(`${verdict}\nTimeline:\n${formatTimeline(shown.history)}`);
     }
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
-    io.out(`History hash ${hash}${hashNote}`);
+    if (failures.length === 0) io.out(`History hash ${hash}${hashNote}`);
     if (test) io.out(`\nA vitest test that fails until this is fixed (paste it into your project):\n\n${test}\n`);
   }
   return failures.length ? 1 : 0;
@@ -194,7 +195,7 @@ function fromFlags(values: ReplayValues): ReplayRequest {
     ...(values.client !== undefined ? { client: values.client } : {}),
     ...(values.property !== undefined ? { properties: values.property } : {}),
   };
-  const config = resolveRun(scenarioByNameOrPath(values.scenario), overrides);
+  const config = resolveRun(scenarioByNameOrPath(values.scenario), overrides, values['client-cmd']);
   const maxEvents =
     values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
   const strategy = strategyFlag(values.strategy) ?? DEFAULT_STRATEGY;

@@ -32,6 +32,7 @@ import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
+import { count } from '../plural.ts';
 import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
@@ -118,7 +119,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const named = values.scenario !== undefined;
   const scenarios = named ? [scenarioByNameOrPath(values.scenario!)] : SCENARIOS;
   const { configs, skipped } = runnableConfigs(
-    scenarios.map((s) => resolveRun(s, settings.overrides)),
+    scenarios.map((s) => resolveRun(s, settings.overrides, settings.target.clientCommand)),
     values,
     named,
   );
@@ -139,9 +140,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     label: named ? configs[0]!.scenario.name : 'corpus',
     stderr: process.stderr,
   });
-  // A corpus entry replays with the options it was found with, not this run's.
+  // A corpus entry's case is the one its recorded options draw at its seed and path; it failed
+  // again on this run's target, so that is where its replay line points.
   const replay = (config: RunConfig) => (f: Failure) =>
-    replayLine(config, f, 'recorded' in f ? (f as CorpusFailure).recorded : settings);
+    replayLine(config, f, 'recorded' in f ? { ...(f as CorpusFailure).recorded, target: settings.target } : settings);
   const explored: { config: RunConfig; result: ExploreResult; recorded: Recorded }[] = [];
   try {
     for (const config of configs) {
@@ -157,7 +159,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const recorded = invocation.record(config, result, replay(config));
       if (corpus) keepInCorpus(corpus, config, found, recorded, named);
       explored.push({ config, result, recorded });
-      if (!values.json) io.out(humanReport(config, result, recorded, replay(config), !named));
+      if (!values.json) io.out(humanReport(config, result, recorded, replay(config), !named, settings));
     }
   } finally {
     await close();
@@ -192,6 +194,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   return invocation.exitCode(passed);
 }
 
+/** The client as the header names it: a --client-cmd program is the run's one client. */
+function clientLabel(config: RunConfig, settings: RunSettings): string {
+  const command = settings.target.clientCommand;
+  return command === undefined ? config.client.name : `--client-cmd ${JSON.stringify(command)} as client-0`;
+}
+
 /**
  * New failures join the corpus: with --scenario every violation (the run fails on it); in a corpus
  * run only violations the scenario did not expect, so expected ones do not pile up.
@@ -218,14 +226,15 @@ function humanReport(
   recorded: Recorded,
   replay: (f: Failure) => string,
   expectations: boolean,
+  settings: RunSettings,
 ): string {
-  const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${config.client.name}) ━━`];
+  const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${clientLabel(config, settings)}) ━━`];
   if (!expectations) lines.push(config.scenario.summary, '');
   for (const f of result.failures) {
     const file = recorded.saved.get(f)?.file;
     if (expectations && config.scenario.expect[f.property] === 'violated')
-      lines.push(`  ${f.property} violated as expected (${f.shrunkEvents} events): ${file ?? replay(f)}`);
-    else lines.push(formatFailure(f, replay(f), file), '');
+      lines.push(`  ${f.property} violated as expected (${count(f.shrunkEvents, 'event')}): ${file ?? replay(f)}`);
+    else lines.push(formatFailure(f, replay(f), file !== undefined ? { savedTo: file } : {}), '');
   }
   lines.push(formatSummary(result));
   if (result.coverage) lines.push(formatCoverage(result.coverage));

@@ -8,6 +8,7 @@ import { formatTimeline } from '../../reports/timeline.ts';
 import { parseFlags } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { UsageError } from '../errors.ts';
+import { count } from '../plural.ts';
 
 const SHOW_FLAGS = { 'log-level': { type: 'string' } } as const;
 
@@ -24,7 +25,7 @@ export function showCommand(argv: string[], io: CommandIO): number {
         `seed ${record.seed}, path ${record.path}, shrunk on ${record.shrunkOn}, saved ${record.savedAt}`,
       ...record.violations.map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`),
       '',
-      `Plan (${record.plan.length} events, from ${record.events}; sim seed ${record.simSeed}):`,
+      `Plan (${count(record.plan.length, 'event')}, from ${record.events}; sim seed ${record.simSeed}):`,
       formatPlan(record.plan),
       '',
       history ? `Timeline:\n${formatTimeline(history)}` : '(no history.jsonl beside the file: no timeline)',

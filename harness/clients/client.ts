@@ -54,7 +54,8 @@ export interface ClientProfile {
    *  Such a profile is realSocketsOnly, and `create` is never called. */
   command?: () => string;
   /** Loads what its clients need before a real run's clock starts (a library's import): on a busy
-   *  machine that can take seconds of real time, which a scaled clock would count as minutes. */
+   *  machine that can take seconds of real time, which a scaled clock would count as minutes. A
+   *  profile that is a program checks here that it can run (a TargetError when it cannot). */
   prepare?(): Promise<void>;
   create(env: ClientEnv): Client;
 }

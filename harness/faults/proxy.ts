@@ -1,5 +1,10 @@
 /**
  * A TCP fault proxy on loopback, one per client, between the client and the controller:
+ * - refuse() / admit(): while refusing, nothing listens on the proxy's port, so a dial is refused at
+ *   the TCP level (ECONNREFUSED), as a controller that is not up yet refuses it. A proxy that
+ *   accepted and then closed would show the client a reset or an empty answer instead, which
+ *   clients treat differently (python's websockets: InvalidMessage, not ConnectionRefusedError).
+ *   admit() listens again on the same port;
  * - reset(): every connection through it is cut now (a TCP reset on both sides);
  * - partition() / heal(): a blackhole. Bytes (and closes) in either direction are held, not lost,
  *   as TCP keeps retransmitting; new connections are accepted but get nowhere. heal() opens the
@@ -9,6 +14,7 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { TargetError } from '../errors.ts';
 
 export interface ProxyOptions {
   /** Where the controller listens: 127.0.0.1 (default) for a server the harness started, a lab
@@ -20,6 +26,10 @@ export interface ProxyOptions {
 }
 
 type Signal = Buffer | 'end';
+
+/** Listening again on a port let go while refusing: tries, and the real time between them. */
+const LISTEN_ATTEMPTS = 50;
+const LISTEN_RETRY_MS = 20;
 
 /** One direction of one connection: what is held, and when the last chunk was let through. */
 class Direction {
@@ -143,25 +153,83 @@ export class FaultProxy {
   readonly targetHost: string;
   private forwardPort: number;
   private readonly pairs = new Set<Pair>();
+  /** Listening now; undefined while refusing (and once closed). */
+  private server: Server | undefined;
+  /** The port, kept while refusing so that clients dial the same one when it listens again. */
+  private boundPort = 0;
+  /** refuse() and admit() in the order they were asked for. */
+  private door: Promise<void> = Promise.resolve();
+  private wantListening = true;
 
-  private constructor(
-    private readonly server: Server,
-    options: ProxyOptions,
-  ) {
+  private constructor(options: ProxyOptions) {
     this.targetHost = options.targetHost ?? '127.0.0.1';
     this.forwardPort = options.targetPort;
     this.latencyMs = options.latencyMs ?? 0;
   }
 
   static async start(options: ProxyOptions): Promise<FaultProxy> {
-    const server = createServer({ allowHalfOpen: true, noDelay: true });
-    const proxy = new FaultProxy(server, options);
-    server.on('connection', (socket) => proxy.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    const proxy = new FaultProxy(options);
+    await proxy.listen();
     return proxy;
+  }
+
+  /** Whether dials are refused now (or will be, once the last refuse() is done). */
+  get refusing(): boolean {
+    return !this.wantListening;
+  }
+
+  /** Stops listening, keeping the port: dials are refused until admit(). Connections through the
+   *  proxy are cut (a controller that is not up has none). */
+  refuse(): Promise<void> {
+    this.wantListening = false;
+    return this.step(() => this.unlisten());
+  }
+
+  /** Listens again on the same port. */
+  admit(): Promise<void> {
+    this.wantListening = true;
+    return this.step(() => (this.server || !this.wantListening ? undefined : this.listen()));
+  }
+
+  /** The next refuse() or admit(), after the last one (whether it worked or not). */
+  private step(action: () => Promise<void> | undefined): Promise<void> {
+    this.door = this.door.catch(() => {}).then(action);
+    return this.door;
+  }
+
+  private async listen(): Promise<void> {
+    const server = createServer({ allowHalfOpen: true, noDelay: true });
+    server.on('connection', (socket) => this.accept(socket));
+    const reuse = this.boundPort !== 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(this.boundPort, '127.0.0.1', () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        break;
+      } catch (e) {
+        // The port was let go while refusing: another socket may hold it for a moment.
+        if (!reuse || attempt >= LISTEN_ATTEMPTS)
+          throw new TargetError(`fault proxy: cannot listen on 127.0.0.1:${this.boundPort}: ${(e as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, LISTEN_RETRY_MS));
+      }
+    }
+    this.boundPort = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Stops listening and cuts every connection; resolves once the server has let go of them all. */
+  private async unlisten(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return void this.reset();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    this.reset(); // after close(): one accepted a moment ago is cut too, or the close would wait for it
+    await closed;
   }
 
   get targetPort(): number {
@@ -175,7 +243,7 @@ export class FaultProxy {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.boundPort;
   }
 
   /** Connections open through the proxy now. */
@@ -211,8 +279,9 @@ export class FaultProxy {
 
   async close(): Promise<void> {
     this.partitioned = false;
-    this.reset();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.wantListening = false;
+    await this.door.catch(() => {});
+    await this.unlisten();
   }
 
   private accept(socket: Socket): void {

@@ -55,6 +55,7 @@ type Call = (facade: string, method: string, params?: Record<string, unknown>) =
 
 class ExternalBackend implements ControllerBackend {
   readonly host: string;
+  readonly upBeforeBootstrap = true;
   readonly port: number;
   private readonly path: string;
   private readonly modelTag: string;

@@ -4,6 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { progressSink } from '../../harness/cli/progress.ts';
+import { exploreTarget } from '../../harness/explore-target.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { createSimTarget } from '../../harness/targets/sim/target.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
 
 /** A terminal that keeps what was written (the sink redraws at most every 100 ms there). */
 function terminal() {
@@ -35,5 +39,27 @@ describe('progress line', () => {
     await pastInterval();
     sink.onStatus('run 1: removing mysql left by earlier runs (3 s)');
     expect(written.at(-1)).toBe('\r\x1b[2Krun 1: removing mysql left by earlier runs (3 s)');
+  });
+
+  it('says the step and the plan length while a real target shrinks (here the sim, through the same path)', async () => {
+    const config = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!, { properties: ['watchers-resume'] });
+    const lines: string[] = [];
+    const result = await exploreTarget(createSimTarget(), config, {
+      runs: 50,
+      seed: 1,
+      shrinkOnSim: false, // as for a --client-cmd program: shrink on the target itself
+      confirmRuns: 1,
+      shrinkTimeLimitMs: 60_000,
+      onStatus: (line) => lines.push(line),
+    });
+    const steps = lines.flatMap((l) => {
+      const m = /^shrinking watchers-resume: step (\d+), plan of (\d+) events?$/.exec(l);
+      return m ? [{ step: Number(m[1]), events: Number(m[2]) }] : [];
+    });
+    expect(result.failures[0]).toMatchObject({ shrunkOn: 'target' });
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.map((s) => s.step)).toEqual(steps.map((_, i) => i + 1));
+    expect(steps[0]!.events).toBe(result.failures[0]!.events); // the first candidate is the case as found
+    expect(Math.min(...steps.map((s) => s.events))).toBeLessThanOrEqual(result.failures[0]!.shrunkEvents);
   });
 });

@@ -1,7 +1,30 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../harness/faults/proxy.ts';
+import type { ControllerServer } from '../../harness/wire/server.ts';
+import { profile, startServer } from '../wire/helpers.ts';
+
+/** Debian's python with python3-websockets (.ci/run installs it): a real client's view of the wire. */
+const PYTHON = '/usr/bin/python3';
+const websockets = (await execa(PYTHON, ['-c', 'import websockets'], { reject: false })).exitCode === 0;
+let controller: ControllerServer | undefined;
+
+/** What python's websockets raises when it dials `url` (or "open" when the handshake succeeds). */
+async function pythonDial(url: string): Promise<string> {
+  const script = [
+    'import asyncio, sys, websockets',
+    'async def main():',
+    '    try:',
+    '        async with websockets.connect(sys.argv[1], open_timeout=10):',
+    '            print("open")',
+    '    except Exception as e:',
+    '        print(type(e).__name__)',
+    'asyncio.run(main())',
+  ].join('\n');
+  return (await execa(PYTHON, ['-c', script, url])).stdout.trim();
+}
 
 let upstream: Server | undefined;
 const upstreamSockets = new Set<Socket>();
@@ -50,6 +73,8 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 2_000)
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(async () => {
+  await controller?.close();
+  controller = undefined;
   for (const s of sockets.splice(0)) s.destroy();
   await proxy?.close();
   proxy = undefined;
@@ -151,4 +176,34 @@ describe('faults/proxy', () => {
     const c = await dial(proxy.port);
     await eventually(() => c.closed(), 'client closed');
   });
+
+  it('refuses dials at the TCP level while refusing, and listens again on the same port', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    const port = proxy.port;
+    const open = await dial(port);
+    await proxy.refuse();
+    expect(proxy.refusing).toBe(true);
+    await eventually(() => open.closed(), 'the open connection cut');
+    await expect(dial(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await proxy.admit();
+    expect(proxy.port).toBe(port);
+    const again = await dial(port);
+    again.socket.write('up');
+    await eventually(() => again.received() === 'UP', 'echo after admit');
+  });
+
+  it.skipIf(!websockets)(
+    `a controller not up yet: python's websockets sees ConnectionRefusedError, not a reset or an empty answer${websockets ? '' : ` (skipped: ${PYTHON} cannot import websockets)`}`,
+    async () => {
+      controller = await startServer(profile('juju-3.6'), 1); // no implicit upgrade: up once bootstrapped
+      proxy = await FaultProxy.start({ targetPort: controller.port });
+      const url = `ws://127.0.0.1:${proxy.port}${new URL(controller.modelUrl).pathname}`;
+      await proxy.refuse(); // as a live run does until its bootstrap
+      expect(await pythonDial(url)).toBe('ConnectionRefusedError');
+      controller.current.controller.bootstrap();
+      await controller.settled();
+      await proxy.admit();
+      expect(await pythonDial(url)).toBe('open');
+    },
+  );
 });

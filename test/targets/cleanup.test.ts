@@ -58,8 +58,10 @@ function portsOf(pids: number[]): number[] {
   return [...ports];
 }
 
-/** The error lines of stderr (run's own header line, which names the results folder, left out). */
-const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('upgrade-chaos: '));
+/** The error lines of stderr (run's own header line, which names the results folder, and the
+ *  progress lines printed every few seconds when stderr is not a terminal, left out). */
+const errorLines = (stderr: string): string[] =>
+  stderr.split('\n').filter((l) => l.startsWith('upgrade-chaos: ') && !/ · \d+\/\d+ runs · /.test(l));
 
 async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
@@ -217,19 +219,7 @@ describe('cleanup and deadlines', { timeout: 240_000 }, () => {
   });
 
   it('exits after --time-limit on the process target, leaving nothing behind', async () => {
-    const { child, tmp } = harness('time-limit', [
-      'run',
-      '--target',
-      'process',
-      '--scenario',
-      'juju-1.24-gated-api',
-      '--runs',
-      '100000',
-      '--time-limit',
-      '3',
-      '--seed',
-      '1',
-    ]);
+    const { child, tmp } = harness('time-limit', gatedRun('100000', '--time-limit', '3'));
     const r = await child;
     expect(r.timedOut).toBe(false);
     expect(r.exitCode, r.stderr).toBeLessThan(2);
@@ -237,22 +227,11 @@ describe('cleanup and deadlines', { timeout: 240_000 }, () => {
   });
 
   it('fails a run whose controller stops answering with exit 3 and one clear line, never hangs', async () => {
-    const { child, tmp } = harness('paused', [
-      'run',
-      '--target',
-      'process',
-      '--scenario',
-      'juju-1.24-gated-api',
-      '--runs',
-      '50',
-      '--seed',
-      '1',
-    ]);
+    const { child, tmp } = harness('paused', gatedRun('50'));
     // The server is the harness's child that runs server-main: freeze it once the harness says
     // where its results go (it has started its target and begins its runs).
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(() => stderr.includes('results in'));
+    const stderr = collected(child.stderr);
+    await waitFor(() => stderr().includes('results in'));
     const server = processesWith(tmp).find((pid) =>
       readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server-main'),
     );
@@ -260,9 +239,7 @@ describe('cleanup and deadlines', { timeout: 240_000 }, () => {
     process.kill(server!, 'SIGSTOP');
     const r = await child;
     expect(r.timedOut).toBe(false);
-    expect(r.exitCode, r.stderr).toBe(3);
-    expect(errorLines(r.stderr), r.stderr).toHaveLength(1);
-    expect(errorLines(r.stderr)[0]).toMatch(/^upgrade-chaos: target failed: .*(stopped answering|timed out|deadline)/);
+    expectOneTargetFailure(r.exitCode, r.stderr, /(stopped answering|timed out|deadline)/);
     try {
       process.kill(server!, 'SIGCONT');
     } catch {
@@ -270,4 +247,70 @@ describe('cleanup and deadlines', { timeout: 240_000 }, () => {
     }
     await waitFor(() => processesWith(tmp).length === 0, 10_000);
   }, 240_000);
+
+  it('the external target ends with exit 3 and one clear line when its controller dies mid-run', async () => {
+    // A `controller` of its own (the CLI command a user would start), killed once runs are going.
+    const { child: controller, tmp: controllerTmp } = harness('external-controller', [
+      'controller',
+      '--port',
+      '0',
+      '--controller',
+      'juju-1.24',
+      '--password',
+      'pw',
+      '--time-scale',
+      '0.02',
+    ]);
+    const banner = collected(controller.stdout);
+    await waitFor(() => /^model URL: +(\S+)$/m.test(banner()));
+    const url = /^model URL: +(\S+)$/m.exec(banner())![1]!;
+    const { child, tmp } = harness('external', [
+      'run',
+      '--target',
+      'external',
+      '--url',
+      url,
+      '--username',
+      'admin',
+      '--password',
+      'pw',
+      '--time-scale',
+      '0.02',
+      '--scenario',
+      'juju-1.24-gated-api',
+      '--runs',
+      '50',
+      '--seed',
+      '1',
+    ]);
+    const stderr = collected(child.stderr);
+    await waitFor(() => /\d+\/50 runs/.test(stderr())); // a run has ended and others are under way
+    controller.kill('SIGKILL');
+    await controller;
+    const r = await child; // ends: the execa timeout would say it hung
+    expect(r.timedOut).toBe(false);
+    expectOneTargetFailure(r.exitCode, r.stderr, /cannot reach|connection closed|stopped answering|timed out|deadline/);
+    await waitFor(() => processesWith(tmp).length + processesWith(controllerTmp).length === 0, 10_000);
+  }, 240_000);
 });
+
+/** A process-target run of the gated scenario, seed 1: `runs`, then any further flags. */
+function gatedRun(runs: string, ...flags: string[]): string[] {
+  const args = ['run', '--target', 'process', '--scenario', 'juju-1.24-gated-api'];
+  return [...args, '--runs', runs, ...flags, '--seed', '1'];
+}
+
+/** Everything a child's stream has said so far. */
+function collected(stream: NodeJS.ReadableStream | null): () => string {
+  let text = '';
+  stream?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return () => text;
+}
+
+/** Exit 3, and a single error line saying the target failed and why. */
+function expectOneTargetFailure(exitCode: number | undefined, stderr: string, why: RegExp): void {
+  expect(exitCode, stderr).toBe(3);
+  expect(errorLines(stderr), stderr).toHaveLength(1);
+  expect(errorLines(stderr)[0]).toMatch(/^upgrade-chaos: target failed: /);
+  expect(errorLines(stderr)[0]).toMatch(why);
+}

@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { createTarget } from '../../harness/targets/index.ts';
 import { checkProperties } from '../../properties/index.ts';
-import { scenarioByName } from '../../scenarios/index.ts';
+import { configOf } from './scenario-config.ts';
 import { UsageError } from '../../harness/errors.ts';
 
 const NAIVE = 'node scenarios/clients/naive.mjs';
@@ -31,10 +30,7 @@ const PLAN: Plan = [
   { kind: 'wait', durationMs: 2_000 },
 ];
 
-function config() {
-  const scenario = scenarioByName('juju-1.24-gated-api')!;
-  return resolveRun({ ...scenario, deadlines: { ...scenario.deadlines, deployMs: 300_000 } });
-}
+const config = () => configOf('juju-1.24-gated-api', { deployMs: 300_000 });
 
 const targets: ProcessTarget[] = [];
 async function target(command: string): Promise<ProcessTarget> {

@@ -12,7 +12,7 @@ import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { createContainerTarget } from '../../harness/targets/container/index.ts';
 import { CONTAINER_LABEL, type ContainerServer } from '../../harness/targets/container/container-server.ts';
-import { controllerImage } from '../../harness/targets/container/image.ts';
+import { controllerImage, IMAGE_LABEL, pruneImagesBut } from '../../harness/targets/container/image.ts';
 import type { ProcessTarget } from '../../harness/targets/process/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -64,6 +64,37 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     const again = await controllerImage();
     expect(again.built).toBe(false);
     expect(again.name).toMatch(/^upgrade-chaos-controller:[0-9a-f]{16}$/);
+    const labels = await execa('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', again.name]);
+    expect(JSON.parse(labels.stdout)).toMatchObject({ [IMAGE_LABEL]: 'controller' });
+  });
+
+  it('prunes our other images by label once a new one is built, but keeps the new one and foreign ones', async () => {
+    // A label value of this test's own, so other checkouts' controller images on the engine are untouched.
+    const value = `test-${process.pid}`;
+    const dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-prune-'));
+    const make = (name: string, labelled: boolean) =>
+      execa('sh', [
+        '-c',
+        `tar -C "${dir}" -cf - . | docker import ${labelled ? `--change "LABEL ${IMAGE_LABEL}=${value}"` : ''} - ${name}`,
+      ]);
+    const [old, fresh, foreign] = ['old', 'new', 'foreign'].map((t) => `upgrade-chaos-prune-test:${t}-${process.pid}`);
+    try {
+      await make(old!, true);
+      await make(fresh!, true);
+      await make(foreign!, false);
+      expect(await pruneImagesBut(fresh!, { labelValue: value, minAgeMs: 60_000 })).toEqual([]); // too young
+      expect(await pruneImagesBut(fresh!, { labelValue: value, minAgeMs: 0 })).toEqual([old]);
+      const left = await execa('docker', [
+        'images',
+        'upgrade-chaos-prune-test',
+        '--format',
+        '{{.Repository}}:{{.Tag}}',
+      ]);
+      expect(left.stdout.split('\n').sort()).toEqual([foreign, fresh].sort());
+    } finally {
+      await execa('docker', ['rmi', old!, fresh!, foreign!], { reject: false });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds the lp:1455260 race in the container, and survives a crash and a pause of it', async () => {
@@ -133,6 +164,31 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     expect(result.exitCode).toBe(130);
     expect(await containersOf(run.pid)).toEqual([]);
   }, 240_000);
+});
+
+describe.skipIf(!dockerUp && !ci)('targets/container interrupted while it starts', () => {
+  const fixture = join(import.meta.dirname, '../fixtures/container-start-interrupt/start.ts');
+  // A second Ctrl-C makes the CLI exit at once: a container created or started then was left behind.
+  it.each([
+    ['/containers/create', 'once'],
+    ['/start', 'once'],
+    ['/containers/create', 'twice'],
+    ['/start', 'twice'],
+    ['/logs', 'twice'],
+  ])(
+    'SIGINT as its %s request goes out (%s): exit 130, no container left',
+    async (moment, times) => {
+      const image = (await controllerImage()).name;
+      const child = execa('node', ['--import', 'tsx', fixture, image, moment, times], {
+        reject: false,
+        timeout: 60_000,
+      });
+      const r = await child;
+      expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(130);
+      expect(await containersOf(child.pid)).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 describe.skipIf(!dockerUp && !ci)('targets/container in a failing test', () => {

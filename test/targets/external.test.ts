@@ -5,12 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun } from '../../harness/run-config.ts';
 import { createExternalTarget, type ExternalTarget } from '../../harness/targets/external.ts';
 import { createTarget } from '../../harness/targets/index.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
 import { checkProperties } from '../../properties/index.ts';
-import { scenarioByName } from '../../scenarios/index.ts';
+import { configOf } from './scenario-config.ts';
 import { CREDENTIALS, profile, startServer, waitFor } from '../wire/helpers.ts';
 import { TargetError, UsageError } from '../../harness/errors.ts';
 
@@ -46,7 +45,7 @@ describe('targets/external', () => {
     await waitFor(() => server!.current.controller.quiet, 10_000, 'the implicit upgrade to finish');
 
     target = await createExternalTarget({ url: server.modelUrl, ...CREDENTIALS, timeScale: 0.04 });
-    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+    const config = configOf('juju-1.24-gated-api');
     const plan: Plan = [
       { kind: 'bootstrap' },
       { kind: 'publish', version: '1.24.4' },
@@ -94,7 +93,7 @@ describe('targets/external', () => {
     await waitFor(() => server!.current.controller.quiet, 10_000, 'the units to settle');
 
     target = await createExternalTarget({ url: server.modelUrl, ...CREDENTIALS, timeScale: 0.04 });
-    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+    const config = configOf('juju-1.24-gated-api');
     const plan: Plan = [
       { kind: 'bootstrap' },
       { kind: 'deploy', client: 0, app: 'mysql', units: 1 },

@@ -6,10 +6,9 @@
 import { expect } from 'vitest';
 import type { HistoryRecord } from '../../harness/history.ts';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun } from '../../harness/run-config.ts';
 import type { Target } from '../../harness/targets/target.ts';
 import { checkProperties } from '../../properties/index.ts';
-import { scenarioByName } from '../../scenarios/index.ts';
+import { configOf } from './scenario-config.ts';
 
 /** Bootstrap, deploy, then the whole controller frozen for 20 s of model time, then resumed. */
 export const PAUSE_PLAN: Plan = [
@@ -24,7 +23,7 @@ export const PAUSE_PLAN: Plan = [
 /** Plays PAUSE_PLAN on juju-1.24-paused-controller, asking `frozen` all along; checks what every
  *  target must show and returns the history. */
 export async function pausedRun(target: Target, frozen: () => Promise<boolean>): Promise<HistoryRecord[]> {
-  const config = resolveRun(scenarioByName('juju-1.24-paused-controller')!);
+  const config = configOf('juju-1.24-paused-controller');
   let running = true;
   let sawFrozen = false;
   const watch = (async () => {

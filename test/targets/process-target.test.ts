@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRecord } from '../../harness/history.ts';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import type { ServerProcess } from '../../harness/targets/process/server-process.ts';
 import { checkProperties } from '../../properties/index.ts';
-import { scenarioByName } from '../../scenarios/index.ts';
+import { configOf } from './scenario-config.ts';
 import { readFileSync } from 'node:fs';
 import { pausedRun } from './paused-run.ts';
 
@@ -19,12 +18,6 @@ afterAll(async () => {
   await target?.close();
 });
 
-function config(name: string) {
-  const scenario = scenarioByName(name);
-  if (!scenario) throw new Error(`no scenario ${name}`);
-  return resolveRun(scenario);
-}
-
 /** The same closing shape as the sim: run-start first; client views, final model and run-end last; time never goes back. */
 function expectSimShape(h: HistoryRecord[], clients: number): void {
   expect(h[0]!.type).toBe('run-start');
@@ -36,7 +29,7 @@ function expectSimShape(h: HistoryRecord[], clients: number): void {
 
 describe('targets/process', () => {
   it('finds the lp:1455260 race on real sockets: juju-1.22, bootstrap then deploy at once', async () => {
-    const c = config('juju-1.22-implicit-upgrade');
+    const c = configOf('juju-1.22-implicit-upgrade');
     const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 2 }];
     // The race is the client's connect, login and deploy against the controller's upgrade, both in
     // real time: at 0.04 the upgrade lasts well under a second, which a busy machine's event loop can
@@ -61,7 +54,7 @@ describe('targets/process', () => {
   });
 
   it('holds for juju-1.24 and the reconnecting client through disconnects, partitions, restarts and upgrades', async () => {
-    const c = config('juju-1.24-gated-api');
+    const c = configOf('juju-1.24-gated-api');
     const plans: Plan[] = [
       [
         { kind: 'bootstrap' },
@@ -112,7 +105,7 @@ describe('targets/process', () => {
 
   it('serves the next run after the controller process crashed', async () => {
     await target.crash();
-    const c = config('juju-1.24-gated-api');
+    const c = configOf('juju-1.24-gated-api');
     const h = await target.run(c, [{ kind: 'bootstrap' }], 9);
     expect(h.some((r) => r.type === 'bootstrap')).toBe(true);
   });

@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
-import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { AdminClient } from '../../harness/wire/admin-client.ts';
 import { checkProperties } from '../../properties/index.ts';
-import { scenarioByName } from '../../scenarios/index.ts';
+import { configOf } from './scenario-config.ts';
 
 const CREDENTIALS = { username: 'admin', password: 'tls-test' };
 let target: ProcessTarget;
@@ -21,12 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await target?.close();
 });
-
-function config(name: string) {
-  const scenario = scenarioByName(name);
-  if (!scenario) throw new Error(`no scenario ${name}`);
-  return resolveRun(scenario);
-}
 
 describe('targets/process over wss://', () => {
   it('the server process serves TLS: a CA for the target to hand out, an agent TLS port per session', async () => {
@@ -41,7 +34,7 @@ describe('targets/process over wss://', () => {
   });
 
   it('holds for juju-1.24 and the reconnecting client through a disconnect, a restart and an upgrade', async () => {
-    const c = config('juju-1.24-gated-api');
+    const c = configOf('juju-1.24-gated-api');
     const plan: Plan = [
       { kind: 'bootstrap' },
       { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
@@ -63,7 +56,7 @@ describe('targets/process over wss://', () => {
   });
 
   it('jujulib gives the verdict it gives on ws://: the restricted API ends its script', async () => {
-    const c = config('jujulib-1.24');
+    const c = configOf('jujulib-1.24');
     const h = await target.run(c, [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }], 1);
     expect(h.find((r) => r.type === 'fail')).toMatchObject({ error: expect.stringMatching(/^upgrade in progress/) });
     const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
@@ -74,7 +67,7 @@ describe('targets/process over wss://', () => {
     const before = target.server.tls!.caCert;
     await target.crash();
     expect(target.server.tls!.caCert).toBe(before);
-    const c = config('juju-1.24-gated-api');
+    const c = configOf('juju-1.24-gated-api');
     const h = await target.run(c, [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }], 2);
     expect(h.some((r) => r.type === 'login' && r.ok)).toBe(true);
   });

@@ -6,7 +6,7 @@
  * needs is tested without it in test/wire/juju3-calls.test.ts and test/wire/python-client.test.ts.
  */
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,4 +92,25 @@ describe('python-libjuju, the real library', () => {
       });
     },
   );
+
+  it('without python-libjuju: exit 3 and one line saying how to get it, not a property violation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pylibjuju-missing-'));
+    dirs.push(dir);
+    // A python with no site-packages: whatever this machine has installed, `import juju` fails.
+    const bare = join(dir, 'bare-python');
+    writeFileSync(bare, '#!/bin/sh\nexec /usr/bin/python3 -I -S "$@"\n');
+    chmodSync(bare, 0o755);
+    const bin = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
+    const args = ['run', '--target', 'process', '--scenario', 'python-libjuju-3.6', '--runs', '2', '--seed', '1'];
+    const r = await execa('node', [bin, ...args, '--no-corpus'], {
+      cwd: dir,
+      reject: false,
+      env: { UPGRADE_CHAOS_PYTHON: bare },
+    });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout).not.toMatch(/violated/);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('upgrade-chaos: '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/cannot import juju .*pip install juju/);
+  });
 });

@@ -81,12 +81,12 @@ export class ContainerServer implements ServerHost {
     const port = await freeLoopbackPort();
     const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
     // Until start() returns there is no container id and no target to close: an interrupt now
-    // removes what this start created, by its label, and exits as an interrupt does.
-    const interrupted = (): void => {
-      removeRunContainers(runId);
-      process.exit(130);
-    };
-    process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+    // removes what this start created, by its label, and exits as an interrupt does. So does any
+    // exit meanwhile: a second Ctrl-C makes the CLI's handler (cli/interrupt.ts, which runs first)
+    // exit at once, and a container created or started then was left behind.
+    const removeStarted = (): void => removeRunContainers(runId);
+    const interrupted = (): void => process.exit(130);
+    process.once('SIGINT', interrupted).once('SIGTERM', interrupted).once('exit', removeStarted);
     try {
       const container = await new GenericContainer(image)
         .withNetworkMode('host')
@@ -111,7 +111,7 @@ export class ContainerServer implements ServerHost {
       removeRunContainers(runId);
       throw new TargetError(`the controller container did not start: ${(e as Error).message.split('\n')[0]}`);
     } finally {
-      process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+      process.off('SIGINT', interrupted).off('SIGTERM', interrupted).off('exit', removeStarted);
     }
   }
 

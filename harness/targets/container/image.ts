@@ -14,6 +14,10 @@ import { PROJECT_ROOT } from '../../paths.ts';
 import { TargetError } from '../../errors.ts';
 
 export const IMAGE_REPOSITORY = 'upgrade-chaos-controller';
+/** Every image this module builds carries this label: what pruning removes, and nothing else. */
+export const IMAGE_LABEL = 'upgrade-chaos.image';
+/** How the image is put together (its label, entrypoint, folders): a change here is a new image. */
+const IMAGE_LAYOUT = 'layout 2: labelled';
 /** Where the server bundle sits in the image. */
 export const SERVER_IN_IMAGE = '/app/server.mjs';
 
@@ -50,6 +54,7 @@ export async function controllerImage(options: ImageOptions = {}): Promise<Built
     await dockerImport(rootfs, name);
     const ms = Math.round(performance.now() - start);
     if (options.measureBuild) await execa('docker', ['rmi', name], { reject: false });
+    else await pruneImagesBut(name);
     return { name, built: true, ms };
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -96,7 +101,7 @@ async function sharedLibraries(binary: string): Promise<string[]> {
 /** The server bundle's bytes, and for node and its libraries their path, size and time (hashing
  *  a 100 MB binary on every run would cost more than it tells). */
 function contentHash(server: string, files: string[]): string {
-  const hash = createHash('sha256').update(readFileSync(server));
+  const hash = createHash('sha256').update(IMAGE_LAYOUT).update(readFileSync(server));
   for (const f of files) {
     const s = statSync(f);
     hash.update(`${f}\0${s.size}\0${s.mtimeMs}\0`);
@@ -118,9 +123,45 @@ async function dockerImport(rootfs: string, name: string): Promise<void> {
   const tarball = `${rootfs}.tar`;
   await execa('tar', ['-C', rootfs, '-cf', tarball, '.']);
   const entrypoint = JSON.stringify(['/usr/local/bin/node', SERVER_IN_IMAGE]);
-  const result = await execa('docker', ['import', '--change', `ENTRYPOINT ${entrypoint}`, tarball, name], {
-    reject: false,
-  });
+  const changes = ['--change', `ENTRYPOINT ${entrypoint}`, '--change', `LABEL ${IMAGE_LABEL}=controller`];
+  const result = await execa('docker', ['import', ...changes, tarball, name], { reject: false });
   if (result.exitCode !== 0)
     throw new TargetError(`docker import of the controller image failed: ${result.stderr.trim()}`);
+}
+
+/** An image built this recently may be another checkout's, about to be started on this engine. */
+const PRUNE_MIN_AGE_MS = 10 * 60_000;
+
+export interface PruneOptions {
+  /** The label value that marks the images to prune (default: the controller's). */
+  labelValue?: string;
+  /** Images younger than this are kept (default 10 minutes). */
+  minAgeMs?: number;
+}
+
+/**
+ * Removes our other controller images once a new one is built: each is 200 MB, and a tag is only
+ * ever looked up by the content hash of the server that is current. Ours are the ones with our
+ * label (and, for the controller's, those of our repository from before images were labelled).
+ * Kept: `keep`, images built in the last ten minutes (another checkout on the same engine may be
+ * about to start its own) and, as `docker rmi` without --force refuses them, images a container
+ * uses. Returns what it removed.
+ */
+export async function pruneImagesBut(keep: string, options: PruneOptions = {}): Promise<string[]> {
+  const labelValue = options.labelValue ?? 'controller';
+  const list = async (...filter: string[]): Promise<string[]> => {
+    const r = await execa('docker', ['images', ...filter, '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
+    return r.exitCode === 0 ? r.stdout.split('\n').filter((n) => n !== '' && !n.endsWith(':<none>')) : [];
+  };
+  const legacy = labelValue === 'controller' ? await list(IMAGE_REPOSITORY) : [];
+  const ours = new Set([...(await list('--filter', `label=${IMAGE_LABEL}=${labelValue}`)), ...legacy]);
+  ours.delete(keep);
+  const removed: string[] = [];
+  const oldest = Date.now() - (options.minAgeMs ?? PRUNE_MIN_AGE_MS);
+  for (const name of ours) {
+    const created = await execa('docker', ['image', 'inspect', '--format', '{{.Created}}', name], { reject: false });
+    if (created.exitCode !== 0 || !(Date.parse(created.stdout.trim()) <= oldest)) continue;
+    if ((await execa('docker', ['rmi', name], { reject: false })).exitCode === 0) removed.push(name);
+  }
+  return removed;
 }

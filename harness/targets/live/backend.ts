@@ -34,6 +34,10 @@ export interface ControllerBackend {
   readonly port: number;
   readonly tls?: TlsEndpoint | undefined;
   readonly credentials: Credentials;
+  /** The controller serves clients before the plan's bootstrap (an external one, bootstrapped before
+   *  the run). Otherwise the fault proxies refuse connections until bootstrap, as a controller that
+   *  is not up yet does. */
+  readonly upBeforeBootstrap?: boolean;
   /** The path (and query) of the model endpoint for a client, e.g. /model/<uuid>/api?client=client-0. */
   modelPath(client: string): string;
   /** A fresh controller for a run whose time zero is originEpochMs. `soleClient`: the run's only

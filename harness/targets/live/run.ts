@@ -182,7 +182,9 @@ async function play(
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
   const clientCommand = options.clientCommand ?? config.client.command?.();
   const tls = options.tls === true || config.client.tls === true;
-  if (clientCommand === undefined) await config.client.prepare?.();
+  // The profile's own preparation (its library loaded, its program's interpreter checked); a
+  // --client-cmd program replaces the profile, and needs none.
+  if (options.clientCommand === undefined) await config.client.prepare?.();
   const origin = epochNow();
   // A program builds its own URLs (python-libjuju drops the ?client= query): its connections are client-0's.
   const soleClient = clientCommand !== undefined ? { soleClient: clientName(0) } : {};
@@ -309,6 +311,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
   const ca = run.tls ? backend.tls : undefined;
   for (const name of run.clientNames) {
     const proxy = await proxyOf(run, name);
+    if (!backend.upBeforeBootstrap) await proxy.refuse(); // until bootstrap: see admitClients
     const url = `${scheme}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
     const env: ClientEnv = {
       name,
@@ -343,6 +346,13 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
 function proxyOf(run: LiveRun, client: string): Promise<FaultProxy> {
   const tls = run.tls ? run.options.backend.tls : undefined;
   return run.options.proxies.get(client, tls ? { host: run.options.backend.host, port: tls.port } : undefined);
+}
+
+/** The controller is up: its clients' proxies listen again, so dials reach it. Until then a dial
+ *  is refused at the TCP level (a --client-cmd program launched by a deploy before bootstrap), as a
+ *  controller that is not up refuses it. */
+async function admitClients(run: LiveRun): Promise<void> {
+  await Promise.all(run.clientNames.map(async (name) => (await proxyOf(run, name)).admit()));
 }
 
 /** Ends a partition: the proxy passes traffic again, and the fault-end is recorded. */
@@ -417,6 +427,7 @@ function liveWorld(run: LiveRun): World {
         operator(run, async () => {
           const r = await backend.bootstrap();
           if (r.up && !started) {
+            await admitClients(run);
             started = true;
             for (const c of clients.values()) c.start();
           }

@@ -1,0 +1,218 @@
+// What the example deployment scripts share, so that each script is only its own habits: the
+// environment upgrade-chaos gives a --client-cmd program (see harness/clients/command-client.ts),
+// a Juju API connection (JSON over WebSocket, request-ids, calls that may time out), the view of the
+// model its AllWatcher builds, and an idempotent deploy of the bundle. Used by
+// scenarios/clients/naive.mjs, robust.mjs and examples/clients/reset-during-watch.mjs.
+import { writeFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+
+const env = process.env;
+export const API_URL = env.UPGRADE_CHAOS_API_URL;
+const PING_EVERY_MS = 300;
+const CALL_TIMEOUT_MS = 1_000;
+const RETRY_MS = 150;
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const upgrading = (e) => /upgrade in progress/.test(e.message);
+
+/**
+ * One API connection. `call(type, version, request, params, id, longPoll)` resolves with the
+ * response or rejects with its error; with `callTimeoutMs`, a call (not a long poll) unanswered for
+ * that long closes the connection: the link is dead. Any error or close ends it (`ended` resolves);
+ * `onClose` runs first, before the calls in flight are rejected.
+ */
+export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose } = {}) {
+  const ws = new WebSocket(url, handshakeTimeoutMs ? { handshakeTimeout: handshakeTimeoutMs } : {});
+  let nextId = 1;
+  let closed = false;
+  const pending = new Map();
+  let ended;
+  const conn = { ws, ended: new Promise((resolve) => (ended = resolve)), closed: () => closed };
+  conn.close = () => {
+    if (closed) return;
+    closed = true;
+    onClose?.();
+    for (const p of pending.values()) p.reject(new Error('connection closed'));
+    pending.clear();
+    ws.terminate();
+    ended();
+  };
+  conn.call = (type, version, request, params = {}, id, longPoll = false) =>
+    new Promise((resolve, reject) => {
+      if (closed) return reject(new Error('connection closed'));
+      const requestId = nextId++;
+      const timer = callTimeoutMs && !longPoll ? setTimeout(() => conn.close(), callTimeoutMs) : undefined;
+      const settle = (f) => (v) => {
+        clearTimeout(timer);
+        f(v);
+      };
+      pending.set(requestId, { resolve: settle(resolve), reject: settle(reject) });
+      ws.send(JSON.stringify({ 'request-id': requestId, type, version, request, params, ...(id ? { id } : {}) }));
+    });
+  ws.on('message', (data) => {
+    const msg = JSON.parse(data.toString());
+    const p = pending.get(msg['request-id']);
+    pending.delete(msg['request-id']);
+    if (msg.error) p?.reject(new Error(msg.error));
+    else p?.resolve(msg.response);
+  });
+  ws.on('error', conn.close);
+  ws.on('close', conn.close);
+  ws.on('unexpected-response', conn.close);
+  return conn;
+}
+
+export function login(call) {
+  return call('Admin', 3, 'Login', {
+    'auth-tag': `user-${env.UPGRADE_CHAOS_USERNAME}`,
+    credentials: env.UPGRADE_CHAOS_PASSWORD,
+  });
+}
+
+/** The bundle to deploy, what the watcher shows of it, and which deploys the controller accepted. */
+export class BundleDeployment {
+  bundle = JSON.parse(env.UPGRADE_CHAOS_BUNDLE ?? '{"applications":{}}').applications;
+  units = new Map(); // app -> Map(unit -> workload status)
+  done = new Set(); // applications whose deploy the controller accepted (or already had)
+
+  apply(deltas) {
+    for (const [kind, change, e] of deltas ?? []) {
+      if (kind === 'application' && change !== 'remove' && !this.units.has(e.name)) this.units.set(e.name, new Map());
+      if (kind === 'application' && change === 'remove') this.units.delete(e.name);
+      if (kind !== 'unit') continue;
+      if (!this.units.has(e.application)) this.units.set(e.application, new Map());
+      if (change === 'remove') this.units.get(e.application).delete(e.name);
+      else this.units.get(e.application).set(e.name, e['workload-status']?.current ?? 'unknown');
+    }
+  }
+
+  /** A new watcher's first snapshot replaces the old view, and says what to deploy (again). */
+  snapshot(deltas) {
+    this.units = new Map();
+    this.apply(deltas);
+    for (const app of this.done) if (!this.units.has(app)) this.done.delete(app);
+  }
+
+  deployed() {
+    return Object.entries(this.bundle).every(([app, spec]) => {
+      const us = [...(this.units.get(app)?.values() ?? [])];
+      return us.length >= spec.num_units && us.every((s) => s === 'active');
+    });
+  }
+
+  /** The bundle's applications (those not yet done) as Application.Deploy takes them. */
+  deployArgs(apps = Object.keys(this.bundle)) {
+    return apps.map((app) => ({
+      application: app,
+      'charm-url': this.bundle[app].charm,
+      'num-units': this.bundle[app].num_units,
+    }));
+  }
+
+  /** Deploys what is not done, idempotently ("already exists" is done: the answer to an accepted
+   *  deploy may have been lost with the connection), retrying "upgrade in progress". */
+  async deployAll(call) {
+    for (;;) {
+      const todo = Object.keys(this.bundle).filter((app) => !this.done.has(app));
+      if (todo.length === 0) return;
+      try {
+        const { results } = await call('Application', 19, 'Deploy', { applications: this.deployArgs(todo) });
+        results.forEach((r, i) => {
+          if (!r.error || r.error.code === 'already exists' || /already exists/.test(r.error.message))
+            this.done.add(todo[i]);
+        });
+      } catch (e) {
+        if (!upgrading(e)) throw e;
+      }
+      await sleep(RETRY_MS);
+    }
+  }
+
+  writeView() {
+    if (!env.UPGRADE_CHAOS_VIEW_FILE) return;
+    const applications = {};
+    for (const [app, us] of this.units) applications[app] = { units: Object.fromEntries(us) };
+    writeFileSync(env.UPGRADE_CHAOS_VIEW_FILE, JSON.stringify({ applications }));
+  }
+}
+
+/** `exit(code, why)`: says why on stderr as `name: why`, writes the view, exits. SIGTERM (the
+ *  harness's deadline) exits 1. */
+export function exiting(name, deployment) {
+  const exit = (code, why) => {
+    if (why) console.error(`${name}: ${why}`);
+    deployment.writeView();
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => exit(1, 'killed at the deadline'));
+  return exit;
+}
+
+/** Gives up (exit 1) just before the deadline the harness gives the program. */
+export function exitAtDeadline(exit) {
+  const deadline = Date.now() + Number(env.UPGRADE_CHAOS_DEADLINE_MS ?? 600_000);
+  setTimeout(() => exit(1, 'deadline reached'), Math.max(0, deadline - Date.now() - 100)).unref();
+}
+
+/**
+ * One connection of a script that reconnects: logs in, pings (an unanswered ping closes it, as a
+ * dead link), then `use(conn)`; any error closes it. Returns the connection; `conn.ended` resolves
+ * once it is closed, whatever the reason.
+ */
+export function reconnectingSession(use, { onClose } = {}) {
+  const conn = connect(API_URL, { callTimeoutMs: CALL_TIMEOUT_MS, handshakeTimeoutMs: CALL_TIMEOUT_MS, onClose });
+  conn.ws.on('open', async () => {
+    try {
+      await login(conn.call);
+      const ping = setInterval(() => conn.call('Pinger', 1, 'Ping').catch(() => {}), PING_EVERY_MS);
+      conn.ws.once('close', () => clearInterval(ping));
+      await use(conn);
+    } catch {
+      conn.close();
+    }
+  });
+  return conn;
+}
+
+/** Client.WatchAll, retried while the controller upgrades: the new watcher's id. */
+export async function watchAll(call) {
+  for (;;) {
+    try {
+      return (await call('Client', 8, 'WatchAll'))['watcher-id'];
+    } catch (e) {
+      if (!upgrading(e)) throw e;
+      await sleep(RETRY_MS);
+    }
+  }
+}
+
+/**
+ * Follows a watcher until the connection closes: its first answer is a snapshot (the view is
+ * rebuilt from it and the deploys still owed are made), later ones are applied; exits 0 once every
+ * unit of the bundle is active. `next()` asks for the watcher's next deltas.
+ */
+export async function followWatcher(conn, deployment, exit, next) {
+  let first = true;
+  while (!conn.closed()) {
+    const { deltas } = await next();
+    if (first) {
+      deployment.snapshot(deltas);
+      void deployment.deployAll(conn.call).catch(() => conn.close());
+      first = false;
+    } else deployment.apply(deltas);
+    if (deployment.deployed()) exit(0);
+  }
+}
+
+/** Runs `session()` (which resolves once its connection has closed) again and again, with a short
+ *  backoff that starts over after a session that lasted. */
+export async function reconnectForever(session) {
+  let backoff = 50;
+  for (;;) {
+    const started = Date.now();
+    await session();
+    if (Date.now() - started > 2_000) backoff = 50; // it was a real session: start the backoff over
+    await sleep(backoff);
+    backoff = Math.min(500, backoff * 2);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What a run on a real target tells a new user: a --client-cmd run names the program, not the
+ * built-in client it replaces, and its plans hold client-0's events only (the program is the one
+ * client every client event goes to); every replay line points at the target the failure came back
+ * on (a failure-corpus entry found on the sim, failing again on the process target, included), with
+ * a `--repeat` hint, since one real run may pass where another failed.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { caseArbitrary } from '../../harness/case-params.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { SUGGESTED_REPEAT } from '../../reports/console.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+import { cliIn, workFolder } from '../reports/cli-helpers.ts';
+
+const work = workFolder('real-target-output');
+afterAll(work.remove);
+const cli = cliIn(work.dir);
+
+/** A deployment program that always fails: every run violates deployments-complete. */
+const failing = join(work.dir, 'always-fails.mjs');
+writeFileSync(failing, `console.error('always-fails: giving up'); process.exit(1);\n`);
+
+describe('real-target output', { timeout: 240_000 }, () => {
+  it('draws a --client-cmd program one client: client-0', () => {
+    const gated = scenarioByName('juju-1.24-gated-api')!;
+    expect(gated.clients).toBe(2);
+    const config = resolveRun(gated, {}, `node ${failing}`);
+    expect(config.scenario.clients).toBe(1);
+    const clients = new Set<number>();
+    for (const [plan] of fc.sample(caseArbitrary(config, {}), { numRuns: 200, seed: 1 }))
+      for (const e of plan) if ('client' in e) clients.add(e.client);
+    expect([...clients]).toEqual([0]);
+  });
+
+  it('names the program in the header, prints client-0 only, and replays on the process target with --repeat', async () => {
+    const r = await cli(
+      'run',
+      '--target',
+      'process',
+      '--client-cmd',
+      `node ${failing}`,
+      '--scenario',
+      'juju-1.24-gated-api',
+      '--runs',
+      '2',
+      '--seed',
+      '1',
+      '--no-corpus',
+    );
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toContain(`━━ juju-1.24-gated-api (juju-1.24 × --client-cmd "node ${failing}" as client-0) ━━`);
+    expect(r.stdout).not.toMatch(/reconnecting/);
+    expect(r.stdout).not.toMatch(/client-1/);
+    const replay = /^Replay: (.*)$/m.exec(r.stdout)![1]!;
+    expect(replay).toMatch(/--target process .*--client-cmd/);
+    expect(r.stdout).toContain(`${replay} --repeat ${SUGGESTED_REPEAT}`);
+  });
+
+  it('a failure-corpus entry found on the sim and failing again on the process target replays there', async () => {
+    const corpus = join(work.dir, 'corpus.jsonl');
+    const scenario = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume', '--seed', '1'];
+    const onSim = await cli('run', ...scenario, '--runs', '300', '--corpus', corpus);
+    expect(onSim.exitCode, onSim.stderr).toBe(1);
+    const args = ['run', '--target', 'process', '--time-scale', '0.02', ...scenario, '--runs', '1'];
+    const r = await cli(...args, '--corpus', corpus, '--json');
+    const failures = JSON.parse(r.stdout).failures as { shrunkOn: string; replay: string }[];
+    const fromCorpus = failures.find((f) => f.shrunkOn === 'none');
+    expect(fromCorpus, r.stdout).toBeDefined();
+    expect(fromCorpus!.replay).toMatch(/--target process --time-scale 0\.02/);
+  });
+});

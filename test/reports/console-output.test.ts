@@ -1,0 +1,101 @@
+/**
+ * What a person reads at the end of a run, as a new user met it: counts in words ("1 event"), each
+ * violated property named once, coverage columns that line up, a replay that prints its history hash
+ * once, a run that --time-limit cut short saying so, and on real targets a hint that one replay may
+ * pass.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { withCorpusFailures } from '../../harness/corpus.ts';
+import { explore } from '../../harness/explore.ts';
+import type { Failure } from '../../harness/explore-result.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { formatCoverage } from '../../reports/coverage.ts';
+import { formatFailure, formatSummary, SUGGESTED_REPEAT } from '../../reports/console.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+import { cliIn, workFolder } from './cli-helpers.ts';
+
+const work = workFolder('console-output');
+afterAll(work.remove);
+const cli = cliIn(work.dir);
+
+const implicit = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
+const found = explore(implicit, { runs: 300, seed: 1 });
+
+describe('console output', () => {
+  it('names each violated property once, even when the corpus and the exploration both found it', () => {
+    expect(found.failures.length).toBeGreaterThan(1);
+    // A corpus entry is the same property in another case (another history).
+    const fromCorpus = found.failures.map((f) => ({ ...f, historyHash: `corpus-${f.historyHash}` }));
+    const both = withCorpusFailures(found, fromCorpus);
+    expect(both.failures).toHaveLength(2 * found.failures.length);
+    const line = formatSummary(both).split('\n')[0]!;
+    const named = /FAIL: (.*) violated/.exec(line)![1]!.split(', ');
+    expect(named).toEqual([...new Set(found.failures.map((f) => f.property))]);
+  });
+
+  it('says "1 event" and "1 run", not "1 events" and "1 runs"', () => {
+    const f = found.failures[0]!;
+    const one: Failure = { ...f, plan: f.plan.slice(0, 1), shrunkEvents: 1 };
+    expect(formatFailure(one, 'npx upgrade-chaos replay ...')).toMatch(/^Shrunk plan \(1 event, from \d+;/m);
+    expect(formatSummary({ ...found, runs: 1 })).toMatch(/ — 1 run, seed 1,/);
+  });
+
+  it('lines the coverage columns up on every row, chained-upgrade included', () => {
+    const covered = explore(resolveRun(scenarioByName('juju-1.24-gated-api')!), { runs: 50, seed: 1, coverage: true });
+    const text = formatCoverage(covered.coverage!);
+    const [phases, clients] = text.split('\n\n').map((block) => block.split('\n').filter((l) => l.startsWith('  ')));
+    for (const table of [phases!, clients!]) {
+      expect(table.some((row) => row.trimStart().startsWith('chained-upgrade '))).toBe(true);
+      // Every count is right-aligned under its header, so every row ends where the header does.
+      expect(new Set(table.map((row) => row.length))).toEqual(new Set([table[0]!.length]));
+    }
+  });
+
+  it('suggests --repeat for a failure on a real target, and not for the sim', () => {
+    const f = found.failures[0]!;
+    const line = 'npx upgrade-chaos replay --scenario x --target process --seed 1 --path "0"';
+    expect(formatFailure(f, line)).not.toMatch(/--repeat/);
+    const onProcess: Failure = {
+      ...f,
+      shrunkOn: 'target',
+      target: 'process',
+      clientOutputs: [],
+    };
+    expect(formatFailure(onProcess, line)).toContain(`${line} --repeat ${SUGGESTED_REPEAT}`);
+  });
+
+  it('replay prints the history hash once per failure', async () => {
+    const f = found.failures.find((x) => x.property === 'watchers-resume')!;
+    const r = await cli(
+      'replay',
+      '--scenario',
+      'juju-1.22-implicit-upgrade',
+      '--property',
+      f.property,
+      '--seed',
+      '1',
+      '--path',
+      f.path,
+    );
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout.match(/History hash/g)).toHaveLength(1);
+    expect(r.stdout).toContain(`History hash ${f.historyHash}`);
+  });
+
+  it('a run that --time-limit stopped says so, in the summary line, the JSON and summary.json', async () => {
+    const args = ['run', '--scenario', 'juju-1.24-gated-api', '--runs', '10000000', '--time-limit', '1', '--seed', '1'];
+    const human = await cli(...args, '--no-corpus');
+    expect(human.exitCode, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/PASS: every property held — \d+ of 10000000 runs \(STOPPED by --time-limit 1s\)/);
+    const json = await cli(...args, '--no-corpus', '--json');
+    const result = JSON.parse(json.stdout);
+    expect(result.stoppedEarly).toEqual({ reason: 'time-limit', timeLimitMs: 1000, plannedRuns: 10_000_000 });
+    const summary = JSON.parse(readFileSync(join(work.dir, result.results, 'summary.json'), 'utf8'));
+    expect(summary.scenarios[0].stoppedEarly).toEqual(result.stoppedEarly);
+    // A run that ends on its count says nothing of the kind.
+    const counted = JSON.parse((await cli('run', '--scenario', 'juju-1.24-gated-api', '--runs', '5', '--json')).stdout);
+    expect(counted.stoppedEarly).toBeUndefined();
+  });
+});
