@@ -49,6 +49,9 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
     restart: fc.constant({ kind: 'restart' }),
     pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
+    crash: fc
+      .tuple(fc.integer({ min: 0, max: 30_000 }), fc.boolean())
+      .map(([downMs, graceful]) => ({ kind: 'crash', downMs, ...(graceful ? { graceful: true as const } : {}) })),
     'on-activity': onActivity(client),
     wait: fc.integer({ min: 100, max: 30_000 }).map((durationMs) => ({ kind: 'wait', durationMs })),
   };

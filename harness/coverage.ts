@@ -82,6 +82,8 @@ class StateWalker {
   crash = false;
   /** The controller is paused (a `pause` plan event's fault-start .. fault-end). */
   paused = false;
+  /** The controller is killed, not yet started again (a `crash` plan event's fault-start .. fault-end). */
+  killed = false;
   readonly clients = new Map<string, ClientState>();
 
   client(name: string): ClientState {
@@ -118,7 +120,7 @@ class StateWalker {
       case 'agent-down':
         if (this.phase !== 'agent-down') this.phaseBeforeDown = this.phase;
         this.phase = 'agent-down';
-        this.crash = r.reason === 'restart';
+        this.crash = r.reason !== 'upgrade';
         return;
       case 'agent-up':
         // A crash mid-upgrade resumes it; an upgrade's restart is followed by `version` and steps.
@@ -165,10 +167,12 @@ class StateWalker {
         return;
       case 'fault-start':
         if (r.fault === 'pause') this.paused = true;
+        else if (r.fault === 'crash') this.killed = true;
         else this.client(r.client).partitioned = true;
         return;
       case 'fault-end':
         if (r.fault === 'pause') this.paused = false;
+        else if (r.fault === 'crash') this.killed = false;
         else this.client(r.client).partitioned = false;
         return;
     }
@@ -185,7 +189,12 @@ class StateWalker {
 
   fault(): string {
     const partition = [...this.clients.values()].some((c) => c.partitioned);
-    const faults = [this.crash && 'crash', this.paused && 'pause', partition && 'partition'].filter(Boolean);
+    const faults = [
+      this.crash && 'crash',
+      this.killed && 'killed',
+      this.paused && 'pause',
+      partition && 'partition',
+    ].filter(Boolean);
     return faults.length > 0 ? faults.join('+') : 'none';
   }
 

@@ -42,6 +42,7 @@ const planEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('disconnect'), client }),
   z.strictObject({ kind: z.literal('partition'), client, durationMs: nat }),
   z.strictObject({ kind: z.literal('pause'), durationMs: nat }),
+  z.strictObject({ kind: z.literal('crash'), downMs: nat, graceful: z.literal(true).optional() }),
   z.strictObject({ kind: z.literal('restart') }),
   z.strictObject({ kind: z.literal('wait'), durationMs: nat }),
 ]);

@@ -40,6 +40,10 @@ export type HistoryBody =
    *  inbound traffic held), until the matching fault-end. */
   | { type: 'fault-start'; fault: 'pause' }
   | { type: 'fault-end'; fault: 'pause' }
+  /** The controller killed (or stopped), until the matching fault-end: it is started again then,
+   *  and recovers from what it kept on disk (controller/durable-state.ts). */
+  | { type: 'fault-start'; fault: 'crash'; graceful?: boolean }
+  | { type: 'fault-end'; fault: 'crash' }
   | { type: 'quiescence' }
   /** The closing sequence's wait is over: `reached` says whether the controller was quiet and every
    *  client settled before the scenario's deadlines ran out (false: the run was cut short). */
@@ -52,7 +56,8 @@ export type HistoryBody =
   | { type: 'upgrade-requested'; explicit: boolean; requested?: string; chosen?: string; refused?: string }
   | { type: 'upgrade-pending'; from: string; to: string }
   | { type: 'download'; version: string; ok: boolean }
-  | { type: 'agent-down'; reason: 'upgrade' | 'restart' }
+  /** 'crash': written by the controller that starts after a crash, when the agent was up as it died. */
+  | { type: 'agent-down'; reason: 'upgrade' | 'restart' | 'crash' }
   | { type: 'agent-up'; version: string }
   | { type: 'version'; from: string; to: string }
   | { type: 'upgrade-steps'; version: string }
@@ -107,6 +112,13 @@ export class Recorder {
       assert.fail(`history record ${record.type} at t=${record.t} after one at t=${this.lastT}`);
     this.lastT = record.t;
     this.records.push(record);
+  }
+  /** Takes back the records a controller wrote before a crash (durable-state.ts), as if just written. */
+  restore(records: readonly HistoryRecord[]): void {
+    for (const r of records) {
+      this.records.push(r);
+      this.lastT = Math.max(this.lastT, r.t);
+    }
   }
   /** The run is over: tearing down clients and controller is not part of the history. */
   seal(): void {

@@ -36,6 +36,10 @@ export type PlanEvent =
    *  SIGSTOP), its sockets open, nothing answered; Jepsen's pause. On the sim its clock-driven work
    *  and what reaches it wait; time goes on, so its timers fire late, at the resume. */
   | { kind: 'pause'; durationMs: number }
+  /** The whole controller killed (SIGKILL; `graceful`: stopped, SIGTERM), then started again on the
+   *  same port after downMs (at once: 0). It comes back with what it keeps on disk, as Juju with
+   *  MongoDB (controller/durable-state.ts); connections, watchers and requests in flight die. */
+  | { kind: 'crash'; downMs: number; graceful?: true }
   | { kind: 'wait'; durationMs: number };
 
 export type EventKind = PlanEvent['kind'];
@@ -51,6 +55,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'partition',
   'restart',
   'pause',
+  'crash',
   'wait',
 ];
 
@@ -100,6 +105,11 @@ export function describeEvent(event: PlanEvent): string {
       return `restart controller agent${event.when ? whenActive(event.when) : ''}`;
     case 'pause':
       return `pause the controller for ${formatMs(event.durationMs)} (every process frozen), then resume it`;
+    case 'crash': {
+      const again = event.downMs > 0 ? `after ${formatMs(event.downMs)}` : 'at once';
+      const how = event.graceful ? 'stop the controller (SIGTERM: a clean shutdown)' : 'kill the controller (SIGKILL)';
+      return `${how}, start it again ${again}: it recovers its model from disk`;
+    }
     case 'wait':
       return `wait ${formatMs(event.durationMs)}`;
   }

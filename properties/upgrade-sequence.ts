@@ -26,7 +26,7 @@ type Phase = 'idle' | 'pending' | 'downloaded' | 'restarting' | 'restarted' | 's
  *   succeeded), an `upgrade-pending` while another upgrade is under way or from a version the
  *   controller does not run.
  *
- * A crash (`agent-down` reason 'restart') may land anywhere: the agent must come back at the version
+ * A crash (`agent-down` reason 'restart', or 'crash' when the whole controller was killed) may land anywhere: the agent must come back at the version
  * it ran, after which a pending upgrade downloads again and interrupted steps run again. Failed
  * downloads are retried. An upgrade unfinished at the end of the history is not a violation (the
  * run ended). One violation per offending record. Without controller-side records (an external
@@ -50,7 +50,7 @@ class Sequence {
   private phase: Phase = 'idle';
   private target = '';
   /** Why the agent is down, if it is. */
-  private down: 'upgrade' | 'restart' | undefined;
+  private down: 'upgrade' | 'restart' | 'crash' | undefined;
   /** An agent-up at a new version, waiting for its `version` record (the controller's next record). */
   private unannounced: { t: number; from: string; to: string } | undefined;
 

@@ -29,7 +29,8 @@ interface Loss {
  *    connection within `params.resumeDeadlineMs` (inclusive) of available time: time only counts
  *    while the controller is available to that client, i.e. not between `agent-down` and
  *    `agent-up`, not inside an upgrade window (upgrade-tracker.ts: from `upgrade-pending`, or the
- *    first record that shows an upgrade, to `upgrade-end`), not while the controller is paused, and
+ *    first record that shows an upgrade, to `upgrade-end`), not while the controller is paused or
+ *    killed (`fault-start` pause or crash .. `fault-end`), and
  *    not inside that client's partition (`fault-start` .. `fault-end`). One violation per loss, at the instant the deadline
  *    ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
@@ -97,11 +98,12 @@ function resumeViolations(history: History, deadline: number): Violation[] {
         agentDown = false;
         break;
       case 'fault-start':
-        if (r.fault === 'pause') paused = true;
+        if (r.fault === 'pause' || r.fault === 'crash')
+          paused = true; // frozen or dead: unavailable alike
         else partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1);
         break;
       case 'fault-end':
-        if (r.fault === 'pause') paused = false;
+        if (r.fault === 'pause' || r.fault === 'crash') paused = false;
         else partitions.set(r.client, Math.max(0, (partitions.get(r.client) ?? 0) - 1));
         break;
       case 'watcher-start': {

@@ -12,8 +12,11 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
     case 'event':
       return ['plan', `${describeEvent(r.event)}${r.applied ? '' : ' (nothing to act on)'}`];
     case 'fault-start':
+      if (r.fault === 'crash')
+        return ['nemesis', r.graceful ? 'stop the controller (SIGTERM)' : 'kill the controller (SIGKILL)'];
       return ['nemesis', r.fault === 'pause' ? 'pause the controller (every process frozen)' : `partition ${r.client}`];
     case 'fault-end':
+      if (r.fault === 'crash') return ['nemesis', 'start the controller again: it recovers from its state on disk'];
       return ['nemesis', r.fault === 'pause' ? 'resume the controller' : `heal ${r.client}`];
     case 'quiescence':
       return ['run', 'quiescence: faults healed, waiting for upgrades and clients to settle'];

@@ -17,6 +17,7 @@ import { juju124DownloadRetry } from './juju-1.24-download-retry.ts';
 import { juju124GatedApi } from './juju-1.24-gated-api.ts';
 import { juju124GatedApiNaiveClient } from './juju-1.24-gated-api-naive-client.ts';
 import { juju124PausedController } from './juju-1.24-paused-controller.ts';
+import { juju124CrashedController } from './juju-1.24-crashed-controller.ts';
 import { juju124Libjuju } from './juju-1.24-libjuju.ts';
 import { juju125NoImplicitUpgrade } from './juju-1.25-no-implicit-upgrade.ts';
 import { jujulib124 } from './jujulib-1.24.ts';
@@ -44,6 +45,7 @@ export const SCENARIOS: readonly Scenario[] = [
   juju124DownloadRetry,
   juju124CrashDuringUpgradeSteps,
   juju124PausedController,
+  juju124CrashedController,
 ];
 
 /** The scenarios the sim can run: all but those whose client needs real sockets. */

@@ -107,6 +107,14 @@ export class ApiConnection {
     this.transport.close();
   }
 
+  /** The controller process died: the socket closes under the client, and no record is written. */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe?.();
+    this.transport.close();
+  }
+
   private finish(reason: CloseReason): void {
     if (this.closed) return;
     this.closed = true;

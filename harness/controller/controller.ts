@@ -9,6 +9,7 @@ import type { Rng } from '../rng.ts';
 import { ApiConnection } from './api.ts';
 import { ActivityTriggers } from './activity-triggers.ts';
 import type { ApiHost, Credentials, ServerTransport, UpgradeRequest, UpgradeResult } from './api-types.ts';
+import { openAtCrash, type DurableController, type Recovery } from './durable-state.ts';
 import { MODEL_NAME, MODEL_UUID, ModelState } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 import { ReleaseStreams } from './streams.ts';
@@ -27,6 +28,12 @@ export interface ControllerDeps {
   /** Where clients look charms up (ModelGet's `charmhub-url`): the controller server's charm-info
    *  endpoint on loopback; the sim has no such endpoint and keeps CharmHub's address. */
   charmhubUrl?: string;
+  /** Start as the controller that comes back after a crash: from its durable state and its records
+   *  (durable-state.ts). */
+  recover?: Recovery;
+  /** Told when durable state changed that neither a record nor the model announces (a published
+   *  release): the controller server saves it then. */
+  onDurableChange?: () => void;
 }
 
 /** CharmHub's public API address, reported where no charm-info endpoint is served. */
@@ -54,12 +61,17 @@ export class Controller implements ApiHost {
   private stepsCopy: Set<string> | undefined;
   /** Last model entity written to the watchers' log, so unchanged status makes no delta. */
   private modelStatusKey = '';
+  /** After a crash: the connections and watchers its records show open, ended when the agent is
+   *  recorded down (no process is left to end them otherwise). */
+  private lostInCrash: ReturnType<typeof openAtCrash> | undefined;
+  private readonly onDurableChange: (() => void) | undefined;
 
   constructor(deps: ControllerDeps) {
     this.clock = deps.clock;
     this.history = deps.history;
     this.profile = deps.profile;
     this.credentials = deps.credentials;
+    this.onDurableChange = deps.onDurableChange;
     this.streams = new ReleaseStreams(deps.profile.streams);
     this.modelConfig = {
       name: MODEL_NAME,
@@ -81,6 +93,61 @@ export class Controller implements ApiHost {
       stepsFinished: () => this.rewriteModel(),
       changed: () => this.changed(),
     });
+    if (deps.recover) this.recover(deps.recover);
+  }
+
+  /** What it keeps on disk, as Juju keeps it in MongoDB (durable-state.ts). Shares live objects:
+   *  serialise it at once. */
+  durable(): DurableController {
+    return {
+      bootstrapped: this.bootstrapped,
+      streams: [...this.streams.list()],
+      model: this.model.durable(),
+      upgrader: this.upgrader.durable(),
+      units: this.units.durable(),
+      nextConnId: this.nextConnId,
+      nextWatcherId: this.nextWatcherId,
+      ...(this.stepsCopy ? { stepsCopy: [...this.stepsCopy] } : {}),
+      modelStatusKey: this.modelStatusKey,
+    };
+  }
+
+  /**
+   * The process is killed: it records nothing more (a dead process writes no log), its sockets
+   * close under the clients, armed faults and in-memory state go. Its timers are the caller's to
+   * silence (the sim's controller process, controller-freeze.ts; on a server the process is gone).
+   */
+  abandon(): void {
+    this.activity.clear();
+    this.upgrader.dispose();
+    for (const conn of [...this.connections.values()]) conn.abandon();
+    this.connections.clear();
+  }
+
+  private recover({ state, records }: Recovery): void {
+    for (const version of state.streams) this.streams.publish(version);
+    this.model.restore(state.model);
+    this.units.restore(state.units);
+    this.nextConnId = state.nextConnId;
+    this.nextWatcherId = state.nextWatcherId;
+    this.modelStatusKey = state.modelStatusKey;
+    if (state.stepsCopy) this.stepsCopy = new Set(state.stepsCopy);
+    this.bootstrapped = state.bootstrapped;
+    if (!state.bootstrapped) return;
+    this.lostInCrash = openAtCrash(records);
+    this.upgrader.recover(state.upgrader);
+  }
+
+  /** Records the end of what a crash took: per connection, its watchers, then itself, as a drop does. */
+  private endLostInCrash(): void {
+    const lost = this.lostInCrash;
+    this.lostInCrash = undefined;
+    if (!lost) return;
+    for (const [conn, client] of lost.conns) {
+      for (const [watcher, w] of lost.watchers)
+        if (w.conn === conn) this.history.record({ type: 'watcher-stop', conn, client, watcher, reason: 'connection' });
+      this.history.record({ type: 'conn-close', conn, client, reason: 'agent-down' });
+    }
   }
 
   get isBootstrapped(): boolean {
@@ -135,7 +202,9 @@ export class Controller implements ApiHost {
   }
 
   publish(version: string): boolean {
-    return this.streams.publish(version);
+    const published = this.streams.publish(version);
+    if (published) this.onDurableChange?.();
+    return published;
   }
 
   /** An explicit upgrade, as `juju upgrade-juju [--agent-version V] [--upload-tools]` asks for it. */
@@ -213,6 +282,7 @@ export class Controller implements ApiHost {
   }
 
   private agentDown(): void {
+    this.endLostInCrash();
     for (const conn of [...this.connections.values()]) conn.drop('agent-down');
     this.units.interruptAll();
   }

@@ -47,6 +47,16 @@ export function rfc3339(modelMs: number): string {
   return new Date(MODEL_EPOCH_MS + Math.max(0, Math.round(modelMs))).toISOString();
 }
 
+/** What of it survives a crash (durable-state.ts). */
+export interface DurableModel {
+  applications: Application[];
+  /** The change log, in revision order: [key, rev, kind, removed, entity]. */
+  log: [key: string, rev: number, kind: string, removed: boolean, entity: Record<string, unknown>][];
+  revision: number;
+  charms: string[];
+  localCharmRevision: number;
+}
+
 export class ModelState {
   private readonly apps = new Map<string, Application>();
   private readonly log = new Map<string, Entry>();
@@ -173,6 +183,27 @@ export class ModelState {
       applications[app.name] = { units };
     }
     return { applications };
+  }
+
+  /** What survives a crash (durable-state.ts): all of it. Shares the live objects: write it out at once. */
+  durable(): DurableModel {
+    return {
+      applications: [...this.apps.values()],
+      log: [...this.log].map(([key, e]) => [key, e.rev, e.kind, e.removed, e.entity]),
+      revision: this.revision,
+      charms: [...this.charms],
+      localCharmRevision: this.localCharmRevision,
+    };
+  }
+
+  /** Takes back what durable() gave, in a model that has nothing yet (a controller starting after a crash). */
+  restore(d: DurableModel): void {
+    for (const app of d.applications) this.apps.set(app.name, app);
+    for (const [key, rev, kind, removed, entity] of d.log)
+      this.log.set(key, { rev, kind: kind as DeltaKind, removed, entity });
+    this.revision = d.revision;
+    for (const url of d.charms) this.charms.add(url);
+    this.localCharmRevision = d.localCharmRevision;
   }
 
   /** Names of the applications, for rewriting the model to an earlier copy. */

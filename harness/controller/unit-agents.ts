@@ -21,6 +21,16 @@ interface UnitAgent {
   failed: boolean;
 }
 
+/** What of it survives a crash (durable-state.ts). */
+export interface DurableUnitAgent {
+  unit: string;
+  /** Hooks done (index of the next one). */
+  next: number;
+  failed: boolean;
+  /** The hook in flight when the state was written: a crash interrupts it. */
+  running?: string;
+}
+
 export class UnitAgents {
   private readonly agents: UnitAgent[] = [];
 
@@ -68,6 +78,35 @@ export class UnitAgents {
         agent.failed = true;
         this.model.setUnitStatus(agent.unit, ['error', `hook failed: "${hook}"`], ['error', `hook failed: "${hook}"`]);
       }
+    }
+  }
+
+  /** Each agent's progress (durable-state.ts); a hook in flight is named, for the crash to interrupt. */
+  durable(): DurableUnitAgent[] {
+    return this.agents.map((a) => ({
+      unit: a.unit.name,
+      next: a.next,
+      failed: a.failed,
+      ...(a.running ? { running: a.running.hook } : {}),
+    }));
+  }
+
+  /** Takes back durable()'s agents over the restored model's units; hooks in flight hold no timer
+   *  (the process that ran them is gone): interruptAll ends them. */
+  restore(agents: readonly DurableUnitAgent[]): void {
+    for (const d of agents) {
+      const unit = this.model
+        .application(d.unit.slice(0, d.unit.lastIndexOf('/')))
+        ?.units.find((u) => u.name === d.unit);
+      if (!unit) continue;
+      const running = d.running !== undefined ? { hook: d.running, timer: { cancel: () => {} } } : undefined;
+      this.agents.push({
+        unit,
+        rng: this.rng.fork(unit.name),
+        next: d.next,
+        failed: d.failed,
+        ...(running ? { running } : {}),
+      });
     }
   }
 

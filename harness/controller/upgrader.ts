@@ -22,6 +22,15 @@ export interface AgentHooks {
   changed(): void;
 }
 
+/** What of it survives a crash (durable-state.ts). */
+export interface DurableUpgrader {
+  running: string;
+  desired: string;
+  phase: UpgradePhase;
+  up: boolean;
+  staged?: string;
+}
+
 export class Upgrader {
   running = '';
   desired = '';
@@ -70,6 +79,35 @@ export class Upgrader {
 
   dispose(): void {
     this.timer?.cancel();
+  }
+
+  /** What survives a crash: the versions, the phase, staged binaries (durable-state.ts). */
+  durable(): DurableUpgrader {
+    return {
+      running: this.running,
+      desired: this.desired,
+      phase: this.phase,
+      up: this.up,
+      ...(this.staged !== undefined ? { staged: this.staged } : {}),
+    };
+  }
+
+  /**
+   * The controller starts after a crash with `d` from disk: an agent that was up as it died is
+   * recorded down now (its connections and hooks end with it, through hooks.down), and it comes
+   * up after a restart's time, where comeUp takes the upgrade on from its phase, as after a restart.
+   */
+  recover(d: DurableUpgrader): void {
+    this.running = d.running;
+    this.desired = d.desired;
+    this.phase = d.phase;
+    this.staged = d.staged;
+    this.up = false;
+    if (d.up) {
+      this.history.record({ type: 'agent-down', reason: 'crash' });
+      this.hooks.down();
+    }
+    this.timer = this.clock.after(this.pick(this.profile.timing.restartMs), () => this.comeUp());
   }
 
   private scheduleDownload(delay: Range | number): void {

@@ -108,6 +108,10 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
     case 'pause':
       for (const d of shorter(e.durationMs, MIN_PARTITION_MS)) yield { ...e, durationMs: d };
       break;
+    case 'crash':
+      if (e.graceful) yield withoutKey(e, 'graceful'); // a kill is the simpler story
+      for (const d of shorter(e.downMs, 0)) yield { ...e, downMs: d };
+      break;
     case 'wait':
       for (const d of shorter(e.durationMs, MIN_WAIT_MS)) yield { ...e, durationMs: d };
       break;

@@ -29,6 +29,9 @@ export interface World {
   /** Freeze the controller for durationMs, then resume it (the world schedules the resume); a
    *  target that cannot (external) says so in its note. */
   pause(durationMs: number): Action;
+  /** Kill (or, graceful, stop) the whole controller and start it again after downMs (the world
+   *  schedules the start); it recovers from its durable state. A target that cannot says so. */
+  crash(downMs: number, graceful: boolean): Action;
   deploy(client: string, app: string, units: number): Action;
   /** The client removes an application (Application.DestroyApplication). */
   remove(client: string, app: string): Action;
@@ -72,6 +75,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.partition(clientName(event.client), event.durationMs);
     case 'pause':
       return world.pause(event.durationMs);
+    case 'crash':
+      return world.crash(event.downMs, event.graceful === true);
     case 'deploy':
       return world.deploy(clientName(event.client), event.app, event.units);
     case 'remove':

@@ -41,6 +41,8 @@ export interface ResetRequest {
   originEpochMs?: number;
   /** Names connections that do not name themselves (see SessionOptions.defaultClient). */
   defaultClient?: string;
+  /** Keep the session on disk (a server started with --state-dir): it survives a kill of the server. */
+  durable?: boolean;
 }
 
 export interface ActionResult {
@@ -220,6 +222,9 @@ function resetOptions(body: Body): NewSessionOptions {
   }
   const origin = body['originEpochMs'];
   if (origin !== undefined) options.originEpochMs = finite(origin, 'originEpochMs');
+  const durable = body['durable'];
+  if (durable !== undefined && typeof durable !== 'boolean') throw new HttpError(400, 'durable must be true or false');
+  if (durable) options.durable = true;
   const defaultClient = body['defaultClient'];
   if (defaultClient !== undefined) {
     if (typeof defaultClient !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(defaultClient))

@@ -42,6 +42,7 @@ const SPEC = {
   tls: { type: 'boolean' },
   'tls-port': { type: 'string' },
   'tls-dir': { type: 'string' },
+  'state-dir': { type: 'string' },
 } as const;
 
 export function parseServerFlags(argv: string[], defaults: { port: number; controller: string }): ServerFlags {
@@ -75,8 +76,9 @@ export function parseServerFlags(argv: string[], defaults: { port: number; contr
     throw new UsageError('--tls-port and --tls-dir need --tls');
   const tlsDir = values['tls-dir'] !== undefined ? { tlsDir: values['tls-dir'] } : {};
   const tls = values.tls ? { tls: true, tlsPort, ...tlsDir } : {};
+  const stateDir = values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {};
   return {
-    options: { profile, credentials: { username, password }, port, timeScale, seed, ...tls },
+    options: { profile, credentials: { username, password }, port, timeScale, seed, ...tls, ...stateDir },
     bootstrap: !(values['no-bootstrap'] ?? false),
   };
 }

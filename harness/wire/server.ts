@@ -30,7 +30,8 @@ import { handleAdmin, type AdminHost } from './admin.ts';
 import { AgentListener } from './agent-listener.ts';
 import { CHARMHUB_PATH, charmRouteOf, handleCharmRoute } from './charm-http.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
-import { ControllerSession, modelPath, type SessionOptions } from './session.ts';
+import { ControllerSession, modelPath, type SessionDurability, type SessionOptions } from './session.ts';
+import { SessionStore, type StoredSession } from './session-store.ts';
 import { tlsMaterialIn, type TlsMaterial } from './tls.ts';
 
 /** The default session's model endpoint. */
@@ -84,6 +85,9 @@ export interface ServerOptions {
   onRecord?: (record: HistoryRecord) => void;
   /** The address to listen on: loopback unless told otherwise. */
   host?: string;
+  /** Where sessions opened `durable` are kept (session-store.ts); a server started on the same
+   *  folder after a kill takes them back, at their model UUIDs and agent TLS ports. */
+  stateDir?: string;
   limits?: Partial<ServerLimits>;
 }
 
@@ -98,6 +102,7 @@ export class ControllerServer implements AdminHost {
   private tls: TlsMaterial | undefined;
   /** Each session's agent TLS port, by model UUID (the default session's survives its resets). */
   private readonly agents = new Map<string, AgentListener>();
+  private readonly store: SessionStore | undefined;
 
   private constructor(
     private readonly http: Server,
@@ -105,6 +110,7 @@ export class ControllerServer implements AdminHost {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes, perMessageDeflate: false });
+    this.store = options.stateDir !== undefined ? new SessionStore(options.stateDir) : undefined;
   }
 
   static async start(options: ServerOptions): Promise<ControllerServer> {
@@ -126,6 +132,7 @@ export class ControllerServer implements AdminHost {
     if (options.tls) server.tls = await tlsMaterialIn(options.tlsDir);
     // The session's model config names the charm-info endpoint, on the port just bound.
     server.session = server.newSession({}, MODEL_UUID);
+    server.takeBackSessions();
     await server.settled();
     return server;
   }
@@ -194,9 +201,48 @@ export class ControllerServer implements AdminHost {
   /** A new session at a fresh model UUID, beside every other; undefined when MAX_SESSIONS are open. */
   open(options: NewSessionOptions): ControllerSession | undefined {
     if (this.sessions.size >= MAX_SESSIONS) return undefined;
-    const session = this.newSession(options, randomUUID());
-    this.sessions.set(session.options.modelUuid, session);
+    const modelUuid = randomUUID();
+    const session = this.newSession(
+      options,
+      modelUuid,
+      options.durable ? this.durability(modelUuid, options) : undefined,
+    );
+    this.sessions.set(modelUuid, session);
     return session;
+  }
+
+  /** A durable session's journal, when the server keeps state (else the session is in memory only). */
+  private durability(
+    modelUuid: string,
+    options: NewSessionOptions,
+    stored?: StoredSession,
+  ): SessionDurability | undefined {
+    if (!this.store) return undefined;
+    const journal = this.store.journal({
+      modelUuid,
+      profile: options.profile ?? this.options.profile,
+      seed: options.seed ?? this.options.seed ?? 0,
+      timeScale: options.timeScale ?? this.options.timeScale ?? 1,
+      ...(options.originEpochMs !== undefined ? { originEpochMs: options.originEpochMs } : {}),
+      ...(options.defaultClient !== undefined ? { defaultClient: options.defaultClient } : {}),
+    });
+    const recover = stored && { state: stored.state.controller, records: stored.records };
+    return { journal, tlsPort: () => this.tlsPortOf(modelUuid), ...(recover ? { recover } : {}) };
+  }
+
+  /** Started after a kill on the state folder of the server before: every durable session comes
+   *  back at its model UUID and agent TLS port, and recovers (controller/durable-state.ts). */
+  private takeBackSessions(): void {
+    for (const stored of this.store?.load() ?? []) {
+      const { modelUuid, ...options } = stored.options;
+      const session = this.newSession(
+        { ...options, durable: true },
+        modelUuid,
+        this.durability(modelUuid, options, stored),
+        stored.state.tlsPort,
+      );
+      this.sessions.set(modelUuid, session);
+    }
   }
 
   /** The session at `uuid` (the default one included). */
@@ -210,6 +256,7 @@ export class ControllerServer implements AdminHost {
     if (!session) return false;
     this.sessions.delete(uuid);
     session.dispose();
+    this.store?.remove(uuid);
     const agent = this.agents.get(uuid);
     this.agents.delete(uuid);
     void agent?.close();
@@ -237,7 +284,12 @@ export class ControllerServer implements AdminHost {
     this.tls?.dispose();
   }
 
-  private newSession(options: Partial<SessionOptions>, modelUuid: string): ControllerSession {
+  private newSession(
+    options: Partial<SessionOptions>,
+    modelUuid: string,
+    durability?: SessionDurability,
+    tlsPort = 0,
+  ): ControllerSession {
     const onRecord = this.options.onRecord;
     const session = new ControllerSession(
       {
@@ -255,15 +307,16 @@ export class ControllerServer implements AdminHost {
         if (AGENT_CHANGES.has(record.type)) queueMicrotask(() => this.followAgent(modelUuid));
         onRecord?.(record);
       },
+      durability,
     );
-    if (this.tls && !this.agents.has(modelUuid)) this.startAgent(this.tls, modelUuid);
+    if (this.tls && !this.agents.has(modelUuid)) this.startAgent(this.tls, modelUuid, tlsPort);
     else this.followAgent(modelUuid);
     return session;
   }
 
   /** The session's own TLS port, bound now (the default session's at --tls-port) and from then on
    *  listening only while that session's agent is up. */
-  private startAgent(tls: TlsMaterial, uuid: string): void {
+  private startAgent(tls: TlsMaterial, uuid: string, port: number): void {
     const agent = new AgentListener(
       tls,
       {
@@ -271,7 +324,7 @@ export class ControllerServer implements AdminHost {
         upgrade: (req, socket, head) => this.upgrade(req, socket, head, uuid),
         agentUp: () => this.sessionAt(uuid)?.controller.isUp ?? false,
       },
-      uuid === MODEL_UUID ? (this.options.tlsPort ?? 0) : 0,
+      uuid === MODEL_UUID ? (this.options.tlsPort ?? 0) : port,
       this.options.host,
     );
     this.agents.set(uuid, agent);

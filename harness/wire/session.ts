@@ -7,12 +7,14 @@
 import { RealScheduler, ScopedScheduler } from '../clock.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import { Controller } from '../controller/controller.ts';
+import type { Recovery } from '../controller/durable-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';
 import { API_ACTIVITIES } from '../controller/activity-triggers.ts';
 import { activityTie, type PlanEvent } from '../plan.ts';
 import { seededRng } from '../rng.ts';
 import { ClientLinks } from './client-links.ts';
+import type { SessionJournal } from './session-store.ts';
 
 /** The path of a session's model endpoint on the server's port. */
 export function modelPath(uuid: string): string {
@@ -35,6 +37,17 @@ export interface SessionOptions {
    *  is a program that builds its own URLs (python-libjuju) sets it, so its records carry the
    *  run's client name rather than an address. */
   defaultClient?: string;
+  /** Kept on disk (the server's --state-dir): a server started again after a kill takes it back. */
+  durable?: boolean;
+}
+
+/** A durable session's disk, and what it came back with after a crash (session-store.ts). */
+export interface SessionDurability {
+  journal: SessionJournal;
+  /** The agent's TLS port, kept with the state. */
+  tlsPort: () => number | undefined;
+  /** Set when the session is taken back by a server started after a kill. */
+  recover?: Recovery;
 }
 
 export interface SessionStatus {
@@ -94,24 +107,41 @@ export class ControllerSession {
   constructor(
     readonly options: SessionOptions,
     onRecord?: (r: HistoryRecord) => void,
+    durability?: SessionDurability,
   ) {
     this.clock = new ScopedScheduler(new RealScheduler(options.timeScale, options.originEpochMs));
+    // A durable session writes each record, then its state, before anything goes out on a socket.
+    const save = (): void => {
+      if (durability && this.controller)
+        durability.journal.save({ controller: this.controller.durable(), tlsPort: durability.tlsPort() });
+    };
     this.history = new ObservedRecorder(
       () => this.clock.now(),
       (r) => {
+        durability?.journal.append(r);
+        save();
         onRecord?.(r);
         this.lookSoon();
       },
     );
+    if (durability?.recover) this.history.restore(durability.recover.records);
+    const recover = durability?.recover;
     this.controller = new Controller({
+      ...(recover ? { recover } : {}),
+      ...(durability ? { onDurableChange: save } : {}),
       clock: this.clock,
-      rng: seededRng(options.seed),
+      // A controller started again draws afresh: a stream of its own per life.
+      rng: recover ? seededRng(options.seed).fork(`life-${recover.records.length}`) : seededRng(options.seed),
       history: this.history,
       profile: options.profile,
       credentials: options.credentials,
       modelUuid: options.modelUuid,
       ...(options.charmhubUrl !== undefined ? { charmhubUrl: options.charmhubUrl } : {}),
     });
+    if (durability) {
+      this.controller.model.onChange(save); // a change no record announces (a unit's status) is saved too
+      save();
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * A fault the harness injects must really happen. A `restart` that no longer takes the agent down,
- * a partition or a pause that no longer holds anything, would leave every scenario's verdicts as
+ * a partition or a pause that no longer holds anything, a crash that kills nothing, would leave every scenario's verdicts as
  * they were (a fault that never happens breaks no property), and the corpus would go on passing
  * while it tests nothing it claims to. So each sim scenario that draws a fault must see it applied
  * (coverage's `applied`, what `run --coverage` prints) in some of its first cases.
@@ -15,7 +15,7 @@ import { runSim } from '../../harness/runner.ts';
 import { caseSource } from '../../harness/strategies/index.ts';
 import { SIM_SCENARIOS } from '../../scenarios/index.ts';
 
-const FAULTS = ['restart', 'partition', 'pause'] as const;
+const FAULTS = ['restart', 'partition', 'pause', 'crash'] as const;
 const RUNS = 40;
 const SEED = 1;
 

@@ -16,6 +16,7 @@ import { controllerImage, IMAGE_LABEL, pruneImagesBut } from '../../harness/targ
 import type { ProcessTarget } from '../../harness/targets/process/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { crashedRun } from './crashed-run.ts';
 import { pausedRun } from './paused-run.ts';
 
 const dockerUp = (await execa('docker', ['info'], { reject: false })).exitCode === 0;
@@ -130,6 +131,13 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     const paused = async (): Promise<boolean> =>
       (await execa('docker', ['inspect', '-f', '{{.State.Paused}}', id])).stdout.trim() === 'true';
     await pausedRun(target, paused);
+  }, 240_000);
+
+  it("docker kills (then stops) the container for crash events and starts it again with the run's controller", async () => {
+    const id = target.server.id;
+    const started = async (): Promise<string> =>
+      (await execa('docker', ['inspect', '-f', '{{.State.StartedAt}}', id])).stdout.trim();
+    await crashedRun(target, started);
   }, 240_000);
 
   it('the CLI finds the race on juju-1.22, passes juju-1.24-gated-api, and leaves no container', async () => {

@@ -6,6 +6,7 @@ import type { ServerProcess } from '../../harness/targets/process/server-process
 import { checkProperties } from '../../properties/index.ts';
 import { configOf } from './scenario-config.ts';
 import { readFileSync } from 'node:fs';
+import { crashedRun } from './crashed-run.ts';
 import { pausedRun } from './paused-run.ts';
 
 let target: ProcessTarget;
@@ -101,6 +102,11 @@ describe('targets/process', () => {
     // /proc/PID/stat: "pid (comm) STATE ...": T when stopped.
     const stopped = async (): Promise<boolean> => /\) T /.test(readFileSync(`/proc/${server.pid}/stat`, 'utf8'));
     await pausedRun(target, stopped);
+  });
+
+  it("kills the server process (SIGKILL, then SIGTERM) for crash events and starts it again with the run's controller", async () => {
+    const server = target.server as ServerProcess;
+    await crashedRun(target, async () => String(server.pid));
   });
 
   it('serves the next run after the controller process crashed', async () => {

@@ -1,7 +1,7 @@
 /**
  * The controller server in a Docker container, started with testcontainers, and the faults only a
- * container has: crash (docker kill, then start the same container again: same port, fresh
- * controller), pause (docker pause: the cgroup freezer stops every process, the classic Jepsen
+ * container has: crash (docker kill or stop, then start the same container again: same port, and its
+ * durable sessions back from the container's disk), pause (docker pause: the cgroup freezer stops every process, the classic Jepsen
  * pause) and stop/start. The container shares the host's network namespace, and the server binds
  * 127.0.0.1 only, so nothing is published beyond loopback.
  *
@@ -35,6 +35,9 @@ const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 /** Where the server keeps its CA and certificates inside the container: the container's own
  *  filesystem outlives a kill and a start, so every session's agent keeps chaining to one CA. */
 const TLS_DIR_IN_CONTAINER = '/tmp/upgrade-chaos-tls';
+/** Where the server keeps durable sessions (wire/session-store.ts): on the container's own disk,
+ *  which a kill and a start keep, as a Juju controller's MongoDB keeps its files. */
+const STATE_DIR_IN_CONTAINER = '/tmp/upgrade-chaos-state';
 
 export class ContainerServer implements ServerHost {
   private paused = false;
@@ -98,6 +101,8 @@ export class ContainerServer implements ServerHost {
           '--tls',
           '--tls-dir',
           TLS_DIR_IN_CONTAINER,
+          '--state-dir',
+          STATE_DIR_IN_CONTAINER,
         ])
         .withEnvironment({ [PASSWORD_ENV]: credentials.password, [IN_CONTAINER_ENV]: '1' })
         .withLabels({ [CONTAINER_LABEL]: 'controller', [RUN_LABEL]: runId })
@@ -161,6 +166,19 @@ export class ContainerServer implements ServerHost {
     const next = this.turns.then(op);
     this.turns = next.catch(() => {});
     return next;
+  }
+
+  /** docker kill (graceful: docker stop, SIGTERM and a clean shutdown); resolves once it has exited. */
+  async kill(graceful: boolean): Promise<void> {
+    await this.resume();
+    if (graceful) await docker('stop', '--time', '5', this.id);
+    else await docker('kill', this.id);
+  }
+
+  /** docker start: the server in it takes back its durable sessions from the container's disk. */
+  async start(): Promise<void> {
+    await docker('start', this.id);
+    await this.untilListening();
   }
 
   /** docker stop then start: the server gets SIGTERM and closes cleanly; a new one takes the port. */

@@ -48,6 +48,8 @@ export interface ControllerBackend {
     timeScale: number;
     originEpochMs: number;
     soleClient?: string;
+    /** The plan kills the controller: keep the run's controller on disk, to come back with it. */
+    durable?: boolean;
   }): Promise<void>;
   /** `up`: the controller now serves clients, so the run starts them. */
   bootstrap(): Promise<ActionOutcome & { up: boolean }>;

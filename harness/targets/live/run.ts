@@ -40,6 +40,16 @@ export interface LiveOptions extends RunHooks {
   /** How to freeze and thaw the controller's every process (SIGSTOP / docker pause): the targets
    *  that started their controller have it; without it a `pause` event is not applied. */
   freezer?: ControllerFreezer;
+  /** How to kill and start the controller server (the targets that started it); without it a
+   *  `crash` event is not applied. */
+  killer?: ControllerKiller;
+}
+
+/** Kills (or, graceful, stops) the controller server whole, and starts it again on the same port
+ *  and state folder, where it takes its durable sessions back (wire/session-store.ts). */
+export interface ControllerKiller {
+  kill(graceful: boolean): Promise<void>;
+  start(): Promise<void>;
 }
 
 /** Freezes the controller server whole; it stays frozen until thaw(). */
@@ -166,6 +176,10 @@ interface LiveRun {
   /** Resolves when the pause in force ends (the operator's commands wait for it, as the sim's do). */
   thawed: Promise<void>;
   endPause: () => void;
+  /** Set while a `crash` of this run has the controller killed: resolves once it is started again. */
+  down: Promise<void> | undefined;
+  /** The controller was bootstrapped (a crash before that has nothing to kill, as on the sim). */
+  bootstrapped: boolean;
   /** Plan events the controller took on to fire at a client's API activity: their records are the
    *  controller's (written when they fire, or never), so the harness's history never holds them. */
   armed: number;
@@ -188,7 +202,8 @@ async function play(
   const origin = epochNow();
   // A program builds its own URLs (python-libjuju drops the ?client= query): its connections are client-0's.
   const soleClient = clientCommand !== undefined ? { soleClient: clientName(0) } : {};
-  await backend.begin({ config, seed, timeScale, originEpochMs: origin, ...soleClient });
+  const durable = plan.some((e) => e.kind === 'crash') ? { durable: true } : {};
+  await backend.begin({ config, seed, timeScale, originEpochMs: origin, ...soleClient, ...durable });
   if (tls && !backend.tls) throw new UsageError(`${config.client.name} dials wss:// only: this target has no TLS port`);
   // Scoped: a heal or retry timer of this run must never fire in the next one.
   const clock = new ScopedScheduler(new RealScheduler(timeScale, origin));
@@ -214,6 +229,8 @@ async function play(
     paused: false,
     thawed: Promise.resolve(),
     endPause: () => {},
+    down: undefined,
+    bootstrapped: false,
     armed: 0,
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
@@ -385,10 +402,38 @@ async function resume(run: LiveRun): Promise<void> {
   run.endPause();
 }
 
-/** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any. */
+/**
+ * Kills the controller (the sim's crash: simulate.ts) and starts it again after downMs. The
+ * fault-start is recorded before the kill, the fault-end once the server listens again with its
+ * sessions back. The start is not queued: queued actions may be waiting for it.
+ */
+async function crash(run: LiveRun, killer: ControllerKiller, downMs: number, graceful: boolean): Promise<Applied> {
+  if (!run.bootstrapped) return { applied: false, note: 'no controller to kill before bootstrap' };
+  if (run.paused) return { applied: false, note: 'the controller is paused' };
+  if (run.down) return { applied: false, note: 'the controller is down already' };
+  let started = (): void => {};
+  run.down = new Promise((resolve) => (started = resolve));
+  run.history.record({ type: 'fault-start', fault: 'crash', ...(graceful ? { graceful } : {}) });
+  await killer.kill(graceful);
+  run.clock.after(downMs, () => {
+    void killer
+      .start()
+      .then(() => run.history.record({ type: 'fault-end', fault: 'crash' }))
+      .catch((e: unknown) => (run.queue.failure ??= e as Error))
+      .finally(() => {
+        run.down = undefined;
+        started();
+      });
+  });
+  return true;
+}
+
+/** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any,
+ *  and once a killed controller is started again. */
 function operator(run: LiveRun, act: () => Promise<Applied>): Promise<Applied> {
   return run.queue.run(async () => {
     await run.thawed;
+    await run.down;
     return act();
   });
 }
@@ -426,6 +471,7 @@ function liveWorld(run: LiveRun): World {
       heldForProgram(() =>
         operator(run, async () => {
           const r = await backend.bootstrap();
+          if (r.applied) run.bootstrapped = true;
           if (r.up && !started) {
             await admitClients(run);
             started = true;
@@ -438,6 +484,7 @@ function liveWorld(run: LiveRun): World {
       queue.run(async () => {
         if (!backend.arm)
           return { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` };
+        if (run.down) return { applied: false, note: 'the controller is down' };
         const outcome = await backend.arm(index, event, route(client));
         if (outcome.applied) run.armed++;
         return outcome;
@@ -446,10 +493,17 @@ function liveWorld(run: LiveRun): World {
     upgrade: (request) => operator(run, () => backend.upgrade(request)),
     restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
+    crash: (downMs, graceful) => {
+      const killer = run.options.killer;
+      if (!killer) return { applied: false, note: `the ${run.options.target} target cannot kill its controller` };
+      return queue.run(() => crash(run, killer, downMs, graceful));
+    },
     pause: (durationMs) => {
       const freezer = run.options.freezer;
       if (!freezer) return { applied: false, note: `the ${run.options.target} target cannot pause its controller` };
-      return queue.run(() => pause(run, freezer, durationMs));
+      return queue.run(() =>
+        run.down ? { applied: false, note: 'the controller is down' } : pause(run, freezer, durationMs),
+      );
     },
     partition: (client, durationMs) =>
       queue.run(async () => {
@@ -512,6 +566,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       deadlines: run.config.scenario.deadlines,
       clients,
       healFaults: async () => {
+        await run.down; // a killed controller is started again at its time, not before
         for (const name of run.clientNames) await heal(run, name);
         await resume(run);
       },

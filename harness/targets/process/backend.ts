@@ -46,6 +46,7 @@ export class ProcessBackend implements ControllerBackend {
       timeScale: run.timeScale,
       originEpochMs: run.originEpochMs,
       ...(run.soleClient !== undefined ? { defaultClient: run.soleClient } : {}),
+      ...(run.durable ? { durable: true } : {}),
     });
     this.opened = { admin: server.session(modelUuid), modelPath, tlsPort };
   }

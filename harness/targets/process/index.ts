@@ -4,8 +4,9 @@
  * model UUID, clock, model and history), so many runs can be in flight at once. Plans are played
  * in real time scaled by timeScale, clients over real sockets through fault proxies of the run's
  * own. A plan's `pause` freezes the server process (SIGSTOP, then SIGCONT): that touches every
- * session on it, so such a run has the server alone (run-gate.ts). The process can also be crashed
- * (SIGKILL and a new process on the same port) from outside the plan: every session is lost then.
+ * session on it, so such a run has the server alone (run-gate.ts); so does a plan's `crash`, which
+ * kills the process (SIGKILL, or SIGTERM) and starts a new one on the same port and state folder,
+ * where it takes back the sessions opened durable (the run's own, for a plan with a crash).
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -15,7 +16,7 @@ import type { HistoryRecord } from '../../history.ts';
 import type { EventKind, Plan } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';
 import { ProxyPool } from '../live/proxies.ts';
-import { runLive, type ControllerFreezer } from '../live/run.ts';
+import { runLive, type ControllerFreezer, type ControllerKiller } from '../live/run.ts';
 import { RunGate } from '../live/run-gate.ts';
 import type { CaseRun, RunArtifacts, RunHooks, Target } from '../target.ts';
 import { ProcessBackend } from './backend.ts';
@@ -36,7 +37,7 @@ export interface ProcessTargetOptions {
 export const DEFAULT_TIME_SCALE = 0.02;
 
 /** Plan events that act on the whole server, every session on it: their run has it alone. */
-const SERVER_WIDE_EVENTS: ReadonlySet<EventKind> = new Set(['pause']);
+const SERVER_WIDE_EVENTS: ReadonlySet<EventKind> = new Set(['pause', 'crash']);
 /**
  * Runs in flight per core when the user does not say. A run spends almost all its time waiting for
  * scaled model time to pass, so many fit on a core; more than this and the server's and harness's
@@ -54,8 +55,12 @@ export interface ServerHost {
   readonly tls?: { caCert: string; caCertFile: string } | undefined;
   /** Starts a new server if the last one died. */
   respawn(): Promise<void>;
-  /** Kill, then a new server on the same port (its state is lost). */
+  /** Kill, then a new server on the same port (sessions not opened durable are lost). */
   crash(): Promise<void>;
+  /** SIGKILL (graceful: SIGTERM, a clean shutdown) the server, and wait until it is gone. */
+  kill(graceful: boolean): Promise<void>;
+  /** A new server on the same port and state folder: it takes back every durable session. */
+  start(): Promise<void>;
   /** Freeze every process of the server: sockets stay open, nothing answers. */
   pause(): void | Promise<void>;
   resume(): void | Promise<void>;
@@ -78,6 +83,10 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
   private readonly freezer: ControllerFreezer = {
     freeze: () => this.server.pause(),
     thaw: () => this.server.resume(),
+  };
+  private readonly killer: ControllerKiller = {
+    kill: (graceful) => this.server.kill(graceful),
+    start: () => this.server.start(),
   };
 
   constructor(
@@ -109,6 +118,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
         backend: new ProcessBackend(this.server.port, this.credentials, this.server.tls),
         proxies,
         freezer: this.freezer,
+        killer: this.killer,
         ...(this.options.clientCommand !== undefined ? { clientCommand: this.options.clientCommand } : {}),
         ...(this.options.tls ? { tls: true } : {}),
         ...hooks,

@@ -1,7 +1,7 @@
 /**
  * The controller server as a child process (harness/wire/server-main.ts, started with execa), and
- * the faults only a process has: crash (SIGKILL, then a new process on the same port, with a fresh
- * controller: what the dead one held is gone) and pause (SIGSTOP / SIGCONT: everything freezes,
+ * the faults only a process has: crash (SIGKILL or SIGTERM, then a new process on the same port and
+ * state folder: it takes back the durable sessions, the others are gone) and pause (SIGSTOP / SIGCONT: everything freezes,
  * sockets stay open, nothing answers). The child exits when its stdin closes, so it never outlives
  * the harness.
  */
@@ -37,6 +37,8 @@ export class ServerProcess {
   /** The CA every session's agent certificate chains to (the server serves TLS), and its file. */
   tls: { caCert: string; caCertFile: string } | undefined;
   private readonly tlsDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-tls-'));
+  /** Durable sessions (a plan that kills the server opens one), kept across kills. */
+  private readonly stateDir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-state-'));
 
   private constructor(private readonly options: ServerProcessOptions) {
     this.port = options.port ?? 0;
@@ -58,7 +60,18 @@ export class ServerProcess {
 
   /** SIGKILL, then a new server on the same port. */
   async crash(): Promise<void> {
-    await this.kill('SIGKILL');
+    await this.end('SIGKILL');
+    await this.spawn();
+  }
+
+  /** SIGKILL, or SIGTERM with stdin closed (a clean shutdown, SIGKILL after 5 s); resolves once it is gone. */
+  async kill(graceful: boolean): Promise<void> {
+    if (graceful) this.child?.stdin.end();
+    await this.end(graceful ? 'SIGTERM' : 'SIGKILL', graceful ? 5_000 : 0);
+  }
+
+  /** A new server on the same port and state folder. */
+  async start(): Promise<void> {
     await this.spawn();
   }
 
@@ -94,11 +107,12 @@ export class ServerProcess {
   async stop(): Promise<void> {
     this.resume();
     this.child?.stdin.end();
-    await this.kill('SIGTERM', 3_000);
+    await this.end('SIGTERM', 3_000);
     rmSync(this.tlsDir, { recursive: true, force: true });
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 
-  private async kill(signal: NodeJS.Signals, graceMs = 0): Promise<void> {
+  private async end(signal: NodeJS.Signals, graceMs = 0): Promise<void> {
     const child = this.child;
     if (!child || this.exited) return;
     if (signal !== 'SIGKILL') this.resume();
@@ -139,6 +153,8 @@ export class ServerProcess {
         '--tls',
         '--tls-dir',
         this.tlsDir,
+        '--state-dir',
+        this.stateDir,
       ],
       {
         cwd: PROJECT_ROOT,

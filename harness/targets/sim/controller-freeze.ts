@@ -19,6 +19,8 @@ class FrozenTimer implements TimerHandle {
 
 export class ControllerFreeze {
   private waiting: (() => void)[] | undefined;
+  /** Bumped when the process is killed: timers of an earlier life never fire. */
+  private life = 0;
 
   get paused(): boolean {
     return this.waiting !== undefined;
@@ -36,14 +38,20 @@ export class ControllerFreeze {
       now: () => clock.now(),
       after: (delayMs, fn) => {
         const timer = new FrozenTimer();
+        const life = this.life;
         timer.inner = clock.after(delayMs, () =>
           this.run(() => {
-            if (!timer.cancelled) fn();
+            if (!timer.cancelled && life === this.life) fn();
           }),
         );
         return timer;
       },
     };
+  }
+
+  /** The process is killed (a crash): none of its timers fires any more; a new process's do. */
+  kill(): void {
+    this.life++;
   }
 
   /** false when it was paused already. */

@@ -150,7 +150,8 @@ export class SimNetwork {
   constructor(
     readonly clock: Scheduler,
     private readonly rng: Rng,
-    private readonly controller: Controller,
+    /** Whoever listens on the controller's port now (after a crash, the controller started again). */
+    private readonly controller: Pick<Controller, 'connect'>,
     private readonly options: NetworkOptions,
     /** The controller's side runs through it (a paused controller: at the resume). */
     readonly gate: ControllerGate = ALWAYS_OPEN,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { VirtualScheduler } from '../../clock.ts';
 import type { Client } from '../../clients/client.ts';
 import { Controller } from '../../controller/controller.ts';
+import type { DurableController } from '../../controller/durable-state.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
 import type { Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
@@ -54,25 +55,60 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   const model = config.model ?? ((deps) => new Controller(deps));
   // The controller's own work (its timers, what reaches it) runs through the freeze: a pause holds it.
   const freeze = new ControllerFreeze();
-  const controller = model({
+  const deps = {
     clock: freeze.scheduler(clock),
     rng: rng.fork('controller'),
     history,
     profile: config.controller,
     credentials: SIM_CREDENTIALS,
-  });
+  };
+  let controller = model(deps);
+  /** Killed by a crash event and not started again yet: nothing listens, nothing answers. */
+  let dead: (() => void)[] | undefined;
+  let lives = 1;
   const network = new SimNetwork(
     clock,
     rng.fork('network'),
-    controller,
+    { connect: (client, transport) => (dead ? undefined : controller.connect(client, transport)) },
     { latencyMs: [1, 30], connectTimeoutMs: 5_000 },
     freeze,
   );
-  // The operator's commands reach a paused controller only at the resume, as a CLI call would hang.
+  // The operator's commands reach a paused controller only at the resume, as a CLI call would hang,
+  // and a killed one once it is started again.
   const operator = (act: () => boolean): Applied => {
+    if (dead) {
+      dead.push(act);
+      return { applied: true, note: 'waits for the controller to be started again' };
+    }
     if (!freeze.paused) return act();
     freeze.run(act);
     return { applied: true, note: 'waits for the controller to resume' };
+  };
+  /** A crash: the process dies (its timers with it, its sockets close, it writes nothing more);
+   *  after downMs a new one starts from what the dead one kept on disk, as a server reads it. */
+  const crash = (downMs: number, graceful: boolean): Applied => {
+    if (!controller.isBootstrapped) return { applied: false, note: 'no controller to kill before bootstrap' };
+    if (freeze.paused) return { applied: false, note: 'the controller is paused' };
+    if (dead) return { applied: false, note: 'the controller is down already' };
+    history.record({ type: 'fault-start', fault: 'crash', ...(graceful ? { graceful } : {}) });
+    const state = JSON.parse(JSON.stringify(controller.durable())) as DurableController;
+    freeze.kill();
+    // A stop lets the server close its connections as it shuts down (the records say so); a kill
+    // leaves them to the controller that starts next.
+    if (graceful) controller.dispose();
+    else controller.abandon();
+    const waiting: (() => void)[] = (dead = []);
+    clock.after(downMs, () => {
+      dead = undefined;
+      history.record({ type: 'fault-end', fault: 'crash' });
+      controller = model({
+        ...deps,
+        rng: rng.fork(`controller-life-${++lives}`),
+        recover: { state, records: history.records },
+      });
+      for (const act of waiting) act();
+    });
+    return true;
   };
   const clients = new Map<string, Client>();
   for (const name of params.clients) {
@@ -95,6 +131,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     // The controller fires a tied fault at the client's activity, inside its own handling of the
     // call: the fault acts through this same world, at once.
     arm: (index, event, client, on) => {
+      if (dead) return { applied: false, note: 'the controller is down' };
       controller.activity.arm(client, on, () =>
         recordEvent(history, index, event, applyEvent(world, event) as Applied),
       );
@@ -117,7 +154,9 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clock.after(durationMs, () => heal(client));
       return true;
     },
+    crash,
     pause: (durationMs) => {
+      if (dead) return { applied: false, note: 'the controller is down' };
       if (!freeze.pause()) return false;
       history.record({ type: 'fault-start', fault: 'pause' });
       clock.after(durationMs, resume);
@@ -129,7 +168,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     },
     remove: (client, app) => clientAction(clients.get(client), config.client.name, 'remove', (c) => c.remove?.(app)),
     rewatch: (client) => clientAction(clients.get(client), config.client.name, 'rewatch', (c) => c.rewatch?.()),
-    upgradeIdle: () => controller.isUp && !controller.upgrading,
+    upgradeIdle: () => !dead && controller.isUp && !controller.upgrading,
     waiting: new WaitingEvents(),
   };
   const heal = (client: string): void => {
@@ -153,7 +192,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         resume();
       },
       runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
-      controllerQuiet: () => controller.quiet,
+      controllerQuiet: () => !dead && controller.quiet,
       waitingEvents: () => world.waiting.count,
       finalModel: () => ({ version: controller.version, model: controller.view() }),
     });

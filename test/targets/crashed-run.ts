@@ -1,0 +1,52 @@
+/**
+ * A run with `crash` events on a real target: the controller server killed (then stopped) and
+ * started again on the same port, each time coming back with the run's controller from its state
+ * folder. Watched from outside: which server instance answered (a process id, a container's start
+ * time) must change at each crash. Shared by the process and container target tests.
+ */
+import { expect } from 'vitest';
+import { recordsOf, type HistoryRecord } from '../../harness/history.ts';
+import type { Plan } from '../../harness/plan.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import type { Target } from '../../harness/targets/target.ts';
+import { checkProperties } from '../../properties/index.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+
+/** Deploy, let its hooks start, kill the controller for 5 s; deploy again, later stop it cleanly. */
+export const CRASH_PLAN: Plan = [
+  { kind: 'bootstrap' },
+  { kind: 'wait', durationMs: 25_000 },
+  { kind: 'deploy', client: 0, app: 'mysql', units: 2 },
+  { kind: 'wait', durationMs: 2_000 },
+  { kind: 'crash', downMs: 5_000 },
+  { kind: 'publish', version: '1.24.3' },
+  { kind: 'deploy', client: 1, app: 'wordpress', units: 1 },
+  { kind: 'wait', durationMs: 40_000 }, // the first start's agent is up again: the stop takes it down
+  { kind: 'crash', downMs: 0, graceful: true },
+  { kind: 'wait', durationMs: 20_000 },
+];
+
+/** Plays CRASH_PLAN on juju-1.24-crashed-controller; `instance` names the server process running
+ *  now. Checks what every target must show and returns the history. */
+export async function crashedRun(target: Target, instance: () => Promise<string>): Promise<HistoryRecord[]> {
+  const config = resolveRun(scenarioByName('juju-1.24-crashed-controller')!);
+  const before = await instance();
+  const history = await target.run(config, CRASH_PLAN, 5);
+  expect(await instance(), 'a new server process answers after the crashes').not.toBe(before);
+  const faults = history.filter((r) => r.type === 'fault-start' || r.type === 'fault-end');
+  expect(faults.map((r) => [r.type, r.fault])).toEqual([
+    ['fault-start', 'crash'],
+    ['fault-end', 'crash'],
+    ['fault-start', 'crash'],
+    ['fault-end', 'crash'],
+  ]);
+  const crashes = recordsOf(history, 'event').filter((r) => r.event.kind === 'crash');
+  expect(crashes.map((r) => r.applied)).toEqual([true, true]);
+  // The controller came back with its model: the deploy acknowledged before the kill is there.
+  expect(recordsOf(history, 'agent-down').filter((r) => r.reason === 'crash')).toHaveLength(2);
+  const final = recordsOf(history, 'final-model')[0]!;
+  expect(Object.keys(final.model.applications).sort()).toEqual(['mysql', 'wordpress']);
+  // The reconnecting client rides both out: every property the scenario claims holds.
+  expect(checkProperties(history, config.properties)).toEqual([]);
+  return history;
+}
