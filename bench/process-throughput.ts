@@ -6,8 +6,10 @@
  * while there is CPU to spare, and by CPU once there is none.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import fc from 'fast-check';
 import { caseArbitrary } from '../harness/case-params.ts';
+import { expectedLength } from '../harness/explore-target.ts';
 import { Limiter } from '../harness/limiter.ts';
 import { resolveRun } from '../harness/run-config.ts';
 import { judgeRun } from '../harness/runner.ts';
@@ -46,8 +48,14 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
       const harnessCpu = process.cpuUsage();
       const serverCpu = processCpuSeconds(target.server.pid);
       const start = performance.now();
+      // Longest first, as exploreTarget starts them (its expectedLength).
+      const length = expectedLength(config, true);
+      const byLength = cases
+        .map((c) => ({ c, ms: length(c) }))
+        .sort((a, b) => b.ms - a.ms)
+        .map(({ c }) => c);
       const judged = await Promise.all(
-        cases.map(([plan, simSeed]) =>
+        byLength.map(([plan, simSeed]) =>
           limiter.run(async () => judgeRun((await target.runCase(config, plan, simSeed)).history, config.properties)),
         ),
       );
@@ -75,5 +83,6 @@ export function formatProcessThroughput(figures: readonly ProcessThroughput[], t
       `${t.scenario} ${t.runsPerSecond} runs/s (${t.runs} runs, ${t.concurrency} in flight; CPU per run: harness ` +
       `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property)`,
   );
-  return `Process target (time scale ${timeScale}, one server process reused): ${each.join('; ')}.`;
+  const load = (loadavg()[0] ?? 0).toFixed(2);
+  return `Process target (time scale ${timeScale}, one server process reused, load average ${load}): ${each.join('; ')}.`;
 }

@@ -5,6 +5,7 @@
  * second of the single thread (what one core does, whatever else runs) and the speed-up as a
  * ratio of two measurements taken in the same minute.
  */
+import { loadavg } from 'node:os';
 import { explore } from '../harness/explore.ts';
 import { exploreOnWorkers } from '../harness/explore-on-workers.ts';
 import { resolveRun } from '../harness/run-config.ts';
@@ -22,8 +23,16 @@ export interface SimScaling {
   singleRunsPerCpuSecond: number;
   workers: number;
   workersRunsPerSecond: number;
+  /** Runs per CPU second of the whole process (main thread and workers) in that round: with
+   *  singleRunsPerCpuSecond, what the workers cost beyond the runs themselves. */
+  workersRunsPerCpuSecond: number;
+  /** CPU seconds per wall second the process got in that round: on a shared machine, how many of
+   *  the cores the workers actually had. */
+  workersCoresUsed: number;
   /** workersRunsPerSecond / singleRunsPerSecond. */
   speedup: number;
+  /** The 1-minute load average when the measurement ended (2 cores: above 2, others compete). */
+  loadAverage: number;
 }
 
 export async function simScaling(runs: number, workers: number, rounds = 2): Promise<SimScaling> {
@@ -36,13 +45,25 @@ export async function simScaling(runs: number, workers: number, rounds = 2): Pro
     let single = 0;
     let perCpu = 0;
     let parallel = 0;
+    let parallelPerCpu = 0;
+    let cores = 0;
     for (let round = 0; round < rounds; round++) {
       const cpu = process.cpuUsage();
       const one = explore(config, { runs, seed: round + 1 });
       const { user, system } = process.cpuUsage(cpu);
       single = Math.max(single, one.runsPerSecond);
       perCpu = Math.max(perCpu, Math.round(one.runs / ((user + system) / 1e6)));
-      parallel = Math.max(parallel, (await exploreOnWorkers(pool, config, { runs, seed: round + 1 })).runsPerSecond);
+      const cpuBefore = process.cpuUsage();
+      const start = performance.now();
+      const spread = await exploreOnWorkers(pool, config, { runs, seed: round + 1 });
+      const wallSeconds = (performance.now() - start) / 1000;
+      const cpuSpread = process.cpuUsage(cpuBefore);
+      const cpuSeconds = (cpuSpread.user + cpuSpread.system) / 1e6;
+      if (spread.runsPerSecond > parallel) {
+        parallel = spread.runsPerSecond;
+        parallelPerCpu = Math.round(spread.runs / cpuSeconds);
+        cores = Math.round((cpuSeconds / wallSeconds) * 100) / 100;
+      }
     }
     return {
       scenario: SCALING_SCENARIO,
@@ -51,7 +72,10 @@ export async function simScaling(runs: number, workers: number, rounds = 2): Pro
       singleRunsPerCpuSecond: perCpu,
       workers,
       workersRunsPerSecond: parallel,
+      workersRunsPerCpuSecond: parallelPerCpu,
+      workersCoresUsed: cores,
       speedup: Math.round((parallel / single) * 100) / 100,
+      loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     };
   } finally {
     await pool.close();
@@ -62,6 +86,7 @@ export function formatSimScaling(s: SimScaling): string {
   return (
     `Sim on threads (${s.scenario}, ${s.runs} runs, best of alternating rounds): one thread ` +
     `${s.singleRunsPerSecond} runs/s (${s.singleRunsPerCpuSecond} per CPU second), ${s.workers} workers ` +
-    `${s.workersRunsPerSecond} runs/s: ${s.speedup}× one thread.`
+    `${s.workersRunsPerSecond} runs/s (${s.workersRunsPerCpuSecond} per CPU second, ${s.workersCoresUsed} cores used): ` +
+    `${s.speedup}× one thread; load average ${s.loadAverage}.`
   );
 }

@@ -32,12 +32,9 @@ export async function exploreOnWorkers(
   if (!runner) return exploreAsync(config, options);
   const tally = new Tally(config, options);
   if (tally.stopReason() !== undefined) return shrinkFound(config, source, options, tally);
-  // Drawn in order, so take() gives each case its index in the unsharded sequence.
   const sharded: CaseRunner<Taken> = {
-    start: (c) => {
-      const index = tally.take();
-      return index === undefined ? Promise.resolve(undefined) : runner.start(c).then((outcome) => ({ index, outcome }));
-    },
+    start: (c, index) =>
+      tally.owns(index) ? runner.start(c, index).then((outcome) => ({ index, outcome })) : Promise.resolve(undefined),
     flush: () => runner.flush?.(),
   };
   const details = await orderedSurvey(source, tally.checkParams(source), {

@@ -26,6 +26,7 @@ import type { RunConfig } from './run-config.ts';
 import { distinctProperties, judgeRun, type RunResult } from './runner.ts';
 import { caseSource, type Case, type CaseSource } from './strategies/index.ts';
 import { runCase, type RunHooks, type Target } from './targets/target.ts';
+import { simulate } from './targets/sim/simulate.ts';
 import type { CommandOutput } from './clients/command-client.ts';
 import type { PropertyName } from '../properties/index.ts';
 
@@ -64,6 +65,24 @@ async function runOn(
 /** Runs finished behind a slower one that may wait to be noted, per run in flight. */
 const NOTE_WINDOW_PER_RUN = 8;
 
+/**
+ * How long a case will take on the target, so the longest start first (orderedSurvey's priority):
+ * a real run lasts about its model time × the time scale (mostly what its clients wait for: a deploy
+ * deadline of 600 s is 12 s of real time), which the sim tells in a millisecond where it can play
+ * the case; otherwise the plan's waits. Only the order in which runs start depends on it.
+ */
+export function expectedLength(config: RunConfig, simFits: boolean): (c: Case) => number {
+  const planMs = (plan: Plan): number => plan.reduce((ms, e) => ms + (e.kind === 'wait' ? e.durationMs : 0), 0);
+  return ([plan, simSeed]) => {
+    if (!simFits) return planMs(plan);
+    try {
+      return simulate(config, plan, simSeed).at(-1)?.t ?? planMs(plan);
+    } catch {
+      return planMs(plan); // the sim's failure, if it matters, shows when the case is shrunk
+    }
+  };
+}
+
 export async function exploreTarget(
   target: Target,
   config: RunConfig,
@@ -72,12 +91,11 @@ export async function exploreTarget(
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
   const firstRuns = new Map<PropertyName, Sample>();
-  // Drawn in order, so take() gives each case its index in the unsharded sequence; another
-  // shard's case is drawn (to keep the sequence) and never run.
+  // Each case keeps its index in the unsharded sequence whenever it starts; another shard's case
+  // is drawn (to keep the sequence) and never run.
   const runner = {
-    start: async (c: Case) => {
-      const index = tally.take();
-      if (index === undefined) return undefined;
+    start: async (c: Case, index: number) => {
+      if (!tally.owns(index)) return undefined;
       return { index, result: await runOn(target, config, c[0], c[1], hooksOf(options, `run ${index + 1}`)) };
     },
   };
@@ -87,6 +105,7 @@ export async function exploreTarget(
     // A run that waits out a client's 600 s deploy deadline takes 12 s at the default time scale,
     // most take one or two: the others go past it (noted once it ends) rather than wait for it.
     window: NOTE_WINDOW_PER_RUN * (options.concurrency ?? 1),
+    ...((options.concurrency ?? 1) > 1 ? { priority: expectedLength(config, options.shrinkOnSim) } : {}),
     note: (c, taken) => {
       if (taken === undefined) return true; // another shard's case
       const { index, result } = taken;

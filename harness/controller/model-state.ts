@@ -44,8 +44,12 @@ const MODEL_EPOCH_MS = Date.UTC(2026, 0, 1);
 
 /** A model time (ms since the run started) as Juju's RFC 3339 timestamps. */
 export function rfc3339(modelMs: number): string {
-  return new Date(MODEL_EPOCH_MS + Math.max(0, Math.round(modelMs))).toISOString();
+  const ms = Math.max(0, Math.round(modelMs));
+  // Many changes share a moment (a deploy's units, a hook's status): format each moment once.
+  if (ms !== lastStamp.ms) lastStamp = { ms, text: new Date(MODEL_EPOCH_MS + ms).toISOString() };
+  return lastStamp.text;
 }
+let lastStamp = { ms: -1, text: '' };
 
 /** What of it survives a crash (durable-state.ts). */
 export interface DurableModel {

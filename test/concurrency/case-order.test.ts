@@ -119,6 +119,39 @@ describe('concurrent runs in case order', () => {
     expect(most).toBeLessThanOrEqual(4);
   });
 
+  it('orderedSurvey with a priority starts the highest-ranked of a window first, keeps each case its draw index, and notes in case order', async () => {
+    const sequential = sequentialCases(() => false).slice(0, 30);
+    const startedIndexes: number[] = [];
+    const runner = {
+      start: (c: Case, index: number) => {
+        startedIndexes.push(index);
+        expect(c).toEqual(sequential[index]);
+        return later(c, () => c);
+      },
+    };
+    const noted: Case[] = [];
+    const rank = (c: Case) => c[1] % 1000;
+    await orderedSurvey(
+      source,
+      { ...params, numRuns: 30 },
+      {
+        runner,
+        inFlight: 2,
+        window: 10,
+        priority: rank,
+        note: (c) => noted.push(c) > 0,
+      },
+    );
+    expect(noted).toEqual(sequential);
+    const firstWindow = sequential.slice(0, 10).map((c, i) => ({ i, r: rank(c) }));
+    const topTwo = [...firstWindow]
+      .sort((a, b) => b.r - a.r)
+      .slice(0, 2)
+      .map((x) => x.i);
+    expect(startedIndexes.slice(0, 2)).toEqual(topTwo);
+    expect([...startedIndexes].sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
+  });
+
   it('orderedSurvey throws the error of the first failing case in case order, after noting the cases before it', async () => {
     let index = 0;
     const failing = new Set([9, 4]);
