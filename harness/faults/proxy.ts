@@ -14,6 +14,8 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { TargetError } from '../errors.ts';
 
 export interface ProxyOptions {
@@ -30,6 +32,24 @@ type Signal = Buffer | 'end';
 /** Listening again on a port let go while refusing: tries, and the real time between them. */
 const LISTEN_ATTEMPTS = 50;
 const LISTEN_RETRY_MS = 20;
+
+/**
+ * Where a proxy's first listen looks for a port: below the kernel's ephemeral range, which it never
+ * hands out by itself. A port from that range, let go while the proxy refuses dials, is soon taken
+ * by some outgoing connection or listen(0) (with 32 runs in flight, within a minute: a run then
+ * failed with EADDRINUSE); one below it stays free for the proxy to listen on again.
+ */
+function unassignedPorts(): { min: number; max: number } | undefined {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return low !== undefined && low > 12_000 ? { min: 10_000, max: low - 1 } : undefined;
+  } catch {
+    return undefined; // not Linux: the kernel's choice
+  }
+}
+const UNASSIGNED_PORTS = unassignedPorts();
+/** Ports tried there before taking the kernel's choice. */
+const UNASSIGNED_TRIES = 20;
 
 /** One direction of one connection: what is held, and when the last chunk was let through. */
 class Direction {
@@ -200,7 +220,7 @@ export class FaultProxy {
   private async listen(): Promise<void> {
     const server = createServer({ allowHalfOpen: true, noDelay: true });
     server.on('connection', (socket) => this.accept(socket));
-    const reuse = this.boundPort !== 0;
+    if (this.boundPort === 0) return this.listenFirst(server);
     for (let attempt = 1; ; attempt++) {
       try {
         await new Promise<void>((resolve, reject) => {
@@ -213,10 +233,35 @@ export class FaultProxy {
         break;
       } catch (e) {
         // The port was let go while refusing: another socket may hold it for a moment.
-        if (!reuse || attempt >= LISTEN_ATTEMPTS)
+        if (attempt >= LISTEN_ATTEMPTS)
           throw new TargetError(`fault proxy: cannot listen on 127.0.0.1:${this.boundPort}: ${(e as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, LISTEN_RETRY_MS));
       }
+    }
+    this.boundPort = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** The first listen: on a port outside the ephemeral range if one is free (UNASSIGNED_PORTS). */
+  private async listenFirst(server: Server): Promise<void> {
+    const tryPort = (port: number): Promise<boolean> =>
+      new Promise((resolve, reject) => {
+        const failed = (e: NodeJS.ErrnoException): void =>
+          e.code === 'EADDRINUSE' || e.code === 'EACCES' ? resolve(false) : reject(e);
+        server.once('error', failed);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', failed);
+          resolve(true);
+        });
+      });
+    const range = UNASSIGNED_PORTS;
+    let bound = false;
+    for (let i = 0; range && i < UNASSIGNED_TRIES && !bound; i++)
+      bound = await tryPort(randomInt(range.min, range.max + 1));
+    try {
+      if (!bound) await tryPort(0);
+    } catch (e) {
+      throw new TargetError(`fault proxy: cannot listen on 127.0.0.1: ${(e as Error).message}`);
     }
     this.boundPort = (server.address() as AddressInfo).port;
     this.server = server;
