@@ -78,6 +78,8 @@ class StateWalker {
   phase: UpgradePhase = 'before-bootstrap';
   /** Upgrades started so far (features count them in buckets). */
   upgrades = 0;
+  /** Agent crashes (restart events) since the current upgrade started, or since bootstrap. */
+  crashes = 0;
   private phaseBeforeDown: UpgradePhase = 'idle';
   crash = false;
   /** The controller is paused (a `pause` plan event's fault-start .. fault-end). */
@@ -111,7 +113,10 @@ class StateWalker {
         this.phase = 'idle';
         return;
       case 'upgrade-pending':
-        if (this.phase !== 'pending' && this.phase !== 'downloading') this.upgrades++;
+        if (this.phase !== 'pending' && this.phase !== 'downloading') {
+          this.upgrades++;
+          this.crashes = 0;
+        }
         this.phase = 'pending';
         return;
       case 'download':
@@ -121,6 +126,7 @@ class StateWalker {
         if (this.phase !== 'agent-down') this.phaseBeforeDown = this.phase;
         this.phase = 'agent-down';
         this.crash = r.reason !== 'upgrade';
+        if (this.crash) this.crashes++;
         return;
       case 'agent-up':
         // A crash mid-upgrade resumes it; an upgrade's restart is followed by `version` and steps.
@@ -282,12 +288,21 @@ export function emptyCoverage(): Coverage {
  * abstract state is projected on one client at a time (phase × that client's state × fault: the
  * clients run the same script, so the full product mostly tells apart which client did what), each
  * event is taken with the state it landed in (its own client's, if it names one), and both are
- * tagged with how many upgrades have started; plus how many connections each client lost, and
- * how often each event landed in the same state (`restart @ steps #1 |  ×2`: a second crash in
- * the same upgrade's steps). Counts are in AFL's hit-count buckets (1, 2, 3, 4-7, 8+): a second
- * upgrade or a third reconnect is news, a ninth is not. Each feature comes with the time it was first reached, so that a strategy
- * can branch from that moment.
+ * tagged with how many upgrades have started; plus how many connections each client lost, how
+ * often each event landed in the same state (`restart @ steps #1 |  ×2`: a second crash in the
+ * same upgrade's steps) in AFL's hit-count buckets (1, 2, 3, 4-7, 8+), and the pairs of consecutive
+ * applied events with the phases they landed in (AFL's edges: `restart@steps → deploy@steps`).
+ *
+ * Cells (named `cell …`) say how far the run got, per client: upgrade phase × upgrades started ×
+ * crashes since the current upgrade started × connections that client lost
+ * (`cell steps #1 crashed 2 | lost 3`). Their counts are exact up to 8 (then 9-15, 16+): each of the
+ * first few repetitions of a fault is one step further, and a strategy that branches from the
+ * rarest cells builds a long story one step at a time. Each feature comes with the time it was
+ * first reached, so that a strategy can branch from that moment.
  */
+/** The prefix of the features that are cells (see `features`). */
+export const CELL = 'cell ';
+
 export function features(history: History): Map<string, number> {
   const walker = new StateWalker();
   const out = new Map<string, number>();
@@ -304,31 +319,48 @@ export function features(history: History): Map<string, number> {
   };
   let t = Number.NEGATIVE_INFINITY;
   let before = landing(walker);
-  let upgrades = 0;
-  const context = (phase: UpgradePhase): string => `${phase} #${bucket(upgrades)}`;
+  let context = '';
+  let previous = '';
+  const contextOf = (w: StateWalker): string => `${w.phase} #${bucket(w.upgrades)}`;
   for (const r of history) {
     if (r.type === 'quiescence') break;
     if (r.t !== t) {
       t = r.t;
       before = landing(walker);
-      upgrades = walker.upgrades;
+      context = contextOf(walker);
     }
     if (r.type === 'event') {
       const e = r.event;
-      const client = 'client' in e && typeof e.client === 'number' ? before.facets.get(clientName(e.client)) : [];
-      hit(`${e.kind}${r.applied ? '' : '(no-op)'} @ ${context(before.phase)} | ${client?.join('+')}`, r.t);
+      const name = 'client' in e && typeof e.client === 'number' ? clientName(e.client) : undefined;
+      const client = name === undefined ? '' : before.facets.get(name)?.join('+');
+      hit(`${e.kind}${r.applied ? '' : '(no-op)'} @ ${context} | ${client}`, r.t);
+      if (r.applied && e.kind !== 'wait') {
+        const step = `${e.kind}@${before.phase}`;
+        if (previous) add(`${previous} → ${step}`, r.t);
+        previous = step;
+      }
       before = landing(walker);
-      upgrades = walker.upgrades;
+      context = contextOf(walker);
       continue;
     }
     walker.apply(r);
-    for (const name of walker.clients.keys())
-      add(`${context(walker.phase)} | ${walker.facets(name).join('+')} | ${walker.fault()}`, r.t);
+    for (const [name, c] of walker.clients) {
+      add(`${contextOf(walker)} | ${walker.facets(name).join('+')} | ${walker.fault()}`, r.t);
+      add(
+        `${CELL}${walker.phase} #${count(walker.upgrades)} crashed ${count(walker.crashes)} | lost ${count(c.losses)}`,
+        r.t,
+      );
+    }
     if (r.type === 'client-conn' && r.state === 'closed') {
-      for (const c of walker.clients.values()) add(`lost ${bucket(c.losses)} connections`, r.t);
+      for (const c of walker.clients.values()) add(`lost ${count(c.losses)} connections`, r.t);
     }
   }
   return out;
+}
+
+/** How many times the run did something: exact up to 8, then 9-15 and 16+. */
+function count(n: number): string {
+  return n <= 8 ? String(n) : n <= 15 ? '9-15' : '16+';
 }
 
 /** AFL's hit-count buckets. */

@@ -2,16 +2,23 @@
  * coverage: coverage-guided exploration, the way AFL and Antithesis steer toward what was not yet
  * seen. Every case is run on the sim and its history read for coverage (harness/coverage.ts
  * `features`: the abstract states visited, upgrade phase × each client's connection, watch and
- * deploy state × fault in force, and the state each event landed in, with the number of upgrades,
- * of lost connections and of events landing in the same state in hit-count buckets). A case that
- * reaches a feature no earlier case reached joins the corpus. Later cases are mostly mutants of
- * corpus entries: branches from the moment an entry reached something new (its compacted prefix,
- * then fresh events, often one of them its last event again), or a havoc stack of
- * 1 to 4 of: insert an event, delete one, duplicate a stretch, splice with another entry, shift a
- * wait or a partition, change an event's client, swap neighbours, change the sim seed), and
- * sometimes fresh plans drawn as `random` draws them. Parents are chosen by the rarity of what
- * they cover (the sum over their features of 1 / how many cases reached it), so the frontier gets
- * the effort. Nothing here knows any property or bug: only what the history shows was reached.
+ * deploy state × fault in force, each event with the state it landed in, pairs of consecutive
+ * events, and cells: how far the run got, upgrade phase × upgrades started × crashes in the current
+ * upgrade × connections the client lost). A case that reaches a feature no earlier case reached
+ * joins the corpus.
+ *
+ * Later cases are mostly mutants. Most branch from a cell, as Go-Explore and Antithesis do: a cell
+ * is chosen with weight 1 / (cases that reached it)², so rare cells (the frontier: a third upgrade,
+ * a second crash in one upgrade, a sixth lost connection) get the effort; the first case that
+ * reached it is replayed up to that moment (compacted) and fresh events follow, often one of them
+ * the event that led there done once more. Each step deeper is a new cell, rare again, so a story
+ * that needs many specific events is built one step at a time instead of drawn whole. The other
+ * mutants are a havoc stack of 1 to 4 of: insert an event, delete one, duplicate a stretch, splice
+ * with another entry, shift a wait or a partition, change an event's client, swap neighbours,
+ * change the sim seed, on a corpus entry chosen by the rarity of what it reached first (the sum
+ * over those features of 1 / how many cases reached it). Some cases are fresh plans drawn as
+ * `random` draws them. Nothing here knows any property or bug: only what the history shows was
+ * reached.
  *
  * Replay. fast-check regenerates a case at a path from the seed alone, without running the cases
  * before it; a feedback-driven generator cannot work that way, because case n depends on what
@@ -29,7 +36,7 @@
  */
 import fc from 'fast-check';
 import { eventArbitrary, planArbitrary, withBootstrap } from '../arbitraries.ts';
-import { features } from '../coverage.ts';
+import { CELL, features } from '../coverage.ts';
 import { timeline, type Plan, type PlanEvent } from '../plan.ts';
 import { seededRng, type Rng } from '../rng.ts';
 import type { RunConfig } from '../run-config.ts';
@@ -45,8 +52,12 @@ const FRESH_SHARE = 0.2;
 /** Most mutations stacked on one mutant (AFL's havoc stacks several). */
 const MAX_STACK = 4;
 const MAX_SIM_SEED = 0x7fffffff;
-/** The share of mutants that branch from where their parent reached something new (the rest are havoc). */
+/** The share of mutants that branch from a cell (the rest are havoc). */
 const BRANCH_SHARE = 0.8;
+/** How sharply a cell's chance falls with the cases that reached it: weight 1 / reached^RARITY_POWER.
+ *  Squared, a cell reached by one case is chosen 100 times as often as one reached by ten: the
+ *  frontier gets the effort, and a cell's weight falls as its own branches reach it again. */
+const RARITY_POWER = 2;
 /** The share of branches whose fresh events do again what the parent did just before its news. */
 const ECHO_SHARE = 0.5;
 
@@ -61,11 +72,21 @@ interface Entry {
   noOps: ReadonlySet<number>;
 }
 
+/** A cell (coverage.ts `features`): how far a run got, with the first case that got there. */
+interface Cell {
+  name: string;
+  entry: Entry;
+  /** When (ms into the run) that case first reached the cell: where branches from it start. */
+  t: number;
+}
+
 /** The exploration's cases, computed in order and kept: the n-th is a function of the seed and
  *  of the n cases before it, as they ran on the sim. */
 class CoverageGenerator {
   private readonly cases: Case[] = [];
   private readonly corpus: Entry[] = [];
+  /** The cells reached so far, each with the first case that reached it and when. */
+  private readonly cells: Cell[] = [];
   /** How many cases reached each feature. */
   private readonly seen = new Map<string, number>();
   private readonly rng: Rng;
@@ -112,7 +133,10 @@ class CoverageGenerator {
       if (count === 0) news.push([f, t]);
       this.seen.set(f, count + 1);
     }
-    if (news.length > 0) this.corpus.push({ case: c, news, picks: 0, noOps: noOpsOf(result) });
+    if (news.length === 0) return;
+    const entry: Entry = { case: c, news, picks: 0, noOps: noOpsOf(result) };
+    this.corpus.push(entry);
+    for (const [name, t] of news) if (name.startsWith(CELL)) this.cells.push({ name, entry, t });
   }
 
   /** A draw of fast-check's own from a seed of ours: the same plans `random` makes. */
@@ -131,6 +155,11 @@ class CoverageGenerator {
     return chosen;
   }
 
+  /** A cell chosen by its rarity: the fewer cases reached it, the likelier (the frontier). */
+  private cell(): Cell {
+    return this.weighted(this.cells, (c) => (this.seen.get(c.name) ?? 1) ** -RARITY_POWER);
+  }
+
   /** How rare features are: the sum of 1 / how many cases reached each. */
   private rarity(news: readonly (readonly [string, number])[]): number {
     return news.reduce((w, [f]) => w + 1 / (this.seen.get(f) ?? 1), 0);
@@ -144,20 +173,22 @@ class CoverageGenerator {
   }
 
   private mutant(): Case {
-    const parent = this.parent();
-    return this.rng.chance(BRANCH_SHARE) ? this.branch(parent) : this.havoc(parent);
+    if (this.cells.length > 0 && this.rng.chance(BRANCH_SHARE)) {
+      const cell = this.cell();
+      return this.branch(cell.entry, cell.t);
+    }
+    return this.havoc(this.parent());
   }
 
   /**
-   * Antithesis's move: go back to the moment the parent first reached one of its new features
-   * (a rare one rather than a common one) and try something else from there. The parent's events
+   * Antithesis's move: go back to the moment `cut` when the parent first reached a cell and try
+   * something else from there. The parent's events
    * up to that moment replay as before, since every part of the sim draws from its own stream;
    * fresh events follow. Half the time one of them is the parent's last event again (what led to
    * something new, done once more: a second crash, another upgrade, one more reconnect), as AFL's
    * hit counts reward a branch taken again.
    */
-  private branch(parent: Entry): Case {
-    const [, cut] = this.weighted(parent.news, (n) => this.rarity([n]));
+  private branch(parent: Entry, cut: number): Case {
     const prefix = prefixUntil(parent, cut);
     let at = prefix.findIndex((e) => e.kind === 'bootstrap');
     const body = prefix.filter((e) => e.kind !== 'bootstrap');

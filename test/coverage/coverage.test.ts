@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { caseCoverage, emptyCoverage, features, mergeCoverage } from '../../harness/coverage.ts';
+import { caseCoverage, CELL, emptyCoverage, features, mergeCoverage } from '../../harness/coverage.ts';
 import { explore } from '../../harness/explore.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { simulate } from '../../harness/targets/sim/simulate.ts';
@@ -79,6 +79,21 @@ describe('caseCoverage', () => {
     expect(f.has('restart @ steps #1 | ')).toBe(true);
     expect(f.has('disconnect(no-op) @ done #1 | offline+deploying')).toBe(true);
     expect(f.has('lost 1 connections')).toBe(true);
+  });
+
+  it('names cells (how far the run got: phase, upgrades, crashes in this upgrade, lost connections) and event pairs', () => {
+    const cells = [...features(upgradeHistory()).keys()].filter((k) => k.startsWith(CELL));
+    expect(cells).toContain('cell pending #1 crashed 0 | lost 0');
+    expect(cells).toContain('cell steps #1 crashed 0 | lost 1'); // the upgrade's restart closed its connection
+    expect(cells).toContain('cell agent-down #1 crashed 1 | lost 1'); // the restart event is a crash
+    expect(cells).toContain('cell done #1 crashed 1 | lost 1');
+    expect(cells).not.toContain('cell steps #1 crashed 0 | lost 0');
+    const f = features(upgradeHistory());
+    expect(f.has('deploy@pending → restart@steps')).toBe(true);
+    expect(f.has('bootstrap@before-bootstrap → deploy@pending')).toBe(true);
+    expect([...f.keys()].some((k) => k.includes('→ disconnect'))).toBe(false); // not applied: no edge
+    // when each cell was first reached: the crash at 350
+    expect(f.get('cell agent-down #1 crashed 1 | lost 1')).toBe(350);
   });
 });
 
