@@ -1,4 +1,4 @@
-import type { History, HistoryRecord } from '../harness/history.ts';
+import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
 import { controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
@@ -16,12 +16,18 @@ const NAME = 'agent-lifecycle';
  *   agent-up, naming the connection and its client. A history that ends with the agent down
  *   judges what it holds so far.
  *
+ * - Unit agents go with their units: once an accepted `request` Application.DestroyApplication
+ *   names an application in `apps`, a `hook-start` or an ok `hook-end` of one of its units (named
+ *   `app/N`) is a violation, until an accepted Deploy names the application again. A hook the
+ *   agent interrupts may still end (`hook-end` interrupted): that is the agent stopping.
+ *
  * One violation per offending record or surviving connection. Without controller-side records (an
  * external controller) the property cannot judge: unknown.
  */
 export const agentLifecycle: Property = {
   name: NAME,
-  summary: 'nothing is accepted while the agent is down, and no connection outlives an agent restart',
+  summary:
+    'nothing is accepted while the agent is down, no connection outlives an agent restart, and no unit agent outlives its application',
   cannotJudge: controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
@@ -57,10 +63,39 @@ export const agentLifecycle: Property = {
           if (down && acceptedWork(r)) add(r.t, `${describe(r)} accepted while the agent was down`, clientOf(r));
       }
     }
+    for (const [r, removedAt] of hooksAfterRemoval(history))
+      add(
+        r.t,
+        `hook ${r.hook} of ${r.unit} ${r.type === 'hook-start' ? 'started' : 'ended'} after its application was removed at t=${removedAt}`,
+      );
     return violations;
   },
 };
 
+/** The hooks that started or ended ok for a unit of an application removed before, with when it
+ *  was removed. A Deploy's request is recorded after the hooks it starts at the same instant, so
+ *  hooks at the very instant of a Deploy that names their application again are that deploy's. */
+function hooksAfterRemoval(history: History): [RecordOf<'hook-start' | 'hook-end'>, number][] {
+  const removed = new Map<string, number>(); // application -> when it was removed
+  const out: [RecordOf<'hook-start' | 'hook-end'>, number][] = [];
+  const appOf = (unit: string): string => unit.slice(0, unit.lastIndexOf('/'));
+  for (const r of history) {
+    if (r.type === 'request' && r.accepted && r.facade === 'Application') {
+      for (const app of r.apps ?? []) {
+        if (r.method === 'DestroyApplication') removed.set(app, r.t);
+        else {
+          removed.delete(app);
+          for (let i = out.length - 1; i >= 0 && out[i]![0].t === r.t; i--)
+            if (appOf(out[i]![0].unit) === app) out.splice(i, 1);
+        }
+      }
+    } else if (r.type === 'hook-start' || (r.type === 'hook-end' && r.result === 'ok')) {
+      const at = removed.get(appOf(r.unit));
+      if (at !== undefined) out.push([r, at]);
+    }
+  }
+  return out;
+}
 /** A login, request or watcher the controller accepted. */
 function acceptedWork(r: HistoryRecord): boolean {
   return (r.type === 'login' && r.ok) || (r.type === 'request' && r.accepted) || r.type === 'watcher-start';

@@ -22,7 +22,10 @@ type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
  * A deployment taken back is exempt: when an `invoke` with f 'remove' of the same app (by any
  * client) was reported `ok` at or after the deploy's invoke (so the removal may have taken effect
  * after the deploy), the final model need not hold the app, and the deploy may report `fail` (a
- * client may give up on what was removed); it must still report, and `info` still counts.
+ * client may give up on what was removed); it must still report, and `info` still counts. When the
+ * removal was its own client's, asked after the deploy, that client knows the deploy's fate once
+ * it hears the removal done: the deploy must be reported by then (at or before the removal's `ok`),
+ * else a violation at its report (a deploy left to its deadline hangs the user's command).
  *
  * And the other way round: a client's removal of its own deployment must take effect. For every
  * `invoke` with f 'remove' reported `ok`, when there is a `final-model` record, `app` must be absent
@@ -85,11 +88,29 @@ export const deploymentsComplete: Property = {
         add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
       else if (report.type === 'info')
         add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
+      const removalDone = ownRemovalDone(inv, removes, reports, keys);
+      if (report && removalDone !== undefined && report.t > removalDone)
+        add(report.t, `still pending when its own removal was reported done at t=${removalDone}`);
     }
     if (final) violations.push(...removalsLeft(removes, invokes, reports, keys, final));
     return violations;
   },
 };
+
+/** When the deploy's own client reported a later removal of its app done, if it did. */
+function ownRemovalDone(
+  inv: DeployInvoke,
+  removes: readonly RecordOf<'invoke'>[],
+  reports: ReadonlyMap<number, RecordOf<'ok' | 'fail' | 'info'>>,
+  keys: ClientKeys,
+): number | undefined {
+  for (const rm of removes) {
+    if (rm.client !== inv.client || rm.op < inv.op || rm.value.app !== inv.value.app) continue;
+    const report = reports.get(keys.key(rm.client, rm.op));
+    if (report?.type === 'ok') return report.t;
+  }
+  return undefined;
+}
 
 /** A client's removals of its own deployments reported `ok` whose application is still in the final model. */
 function removalsLeft(

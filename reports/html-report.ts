@@ -9,6 +9,7 @@ import { PROPERTY_NAMES } from '../properties/property.ts';
 import { svgTimeline } from './svg-timeline.ts';
 import { escapeXml as esc } from './xml.ts';
 import { observedVerdict, type SavedFailure, type ScenarioSummary, type Summary } from './summary.ts';
+import { judgeExpectation, MARKS, NOT_IN_SHARD } from './expectation.ts';
 
 const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 24px; color: #212529; max-width: 1100px; }
@@ -81,14 +82,21 @@ function cell(summary: Summary, s: ScenarioSummary, property: (typeof PROPERTY_N
   if (!outcome) return '<td class="none">·</td>';
   const observed = observedVerdict(outcome);
   const expected = s.expected[property];
-  const good = summary.judged === 'properties' ? !outcome.violated : expected === undefined || expected === observed;
+  const judgement =
+    summary.judged === 'properties'
+      ? outcome.violated
+        ? 'differs'
+        : 'as-expected'
+      : judgeExpectation(expected, observed, summary.settings.shard !== undefined);
+  const good = judgement !== 'differs';
   const failure = s.failures.find((f) => f.property === property);
   const unknown = observed === 'unknown' && good;
-  const text = `${unknown ? '?' : good ? '✓' : '✗'} ${observed}`;
+  const text = `${unknown ? '?' : MARKS[judgement]} ${observed}`;
   const link = failure ? `<a href="#${esc(failure.id)}">${text}</a>` : text;
   const why =
     observed === 'unknown' ? `could not judge ${outcome.unknownRuns ?? 0} run(s): ${outcome.unknownReason ?? ''}` : '';
-  const title = [expected ? `expected ${expected}` : '', why].filter(Boolean).join('; ');
+  const shard = judgement === 'not-in-shard' ? NOT_IN_SHARD : '';
+  const title = [expected ? `expected ${expected}` : '', why, shard].filter(Boolean).join('; ');
   return `<td class="${unknown ? 'unknown' : good ? 'ok' : 'bad'}"${title ? ` title="${esc(title)}"` : ''}>${link}</td>`;
 }
 

@@ -11,6 +11,7 @@ import { element, type Attributes } from './xml.ts';
 import { observedVerdict, type ScenarioSummary, type SummaryFailure, type Summary } from './summary.ts';
 import type { PropertyOutcome } from '../harness/explore-result.ts';
 import { count } from '../harness/plural.ts';
+import { judgeExpectation, NOT_IN_SHARD, type Judgement } from './expectation.ts';
 
 export function formatJunit(summary: Summary): string {
   const suites = summary.scenarios.map((s) => testsuite(summary, s));
@@ -31,8 +32,11 @@ function failingCases(summary: Summary, s: ScenarioSummary): PropertyOutcome[] {
 
 function caseFails(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): boolean {
   if (summary.judged === 'properties') return o.violated;
-  const expected = s.expected[o.property];
-  return expected !== undefined && expected !== observedVerdict(o);
+  return judgement(summary, s, o) === 'differs';
+}
+
+function judgement(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): Judgement {
+  return judgeExpectation(s.expected[o.property], observedVerdict(o), summary.settings.shard !== undefined);
 }
 
 function testsuite(summary: Summary, s: ScenarioSummary): string {
@@ -85,6 +89,8 @@ function testcase(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): str
       element('failure', { message, type: 'violated' }, { text: failure ? failureText(failure) : why }),
     ]);
   }
+  if (summary.judged === 'expectations' && judgement(summary, s, o) === 'not-in-shard')
+    return element('testcase', attrs, [element('system-out', {}, { text: NOT_IN_SHARD })]);
   if (o.verdict === 'unknown')
     return element('testcase', attrs, [
       element('skipped', { message: `could not judge ${o.unknownRuns ?? 0} run(s): ${o.unknownReason ?? ''}` }),

@@ -101,9 +101,11 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
     elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
     outcomes,
     properties: outcomes.map(propertyJson),
-    mismatches: judged === 'expectations' ? mismatchesOf(first.expected, outcomes) : [],
+    // Over every shard's runs together: an expected violation no shard found is a mismatch now.
+    mismatches: judged === 'expectations' ? mismatchesOf(first.expected, outcomes).mismatches : [],
     failures,
   };
+  delete merged.notInShard;
   if (interrupted) merged.interrupted = true;
   else delete merged.interrupted;
   const stopped = stoppedEarly(parts);

@@ -7,6 +7,7 @@
 import { formatMs } from '../harness/plan.ts';
 import { PROPERTY_NAMES } from '../properties/property.ts';
 import { observedVerdict, type ScenarioSummary, type Summary, type SummaryFailure } from './summary.ts';
+import { judgeExpectation, MARKS } from './expectation.ts';
 
 interface Regression {
   scenario: string;
@@ -53,7 +54,7 @@ function expectationRegressions(summary: Summary): Regression[] {
     s.outcomes.flatMap((o): Regression[] => {
       const expected = s.expected[o.property];
       const observed = observedVerdict(o);
-      if (expected === undefined || expected === observed) return [];
+      if (judgeExpectation(expected, observed, summary.settings.shard !== undefined) !== 'differs') return [];
       const failure = s.failures.find((f) => f.property === o.property);
       const why =
         observed === 'violated'
@@ -96,7 +97,7 @@ function row(summary: Summary, s: ScenarioSummary): string {
     const expected = s.expected[p];
     const observed = observedVerdict(o);
     if (summary.compare) return o.violated ? `${o.violatingRuns ?? 0} failing` : 'held';
-    return `${expected === undefined || expected === observed ? '✓' : '✗'} ${observed}`;
+    return `${MARKS[judgeExpectation(expected, observed, summary.settings.shard !== undefined)]} ${observed}`;
   });
   return `| ${s.scenario} | ${s.controller} | ${cells.join(' | ')} | ${s.runs} | ${formatMs(s.elapsedMs)} |`;
 }

@@ -1,12 +1,14 @@
 /**
  * The qualification as a person reads it: a matrix of scenarios × properties (✓ when the observed
- * verdict is the expected one, ✗ when not, · for a property the scenario does not claim), each
+ * verdict is the expected one, ✗ when not, ~ for an expected violation a shard did not see, · for a
+ * property the scenario does not claim), each
  * scenario's runs and time, then every violation with how fast it was found and its replay
  * command, then the mismatches.
  */
 import { formatMs } from '../harness/plan.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
 import { matches, type QualifyReport } from './qualify-report.ts';
+import { MARKS, NOT_IN_SHARD } from './expectation.ts';
 import { count } from '../harness/plural.ts';
 
 /** Column headings short enough for a terminal; the legend spells them out. */
@@ -39,13 +41,15 @@ export function formatQualifyMatrix(report: QualifyReport): string {
     const cells = PROPERTY_NAMES.map((name) => {
       const p = s.properties.find((q) => q.property === name);
       if (!p) return '·'.padEnd(CELL);
-      return `${matches(p) ? '✓' : '✗'} ${p.observed}`.padEnd(CELL);
+      return `${p.notInShard ? MARKS['not-in-shard'] : matches(p) ? '✓' : '✗'} ${p.observed}`.padEnd(CELL);
     });
     lines.push(
       s.name.padEnd(nameWidth) + cells.join('') + String(s.runs).padStart(7) + formatMs(s.elapsedMs).padStart(9),
     );
   }
   lines.push('', `legend: ${PROPERTY_NAMES.map((p) => `${SHORT[p]} = ${p}`).join(', ')}`);
+  if (report.scenarios.some((s) => s.properties.some((p) => p.notInShard)))
+    lines.push(`${MARKS['not-in-shard']} = ${NOT_IN_SHARD}`);
 
   const violations = report.scenarios.flatMap((s) => s.properties.filter((p) => p.failure).map((p) => ({ s, p })));
   if (violations.length > 0) {

@@ -8,6 +8,7 @@ import type { ExploreResult, Failure } from '../harness/explore-result.ts';
 import type { RunConfig } from '../harness/run-config.ts';
 import type { Verdict } from '../harness/scenario.ts';
 import type { PropertyName, PropertyVerdict } from '../properties/property.ts';
+import { judgeExpectation } from './expectation.ts';
 
 export interface QualifiedProperty {
   property: PropertyName;
@@ -20,6 +21,8 @@ export interface QualifiedProperty {
   reason?: string;
   /** Milliseconds to the first violation (violated only). */
   ms?: number;
+  /** A shard did not see this expected violation: not a mismatch there (reports/expectation.ts). */
+  notInShard?: true;
   /** The shrunk counterexample and the command that replays it (violated only). */
   failure?: Failure;
   replay?: string;
@@ -52,7 +55,14 @@ export interface QualifyJson {
     target: string;
     properties: Record<
       string,
-      { expected: Verdict; observed: PropertyVerdict; runs: number; replay: string | null; reason?: string }
+      {
+        expected: Verdict;
+        observed: PropertyVerdict;
+        runs: number;
+        replay: string | null;
+        reason?: string;
+        notInShard?: true;
+      }
     >;
   }[];
 }
@@ -61,6 +71,7 @@ export function qualifyScenario(
   config: RunConfig,
   result: ExploreResult,
   replay: (f: Failure) => string,
+  sharded = false,
 ): QualifiedScenario {
   const properties = result.properties.map((outcome): QualifiedProperty => {
     // A scenario claims every property it checks, so there is always an expectation.
@@ -73,9 +84,18 @@ export function qualifyScenario(
         observed: 'unknown',
         runs: result.runs,
         ...(outcome.unknownReason !== undefined ? { reason: outcome.unknownReason } : {}),
+        ...(judgeExpectation(expected, 'unknown', sharded) === 'not-in-shard' ? { notInShard: true as const } : {}),
       };
-    if (!outcome.violated || !failure)
-      return { property: outcome.property, expected, observed: 'held', runs: result.runs };
+    if (!outcome.violated || !failure) {
+      const notInShard = judgeExpectation(expected, 'held', sharded) === 'not-in-shard';
+      return {
+        property: outcome.property,
+        expected,
+        observed: 'held',
+        runs: result.runs,
+        ...(notInShard ? { notInShard } : {}),
+      };
+    }
     return {
       property: outcome.property,
       expected,
@@ -97,8 +117,9 @@ export function qualifyScenario(
   };
 }
 
+/** As expected, or an expected violation a shard did not see (the merge judges it). */
 export function matches(p: QualifiedProperty): boolean {
-  return p.expected === p.observed;
+  return p.expected === p.observed || p.notInShard === true;
 }
 
 export function qualifyVerdict(scenarios: readonly QualifiedScenario[]): 'pass' | 'fail' {
@@ -120,6 +141,7 @@ export function qualifyJson(report: QualifyReport): QualifyJson {
             runs: p.runs,
             replay: p.replay ?? null,
             ...(p.reason !== undefined ? { reason: p.reason } : {}),
+            ...(p.notInShard ? { notInShard: true } : {}),
           },
         ]),
       ),

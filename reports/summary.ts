@@ -11,6 +11,7 @@ import type { RunConfig } from '../harness/run-config.ts';
 import type { RunSettings } from '../harness/run-settings.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import type { PropertyVerdict } from '../properties/property.ts';
+import { judgeExpectation } from './expectation.ts';
 import { propertyJson, type FailureJson, type RunJson } from './json.ts';
 
 export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
@@ -28,6 +29,9 @@ export interface ScenarioSummary extends Omit<RunJson, 'failures'> {
   outcomes: PropertyOutcome[];
   /** Expected verdicts that were not observed (judged by expectations only). */
   mismatches: string[];
+  /** A shard's expected violations it did not see (judged by expectations only): not mismatches,
+   *  since another shard's cases may hold them; `report merge` judges them over all shards. */
+  notInShard?: string[];
   failures: SummaryFailure[];
 }
 
@@ -63,15 +67,23 @@ export function observedVerdict(outcome: PropertyOutcome): PropertyVerdict {
   return outcome.verdict;
 }
 
-/** Each claimed property whose observed verdict differs from the expected one. */
-export function mismatchesOf(expected: Scenario['expect'], outcomes: readonly PropertyOutcome[]): string[] {
+/** Each claimed property whose observed verdict differs from the expected one; in a shard, an
+ *  expected violation not seen goes to `notInShard` instead (reports/expectation.ts). */
+export function mismatchesOf(
+  expected: Scenario['expect'],
+  outcomes: readonly PropertyOutcome[],
+  sharded = false,
+): { mismatches: string[]; notInShard: string[] } {
   const mismatches: string[] = [];
+  const notInShard: string[] = [];
   for (const outcome of outcomes) {
     const want = expected[outcome.property];
     const seen = observedVerdict(outcome);
-    if (want !== undefined && want !== seen) mismatches.push(`${outcome.property}: expected ${want}, observed ${seen}`);
+    const judgement = judgeExpectation(want, seen, sharded);
+    if (judgement === 'differs') mismatches.push(`${outcome.property}: expected ${want}, observed ${seen}`);
+    if (judgement === 'not-in-shard') notInShard.push(outcome.property);
   }
-  return mismatches;
+  return { mismatches, notInShard };
 }
 
 export function scenarioSummary(
@@ -79,7 +91,12 @@ export function scenarioSummary(
   result: ExploreResult,
   failures: SummaryFailure[],
   judged: Summary['judged'],
+  sharded = false,
 ): ScenarioSummary {
+  const judgement =
+    judged === 'expectations'
+      ? mismatchesOf(config.scenario.expect, result.properties, sharded)
+      : { mismatches: [], notInShard: [] };
   return {
     scenario: result.scenario,
     target: result.target,
@@ -97,7 +114,8 @@ export function scenarioSummary(
     versions: config.scenario.versions,
     expected: config.scenario.expect,
     outcomes: result.properties,
-    mismatches: judged === 'expectations' ? mismatchesOf(config.scenario.expect, result.properties) : [],
+    mismatches: judgement.mismatches,
+    ...(judgement.notInShard.length > 0 ? { notInShard: judgement.notInShard } : {}),
     failures,
   };
 }

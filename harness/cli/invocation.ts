@@ -107,7 +107,8 @@ export class Invocation {
     for (const f of result.failures) saved.set(f, this.folder.saveFailure(config, f, this.options.settings));
     this.failures.push(...saved.values());
     const failures = result.failures.map((f) => ({ ...failureJson(f, replay(f)), id: saved.get(f)!.record.id }));
-    const scenario = scenarioSummary(config, result, failures, this.options.judged);
+    const sharded = this.options.settings.shard !== undefined;
+    const scenario = scenarioSummary(config, result, failures, this.options.judged, sharded);
     this.summary.scenarios.push(scenario);
     this.summary.verdict = summaryVerdict(this.summary.scenarios, this.options.judged);
     this.folder.writeSummary(this.summary);

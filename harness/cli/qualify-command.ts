@@ -117,7 +117,7 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
       const result = await explorer(config, options);
       const replay = (f: Failure) => replayLine(config, f, settings);
       invocation.record(config, result, replay);
-      qualified.push(qualifyScenario(config, result, replay));
+      qualified.push(qualifyScenario(config, result, replay, settings.shard !== undefined));
     }
     const report: QualifyReport = {
       verdict: qualifyVerdict(qualified),

@@ -33,6 +33,7 @@ import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
 import { count } from '../plural.ts';
+import { judgeExpectation, MARKS, NOT_IN_SHARD } from '../../reports/expectation.ts';
 import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
@@ -170,7 +171,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     const fileOf = (r: Recorded) => (f: Failure) => r.saved.get(f)?.file;
     const json = explored.map(({ config, result, recorded }) => ({
       ...runJson(result, replay(config), fileOf(recorded)),
-      ...(named ? {} : { expected: config.scenario.expect, mismatches: recorded.scenario.mismatches }),
+      ...(named ? {} : expectationsJson(config, recorded)),
     }));
     const top = { results: invocation.folder.dir, ...(summary.interrupted ? { interrupted: true } : {}) };
     io.out(
@@ -192,6 +193,13 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     io.out(`Results: ${invocation.folder.dir}`);
   }
   return invocation.exitCode(passed);
+}
+
+/** A corpus run's judgement of a scenario in --json: what it expected, and what differed (a shard
+ *  also lists the expected violations it did not see, which do not fail it). */
+function expectationsJson(config: RunConfig, recorded: Recorded) {
+  const { mismatches, notInShard } = recorded.scenario;
+  return { expected: config.scenario.expect, mismatches, ...(notInShard ? { notInShard } : {}) };
 }
 
 /** The client as the header names it: a --client-cmd program is the run's one client. */
@@ -242,8 +250,11 @@ function humanReport(
     for (const o of result.properties) {
       const expected = config.scenario.expect[o.property];
       const observed = o.verdict; // unknown never matches an expectation
+      const judgement = judgeExpectation(expected, observed, settings.shard !== undefined);
+      const first = o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : '';
+      const note = judgement === 'not-in-shard' ? `: ${NOT_IN_SHARD}` : '';
       lines.push(
-        `  ${expected === observed ? '✓' : '✗'} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : ''}`,
+        `  ${MARKS[judgement]} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${first}${note}`,
       );
     }
     const mismatches = recorded.scenario.mismatches;

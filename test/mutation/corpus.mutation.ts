@@ -6,7 +6,7 @@
  * It asks what a user of the harness asks: does the sim corpus still give every verdict its
  * scenarios expect? Each sim scenario runs RUNS cases (fixed seed) with every property it claims,
  * and each claimed verdict must be observed; every minimal known counterexample must still violate
- * its property. A mutant of the controller model or a client profile that survives changed the code
+ * its property, and every held race (scenarios/held-races.ts) must still hold. A mutant of the controller model or a client profile that survives changed the code
  * in a way no expectation notices: a blind spot of the properties or of the corpus. (The history
  * hash test would kill almost every mutant, which says nothing about the properties; it is left out.)
  */
@@ -16,6 +16,7 @@ import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { caseSource, type Case } from '../../harness/strategies/index.ts';
 import type { PropertyName, PropertyVerdict } from '../../properties/property.ts';
+import { HELD_RACES } from '../../scenarios/held-races.ts';
 import { MINIMAL_COUNTEREXAMPLES } from '../../scenarios/minimal-counterexamples.ts';
 import { SIM_SCENARIOS, scenarioByName } from '../../scenarios/index.ts';
 
@@ -58,6 +59,14 @@ describe('the sim corpus gives every expected verdict', () => {
     (_name, c) => {
       const config = resolveRun(scenarioByName(c.scenario)!, { properties: [c.property] });
       expect(runSim(config, c.plan, c.simSeed).violations.map((v) => v.property)).toContain(c.property);
+    },
+  );
+
+  it.each(HELD_RACES.map((r) => [`${r.scenario} × ${r.property}`, r] as const))(
+    'held race %s still holds',
+    (_name, r) => {
+      const config = resolveRun(scenarioByName(r.scenario)!, { properties: [r.property] });
+      expect(runSim(config, r.plan, r.simSeed).violations).toEqual([]);
     },
   );
 });

@@ -60,6 +60,31 @@ describe('agent-lifecycle', () => {
     ]);
   });
 
+  it('fails a unit agent that runs hooks after its application was removed, until it is deployed again', () => {
+    const app = (method: 'Deploy' | 'DestroyApplication', t: string): HistoryBody => ({
+      type: 'request',
+      conn: 1,
+      client: c,
+      facade: 'Application',
+      method,
+      accepted: true,
+      apps: [t],
+    });
+    const hook = (type: 'hook-start' | 'hook-end', unit: string, result: 'ok' | 'interrupted' = 'ok'): HistoryBody =>
+      type === 'hook-start' ? { type, unit, hook: 'install' } : { type, unit, hook: 'install', result };
+    const h = history()
+      .at(0, boot, open(1), app('Deploy', 'wp'), app('Deploy', 'wp-db'), hook('hook-start', 'wp/0'))
+      .at(5, app('DestroyApplication', 'wp'), hook('hook-end', 'wp/0', 'interrupted'))
+      .at(6, hook('hook-start', 'wp-db/0')) // another application whose name begins the same
+      .at(7, hook('hook-end', 'wp/0'), hook('hook-start', 'wp/1'))
+      .at(9, app('Deploy', 'wp'), hook('hook-start', 'wp/0'))
+      .end(30);
+    expect(messages(agentLifecycle.check(h))).toEqual([
+      'hook install of wp/0 ended after its application was removed at t=5',
+      'hook install of wp/1 started after its application was removed at t=5',
+    ]);
+  });
+
   it('cannot judge a history with no controller-side records', () => {
     const h = history().at(0, { type: 'client-conn', client: c, conn: 1, state: 'open' }).end(30);
     expect(judge(agentLifecycle, h)).toMatchObject({ verdict: 'unknown' });

@@ -135,13 +135,33 @@ describe('deployments-complete', () => {
       // the removal overtook the deploy: "not found", taken as done, then the deploy went through
       const h = history()
         .at(10, invoke(1, 'wp', 1), remove(2, 'wp'))
-        .at(20, removed(2))
-        .at(50, report('fail', 1, 'removed before it completed'))
+        .at(20, removed(2), report('fail', 1, 'removed before it completed'))
         .at(100, final(view({ wp: { 'wp/0': 'active' } })))
         .end(200);
       expect(messages(deploymentsComplete.check(h))).toEqual([
         'remove wp (client-0 op 2): reported done, but wp is in the final model',
       ]);
+    });
+
+    it('fails a deploy its own client still reported pending once it heard its removal done, and only then', () => {
+      // the removal went through, but the deploy it took back was left to its deadline
+      const late = history()
+        .at(10, invoke(1, 'wp', 1), remove(2, 'wp'))
+        .at(20, removed(2))
+        .at(600, report('fail', 1, 'deadline exceeded'))
+        .at(700, final(view({})))
+        .end(800);
+      expect(messages(deploymentsComplete.check(late))).toEqual([
+        'deploy wp -n 1 (client-0 op 1): still pending when its own removal was reported done at t=20',
+      ]);
+      // another client's removal: the deploying client may learn it only from its deadline
+      const other = history()
+        .at(10, invoke(1, 'wp', 1), remove(1, 'wp', 'client-1'))
+        .at(20, removed(1, 'client-1'))
+        .at(600, report('fail', 1, 'deadline exceeded'))
+        .at(700, final(view({})))
+        .end(800);
+      expect(deploymentsComplete.check(other)).toEqual([]);
     });
 
     it('holds when the app is gone, when another client deployed it too, or when the client deployed it again after', () => {

@@ -4,7 +4,7 @@
  * the unsharded report's verdicts and failures (each shard shrinks the first violation it saw, and
  * the merge keeps the earliest, which is the one the unsharded run shrank).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore } from '../../harness/explore.ts';
@@ -12,6 +12,12 @@ import { resolveRun } from '../../harness/run-config.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 import { cliIn, readSummary, workFolder } from './cli-helpers.ts';
 import type { Summary } from '../../reports/summary.ts';
+import { NOT_IN_SHARD } from '../../reports/expectation.ts';
+
+/** The body of one testcase of a junit.xml. */
+function testcase(junit: string, name: string): string {
+  return new RegExp(`<testcase name="${name}"[^>]*?(?:/>|>([\\s\\S]*?)</testcase>)`).exec(junit)![1] ?? '';
+}
 
 const work = workFolder('shard');
 const cli = cliIn(work.dir);
@@ -80,5 +86,30 @@ describe('--shard i/n', () => {
     expect([unsharded.exitCode, unsharded.stderr]).toEqual([2, expect.stringMatching(/not a shard/)]);
     for (const bad of ['0/2', '3/2', '1/0', 'two'])
       expect((await cli('run', '--shard', bad)).stderr, bad).toMatch(/--shard must look like 2\/4/);
+  });
+
+  it('a shard that misses an expected violation passes (another shard may hold it); the merge judges all runs', async () => {
+    // Seed 2, two runs: neither shard's one case violates deployments-complete, which the scenario expects.
+    const args = ['qualify', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '2', '--seed', '2'];
+    const shards = await Promise.all([1, 2].map((i) => cli(...args, '--shard', `${i}/2`, '--report', `few-${i}`)));
+    for (const r of shards) expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    for (const dir of ['few-1', 'few-2']) {
+      const s = readSummary(join(work.dir, dir));
+      expect(s.verdict).toBe('pass');
+      expect(s.scenarios[0]!.mismatches).toEqual([]);
+      expect(s.scenarios[0]!.notInShard).toContain('deployments-complete');
+      const junit = readFileSync(join(work.dir, dir, 'junit.xml'), 'utf8');
+      expect(junit).toMatch(/<testsuites [^>]*failures="0"/);
+      expect(testcase(junit, 'deployments-complete')).toContain(NOT_IN_SHARD);
+      expect(readFileSync(join(work.dir, dir, 'qualification.md'), 'utf8')).toMatch(/\| ~ held \|/);
+    }
+    expect(shards[0]!.stdout).toContain(`~ = ${NOT_IN_SHARD}`);
+    const merge = await cli('report', 'merge', 'few-1', 'few-2', '--out', 'few-merged');
+    expect(merge.exitCode, merge.stdout + merge.stderr).toBe(1);
+    const merged = readSummary(join(work.dir, 'few-merged'));
+    expect(merged.scenarios[0]!.mismatches).toContain('deployments-complete: expected violated, observed held');
+    expect(merged.scenarios[0]!.notInShard).toBeUndefined();
+    const junit = readFileSync(join(work.dir, 'few-merged', 'junit.xml'), 'utf8');
+    expect(testcase(junit, 'deployments-complete')).toMatch(/<failure /);
   });
 });

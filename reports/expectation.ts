@@ -1,0 +1,29 @@
+/**
+ * How an observed verdict meets the scenario's expected one: one judgement for every report (the
+ * console, summary.json, JUnit, the matrix, qualification.md, report.html), so none of them can
+ * disagree. A shard (`--shard i/n`) ran only a slice of the cases: an expected violation it did not
+ * see may well be in another shard's slice, so there it is "not found in this shard", which does not
+ * fail the shard; `report merge` judges every expectation over all the shards' runs together, as
+ * the unsharded run would, and an expected violation no shard found fails the merge.
+ */
+import type { Verdict } from '../harness/scenario.ts';
+import type { PropertyVerdict } from '../properties/property.ts';
+
+export type Judgement = 'as-expected' | 'differs' | 'not-in-shard';
+
+export function judgeExpectation(
+  expected: Verdict | undefined,
+  observed: PropertyVerdict,
+  sharded: boolean,
+): Judgement {
+  if (expected === undefined || expected === observed) return 'as-expected';
+  // Held, or unknown (some run could not be judged): either way this shard saw no violation.
+  if (sharded && expected === 'violated' && observed !== 'violated') return 'not-in-shard';
+  return 'differs';
+}
+
+/** The mark each judgement gets in a matrix. */
+export const MARKS: Record<Judgement, string> = { 'as-expected': '✓', differs: '✗', 'not-in-shard': '~' };
+
+/** What a report says of a `not-in-shard` judgement. */
+export const NOT_IN_SHARD = 'expected violation not found in this shard (report merge judges all shards together)';

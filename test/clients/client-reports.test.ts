@@ -1,0 +1,25 @@
+/**
+ * The scripted client reports what the controller tells it, when it tells it: a deploy whose unit
+ * the watcher shows in error fails at once with that reason, not at its deadline (properties judge
+ * the verdict, which a late "deadline exceeded" leaves the same; the user's command hangs for ten
+ * minutes). Part of `npm run mutation`'s kill criteria (vitest.mutation.config.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveRun } from '../../harness/run-config.ts';
+import { runSim } from '../../harness/runner.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+
+describe('the reconnecting client', () => {
+  it("fails a deploy as soon as its watcher shows a unit in error (Juju 1.22's interrupted hook), with the reason", () => {
+    // Deployed before bootstrap: the implicit upgrade's restart interrupts its hooks, and 1.22 leaves the unit in error.
+    const config = resolveRun(scenarioByName('juju-1.22-reconnecting-client')!);
+    const plan = [{ kind: 'deploy', client: 1, app: 'postgresql', units: 2 } as const, { kind: 'bootstrap' } as const];
+    const { history } = runSim(config, plan, 14);
+    const invoke = history.find((r) => r.type === 'invoke')!;
+    const report = history.find((r) => (r.type === 'ok' || r.type === 'fail') && r.op === invoke.op)!;
+    expect(report).toMatchObject({ type: 'fail', error: 'a unit of postgresql is in error' });
+    const inError = history.findIndex((r) => r.type === 'hook-end' && r.result === 'interrupted');
+    expect(inError).toBeGreaterThan(-1);
+    expect(report.t - history[inError]!.t).toBeLessThan(60_000); // its deadline is ten minutes
+  });
+});
