@@ -24,7 +24,8 @@ type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
  * after the deploy), the final model need not hold the app, and the deploy may report `fail` (a
  * client may give up on what was removed); it must still report, and `info` still counts. When the
  * removal was its own client's, asked after the deploy, that client knows the deploy's fate once
- * it hears the removal done: the deploy must be reported by then (at or before the removal's `ok`),
+ * it hears the removal done: the deploy must be reported by then (with the removal's `ok`, before the client
+ * records anything else),
  * else a violation at its report (a deploy left to its deadline hangs the user's command).
  *
  * And the other way round: a client's removal of its own deployment must take effect. For every
@@ -88,28 +89,38 @@ export const deploymentsComplete: Property = {
         add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
       else if (report.type === 'info')
         add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
-      const removalDone = ownRemovalDone(inv, removes, reports, keys);
-      if (report && removalDone !== undefined && report.t > removalDone)
-        add(report.t, `still pending when its own removal was reported done at t=${removalDone}`);
+      const removal = ownRemovalDone(inv, removes, reports, keys);
+      if (report && removal && report.t > settledBy(history, removal))
+        add(report.t, `still pending when its own removal was reported done at t=${removal.t}`);
     }
     if (final) violations.push(...removalsLeft(removes, invokes, reports, keys, final));
     return violations;
   },
 };
 
-/** When the deploy's own client reported a later removal of its app done, if it did. */
+/** The `ok` of a later removal of the deploy's app by its own client, if there is one. */
 function ownRemovalDone(
   inv: DeployInvoke,
   removes: readonly RecordOf<'invoke'>[],
   reports: ReadonlyMap<number, RecordOf<'ok' | 'fail' | 'info'>>,
   keys: ClientKeys,
-): number | undefined {
+): RecordOf<'ok' | 'fail' | 'info'> | undefined {
   for (const rm of removes) {
     if (rm.client !== inv.client || rm.op < inv.op || rm.value.app !== inv.value.app) continue;
     const report = reports.get(keys.key(rm.client, rm.op));
-    if (report?.type === 'ok') return report.t;
+    if (report?.type === 'ok') return report;
   }
   return undefined;
+}
+
+/** The reports a client makes right after `done` (the same sweep: on a real clock they may be a
+ *  millisecond later) count as made with it: the time of the client's next record that is not a
+ *  report, after `done`'s time (the end if none). */
+function settledBy(history: History, done: RecordOf<'ok' | 'fail' | 'info'>): number {
+  const isReport = (type: string): boolean => type === 'ok' || type === 'fail' || type === 'info';
+  for (const r of history.slice(history.indexOf(done) + 1))
+    if ('client' in r && r.client === done.client && !isReport(r.type) && r.t > done.t) return r.t;
+  return endTime(history);
 }
 
 /** A client's removals of its own deployments reported `ok` whose application is still in the final model. */

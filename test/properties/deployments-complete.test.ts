@@ -148,6 +148,8 @@ describe('deployments-complete', () => {
       const late = history()
         .at(10, invoke(1, 'wp', 1), remove(2, 'wp'))
         .at(20, removed(2))
+        .at(21, report('fail', 3, 'a report made with it counts as made with it'))
+        .at(30, { type: 'client-conn', client: 'client-0', conn: 1, state: 'closed' })
         .at(600, report('fail', 1, 'deadline exceeded'))
         .at(700, final(view({})))
         .end(800);
