@@ -193,6 +193,10 @@ describe.skipIf(!dockerUp && !ci)('targets/container interrupted while it starts
       });
       const r = await child;
       expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(130);
+      // A create the engine was still serving at the exit lands later: the sweep it left removes it.
+      const deadline = Date.now() + 15_000;
+      while ((await containersOf(child.pid)).length > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 250));
       expect(await containersOf(child.pid)).toEqual([]);
     },
     120_000,

@@ -9,7 +9,7 @@
  * removes the container, and a process exit hook removes it if stop() never ran (the CLI's SIGINT
  * and SIGTERM handlers call stop() first; a crash of the harness still runs the hook).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +87,10 @@ export class ContainerServer implements ServerHost {
     // removes what this start created, by its label, and exits as an interrupt does. So does any
     // exit meanwhile: a second Ctrl-C makes the CLI's handler (cli/interrupt.ts, which runs first)
     // exit at once, and a container created or started then was left behind.
-    const removeStarted = (): void => removeRunContainers(runId);
+    const removeStarted = (): void => {
+      removeRunContainers(runId);
+      sweepAfterExit(runId);
+    };
     const interrupted = (): void => process.exit(130);
     process.once('SIGINT', interrupted).once('SIGTERM', interrupted).once('exit', removeStarted);
     try {
@@ -207,6 +210,24 @@ export class ContainerServer implements ServerHost {
         throw new TargetError(`the controller container did not listen again on port ${this.port}`);
       await sleep(50);
     }
+  }
+}
+
+/** How long after an exit during start-up a create the engine was still serving has surely landed. */
+const SWEEP_AFTER_MS = 3_000;
+
+/**
+ * An exit during start-up may come while the engine is still creating the container: no `docker
+ * ps` lists it yet, and it appears once this process is gone (a "Created" container was seen left
+ * behind that way under load). So a detached shell looks again a little later and removes it.
+ */
+function sweepAfterExit(runId: string): void {
+  const filter = `label=${RUN_LABEL}=${runId}`;
+  const script = `sleep ${SWEEP_AFTER_MS / 1000}; ids=$(docker ps -aq --filter "${filter}"); [ -z "$ids" ] || docker rm -f $ids`;
+  try {
+    spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // No shell to spawn: the synchronous removal is all there is.
   }
 }
 
