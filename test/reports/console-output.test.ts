@@ -42,6 +42,11 @@ describe('console output', () => {
     expect(formatSummary({ ...found, runs: 1 })).toMatch(/ — 1 run, seed 1,/);
   });
 
+  it('an interrupt before any run ended gives no verdict, not a PASS', () => {
+    const none = { ...found, runs: 0, failures: [], verdict: 'pass' as const, interrupted: true };
+    expect(formatSummary(none).split('\n')[0]).toMatch(/: NO VERDICT: no run completed \(INTERRUPTED\) — 0 runs,/);
+  });
+
   it('lines the coverage columns up on every row, chained-upgrade included', () => {
     const covered = explore(resolveRun(scenarioByName('juju-1.24-gated-api')!), { runs: 50, seed: 1, coverage: true });
     const text = formatCoverage(covered.coverage!);
