@@ -212,6 +212,8 @@ async function shrinkOnTarget(
 ): Promise<Failure> {
   let last: Sample | undefined;
   let step = 0;
+  /** The candidate running now: fast-check's time limit abandons an async run mid-way, not the run. */
+  let running: Promise<unknown> = Promise.resolve();
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
     // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
     // shrinking is, from the candidate's start, and each status line of its run after that.
@@ -219,7 +221,9 @@ async function shrinkOnTarget(
     options.onStatus?.(where);
     const hooks = hooksOf(options, where);
     // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-    const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, hooks);
+    const run = options.signal?.aborted ? undefined : runOn(target, only, plan, simSeed, hooks);
+    running = run?.catch(() => {}) ?? running;
+    const result = await run;
     if (!result) return true;
     if (result.violations.length > 0) last = { plan, simSeed, result };
     return result.violations.length === 0;
@@ -228,6 +232,9 @@ async function shrinkOnTarget(
     ...startAt(source, options.seed, found.run),
     interruptAfterTimeLimit: options.shrinkTimeLimitMs,
   });
+  // A candidate cut off by the time limit is still running on the target: the caller may close
+  // the target next, and the run would open proxies on a closed target (a process that never exits).
+  await running;
   // A race that did not happen again is reported as first seen, unshrunk: once in two runs.
   const shown = last ?? original;
   const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);
