@@ -38,7 +38,7 @@ describe('shrinking a failure that comes back only some of the time', () => {
     expect(failure?.property).toBe('deployments-complete');
     expect(failure?.shrunkOn).toBe('target');
     // Seen again on the second try: shrunk from there, not reported as "not seen again".
-    expect(failure?.reproduced).toBeUndefined();
+    expect(failure).not.toHaveProperty('reproduced');
     expect(failure!.shrunkEvents).toBeLessThanOrEqual(failure!.events);
   });
 });
