@@ -77,11 +77,14 @@ export function provenance(f: Failure): string[] {
 export function formatSummary(r: ExploreResult): string {
   const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
-    r.verdict === 'fail'
-      ? `FAIL: ${violatedNames(r).join(', ')} violated`
-      : unknown.length > 0
-        ? `PASS: no property violated, ${unknown.length} could not be judged`
-        : 'PASS: every property held';
+    // Nothing ran (an interrupt before the first run ended): there is no evidence for a PASS.
+    r.runs === 0 && r.failures.length === 0
+      ? 'NO VERDICT: no run completed'
+      : r.verdict === 'fail'
+        ? `FAIL: ${violatedNames(r).join(', ')} violated`
+        : unknown.length > 0
+          ? `PASS: no property violated, ${unknown.length} could not be judged`
+          : 'PASS: every property held';
   const interrupted = r.interrupted ? ' (INTERRUPTED)' : '';
   const stopped = r.stoppedEarly;
   const runs = stopped
