@@ -73,8 +73,9 @@ export const agentLifecycle: Property = {
 };
 
 /** The hooks that started or ended ok for a unit of an application removed before, with when it
- *  was removed. A Deploy's request is recorded after the hooks it starts at the same instant, so
- *  hooks at the very instant of a Deploy that names their application again are that deploy's. */
+ *  was removed. Our controller records a Deploy's request before the hooks it starts; one that
+ *  records it after them at the same instant is forgiven too: hooks at the very instant of a
+ *  Deploy that names their application again are that deploy's. */
 function hooksAfterRemoval(history: History): [RecordOf<'hook-start' | 'hook-end'>, number][] {
   const removed = new Map<string, number>(); // application -> when it was removed
   const out: [RecordOf<'hook-start' | 'hook-end'>, number][] = [];

@@ -93,7 +93,10 @@ describe('console output', () => {
     const args = ['run', '--scenario', 'juju-1.24-gated-api', '--runs', '10000000', '--time-limit', '1', '--seed', '1'];
     const human = await cli(...args, '--no-corpus');
     expect(human.exitCode, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(/PASS: every property held — \d+ of 10000000 runs \(STOPPED by --time-limit 1s\)/);
+    // On a loaded machine the second can pass before the first run ends: then there is no verdict.
+    expect(human.stdout).toMatch(
+      /(PASS: every property held|NO VERDICT: no run completed) — \d+ of 10000000 runs \(STOPPED by --time-limit 1s\)/,
+    );
     const json = await cli(...args, '--no-corpus', '--json');
     const result = JSON.parse(json.stdout);
     expect(result.stoppedEarly).toEqual({ reason: 'time-limit', timeLimitMs: 1000, plannedRuns: 10_000_000 });
