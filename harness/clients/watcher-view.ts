@@ -35,7 +35,12 @@ export class WatcherView {
 
   snapshot(): ModelView {
     const applications: ModelView['applications'] = {};
-    for (const [name, units] of this.apps) applications[name] = { units: Object.fromEntries(units) };
+    for (const [name, units] of this.apps) {
+      // A plain loop, not Object.fromEntries: the same object, at a fraction of the cost.
+      const copy: Record<string, string> = {};
+      for (const [unit, status] of units) copy[unit] = status;
+      applications[name] = { units: copy };
+    }
     return { applications };
   }
 
