@@ -9,7 +9,9 @@
  * reproduces. Otherwise it is shrunk on the target itself, within a time budget, one run at a time.
  * With --shard, only this shard's cases run (their indexes stay those of the unsharded list). An
  * interrupt starts no more cases, stops those in flight (a real run may take minutes: the user
- * asked to stop now), and reports what was found before it, unshrunk.
+ * asked to stop now), and reports what the runs that finished found (unshrunk), those that finished
+ * behind a stopped one in case order included. The progress line counts a run, and a failure it
+ * shows, as soon as it finishes, not when the cases before it in case order have.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -91,12 +93,29 @@ export async function exploreTarget(
   const source = caseSource(config, options);
   const tally = new Tally(config, options);
   const firstRuns = new Map<PropertyName, Sample>();
+  /** Runs that finished and are not noted yet (runs finish out of case order, longest first). */
+  const unnoted = new Map<number, { c: Case; result: TargetRun }>();
+  const noteRun = (c: Case, index: number, result: TargetRun): boolean => {
+    unnoted.delete(index);
+    const [plan, simSeed] = c;
+    for (const v of result.violations)
+      if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
+    tally.cover(result.history);
+    return tally.note(index, c, distinctProperties(result.violations), result.unknown);
+  };
   // Each case keeps its index in the unsharded sequence whenever it starts; another shard's case
   // is drawn (to keep the sequence) and never run.
   const runner = {
     start: async (c: Case, index: number) => {
       if (!tally.owns(index)) return undefined;
-      return { index, result: await runOn(target, config, c[0], c[1], hooksOf(options, `run ${index + 1}`)) };
+      const result = await runOn(target, config, c[0], c[1], hooksOf(options, `run ${index + 1}`));
+      if (result) {
+        unnoted.set(index, { c, result });
+        // The progress line counts it, and a failure it shows, now: the cases before it in case
+        // order may not even have started (the longest start first).
+        tally.finish(distinctProperties(result.violations));
+      }
+      return { index, result };
     },
   };
   const details = await orderedSurvey(source, tally.checkParams(source), {
@@ -110,17 +129,17 @@ export async function exploreTarget(
       if (taken === undefined) return true; // another shard's case
       const { index, result } = taken;
       if (!result) return (tally.stopped ??= tally.stopReason()) === undefined; // stopped by an interrupt
-      const [plan, simSeed] = c;
-      for (const v of result.violations)
-        if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
-      tally.cover(result.history);
-      return tally.note(index, c, distinctProperties(result.violations), result.unknown);
+      return noteRun(c, index, result);
     },
     // A time limit or an interrupt starts no more cases; those in flight are still noted.
     mayStart: () => tally.stopReason() === undefined,
   });
   tally.stopped ??= tally.stopReason();
   tally.checkDetails(details);
+  // A time limit or an interrupt ends the noting at the first case in case order that did not run
+  // to its end; the runs that finished after it in case order count too (what they found is kept).
+  if (tally.stopped !== 'all-violated')
+    for (const [index, { c, result }] of [...unnoted].sort(([a], [b]) => a - b)) noteRun(c, index, result);
   const limiter = new Limiter(options.concurrency ?? 1);
   const surveyMs = tally.elapsedMs();
   if (tally.interrupted) {
@@ -202,6 +221,9 @@ async function confirmOnTarget(
   };
 }
 
+/** Runs of the case found before shrinking on the target gives up on seeing it again. */
+const ORIGINAL_ATTEMPTS = 3;
+
 async function shrinkOnTarget(
   target: Target,
   only: RunConfig,
@@ -212,23 +234,40 @@ async function shrinkOnTarget(
 ): Promise<Failure> {
   let last: Sample | undefined;
   let step = 0;
+  /** The candidate running now: fast-check's time limit abandons an async run mid-way, not the run. */
+  let running: Promise<unknown> = Promise.resolve();
+  let originalRuns = 0;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
     // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
     // shrinking is, from the candidate's start, and each status line of its run after that.
     const where = `shrinking ${soleProperty(only)}: step ${++step}, plan of ${count(plan.length, 'event')}`;
     options.onStatus?.(where);
     const hooks = hooksOf(options, where);
-    // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-    const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, hooks);
-    if (!result) return true;
-    if (result.violations.length > 0) last = { plan, simSeed, result };
-    return result.violations.length === 0;
+    // The first candidate is the case found: a race seen once may need a few tries to be seen again,
+    // and without it there is nothing to shrink from. Smaller candidates get one run each.
+    const attempts = step === 1 ? ORIGINAL_ATTEMPTS : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
+      const run = options.signal?.aborted ? undefined : runOn(target, only, plan, simSeed, hooks);
+      running = run?.catch(() => {}) ?? running;
+      const result = await run;
+      if (!result) return true;
+      if (step === 1) originalRuns++;
+      if (result.violations.length > 0) {
+        last = { plan, simSeed, result };
+        return false;
+      }
+    }
+    return true;
   });
   const details = await fc.check(property, {
     ...startAt(source, options.seed, found.run),
     interruptAfterTimeLimit: options.shrinkTimeLimitMs,
   });
-  // A race that did not happen again is reported as first seen, unshrunk: once in two runs.
+  // A candidate cut off by the time limit is still running on the target: the caller may close
+  // the target next, and the run would open proxies on a closed target (a process that never exits).
+  await running;
+  // A race that did not happen again is reported as first seen, unshrunk: once in all its runs.
   const shown = last ?? original;
   const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);
   return {
@@ -241,7 +280,7 @@ async function shrinkOnTarget(
     }),
     shrunkOn: 'target',
     target: target.name,
-    ...(last ? {} : { reproduced: { runs: 2, failed: 1 } }),
+    ...(last ? {} : { reproduced: { runs: 1 + originalRuns, failed: 1 } }),
   };
 }
 

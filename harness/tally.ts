@@ -31,8 +31,12 @@ export class Tally {
   readonly first = new Map<PropertyName, FirstViolation>();
   private readonly violating = new Map<PropertyName, number>();
   private readonly unknown = new Map<PropertyName, { runs: number; reason: string }>();
-  /** Cases run (this shard's). */
+  /** Cases run (this shard's) and noted, in case order. */
   runs = 0;
+  /** Cases that finished, noted or not yet (finish()), and the properties they violated: a real
+   *  target's runs finish out of case order, and the progress line counts each as it ends. */
+  private finished = 0;
+  private readonly violatedSoFar = new Set<PropertyName>();
   /** Cases seen, run or skipped: the 0-based index of the next case in the unsharded sequence. */
   private seen = 0;
   stopped: StopReason | undefined;
@@ -105,19 +109,34 @@ export class Tally {
     }
     for (const property of violated) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
+      this.violatedSoFar.add(property);
       if (!this.first.has(property))
         this.first.set(property, { run: index + 1, events: plan.length, ms: this.elapsedMs(), plan, simSeed });
     }
+    this.progress();
+    this.stopped ??= this.stopReason();
+    return this.stopped === undefined;
+  }
+
+  /**
+   * A case finished before it could be noted (cases before it in case order still run): the
+   * progress line shows it, and a property it violated, at once. It is noted later, in case order.
+   */
+  finish(violated: readonly PropertyName[]): void {
+    this.finished++;
+    for (const property of violated) this.violatedSoFar.add(property);
+    this.progress();
+  }
+
+  private progress(): void {
     this.options.onProgress?.({
       scenario: this.config.scenario.name,
-      runs: this.runs,
+      runs: Math.max(this.runs, this.finished),
       plannedRuns: this.shardRuns(),
-      failures: this.first.size,
+      failures: this.violatedSoFar.size,
       elapsedMs: this.elapsedMs(),
       ...(this.options.timeLimitMs !== undefined ? { timeLimitMs: this.options.timeLimitMs } : {}),
     });
-    this.stopped ??= this.stopReason();
-    return this.stopped === undefined;
   }
 
   /** Whether to stop before the next case (checked between cases too: an interrupt may come any time). */

@@ -1,5 +1,5 @@
 import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
-import { controllerUnseen } from './common.ts';
+import { CONTROLLER_SIDE, controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'agent-lifecycle';
@@ -26,6 +26,7 @@ const NAME = 'agent-lifecycle';
  */
 export const agentLifecycle: Property = {
   name: NAME,
+  reads: CONTROLLER_SIDE,
   summary:
     'nothing is accepted while the agent is down, no connection outlives an agent restart, and no unit agent outlives its application',
   cannotJudge: controllerUnseen,
@@ -73,8 +74,9 @@ export const agentLifecycle: Property = {
 };
 
 /** The hooks that started or ended ok for a unit of an application removed before, with when it
- *  was removed. A Deploy's request is recorded after the hooks it starts at the same instant, so
- *  hooks at the very instant of a Deploy that names their application again are that deploy's. */
+ *  was removed. Our controller records a Deploy's request before the hooks it starts; one that
+ *  records it after them at the same instant is forgiven too: hooks at the very instant of a
+ *  Deploy that names their application again are that deploy's. */
 function hooksAfterRemoval(history: History): [RecordOf<'hook-start' | 'hook-end'>, number][] {
   const removed = new Map<string, number>(); // application -> when it was removed
   const out: [RecordOf<'hook-start' | 'hook-end'>, number][] = [];

@@ -109,12 +109,37 @@ function viewText(view: { applications: Record<string, { units: Record<string, s
     .join(' ');
 }
 
+/** Lines alike but for their numbers (conn 16 closed, conn 17 closed, ...): a client that loops
+ *  through reconnects writes dozens of them, which would push the cause out of view. */
+function shape(line: { actor: string; what: string }): string {
+  return `${line.actor} ${line.what.replace(/\d+/g, '#')}`;
+}
+
+/** Runs of at least MIN_RUN lines of one shape keep their first and last line, with a count between. */
+const MIN_RUN = 4;
+
+function collapseRuns(lines: { t: number; actor: string; what: string }[]): string[] {
+  const out: string[] = [];
+  const text = (l: (typeof lines)[number]) => `  ${formatMs(l.t).padStart(9)}  ${l.actor.padEnd(10)}  ${l.what}`;
+  for (let i = 0; i < lines.length;) {
+    let end = i + 1;
+    while (end < lines.length && shape(lines[end]!) === shape(lines[i]!)) end++;
+    if (end - i >= MIN_RUN) {
+      out.push(text(lines[i]!), `  ${''.padStart(9)}  ${''.padEnd(10)}  ... ${end - i - 2} more like these ...`);
+      out.push(text(lines[end - 1]!));
+    } else for (let j = i; j < end; j++) out.push(text(lines[j]!));
+    i = end;
+  }
+  return out;
+}
+
 export function formatTimeline(history: History, maxLines = 80): string {
-  const lines: string[] = [];
+  const described: { t: number; actor: string; what: string }[] = [];
   for (const r of history) {
     const d = describe(r);
-    if (d) lines.push(`  ${formatMs(r.t).padStart(9)}  ${d[0].padEnd(10)}  ${d[1]}`);
+    if (d) described.push({ t: r.t, actor: d[0], what: d[1] });
   }
+  const lines = collapseRuns(described);
   if (lines.length <= maxLines) return lines.join('\n');
   const head = lines.slice(0, maxLines - 10);
   const tail = lines.slice(-9);

@@ -115,6 +115,8 @@ export interface ApiHost {
   readonly modelConfig: Readonly<Record<string, string>>;
   /** Adds an application with its units and starts their agents. */
   deployApplication(name: string, charmUrl: string, units: number): void;
+  /** Runs `fn` with no unit agent starting a hook, then starts what it made startable. */
+  hooksHeld<T>(fn: () => T): T;
   /** Removes an application, its units and their agents; false when there is no such application. */
   removeApplication(name: string): boolean;
   requestUpgrade(req: UpgradeRequest): UpgradeResult;

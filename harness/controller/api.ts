@@ -332,14 +332,17 @@ export class ApiConnection {
     result: (error: ErrorEntry | undefined, spec: DeploySpec) => Record<string, unknown>,
   ): Record<string, unknown> {
     if (!specs) throw new ApiError('applications must be a list', ErrorCode.badRequest);
-    const created: string[] = [];
-    const results = specs.map((spec) => {
-      const error = this.deployOne(spec);
-      if (!error) created.push(spec.name as string);
-      return result(error, spec);
+    // The request is recorded before the hooks of the units it created start (ApiHost.hooksHeld).
+    return this.controller.hooksHeld(() => {
+      const created: string[] = [];
+      const results = specs.map((spec) => {
+        const error = this.deployOne(spec);
+        if (!error) created.push(spec.name as string);
+        return result(error, spec);
+      });
+      this.recordRequest(req, true, undefined, created);
+      return { results };
     });
-    this.recordRequest(req, true, undefined, created);
-    return { results };
   }
 
   private deployOne({ name, charm, units }: DeploySpec): ErrorEntry | undefined {

@@ -258,6 +258,10 @@ export class Controller implements ApiHost {
     this.units.add(app.units);
   }
 
+  hooksHeld<T>(fn: () => T): T {
+    return this.units.held(fn);
+  }
+
   newWatcherId(): string {
     return String(this.nextWatcherId++);
   }

@@ -33,6 +33,9 @@ export interface DurableUnitAgent {
 
 export class UnitAgents {
   private readonly agents: UnitAgent[] = [];
+  /** Inside held(): hooks wait, and whether a kick came meanwhile. */
+  private holding = false;
+  private kickWhenReleased = false;
 
   constructor(
     private readonly clock: Scheduler,
@@ -59,8 +62,33 @@ export class UnitAgents {
     this.agents.splice(0, this.agents.length, ...kept);
   }
 
+  /**
+   * Runs `fn` with no hook starting, then starts what it made startable. An API call that adds
+   * units records its request inside `fn`, so the request comes before the hooks it causes: on a
+   * real clock the hooks would otherwise be a few milliseconds before the request that created
+   * their application (agent-lifecycle reads hooks after a removal and before such a request as
+   * outliving the application).
+   */
+  held<T>(fn: () => T): T {
+    assert(!this.holding, 'held() does not nest');
+    this.holding = true;
+    try {
+      return fn();
+    } finally {
+      this.holding = false;
+      if (this.kickWhenReleased) {
+        this.kickWhenReleased = false;
+        this.kick();
+      }
+    }
+  }
+
   /** Start whatever hooks may start now. Called whenever the conditions may have changed. */
   kick(): void {
+    if (this.holding) {
+      this.kickWhenReleased = true;
+      return;
+    }
     if (!this.mayRunHooks()) return;
     for (const agent of this.agents)
       if (!agent.running && !agent.failed && agent.next < HOOKS.length) this.start(agent);

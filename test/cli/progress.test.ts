@@ -7,6 +7,7 @@ import { progressSink } from '../../harness/cli/progress.ts';
 import { exploreTarget } from '../../harness/explore-target.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { createSimTarget } from '../../harness/targets/sim/target.ts';
+import type { Target } from '../../harness/targets/target.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 
 /** A terminal that keeps what was written (the sink redraws at most every 100 ms there). */
@@ -39,6 +40,33 @@ describe('progress line', () => {
     await pastInterval();
     sink.onStatus('run 1: removing mysql left by earlier runs (3 s)');
     expect(written.at(-1)).toBe('\r\x1b[2Krun 1: removing mysql left by earlier runs (3 s)');
+  });
+
+  it('counts a failure on a real target as soon as a run shows it, not when the runs before it in case order end', async () => {
+    // With runs in flight, the longest of those drawn start first: case 1 (a short one at seed 3)
+    // started after some 200 others on the process target, and the progress line said nothing of the
+    // failure it found for a minute on a loaded machine. The sim, behind the same path, counts its runs.
+    const sim = createSimTarget();
+    let finished = 0;
+    const counted: Target = { ...sim, run: (...args) => sim.run(...args).finally(() => finished++) };
+    const config = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!, {});
+    const seen: { runs: number; failures: number; finished: number }[] = [];
+    const result = await exploreTarget(counted, config, {
+      runs: 300,
+      seed: 3,
+      shrinkOnSim: true,
+      confirmRuns: 1,
+      shrinkTimeLimitMs: 60_000,
+      concurrency: 16,
+      onProgress: (p) => seen.push({ runs: p.runs, failures: p.failures, finished }),
+    });
+    const firstRun = result.properties.find((p) => p.violated)!.firstFailureRun!;
+    const firstShown = seen.find((p) => p.failures > 0)!;
+    expect(firstRun).toBe(1); // the failure the report keeps is still the first in case order
+    expect(seen.filter((p) => p.finished > 100).length).toBeGreaterThan(0); // case 1 did start late
+    // Most runs of this scenario fail: one of the first runs in flight to end shows it (the sim's
+    // runs in flight end together, a microtask apart).
+    expect(firstShown.finished).toBeLessThanOrEqual(2 * 16);
   });
 
   it('says the step and the plan length while a real target shrinks (here the sim, through the same path)', async () => {

@@ -151,6 +151,30 @@ describe('controller model: API', () => {
     expect(Object.values(controller.view().applications['mysql']!.units)).toContain('error');
   });
 
+  it("records a Deploy's request before the hooks of the units it created (on a real clock they were ms apart)", () => {
+    const { clock, controller, history } = makeController('juju-1.24');
+    controller.bootstrap();
+    clock.runUntil(60_000);
+    const c = rawConnection(controller);
+    c.login();
+    c.call('Application', 'Deploy', {
+      applications: [
+        { application: 'mysql', 'charm-url': 'cs:mysql', 'num-units': 2 },
+        { application: 'pg', 'charm-url': 'cs:pg', 'num-units': 1 },
+      ],
+    });
+    const after = history.records.slice(history.records.findIndex((r) => r.type === 'login'));
+    const deployAt = after.findIndex((r) => r.type === 'request' && r.method === 'Deploy');
+    const firstHook = after.findIndex((r) => r.type === 'hook-start');
+    expect(deployAt).toBeGreaterThan(-1);
+    expect(firstHook).toBeGreaterThan(deployAt);
+    expect(after.filter((r) => r.type === 'hook-start').map((r) => r.type === 'hook-start' && r.unit)).toEqual([
+      'mysql/0',
+      'mysql/1',
+      'pg/0',
+    ]);
+  });
+
   it('1.24 re-runs a hook interrupted by an agent restart', () => {
     const { clock, controller } = makeController('juju-1.24');
     controller.bootstrap();

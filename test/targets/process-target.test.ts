@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HistoryRecord } from '../../harness/history.ts';
 import type { Plan } from '../../harness/plan.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
@@ -107,6 +107,35 @@ describe('targets/process', () => {
   it("kills the server process (SIGKILL, then SIGTERM) for crash events and starts it again with the run's controller", async () => {
     const server = target.server as ServerProcess;
     await crashedRun(target, async () => String(server.pid));
+  });
+
+  it('an interrupt while an event waits for its moment ends the run, and nothing of it keeps polling', async () => {
+    // The run's clock stops at an interrupt, so a chained upgrade waiting for the implicit one to end
+    // never acts: the closing wait (and the wait for the plan's last event) polled on every 10 ms to
+    // its deadline, seconds to minutes, and the interrupted CLI exited only then.
+    const slow = await createProcessTarget({ timeScale: 0.5 }); // the implicit upgrade lasts seconds
+    const interrupt = new AbortController();
+    const plan: Plan = [{ kind: 'bootstrap' }, { kind: 'chained-upgrade', version: '1.22.4' }];
+    const statuses: string[] = [];
+    let timersAfter: unknown[][];
+    try {
+      const run = slow.run(configOf('juju-1.22-implicit-upgrade'), plan, 1, {
+        signal: interrupt.signal,
+        onStatus: (line) => {
+          statuses.push(line);
+          interrupt.abort(new Error('interrupted'));
+        },
+      });
+      await expect(run).rejects.toThrow('interrupted');
+      const timers = vi.spyOn(globalThis, 'setTimeout');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      timersAfter = timers.mock.calls.slice(1); // the first is the wait just above
+      timers.mockRestore();
+    } finally {
+      await slow.close();
+    }
+    expect(statuses[0]).toMatch(/^waiting for the run to settle/); // the chained upgrade waits
+    expect(timersAfter.length, 'timers set after the run had stopped').toBeLessThan(5); // ~50 when it polls
   });
 
   it('serves the next run after the controller process crashed', async () => {

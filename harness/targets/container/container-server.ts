@@ -7,9 +7,12 @@
  *
  * Ryuk (testcontainers' reaper) cannot be pulled here, so it is off and cleanup is ours: stop()
  * removes the container, and a process exit hook removes it if stop() never ran (the CLI's SIGINT
- * and SIGTERM handlers call stop() first; a crash of the harness still runs the hook).
+ * and SIGTERM handlers call stop() first; a crash of the harness still runs the hook). What no hook
+ * survives (a SIGKILL: a test runner's worker that did not exit within 500 ms of its SIGTERM
+ * because `docker rm -f` was slow under load) a reaper of our own covers, as Ryuk would: a
+ * detached shell that removes the run's containers once the harness process is gone.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +70,7 @@ export class ContainerServer implements ServerHost {
     private readonly container: StartedTestContainer,
     private readonly runId: string,
     readonly port: number,
+    private readonly reaper: ChildProcess | undefined,
   ) {
     process.once('exit', this.removeOnExit);
     for (const signal of EXIT_SIGNALS) process.on(signal, this.removeOnSignal);
@@ -83,14 +87,15 @@ export class ContainerServer implements ServerHost {
     const { GenericContainer, Wait } = await import('testcontainers');
     const port = await freeLoopbackPort();
     const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    // Started before the container is asked for: whatever ends this process from now on, the
+    // reaper removes what this start created.
+    const reaper = startReaper(runId);
     // Until start() returns there is no container id and no target to close: an interrupt now
     // removes what this start created, by its label, and exits as an interrupt does. So does any
     // exit meanwhile: a second Ctrl-C makes the CLI's handler (cli/interrupt.ts, which runs first)
-    // exit at once, and a container created or started then was left behind.
-    const removeStarted = (): void => {
-      removeRunContainers(runId);
-      sweepAfterExit(runId);
-    };
+    // exit at once, and a container created or started then was left behind (the reaper looks
+    // again later for a create the engine finishes after the exit).
+    const removeStarted = (): void => removeRunContainers(runId);
     const interrupted = (): void => process.exit(130);
     process.once('SIGINT', interrupted).once('SIGTERM', interrupted).once('exit', removeStarted);
     try {
@@ -112,11 +117,12 @@ export class ContainerServer implements ServerHost {
         .withWaitStrategy(Wait.forLogMessage(READY_PREFIX))
         .withStartupTimeout(READY_TIMEOUT_MS)
         .start();
-      const server = new ContainerServer(container, runId, port);
+      const server = new ContainerServer(container, runId, port, reaper);
       await server.readTls();
       return server;
     } catch (e) {
       removeRunContainers(runId);
+      reaper?.kill();
       throw new TargetError(`the controller container did not start: ${(e as Error).message.split('\n')[0]}`);
     } finally {
       process.off('SIGINT', interrupted).off('SIGTERM', interrupted).off('exit', removeStarted);
@@ -198,6 +204,7 @@ export class ContainerServer implements ServerHost {
     await this.container.stop({ remove: true, timeout: 3_000 });
     this.stopped = true;
     this.stopListening();
+    this.reaper?.kill(); // nothing of this run is left to reap
     rmSync(this.hostTlsDir, { recursive: true, force: true });
   }
 
@@ -214,20 +221,25 @@ export class ContainerServer implements ServerHost {
 }
 
 /** How long after an exit during start-up a create the engine was still serving has surely landed. */
-const SWEEP_AFTER_MS = 3_000;
+const SWEEP_AFTER_S = 3;
 
 /**
- * An exit during start-up may come while the engine is still creating the container: no `docker
- * ps` lists it yet, and it appears once this process is gone (a "Created" container was seen left
- * behind that way under load). So a detached shell looks again a little later and removes it.
+ * A detached shell (its own process group: a terminal's Ctrl-C does not reach it) that waits for
+ * this process to be gone, however it went, then removes the run's containers; and again a little
+ * later, for an exit during start-up while the engine was still creating the container (no `docker
+ * ps` lists it yet, and it appears once this process is gone: a "Created" container was seen left
+ * behind that way under load). stop() kills it once the run's container is removed.
  */
-function sweepAfterExit(runId: string): void {
-  const filter = `label=${RUN_LABEL}=${runId}`;
-  const script = `sleep ${SWEEP_AFTER_MS / 1000}; ids=$(docker ps -aq --filter "${filter}"); [ -z "$ids" ] || docker rm -f $ids`;
+function startReaper(runId: string): ChildProcess | undefined {
+  const sweep = `ids=$(docker ps -aq --filter "label=${RUN_LABEL}=${runId}"); [ -z "$ids" ] || docker rm -f $ids`;
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done; ${sweep}; sleep ${SWEEP_AFTER_S}; ${sweep}`;
   try {
-    spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+    const reaper = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+    reaper.on('error', () => {}); // no shell to spawn: the exit hooks are all there is
+    reaper.unref();
+    return reaper;
   } catch {
-    // No shell to spawn: the synchronous removal is all there is.
+    return undefined;
   }
 }
 

@@ -160,6 +160,9 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
+  /** Aborts when runLive gives up on the run (an interrupt, the hard deadline): its waits end then,
+   *  not when the run's own deadlines would have ended them. */
+  readonly stopped: AbortSignal;
   /** The plan's events run on this: the run's clock, held while a --client-cmd program starts. */
   readonly planClock: HoldableClock;
   /** The --client-cmd program, once its client exists. */
@@ -222,6 +225,7 @@ async function play(
     clientNames: params.clients,
     clientCommand,
     tls,
+    stopped,
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
@@ -263,7 +267,8 @@ async function play(
       for (; looked < records.length; looked++) if (records[looked]?.type === 'event') events++;
       return run.armed + events;
     };
-    while (settled() < plan.length) await sleep(POLL_MS);
+    while (settled() < plan.length && !stopped.aborted) await sleep(POLL_MS);
+    if (stopped.aborted) throw stopped.reason;
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
     // A program still running is killed here; its output is complete once it has exited.
@@ -573,7 +578,9 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);
         run.phase = { name: 'closing', sinceMs: clock.now(), untilMs: limitMs };
-        while (clock.now() < limitMs && !queue.failure && !fatal()) {
+        // A run stopped from outside ends its wait at once: its clients were stopped, so they would
+        // never settle and this loop would poll on until limitMs (seconds of real time).
+        while (clock.now() < limitMs && !queue.failure && !fatal() && !run.stopped.aborted) {
           // Clients are looked at here (no I/O); the controller tells when it is quiet (push).
           run.quietWaitMs = Math.min(CONTROLLER_WAIT_MS, (limitMs - clock.now()) * run.options.timeScale);
           const reached = await quiet();
@@ -581,6 +588,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
           if (reached) break;
           await sleep(POLL_MS);
         }
+        if (run.stopped.aborted) throw run.stopped.reason;
         if (queue.failure) throw queue.failure;
         const commandError = fatal();
         if (commandError) throw commandError;

@@ -1,0 +1,29 @@
+/**
+ * The printed timeline: a client that loops through reconnects writes dozens of lines alike but for
+ * their numbers; they fold into the first, a count and the last, so the lines around them (the
+ * cause) stay in view.
+ */
+import { describe, expect, it } from 'vitest';
+import type { History } from '../../harness/history.ts';
+import { formatTimeline } from '../../reports/timeline.ts';
+
+const closed = (conn: number, reason: 'client' | 'fault' = 'client') =>
+  ({ t: 1000 + conn, type: 'conn-close', conn, client: 'client-0', reason }) as const;
+
+describe('formatTimeline', () => {
+  it('folds a run of lines alike but for their numbers into first, count and last', () => {
+    const history = [closed(1, 'fault'), ...[2, 3, 4, 5, 6, 7].map((c) => closed(c)), closed(8, 'fault')] as History;
+    const lines = formatTimeline(history).split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toContain('conn 1 of client-0 closed (fault)');
+    expect(lines[1]).toContain('conn 2 of client-0 closed (client)');
+    expect(lines[2]).toContain('... 4 more like these ...');
+    expect(lines[3]).toContain('conn 7 of client-0 closed (client)');
+    expect(lines[4]).toContain('conn 8 of client-0 closed (fault)');
+  });
+
+  it('keeps three lines alike as they are', () => {
+    const lines = formatTimeline([2, 3, 4].map((c) => closed(c)) as History).split('\n');
+    expect(lines.map((l) => /conn (\d+)/.exec(l)![1])).toEqual(['2', '3', '4']);
+  });
+});
