@@ -60,8 +60,15 @@ function portsOf(pids: number[]): number[] {
 
 /** The error lines of stderr (run's own header line, which names the results folder, and the
  *  progress lines printed every few seconds when stderr is not a terminal, left out). */
+/** The lines that say something went wrong: not the progress line, nor the status of a run that
+ *  waits for its clients to settle (a loaded machine shows it). */
 const errorLines = (stderr: string): string[] =>
-  stderr.split('\n').filter((l) => l.startsWith('upgrade-chaos: ') && !/ · \d+\/\d+ runs · /.test(l));
+  stderr
+    .split('\n')
+    .filter(
+      (l) =>
+        l.startsWith('upgrade-chaos: ') && !/ · \d+\/\d+ runs · /.test(l) && !/ waiting for .+ to settle, /.test(l),
+    );
 
 async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
