@@ -234,6 +234,8 @@ async function shrinkOnTarget(
 ): Promise<Failure> {
   let last: Sample | undefined;
   let step = 0;
+  /** The candidate running now: fast-check's time limit abandons an async run mid-way, not the run. */
+  let running: Promise<unknown> = Promise.resolve();
   let originalRuns = 0;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
     // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
@@ -246,7 +248,9 @@ async function shrinkOnTarget(
     const attempts = step === 1 ? ORIGINAL_ATTEMPTS : 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-      const result = options.signal?.aborted ? undefined : await runOn(target, only, plan, simSeed, hooks);
+      const run = options.signal?.aborted ? undefined : runOn(target, only, plan, simSeed, hooks);
+      running = run?.catch(() => {}) ?? running;
+      const result = await run;
       if (!result) return true;
       if (step === 1) originalRuns++;
       if (result.violations.length > 0) {
@@ -260,6 +264,9 @@ async function shrinkOnTarget(
     ...startAt(source, options.seed, found.run),
     interruptAfterTimeLimit: options.shrinkTimeLimitMs,
   });
+  // A candidate cut off by the time limit is still running on the target: the caller may close
+  // the target next, and the run would open proxies on a closed target (a process that never exits).
+  await running;
   // A race that did not happen again is reported as first seen, unshrunk: once in all its runs.
   const shown = last ?? original;
   const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);

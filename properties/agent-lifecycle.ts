@@ -1,5 +1,5 @@
 import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
-import { controllerUnseen } from './common.ts';
+import { CONTROLLER_SIDE, controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'agent-lifecycle';
@@ -26,6 +26,7 @@ const NAME = 'agent-lifecycle';
  */
 export const agentLifecycle: Property = {
   name: NAME,
+  reads: CONTROLLER_SIDE,
   summary:
     'nothing is accepted while the agent is down, no connection outlives an agent restart, and no unit agent outlives its application',
   cannotJudge: controllerUnseen,

@@ -1,7 +1,7 @@
 /**
  * Small helpers shared by several properties. Everything here is a pure function of a history.
  */
-import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
+import type { History, HistoryRecord, RecordOf, RecordType } from '../harness/history.ts';
 
 /**
  * The last `final-model` record (written once, at quiescence), or undefined if the run never got
@@ -53,7 +53,7 @@ export function cutShort(history: History): string | undefined {
 
 /** Record types only the controller writes: a history without any of them comes from a target that
  *  cannot see the controller's side (an external controller). */
-const CONTROLLER_SIDE: ReadonlySet<string> = new Set([
+export const CONTROLLER_SIDE: ReadonlySet<RecordType> = new Set<RecordType>([
   'bootstrap',
   'upgrade-requested',
   'upgrade-pending',

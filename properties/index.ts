@@ -16,6 +16,7 @@ import {
   type PropertyResult,
   type Violation,
 } from './property.ts';
+import { readViews } from './read-views.ts';
 import { requestsSettle } from './requests-settle.ts';
 import { upgradeSequence } from './upgrade-sequence.ts';
 import { versionAsTested } from './version-as-tested.ts';
@@ -62,7 +63,9 @@ export function propertyByName(name: PropertyName): Property {
 
 /** Runs the named properties, in the order given: held, violated or unknown, each. */
 export function judgeProperties(history: History, names: readonly PropertyName[]): PropertyResult[] {
-  return names.map((name) => judge(propertyByName(name), history));
+  const properties = names.map(propertyByName);
+  const views = readViews(history, properties);
+  return properties.map((property, i) => judge(property, views[i]!));
 }
 
 /** Runs the named properties, in the order given, and returns all their violations (a property

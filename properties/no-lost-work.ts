@@ -1,6 +1,6 @@
 import type { History } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { controllerUnseen, cutShort, finalModel } from './common.ts';
+import { CONTROLLER_SIDE, controllerUnseen, cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
@@ -18,6 +18,7 @@ const DEPLOYS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository'])
  */
 export const noLostWork: Property = {
   name: NAME,
+  reads: CONTROLLER_SIDE,
   summary: 'every application whose deploy the controller accepted is in the final model',
   cannotJudge: (history) => cutShort(history) ?? controllerUnseen(history),
   check(history: History): Violation[] {

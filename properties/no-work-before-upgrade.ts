@@ -1,5 +1,5 @@
 import type { History } from '../harness/history.ts';
-import { controllerUnseen } from './common.ts';
+import { CONTROLLER_SIDE, controllerUnseen } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -34,6 +34,7 @@ export const WORK_CALLS: ReadonlySet<string> = new Set([
  */
 export const noWorkBeforeUpgrade: Property = {
   name: NAME,
+  reads: CONTROLLER_SIDE,
   summary: 'no work call is accepted and no hook starts while an upgrade is pending or running',
   cannotJudge: controllerUnseen,
   check(history: History): Violation[] {

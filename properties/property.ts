@@ -13,7 +13,7 @@
  * Reading results: `judge` (or `judgeProperties` in index.ts) gives a PropertyResult, held /
  * violated / unknown; `checkProperties` keeps returning the violations alone.
  */
-import type { History } from '../harness/history.ts';
+import type { History, RecordType } from '../harness/history.ts';
 
 export const PROPERTY_NAMES = [
   'no-work-before-upgrade',
@@ -48,7 +48,19 @@ export interface Property {
   /** Why this history cannot be judged (the result is then unknown unless check found violations),
    *  or undefined when it can. Absent: the property judges every history. */
   cannotJudge?(history: History): string | undefined;
+  /**
+   * The record types `check` and `cannotJudge` read, besides the run's frame (FRAME_TYPES and the
+   * history's first and last records, whose time is the end of the run). judgeProperties then
+   * hands them only those records, in order: one pass over the history feeds every property, and
+   * most of a history (calls and returns) reaches only the property that reads it. Absent: the
+   * whole history. test/properties/read-views.test.ts holds every property to the same verdict
+   * either way.
+   */
+  reads?: ReadonlySet<RecordType>;
 }
+
+/** Records every property may read: the run's parameters and how it ended (cutShort, finalModel). */
+export const FRAME_TYPES: readonly RecordType[] = ['run-start', 'quiescence', 'quiet', 'final-model', 'run-end'];
 
 /** What a property said of one history. */
 export type PropertyResult =

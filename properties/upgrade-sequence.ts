@@ -1,5 +1,5 @@
 import type { History, HistoryRecord } from '../harness/history.ts';
-import { controllerUnseen, isControllerSide } from './common.ts';
+import { CONTROLLER_SIDE, controllerUnseen, isControllerSide } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -34,6 +34,7 @@ type Phase = 'idle' | 'pending' | 'downloaded' | 'restarting' | 'restarted' | 's
  */
 export const upgradeSequence: Property = {
   name: NAME,
+  reads: CONTROLLER_SIDE,
   summary: 'upgrades go pending, download, agent down, agent up at the target, steps, end; versions change only so',
   cannotJudge: controllerUnseen,
   check(history: History): Violation[] {

@@ -14,7 +14,20 @@
  * (-> its version) or a version change, when no window is open; closed by `upgrade-end`. A window
  * that no `upgrade-end` closes stays open to the end of the history.
  */
-import type { HistoryRecord } from '../harness/history.ts';
+import type { HistoryRecord, RecordType } from '../harness/history.ts';
+
+/** The record types UpgradeTracker.observe reads (a property that uses it reads them too). */
+export const UPGRADE_TRACKER_READS: readonly RecordType[] = [
+  'bootstrap',
+  'upgrade-pending',
+  'download',
+  'upgrade-steps',
+  'agent-down',
+  'upgrade-end',
+  'agent-up',
+  'version',
+  'final-model',
+];
 
 /** A change of the running version, and the record type that showed it first. */
 export interface VersionChange {

@@ -1,5 +1,5 @@
 import type { History, HistoryRecord } from '../harness/history.ts';
-import { controllerUnseen, isControllerSide } from './common.ts';
+import { CONTROLLER_SIDE, controllerUnseen, isControllerSide } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'watcher-lifecycle';
@@ -29,6 +29,7 @@ const NAME = 'watcher-lifecycle';
  */
 export const watcherLifecycle: Property = {
   name: NAME,
+  reads: CONTROLLER_SIDE,
   summary: 'every watcher is stopped exactly once (by its client or its connection), nothing served after',
   cannotJudge: controllerUnseen,
   check(history: History): Violation[] {

@@ -2,7 +2,7 @@ import { readRunParams, type CloseReason, type History } from '../harness/histor
 import { formatMs } from '../harness/plan.ts';
 import { cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
-import { UpgradeTracker } from './upgrade-tracker.ts';
+import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
 
 const NAME = 'watchers-resume';
@@ -47,6 +47,15 @@ interface Loss {
  */
 export const watchersResume: Property = {
   name: NAME,
+  reads: new Set([
+    ...UPGRADE_TRACKER_READS,
+    'fault-start',
+    'fault-end',
+    'watcher-start',
+    'watcher-stop',
+    'conn-close',
+    'client-view',
+  ]),
   summary: 'after a connection loss the client watches again within the deadline, and its view converges',
   cannotJudge: cutShort,
   check(history: History): Violation[] {

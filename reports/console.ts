@@ -20,7 +20,7 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
   const violations = f.violations.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
   if (f.violations.length > 5) violations.push(`  - ... and ${f.violations.length - 5} more`);
   return [
-    `✗ ${f.property} violated`,
+    `✗ ${f.property} violated${firstSeen(f)}`,
     ...violations,
     ``,
     `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}):`,
@@ -35,6 +35,14 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     `Replay: ${replay}`,
     ...repeatHint(f, replay),
   ].join('\n');
+}
+
+/** Which run of the exploration first showed it: how many runs the bug took to find (the first
+ *  step of a fast-check path is the run's index). A replay or a corpus entry was not explored. */
+function firstSeen(f: Failure): string {
+  if (f.shrunkOn === 'none' && f.reason !== 'interrupted') return '';
+  const run = Number(f.path.split(':')[0]) + 1;
+  return Number.isInteger(run) ? ` (first seen in run ${run})` : '';
 }
 
 /** A real target is not deterministic: one replay may pass where the race needs luck to come back. */

@@ -42,6 +42,13 @@ describe('console output', () => {
     expect(formatSummary({ ...found, runs: 1 })).toMatch(/ — 1 run, seed 1,/);
   });
 
+  it('says in which run a failure was first seen, and nothing of the kind for a corpus entry', () => {
+    const f = { ...found.failures[0]!, path: '41:0:2' };
+    expect(formatFailure(f, 'replay').split('\n')[0]).toBe(`✗ ${f.property} violated (first seen in run 42)`);
+    const fromCorpus: Failure = { ...f, shrunkOn: 'none', reason: 'corpus', target: 'sim', clientOutputs: [] };
+    expect(formatFailure(fromCorpus, 'replay').split('\n')[0]).toBe(`✗ ${f.property} violated`);
+  });
+
   it('an interrupt before any run ended gives no verdict, not a PASS', () => {
     const none = { ...found, runs: 0, failures: [], verdict: 'pass' as const, interrupted: true };
     expect(formatSummary(none).split('\n')[0]).toMatch(/: NO VERDICT: no run completed \(INTERRUPTED\) — 0 runs,/);
