@@ -14,8 +14,7 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { givePortBack, listenOn, takePort } from './port-blocks.ts';
 import { TargetError } from '../errors.ts';
 
 export interface ProxyOptions {
@@ -33,23 +32,8 @@ type Signal = Buffer | 'end';
 const LISTEN_ATTEMPTS = 50;
 const LISTEN_RETRY_MS = 20;
 
-/**
- * Where a proxy's first listen looks for a port: below the kernel's ephemeral range, which it never
- * hands out by itself. A port from that range, let go while the proxy refuses dials, is soon taken
- * by some outgoing connection or listen(0) (with 32 runs in flight, within a minute: a run then
- * failed with EADDRINUSE); one below it stays free for the proxy to listen on again.
- */
-function unassignedPorts(): { min: number; max: number } | undefined {
-  try {
-    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    return low !== undefined && low > 12_000 ? { min: 10_000, max: low - 1 } : undefined;
-  } catch {
-    return undefined; // not Linux: the kernel's choice
-  }
-}
-const UNASSIGNED_PORTS = unassignedPorts();
-/** Ports tried there before taking the kernel's choice. */
-const UNASSIGNED_TRIES = 20;
+/** Ports of this process's blocks tried (each may be held by some other program) before taking the kernel's choice. */
+const OWN_PORT_TRIES = 20;
 
 /** One direction of one connection: what is held, and when the last chunk was let through. */
 class Direction {
@@ -177,6 +161,8 @@ export class FaultProxy {
   private server: Server | undefined;
   /** The port, kept while refusing so that clients dial the same one when it listens again. */
   private boundPort = 0;
+  /** The port of this process's blocks it holds, given back once it closes. */
+  private ownPort: number | undefined;
   /** refuse() and admit() in the order they were asked for. */
   private door: Promise<void> = Promise.resolve();
   private wantListening = true;
@@ -221,45 +207,34 @@ export class FaultProxy {
     const server = createServer({ allowHalfOpen: true, noDelay: true });
     server.on('connection', (socket) => this.accept(socket));
     if (this.boundPort === 0) return this.listenFirst(server);
+    // The port was let go while refusing: a socket of some other program may hold it for a moment.
     for (let attempt = 1; ; attempt++) {
+      let bound: boolean;
       try {
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(this.boundPort, '127.0.0.1', () => {
-            server.off('error', reject);
-            resolve();
-          });
-        });
-        break;
+        bound = await listenOn(server, this.boundPort);
       } catch (e) {
-        // The port was let go while refusing: another socket may hold it for a moment.
-        if (attempt >= LISTEN_ATTEMPTS)
-          throw new TargetError(`fault proxy: cannot listen on 127.0.0.1:${this.boundPort}: ${(e as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, LISTEN_RETRY_MS));
+        throw new TargetError(`fault proxy: cannot listen on 127.0.0.1:${this.boundPort}: ${(e as Error).message}`);
       }
+      if (bound) break;
+      if (attempt >= LISTEN_ATTEMPTS)
+        throw new TargetError(`fault proxy: cannot listen on 127.0.0.1:${this.boundPort}: it is in use`);
+      await new Promise((resolve) => setTimeout(resolve, LISTEN_RETRY_MS));
     }
     this.boundPort = (server.address() as AddressInfo).port;
     this.server = server;
   }
 
-  /** The first listen: on a port outside the ephemeral range if one is free (UNASSIGNED_PORTS). */
+  /** The first listen: on a port of this process's blocks (port-blocks.ts), else the kernel's choice. */
   private async listenFirst(server: Server): Promise<void> {
-    const tryPort = (port: number): Promise<boolean> =>
-      new Promise((resolve, reject) => {
-        const failed = (e: NodeJS.ErrnoException): void =>
-          e.code === 'EADDRINUSE' || e.code === 'EACCES' ? resolve(false) : reject(e);
-        server.once('error', failed);
-        server.listen(port, '127.0.0.1', () => {
-          server.off('error', failed);
-          resolve(true);
-        });
-      });
-    const range = UNASSIGNED_PORTS;
     let bound = false;
-    for (let i = 0; range && i < UNASSIGNED_TRIES && !bound; i++)
-      bound = await tryPort(randomInt(range.min, range.max + 1));
+    for (let i = 0; i < OWN_PORT_TRIES && !bound; i++) {
+      const port = await takePort();
+      if (port === undefined) break;
+      bound = await listenOn(server, port);
+      if (bound) this.ownPort = port;
+    }
     try {
-      if (!bound) await tryPort(0);
+      if (!bound) await listenOn(server, 0);
     } catch (e) {
       throw new TargetError(`fault proxy: cannot listen on 127.0.0.1: ${(e as Error).message}`);
     }
@@ -327,6 +302,8 @@ export class FaultProxy {
     this.wantListening = false;
     await this.door.catch(() => {});
     await this.unlisten();
+    if (this.ownPort !== undefined) givePortBack(this.ownPort);
+    this.ownPort = undefined;
   }
 
   private accept(socket: Socket): void {

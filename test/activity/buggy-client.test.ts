@@ -32,7 +32,7 @@ describe('a client script with a reset-during-watch bug', () => {
   });
 
   it(`is found on the process target within ${BUDGET} runs, and its failing plan holds for robust.mjs`, async () => {
-    const buggy = await createProcessTarget({ clientCommand: script('reset-during-watch.mjs') });
+    const buggy = await createProcessTarget({ timeScale: 0.02, clientCommand: script('reset-during-watch.mjs') });
     targets.push(buggy);
     const result = await exploreTarget(buggy, config, {
       runs: BUDGET,
@@ -48,7 +48,10 @@ describe('a client script with a reset-during-watch bug', () => {
     const failure = result.failures[0]!;
     expect(clientOutputsOf(failure)[0]?.stderr).toMatch(/stopped my watcher.*giving up/);
 
-    const robust = await createProcessTarget({ clientCommand: script('../../scenarios/clients/robust.mjs') });
+    const robust = await createProcessTarget({
+      timeScale: 0.02,
+      clientCommand: script('../../scenarios/clients/robust.mjs'),
+    });
     targets.push(robust);
     const history = await robust.run(config, failure.plan, failure.simSeed);
     expect(judgeRun(history, config.properties).violations).toEqual([]);

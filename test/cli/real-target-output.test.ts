@@ -40,6 +40,8 @@ describe('real-target output', { timeout: 240_000 }, () => {
       'run',
       '--target',
       'process',
+      '--time-scale',
+      '0.02',
       '--client-cmd',
       `node ${failing}`,
       '--scenario',

@@ -114,6 +114,8 @@ const processTarget = (clientCmd: string, deployMs = 600_000, runs = '4') => [
   runs,
   '--seed',
   '1',
+  '--time-scale',
+  '0.02',
   '--client-cmd',
   clientCmd,
 ];

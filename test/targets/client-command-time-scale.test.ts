@@ -1,0 +1,40 @@
+/**
+ * A --client-cmd program's start-up and its own retry timers run in real seconds, which a time
+ * scale magnifies in model time: at 0.02, node's start-up alone outlasted Juju 1.22's implicit
+ * upgrade, and the naive example script "survived" the bootstrap race in 10 of 10 runs. With a
+ * program, the default time scale is CLIENT_COMMAND_TIME_SCALE, at which the race is played: the
+ * naive script deploys during the upgrade within the first runs.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliIn, workFolder } from '../reports/cli-helpers.ts';
+
+const work = workFolder('client-command-time-scale');
+afterAll(work.remove);
+const cli = cliIn(work.dir);
+
+describe('--client-cmd without --time-scale', () => {
+  it(
+    'plays the bootstrap race: the naive script is caught deploying during the upgrade',
+    { timeout: 180_000 },
+    async () => {
+      const r = await cli(
+        ...[
+          'run',
+          '--target',
+          'process',
+          '--scenario',
+          'juju-1.22-implicit-upgrade',
+          '--property',
+          'no-work-before-upgrade',
+        ],
+        ...['--client-cmd', `node ${process.cwd()}/scenarios/clients/naive.mjs`, '--runs', '6', '--seed', '3'],
+        ...['--concurrency', '6', '--no-corpus', '--json'],
+      );
+      expect(r.exitCode, r.stderr).toBe(1);
+      const result = JSON.parse(r.stdout);
+      expect(result.failures.map((f: { property: string }) => f.property)).toEqual(['no-work-before-upgrade']);
+      // No --time-scale in the replay either: it gets the same default.
+      expect(result.failures[0].replay).not.toMatch(/--time-scale/);
+    },
+  );
+});
