@@ -2,7 +2,8 @@
  * The failure corpus of a user's project (default `.upgrade-chaos/failures.jsonl`): every new
  * failure is appended as one JSON line, and each `run` of a scenario first plays that scenario's
  * entries again, as Hypothesis's example database and proptest's regression files do. A bug found
- * once is checked on every later run until it is fixed, whatever seed the run draws.
+ * once is checked on every later run until it is fixed, whatever seed the run draws. A run given an
+ * explicit --seed plays none (cli/run-command.ts): it must be what a fresh machine runs.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -130,7 +130,10 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
   };
   const replay = (f: Failure) => replayLine(config, f, settings);
   if (values.report !== undefined) saveReport(values.report, settings, config, result, replay);
-  const test = failures.length > 0 ? vitestTestOf(request) : undefined;
+  // The test runs the plan on the sim: for a --client-cmd program or a client that needs real
+  // sockets, the sim plays another client, and the test would pass at once.
+  const simClient = settings.target.clientCommand === undefined && !config.client.realSocketsOnly;
+  const test = failures.length > 0 && simClient ? vitestTestOf(request) : undefined;
   const hashNote = request.expectedHash
     ? request.expectedHash === hash
       ? ' (same as recorded)'
@@ -156,6 +159,8 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
     if (failures.length === 0) io.out(`History hash ${hash}${hashNote}`);
     if (test) io.out(`\nA vitest test that fails until this is fixed (paste it into your project):\n\n${test}\n`);
+    else if (failures.length > 0)
+      io.out(`\nNo vitest test: it would play the sim's own client, not ${clientLabel(settings, config)}.`);
   }
   return failures.length ? 1 : 0;
 }
@@ -236,6 +241,11 @@ function targetValues(settings: RunSettings, values: ReplayValues): TargetFlagVa
     ...(values.concurrency !== undefined ? { concurrency: values.concurrency } : {}),
     ...(t.tls ? { tls: true } : {}),
   };
+}
+
+function clientLabel(settings: RunSettings, config: RunConfig): string {
+  const command = settings.target.clientCommand;
+  return command !== undefined ? `--client-cmd "${command}"` : `the ${config.client.name} client`;
 }
 
 function vitestTestOf(request: ReplayRequest): string {

@@ -1,8 +1,9 @@
 /**
  * `upgrade-chaos run`: with --scenario, plain property semantics (exit 1 if any claimed property is
  * violated); without, every built-in scenario, each verdict compared with its expectation (exit 0
- * when all match). Each scenario first plays its entries of the failure corpus, then explores;
- * failures are saved right after, then formatted. An interrupt keeps what was found and exits 130.
+ * when all match). Each scenario first plays its entries of the failure corpus (not with an
+ * explicit --seed: that reproduces a run as on a fresh machine), then explores; failures are saved
+ * right after, then formatted. An interrupt keeps what was found and exits 130.
  */
 import type { Logger } from 'pino';
 import type { ExploreOptions, ExploreResult, Failure } from '../explore-result.ts';
@@ -25,6 +26,7 @@ import {
   type PlayCase,
 } from '../corpus.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
+import type { FailureRecord } from '../failure-record.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
@@ -150,7 +152,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     for (const config of configs) {
       if (invocation.interrupted) break;
       io.log.info({ scenario: config.scenario.name, target: target.name, ...settings.shard }, 'exploring');
-      const entries = corpus?.entriesFor(config.scenario.name) ?? [];
+      const entries = corpusEntries(corpus, config.scenario.name, values.seed !== undefined);
       const play: PlayCase = (c, plan, simSeed) =>
         target.run(c, plan, simSeed, { signal: invocation.interrupt.signal, onStatus: invocation.onStatus });
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
@@ -193,6 +195,21 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     io.out(`Results: ${invocation.folder.dir}`);
   }
   return invocation.exitCode(passed);
+}
+
+/**
+ * The corpus entries a run of `scenario` plays first. None with an explicit --seed: a user who gives
+ * one reproduces a run and must get what a fresh machine gets, and failures kept from earlier runs
+ * would be added to it; a line on stderr says what was left out. New failures are still kept.
+ */
+function corpusEntries(corpus: FailureCorpus | undefined, scenario: string, seedGiven: boolean): FailureRecord[] {
+  const entries = corpus?.entriesFor(scenario) ?? [];
+  if (!seedGiven || entries.length === 0) return entries;
+  process.stderr.write(
+    `upgrade-chaos run: ${count(entries.length, 'failure-corpus entry', 'failure-corpus entries')} of ` +
+      `${scenario} not replayed: --seed reproduces a run as on a fresh machine (run without --seed to replay them)\n`,
+  );
+  return [];
 }
 
 /** A corpus run's judgement of a scenario in --json: what it expected, and what differed (a shard

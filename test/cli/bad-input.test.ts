@@ -14,7 +14,10 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-bad-input-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 60_000 });
+const CLI_TIMEOUT_MS = 60_000;
+const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: CLI_TIMEOUT_MS });
+/** Covers the CLI runs a test waits for one after the other (two at most), each bounded by CLI_TIMEOUT_MS. */
+const TEST_TIMEOUT_MS = 2 * CLI_TIMEOUT_MS + 10_000;
 const scenarioFile = (name: string, content: object): string => {
   const path = join(out, name);
   writeFileSync(path, JSON.stringify(content));
@@ -30,7 +33,7 @@ const valid = {
 };
 const SCENARIO = ['--scenario', 'juju-1.24-gated-api', '--runs', '5', '--seed', '1'];
 
-describe('bad input: one line, exit 2', () => {
+describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
   it.each([
     [
       'a repeated --scenario',
@@ -178,7 +181,7 @@ describe('bad input: one line, exit 2', () => {
   });
 });
 
-describe('help and version', () => {
+describe('help and version', { timeout: TEST_TIMEOUT_MS }, () => {
   it.each(['run', 'replay', 'scenarios', 'qualify', 'controller'])(
     '%s --help prints its own usage and exits 0',
     async (command) => {

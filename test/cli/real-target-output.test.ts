@@ -3,17 +3,19 @@
  * built-in client it replaces, and its plans hold client-0's events only (the program is the one
  * client every client event goes to); every replay line points at the target the failure came back
  * on (a failure-corpus entry found on the sim, failing again on the process target, included), with
- * a `--repeat` hint, since one real run may pass where another failed.
+ * a `--repeat` hint, since one real run may pass where another failed; a replay of a program's
+ * failure offers no vitest test (it would play the sim's own client).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caseArbitrary } from '../../harness/case-params.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { SUGGESTED_REPEAT } from '../../reports/console.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
-import { cliIn, workFolder } from '../reports/cli-helpers.ts';
+import { BIN, cliIn, workFolder } from '../reports/cli-helpers.ts';
 
 const work = workFolder('real-target-output');
 afterAll(work.remove);
@@ -59,14 +61,26 @@ describe('real-target output', { timeout: 240_000 }, () => {
     const replay = /^Replay: (.*)$/m.exec(r.stdout)![1]!;
     expect(replay).toMatch(/--target process .*--client-cmd/);
     expect(r.stdout).toContain(`${replay} --repeat ${SUGGESTED_REPEAT}`);
+    // The replay fails again, and offers no vitest test: that would play the sim's client and pass.
+    const replayed = await execa(replay.replace(/^npx upgrade-chaos /, `node ${BIN} `), {
+      shell: true,
+      cwd: work.dir,
+      reject: false,
+    });
+    expect(replayed.exitCode, replayed.stderr).toBe(1);
+    expect(replayed.stdout).not.toMatch(/vitest test that fails/);
+    expect(replayed.stdout).toContain(
+      `No vitest test: it would play the sim's own client, not --client-cmd "node ${failing}".`,
+    );
   });
 
   it('a failure-corpus entry found on the sim and failing again on the process target replays there', async () => {
     const corpus = join(work.dir, 'corpus.jsonl');
-    const scenario = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'deployments-complete', '--seed', '1'];
-    const onSim = await cli('run', ...scenario, '--runs', '300', '--corpus', corpus);
+    const scenario = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'deployments-complete'];
+    const onSim = await cli('run', ...scenario, '--seed', '1', '--runs', '300', '--corpus', corpus);
     expect(onSim.exitCode, onSim.stderr).toBe(1);
-    // The entry's plan deploys, so the program that always fails fails it: no luck involved.
+    // The entry's plan deploys, so the program that always fails fails it: no luck involved. No
+    // --seed: a run given one is reproduced as on a fresh machine, without the corpus.
     const process = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
     const r = await cli('run', ...process, ...scenario, '--runs', '1', '--corpus', corpus, '--json');
     const failures = JSON.parse(r.stdout).failures as { shrunkOn: string; replay: string }[];

@@ -14,9 +14,12 @@ const BIN = join(ROOT, 'bin/upgrade-chaos.js');
 const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-targets-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 120_000 });
+const CLI_TIMEOUT_MS = 120_000;
+const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: CLI_TIMEOUT_MS });
 
-describe('real targets from the CLI', () => {
+// A test's timeout covers the CLI runs it waits for one after the other (two at most), each bounded by
+// CLI_TIMEOUT_MS, rather than vitest's 60 s default, which cut them short on a loaded machine.
+describe('real targets from the CLI', { timeout: 2 * CLI_TIMEOUT_MS + 10_000 }, () => {
   it('run --target process finds the 1.22 race on real sockets, shrinks it and says how often it reproduces; replay runs it there again', async () => {
     const r = await cli(
       'run',

@@ -25,7 +25,8 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: 120_000 });
+const CLI_TIMEOUT_MS = 120_000;
+const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, cwd: out, timeout: CLI_TIMEOUT_MS });
 
 const TIMINGS = new Set(['runsPerSecond', 'elapsedMs', 'shrinkMs', 'firstFailureMs', 'results', 'file']);
 /** A result as JSON without the fields that measure time (or name this invocation's own results folder). */
@@ -35,7 +36,10 @@ const withoutTimings = (result: unknown): string =>
 const naive = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
 const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
 
-describe('run --workers through the CLI', () => {
+// A test's timeout covers the CLI runs it waits for one after the other (two at most), each bounded by
+// CLI_TIMEOUT_MS: vitest's 60 s default cut them short on a loaded CI machine, where their own bound
+// should have spoken.
+describe('run --workers through the CLI', { timeout: 2 * CLI_TIMEOUT_MS + 10_000 }, () => {
   it('--workers 2 prints the JSON result of --workers 1 (timings aside) for the same seed', async () => {
     const args = ['run', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '2000', '--seed', '4', '--json'];
     args.push('--no-corpus'); // the two run side by side: neither may see the other's failures
@@ -58,7 +62,7 @@ describe('run --workers through the CLI', () => {
   it('a corpus qualify on workers matches every expectation', async () => {
     const qualify = await cli('qualify', '--runs', '300', '--seed', '1', '--workers', '2', '--json');
     expect(qualify.exitCode, qualify.stderr).toBe(0);
-  }, 180_000);
+  });
 
   it('refuses --workers on a real target and a bad count', async () => {
     const real = await cli('run', '--target', 'process', '--workers', '2', '--scenario', 'juju-1.24-gated-api');

@@ -1,7 +1,7 @@
 /**
  * The failure corpus (`.upgrade-chaos/failures.jsonl`): a run keeps each new failure there, and the
- * next run of that scenario plays it first, whatever its seed; --corpus PATH moves it, --no-corpus
- * skips it. And the vitest test `replay` prints, pasted into a scratch project that installs
+ * next run of that scenario plays it first, whatever seed it draws; --corpus PATH moves it, --no-corpus
+ * skips it, and an explicit --seed does not play it (that run must be what a fresh machine runs). And the vitest test `replay` prints, pasted into a scratch project that installs
  * upgrade-chaos, fails with the same counterexample.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,8 +15,18 @@ const work = workFolder('corpus');
 const cli = cliIn(work.dir);
 afterAll(() => work.remove());
 
+/** What a --json result found, without what measures time or names this invocation's folders. */
+const failuresOf = (stdout: string) =>
+  (JSON.parse(stdout) as { failures: Record<string, unknown>[] }).failures.map((f) => [
+    f['property'],
+    f['seed'],
+    f['path'],
+    f['historyHash'],
+    f['shrunkOn'],
+  ]);
+
 describe('the failure corpus', () => {
-  it('keeps new failures and plays them first on the next run of the scenario, whatever the seed', async () => {
+  it('keeps new failures and plays them first on the next run of the scenario, whatever seed it draws', async () => {
     const args = ['run', '--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume'];
     const first = await cli(...args, '--runs', '300', '--seed', '1', '--report', 'first');
     expect(first.exitCode).toBe(1);
@@ -25,23 +35,39 @@ describe('the failure corpus', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ property: 'watchers-resume', format: 'upgrade-chaos-failure/2' });
 
-    // one run: the corpus entry fails again before any case is drawn
-    const second = await cli(...args, '--seed', '2', '--runs', '1', '--report', 'second');
+    // one run, at a seed it draws: the corpus entry fails again before any case is drawn
+    const second = await cli(...args, '--runs', '1', '--report', 'second');
     expect(second.exitCode).toBe(1);
     const s = readSummary(join(work.dir, 'second')).scenarios[0]!;
     expect(s.failures[0]).toMatchObject({ property: 'watchers-resume', shrunkOn: 'none' });
     expect(second.stdout).toMatch(/Not shrunk \(from the failure corpus\)/);
-    expect(readFileSync(corpus, 'utf8').trim().split('\n')).toHaveLength(lines.length); // not added twice
+    const sameCase = (line: string) => {
+      const [a, b] = [JSON.parse(line), JSON.parse(lines[0]!)];
+      return a.simSeed === b.simSeed && JSON.stringify(a.plan) === JSON.stringify(b.plan);
+    };
+    // not added twice (the one case drawn may have added a failure of its own)
+    expect(readFileSync(corpus, 'utf8').trim().split('\n').filter(sameCase)).toHaveLength(1);
 
     const skipped = await cli(...args, '--seed', '2', '--runs', '1', '--no-corpus', '--json');
     expect(JSON.parse(skipped.stdout).failures.filter((f: { shrunkOn: string }) => f.shrunkOn === 'none')).toEqual([]);
+    // An explicit --seed reproduces a run: the corpus is not played, the result is a fresh machine's.
+    const seeded = await cli(...args, '--seed', '2', '--runs', '20', '--json');
+    const fresh = await cli(...args, '--seed', '2', '--runs', '20', '--no-corpus', '--json');
+    expect(seeded.exitCode).toBe(fresh.exitCode);
+    expect(failuresOf(seeded.stdout)).toEqual(failuresOf(fresh.stdout));
+    expect(seeded.stderr).toMatch(
+      /1 failure-corpus entry of juju-1.22-implicit-upgrade not replayed: --seed reproduces/,
+    );
     const elsewhere = await cli(...args, '--runs', '300', '--seed', '1', '--corpus', 'my/corpus.jsonl', '--json');
     expect(elsewhere.exitCode).toBe(1);
     expect(existsSync(join(work.dir, 'my', 'corpus.jsonl'))).toBe(true);
   });
 });
 
-describe("replay's vitest test", () => {
+const VITEST_TIMEOUT_MS = 120_000;
+
+// The scratch vitest's own bound (and the two CLI runs before it), not vitest's 60 s default.
+describe("replay's vitest test", { timeout: VITEST_TIMEOUT_MS + 60_000 }, () => {
   it('fails when pasted into a scratch project that installs upgrade-chaos', async () => {
     const run = await cli(
       ...['run', '--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume', '--runs', '300'],
@@ -62,7 +88,7 @@ describe("replay's vitest test", () => {
     const vitest = await execa(join(ROOT, 'node_modules', '.bin', 'vitest'), ['run', '--root', project], {
       cwd: project,
       reject: false,
-      timeout: 120_000,
+      timeout: VITEST_TIMEOUT_MS,
     });
     const output = vitest.stdout + vitest.stderr;
     expect(vitest.exitCode, output).toBe(1);

@@ -35,6 +35,8 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+const SCRIPT_TIMEOUT_MS = 120_000;
+
 describe('python-libjuju, the real library', () => {
   it.skipIf(!importable)(
     `the example script connects over wss, reads status, deploys a local charm and sees its units active${NOT_RUN}`,
@@ -47,7 +49,7 @@ describe('python-libjuju, the real library', () => {
       const viewFile = join(dir, 'view.json');
       const r = await execa(PYTHON, [PYTHON_LIBJUJU_SCRIPT], {
         reject: false,
-        timeout: 120_000,
+        timeout: SCRIPT_TIMEOUT_MS,
         env: {
           UPGRADE_CHAOS_API_URL: server.tlsModelUrl!,
           UPGRADE_CHAOS_USERNAME: CREDENTIALS.username,
@@ -70,6 +72,7 @@ describe('python-libjuju, the real library', () => {
       expect(server.current.controller.model.hasCharm('local:jammy/hello-0')).toBe(true);
       expect(MODEL_UUID).toBe(server.tlsModelUrl!.split('/')[4]);
     },
+    SCRIPT_TIMEOUT_MS + 10_000, // the script's own bound, not vitest's 60 s default, says when it hung
   );
 
   it.skipIf(!importable)(

@@ -27,6 +27,8 @@ afterEach(async () => {
   server = undefined;
 });
 
+const CLIENT_TIMEOUT_MS = 60_000;
+
 describe('wire/juju3 from Python (python3-websockets)', () => {
   it.skipIf(!available)(
     `connects over wss with the CA, deploys an uploaded charm and watches its units go active${available ? '' : ` (skipped: ${PYTHON} cannot import websockets; apt-get install python3-websockets)`}`,
@@ -36,7 +38,7 @@ describe('wire/juju3 from Python (python3-websockets)', () => {
       await server.settled();
       const r = await execa(PYTHON, [CLIENT], {
         reject: false,
-        timeout: 60_000,
+        timeout: CLIENT_TIMEOUT_MS,
         env: {
           UC_HOST: '127.0.0.1',
           UC_PORT: String(server.tlsPort),
@@ -65,5 +67,6 @@ describe('wire/juju3 from Python (python3-websockets)', () => {
       expect(seen['since']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
       expect(server.current.controller.model.application('hello')!.units).toHaveLength(2);
     },
+    CLIENT_TIMEOUT_MS + 10_000, // the client's own bound, not vitest's 60 s default, says when it hung
   );
 });

@@ -20,7 +20,10 @@ const CREDENTIALS = { username: 'admin', password: PASSWORD };
 const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-security-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-describe('security basics', () => {
+const RUN_TIMEOUT_MS = 120_000;
+
+// A run's own bound (RUN_TIMEOUT_MS), not vitest's 60 s default, says when it hung.
+describe('security basics', { timeout: RUN_TIMEOUT_MS + 10_000 }, () => {
   it('listens on 127.0.0.1 by default', async () => {
     const server = await ControllerServer.start({ profile: fastProfile('juju-1.24'), credentials: CREDENTIALS });
     expect((server as unknown as { http: { address(): AddressInfo } }).http.address().address).toBe('127.0.0.1');
@@ -80,7 +83,7 @@ describe('security basics', () => {
         '--client-cmd',
         'false',
       ],
-      { cwd: out, reject: false, timeout: 120_000, env: { UPGRADE_CHAOS_PASSWORD: '' } },
+      { cwd: out, reject: false, timeout: RUN_TIMEOUT_MS, env: { UPGRADE_CHAOS_PASSWORD: '' } },
     );
     await server.close();
     expect(run.exitCode, run.stderr).toBeLessThan(2);
