@@ -15,6 +15,8 @@ export const APP_NAMES = ['mysql', 'wordpress', 'haproxy', 'postgresql'] as cons
 export interface PlanOptions {
   /** Longest plan, bootstrap included (default: the scenario's maxEvents). */
   maxEvents?: number;
+  /** Shortest plan, bootstrap included (default 1: any length up to maxEvents). */
+  minEvents?: number;
   /** Weights to use instead of the scenario's (strategies vary them). */
   weights?: Scenario['weights'];
   /** How exploration chooses its cases (harness/strategies/; default random, which is planArbitrary). */
@@ -91,7 +93,12 @@ export function planArbitrary(scenario: Scenario, options: PlanOptions = {}): fc
  */
 export function planEventsArbitrary(scenario: Scenario, options: PlanOptions = {}): fc.Arbitrary<PlanEvent[]> {
   const maxEvents = Math.max(1, options.maxEvents ?? scenario.maxEvents);
-  return fc.array(eventArbitrary(scenario, options.weights), { maxLength: maxEvents - 1, size: 'max' });
+  const minEvents = Math.min(maxEvents, Math.max(1, options.minEvents ?? 1));
+  return fc.array(eventArbitrary(scenario, options.weights), {
+    minLength: minEvents - 1,
+    maxLength: maxEvents - 1,
+    size: 'max',
+  });
 }
 
 /**

@@ -17,7 +17,7 @@
  * with another entry, shift a wait or a partition, change an event's client, swap neighbours,
  * change the sim seed, on a corpus entry chosen by the rarity of what it reached first (the sum
  * over those features of 1 / how many cases reached it). Some cases are fresh plans drawn as
- * `random` draws them. Nothing here knows any property or bug: only what the history shows was
+ * `random` draws them, but as long as allowed (FRESH_FIRST says why). Nothing here knows any property or bug: only what the history shows was
  * reached.
  *
  * Replay. fast-check regenerates a case at a path from the seed alone, without running the cases
@@ -45,7 +45,14 @@ import { lazyExamples } from './lazy-examples.ts';
 import { withPlanShrinker } from './plan-shrinker.ts';
 import { withSimSeed, type Case, type CaseSourceOptions, type Strategy } from './strategy.ts';
 
-/** Fresh cases before any mutant: the corpus needs something to start from. */
+/**
+ * Fresh cases before any mutant: the corpus needs something to start from. Fresh cases have the
+ * most events allowed (maxEvents), not random's any length up to it: a sim run costs little more
+ * for a longer plan, a longer story reaches further, and the shrinker makes a counterexample short
+ * again. (Over 3,000 random cases of the bench's gate-first-upgrades-only, plans of 20 events
+ * found the bug 9 % of the time, of 15 to 19 events 2.9 %, of 10 to 14 events 1 %; with
+ * full-length fresh cases the coverage strategy's median over 40 seeds went from 54 runs to 15.)
+ */
 const FRESH_FIRST = 10;
 /** After those, the share of fresh cases (the rest are mutants). */
 const FRESH_SHARE = 0.2;
@@ -102,7 +109,8 @@ class CoverageGenerator {
     this.rng = seededRng(options.seed).fork('coverage');
     this.maxEvents = Math.max(1, options.maxEvents ?? config.scenario.maxEvents);
     this.events = eventArbitrary(config.scenario, options.weights);
-    this.fresh = planArbitrary(config.scenario, options);
+    // Fresh cases as long as allowed: see FRESH_FIRST.
+    this.fresh = planArbitrary(config.scenario, { ...options, minEvents: this.maxEvents });
   }
 
   /** The n-th case (0-based), computing the ones before it if need be. */

@@ -67,7 +67,7 @@ describe('the coverage strategy', () => {
       return all.size;
     };
     for (const seed of [1, 2]) expect(reached('coverage', seed)).toBeGreaterThan(reached('random', seed));
-  });
+  }, 300_000); // 1,200 sim runs, coverage's at full length: over 60 s on a loaded machine
 
   it('finds a planted bug that needs a long story (two crashes in one upgrade, then work) where random does not', () => {
     // Branching from the rarest cells builds the story one step at a time; random must draw it whole.
