@@ -40,3 +40,8 @@ export const PASSWORD_ENV = 'UPGRADE_CHAOS_PASSWORD';
 /** The placeholder printed instead of a password: the variable a user's shell fills in, and which
  *  upgrade-chaos reads itself when --password is not given. */
 export const PASSWORD_PLACEHOLDER = `"$${PASSWORD_ENV}"`;
+
+/** How output names a --client-cmd program: the flag as it was given. */
+export function clientCommandLabel(command: string): string {
+  return `--client-cmd ${JSON.stringify(command)}`;
+}

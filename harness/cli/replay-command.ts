@@ -14,7 +14,7 @@ import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
-import { PASSWORD_ENV, type RunSettings } from '../run-settings.ts';
+import { clientCommandLabel, PASSWORD_ENV, type RunSettings } from '../run-settings.ts';
 import { Limiter } from '../limiter.ts';
 import { runCase } from '../targets/target.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
@@ -160,7 +160,7 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     if (failures.length === 0) io.out(`History hash ${hash}${hashNote}`);
     if (test) io.out(`\nA vitest test that fails until this is fixed (paste it into your project):\n\n${test}\n`);
     else if (failures.length > 0)
-      io.out(`\nNo vitest test: it would play the sim's own client, not ${clientLabel(settings, config)}.`);
+      io.out(`\nNo vitest test: it would play the sim's own client, not ${clientNamed(settings, config)}.`);
   }
   return failures.length ? 1 : 0;
 }
@@ -243,9 +243,9 @@ function targetValues(settings: RunSettings, values: ReplayValues): TargetFlagVa
   };
 }
 
-function clientLabel(settings: RunSettings, config: RunConfig): string {
+function clientNamed(settings: RunSettings, config: RunConfig): string {
   const command = settings.target.clientCommand;
-  return command !== undefined ? `--client-cmd "${command}"` : `the ${config.client.name} client`;
+  return command !== undefined ? clientCommandLabel(command) : `the ${config.client.name} client`;
 }
 
 function vitestTestOf(request: ReplayRequest): string {
