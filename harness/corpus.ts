@@ -16,6 +16,7 @@ import type { RunConfig } from './run-config.ts';
 import type { RunSettings } from './run-settings.ts';
 import { checkProperties } from '../properties/index.ts';
 import { UsageError } from './errors.ts';
+import { count } from './plural.ts';
 
 export const DEFAULT_CORPUS = '.upgrade-chaos/failures.jsonl';
 
@@ -131,15 +132,23 @@ function fits(plan: Plan, config: RunConfig): boolean {
   }
 }
 
-/** The exploration's result with the corpus's failures first (a property failing both ways is one verdict). */
+/**
+ * The exploration's result with the corpus's failures first (a property failing both ways is one
+ * verdict): a property an entry violated is `violated` whatever the exploration's runs said (an
+ * interrupt may have stopped them before the first), and a note says the entries ran before them.
+ */
 export function withCorpusFailures(result: ExploreResult, fromCorpus: readonly Failure[]): ExploreResult {
   if (fromCorpus.length === 0) return result;
   const seen = new Set(fromCorpus.map((f) => `${f.property} ${f.historyHash}`));
   const failing = new Set(fromCorpus.map((f) => f.property));
+  const note = `${count(fromCorpus.length, 'failure-corpus entry', 'failure-corpus entries')} failed again, played before the ${count(result.runs, 'run')}`;
   return {
     ...result,
     verdict: 'fail',
-    properties: result.properties.map((o) => (failing.has(o.property) ? { ...o, violated: true } : o)),
+    properties: result.properties.map((o) =>
+      failing.has(o.property) ? { ...o, verdict: 'violated', violated: true } : o,
+    ),
     failures: [...fromCorpus, ...result.failures.filter((f) => !seen.has(`${f.property} ${f.historyHash}`))],
+    notes: [...(result.notes ?? []), note],
   };
 }

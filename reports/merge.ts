@@ -106,6 +106,9 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
     failures,
   };
   delete merged.notInShard;
+  const notes = [...new Set(parts.flatMap((p) => p.notes ?? []))];
+  if (notes.length > 0) merged.notes = notes;
+  else delete merged.notes;
   if (interrupted) merged.interrupted = true;
   else delete merged.interrupted;
   const stopped = stoppedEarly(parts);

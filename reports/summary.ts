@@ -107,6 +107,7 @@ export function scenarioSummary(
     elapsedMs: result.elapsedMs,
     ...(result.interrupted ? { interrupted: true } : {}),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
+    ...(result.notes ? { notes: result.notes } : {}),
     properties: result.properties.map(propertyJson),
     controller: config.controller.name,
     client: config.client.name,

@@ -66,6 +66,42 @@ describe('the failure corpus', () => {
   });
 });
 
+describe('a run where only failure-corpus entries ran', () => {
+  // As after an early Ctrl-C: the entries are played, then no case of the exploration completes
+  // (here, deterministically, shard 2 of 2 of a single case). Every report must say the same.
+  it('reports the property an entry violated as violated, in summary.json, --json, JUnit and on the console', async () => {
+    const scenario = ['--scenario', 'juju-1.22-implicit-upgrade', '--corpus', 'only-corpus.jsonl'];
+    const first = await cli(
+      'run',
+      ...scenario,
+      '--property',
+      'watchers-resume',
+      '--runs',
+      '300',
+      '--seed',
+      '1',
+      '--json',
+    );
+    expect(first.exitCode).toBe(1);
+    const nothingRuns = [...scenario, '--runs', '1', '--shard', '2/2'];
+    const run = await cli('run', ...nothingRuns, '--report', 'only-corpus');
+    expect(run.exitCode, run.stderr).toBe(1);
+    const s = readSummary(join(work.dir, 'only-corpus')).scenarios[0]!;
+    expect(s.runs).toBe(0);
+    const verdicts = Object.fromEntries(s.properties.map((p) => [p.property, p.verdict]));
+    expect(verdicts['watchers-resume']).toBe('violated');
+    expect(s.outcomes.find((o) => o.property === 'watchers-resume')).toMatchObject({ verdict: 'violated' });
+    expect(s.notes).toEqual(['1 failure-corpus entry failed again, played before the 0 runs']);
+    const junit = readFileSync(join(work.dir, 'only-corpus', 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase name="watchers-resume"[^>]*>\s*<failure message="watchers-resume violated/);
+    expect(run.stdout).toMatch(/: FAIL: watchers-resume violated — 0 runs,/);
+    expect(run.stdout).toContain('note: 1 failure-corpus entry failed again, played before the 0 runs');
+
+    const json = JSON.parse((await cli('run', ...nothingRuns, '--json')).stdout);
+    expect(json.properties).toContainEqual({ property: 'watchers-resume', verdict: 'violated' });
+  });
+});
+
 const VITEST_TIMEOUT_MS = 120_000;
 
 // The scratch vitest's own bound (and the two CLI runs before it), not vitest's 60 s default.
