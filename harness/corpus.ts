@@ -66,6 +66,34 @@ function readCorpus(path: string): FailureRecord[] {
     });
 }
 
+/**
+ * The client a run plays, as corpus entries are matched by it: `a --client-cmd program` (the user's
+ * own, whatever its command line: a program is edited and renamed as it is fixed) or a built-in
+ * client profile by name. A record keeps it: its settings' client command, else the profile its
+ * overrides or its scenario name.
+ */
+export function clientKind(settings: RunSettings, profile: string): string {
+  return settings.target.clientCommand !== undefined ? 'a --client-cmd program' : `client profile ${profile}`;
+}
+
+/** The client an entry was found with (clientKind of what its record kept). */
+export function entryClient(entry: FailureRecord): string {
+  return clientKind(entry.settings, entry.settings.overrides.client ?? entry.scenario.client);
+}
+
+/**
+ * The entries found with the client this run plays, and those found with another: a failure of one
+ * client replayed against another is that client's failure, not a regression of the first (a built-in
+ * profile's race played against a user's program would be reported as the program's).
+ */
+export function entriesForClient(
+  entries: readonly FailureRecord[],
+  client: string,
+): { kept: FailureRecord[]; leftOut: FailureRecord[] } {
+  const kept = entries.filter((e) => entryClient(e) === client);
+  return { kept, leftOut: entries.filter((e) => entryClient(e) !== client) };
+}
+
 /** A corpus entry that still fails, with the settings it was recorded with (its replay command's). */
 export type CorpusFailure = Failure & { recorded: RunSettings };
 

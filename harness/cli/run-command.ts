@@ -18,7 +18,10 @@ import {
   workersFlag,
 } from './target-flags.ts';
 import {
+  clientKind,
   DEFAULT_CORPUS,
+  entriesForClient,
+  entryClient,
   FailureCorpus,
   replayCorpus,
   withCorpusFailures,
@@ -152,7 +155,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     for (const config of configs) {
       if (invocation.interrupted) break;
       io.log.info({ scenario: config.scenario.name, target: target.name, ...settings.shard }, 'exploring');
-      const entries = corpusEntries(corpus, config.scenario.name, values.seed !== undefined);
+      const client = clientKind(settings, config.client.name);
+      const entries = corpusEntries(corpus, config.scenario.name, client, values.seed !== undefined);
       const play: PlayCase = (c, plan, simSeed) =>
         target.run(c, plan, simSeed, { signal: invocation.interrupt.signal, onStatus: invocation.onStatus });
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
@@ -198,16 +202,31 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
 }
 
 /**
- * The corpus entries a run of `scenario` plays first. None with an explicit --seed: a user who gives
- * one reproduces a run and must get what a fresh machine gets, and failures kept from earlier runs
- * would be added to it; a line on stderr says what was left out. New failures are still kept.
+ * The corpus entries a run of `scenario` plays first: those found with the client it plays (a line on
+ * stderr says how many others it left out, and with which clients they were found). None with an
+ * explicit --seed: a user who gives one reproduces a run and must get what a fresh machine gets, and
+ * failures kept from earlier runs would be added to it; a line on stderr says what was left out. New
+ * failures are still kept.
  */
-function corpusEntries(corpus: FailureCorpus | undefined, scenario: string, seedGiven: boolean): FailureRecord[] {
-  const entries = corpus?.entriesFor(scenario) ?? [];
-  if (!seedGiven || entries.length === 0) return entries;
+function corpusEntries(
+  corpus: FailureCorpus | undefined,
+  scenario: string,
+  client: string,
+  seedGiven: boolean,
+): FailureRecord[] {
+  const { kept, leftOut } = entriesForClient(corpus?.entriesFor(scenario) ?? [], client);
+  const notReplayed = (n: number) =>
+    `upgrade-chaos run: ${count(n, 'failure-corpus entry', 'failure-corpus entries')} of ${scenario} not replayed: `;
+  if (leftOut.length > 0) {
+    const foundWith = [...new Set(leftOut.map(entryClient))].join(', ');
+    process.stderr.write(
+      notReplayed(leftOut.length) +
+        `found with ${foundWith}, and this run's client is ${client} (an entry replays only against the kind of client that found it)\n`,
+    );
+  }
+  if (!seedGiven || kept.length === 0) return kept;
   process.stderr.write(
-    `upgrade-chaos run: ${count(entries.length, 'failure-corpus entry', 'failure-corpus entries')} of ` +
-      `${scenario} not replayed: --seed reproduces a run as on a fresh machine (run without --seed to replay them)\n`,
+    notReplayed(kept.length) + `--seed reproduces a run as on a fresh machine (run without --seed to replay them)\n`,
   );
   return [];
 }

@@ -1,7 +1,8 @@
 /**
  * The failure corpus (`.upgrade-chaos/failures.jsonl`): a run keeps each new failure there, and the
  * next run of that scenario plays it first, whatever seed it draws; --corpus PATH moves it, --no-corpus
- * skips it, and an explicit --seed does not play it (that run must be what a fresh machine runs). And the vitest test `replay` prints, pasted into a scratch project that installs
+ * skips it, an explicit --seed does not play it (that run must be what a fresh machine runs), and an
+ * entry plays only against the kind of client that found it. And the vitest test `replay` prints, pasted into a scratch project that installs
  * upgrade-chaos, fails with the same counterexample.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -99,6 +100,42 @@ describe('a run where only failure-corpus entries ran', () => {
 
     const json = JSON.parse((await cli('run', ...nothingRuns, '--json')).stdout);
     expect(json.properties).toContainEqual({ property: 'watchers-resume', verdict: 'violated' });
+  });
+});
+
+describe('failure-corpus entries and the client that found them', { timeout: 120_000 }, () => {
+  // --runs 1 --shard 2/2 runs no case of its own: only what the corpus plays runs.
+  const noCase = ['--scenario', 'juju-1.22-implicit-upgrade', '--runs', '1', '--shard', '2/2'];
+  const NAIVE = `node ${JSON.stringify(join(ROOT, 'scenarios/clients/naive.mjs'))}`;
+
+  it('replays an entry only against the kind of client that found it, and says on stderr what it left out', async () => {
+    const corpus = ['--corpus', 'by-client.jsonl'];
+    const found = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume', '--runs', '300'];
+    expect((await cli('run', ...found, '--seed', '1', ...corpus, '--json')).exitCode).toBe(1);
+    const builtIn = readFileSync(join(work.dir, 'by-client.jsonl'), 'utf8').trim().split('\n');
+    expect(builtIn).toHaveLength(1);
+
+    const program = await cli('run', ...noCase, '--target', 'process', '--client-cmd', NAIVE, ...corpus, '--json');
+    expect(program.exitCode, program.stderr).toBe(0);
+    expect(JSON.parse(program.stdout).failures).toEqual([]);
+    expect(program.stderr).toContain(
+      '1 failure-corpus entry of juju-1.22-implicit-upgrade not replayed: found with client profile deployer-naive, ' +
+        "and this run's client is a --client-cmd program (an entry replays only against the kind of client that found it)",
+    );
+
+    // The other way round: an entry a program found is not played against the built-in client.
+    const entry = JSON.parse(builtIn[0]!);
+    entry.settings.target = { name: 'process', clientCommand: NAIVE };
+    writeFileSync(join(work.dir, 'by-program.jsonl'), JSON.stringify(entry) + '\n');
+    const profile = await cli('run', ...noCase, '--corpus', 'by-program.jsonl', '--json');
+    expect(profile.exitCode, profile.stderr).toBe(0);
+    expect(profile.stderr).toMatch(
+      /1 failure-corpus entry of juju-1.22-implicit-upgrade not replayed: found with a --client-cmd program, and this run's client is client profile deployer-naive/,
+    );
+    // Played by the client that found it, it fails again.
+    const same = await cli('run', ...noCase, ...corpus, '--json');
+    expect(same.exitCode).toBe(1);
+    expect(same.stderr).not.toMatch(/not replayed/);
   });
 });
 
