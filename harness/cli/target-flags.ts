@@ -160,6 +160,8 @@ export async function openTarget(
     ...(values.username !== undefined ? { username: values.username } : {}),
     ...(password(values) !== undefined ? { password: password(values) } : {}),
     ...(values.image !== undefined ? { image: values.image } : {}),
+    // On stderr: --json keeps stdout to its one object.
+    onSetup: (line) => process.stderr.write(`upgrade-chaos: ${name} target: ${line}\n`),
   });
   let concurrency: number;
   try {

@@ -26,6 +26,8 @@ export interface TargetOptions {
   tls?: boolean;
   /** container: an image of the controller server instead of one built here. */
   image?: string;
+  /** container: told what takes seconds before the first run (image build or reuse, container start). */
+  onSetup?: (line: string) => void;
   /** external: the controller's model URL and credentials. */
   url?: string;
   username?: string;
@@ -55,6 +57,7 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
       return createContainerTarget({
         ...common,
         ...(options.image !== undefined ? { image: options.image } : {}),
+        ...(options.onSetup ? { onSetup: options.onSetup } : {}),
         ...(options.tls ? { tls: true } : {}),
       });
     case 'external': {

@@ -158,6 +158,11 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     expect(naive.exitCode, naive.stderr).toBe(1);
     expect(await containersOf(naiveRun.pid)).toEqual([]);
     expect(JSON.parse(naive.stdout)).toMatchObject({ target: 'container', verdict: 'fail' });
+    // What takes seconds before the first run is said on stderr (stdout is the one JSON object).
+    expect(naive.stderr).toMatch(
+      /^upgrade-chaos: container target: (reusing|building) image upgrade-chaos-controller:\w+/m,
+    );
+    expect(naive.stderr).toMatch(/^upgrade-chaos: container target: starting the controller container$/m);
     // No --property: the run judges every property the scenario claims. Four in flight, at time scale
     // 0.05: this judges the controller in the container, not how many real-time runs a loaded
     // machine keeps on time (at 0.02 a 20 ms stall of its event loop is a second of model time).

@@ -32,6 +32,8 @@ export interface ImageOptions {
   /** Build even when the image exists, under a throwaway tag removed at once: what a first build
    *  costs, measured without touching the cached image (the bench). */
   measureBuild?: boolean;
+  /** Told whether the image is reused or built (a build takes seconds): the CLI says it on stderr. */
+  onStep?: (line: string) => void;
 }
 
 /** The image for this checkout's server, built unless one with the same content exists. */
@@ -44,8 +46,11 @@ export async function controllerImage(options: ImageOptions = {}): Promise<Built
     const libraries = await sharedLibraries(process.execPath);
     const hash = contentHash(server, [process.execPath, ...libraries]);
     const name = `${IMAGE_REPOSITORY}:${options.measureBuild ? `measure-${hash}` : hash}`;
-    if (!options.measureBuild && (await imageExists(name)))
+    if (!options.measureBuild && (await imageExists(name))) {
+      options.onStep?.(`reusing image ${name}`);
       return { name, built: false, ms: Math.round(performance.now() - start) };
+    }
+    options.onStep?.(`building image ${name} (docker import of node and the server; once per server change)`);
     const rootfs = join(staging, 'rootfs');
     for (const file of [process.execPath, ...libraries]) place(file, join(rootfs, file));
     place(process.execPath, join(rootfs, '/usr/local/bin/node'));

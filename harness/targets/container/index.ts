@@ -14,6 +14,9 @@ import { controllerImage } from './image.ts';
 export interface ContainerTargetOptions extends Omit<ProcessTargetOptions, 'port'> {
   /** An image of the controller server to run instead of building one (`--image NAME`). */
   image?: string;
+  /** Told what takes seconds before the first run (building or reusing the image, starting the
+   *  container): the CLI says it on stderr, so a user does not wait in silence. */
+  onSetup?: (line: string) => void;
 }
 
 export async function createContainerTarget(
@@ -24,7 +27,10 @@ export async function createContainerTarget(
     password: randomBytes(12).toString('hex'),
   };
   await requireDocker();
-  const image = options.image ?? (await controllerImage()).name;
+  const say = options.onSetup ?? (() => {});
+  if (options.image !== undefined) say(`using image ${options.image} (--image)`);
+  const image = options.image ?? (await controllerImage({ onStep: say })).name;
+  say('starting the controller container');
   const server = await ContainerServer.start(image, credentials);
   return new ProcessTarget(server, credentials, options, 'container');
 }
