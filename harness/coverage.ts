@@ -16,9 +16,12 @@
  *   partitioned) in force, joined by `+`.
  *
  * Each plan event (an `event` record) is counted at the state it landed in: the state just before
- * the records it caused, i.e. before anything else happened at its instant or after the previous
- * event, whichever is later. Client-targeted events (deploy, disconnect, partition...) count their
- * client's state; the others count every client's.
+ * the records it caused, i.e. before anything else happened at its instant (but after `run-start`,
+ * which names the clients) or after the previous event, whichever is later. Client-targeted events
+ * (deploy, disconnect, partition...) count their client's state; the others count every client's.
+ * So a client-targeted event is in exactly one of `offline`, `logging-in`, `connected`, an event
+ * that names no client in one per client, and `watching`, `deploying`, `partitioned` count some of
+ * those again (a connected client may be watching and deploying at once).
  *
  * `caseCoverage` gives one run's coverage; `mergeCoverage` adds them up (in any order: it is a sum
  * of counts and a union of sets, so cases may be covered in workers and merged). The coverage
@@ -257,6 +260,9 @@ export function caseCoverage(history: History): Coverage {
       continue;
     }
     walker.apply(r);
+    // run-start names the clients: an event at its instant (a bootstrap or deploy at t=0) lands in
+    // their state (offline), not in a state with no client at all, which no column counts.
+    if (r.type === 'run-start') before = landing(walker);
     const next = walker.key();
     if (next !== key) states[(key = next)] = 1;
   }

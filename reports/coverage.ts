@@ -1,22 +1,27 @@
 /**
- * `run --coverage` as a person reads it: per event kind, how many events landed in each upgrade
- * phase and in each client state, with a dash where none did, so what was never exercised stands
- * out; then the abstract states visited and the phases never reached.
+ * `run --coverage` as a person reads it: per event kind, how many events there were and how many
+ * landed in each upgrade phase and in each client state, with a dash where none did, so what was
+ * never exercised stands out; then the abstract states visited and the phases never reached. Each
+ * table says what its columns add up to (harness/coverage.ts says how events are counted).
  */
 import { CLIENT_FACETS, UPGRADE_PHASES, type Coverage } from '../harness/coverage.ts';
 import { EVENT_KINDS } from '../harness/plan.ts';
 
 const cell = (n: number | undefined, width: number): string => (n ? String(n) : '-').padStart(width);
 
+/** The column every row of both tables starts with: the events of that kind in the plans run. */
+const EVENTS = 'events';
+
 function table(coverage: Coverage, title: string, columns: readonly string[], pick: 'phases' | 'clients'): string[] {
   const kinds = [...new Set([...EVENT_KINDS, ...Object.keys(coverage.events)])];
   const first = Math.max(title.length, ...kinds.map((k) => k.length));
-  const widths = columns.map((c) => Math.max(c.length, 5));
-  const lines = [`  ${title.padEnd(first)}${columns.map((c, i) => c.padStart(widths[i]! + 1)).join('')}`];
+  const all = [EVENTS, ...columns];
+  const widths = all.map((c) => Math.max(c.length, 5));
+  const lines = [`  ${title.padEnd(first)}${all.map((c, i) => c.padStart(widths[i]! + 1)).join('')}`];
   for (const kind of kinds) {
     const e = coverage.events[kind];
-    const counts = (e?.[pick] ?? {}) as Record<string, number>;
-    lines.push(`  ${kind.padEnd(first)}${columns.map((c, i) => ' ' + cell(counts[c], widths[i]!)).join('')}`);
+    const counts: Record<string, number | undefined> = { ...e?.[pick], [EVENTS]: e?.total };
+    lines.push(`  ${kind.padEnd(first)}${all.map((c, i) => ' ' + cell(counts[c], widths[i]!)).join('')}`);
   }
   return lines;
 }
@@ -30,8 +35,12 @@ export function formatCoverage(coverage: Coverage): string {
   const rare = states.filter(([, n]) => n === 1).length;
   return [
     `Coverage over ${coverage.runs} runs ("-": never exercised).`,
+    `Upgrade phase each event landed in (the phases add up to the events):`,
     ...table(coverage, 'event', UPGRADE_PHASES, 'phases'),
     '',
+    `Client state each event landed in: offline + logging-in + connected add up to the events, once per`,
+    `client an event concerns (its own; every client for an event that names none, such as wait or upgrade);`,
+    `watching, deploying and partitioned count some of those again (a client may be all three at once).`,
     ...table(coverage, 'event', CLIENT_FACETS, 'clients'),
     '',
     `  ${states.length} abstract states visited (upgrade phase × each client's state × fault in force), ${rare} by one run only.`,

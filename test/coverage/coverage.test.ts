@@ -120,6 +120,26 @@ describe('mergeCoverage', () => {
   });
 });
 
+describe('coverage counts', () => {
+  it('add up: each event in one connection state of each client it concerns, events at t=0 included', () => {
+    // One client, and two (an event that names none counts in both clients' states).
+    for (const name of ['juju-1.22-network-partition', 'juju-1.24-crashed-controller']) {
+      const config = resolveRun(scenarioByName(name)!);
+      const coverage = explore(config, { runs: 100, seed: 1, coverage: true }).coverage!;
+      for (const [kind, e] of Object.entries(coverage.events)) {
+        const phases = Object.values(e.phases).reduce((a, b) => a + b, 0);
+        expect(phases, kind).toBe(e.total);
+        const connection = (e.clients.offline ?? 0) + (e.clients['logging-in'] ?? 0) + (e.clients.connected ?? 0);
+        const concerned = CLIENT_EVENTS.has(kind) ? 1 : config.scenario.clients;
+        expect(connection, `${name}: ${kind}`).toBe(e.total * concerned);
+      }
+    }
+  });
+});
+
+/** The event kinds that name a client (the others concern every client). */
+const CLIENT_EVENTS = new Set(['deploy', 'remove', 'rewatch', 'disconnect', 'partition']);
+
 describe('run --coverage', () => {
   const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
   const out = mkdtempSync(join(tmpdir(), 'upgrade-chaos-coverage-'));
@@ -129,8 +149,9 @@ describe('run --coverage', () => {
   it('prints the event × phase and event × client-state tables', async () => {
     const r = await execa('node', [BIN, ...args, '--out', out], { reject: false });
     expect(r.stdout).toMatch(/Coverage over 200 runs/);
-    expect(r.stdout).toMatch(/event +before-bootstrap +idle +pending +downloading +agent-down +steps +done/);
-    expect(r.stdout).toMatch(/event +offline +logging-in +connected +watching +deploying +partitioned/);
+    expect(r.stdout).toMatch(/event +events +before-bootstrap +idle +pending +downloading +agent-down +steps +done/);
+    expect(r.stdout).toMatch(/event +events +offline +logging-in +connected +watching +deploying +partitioned/);
+    expect(r.stdout).toMatch(/offline \+ logging-in \+ connected add up to the events/);
     expect(r.stdout).toMatch(/abstract states visited/);
   });
 
