@@ -49,6 +49,15 @@ describe('console output', () => {
     expect(formatFailure(fromCorpus, 'replay').split('\n')[0]).toBe(`✗ ${f.property} violated`);
   });
 
+  it('qualify and coverage count in words too: "1 scenario", "1 run", not "1 scenarios", "1 runs"', async () => {
+    const r = await cli('qualify', '--scenario', 'juju-1.24-gated-api', '--runs', '1', '--seed', '1');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Qualification on sim: 1 scenario, up to 1 run each, seed 1/m);
+    expect(r.stdout).toMatch(/^PASS: all \d+ verdicts in 1 scenario match their expectations\.$/m);
+    const once = explore(resolveRun(scenarioByName('juju-1.24-gated-api')!), { runs: 1, seed: 1, coverage: true });
+    expect(formatCoverage(once.coverage!)).toMatch(/^Coverage over 1 run \(/);
+  });
+
   it('an interrupt before any run ended gives no verdict, not a PASS', () => {
     const none = { ...found, runs: 0, failures: [], verdict: 'pass' as const, interrupted: true };
     expect(formatSummary(none).split('\n')[0]).toMatch(/: NO VERDICT: no run completed \(INTERRUPTED\) — 0 runs,/);
