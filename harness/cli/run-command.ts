@@ -179,7 +179,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       ...runJson(result, replay(config), fileOf(recorded)),
       ...(named ? {} : expectationsJson(config, recorded)),
     }));
-    const top = { results: invocation.folder.dir, ...(summary.interrupted ? { interrupted: true } : {}) };
+    const top = { results: invocation.dir, ...(summary.interrupted ? { interrupted: true } : {}) };
     io.out(
       JSON.stringify(
         named
@@ -196,7 +196,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
           ? "All verdicts match the scenarios' expectations."
           : 'Some verdicts differ from the expectations (see above).',
       );
-    io.out(`Results: ${invocation.folder.dir}`);
+    io.out(`Results: ${invocation.dir}`);
   }
   return invocation.exitCode(passed);
 }
