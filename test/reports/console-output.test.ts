@@ -40,6 +40,11 @@ describe('console output', () => {
     const one: Failure = { ...f, plan: f.plan.slice(0, 1), shrunkEvents: 1 };
     expect(formatFailure(one, 'npx upgrade-chaos replay ...')).toMatch(/^Shrunk plan \(1 event, from \d+;/m);
     expect(formatSummary({ ...found, runs: 1 })).toMatch(/ — 1 run, seed 1,/);
+    const oneUnit = found.failures.find((x) =>
+      x.history.some((r) => r.type === 'invoke' && 'units' in r.value && r.value.units === 1),
+    );
+    expect(oneUnit, 'a failure that deploys one unit').toBeDefined();
+    expect(formatFailure(oneUnit!, 'replay')).toMatch(/asked to deploy \S+ \(1 unit\), op/);
   });
 
   it('says in which run a failure was first seen, and nothing of the kind for a corpus entry', () => {
