@@ -47,6 +47,15 @@ describe('console output', () => {
     expect(formatFailure(oneUnit!, 'replay')).toMatch(/asked to deploy \S+ \(1 unit\), op/);
   });
 
+  it('lists the violations in time order, as the timeline', () => {
+    const f = found.failures[0]!;
+    const v = f.violations[0]!;
+    const late = { ...v, t: 9_000, message: 'the late one' };
+    const early = { ...v, t: 1_000, message: 'the early one' };
+    const text = formatFailure({ ...f, violations: [late, early] }, 'replay');
+    expect(text.indexOf('the early one')).toBeLessThan(text.indexOf('the late one'));
+  });
+
   it('says in which run a failure was first seen, and nothing of the kind for a corpus entry', () => {
     const f = { ...found.failures[0]!, path: '41:0:2' };
     expect(formatFailure(f, 'replay').split('\n')[0]).toBe(`✗ ${f.property} violated (first seen in run 42)`);
