@@ -37,6 +37,7 @@ type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
  */
 export const deploymentsComplete: Property = {
   name: NAME,
+  timed: true,
   summary:
     "every requested deployment exists with all units active and the client reported success; a client's removal of its own deployment reported done took effect",
   check(history: History): Violation[] {
