@@ -3,9 +3,11 @@
  * a 30 s deadline; a harness or controller that gets no CPU for part of that (a starved machine)
  * answers late and fires its timers late, and a deadline-judged property would call the lateness
  * a violation. The run records its longest stall (the `lag` record, real targets only); a stall
- * longer than a quarter of the run's shortest deadline makes its timed properties unknown (Property.timed).
- * Properties that judge what happened, not when (no-work-before-upgrade, no-lost-work, ...), still
- * judge such a run: a stall cannot make work start before an upgrade.
+ * longer than a quarter of the run's shortest deadline makes its timed properties unknown (Property.timed:
+ * requests-settle, watchers-resume), and deployments-complete leaves out the deploys a deadline ended
+ * (or nothing did). Properties that judge what happened, not when (no-work-before-upgrade,
+ * no-lost-work, ...), and deploys a client failed for a reason of its own, are judged still: a
+ * stall cannot make work start before an upgrade, nor a script give up on a lost connection.
  */
 import type { History } from '../harness/history.ts';
 

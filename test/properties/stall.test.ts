@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HistoryBody } from '../../harness/history.ts';
-import { judge, noWorkBeforeUpgrade, requestsSettle } from '../../properties/index.ts';
+import { deploymentsComplete, judge, noWorkBeforeUpgrade, requestsSettle } from '../../properties/index.ts';
 import { STALL_BUDGET_SHARE } from '../../properties/stall.ts';
 import { history } from './build.ts';
 
@@ -39,6 +39,36 @@ describe('a stalled run', () => {
       property: 'requests-settle',
       verdict: 'unknown',
       reason: expect.stringMatching(/the run stalled .* more than its budget .* deadlines cannot be judged/),
+    });
+  });
+
+  it('leaves out of deployments-complete the deploys its deadline ended, not those the client failed itself', () => {
+    const deploy = (op: number): HistoryBody => ({
+      type: 'invoke',
+      client: 'client-0',
+      op,
+      f: 'deploy',
+      value: { app: `app${op}`, units: 1 },
+    });
+    const h = history()
+      .at(10, deploy(1))
+      .at(10, deploy(2))
+      .at(500, { type: 'fail', client: 'client-0', op: 1, f: 'deploy', error: 'deadline exceeded' })
+      .at(600, { type: 'fail', client: 'client-0', op: 2, f: 'deploy', error: 'lost the connection to the controller' })
+      .at(2_000, { type: 'quiescence' })
+      .at(2_100, { type: 'quiet', reached: true })
+      .at(2_200, { type: 'lag', stallMs: budgetMs + 1 })
+      .at(2_200, { type: 'final-model', version: '1.24.2', model: { applications: {} } })
+      .end(2_200);
+    const result = judge(deploymentsComplete, h);
+    expect(result.verdict).toBe('violated');
+    const messages = result.verdict === 'violated' ? result.violations.map((v) => v.message) : [];
+    expect(messages.every((m) => m.includes('app2'))).toBe(true);
+    expect(messages.length).toBeGreaterThan(0);
+    const lateOnly = h.filter((r) => !(r.type === 'invoke' && r.op === 2) && !(r.type === 'fail' && r.op === 2));
+    expect(judge(deploymentsComplete, lateOnly)).toMatchObject({
+      verdict: 'unknown',
+      reason: expect.stringMatching(/stalled/),
     });
   });
 
