@@ -25,6 +25,12 @@ export function invocationStamp(now = new Date()): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
 }
 
+/** UsageError when `dir` holds a report already: results are never overwritten. */
+export function refuseExistingReport(dir: string): void {
+  if (existsSync(join(dir, 'summary.json')))
+    throw new UsageError(`${dir} already holds a report: give another folder (results are never overwritten)`);
+}
+
 export const FAILURE_FILE = 'failure.json';
 export const HISTORY_FILE = 'history.jsonl';
 
@@ -35,8 +41,7 @@ export class ReportFolder {
 
   /** Opens `dir` for a new invocation; a folder that already holds a report is refused, never overwritten. */
   static create(dir: string): ReportFolder {
-    if (existsSync(join(dir, 'summary.json')))
-      throw new UsageError(`${dir} already holds a report: give another folder (results are never overwritten)`);
+    refuseExistingReport(dir);
     mkdirSync(join(dir, 'failures'), { recursive: true });
     return new ReportFolder(dir);
   }

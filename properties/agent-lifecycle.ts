@@ -16,6 +16,17 @@ const NAME = 'agent-lifecycle';
  *   agent-up, naming the connection and its client. A history that ends with the agent down
  *   judges what it holds so far.
  *
+ * - The agent comes up only after going down: an `agent-up` with no `agent-down` since the last
+ *   one (or since bootstrap, where the agent starts up) is a violation. A controller that comes
+ *   back after a crash records the agent down first (reason `crash`).
+ *
+ * - A unit agent runs one hook at a time and every hook ends once: a `hook-start` of a unit whose
+ *   previous hook has not ended (`hook-end`, any result), and a `hook-end` that ends no running
+ *   hook of that unit and name, are violations. No hook outlives an agent restart: a hook running
+ *   at an `agent-down` that has not ended by the next `agent-up` is a violation at the agent-up
+ *   (the restart, or the crash, took its process: the controller must say it was interrupted).
+ *   A hook still running when the history ends is not judged (the run may have been cut short).
+ *
  * - Unit agents go with their units: once an accepted `request` Application.DestroyApplication
  *   names an application in `apps`, a `hook-start` or an ok `hook-end` of one of its units (named
  *   `app/N`) is a violation, until an accepted Deploy names the application again. A hook the
@@ -43,6 +54,7 @@ export const agentLifecycle: Property = {
           down ??= { t: r.t, reason: r.reason, conns: new Set(open.keys()) };
           break;
         case 'agent-up':
+          if (!down) add(r.t, `agent-up at ${r.version} with no agent-down before it: the agent was not down`);
           for (const conn of down?.conns ?? []) {
             if (!open.has(conn)) continue;
             add(
@@ -64,6 +76,7 @@ export const agentLifecycle: Property = {
           if (down && acceptedWork(r)) add(r.t, `${describe(r)} accepted while the agent was down`, clientOf(r));
       }
     }
+    for (const v of hookRunViolations(history)) add(v.t, v.message);
     for (const [r, removedAt] of hooksAfterRemoval(history))
       add(
         r.t,
@@ -72,6 +85,38 @@ export const agentLifecycle: Property = {
     return violations;
   },
 };
+
+/** Hooks that start over a running one, end without running, or outlive an agent restart. */
+function hookRunViolations(history: History): { t: number; message: string }[] {
+  const out: { t: number; message: string }[] = [];
+  const running = new Map<string, RecordOf<'hook-start'>>(); // unit -> its hook's start
+  let atDown: { t: number; reason: string; hooks: RecordOf<'hook-start'>[] } | undefined;
+  for (const r of history) {
+    if (r.type === 'hook-start') {
+      const before = running.get(r.unit);
+      if (before)
+        out.push({
+          t: r.t,
+          message: `hook ${r.hook} of ${r.unit} started while its hook ${before.hook} from t=${before.t} ran`,
+        });
+      running.set(r.unit, r);
+    } else if (r.type === 'hook-end') {
+      if (running.get(r.unit)?.hook === r.hook) running.delete(r.unit);
+      else out.push({ t: r.t, message: `hook ${r.hook} of ${r.unit} ended (${r.result}) but was not running` });
+    } else if (r.type === 'agent-down') {
+      atDown ??= { t: r.t, reason: r.reason, hooks: [...running.values()] };
+    } else if (r.type === 'agent-up') {
+      for (const start of atDown?.hooks ?? [])
+        if (running.get(start.unit) === start)
+          out.push({
+            t: r.t,
+            message: `hook ${start.hook} of ${start.unit} from t=${start.t} outlived the agent restart (${atDown!.reason}) at t=${atDown!.t}`,
+          });
+      atDown = undefined;
+    }
+  }
+  return out;
+}
 
 /** The hooks that started or ended ok for a unit of an application removed before, with when it
  *  was removed. Our controller records a Deploy's request before the hooks it starts; one that

@@ -17,7 +17,9 @@ export interface FailureFormat {
 
 export function formatFailure(f: Failure, replay: string, format: FailureFormat = {}): string {
   const { savedTo, hashNote = '' } = format;
-  const violations = f.violations.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
+  // In time order, as the timeline below them (a property may find a late one first).
+  const inTime = [...f.violations].sort((a, b) => a.t - b.t);
+  const violations = inTime.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
   if (f.violations.length > 5) violations.push(`  - ... and ${f.violations.length - 5} more`);
   return [
     `✗ ${f.property} violated${firstSeen(f)}`,
@@ -82,14 +84,19 @@ export function provenance(f: Failure): string[] {
   }
 }
 
-export function formatSummary(r: ExploreResult): string {
+/**
+ * The exploration's one-line verdict, then its notes and what could not be judged. `asExpected`: a
+ * run judged by the scenario's expectations found every verdict as expected, so its violations are
+ * not a FAIL (the run passes).
+ */
+export function formatSummary(r: ExploreResult, asExpected = false): string {
   const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
     // Nothing ran (an interrupt before the first run ended): there is no evidence for a PASS.
     r.runs === 0 && r.failures.length === 0
       ? 'NO VERDICT: no run completed'
       : r.verdict === 'fail'
-        ? `FAIL: ${violatedNames(r).join(', ')} violated`
+        ? `${asExpected ? 'AS EXPECTED' : 'FAIL'}: ${violatedNames(r).join(', ')} violated`
         : unknown.length > 0
           ? `PASS: no property violated, ${unknown.length} could not be judged`
           : 'PASS: every property held';

@@ -13,6 +13,9 @@ export interface HeldRace {
   plan: Plan;
   /** The sim seed the race needs. */
   simSeed: number;
+  /** The race it is, which test/scenarios/held-races.test.ts checks the run really has: a removal asked while a
+   *  deploy of its application was unanswered, or the controller killed while a unit's hook ran. */
+  race: 'removal-during-deploy' | 'crash-during-hook';
   /** What goes wrong if the code regresses, in a sentence. */
   why: string;
 }
@@ -29,8 +32,26 @@ export const HELD_RACES: readonly HeldRace[] = [
       { kind: 'bootstrap' },
     ],
     simSeed: 1988814268,
+    race: 'removal-during-deploy',
     why:
       'a removal asked right after a deploy of the same app, both refused during the implicit upgrade and retried: ' +
       'if the removal overtakes the deploy it hears "not found", reports done, and the deploy then creates the app',
+  },
+  {
+    scenario: 'juju-1.24-crashed-controller',
+    property: 'deployments-complete',
+    plan: [
+      { kind: 'bootstrap' },
+      { kind: 'wait', durationMs: 30_000 },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'wait', durationMs: 2_000 },
+      { kind: 'crash', downMs: 3_000 },
+    ],
+    simSeed: 1,
+    race: 'crash-during-hook',
+    why:
+      "the controller killed while a unit's install hook runs: the controller that starts again must take the unit " +
+      'agents back from disk (interrupted hook, hooks left) and run them, or the unit stays in maintenance for good ' +
+      '(the sampled corpus lands a crash on a running hook in about 1 case in 40)',
   },
 ];

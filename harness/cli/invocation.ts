@@ -3,10 +3,15 @@
  * the seed said at the start, the progress line, the interrupt that stops the work, failures saved
  * once right after each exploration, summary.json rewritten after each scenario, and at the end the
  * reports and the exit code (130 when interrupted, whatever was found).
+ *
+ * The folder is made, and said on stderr, when there is something to keep in it: the first
+ * exploration's result (an interrupt's included) or the end. A run that fails before (a --client-cmd
+ * that cannot be run, a target that stops answering) leaves its one error line and no empty folder
+ * behind. A folder that already holds a report is refused at once.
  */
 import { join } from 'node:path';
 import type { ExploreOptions, ExploreResult, Failure } from '../explore-result.ts';
-import { invocationStamp, ReportFolder, type SavedFailure } from '../report-folder.ts';
+import { invocationStamp, refuseExistingReport, ReportFolder, type SavedFailure } from '../report-folder.ts';
 import type { RunConfig } from '../run-config.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { toolInfo } from '../tool-info.ts';
@@ -47,7 +52,9 @@ export interface Recorded {
 }
 
 export class Invocation {
-  readonly folder: ReportFolder;
+  /** Where the results go (made on first use: see open()). */
+  readonly dir: string;
+  private opened: ReportFolder | undefined;
   readonly interrupt: Interrupt;
   private readonly progress: ProgressSink;
   private readonly summary: Summary;
@@ -56,8 +63,8 @@ export class Invocation {
   constructor(private readonly options: InvocationOptions) {
     if (options.reportDir !== undefined && options.outDir !== undefined)
       throw new UsageError('--report and --out both say where results go: give one');
-    const dir = options.reportDir ?? join(options.outDir ?? 'upgrade-chaos-results', options.label, invocationStamp());
-    this.folder = ReportFolder.create(dir);
+    this.dir = options.reportDir ?? join(options.outDir ?? 'upgrade-chaos-results', options.label, invocationStamp());
+    refuseExistingReport(this.dir);
     this.progress = progressSink(options.stderr);
     this.interrupt = options.interrupt ?? listenForInterrupt();
     this.interrupt.announceWith((name) => {
@@ -78,12 +85,21 @@ export class Invocation {
       skipped: [],
       ...(options.compare ? { compare: options.compare } : {}),
     };
-    this.folder.writeSummary(this.summary);
     const shard = settings.shard ? `, shard ${settings.shard.index}/${settings.shard.count}` : '';
     options.stderr.write(
       `upgrade-chaos ${options.command}: seed ${settings.seed} (--seed ${settings.seed} repeats it), ` +
-        `target ${settings.target.name}${shard}; results in ${dir}\n`,
+        `target ${settings.target.name}${shard}\n`,
     );
+  }
+
+  /** The results folder: made, with its first summary.json, and said on stderr on first use. */
+  private open(): ReportFolder {
+    if (this.opened) return this.opened;
+    this.opened = ReportFolder.create(this.dir);
+    this.opened.writeSummary(this.summary);
+    this.progress.clear();
+    this.options.stderr.write(`upgrade-chaos ${this.options.command}: results in ${this.dir}\n`);
+    return this.opened;
   }
 
   get interrupted(): boolean {
@@ -104,14 +120,14 @@ export class Invocation {
   record(config: RunConfig, result: ExploreResult, replay: (f: Failure) => string): Recorded {
     this.progress.clear();
     const saved = new Map<Failure, SavedFailure & { file: string }>();
-    for (const f of result.failures) saved.set(f, this.folder.saveFailure(config, f, this.options.settings));
+    for (const f of result.failures) saved.set(f, this.open().saveFailure(config, f, this.options.settings));
     this.failures.push(...saved.values());
     const failures = result.failures.map((f) => ({ ...failureJson(f, replay(f)), id: saved.get(f)!.record.id }));
     const sharded = this.options.settings.shard !== undefined;
     const scenario = scenarioSummary(config, result, failures, this.options.judged, sharded);
     this.summary.scenarios.push(scenario);
     this.summary.verdict = summaryVerdict(this.summary.scenarios, this.options.judged);
-    this.folder.writeSummary(this.summary);
+    this.open().writeSummary(this.summary);
     return { scenario, saved };
   }
 
@@ -124,10 +140,10 @@ export class Invocation {
     if (verdict !== undefined) this.summary.verdict = verdict;
     this.summary.interrupted = this.interrupted;
     this.summary.endedAt = new Date().toISOString();
-    this.folder.writeSummary(this.summary);
+    this.open().writeSummary(this.summary);
     if (this.options.reportDir !== undefined)
       for (const [name, text] of Object.entries(reportFiles(this.summary, this.failures)))
-        this.folder.writeFile(name, text);
+        this.open().writeFile(name, text);
     return this.summary;
   }
 

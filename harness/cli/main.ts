@@ -1,5 +1,5 @@
 /**
- * The command line: `upgrade-chaos run | replay | scenarios | qualify | controller`.
+ * The command line: `upgrade-chaos run | replay | show | scenarios | qualify | report merge | controller`.
  * Exit codes (DESIGN.md): 0 every property held; 1 a property was violated; 2 bad usage or input;
  * 3 the target or its infrastructure failed; 130 interrupted.
  */
@@ -22,9 +22,12 @@ const COMMAND_USAGE: Record<string, string> = {
   run: `run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
              [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--workers N]
              [--shard I/N] [--out DIR | --report DIR] [--corpus FILE | --no-corpus] [--json] [TARGET FLAGS]
-             explores a scenario (or, with no --scenario, every built-in one against its expectations)`,
-  replay: `replay     --scenario NAME --seed S --path P [--property NAME] [--strategy S] | FILE   [--repeat N] [--json]
-             [--report DIR] [TARGET FLAGS]
+             explores a scenario (or, with no --scenario, every built-in one against its expectations);
+             --runs 1000 on the sim, 50 on a real target; --seed drawn and printed when not given;
+             results in upgrade-chaos-results/<scenario>/<start time>/ unless --out or --report says`,
+  replay: `replay     --scenario NAME|FILE.json --seed S --path P [--property NAME]... [--controller P] [--client P]
+             [--max-events N] [--strategy S]   or   FAILURE-FILE
+             [--repeat N] [--report DIR] [--json] [TARGET FLAGS]
              runs one case again: the one at --seed/--path, or the one a failure file saved; prints a vitest test`,
   show: `show       FILE
              prints a saved failure's plan, violations and timeline without running anything`,
@@ -41,18 +44,22 @@ const COMMAND_USAGE: Record<string, string> = {
              --tls also serves wss:// (and prints the CA file), as python-libjuju needs`,
 };
 
-const FOOTER = `target flags: --target sim|process|container|external (default sim)
+/** What TARGET FLAGS and --strategy stand for: said only for the commands that take them. */
+const TARGET_FOOTER = `target flags: --target sim|process|container|external (default sim)
              [--time-scale X] [--client-cmd "COMMAND"] [--concurrency N] (process, container, external)
-             [--tls] (process: clients dial wss://) [--image NAME] (container: a prebuilt controller image)
+             [--tls] (process, container: clients dial wss://) [--image NAME] (container: a prebuilt controller image)
              [--url ws://HOST:PORT/model/UUID/api --username U --password P] (external)
-strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})
-common flags: --log-level ${LOG_LEVELS.join('|')}, --help, --version
+strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})`;
+const TARGET_COMMANDS: ReadonlySet<string> = new Set(['run', 'replay', 'qualify']);
+
+const FOOTER = `common flags: --log-level ${LOG_LEVELS.join('|')}, --help, --version
 exit codes: 0 held, 1 violated, 2 bad usage or input, 3 target failed, 130 interrupted`;
 
 function usage(command?: string): string {
   const commands = command !== undefined ? [command] : Object.keys(COMMAND_USAGE);
   const lines = commands.map((c) => `  ${COMMAND_USAGE[c] ?? c}`).join('\n');
-  return `usage: upgrade-chaos ${command ?? '<command>'} [flags]\n${lines}\n${FOOTER}`;
+  const targets = commands.some((c) => TARGET_COMMANDS.has(c)) ? `${TARGET_FOOTER}\n` : '';
+  return `usage: upgrade-chaos ${command ?? '<command>'} [flags]\n${lines}\n${targets}${FOOTER}`;
 }
 
 function version(): string {

@@ -179,7 +179,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       ...runJson(result, replay(config), fileOf(recorded)),
       ...(named ? {} : expectationsJson(config, recorded)),
     }));
-    const top = { results: invocation.folder.dir, ...(summary.interrupted ? { interrupted: true } : {}) };
+    const top = { results: invocation.dir, ...(summary.interrupted ? { interrupted: true } : {}) };
     io.out(
       JSON.stringify(
         named
@@ -196,7 +196,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
           ? "All verdicts match the scenarios' expectations."
           : 'Some verdicts differ from the expectations (see above).',
       );
-    io.out(`Results: ${invocation.folder.dir}`);
+    io.out(`Results: ${invocation.dir}`);
   }
   return invocation.exitCode(passed);
 }
@@ -280,7 +280,7 @@ function humanReport(
       lines.push(`  ${f.property} violated as expected (${count(f.shrunkEvents, 'event')}): ${file ?? replay(f)}`);
     else lines.push(formatFailure(f, replay(f), file !== undefined ? { savedTo: file } : {}), '');
   }
-  lines.push(formatSummary(result));
+  lines.push(formatSummary(result, expectations && recorded.scenario.mismatches.length === 0));
   if (result.coverage) lines.push(formatCoverage(result.coverage));
   if (expectations) {
     for (const o of result.properties) {

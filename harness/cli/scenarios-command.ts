@@ -35,7 +35,11 @@ export function scenariosCommand(argv: string[], io: CommandIO): number {
     lines.push('');
   }
   lines.push('Controller profiles:', ...CONTROLLER_PROFILES.map((p) => `  ${p.name.padEnd(18)} ${p.summary}`), '');
-  lines.push('Client profiles:', ...CLIENT_PROFILES.map((p) => `  ${p.name.padEnd(18)} ${p.summary}`));
+  lines.push('Client profiles:', ...CLIENT_PROFILES.map((p) => `  ${p.name.padEnd(18)} ${p.summary}`), '');
+  lines.push(
+    'Run one: npx upgrade-chaos run --scenario NAME (exit 1 if a property is violated, whatever it expects);',
+    "all: npx upgrade-chaos run (each verdict judged against the scenario's expectation, as listed above).",
+  );
   io.out(lines.join('\n'));
   return 0;
 }

@@ -24,10 +24,15 @@ export interface ActivitySource {
   nextInFlight(client: string): boolean;
 }
 
+/** The note of a tied event whose moment had not come when the plan ended. */
+export const NOT_FIRED_BY_QUIESCENCE = 'its moment had not come when the plan ended (quiescence injects no fault)';
+
 interface Armed {
   client: string;
   activity: ApiActivity;
   fire: () => void;
+  /** Told when the run's quiescence drops the trigger unfired. */
+  expire: (() => void) | undefined;
 }
 
 export class ActivityTriggers {
@@ -35,10 +40,26 @@ export class ActivityTriggers {
 
   constructor(private readonly source: ActivitySource) {}
 
-  /** Fires `fire` at the client's next `activity` (now, if a Next is in flight and that is the activity). */
-  arm(client: string, activity: ApiActivity, fire: () => void): void {
+  /**
+   * Fires `fire` at the client's next `activity` (now, if a Next is in flight and that is the
+   * activity); `expire` is called instead if the run's quiescence comes first (see quiesce()).
+   */
+  arm(client: string, activity: ApiActivity, fire: () => void, expire?: () => void): void {
     if (activity === 'watch-next' && this.source.nextInFlight(client)) return fire();
-    this.armed.push({ client, activity, fire });
+    this.armed.push({ client, activity, fire, expire });
+  }
+
+  /**
+   * The plan is over: quiescence heals every fault and injects none, as TigerBeetle's liveness mode
+   * zeroes its fault probabilities, so no trigger fires any more. A trigger left armed would cut a
+   * client in the middle of its recovery, which the liveness properties then judge (a partition at
+   * the client's first Next after the upgrade outlasted the quiet wait, and its final view was
+   * stale). Each dropped trigger's `expire` is called, in the order they were armed.
+   */
+  quiesce(): void {
+    const dropped = this.armed;
+    this.armed = [];
+    for (const a of dropped) a.expire?.();
   }
 
   /** A request arrived from `client` (before the controller acts on it). */

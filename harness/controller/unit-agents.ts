@@ -52,11 +52,12 @@ export class UnitAgents {
     this.kick();
   }
 
-  /** Forget the agents of units no longer in the model. */
+  /** Forget the agents of units no longer in the model: each stops with its unit, and a hook it
+   *  was running ends, interrupted (the history shows every hook's end). */
   prune(): void {
     const kept = this.agents.filter((agent) => {
       if (this.model.application(agent.unit.application)?.units.includes(agent.unit)) return true;
-      agent.running?.timer.cancel();
+      this.interrupt(agent);
       return false;
     });
     this.agents.splice(0, this.agents.length, ...kept);
@@ -97,16 +98,23 @@ export class UnitAgents {
   /** The agent restarted: every hook in flight is interrupted. */
   interruptAll(): void {
     for (const agent of this.agents) {
-      if (!agent.running) continue;
-      const { hook, timer } = agent.running;
-      timer.cancel();
-      agent.running = undefined;
-      this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'interrupted' });
+      const hook = this.interrupt(agent);
+      if (hook === undefined) continue;
       if (this.profile.interruptedHook === 'error') {
         agent.failed = true;
         this.model.setUnitStatus(agent.unit, ['error', `hook failed: "${hook}"`], ['error', `hook failed: "${hook}"`]);
       }
     }
+  }
+
+  /** Ends the agent's hook in flight, if any, as interrupted; returns its name. */
+  private interrupt(agent: UnitAgent): string | undefined {
+    if (!agent.running) return undefined;
+    const { hook, timer } = agent.running;
+    timer.cancel();
+    agent.running = undefined;
+    this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'interrupted' });
+    return hook;
   }
 
   /** Each agent's progress (durable-state.ts); a hook in flight is named, for the crash to interrupt. */

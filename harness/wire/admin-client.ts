@@ -58,6 +58,10 @@ export class AdminClient {
   arm(index: number, event: PlanEvent, client: string): Promise<ActionResult> {
     return this.call('POST', 'arm', { index, event, client });
   }
+  /** The run's quiescence: the session's unfired activity triggers dropped, its partitions healed. */
+  quiesce(): Promise<ActionResult> {
+    return this.call('POST', 'quiesce');
+  }
   restart(): Promise<ActionResult> {
     return this.call('POST', 'restart');
   }

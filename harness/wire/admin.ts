@@ -178,6 +178,9 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
         throw new HttpError(400, 'arm takes a disconnect, partition or restart tied to API activity');
       return { applied: true } satisfies ActionResult;
     }
+    case 'POST quiesce':
+      session.quiesce();
+      return { applied: true } satisfies ActionResult;
     case 'POST restart':
       return { applied: controller.restart() } satisfies ActionResult;
     case 'GET status':

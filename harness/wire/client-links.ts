@@ -45,6 +45,11 @@ export class ClientLinks {
     return true;
   }
 
+  /** The clients partitioned now. */
+  partitionedClients(): string[] {
+    return [...this.partitioned];
+  }
+
   heal(client: string): boolean {
     if (!this.partitioned.delete(client)) return false;
     for (const link of this.links.get(client) ?? []) link.release();

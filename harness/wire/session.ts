@@ -10,7 +10,7 @@ import { Controller } from '../controller/controller.ts';
 import type { Recovery } from '../controller/durable-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';
-import { API_ACTIVITIES } from '../controller/activity-triggers.ts';
+import { API_ACTIVITIES, NOT_FIRED_BY_QUIESCENCE } from '../controller/activity-triggers.ts';
 import { activityTie, type PlanEvent } from '../plan.ts';
 import { seededRng } from '../rng.ts';
 import { ClientLinks } from './client-links.ts';
@@ -151,10 +151,25 @@ export class ControllerSession {
   arm(index: number, event: PlanEvent, client: string): boolean {
     const tie = activityTie(event);
     if (!tie || !API_ACTIVITIES.includes(tie.on)) return false;
-    this.controller.activity.arm(client, tie.on, () => {
-      this.history.record({ type: 'event', index, event, applied: this.applyFault(event, client) });
-    });
+    this.controller.activity.arm(
+      client,
+      tie.on,
+      () => this.history.record({ type: 'event', index, event, applied: this.applyFault(event, client) }),
+      () => this.history.record({ type: 'event', index, event, applied: false, note: NOT_FIRED_BY_QUIESCENCE }),
+    );
     return true;
+  }
+
+  /**
+   * The run's quiescence, for what the session itself injects: the triggers not yet fired are
+   * dropped (their events recorded as not applied) and the partitions they made end now, as the
+   * harness heals its own faults (targets/closing.ts). The sim does the same in its heal.
+   */
+  quiesce(): void {
+    this.controller.activity.quiesce();
+    for (const client of this.links.partitionedClients()) {
+      if (this.links.heal(client)) this.history.record({ type: 'fault-end', fault: 'partition', client });
+    }
   }
 
   private applyFault(event: PlanEvent, client: string): boolean {

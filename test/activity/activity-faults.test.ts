@@ -4,6 +4,7 @@
  * event's record is written then, so the history shows what the client was doing.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { NOT_FIRED_BY_QUIESCENCE } from '../../harness/controller/activity-triggers.ts';
 import type { HistoryRecord } from '../../harness/history.ts';
 import { formatPlan, type Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
@@ -15,19 +16,26 @@ import { planArbitrary } from '../../harness/arbitraries.ts';
 
 const config = resolveRun(scenarioByName('juju-1.24-gated-api')!, { client: 'reconnecting' });
 
+// Each plan ends with a wait in which the moment comes: quiescence fires no armed fault.
 const plans: Record<string, Plan> = {
   'watch-next': [
     { kind: 'bootstrap' },
     { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
     { kind: 'wait', durationMs: 20_000 },
     { kind: 'disconnect', client: 0, on: 'watch-next' },
+    { kind: 'wait', durationMs: 20_000 },
   ],
   'deploy-answered': [
     { kind: 'bootstrap' },
     { kind: 'disconnect', client: 0, on: 'deploy-answered' },
     { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+    { kind: 'wait', durationMs: 10_000 },
   ],
-  login: [{ kind: 'partition', client: 0, durationMs: 3_000, on: 'login' }, { kind: 'bootstrap' }],
+  login: [
+    { kind: 'partition', client: 0, durationMs: 3_000, on: 'login' },
+    { kind: 'bootstrap' },
+    { kind: 'wait', durationMs: 10_000 },
+  ],
 };
 
 /** The tied event's record, and client-0's controller-side records up to it and from it on. */
@@ -79,12 +87,64 @@ const CROSS_PROCESS_SKEW_MS = 40;
 
 const checks = { 'watch-next': checkWatchNext, 'deploy-answered': checkDeployAnswered, login: checkLogin };
 
+/**
+ * Quiescence injects no fault: a tied fault whose moment had not come when the plan ended never
+ * fires (the plan ends at bootstrap, client-0's first Next comes during the quiet wait), and one in
+ * force when the plan ended is healed with the others (a 600 s partition from about 20 s on).
+ */
+const quiescencePlans = {
+  unfired: [{ kind: 'bootstrap' }, { kind: 'partition', client: 0, durationMs: 10_000, on: 'watch-next' }],
+  inForce: [
+    { kind: 'bootstrap' },
+    { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+    { kind: 'wait', durationMs: 20_000 },
+    { kind: 'partition', client: 0, durationMs: 600_000, on: 'watch-next' },
+    { kind: 'wait', durationMs: 10_000 },
+  ],
+} satisfies Record<string, Plan>;
+
+function checkUnfired(history: HistoryRecord[]): void {
+  const quiescence = history.findIndex((r) => r.type === 'quiescence');
+  const tied = history.find((r) => r.type === 'event' && r.index === 1);
+  expect(tied).toMatchObject({ applied: false, note: NOT_FIRED_BY_QUIESCENCE });
+  expect(history.indexOf(tied!)).toBeGreaterThan(quiescence);
+  expect(history.filter((r) => r.type === 'fault-start')).toEqual([]);
+}
+
+function checkHealedAtQuiescence(history: HistoryRecord[]): void {
+  const quiescence = history.find((r) => r.type === 'quiescence')!;
+  expect(history.find((r) => r.type === 'event' && r.index === 3)).toMatchObject({ applied: true });
+  const healed = history.find((r) => r.type === 'fault-end' && r.fault === 'partition');
+  // Healed by the closing sequence, not at the end of its 600 s.
+  expect(healed!.t - quiescence.t).toBeLessThan(60_000);
+  expect(history.find((r) => r.type === 'quiet')).toMatchObject({ reached: true });
+}
+
 describe('faults tied to API activity on the sim', () => {
   for (const [name, plan] of Object.entries(plans)) {
     it(`${name}: fires at that moment`, () => {
       checks[name as keyof typeof checks](runSim(config, plan, 3).history);
     });
   }
+
+  it('never fire during quiescence, and those in force are healed there', () => {
+    checkUnfired(runSim(config, quiescencePlans.unfired, 3).history);
+    checkHealedAtQuiescence(runSim(config, quiescencePlans.inForce, 3).history);
+  });
+
+  it("a partition at a client's first Next after the upgrade no longer outlasts the run (seed 2's replay)", () => {
+    // Drawn at seed 2 with on-activity weighed: the partition used to fire during quiescence, at
+    // client-1's first Next once the upgrades were over; the quiet wait ended while it was cut off,
+    // and its final view was judged before its new watcher delivered (watchers-resume violated).
+    const plan: Plan = [
+      { kind: 'chained-upgrade', version: '1.25.0' },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'partition', client: 1, durationMs: 11_221, on: 'watch-next' },
+      { kind: 'bootstrap' },
+      { kind: 'restart' },
+    ];
+    expect(runSim(config, plan, 1838317592).violations).toEqual([]);
+  });
 
   it('print readably in a plan', () => {
     const printed = formatPlan([
@@ -118,6 +178,13 @@ describe('faults tied to API activity on the process target', () => {
       checks[name as keyof typeof checks](await (await plain).run(config, plan, 3));
     });
   }
+
+  it('never fire during quiescence, and those in force are healed there', async () => {
+    plain ??= createProcessTarget({ timeScale: 0.05 }).then((t) => (targets.push(t), t));
+    const target = await plain;
+    checkUnfired(await target.run(config, quiescencePlans.unfired, 3));
+    checkHealedAtQuiescence(await target.run(config, quiescencePlans.inForce, 3));
+  });
 
   // On the agent's TLS port the server resets the TCP socket beneath the TLS one.
   it('deploy-answered: fires at that moment over wss://', async () => {

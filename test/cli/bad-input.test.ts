@@ -192,6 +192,30 @@ describe('help and version', { timeout: TEST_TIMEOUT_MS }, () => {
     },
   );
 
+  it('explains target flags only where they apply, as the README does (--tls on process and container too)', async () => {
+    const [run, replay, scenarios, show] = await Promise.all([
+      cli('run', '--help'),
+      cli('replay', '--help'),
+      cli('scenarios', '--help'),
+      cli('show', '--help'),
+    ]);
+    for (const r of [run, replay]) {
+      expect(r.stdout).toMatch(/^target flags: /m);
+      expect(r.stdout).toContain('[--tls] (process, container: clients dial wss://)');
+    }
+    for (const r of [scenarios, show]) expect(r.stdout).not.toMatch(/target flags|strategies:/);
+    // replay takes the overrides a failure's replay line prints
+    expect(replay.stdout).toMatch(/\[--controller P\] \[--client P\]/);
+    expect(run.stdout).toMatch(/--runs 1000 on the sim, 50 on a real target/);
+  });
+
+  it('scenarios ends by saying how to run them', async () => {
+    const r = await cli('scenarios');
+    expect(r.stdout.trimEnd().split('\n').slice(-2).join('\n')).toMatch(
+      /^Run one: npx upgrade-chaos run --scenario NAME .*\nall: npx upgrade-chaos run /,
+    );
+  });
+
   it.each([['--version'], ['-v'], ['run', '--version']])('%s prints the version', async (...args) => {
     const r = await cli(...args);
     expect(r.exitCode).toBe(0);

@@ -8,7 +8,7 @@ const c = 'client-0';
 const boot: HistoryBody = { type: 'bootstrap', version: '1.24.0', desired: '1.24.0' };
 const open = (conn: number): HistoryBody => ({ type: 'conn-open', conn, client: c });
 const close = (conn: number): HistoryBody => ({ type: 'conn-close', conn, client: c, reason: 'agent-down' });
-const down = (reason: 'upgrade' | 'restart' = 'restart'): HistoryBody => ({ type: 'agent-down', reason });
+const down = (reason: 'upgrade' | 'restart' | 'crash' = 'restart'): HistoryBody => ({ type: 'agent-down', reason });
 const up: HistoryBody = { type: 'agent-up', version: '1.24.0' };
 const deploy = (conn: number, accepted: boolean): HistoryBody => ({
   type: 'request',
@@ -74,7 +74,8 @@ describe('agent-lifecycle', () => {
       type === 'hook-start' ? { type, unit, hook: 'install' } : { type, unit, hook: 'install', result };
     const h = history()
       .at(0, boot, open(1), app('Deploy', 'wp'), app('Deploy', 'wp-db'), hook('hook-start', 'wp/0'))
-      .at(5, app('DestroyApplication', 'wp'), hook('hook-end', 'wp/0', 'interrupted'))
+      .at(0, hook('hook-start', 'wp/2'))
+      .at(5, app('DestroyApplication', 'wp'), hook('hook-end', 'wp/2', 'interrupted'))
       .at(6, hook('hook-start', 'wp-db/0')) // another application whose name begins the same
       .at(7, hook('hook-end', 'wp/0'), hook('hook-start', 'wp/1'))
       .at(9, app('Deploy', 'wp'), hook('hook-start', 'wp/0'))
@@ -83,6 +84,73 @@ describe('agent-lifecycle', () => {
       'hook install of wp/0 ended after its application was removed at t=5',
       'hook install of wp/1 started after its application was removed at t=5',
     ]);
+  });
+
+  describe('the agent and its unit agents across restarts', () => {
+    const start = (unit: string, hook = 'install'): HistoryBody => ({ type: 'hook-start', unit, hook });
+    const end = (unit: string, result: 'ok' | 'interrupted' = 'ok', hook = 'install'): HistoryBody => ({
+      type: 'hook-end',
+      unit,
+      hook,
+      result,
+    });
+
+    it('holds when hooks run one at a time per unit and a restart or a crash interrupts those in flight', () => {
+      const h = history()
+        .at(0, boot, start('wp/0'), start('db/0'))
+        .at(3, end('wp/0'), start('wp/0', 'config-changed'))
+        .at(5, down('upgrade'), end('wp/0', 'interrupted', 'config-changed'), end('db/0', 'interrupted'))
+        .at(9, up, start('wp/0', 'config-changed'), start('db/0'))
+        .at(10, { type: 'fault-start', fault: 'crash' })
+        .at(12, { type: 'fault-end', fault: 'crash' }, down('crash'), end('db/0', 'interrupted'))
+        .at(12, end('wp/0', 'interrupted', 'config-changed'))
+        .at(14, up, start('db/0')) // still running when the history ends: not judged
+        .end(30);
+      expect(judge(agentLifecycle, h)).toEqual({ property: 'agent-lifecycle', verdict: 'held' });
+    });
+
+    it('fails an agent-up with no agent-down before it (a crash recovered without recording the agent down)', () => {
+      const h = history()
+        .at(0, boot)
+        .at(10, { type: 'fault-start', fault: 'crash' })
+        .at(12, { type: 'fault-end', fault: 'crash' })
+        .at(14, up)
+        .at(20, down(), up, up)
+        .end(30);
+      expect(messages(agentLifecycle.check(h))).toEqual([
+        'agent-up at 1.24.0 with no agent-down before it: the agent was not down',
+        'agent-up at 1.24.0 with no agent-down before it: the agent was not down',
+      ]);
+    });
+
+    it('fails a hook that outlives an agent restart, at the agent-up', () => {
+      const h = history()
+        .at(0, boot, start('wp/0'), start('db/0'))
+        .at(5, down(), end('db/0', 'interrupted'))
+        .at(9, up)
+        .end(30);
+      expect(agentLifecycle.check(h)).toEqual([
+        {
+          property: 'agent-lifecycle',
+          t: 9,
+          message: 'hook install of wp/0 from t=0 outlived the agent restart (restart) at t=5',
+        },
+      ]);
+    });
+
+    it('fails a hook started over a running one and a hook-end of no running hook', () => {
+      const h = history()
+        .at(0, boot, start('wp/0'))
+        .at(3, start('wp/0', 'config-changed')) // the install never ended
+        .at(4, end('db/0')) // never started
+        .at(6, end('wp/0', 'ok', 'install')) // not the hook that runs
+        .end(30);
+      expect(messages(agentLifecycle.check(h))).toEqual([
+        'hook config-changed of wp/0 started while its hook install from t=0 ran',
+        'hook install of db/0 ended (ok) but was not running',
+        'hook install of wp/0 ended (ok) but was not running',
+      ]);
+    });
   });
 
   it('cannot judge a history with no controller-side records', () => {

@@ -4,7 +4,7 @@
  * child process, and exits 130; on the sim and on the process target.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,7 +75,8 @@ describe('an interrupted run', () => {
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       // Wait until the run has found a failure: the progress line (every 5 s off a terminal) says so.
-      await until(() => existsSync(join(report, 'summary.json')), START_TIMEOUT_MS, 'the run to start');
+      // (Its results folder is made once there is something to keep: at the latest, at the interrupt.)
+      await until(() => stderr.includes(`target ${target}`), START_TIMEOUT_MS, 'the run to start');
       await until(() => /· [1-9]\d* failures? ·/.test(stderr), FAILURE_TIMEOUT_MS, 'a failure to be found');
       const sent = Date.now();
       if (signal === 'SIGINT to the process group') process.kill(-child.pid!, 'SIGINT');

@@ -31,7 +31,8 @@ beforeAll(async () => {
     report,
   );
   expect(r.exitCode, r.stderr).toBe(1);
-  expect(r.stderr).toMatch(/^upgrade-chaos run: seed 1 \(--seed 1 repeats it\), target sim; results in /);
+  expect(r.stderr).toMatch(/^upgrade-chaos run: seed 1 \(--seed 1 repeats it\), target sim$/m);
+  expect(r.stderr).toMatch(new RegExp(`^upgrade-chaos run: results in ${report}$`, 'm'));
   runStdout = r.stdout;
   summary = readSummary(report);
 }, 120_000);

@@ -3,7 +3,7 @@
  * which every process it starts inherits: after it exits, no process on the machine may carry that
  * TMPDIR (children and grandchildren, the server, client programs) and the folder must be empty.
  */
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -220,11 +220,15 @@ describe('cleanup and deadlines', { timeout: 240_000 }, () => {
     const own = await harness('own127', processTarget(exits127)).child;
     expect(own.exitCode, own.stderr).toBe(1);
     expect(own.stderr).not.toMatch(/could not be run/);
-    const missing = await harness('missing', processTarget('no-such-program-upgrade-chaos')).child;
+    const out = join(work, 'missing-results');
+    const missing = await harness('missing', [...processTarget('no-such-program-upgrade-chaos'), '--out', out]).child;
     expect(missing.exitCode).toBe(2);
     expect(errorLines(missing.stderr).join('\n')).toMatch(
       /^upgrade-chaos: --client-cmd "no-such-program-upgrade-chaos" could not be run/,
     );
+    // Nothing ran to the end: no results folder is announced, or made, for it.
+    expect(missing.stderr).not.toMatch(/results in/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('exits after --time-limit on the process target, leaving nothing behind', async () => {
@@ -238,9 +242,9 @@ describe('cleanup and deadlines', { timeout: 240_000 }, () => {
   it('fails a run whose controller stops answering with exit 3 and one clear line, never hangs', async () => {
     const { child, tmp } = harness('paused', gatedRun('50'));
     // The server is the harness's child that runs server-main: freeze it once the harness says
-    // where its results go (it has started its target and begins its runs).
+    // its seed and target (it has started its target and begins its runs).
     const stderr = collected(child.stderr);
-    await waitFor(() => stderr().includes('results in'));
+    await waitFor(() => stderr().includes('target process'));
     const server = processesWith(tmp).find((pid) =>
       readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server-main'),
     );

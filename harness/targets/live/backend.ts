@@ -68,6 +68,9 @@ export interface ControllerBackend {
   /** Arms plan event `index`, a fault tied to a client's API activity, in the controller, which
    *  applies it and records it when it fires (absent: the controller cannot). */
   arm?(index: number, event: PlanEvent, client: string): Promise<ActionOutcome>;
+  /** The run's quiescence: the controller fires none of the armed faults any more (recording each
+   *  as not applied) and ends those in force that it made itself (absent: it arms none). */
+  quiesce?(): Promise<void>;
   /** After the run, whatever it ended: let go of the run's controller (the process target's session). */
   end?(): Promise<void>;
 }

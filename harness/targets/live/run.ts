@@ -572,6 +572,8 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       clients,
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
+        // First, so that no armed fault fires in between: the controller's own faults end.
+        if (run.armed > 0) await backend.quiesce?.();
         for (const name of run.clientNames) await heal(run, name);
         await resume(run);
       },

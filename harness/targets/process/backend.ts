@@ -83,6 +83,10 @@ export class ProcessBackend implements ControllerBackend {
     return this.session.admin.arm(index, event, client).then(outcome);
   }
 
+  async quiesce(): Promise<void> {
+    await this.session.admin.quiesce();
+  }
+
   async quiet(waitMs = 0): Promise<boolean> {
     return (await this.session.admin.statusWhen('quiet', waitMs)).quiet;
   }

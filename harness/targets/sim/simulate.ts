@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { VirtualScheduler } from '../../clock.ts';
 import type { Client } from '../../clients/client.ts';
 import { Controller } from '../../controller/controller.ts';
+import { NOT_FIRED_BY_QUIESCENCE } from '../../controller/activity-triggers.ts';
 import type { DurableController } from '../../controller/durable-state.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
 import type { Plan } from '../../plan.ts';
@@ -132,8 +133,11 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     // call: the fault acts through this same world, at once.
     arm: (index, event, client, on) => {
       if (dead) return { applied: false, note: 'the controller is down' };
-      controller.activity.arm(client, on, () =>
-        recordEvent(history, index, event, applyEvent(world, event) as Applied),
+      controller.activity.arm(
+        client,
+        on,
+        () => recordEvent(history, index, event, applyEvent(world, event) as Applied),
+        () => recordEvent(history, index, event, { applied: false, note: NOT_FIRED_BY_QUIESCENCE }),
       );
       return true;
     },
@@ -188,6 +192,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       deadlines: config.scenario.deadlines,
       clients,
       healFaults: () => {
+        if (!dead) controller.activity.quiesce(); // a dead controller's triggers died with it
         for (const client of network.partitionedClients()) heal(client);
         resume();
       },
