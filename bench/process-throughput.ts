@@ -85,7 +85,7 @@ export function formatProcessThroughput(figures: readonly ProcessThroughput[], t
   const each = figures.map(
     (t) =>
       `${t.scenario} ${t.runsPerSecond} runs/s (${t.runs} runs, ${t.concurrency} in flight; CPU per run: harness ` +
-      `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property)`,
+      `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property, ${t.stalledRuns} stalled past their budget)`,
   );
   const load = (loadavg()[0] ?? 0).toFixed(2);
   return `Process target (time scale ${timeScale}, one server process reused, load average ${load}): ${each.join('; ')}.`;
