@@ -17,7 +17,9 @@ export interface FailureFormat {
 
 export function formatFailure(f: Failure, replay: string, format: FailureFormat = {}): string {
   const { savedTo, hashNote = '' } = format;
-  const violations = f.violations.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
+  // In time order, as the timeline below them (a property may find a late one first).
+  const inTime = [...f.violations].sort((a, b) => a.t - b.t);
+  const violations = inTime.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
   if (f.violations.length > 5) violations.push(`  - ... and ${f.violations.length - 5} more`);
   return [
     `✗ ${f.property} violated${firstSeen(f)}`,

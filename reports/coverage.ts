@@ -6,6 +6,7 @@
  */
 import { CLIENT_FACETS, UPGRADE_PHASES, type Coverage } from '../harness/coverage.ts';
 import { EVENT_KINDS } from '../harness/plan.ts';
+import { count } from '../harness/plural.ts';
 
 const cell = (n: number | undefined, width: number): string => (n ? String(n) : '-').padStart(width);
 
@@ -34,7 +35,7 @@ export function formatCoverage(coverage: Coverage): string {
   const eventless = UPGRADE_PHASES.filter((p) => phasesVisited.has(p) && !reached.has(p));
   const rare = states.filter(([, n]) => n === 1).length;
   return [
-    `Coverage over ${coverage.runs} runs ("-": never exercised).`,
+    `Coverage over ${count(coverage.runs, 'run')} ("-": never exercised).`,
     `Upgrade phase each event landed in (the phases add up to the events):`,
     ...table(coverage, 'event', UPGRADE_PHASES, 'phases'),
     '',

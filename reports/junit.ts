@@ -65,7 +65,7 @@ function testsuite(summary: Summary, s: ScenarioSummary): string {
     }).map(([name, value]) => element('property', { name, value })),
   );
   const cases = s.outcomes.map((o) => testcase(summary, s, o));
-  const out = `${s.runs} runs, seed ${s.seed}, ${s.runsPerSecond} runs/s, ${formatMs(s.elapsedMs)}${s.interrupted ? ' (interrupted)' : ''}`;
+  const out = `${count(s.runs, 'run')}, seed ${s.seed}, ${s.runsPerSecond} runs/s, ${formatMs(s.elapsedMs)}${s.interrupted ? ' (interrupted)' : ''}`;
   return element('testsuite', attrs, [properties, ...cases, element('system-out', {}, { text: out })]);
 }
 

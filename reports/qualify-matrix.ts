@@ -29,7 +29,7 @@ const CELL = 11;
 export function formatQualifyMatrix(report: QualifyReport): string {
   const nameWidth = Math.max(8, ...report.scenarios.map((s) => s.name.length)) + 2;
   const lines: string[] = [
-    `Qualification on ${report.target}: ${report.scenarios.length} scenarios, up to ${report.runs} runs each, ` +
+    `Qualification on ${report.target}: ${count(report.scenarios.length, 'scenario')}, up to ${count(report.runs, 'run')} each, ` +
       `seed ${report.seed}, strategy ${report.strategy}`,
     '',
     'scenario'.padEnd(nameWidth) +
@@ -68,12 +68,16 @@ export function formatQualifyMatrix(report: QualifyReport): string {
   lines.push('');
   if (mismatches.length === 0) {
     const claims = report.scenarios.reduce((n, s) => n + s.properties.length, 0);
-    lines.push(`PASS: all ${claims} verdicts in ${report.scenarios.length} scenarios match their expectations.`);
+    lines.push(
+      `PASS: all ${count(claims, 'verdict')} in ${count(report.scenarios.length, 'scenario')} match their expectations.`,
+    );
   } else {
-    lines.push(`FAIL: ${mismatches.length} verdict(s) differ from the expectations:`);
+    lines.push(
+      `FAIL: ${count(mismatches.length, 'verdict')} differ${mismatches.length === 1 ? 's' : ''} from the expectations:`,
+    );
     for (const { s, p } of mismatches) {
       lines.push(
-        `  ✗ ${s.name} × ${p.property}: expected ${p.expected}, observed ${p.observed} after ${p.runs} runs` +
+        `  ✗ ${s.name} × ${p.property}: expected ${p.expected}, observed ${p.observed} after ${count(p.runs, 'run')}` +
           (p.observed === 'held' ? ' (an unexpected pass is a regression too)' : '') +
           (p.observed === 'unknown' ? `: ${p.reason ?? 'could not judge'}` : ''),
       );

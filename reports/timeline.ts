@@ -4,6 +4,7 @@
  */
 import type { History, HistoryRecord } from '../harness/history.ts';
 import { describeEvent, formatMs } from '../harness/plan.ts';
+import { count } from '../harness/plural.ts';
 
 function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
   switch (r.type) {
@@ -77,7 +78,7 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
       return ['controller', `hook ${r.hook} of ${r.unit} ${r.result === 'ok' ? 'done' : 'INTERRUPTED'}`];
     case 'invoke':
       return r.f === 'deploy'
-        ? [r.client, `asked to deploy ${r.value.app} (${r.value.units} units), op ${r.op}`]
+        ? [r.client, `asked to deploy ${r.value.app} (${count(r.value.units, 'unit')}), op ${r.op}`]
         : [r.client, `asked to remove ${r.value.app}, op ${r.op}`];
     case 'ok':
       return [r.client, `op ${r.op} ${r.f} succeeded`];

@@ -9,6 +9,7 @@ import { reportFiles } from '../../reports/report-files.ts';
 import { parseFlags } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { UsageError } from '../errors.ts';
+import { count } from '../plural.ts';
 
 const MERGE_FLAGS = {
   out: { type: 'string' },
@@ -40,8 +41,8 @@ export async function reportCommand(argv: string[], io: CommandIO): Promise<numb
   io.out(
     values.json
       ? JSON.stringify({ verdict: summary.verdict, runs, failures: merged.failures.length, out: values.out })
-      : `Merged ${inputs.length} report(s) into ${values.out}: ${summary.verdict.toUpperCase()}, ` +
-          `${summary.scenarios.length} scenario(s), ${runs} runs, ${merged.failures.length} failure(s)` +
+      : `Merged ${count(inputs.length, 'report')} into ${values.out}: ${summary.verdict.toUpperCase()}, ` +
+          `${count(summary.scenarios.length, 'scenario')}, ${count(runs, 'run')}, ${count(merged.failures.length, 'failure')}` +
           (summary.interrupted ? ' (some shards were interrupted)' : ''),
   );
   return summary.verdict === 'pass' ? 0 : 1;

@@ -40,6 +40,20 @@ describe('console output', () => {
     const one: Failure = { ...f, plan: f.plan.slice(0, 1), shrunkEvents: 1 };
     expect(formatFailure(one, 'npx upgrade-chaos replay ...')).toMatch(/^Shrunk plan \(1 event, from \d+;/m);
     expect(formatSummary({ ...found, runs: 1 })).toMatch(/ — 1 run, seed 1,/);
+    const oneUnit = found.failures.find((x) =>
+      x.history.some((r) => r.type === 'invoke' && 'units' in r.value && r.value.units === 1),
+    );
+    expect(oneUnit, 'a failure that deploys one unit').toBeDefined();
+    expect(formatFailure(oneUnit!, 'replay')).toMatch(/asked to deploy \S+ \(1 unit\), op/);
+  });
+
+  it('lists the violations in time order, as the timeline', () => {
+    const f = found.failures[0]!;
+    const v = f.violations[0]!;
+    const late = { ...v, t: 9_000, message: 'the late one' };
+    const early = { ...v, t: 1_000, message: 'the early one' };
+    const text = formatFailure({ ...f, violations: [late, early] }, 'replay');
+    expect(text.indexOf('the early one')).toBeLessThan(text.indexOf('the late one'));
   });
 
   it('says in which run a failure was first seen, and nothing of the kind for a corpus entry', () => {
@@ -47,6 +61,15 @@ describe('console output', () => {
     expect(formatFailure(f, 'replay').split('\n')[0]).toBe(`✗ ${f.property} violated (first seen in run 42)`);
     const fromCorpus: Failure = { ...f, shrunkOn: 'none', reason: 'corpus', target: 'sim', clientOutputs: [] };
     expect(formatFailure(fromCorpus, 'replay').split('\n')[0]).toBe(`✗ ${f.property} violated`);
+  });
+
+  it('qualify and coverage count in words too: "1 scenario", "1 run", not "1 scenarios", "1 runs"', async () => {
+    const r = await cli('qualify', '--scenario', 'juju-1.24-gated-api', '--runs', '1', '--seed', '1');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Qualification on sim: 1 scenario, up to 1 run each, seed 1/m);
+    expect(r.stdout).toMatch(/^PASS: all \d+ verdicts in 1 scenario match their expectations\.$/m);
+    const once = explore(resolveRun(scenarioByName('juju-1.24-gated-api')!), { runs: 1, seed: 1, coverage: true });
+    expect(formatCoverage(once.coverage!)).toMatch(/^Coverage over 1 run \(/);
   });
 
   it('an interrupt before any run ended gives no verdict, not a PASS', () => {
