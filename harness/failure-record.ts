@@ -13,6 +13,7 @@ import type { Scenario } from './scenario.ts';
 import { scenarioFileSchema, type ScenarioFile } from './scenario-schema.ts';
 import { fromFile } from './scenario-file.ts';
 import { isVersion } from './controller/version.ts';
+import { API_ACTIVITIES, type ApiActivity } from './controller/activity-triggers.ts';
 import { STRATEGY_NAMES } from './strategies/names.ts';
 import { PROPERTY_NAMES } from '../properties/property.ts';
 
@@ -21,6 +22,9 @@ export const FAILURE_FORMAT = 'upgrade-chaos-failure/2';
 const nat = z.number().int().nonnegative();
 const version = z.string().refine(isVersion, 'must be a version like "1.24.3"');
 const client = nat;
+// A fault tied to a client's API activity (plan.ts ActivityTie): without these keys a saved
+// failure with such a fault could be neither replayed nor read back from the corpus.
+const on = z.enum(API_ACTIVITIES as readonly [ApiActivity, ...ApiActivity[]]).optional();
 
 const planEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bootstrap') }),
@@ -39,11 +43,11 @@ const planEvent = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('rewatch'), client }),
   z.strictObject({ kind: z.literal('chained-upgrade'), version }),
-  z.strictObject({ kind: z.literal('disconnect'), client }),
-  z.strictObject({ kind: z.literal('partition'), client, durationMs: nat }),
+  z.strictObject({ kind: z.literal('disconnect'), client, on }),
+  z.strictObject({ kind: z.literal('partition'), client, durationMs: nat, on }),
   z.strictObject({ kind: z.literal('pause'), durationMs: nat }),
   z.strictObject({ kind: z.literal('crash'), downMs: nat, graceful: z.literal(true).optional() }),
-  z.strictObject({ kind: z.literal('restart') }),
+  z.strictObject({ kind: z.literal('restart'), when: z.strictObject({ client, on: on.unwrap() }).optional() }),
   z.strictObject({ kind: z.literal('wait'), durationMs: nat }),
 ]);
 

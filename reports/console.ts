@@ -84,14 +84,19 @@ export function provenance(f: Failure): string[] {
   }
 }
 
-export function formatSummary(r: ExploreResult): string {
+/**
+ * The exploration's one-line verdict, then its notes and what could not be judged. `asExpected`: a
+ * run judged by the scenario's expectations found every verdict as expected, so its violations are
+ * not a FAIL (the run passes).
+ */
+export function formatSummary(r: ExploreResult, asExpected = false): string {
   const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
     // Nothing ran (an interrupt before the first run ended): there is no evidence for a PASS.
     r.runs === 0 && r.failures.length === 0
       ? 'NO VERDICT: no run completed'
       : r.verdict === 'fail'
-        ? `FAIL: ${violatedNames(r).join(', ')} violated`
+        ? `${asExpected ? 'AS EXPECTED' : 'FAIL'}: ${violatedNames(r).join(', ')} violated`
         : unknown.length > 0
           ? `PASS: no property violated, ${unknown.length} could not be judged`
           : 'PASS: every property held';

@@ -4,6 +4,7 @@
  * target, client command and options with it (flags given here win). It prints the failure, whether
  * the history hash is the recorded one, and a vitest test to paste that fails until the race is fixed.
  */
+import { runsPerSecond } from '../rate.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { caseAtPath } from '../case-at-path.ts';
 import type { ExploreResult, Failure } from '../explore-result.ts';
@@ -14,7 +15,7 @@ import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { judgeRun, type RunResult } from '../runner.ts';
 import type { Plan } from '../plan.ts';
-import { clientCommandLabel, PASSWORD_ENV, type RunSettings } from '../run-settings.ts';
+import { clientCommandLabel, PASSWORD_ENV, type RunSettings, type TargetSettings } from '../run-settings.ts';
 import { Limiter } from '../limiter.ts';
 import { runCase } from '../targets/target.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
@@ -114,7 +115,7 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     runs: repeat,
     seed: request.seed,
     verdict: failures.length ? 'fail' : 'pass',
-    runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)),
+    runsPerSecond: runsPerSecond(repeat, elapsedMs),
     elapsedMs,
     properties: config.properties.map((property) => {
       const unknown = shown.unknown.find((u) => u.property === property);
@@ -177,7 +178,7 @@ function fromFile(file: string, values: ReplayValues): ReplayRequest {
   };
   const config = resolveRun(scenarioOfRecord(record), overrides);
   checkPlan(record.plan, config.scenario.clients);
-  const target = values.target !== undefined ? targetSettings(values) : recorded.target;
+  const target = values.target !== undefined ? retargeted(recorded.target, targetSettings(values)) : recorded.target;
   return {
     config,
     settings: { ...recorded, overrides, target },
@@ -188,6 +189,23 @@ function fromFile(file: string, values: ReplayValues): ReplayRequest {
     // The recorded hash means something only where it was recorded.
     ...(target.name === recorded.target.name ? { expectedHash: record.historyHash } : {}),
   };
+}
+
+/**
+ * The target a saved failure replays on when --target names another: a failure a --client-cmd
+ * program showed replays that program there too (a built-in client in its place would answer
+ * another question, and pass), at its recorded time scale unless one is given; the external
+ * target's is the real controller's own. The sim runs no program, so that is refused.
+ */
+function retargeted(recorded: TargetSettings, given: TargetSettings): TargetSettings {
+  const command = recorded.clientCommand;
+  if (command === undefined || given.clientCommand !== undefined) return given;
+  if (given.name === 'sim')
+    throw new UsageError(
+      `this failure was found with ${clientCommandLabel(command)}, which the sim cannot run: replay it on --target process, container or external`,
+    );
+  const keepScale = given.timeScale === undefined && recorded.timeScale !== undefined && given.name !== 'external';
+  return { ...given, clientCommand: command, ...(keepScale ? { timeScale: recorded.timeScale } : {}) };
 }
 
 function fromFlags(values: ReplayValues): ReplayRequest {

@@ -280,7 +280,7 @@ function humanReport(
       lines.push(`  ${f.property} violated as expected (${count(f.shrunkEvents, 'event')}): ${file ?? replay(f)}`);
     else lines.push(formatFailure(f, replay(f), file !== undefined ? { savedTo: file } : {}), '');
   }
-  lines.push(formatSummary(result));
+  lines.push(formatSummary(result, expectations && recorded.scenario.mismatches.length === 0));
   if (result.coverage) lines.push(formatCoverage(result.coverage));
   if (expectations) {
     for (const o of result.properties) {

@@ -266,8 +266,7 @@ export class ScriptedClient implements Client {
       if (id !== this.watcherId) return; // a watcher the script stopped (rewatch) or lost
       if (!r.ok) return this.watcherFailed(r, () => this.next(id, first));
       if (first && this.policy.resetViewOnNewWatcher) this.viewState.reset();
-      this.viewState.apply(r.response['deltas']);
-      this.checkOps();
+      this.checkOps(this.viewState.apply(r.response['deltas']));
       if (!this.rewatchIfWanted()) this.next(id, false);
     });
   }
@@ -350,15 +349,27 @@ export class ScriptedClient implements Client {
     if (r.outcome !== 'error' && this.policy.idempotentDeploys)
       op.state = 'queued'; // the answer was lost: ask again
     else if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
+      // Each refused operation retries itself (and what waits behind it on its application), as
+      // a script's retry loop around one call does. Retrying every queued operation on each
+      // refusal multiplied the retries by the operations queued: a storm no client sends.
       op.state = 'queued';
-      this.later(this.retryDelay(), () => this.sendQueued());
+      this.later(this.retryDelay(), () => this.sendQueued(op.app));
     } else this.finish(op.op, 'fail', r.error);
   }
 
-  /** An accepted deploy is done when the watcher shows all its units active; failed on a unit error. */
-  private checkOps(): void {
+  /**
+   * An accepted deploy is done when the watcher shows all its units active; failed on a unit error,
+   * or when the watcher shows its application removed (`removed`: by this Next, which the controller
+   * answered after the deploy: another client's removal, or this one's own): its units will never
+   * be active, and a script that waited for them would hang until its deadline (ten minutes).
+   */
+  private checkOps(removed?: ReadonlySet<string>): void {
     for (const op of [...this.ops.values()]) {
       if (op.f !== 'deploy' || op.state !== 'accepted') continue;
+      if (removed?.has(op.app)) {
+        this.finish(op.op, 'fail', 'removed before it completed');
+        continue;
+      }
       const units = this.viewState.units(op.app);
       if (!units) continue;
       const statuses = [...units.values()];

@@ -17,15 +17,20 @@ export class WatcherView {
     this.apps = new Map();
   }
 
-  apply(deltas: unknown): void {
-    if (!Array.isArray(deltas)) return;
+  /** Applies one Next's deltas; returns the applications they removed (none: undefined). */
+  apply(deltas: unknown): Set<string> | undefined {
+    if (!Array.isArray(deltas)) return undefined;
+    let removed: Set<string> | undefined;
     for (const delta of deltas) {
       if (!Array.isArray(delta) || delta.length < 3) continue;
       const [kind, change, entity] = delta as [string, string, Entity];
       if (change === 'remove' && this.options.ignoreRemovals) continue;
-      if (kind === 'application') this.applyApplication(change, entity);
-      else if (kind === 'unit') this.applyUnit(change, entity);
+      if (kind === 'application') {
+        this.applyApplication(change, entity);
+        if (change === 'remove') (removed ??= new Set()).add(String(entity['name']));
+      } else if (kind === 'unit') this.applyUnit(change, entity);
     }
+    return removed;
   }
 
   /** Workload statuses of an application's units, or undefined if the view has no such app. */

@@ -91,6 +91,9 @@ describe('upgrade-chaos CLI', () => {
     const r = await cli('run', '--runs', '300', '--seed', '5');
     expect(r.stdout).toMatch(/All verdicts match/);
     expect(r.exitCode).toBe(0);
+    // A scenario whose violations are all expected does not say FAIL when the run passes.
+    expect(r.stdout).toMatch(/^juju-1.22-implicit-upgrade on sim: AS EXPECTED: .* violated — 300 runs/m);
+    expect(r.stdout).not.toMatch(/ on sim: FAIL: /);
   });
 
   it('scenarios lists each scenario with its expected verdicts', async () => {

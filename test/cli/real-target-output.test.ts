@@ -7,7 +7,7 @@
  * failure offers no vitest test (it would play the sim's own client).
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,5 +87,38 @@ describe('real-target output', { timeout: 240_000 }, () => {
     const fromCorpus = failures.find((f) => f.shrunkOn === 'none');
     expect(fromCorpus, r.stdout).toBeDefined();
     expect(fromCorpus!.replay).toMatch(/--target process --time-scale 0\.02 --client-cmd /);
+  });
+
+  it("a program's saved failure replays that program on another target, and is refused on the sim", async () => {
+    const out = join(work.dir, 'retarget');
+    const run = await cli(
+      'run',
+      '--target',
+      'process',
+      '--time-scale',
+      '0.02',
+      '--client-cmd',
+      `node ${failing}`,
+      '--scenario',
+      'juju-1.24-gated-api',
+      '--runs',
+      '1',
+      '--seed',
+      '1',
+      '--no-corpus',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(run.exitCode, run.stderr).toBe(1);
+    const file = resolve(work.dir, (JSON.parse(run.stdout).failures as { file: string }[])[0]!.file);
+    // --target given without --client-cmd: the program still runs (a built-in client would pass).
+    const again = await cli('replay', file, '--target', 'process', '--json');
+    expect(again.exitCode, again.stderr).toBe(1);
+    const onSim = await cli('replay', file, '--target', 'sim');
+    expect(onSim.exitCode).toBe(2);
+    expect(onSim.stderr.trim().split('\n')).toEqual([
+      `upgrade-chaos: this failure was found with --client-cmd "node ${failing}", which the sim cannot run: replay it on --target process, container or external`,
+    ]);
   });
 });

@@ -23,3 +23,23 @@ describe('the reconnecting client', () => {
     expect(report.t - history[inError]!.t).toBeLessThan(60_000); // its deadline is ten minutes
   });
 });
+
+describe("a deploy another client's removal took back", () => {
+  it('fails as soon as its watcher shows the application removed, not at its deadline, and the properties hold', () => {
+    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+    const plan = [
+      { kind: 'bootstrap' } as const,
+      { kind: 'wait', durationMs: 120_000 } as const, // the implicit upgrade is over
+      { kind: 'deploy', client: 1, app: 'mysql', units: 3 } as const,
+      { kind: 'wait', durationMs: 3_000 } as const, // accepted, its units not active yet
+      { kind: 'remove', client: 0, app: 'mysql' } as const,
+    ];
+    const { history, violations } = runSim(config, plan, 3);
+    const deploy = history.find((r) => r.type === 'invoke' && r.f === 'deploy')!;
+    const removal = history.find((r) => r.type === 'invoke' && r.f === 'remove')!;
+    const report = history.find((r) => (r.type === 'ok' || r.type === 'fail') && r.client === deploy.client)!;
+    expect(report).toMatchObject({ type: 'fail', error: 'removed before it completed' });
+    expect(report.t - removal.t).toBeLessThan(config.scenario.deadlines.deployMs / 10);
+    expect(violations).toEqual([]);
+  });
+});

@@ -40,6 +40,8 @@ describe('console output', () => {
     const one: Failure = { ...f, plan: f.plan.slice(0, 1), shrunkEvents: 1 };
     expect(formatFailure(one, 'npx upgrade-chaos replay ...')).toMatch(/^Shrunk plan \(1 event, from \d+;/m);
     expect(formatSummary({ ...found, runs: 1 })).toMatch(/ — 1 run, seed 1,/);
+    // judged by the scenario's expectations, with every verdict as expected: not a FAIL
+    expect(formatSummary(found, true)).toMatch(/: AS EXPECTED: [a-z, -]+ violated — 300 runs/);
     const oneUnit = found.failures.find((x) =>
       x.history.some((r) => r.type === 'invoke' && 'units' in r.value && r.value.units === 1),
     );

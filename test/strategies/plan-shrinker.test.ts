@@ -15,10 +15,14 @@ const size = (p: Plan): number =>
       ('durationMs' in e ? e.durationMs : 0) +
       ('units' in e ? e.units : 0) +
       ('client' in e ? e.client : 0) +
+      ('on' in e ? 1 : 0) + // a fault tied to client activity shrinks into a timed one
+      (e.kind === 'restart' && e.when ? 1 + e.when.client : 0) +
       (e.kind === 'upgrade' ? (e.version !== undefined ? 1 : 0) + (e.uploadTools ? 1 : 0) : 0) +
       (e.kind === 'chained-upgrade' ? 2 : 0), // a chained upgrade shrinks into a plain one
     0,
   );
+
+const tiedScenario = { ...scenario, weights: { ...scenario.weights, 'on-activity': 3 } };
 
 describe('the plan shrinker', () => {
   it('generates exactly what the plan arbitrary it wraps generates', () => {
@@ -40,7 +44,7 @@ describe('the plan shrinker', () => {
 
   it('never removes the bootstrap, and only offers smaller plans', () => {
     fc.assert(
-      fc.property(planArbitrary(scenario), (plan) => {
+      fc.property(planArbitrary(tiedScenario), (plan) => {
         for (const smaller of planShrinks(plan)) {
           expect(smaller.filter((e) => e.kind === 'bootstrap')).toHaveLength(1);
           expect(size(smaller)).toBeLessThan(size(plan));
@@ -70,5 +74,20 @@ describe('the plan shrinker', () => {
       { kind: 'wait', durationMs: 40_000 },
       { kind: 'restart' },
     ]);
+  });
+
+  it('unties a fault from client activity unless the failure needs the tie', () => {
+    const tied = (plan: Plan, needsTie: boolean): boolean =>
+      plan.some((e) => e.kind === 'partition' && (!needsTie || e.on === 'watch-next'));
+    for (const needsTie of [false, true]) {
+      const details = fc.check(
+        fc.property(withPlanShrinker(planArbitrary(tiedScenario)), (plan) => !tied(plan, needsTie)),
+        { seed: 3, numRuns: 2000 },
+      );
+      const [plan] = details.counterexample!;
+      expect(plan.filter((e) => e.kind !== 'bootstrap')).toEqual([
+        { kind: 'partition', client: 0, durationMs: 1_000, ...(needsTie ? { on: 'watch-next' } : {}) },
+      ]);
+    }
   });
 });
