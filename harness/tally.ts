@@ -1,4 +1,5 @@
 import type fc from 'fast-check';
+import { runsPerSecond } from './rate.ts';
 import type { Plan } from './plan.ts';
 import { caseCoverage, emptyCoverage, mergeCoverage, type Coverage } from './coverage.ts';
 import type { History } from './history.ts';
@@ -181,7 +182,7 @@ export class Tally {
       runs: this.runs,
       seed: this.options.seed,
       verdict: failures.length > 0 || this.first.size > 0 ? 'fail' : 'pass',
-      runsPerSecond: Math.round(this.runs / Math.max(1e-3, surveyMs / 1000)),
+      runsPerSecond: runsPerSecond(this.runs, surveyMs),
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {
         const f = this.first.get(property);

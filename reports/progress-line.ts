@@ -1,15 +1,15 @@
 /** The progress line a person watches while a run goes: runs, speed, failures, elapsed and ETA. */
+import { runsPerSecond } from '../harness/rate.ts';
 import type { ExploreProgress } from '../harness/explore-result.ts';
 import { formatMs } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
 
 export function formatProgress(p: ExploreProgress): string {
-  const seconds = p.elapsedMs / 1000;
-  const perSecond = seconds > 0 ? p.runs / seconds : 0;
+  const perSecond = p.elapsedMs > 0 ? runsPerSecond(p.runs, p.elapsedMs) : 0;
   const parts = [
     p.scenario,
     `${p.runs}/${p.plannedRuns} runs`,
-    `${Math.round(perSecond)} runs/s`,
+    `${perSecond} runs/s`,
     count(p.failures, 'failure'),
     `elapsed ${formatSeconds(p.elapsedMs)}`,
   ];

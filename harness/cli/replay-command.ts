@@ -4,6 +4,7 @@
  * target, client command and options with it (flags given here win). It prints the failure, whether
  * the history hash is the recorded one, and a vitest test to paste that fails until the race is fixed.
  */
+import { runsPerSecond } from '../rate.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { caseAtPath } from '../case-at-path.ts';
 import type { ExploreResult, Failure } from '../explore-result.ts';
@@ -114,7 +115,7 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     runs: repeat,
     seed: request.seed,
     verdict: failures.length ? 'fail' : 'pass',
-    runsPerSecond: Math.round((repeat * 1000) / Math.max(1, elapsedMs)),
+    runsPerSecond: runsPerSecond(repeat, elapsedMs),
     elapsedMs,
     properties: config.properties.map((property) => {
       const unknown = shown.unknown.find((u) => u.property === property);
