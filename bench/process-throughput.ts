@@ -25,6 +25,9 @@ export interface ProcessThroughput extends Throughput {
   /** Runs in which a property was violated: 1.22's race; on the gated scenario, timings a loaded
    *  machine stretched past a deadline. */
   violatedRuns: number;
+  /** Runs whose harness or server stalled past the stall budget: their deadlines were not judged
+   *  (properties/stall.ts). Many of them mean the machine was too busy for the figure to mean much. */
+  stalledRuns: number;
 }
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux); 0 where there is none. */
@@ -69,6 +72,7 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
         harnessCpuMsPerRun: Math.round((user + system) / 1000 / runs),
         serverCpuMsPerRun: Math.round(((processCpuSeconds(target.server.pid) - serverCpu) * 1000) / runs),
         violatedRuns: judged.filter((r) => r.violations.length > 0).length,
+        stalledRuns: judged.filter((r) => r.unknown.some((u) => u.reason.startsWith('the run stalled'))).length,
       });
     }
     return figures;

@@ -48,6 +48,9 @@ export type HistoryBody =
   /** The closing sequence's wait is over: `reached` says whether the controller was quiet and every
    *  client settled before the scenario's deadlines ran out (false: the run was cut short). */
   | { type: 'quiet'; reached: boolean }
+  /** A real-time run's longest event-loop stall, the harness's or its controller's (whichever is
+   *  longer), in model ms (real ms over the time scale): timers fired and answers came that late. */
+  | { type: 'lag'; stallMs: number }
   | { type: 'client-view'; client: string; watching: boolean; view: ModelView }
   | { type: 'final-model'; version: string; model: ModelView }
   | { type: 'run-end' }

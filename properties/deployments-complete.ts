@@ -1,6 +1,7 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { ClientKeys, endTime, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
+import { stalledPastBudget } from './stall.ts';
 
 const NAME = 'deployments-complete';
 
@@ -39,7 +40,23 @@ export const deploymentsComplete: Property = {
   name: NAME,
   summary:
     "every requested deployment exists with all units active and the client reported success; a client's removal of its own deployment reported done took effect",
+  /** A run that stalled past its budget (stall.ts) cannot judge the deploys its deadline ended. */
+  cannotJudge(history: History): string | undefined {
+    const stalled = stalledPastBudget(history);
+    if (stalled === undefined) return undefined;
+    const keys = new ClientKeys();
+    const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
+    for (const r of history)
+      if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
+    const late = history.some(
+      (r) => r.type === 'invoke' && r.f === 'deploy' && endedByDeadline(reports.get(keys.key(r.client, r.op))),
+    );
+    return late ? stalled : undefined;
+  },
   check(history: History): Violation[] {
+    // A stalled run's deploys that its deadline ended (or that never reported) may only have been
+    // late: they are not judged (cannotJudge says so). Every other deploy is, stall or not.
+    const stalled = stalledPastBudget(history) !== undefined;
     const invokes: DeployInvoke[] = [];
     const removes: RecordOf<'invoke'>[] = [];
     const keys = new ClientKeys();
@@ -61,6 +78,7 @@ export const deploymentsComplete: Property = {
     const end = endTime(history);
     const violations: Violation[] = [];
     for (const inv of invokes) {
+      if (stalled && endedByDeadline(reports.get(keys.key(inv.client, inv.op)))) continue;
       const { app, units } = inv.value;
       const what = `deploy ${app} -n ${units} (${inv.client} op ${inv.op})`;
       const add = (t: number, message: string): void => {
@@ -97,6 +115,11 @@ export const deploymentsComplete: Property = {
     return violations;
   },
 };
+
+/** The deploy's deadline ended it, or nothing did: what a stall alone can cause. */
+function endedByDeadline(report: RecordOf<'ok' | 'fail' | 'info'> | undefined): boolean {
+  return report === undefined || (report.type === 'fail' && report.error === 'deadline exceeded');
+}
 
 /** The `ok` of a later removal of the deploy's app by its own client, if there is one. */
 function ownRemovalDone(

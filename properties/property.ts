@@ -14,6 +14,7 @@
  * violated / unknown; `checkProperties` keeps returning the violations alone.
  */
 import type { History, RecordType } from '../harness/history.ts';
+import { stalledPastBudget } from './stall.ts';
 
 export const PROPERTY_NAMES = [
   'no-work-before-upgrade',
@@ -57,10 +58,17 @@ export interface Property {
    * either way.
    */
   reads?: ReadonlySet<RecordType>;
+  /**
+   * The property judges deadlines in model time (a request unanswered, a watcher not back, a deploy
+   * not done in time). On a real target a run whose harness or controller stalled longer than the
+   * stall budget (stall.ts) cannot tell a late answer from a missing one: such a run is unknown
+   * for this property, violations or not.
+   */
+  timed?: boolean;
 }
 
 /** Records every property may read: the run's parameters and how it ended (cutShort, finalModel). */
-export const FRAME_TYPES: readonly RecordType[] = ['run-start', 'quiescence', 'quiet', 'final-model', 'run-end'];
+export const FRAME_TYPES: readonly RecordType[] = ['run-start', 'quiescence', 'quiet', 'lag', 'final-model', 'run-end'];
 
 /** What a property said of one history. */
 export type PropertyResult =
@@ -75,6 +83,8 @@ export type UnknownResult = Extract<PropertyResult, { verdict: 'unknown' }>;
 
 /** Runs one property over a history. */
 export function judge(property: Property, history: History): PropertyResult {
+  const stalled = property.timed ? stalledPastBudget(history) : undefined;
+  if (stalled !== undefined) return { property: property.name, verdict: 'unknown', reason: stalled };
   const violations = property.check(history);
   if (violations.length > 0) return { property: property.name, verdict: 'violated', violations };
   const reason = property.cannotJudge?.(history);

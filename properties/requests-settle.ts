@@ -23,6 +23,7 @@ const NAME = 'requests-settle';
  */
 export const requestsSettle: Property = {
   name: NAME,
+  timed: true,
   reads: new Set(['call', 'return', 'client-conn', 'invoke', 'ok', 'fail', 'info']),
   summary: 'every request returns or fails within its deadline; nothing is pending at quiescence',
   check(history: History): Violation[] {

@@ -47,6 +47,7 @@ interface Loss {
  */
 export const watchersResume: Property = {
   name: NAME,
+  timed: true,
   reads: new Set([
     ...UPGRADE_TRACKER_READS,
     'fault-start',

@@ -68,7 +68,8 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   for (const flag of TARGET_ONLY_FLAGS) {
     if (values[flag] === undefined || allowed.includes(flag)) continue;
     const owners = TARGET_NAMES.filter((t) => FLAGS_OF_TARGET[t].includes(flag));
-    if (flag === 'client-cmd') throw new UsageError('--client-cmd needs a real target: --target process or external');
+    if (flag === 'client-cmd')
+      throw new UsageError('--client-cmd needs a real target: --target process, container or external');
     throw new UsageError(`--${flag} applies only to --target ${owners.join(' or ')}, not ${name}`);
   }
   const command = values['client-cmd'];
@@ -200,7 +201,7 @@ export function runnableConfigs(
   const skipped: string[] = [];
   const runnable = configs.filter((config) => {
     if (!config.client.realSocketsOnly) return true;
-    const why = `the ${config.client.name} client needs real sockets: use --target process or external`;
+    const why = `the ${config.client.name} client needs real sockets: use --target process, container or external`;
     if (named) throw new UsageError(`${config.scenario.name}: ${why}`);
     skipped.push(`${config.scenario.name} (${why})`);
     return false;

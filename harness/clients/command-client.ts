@@ -84,7 +84,7 @@ export class CommandClient implements Client {
     private readonly env: ClientEnv,
     private readonly options: CommandClientOptions,
   ) {
-    if (!env.url) throw new UsageError('--client-cmd needs a real target (--target process or external)');
+    if (!env.url) throw new UsageError('--client-cmd needs a real target (--target process, container or external)');
     this.url = env.url;
   }
 

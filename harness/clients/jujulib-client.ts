@@ -93,7 +93,8 @@ export class JujulibClient implements Client {
   private readonly url: string;
 
   constructor(private readonly env: ClientEnv) {
-    if (!env.url) throw new UsageError('the jujulib client needs a real socket: use --target process or external');
+    if (!env.url)
+      throw new UsageError('the jujulib client needs a real socket: use --target process, container or external');
     this.url = env.url;
   }
 

@@ -63,6 +63,8 @@ export const pythonLibjujuProfile: ClientProfile = {
   command: () => `${shellWord(python())} ${shellWord(PYTHON_LIBJUJU_SCRIPT)}`,
   prepare: checkImportable,
   create: () => {
-    throw new UsageError('the python-libjuju client is a program of its own: it runs on --target process or external');
+    throw new UsageError(
+      'the python-libjuju client is a program of its own: it runs on --target process, container or external',
+    );
   },
 };

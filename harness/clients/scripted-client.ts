@@ -349,8 +349,11 @@ export class ScriptedClient implements Client {
     if (r.outcome !== 'error' && this.policy.idempotentDeploys)
       op.state = 'queued'; // the answer was lost: ask again
     else if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
+      // Each refused operation retries itself (and what waits behind it on its application), as
+      // a script's retry loop around one call does. Retrying every queued operation on each
+      // refusal multiplied the retries by the operations queued: a storm no client sends.
       op.state = 'queued';
-      this.later(this.retryDelay(), () => this.sendQueued());
+      this.later(this.retryDelay(), () => this.sendQueued(op.app));
     } else this.finish(op.op, 'fail', r.error);
   }
 

@@ -45,7 +45,7 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
   switch (name) {
     case 'sim':
       if (options.clientCommand !== undefined)
-        throw new UsageError('--client-cmd needs a real target: --target process or external');
+        throw new UsageError('--client-cmd needs a real target: --target process, container or external');
       return createSimTarget();
     case 'process':
       return createProcessTarget({

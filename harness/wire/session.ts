@@ -9,6 +9,7 @@ import type { Credentials } from '../controller/api-types.ts';
 import { Controller } from '../controller/controller.ts';
 import type { Recovery } from '../controller/durable-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
+import { openLagWindow } from '../lag-probe.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';
 import { API_ACTIVITIES, NOT_FIRED_BY_QUIESCENCE } from '../controller/activity-triggers.ts';
 import { activityTie, type PlanEvent } from '../plan.ts';
@@ -76,6 +77,8 @@ export interface SessionHistory {
   version: string;
   model: ModelView;
   now: number;
+  /** The server's longest event-loop stall while the session was open, real ms (lag-probe.ts). */
+  stallMs: number;
 }
 
 /** A Recorder that also tells a listener of each record (the standalone controller prints them). */
@@ -103,6 +106,8 @@ export class ControllerSession {
   /** Status requests waiting for their condition: look() answers it if it holds, finish() at once. */
   private readonly waiters = new Set<{ look: () => void; finish: () => void }>();
   private lookQueued = false;
+  /** How late the server ran while this session was open: the run judges its deadlines by it. */
+  private readonly lag = openLagWindow();
 
   constructor(
     readonly options: SessionOptions,
@@ -241,11 +246,13 @@ export class ControllerSession {
       version: this.controller.version,
       model: this.controller.view(),
       now: this.clock.now(),
+      stallMs: Math.round(this.lag.maxMs),
     };
   }
 
   /** Drops every connection (as an agent that stops would) and silences every timer. */
   dispose(): void {
+    this.lag.close();
     this.controller.dispose();
     this.clock.cancelAll();
     for (const waiter of this.waiters) waiter.finish(); // a disposed session's waits end now

@@ -67,7 +67,11 @@ describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
       ['run', ...SCENARIO, '--time-scale', '0.1'],
       /--time-scale applies only to --target process or container or external/,
     ],
-    ['--client-cmd on the sim', ['run', ...SCENARIO, '--client-cmd', 'true'], /--client-cmd needs a real target/],
+    [
+      '--client-cmd on the sim',
+      ['run', ...SCENARIO, '--client-cmd', 'true'],
+      /--client-cmd needs a real target: --target process, container or external$/,
+    ],
     [
       'an empty --client-cmd',
       ['run', '--target', 'process', ...SCENARIO, '--client-cmd', ''],

@@ -19,6 +19,8 @@ export interface ControllerSnapshot {
   records: HistoryRecord[];
   version: string;
   model: ModelView;
+  /** The controller's longest event-loop stall during the run, real ms (absent: it cannot tell). */
+  stallMs?: number;
 }
 
 /** The agent's TLS port and the CA its certificate chains to. */

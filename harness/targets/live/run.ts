@@ -23,6 +23,7 @@ import { HoldableClock } from './plan-clock.ts';
 import type { ProxyPool } from './proxies.ts';
 import type { FaultProxy } from '../../faults/proxy.ts';
 import { TargetError, UsageError } from '../../errors.ts';
+import { openLagWindow, type LagWindow } from '../../lag-probe.ts';
 
 export interface LiveOptions extends RunHooks {
   target: TargetName;
@@ -186,6 +187,8 @@ interface LiveRun {
   /** Plan events the controller took on to fire at a client's API activity: their records are the
    *  controller's (written when they fire, or never), so the harness's history never holds them. */
   armed: number;
+  /** How late this process ran during the run (the lag record's harness half). */
+  readonly lag: LagWindow;
 }
 
 async function play(
@@ -239,6 +242,7 @@ async function play(
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
     quietWaitMs: 0,
+    lag: openLagWindow(),
   };
   const statusTimer = options.onStatus && setInterval(() => options.onStatus?.(statusLine(run)), STATUS_MS).unref();
   // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
@@ -281,6 +285,7 @@ async function play(
     }
     return { history: mergeHistories(history.records, snapshot.records), outputs };
   } finally {
+    run.lag.close();
     clearInterval(statusTimer);
     stopped.removeEventListener('abort', tearDown);
     await stopClients(run.clients.values());
@@ -598,9 +603,22 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       controllerQuiet: async () => (run.controllerQuiet = await backend.quiet(run.quietWaitMs)),
       waitingEvents: () => run.waiting.count,
       hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
-      finalModel: () => backend.snapshot(),
+      finalModel: async () => {
+        const snapshot = await backend.snapshot();
+        // A pause of the plan's own stalls the controller on purpose: only the harness's stall counts then.
+        const paused = run.plan.some((e) => e.kind === 'pause');
+        recordLag(run, paused ? 0 : (snapshot.stallMs ?? 0));
+        return snapshot;
+      },
     }),
   );
+}
+
+/** The run's longest stall, the harness's or the controller's, in model ms: properties judged on
+ *  deadlines call a run that stalled past its budget unknown (properties/stall.ts). */
+function recordLag(run: LiveRun, controllerStallMs: number): void {
+  const realMs = Math.max(run.lag.maxMs, controllerStallMs);
+  run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale) });
 }
 
 /** Resolves when the run's clock reaches `t` (model ms). */

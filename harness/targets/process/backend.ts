@@ -92,8 +92,8 @@ export class ProcessBackend implements ControllerBackend {
   }
 
   async snapshot(): Promise<ControllerSnapshot> {
-    const { records, version, model } = await this.session.admin.history();
-    return { records, version, model };
+    const { records, version, model, stallMs } = await this.session.admin.history();
+    return { records, version, model, ...(stallMs !== undefined ? { stallMs } : {}) };
   }
 }
 

@@ -8,7 +8,9 @@ export function createSimTarget(): Target {
     name: 'sim',
     run: async (config, plan, seed) => {
       if (config.client.realSocketsOnly) {
-        throw new UsageError(`the ${config.client.name} client needs real sockets: use --target process or external`);
+        throw new UsageError(
+          `the ${config.client.name} client needs real sockets: use --target process, container or external`,
+        );
       }
       return simulate(config, plan, seed);
     },
