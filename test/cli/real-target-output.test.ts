@@ -6,7 +6,7 @@
  * a `--repeat` hint, since one real run may pass where another failed; a replay of a program's
  * failure offers no vitest test (it would play the sim's own client).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
@@ -74,13 +74,17 @@ describe('real-target output', { timeout: 240_000 }, () => {
     );
   });
 
-  it('a failure-corpus entry found on the sim and failing again on the process target replays there', async () => {
+  it("a failure-corpus entry a program found, failing again on this run's target, replays there", async () => {
     const corpus = join(work.dir, 'corpus.jsonl');
     const scenario = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'deployments-complete'];
     const onSim = await cli('run', ...scenario, '--seed', '1', '--runs', '300', '--corpus', corpus);
     expect(onSim.exitCode, onSim.stderr).toBe(1);
-    // The entry's plan deploys, so the program that always fails fails it: no luck involved. No
-    // --seed: a run given one is reproduced as on a fresh machine, without the corpus.
+    // An entry replays only against the kind of client that found it: this one says a program found
+    // it, at another time scale. Its plan deploys, so the program that always fails fails it: no luck
+    // involved. No --seed: a run given one is reproduced as on a fresh machine, without the corpus.
+    const entry = JSON.parse(readFileSync(corpus, 'utf8').trim().split('\n')[0]!);
+    entry.settings.target = { name: 'process', timeScale: 1, clientCommand: `node ${failing}` };
+    writeFileSync(corpus, JSON.stringify(entry) + '\n');
     const process = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
     const r = await cli('run', ...process, ...scenario, '--runs', '1', '--corpus', corpus, '--json');
     const failures = JSON.parse(r.stdout).failures as { shrunkOn: string; replay: string }[];
