@@ -39,7 +39,7 @@ export const agentLifecycle: Property = {
   name: NAME,
   reads: CONTROLLER_SIDE,
   summary:
-    'nothing is accepted while the agent is down, no connection outlives an agent restart, and no unit agent outlives its application',
+    'nothing is accepted while the agent is down, no connection or hook outlives an agent restart, a unit agent runs one hook at a time, and no unit agent outlives its application',
   cannotJudge: controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];

@@ -54,4 +54,20 @@ export const HELD_RACES: readonly HeldRace[] = [
       'agents back from disk (interrupted hook, hooks left) and run them, or the unit stays in maintenance for good ' +
       '(the sampled corpus lands a crash on a running hook in about 1 case in 40)',
   },
+  {
+    scenario: 'juju-1.24-crashed-controller',
+    property: 'agent-lifecycle',
+    plan: [
+      { kind: 'bootstrap' },
+      { kind: 'wait', durationMs: 30_000 },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'wait', durationMs: 2_000 },
+      { kind: 'crash', downMs: 3_000 },
+    ],
+    simSeed: 1,
+    race: 'crash-during-hook',
+    why:
+      'the same kill, judged by the contract: the controller that starts again must record the install hook it ' +
+      'took from disk as interrupted (not lose it, not leave it running) and run it again, one hook at a time',
+  },
 ];
