@@ -5,7 +5,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { NOT_FIRED_BY_QUIESCENCE } from '../../harness/controller/activity-triggers.ts';
-import type { HistoryRecord } from '../../harness/history.ts';
+import { caseArbitrary } from '../../harness/case-params.ts';
+import { caseAtPath } from '../../harness/case-at-path.ts';
+import { historyHash, type HistoryRecord } from '../../harness/history.ts';
+import type { Case } from '../../harness/strategies/index.ts';
 import { formatPlan, type Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
@@ -144,6 +147,29 @@ describe('faults tied to API activity on the sim', () => {
       { kind: 'restart' },
     ];
     expect(runSim(config, plan, 1838317592).violations).toEqual([]);
+  });
+
+  it('replay by seed and path: the case found again fires at the same moment', () => {
+    const weighed = resolveRun({ ...config.scenario, weights: { ...config.scenario.weights, 'on-activity': 3 } });
+    const cases: Case[] = [];
+    fc.check(
+      fc.property(caseArbitrary(weighed, {}), (c) => {
+        cases.push(c);
+        return true;
+      }),
+      { seed: 5, numRuns: 60 },
+    );
+    const firedIn = ([plan, simSeed]: Case) =>
+      runSim(weighed, plan, simSeed).history.find((r) => r.type === 'event' && 'on' in r.event && r.applied);
+    const index = cases.findIndex((c) => firedIn(c) !== undefined);
+    expect(index, 'some drawn case has a tied fault that fires').toBeGreaterThanOrEqual(0);
+    const replayed = caseAtPath(weighed, { seed: 5, path: String(index) });
+    expect(replayed).toEqual(cases[index]);
+    expect(firedIn(replayed)).toEqual(firedIn(cases[index]!));
+    const [plan, simSeed] = replayed;
+    expect(historyHash(runSim(weighed, plan, simSeed).history)).toBe(
+      historyHash(runSim(weighed, ...cases[index]!).history),
+    );
   });
 
   it('print readably in a plan', () => {
