@@ -20,6 +20,15 @@ export interface HeldRace {
   why: string;
 }
 
+/** The controller killed 2 s after a deploy, while its unit's install hook runs: one plan, judged by two properties below. */
+const CRASH_DURING_INSTALL: Plan = [
+  { kind: 'bootstrap' },
+  { kind: 'wait', durationMs: 30_000 },
+  { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+  { kind: 'wait', durationMs: 2_000 },
+  { kind: 'crash', downMs: 3_000 },
+];
+
 export const HELD_RACES: readonly HeldRace[] = [
   {
     scenario: 'juju-1.24-gated-api',
@@ -40,13 +49,7 @@ export const HELD_RACES: readonly HeldRace[] = [
   {
     scenario: 'juju-1.24-crashed-controller',
     property: 'deployments-complete',
-    plan: [
-      { kind: 'bootstrap' },
-      { kind: 'wait', durationMs: 30_000 },
-      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
-      { kind: 'wait', durationMs: 2_000 },
-      { kind: 'crash', downMs: 3_000 },
-    ],
+    plan: CRASH_DURING_INSTALL,
     simSeed: 1,
     race: 'crash-during-hook',
     why:
@@ -57,13 +60,7 @@ export const HELD_RACES: readonly HeldRace[] = [
   {
     scenario: 'juju-1.24-crashed-controller',
     property: 'agent-lifecycle',
-    plan: [
-      { kind: 'bootstrap' },
-      { kind: 'wait', durationMs: 30_000 },
-      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
-      { kind: 'wait', durationMs: 2_000 },
-      { kind: 'crash', downMs: 3_000 },
-    ],
+    plan: CRASH_DURING_INSTALL,
     simSeed: 1,
     race: 'crash-during-hook',
     why:

@@ -24,6 +24,8 @@ const cli = cliIn(work.dir);
 /** A deployment program that always fails: every run violates deployments-complete. */
 const failing = join(work.dir, 'always-fails.mjs');
 writeFileSync(failing, `console.error('always-fails: giving up'); process.exit(1);\n`);
+/** The process target, driven by that program, at a time scale that keeps runs short. */
+const ON_PROCESS = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
 
 describe('real-target output', { timeout: 240_000 }, () => {
   it('draws a --client-cmd program one client: client-0', () => {
@@ -40,12 +42,7 @@ describe('real-target output', { timeout: 240_000 }, () => {
   it('names the program in the header, prints client-0 only, and replays on the process target with --repeat', async () => {
     const r = await cli(
       'run',
-      '--target',
-      'process',
-      '--time-scale',
-      '0.02',
-      '--client-cmd',
-      `node ${failing}`,
+      ...ON_PROCESS,
       '--scenario',
       'juju-1.24-gated-api',
       '--runs',
@@ -85,8 +82,7 @@ describe('real-target output', { timeout: 240_000 }, () => {
     const entry = JSON.parse(readFileSync(corpus, 'utf8').trim().split('\n')[0]!);
     entry.settings.target = { name: 'process', timeScale: 1, clientCommand: `node ${failing}` };
     writeFileSync(corpus, JSON.stringify(entry) + '\n');
-    const process = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
-    const r = await cli('run', ...process, ...scenario, '--runs', '1', '--corpus', corpus, '--json');
+    const r = await cli('run', ...ON_PROCESS, ...scenario, '--runs', '1', '--corpus', corpus, '--json');
     const failures = JSON.parse(r.stdout).failures as { shrunkOn: string; replay: string }[];
     const fromCorpus = failures.find((f) => f.shrunkOn === 'none');
     expect(fromCorpus, r.stdout).toBeDefined();
@@ -97,12 +93,7 @@ describe('real-target output', { timeout: 240_000 }, () => {
     const out = join(work.dir, 'retarget');
     const run = await cli(
       'run',
-      '--target',
-      'process',
-      '--time-scale',
-      '0.02',
-      '--client-cmd',
-      `node ${failing}`,
+      ...ON_PROCESS,
       '--scenario',
       'juju-1.24-gated-api',
       '--runs',
