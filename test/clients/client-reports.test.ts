@@ -43,3 +43,28 @@ describe("a deploy another client's removal took back", () => {
     expect(violations).toEqual([]);
   });
 });
+
+describe('a deploy removed while its client was not watching', () => {
+  it("fails once a new watcher's snapshot lacks the application and the status confirms it, not at its deadline", () => {
+    // client-0's deploy is accepted; its connection drops and client-1 removes the application
+    // before client-0 watches again: the new watcher's snapshot carries no `remove`, only absence.
+    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+    const plan = [
+      { kind: 'bootstrap' } as const,
+      { kind: 'wait', durationMs: 120_000 } as const, // the implicit upgrade is over
+      { kind: 'deploy', client: 0, app: 'mysql', units: 3 } as const,
+      { kind: 'wait', durationMs: 3_000 } as const, // accepted, its units not active yet
+      { kind: 'disconnect', client: 0 } as const,
+      { kind: 'remove', client: 1, app: 'mysql' } as const,
+    ];
+    const { history, violations } = runSim(config, plan, 3);
+    const deploy = history.find((r) => r.type === 'invoke' && r.f === 'deploy')!;
+    const removed = history.find((r) => r.type === 'ok' && r.client === 'client-1')!;
+    const report = history.find((r) => (r.type === 'ok' || r.type === 'fail') && r.client === deploy.client)!;
+    expect(report).toMatchObject({ type: 'fail', error: 'removed before it completed' });
+    const asked = history.filter((r) => r.type === 'call' && r.client === 'client-0' && r.method === 'FullStatus');
+    expect(asked.map((r) => r.t >= removed.t && r.t <= report.t)).toEqual([true]);
+    expect(report.t - removed.t).toBeLessThan(config.scenario.deadlines.deployMs / 10);
+    expect(violations).toEqual([]);
+  });
+});

@@ -63,8 +63,9 @@ describe('long plans replay', () => {
   });
 
   it('failures drawn from 40-event plans shrink and replay by seed and path', () => {
-    // Seed 7 first fails on plans of 36 and 40 events (found by trying seeds; any long one will do).
-    const result = explore(implicit, { runs: 200, seed: 7, maxEvents: 40 });
+    // Seed 11 first fails on plans of 37 events (found by trying seeds 1-30 once faults tied to
+    // client activity joined the default weights; any long one will do).
+    const result = explore(implicit, { runs: 200, seed: 11, maxEvents: 40 });
     expect(result.failures.length).toBeGreaterThan(0);
     expect(Math.min(...result.failures.map((f) => f.events))).toBeGreaterThanOrEqual(30);
     for (const f of result.failures) {
