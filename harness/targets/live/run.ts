@@ -130,7 +130,9 @@ export async function runLive(config: RunConfig, plan: Plan, seed: number, optio
     else stop.signal.addEventListener('abort', fail, { once: true });
   });
   try {
-    return await Promise.race([play(config, plan, seed, options, stop.signal), stopped]);
+    // A client program that cannot work at all stops the run the moment it shows (fail), not at its close.
+    const fail = (e: Error): void => stop.abort(e);
+    return await Promise.race([play(config, plan, seed, options, { stopped: stop.signal, fail }), stopped]);
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
     if (e instanceof TargetError || e instanceof UsageError) throw e;
@@ -161,9 +163,11 @@ interface LiveRun {
   readonly queue: ActionQueue;
   /** Plan events waiting for their moment (chained upgrades): the closing sequence waits for them. */
   readonly waiting: WaitingEvents;
-  /** Aborts when runLive gives up on the run (an interrupt, the hard deadline): its waits end then,
-   *  not when the run's own deadlines would have ended them. */
+  /** Aborts when runLive gives up on the run (an interrupt, the hard deadline, an unusable client
+   *  program): its waits end then, not when the run's own deadlines would have ended them. */
   readonly stopped: AbortSignal;
+  /** Gives up on the run with this error (a client program that cannot work at all). */
+  readonly fail: (error: Error) => void;
   /** The plan's events run on this: the run's clock, held while a --client-cmd program starts. */
   readonly planClock: HoldableClock;
   /** The --client-cmd program, once its client exists. */
@@ -196,7 +200,7 @@ async function play(
   plan: Plan,
   seed: number,
   options: LiveOptions,
-  stopped: AbortSignal,
+  { stopped, fail }: { stopped: AbortSignal; fail: (error: Error) => void },
 ): Promise<LiveResult> {
   const { backend, proxies, timeScale } = options;
   // A client profile that is a program of its own (python-libjuju's example) runs as --client-cmd does.
@@ -229,6 +233,7 @@ async function play(
     clientCommand,
     tls,
     stopped,
+    fail,
     clients: new Map(),
     queue: new ActionQueue(),
     waiting: new WaitingEvents(),
@@ -359,10 +364,19 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
       run.clients.set(name, config.client.create(env));
       continue;
     }
+    const own = options.clientCommand !== undefined; // the user's --client-cmd, or a profile's own program
     const program = new CommandClient(env, {
       command: clientCommand,
       bundle: bundleFromPlan(run.plan),
       timeScale: options.timeScale,
+      reach: { connections: () => proxy.accepted, refusing: () => proxy.refusing },
+      onFatal: run.fail,
+      ...(own
+        ? {}
+        : {
+            label: `the ${config.client.name} client's program "${clientCommand}"`,
+            unusable: (m) => new TargetError(m),
+          }),
     });
     run.clients.set(name, program);
     run.program = new ProgramStart(program, proxy);
