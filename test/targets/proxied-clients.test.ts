@@ -13,7 +13,7 @@ describe('proxiedClients', () => {
     const plan: Plan = [
       { kind: 'bootstrap' },
       { kind: 'partition', client: 1, durationMs: 5_000 },
-      { kind: 'disconnect', client: 0, on: 'next' },
+      { kind: 'disconnect', client: 0, on: 'watch-next' },
       { kind: 'restart', when: { client: 2, on: 'deploy-answered' } },
       { kind: 'deploy', client: 2, app: 'mysql', units: 1 },
     ];
