@@ -28,6 +28,9 @@ export interface ProcessThroughput extends Throughput {
   /** Runs whose harness or server stalled past the stall budget: their deadlines were not judged
    *  (properties/stall.ts). Many of them mean the machine was too busy for the figure to mean much. */
   stalledRuns: number;
+  /** The machine's one-minute load average when the figure started and when it ended: the figure
+   *  means little next to other agents' work unless compared within one bench run. */
+  loadAverage: [start: number, end: number];
 }
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux); 0 where there is none. */
@@ -48,6 +51,7 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
     for (const scenario of CORE_SCENARIOS) {
       const config = resolveRun(scenarioByName(scenario)!);
       const cases = fc.sample(caseArbitrary(config, {}), { numRuns: runs, seed });
+      const loadStart = loadavg()[0] ?? 0;
       const harnessCpu = process.cpuUsage();
       const serverCpu = processCpuSeconds(target.server.pid);
       const start = performance.now();
@@ -73,6 +77,7 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
         serverCpuMsPerRun: Math.round(((processCpuSeconds(target.server.pid) - serverCpu) * 1000) / runs),
         violatedRuns: judged.filter((r) => r.violations.length > 0).length,
         stalledRuns: judged.filter((r) => r.unknown.some((u) => u.reason.startsWith('the run stalled'))).length,
+        loadAverage: [loadStart, loadavg()[0] ?? 0],
       });
     }
     return figures;
@@ -85,8 +90,8 @@ export function formatProcessThroughput(figures: readonly ProcessThroughput[], t
   const each = figures.map(
     (t) =>
       `${t.scenario} ${t.runsPerSecond} runs/s (${t.runs} runs, ${t.concurrency} in flight; CPU per run: harness ` +
-      `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property, ${t.stalledRuns} stalled past their budget)`,
+      `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property, ` +
+      `${t.stalledRuns} stalled past their budget; load average ${t.loadAverage.map((l) => l.toFixed(1)).join(' → ')})`,
   );
-  const load = (loadavg()[0] ?? 0).toFixed(2);
-  return `Process target (time scale ${timeScale}, one server process reused, load average ${load}): ${each.join('; ')}.`;
+  return `Process target (time scale ${timeScale}, one server process reused): ${each.join('; ')}.`;
 }

@@ -9,13 +9,15 @@
  *   BENCH_SEEDS        seeds per figure (default 20)
  *   BENCH_DEEP_RUNS    budget per deep-bug attempt (default 5000)
  *   BENCH_CORPUS_RUNS  budget per corpus attempt (default 1000)
- *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed,container (default all four;
+ *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed,process,container (default all;
  *                      container is skipped, with a line saying so, where no Docker engine answers)
  *   BENCH_CONTAINER_RUNS runs of juju-1.24-gated-api on the container target (default 120)
  *   BENCH_CONTAINER_CONCURRENCY runs in flight there (default the target's: 16 per core)
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
  *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  *   BENCH_PROCESS_RUNS runs per core scenario on the process target (default 200)
+ *   BENCH_PROCESS_CONCURRENCY comma-separated runs in flight there, one figure each (default the
+ *                      target's default)
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/paths.ts';
@@ -25,7 +27,7 @@ import { runDeepBugs } from './deep-bench.ts';
 import { formatDeepBugs } from './deep-table.ts';
 import { writeResults } from './results.ts';
 import { formatBench } from './table.ts';
-import { formatProcessThroughput, processThroughput } from './process-throughput.ts';
+import { formatProcessThroughput, processThroughput, type ProcessThroughput } from './process-throughput.ts';
 import { combinedRunsPerSecond } from './throughput.ts';
 import { formatSimScaling, simScaling } from './sim-scaling.ts';
 import { DEFAULT_TIME_SCALE } from '../harness/targets/process/index.ts';
@@ -53,7 +55,7 @@ function envInt(name: string, fallback: number): number {
 const seeds = envInt('BENCH_SEEDS', DEFAULT_BENCH.seeds);
 const deepRuns = envInt('BENCH_DEEP_RUNS', DEEP_RUNS);
 const corpusRuns = envInt('BENCH_CORPUS_RUNS', DEFAULT_BENCH.maxRuns);
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'deep,corpus,speed,container').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'deep,corpus,speed,process,container').split(','));
 const strategies = (process.env['BENCH_STRATEGIES'] ?? STRATEGY_NAMES.join(',')).split(',').filter(isStrategyName);
 const progress = (what: string) => process.stderr.write(`bench: ${what} done\n`);
 
@@ -74,7 +76,16 @@ const corpus = sections.has('corpus')
     })
   : undefined;
 const scaling = sections.has('speed') ? await simScaling(envInt('BENCH_SCALING_RUNS', SCALING_RUNS), 2) : undefined;
-const processFigures = sections.has('speed') ? await processThroughput(envInt('BENCH_PROCESS_RUNS', PROCESS_RUNS)) : [];
+const processFigures: ProcessThroughput[] = [];
+if (sections.has('process')) {
+  const levels = process.env['BENCH_PROCESS_CONCURRENCY']?.split(',') ?? [undefined];
+  for (const level of levels) {
+    const concurrency = level === undefined ? undefined : Number(level);
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1))
+      throw new Error(`BENCH_PROCESS_CONCURRENCY must list positive integers, got "${level}"`);
+    processFigures.push(...(await processThroughput(envInt('BENCH_PROCESS_RUNS', PROCESS_RUNS), 1, concurrency)));
+  }
+}
 const dockerUp =
   sections.has('container') &&
   (await requireDocker().then(

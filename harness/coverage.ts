@@ -306,12 +306,14 @@ export function emptyCoverage(): Coverage {
  * rarest cells builds a long story one step at a time. Each feature comes with the time it was
  * first reached, so that a strategy can branch from that moment.
  *
- * Only the plan's part of the history is read (up to `quiescence`), although what the plan set
- * going may play out later: a chained upgrade waits for the one before it, so over 600 full-length
- * plans of the bench's gate-first-upgrades-only a third upgrade started in 5.5 %, mostly after the
- * last event, and is then invisible here. Reading up to `quiet` was tried (session 5) and cost more
- * than it gave: the closing sequence's healing adds many states, and gate-lost-after-crash's median
- * over 20 seeds went from 84 to 131 runs.
+ * The plan's part of the history (up to `quiescence`) is read for every feature; the closing
+ * sequence only for the upgrade cells it reaches (`cell done #3 after the plan`). What the plan set
+ * going may play out after its last event: a chained upgrade waits for the one before it, so over
+ * 600 full-length plans of the bench's gate-first-upgrades-only a third upgrade started in 5.5 %,
+ * mostly after the last event. A branch from such a cell is the whole plan with events added at
+ * its end (strategies/coverage.ts), which is what the story needs: one step longer. Reading every
+ * feature up to `quiet` was tried (session 5) and cost more than it gave: the closing sequence's
+ * healing adds many states, and gate-lost-after-crash's median over 20 seeds went from 84 to 131.
  */
 /** The prefix of the features that are cells (see `features`). */
 export const CELL = 'cell ';
@@ -335,8 +337,14 @@ export function features(history: History): Map<string, number> {
   let context = '';
   let previous = '';
   const contextOf = (w: StateWalker): string => `${w.phase} #${bucket(w.upgrades)}`;
+  let closing = false;
   for (const r of history) {
-    if (r.type === 'quiescence') break;
+    if (r.type === 'quiescence') closing = true;
+    if (closing) {
+      walker.apply(r);
+      add(`${CELL}${walker.phase} #${count(walker.upgrades)} after the plan`, r.t);
+      continue;
+    }
     if (r.t !== t) {
       t = r.t;
       before = landing(walker);
@@ -357,6 +365,8 @@ export function features(history: History): Map<string, number> {
       continue;
     }
     walker.apply(r);
+    // As in caseCoverage: an event at run-start's instant lands in the state that names the clients.
+    if (r.type === 'run-start') before = landing(walker);
     for (const [name, c] of walker.clients) {
       add(`${contextOf(walker)} | ${walker.facets(name).join('+')} | ${walker.fault()}`, r.t);
       add(

@@ -14,6 +14,7 @@
  * shows, as soon as it finishes, not when the cases before it in case order have.
  */
 import assert from 'node:assert/strict';
+import { setMaxListeners } from 'node:events';
 import fc from 'fast-check';
 import { Limiter } from './limiter.ts';
 import { count } from './plural.ts';
@@ -103,12 +104,24 @@ export async function exploreTarget(
     tally.cover(result.history);
     return tally.note(index, c, distinctProperties(result.violations), result.unknown);
   };
+  // A run that throws (a --client-cmd that cannot work, a target that stopped answering) ends the
+  // exploration with its error: the runs in flight are stopped now, not waited for in case order
+  // (a run may go on for many seconds), and no more start.
+  const broken = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, broken.signal]) : broken.signal;
+  setMaxListeners(0, signal); // one listener per run in flight: --concurrency may be dozens
+  const surveyed = { ...options, signal };
   // Each case keeps its index in the unsharded sequence whenever it starts; another shard's case
   // is drawn (to keep the sequence) and never run.
   const runner = {
     start: async (c: Case, index: number) => {
       if (!tally.owns(index)) return undefined;
-      const result = await runOn(target, config, c[0], c[1], hooksOf(options, `run ${index + 1}`));
+      const result = await runOn(target, config, c[0], c[1], hooksOf(surveyed, `run ${index + 1}`)).catch(
+        (e: unknown) => {
+          broken.abort(e);
+          throw e;
+        },
+      );
       if (result) {
         unnoted.set(index, { c, result });
         // The progress line counts it, and a failure it shows, now: the cases before it in case
@@ -128,12 +141,15 @@ export async function exploreTarget(
     note: (c, taken) => {
       if (taken === undefined) return true; // another shard's case
       const { index, result } = taken;
-      if (!result) return (tally.stopped ??= tally.stopReason()) === undefined; // stopped by an interrupt
+      if (!result) return !broken.signal.aborted && (tally.stopped ??= tally.stopReason()) === undefined; // stopped
       return noteRun(c, index, result);
     },
     // A time limit or an interrupt starts no more cases; those in flight are still noted.
-    mayStart: () => tally.stopReason() === undefined,
+    mayStart: () => !broken.signal.aborted && tally.stopReason() === undefined,
+  }).catch((e: unknown) => {
+    throw broken.signal.aborted ? broken.signal.reason : e;
   });
+  if (broken.signal.aborted) throw broken.signal.reason;
   tally.stopped ??= tally.stopReason();
   tally.checkDetails(details);
   // A time limit or an interrupt ends the noting at the first case in case order that did not run
@@ -237,7 +253,10 @@ async function shrinkOnTarget(
   /** The candidate running now: fast-check's time limit abandons an async run mid-way, not the run. */
   let running: Promise<unknown> = Promise.resolve();
   let originalRuns = 0;
+  /** A run that threw: fast-check would take it for a failing candidate and shrink towards it. */
+  let thrown: { error: unknown } | undefined;
   const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
+    if (thrown) return true; // the error ends shrinking: every candidate left passes at once
     // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
     // shrinking is, from the candidate's start, and each status line of its run after that.
     const where = `shrinking ${soleProperty(only)}: step ${++step}, plan of ${count(plan.length, 'event')}`;
@@ -250,7 +269,7 @@ async function shrinkOnTarget(
       // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
       const run = options.signal?.aborted ? undefined : runOn(target, only, plan, simSeed, hooks);
       running = run?.catch(() => {}) ?? running;
-      const result = await run;
+      const result = await run?.catch((error: unknown) => void (thrown = { error }));
       if (!result) return true;
       if (step === 1) originalRuns++;
       if (result.violations.length > 0) {
@@ -267,6 +286,7 @@ async function shrinkOnTarget(
   // A candidate cut off by the time limit is still running on the target: the caller may close
   // the target next, and the run would open proxies on a closed target (a process that never exits).
   await running;
+  if (thrown) throw thrown.error;
   // A race that did not happen again is reported as first seen, unshrunk: once in all its runs.
   const shown = last ?? original;
   const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);

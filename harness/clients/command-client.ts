@@ -47,6 +47,15 @@ export interface CommandClientOptions {
   /** Real time per model millisecond: the program lives in real time, the run's deadlines are model time. */
   timeScale: number;
   cwd?: string;
+  /** How the program reaches its URL, to tell a program that cannot work at all from one that lost a
+   *  race: connections made to the URL so far, and whether the URL refuses dials now. */
+  reach?: { connections(): number; refusing(): boolean };
+  /** Called at once when the program turns out unusable (see `fatal`), so the run can stop then. */
+  onFatal?: (error: Error) => void;
+  /** Makes the error of an unusable program: a UsageError (the user's --client-cmd) by default. */
+  unusable?: (message: string) => Error;
+  /** What the program is called in that error (default: `--client-cmd "COMMAND"`). */
+  label?: string;
 }
 
 /** Kept of each stream: the end of it, where a failure shows. */
@@ -76,8 +85,11 @@ export class CommandClient implements Client {
   private result: CommandOutput | undefined;
   private ended: Promise<void> = Promise.resolve();
   private released: Promise<void> | undefined;
-  /** Set when the command could not be run at all: a usage error, not a verdict. */
+  /** Set when the program could not be run at all, or exited non-zero without ever dialling the URL it
+   *  was given while that URL took connections: it tested nothing, so that is an error, not a verdict. */
   fatal: Error | undefined;
+  /** At launch: the URL's connections so far, when it was taking connections (else undefined). */
+  private connectionsAtLaunch: number | undefined;
   private readonly url: string;
 
   constructor(
@@ -169,6 +181,8 @@ export class CommandClient implements Client {
           : {}),
       },
     });
+    const reach = this.options.reach;
+    if (reach && !reach.refusing()) this.connectionsAtLaunch = reach.connections();
     this.pid = subprocess.pid;
     if (this.pid !== undefined) holdProcessGroup(this.pid);
     const stdout = keepTail(subprocess.stdout);
@@ -200,13 +214,11 @@ export class CommandClient implements Client {
       ...(r.signal !== undefined ? { signal: r.signal } : {}),
     };
     if (this.stopped) return;
-    // The shell itself says 127 (not found) or 126 (not executable), on a line of its own: then the
-    // command line is wrong, not the script. A script may exit 127 for reasons of its own.
-    const shellRefused = (r.exitCode === 126 || r.exitCode === 127) && /^(\/bin\/)?sh: /m.test(stderr);
-    if (shellRefused || (r.failed && r.exitCode === undefined && r.signal === undefined)) {
-      this.fatal = new UsageError(
-        `--client-cmd "${this.options.command}" could not be run: ${lastLine(stderr) || r.message}`,
-      );
+    const why = this.unusable(r, stderr);
+    if (why) {
+      const label = this.options.label ?? `--client-cmd "${this.options.command}"`;
+      this.fatal = (this.options.unusable ?? ((m: string) => new UsageError(m)))(`${label} ${why}`);
+      this.options.onFatal?.(this.fatal);
     }
     this.reported = readView(this.viewFile);
     if (r.exitCode === 0) this.finishAll('ok');
@@ -215,6 +227,23 @@ export class CommandClient implements Client {
         'fail',
         `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`,
       );
+  }
+
+  /** Why the program's end shows it cannot work at all, if it does: the shell could not run the command,
+   *  or it exited non-zero without dialling its URL, which was taking connections all along (a program
+   *  launched before bootstrap, whose dials are refused, may give up without a connection: that is judged). */
+  private unusable(r: Result, stderr: string): string | undefined {
+    const said = lastLine(stderr) || r.message;
+    // The shell itself says 127 (not found) or 126 (not executable), on a line of its own: then the
+    // command line is wrong, not the script. A script may exit 127 for reasons of its own.
+    const shellRefused = (r.exitCode === 126 || r.exitCode === 127) && /^(\/bin\/)?sh: /m.test(stderr);
+    if (shellRefused || (r.failed && r.exitCode === undefined && r.signal === undefined))
+      return `could not be run: ${said}`;
+    const before = this.connectionsAtLaunch;
+    const neverDialled = before !== undefined && this.options.reach?.connections() === before;
+    if (neverDialled && !this.timedOut && r.exitCode !== undefined && r.exitCode !== 0)
+      return `exited with code ${r.exitCode} before it connected to the controller (UPGRADE_CHAOS_API_URL): ${said}`;
+    return undefined;
   }
 
   private finishAll(outcome: 'ok' | 'fail', error?: string): void {

@@ -29,6 +29,9 @@ export interface ClientPolicy {
   idempotentDeploys: boolean;
   /** A planted bug, for tests and the bench only: the view ignores `remove` deltas (ghosts). */
   ignoreRemovals?: boolean;
+  /** A planted bug, for tests only: a deploy is reported done once the controller accepts it,
+   *  before its units are active (examples/clients/exits-when-accepted.mjs in the sim). */
+  doneWhenAccepted?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -42,6 +45,8 @@ interface Op {
   units: number;
   state: 'queued' | 'sending' | 'accepted';
   deadline: TimerHandle;
+  /** A status call is asking whether the deploy's application still exists (confirmGone). */
+  askingStatus?: boolean;
 }
 
 const STATUS_POLL_MS = 2_000;
@@ -262,11 +267,14 @@ export class ScriptedClient implements Client {
   }
 
   private next(id: string, first: boolean): void {
+    // A new watcher's first Next is a snapshot of the model as the controller answers it: later than
+    // every deploy already heard accepted, whose application it must then show (snapshotChecks).
+    const acceptedBefore = first ? this.acceptedDeploys() : undefined;
     this.call('AllWatcher', 'Next', { id }, (r) => {
       if (id !== this.watcherId) return; // a watcher the script stopped (rewatch) or lost
       if (!r.ok) return this.watcherFailed(r, () => this.next(id, first));
       if (first && this.policy.resetViewOnNewWatcher) this.viewState.reset();
-      this.checkOps(this.viewState.apply(r.response['deltas']));
+      this.checkOps(this.viewState.apply(r.response['deltas']), acceptedBefore);
       if (!this.rewatchIfWanted()) this.next(id, false);
     });
   }
@@ -321,6 +329,7 @@ export class ScriptedClient implements Client {
         return this.finish(op.op, 'fail', error.message ?? 'deploy failed');
       }
       op.state = 'accepted';
+      if (this.policy.doneWhenAccepted) return this.finish(op.op, 'ok');
       this.checkOps();
       this.sendQueued(op.app); // a removal of this app may have waited for it
     });
@@ -363,7 +372,7 @@ export class ScriptedClient implements Client {
    * answered after the deploy: another client's removal, or this one's own): its units will never
    * be active, and a script that waited for them would hang until its deadline (ten minutes).
    */
-  private checkOps(removed?: ReadonlySet<string>): void {
+  private checkOps(removed?: ReadonlySet<string>, acceptedBeforeSnapshot?: ReadonlySet<number>): void {
     for (const op of [...this.ops.values()]) {
       if (op.f !== 'deploy' || op.state !== 'accepted') continue;
       if (removed?.has(op.app)) {
@@ -371,11 +380,40 @@ export class ScriptedClient implements Client {
         continue;
       }
       const units = this.viewState.units(op.app);
-      if (!units) continue;
+      if (!units) {
+        if (acceptedBeforeSnapshot?.has(op.op)) this.confirmGone(op);
+        continue;
+      }
       const statuses = [...units.values()];
       if (statuses.includes('error')) this.finish(op.op, 'fail', `a unit of ${op.app} is in error`);
       else if (statuses.length >= op.units && statuses.every((s) => s === 'active')) this.finish(op.op, 'ok');
     }
+  }
+
+  /** The accepted deploys still waiting for their units, by op number. */
+  private acceptedDeploys(): Set<number> {
+    const accepted = new Set<number>();
+    for (const op of this.ops.values()) if (op.f === 'deploy' && op.state === 'accepted') accepted.add(op.op);
+    return accepted;
+  }
+
+  /**
+   * A new watcher's snapshot lacks the application of a deploy heard accepted before it was asked
+   * for: it was removed meanwhile (another client's removal, while this script was reconnecting),
+   * and a snapshot carries no `remove` for what is gone, so without this the script would wait for
+   * units that never come until its deadline (ten minutes). A real controller's watcher may lag its
+   * database, so the script asks the status (FullStatus reads the model itself) before giving up.
+   */
+  private confirmGone(op: Op): void {
+    if (op.askingStatus) return;
+    op.askingStatus = true;
+    this.call('Client', 'FullStatus', {}, (r) => {
+      op.askingStatus = false;
+      if (!r.ok || this.ops.get(op.op) !== op) return; // unanswered: the next snapshot asks again
+      // A status without applications (another controller's shape) proves nothing: wait on.
+      const apps = r.response['applications'] as Record<string, unknown> | undefined;
+      if (apps && !Object.hasOwn(apps, op.app)) this.finish(op.op, 'fail', 'removed before it completed');
+    });
   }
 
   private finish(op: number, outcome: 'ok' | 'fail', error?: string): void {

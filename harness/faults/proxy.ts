@@ -153,6 +153,8 @@ export class FaultProxy {
   partitioned = false;
   /** Connections the controller has answered (sent a first byte on), since the proxy started. */
   answered = 0;
+  /** Connections clients made to the proxy (accepted, whatever became of them), since it started. */
+  accepted = 0;
   latencyMs: number;
   readonly targetHost: string;
   private forwardPort: number;
@@ -307,6 +309,7 @@ export class FaultProxy {
   }
 
   private accept(socket: Socket): void {
+    this.accepted++;
     const pair = new Pair(this, socket);
     this.pairs.add(pair);
     if (!this.partitioned) pair.open();

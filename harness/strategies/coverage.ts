@@ -11,8 +11,12 @@
  * is chosen with weight 1 / (cases that reached it)², so rare cells (the frontier: a third upgrade,
  * a second crash in one upgrade, a sixth lost connection) get the effort; the first case that
  * reached it is replayed up to that moment (compacted) and fresh events follow, often one of them
- * the event that led there done once more. Each step deeper is a new cell, rare again, so a story
- * that needs many specific events is built one step at a time instead of drawn whole. The other
+ * the event that led there done once more (as it was, or of the same kind with fresh arguments:
+ * a chained upgrade to the version it already went to is a no-op, one to the next is a step).
+ * A parent whose events leave no room (a full-length plan, a cell reached after the plan's last
+ * event) loses a few at random so that a branch always adds some. Each step deeper is a new cell,
+ * rare again, so a story that needs many specific events is built one step at a time instead of
+ * drawn whole. The other
  * mutants are a havoc stack of 1 to 4 of: insert an event, delete one, duplicate a stretch, splice
  * with another entry, shift a wait or a partition, change an event's client, swap neighbours,
  * change the sim seed, on a corpus entry chosen by the rarity of what it reached first (the sum
@@ -67,6 +71,10 @@ const BRANCH_SHARE = 0.8;
 const RARITY_POWER = 2;
 /** The share of branches whose fresh events do again what the parent did just before its news. */
 const ECHO_SHARE = 0.5;
+/** The fewest fresh events a branch adds: a longer prefix loses events (at random) to make room.
+ *  Without it a branch from a full-length parent, or from a cell reached after its last event,
+ *  was the parent again, compacted. */
+const MIN_ROOM = 3;
 
 interface Entry {
   case: Case;
@@ -101,6 +109,8 @@ class CoverageGenerator {
   private readonly fresh: fc.Arbitrary<Plan>;
   private readonly maxEvents: number;
   private last: { case: Case; result: RunResult } | undefined;
+  /** Events of one kind, for echoes with fresh arguments. */
+  private readonly kinds = new Map<PlanEvent['kind'], fc.Arbitrary<PlanEvent>>();
 
   constructor(
     private readonly config: RunConfig,
@@ -145,6 +155,14 @@ class CoverageGenerator {
     const entry: Entry = { case: c, news, picks: 0, noOps: noOpsOf(result) };
     this.corpus.push(entry);
     for (const [name, t] of news) if (name.startsWith(CELL)) this.cells.push({ name, entry, t });
+  }
+
+  /** The event again: as it was, or (half the time) of the same kind with fresh arguments. */
+  private echo(event: PlanEvent): PlanEvent {
+    if (this.rng.chance(0.5)) return event;
+    let sameKind = this.kinds.get(event.kind);
+    if (!sameKind) this.kinds.set(event.kind, (sameKind = eventArbitrary(this.config.scenario, { [event.kind]: 1 })));
+    return this.draw(sameKind);
   }
 
   /** A draw of fast-check's own from a seed of ours: the same plans `random` makes. */
@@ -200,11 +218,14 @@ class CoverageGenerator {
     const prefix = prefixUntil(parent, cut);
     let at = prefix.findIndex((e) => e.kind === 'bootstrap');
     const body = prefix.filter((e) => e.kind !== 'bootstrap');
+    // A parent that used every event (or a cell reached after the plan) leaves no room: drop some.
+    while (body.length > 0 && this.maxEvents - 1 - body.length < MIN_ROOM)
+      body.splice(this.rng.int(0, body.length - 1), 1);
     const room = this.maxEvents - 1 - body.length;
     const suffix = Array.from({ length: room > 0 ? this.rng.int(1, room) : 0 }, () => this.draw(this.events));
     const last = [...body].reverse().find((e) => e.kind !== 'wait');
     if (last && suffix.length > 0 && this.rng.chance(ECHO_SHARE))
-      suffix.splice(this.rng.int(0, Math.min(2, suffix.length - 1)), 1, last);
+      suffix.splice(this.rng.int(0, Math.min(2, suffix.length - 1)), 1, this.echo(last));
     if (at < 0) at = this.rng.int(body.length, body.length + suffix.length);
     return this.finished([...body, ...suffix], at, parent.case[1]);
   }

@@ -117,7 +117,25 @@ const KEEP_ALIVE = new Agent({ keepAlive: true });
 
 /** One HTTP request on loopback: its status and body; rejects on a network error, and with a
  *  TimeoutError when no complete answer came within timeoutMs. */
-function request(
+async function request(
+  url: string,
+  options: { method: string; authorization: string; body?: string; timeoutMs: number },
+): Promise<{ status: number; text: string }> {
+  try {
+    return await requestOnce(url, options);
+  } catch (e) {
+    // A kept-alive connection the server closed as idle just as this request went out on it (the
+    // agent lets go of one a second before the server's Keep-Alive timeout; a harness stalled
+    // longer than that reuses it): the server never saw the request, so it is sent once more, on a
+    // new connection, as Node's documentation advises. A run failed on this with exit 3 at load 15.
+    if (!(e as StaleSocketError).staleSocket) throw e;
+    return requestOnce(url, options);
+  }
+}
+
+type StaleSocketError = Error & { staleSocket?: boolean };
+
+function requestOnce(
   url: string,
   options: { method: string; authorization: string; body?: string; timeoutMs: number },
 ): Promise<{ status: number; text: string }> {
@@ -127,7 +145,9 @@ function request(
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(options.body);
     }
+    let answered = false;
     const req = httpRequest(url, { method: options.method, headers, agent: KEEP_ALIVE }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -138,6 +158,8 @@ function request(
     });
     function fail(e: Error): void {
       clearTimeout(timer);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (req.reusedSocket && !answered && code === 'ECONNRESET') (e as StaleSocketError).staleSocket = true;
       reject(e);
     }
     const timer = setTimeout(() => {

@@ -5,10 +5,15 @@
  * level. python-libjuju retries a refused dial but takes an HTTP error on the handshake as final,
  * so answering 503 here would judge the harness, not the client. The port is kept across restarts.
  */
-import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import type { TlsMaterial } from './tls.ts';
 
 export interface AgentListenerHandlers {
@@ -19,8 +24,26 @@ export interface AgentListenerHandlers {
   agentUp(): boolean;
 }
 
+/**
+ * One secure context per server's material, shared by every session's listener. An https.Server
+ * builds its own from the key and certificate (parsing them: milliseconds), and each run's session
+ * has a listener: that was a sixth of the controller server's CPU on the process target.
+ */
+const contexts = new WeakMap<TlsMaterial, SecureContext>();
+
+function secureContextOf(material: TlsMaterial): SecureContext {
+  let context = contexts.get(material);
+  if (!context) contexts.set(material, (context = createSecureContext({ cert: material.cert, key: material.key })));
+  return context;
+}
+
+/**
+ * HTTPS on the agent's port: a TCP listener whose connections are wrapped in TLS with the shared
+ * context (secureContextOf) and handed to an HTTP server that never listens itself.
+ */
 export class AgentListener {
   private readonly server: Server;
+  private readonly http: HttpServer;
   private listening = false;
   /** The state the listener is moving to; reconcile() catches up with the latest. */
   private wanted = true;
@@ -34,16 +57,19 @@ export class AgentListener {
     private boundPort: number,
     private readonly host = '127.0.0.1',
   ) {
-    this.server = createHttpsServer({ cert: material.cert, key: material.key });
-    this.server.on('request', handlers.request);
-    this.server.on('upgrade', handlers.upgrade);
-    this.server.on('connection', (socket: Socket) => {
+    const secureContext = secureContextOf(material);
+    this.http = createHttpServer();
+    this.http.on('request', handlers.request);
+    this.http.on('upgrade', handlers.upgrade);
+    this.server = createNetServer((socket: Socket) => {
       if (!handlers.agentUp()) return socket.resetAndDestroy();
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
+      const secure = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+      // A client that gives up mid-handshake is the client's business, not the server's.
+      secure.on('error', () => secure.destroy());
+      this.http.emit('connection', secure);
     });
-    // A client that gives up mid-handshake is the client's business, not the server's.
-    this.server.on('tlsClientError', () => {});
   }
 
   /** Binds once (to learn the port; 0 picks one), then listens only while the agent is up. */

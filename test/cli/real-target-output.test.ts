@@ -21,9 +21,8 @@ const work = workFolder('real-target-output');
 afterAll(work.remove);
 const cli = cliIn(work.dir);
 
-/** A deployment program that always fails: every run violates deployments-complete. */
-const failing = join(work.dir, 'always-fails.mjs');
-writeFileSync(failing, `console.error('always-fails: giving up'); process.exit(1);\n`);
+/** A deployment program that always fails (having dialled): every run violates deployments-complete. */
+const failing = resolve('test/fixtures/clients/dials-then-fails.mjs');
 /** The process target, driven by that program, at a time scale that keeps runs short. */
 const ON_PROCESS = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
 

@@ -97,6 +97,36 @@ describe('caseCoverage', () => {
   });
 });
 
+describe('features, at the edges of the plan', () => {
+  // A deploy before the bootstrap at t=0, then a chained upgrade that acts only after the plan.
+  const edges = () =>
+    history({ clients: ['client-0'] })
+      .at(0, { type: 'event', index: 0, event: deploy(0), applied: false })
+      .at(0, { type: 'bootstrap', version: '1.24.0', desired: '1.24.0' })
+      .at(0, { type: 'event', index: 1, event: { kind: 'bootstrap' }, applied: true })
+      .at(10, { type: 'event', index: 2, event: { kind: 'chained-upgrade', version: '1.24.3' }, applied: true })
+      .at(10, { type: 'quiescence' })
+      .at(20, { type: 'upgrade-pending', from: '1.24.0', to: '1.24.3' })
+      .at(30, { type: 'client-conn', client: 'client-0', conn: 1, state: 'open' })
+      .at(40, { type: 'upgrade-end', version: '1.24.3' })
+      .end(50);
+
+  it('counts an event at t=0 in the state of the clients run-start names (offline), as caseCoverage does', () => {
+    const f = features(edges());
+    expect(f.has('deploy(no-op) @ before-bootstrap #0 | offline')).toBe(true);
+    expect([...f.keys()].some((k) => k.includes('undefined'))).toBe(false);
+    expect(caseCoverage(edges()).events.deploy!.clients).toEqual({ offline: 1 });
+  });
+
+  it('reads the closing sequence for the upgrade cells only: an upgrade that starts after the last event', () => {
+    const f = features(edges());
+    expect(f.get(`${CELL}pending #1 after the plan`)).toBe(20);
+    expect(f.get(`${CELL}done #1 after the plan`)).toBe(40);
+    // no abstract state, event or connection feature from the closing sequence
+    expect([...f.keys()].filter((k) => !k.startsWith(CELL) && /pending|done|logging-in/.test(k))).toEqual([]);
+  });
+});
+
 describe('mergeCoverage', () => {
   it('adds counts and state visits, in any order', () => {
     const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);

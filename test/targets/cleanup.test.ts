@@ -218,7 +218,9 @@ describe('cleanup and deadlines', { timeout: 240_000 }, () => {
   it('tells a script that exits 127 itself from a command that cannot be run', async () => {
     const exits127 = script('exit-127.mjs', `process.exit(127);`);
     const own = await harness('own127', processTarget(exits127)).child;
-    expect(own.exitCode, own.stderr).toBe(1);
+    // It never dialled the controller: unusable too (exit 2), and said in its own words.
+    expect(own.exitCode, own.stderr).toBe(2);
+    expect(errorLines(own.stderr).join('\n')).toMatch(/exited with code 127 before it connected to the controller/);
     expect(own.stderr).not.toMatch(/could not be run/);
     const out = join(work, 'missing-results');
     const missing = await harness('missing', [...processTarget('no-such-program-upgrade-chaos'), '--out', out]).child;

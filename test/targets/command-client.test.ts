@@ -13,6 +13,7 @@ import { UsageError } from '../../harness/errors.ts';
 
 const NAIVE = 'node scenarios/clients/naive.mjs';
 const ROBUST = 'node scenarios/clients/robust.mjs';
+const EXITS_AT_START = 'sh test/fixtures/clients/exits-at-start.sh';
 
 /**
  * Connections drop: the implicit upgrade right after bootstrap, a reset, then a partition. The
@@ -84,13 +85,33 @@ describe('clients/command-client (--client-cmd)', () => {
     expect(robust.artifacts().clientOutputs[0]).toMatchObject({ exitCode: 0 });
   });
 
-  it('reports a command that cannot be run as a usage error, quickly', async () => {
+  // The plan goes on for 3 hours of model time (over 7 minutes here) after the program's launch: the
+  // run must end when the program dies, not at the plan's end (the test's timeout would say so).
+  const LONG: Plan = [{ kind: 'bootstrap' }, PLAN[1]!, { kind: 'wait', durationMs: 3 * 3_600_000 }];
+
+  it('reports a command that cannot be run as a usage error, as soon as it dies', async () => {
     const t = await target('definitely-not-a-command-of-upgrade-chaos --flag');
-    const started = Date.now();
-    await expect(t.run(config(), PLAN.slice(0, 2), 3)).rejects.toThrow(UsageError);
-    await expect(t.run(config(), PLAN.slice(0, 2), 3)).rejects.toThrow(/could not be run/);
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
+    const run = t.run(config(), LONG, 3);
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(/could not be run: .*not found/);
+  }, 60_000);
+
+  it('reports a program that exits non-zero before it connects as a usage error, as soon as it dies', async () => {
+    const t = await target(EXITS_AT_START);
+    const run = t.run(config(), LONG, 3);
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(
+      /exited with code 1 before it connected to the controller \(UPGRADE_CHAOS_API_URL\): exits-at-start: cannot import/,
+    );
+  }, 60_000);
+
+  it('judges a program launched before bootstrap that gives up without a connection: its dials were refused', async () => {
+    const t = await target(EXITS_AT_START);
+    const c = config();
+    const h = await t.run(c, [PLAN[1]!, { kind: 'bootstrap' }, { kind: 'wait', durationMs: 1_000 }], 3);
+    const violated = new Set(checkProperties(h, c.properties).map((v) => v.property));
+    expect(violated).toContain('deployments-complete');
+  }, 60_000);
 
   it('refuses --client-cmd on the sim', async () => {
     await expect(createTarget('sim', { clientCommand: NAIVE })).rejects.toThrow(/needs a real target/);

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replayLine } from '../../harness/cli/replay-line.ts';
@@ -81,7 +81,7 @@ describe('security basics', { timeout: RUN_TIMEOUT_MS + 10_000 }, () => {
         // A client that always fails, so that a failure (replay line, failure file) is written: the
         // model is cleared between runs, so no run inherits an earlier one's applications.
         '--client-cmd',
-        'false',
+        `node ${resolve('test/fixtures/clients/dials-then-fails.mjs')}`,
       ],
       { cwd: out, reject: false, timeout: RUN_TIMEOUT_MS, env: { UPGRADE_CHAOS_PASSWORD: '' } },
     );

@@ -23,6 +23,12 @@ export interface ServerProcessOptions {
 }
 
 const SERVER_MAIN = ownEntry('server-main', 'harness/wire/server-main.ts');
+/**
+ * A folder: the server runs under `node --cpu-prof` and writes its CPU profile there when it exits
+ * (NODE_OPTIONS may not carry --cpu-prof). For profiling the process target: the harness's own side
+ * is `node --cpu-prof bin/upgrade-chaos.js run --target process ...`.
+ */
+export const SERVER_CPU_PROF_ENV = 'UPGRADE_CHAOS_SERVER_CPU_PROF';
 const STDERR_KEPT = 4_000;
 
 type Child = ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;
@@ -143,6 +149,7 @@ export class ServerProcess {
     const child: Child = execa(
       process.execPath,
       [
+        ...profilerArgs(),
         ...SERVER_MAIN.execArgv,
         SERVER_MAIN.file,
         '--port',
@@ -206,4 +213,9 @@ export class ServerProcess {
       });
     });
   }
+}
+
+function profilerArgs(): string[] {
+  const dir = process.env[SERVER_CPU_PROF_ENV];
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
 }

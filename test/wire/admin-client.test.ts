@@ -1,0 +1,49 @@
+/**
+ * The admin client's kept-alive connections: a request that goes out on a connection the server
+ * is closing as idle (the race Node's keep-alive agents have) is sent again on a new one, not
+ * reported as a failed target (exit 3).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../harness/wire/admin-client.ts';
+
+const STATUS = JSON.stringify({ quiet: true });
+const ANSWER = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(STATUS)}\r\nconnection: keep-alive\r\n\r\n${STATUS}`;
+
+let server: Server | undefined;
+const sockets = new Set<Socket>();
+afterEach(async () => {
+  for (const socket of sockets) socket.destroy(); // the agent keeps its connection open
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+/** A server that answers each connection's first request and closes the connection, unanswered,
+ *  when a second request arrives on it: what a server closing an idle connection does to a
+ *  request already on its way. */
+async function closingServer(): Promise<{ port: number; connections: () => number }> {
+  let connections = 0;
+  server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    let requests = 0;
+    socket.on('data', (chunk) => {
+      if (!chunk.toString().includes('\r\n\r\n')) return;
+      if (++requests === 1) socket.write(ANSWER);
+      else socket.destroy();
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, connections: () => connections };
+}
+
+describe('the admin client', () => {
+  it('sends a request again on a new connection when its kept-alive one was closed under it', async () => {
+    const { port, connections } = await closingServer();
+    const admin = AdminClient.forPort(port, { username: 'admin', password: 'pw' });
+    await expect(admin.status()).resolves.toEqual({ quiet: true });
+    await expect(admin.status()).resolves.toEqual({ quiet: true });
+    expect(connections()).toBe(2);
+  });
+});
