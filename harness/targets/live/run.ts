@@ -176,7 +176,7 @@ interface LiveRun {
   program?: ProgramStart;
   /** What the run is doing, for its status line: playing the plan until `untilMs`, or waiting
    *  (closing) from `sinceMs` for everything to settle, at most until `untilMs` (model ms). */
-  phase: { name: 'plan' | 'closing'; sinceMs: number; untilMs: number };
+  phase: { name: 'plan' | 'ties' | 'closing'; sinceMs: number; untilMs: number };
   /** The controller's answer the last time the closing wait asked whether it is quiet. */
   controllerQuiet: boolean | undefined;
   /** How long the closing wait's next look at the controller may wait for it to be quiet (real ms). */
@@ -316,6 +316,8 @@ function statusLine(run: LiveRun): string {
     return clock.now() <= phase.untilMs
       ? `playing the plan, ${elapsed} of ${real(phase.untilMs - phase.sinceMs)}`
       : `applying the plan's last events (${elapsed})`;
+  if (phase.name === 'ties')
+    return `waiting for faults tied to client activity to fire, ${elapsed} of at most ${real(phase.untilMs - phase.sinceMs)} (a resume deadline)`;
   const pending = [...run.clients].filter(([, c]) => !c.settled()).map(([name]) => name);
   if (run.controllerQuiet === false) pending.push('the controller');
   const what = pending.length > 0 ? pending.join(', ') : 'the run';
@@ -614,6 +616,8 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       history: run.history,
       deadlines: run.config.scenario.deadlines,
       clients,
+      // Only the ties this run armed: a controller that armed none is not asked.
+      armedTies: () => (run.armed > 0 && backend.armedTies ? backend.armedTies(run.quietWaitMs) : 0),
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
@@ -623,7 +627,9 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       },
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);
-        run.phase = { name: 'closing', sinceMs: clock.now(), untilMs: limitMs };
+        // The wait for armed ties comes before quiescence (closing.ts), the closing wait after it.
+        const closing = run.history.records.at(-1)?.type !== 'tie-wait';
+        run.phase = { name: closing ? 'closing' : 'ties', sinceMs: clock.now(), untilMs: limitMs };
         // A run stopped from outside ends its wait at once: its clients were stopped, so they would
         // never settle and this loop would poll on until limitMs (seconds of real time).
         while (clock.now() < limitMs && !queue.failure && !fatal() && !run.stopped.aborted) {
