@@ -119,6 +119,7 @@ export function describeEvent(event: PlanEvent): string {
 const ACTIVITY_WORDS: Record<ApiActivity, (client: string) => string> = {
   'watch-next': (c) => `when ${c} next has an AllWatcher.Next in flight`,
   'deploy-answered': (c) => `right after ${c}'s Deploy is answered`,
+  'deploy-applied': (c) => `once ${c}'s Deploy is applied, before its answer is written`,
   login: (c) => `while ${c} is logging in`,
 };
 
