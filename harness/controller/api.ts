@@ -90,6 +90,10 @@ export class ApiConnection {
     if (this.closed) return;
     const reply = this.dispatch(req);
     if (reply === 'later') return;
+    // A fault tied to the moment between applying an accepted call and answering it may cut the
+    // connection here: the call took effect, and its answer is lost with the connection.
+    if ('response' in reply) this.controller.activity.applied(this.client, req.type, req.request);
+    if (this.closed) return;
     this.send(req['request-id'], reply);
     this.controller.activity.answered(this.client, req.type, req.request);
   }
