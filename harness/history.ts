@@ -85,6 +85,10 @@ export type HistoryBody =
   | { type: 'watcher-stop'; conn: number; client: string; watcher: string; reason: 'client' | 'connection' }
   | { type: 'hook-start'; unit: string; hook: string }
   | { type: 'hook-end'; unit: string; hook: string; result: 'ok' | 'interrupted' }
+  /** A unit's status as the controller holds it (Juju keeps it as the unit's status history,
+   *  `juju show-status-log`): written when the unit is created, whenever its workload or agent
+   *  status changes (not its message), and when it is removed (workload `terminated`). */
+  | { type: 'unit-status'; unit: string; workload: string; agent: string }
   // the clients
   | { type: 'invoke'; client: string; op: number; f: 'deploy'; value: { app: string; units: number } }
   | { type: 'invoke'; client: string; op: number; f: 'remove'; value: { app: string } }

@@ -71,6 +71,7 @@ export const CONTROLLER_SIDE: ReadonlySet<RecordType> = new Set<RecordType>([
   'watcher-stop',
   'hook-start',
   'hook-end',
+  'unit-status',
 ]);
 
 /** Whether the controller wrote this record (what the harness and the clients write is not). */

@@ -1,11 +1,15 @@
 import type { History, RecordOf } from '../harness/history.ts';
-import { ClientKeys, endTime, finalModel } from './common.ts';
+import { formatMs } from '../harness/plan.ts';
+import { count } from '../harness/plural.ts';
+import { ClientKeys, controllerUnseen, endTime, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
+import { reportedBeforeActive } from './reported-before-active.ts';
 import { stalledPastBudget } from './stall.ts';
 
 const NAME = 'deployments-complete';
 
 type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
+type Report = RecordOf<'ok' | 'fail' | 'info'>;
 
 /**
  * deployments-complete: at quiescence every application a client was asked to deploy exists with
@@ -18,12 +22,25 @@ type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
  * - report: the same client must have an `ok` record with the same op. Violation at the report's
  *   time if it reported `fail` (with its error) or `info` (outcome unknown), or at the end of the
  *   history if it never reported.
- * So one invoke yields zero, one or two violations.
+ * - done only once active: a client may not declare success before the controller shows it. A
+ *   deploy reported `ok` must have had, at some moment from its invoke to its `ok` (both included),
+ *   at least `units` units of `app`, all of them with workload status 'active', in the
+ *   controller's `unit-status` records (its status history of each unit). Else a violation at the
+ *   report, with the statuses the controller held then: the script that exits once its deploy is
+ *   accepted declares a success its deployment never reached (lp:1455260). "At some moment", not
+ *   "at the report", as Jepsen judges an operation that took effect at some point inside it: a
+ *   correct client (python-libjuju's `block_until` every unit active, or `wait_for_idle`) acts on
+ *   the watcher's deltas, which follow the controller's change, and the units may change again
+ *   before it reports. Judged only when the history holds controller-side records (an external
+ *   controller's history has no statuses to compare with).
+ * So one invoke yields zero to three violations.
  *
  * A deployment taken back is exempt: when an `invoke` with f 'remove' of the same app (by any
  * client) was reported `ok` at or after the deploy's invoke (so the removal may have taken effect
  * after the deploy), the final model need not hold the app, and the deploy may report `fail` (a
- * client may give up on what was removed); it must still report, and `info` still counts. When the
+ * client may give up on what was removed); it must still report, and `info` still counts. Its `ok`
+ * need not follow active units when such a removal was asked for at or before that `ok` (the app
+ * may have gone before its units were active). When the
  * removal was its own client's, asked after the deploy, that client knows the deploy's fate once
  * it hears the removal done: the deploy must be reported by then (with the removal's `ok`, before the client
  * records anything else),
@@ -67,12 +84,14 @@ export const deploymentsComplete: Property = {
         else removes.push(r);
       } else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
     }
-    // A removal that succeeded at or after the deploy was asked for may have taken effect after it.
-    const removedAfter = (inv: DeployInvoke): boolean =>
+    // A removal that succeeded at or after the deploy was asked for may have taken effect after it
+    // (asked for by `by`, too: before the deploy's ok, it may have taken the units before they were active).
+    const removedAfter = (inv: DeployInvoke, by = Infinity): boolean =>
       removes.some((rm) => {
         const report = reports.get(keys.key(rm.client, rm.op));
-        return rm.value.app === inv.value.app && report?.type === 'ok' && report.t >= inv.t;
+        return rm.value.app === inv.value.app && report?.type === 'ok' && report.t >= inv.t && rm.t <= by;
       });
+    const early = earlyReports(history, (inv, report) => !removedAfter(inv, report.t));
 
     const final = finalModel(history);
     const end = endTime(history);
@@ -107,6 +126,8 @@ export const deploymentsComplete: Property = {
         add(report.t, `client reported fail: ${report.error ?? 'no error given'}`);
       else if (report.type === 'info')
         add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
+      const reportedEarly = early.get(inv);
+      if (report && reportedEarly !== undefined) add(report.t, reportedEarly);
       const removal = ownRemovalDone(inv, removes, reports, keys);
       if (report && removal && report.t > settledBy(history, removal))
         add(report.t, `still pending when its own removal was reported done at t=${removal.t}`);
@@ -115,6 +136,28 @@ export const deploymentsComplete: Property = {
     return violations;
   },
 };
+
+/** Deploys (kept by `judged`) reported done before the controller had their units active, with the
+ *  violation's message; none when the history shows nothing of the controller's side. */
+function earlyReports(
+  history: History,
+  judged: (inv: DeployInvoke, report: Report) => boolean,
+): Map<DeployInvoke, string> {
+  const early = new Map<DeployInvoke, string>();
+  if (controllerUnseen(history) !== undefined) return early;
+  for (const { invoke, report, statuses, activeAt } of reportedBeforeActive(history)) {
+    if (!judged(invoke, report)) continue;
+    const { app, units } = invoke.value;
+    const held = statuses.length === 0 ? `no unit of ${app}` : statuses.map(([u, s]) => `${u} ${s}`).join(', ');
+    const after =
+      activeAt === undefined ? 'they never were all active' : `they were all active only at t=${formatMs(activeAt)}`;
+    early.set(
+      invoke,
+      `client reported done at t=${formatMs(report.t)}, before the controller had ${count(units, 'unit')} of ${app} active (never since the deploy at t=${formatMs(invoke.t)}): at the report it held ${held}; ${after}`,
+    );
+  }
+  return early;
+}
 
 /** The deploy's deadline ended it, or nothing did: what a stall alone can cause. */
 function endedByDeadline(report: RecordOf<'ok' | 'fail' | 'info'> | undefined): boolean {

@@ -232,6 +232,9 @@ function controllerLabel(r: HistoryRecord): string | undefined {
       return r.accepted && !(r.facade === 'AllWatcher') ? `accepted ${r.facade}.${r.method}` : undefined;
     case 'hook-start':
       return `hook ${r.hook} of ${r.unit}`;
+    case 'unit-status':
+      // When a unit became active (or failed) is what a deploy's report is judged against.
+      return r.workload === 'active' || r.workload === 'error' ? `unit ${r.unit} ${r.workload}` : undefined;
     default:
       return undefined;
   }

@@ -76,6 +76,8 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
       return ['controller', `hook ${r.hook} of ${r.unit} started`];
     case 'hook-end':
       return ['controller', `hook ${r.hook} of ${r.unit} ${r.result === 'ok' ? 'done' : 'INTERRUPTED'}`];
+    case 'unit-status':
+      return ['controller', `unit ${r.unit} ${r.workload} (agent ${r.agent})`];
     case 'invoke':
       return r.f === 'deploy'
         ? [r.client, `asked to deploy ${r.value.app} (${count(r.value.units, 'unit')}), op ${r.op}`]

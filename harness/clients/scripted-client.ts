@@ -29,6 +29,9 @@ export interface ClientPolicy {
   idempotentDeploys: boolean;
   /** A planted bug, for tests and the bench only: the view ignores `remove` deltas (ghosts). */
   ignoreRemovals?: boolean;
+  /** A planted bug, for tests only: a deploy is reported done once the controller accepts it,
+   *  before its units are active (examples/clients/exits-when-accepted.mjs in the sim). */
+  doneWhenAccepted?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -326,6 +329,7 @@ export class ScriptedClient implements Client {
         return this.finish(op.op, 'fail', error.message ?? 'deploy failed');
       }
       op.state = 'accepted';
+      if (this.policy.doneWhenAccepted) return this.finish(op.op, 'ok');
       this.checkOps();
       this.sendQueued(op.app); // a removal of this app may have waited for it
     });

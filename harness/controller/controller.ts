@@ -81,7 +81,7 @@ export class Controller implements ApiHost {
       'default-base': 'ubuntu@22.04',
       'charmhub-url': deps.charmhubUrl ?? CHARMHUB_URL,
     };
-    this.model = new ModelState(() => deps.clock.now(), deps.modelUuid, this.modelConfig);
+    this.model = new ModelState(() => deps.clock.now(), deps.history, deps.modelUuid, this.modelConfig);
     this.units = new UnitAgents(deps.clock, deps.rng.fork('units'), this.model, deps.profile, deps.history, () =>
       this.mayRunHooks(),
     );

@@ -3,7 +3,7 @@
  * bumps a revision and stores the entity's latest state (or its removal) under that revision, so a
  * watcher asks "what changed since revision r": Juju's coalescing AllWatcher semantics.
  */
-import type { ModelView } from '../history.ts';
+import type { ModelView, Recorder } from '../history.ts';
 
 export type DeltaKind = 'model' | 'application' | 'unit';
 export type Delta = [kind: DeltaKind, change: 'change' | 'remove', entity: Record<string, unknown>];
@@ -89,6 +89,8 @@ export class ModelState {
   /** `config`: the model's configuration, carried on the model entity (python-libjuju reads it). */
   constructor(
     private readonly clock: () => number,
+    /** Where each unit's status changes are recorded (`unit-status`): the controller's history. */
+    private readonly history: Recorder,
     /** The model's UUID: each controller the server hosts has its own. */
     readonly uuid = MODEL_UUID,
     private readonly config: Readonly<Record<string, string>> = {},
@@ -161,7 +163,10 @@ export class ModelState {
     }
     this.apps.set(name, app);
     this.put('application', name, false, this.appEntity(app));
-    for (const unit of app.units) this.put('unit', unit.name, false, this.unitEntity(app, unit));
+    for (const unit of app.units) {
+      this.recordStatus(unit);
+      this.put('unit', unit.name, false, this.unitEntity(app, unit));
+    }
     return app;
   }
 
@@ -169,7 +174,10 @@ export class ModelState {
     const app = this.apps.get(name);
     if (!app) return;
     this.apps.delete(name);
-    for (const unit of app.units) this.put('unit', unit.name, true, { ...this.unitEntity(app, unit), life: 'dead' });
+    for (const unit of app.units) {
+      this.history.record({ type: 'unit-status', unit: unit.name, workload: 'terminated', agent: unit.agent.current });
+      this.put('unit', unit.name, true, { ...this.unitEntity(app, unit), life: 'dead' });
+    }
     this.put('application', name, true, { ...this.appEntity(app), life: 'dead' });
   }
 
@@ -177,9 +185,22 @@ export class ModelState {
     const app = this.apps.get(unit.application);
     if (!app) return;
     const since = this.now();
+    // The status history keeps changes of status, not of message (a hook's name in the message).
+    const changed = unit.workload.current !== workload[0] || unit.agent.current !== agent[0];
     unit.workload = { current: workload[0], message: workload[1], since };
     unit.agent = { current: agent[0], message: agent[1], since };
+    if (changed) this.recordStatus(unit);
     this.put('unit', unit.name, false, this.unitEntity(app, unit));
+  }
+
+  /** Records the unit's status before the watchers hear of it: a client can only see what was recorded. */
+  private recordStatus(unit: Unit): void {
+    this.history.record({
+      type: 'unit-status',
+      unit: unit.name,
+      workload: unit.workload.current,
+      agent: unit.agent.current,
+    });
   }
 
   /** Deltas after revision `since` (all live entities when since is 0: the first Next's snapshot). */

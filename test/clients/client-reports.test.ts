@@ -5,6 +5,9 @@
  * minutes). Part of `npm run mutation`'s kill criteria (vitest.mutation.config.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { RECONNECTING, scriptedProfile } from '../../harness/clients/profiles.ts';
+import { explore } from '../../harness/explore.ts';
+import { recordsOf } from '../../harness/history.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -66,5 +69,48 @@ describe('a deploy removed while its client was not watching', () => {
     expect(asked.map((r) => r.t >= removed.t && r.t <= report.t)).toEqual([true]);
     expect(report.t - removed.t).toBeLessThan(config.scenario.deadlines.deployMs / 10);
     expect(violations).toEqual([]);
+  });
+});
+
+describe('a client that reports a deploy done once the controller accepts it (the sim twin of examples/clients/exits-when-accepted.mjs)', () => {
+  /** Fix 1's reconnecting script but for one bug: accepted is taken for deployed. */
+  const doneWhenAccepted = scriptedProfile('done-when-accepted', 'planted bug', {
+    ...RECONNECTING,
+    doneWhenAccepted: true,
+  });
+  const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+  /** lp:1455260's story: a deploy right after bootstrap meets the implicit upgrade, and is retried until accepted. */
+  const plan = [
+    { kind: 'bootstrap' } as const,
+    { kind: 'deploy', client: 0, app: 'mysql', units: 2 } as const,
+    { kind: 'wait', durationMs: 60_000 } as const,
+  ];
+
+  it('is caught by deployments-complete: its ok came before the controller had the units active, though they were at quiescence', () => {
+    const { history, violations } = runSim({ ...gated, client: doneWhenAccepted }, plan, 1);
+    expect(violations.map((v) => v.property)).toEqual(['deployments-complete']);
+    expect(violations[0]!.message).toMatch(
+      /^deploy mysql -n 2 \(client-0 op 1\): client reported done at t=.*, before the controller had 2 units of mysql active .*: at the report it held mysql\/0 (waiting|maintenance), mysql\/1 (waiting|maintenance); they were all active only at t=/,
+    );
+    expect(recordsOf(history, 'final-model')[0]!.model.applications['mysql']!.units).toEqual({
+      'mysql/0': 'active',
+      'mysql/1': 'active',
+    });
+  });
+
+  it('the same plan holds with the client that waits for its watcher to show the units active', () => {
+    expect(runSim(gated, plan, 1).violations).toEqual([]);
+  });
+
+  it("is found at the exploration's first runs and shrunk to bootstrap and the deploy", () => {
+    const config = resolveRun(scenarioByName('juju-1.24-gated-api')!, { properties: ['deployments-complete'] });
+    const result = explore({ ...config, client: doneWhenAccepted }, { runs: 50, seed: 1 });
+    expect(result.properties[0]).toMatchObject({ property: 'deployments-complete', verdict: 'violated' });
+    expect(result.properties[0]!.firstFailureRun).toBeLessThanOrEqual(5);
+    // A bootstrap and a deploy, in either order (a deploy asked first waits for the controller): nothing else is needed.
+    const kinds = result.failures[0]!.plan.map((e) => e.kind).filter((k) => k !== 'wait');
+    expect(kinds.sort()).toEqual(['bootstrap', 'deploy']);
+    // The client that waits for active units holds on the same cases.
+    expect(explore(config, { runs: 50, seed: 1 }).failures).toEqual([]);
   });
 });

@@ -121,6 +121,172 @@ describe('deployments-complete', () => {
     ]);
   });
 
+  describe('done only once active: a client may not report a deploy done before the controller shows its units active', () => {
+    const unit = (
+      name: string,
+      workload: string,
+      agent = workload === 'active' ? 'idle' : 'executing',
+    ): HistoryBody => ({
+      type: 'unit-status',
+      unit: name,
+      workload,
+      agent,
+    });
+    const accepted: HistoryBody = {
+      type: 'request',
+      conn: 1,
+      client: 'client-0',
+      facade: 'Application',
+      method: 'Deploy',
+      accepted: true,
+      apps: ['wp'],
+    };
+    const activeAtEnd = final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' } }));
+
+    it('holds when every unit was active before the report, even if one changed again before it', () => {
+      const h = history()
+        .at(
+          10,
+          invoke(1, 'wp', 2),
+          accepted,
+          unit('wp/0', 'waiting', 'allocating'),
+          unit('wp/1', 'waiting', 'allocating'),
+        )
+        .at(12, unit('wp/0', 'maintenance'), unit('wp/1', 'maintenance'))
+        .at(30, unit('wp/0', 'active'))
+        .at(40, unit('wp/1', 'active'))
+        .at(45, unit('wp/1', 'maintenance')) // a later hook (or an upgrade) after the client's watcher saw them active
+        .at(50, report('ok', 1))
+        .at(60, unit('wp/1', 'active'))
+        .at(100, activeAtEnd)
+        .end(200);
+      expect(deploymentsComplete.check(h)).toEqual([]);
+    });
+
+    it('fails a report made when the deploy was accepted, the units still installing, at the report', () => {
+      const h = history()
+        .at(
+          10,
+          invoke(1, 'wp', 2),
+          accepted,
+          unit('wp/0', 'waiting', 'allocating'),
+          unit('wp/1', 'waiting', 'allocating'),
+        )
+        .at(12, unit('wp/0', 'maintenance'), unit('wp/1', 'maintenance'))
+        .at(20, report('ok', 1))
+        .at(30, unit('wp/0', 'active'), unit('wp/1', 'active'))
+        .at(100, activeAtEnd)
+        .end(200);
+      expect(deploymentsComplete.check(h)).toEqual([
+        {
+          property: 'deployments-complete',
+          t: 20,
+          client: 'client-0',
+          message:
+            'deploy wp -n 2 (client-0 op 1): client reported done at t=20ms, before the controller had 2 units of wp active (never since the deploy at t=10ms): at the report it held wp/0 maintenance, wp/1 maintenance; they were all active only at t=30ms',
+        },
+      ]);
+    });
+
+    it('fails a report when only some units were ever active at once, or too few existed', () => {
+      // wp/0 was active and went back to maintenance before wp/1 became active: never both
+      const apart = history()
+        .at(10, invoke(1, 'wp', 2), unit('wp/0', 'waiting'), unit('wp/1', 'waiting'))
+        .at(30, unit('wp/0', 'active'))
+        .at(35, unit('wp/0', 'maintenance'))
+        .at(40, unit('wp/1', 'active'))
+        .at(50, report('ok', 1))
+        .at(60, unit('wp/0', 'active'))
+        .at(100, activeAtEnd)
+        .end(200);
+      const tooFew = history()
+        .at(10, invoke(1, 'wp', 2), unit('wp/0', 'waiting'))
+        .at(30, unit('wp/0', 'active'))
+        .at(50, report('ok', 1))
+        .at(60, unit('wp/1', 'waiting'), unit('wp/1', 'active'))
+        .at(100, activeAtEnd)
+        .end(200);
+      expect(messages(deploymentsComplete.check(apart))).toEqual([
+        'deploy wp -n 2 (client-0 op 1): client reported done at t=50ms, before the controller had 2 units of wp active (never since the deploy at t=10ms): at the report it held wp/0 maintenance, wp/1 active; they were all active only at t=60ms',
+      ]);
+      expect(messages(deploymentsComplete.check(tooFew))).toEqual([
+        'deploy wp -n 2 (client-0 op 1): client reported done at t=50ms, before the controller had 2 units of wp active (never since the deploy at t=10ms): at the report it held wp/0 active; they were all active only at t=60ms',
+      ]);
+    });
+
+    it('fails a report of a deploy the controller never created, once the controller is seen at all', () => {
+      const refused: HistoryBody = { ...accepted, accepted: false, error: 'upgrade in progress' };
+      const h = history()
+        .at(10, invoke(1, 'wp', 1), refused)
+        .at(20, report('ok', 1))
+        .end(200);
+      expect(messages(deploymentsComplete.check(h))).toEqual([
+        'deploy wp -n 1 (client-0 op 1): client reported done at t=20ms, before the controller had 1 unit of wp active (never since the deploy at t=10ms): at the report it held no unit of wp; they never were all active',
+      ]);
+      // without any controller-side record (an external controller) there is nothing to compare with
+      const unseen = history()
+        .at(10, invoke(1, 'wp', 1))
+        .at(20, report('ok', 1))
+        .end(200);
+      expect(deploymentsComplete.check(unseen)).toEqual([]);
+    });
+
+    it('holds when the units were already active at the invoke (a deploy asked again), and counts the report at the same moment', () => {
+      const again = history()
+        .at(5, unit('wp/0', 'waiting'), unit('wp/0', 'active'))
+        .at(10, invoke(1, 'wp', 1))
+        .at(11, report('ok', 1))
+        .at(100, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(200);
+      const sameMoment = history()
+        .at(10, invoke(1, 'wp', 1), unit('wp/0', 'waiting'))
+        .at(30, unit('wp/0', 'active'), report('ok', 1))
+        .at(100, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(200);
+      expect(deploymentsComplete.check(again)).toEqual([]);
+      expect(deploymentsComplete.check(sameMoment)).toEqual([]);
+    });
+
+    it('does not count units active before a removal: terminated units leave the app', () => {
+      const h = history()
+        .at(5, unit('wp/0', 'waiting'), unit('wp/0', 'active'))
+        .at(8, unit('wp/0', 'terminated', 'idle'))
+        .at(10, invoke(1, 'wp', 1), unit('wp/0', 'waiting'))
+        .at(20, report('ok', 1))
+        .at(30, unit('wp/0', 'active'))
+        .at(100, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(200);
+      expect(messages(deploymentsComplete.check(h))).toEqual([
+        'deploy wp -n 1 (client-0 op 1): client reported done at t=20ms, before the controller had 1 unit of wp active (never since the deploy at t=10ms): at the report it held wp/0 waiting; they were all active only at t=30ms',
+      ]);
+    });
+
+    it('exempts a deploy whose app a removal asked for by its report took back; judges one removed only later', () => {
+      const removeWp: HistoryBody = { type: 'invoke', client: 'client-1', op: 1, f: 'remove', value: { app: 'wp' } };
+      const removedWp: HistoryBody = { type: 'ok', client: 'client-1', op: 1, f: 'remove' };
+      const takenBack = history()
+        .at(10, invoke(1, 'wp', 1), unit('wp/0', 'waiting'))
+        .at(15, removeWp)
+        .at(16, unit('wp/0', 'terminated'), removedWp)
+        .at(20, report('ok', 1))
+        .at(100, final(view({})))
+        .end(200);
+      const removedLater = history()
+        .at(10, invoke(1, 'wp', 1), unit('wp/0', 'waiting'))
+        .at(20, report('ok', 1))
+        .at(30, unit('wp/0', 'active'))
+        .at(40, removeWp)
+        .at(41, unit('wp/0', 'terminated'), removedWp)
+        .at(100, final(view({})))
+        .end(200);
+      expect(deploymentsComplete.check(takenBack)).toEqual([]);
+      expect(messages(deploymentsComplete.check(removedLater))).toHaveLength(1);
+      expect(messages(deploymentsComplete.check(removedLater))[0]).toMatch(
+        /client reported done at t=20ms, before the controller had 1 unit of wp active/,
+      );
+    });
+  });
+
   describe("a client's removal of its own deployment", () => {
     const remove = (op: number, app: string, client = 'client-0'): HistoryBody => ({
       type: 'invoke',

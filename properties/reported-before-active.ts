@@ -1,0 +1,66 @@
+/**
+ * Deploys a client reported done before the controller showed them done: the part of
+ * deployments-complete that reads WHEN the units became active (deployments-complete.ts says the
+ * rule). A pure function of the history's `unit-status` records (the controller's status history
+ * of each unit) and the clients' deploy invokes and reports.
+ */
+import type { History, RecordOf } from '../harness/history.ts';
+import { ClientKeys } from './common.ts';
+
+type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
+
+/** A deploy reported `ok` although the controller never had all its units active from its invoke to that report. */
+export interface EarlyReport {
+  invoke: DeployInvoke;
+  /** Its `ok`. */
+  report: RecordOf<'ok' | 'fail' | 'info'>;
+  /** The app's units and their workload statuses as the controller held them at the report. */
+  statuses: [unit: string, workload: string][];
+  /** When the controller first had them all active after the report, if it ever did. */
+  activeAt?: number;
+}
+
+/**
+ * Every deploy reported `ok` for which no moment from its `invoke` to its `ok` (both included)
+ * had, in the controller's `unit-status` records, at least `units` units of its app, all with
+ * workload status `active`. A unit's status holds from its record until its next one; workload
+ * `terminated` takes it out of the app. One pass over the history (and a look, for each such report,
+ * at when its units became active after all).
+ */
+export function reportedBeforeActive(history: History): EarlyReport[] {
+  const apps = new Map<string, Map<string, string>>(); // app -> unit -> workload, as the controller holds them
+  const keys = new ClientKeys();
+  const pending = new Map<number, { invoke: DeployInvoke; seen: boolean }>(); // invoke -> whether it saw its units active
+  const early: EarlyReport[] = [];
+  const allActive = (app: string, units: number): boolean => {
+    const statuses = apps.get(app);
+    if (!statuses || statuses.size < units) return false;
+    for (const s of statuses.values()) if (s !== 'active') return false;
+    return true;
+  };
+  for (const r of history) {
+    if (r.type === 'unit-status') {
+      const app = r.unit.slice(0, r.unit.lastIndexOf('/'));
+      let units = apps.get(app);
+      if (!units) apps.set(app, (units = new Map()));
+      if (r.workload === 'terminated') units.delete(r.unit);
+      else units.set(r.unit, r.workload);
+      if (r.workload !== 'active') continue;
+      for (const p of pending.values())
+        if (!p.seen && p.invoke.value.app === app) p.seen = allActive(app, p.invoke.value.units);
+      for (const e of early)
+        if (e.activeAt === undefined && e.invoke.value.app === app && allActive(app, e.invoke.value.units))
+          e.activeAt = r.t;
+    } else if (r.type === 'invoke' && r.f === 'deploy') {
+      pending.set(keys.key(r.client, r.op), { invoke: r, seen: allActive(r.value.app, r.value.units) });
+    } else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') {
+      const key = keys.key(r.client, r.op);
+      const p = pending.get(key);
+      if (!p) continue;
+      pending.delete(key);
+      if (r.type === 'ok' && !p.seen)
+        early.push({ invoke: p.invoke, report: r, statuses: [...(apps.get(p.invoke.value.app) ?? [])] });
+    }
+  }
+  return early;
+}
