@@ -137,13 +137,18 @@ export interface PropertyOutcome {
   unknownReason?: string;
 }
 
+/** An exploration's verdict (see ExploreResult.verdict). */
+export type ExploreVerdict = 'pass' | 'fail' | 'none';
+
 export interface ExploreResult {
   scenario: string;
   target: string;
   /** Cases run in phase one. */
   runs: number;
   seed: number;
-  verdict: 'pass' | 'fail';
+  /** `none`: no run completed and nothing was found (an interrupt, or --time-limit, before the first
+   *  run ended): there is no evidence for a pass. */
+  verdict: ExploreVerdict;
   runsPerSecond: number;
   elapsedMs: number;
   properties: PropertyOutcome[];

@@ -14,6 +14,7 @@
  * shows, as soon as it finishes, not when the cases before it in case order have.
  */
 import assert from 'node:assert/strict';
+import { setMaxListeners } from 'node:events';
 import fc from 'fast-check';
 import { Limiter } from './limiter.ts';
 import { count } from './plural.ts';
@@ -108,6 +109,7 @@ export async function exploreTarget(
   // (a run may go on for many seconds), and no more start.
   const broken = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, broken.signal]) : broken.signal;
+  setMaxListeners(0, signal); // one listener per run in flight: --concurrency may be dozens
   const surveyed = { ...options, signal };
   // Each case keeps its index in the unsharded sequence whenever it starts; another shard's case
   // is drawn (to keep the sequence) and never run.

@@ -25,6 +25,9 @@ export interface RunParams {
   resumeDeadlineMs: number;
   /** How long a (non long-poll) request may stay unanswered. */
   requestDeadlineMs: number;
+  /** Real time per model millisecond, on a real target (absent on the sim: model time only). Times
+   *  in the history are model times; messages give the real ones too. */
+  timeScale?: number;
 }
 
 export type Outcome = 'ok' | 'error' | 'closed' | 'timeout';
@@ -44,6 +47,14 @@ export type HistoryBody =
    *  and recovers from what it kept on disk (controller/durable-state.ts). */
   | { type: 'fault-start'; fault: 'crash'; graceful?: boolean }
   | { type: 'fault-end'; fault: 'crash' }
+  /**
+   * The plan's last event is past, and `armed` of its faults tied to client activity have not
+   * fired yet: the plan goes on (its faults in force, nothing healed) until they have fired, until
+   * nothing is in motion (every client settled and the controller quiet: no moment is coming), or
+   * until `untilMs`, whichever comes first; quiescence follows (targets/closing.ts). Written only
+   * when a tie is armed, so a run without one has no such record.
+   */
+  | { type: 'tie-wait'; armed: number; untilMs: number }
   | { type: 'quiescence' }
   /** The closing sequence's wait is over: `reached` says whether the controller was quiet and every
    *  client settled before the scenario's deadlines ran out (false: the run was cut short). */

@@ -181,7 +181,7 @@ export class Tally {
       target,
       runs: this.runs,
       seed: this.options.seed,
-      verdict: failures.length > 0 || this.first.size > 0 ? 'fail' : 'pass',
+      verdict: failures.length > 0 || this.first.size > 0 ? 'fail' : this.runs === 0 ? 'none' : 'pass',
       runsPerSecond: runsPerSecond(this.runs, surveyMs),
       elapsedMs: Math.round(this.elapsedMs()),
       properties: this.config.properties.map((property) => {

@@ -93,7 +93,7 @@ export function formatSummary(r: ExploreResult, asExpected = false): string {
   const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
     // Nothing ran (an interrupt before the first run ended): there is no evidence for a PASS.
-    r.runs === 0 && r.failures.length === 0
+    r.verdict === 'none'
       ? 'NO VERDICT: no run completed'
       : r.verdict === 'fail'
         ? `${asExpected ? 'AS EXPECTED' : 'FAIL'}: ${violatedNames(r).join(', ')} violated`

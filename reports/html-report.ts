@@ -29,12 +29,13 @@ dl.settings dt { font-weight: 600; }
 `;
 
 export function formatHtmlReport(summary: Summary, failures: readonly SavedFailure[]): string {
-  const title = `upgrade-chaos ${summary.command}: ${summary.verdict.toUpperCase()}`;
+  const shown = summary.verdict === 'none' ? 'NO VERDICT' : summary.verdict.toUpperCase();
+  const title = `upgrade-chaos ${summary.command}: ${shown}`;
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
 <body>
-<h1>upgrade-chaos ${esc(summary.command)}: <span class="${summary.verdict}">${summary.verdict.toUpperCase()}</span></h1>
+<h1>upgrade-chaos ${esc(summary.command)}: <span class="${summary.verdict}">${shown}</span></h1>
 ${summary.interrupted ? '<p class="interrupted">Interrupted: this report holds what was found before the run was stopped.</p>' : ''}
 ${settings(summary)}
 <h2>Verdicts</h2>

@@ -95,14 +95,14 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
   const merged: ScenarioSummary = {
     ...first,
     runs,
-    verdict: outcomes.some((o) => o.violated) ? 'fail' : 'pass',
+    verdict: outcomes.some((o) => o.violated) ? 'fail' : runs === 0 ? 'none' : 'pass',
     // The shards ran side by side: their speeds add up, and the merged run took as long as the slowest.
     runsPerSecond: parts.reduce((n, p) => n + p.runsPerSecond, 0),
     elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
     outcomes,
     properties: outcomes.map(propertyJson),
     // Over every shard's runs together: an expected violation no shard found is a mismatch now.
-    mismatches: judged === 'expectations' ? mismatchesOf(first.expected, outcomes).mismatches : [],
+    mismatches: judged === 'expectations' && runs > 0 ? mismatchesOf(first.expected, outcomes).mismatches : [],
     failures,
   };
   delete merged.notInShard;

@@ -4,7 +4,7 @@
  * versions, target and client command, properties checked, tool version and commit, start and end
  * time, whether an interrupt cut it short, and the shard it covered. Pure: built from data.
  */
-import type { ExploreResult, PropertyOutcome } from '../harness/explore-result.ts';
+import type { ExploreResult, ExploreVerdict, PropertyOutcome } from '../harness/explore-result.ts';
 import type { FailureRecord, ToolInfo } from '../harness/failure-record.ts';
 import type { HistoryRecord } from '../harness/history.ts';
 import type { RunConfig } from '../harness/run-config.ts';
@@ -40,7 +40,8 @@ export interface Summary {
   command: 'run' | 'qualify' | 'replay';
   /** `properties`: any violation fails the run; `expectations`: verdicts are compared with the scenarios'. */
   judged: 'properties' | 'expectations';
-  verdict: 'pass' | 'fail';
+  /** `none`: no scenario has a verdict (no run completed: an interrupt or --time-limit came first). */
+  verdict: ExploreVerdict;
   interrupted: boolean;
   settings: RunSettings;
   tool: ToolInfo & { name: 'upgrade-chaos' };
@@ -93,8 +94,9 @@ export function scenarioSummary(
   judged: Summary['judged'],
   sharded = false,
 ): ScenarioSummary {
+  // A scenario with no run observed nothing: no verdict to compare with what it expects.
   const judgement =
-    judged === 'expectations'
+    judged === 'expectations' && result.verdict !== 'none'
       ? mismatchesOf(config.scenario.expect, result.properties, sharded)
       : { mismatches: [], notInShard: [] };
   return {
@@ -126,6 +128,8 @@ export function scenarioPasses(s: ScenarioSummary, judged: Summary['judged']): b
   return judged === 'properties' ? s.outcomes.every((o) => !o.violated) : s.mismatches.length === 0;
 }
 
-export function summaryVerdict(scenarios: readonly ScenarioSummary[], judged: Summary['judged']): 'pass' | 'fail' {
-  return scenarios.every((s) => scenarioPasses(s, judged)) ? 'pass' : 'fail';
+/** fail if a scenario fails as judged; none if no scenario has a verdict (none ran a run to its end); else pass. */
+export function summaryVerdict(scenarios: readonly ScenarioSummary[], judged: Summary['judged']): ExploreVerdict {
+  if (!scenarios.every((s) => scenarioPasses(s, judged))) return 'fail';
+  return scenarios.every((s) => s.verdict === 'none') ? 'none' : 'pass';
 }

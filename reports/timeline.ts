@@ -19,6 +19,11 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
     case 'fault-end':
       if (r.fault === 'crash') return ['nemesis', 'start the controller again: it recovers from its state on disk'];
       return ['nemesis', r.fault === 'pause' ? 'resume the controller' : `heal ${r.client}`];
+    case 'tie-wait':
+      return [
+        'run',
+        `${count(r.armed, 'fault')} tied to client activity still armed: the plan goes on until they fire, at most until ${formatMs(r.untilMs)}`,
+      ];
     case 'quiescence':
       return ['run', 'quiescence: faults healed, waiting for upgrades and clients to settle'];
     case 'quiet':

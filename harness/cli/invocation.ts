@@ -76,7 +76,7 @@ export class Invocation {
       format: SUMMARY_FORMAT,
       command: options.command,
       judged: options.judged,
-      verdict: 'pass',
+      verdict: 'none',
       interrupted: false,
       settings,
       tool: { name: 'upgrade-chaos', ...toolInfo() },

@@ -172,7 +172,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     await close();
   }
   const summary = invocation.finish(skipped);
-  const passed = summary.verdict === 'pass';
+  // No verdict (no run completed) is no violation either: an interrupt exits 130 all the same.
+  const passed = summary.verdict !== 'fail';
   if (values.json) {
     const fileOf = (r: Recorded) => (f: Failure) => r.saved.get(f)?.file;
     const json = explored.map(({ config, result, recorded }) => ({
@@ -192,9 +193,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     if (summary.interrupted) io.out(`Interrupted: ${explored.length} of ${configs.length} scenario(s) explored.`);
     if (!named)
       io.out(
-        passed
-          ? "All verdicts match the scenarios' expectations."
-          : 'Some verdicts differ from the expectations (see above).',
+        summary.verdict === 'none'
+          ? 'No verdict: no run completed.'
+          : passed
+            ? "All verdicts match the scenarios' expectations."
+            : 'Some verdicts differ from the expectations (see above).',
       );
     io.out(`Results: ${invocation.dir}`);
   }

@@ -1,6 +1,9 @@
 /**
  * How every run ends, on every target: the closing sequence that every property depends on.
  *
+ *   ties        while faults tied to client activity are armed, the plan goes on (tie-wait
+ *               record) until they fire, until nothing is in motion, or for one resume deadline
+ *               at most: most ties would otherwise be dropped unfired (see awaitTies)
  *   quiescence  record it: from here on the plan is over and nothing new is injected
  *   heal        end every fault in force (each heal records its fault-end)
  *   wait        until the controller is quiet, every client settled and no plan event waits for
@@ -47,6 +50,9 @@ export interface RunEnding<F extends FinalModel> {
   runUntil(limitMs: number, quiet?: () => MaybeAsync<boolean>): MaybeAsync<void>;
   /** The controller has nothing in motion (agent up, no upgrade, no hook running). */
   controllerQuiet(): MaybeAsync<boolean>;
+  /** Plan events tied to client activity that are armed and have not fired yet (absent: the
+   *  target arms none). A real target may wait a little for them to fire before it answers. */
+  armedTies?(): MaybeAsync<number>;
   /** How many plan events still wait for their moment (a chained upgrade): the wait waits for them too. */
   waitingEvents?(): number;
   /** Whether a client has a view to report (a black-box program may have written none). */
@@ -57,17 +63,51 @@ export interface RunEnding<F extends FinalModel> {
 
 /** Runs the closing sequence (see the header) and returns the final model it recorded. */
 export function closeRun<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
+  return then(awaitTies(run), () => closeAfterPlan(run));
+}
+
+/** Whether the controller is quiet, every client settled and no plan event waits for its moment. */
+function quietness(run: RunEnding<FinalModel>): () => MaybeAsync<boolean> {
+  const clients = [...run.clients.values()];
+  const settled = (): boolean => (run.waitingEvents?.() ?? 0) === 0 && clients.every((c) => c.settled());
+  // Clients are looked at first (no I/O). Asked again once the controller has answered: on a real
+  // target that takes a round trip, in which a client may have started something (a watcher's Next
+  // returned, so it stops it for a rewatch the plan asked for), and a call sent then would be cut
+  // short by the run's end.
+  return () => (settled() ? then(run.controllerQuiet(), (controller) => controller && settled()) : false);
+}
+
+/**
+ * The plan's end, for faults tied to client activity: a tie names a moment (a client's Next in
+ * flight, its Deploy answered, its login), and a plan often ends before the client gets there, so
+ * quiescence, which injects no fault, used to drop about two in three of the ties drawn. While
+ * some are armed the plan goes on, faults in force, until every tie has fired, or nothing is in
+ * motion (clients settled, controller quiet: no client will reach a moment it is not at now), or
+ * one resume deadline has passed. The bound is model time (the sim's virtual clock; a real
+ * target's scaled clock, the server's session asked with a long poll). The tie-wait record says
+ * how many were armed and the bound; a run with no tie armed waits for nothing and writes nothing,
+ * so its history is what it was before.
+ */
+function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
+  const armedTies = run.armedTies;
+  if (!armedTies) return;
+  return then(armedTies(), (armed) => {
+    if (armed === 0) return;
+    const untilMs = run.clock.now() + run.deadlines.resumeMs;
+    run.history.record({ type: 'tie-wait', armed, untilMs });
+    const quiet = quietness(run);
+    const over = (): MaybeAsync<boolean> => then(quiet(), (q) => q || then(armedTies(), (n) => n === 0));
+    return run.runUntil(untilMs, over);
+  });
+}
+
+/** The closing sequence from quiescence on. */
+function closeAfterPlan<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   const { clock, history } = run;
   history.record({ type: 'quiescence' });
   return then(run.healFaults(), () => {
     const limit = clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
-    const clients = [...run.clients.values()];
-    const settled = (): boolean => (run.waitingEvents?.() ?? 0) === 0 && clients.every((c) => c.settled());
-    // Asked again once the controller has answered: on a real target that takes a round trip, in
-    // which a client may have started something (a watcher's Next returned, so it stops it for a
-    // rewatch the plan asked for), and a call sent then would be cut short by the run's end.
-    const quiet = (): MaybeAsync<boolean> =>
-      settled() ? then(run.controllerQuiet(), (controller) => controller && settled()) : false;
+    const quiet = quietness(run);
     return then(run.runUntil(limit, quiet), () =>
       then(quiet(), (reached) => {
         history.record({ type: 'quiet', reached });

@@ -11,7 +11,7 @@
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
  *   GET    /admin/<uuid>/status           -> SessionStatus
- *   GET    /admin/<uuid>/status?until=quiet|upgrade-idle&waitMs=N
+ *   GET    /admin/<uuid>/status?until=quiet|upgrade-idle|ties-fired&waitMs=N
  *                                         -> SessionStatus once the condition holds, or after N ms
  *                                            (a long poll: the harness waits for it, never polls)
  *   GET    /admin/<uuid>/history          -> SessionHistory
@@ -27,7 +27,13 @@ import { isVersion } from '../controller/version.ts';
 import type { PlanEvent } from '../plan.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import { sameSecret } from '../controller/secret.ts';
-import { modelPath, type ControllerSession, type SessionOptions, type StatusCondition } from './session.ts';
+import {
+  modelPath,
+  STATUS_CONDITIONS,
+  type ControllerSession,
+  type SessionOptions,
+  type StatusCondition,
+} from './session.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
 /** Longest a status request waits for its condition (the harness asks for less). */
@@ -196,12 +202,16 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
 function statusOf(session: ControllerSession, query: URLSearchParams): unknown {
   const until = query.get('until');
   if (until === null) return session.status();
-  if (until !== 'quiet' && until !== 'upgrade-idle')
-    throw new HttpError(400, 'status takes ?until=quiet or ?until=upgrade-idle (and &waitMs=N)');
+  if (!isStatusCondition(until))
+    throw new HttpError(400, 'status takes ?until=quiet, upgrade-idle or ties-fired (and &waitMs=N)');
   const waitMs = Number(query.get('waitMs') ?? 0);
   if (!Number.isFinite(waitMs) || waitMs < 0 || waitMs > MAX_STATUS_WAIT_MS)
     throw new HttpError(400, `status waitMs must be a number of ms from 0 to ${MAX_STATUS_WAIT_MS}`);
-  return session.statusWhen(until satisfies StatusCondition, waitMs);
+  return session.statusWhen(until, waitMs);
+}
+
+function isStatusCondition(until: string): until is StatusCondition {
+  return (STATUS_CONDITIONS as readonly string[]).includes(until);
 }
 
 function resetOptions(body: Body): NewSessionOptions {

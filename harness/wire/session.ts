@@ -60,16 +60,27 @@ export interface SessionStatus {
   upgrading: boolean;
   /** Nothing in motion: agent up, no upgrade, no hook running or waiting (quiescence waits for it). */
   quiet: boolean;
+  /** Plan events tied to client activity that are armed and have not fired (or been dropped). */
+  armed: number;
   /** The session's clock (model ms since its time zero). */
   now: number;
 }
 
-/** What a status request may wait for (a long poll): nothing in motion (SessionStatus.quiet), or
- *  bootstrapped, up and no upgrade pending or running (what a chained upgrade waits for). */
-export type StatusCondition = 'quiet' | 'upgrade-idle';
+/** What a status request may wait for (a long poll): nothing in motion (SessionStatus.quiet),
+ *  bootstrapped, up and no upgrade pending or running (what a chained upgrade waits for), or no
+ *  fault tied to client activity armed any more (what the plan's end waits for: closing.ts). */
+export type StatusCondition = 'quiet' | 'upgrade-idle' | 'ties-fired';
+export const STATUS_CONDITIONS: readonly StatusCondition[] = ['quiet', 'upgrade-idle', 'ties-fired'];
 
 export function statusHolds(status: SessionStatus, condition: StatusCondition): boolean {
-  return condition === 'quiet' ? status.quiet : status.bootstrapped && status.up && !status.upgrading;
+  switch (condition) {
+    case 'quiet':
+      return status.quiet;
+    case 'upgrade-idle':
+      return status.bootstrapped && status.up && !status.upgrading;
+    case 'ties-fired':
+      return status.armed === 0;
+  }
 }
 
 export interface SessionHistory {
@@ -206,6 +217,7 @@ export class ControllerSession {
       version: c.version,
       upgrading: c.upgrading,
       quiet: c.quiet,
+      armed: c.activity.pending,
       now: this.clock.now(),
     };
   }

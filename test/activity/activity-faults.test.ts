@@ -34,6 +34,12 @@ const plans: Record<string, Plan> = {
     { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
     { kind: 'wait', durationMs: 10_000 },
   ],
+  'deploy-applied': [
+    { kind: 'bootstrap' },
+    { kind: 'disconnect', client: 0, on: 'deploy-applied' },
+    { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+    { kind: 'wait', durationMs: 10_000 },
+  ],
   login: [
     { kind: 'partition', client: 0, durationMs: 3_000, on: 'login' },
     { kind: 'bootstrap' },
@@ -69,6 +75,27 @@ function checkDeployAnswered(history: HistoryRecord[]): void {
   expect(before.at(-1)).toMatchObject({ type: 'conn-close', reason: 'fault' });
 }
 
+/** The Deploy was applied (accepted, its application in the model), then the connection was cut
+ *  before the answer was written: the client's call never returned an answer. */
+function checkDeployApplied(history: HistoryRecord[]): void {
+  const { fired, before } = moment(history);
+  expect(fired).toMatchObject({ applied: true });
+  const deploy = before.filter((r) => r.type === 'request').at(-1);
+  expect(deploy).toMatchObject({ method: 'Deploy', accepted: true, apps: ['mysql'] });
+  expect(before.at(-1)).toMatchObject({ type: 'conn-close', reason: 'fault' });
+  const final = history.find((r) => r.type === 'final-model');
+  expect(final?.type === 'final-model' && Object.keys(final.model.applications)).toContain('mysql');
+  // The client's Deploy call in flight then ended with the connection, with no answer.
+  const call = history
+    .slice(0, history.indexOf(fired))
+    .filter((r) => r.type === 'call' && r.client === 'client-0' && r.method === 'Deploy')
+    .at(-1);
+  const ended = history.find(
+    (r) => r.type === 'return' && call?.type === 'call' && r.client === 'client-0' && r.call === call.call,
+  );
+  expect(ended).toMatchObject({ outcome: 'closed' });
+}
+
 function checkLogin(history: HistoryRecord[]): void {
   const { fired, before, after } = moment(history);
   expect(fired).toMatchObject({ applied: true });
@@ -88,15 +115,23 @@ function checkLogin(history: HistoryRecord[]): void {
 /** Two real milliseconds of model time at this file's time scale (0.05). */
 const CROSS_PROCESS_SKEW_MS = 40;
 
-const checks = { 'watch-next': checkWatchNext, 'deploy-answered': checkDeployAnswered, login: checkLogin };
+const checks = {
+  'watch-next': checkWatchNext,
+  'deploy-answered': checkDeployAnswered,
+  'deploy-applied': checkDeployApplied,
+  login: checkLogin,
+};
 
 /**
- * Quiescence injects no fault: a tied fault whose moment had not come when the plan ended never
- * fires (the plan ends at bootstrap, client-0's first Next comes during the quiet wait), and one in
- * force when the plan ended is healed with the others (a 600 s partition from about 20 s on).
+ * The plan's end waits for armed ties, and quiescence injects no fault. A tie whose moment comes
+ * soon after the plan's last event fires in that wait (the plan ends at bootstrap; client-0's first
+ * Next comes a little later), before quiescence; one whose moment never comes (no Deploy in the
+ * plan) is dropped by quiescence once nothing is in motion; one in force when the plan ended is
+ * healed with the others (a 600 s partition from about 20 s on).
  */
 const quiescencePlans = {
-  unfired: [{ kind: 'bootstrap' }, { kind: 'partition', client: 0, durationMs: 10_000, on: 'watch-next' }],
+  firedInWait: [{ kind: 'bootstrap' }, { kind: 'partition', client: 0, durationMs: 10_000, on: 'watch-next' }],
+  unfired: [{ kind: 'bootstrap' }, { kind: 'disconnect', client: 0, on: 'deploy-answered' }],
   inForce: [
     { kind: 'bootstrap' },
     { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
@@ -106,17 +141,34 @@ const quiescencePlans = {
   ],
 } satisfies Record<string, Plan>;
 
+/** The index in the history of the first record of `type`. */
+const at = (history: HistoryRecord[], type: HistoryRecord['type']): number => history.findIndex((r) => r.type === type);
+
+function checkFiredInWait(history: HistoryRecord[]): void {
+  const [wait, quiescence] = [at(history, 'tie-wait'), at(history, 'quiescence')];
+  expect(history[wait]).toMatchObject({ armed: 1 });
+  const tied = history.findIndex((r) => r.type === 'event' && r.index === 1);
+  expect(history[tied]).toMatchObject({ applied: true });
+  const cut = history.findIndex((r) => r.type === 'fault-start' && r.fault === 'partition');
+  expect([wait < cut, cut < tied, tied < quiescence]).toEqual([true, true, true]);
+  // Healed by the closing sequence, after quiescence; the client then settles.
+  expect(history.findIndex((r) => r.type === 'fault-end' && r.fault === 'partition')).toBeGreaterThan(quiescence);
+  expect(history.find((r) => r.type === 'quiet')).toMatchObject({ reached: true });
+}
+
 function checkUnfired(history: HistoryRecord[]): void {
-  const quiescence = history.findIndex((r) => r.type === 'quiescence');
+  const [wait, quiescence] = [at(history, 'tie-wait'), at(history, 'quiescence')];
+  expect(history[wait]).toMatchObject({ armed: 1 });
   const tied = history.find((r) => r.type === 'event' && r.index === 1);
   expect(tied).toMatchObject({ applied: false, note: NOT_FIRED_BY_QUIESCENCE });
   expect(history.indexOf(tied!)).toBeGreaterThan(quiescence);
-  expect(history.filter((r) => r.type === 'fault-start')).toEqual([]);
+  expect(history.filter((r) => r.type === 'conn-close' && r.reason === 'fault')).toEqual([]);
 }
 
 function checkHealedAtQuiescence(history: HistoryRecord[]): void {
   const quiescence = history.find((r) => r.type === 'quiescence')!;
   expect(history.find((r) => r.type === 'event' && r.index === 3)).toMatchObject({ applied: true });
+  expect(at(history, 'tie-wait')).toBe(-1); // it fired during the plan: nothing to wait for
   const healed = history.find((r) => r.type === 'fault-end' && r.fault === 'partition');
   // Healed by the closing sequence, not at the end of its 600 s.
   expect(healed!.t - quiescence.t).toBeLessThan(60_000);
@@ -130,9 +182,29 @@ describe('faults tied to API activity on the sim', () => {
     });
   }
 
-  it('never fire during quiescence, and those in force are healed there', () => {
-    checkUnfired(runSim(config, quiescencePlans.unfired, 3).history);
+  it("fire after the plan's last event while the plan waits for them, never during quiescence; those in force are healed there", () => {
+    checkFiredInWait(runSim(config, quiescencePlans.firedInWait, 3).history);
+    const unfired = runSim(config, quiescencePlans.unfired, 3).history;
+    checkUnfired(unfired);
+    // Nothing was in motion any more: the wait ended before its bound, one resume deadline.
+    const wait = unfired.find((r) => r.type === 'tie-wait')!;
+    expect(unfired[at(unfired, 'quiescence')]!.t).toBeLessThan(wait.type === 'tie-wait' ? wait.untilMs : 0);
     checkHealedAtQuiescence(runSim(config, quiescencePlans.inForce, 3).history);
+  });
+
+  it('wait one resume deadline at most, and not at all in a plan without them (its history is as before)', () => {
+    // client-0 is partitioned for 600 s, so it never settles; client-1 never deploys.
+    const busy: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'partition', client: 0, durationMs: 600_000 },
+      { kind: 'disconnect', client: 1, on: 'deploy-answered' },
+    ];
+    const history = runSim(config, busy, 3).history;
+    const wait = history[at(history, 'tie-wait')]!;
+    expect(wait).toMatchObject({ armed: 1, untilMs: wait.t + config.scenario.deadlines.resumeMs });
+    expect(history[at(history, 'quiescence')]!.t).toBe(wait.t + config.scenario.deadlines.resumeMs);
+    expect(historyHash(runSim(config, busy, 3).history)).toBe(historyHash(history));
+    expect(at(runSim(config, busy.slice(0, 2), 3).history, 'tie-wait')).toBe(-1);
   });
 
   it("a partition at a client's first Next after the upgrade no longer outlasts the run (seed 2's replay)", () => {
@@ -178,10 +250,12 @@ describe('faults tied to API activity on the sim', () => {
       { kind: 'disconnect', client: 0, on: 'watch-next' },
       { kind: 'restart', when: { client: 1, on: 'login' } },
       { kind: 'partition', client: 0, durationMs: 2_000, on: 'deploy-answered' },
+      { kind: 'disconnect', client: 1, on: 'deploy-applied' },
     ]);
     expect(printed).toContain('disconnect client-0 when client-0 next has an AllWatcher.Next in flight');
     expect(printed).toContain('restart controller agent while client-1 is logging in');
     expect(printed).toContain("partition client-0 for 2s right after client-0's Deploy is answered");
+    expect(printed).toContain("disconnect client-1 once client-1's Deploy is applied, before its answer is written");
   });
 
   it('are generated when the scenario weighs on-activity', () => {
@@ -205,9 +279,10 @@ describe('faults tied to API activity on the process target', () => {
     });
   }
 
-  it('never fire during quiescence, and those in force are healed there', async () => {
+  it("fire after the plan's last event while the plan waits for them, never during quiescence; those in force are healed there", async () => {
     plain ??= createProcessTarget({ timeScale: 0.05 }).then((t) => (targets.push(t), t));
     const target = await plain;
+    checkFiredInWait(await target.run(config, quiescencePlans.firedInWait, 3));
     checkUnfired(await target.run(config, quiescencePlans.unfired, 3));
     checkHealedAtQuiescence(await target.run(config, quiescencePlans.inForce, 3));
   });

@@ -13,6 +13,7 @@ import type { Failure } from '../../harness/explore-result.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { formatCoverage } from '../../reports/coverage.ts';
 import { formatFailure, formatSummary, SUGGESTED_REPEAT } from '../../reports/console.ts';
+import { scenarioSummary, summaryVerdict } from '../../reports/summary.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 import { cliIn, workFolder } from './cli-helpers.ts';
 
@@ -74,9 +75,22 @@ describe('console output', () => {
     expect(formatCoverage(once.coverage!)).toMatch(/^Coverage over 1 run \(/);
   });
 
-  it('an interrupt before any run ended gives no verdict, not a PASS', () => {
-    const none = { ...found, runs: 0, failures: [], verdict: 'pass' as const, interrupted: true };
+  it('an interrupt before any run ended gives no verdict, not a PASS: on the console and in summary.json alike', () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const none = explore(implicit, { runs: 300, seed: 1, signal: interrupt.signal });
+    expect(none).toMatchObject({ runs: 0, verdict: 'none', interrupted: true });
     expect(formatSummary(none).split('\n')[0]).toMatch(/: NO VERDICT: no run completed \(INTERRUPTED\) — 0 runs,/);
+    // Judged by properties (--scenario) or by the scenario's expectations (it expects violations, which
+    // no run showed): no verdict either way, not a pass and not a mismatch.
+    for (const judged of ['properties', 'expectations'] as const) {
+      const scenario = scenarioSummary(implicit, none, [], judged);
+      expect(scenario).toMatchObject({ verdict: 'none', mismatches: [] });
+      expect(summaryVerdict([scenario], judged)).toBe('none');
+      // Beside a scenario that ran, the invocation's verdict is that one's.
+      const ran = scenarioSummary(implicit, found, [], judged);
+      expect(summaryVerdict([ran, scenario], judged)).toBe(judged === 'properties' ? 'fail' : 'pass');
+    }
   });
 
   it('lines the coverage columns up on every row, chained-upgrade included', () => {

@@ -12,7 +12,7 @@ import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { createContainerTarget } from '../../harness/targets/container/index.ts';
 import { CONTAINER_LABEL, type ContainerServer } from '../../harness/targets/container/container-server.ts';
-import { controllerImage, IMAGE_LABEL, pruneImagesBut } from '../../harness/targets/container/image.ts';
+import { checkoutId, controllerImage, IMAGE_LABEL, pruneImagesBut } from '../../harness/targets/container/image.ts';
 import type { ProcessTarget } from '../../harness/targets/process/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -75,36 +75,36 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
   it('builds the image once and reuses it while the server is unchanged', async () => {
     const again = await controllerImage();
     expect(again.built).toBe(false);
-    expect(again.name).toMatch(/^upgrade-chaos-controller:[0-9a-f]{16}$/);
+    expect(again.name).toBe(`upgrade-chaos-controller:${checkoutId()}-${again.name.slice(-16)}`);
+    expect(again.name).toMatch(/-[0-9a-f]{16}$/);
     const labels = await execa('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', again.name]);
     expect(JSON.parse(labels.stdout)).toMatchObject({ [IMAGE_LABEL]: 'controller' });
   });
 
-  it('prunes our other images by label once a new one is built, but keeps the new one and foreign ones', async () => {
-    // A label value of this test's own, so other checkouts' controller images on the engine are untouched.
-    const value = `test-${process.pid}`;
+  it("prunes this checkout's other images once a new one is built, never another checkout's or an unlabelled one", async () => {
+    // A repository of this test's own, so the engine's real controller images are untouched.
+    const repository = `upgrade-chaos-prune-test-${process.pid}`;
     const dir = mkdtempSync(join(tmpdir(), 'upgrade-chaos-prune-'));
     const make = (name: string, labelled: boolean) =>
       execa('sh', [
         '-c',
-        `tar -C "${dir}" -cf - . | docker import ${labelled ? `--change "LABEL ${IMAGE_LABEL}=${value}"` : ''} - ${name}`,
+        `tar -C "${dir}" -cf - . | docker import ${labelled ? `--change "LABEL ${IMAGE_LABEL}=controller"` : ''} - ${name}`,
       ]);
-    const [old, fresh, foreign] = ['old', 'new', 'foreign'].map((t) => `upgrade-chaos-prune-test:${t}-${process.pid}`);
+    const mine = checkoutId();
+    const [old, fresh, othersOld, foreign] = [`${mine}-old`, `${mine}-new`, 'aaaa0000-old', `${mine}-foreign`].map(
+      (tag) => `${repository}:${tag}`,
+    );
     try {
       await make(old!, true);
       await make(fresh!, true);
+      await make(othersOld!, true); // another clone's, on the same engine
       await make(foreign!, false);
-      expect(await pruneImagesBut(fresh!, { labelValue: value, minAgeMs: 60_000 })).toEqual([]); // too young
-      expect(await pruneImagesBut(fresh!, { labelValue: value, minAgeMs: 0 })).toEqual([old]);
-      const left = await execa('docker', [
-        'images',
-        'upgrade-chaos-prune-test',
-        '--format',
-        '{{.Repository}}:{{.Tag}}',
-      ]);
-      expect(left.stdout.split('\n').sort()).toEqual([foreign, fresh].sort());
+      expect(await pruneImagesBut(fresh!, { repository, minAgeMs: 60_000 })).toEqual([]); // too young
+      expect(await pruneImagesBut(fresh!, { repository, minAgeMs: 0 })).toEqual([old]);
+      const left = await execa('docker', ['images', repository, '--format', '{{.Repository}}:{{.Tag}}']);
+      expect(left.stdout.split('\n').sort()).toEqual([foreign, fresh, othersOld].sort());
     } finally {
-      await execa('docker', ['rmi', old!, fresh!, foreign!], { reject: false });
+      await execa('docker', ['rmi', old!, fresh!, othersOld!, foreign!], { reject: false });
       rmSync(dir, { recursive: true, force: true });
     }
   });

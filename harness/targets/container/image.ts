@@ -2,12 +2,13 @@
  * The controller server's container image, built here from what the machine has: no registry is
  * needed. The root filesystem holds this node binary, the shared libraries `ldd` says it loads, and
  * the controller server bundled into one file with its npm packages; `docker import` turns it into
- * an image. Its tag carries a hash of those files, so it is built once and reused until the server
- * (or node) changes. Users with a registry pass `--image NAME` instead.
+ * an image. Its tag carries a hash of this checkout (its folder, on this host) and one of those files,
+ * `upgrade-chaos-controller:<checkout>-<content>`, so it is built once and reused until the server (or
+ * node) changes, and a checkout only ever removes its own tags. Users with a registry pass `--image NAME` instead.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../paths.ts';
@@ -45,8 +46,9 @@ export async function controllerImage(options: ImageOptions = {}): Promise<Built
     await bundleServer(server);
     const libraries = await sharedLibraries(process.execPath);
     const hash = contentHash(server, [process.execPath, ...libraries]);
-    const name = `${IMAGE_REPOSITORY}:${options.measureBuild ? `measure-${hash}` : hash}`;
-    if (!options.measureBuild && (await imageExists(name))) {
+    const tag = `${checkoutId()}-${hash}`;
+    const name = `${IMAGE_REPOSITORY}:${options.measureBuild ? `measure-${tag}` : tag}`;
+    if (!options.measureBuild && ((await imageExists(name)) || (await tagSameContent(hash, name)))) {
       options.onStep?.(`reusing image ${name}`);
       return { name, built: false, ms: Math.round(performance.now() - start) };
     }
@@ -64,6 +66,32 @@ export async function controllerImage(options: ImageOptions = {}): Promise<Built
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * This checkout, on this host: the first part of its image tags. Two clones (or worktrees) sharing a
+ * Docker engine have different ones, so neither prunes the other's images.
+ */
+export function checkoutId(): string {
+  return createHash('sha256')
+    .update(`${hostname()}\0${realpathSync(PROJECT_ROOT)}`)
+    .digest('hex')
+    .slice(0, 8);
+}
+
+/** Another checkout's image of the same content, tagged under `name` too: a tag costs nothing, and
+ *  removing one tag of an image leaves it to the others. False when there is none. */
+async function tagSameContent(hash: string, name: string): Promise<boolean> {
+  const sameContent = (n: string): boolean =>
+    (n.endsWith(`-${hash}`) || n.endsWith(`:${hash}`)) && !n.includes(':measure-');
+  const same = (await listImages(IMAGE_REPOSITORY)).find(sameContent);
+  return same !== undefined && (await execa('docker', ['tag', same, name], { reject: false })).exitCode === 0;
+}
+
+/** The `repository:tag` names of the images `docker images ARGS` lists (none when docker fails). */
+async function listImages(...args: string[]): Promise<string[]> {
+  const r = await execa('docker', ['images', ...args, '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
+  return r.exitCode === 0 ? r.stdout.split('\n').filter((n) => n !== '' && !n.endsWith(':<none>')) : [];
 }
 
 /** The server entry with every npm package inside: the image has no node_modules. */
@@ -134,33 +162,33 @@ async function dockerImport(rootfs: string, name: string): Promise<void> {
     throw new TargetError(`docker import of the controller image failed: ${result.stderr.trim()}`);
 }
 
-/** An image built this recently may be another checkout's, about to be started on this engine. */
+/** An image of this checkout built this recently may be another invocation's of it, about to be started. */
 const PRUNE_MIN_AGE_MS = 10 * 60_000;
 
 export interface PruneOptions {
-  /** The label value that marks the images to prune (default: the controller's). */
-  labelValue?: string;
+  /** The repository whose images are pruned (default the controller's). */
+  repository?: string;
+  /** Whose tags are pruned: those that begin with `<checkout>-` (default this checkout's, checkoutId). */
+  checkout?: string;
   /** Images younger than this are kept (default 10 minutes). */
   minAgeMs?: number;
 }
 
 /**
- * Removes our other controller images once a new one is built: each is 200 MB, and a tag is only
- * ever looked up by the content hash of the server that is current. Ours are the ones with our
- * label (and, for the controller's, those of our repository from before images were labelled).
- * Kept: `keep`, images built in the last ten minutes (another checkout on the same engine may be
- * about to start its own) and, as `docker rmi` without --force refuses them, images a container
- * uses. Returns what it removed.
+ * Removes this checkout's other controller images once a new one is built: each is 200 MB, and a tag
+ * is only ever looked up by the content hash of the server that is current. Only tags of our
+ * repository that carry our label and begin with this checkout's id are touched: another clone's
+ * images on the same engine (or tags from before tags named their checkout) are never removed.
+ * Kept: `keep`, images built in the last ten minutes (another invocation in this checkout may be
+ * about to start one) and, as `docker rmi` without --force refuses them, images a container uses.
+ * Removing a tag that another checkout's tag shares (tagSameContent) removes the tag only.
+ * Returns what it removed.
  */
 export async function pruneImagesBut(keep: string, options: PruneOptions = {}): Promise<string[]> {
-  const labelValue = options.labelValue ?? 'controller';
-  const list = async (...filter: string[]): Promise<string[]> => {
-    const r = await execa('docker', ['images', ...filter, '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
-    return r.exitCode === 0 ? r.stdout.split('\n').filter((n) => n !== '' && !n.endsWith(':<none>')) : [];
-  };
-  const legacy = labelValue === 'controller' ? await list(IMAGE_REPOSITORY) : [];
-  const ours = new Set([...(await list('--filter', `label=${IMAGE_LABEL}=${labelValue}`)), ...legacy]);
-  ours.delete(keep);
+  const repository = options.repository ?? IMAGE_REPOSITORY;
+  const own = `${repository}:${options.checkout ?? checkoutId()}-`;
+  const labelled = await listImages(repository, '--filter', `label=${IMAGE_LABEL}=controller`);
+  const ours = labelled.filter((name) => name.startsWith(own) && name !== keep);
   const removed: string[] = [];
   const oldest = Date.now() - (options.minAgeMs ?? PRUNE_MIN_AGE_MS);
   for (const name of ours) {

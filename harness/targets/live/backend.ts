@@ -70,6 +70,9 @@ export interface ControllerBackend {
   /** Arms plan event `index`, a fault tied to a client's API activity, in the controller, which
    *  applies it and records it when it fires (absent: the controller cannot). */
   arm?(index: number, event: PlanEvent, client: string): Promise<ActionOutcome>;
+  /** How many armed faults tied to API activity have not fired yet; `waitMs` (real): a controller
+   *  that can tell when none is left answers once none is, or after that long (absent: it arms none). */
+  armedTies?(waitMs?: number): Promise<number>;
   /** The run's quiescence: the controller fires none of the armed faults any more (recording each
    *  as not applied) and ends those in force that it made itself (absent: it arms none). */
   quiesce?(): Promise<void>;

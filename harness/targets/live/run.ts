@@ -10,7 +10,7 @@ import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
-import { clientName, type Plan } from '../../plan.ts';
+import { activityTie, clientName, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
@@ -158,6 +158,8 @@ interface LiveRun {
   readonly clientCommand: string | undefined;
   /** Clients dial wss:// to the agent's TLS port. */
   readonly tls: boolean;
+  /** The clients whose connections go through a fault proxy of the run's (proxiedClients). */
+  readonly proxied: ReadonlySet<string>;
   readonly clients: Map<string, Client>;
   /** World actions, one at a time in plan order. */
   readonly queue: ActionQueue;
@@ -174,7 +176,7 @@ interface LiveRun {
   program?: ProgramStart;
   /** What the run is doing, for its status line: playing the plan until `untilMs`, or waiting
    *  (closing) from `sinceMs` for everything to settle, at most until `untilMs` (model ms). */
-  phase: { name: 'plan' | 'closing'; sinceMs: number; untilMs: number };
+  phase: { name: 'plan' | 'ties' | 'closing'; sinceMs: number; untilMs: number };
   /** The controller's answer the last time the closing wait asked whether it is quiet. */
   controllerQuiet: boolean | undefined;
   /** How long the closing wait's next look at the controller may wait for it to be quiet (real ms). */
@@ -218,7 +220,7 @@ async function play(
   // Scoped: a heal or retry timer of this run must never fire in the next one.
   const clock = new ScopedScheduler(new RealScheduler(timeScale, origin));
   const history = new Recorder(() => clock.now());
-  const base = runParamsFor(config);
+  const base = { ...runParamsFor(config), timeScale };
   // A command is one program: every client event of the plan goes to it.
   const params = clientCommand !== undefined ? { ...base, clients: [clientName(0)] } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });
@@ -232,6 +234,7 @@ async function play(
     clientNames: params.clients,
     clientCommand,
     tls,
+    proxied: proxiedClients(plan, params.clients, clientCommand !== undefined || tls || backend.host !== LOOPBACK),
     stopped,
     fail,
     clients: new Map(),
@@ -313,6 +316,8 @@ function statusLine(run: LiveRun): string {
     return clock.now() <= phase.untilMs
       ? `playing the plan, ${elapsed} of ${real(phase.untilMs - phase.sinceMs)}`
       : `applying the plan's last events (${elapsed})`;
+  if (phase.name === 'ties')
+    return `waiting for faults tied to client activity to fire, ${elapsed} of at most ${real(phase.untilMs - phase.sinceMs)} (a resume deadline)`;
   const pending = [...run.clients].filter(([, c]) => !c.settled()).map(([name]) => name);
   if (run.controllerQuiet === false) pending.push('the controller');
   const what = pending.length > 0 ? pending.join(', ') : 'the run';
@@ -335,16 +340,36 @@ async function stopClients(clients: Iterable<Client>): Promise<void> {
   await Promise.all(programs);
 }
 
-/** Each client behind its own fault proxy, with its own random stream (forked by name, as on the sim). */
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * The clients that need a fault proxy: those a timed `disconnect` or `partition` of the plan names
+ * (a fault tied to API activity is the controller's to inject), or every client when `all` (a
+ * --client-cmd program, whose start the proxy watches; TLS, whose certificate names the loopback
+ * address the proxy listens on; a controller elsewhere). The others dial the controller directly:
+ * a proxy would only copy their bytes, a fifth of the harness's CPU on the process target. A
+ * built-in client starts at bootstrap, so none dials before the controller is up.
+ */
+export function proxiedClients(plan: Plan, clients: readonly string[], all: boolean): ReadonlySet<string> {
+  if (all) return new Set(clients);
+  const faulted = new Set<string>();
+  for (const event of plan)
+    if ((event.kind === 'disconnect' || event.kind === 'partition') && !activityTie(event))
+      faulted.add(clientName(event.client));
+  return new Set(clients.filter((name) => faulted.has(name)));
+}
+
+/** Each client behind its own fault proxy (or dialling the controller directly: proxiedClients),
+ *  with its own random stream (forked by name, as on the sim). */
 async function openClients(run: LiveRun, rng: Rng): Promise<void> {
   const { options, clock, history, config, clientCommand } = run;
   const { backend } = options;
   const scheme = run.tls ? 'wss' : (options.scheme ?? 'ws');
   const ca = run.tls ? backend.tls : undefined;
   for (const name of run.clientNames) {
-    const proxy = await proxyOf(run, name);
-    if (!backend.upBeforeBootstrap) await proxy.refuse(); // until bootstrap: see admitClients
-    const url = `${scheme}://127.0.0.1:${proxy.port}${backend.modelPath(name)}`;
+    const proxy = run.proxied.has(name) ? await proxyOf(run, name) : undefined;
+    if (proxy && !backend.upBeforeBootstrap) await proxy.refuse(); // until bootstrap: see admitClients
+    const url = `${scheme}://${LOOPBACK}:${proxy?.port ?? backend.port}${backend.modelPath(name)}`;
     const env: ClientEnv = {
       name,
       clock,
@@ -364,6 +389,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
       run.clients.set(name, config.client.create(env));
       continue;
     }
+    if (!proxy) throw new Error(`${name}: a client program dials through a fault proxy (proxiedClients)`);
     const own = options.clientCommand !== undefined; // the user's --client-cmd, or a profile's own program
     const program = new CommandClient(env, {
       command: clientCommand,
@@ -393,11 +419,12 @@ function proxyOf(run: LiveRun, client: string): Promise<FaultProxy> {
  *  is refused at the TCP level (a --client-cmd program launched by a deploy before bootstrap), as a
  *  controller that is not up refuses it. */
 async function admitClients(run: LiveRun): Promise<void> {
-  await Promise.all(run.clientNames.map(async (name) => (await proxyOf(run, name)).admit()));
+  await Promise.all([...run.proxied].map(async (name) => (await proxyOf(run, name)).admit()));
 }
 
 /** Ends a partition: the proxy passes traffic again, and the fault-end is recorded. */
 async function heal(run: LiveRun, client: string): Promise<void> {
+  if (!run.proxied.has(client)) return;
   if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
 }
 
@@ -589,6 +616,8 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       history: run.history,
       deadlines: run.config.scenario.deadlines,
       clients,
+      // Only the ties this run armed: a controller that armed none is not asked.
+      armedTies: () => (run.armed > 0 && backend.armedTies ? backend.armedTies(run.quietWaitMs) : 0),
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
@@ -598,7 +627,9 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       },
       runUntil: async (limitMs, quiet) => {
         if (!quiet) return until(clock, limitMs);
-        run.phase = { name: 'closing', sinceMs: clock.now(), untilMs: limitMs };
+        // The wait for armed ties comes before quiescence (closing.ts), the closing wait after it.
+        const closing = run.history.records.at(-1)?.type !== 'tie-wait';
+        run.phase = { name: closing ? 'closing' : 'ties', sinceMs: clock.now(), untilMs: limitMs };
         // A run stopped from outside ends its wait at once: its clients were stopped, so they would
         // never settle and this loop would poll on until limitMs (seconds of real time).
         while (clock.now() < limitMs && !queue.failure && !fatal() && !run.stopped.aborted) {

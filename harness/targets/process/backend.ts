@@ -87,6 +87,10 @@ export class ProcessBackend implements ControllerBackend {
     await this.session.admin.quiesce();
   }
 
+  async armedTies(waitMs = 0): Promise<number> {
+    return (await this.session.admin.statusWhen('ties-fired', waitMs)).armed;
+  }
+
   async quiet(waitMs = 0): Promise<boolean> {
     return (await this.session.admin.statusWhen('quiet', waitMs)).quiet;
   }

@@ -191,6 +191,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       history,
       deadlines: config.scenario.deadlines,
       clients,
+      armedTies: () => (dead ? 0 : controller.activity.pending), // a dead controller's triggers died with it
       healFaults: () => {
         if (!dead) controller.activity.quiesce(); // a dead controller's triggers died with it
         for (const client of network.partitionedClients()) heal(client);
