@@ -66,7 +66,6 @@ export const DEFAULT_WEIGHTS: Scenario['weights'] = {
   wait: 5,
   disconnect: 1,
   partition: 1,
-  'half-open': 1,
   restart: 1,
   publish: 1,
   upgrade: 1,

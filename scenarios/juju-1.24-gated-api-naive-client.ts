@@ -12,11 +12,7 @@ export const juju124GatedApiNaiveClient: Scenario = {
   client: 'deployer-naive',
   clients: 1,
   versions: ['1.24.2', '1.24.3', '1.25.0'],
-  // No half-open links: the 2015 deployer has no ping and no call timeout, so a half-open link leaves
-  // its call waiting for ever and the run never quiesces; no-lost-work (the controller's claim
-  // here) could then never be judged. That the deployer hangs is this scenario's finding already
-  // (deployments-complete), and juju-1.24-gated-api shows that fix 1's pings survive half-open links.
-  weights: { ...DEFAULT_WEIGHTS, 'half-open': 0 },
+  weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
   expect: {
     'no-work-before-upgrade': 'held',
