@@ -12,7 +12,7 @@
  *   BENCH_SECTIONS     comma-separated subset of deep,corpus,speed,process,container (default all;
  *                      container is skipped, with a line saying so, where no Docker engine answers)
  *   BENCH_CONTAINER_RUNS runs of juju-1.24-gated-api on the container target (default 120)
- *   BENCH_CONTAINER_CONCURRENCY runs in flight there (default the target's: 16 per core)
+ *   BENCH_CONTAINER_CONCURRENCY runs in flight there (default the target's: 24 per core)
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
  *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  *   BENCH_PROCESS_RUNS runs per core scenario on the process target (default 200)

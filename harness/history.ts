@@ -25,6 +25,9 @@ export interface RunParams {
   resumeDeadlineMs: number;
   /** How long a (non long-poll) request may stay unanswered. */
   requestDeadlineMs: number;
+  /** Real time per model millisecond, on a real target (absent on the sim: model time only). Times
+   *  in the history are model times; messages give the real ones too. */
+  timeScale?: number;
 }
 
 export type Outcome = 'ok' | 'error' | 'closed' | 'timeout';

@@ -119,6 +119,7 @@ export function describeEvent(event: PlanEvent): string {
 const ACTIVITY_WORDS: Record<ApiActivity, (client: string) => string> = {
   'watch-next': (c) => `when ${c} next has an AllWatcher.Next in flight`,
   'deploy-answered': (c) => `right after ${c}'s Deploy is answered`,
+  'deploy-applied': (c) => `once ${c}'s Deploy is applied, before its answer is written`,
   login: (c) => `while ${c} is logging in`,
 };
 
@@ -148,4 +149,11 @@ export function clientName(index: number): string {
 
 export function formatMs(ms: number): string {
   return ms >= 1000 ? `${+(ms / 1000).toFixed(3)}s` : `${ms}ms`;
+}
+
+/** A model duration, and on a real target played at a time scale the real time it took too:
+ *  `30s (3s real at time scale 0.1)`. A program's own timers (its back-off) run in real time. */
+export function formatModelMs(ms: number, timeScale: number | undefined): string {
+  if (timeScale === undefined || timeScale === 1) return formatMs(ms);
+  return `${formatMs(ms)} (${formatMs(Math.round(ms * timeScale))} real at time scale ${timeScale})`;
 }

@@ -32,6 +32,12 @@ const NAME = 'agent-lifecycle';
  *   `app/N`) is a violation, until an accepted Deploy names the application again. A hook the
  *   agent interrupts may still end (`hook-end` interrupted): that is the agent stopping.
  *
+ * - A unit is active only once its agent has run its hooks: a `unit-status` with workload 'active'
+ *   for a unit whose `start` hook has not ended ok since the unit was created (a unit `terminated`
+ *   and created again starts over) is a violation. Deploys are judged done by the controller's
+ *   'active' (deployments-complete, and every client that waits for it), so a controller that says
+ *   active after the install hook lets a deployment look done while its service is not started.
+ *
  * One violation per offending record or surviving connection. Without controller-side records (an
  * external controller) the property cannot judge: unknown.
  */
@@ -39,7 +45,7 @@ export const agentLifecycle: Property = {
   name: NAME,
   reads: CONTROLLER_SIDE,
   summary:
-    'nothing is accepted while the agent is down, no connection or hook outlives an agent restart, a unit agent runs one hook at a time, and no unit agent outlives its application',
+    'nothing is accepted while the agent is down, no connection or hook outlives an agent restart, a unit agent runs one hook at a time and sets its unit active only once its start hook ran, and no unit agent outlives its application',
   cannotJudge: controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
@@ -77,6 +83,8 @@ export const agentLifecycle: Property = {
       }
     }
     for (const v of hookRunViolations(history)) add(v.t, v.message);
+    for (const r of activeBeforeStarted(history))
+      add(r.t, `unit ${r.unit} set active before its start hook ended ok (its agent had not run its hooks)`);
     for (const [r, removedAt] of hooksAfterRemoval(history))
       add(
         r.t,
@@ -113,6 +121,20 @@ function hookRunViolations(history: History): { t: number; message: string }[] {
             message: `hook ${start.hook} of ${start.unit} from t=${start.t} outlived the agent restart (${atDown!.reason}) at t=${atDown!.t}`,
           });
       atDown = undefined;
+    }
+  }
+  return out;
+}
+
+/** The `unit-status` records that say active for a unit whose start hook has not ended ok since it was created. */
+function activeBeforeStarted(history: History): RecordOf<'unit-status'>[] {
+  const started = new Set<string>(); // units whose start hook ended ok
+  const out: RecordOf<'unit-status'>[] = [];
+  for (const r of history) {
+    if (r.type === 'hook-end' && r.hook === 'start' && r.result === 'ok') started.add(r.unit);
+    else if (r.type === 'unit-status') {
+      if (r.workload === 'terminated') started.delete(r.unit);
+      else if (r.workload === 'active' && !started.has(r.unit)) out.push(r);
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import { readRunParams, type CloseReason, type History } from '../harness/history.ts';
-import { formatMs } from '../harness/plan.ts';
+import { formatModelMs } from '../harness/plan.ts';
 import { cutShort, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
@@ -60,12 +60,14 @@ export const watchersResume: Property = {
   summary: 'after a connection loss the client watches again within the deadline, and its view converges',
   cannotJudge: cutShort,
   check(history: History): Violation[] {
-    const resume = resumeViolations(history, readRunParams(history).resumeDeadlineMs);
+    const { resumeDeadlineMs, timeScale } = readRunParams(history);
+    const resume = resumeViolations(history, resumeDeadlineMs, timeScale);
     return cutShort(history) === undefined ? [...resume, ...viewViolations(history)] : resume;
   },
 };
 
-function resumeViolations(history: History, deadline: number): Violation[] {
+/** `timeScale`: a real target's, so that messages give real times too (see RunParams). */
+function resumeViolations(history: History, deadline: number, timeScale: number | undefined): Violation[] {
   const violations: Violation[] = [];
   const watchers = new Map<number, Set<string>>(); // conn -> live watcher ids
   const stoppedByConnection = new Set<number>(); // conns whose watcher died with the connection
@@ -90,8 +92,8 @@ function resumeViolations(history: History, deadline: number): Violation[] {
         t: lastT + (deadline - before),
         client,
         message:
-          `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatMs(loss.t)} ` +
-          `and had no watcher back after ${formatMs(deadline)} of available time`,
+          `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatModelMs(loss.t, timeScale)} ` +
+          `and had no watcher back after ${formatModelMs(deadline, timeScale)} of available time`,
       });
     }
   };

@@ -14,10 +14,14 @@ export type ApiActivity =
   | 'watch-next'
   /** right after the answer to the client's Application.Deploy is sent */
   | 'deploy-answered'
+  /** the controller has applied the client's Application.Deploy (its applications are in the
+   *  model) and has not written the answer yet: a fault here loses the answer with the connection,
+   *  the heart of lp:1455260 (a script that re-sends the Deploy then meets "already exists") */
+  | 'deploy-applied'
   /** the client's Admin.Login was received and is not answered yet */
   | 'login';
 
-export const API_ACTIVITIES: readonly ApiActivity[] = ['watch-next', 'deploy-answered', 'login'];
+export const API_ACTIVITIES: readonly ApiActivity[] = ['watch-next', 'deploy-answered', 'deploy-applied', 'login'];
 
 /** What the triggers ask of the controller: whether a client has a Next in flight right now. */
 export interface ActivitySource {
@@ -71,6 +75,13 @@ export class ActivityTriggers {
   /** A Next of `client` is now waiting for deltas: it is in flight. */
   nextWaiting(client: string): void {
     if (this.armed.length > 0) this.happened(client, 'watch-next');
+  }
+
+  /** The controller applied a request of `client` that it accepted, and is about to send the answer
+   *  (a fault fired here may close the connection first: the answer is then never sent). */
+  applied(client: string, facade: string, method: string): void {
+    if (this.armed.length === 0) return;
+    if (facade === 'Application' && method === 'Deploy') this.happened(client, 'deploy-applied');
   }
 
   /** The controller sent its answer to a request of `client`. */

@@ -37,6 +37,9 @@ const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Ob
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
 
+/** Refused calls recorded on a connection that has not logged in (see recordRefusal). */
+const MAX_REFUSALS_BEFORE_LOGIN = 100;
+
 interface Watcher {
   id: string;
   /** Model revision delivered so far; 0 before the first Next (which gets the whole snapshot). */
@@ -64,6 +67,7 @@ export class ApiConnection {
   private readonly watchers = new Map<string, Watcher>();
   private unsubscribe: (() => void) | undefined;
   private flushScheduled = false;
+  private refusalsBeforeLogin = 0;
 
   constructor(
     private readonly controller: ApiHost,
@@ -86,6 +90,10 @@ export class ApiConnection {
     if (this.closed) return;
     const reply = this.dispatch(req);
     if (reply === 'later') return;
+    // A fault tied to the moment between applying an accepted call and answering it may cut the
+    // connection here: the call took effect, and its answer is lost with the connection.
+    if ('response' in reply) this.controller.activity.applied(this.client, req.type, req.request);
+    if (this.closed) return;
     this.send(req['request-id'], reply);
     this.controller.activity.answered(this.client, req.type, req.request);
   }
@@ -140,11 +148,22 @@ export class ApiConnection {
       return this.serve(name, req);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      // A connection that never logged in leaves only its login attempts in the history: a hostile
-      // client must not grow it without bound.
-      if (name !== 'Pinger.Ping' && this.loggedIn) this.recordRequest(req, false, e.message);
+      this.recordRefusal(req, name, e.message);
       return { error: e.message, code: e.code };
     }
+  }
+
+  /** Every refused call is in the history with its reason ("not logged in" as much as "upgrade in
+   *  progress": a script that skips Admin.Login after reconnecting shows there). A failed login has
+   *  its own `login` record. Before login the records stop at MAX_REFUSALS_BEFORE_LOGIN, the last
+   *  saying so: a hostile client that never logs in must not grow the history without bound. */
+  private recordRefusal(req: ApiRequest, name: string, error: string): void {
+    if (name === 'Admin.Login') return;
+    if (this.loggedIn) return this.recordRequest(req, false, error);
+    this.refusalsBeforeLogin++;
+    if (this.refusalsBeforeLogin > MAX_REFUSALS_BEFORE_LOGIN) return;
+    const last = this.refusalsBeforeLogin === MAX_REFUSALS_BEFORE_LOGIN;
+    this.recordRequest(req, false, last ? `${error} (later refusals before login not recorded)` : error);
   }
 
   private serve(name: string, req: ApiRequest): Reply {

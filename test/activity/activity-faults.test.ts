@@ -34,6 +34,12 @@ const plans: Record<string, Plan> = {
     { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
     { kind: 'wait', durationMs: 10_000 },
   ],
+  'deploy-applied': [
+    { kind: 'bootstrap' },
+    { kind: 'disconnect', client: 0, on: 'deploy-applied' },
+    { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+    { kind: 'wait', durationMs: 10_000 },
+  ],
   login: [
     { kind: 'partition', client: 0, durationMs: 3_000, on: 'login' },
     { kind: 'bootstrap' },
@@ -69,6 +75,27 @@ function checkDeployAnswered(history: HistoryRecord[]): void {
   expect(before.at(-1)).toMatchObject({ type: 'conn-close', reason: 'fault' });
 }
 
+/** The Deploy was applied (accepted, its application in the model), then the connection was cut
+ *  before the answer was written: the client's call never returned an answer. */
+function checkDeployApplied(history: HistoryRecord[]): void {
+  const { fired, before } = moment(history);
+  expect(fired).toMatchObject({ applied: true });
+  const deploy = before.filter((r) => r.type === 'request').at(-1);
+  expect(deploy).toMatchObject({ method: 'Deploy', accepted: true, apps: ['mysql'] });
+  expect(before.at(-1)).toMatchObject({ type: 'conn-close', reason: 'fault' });
+  const final = history.find((r) => r.type === 'final-model');
+  expect(final?.type === 'final-model' && Object.keys(final.model.applications)).toContain('mysql');
+  // The client's Deploy call in flight then ended with the connection, with no answer.
+  const call = history
+    .slice(0, history.indexOf(fired))
+    .filter((r) => r.type === 'call' && r.client === 'client-0' && r.method === 'Deploy')
+    .at(-1);
+  const ended = history.find(
+    (r) => r.type === 'return' && call?.type === 'call' && r.client === 'client-0' && r.call === call.call,
+  );
+  expect(ended).toMatchObject({ outcome: 'closed' });
+}
+
 function checkLogin(history: HistoryRecord[]): void {
   const { fired, before, after } = moment(history);
   expect(fired).toMatchObject({ applied: true });
@@ -88,7 +115,12 @@ function checkLogin(history: HistoryRecord[]): void {
 /** Two real milliseconds of model time at this file's time scale (0.05). */
 const CROSS_PROCESS_SKEW_MS = 40;
 
-const checks = { 'watch-next': checkWatchNext, 'deploy-answered': checkDeployAnswered, login: checkLogin };
+const checks = {
+  'watch-next': checkWatchNext,
+  'deploy-answered': checkDeployAnswered,
+  'deploy-applied': checkDeployApplied,
+  login: checkLogin,
+};
 
 /**
  * The plan's end waits for armed ties, and quiescence injects no fault. A tie whose moment comes
@@ -218,10 +250,12 @@ describe('faults tied to API activity on the sim', () => {
       { kind: 'disconnect', client: 0, on: 'watch-next' },
       { kind: 'restart', when: { client: 1, on: 'login' } },
       { kind: 'partition', client: 0, durationMs: 2_000, on: 'deploy-answered' },
+      { kind: 'disconnect', client: 1, on: 'deploy-applied' },
     ]);
     expect(printed).toContain('disconnect client-0 when client-0 next has an AllWatcher.Next in flight');
     expect(printed).toContain('restart controller agent while client-1 is logging in');
     expect(printed).toContain("partition client-0 for 2s right after client-0's Deploy is answered");
+    expect(printed).toContain("disconnect client-1 once client-1's Deploy is applied, before its answer is written");
   });
 
   it('are generated when the scenario weighs on-activity', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordsOf } from '../../harness/history.ts';
+import { formatTimeline } from '../../reports/timeline.ts';
 import { makeController, rawConnection } from './controller-fixture.ts';
 
 describe('controller model: upgrades', () => {
@@ -96,6 +97,34 @@ describe('controller model: upgrades', () => {
 });
 
 describe('controller model: API', () => {
+  it('records every refused call with its reason, before login as after, and the timeline shows them', () => {
+    const { history, controller } = makeController('juju-1.24', { streams: ['1.24.0'] }); // no upgrade
+    controller.bootstrap();
+    const c = rawConnection(controller, 'client-0');
+    c.call('Client', 'WatchAll'); // a script that reconnected and skipped Admin.Login
+    c.call('Pinger', 'Ping');
+    c.login();
+    c.call('Nope', 'X');
+    const refused = recordsOf(history.records, 'request').filter((r) => !r.accepted);
+    expect(refused.map((r) => [r.client, `${r.facade}.${r.method}`, r.error])).toEqual([
+      ['client-0', 'Client.WatchAll', 'not logged in'],
+      ['client-0', 'Pinger.Ping', 'not logged in'],
+      ['client-0', 'Nope.X', 'unknown object type "Nope"'],
+    ]);
+    expect(formatTimeline(history.records)).toContain('REFUSED Client.WatchAll from client-0: not logged in');
+  });
+
+  it('stops recording refusals before login at a bound, saying so: a client that never logs in cannot grow the history', () => {
+    const { history, controller } = makeController('juju-1.24', { streams: ['1.24.0'] });
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    for (let i = 0; i < 500; i++) c.call('Client', 'FullStatus');
+    const refused = recordsOf(history.records, 'request');
+    expect(refused).toHaveLength(100);
+    expect(refused.at(-1)!.error).toBe('not logged in (later refusals before login not recorded)');
+    expect(c.responses).toHaveLength(500); // every call is still answered
+  });
+
   it('rejects bad credentials with Juju message and code', () => {
     const { controller } = makeController('juju-1.24');
     controller.bootstrap();

@@ -9,7 +9,8 @@ import { planArbitrary } from '../../harness/arbitraries.ts';
 import { explore } from '../../harness/explore.ts';
 import { failureRecord, parseFailureRecord } from '../../harness/failure-record.ts';
 import { resolveRun } from '../../harness/run-config.ts';
-import { EVENT_KINDS, WEIGHT_KEYS } from '../../harness/plan.ts';
+import { activityTie, EVENT_KINDS, WEIGHT_KEYS } from '../../harness/plan.ts';
+import { API_ACTIVITIES } from '../../harness/controller/activity-triggers.ts';
 import type { RunSettings } from '../../harness/run-settings.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 
@@ -39,9 +40,14 @@ describe('failure record', () => {
 
   it('reads back every plan the generator draws, activity-tied faults included', () => {
     const drawnKinds = new Set<string>();
+    const drawnMoments = new Set<string>();
     fc.assert(
       fc.property(planArbitrary(everyEvent), (plan) => {
-        for (const event of plan) drawnKinds.add('on' in event || 'when' in event ? `${event.kind}@on` : event.kind);
+        for (const event of plan) {
+          drawnKinds.add('on' in event || 'when' in event ? `${event.kind}@on` : event.kind);
+          const tie = activityTie(event);
+          if (tie) drawnMoments.add(tie.on);
+        }
         const saved = JSON.parse(JSON.stringify({ ...record, plan }));
         expect(parseFailureRecord(saved)).toEqual({ record: saved });
       }),
@@ -49,6 +55,7 @@ describe('failure record', () => {
     );
     for (const kind of EVENT_KINDS) expect(drawnKinds).toContain(kind);
     for (const tied of ['disconnect@on', 'partition@on', 'restart@on']) expect(drawnKinds).toContain(tied);
+    for (const moment of API_ACTIVITIES) expect(drawnMoments).toContain(moment);
   });
 
   it('names the field of an event that is wrong', () => {

@@ -153,6 +153,50 @@ describe('agent-lifecycle', () => {
     });
   });
 
+  describe('a unit is active only once its start hook ended ok', () => {
+    const hook = (unit: string, name: string): HistoryBody[] => [
+      { type: 'hook-start', unit, hook: name },
+      { type: 'hook-end', unit, hook: name, result: 'ok' },
+    ];
+    const status = (unit: string, workload: string): HistoryBody => ({
+      type: 'unit-status',
+      unit,
+      workload,
+      agent: 'idle',
+    });
+
+    it('holds for a unit set active after install, config-changed and start, and again once redeployed and started', () => {
+      const h = history()
+        .at(0, boot, status('wp/0', 'waiting'), status('wp/0', 'maintenance'))
+        .at(3, ...hook('wp/0', 'install'))
+        .at(5, ...hook('wp/0', 'config-changed'))
+        .at(8, ...hook('wp/0', 'start'), status('wp/0', 'active'))
+        .at(10, status('wp/0', 'terminated'))
+        .at(12, status('wp/0', 'waiting'), ...hook('wp/0', 'install'), ...hook('wp/0', 'config-changed'))
+        .at(14, ...hook('wp/0', 'start'), status('wp/0', 'active'))
+        .end(30);
+      expect(agentLifecycle.check(h)).toEqual([]);
+    });
+
+    it('fails a unit set active after its install hook (the status the watchers and deployments-complete trust), and a redeployed unit active on its old start', () => {
+      const early = history()
+        .at(0, boot, status('wp/0', 'waiting'))
+        .at(3, ...hook('wp/0', 'install'), status('wp/0', 'active'))
+        .at(4, status('wp/0', 'maintenance'))
+        .at(8, ...hook('wp/0', 'config-changed'), ...hook('wp/0', 'start'), status('wp/0', 'active'))
+        .end(30);
+      const recycled = history()
+        .at(0, boot, status('wp/0', 'waiting'), ...hook('wp/0', 'install'), ...hook('wp/0', 'start'))
+        .at(2, status('wp/0', 'active'))
+        .at(10, status('wp/0', 'terminated'))
+        .at(12, status('wp/0', 'waiting'), status('wp/0', 'active'))
+        .end(30);
+      const message = 'unit wp/0 set active before its start hook ended ok (its agent had not run its hooks)';
+      expect(agentLifecycle.check(early)).toEqual([{ property: 'agent-lifecycle', t: 3, message }]);
+      expect(agentLifecycle.check(recycled)).toEqual([{ property: 'agent-lifecycle', t: 12, message }]);
+    });
+  });
+
   it('cannot judge a history with no controller-side records', () => {
     const h = history().at(0, { type: 'client-conn', client: c, conn: 1, state: 'open' }).end(30);
     expect(judge(agentLifecycle, h)).toMatchObject({ verdict: 'unknown' });

@@ -50,6 +50,18 @@ describe('watchers-resume: resume deadline', () => {
     ]);
   });
 
+  it('on a real target, says the real times at its time scale too (a program backs off in real seconds)', () => {
+    const real = history({ resumeDeadlineMs: 30_000, timeScale: 0.1 })
+      .at(10, open(1), watch(1))
+      .at(12_000, close(1, 'fault'), unwatch(1, 'connection'))
+      .at(50_000, open(2), watch(2))
+      .end(60_000);
+    expect(messages(watchersResume.check(real))).toEqual([
+      'client-0 lost its watcher when conn 1 closed (fault) at t=12s (1.2s real at time scale 0.1) ' +
+        'and had no watcher back after 30s (3s real at time scale 0.1) of available time',
+    ]);
+  });
+
   it('fails when the watcher never comes back and the run outlives the deadline', () => {
     const v = watchersResume.check(lostAt100().end(5000));
     expect(v.map((x) => x.t)).toEqual([1100]);

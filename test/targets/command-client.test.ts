@@ -56,6 +56,8 @@ describe('clients/command-client (--client-cmd)', () => {
     const h = await naive.run(c, PLAN, 1);
     const start = h[0];
     expect(start?.type === 'run-start' && start.params.clients).toEqual(['client-0']); // one program, one client
+    // Recorded, so that messages can give real times beside model times (watchers-resume's deadline).
+    expect(start?.type === 'run-start' && start.params.timeScale).toBe(0.04);
     expect(h.filter((r) => r.type === 'invoke').map((r) => r.type === 'invoke' && r.value)).toEqual([
       { app: 'mysql', units: 2 },
       { app: 'wordpress', units: 1 },

@@ -220,7 +220,7 @@ async function play(
   // Scoped: a heal or retry timer of this run must never fire in the next one.
   const clock = new ScopedScheduler(new RealScheduler(timeScale, origin));
   const history = new Recorder(() => clock.now());
-  const base = runParamsFor(config);
+  const base = { ...runParamsFor(config), timeScale };
   // A command is one program: every client event of the plan goes to it.
   const params = clientCommand !== undefined ? { ...base, clients: [clientName(0)] } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });

@@ -18,6 +18,7 @@ import type { RunConfig } from '../../run-config.ts';
 import { ProxyPool } from '../live/proxies.ts';
 import { runLive, type ControllerFreezer, type ControllerKiller } from '../live/run.ts';
 import { RunGate } from '../live/run-gate.ts';
+import { StartPacer } from '../live/start-pacer.ts';
 import type { CaseRun, RunArtifacts, RunHooks, Target } from '../target.ts';
 import { ProcessBackend } from './backend.ts';
 import { ServerProcess } from './server-process.ts';
@@ -49,10 +50,17 @@ export const CLIENT_COMMAND_TIME_SCALE = 0.1;
 const SERVER_WIDE_EVENTS: ReadonlySet<EventKind> = new Set(['pause', 'crash']);
 /**
  * Runs in flight per core when the user does not say. A run spends almost all its time waiting for
- * scaled model time to pass, so many fit on a core; more than this and the server's and harness's
- * event loops lag, which stretches every run's real timings.
+ * scaled model time to pass, so many fit on a core: runs per second are about the runs in flight
+ * over a run's real length, and a juju-1.24-gated-api run lasts 1.3-1.4 s at the default time scale
+ * (4, 8 and 16 in flight gave 3.0, 5.8 and 10.9 runs/s on a loaded two-core machine), so 20 runs
+ * per second need about 28 in flight before any slack. Each costs 30-40 ms of CPU (harness and
+ * server together), so 48 on two idle cores keep them about half busy; on a loaded machine the
+ * event loops lag and runs stall (their deadlines are then not judged: properties/stall.ts), and
+ * fewer in flight (--concurrency) judge more of them.
  */
-const RUNS_PER_CORE = 16;
+const RUNS_PER_CORE = 24;
+/** Real milliseconds between two runs' starts at least (start-pacer.ts): 48 runs start within half a second. */
+const RUN_START_SPACING_MS = 10;
 
 /**
  * Where the controller server runs: a child process (ServerProcess) or a container
@@ -89,6 +97,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
   private lastOutputs: CommandOutput[] = [];
   /** A run that pauses the server has it alone (run-gate.ts); the others share it. */
   private readonly gate = new RunGate();
+  private readonly pacer = new StartPacer(RUN_START_SPACING_MS);
   private readonly freezer: ControllerFreezer = {
     freeze: () => this.server.pause(),
     thaw: () => this.server.resume(),
@@ -118,6 +127,7 @@ export class ProcessTarget<S extends ServerHost = ServerHost> implements Target 
   }
 
   private async runOnServer(config: RunConfig, plan: Plan, seed: number, hooks?: RunHooks): Promise<CaseRun> {
+    await this.pacer.turn();
     await this.server.respawn(); // after a crash, or if the server died between runs
     const proxies = this.leaseProxies();
     try {

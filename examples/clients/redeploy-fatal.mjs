@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// A deployment script with the heart of lp:1455260: it counts an application as deployed only once
+// it has seen the ANSWER to its Deploy, and after a reconnect it sends Deploy again for every
+// application whose answer it never got, without looking at what the new watcher's snapshot shows.
+// An "already exists" answer (its own earlier Deploy, applied by the controller just before the
+// connection dropped) is then taken for a conflict with someone else's application, and it gives up
+// (exit 1). It pings, reconnects with backoff, re-creates its watcher and retries calls refused with
+// "upgrade in progress", as robust.mjs does, so it survives every fault but one: a connection lost
+// after the controller applied its Deploy and before the answer arrived. A disconnect tied to that
+// moment (`on: 'deploy-applied'`) finds it at once; faults at random times only by luck.
+// Run by upgrade-chaos as `--client-cmd "node examples/clients/redeploy-fatal.mjs"`.
+import {
+  BundleDeployment,
+  exitAtDeadline,
+  exiting,
+  reconnectForever,
+  reconnectingSession,
+  sleep,
+  upgrading,
+  watchAll,
+} from '../../scenarios/clients/juju-script-kit.mjs';
+
+const deployment = new BundleDeployment();
+const exit = exiting('redeploy-fatal', deployment);
+exitAtDeadline(exit);
+const answered = new Set(); // THE BUG: an application is deployed once its Deploy's answer was seen
+
+/** Deploys every application whose Deploy was never answered, retrying "upgrade in progress". */
+async function deployUnanswered(call) {
+  for (;;) {
+    const todo = Object.keys(deployment.bundle).filter((app) => !answered.has(app));
+    if (todo.length === 0) return;
+    try {
+      const { results } = await call('Application', 19, 'Deploy', { applications: deployment.deployArgs(todo) });
+      results.forEach((r, i) => {
+        if (!r.error) answered.add(todo[i]);
+        else exit(1, `deploy ${todo[i]} failed: ${r.error.message ?? r.error}`); // THE BUG: its own deploy
+      });
+    } catch (e) {
+      if (!upgrading(e)) throw e;
+    }
+    await sleep(150);
+  }
+}
+
+await reconnectForever(
+  () =>
+    reconnectingSession(async (conn) => {
+      const watcher = await watchAll(conn.call);
+      let first = true;
+      while (!conn.closed()) {
+        const { deltas } = await conn.call('AllWatcher', 3, 'Next', {}, watcher, true);
+        if (first) {
+          deployment.snapshot(deltas); // the view is rebuilt, but what to deploy is not read from it
+          void deployUnanswered(conn.call).catch(() => conn.close());
+          first = false;
+        } else deployment.apply(deltas);
+        if (deployment.deployed()) exit(0);
+      }
+    }).ended,
+);
