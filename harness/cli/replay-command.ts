@@ -7,7 +7,7 @@
 import { runsPerSecond } from '../rate.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { caseAtPath } from '../case-at-path.ts';
-import type { ExploreResult, Failure } from '../explore-result.ts';
+import type { ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { checkPlan } from '../plan-check.ts';
 import { readFailureFile } from '../report-folder.ts';
 import { scenarioOfRecord } from '../failure-record.ts';
@@ -129,7 +129,7 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     }),
     failures,
   };
-  const replay = (f: Failure) => replayLine(config, f, settings);
+  const replay = (f: ReplayCase) => replayLine(config, f, settings);
   if (values.report !== undefined) saveReport(values.report, settings, config, result, replay);
   // The test runs the plan on the sim: for a --client-cmd program or a client that needs real
   // sockets, the sim plays another client, and the test would pass at once.
@@ -288,7 +288,7 @@ function saveReport(
   settings: RunSettings,
   config: RunConfig,
   result: ExploreResult,
-  replay: (f: Failure) => string,
+  replay: (f: ReplayCase) => string,
 ): void {
   const invocation = new Invocation({
     command: 'replay',

@@ -49,11 +49,15 @@ describe('real-target output', { timeout: 240_000 }, () => {
       '--seed',
       '1',
       '--no-corpus',
+      '--coverage',
     );
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toContain(`━━ juju-1.24-gated-api (juju-1.24 × --client-cmd "node ${failing}" as client-0) ━━`);
     expect(r.stdout).not.toMatch(/reconnecting/);
     expect(r.stdout).not.toMatch(/client-1/);
+    // The program's own state is not observed: no table that puts every event "offline".
+    expect(r.stdout).toContain('Client state each event landed in: unknown. The client is a --client-cmd program');
+    expect(r.stdout).not.toMatch(/^ {2}event +events +offline/m);
     const replay = /^Replay: (.*)$/m.exec(r.stdout)![1]!;
     expect(replay).toMatch(/--target process .*--client-cmd/);
     expect(r.stdout).toContain(`${replay} --repeat ${SUGGESTED_REPEAT}`);
