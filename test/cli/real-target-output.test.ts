@@ -113,6 +113,12 @@ describe('real-target output', { timeout: 240_000 }, () => {
     // --target given without --client-cmd: the program still runs (a built-in client would pass).
     const again = await cli('replay', file, '--target', 'process', '--json');
     expect(again.exitCode, again.stderr).toBe(1);
+    // --client-cmd given without --target: the recorded target (process, its time scale) runs it.
+    const other = `node ${failing} fixed`;
+    const withProgram = await cli('replay', file, '--client-cmd', other, '--json');
+    expect(withProgram.exitCode, withProgram.stderr).toBe(1);
+    const [replayed] = JSON.parse(withProgram.stdout).failures as { replay: string }[];
+    expect(replayed!.replay).toContain(`--target process --time-scale 0.02 --client-cmd '${other}'`);
     const onSim = await cli('replay', file, '--target', 'sim');
     expect(onSim.exitCode).toBe(2);
     expect(onSim.stderr.trim().split('\n')).toEqual([
