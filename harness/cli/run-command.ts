@@ -164,7 +164,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const found = await explorer(config, invocation.exploreOptions(options));
       const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;
       const covered = program && found.coverage ? { ...found, coverage: unobservedClients(found.coverage) } : found;
-      const result = withCorpusFailures(covered, fromCorpus);
+      const result = withCorpusFailures(covered, fromCorpus.failures, fromCorpus.replayed);
       const recorded = invocation.record(config, result, replay(config));
       if (corpus) keepInCorpus(corpus, config, found, recorded, named);
       explored.push({ config, result, recorded });

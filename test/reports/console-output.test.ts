@@ -36,6 +36,17 @@ describe('console output', () => {
     expect(named).toEqual([...new Set(found.failures.map((f) => f.property))]);
   });
 
+  it('says how many saved failures it replayed when they all passed again (console and summary notes)', () => {
+    const passing = { ...found, verdict: 'pass' as const, failures: [] };
+    const replayed = withCorpusFailures(passing, [], 8);
+    expect(replayed.notes).toContain('replayed 8 saved failures: all passed');
+    expect(formatSummary(replayed)).toContain('  note: replayed 8 saved failures: all passed');
+    expect(scenarioSummary(implicit, replayed, [], 'properties').notes).toContain(
+      'replayed 8 saved failures: all passed',
+    );
+    expect(withCorpusFailures(passing, [])).toBe(passing); // nothing replayed: nothing to say
+  });
+
   it('says "1 event" and "1 run", not "1 events" and "1 runs"', () => {
     const f = found.failures[0]!;
     const one: Failure = { ...f, plan: f.plan.slice(0, 1), shrunkEvents: 1 };
