@@ -104,7 +104,7 @@ export type PlayCase = (config: RunConfig, plan: Plan, simSeed: number) => Promi
  * Plays each entry's case under today's configuration and judges the property it was recorded for:
  * if that is still violated, it is a failure, not shrunk (it was shrunk when found). Entries for a
  * property this run does not check, or whose plan no longer fits the scenario (fewer clients), are
- * left out.
+ * left out. `replayed` counts the entries played.
  */
 export async function replayCorpus(
   play: PlayCase,
@@ -112,8 +112,9 @@ export async function replayCorpus(
   entries: readonly FailureRecord[],
   target: string,
   signal?: AbortSignal,
-): Promise<CorpusFailure[]> {
+): Promise<{ failures: CorpusFailure[]; replayed: number }> {
   const failures: CorpusFailure[] = [];
+  let replayed = 0;
   for (const entry of entries) {
     if (signal?.aborted) break;
     const property = entry.property;
@@ -126,6 +127,7 @@ export async function replayCorpus(
       if (signal?.aborted) break; // an interrupt stopped the run in flight
       throw e;
     }
+    replayed++;
     const violations = checkProperties(history, only.properties);
     if (violations.length > 0) {
       failures.push({
@@ -148,7 +150,7 @@ export async function replayCorpus(
       });
     }
   }
-  return failures;
+  return { failures, replayed };
 }
 
 function fits(plan: Plan, config: RunConfig): boolean {
@@ -164,9 +166,18 @@ function fits(plan: Plan, config: RunConfig): boolean {
  * The exploration's result with the corpus's failures first (a property failing both ways is one
  * verdict): a property an entry violated is `violated` whatever the exploration's runs said (an
  * interrupt may have stopped them before the first), and a note says the entries ran before them.
+ * Entries that all passed again get a note too: saved failures replayed are never silent.
  */
-export function withCorpusFailures(result: ExploreResult, fromCorpus: readonly Failure[]): ExploreResult {
-  if (fromCorpus.length === 0) return result;
+export function withCorpusFailures(
+  result: ExploreResult,
+  fromCorpus: readonly Failure[],
+  replayed = fromCorpus.length,
+): ExploreResult {
+  if (fromCorpus.length === 0) {
+    if (replayed === 0) return result;
+    const passed = `replayed ${count(replayed, 'saved failure')}: all passed`;
+    return { ...result, notes: [...(result.notes ?? []), passed] };
+  }
   const seen = new Set(fromCorpus.map((f) => `${f.property} ${f.historyHash}`));
   const failing = new Set(fromCorpus.map((f) => f.property));
   const note = `${count(fromCorpus.length, 'failure-corpus entry', 'failure-corpus entries')} failed again, played before the ${count(result.runs, 'run')}`;

@@ -63,6 +63,9 @@ export interface Coverage {
   events: Record<string, EventCoverage>;
   /** Abstract states visited (phase | client states | fault), with how many runs visited each. */
   states: Record<string, number>;
+  /** The client is a program (--client-cmd) whose connections, logins and watchers the harness does
+   *  not observe: the client facets are unknown, not "offline" (reports/coverage.ts unobservedClients). */
+  clientStates?: 'not-observed';
 }
 
 interface ClientState {

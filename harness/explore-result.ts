@@ -135,6 +135,18 @@ export interface PropertyOutcome {
   /** How many cases it could not judge, and why the first could not be (phase one only). */
   unknownRuns?: number;
   unknownReason?: string;
+  /** 1-based index of that first case it could not judge (in the unsharded sequence of cases). */
+  firstUnknownRun?: number;
+}
+
+/** What a replay line needs to find a case again: the property, the exploration's seed and the path. */
+export type ReplayCase = Pick<Failure, 'property' | 'seed' | 'path'>;
+
+/** The first case `outcome` could not judge, as `replay --seed --path` finds it (a phase-one case's
+ *  path is its 0-based index, as a violation's before shrinking). */
+export function firstUnknownCase(seed: number, outcome: PropertyOutcome): ReplayCase | undefined {
+  if (outcome.firstUnknownRun === undefined) return undefined;
+  return { property: outcome.property, seed, path: String(outcome.firstUnknownRun - 1) };
 }
 
 /** An exploration's verdict (see ExploreResult.verdict). */

@@ -58,8 +58,9 @@ export const DEFAULT_DEADLINES: Deadlines = { resumeMs: 30_000, requestMs: 30_00
  * upgrades, removals and watchers restarted by their client. A chained upgrade waits for the
  * current one (the implicit one after bootstrap, most often) to end: without it a second upgrade
  * happened in 4 of 2,000 juju-1.24-gated-api cases. Faults tied to client activity weigh 2 (the
- * three timed faults 1 each): about a third of them fire before the plan ends (README, "Faults tied
- * to client activity", gives what they find).
+ * three timed faults 1 each): 29% of them fire before the plan's last event, 57% once the plan's
+ * end waits for them (targets/closing.ts; README, "Faults tied to client activity", gives what
+ * they find).
  */
 export const DEFAULT_WEIGHTS: Scenario['weights'] = {
   deploy: 4,

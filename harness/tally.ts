@@ -31,7 +31,7 @@ export type StopReason = 'all-violated' | 'time-limit' | 'interrupted';
 export class Tally {
   readonly first = new Map<PropertyName, FirstViolation>();
   private readonly violating = new Map<PropertyName, number>();
-  private readonly unknown = new Map<PropertyName, { runs: number; reason: string }>();
+  private readonly unknown = new Map<PropertyName, { runs: number; reason: string; run: number }>();
   /** Cases run (this shard's) and noted, in case order. */
   runs = 0;
   /** Cases that finished, noted or not yet (finish()), and the properties they violated: a real
@@ -106,7 +106,7 @@ export class Tally {
     for (const u of unknown) {
       const seen = this.unknown.get(u.property);
       if (seen) seen.runs++;
-      else this.unknown.set(u.property, { runs: 1, reason: u.reason });
+      else this.unknown.set(u.property, { runs: 1, reason: u.reason, run: index + 1 });
     }
     for (const property of violated) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
@@ -193,7 +193,7 @@ export class Tally {
           violated: f !== undefined,
           violatingRuns: this.violating.get(property) ?? 0,
           ...(f ? { firstFailureRun: f.run, firstFailureMs: Math.round(f.ms) } : {}),
-          ...(u ? { unknownRuns: u.runs, unknownReason: u.reason } : {}),
+          ...(u ? { unknownRuns: u.runs, unknownReason: u.reason, firstUnknownRun: u.run } : {}),
         };
       }),
       failures,

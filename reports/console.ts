@@ -1,6 +1,12 @@
 /** What a person reads at the end of a run: the verdict, and each race found, ready to replay. */
 import type { CommandOutput } from '../harness/clients/command-client.ts';
-import { clientOutputsOf, type ExploreResult, type Failure } from '../harness/explore-result.ts';
+import {
+  clientOutputsOf,
+  firstUnknownCase,
+  type ExploreResult,
+  type Failure,
+  type ReplayCase,
+} from '../harness/explore-result.ts';
 import { formatMs, formatPlan } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
 import { formatTimeline } from './timeline.ts';
@@ -89,7 +95,11 @@ export function provenance(f: Failure): string[] {
  * run judged by the scenario's expectations found every verdict as expected, so its violations are
  * not a FAIL (the run passes).
  */
-export function formatSummary(r: ExploreResult, asExpected = false): string {
+export function formatSummary(
+  r: ExploreResult,
+  asExpected = false,
+  replay: (c: ReplayCase) => string = (c) => `--seed ${c.seed} --path "${c.path}"`,
+): string {
   const unknown = r.properties.filter((p) => p.verdict === 'unknown');
   const verdict =
     // Nothing ran (an interrupt before the first run ended): there is no evidence for a PASS.
@@ -108,7 +118,13 @@ export function formatSummary(r: ExploreResult, asExpected = false): string {
   return [
     `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${runs}, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
     ...(r.notes ?? []).map((note) => `  note: ${note}`),
-    ...unknown.map((p) => `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`),
+    ...unknown.flatMap((p) => {
+      const first = firstUnknownCase(r.seed, p);
+      return [
+        `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`,
+        ...(first ? [`  first in run ${p.firstUnknownRun}: ${replay(first)}`] : []),
+      ];
+    }),
   ].join('\n');
 }
 

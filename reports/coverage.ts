@@ -27,6 +27,38 @@ function table(coverage: Coverage, title: string, columns: readonly string[], pi
   return lines;
 }
 
+/**
+ * A --client-cmd program's coverage: its connections, logins and watchers are its own, recorded by
+ * the controller but not by the harness, whose walk would put every event in "offline". Its client
+ * facets are dropped and said to be unknown instead.
+ */
+export function unobservedClients(coverage: Coverage): Coverage {
+  const events = Object.fromEntries(Object.entries(coverage.events).map(([kind, e]) => [kind, { ...e, clients: {} }]));
+  return { ...coverage, events, clientStates: 'not-observed' };
+}
+
+/** What an abstract state is made of. */
+function stateParts(coverage: Coverage): string {
+  return coverage.clientStates === 'not-observed'
+    ? "upgrade phase × fault in force; the program's own state is unknown"
+    : "upgrade phase × each client's state × fault in force";
+}
+
+/** The client-state table, or why there is none. */
+function clientTable(coverage: Coverage): string[] {
+  if (coverage.clientStates === 'not-observed')
+    return [
+      `Client state each event landed in: unknown. The client is a --client-cmd program, whose connections,`,
+      `logins and watchers are its own: the harness does not observe them (each run's history has the controller's side).`,
+    ];
+  return [
+    `Client state each event landed in: offline + logging-in + connected add up to the events, once per`,
+    `client an event concerns (its own; every client for an event that names none, such as wait or upgrade);`,
+    `watching, deploying and partitioned count some of those again (a client may be all three at once).`,
+    ...table(coverage, 'event', CLIENT_FACETS, 'clients'),
+  ];
+}
+
 export function formatCoverage(coverage: Coverage): string {
   const reached = new Set(Object.values(coverage.events).flatMap((e) => Object.keys(e.phases)));
   const states = Object.entries(coverage.states);
@@ -39,12 +71,9 @@ export function formatCoverage(coverage: Coverage): string {
     `Upgrade phase each event landed in (the phases add up to the events):`,
     ...table(coverage, 'event', UPGRADE_PHASES, 'phases'),
     '',
-    `Client state each event landed in: offline + logging-in + connected add up to the events, once per`,
-    `client an event concerns (its own; every client for an event that names none, such as wait or upgrade);`,
-    `watching, deploying and partitioned count some of those again (a client may be all three at once).`,
-    ...table(coverage, 'event', CLIENT_FACETS, 'clients'),
+    ...clientTable(coverage),
     '',
-    `  ${states.length} abstract states visited (upgrade phase × each client's state × fault in force), ${rare} by one run only.`,
+    `  ${states.length} abstract states visited (${stateParts(coverage)}), ${rare} by one run only.`,
     ...(never.length ? [`  Upgrade phases never reached: ${never.join(', ')}.`] : []),
     ...(eventless.length ? [`  Reached, but no event ever landed there: ${eventless.join(', ')}.`] : []),
   ].join('\n');

@@ -1,9 +1,11 @@
 /** The one JSON object `run --json` and `replay --json` print. */
 import {
+  firstUnknownCase,
   reproductionOf,
   type ExploreResult,
   type Failure,
   type PropertyOutcome,
+  type ReplayCase,
   type Reproduction,
 } from '../harness/explore-result.ts';
 import type { Coverage } from '../harness/coverage.ts';
@@ -35,6 +37,9 @@ export interface PropertyJson {
   violatingRuns?: number;
   unknownRuns?: number;
   unknownReason?: string;
+  /** 1-based index of the first run it could not judge, and the line that replays that run. */
+  firstUnknownRun?: number;
+  unknownReplay?: string;
 }
 
 export type RunJson = Pick<
@@ -67,18 +72,26 @@ export function failureJson(f: Failure, replay: string, file?: string): FailureJ
   };
 }
 
-export function propertyJson(p: PropertyOutcome): PropertyJson {
+/** A property's verdict as JSON; `replay` (given the exploration's seed) adds the line that replays
+ *  the first run it could not judge. */
+export function propertyJson(
+  p: PropertyOutcome,
+  replay?: { seed: number; line: (c: ReplayCase) => string },
+): PropertyJson {
+  const unknownCase = replay ? firstUnknownCase(replay.seed, p) : undefined;
   return {
     property: p.property,
     verdict: p.verdict,
     ...(p.violatingRuns ? { violatingRuns: p.violatingRuns } : {}),
     ...(p.unknownRuns ? { unknownRuns: p.unknownRuns, unknownReason: p.unknownReason } : {}),
+    ...(p.unknownRuns && p.firstUnknownRun !== undefined ? { firstUnknownRun: p.firstUnknownRun } : {}),
+    ...(p.unknownRuns && unknownCase && replay ? { unknownReplay: replay.line(unknownCase) } : {}),
   };
 }
 
 export function runJson(
   result: ExploreResult,
-  replayLine: (f: Failure) => string,
+  replayLine: (f: ReplayCase) => string,
   fileOf: (f: Failure) => string | undefined = () => undefined,
 ): RunJson {
   return {
@@ -91,7 +104,7 @@ export function runJson(
     elapsedMs: result.elapsedMs,
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),
-    properties: result.properties.map(propertyJson),
+    properties: result.properties.map((p) => propertyJson(p, { seed: result.seed, line: replayLine })),
     failures: result.failures.map((f) => failureJson(f, replayLine(f), fileOf(f))),
     ...(result.coverage ? { coverage: result.coverage } : {}),
     ...(result.interrupted ? { interrupted: true } : {}),

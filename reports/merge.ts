@@ -100,7 +100,7 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
     runsPerSecond: parts.reduce((n, p) => n + p.runsPerSecond, 0),
     elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
     outcomes,
-    properties: outcomes.map(propertyJson),
+    properties: outcomes.map((o) => propertyJson(o)),
     // Over every shard's runs together: an expected violation no shard found is a mismatch now.
     mismatches: judged === 'expectations' && runs > 0 ? mismatchesOf(first.expected, outcomes).mismatches : [],
     failures,
@@ -131,12 +131,15 @@ function mergeOutcome(parts: readonly ScenarioSummary[], property: PropertyOutco
   const firstRun = violated.filter((o) => o.firstFailureRun !== undefined).sort(byFirstRun)[0];
   const unknown = seen.filter((o) => o.verdict === 'unknown' || (o.unknownRuns ?? 0) > 0);
   const unknownRuns = unknown.reduce((n, o) => n + (o.unknownRuns ?? 0), 0);
+  const unknownAt = unknown.flatMap((o) => (o.firstUnknownRun !== undefined ? [o.firstUnknownRun] : []));
+  const firstUnknown = unknownAt.length > 0 ? Math.min(...unknownAt) : undefined;
   return {
     property,
     verdict: violated.length > 0 ? 'violated' : unknown.length > 0 ? 'unknown' : 'held',
     violated: violated.length > 0,
     violatingRuns: seen.reduce((n, o) => n + (o.violatingRuns ?? 0), 0),
     ...(unknown.length > 0 ? { unknownRuns, unknownReason: unknown[0]!.unknownReason ?? '' } : {}),
+    ...(firstUnknown !== undefined ? { firstUnknownRun: firstUnknown } : {}),
     ...(firstRun?.firstFailureRun !== undefined ? { firstFailureRun: firstRun.firstFailureRun } : {}),
     ...(firstRun?.firstFailureMs !== undefined ? { firstFailureMs: firstRun.firstFailureMs } : {}),
   };

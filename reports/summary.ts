@@ -4,7 +4,7 @@
  * versions, target and client command, properties checked, tool version and commit, start and end
  * time, whether an interrupt cut it short, and the shard it covered. Pure: built from data.
  */
-import type { ExploreResult, ExploreVerdict, PropertyOutcome } from '../harness/explore-result.ts';
+import type { ExploreResult, ExploreVerdict, PropertyOutcome, ReplayCase } from '../harness/explore-result.ts';
 import type { FailureRecord, ToolInfo } from '../harness/failure-record.ts';
 import type { HistoryRecord } from '../harness/history.ts';
 import type { RunConfig } from '../harness/run-config.ts';
@@ -93,6 +93,7 @@ export function scenarioSummary(
   failures: SummaryFailure[],
   judged: Summary['judged'],
   sharded = false,
+  replay?: (c: ReplayCase) => string,
 ): ScenarioSummary {
   // A scenario with no run observed nothing: no verdict to compare with what it expects.
   const judgement =
@@ -110,7 +111,7 @@ export function scenarioSummary(
     ...(result.interrupted ? { interrupted: true } : {}),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),
-    properties: result.properties.map(propertyJson),
+    properties: result.properties.map((p) => propertyJson(p, replay && { seed: result.seed, line: replay })),
     controller: config.controller.name,
     client: config.client.name,
     clients: config.scenario.clients,

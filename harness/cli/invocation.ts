@@ -10,7 +10,7 @@
  * behind. A folder that already holds a report is refused at once.
  */
 import { join } from 'node:path';
-import type { ExploreOptions, ExploreResult, Failure } from '../explore-result.ts';
+import type { ExploreOptions, ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { invocationStamp, refuseExistingReport, ReportFolder, type SavedFailure } from '../report-folder.ts';
 import type { RunConfig } from '../run-config.ts';
 import type { RunSettings } from '../run-settings.ts';
@@ -117,14 +117,14 @@ export class Invocation {
   }
 
   /** Saves the exploration's failures (once, before anything is formatted) and updates summary.json. */
-  record(config: RunConfig, result: ExploreResult, replay: (f: Failure) => string): Recorded {
+  record(config: RunConfig, result: ExploreResult, replay: (f: ReplayCase) => string): Recorded {
     this.progress.clear();
     const saved = new Map<Failure, SavedFailure & { file: string }>();
     for (const f of result.failures) saved.set(f, this.open().saveFailure(config, f, this.options.settings));
     this.failures.push(...saved.values());
     const failures = result.failures.map((f) => ({ ...failureJson(f, replay(f)), id: saved.get(f)!.record.id }));
     const sharded = this.options.settings.shard !== undefined;
-    const scenario = scenarioSummary(config, result, failures, this.options.judged, sharded);
+    const scenario = scenarioSummary(config, result, failures, this.options.judged, sharded, replay);
     this.summary.scenarios.push(scenario);
     this.summary.verdict = summaryVerdict(this.summary.scenarios, this.options.judged);
     this.open().writeSummary(this.summary);

@@ -5,7 +5,7 @@
  * two controller profiles and shows their failures side by side. Exploration is `explore`'s, with
  * the same seed for every scenario, and replay commands are `run`'s.
  */
-import type { ExploreOptions, Failure } from '../explore-result.ts';
+import type { ExploreOptions, ReplayCase } from '../explore-result.ts';
 import {
   defaultRuns,
   openTarget,
@@ -115,7 +115,7 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
       if (invocation.interrupted) break;
       io.log.info({ scenario: config.scenario.name, target: settings.target.name, seed: settings.seed }, 'qualifying');
       const result = await explorer(config, options);
-      const replay = (f: Failure) => replayLine(config, f, settings);
+      const replay = (f: ReplayCase) => replayLine(config, f, settings);
       invocation.record(config, result, replay);
       qualified.push(qualifyScenario(config, result, replay, settings.shard !== undefined));
     }

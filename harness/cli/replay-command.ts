@@ -7,7 +7,7 @@
 import { runsPerSecond } from '../rate.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { caseAtPath } from '../case-at-path.ts';
-import type { ExploreResult, Failure } from '../explore-result.ts';
+import type { ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { checkPlan } from '../plan-check.ts';
 import { readFailureFile } from '../report-folder.ts';
 import { scenarioOfRecord } from '../failure-record.ts';
@@ -20,12 +20,12 @@ import { Limiter } from '../limiter.ts';
 import { runCase } from '../targets/target.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import type { PropertyName } from '../../properties/index.ts';
-import { openTarget, parseCommandFlags, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
+import { checkTargetFlags, openTarget, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
 import { formatFailure } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 import { formatVitestTest } from '../../reports/vitest-test.ts';
-import { intFlag, pathFlag, seedFlag, type parseFlags } from './options.ts';
+import { intFlag, pathFlag, seedFlag, parseFlags } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -66,7 +66,9 @@ interface ReplayRequest {
 }
 
 export async function replayCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommandFlags(argv, REPLAY_FLAGS, true);
+  // Target flags are checked against the target they apply to: a failure file's recorded one
+  // when no --target is given (fromFile), else the one named (sim by default).
+  const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
   const request = file !== undefined ? fromFile(file, values) : fromFlags(values);
@@ -129,7 +131,7 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     }),
     failures,
   };
-  const replay = (f: Failure) => replayLine(config, f, settings);
+  const replay = (f: ReplayCase) => replayLine(config, f, settings);
   if (values.report !== undefined) saveReport(values.report, settings, config, result, replay);
   // The test runs the plan on the sim: for a --client-cmd program or a client that needs real
   // sockets, the sim plays another client, and the test would pass at once.
@@ -178,7 +180,10 @@ function fromFile(file: string, values: ReplayValues): ReplayRequest {
   };
   const config = resolveRun(scenarioOfRecord(record), overrides);
   checkPlan(record.plan, config.scenario.clients);
-  const target = values.target !== undefined ? retargeted(recorded.target, targetSettings(values)) : recorded.target;
+  const target =
+    values.target !== undefined
+      ? retargeted(recorded.target, targetSettings(values))
+      : withFlags(recorded.target, values);
   return {
     config,
     settings: { ...recorded, overrides, target },
@@ -208,7 +213,15 @@ function retargeted(recorded: TargetSettings, given: TargetSettings): TargetSett
   return { ...given, clientCommand: command, ...(keepScale ? { timeScale: recorded.timeScale } : {}) };
 }
 
+/** The recorded target with the target flags given here (no --target: they apply to that one). */
+function withFlags(recorded: TargetSettings, values: ReplayValues): TargetSettings {
+  const given = { ...values, target: recorded.name };
+  checkTargetFlags(given);
+  return { ...recorded, ...targetSettings(given) }; // its name is the recorded one
+}
+
 function fromFlags(values: ReplayValues): ReplayRequest {
+  checkTargetFlags(values);
   if (values.scenario === undefined)
     throw new UsageError('replay needs --scenario with --seed and --path, or a failure file');
   if (values.seed === undefined || values.path === undefined)
@@ -288,7 +301,7 @@ function saveReport(
   settings: RunSettings,
   config: RunConfig,
   result: ExploreResult,
-  replay: (f: Failure) => string,
+  replay: (f: ReplayCase) => string,
 ): void {
   const invocation = new Invocation({
     command: 'replay',

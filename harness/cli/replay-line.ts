@@ -1,5 +1,5 @@
 /** The command line that replays a failure: every flag that decides which case ran, and where. */
-import type { Failure } from '../explore-result.ts';
+import type { ReplayCase } from '../explore-result.ts';
 import type { RunConfig } from '../run-config.ts';
 import { PASSWORD_PLACEHOLDER, type RunSettings } from '../run-settings.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
@@ -23,7 +23,7 @@ export function targetFlags(target: RunSettings['target']): string[] {
 
 export function replayLine(
   config: RunConfig,
-  f: Failure,
+  f: ReplayCase,
   settings: Pick<RunSettings, 'overrides' | 'strategy' | 'maxEvents' | 'target'>,
 ): string {
   const { overrides, maxEvents, strategy, target } = settings;

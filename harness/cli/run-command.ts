@@ -6,7 +6,7 @@
  * right after, then formatted. An interrupt keeps what was found and exits 130.
  */
 import type { Logger } from 'pino';
-import type { ExploreOptions, ExploreResult, Failure } from '../explore-result.ts';
+import type { ExploreOptions, ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
 import {
   defaultRuns,
@@ -36,7 +36,7 @@ import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
-import { formatCoverage } from '../../reports/coverage.ts';
+import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
 import { count } from '../plural.ts';
 import { judgeExpectation, MARKS, NOT_IN_SHARD } from '../../reports/expectation.ts';
 import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
@@ -148,7 +148,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   });
   // A corpus entry's case is the one its recorded options draw at its seed and path; it failed
   // again on this run's target, so that is where its replay line points.
-  const replay = (config: RunConfig) => (f: Failure) =>
+  const replay = (config: RunConfig) => (f: ReplayCase) =>
     replayLine(config, f, 'recorded' in f ? { ...(f as CorpusFailure).recorded, target: settings.target } : settings);
   const explored: { config: RunConfig; result: ExploreResult; recorded: Recorded }[] = [];
   try {
@@ -162,7 +162,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
       const options = { ...exploreOptionsOf(settings), coverage: values.coverage ?? false };
       const found = await explorer(config, invocation.exploreOptions(options));
-      const result = withCorpusFailures(found, fromCorpus);
+      const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;
+      const covered = program && found.coverage ? { ...found, coverage: unobservedClients(found.coverage) } : found;
+      const result = withCorpusFailures(covered, fromCorpus.failures, fromCorpus.replayed);
       const recorded = invocation.record(config, result, replay(config));
       if (corpus) keepInCorpus(corpus, config, found, recorded, named);
       explored.push({ config, result, recorded });
@@ -271,7 +273,7 @@ function humanReport(
   config: RunConfig,
   result: ExploreResult,
   recorded: Recorded,
-  replay: (f: Failure) => string,
+  replay: (f: ReplayCase) => string,
   expectations: boolean,
   settings: RunSettings,
 ): string {
@@ -283,7 +285,7 @@ function humanReport(
       lines.push(`  ${f.property} violated as expected (${count(f.shrunkEvents, 'event')}): ${file ?? replay(f)}`);
     else lines.push(formatFailure(f, replay(f), file !== undefined ? { savedTo: file } : {}), '');
   }
-  lines.push(formatSummary(result, expectations && recorded.scenario.mismatches.length === 0));
+  lines.push(formatSummary(result, expectations && recorded.scenario.mismatches.length === 0, replay));
   if (result.coverage) lines.push(formatCoverage(result.coverage));
   if (expectations) {
     for (const o of result.properties) {

@@ -12,7 +12,8 @@ import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { UsageError } from '../errors.ts';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { intFlag, parseFlags, type OptionSpec } from './options.ts';
 
 export const TARGET_FLAGS = {
@@ -75,6 +76,28 @@ export function checkTargetFlags(values: TargetFlagValues): void {
   const command = values['client-cmd'];
   if (command !== undefined && command.trim() === '')
     throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
+  const missing = command !== undefined ? missingScript(command) : undefined;
+  if (missing !== undefined)
+    throw new UsageError(
+      `--client-cmd "${command}": ${missing} does not exist (the program would exit before dialling)`,
+    );
+}
+
+/** A plain word of the command that names a script (by its extension), not an option, assignment,
+ *  URL or anything the shell expands. */
+const SCRIPT_WORD = /^[^-=$`'"*?~\\][^=$`'"*?\\]*\.(py|js|mjs|cjs|ts|mts|sh|bash|rb|pl)$/;
+
+/**
+ * The script a --client-cmd names that does not exist, if any: `python3 missing.py` runs the
+ * interpreter, which exits at once without dialling the controller. Launched before bootstrap, that
+ * reads as a script that gave up (a violation, shrunk and kept) rather than bad input. Relative
+ * paths are the program's: it runs in this directory.
+ */
+function missingScript(command: string): string | undefined {
+  return command
+    .trim()
+    .split(/\s+/)
+    .find((word) => SCRIPT_WORD.test(word) && !word.includes('://') && !existsSync(resolve(word)));
 }
 
 function password(values: TargetFlagValues): string | undefined {

@@ -12,6 +12,9 @@ import type { ControllerProfile } from './profile.ts';
 
 const HOOKS = ['install', 'config-changed', 'start'] as const;
 
+/** The timer of a hook whose process is gone (restored after a crash) or not yet scheduled. */
+const NO_TIMER: TimerHandle = { cancel: () => {} };
+
 interface UnitAgent {
   unit: Unit;
   /** Each unit draws its hook durations from its own stream. */
@@ -135,7 +138,7 @@ export class UnitAgents {
         .application(d.unit.slice(0, d.unit.lastIndexOf('/')))
         ?.units.find((u) => u.name === d.unit);
       if (!unit) continue;
-      const running = d.running !== undefined ? { hook: d.running, timer: { cancel: () => {} } } : undefined;
+      const running = d.running !== undefined ? { hook: d.running, timer: NO_TIMER } : undefined;
       this.agents.push({
         unit,
         rng: this.rng.fork(unit.name),
@@ -153,6 +156,10 @@ export class UnitAgents {
   private start(agent: UnitAgent): void {
     const hook = HOOKS[agent.next];
     assert(hook !== undefined, 'kick starts an agent only while it has hooks left to run');
+    // In flight before its record: on the server each record saves the durable state, which must
+    // name the hook for a crash right after it to interrupt (else the hook never ends).
+    const running = { hook, timer: NO_TIMER };
+    agent.running = running;
     this.history.record({ type: 'hook-start', unit: agent.unit.name, hook });
     this.model.setUnitStatus(
       agent.unit,
@@ -160,13 +167,12 @@ export class UnitAgents {
       ['executing', `running ${hook} hook`],
     );
     const [min, max] = this.profile.timing.hookMs;
-    const timer = this.clock.after(agent.rng.int(min, max), () => {
+    running.timer = this.clock.after(agent.rng.int(min, max), () => {
       agent.running = undefined;
       agent.next++;
       this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok' });
       if (agent.next === HOOKS.length) this.model.setUnitStatus(agent.unit, ['active', ''], ['idle', '']);
       this.kick();
     });
-    agent.running = { hook, timer };
   }
 }

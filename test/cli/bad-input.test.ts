@@ -73,6 +73,11 @@ describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
       /--client-cmd needs a real target: --target process, container or external$/,
     ],
     [
+      'a --client-cmd whose interpreter exists and whose script does not',
+      ['run', '--target', 'process', ...SCENARIO, '--client-cmd', '/usr/bin/env node /nonexistent.mjs'],
+      /--client-cmd "\/usr\/bin\/env node \/nonexistent.mjs": \/nonexistent.mjs does not exist/,
+    ],
+    [
       'an empty --client-cmd',
       ['run', '--target', 'process', ...SCENARIO, '--client-cmd', ''],
       /--client-cmd must name a program/,

@@ -49,11 +49,15 @@ describe('real-target output', { timeout: 240_000 }, () => {
       '--seed',
       '1',
       '--no-corpus',
+      '--coverage',
     );
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toContain(`━━ juju-1.24-gated-api (juju-1.24 × --client-cmd "node ${failing}" as client-0) ━━`);
     expect(r.stdout).not.toMatch(/reconnecting/);
     expect(r.stdout).not.toMatch(/client-1/);
+    // The program's own state is not observed: no table that puts every event "offline".
+    expect(r.stdout).toContain('Client state each event landed in: unknown. The client is a --client-cmd program');
+    expect(r.stdout).not.toMatch(/^ {2}event +events +offline/m);
     const replay = /^Replay: (.*)$/m.exec(r.stdout)![1]!;
     expect(replay).toMatch(/--target process .*--client-cmd/);
     expect(r.stdout).toContain(`${replay} --repeat ${SUGGESTED_REPEAT}`);
@@ -109,6 +113,12 @@ describe('real-target output', { timeout: 240_000 }, () => {
     // --target given without --client-cmd: the program still runs (a built-in client would pass).
     const again = await cli('replay', file, '--target', 'process', '--json');
     expect(again.exitCode, again.stderr).toBe(1);
+    // --client-cmd given without --target: the recorded target (process, its time scale) runs it.
+    const other = `node ${failing} fixed`;
+    const withProgram = await cli('replay', file, '--client-cmd', other, '--json');
+    expect(withProgram.exitCode, withProgram.stderr).toBe(1);
+    const [replayed] = JSON.parse(withProgram.stdout).failures as { replay: string }[];
+    expect(replayed!.replay).toContain(`--target process --time-scale 0.02 --client-cmd '${other}'`);
     const onSim = await cli('replay', file, '--target', 'sim');
     expect(onSim.exitCode).toBe(2);
     expect(onSim.stderr.trim().split('\n')).toEqual([

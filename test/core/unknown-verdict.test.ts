@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { caseAtPath } from '../../harness/case-at-path.ts';
 import { explore } from '../../harness/explore.ts';
+import { firstUnknownCase } from '../../harness/explore-result.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import type { Scenario } from '../../harness/scenario.ts';
@@ -43,17 +45,27 @@ describe('unknown verdicts', () => {
     const outcome = result.properties[0]!;
     expect(outcome).toMatchObject({ property: 'no-lost-work', verdict: 'unknown', violated: false });
     expect(outcome.unknownRuns).toBeGreaterThan(0);
+    // The first unknown run is named, and replaying it (seed and path) gives an unknown again.
+    const first = firstUnknownCase(result.seed, outcome)!;
+    expect(first).toEqual({ property: 'no-lost-work', seed: 1, path: String(outcome.firstUnknownRun! - 1) });
+    const [plan, simSeed] = caseAtPath(config, { seed: first.seed, path: first.path });
+    expect(runSim(config, plan, simSeed).unknown.map((u) => u.property)).toContain('no-lost-work');
+    expect(formatSummary(result)).toContain(
+      `  first in run ${outcome.firstUnknownRun}: --seed 1 --path "${outcome.firstUnknownRun! - 1}"`,
+    );
 
     expect(formatSummary(result)).toMatch(/PASS: no property violated, 1 could not be judged/);
     expect(formatSummary(result)).toMatch(
       /\? no-lost-work unknown in \d+ of 40 runs: the run never reached quiescence/,
     );
-    expect(runJson(result, () => '').properties).toEqual([
+    expect(runJson(result, (c) => `replay ${c.property} ${c.seed} ${c.path}`).properties).toEqual([
       {
         property: 'no-lost-work',
         verdict: 'unknown',
         unknownRuns: outcome.unknownRuns,
         unknownReason: expect.any(String),
+        firstUnknownRun: outcome.firstUnknownRun,
+        unknownReplay: `replay no-lost-work 1 ${outcome.firstUnknownRun! - 1}`,
       },
     ]);
 
@@ -114,8 +126,11 @@ describe('unknown verdicts from the CLI', () => {
       cwd: dir,
     });
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout).properties).toEqual([
-      expect.objectContaining({ property: 'no-lost-work', verdict: 'unknown', unknownRuns: expect.any(Number) }),
-    ]);
+    const [property] = JSON.parse(r.stdout).properties;
+    expect(property).toMatchObject({ property: 'no-lost-work', verdict: 'unknown', unknownRuns: expect.any(Number) });
+    // The first unknown run's replay line, ready to paste, as a violation's
+    expect(property.unknownReplay).toBe(
+      `npx upgrade-chaos replay --scenario ${file} --property no-lost-work --seed 1 --path "${property.firstUnknownRun - 1}"`,
+    );
   });
 });

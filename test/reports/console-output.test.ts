@@ -11,7 +11,7 @@ import { withCorpusFailures } from '../../harness/corpus.ts';
 import { explore } from '../../harness/explore.ts';
 import type { Failure } from '../../harness/explore-result.ts';
 import { resolveRun } from '../../harness/run-config.ts';
-import { formatCoverage } from '../../reports/coverage.ts';
+import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
 import { formatFailure, formatSummary, SUGGESTED_REPEAT } from '../../reports/console.ts';
 import { scenarioSummary, summaryVerdict } from '../../reports/summary.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -34,6 +34,17 @@ describe('console output', () => {
     const line = formatSummary(both).split('\n')[0]!;
     const named = /FAIL: (.*) violated/.exec(line)![1]!.split(', ');
     expect(named).toEqual([...new Set(found.failures.map((f) => f.property))]);
+  });
+
+  it('says how many saved failures it replayed when they all passed again (console and summary notes)', () => {
+    const passing = { ...found, verdict: 'pass' as const, failures: [] };
+    const replayed = withCorpusFailures(passing, [], 8);
+    expect(replayed.notes).toContain('replayed 8 saved failures: all passed');
+    expect(formatSummary(replayed)).toContain('  note: replayed 8 saved failures: all passed');
+    expect(scenarioSummary(implicit, replayed, [], 'properties').notes).toContain(
+      'replayed 8 saved failures: all passed',
+    );
+    expect(withCorpusFailures(passing, [])).toBe(passing); // nothing replayed: nothing to say
   });
 
   it('says "1 event" and "1 run", not "1 events" and "1 runs"', () => {
@@ -91,6 +102,21 @@ describe('console output', () => {
       const ran = scenarioSummary(implicit, found, [], judged);
       expect(summaryVerdict([ran, scenario], judged)).toBe(judged === 'properties' ? 'fail' : 'pass');
     }
+  });
+
+  it("says a --client-cmd program's client states are unknown, rather than counting every event offline", () => {
+    const covered = explore(resolveRun(scenarioByName('juju-1.24-gated-api')!), { runs: 20, seed: 1, coverage: true });
+    const program = unobservedClients(covered.coverage!);
+    expect(program.clientStates).toBe('not-observed');
+    expect(Object.values(program.events).every((e) => Object.keys(e.clients).length === 0)).toBe(true);
+    const text = formatCoverage(program);
+    expect(text).toContain('Client state each event landed in: unknown.');
+    expect(text).not.toMatch(/offline/);
+    expect(text).toMatch(
+      /abstract states visited \(upgrade phase × fault in force; the program's own state is unknown\)/,
+    );
+    // The phase table stays: the controller's side is observed.
+    expect(text).toMatch(/^ {2}event +events before-bootstrap/m);
   });
 
   it('lines the coverage columns up on every row, chained-upgrade included', () => {
