@@ -49,6 +49,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     partition: fc
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
+    'half-open': client.map((c) => ({ kind: 'half-open', client: c })),
     restart: fc.constant({ kind: 'restart' }),
     pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
     crash: fc

@@ -30,6 +30,12 @@ export type PlanEvent =
   | { kind: 'chained-upgrade'; version: string }
   | ({ kind: 'disconnect'; client: number } & Partial<ActivityTie>)
   | ({ kind: 'partition'; client: number; durationMs: number } & Partial<ActivityTie>)
+  /** The client's open connections go half-open, for good: the controller's end is reset (it sees
+   *  a fault), while the client's socket stays open and nothing it sends arrives, nor anything
+   *  more for it, not even a close (NAT state dropped, a controller machine gone without a FIN).
+   *  New connections work. Quiescence does not heal it: only a client that pings or times its
+   *  calls out learns that the link is dead. */
+  | { kind: 'half-open'; client: number }
   /** `when`: restart at that client's activity instead of at its time. */
   | { kind: 'restart'; when?: ActivityTie & { client: number } }
   /** The controller frozen for durationMs, then resumed: every process of it stopped (docker pause,
@@ -53,6 +59,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'chained-upgrade',
   'disconnect',
   'partition',
+  'half-open',
   'restart',
   'pause',
   'crash',
@@ -101,6 +108,8 @@ export function describeEvent(event: PlanEvent): string {
       return `disconnect client-${event.client}${whenActive(event)}`;
     case 'partition':
       return `partition client-${event.client} for ${formatMs(event.durationMs)}${whenActive(event)}`;
+    case 'half-open':
+      return `leave client-${event.client}'s connections half-open for good (the controller's end reset, the client's silent: no byte, no close)`;
     case 'restart':
       return `restart controller agent${event.when ? whenActive(event.when) : ''}`;
     case 'pause':

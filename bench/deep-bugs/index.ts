@@ -24,7 +24,11 @@ export interface DeepBug {
 const BASE = 'juju-1.24-gated-api';
 
 function planted(property: PropertyName, change: Partial<RunConfig>): RunConfig {
-  return { ...resolveRun(scenarioByName(BASE)!, { properties: [property] }), ...change };
+  // The event mix these bugs were measured with: the base scenario's half-open links (added later)
+  // need none of these stories and would only dilute them.
+  const base = scenarioByName(BASE)!;
+  const scenario = { ...base, weights: { ...base.weights, 'half-open': 0 } };
+  return { ...resolveRun(scenario, { properties: [property] }), ...change };
 }
 
 export const DEEP_BUGS: readonly DeepBug[] = [

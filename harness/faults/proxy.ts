@@ -9,6 +9,9 @@
  * - partition() / heal(): a blackhole. Bytes (and closes) in either direction are held, not lost,
  *   as TCP keeps retransmitting; new connections are accepted but get nowhere. heal() opens the
  *   way again and flushes what was held, in order;
+ * - halfOpen(): every connection through it goes half-open for good: the controller's side is reset,
+ *   the client's stays open and silent (its bytes are dropped, nothing reaches it, not even a
+ *   close) until the run's end cuts it (cutHalfOpen); new connections pass as usual;
  * - latency: every chunk is delayed, order kept.
  * It knows nothing of WebSockets or Juju: faults are on the byte stream, as on a real network.
  */
@@ -39,12 +42,15 @@ const OWN_PORT_TRIES = 20;
 class Direction {
   held: Signal[] = [];
   lastAt = 0;
+  /** Half-open: whatever comes is dropped. */
+  dead = false;
   constructor(
     private readonly proxy: FaultProxy,
     private readonly out: () => Socket | undefined,
   ) {}
 
   push(signal: Signal): void {
+    if (this.dead) return;
     if (this.proxy.partitioned || !this.out()) this.held.push(signal);
     else this.deliver(signal);
   }
@@ -65,7 +71,7 @@ class Direction {
 
   private write(signal: Signal): void {
     const socket = this.out();
-    if (!socket || socket.destroyed) return;
+    if (!socket || socket.destroyed || this.dead) return;
     if (signal === 'end') socket.end();
     else socket.write(signal);
   }
@@ -134,6 +140,14 @@ class Pair {
     this.proxy.forget(this);
   }
 
+  /** The controller's side reset; the client's left open, hearing nothing and heard by no one. */
+  halfOpen(): void {
+    this.toUpstream.dead = this.toClient.dead = true;
+    this.toUpstream.held = [];
+    this.toClient.held = [];
+    if (this.upstream) cut(this.upstream);
+  }
+
   get closed(): boolean {
     return this.client.destroyed && (this.upstream?.destroyed ?? true);
   }
@@ -141,7 +155,7 @@ class Pair {
   /** A side that died of an error takes the other down with a reset; a clean close was already
    *  passed on as 'end' (held during a partition like any byte). */
   private sideClosed(hadError: boolean, other: Socket | undefined): void {
-    if (hadError && other) {
+    if (hadError && other && !this.toClient.dead) {
       if (this.proxy.partitioned) this.resetOnHeal = other;
       else cut(other);
     }
@@ -159,6 +173,8 @@ export class FaultProxy {
   readonly targetHost: string;
   private forwardPort: number;
   private readonly pairs = new Set<Pair>();
+  /** Half-open connections: out of `pairs` (no reset or heal reaches them) until cutHalfOpen(). */
+  private readonly halfOpenPairs = new Set<Pair>();
   /** Listening now; undefined while refusing (and once closed). */
   private server: Server | undefined;
   /** The port, kept while refusing so that clients dial the same one when it listens again. */
@@ -295,8 +311,25 @@ export class FaultProxy {
     return true;
   }
 
+  /** Leaves every connection through it half-open for good; returns how many there were. */
+  halfOpen(): number {
+    const pairs = [...this.pairs];
+    for (const pair of pairs) {
+      this.pairs.delete(pair);
+      this.halfOpenPairs.add(pair);
+      pair.halfOpen();
+    }
+    return pairs.length;
+  }
+
+  /** Cuts the half-open connections (the run is over: the next one starts on a clean network). */
+  cutHalfOpen(): void {
+    for (const pair of [...this.halfOpenPairs]) pair.reset();
+  }
+
   forget(pair: Pair): void {
     this.pairs.delete(pair);
+    this.halfOpenPairs.delete(pair);
   }
 
   async close(): Promise<void> {
@@ -304,6 +337,7 @@ export class FaultProxy {
     this.wantListening = false;
     await this.door.catch(() => {});
     await this.unlisten();
+    this.cutHalfOpen();
     if (this.ownPort !== undefined) givePortBack(this.ownPort);
     this.ownPort = undefined;
   }

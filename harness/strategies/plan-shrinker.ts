@@ -100,6 +100,7 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       break;
     case 'remove':
     case 'rewatch':
+    case 'half-open':
       if (e.client > 0) yield { ...e, client: 0 };
       break;
     case 'restart':

@@ -6,6 +6,10 @@
  *               at most: most ties would otherwise be dropped unfired (see awaitTies)
  *   quiescence  record it: from here on the plan is over and nothing new is injected
  *   heal        end every fault in force (each heal records its fault-end)
+ *   half-open   a half-open connection is never healed: the run goes on until one resume deadline
+ *               after the last one, so that a client judged on its view has had the time the
+ *               watchers-resume property gives it to find the link dead (a client that thinks
+ *               it is watching looks settled)
  *   wait        until the controller is quiet, every client settled and no plan event waits for
  *               its moment, bounded by the scenario's deploy and resume deadlines; the quiet
  *               record says whether that was reached
@@ -103,18 +107,33 @@ function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
 
 /** The closing sequence from quiescence on. */
 function closeAfterPlan<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
-  const { clock, history } = run;
-  history.record({ type: 'quiescence' });
+  run.history.record({ type: 'quiescence' });
   return then(run.healFaults(), () => {
-    const limit = clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
-    const quiet = quietness(run);
-    return then(run.runUntil(limit, quiet), () =>
-      then(quiet(), (reached) => {
-        history.record({ type: 'quiet', reached });
-        return then(run.runUntil(clock.now() + SETTLE_MS), () => closeRecords(run));
-      }),
-    );
+    // A run without a half-open does not step its clock here: its history is what it was before.
+    const until = halfOpenResumeDeadline(run);
+    return until === undefined ? quietWait(run) : then(run.runUntil(until), () => quietWait(run));
   });
+}
+
+/** One resume deadline after the run's last half-open event (plan.ts), if that is still to come. */
+function halfOpenResumeDeadline(run: RunEnding<FinalModel>): number | undefined {
+  let last: number | undefined;
+  for (const r of run.history.records) if (r.type === 'event' && r.event.kind === 'half-open' && r.applied) last = r.t;
+  const until = last === undefined ? undefined : last + run.deadlines.resumeMs;
+  return until !== undefined && until > run.clock.now() ? until : undefined;
+}
+
+/** Waits until the run is quiet (bounded by the deadlines), records whether it was, and closes. */
+function quietWait<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
+  const { clock, history } = run;
+  const limit = clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
+  const quiet = quietness(run);
+  return then(run.runUntil(limit, quiet), () =>
+    then(quiet(), (reached) => {
+      history.record({ type: 'quiet', reached });
+      return then(run.runUntil(clock.now() + SETTLE_MS), () => closeRecords(run));
+    }),
+  );
 }
 
 /** The records of the run's end, once everything has settled; then the history is sealed. */

@@ -26,6 +26,8 @@ export interface World {
   disconnect(client: string): Action;
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
   partition(client: string, durationMs: number): Action;
+  /** The client's open connections go half-open for good (plan.ts `half-open`). */
+  halfOpen(client: string): Action;
   /** Freeze the controller for durationMs, then resume it (the world schedules the resume); a
    *  target that cannot (external) says so in its note. */
   pause(durationMs: number): Action;
@@ -73,6 +75,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.disconnect(clientName(event.client));
     case 'partition':
       return world.partition(clientName(event.client), event.durationMs);
+    case 'half-open':
+      return world.halfOpen(clientName(event.client));
     case 'pause':
       return world.pause(event.durationMs);
     case 'crash':

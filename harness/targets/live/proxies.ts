@@ -26,11 +26,12 @@ export class ProxyPool {
     return proxy;
   }
 
-  /** Heal every partition and cut every connection: the next run starts on a clean network. */
+  /** Heal every partition and cut every connection (half-open ones too): the next run starts on a clean network. */
   clear(): void {
     for (const proxy of this.proxies.values()) {
       proxy.heal();
       proxy.reset();
+      proxy.cutHalfOpen();
     }
   }
 

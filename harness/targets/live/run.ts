@@ -343,7 +343,7 @@ async function stopClients(clients: Iterable<Client>): Promise<void> {
 const LOOPBACK = '127.0.0.1';
 
 /**
- * The clients that need a fault proxy: those a timed `disconnect` or `partition` of the plan names
+ * The clients that need a fault proxy: those a timed `disconnect`, `partition` or `half-open` of the plan names
  * (a fault tied to API activity is the controller's to inject), or every client when `all` (a
  * --client-cmd program, whose start the proxy watches; TLS, whose certificate names the loopback
  * address the proxy listens on; a controller elsewhere). The others dial the controller directly:
@@ -354,7 +354,10 @@ export function proxiedClients(plan: Plan, clients: readonly string[], all: bool
   if (all) return new Set(clients);
   const faulted = new Set<string>();
   for (const event of plan)
-    if ((event.kind === 'disconnect' || event.kind === 'partition') && !activityTie(event))
+    if (
+      (event.kind === 'disconnect' || event.kind === 'partition' || event.kind === 'half-open') &&
+      !activityTie(event)
+    )
       faulted.add(clientName(event.client));
   return new Set(clients.filter((name) => faulted.has(name)));
 }
@@ -544,6 +547,7 @@ function liveWorld(run: LiveRun): World {
     upgrade: (request) => operator(run, () => backend.upgrade(request)),
     restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
+    halfOpen: (client) => queue.run(async () => (await proxyOf(run, route(client))).halfOpen() > 0),
     crash: (downMs, graceful) => {
       const killer = run.options.killer;
       if (!killer) return { applied: false, note: `the ${run.options.target} target cannot kill its controller` };

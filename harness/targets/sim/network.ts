@@ -3,7 +3,8 @@
  * of FIFO directions with a random per-message latency (order is kept, as TCP keeps it). Faults:
  * `reset` closes a client's connections at once (both ends learn of it); `partition` blackholes a
  * client: frames and closes are held, as TCP would keep retransmitting, and flow again on heal;
- * new connections time out meanwhile. While the controller is paused (controller-freeze.ts), what
+ * new connections time out meanwhile; `halfOpen` resets the controller's end of a client's connections
+ * and leaves the client's end open and silent for good (nothing more reaches either side). While the controller is paused (controller-freeze.ts), what
  * reaches it waits for the resume, and a new connection's handshake with it too (the kernel accepts
  * it, the frozen server answers nothing), so a dial times out unless the resume comes first.
  */
@@ -78,6 +79,8 @@ class Direction {
 class Link {
   server: ApiConnection | undefined;
   clientClosed = false;
+  /** Half-open: nothing reaches the client's end any more, not even the close. */
+  silent = false;
   serverClosed = false;
   private frameHandler: ((f: ApiResponse) => void) | undefined;
   private closeHandler: (() => void) | undefined;
@@ -98,7 +101,7 @@ class Link {
       }),
     );
     this.toClient = new Direction(net, client, (s) => {
-      if (this.clientClosed) return;
+      if (this.clientClosed || this.silent) return;
       if (s === CLOSE) this.closeClientEnd();
       else this.frameHandler?.(s as ApiResponse);
     });
@@ -210,6 +213,25 @@ export class SimNetwork {
         this.gate.run(() => server?.drop('fault')); // a paused controller learns of it at the resume
       }
       link.closeClientEnd();
+    }
+    return any;
+  }
+
+  /**
+   * The client's open connections go half-open: the controller's end is reset now (a paused
+   * controller learns of it at the resume), the client's stays open and hears nothing more; what it
+   * sends is lost. Its new connections are not touched.
+   */
+  halfOpen(client: string): boolean {
+    let any = false;
+    for (const link of [...this.links]) {
+      if (link.client !== client || link.clientClosed || link.serverClosed) continue;
+      any = true;
+      this.links.delete(link);
+      link.silent = true;
+      link.serverClosed = true;
+      const server = link.server;
+      this.gate.run(() => server?.drop('fault'));
     }
     return any;
   }

@@ -152,6 +152,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     upgrade: (request) => operator(() => controller.requestUpgrade(request).ok),
     restart: () => operator(() => controller.restart()),
     disconnect: (client) => network.reset(client),
+    halfOpen: (client) => network.halfOpen(client),
     partition: (client, durationMs) => {
       if (!network.partition(client)) return false;
       history.record({ type: 'fault-start', fault: 'partition', client });

@@ -1,0 +1,66 @@
+/**
+ * A half-open connection (plan event `half-open`): the controller's end is reset, the client's
+ * stays open and silent for good, and new connections work. A client that pings learns that the
+ * link is dead and reconnects; one without a ping or a call timeout waits on its AllWatcher.Next
+ * for ever, and its deployment is judged at the deadline. Sim only: the process target's fixed
+ * plan is in test/targets/half-open-process.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { RECONNECTING, scriptedProfile } from '../../harness/clients/profiles.ts';
+import type { HistoryRecord } from '../../harness/history.ts';
+import { formatPlan, type Plan } from '../../harness/plan.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { runSim } from '../../harness/runner.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+
+const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+const { keepalive: _dropped, ...noKeepalive } = RECONNECTING;
+/** Fix 1's script without its ping: it reconnects only when a socket closes. */
+const noPing = { ...gated, client: scriptedProfile('no-ping', 'planted bug', noKeepalive) };
+
+/** client-0 deploys, its watcher waits for the units; its connection goes half-open while the hooks run. */
+export const HALF_OPEN_PLAN: Plan = [
+  { kind: 'bootstrap' },
+  { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+  { kind: 'wait', durationMs: 30_000 },
+  { kind: 'half-open', client: 0 },
+  { kind: 'deploy', client: 1, app: 'wordpress', units: 1 },
+  { kind: 'wait', durationMs: 10_000 },
+];
+
+const mine = (h: HistoryRecord[], type: HistoryRecord['type']) =>
+  h.filter((r) => r.type === type && 'client' in r && r.client === 'client-0');
+
+describe('half-open connections (sim)', () => {
+  it("reset the controller's end, tell the client nothing, and let new connections through", () => {
+    const { history, violations } = runSim(gated, HALF_OPEN_PLAN, 3);
+    const fired = history.findIndex((r) => r.type === 'event' && r.event.kind === 'half-open');
+    expect(history[fired]).toMatchObject({ applied: true });
+    const closes = mine(history.slice(0, fired), 'conn-close');
+    expect(closes.at(-1)).toMatchObject({ reason: 'fault' });
+    // The client saw no close of that connection: its client-conn 'closed' comes only once its
+    // ping went unanswered, a ping timeout later (5 s), and then it dialled again.
+    const cut = history[fired]!.t;
+    const noticed = mine(history.slice(fired), 'client-conn').find(
+      (r) => r.type === 'client-conn' && r.state === 'closed',
+    );
+    expect(noticed!.t - cut).toBeGreaterThanOrEqual(5_000);
+    expect(mine(history.slice(fired), 'conn-open').length).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
+  });
+
+  it('leave a client without a ping or call timeout waiting for ever: deployments-complete is violated', () => {
+    const { history, violations } = runSim(noPing, HALF_OPEN_PLAN, 3);
+    const fired = history.findIndex((r) => r.type === 'event' && r.event.kind === 'half-open');
+    expect(history[fired]).toMatchObject({ applied: true });
+    expect(mine(history.slice(fired), 'conn-open')).toEqual([]); // it never dialled again
+    expect(violations.map((v) => v.property)).toContain('deployments-complete');
+    // The same client holds when the link is only cut (it reconnects on the close).
+    const reset = HALF_OPEN_PLAN.map((e) => (e.kind === 'half-open' ? { kind: 'disconnect' as const, client: 0 } : e));
+    expect(runSim(noPing, reset, 3).violations).toEqual([]);
+  });
+
+  it('print readably', () => {
+    expect(formatPlan(HALF_OPEN_PLAN)).toContain("leave client-0's connections half-open for good");
+  });
+});
