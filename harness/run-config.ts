@@ -35,19 +35,25 @@ export interface Overrides {
  * says: the live run hands it every client event, so its plans are drawn for one client, and print
  * as what runs.
  */
+/** Where a bad name came from, as other scenario-file errors say it: the file and its key (nothing
+ *  when a flag named it, or the scenario is built in). */
+function fromFile(scenario: Scenario, override: string | undefined, key: string): string {
+  return override === undefined && scenario.source !== undefined ? `scenario file ${scenario.source}: "${key}": ` : '';
+}
+
 export function resolveRun(scenario: Scenario, overrides: Overrides = {}, clientCommand?: string): RunConfig {
   const controllerName = overrides.controller ?? scenario.controller;
   const base = controllerProfile(controllerName);
   if (!base) {
     throw new UsageError(
-      `unknown controller profile "${controllerName}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`,
+      `${fromFile(scenario, overrides.controller, 'controller')}unknown controller profile "${controllerName}" (known: ${CONTROLLER_PROFILES.map((p) => p.name).join(', ')})`,
     );
   }
   const clientNameValue = overrides.client ?? scenario.client;
   const client = clientProfile(clientNameValue);
   if (!client)
     throw new UsageError(
-      `unknown client profile "${clientNameValue}" (known: ${CLIENT_PROFILES.map((p) => p.name).join(', ')})`,
+      `${fromFile(scenario, overrides.client, 'client')}unknown client profile "${clientNameValue}" (known: ${CLIENT_PROFILES.map((p) => p.name).join(', ')})`,
     );
   const properties = overrides.properties?.length ? overrides.properties : Object.keys(scenario.expect);
   for (const p of properties) {

@@ -243,6 +243,14 @@ function expectationsJson(config: RunConfig, recorded: Recorded) {
   return { expected: config.scenario.expect, mismatches, ...(notInShard ? { notInShard } : {}) };
 }
 
+/** The line under the header: the scenario's summary describes its built-in client, so a program's
+ *  run says what plays instead. */
+function scenarioLine(config: RunConfig, settings: RunSettings): string {
+  const command = settings.target.clientCommand;
+  if (command === undefined) return config.scenario.summary;
+  return `The ${config.controller.name} controller of ${config.scenario.name}; the client under test is ${clientCommandLabel(command)}, in place of the scenario's ${config.client.name} client`;
+}
+
 /** The client as the header names it: a --client-cmd program is the run's one client. */
 function clientLabel(config: RunConfig, settings: RunSettings): string {
   const command = settings.target.clientCommand;
@@ -278,7 +286,7 @@ function humanReport(
   settings: RunSettings,
 ): string {
   const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${clientLabel(config, settings)}) ━━`];
-  if (!expectations) lines.push(config.scenario.summary, '');
+  if (!expectations) lines.push(scenarioLine(config, settings), '');
   for (const f of result.failures) {
     const file = recorded.saved.get(f)?.file;
     if (expectations && config.scenario.expect[f.property] === 'violated')

@@ -124,8 +124,14 @@ describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
       ['run', '--scenario', 'FRACTION', '--runs', '5'],
       /"weights.deploy" must be an integer/,
     ],
+    [
+      'a scenario file with an unknown controller',
+      ['run', '--scenario', 'CONTROLLER', '--runs', '5'],
+      /scenario file .*controller\.json: "controller": unknown controller profile "juju-9\.9"/,
+    ],
   ])('%s', async (_what, args, message) => {
     const files: Record<string, string> = {
+      CONTROLLER: scenarioFile('controller.json', { ...valid, controller: 'juju-9.9' }),
       STREAMS: scenarioFile('streams.json', { ...valid, controllerChanges: { streams: ['banana'] } }),
       WEIGTHS: scenarioFile('weigths.json', { ...valid, weigths: { deploy: 1 } }),
       ESCAPE: scenarioFile('escape.json', { ...valid, name: '../../escape' }),
