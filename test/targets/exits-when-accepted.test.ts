@@ -11,16 +11,13 @@
  * a few hundred milliseconds after the acceptance. No fault is involved: the implicit upgrade
  * after bootstrap refuses the deploys until it is done, which both scripts retry.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { History } from '../../harness/history.ts';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../harness/plan.ts';
-import type { RunConfig } from '../../harness/run-config.ts';
-import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { configOf } from './scenario-config.ts';
+import { playScriptPair, withSlowHooks } from './script-pair.ts';
 
 const BUGGY = 'node examples/clients/exits-when-accepted.mjs';
-const ROBUST = 'node scenarios/clients/robust.mjs';
 
 const PLAN: Plan = [
   { kind: 'bootstrap' },
@@ -29,36 +26,14 @@ const PLAN: Plan = [
   { kind: 'wait', durationMs: 5_000 },
 ];
 
-function config(): RunConfig {
-  const c = configOf('juju-1.24-gated-api', { deployMs: 400_000 });
-  return { ...c, controller: { ...c.controller, timing: { ...c.controller.timing, hookMs: [20_000, 30_000] } } };
-}
-
-const targets: ProcessTarget[] = [];
-let buggy: ProcessTarget;
-let robust: ProcessTarget;
+const config = () => withSlowHooks(configOf('juju-1.24-gated-api', { deployMs: 400_000 }));
 /** Each script's run of the plan: both at once, on servers of their own. */
-let buggyRun: History;
-let robustRun: History;
-beforeAll(async () => {
-  const start = async (command: string): Promise<ProcessTarget> => {
-    const t = await createProcessTarget({ timeScale: 0.04, clientCommand: command });
-    targets.push(t);
-    return t;
-  };
-  [buggy, robust] = await Promise.all([start(BUGGY), start(ROBUST)]);
-  [buggyRun, robustRun] = await Promise.all([buggy.run(config(), PLAN, 1), robust.run(config(), PLAN, 1)]);
-});
-
-afterAll(async () => {
-  await Promise.all(targets.map((t) => t.close()));
-});
-
+const runs = playScriptPair({ buggy: BUGGY, plan: PLAN, config: config(), timeScale: 0.04 });
 describe('a script that exits 0 once its Deploy is accepted (process target)', () => {
   it('is caught by deployments-complete: it reported done before the controller had its units active', () => {
     const c = config();
-    const h = buggyRun;
-    expect(buggy.artifacts().clientOutputs[0]).toMatchObject({ command: BUGGY, exitCode: 0 });
+    const { history: h, clientOutputs } = runs.buggy();
+    expect(clientOutputs[0]).toMatchObject({ command: BUGGY, exitCode: 0 });
     // Its deploys reported ok, and the final model is complete: only the time of the report is wrong.
     expect(h.filter((r) => r.type === 'ok')).toHaveLength(2);
     const final = h.find((r) => r.type === 'final-model');
@@ -76,10 +51,10 @@ describe('a script that exits 0 once its Deploy is accepted (process target)', (
 
   it('robust.mjs holds every property on the same plan', () => {
     const c = config();
-    const h = robustRun;
+    const { history: h, clientOutputs } = runs.robust();
     const violations = checkProperties(h, c.properties);
-    expect(violations, JSON.stringify({ violations, output: robust.artifacts().clientOutputs }, null, 1)).toEqual([]);
-    expect(robust.artifacts().clientOutputs[0]).toMatchObject({ exitCode: 0 });
+    expect(violations, JSON.stringify({ violations, output: clientOutputs }, null, 1)).toEqual([]);
+    expect(clientOutputs[0]).toMatchObject({ exitCode: 0 });
     expect(h.filter((r) => r.type === 'ok')).toHaveLength(2);
   });
 });

@@ -6,15 +6,14 @@
  * holds on the same plan. The fault fires at a named moment of the controller's handling of the
  * call, so timing decides nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { History } from '../../harness/history.ts';
 import type { Plan } from '../../harness/plan.ts';
-import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { checkProperties } from '../../properties/index.ts';
 import { configOf } from './scenario-config.ts';
+import { playScriptPair } from './script-pair.ts';
 
 const BUGGY = 'node examples/clients/redeploy-fatal.mjs';
-const ROBUST = 'node scenarios/clients/robust.mjs';
 
 const PLAN: Plan = [
   { kind: 'bootstrap' },
@@ -24,24 +23,7 @@ const PLAN: Plan = [
 ];
 
 const config = () => configOf('juju-1.24-gated-api');
-const targets: ProcessTarget[] = [];
-let buggy: ProcessTarget;
-let robust: ProcessTarget;
-let buggyRun: History;
-let robustRun: History;
-beforeAll(async () => {
-  const start = async (command: string): Promise<ProcessTarget> => {
-    const t = await createProcessTarget({ timeScale: 0.05, clientCommand: command });
-    targets.push(t);
-    return t;
-  };
-  [buggy, robust] = await Promise.all([start(BUGGY), start(ROBUST)]);
-  [buggyRun, robustRun] = await Promise.all([buggy.run(config(), PLAN, 1), robust.run(config(), PLAN, 1)]);
-});
-
-afterAll(async () => {
-  await Promise.all(targets.map((t) => t.close()));
-});
+const runs = playScriptPair({ buggy: BUGGY, plan: PLAN, config: config(), timeScale: 0.05 });
 
 /** The tied disconnect fired right after the controller accepted the Deploy, cutting its answer. */
 function expectAnswerLost(h: History): void {
@@ -54,17 +36,19 @@ function expectAnswerLost(h: History): void {
 
 describe("a Deploy applied whose answer is lost with the connection (process target, 'deploy-applied')", () => {
   it('catches a script that re-sends it and takes "already exists" for fatal', () => {
+    const { history: buggyRun, clientOutputs } = runs.buggy();
     expectAnswerLost(buggyRun);
-    expect(buggy.artifacts().clientOutputs[0]).toMatchObject({ command: BUGGY, exitCode: 1 });
-    expect(buggy.artifacts().clientOutputs[0]?.stderr).toMatch(/deploy mysql failed: .*already exists/);
+    expect(clientOutputs[0]).toMatchObject({ command: BUGGY, exitCode: 1 });
+    expect(clientOutputs[0]?.stderr).toMatch(/deploy mysql failed: .*already exists/);
     const violations = checkProperties(buggyRun, config().properties);
     expect(violations.map((v) => v.property)).toContain('deployments-complete');
   });
 
   it('robust.mjs holds every property on the same plan', () => {
+    const { history: robustRun, clientOutputs } = runs.robust();
     expectAnswerLost(robustRun);
     const violations = checkProperties(robustRun, config().properties);
-    expect(violations, JSON.stringify({ violations, output: robust.artifacts().clientOutputs }, null, 1)).toEqual([]);
-    expect(robust.artifacts().clientOutputs[0]).toMatchObject({ exitCode: 0 });
+    expect(violations, JSON.stringify({ violations, output: clientOutputs }, null, 1)).toEqual([]);
+    expect(clientOutputs[0]).toMatchObject({ exitCode: 0 });
   });
 });
