@@ -50,6 +50,7 @@ export const requestsSettle: Property = {
             violations.push({
               property: NAME,
               t: call.t + deadline,
+              since: call.t,
               client: call.client,
               message: `${describe(call)} returned ${r.outcome} after ${formatMs(r.t - call.t)}, deadline ${formatMs(deadline)}`,
             });
@@ -76,6 +77,7 @@ export const requestsSettle: Property = {
         violations.push({
           property: NAME,
           t: Math.min(call.t + deadline, end),
+          since: call.t,
           client: call.client,
           message: `${describe(call)} never returned (deadline ${formatMs(deadline)})`,
         });
@@ -92,6 +94,7 @@ export const requestsSettle: Property = {
       violations.push({
         property: NAME,
         t: end,
+        since: op.t,
         client: op.client,
         message: `${op.client} op ${op.op} (${op.f} ${op.value.app}): operation still pending at quiescence`,
       });
