@@ -71,7 +71,7 @@ export const FACADES: Readonly<Record<string, readonly number[]>> = {
 /** The version the built-in clients call a facade at: the newest one served. */
 export function facadeVersion(facade: string): number {
   const versions = FACADES[facade];
-  return versions ? versions[versions.length - 1]! : 0;
+  return versions?.at(-1) ?? 0;
 }
 
 /** Long-polling calls: they legitimately stay unanswered until something changes. */

@@ -31,8 +31,8 @@ class UploadError {
 /** Whether this request is for one of these endpoints (else the caller routes it elsewhere), and
  *  for an upload, the model it names. */
 export function charmRouteOf(pathname: string): { modelUuid?: string } | undefined {
-  const upload = UPLOAD_PATH.exec(pathname);
-  if (upload) return { modelUuid: upload[1]! };
+  const [, modelUuid] = UPLOAD_PATH.exec(pathname) ?? [];
+  if (modelUuid) return { modelUuid };
   return CHARM_INFO.test(pathname) ? {} : undefined;
 }
 
@@ -44,8 +44,8 @@ export async function handleCharmRoute(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   try {
-    const info = CHARM_INFO.exec(url.pathname);
-    if (info && req.method === 'GET') return reply(res, 200, charmInfo(info[1]!));
+    const [, charmName] = CHARM_INFO.exec(url.pathname) ?? [];
+    if (charmName && req.method === 'GET') return reply(res, 200, charmInfo(charmName));
     if (UPLOAD_PATH.test(url.pathname) && req.method === 'POST') {
       if (!authorized(req.headers.authorization, credentials))
         throw new UploadError(401, 'invalid entity name or password');
@@ -80,9 +80,9 @@ function charmInfo(name: string): Record<string, unknown> {
 
 /** Basic auth as Juju's HTTP endpoints take it: user-NAME:PASSWORD, compared in constant time. */
 function authorized(header: string | undefined, { username, password }: Credentials): boolean {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
-  if (!match) return false;
-  const given = createHash('sha256').update(Buffer.from(match[1]!, 'base64')).digest();
+  const [, encoded] = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '') ?? [];
+  if (!encoded) return false;
+  const given = createHash('sha256').update(Buffer.from(encoded, 'base64')).digest();
   const expected = createHash('sha256').update(`user-${username}:${password}`).digest();
   return timingSafeEqual(given, expected);
 }

@@ -40,8 +40,8 @@ export class RunGate {
   private leave(alone: boolean): void {
     if (alone) this.alone = false;
     else this.sharing--;
-    while (this.queue.length > 0 && this.mayStart(this.queue[0]!.alone)) {
-      const next = this.queue.shift()!;
+    for (let next = this.queue[0]; next && this.mayStart(next.alone); next = this.queue[0]) {
+      this.queue.shift();
       this.admit(next.alone);
       next.start();
     }
