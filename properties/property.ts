@@ -67,9 +67,10 @@ export interface Property {
   reads?: ReadonlySet<RecordType>;
   /**
    * The property judges deadlines in model time (a request unanswered, a watcher not back, a deploy
-   * not done in time). On a real target a run whose harness or controller stalled longer than the
-   * stall budget (stall.ts) cannot tell a late answer from a missing one: such a run is unknown
-   * for this property, violations or not.
+   * not done in time). On a real target a deadline whose window the harness or controller stalled
+   * in for more than the stall budget (stall.ts) cannot tell a late answer from a missing one: its
+   * violation (Violation.since) is unknown. A history that knows only its longest stall is
+   * unknown for this property, violations or not, when that stall passed the budget.
    */
   timed?: boolean;
 }

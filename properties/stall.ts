@@ -2,20 +2,25 @@
  * The stall budget of a real-time run. A run played at time scale 0.02 has 600 ms of real time for
  * a 30 s deadline; a harness or controller that gets no CPU for part of that (a starved machine)
  * answers late and fires its timers late, and a deadline-judged property would call the lateness
- * a violation. The run records its stalls (the `lag` record, real targets only), and judges them
- * two ways:
- * - the run: a single stall longer than a quarter of the run's shortest deadline makes its timed
- *   properties unknown (Property.timed: requests-settle, watchers-resume), and deployments-complete
- *   leaves out the deploys a deadline ended (or nothing did);
- * - a deadline: a violation a deadline decided (Violation.since) is unknown when the stalls within
- *   its window, from `since` to the violation, add up to more than a quarter of that window. A loop
- *   busy with forty other runs stalls 30 ms at every turn and never 150 ms at once, yet a client
- *   that needs ten turns to reconnect gets a third of its deadline; only the sum shows it.
- * Properties that judge what happened, not when (no-work-before-upgrade, no-lost-work, ...), and
- * deploys a client failed for a reason of its own, are judged still: a stall cannot make work
- * start before an upgrade, nor a script give up on a lost connection. A violation whose window
- * stalled within its budget stays a violation, so a client that never comes back is caught on a
- * loaded machine too.
+ * a violation. The run records its stalls (the `lag` record, real targets only), and each deadline
+ * is judged on the stalls within its own window: a violation a deadline decided (Violation.since)
+ * is unknown when the stalls from `since` to the violation add up to more than a quarter of that
+ * window, and deployments-complete leaves out the deploys a deadline ended (or nothing did) in
+ * such a window. A loop busy with forty other runs stalls 30 ms at every turn and never 150 ms at
+ * once, yet a client that needs ten turns to reconnect gets a third of its deadline: only the sum
+ * shows it.
+ *
+ * Everything else is judged, stall or not. A violation whose window stalled within its budget
+ * stays a violation, so a client that never comes back is caught on a loaded machine too (a rule
+ * that called the whole run unknown for one long stall anywhere hid libjuju's expected
+ * watchers-resume violation in 50 of 50 runs at load 20). A deadline met is met: a stall only makes
+ * answers later. Properties that judge what happened, not when (no-work-before-upgrade,
+ * no-lost-work, ...), and deploys a client failed for a reason of its own, never look at stalls: a
+ * stall cannot make work start before an upgrade, nor a script give up on a lost connection.
+ *
+ * A history written before the lag record kept every stall knows only its longest: there, a stall
+ * longer than a quarter of the run's shortest deadline makes its timed properties unknown
+ * (Property.timed: requests-settle, watchers-resume), as it did then (stalledPastBudget).
  */
 import type { History, RecordOf, Stall } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
@@ -36,11 +41,14 @@ function lagRecord(history: History): RecordOf<'lag'> | undefined {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-/** Why the run's deadlines cannot be judged (a single stall past its budget), or undefined. */
+/** Why none of the run's deadlines can be judged, or undefined: a history that knows only its
+ *  longest stall (written before the lag record kept them all) and stalled past its budget. A
+ *  history with its stalls is judged deadline by deadline instead (stalledWindow). */
 export function stalledPastBudget(history: History): string | undefined {
-  const stallMs = lagRecord(history)?.stallMs;
+  const lag = lagRecord(history);
   const start = history[0];
-  if (stallMs === undefined || start?.type !== 'run-start') return undefined;
+  if (!lag || lag.stalls || start?.type !== 'run-start') return undefined;
+  const stallMs = lag.stallMs;
   const shortest = Math.min(start.params.resumeDeadlineMs, start.params.requestDeadlineMs);
   const budget = shortest * STALL_BUDGET_SHARE;
   if (stallMs <= budget) return undefined;

@@ -126,6 +126,7 @@ describe('stalls that add up within a deadline', () => {
       .at(5_000, { type: 'quiescence' })
       .at(5_100, { type: 'quiet', reached: true })
       .at(5_200, { type: 'lag', stallMs: Math.max(0, ...stalls.map(([, ms]) => ms)), stalls })
+      .at(5_200, { type: 'final-model', version: '1.24.2', model: { applications: {} } })
       .end(5_200);
   };
 
@@ -146,6 +147,15 @@ describe('stalls that add up within a deadline', () => {
     expect(judge(watchersResume, lateResume(every100(0, 2_000, 20))).verdict).toBe('violated'); // 200 of 250 ms
     expect(judge(watchersResume, lateResume(every100(1_200, 5_000, 90))).verdict).toBe('violated'); // after it
     expect(judge(watchersResume, lateResume([])).verdict).toBe('violated');
+  });
+
+  it('hides no missed deadline behind a long stall elsewhere in the run, and lets a met one hold', () => {
+    // One stall of 2 s, far past the run's budget of 125 ms, after client-0's window closed.
+    const longElsewhere: Stall[] = [[2_000, 2_000]];
+    expect(stalledPastBudget(lateResume(longElsewhere))).toBeUndefined(); // judged deadline by deadline
+    expect(judge(watchersResume, lateResume(longElsewhere)).verdict).toBe('violated');
+    const metDeadline = lateResume(longElsewhere).filter((r) => !(r.type === 'conn-close' && r.conn === 1));
+    expect(judge(watchersResume, metDeadline).verdict).toBe('held');
   });
 
   it('still calls the run violated for a deadline missed in a window that did not stall', () => {

@@ -31,7 +31,7 @@ function starve(ms: number): void {
 }
 
 describe('a run whose harness was starved', () => {
-  it('calls its deadline-judged properties unknown (the stall), and violates none', async () => {
+  it('records the stall, and violates none', async () => {
     const config = configOf('juju-1.24-gated-api');
     const plan: Plan = [
       { kind: 'bootstrap' },
@@ -42,10 +42,11 @@ describe('a run whose harness was starved', () => {
     const { history, violations, unknown } = judgeRun(await target.run(config, plan, 1), config.properties);
     clearTimeout(stall);
     const lag = history.find((r) => r.type === 'lag');
-    expect(lag).toBeDefined();
+    // The busy loop held the harness a second: 50 s of model time, less the probe's 10 ms.
+    expect(lag?.type === 'lag' ? lag.stallMs : 0).toBeGreaterThanOrEqual(990 / 0.02);
     expect(violations).toEqual([]);
-    for (const property of ['requests-settle', 'watchers-resume'])
-      expect(unknown.find((u) => u.property === property)?.reason).toMatch(/the run stalled/);
+    // A deadline whose window held the stall (a call in flight then) is unknown, and says why.
+    for (const u of unknown) expect(u.reason).toMatch(/the run stalled|never reached quiescence/);
   });
 });
 
