@@ -209,6 +209,8 @@ export async function openTarget(
             confirmRuns: 3,
             shrinkTimeLimitMs: 120_000,
             concurrency,
+            // The default number in flight is a ceiling, lowered while runs stall; a number asked for is kept.
+            backoff: values.concurrency === undefined,
           });
   return { target, explorer, concurrency, close };
 }

@@ -190,6 +190,24 @@ describe('stalls that add up within a deadline', () => {
   });
 });
 
+describe('a call still pending when a stalled closing wait ran out', () => {
+  it('is judged on the closing wait: unknown when that stalled past its budget, violated when not', () => {
+    const cutShort = (stalls: Stall[]) =>
+      history()
+        .at(1_000, { type: 'quiescence' })
+        .at(5_000, call) // the client was still logging in again when the closing wait ended
+        .at(5_030, { type: 'quiet', reached: false })
+        .at(5_030, { type: 'lag', stallMs: 60, stalls })
+        .end(5_030);
+    const stalledClosing = Array.from({ length: 40 }, (_, i): Stall => [1_000 + i * 100, 60]);
+    expect(judge(requestsSettle, cutShort(stalledClosing))).toMatchObject({
+      verdict: 'unknown',
+      reason: expect.stringMatching(/within the 4.0s from t=1s to t=5.03s/),
+    });
+    expect(judge(requestsSettle, cutShort([])).verdict).toBe('violated');
+  });
+});
+
 describe('a removal its client never heard done', () => {
   it('takes the app away as one reported done does: the deploy of it is not violated by its absence', () => {
     const h = history()
