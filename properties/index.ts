@@ -61,9 +61,18 @@ export function propertyByName(name: PropertyName): Property {
   return property;
 }
 
+/** The properties of a list of names, the same array each time for the same list (readViews
+ *  works out its routes once per array): exploration judges every case with one list. */
+const NAMED = new WeakMap<readonly PropertyName[], readonly Property[]>();
+function propertiesNamed(names: readonly PropertyName[]): readonly Property[] {
+  let properties = NAMED.get(names);
+  if (!properties) NAMED.set(names, (properties = names.map(propertyByName)));
+  return properties;
+}
+
 /** Runs the named properties, in the order given: held, violated or unknown, each. */
 export function judgeProperties(history: History, names: readonly PropertyName[]): PropertyResult[] {
-  const properties = names.map(propertyByName);
+  const properties = propertiesNamed(names);
   const views = readViews(history, properties);
   return properties.map((property, i) => judge(property, views[i]!));
 }

@@ -7,34 +7,52 @@
 import type { History, HistoryRecord } from '../harness/history.ts';
 import { FRAME_TYPES, type Property } from './property.ts';
 
-/** The history each of `properties` reads, in the same order. */
-export function readViews(history: History, properties: readonly Property[]): History[] {
-  const views: History[] = [];
-  /** Record type -> the views (indices into `views`) it goes to. */
-  const routes = new Map<string, HistoryRecord[][]>();
-  const partial: HistoryRecord[][] = [];
+/** Where each record type goes for one list of properties: worked out once per list (exploration
+ *  judges every case with the same list), not per history. */
+interface Routes {
+  /** Per property, the index of its view among the partial ones, or -1 for the whole history. */
+  slots: number[];
+  partialViews: number;
+  /** Record type -> the partial views (indices) it goes to. */
+  byType: Map<string, number[]>;
+}
+
+const ROUTES = new WeakMap<readonly Property[], Routes>();
+
+function routesOf(properties: readonly Property[]): Routes {
+  let routes = ROUTES.get(properties);
+  if (routes) return routes;
+  routes = { slots: [], partialViews: 0, byType: new Map() };
   for (const property of properties) {
     if (!property.reads) {
-      views.push(history);
+      routes.slots.push(-1);
       continue;
     }
-    const view: HistoryRecord[] = [];
-    views.push(view);
-    partial.push(view);
+    const view = routes.partialViews++;
+    routes.slots.push(view);
     for (const type of [...property.reads, ...FRAME_TYPES]) {
-      let to = routes.get(type);
-      if (!to) routes.set(type, (to = []));
+      let to = routes.byType.get(type);
+      if (!to) routes.byType.set(type, (to = []));
       if (!to.includes(view)) to.push(view);
     }
   }
-  if (partial.length === 0) return views;
+  ROUTES.set(properties, routes);
+  return routes;
+}
+
+/** The history each of `properties` reads, in the same order. */
+export function readViews(history: History, properties: readonly Property[]): History[] {
+  const { slots, partialViews, byType } = routesOf(properties);
+  if (partialViews === 0) return slots.map(() => history);
+  const partial: HistoryRecord[][] = [];
+  for (let v = 0; v < partialViews; v++) partial.push([]);
   const last = history.length - 1;
   for (let i = 0; i <= last; i++) {
     const r = history[i]!;
-    const to = routes.get(r.type);
-    if (to) for (const view of to) view.push(r);
+    const to = byType.get(r.type);
+    if (to) for (const v of to) partial[v]!.push(r);
     // The first and last records frame the run (its start, its end time) for every view.
     if (i === 0 || i === last) for (const view of partial) if (view.at(-1) !== r) view.push(r);
   }
-  return views;
+  return slots.map((v) => (v < 0 ? history : partial[v]!));
 }

@@ -6,7 +6,7 @@
  */
 import type { Scheduler, TimerHandle } from '../clock.ts';
 import { isLongPoll, type ApiRequest, type ApiResponse } from '../controller/api-types.ts';
-import type { Outcome, Recorder } from '../history.ts';
+import type { HistoryBody, Outcome, Recorder } from '../history.ts';
 
 /** A frame pipe to the controller: the sim's in-memory link or a WebSocket. */
 export interface ClientTransport {
@@ -136,14 +136,16 @@ export class RpcConnection {
   private settle(entry: PendingCall, result: RpcResult): void {
     entry.timer?.cancel();
     if (entry.record) {
-      this.history.record({
+      // error set after the others (its place in the record's JSON): a spread here copied every return.
+      const record: Extract<HistoryBody, { type: 'return' }> = {
         type: 'return',
         client: this.client,
         conn: this.conn,
         call: entry.call,
         outcome: result.ok ? 'ok' : result.outcome,
-        ...(result.ok ? {} : { error: result.error }),
-      });
+      };
+      if (!result.ok) record.error = result.error;
+      this.history.record(record);
     }
     entry.done(result);
   }

@@ -5,6 +5,7 @@
  * reset their view, retry "upgrade in progress", and wait for the controller's upgrade first.
  */
 import type { TimerHandle } from '../clock.ts';
+import type { HistoryBody } from '../history.ts';
 import { facadeVersion } from '../controller/api-types.ts';
 import { CallCounter, isUpgradeInProgress, RpcConnection, type RpcResult } from './connection.ts';
 import type { Client, ClientEnv } from './client.ts';
@@ -421,13 +422,14 @@ export class ScriptedClient implements Client {
     if (!entry) return;
     this.ops.delete(op);
     entry.deadline.cancel();
-    this.env.history.record({
+    const record: Extract<HistoryBody, { type: 'ok' | 'fail' | 'info' }> = {
       type: outcome,
       client: this.env.name,
       op,
       f: entry.f,
-      ...(error !== undefined ? { error } : {}),
-    });
+    };
+    if (error !== undefined) record.error = error;
+    this.env.history.record(record);
     if (!this.gaveUp) this.sendQueued(entry.app); // a later operation on the app may have waited for this one
   }
 
@@ -441,7 +443,9 @@ export class ScriptedClient implements Client {
   ): void {
     const conn = this.conn;
     if (!conn) return;
-    this.callOn(conn, facade, method, options, (r) => {
+    // One closure per call: callOn's stop check and the refusal count together.
+    conn.call(facade, facadeVersion(facade), method, options, (r) => {
+      if (this.stopped) return;
       if (r.ok) this.refusals = 0;
       done(r);
     });

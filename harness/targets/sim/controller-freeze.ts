@@ -11,6 +11,11 @@ import type { Scheduler, TimerHandle } from '../../clock.ts';
 class FrozenTimer implements TimerHandle {
   cancelled = false;
   inner: TimerHandle | undefined;
+  constructor(
+    readonly fn: () => void,
+    /** The process life that set it (ControllerFreeze.kill). */
+    readonly life: number,
+  ) {}
   cancel(): void {
     this.cancelled = true;
     this.inner?.cancel();
@@ -37,16 +42,22 @@ export class ControllerFreeze {
     return {
       now: () => clock.now(),
       after: (delayMs, fn) => {
-        const timer = new FrozenTimer();
-        const life = this.life;
-        timer.inner = clock.after(delayMs, () =>
-          this.run(() => {
-            if (!timer.cancelled && life === this.life) fn();
-          }),
-        );
+        const timer = new FrozenTimer(fn, this.life);
+        timer.inner = clock.after(delayMs, () => this.fire(timer));
         return timer;
       },
     };
+  }
+
+  /** A timer came due: it runs now, or at the resume (a closure only then), unless cancelled or
+   *  set by an earlier life by the time it runs. */
+  private fire(timer: FrozenTimer): void {
+    if (this.waiting) this.waiting.push(() => this.fireNow(timer));
+    else this.fireNow(timer);
+  }
+
+  private fireNow(timer: FrozenTimer): void {
+    if (!timer.cancelled && timer.life === this.life) timer.fn();
   }
 
   /** The process is killed (a crash): none of its timers fires any more; a new process's do. */

@@ -91,20 +91,25 @@ class Link {
     net: SimNetwork,
     readonly client: string,
   ) {
-    this.toServer = new Direction(net, client, (s) =>
-      net.gate.run(() => {
-        if (this.serverClosed || !this.server) return;
-        if (s === CLOSE) {
-          this.serverClosed = true;
-          this.server.closedByClient();
-        } else this.server.receive(s as ApiRequest);
-      }),
-    );
+    // A paused controller gets the signal at its resume; a running one now, without the closure
+    // a deferral needs (one per frame otherwise).
+    this.toServer = new Direction(net, client, (s) => {
+      if (net.gate.paused) net.gate.run(() => this.reachServer(s));
+      else this.reachServer(s);
+    });
     this.toClient = new Direction(net, client, (s) => {
       if (this.clientClosed || this.silent) return;
       if (s === CLOSE) this.closeClientEnd();
       else this.frameHandler?.(s as ApiResponse);
     });
+  }
+
+  private reachServer(s: Signal): void {
+    if (this.serverClosed || !this.server) return;
+    if (s === CLOSE) {
+      this.serverClosed = true;
+      this.server.closedByClient();
+    } else this.server.receive(s as ApiRequest);
   }
 
   /** The client's end, as an RpcConnection sees it. */
