@@ -95,6 +95,9 @@ export interface TargetShrunkFailure extends FailureCase {
   target: string;
   /** Set when the race did not come back while shrinking: the plan as first seen, and how rarely. */
   reproduced?: Reproduction;
+  /** Set when shrinking ran out of its time budget (--shrink-time) with candidates left: the plan is
+   *  the smallest failing one found by then. */
+  shrinkTimedOut?: { limitMs: number };
   clientOutputs: CommandOutput[];
 }
 
@@ -114,6 +117,16 @@ export type Failure = SimFailure | ConfirmedFailure | TargetShrunkFailure | Unsh
 /** The output of a --client-cmd program, where the failure has one. */
 export function clientOutputsOf(f: Failure): CommandOutput[] {
   return f.shrunkOn === 'sim' ? [] : f.clientOutputs;
+}
+
+/**
+ * What to say of a shrink its time budget cut short, e.g. "shrinking stopped after 120 s at 7 of 11
+ * events; rerun with --shrink-time 240 to shrink further"; undefined when shrinking ended.
+ */
+export function shrinkStopped(f: Failure): string | undefined {
+  if (f.shrunkOn !== 'target' || !f.shrinkTimedOut) return undefined;
+  const seconds = Math.round(f.shrinkTimedOut.limitMs / 1000);
+  return `shrinking stopped after ${seconds} s at ${f.shrunkEvents} of ${f.events} events; rerun with --shrink-time ${seconds * 2} to shrink further`;
 }
 
 /** How often the failure came back on the target, where that was measured. */

@@ -6,33 +6,30 @@
  * finished first. Shrinking a real run is slow and noisy, so a failure is shrunk on the sim when the
  * sim sees it too (a plan means the same thing on every target) and the shrunk plan is then
  * confirmed on the target, its confirmation runs in flight together, which reports how often it
- * reproduces. Otherwise it is shrunk on the target itself, within a time budget, one run at a time.
+ * reproduces. Otherwise it is shrunk on the target itself (target-shrink.ts), within a time budget,
+ * up to `concurrency` candidate runs at once.
  * With --shard, only this shard's cases run (their indexes stay those of the unsharded list). An
  * interrupt starts no more cases, stops those in flight (a real run may take minutes: the user
  * asked to stop now), and reports what the runs that finished found (unshrunk), those that finished
  * behind a stopped one in case order included. The progress line counts a run, and a failure it
  * shows, as soon as it finishes, not when the cases before it in case order have.
  */
-import assert from 'node:assert/strict';
 import { setMaxListeners } from 'node:events';
-import fc from 'fast-check';
 import { Limiter } from './limiter.ts';
-import { count } from './plural.ts';
 import { orderedSurvey } from './ordered-survey.ts';
 import { shrinkOnSim } from './sim-shrink.ts';
-import { startAt } from './case-params.ts';
 import { Tally } from './tally.ts';
 import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts';
-import { historyHash } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import { distinctProperties, judgeRun, type RunResult } from './runner.ts';
+import { distinctProperties } from './runner.ts';
 import { stalledShare } from './lag-probe.ts';
 import { StallBackoff } from './stall-backoff.ts';
-import { caseSource, type Case, type CaseSource } from './strategies/index.ts';
-import { runCase, type RunHooks, type Target } from './targets/target.ts';
+import { caseSource, type Case } from './strategies/index.ts';
+import type { Target } from './targets/target.ts';
 import { simulate } from './targets/sim/simulate.ts';
-import type { CommandOutput } from './clients/command-client.ts';
+import { caseOf, hooksOf, runOn, soleProperty, type Found, type Sample, type TargetRun } from './target-run.ts';
+import { shrinkOnTarget } from './target-shrink.ts';
 import type { PropertyName } from '../properties/index.ts';
 
 export interface TargetExploreOptions extends ExploreOptions {
@@ -41,33 +38,14 @@ export interface TargetExploreOptions extends ExploreOptions {
   shrinkOnSim: boolean;
   /** How many times a shrunk plan is run again on the target to say how often it reproduces. */
   confirmRuns: number;
-  /** Time budget for shrinking on the target itself. */
+  /** Time budget for shrinking on the target itself (--shrink-time): the smallest failing plan
+   *  when it runs out is reported, with `shrinkTimedOut`. */
   shrinkTimeLimitMs: number;
   /** Runs in flight at once (default 1); the target must take that many (Target.maxConcurrency). */
   concurrency?: number;
   /** `concurrency` is a ceiling: fewer runs are in flight while the runs that end stalled
    *  (stall-backoff.ts). Without it, `concurrency` runs are in flight whatever they stall. */
   backoff?: boolean;
-}
-
-/** A run's history and violations, with what a --client-cmd program printed. */
-type TargetRun = RunResult & { clientOutputs: CommandOutput[] };
-
-/** One run, judged; undefined when an interrupt stopped it (it showed nothing to judge). */
-async function runOn(
-  target: Target,
-  config: RunConfig,
-  plan: Plan,
-  simSeed: number,
-  hooks: RunHooks,
-): Promise<TargetRun | undefined> {
-  try {
-    const { history, clientOutputs } = await runCase(target, config, plan, simSeed, hooks);
-    return { ...judgeRun(history, config.properties), clientOutputs };
-  } catch (e) {
-    if (hooks.signal?.aborted) return undefined;
-    throw e;
-  }
 }
 
 /** Runs finished behind a slower one that may wait to be noted, per run in flight. */
@@ -214,16 +192,6 @@ function noteBackoff(result: ExploreResult, backoff: StallBackoff | undefined): 
   return { ...result, notes: [...(result.notes ?? []), note] };
 }
 
-/** The interrupt, and each status line of a run in flight prefixed with which run it is. */
-function hooksOf(options: TargetExploreOptions, which: string): RunHooks {
-  const { onStatus } = options;
-  return { signal: options.signal, ...(onStatus ? { onStatus: (line: string) => onStatus(`${which}: ${line}`) } : {}) };
-}
-
-type Found = { run: number; events: number };
-/** A case with what it did on the target. */
-type Sample = { plan: Plan; simSeed: number; result: TargetRun };
-
 /** Confirms a sim-shrunk plan on the target, its runs in flight together; undefined when the sim
  *  did not see the race or the target does not fail the shrunk plan (shrink there instead). */
 async function confirmOnTarget(
@@ -253,95 +221,6 @@ async function confirmOnTarget(
   };
 }
 
-/** Runs of the case found before shrinking on the target gives up on seeing it again. */
-const ORIGINAL_ATTEMPTS = 3;
-
-async function shrinkOnTarget(
-  target: Target,
-  only: RunConfig,
-  source: CaseSource,
-  options: TargetExploreOptions,
-  found: Found,
-  original: Sample,
-): Promise<Failure> {
-  let last: Sample | undefined;
-  let step = 0;
-  /** The candidate running now: fast-check's time limit abandons an async run mid-way, not the run. */
-  let running: Promise<unknown> = Promise.resolve();
-  let originalRuns = 0;
-  /** A run that threw: fast-check would take it for a failing candidate and shrink towards it. */
-  let thrown: { error: unknown } | undefined;
-  const property = fc.asyncProperty(source.arbitrary, async ([plan, simSeed]) => {
-    if (thrown) return true; // the error ends shrinking: every candidate left passes at once
-    // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
-    // shrinking is, from the candidate's start, and each status line of its run after that.
-    const where = `shrinking ${soleProperty(only)}: step ${++step}, plan of ${count(plan.length, 'event')}`;
-    options.onStatus?.(where);
-    const hooks = hooksOf(options, where);
-    // The first candidate is the case found: a race seen once may need a few tries to be seen again,
-    // and without it there is nothing to shrink from. Smaller candidates get one run each.
-    const attempts = step === 1 ? ORIGINAL_ATTEMPTS : 1;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      // An interrupt ends shrinking: every candidate left "passes", so the smallest failure so far stands.
-      const run = options.signal?.aborted ? undefined : runOn(target, only, plan, simSeed, hooks);
-      running = run?.catch(() => {}) ?? running;
-      const result = await run?.catch((error: unknown) => void (thrown = { error }));
-      if (!result) return true;
-      if (step === 1) originalRuns++;
-      if (result.violations.length > 0) {
-        last = { plan, simSeed, result };
-        return false;
-      }
-    }
-    return true;
-  });
-  const details = await fc.check(property, {
-    ...startAt(source, options.seed, found.run),
-    interruptAfterTimeLimit: options.shrinkTimeLimitMs,
-  });
-  // A candidate cut off by the time limit is still running on the target: the caller may close
-  // the target next, and the run would open proxies on a closed target (a process that never exits).
-  await running;
-  if (thrown) throw thrown.error;
-  // A race that did not happen again is reported as first seen, unshrunk: once in all its runs.
-  const shown = last ?? original;
-  const path = last ? (details.counterexamplePath ?? String(found.run - 1)) : String(found.run - 1);
-  return {
-    ...caseOf(soleProperty(only), shown.result, {
-      seed: options.seed,
-      path,
-      events: found.events,
-      plan: shown.plan,
-      simSeed: shown.simSeed,
-    }),
-    shrunkOn: 'target',
-    target: target.name,
-    ...(last ? {} : { reproduced: { runs: 1 + originalRuns, failed: 1 } }),
-  };
-}
-
-/** What a run on the target showed, as the failure of one property. */
-function caseOf(
-  property: PropertyName,
-  result: TargetRun,
-  at: { seed: number; path: string; events: number; plan: Plan; simSeed: number },
-) {
-  return {
-    property,
-    seed: at.seed,
-    path: at.path,
-    events: at.events,
-    shrunkEvents: at.plan.length,
-    plan: at.plan,
-    simSeed: at.simSeed,
-    historyHash: historyHash(result.history),
-    violations: result.violations,
-    history: result.history,
-    shrinkMs: 0,
-    clientOutputs: result.clientOutputs,
-  };
-}
-
 /** The first violating case as seen on the target, when an interrupt leaves no time to shrink it. */
 function unshrunk(target: Target, property: PropertyName, seed: number, found: Found, sample: Sample): Failure {
   const at = { seed, path: String(found.run - 1), events: found.events, plan: sample.plan, simSeed: sample.simSeed };
@@ -352,11 +231,4 @@ function unshrunk(target: Target, property: PropertyName, seed: number, found: F
     reason: 'interrupted',
     target: target.name,
   };
-}
-
-/** The one property a shrinking config judges (shrinking goes one property at a time). */
-function soleProperty(only: RunConfig): PropertyName {
-  const [property] = only.properties;
-  assert(property !== undefined && only.properties.length === 1, 'shrinking judges one property at a time');
-  return property;
 }

@@ -10,7 +10,7 @@ import type { RunParams } from './history.ts';
 import { isVersion } from './controller/version.ts';
 import type { Scenario } from './scenario.ts';
 import { UsageError } from './errors.ts';
-import { clientName } from './plan.ts';
+import { clientName, type WeightKey } from './plan.ts';
 import { isPropertyName, PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
 
 export interface RunConfig {
@@ -29,18 +29,19 @@ export interface Overrides {
   properties?: readonly string[];
 }
 
-/**
- * `clientCommand`: a --client-cmd program plays the client. A program (that, or a client profile
- * that is a program of its own, as python-libjuju's) is one client, client-0, whatever the scenario
- * says: the live run hands it every client event, so its plans are drawn for one client, and print
- * as what runs.
- */
 /** Where a bad name came from, as other scenario-file errors say it: the file and its key (nothing
  *  when a flag named it, or the scenario is built in). */
 function fromFile(scenario: Scenario, override: string | undefined, key: string): string {
   return override === undefined && scenario.source !== undefined ? `scenario file ${scenario.source}: "${key}": ` : '';
 }
 
+/**
+ * `clientCommand`: a --client-cmd program plays the client. A program (that, or a client profile
+ * that is a program of its own, as python-libjuju's) is one client, client-0, whatever the scenario
+ * says: the live run hands it every client event, so its plans are drawn for one client, and print
+ * as what runs. Nor are they drawn with the events a program cannot obey (PROGRAM_CANNOT): such an
+ * event would do nothing in every run, and shrunk plans would keep it.
+ */
 export function resolveRun(scenario: Scenario, overrides: Overrides = {}, clientCommand?: string): RunConfig {
   const controllerName = overrides.controller ?? scenario.controller;
   const base = controllerProfile(controllerName);
@@ -68,8 +69,21 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}, client
   // the scenario configures it (a pin dropped would fail no-surprise-upgrade on any release).
   const controller = withChanges(base, scenario.controllerChanges ?? {}, scenario.name);
   const program = clientCommand !== undefined || client.command !== undefined;
-  const played = program && scenario.clients > 1 ? { ...scenario, clients: 1 } : scenario;
+  const played = program ? forProgram(scenario) : scenario;
   return { scenario: played, controller, client, properties: properties as PropertyName[] };
+}
+
+/** What a program is never asked to do: it deploys a bundle and follows it as it sees fit, so
+ *  "remove this application" or "restart your watcher" would be recorded as not applied. */
+export const PROGRAM_CANNOT = ['remove', 'rewatch'] as const satisfies readonly WeightKey[];
+
+/** The scenario as a program plays it: one client, and no event it cannot obey. */
+function forProgram(scenario: Scenario): Scenario {
+  const obeyed = PROGRAM_CANNOT.every((k) => !scenario.weights[k]);
+  if (scenario.clients === 1 && obeyed) return scenario; // resolving a recorded scenario again
+  const weights = { ...scenario.weights };
+  for (const k of PROGRAM_CANNOT) if (weights[k]) weights[k] = 0;
+  return { ...scenario, clients: 1, weights };
 }
 
 export function runParamsFor(config: RunConfig): RunParams {

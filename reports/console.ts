@@ -3,6 +3,7 @@ import type { CommandOutput } from '../harness/clients/command-client.ts';
 import {
   clientOutputsOf,
   firstUnknownCase,
+  shrinkStopped,
   type ExploreResult,
   type Failure,
   type ReplayCase,
@@ -31,7 +32,7 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     `✗ ${f.property} violated${firstSeen(f)}`,
     ...violations,
     ``,
-    `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}):`,
+    planHeading(f),
     formatPlan(f.plan),
     ``,
     `Timeline:`,
@@ -43,6 +44,19 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     `Replay: ${replay}`,
     ...repeatHint(f, replay),
   ].join('\n');
+}
+
+/** "Shrunk plan (3 events, from 11; ...)"; a plan whose shrinking ran out of time says so, and one
+ *  not shrunk at all is not called shrunk. */
+function planHeading(f: Failure): string {
+  const stopped = shrinkStopped(f);
+  if (stopped === undefined)
+    return `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}):`;
+  const what =
+    f.shrunkEvents < f.events
+      ? `Partly shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}`
+      : `Plan, not shrunk (${count(f.shrunkEvents, 'event')}`;
+  return `${what}; ${stopped}; sim seed ${f.simSeed}):`;
 }
 
 /** Which run of the exploration first showed it: how many runs the bug took to find (the first
@@ -76,7 +90,8 @@ export function provenance(f: Failure): string[] {
         `Shrunk on the ${f.target} target` +
           (f.reproduced
             ? `; not seen again while shrinking (failed ${f.reproduced.failed} of ${f.reproduced.runs})`
-            : ''),
+            : '') +
+          (f.shrinkTimedOut ? `; ${shrinkStopped(f)}` : ''),
       ];
     case 'none': {
       const why = {

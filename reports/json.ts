@@ -2,6 +2,7 @@
 import {
   firstUnknownCase,
   reproductionOf,
+  shrinkStopped,
   type ExploreResult,
   type Failure,
   type PropertyOutcome,
@@ -26,6 +27,9 @@ export interface FailureJson {
   shrunkOn: Failure['shrunkOn'];
   /** Real targets: how often the plan failed when run again there. */
   reproduced?: Reproduction;
+  /** Shrinking on a real target ran out of its time budget (--shrink-time): the plan is the smallest
+   *  failing one found by then; `message` says so in a sentence. */
+  shrinkStopped?: { limitMs: number; message: string };
   /** The saved failure file, when one was written. */
   file?: string;
 }
@@ -68,6 +72,9 @@ export function failureJson(f: Failure, replay: string, file?: string): FailureJ
     replay,
     shrunkOn: f.shrunkOn,
     ...(reproduced ? { reproduced } : {}),
+    ...(f.shrunkOn === 'target' && f.shrinkTimedOut
+      ? { shrinkStopped: { limitMs: f.shrinkTimedOut.limitMs, message: shrinkStopped(f)! } }
+      : {}),
     ...(file !== undefined ? { file } : {}),
   };
 }

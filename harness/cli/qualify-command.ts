@@ -11,6 +11,7 @@ import {
   openTarget,
   parseCommandFlags,
   runnableConfigs,
+  SHRINK_FLAGS,
   TARGET_FLAGS,
   targetSettings,
   workersFlag,
@@ -42,6 +43,7 @@ import { UsageError } from '../errors.ts';
 
 export const QUALIFY_FLAGS = {
   ...TARGET_FLAGS,
+  ...SHRINK_FLAGS,
   scenario: { type: 'string', multiple: true },
   runs: { type: 'string' },
   seed: { type: 'string' },

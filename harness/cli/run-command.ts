@@ -13,6 +13,7 @@ import {
   openTarget,
   parseCommandFlags,
   runnableConfigs,
+  SHRINK_FLAGS,
   TARGET_FLAGS,
   targetSettings,
   workersFlag,
@@ -47,6 +48,7 @@ import { UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
   ...TARGET_FLAGS,
+  ...SHRINK_FLAGS,
   scenario: { type: 'string' },
   controller: { type: 'string' },
   client: { type: 'string' },

@@ -30,6 +30,14 @@ export const TARGET_FLAGS = {
 
 export { PASSWORD_ENV } from '../run-settings.ts';
 
+/** The flags of commands that shrink (run, qualify): replay shrinks nothing. */
+export const SHRINK_FLAGS = {
+  'shrink-time': { type: 'string' },
+} as const;
+
+/** Seconds of shrinking on a real target itself, per violated property, unless --shrink-time says. */
+export const DEFAULT_SHRINK_TIME_S = 120;
+
 export interface TargetFlagValues {
   target?: string | undefined;
   'time-scale'?: string | undefined;
@@ -40,14 +48,15 @@ export interface TargetFlagValues {
   password?: string | undefined;
   concurrency?: string | undefined;
   image?: string | undefined;
+  'shrink-time'?: string | undefined;
 }
 
 /** The flags each target takes beyond --target; any other target flag is refused. */
 const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof TargetFlagValues)[]> = {
   sim: [],
-  process: ['time-scale', 'client-cmd', 'concurrency', 'tls'],
-  container: ['time-scale', 'client-cmd', 'concurrency', 'image', 'tls'],
-  external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password'],
+  process: ['time-scale', 'client-cmd', 'concurrency', 'tls', 'shrink-time'],
+  container: ['time-scale', 'client-cmd', 'concurrency', 'image', 'tls', 'shrink-time'],
+  external: ['time-scale', 'client-cmd', 'concurrency', 'url', 'username', 'password', 'shrink-time'],
 };
 const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
@@ -73,6 +82,7 @@ export function checkTargetFlags(values: TargetFlagValues): void {
       throw new UsageError('--client-cmd needs a real target: --target process, container or external');
     throw new UsageError(`--${flag} applies only to --target ${owners.join(' or ')}, not ${name}`);
   }
+  shrinkTimeMs(values['shrink-time']);
   const command = values['client-cmd'];
   if (command !== undefined && command.trim() === '')
     throw new UsageError('--client-cmd must name a program to run, e.g. --client-cmd "node my-deploy.mjs"');
@@ -98,6 +108,11 @@ function missingScript(command: string): string | undefined {
     .trim()
     .split(/\s+/)
     .find((word) => SCRIPT_WORD.test(word) && !word.includes('://') && !existsSync(resolve(word)));
+}
+
+/** `--shrink-time SECONDS`: how long shrinking on a real target itself may take per property. */
+function shrinkTimeMs(value: string | undefined): number {
+  return intFlag(value, 'shrink-time', DEFAULT_SHRINK_TIME_S, 1, 86_400) * 1000;
 }
 
 function password(values: TargetFlagValues): string | undefined {
@@ -207,7 +222,7 @@ export async function openTarget(
             ...options,
             shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
             confirmRuns: 3,
-            shrinkTimeLimitMs: 120_000,
+            shrinkTimeLimitMs: shrinkTimeMs(values['shrink-time']),
             concurrency,
             // The default number in flight is a ceiling, lowered while runs stall; a number asked for is kept.
             backoff: values.concurrency === undefined,

@@ -68,6 +68,21 @@ describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
       /--time-scale applies only to --target process or container or external/,
     ],
     [
+      '--shrink-time on the sim (its shrinking is exact and unbounded)',
+      ['run', ...SCENARIO, '--shrink-time', '60'],
+      /--shrink-time applies only to --target process or container or external, not sim$/,
+    ],
+    [
+      'a --shrink-time that is not a whole number of seconds',
+      ['run', ...SCENARIO, '--target', 'process', '--shrink-time', '1.5'],
+      /--shrink-time must be an integer, got "1.5"$/,
+    ],
+    [
+      'a --shrink-time of 0',
+      ['qualify', '--target', 'process', '--shrink-time', '0'],
+      /--shrink-time must be between 1/,
+    ],
+    [
       '--client-cmd on the sim',
       ['run', ...SCENARIO, '--client-cmd', 'true'],
       /--client-cmd needs a real target: --target process, container or external$/,

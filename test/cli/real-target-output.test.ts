@@ -27,15 +27,27 @@ const failing = resolve('test/fixtures/clients/dials-then-fails.mjs');
 const ON_PROCESS = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
 
 describe('real-target output', { timeout: 240_000 }, () => {
-  it('draws a --client-cmd program one client: client-0', () => {
+  it('draws a --client-cmd program one client, client-0, and no event a program cannot obey', () => {
     const gated = scenarioByName('juju-1.24-gated-api')!;
     expect(gated.clients).toBe(2);
+    expect(gated.weights.rewatch && gated.weights.remove).toBeGreaterThan(0);
     const config = resolveRun(gated, {}, `node ${failing}`);
     expect(config.scenario.clients).toBe(1);
     const clients = new Set<number>();
+    const kinds = new Set<string>();
     for (const [plan] of fc.sample(caseArbitrary(config, {}), { numRuns: 200, seed: 1 }))
-      for (const e of plan) if ('client' in e) clients.add(e.client);
+      for (const e of plan) {
+        kinds.add(e.kind);
+        if ('client' in e) clients.add(e.client);
+      }
     expect([...clients]).toEqual([0]);
+    expect(kinds).toContain('deploy');
+    expect(kinds).not.toContain('rewatch');
+    expect(kinds).not.toContain('remove');
+    // The built-in client still gets them, and a recorded program scenario resolves to itself.
+    const builtIn = fc.sample(caseArbitrary(resolveRun(gated), {}), { numRuns: 200, seed: 1 });
+    expect(builtIn.some(([plan]) => plan.some((e) => e.kind === 'rewatch'))).toBe(true);
+    expect(resolveRun(config.scenario, {}, `node ${failing}`).scenario).toEqual(config.scenario);
   });
 
   it('names the program in the header, prints client-0 only, and replays on the process target with --repeat', async () => {

@@ -1,0 +1,123 @@
+/**
+ * Shrinking on a real target, when the sim cannot stand in for it (a --client-cmd program, a client
+ * that needs real sockets, a race the sim does not see): each candidate is a real run. fast-check's
+ * order decides which candidate is taken, as on the sim; with --concurrency N the next N candidates
+ * run at once (lookahead-shrink.ts), so the shrunk plan and its path are those of one-at-a-time
+ * shrinking for the same verdicts, in fewer rounds of real runs. Within a time budget
+ * (`--shrink-time`): when it runs out, the smallest failing plan so far is reported, and says so.
+ */
+import { count } from './plural.ts';
+import { startAt } from './case-params.ts';
+import type { TargetShrunkFailure } from './explore-result.ts';
+import { Limiter } from './limiter.ts';
+import { lookaheadShrink } from './lookahead-shrink.ts';
+import type { RunConfig } from './run-config.ts';
+import type { Case, CaseSource } from './strategies/index.ts';
+import type { Target } from './targets/target.ts';
+import { caseOf, hooksOf, runOn, soleProperty, type Found, type Sample, type TargetRun } from './target-run.ts';
+
+export interface TargetShrinkOptions {
+  /** The exploration's seed: fast-check regenerates the case found from it. */
+  seed: number;
+  /** Time budget for shrinking, the case found's runs included. */
+  shrinkTimeLimitMs: number;
+  /** Candidates run at once (default 1). */
+  concurrency?: number | undefined;
+  /** An interrupt: the runs in flight stop, and the smallest failure so far stands. */
+  signal?: AbortSignal | undefined;
+  onStatus?: ((line: string) => void) | undefined;
+}
+
+/** Runs of the case found before shrinking on the target gives up on seeing it again. */
+const ORIGINAL_ATTEMPTS = 3;
+
+/**
+ * Shrinks the case found (`original`, the run that showed it) for the one property `only` judges.
+ * A race that does not come back in ORIGINAL_ATTEMPTS runs is reported as first seen, unshrunk.
+ */
+export async function shrinkOnTarget(
+  target: Target,
+  only: RunConfig,
+  source: CaseSource,
+  options: TargetShrinkOptions,
+  found: Found,
+  original: Sample,
+): Promise<TargetShrunkFailure> {
+  const property = soleProperty(only);
+  const concurrency = options.concurrency ?? 1;
+  const budget = AbortSignal.timeout(options.shrinkTimeLimitMs);
+  const failing = new WeakMap<Case, TargetRun>();
+  let originalRuns = 0;
+  const shrunk = await lookaheadShrink(source.arbitrary, {
+    params: startAt(source, options.seed, found.run),
+    lookahead: concurrency,
+    signal: options.signal ? AbortSignal.any([options.signal, budget]) : budget,
+    fails: async (c, step, signal) => {
+      const [plan, simSeed] = c;
+      // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
+      // shrinking is, from the candidate's start, and each status line of its run after that.
+      const where = `shrinking ${property}: step ${step}, plan of ${count(plan.length, 'event')}`;
+      options.onStatus?.(where);
+      const run = (s: AbortSignal) => runOn(target, only, plan, simSeed, hooksOf({ ...options, signal: s }, where));
+      // The first candidate is the case found: a race seen once may need a few tries to be seen
+      // again, and without it there is nothing to shrink from. Smaller candidates get one run each.
+      const tries = step === 1 ? ORIGINAL_ATTEMPTS : 1;
+      const { fails, ran } = await untilFails(tries, Math.min(tries, concurrency), signal, run);
+      if (step === 1) originalRuns = ran;
+      if (fails) failing.set(c, fails);
+      return fails ? true : signal.aborted ? undefined : false;
+    },
+  });
+  const timedOut = shrunk.stopped && budget.aborted && !options.signal?.aborted;
+  const value = shrunk.counterexample?.value;
+  // The failure shown is the run of the counterexample fast-check took, so the path printed
+  // replays the plan shown.
+  const shown = value ? { plan: value[0], simSeed: value[1], result: failing.get(value)! } : original;
+  const path = shrunk.counterexample?.path ?? String(found.run - 1);
+  const at = { seed: options.seed, path, events: found.events, plan: shown.plan, simSeed: shown.simSeed };
+  return {
+    ...caseOf(property, shown.result, at),
+    shrunkOn: 'target',
+    target: target.name,
+    ...(value ? {} : { reproduced: { runs: 1 + originalRuns, failed: 1 } }),
+    ...(timedOut ? { shrinkTimedOut: { limitMs: options.shrinkTimeLimitMs } } : {}),
+  };
+}
+
+/**
+ * Runs a plan up to `tries` times, `atOnce` at a time, until a run fails: that run (the others are
+ * stopped), and how many runs ran to their end. Every run has ended when it resolves; a run's
+ * error rejects it then.
+ */
+async function untilFails(
+  tries: number,
+  atOnce: number,
+  signal: AbortSignal,
+  run: (signal: AbortSignal) => Promise<TargetRun | undefined>,
+): Promise<{ fails: TargetRun | undefined; ran: number }> {
+  const done = new AbortController();
+  const either = AbortSignal.any([signal, done.signal]);
+  const limiter = new Limiter(atOnce);
+  let fails: TargetRun | undefined;
+  let ran = 0;
+  const runs = await Promise.allSettled(
+    Array.from({ length: tries }, () =>
+      limiter.run(async () => {
+        if (either.aborted) return;
+        const result = await run(either).catch((e: unknown) => {
+          done.abort();
+          throw e;
+        });
+        if (!result) return;
+        ran++;
+        if (result.violations.length > 0 && !fails) {
+          fails = result;
+          done.abort();
+        }
+      }),
+    ),
+  );
+  const error = runs.find((r) => r.status === 'rejected');
+  if (error) throw error.reason;
+  return { fails, ran };
+}
