@@ -68,9 +68,13 @@ export class VirtualScheduler implements Scheduler {
   runUntil(time: number, stop?: () => boolean): void {
     for (;;) {
       if (stop?.()) return;
-      const next = this.peekTime();
-      if (next === undefined || next > time) break;
-      this.step();
+      // peekTime() then step(), with one look at the heap's top: the sim's main loop.
+      if (this.peekTime() === undefined) break;
+      const entry = this.heap[0]!;
+      if (entry.at > time) break;
+      this.pop();
+      this.time = entry.at;
+      entry.fn();
     }
     if (time > this.time) this.time = time;
   }
