@@ -141,7 +141,9 @@ export async function exploreTarget(
   // to its end; the runs that finished after it in case order count too (what they found is kept).
   if (tally.stopped !== 'all-violated')
     for (const [index, { c, result }] of [...unnoted].sort(([a], [b]) => a - b)) noteRun(c, index, result);
-  const limiter = new Limiter(options.concurrency ?? 1);
+  // Confirmations and shrinking on the target keep as many in flight as the survey ended with.
+  const afterSurvey = { ...options, concurrency: backoff?.limit ?? options.concurrency ?? 1 };
+  const limiter = new Limiter(afterSurvey.concurrency);
   const surveyMs = tally.elapsedMs();
   if (tally.interrupted) {
     const failures = config.properties.flatMap((property) => {
@@ -177,7 +179,7 @@ export async function exploreTarget(
       continue;
     }
     const start = performance.now();
-    const failure = await shrinkOnTarget(target, only, source, options, first, firstRuns.get(soleProperty(only))!);
+    const failure = await shrinkOnTarget(target, only, source, afterSurvey, first, firstRuns.get(soleProperty(only))!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
   return noteBackoff(tally.result(target.name, surveyMs, failures), backoff);
