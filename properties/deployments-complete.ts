@@ -165,11 +165,33 @@ function earlyReports(
   return early;
 }
 
-/** Why a deploy cannot be judged: its deadline ended it (or nothing did), what a stall alone can
- *  cause, and the run stalled past its budget, over all or within the deploy's window (stall.ts). */
+/**
+ * Why a deploy cannot be judged: its deadline ended it (or nothing did), what a stall alone can
+ * cause, and the run stalled past its budget (stall.ts) within the window that decided it: from the
+ * invoke to the deadline's `fail`. A deploy never reported was decided by the run's end: in a run
+ * that reached quiet, its client said it was settled (no stall explains that); in one cut short,
+ * the closing wait's deadline ended it, and its window (from quiescence, or the invoke if later)
+ * decides.
+ */
 function stalledDeploy(history: History, inv: RecordOf<'invoke'>, report: Report | undefined): string | undefined {
   if (!endedByDeadline(report)) return undefined;
-  return stalledPastBudget(history) ?? stalledWindow(history, inv.t, report?.t ?? endTime(history));
+  const overall = stalledPastBudget(history);
+  if (overall !== undefined) return overall;
+  if (report) return stalledWindow(history, inv.t, report.t);
+  const closing = closingWait(history);
+  if (!closing || closing.reached) return undefined;
+  return stalledWindow(history, Math.min(inv.t, closing.from), endTime(history));
+}
+
+/** When the closing sequence began (the quiescence record) and whether its wait reached quiet. */
+function closingWait(history: History): { from: number; reached: boolean } | undefined {
+  let reached: boolean | undefined;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const r = history[i]!;
+    if (r.type === 'quiet') reached = r.reached;
+    if (r.type === 'quiescence') return { from: r.t, reached: reached ?? false };
+  }
+  return undefined;
 }
 
 /** Client and application (`client app`) -> the last time the controller accepted that client's

@@ -208,6 +208,28 @@ describe('a call still pending when a stalled closing wait ran out', () => {
   });
 });
 
+describe('a deploy never reported', () => {
+  /** client-0 deploys at t=10 and never reports; the closing wait from t=1000 reached quiet or not. */
+  const unreported = (reached: boolean, stalls: Stall[]) =>
+    history()
+      .at(10, { type: 'invoke', client: 'client-0', op: 1, f: 'deploy', value: { app: 'db', units: 1 } })
+      .at(1_000, { type: 'quiescence' })
+      .at(5_000, { type: 'quiet', reached })
+      .at(5_000, { type: 'lag', stallMs: 60, stalls })
+      .at(5_000, { type: 'final-model', version: '1.24.2', model: { applications: {} } })
+      .end(5_000);
+  const stalledClosing = Array.from({ length: 40 }, (_, i): Stall => [1_000 + i * 100, 60]);
+
+  it('is unknown when a cut-short closing wait stalled past its budget: the end of that wait decided it', () => {
+    expect(judge(deploymentsComplete, unreported(false, stalledClosing)).verdict).toBe('unknown');
+    expect(judge(deploymentsComplete, unreported(false, [])).verdict).toBe('violated');
+  });
+
+  it('is violated however the run stalled when its client said it was settled (the run reached quiet)', () => {
+    expect(judge(deploymentsComplete, unreported(true, stalledClosing)).verdict).toBe('violated');
+  });
+});
+
 describe('a removal its client never heard done', () => {
   it('takes the app away as one reported done does: the deploy of it is not violated by its absence', () => {
     const h = history()
