@@ -54,7 +54,8 @@ describe('failure record', () => {
       { seed: 7, numRuns: 200 },
     );
     for (const kind of EVENT_KINDS) expect(drawnKinds).toContain(kind);
-    for (const tied of ['disconnect@on', 'partition@on', 'restart@on']) expect(drawnKinds).toContain(tied);
+    for (const tied of ['disconnect@on', 'partition@on', 'half-open@on', 'restart@on'])
+      expect(drawnKinds).toContain(tied);
     for (const moment of API_ACTIVITIES) expect(drawnMoments).toContain(moment);
   });
 

@@ -5,7 +5,10 @@
  * for ever, and its deployment is judged at the deadline. Sim only: the process target's fixed
  * plan is in test/targets/half-open-process.test.ts.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planArbitrary } from '../../harness/arbitraries.ts';
+import { planShrinks } from '../../harness/strategies/plan-shrinker.ts';
 import { RECONNECTING, scriptedProfile } from '../../harness/clients/profiles.ts';
 import type { HistoryRecord } from '../../harness/history.ts';
 import { formatPlan, type Plan } from '../../harness/plan.ts';
@@ -58,6 +61,43 @@ describe('half-open connections (sim)', () => {
     // The same client holds when the link is only cut (it reconnects on the close).
     const reset = HALF_OPEN_PLAN.map((e) => (e.kind === 'half-open' ? { kind: 'disconnect' as const, client: 0 } : e));
     expect(runSim(noPing, reset, 3).violations).toEqual([]);
+  });
+
+  it("fire at a client's API moment when tied to it: under its AllWatcher.Next in flight", () => {
+    const tied: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'half-open', client: 0, on: 'watch-next' },
+      { kind: 'wait', durationMs: 30_000 },
+    ];
+    const { history, violations } = runSim(noPing, tied, 3);
+    const fired = history.findIndex((r) => r.type === 'event' && r.index === 2);
+    expect(history[fired]).toMatchObject({ applied: true });
+    // At that moment the model was handling client-0's Next, and lost its connection to the fault.
+    const before = history.slice(0, fired);
+    expect(before.filter((r) => r.type === 'request' && r.client === 'client-0').at(-1)).toMatchObject({
+      facade: 'AllWatcher',
+      method: 'Next',
+    });
+    expect(mine(before, 'conn-close').at(-1)).toMatchObject({ reason: 'fault', t: history[fired]!.t });
+    expect(violations.map((v) => v.property)).toContain('deployments-complete');
+    expect(runSim(gated, tied, 3).violations).toEqual([]); // the reconnecting client's ping finds it
+    expect(formatPlan(tied)).toContain(
+      "leave client-0's connections half-open for good when client-0 next has an AllWatcher.Next in flight",
+    );
+  });
+
+  // A failure file reads them back like every drawn event (test/core/failure-record.test.ts).
+  it('are drawn tied about half of the time, and shrink to the timed one first', () => {
+    const events = fc
+      .sample(planArbitrary(gated.scenario), { seed: 7, numRuns: 300 })
+      .flat()
+      .filter((e) => e.kind === 'half-open');
+    const tiedShare = events.filter((e) => e.on !== undefined).length / events.length;
+    expect(tiedShare).toBeGreaterThan(0.3);
+    expect(tiedShare).toBeLessThan(0.7);
+    const tied: Plan = [{ kind: 'bootstrap' }, { kind: 'half-open', client: 1, on: 'login' }];
+    expect([...planShrinks(tied)]).toContainEqual([{ kind: 'bootstrap' }, { kind: 'half-open', client: 1 }]);
   });
 
   it('print readably', () => {
