@@ -77,6 +77,15 @@ export type HistoryBody =
   | { type: 'upgrade-steps'; version: string }
   | { type: 'upgrade-end'; version: string }
   | { type: 'conn-open'; conn: number; client: string }
+  /**
+   * A client's dial that the controller turned away because its agent was down (before bootstrap,
+   * an upgrade's or a restart's agent restart): nothing served the API. The sim's network asks the
+   * model; a server's plain port resets the socket before the WebSocket handshake and records it the
+   * same way (Controller.admits). A dial refused at the TCP level by a port that is not listening (a
+   * fault proxy before bootstrap, the agent's TLS port while it is down, a killed server) reaches
+   * nothing that could record it.
+   */
+  | { type: 'conn-refused'; client: string }
   | { type: 'conn-close'; conn: number; client: string; reason: CloseReason }
   | { type: 'login'; conn: number; client: string; ok: boolean }
   | {

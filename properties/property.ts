@@ -28,6 +28,8 @@ export const PROPERTY_NAMES = [
   'watcher-lifecycle',
   'agent-lifecycle',
   'upgrade-sequence',
+  // The clients' contract: what every client owes a controller that restarts under it.
+  'reconnect-backoff',
 ] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
