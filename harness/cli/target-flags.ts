@@ -218,6 +218,8 @@ export async function openTarget(
             confirmRuns: 3,
             shrinkTimeLimitMs: shrinkTimeMs(values['shrink-time']),
             concurrency,
+            // The default number in flight is a ceiling, lowered while runs stall; a number asked for is kept.
+            backoff: values.concurrency === undefined,
           });
   return { target, explorer, concurrency, close };
 }
