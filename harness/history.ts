@@ -30,6 +30,10 @@ export interface RunParams {
   timeScale?: number;
 }
 
+/** A stretch of a real-time run when a process's event loop did not run: it started at model
+ *  time `t` and lasted `ms` model milliseconds. */
+export type Stall = [t: number, ms: number];
+
 export type Outcome = 'ok' | 'error' | 'closed' | 'timeout';
 export type CloseReason = 'client' | 'agent-down' | 'fault';
 
@@ -60,8 +64,10 @@ export type HistoryBody =
    *  client settled before the scenario's deadlines ran out (false: the run was cut short). */
   | { type: 'quiet'; reached: boolean }
   /** A real-time run's longest event-loop stall, the harness's or its controller's (whichever is
-   *  longer), in model ms (real ms over the time scale): timers fired and answers came that late. */
-  | { type: 'lag'; stallMs: number }
+   *  longer), in model ms (real ms over the time scale): timers fired and answers came that late.
+   *  `stalls`: every stall of either process long enough to count (lag-probe.ts), their union, in
+   *  time order: what a deadline's window lost (properties/stall.ts). Absent in older histories. */
+  | { type: 'lag'; stallMs: number; stalls?: Stall[] }
   | { type: 'client-view'; client: string; watching: boolean; view: ModelView }
   | { type: 'final-model'; version: string; model: ModelView }
   | { type: 'run-end' }
