@@ -23,8 +23,6 @@ export interface PlanOptions {
   strategy?: StrategyName;
 }
 
-type HalfOpen = Extract<PlanEvent, { kind: 'half-open' }>;
-
 type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> } & {
   'on-activity': fc.Arbitrary<PlanEvent>;
 };
@@ -51,12 +49,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     partition: fc
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
-    // Half of them at a client's API activity (a link that dies under an AllWatcher.Next in flight).
-    'half-open': fc
-      .tuple(client, fc.option(fc.constantFrom(...API_ACTIVITIES), { nil: undefined, freq: 2 }))
-      .map(([c, on]): HalfOpen =>
-        on === undefined ? { kind: 'half-open', client: c } : { kind: 'half-open', client: c, on },
-      ),
+    'half-open': client.map((c) => ({ kind: 'half-open', client: c })),
     restart: fc.constant({ kind: 'restart' }),
     pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
     crash: fc
