@@ -141,7 +141,8 @@ function closeRecords<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   const { history } = run;
   for (const [name, client] of run.clients) {
     if (run.hasView && !run.hasView(client)) continue;
-    history.record({ type: 'client-view', client: name, ...client.view() });
+    const { watching, view } = client.view();
+    history.record({ type: 'client-view', client: name, watching, view });
   }
   return then(run.finalModel(), (final) => {
     history.record({ type: 'final-model', version: final.version, model: final.model });
