@@ -33,6 +33,9 @@ export interface ClientPolicy {
   /** A planted bug, for tests only: a deploy is reported done once the controller accepts it,
    *  before its units are active (examples/clients/exits-when-accepted.mjs in the sim). */
   doneWhenAccepted?: boolean;
+  /** A planted bug, for tests only: it dials again the moment a connection is lost or a dial
+   *  refused, with no backoff (examples/clients/no-backoff.mjs in the sim). */
+  noBackoff?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -205,6 +208,7 @@ export class ScriptedClient implements Client {
     if (!reconnect) return this.giveUp();
     for (const op of this.ops.values())
       if (op.state === 'sending' && !this.policy.idempotentDeploys) this.finish(op.op, 'fail', 'connection lost');
+    if (this.policy.noBackoff) return this.connect();
     const backoff = Math.min(8_000, 500 * 2 ** this.attempt++) + this.env.rng.int(0, 250);
     this.later(backoff, () => this.connect());
   }

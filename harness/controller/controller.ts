@@ -241,9 +241,20 @@ export class Controller implements ApiHost {
     return this.bootstrapped && this.upgrader.crash();
   }
 
-  /** A client opens a connection; undefined when nothing is listening (agent down). */
+  /**
+   * Whether a client's dial reaches the API now (the agent is up). A dial turned away is recorded
+   * (`conn-refused`), so a client that redials in a tight loop shows in the history
+   * (reconnect-backoff); the sim's network and the server's plain port both ask here.
+   */
+  admits(client: string): boolean {
+    if (this.isUp) return true;
+    this.history.record({ type: 'conn-refused', client });
+    return false;
+  }
+
+  /** A client opens a connection; undefined when nothing is listening (agent down: recorded refused). */
   connect(client: string, transport: ServerTransport): ApiConnection | undefined {
-    if (!this.isUp) return undefined;
+    if (!this.admits(client)) return undefined;
     const id = this.nextConnId++;
     const conn = new ApiConnection(this, id, client, transport, () => this.connections.delete(id));
     this.connections.set(id, conn);
