@@ -129,7 +129,7 @@ export class ScriptedClient implements Client {
     const deadline = this.env.clock.after(this.env.deployDeadlineMs, () =>
       this.finish(op.op, 'fail', 'deadline exceeded'),
     );
-    this.ops.set(op.op, { ...op, state: 'queued', deadline });
+    this.ops.set(op.op, { op: op.op, f: op.f, app: op.app, units: op.units, state: 'queued', deadline });
     if (this.gaveUp) this.finish(op.op, 'fail', 'no connection to the controller');
     else this.sendQueued();
   }
