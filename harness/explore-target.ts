@@ -23,6 +23,8 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { distinctProperties } from './runner.ts';
+import { stalledShare } from './lag-probe.ts';
+import { StallBackoff } from './stall-backoff.ts';
 import { caseSource, type Case } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
 import { simulate } from './targets/sim/simulate.ts';
@@ -41,6 +43,9 @@ export interface TargetExploreOptions extends ExploreOptions {
   shrinkTimeLimitMs: number;
   /** Runs in flight at once (default 1); the target must take that many (Target.maxConcurrency). */
   concurrency?: number;
+  /** `concurrency` is a ceiling: fewer runs are in flight while the runs that end stalled
+   *  (stall-backoff.ts). Without it, `concurrency` runs are in flight whatever they stall. */
+  backoff?: boolean;
 }
 
 /** Runs finished behind a slower one that may wait to be noted, per run in flight. */
@@ -91,6 +96,7 @@ export async function exploreTarget(
   const surveyed = { ...options, signal };
   // Each case keeps its index in the unsharded sequence whenever it starts; another shard's case
   // is drawn (to keep the sequence) and never run.
+  const backoff = options.backoff ? new StallBackoff(options.concurrency ?? 1) : undefined;
   const runner = {
     start: async (c: Case, index: number) => {
       if (!tally.owns(index)) return undefined;
@@ -101,6 +107,7 @@ export async function exploreTarget(
         },
       );
       if (result) {
+        backoff?.ended(stalledShare(result.history));
         unnoted.set(index, { c, result });
         // The progress line counts it, and a failure it shows, now: the cases before it in case
         // order may not even have started (the longest start first).
@@ -111,7 +118,7 @@ export async function exploreTarget(
   };
   const details = await orderedSurvey(source, tally.checkParams(source), {
     runner,
-    inFlight: options.concurrency ?? 1,
+    inFlight: backoff ? () => backoff.limit : (options.concurrency ?? 1),
     // A run that waits out a client's 600 s deploy deadline takes 12 s at the default time scale,
     // most take one or two: the others go past it (noted once it ends) rather than wait for it.
     window: NOTE_WINDOW_PER_RUN * (options.concurrency ?? 1),
@@ -141,7 +148,7 @@ export async function exploreTarget(
       const first = tally.first.get(property);
       return first ? [unshrunk(target, property, options.seed, first, firstRuns.get(property)!)] : [];
     });
-    return tally.result(target.name, surveyMs, failures);
+    return noteBackoff(tally.result(target.name, surveyMs, failures), backoff);
   }
   const found = config.properties.flatMap((property) => {
     const first = tally.first.get(property);
@@ -173,7 +180,16 @@ export async function exploreTarget(
     const failure = await shrinkOnTarget(target, only, source, options, first, firstRuns.get(soleProperty(only))!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
-  return tally.result(target.name, surveyMs, failures);
+  return noteBackoff(tally.result(target.name, surveyMs, failures), backoff);
+}
+
+/** Says so in the result's notes when the runs stalled and fewer were kept in flight (stall-backoff.ts). */
+function noteBackoff(result: ExploreResult, backoff: StallBackoff | undefined): ExploreResult {
+  if (!backoff || backoff.lowest === backoff.ceiling) return result;
+  const note =
+    `runs stalled (a busy machine): runs in flight went from ${backoff.ceiling} down to ${backoff.lowest} ` +
+    `at the lowest, so that their deadlines could be judged (--concurrency N keeps N)`;
+  return { ...result, notes: [...(result.notes ?? []), note] };
 }
 
 /** Confirms a sim-shrunk plan on the target, its runs in flight together; undefined when the sim

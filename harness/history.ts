@@ -30,6 +30,10 @@ export interface RunParams {
   timeScale?: number;
 }
 
+/** A stretch of a real-time run when a process's event loop did not run: it started at model
+ *  time `t` and lasted `ms` model milliseconds. */
+export type Stall = [t: number, ms: number];
+
 export type Outcome = 'ok' | 'error' | 'closed' | 'timeout';
 export type CloseReason = 'client' | 'agent-down' | 'fault';
 
@@ -60,8 +64,10 @@ export type HistoryBody =
    *  client settled before the scenario's deadlines ran out (false: the run was cut short). */
   | { type: 'quiet'; reached: boolean }
   /** A real-time run's longest event-loop stall, the harness's or its controller's (whichever is
-   *  longer), in model ms (real ms over the time scale): timers fired and answers came that late. */
-  | { type: 'lag'; stallMs: number }
+   *  longer), in model ms (real ms over the time scale): timers fired and answers came that late.
+   *  `stalls`: every stall of either process long enough to count (lag-probe.ts), their union, in
+   *  time order: what a deadline's window lost (properties/stall.ts). Absent in older histories. */
+  | { type: 'lag'; stallMs: number; stalls?: Stall[] }
   | { type: 'client-view'; client: string; watching: boolean; view: ModelView }
   | { type: 'final-model'; version: string; model: ModelView }
   | { type: 'run-end' }
@@ -77,6 +83,15 @@ export type HistoryBody =
   | { type: 'upgrade-steps'; version: string }
   | { type: 'upgrade-end'; version: string }
   | { type: 'conn-open'; conn: number; client: string }
+  /**
+   * A client's dial that the controller turned away because its agent was down (before bootstrap,
+   * an upgrade's or a restart's agent restart): nothing served the API. The sim's network asks the
+   * model; a server's plain port resets the socket before the WebSocket handshake and records it the
+   * same way (Controller.admits). A dial refused at the TCP level by a port that is not listening (a
+   * fault proxy before bootstrap, the agent's TLS port while it is down, a killed server) reaches
+   * nothing that could record it.
+   */
+  | { type: 'conn-refused'; client: string }
   | { type: 'conn-close'; conn: number; client: string; reason: CloseReason }
   | { type: 'login'; conn: number; client: string; ok: boolean }
   | {

@@ -28,8 +28,8 @@ export interface CaseRunner<O> {
 
 export interface SurveyOptions<O> {
   runner: CaseRunner<O>;
-  /** Most cases running at once. */
-  inFlight: number;
+  /** Most cases running at once: a number, or asked before each start (back-pressure: stall-backoff.ts). */
+  inFlight: number | (() => number);
   /** Most cases drawn and not yet noted; default inFlight (each case starts as it is drawn). */
   window?: number;
   /** Among the cases drawn and waiting, the highest starts first (default: in case order). */
@@ -74,7 +74,8 @@ export async function orderedSurvey<O>(
 ): Promise<fc.RunDetails<[Case]>> {
   const queue: Drawn<O>[] = []; // drawn and not noted, in case order
   const waiting: Drawn<O>[] = []; // drawn and not started
-  const most = Math.max(inFlight, window ?? inFlight);
+  const limit = typeof inFlight === 'number' ? () => inFlight : inFlight;
+  const most = Math.max(limit(), window ?? limit());
   let running = 0;
   /** Wakes the drawing loop when a running case settles. */
   let wake: (() => void) | undefined;
@@ -110,7 +111,7 @@ export async function orderedSurvey<O>(
   const startWaiting = (): void => {
     // With a priority, a window's worth is drawn before any starts, so the longest start first.
     drawnAhead ||= !priority || allDrawn || queue.length >= most;
-    while (drawnAhead && running < inFlight && waiting.length > 0 && !stopped && !ending) {
+    while (drawnAhead && running < limit() && waiting.length > 0 && !stopped && !ending) {
       ending = mayStart?.() === false;
       if (ending) break;
       let best = 0;

@@ -86,6 +86,15 @@ export const CONTROLLER_CONTRACT = {
   'upgrade-sequence': 'held',
 } as const satisfies Scenario['expect'];
 
+/**
+ * The clients' contract: what every client owes a controller that restarts under it, whatever else
+ * it gets wrong. Every scenario claims it: each built-in profile backs off (or never reconnects),
+ * and a `--client-cmd` program is judged by it as well.
+ */
+export const CLIENT_CONTRACT = {
+  'reconnect-backoff': 'held',
+} as const satisfies Scenario['expect'];
+
 /** What the fixes claim: the client's work and watchers come through the upgrade intact. */
 export const CLIENT_SURVIVES = {
   'no-work-before-upgrade': 'held',

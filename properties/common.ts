@@ -64,6 +64,7 @@ export const CONTROLLER_SIDE: ReadonlySet<RecordType> = new Set<RecordType>([
   'upgrade-steps',
   'upgrade-end',
   'conn-open',
+  'conn-refused',
   'conn-close',
   'login',
   'request',

@@ -4,7 +4,7 @@ import { count } from '../harness/plural.ts';
 import { ClientKeys, controllerUnseen, endTime, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 import { reportedBeforeActive } from './reported-before-active.ts';
-import { stalledPastBudget } from './stall.ts';
+import { stalledPastBudget, stalledWindow } from './stall.ts';
 
 const NAME = 'deployments-complete';
 
@@ -36,8 +36,10 @@ type Report = RecordOf<'ok' | 'fail' | 'info'>;
  * So one invoke yields zero to three violations.
  *
  * A deployment taken back is exempt: when an `invoke` with f 'remove' of the same app (by any
- * client) was reported `ok` at or after the deploy's invoke (so the removal may have taken effect
- * after the deploy), the final model need not hold the app, and the deploy may report `fail` (a
+ * client) was reported `ok` at or after the deploy's invoke, or the controller accepted it then
+ * (a `request` of that client's that removed the app: a removal whose answer came too late for
+ * its client, or never, took effect all the same), so that the removal may have taken effect
+ * after the deploy, the final model need not hold the app, and the deploy may report `fail` (a
  * client may give up on what was removed); it must still report, and `info` still counts. Its `ok`
  * need not follow active units when such a removal was asked for at or before that `ok` (the app
  * may have gone before its units were active). When the
@@ -57,23 +59,23 @@ export const deploymentsComplete: Property = {
   name: NAME,
   summary:
     "every requested deployment exists with all units active and the client reported success; a client's removal of its own deployment reported done took effect",
-  /** A run that stalled past its budget (stall.ts) cannot judge the deploys its deadline ended. */
+  /** A run that stalled past its budget (stall.ts), over all or within a deploy's own window,
+   *  cannot judge the deploys its deadline ended. */
   cannotJudge(history: History): string | undefined {
-    const stalled = stalledPastBudget(history);
-    if (stalled === undefined) return undefined;
     const keys = new ClientKeys();
     const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
     for (const r of history)
       if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
-    const late = history.some(
-      (r) => r.type === 'invoke' && r.f === 'deploy' && endedByDeadline(reports.get(keys.key(r.client, r.op))),
-    );
-    return late ? stalled : undefined;
+    for (const r of history) {
+      if (r.type !== 'invoke' || r.f !== 'deploy') continue;
+      const stalled = stalledDeploy(history, r, reports.get(keys.key(r.client, r.op)));
+      if (stalled !== undefined) return stalled;
+    }
+    return undefined;
   },
   check(history: History): Violation[] {
     // A stalled run's deploys that its deadline ended (or that never reported) may only have been
     // late: they are not judged (cannotJudge says so). Every other deploy is, stall or not.
-    const stalled = stalledPastBudget(history) !== undefined;
     const invokes: DeployInvoke[] = [];
     const removes: RecordOf<'invoke'>[] = [];
     const keys = new ClientKeys();
@@ -86,10 +88,14 @@ export const deploymentsComplete: Property = {
     }
     // A removal that succeeded at or after the deploy was asked for may have taken effect after it
     // (asked for by `by`, too: before the deploy's ok, it may have taken the units before they were active).
+    // So may one whose client never heard it done but that the controller carried out then.
+    const destroyed = destructions(history);
     const removedAfter = (inv: DeployInvoke, by = Infinity): boolean =>
       removes.some((rm) => {
+        if (rm.value.app !== inv.value.app || rm.t > by) return false;
         const report = reports.get(keys.key(rm.client, rm.op));
-        return rm.value.app === inv.value.app && report?.type === 'ok' && report.t >= inv.t && rm.t <= by;
+        if (report?.type === 'ok' && report.t >= inv.t) return true;
+        return (destroyed.get(`${rm.client} ${rm.value.app}`) ?? -Infinity) >= Math.max(inv.t, rm.t);
       });
     const early = earlyReports(history, (inv, report) => !removedAfter(inv, report.t));
 
@@ -97,7 +103,7 @@ export const deploymentsComplete: Property = {
     const end = endTime(history);
     const violations: Violation[] = [];
     for (const inv of invokes) {
-      if (stalled && endedByDeadline(reports.get(keys.key(inv.client, inv.op)))) continue;
+      if (stalledDeploy(history, inv, reports.get(keys.key(inv.client, inv.op))) !== undefined) continue;
       const { app, units } = inv.value;
       const what = `deploy ${app} -n ${units} (${inv.client} op ${inv.op})`;
       const add = (t: number, message: string): void => {
@@ -157,6 +163,23 @@ function earlyReports(
     );
   }
   return early;
+}
+
+/** Why a deploy cannot be judged: its deadline ended it (or nothing did), what a stall alone can
+ *  cause, and the run stalled past its budget, over all or within the deploy's window (stall.ts). */
+function stalledDeploy(history: History, inv: RecordOf<'invoke'>, report: Report | undefined): string | undefined {
+  if (!endedByDeadline(report)) return undefined;
+  return stalledPastBudget(history) ?? stalledWindow(history, inv.t, report?.t ?? endTime(history));
+}
+
+/** Client and application (`client app`) -> the last time the controller accepted that client's
+ *  removal of that application (a `request` naming it among the apps it removed). */
+function destructions(history: History): Map<string, number> {
+  const last = new Map<string, number>();
+  for (const r of history)
+    if (r.type === 'request' && r.accepted && r.method === 'DestroyApplication')
+      for (const app of r.apps ?? []) last.set(`${r.client} ${app}`, r.t);
+  return last;
 }
 
 /** The deploy's deadline ended it, or nothing did: what a stall alone can cause. */

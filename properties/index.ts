@@ -1,6 +1,6 @@
 /**
- * The properties, in PROPERTY_NAMES order (the seven of the bug report, then the controller's
- * contract), and the one way to run a selection of them.
+ * The properties, in PROPERTY_NAMES order (the seven of the bug report, the controller's
+ * contract, then the clients'), and the one way to run a selection of them.
  */
 import type { History } from '../harness/history.ts';
 import { agentLifecycle } from './agent-lifecycle.ts';
@@ -17,6 +17,7 @@ import {
   type Violation,
 } from './property.ts';
 import { readViews } from './read-views.ts';
+import { reconnectBackoff } from './reconnect-backoff.ts';
 import { requestsSettle } from './requests-settle.ts';
 import { upgradeSequence } from './upgrade-sequence.ts';
 import { versionAsTested } from './version-as-tested.ts';
@@ -30,6 +31,7 @@ export {
   noLostWork,
   noSurpriseUpgrade,
   noWorkBeforeUpgrade,
+  reconnectBackoff,
   requestsSettle,
   upgradeSequence,
   versionAsTested,
@@ -49,6 +51,7 @@ const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
     watcherLifecycle,
     agentLifecycle,
     upgradeSequence,
+    reconnectBackoff,
   ].map((p) => [p.name, p]),
 );
 

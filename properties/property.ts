@@ -14,7 +14,7 @@
  * violated / unknown; `checkProperties` keeps returning the violations alone.
  */
 import type { History, RecordType } from '../harness/history.ts';
-import { stalledPastBudget } from './stall.ts';
+import { stalledPastBudget, stalledWindow } from './stall.ts';
 
 export const PROPERTY_NAMES = [
   'no-work-before-upgrade',
@@ -28,6 +28,8 @@ export const PROPERTY_NAMES = [
   'watcher-lifecycle',
   'agent-lifecycle',
   'upgrade-sequence',
+  // The clients' contract: what every client owes a controller that restarts under it.
+  'reconnect-backoff',
 ] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
@@ -38,6 +40,13 @@ export interface Violation {
   t: number;
   message: string;
   client?: string;
+  /**
+   * For a violation a deadline decided (a watcher not back, a request not answered in time): when
+   * the deadline's window opened, in the history's time; `t` is when it ran out. On a real target,
+   * judge() calls such a violation unknown when the run stalled more than its budget within that
+   * window (stall.ts): the lateness may be a starved harness's, not the client's or controller's.
+   */
+  since?: number;
 }
 
 export interface Property {
@@ -60,9 +69,10 @@ export interface Property {
   reads?: ReadonlySet<RecordType>;
   /**
    * The property judges deadlines in model time (a request unanswered, a watcher not back, a deploy
-   * not done in time). On a real target a run whose harness or controller stalled longer than the
-   * stall budget (stall.ts) cannot tell a late answer from a missing one: such a run is unknown
-   * for this property, violations or not.
+   * not done in time). On a real target a deadline whose window the harness or controller stalled
+   * in for more than the stall budget (stall.ts) cannot tell a late answer from a missing one: its
+   * violation (Violation.since) is unknown. A history that knows only its longest stall is
+   * unknown for this property, violations or not, when that stall passed the budget.
    */
   timed?: boolean;
 }
@@ -85,11 +95,23 @@ export type UnknownResult = Extract<PropertyResult, { verdict: 'unknown' }>;
 export function judge(property: Property, history: History): PropertyResult {
   const stalled = property.timed ? stalledPastBudget(history) : undefined;
   if (stalled !== undefined) return { property: property.name, verdict: 'unknown', reason: stalled };
-  const violations = property.check(history);
+  const { violations, unjudged } = setAsideStalled(history, property.check(history));
   if (violations.length > 0) return { property: property.name, verdict: 'violated', violations };
-  const reason = property.cannotJudge?.(history);
+  const reason = unjudged ?? property.cannotJudge?.(history);
   if (reason !== undefined) return { property: property.name, verdict: 'unknown', reason };
   return { property: property.name, verdict: 'held' };
+}
+
+/** The violations whose deadline window stalled past its budget set aside (stall.ts), with why the
+ *  first of them could not be judged: the others stand, and any one of them makes the run violated. */
+function setAsideStalled(history: History, found: Violation[]): { violations: Violation[]; unjudged?: string } {
+  let unjudged: string | undefined;
+  const violations = found.filter((v) => {
+    const why = v.since === undefined ? undefined : stalledWindow(history, v.since, v.t);
+    unjudged ??= why;
+    return why === undefined;
+  });
+  return unjudged === undefined ? { violations } : { violations, unjudged };
 }
 
 export function isPropertyName(name: string): name is PropertyName {

@@ -19,7 +19,10 @@ const NAME = 'requests-settle';
  *   the end is fine.
  * - Every client `invoke` must have a matching `ok` / `fail` / `info` (same client and op) by the
  *   end; otherwise "operation still pending at quiescence", at the end.
- * Violations come sorted by time.
+ * Violations come sorted by time. Each but the long poll's carries the window of the deadline that
+ * decided it (Violation.since): from the call, or, for what was still pending at the end, from
+ * the call or op, or the quiescence record if that came first (the closing wait is bounded by a
+ * deadline too, targets/closing.ts).
  */
 export const requestsSettle: Property = {
   name: NAME,
@@ -34,9 +37,13 @@ export const requestsSettle: Property = {
     const closedAt = new Map<number, number>(); // (client, conn) -> index of its last client-side close
     const ops = new Map<number, RecordOf<'invoke'>>(); // pending operations
 
+    let closingFrom = Infinity; // the quiescence record's time: the closing wait's deadline starts there
     for (let index = 0; index < history.length; index++) {
       const r = history[index]!;
       switch (r.type) {
+        case 'quiescence':
+          closingFrom = r.t;
+          break;
         case 'call':
           calls.set(keys.key(r.client, r.call), { call: r, index });
           break;
@@ -50,6 +57,7 @@ export const requestsSettle: Property = {
             violations.push({
               property: NAME,
               t: call.t + deadline,
+              since: call.t,
               client: call.client,
               message: `${describe(call)} returned ${r.outcome} after ${formatMs(r.t - call.t)}, deadline ${formatMs(deadline)}`,
             });
@@ -73,9 +81,12 @@ export const requestsSettle: Property = {
     const end = endTime(history);
     for (const { call, index } of calls.values()) {
       if (!call.longPoll) {
+        // Ended by the run's end before its own deadline: the closing wait's deadline decided it.
+        const t = Math.min(call.t + deadline, end);
         violations.push({
           property: NAME,
-          t: Math.min(call.t + deadline, end),
+          t,
+          since: t === end ? Math.min(call.t, closingFrom) : call.t,
           client: call.client,
           message: `${describe(call)} never returned (deadline ${formatMs(deadline)})`,
         });
@@ -92,6 +103,7 @@ export const requestsSettle: Property = {
       violations.push({
         property: NAME,
         t: end,
+        since: Math.min(op.t, closingFrom),
         client: op.client,
         message: `${op.client} op ${op.op} (${op.f} ${op.value.app}): operation still pending at quiescence`,
       });

@@ -90,6 +90,7 @@ function resumeViolations(history: History, deadline: number, timeScale: number 
       violations.push({
         property: NAME,
         t: lastT + (deadline - before),
+        since: loss.t,
         client,
         message:
           `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatModelMs(loss.t, timeScale)} ` +
@@ -145,17 +146,23 @@ function resumeViolations(history: History, deadline: number, timeScale: number 
   return violations;
 }
 
+/** Rule 2. A view is taken once the run is quiet and a settle time more has passed for watcher
+ *  deltas in flight to land (targets/closing.ts): that settle time is its deadline (`since`, the
+ *  quiet record's time), which a starved harness may not have had to read them (stall.ts). */
 function viewViolations(history: History): Violation[] {
   const final = finalModel(history);
   if (!final) return [];
   const violations: Violation[] = [];
+  let quietT: number | undefined;
   for (const r of history) {
+    if (r.type === 'quiet') quietT = r.t;
     if (r.type !== 'client-view') continue;
     const diff = diffViews(final.model, r.view);
     if (isEmptyDiff(diff)) continue;
     violations.push({
       property: NAME,
       t: r.t,
+      ...(quietT !== undefined ? { since: quietT } : {}),
       client: r.client,
       message: `${r.client}'s view (${r.watching ? 'watching' : 'not watching'}) differs from the final model: ${formatDiff(diff)}`,
     });

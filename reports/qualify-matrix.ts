@@ -23,6 +23,7 @@ const SHORT: Record<PropertyName, string> = {
   'watcher-lifecycle': 'watch-life',
   'agent-lifecycle': 'agent-life',
   'upgrade-sequence': 'upg-seq',
+  'reconnect-backoff': 'backoff',
 };
 const CELL = 11;
 

@@ -63,6 +63,8 @@ function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
       return ['controller', `upgrade to ${r.version} complete`];
     case 'conn-open':
       return ['controller', `conn ${r.conn} opened by ${r.client}`];
+    case 'conn-refused':
+      return ['controller', `dial of ${r.client} refused: the agent is down`];
     case 'conn-close':
       return ['controller', `conn ${r.conn} of ${r.client} closed (${r.reason})`];
     case 'login':

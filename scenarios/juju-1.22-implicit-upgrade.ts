@@ -1,4 +1,10 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_CONTRACT,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 export const juju122ImplicitUpgrade: Scenario = {
   name: 'juju-1.22-implicit-upgrade',
@@ -20,6 +26,7 @@ export const juju122ImplicitUpgrade: Scenario = {
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_CONTRACT, CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122NetworkPartition: Scenario = {
   name: 'juju-1.22-network-partition',
@@ -21,6 +21,7 @@ export const juju122NetworkPartition: Scenario = {
     'deployments-complete': 'violated',
     'watchers-resume': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_CONTRACT, CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122OldReleaseLine: Scenario = {
   name: 'juju-1.22-old-release-line',
@@ -22,6 +22,7 @@ export const juju122OldReleaseLine: Scenario = {
     'version-as-tested': 'violated',
     'deployments-complete': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_CONTRACT, CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122PinnedAgentVersion: Scenario = {
   name: 'juju-1.22-pinned-agent-version',
@@ -24,6 +24,7 @@ export const juju122PinnedAgentVersion: Scenario = {
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,10 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_CONTRACT,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 export const juju122ReconnectingClient: Scenario = {
   name: 'juju-1.22-reconnecting-client',
@@ -21,6 +27,7 @@ export const juju122ReconnectingClient: Scenario = {
     'no-lost-work': 'violated',
     'deployments-complete': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,4 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_CONTRACT, CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 export const juju122SavvyScript: Scenario = {
   name: 'juju-1.22-savvy-script',
@@ -25,6 +25,7 @@ export const juju122SavvyScript: Scenario = {
     'no-surprise-upgrade': 'violated',
     'version-as-tested': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

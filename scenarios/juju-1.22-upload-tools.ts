@@ -1,5 +1,5 @@
 import { controllerProfile } from '../harness/controller/profile.ts';
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_CONTRACT, CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 const base = controllerProfile('juju-1.22')!;
 
@@ -30,6 +30,7 @@ export const juju122UploadTools: Scenario = {
     'version-as-tested': 'violated',
     'no-surprise-upgrade': 'held',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

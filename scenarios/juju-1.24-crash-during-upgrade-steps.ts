@@ -1,4 +1,10 @@
-import { CLIENT_SURVIVES, CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_CONTRACT,
+  CLIENT_SURVIVES,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 export const juju124CrashDuringUpgradeSteps: Scenario = {
   name: 'juju-1.24-crash-during-upgrade-steps',
@@ -16,6 +22,6 @@ export const juju124CrashDuringUpgradeSteps: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   weights: { deploy: 4, wait: 5, restart: 4, upgrade: 2, 'chained-upgrade': 2, publish: 1, remove: 1, rewatch: 1 },
   maxEvents: 20,
-  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
+  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT, ...CLIENT_CONTRACT },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,5 +1,6 @@
 import { controllerProfile } from '../harness/controller/profile.ts';
 import {
+  CLIENT_CONTRACT,
   CLIENT_SURVIVES,
   CONTROLLER_CONTRACT,
   DEFAULT_DEADLINES,
@@ -24,6 +25,6 @@ export const juju124DownloadRetry: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
+  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT, ...CLIENT_CONTRACT },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,10 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_CONTRACT,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 export const juju124GatedApiNaiveClient: Scenario = {
   name: 'juju-1.24-gated-api-naive-client',
@@ -19,6 +25,7 @@ export const juju124GatedApiNaiveClient: Scenario = {
     'no-lost-work': 'held',
     'deployments-complete': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

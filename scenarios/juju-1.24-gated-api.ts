@@ -1,4 +1,5 @@
 import {
+  CLIENT_CONTRACT,
   CLIENT_SURVIVES,
   CONTROLLER_CONTRACT,
   DEFAULT_DEADLINES,
@@ -24,6 +25,6 @@ export const juju124GatedApi: Scenario = {
   // pings must find them dead (the 2015 deployer, with no ping or call timeout, would hang for ever).
   weights: { ...DEFAULT_WEIGHTS, 'half-open': 1 },
   maxEvents: 20,
-  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
+  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT, ...CLIENT_CONTRACT },
   deadlines: DEFAULT_DEADLINES,
 };

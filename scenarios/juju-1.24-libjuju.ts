@@ -1,4 +1,10 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_CONTRACT,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 export const juju124Libjuju: Scenario = {
   name: 'juju-1.24-libjuju',
@@ -21,6 +27,7 @@ export const juju124Libjuju: Scenario = {
     'watchers-resume': 'violated',
     'deployments-complete': 'violated',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   deadlines: DEFAULT_DEADLINES,
 };

@@ -1,4 +1,5 @@
 import {
+  CLIENT_CONTRACT,
   CLIENT_SURVIVES,
   CONTROLLER_CONTRACT,
   DEFAULT_DEADLINES,
@@ -22,6 +23,6 @@ export const juju124PausedController: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   weights: { ...DEFAULT_WEIGHTS, pause: 2 },
   maxEvents: 20,
-  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
+  expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT, ...CLIENT_CONTRACT },
   deadlines: DEFAULT_DEADLINES,
 };

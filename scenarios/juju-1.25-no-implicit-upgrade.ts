@@ -1,4 +1,5 @@
 import {
+  CLIENT_CONTRACT,
   CLIENT_SURVIVES,
   CONTROLLER_CONTRACT,
   DEFAULT_DEADLINES,
@@ -21,6 +22,12 @@ export const juju125NoImplicitUpgrade: Scenario = {
   versions: ['1.25.3', '1.25.4', '1.26.0'],
   weights: DEFAULT_WEIGHTS,
   maxEvents: 20,
-  expect: { 'no-surprise-upgrade': 'held', 'version-as-tested': 'held', ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT },
+  expect: {
+    'no-surprise-upgrade': 'held',
+    'version-as-tested': 'held',
+    ...CLIENT_SURVIVES,
+    ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
+  },
   deadlines: DEFAULT_DEADLINES,
 };

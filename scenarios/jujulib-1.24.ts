@@ -1,4 +1,10 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, DEFAULT_WEIGHTS, type Scenario } from '../harness/scenario.ts';
+import {
+  CLIENT_CONTRACT,
+  CONTROLLER_CONTRACT,
+  DEFAULT_DEADLINES,
+  DEFAULT_WEIGHTS,
+  type Scenario,
+} from '../harness/scenario.ts';
 
 /**
  * Real sockets only (`--target process` or `external`): the jujulib client drives the real
@@ -37,6 +43,7 @@ export const jujulib124: Scenario = {
     'requests-settle': 'violated',
     'no-lost-work': 'held',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   // A script gives a deployment two minutes, not ten: the library never settles a call lost with
   // its connection, so only this deadline ends a deployment it will never see complete.

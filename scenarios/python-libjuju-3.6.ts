@@ -1,4 +1,4 @@
-import { CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
+import { CLIENT_CONTRACT, CONTROLLER_CONTRACT, DEFAULT_DEADLINES, type Scenario } from '../harness/scenario.ts';
 
 /**
  * Real sockets only (`--target process`): the real python-libjuju, running the example deployment
@@ -38,6 +38,7 @@ export const pythonLibjuju36: Scenario = {
     'no-surprise-upgrade': 'held',
     'no-lost-work': 'held',
     ...CONTROLLER_CONTRACT,
+    ...CLIENT_CONTRACT,
   },
   // python-libjuju waits in real seconds (10, 20 and 30 between dial retries) and takes seconds to
   // start: only at time scale 1 does it meet the controller's restarts and upgrade steps as they

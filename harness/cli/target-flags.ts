@@ -12,7 +12,8 @@ import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { UsageError } from '../errors.ts';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { checkResultsFolder } from '../report-folder.ts';
 import { resolve } from 'node:path';
 import { intFlag, parseFlags, type OptionSpec } from './options.ts';
 
@@ -61,12 +62,16 @@ const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof Tar
 const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
- *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
+ *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out or --report folder
+ *  that cannot be written. */
 export function parseCommandFlags<T extends OptionSpec>(argv: string[], spec: T, allowPositionals = false) {
   const parsed = parseFlags(argv, spec, allowPositionals);
   checkTargetFlags(parsed.values as TargetFlagValues);
-  const out = (parsed.values as { out?: unknown }).out;
-  if (typeof out === 'string') checkOutDir(out);
+  // Results go under --out or --report: a file there would fail only after the whole run.
+  for (const flag of ['out', 'report'] as const) {
+    const dir = (parsed.values as { out?: unknown; report?: unknown })[flag];
+    if (typeof dir === 'string') checkResultsFolder(`--${flag}`, dir);
+  }
   return parsed;
 }
 
@@ -117,17 +122,6 @@ function shrinkTimeMs(value: string | undefined): number {
 
 function password(values: TargetFlagValues): string | undefined {
   return values.password ?? (values.target === 'external' ? process.env[PASSWORD_ENV] : undefined);
-}
-
-/** Failure files go under --out: a file there would fail only after the whole run. */
-function checkOutDir(out: string): void {
-  let stats;
-  try {
-    stats = statSync(out);
-  } catch {
-    return; // created when the first failure is saved
-  }
-  if (!stats.isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
 }
 
 export type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
@@ -224,6 +218,8 @@ export async function openTarget(
             confirmRuns: 3,
             shrinkTimeLimitMs: shrinkTimeMs(values['shrink-time']),
             concurrency,
+            // The default number in flight is a ceiling, lowered while runs stall; a number asked for is kept.
+            backoff: values.concurrency === undefined,
           });
   return { target, explorer, concurrency, close };
 }

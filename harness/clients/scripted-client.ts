@@ -37,6 +37,9 @@ export interface ClientPolicy {
   /** A planted bug, for tests only: a deploy is reported done once the controller accepts it,
    *  before its units are active (examples/clients/exits-when-accepted.mjs in the sim). */
   doneWhenAccepted?: boolean;
+  /** A planted bug, for tests only: it dials again the moment a connection is lost or a dial
+   *  refused, with no backoff (examples/clients/no-backoff.mjs in the sim). */
+  noBackoff?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -132,7 +135,7 @@ export class ScriptedClient implements Client {
     const deadline = this.env.clock.after(this.env.deployDeadlineMs, () =>
       this.finish(op.op, 'fail', 'deadline exceeded'),
     );
-    this.ops.set(op.op, { ...op, state: 'queued', deadline });
+    this.ops.set(op.op, { op: op.op, f: op.f, app: op.app, units: op.units, state: 'queued', deadline });
     if (this.gaveUp) this.finish(op.op, 'fail', 'no connection to the controller');
     else this.sendQueued();
   }
@@ -214,6 +217,7 @@ export class ScriptedClient implements Client {
     if (!reconnect) return this.giveUp();
     for (const op of this.ops.values())
       if (op.state === 'sending' && !this.policy.idempotentDeploys) this.finish(op.op, 'fail', 'connection lost');
+    if (this.policy.noBackoff) return this.connect();
     const backoff = Math.min(8_000, 500 * 2 ** this.attempt++) + this.env.rng.int(0, 250);
     this.later(backoff, () => this.connect());
   }

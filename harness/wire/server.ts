@@ -372,13 +372,14 @@ export class ControllerServer implements AdminHost {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const session = this.routeOf(url.pathname, agentOf);
     if (!session) return refuse(socket, 404, 'Not Found');
-    if (!session.controller.isUp) return resetSocket(socket);
     // Which client this is: the harness names its clients in the URL (?client=client-0) or, for a
     // run's only client, in the session; anyone else is named by address.
     const label =
       clientLabel(url.searchParams.get('client')) ??
       session.options.defaultClient ??
       `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    // The agent is down: the model records the refused dial, as the sim's network does.
+    if (!session.controller.admits(label)) return resetSocket(socket);
     const address = req.socket.remoteAddress ?? '';
     const open = this.perAddress.get(address) ?? 0;
     if (open >= this.limits.maxConnectionsPerAddress) return refuse(socket, 429, 'Too Many Requests');

@@ -4,13 +4,13 @@
  * per run, each from its own time zero); creating one costs a model object, disposing it silences
  * its timers and drops its connections.
  */
-import { RealScheduler, ScopedScheduler } from '../clock.ts';
+import { epochNow, RealScheduler, ScopedScheduler } from '../clock.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import { Controller } from '../controller/controller.ts';
 import type { Recovery } from '../controller/durable-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
-import { openLagWindow } from '../lag-probe.ts';
-import { Recorder, type HistoryBody, type HistoryRecord, type ModelView } from '../history.ts';
+import { openLagWindow, type LagWindow } from '../lag-probe.ts';
+import { Recorder, type HistoryBody, type HistoryRecord, type ModelView, type Stall } from '../history.ts';
 import { API_ACTIVITIES, NOT_FIRED_BY_QUIESCENCE } from '../controller/activity-triggers.ts';
 import { activityTie, type PlanEvent } from '../plan.ts';
 import { seededRng } from '../rng.ts';
@@ -90,6 +90,8 @@ export interface SessionHistory {
   now: number;
   /** The server's longest event-loop stall while the session was open, real ms (lag-probe.ts). */
   stallMs: number;
+  /** The server's stalls while the session was open, in the session's model time (lag-probe.ts). */
+  stalls: Stall[];
 }
 
 /** A Recorder that also tells a listener of each record (the standalone controller prints them). */
@@ -118,14 +120,16 @@ export class ControllerSession {
   private readonly waiters = new Set<{ look: () => void; finish: () => void }>();
   private lookQueued = false;
   /** How late the server ran while this session was open: the run judges its deadlines by it. */
-  private readonly lag = openLagWindow();
+  private readonly lag: LagWindow;
 
   constructor(
     readonly options: SessionOptions,
     onRecord?: (r: HistoryRecord) => void,
     durability?: SessionDurability,
   ) {
-    this.clock = new ScopedScheduler(new RealScheduler(options.timeScale, options.originEpochMs));
+    const originEpochMs = options.originEpochMs ?? epochNow();
+    this.clock = new ScopedScheduler(new RealScheduler(options.timeScale, originEpochMs));
+    this.lag = openLagWindow({ originEpochMs, timeScale: options.timeScale });
     // A durable session writes each record, then its state, before anything goes out on a socket.
     const save = (): void => {
       if (durability && this.controller)
@@ -259,6 +263,7 @@ export class ControllerSession {
       model: this.controller.view(),
       now: this.clock.now(),
       stallMs: Math.round(this.lag.maxMs),
+      stalls: this.lag.stalls(),
     };
   }
 

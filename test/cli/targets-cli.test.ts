@@ -86,17 +86,17 @@ describe('real targets from the CLI', { timeout: 2 * CLI_TIMEOUT_MS + 10_000 }, 
         '--runs',
         '3',
         '--seed',
-        '9',
+        '169',
         '--time-scale',
         '0.05',
         '--max-events',
         '8',
         '--json',
       );
-    // Seed 9's cases restart the agent, or cut the script's connection, after its deploy: the plan
-    // waits for the script to connect before it goes on, however slowly the machine starts it,
-    // so those faults meet it. (The implicit upgrade may be over before it connects: a node start-up
-    // is seconds of real time, minutes at this time scale.) One after the other, to keep start-ups short.
+    // Seed 169's first case (a program's plans: client-0 only, no remove or rewatch) is [bootstrap,
+    // deploy haproxy -n 2, restart when client-0's Deploy is applied]: the agent restarts at that
+    // named moment, whenever the script gets there, and the answer is lost with the connection. Its
+    // other two cases deploy nothing. One after the other, to keep start-ups short.
     const naive = await run('naive.mjs');
     const robust = await run('robust.mjs');
     expect(naive.exitCode, naive.stdout + naive.stderr).toBe(1);

@@ -48,6 +48,7 @@ describe('requests-settle (deadline 500ms)', () => {
       {
         property: 'requests-settle',
         t: 510,
+        since: 10,
         client: 'client-0',
         message: 'Client.FullStatus (client-0 call 1, conn 1, at t=10ms) returned ok after 501ms, deadline 500ms',
       },
@@ -125,6 +126,7 @@ describe('requests-settle (deadline 500ms)', () => {
       {
         property: 'requests-settle',
         t: 1000,
+        since: 10,
         client: 'client-0',
         message: 'client-0 op 2 (deploy db): operation still pending at quiescence',
       },

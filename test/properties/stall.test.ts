@@ -4,10 +4,16 @@
  * judge what happened, not when, still judge it, so a stall hides no race such as 1.22's.
  */
 import { describe, expect, it } from 'vitest';
-import type { HistoryBody } from '../../harness/history.ts';
-import { deploymentsComplete, judge, noWorkBeforeUpgrade, requestsSettle } from '../../properties/index.ts';
-import { STALL_BUDGET_SHARE } from '../../properties/stall.ts';
-import { history } from './build.ts';
+import type { HistoryBody, Stall } from '../../harness/history.ts';
+import {
+  deploymentsComplete,
+  judge,
+  noWorkBeforeUpgrade,
+  requestsSettle,
+  watchersResume,
+} from '../../properties/index.ts';
+import { STALL_BUDGET_SHARE, stalledPastBudget, stalledWithin } from '../../properties/stall.ts';
+import { history, messages } from './build.ts';
 
 const call: HistoryBody = {
   type: 'call',
@@ -82,5 +88,150 @@ describe('a stalled run', () => {
       .at(2_200, { type: 'lag', stallMs: 60_000 })
       .end(2_200);
     expect(judge(noWorkBeforeUpgrade, h).verdict).toBe('violated');
+  });
+});
+
+/**
+ * A loop busy with other runs' work stalls a little at every turn, never long at once: the stalls
+ * that count are those within the window of the deadline a violation says was missed, added up.
+ * Here the resume deadline is 1 s (build.ts) and no single stall reaches the run's budget of 125 ms
+ * (a quarter of the 500 ms request deadline), so only the sum can tell.
+ */
+describe('stalls that add up within a deadline', () => {
+  const open = (conn: number, client = 'client-0'): HistoryBody => ({ type: 'conn-open', conn, client });
+  const watch = (conn: number, client = 'client-0'): HistoryBody => ({
+    type: 'watcher-start',
+    conn,
+    client,
+    watcher: `w${conn}`,
+  });
+  const lose = (conn: number, client = 'client-0'): HistoryBody => ({
+    type: 'conn-close',
+    conn,
+    client,
+    reason: 'fault',
+  });
+  /** Stalls of `ms` every 100 ms of model time over [from, to). */
+  const every100 = (from: number, to: number, ms: number): Stall[] =>
+    Array.from({ length: (to - from) / 100 }, (_, i): Stall => [from + i * 100, ms]);
+  /** client-0 loses its watcher at t=100 and is back at t=1500 (late: the deadline ran out at 1100);
+   *  client-1, when `both`, loses its own at t=3000 and never comes back. */
+  const lateResume = (stalls: Stall[], both = false) => {
+    const h = history()
+      .at(10, open(1), watch(1), open(2, 'client-1'), watch(2, 'client-1'))
+      .at(100, lose(1))
+      .at(1_500, open(3), watch(3));
+    if (both) h.at(3_000, lose(2, 'client-1'));
+    return h
+      .at(5_000, { type: 'quiescence' })
+      .at(5_100, { type: 'quiet', reached: true })
+      .at(5_200, { type: 'lag', stallMs: Math.max(0, ...stalls.map(([, ms]) => ms)), stalls })
+      .at(5_200, { type: 'final-model', version: '1.24.2', model: { applications: {} } })
+      .end(5_200);
+  };
+
+  it('calls a missed deadline unknown, with why, when its window stalled more than a quarter of it', () => {
+    // 30 ms of every 100 ms: 300 ms of the window from t=100 to t=1100, more than its 250 ms budget.
+    const result = judge(watchersResume, lateResume(every100(0, 2_000, 30)));
+    expect(result).toEqual({
+      property: 'watchers-resume',
+      verdict: 'unknown',
+      reason:
+        'the run stalled 0.3s of model time (a starved harness or controller) within the 1.0s from t=100ms to t=1.1s ' +
+        'that decided a deadline, more than its budget of 0.3s: that deadline cannot be judged',
+    });
+    expect(stalledPastBudget(lateResume(every100(0, 2_000, 30)))).toBeUndefined(); // no single stall would tell
+  });
+
+  it('judges a missed deadline whose window stalled within its budget, or had its stalls elsewhere', () => {
+    expect(judge(watchersResume, lateResume(every100(0, 2_000, 20))).verdict).toBe('violated'); // 200 of 250 ms
+    expect(judge(watchersResume, lateResume(every100(1_200, 5_000, 90))).verdict).toBe('violated'); // after it
+    expect(judge(watchersResume, lateResume([])).verdict).toBe('violated');
+  });
+
+  it('hides no missed deadline behind a long stall elsewhere in the run, and lets a met one hold', () => {
+    // One stall of 2 s, far past the run's budget of 125 ms, after client-0's window closed.
+    const longElsewhere: Stall[] = [[2_000, 2_000]];
+    expect(stalledPastBudget(lateResume(longElsewhere))).toBeUndefined(); // judged deadline by deadline
+    expect(judge(watchersResume, lateResume(longElsewhere)).verdict).toBe('violated');
+    const metDeadline = lateResume(longElsewhere).filter((r) => !(r.type === 'conn-close' && r.conn === 1));
+    expect(judge(watchersResume, metDeadline).verdict).toBe('held');
+  });
+
+  it('still calls the run violated for a deadline missed in a window that did not stall', () => {
+    // client-0's window is stalled; client-1's, from t=3000, is not: client-1 never came back.
+    const result = judge(watchersResume, lateResume(every100(0, 1_200, 40), true));
+    expect(result.verdict).toBe('violated');
+    const violations = result.verdict === 'violated' ? result.violations : [];
+    expect(violations.map((v) => v.client)).toEqual(['client-1']);
+  });
+
+  it('counts only the part of a stall inside the window', () => {
+    const stalls: Stall[] = [
+      [0, 150],
+      [500, 100],
+      [1_050, 100],
+    ];
+    expect(stalledWithin(stalls, 100, 1_100)).toBe(50 + 100 + 50);
+    expect(stalledWithin(stalls, 1_200, 2_000)).toBe(0);
+  });
+
+  it('holds a call answered late to its window too (requests-settle)', () => {
+    const late = (stalls: Stall[]) =>
+      history()
+        .at(10, call)
+        .at(700, { type: 'return', client: 'client-0', conn: 1, call: 1, outcome: 'ok' })
+        .at(2_000, { type: 'quiescence' })
+        .at(2_100, { type: 'quiet', reached: true })
+        .at(2_200, { type: 'lag', stallMs: 40, stalls })
+        .end(2_200);
+    expect(judge(requestsSettle, late(every100(0, 600, 40))).verdict).toBe('unknown'); // 200 of 125 ms
+    expect(judge(requestsSettle, late(every100(0, 600, 10))).verdict).toBe('violated'); // 50 of 125 ms
+  });
+});
+
+describe('a call still pending when a stalled closing wait ran out', () => {
+  it('is judged on the closing wait: unknown when that stalled past its budget, violated when not', () => {
+    const cutShort = (stalls: Stall[]) =>
+      history()
+        .at(1_000, { type: 'quiescence' })
+        .at(5_000, call) // the client was still logging in again when the closing wait ended
+        .at(5_030, { type: 'quiet', reached: false })
+        .at(5_030, { type: 'lag', stallMs: 60, stalls })
+        .end(5_030);
+    const stalledClosing = Array.from({ length: 40 }, (_, i): Stall => [1_000 + i * 100, 60]);
+    expect(judge(requestsSettle, cutShort(stalledClosing))).toMatchObject({
+      verdict: 'unknown',
+      reason: expect.stringMatching(/within the 4.0s from t=1s to t=5.03s/),
+    });
+    expect(judge(requestsSettle, cutShort([])).verdict).toBe('violated');
+  });
+});
+
+describe('a removal its client never heard done', () => {
+  it('takes the app away as one reported done does: the deploy of it is not violated by its absence', () => {
+    const h = history()
+      .at(10, { type: 'invoke', client: 'client-0', op: 1, f: 'deploy', value: { app: 'db', units: 1 } })
+      .at(20, { type: 'invoke', client: 'client-1', op: 1, f: 'remove', value: { app: 'db' } })
+      .at(25, { type: 'unit-status', unit: 'db/0', workload: 'active', agent: 'idle' })
+      .at(30, { type: 'ok', client: 'client-0', op: 1, f: 'deploy' })
+      .at(40, {
+        type: 'request',
+        conn: 2,
+        client: 'client-1',
+        facade: 'Application',
+        method: 'DestroyApplication',
+        accepted: true,
+        apps: ['db'],
+      })
+      .at(900, { type: 'fail', client: 'client-1', op: 1, f: 'remove', error: 'deadline exceeded' })
+      .at(2_000, { type: 'quiescence' })
+      .at(2_200, { type: 'final-model', version: '1.24.2', model: { applications: {} } })
+      .end(2_200);
+    expect(deploymentsComplete.check(h)).toEqual([]);
+    const refused = h.map((r) => (r.type === 'request' ? { ...r, accepted: false, apps: [] } : r));
+    expect(messages(deploymentsComplete.check(refused))).toEqual([
+      'deploy db -n 1 (client-0 op 1): app db absent from the final model',
+    ]);
   });
 });

@@ -43,6 +43,7 @@ describe('watchers-resume: resume deadline', () => {
       {
         property: 'watchers-resume',
         t: 1100,
+        since: 100,
         client: 'client-0',
         message:
           'client-0 lost its watcher when conn 1 closed (fault) at t=100ms and had no watcher back after 1s of available time',

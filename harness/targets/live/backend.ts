@@ -5,7 +5,7 @@
  */
 import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
-import type { HistoryRecord, ModelView } from '../../history.ts';
+import type { HistoryRecord, ModelView, Stall } from '../../history.ts';
 import type { PlanEvent } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';
 
@@ -21,6 +21,8 @@ export interface ControllerSnapshot {
   model: ModelView;
   /** The controller's longest event-loop stall during the run, real ms (absent: it cannot tell). */
   stallMs?: number;
+  /** The controller's stalls during the run, in the run's model time (absent: it cannot tell). */
+  stalls?: Stall[];
 }
 
 /** The agent's TLS port and the CA its certificate chains to. */

@@ -23,7 +23,7 @@ import { HoldableClock } from './plan-clock.ts';
 import type { ProxyPool } from './proxies.ts';
 import type { FaultProxy } from '../../faults/proxy.ts';
 import { TargetError, UsageError } from '../../errors.ts';
-import { openLagWindow, type LagWindow } from '../../lag-probe.ts';
+import { openLagWindow, unionStalls, type LagWindow } from '../../lag-probe.ts';
 
 export interface LiveOptions extends RunHooks {
   target: TargetName;
@@ -250,7 +250,7 @@ async function play(
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
     quietWaitMs: 0,
-    lag: openLagWindow(),
+    lag: openLagWindow({ originEpochMs: origin, timeScale }),
   };
   const statusTimer = options.onStatus && setInterval(() => options.onStatus?.(statusLine(run)), STATUS_MS).unref();
   // Stopped from outside (deadline, interrupt): runLive has already given up on this run; what it
@@ -654,20 +654,22 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
       finalModel: async () => {
         const snapshot = await backend.snapshot();
-        // A pause of the plan's own stalls the controller on purpose: only the harness's stall counts then.
+        // A pause of the plan's own stalls the controller on purpose: only the harness's stalls count then.
         const paused = run.plan.some((e) => e.kind === 'pause');
-        recordLag(run, paused ? 0 : (snapshot.stallMs ?? 0));
+        recordLag(run, paused ? { stallMs: 0, stalls: [] } : snapshot);
         return snapshot;
       },
     }),
   );
 }
 
-/** The run's longest stall, the harness's or the controller's, in model ms: properties judged on
- *  deadlines call a run that stalled past its budget unknown (properties/stall.ts). */
-function recordLag(run: LiveRun, controllerStallMs: number): void {
-  const realMs = Math.max(run.lag.maxMs, controllerStallMs);
-  run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale) });
+/** The run's longest stall, the harness's or the controller's, in model ms, and the union of their
+ *  stalls: properties judged on deadlines call a run, or a deadline's window, that stalled past its
+ *  budget unknown (properties/stall.ts). */
+function recordLag(run: LiveRun, controller: Pick<ControllerSnapshot, 'stallMs' | 'stalls'>): void {
+  const realMs = Math.max(run.lag.maxMs, controller.stallMs ?? 0);
+  const stalls = unionStalls(run.lag.stalls(), controller.stalls ?? []);
+  run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale), stalls });
 }
 
 /** Resolves when the run's clock reaches `t` (model ms). */

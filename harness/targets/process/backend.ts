@@ -96,8 +96,9 @@ export class ProcessBackend implements ControllerBackend {
   }
 
   async snapshot(): Promise<ControllerSnapshot> {
-    const { records, version, model, stallMs } = await this.session.admin.history();
-    return { records, version, model, ...(stallMs !== undefined ? { stallMs } : {}) };
+    const { records, version, model, stallMs, stalls } = await this.session.admin.history();
+    // An older server tells neither, or only its longest stall.
+    return { records, version, model, ...(stallMs !== undefined ? { stallMs } : {}), ...(stalls ? { stalls } : {}) };
   }
 }
 

@@ -1,0 +1,72 @@
+/**
+ * Back-pressure in an exploration on a real target (explore-target.ts with `backoff`): runs that
+ * end stalled lower the runs in flight, and the result is the one a fixed number in flight gives
+ * (cases are drawn and noted in case order), with a note that says how low it went. The target is
+ * the sim with each history given the lag record a real target writes, its runs stalled `share` of
+ * their length, and a real delay so that runs overlap as they do on the process target.
+ */
+import { describe, expect, it } from 'vitest';
+import { exploreTarget } from '../../harness/explore-target.ts';
+import type { HistoryRecord, Stall } from '../../harness/history.ts';
+import { resolveRun } from '../../harness/run-config.ts';
+import { START_IN_FLIGHT } from '../../harness/stall-backoff.ts';
+import { createSimTarget } from '../../harness/targets/sim/target.ts';
+import type { Target } from '../../harness/targets/target.ts';
+import { scenarioByName } from '../../scenarios/index.ts';
+
+const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
+
+/** The run's history with a lag record before its final model: stalled `share` of its length, spread evenly. */
+function withLag(history: HistoryRecord[], share: number): HistoryRecord[] {
+  const end = history.at(-1)!.t;
+  const stalls: Stall[] = Array.from({ length: 10 }, (_, i) => [(end * i) / 10, (end * share) / 10]);
+  const at = history.findIndex((r) => r.type === 'final-model');
+  const lag: HistoryRecord = { type: 'lag', stallMs: (end * share) / 10, stalls, t: history[at]!.t };
+  return [...history.slice(0, at), lag, ...history.slice(at)];
+}
+
+/** The sim, each run stalled `share` of its length and answering after a few real milliseconds. */
+function stalledSim(share: number): Target & { inFlight: number; mostInFlight: number } {
+  const sim = createSimTarget();
+  const target = {
+    name: 'sim' as const,
+    inFlight: 0,
+    mostInFlight: 0,
+    maxConcurrency: Infinity,
+    run: async (...args: Parameters<Target['run']>) => {
+      target.inFlight++;
+      target.mostInFlight = Math.max(target.mostInFlight, target.inFlight);
+      const history = withLag(await sim.run(...args), share);
+      await new Promise((r) => setTimeout(r, 2 + (Math.abs(args[2]) % 5)));
+      target.inFlight--;
+      return history;
+    },
+    close: () => sim.close(),
+  };
+  return target;
+}
+
+describe('runs in flight under back-pressure', () => {
+  const options = { runs: 150, seed: 4, shrinkOnSim: true, confirmRuns: 2, shrinkTimeLimitMs: 10_000, concurrency: 48 };
+
+  it('go down while the runs that end stall, with the same result as a fixed number, and a note', async () => {
+    const fixed = await exploreTarget(stalledSim(0.5), gated, options);
+    const target = stalledSim(0.5);
+    const backedOff = await exploreTarget(target, gated, { ...options, backoff: true });
+    expect(target.mostInFlight).toBeLessThanOrEqual(START_IN_FLIGHT);
+    expect(backedOff.notes?.at(-1)).toMatch(/runs in flight went from 48 down to 1 at the lowest/);
+    expect(fixed.notes ?? []).toEqual([]);
+    const without = ({ runsPerSecond: _, elapsedMs: __, notes: ___, ...r }: typeof fixed) => ({
+      ...r,
+      failures: r.failures.map(({ shrinkMs: _ms, ...f }) => f),
+    });
+    expect(without(backedOff)).toEqual(without(fixed));
+  });
+
+  it('stay at the ceiling while the runs stall little', async () => {
+    const target = stalledSim(0.01);
+    const result = await exploreTarget(target, gated, { ...options, backoff: true });
+    expect(target.mostInFlight).toBe(48);
+    expect(result.notes ?? []).toEqual([]);
+  });
+});
