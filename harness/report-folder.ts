@@ -6,8 +6,19 @@
  * interrupted run leaves valid files. The formatters live in reports/; this file only writes.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { CommandOutput } from './clients/command-client.ts';
 import { clientOutputsOf, type Failure } from './explore-result.ts';
 import { failureId, failureRecord, parseFailureRecord, type FailureRecord } from './failure-record.ts';
@@ -29,6 +40,28 @@ export function invocationStamp(now = new Date()): string {
 export function refuseExistingReport(dir: string): void {
   if (existsSync(join(dir, 'summary.json')))
     throw new UsageError(`${dir} already holds a report: give another folder (results are never overwritten)`);
+}
+
+/**
+ * UsageError unless `dir` (what `flag` names) is a folder results can be written in, or one that can
+ * be made: checked before anything runs, so a file there, or a folder under a file or without write
+ * permission, is one line and exit 2 up front rather than a crash after the runs.
+ */
+export function checkResultsFolder(flag: string, dir: string): void {
+  const wanted = resolve(dir);
+  let existing = wanted;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory())
+    throw new UsageError(
+      existing === wanted
+        ? `${flag} ${dir} is a file, not a folder`
+        : `${flag} ${dir} cannot be made: ${existing} is a file, not a folder`,
+    );
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`${flag} ${dir} cannot be written: no permission to write in ${existing}`);
+  }
 }
 
 export const FAILURE_FILE = 'failure.json';

@@ -77,7 +77,7 @@ const profileChanges = {
   api: oneOf(['open', 'restricted']),
   upgradeErrorStyle: oneOf(['1.2x', '2.x']),
   restrictedWindow: oneOf(['upgrade', 'steps-at-login']),
-  interruptedHook: oneOf(['error', 'rerun']),
+  interruptedHook: oneOf(['error', 'retry', 'rerun']),
   stepsRewriteModel: bool,
   timing: z.strictObject({
     upgraderDelayMs: range,
@@ -87,6 +87,7 @@ const profileChanges = {
     restartMs: range,
     stepsMs: range,
     hookMs: range,
+    hookRetryMs: integer(0, 86_400_000),
   }),
 } satisfies Record<Exclude<keyof ControllerProfile, 'name' | 'summary'>, z.ZodType>;
 

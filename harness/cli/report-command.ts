@@ -3,7 +3,7 @@
  * (`run --shard i/n --report DIR` on n machines) into one: summary.json, failures/, junit.xml,
  * report.html and, for qualify, qualification.md. Exits 0 when the merged verdict passes, 1 when not.
  */
-import { readReportFolder, ReportFolder } from '../report-folder.ts';
+import { checkResultsFolder, readReportFolder, ReportFolder } from '../report-folder.ts';
 import { mergeProblem, mergeReports, type Report } from '../../reports/merge.ts';
 import { reportFiles } from '../../reports/report-files.ts';
 import { parseFlags } from './options.ts';
@@ -24,6 +24,7 @@ export async function reportCommand(argv: string[], io: CommandIO): Promise<numb
   const { values, positionals } = parseFlags(rest, MERGE_FLAGS, true);
   if (values.out === undefined) throw new UsageError('report merge needs --out DIR (where the merged report goes)');
   if (positionals.length === 0) throw new UsageError('report merge needs the report folders to merge');
+  checkResultsFolder('--out', values.out);
   const inputs = positionals.map((dir) => ({ dir, report: readReportFolder(dir) }));
   const reports: Report[] = inputs.map((i) => i.report);
   const problem = mergeProblem(reports);

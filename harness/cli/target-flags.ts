@@ -11,8 +11,9 @@ import type { RunConfig } from '../run-config.ts';
 import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
-import { UsageError } from '../errors.ts';
-import { existsSync, statSync } from 'node:fs';
+import { TargetError, UsageError } from '../errors.ts';
+import { existsSync } from 'node:fs';
+import { checkResultsFolder } from '../report-folder.ts';
 import { resolve } from 'node:path';
 import { intFlag, parseFlags, type OptionSpec } from './options.ts';
 
@@ -61,12 +62,16 @@ const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof Tar
 const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
- *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out that is a file. */
+ *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out or --report folder
+ *  that cannot be written. */
 export function parseCommandFlags<T extends OptionSpec>(argv: string[], spec: T, allowPositionals = false) {
   const parsed = parseFlags(argv, spec, allowPositionals);
   checkTargetFlags(parsed.values as TargetFlagValues);
-  const out = (parsed.values as { out?: unknown }).out;
-  if (typeof out === 'string') checkOutDir(out);
+  // Results go under --out or --report: a file there would fail only after the whole run.
+  for (const flag of ['out', 'report'] as const) {
+    const dir = (parsed.values as { out?: unknown; report?: unknown })[flag];
+    if (typeof dir === 'string') checkResultsFolder(`--${flag}`, dir);
+  }
   return parsed;
 }
 
@@ -117,17 +122,6 @@ function shrinkTimeMs(value: string | undefined): number {
 
 function password(values: TargetFlagValues): string | undefined {
   return values.password ?? (values.target === 'external' ? process.env[PASSWORD_ENV] : undefined);
-}
-
-/** Failure files go under --out: a file there would fail only after the whole run. */
-function checkOutDir(out: string): void {
-  let stats;
-  try {
-    stats = statSync(out);
-  } catch {
-    return; // created when the first failure is saved
-  }
-  if (!stats.isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
 }
 
 export type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
@@ -247,4 +241,31 @@ export function runnableConfigs(
     return false;
   });
   return { configs: runnable, skipped };
+}
+
+/**
+ * Each scenario's client prerequisites (ClientProfile.prepare: python-libjuju's `import juju`),
+ * checked before any run starts: found missing at its scenario, minutes into a corpus run or a
+ * qualification, it would stop everything there. A TargetError (exit 3) names the scenarios and,
+ * when the user chose none, how to leave them out (`leaveOut`). A --client-cmd replaces the profiles.
+ */
+export async function checkPrerequisites(
+  configs: readonly RunConfig[],
+  values: TargetFlagValues,
+  leaveOut: string | undefined,
+): Promise<void> {
+  if ((values.target ?? 'sim') === 'sim' || values['client-cmd'] !== undefined) return;
+  const missing: { scenario: string; why: string }[] = [];
+  for (const config of configs) {
+    try {
+      await config.client.prepare?.();
+    } catch (e) {
+      if (!(e instanceof TargetError)) throw e;
+      missing.push({ scenario: config.scenario.name, why: e.message });
+    }
+  }
+  if (missing.length === 0) return;
+  const names = missing.map((m) => m.scenario).join(', ');
+  const whys = [...new Set(missing.map((m) => m.why))].join('; ');
+  throw new TargetError(`${names} cannot run here: ${whys}${leaveOut !== undefined ? `; ${leaveOut}` : ''}`);
 }

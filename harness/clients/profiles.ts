@@ -24,6 +24,8 @@ export const RECONNECTING: ClientPolicy = {
   resetViewOnNewWatcher: true,
   retryUpgradeInProgress: true,
   idempotentDeploys: true,
+  // Juju retries a failed hook after 5 s, 10 s, 20 s...: an error that lasts two minutes is final.
+  unitErrorGraceMs: 120_000,
 };
 
 /** A profile of the scripted engine with `policy` (tests and the bench plant bugs this way). */

@@ -28,6 +28,10 @@ export interface ClientPolicy {
   /** Send a deploy or removal again when its answer was lost with the connection; "already exists"
    *  (deploy) and "not found" (removal) then count as done. */
   idempotentDeploys: boolean;
+  /** A unit in error may still recover (Juju retries a failed hook after a backoff that doubles
+   *  from 5 s): a deploy fails only once a unit of it has stayed in error this long (as its watcher
+   *  shows it), not at the first `error`. Absent: the first `error` fails the deploy. */
+  unitErrorGraceMs?: number;
   /** A planted bug, for tests and the bench only: the view ignores `remove` deltas (ghosts). */
   ignoreRemovals?: boolean;
   /** A planted bug, for tests only: a deploy is reported done once the controller accepts it,
@@ -51,6 +55,8 @@ interface Op {
   deadline: TimerHandle;
   /** A status call is asking whether the deploy's application still exists (confirmGone). */
   askingStatus?: boolean;
+  /** A unit of it is in error: the deploy fails when this fires (policy.unitErrorGraceMs). */
+  errorGrace?: TimerHandle;
 }
 
 const STATUS_POLL_MS = 2_000;
@@ -129,7 +135,7 @@ export class ScriptedClient implements Client {
     const deadline = this.env.clock.after(this.env.deployDeadlineMs, () =>
       this.finish(op.op, 'fail', 'deadline exceeded'),
     );
-    this.ops.set(op.op, { ...op, state: 'queued', deadline });
+    this.ops.set(op.op, { op: op.op, f: op.f, app: op.app, units: op.units, state: 'queued', deadline });
     if (this.gaveUp) this.finish(op.op, 'fail', 'no connection to the controller');
     else this.sendQueued();
   }
@@ -149,7 +155,10 @@ export class ScriptedClient implements Client {
     this.stopped = true;
     for (const t of this.timers) t.cancel();
     this.timers.clear();
-    for (const op of this.ops.values()) op.deadline.cancel();
+    for (const op of this.ops.values()) {
+      op.deadline.cancel();
+      op.errorGrace?.cancel();
+    }
     this.conn?.close();
   }
 
@@ -372,8 +381,8 @@ export class ScriptedClient implements Client {
   }
 
   /**
-   * An accepted deploy is done when the watcher shows all its units active; failed on a unit error,
-   * or when the watcher shows its application removed (`removed`: by this Next, which the controller
+   * An accepted deploy is done when the watcher shows all its units active; failed on a unit error
+   * (with a grace, on a unit error that lasts: Juju retries failed hooks), or when the watcher shows its application removed (`removed`: by this Next, which the controller
    * answered after the deploy: another client's removal, or this one's own): its units will never
    * be active, and a script that waited for them would hang until its deadline (ten minutes).
    */
@@ -390,9 +399,23 @@ export class ScriptedClient implements Client {
         continue;
       }
       const statuses = [...units.values()];
-      if (statuses.includes('error')) this.finish(op.op, 'fail', `a unit of ${op.app} is in error`);
-      else if (statuses.length >= op.units && statuses.every((s) => s === 'active')) this.finish(op.op, 'ok');
+      if (statuses.includes('error')) {
+        this.unitInError(op);
+        continue;
+      }
+      op.errorGrace?.cancel(); // no unit in error (any more): a later error waits its full grace
+      op.errorGrace = undefined;
+      if (statuses.length >= op.units && statuses.every((s) => s === 'active')) this.finish(op.op, 'ok');
     }
+  }
+
+  /** A unit of `op`'s application shows error: the deploy fails now, or once the unit has stayed in
+   *  error for the policy's grace. */
+  private unitInError(op: Op): void {
+    const grace = this.policy.unitErrorGraceMs;
+    const fail = () => this.finish(op.op, 'fail', `a unit of ${op.app} is in error`);
+    if (grace === undefined) fail();
+    else op.errorGrace ??= this.env.clock.after(grace, fail);
   }
 
   /** The accepted deploys still waiting for their units, by op number. */
@@ -426,6 +449,7 @@ export class ScriptedClient implements Client {
     if (!entry) return;
     this.ops.delete(op);
     entry.deadline.cancel();
+    entry.errorGrace?.cancel();
     const record: Extract<HistoryBody, { type: 'ok' | 'fail' | 'info' }> = {
       type: outcome,
       client: this.env.name,

@@ -23,7 +23,10 @@ export class WatcherView {
     let removed: Set<string> | undefined;
     for (const delta of deltas) {
       if (!Array.isArray(delta) || delta.length < 3) continue;
-      const [kind, change, entity] = delta as [string, string, Entity];
+      // Read by index: destructuring went through the array iterator for every delta.
+      const kind = delta[0] as string;
+      const change = delta[1] as string;
+      const entity = delta[2] as Entity;
       if (change === 'remove' && this.options.ignoreRemovals) continue;
       if (kind === 'application') {
         this.applyApplication(change, entity);

@@ -476,7 +476,7 @@ export class ApiConnection {
   private send(requestId: number, reply: Exclude<Reply, 'later'>): void {
     // receive() and the flush return early on a closed connection, and closing stops watchers
     // without answering their Nexts: nothing is ever sent on a closed connection.
-    assert(!this.closed, `conn ${this.id}: send on a closed connection`);
+    if (this.closed) assert.fail(`conn ${this.id}: send on a closed connection`); // message built only then
     const frame: ApiResponse =
       'error' in reply
         ? { 'request-id': requestId, response: {}, error: reply.error, 'error-code': reply.code }

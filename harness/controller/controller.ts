@@ -4,7 +4,7 @@
  * controller server (harness/wire) with real timers behind a WebSocket. It imports no wire code.
  */
 import type { Scheduler } from '../clock.ts';
-import type { ModelView, Recorder } from '../history.ts';
+import type { HistoryBody, ModelView, Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
 import { ApiConnection } from './api.ts';
 import { ActivityTriggers } from './activity-triggers.ts';
@@ -194,7 +194,9 @@ export class Controller implements ApiHost {
     const desired = implicit ? this.streams.newestPatch(version) : version;
     this.bootstrapped = true;
     const available = this.informedVersion(version);
-    this.history.record({ type: 'bootstrap', version, desired, ...(available ? { available } : {}) });
+    const record: Extract<HistoryBody, { type: 'bootstrap' }> = { type: 'bootstrap', version, desired };
+    if (available) record.available = available;
+    this.history.record(record);
     if (desired !== version) this.history.record({ type: 'upgrade-requested', explicit: false, chosen: desired });
     this.upgrader.start(version, desired);
     this.changed();
@@ -210,7 +212,9 @@ export class Controller implements ApiHost {
   /** An explicit upgrade, as `juju upgrade-juju [--agent-version V] [--upload-tools]` asks for it. */
   requestUpgrade(req: UpgradeRequest): UpgradeResult {
     const refuse = (error: string, code = ''): UpgradeResult => {
-      this.history.record({ type: 'upgrade-requested', explicit: true, ...this.requested(req), refused: error });
+      const record = this.upgradeRequested(req);
+      record.refused = error;
+      this.history.record(record);
       return { ok: false, error, code };
     };
     if (!this.isUp) return refuse('controller unavailable');
@@ -225,7 +229,9 @@ export class Controller implements ApiHost {
     const order = compareVersions(chosen, this.version);
     if (order < 0) return refuse(`cannot downgrade from ${this.version} to ${chosen}`);
     if (order === 0) return refuse(`no upgrades available: already at ${this.version}`);
-    this.history.record({ type: 'upgrade-requested', explicit: true, ...this.requested(req), chosen });
+    const record = this.upgradeRequested(req);
+    record.chosen = chosen;
+    this.history.record(record);
     this.upgrader.setDesired(chosen);
     return { ok: true, chosen };
   }
@@ -328,8 +334,12 @@ export class Controller implements ApiHost {
     return this.streams.newest() ?? this.version;
   }
 
-  private requested(req: UpgradeRequest): { requested?: string } {
-    return req.version !== undefined ? { requested: req.version } : {};
+  /** An explicit request's record, its outcome (chosen or refused) to be set last: fields set one
+   *  by one in the record's order, as a spread per request cost more. */
+  private upgradeRequested(req: UpgradeRequest): Extract<HistoryBody, { type: 'upgrade-requested' }> {
+    const record: Extract<HistoryBody, { type: 'upgrade-requested' }> = { type: 'upgrade-requested', explicit: true };
+    if (req.version !== undefined) record.requested = req.version;
+    return record;
   }
 
   /** Under inform-only (fix 2B), the newer patch of `version` status reports as available. */

@@ -85,6 +85,8 @@ export class ModelState {
    *  before Application.Deploy can use it. */
   private readonly charms = new Set<string>();
   private localCharmRevision = 0;
+  /** The config of the last agent version the model entity carried (configAt). */
+  private versionConfig: { version: string; config: Readonly<Record<string, string>> } | undefined;
 
   /** `config`: the model's configuration, carried on the model entity (python-libjuju reads it). */
   constructor(
@@ -145,7 +147,7 @@ export class ModelState {
       life: 'alive',
       type: 'iaas',
       'agent-version': agentVersion,
-      config: { ...this.config, 'agent-version': agentVersion },
+      config: this.configAt(agentVersion),
       status: { current: status, message, since: this.now() },
     });
   }
@@ -176,9 +178,9 @@ export class ModelState {
     this.apps.delete(name);
     for (const unit of app.units) {
       this.history.record({ type: 'unit-status', unit: unit.name, workload: 'terminated', agent: unit.agent.current });
-      this.put('unit', unit.name, true, { ...this.unitEntity(app, unit), life: 'dead' });
+      this.put('unit', unit.name, true, this.unitEntity(app, unit, 'dead'));
     }
-    this.put('application', name, true, { ...this.appEntity(app), life: 'dead' });
+    this.put('application', name, true, this.appEntity(app, 'dead'));
   }
 
   setUnitStatus(unit: Unit, workload: [string, string], agent: [string, string]): void {
@@ -251,6 +253,15 @@ export class ModelState {
     return [...this.apps.keys()];
   }
 
+  /** The model config the model entity carries at an agent version: one object per version, shared
+   *  by the entities of that version (entities are never changed once written), not a copy per
+   *  status change. */
+  private configAt(agentVersion: string): Readonly<Record<string, string>> {
+    if (this.versionConfig?.version !== agentVersion)
+      this.versionConfig = { version: agentVersion, config: { ...this.config, 'agent-version': agentVersion } };
+    return this.versionConfig.config;
+  }
+
   private put(kind: DeltaKind, id: string, removed: boolean, entity: Record<string, unknown>): void {
     const key = `${kind}:${id}`;
     const rev = ++this.revision;
@@ -260,25 +271,25 @@ export class ModelState {
     for (const listener of this.listeners) listener();
   }
 
-  private appEntity(app: Application): Record<string, unknown> {
+  private appEntity(app: Application, life = 'alive'): Record<string, unknown> {
     return {
       'model-uuid': this.uuid,
       name: app.name,
       'charm-url': app.charmUrl,
-      life: 'alive',
+      life,
       exposed: false,
       'min-units': 0,
       status: { current: 'active', message: '', since: this.now() },
     };
   }
 
-  private unitEntity(app: Application, unit: Unit): Record<string, unknown> {
+  private unitEntity(app: Application, unit: Unit, life = 'alive'): Record<string, unknown> {
     return {
       'model-uuid': this.uuid,
       name: unit.name,
       application: app.name,
       'charm-url': app.charmUrl,
-      life: 'alive',
+      life,
       'machine-id': '',
       'workload-status': unit.workload,
       'agent-status': unit.agent,

@@ -17,6 +17,9 @@ export interface ControllerTiming {
   stepsMs: Range;
   /** Duration of each unit hook (install, config-changed, start). */
   hookMs: Range;
+  /** First backoff before a failed hook is retried (`interruptedHook: 'retry'`), counted from the
+   *  agent being back; it doubles with each failure in a row, up to five minutes (Juju 2.x: 5 s). */
+  hookRetryMs: number;
 }
 
 /** The machine `juju bootstrap/upgrade-juju --upload-tools` ran on: it builds the uploaded agent. */
@@ -56,8 +59,12 @@ export interface ControllerProfile {
    *  a user who logs in while the upgrade steps run gets a restricted root, for that connection's
    *  whole life, even after the steps end. */
   restrictedWindow?: 'upgrade' | 'steps-at-login';
-  /** What an agent restart does to a hook in flight: Juju 1.22 left the unit in error. */
-  interruptedHook: 'error' | 'rerun';
+  /** What an agent restart does to a hook in flight. `error`: Juju 1.22 left the unit in error for
+   *  good. `retry`: the unit shows error ("hook failed: ...") and the agent runs the hook again
+   *  after timing.hookRetryMs of backoff, so the unit can still become active (Juju's automatic hook
+   *  retry, on by default since 2.0; the model gives it to 1.24 on, whose agents re-run the hook).
+   *  `rerun`: the hook runs again at once and the unit never shows the failure. */
+  interruptedHook: 'error' | 'retry' | 'rerun';
   /** Upgrade steps rewrite the model's collections from a copy taken when they start, so work
    *  accepted while they run is lost (the 1.22 open API accepted it anyway). */
   stepsRewriteModel: boolean;
@@ -72,6 +79,7 @@ const TIMING: ControllerTiming = {
   restartMs: [1_000, 4_000],
   stepsMs: [4_000, 15_000],
   hookMs: [1_000, 6_000],
+  hookRetryMs: 5_000,
 };
 
 const JUJU_1_22: ControllerProfile = {
@@ -97,7 +105,7 @@ const JUJU_1_24: ControllerProfile = {
   clientVersion: '1.24.0',
   streams: ['1.24.0', '1.24.2'],
   api: 'restricted',
-  interruptedHook: 'rerun',
+  interruptedHook: 'retry',
   stepsRewriteModel: false,
 };
 

@@ -1,7 +1,9 @@
 /**
  * Unit agents: each unit runs its hooks (install, config-changed, start) one after another, each
  * taking time. An agent restart interrupts hooks in flight; what happens then is the profile's
- * choice (Juju 1.22 left the unit in error; later releases re-ran the hook).
+ * choice: Juju 1.22 left the unit in error for good; `retry` shows the unit in error ("hook
+ * failed") and runs the hook again after a backoff once the agent is back (Juju 2.x's
+ * automatically-retry-hooks, on by default); `rerun` runs it again at once, silently.
  */
 import assert from 'node:assert/strict';
 import type { Scheduler, TimerHandle } from '../clock.ts';
@@ -22,7 +24,15 @@ interface UnitAgent {
   next: number; // index into HOOKS
   running?: { hook: string; timer: TimerHandle };
   failed: boolean;
+  /** Failures of the current hook in a row that the agent will retry (`retry` profiles): while
+   *  above 0 a failed agent waits for its retry; the backoff doubles with each. */
+  failures: number;
+  /** The backoff before the retry, armed once hooks may run (the agent restarts it when it restarts). */
+  retry?: TimerHandle;
 }
+
+/** Juju's hook retry backoff stops doubling at five minutes. */
+const HOOK_RETRY_MAX_MS = 300_000;
 
 /** What of it survives a crash (durable-state.ts). */
 export interface DurableUnitAgent {
@@ -30,6 +40,8 @@ export interface DurableUnitAgent {
   /** Hooks done (index of the next one). */
   next: number;
   failed: boolean;
+  /** A failed hook the agent will retry, and how many times in a row it failed. */
+  failures?: number;
   /** The hook in flight when the state was written: a crash interrupts it. */
   running?: string;
 }
@@ -51,7 +63,8 @@ export class UnitAgents {
   ) {}
 
   add(units: readonly Unit[]): void {
-    for (const unit of units) this.agents.push({ unit, rng: this.rng.fork(unit.name), next: 0, failed: false });
+    for (const unit of units)
+      this.agents.push({ unit, rng: this.rng.fork(unit.name), next: 0, failed: false, failures: 0 });
     this.kick();
   }
 
@@ -61,6 +74,7 @@ export class UnitAgents {
     const kept = this.agents.filter((agent) => {
       if (this.model.application(agent.unit.application)?.units.includes(agent.unit)) return true;
       this.interrupt(agent);
+      agent.retry?.cancel();
       return false;
     });
     this.agents.splice(0, this.agents.length, ...kept);
@@ -94,19 +108,34 @@ export class UnitAgents {
       return;
     }
     if (!this.mayRunHooks()) return;
-    for (const agent of this.agents)
-      if (!agent.running && !agent.failed && agent.next < HOOKS.length) this.start(agent);
+    for (const agent of this.agents) {
+      if (agent.failed) {
+        if (agent.failures > 0 && !agent.retry) this.armRetry(agent);
+      } else if (!agent.running && agent.next < HOOKS.length) this.start(agent);
+    }
   }
 
-  /** The agent restarted: every hook in flight is interrupted. */
+  /** The agent is up again with a failed hook to retry: it waits the backoff, then runs it again. */
+  private armRetry(agent: UnitAgent): void {
+    const backoffMs = Math.min(HOOK_RETRY_MAX_MS, this.profile.timing.hookRetryMs * 2 ** (agent.failures - 1));
+    agent.retry = this.clock.after(backoffMs, () => {
+      agent.retry = undefined;
+      agent.failed = false;
+      this.kick();
+    });
+  }
+
+  /** The agent restarted: every hook in flight is interrupted, and a retry's backoff starts again
+   *  when the agent is back. */
   interruptAll(): void {
     for (const agent of this.agents) {
+      agent.retry?.cancel();
+      agent.retry = undefined;
       const hook = this.interrupt(agent);
-      if (hook === undefined) continue;
-      if (this.profile.interruptedHook === 'error') {
-        agent.failed = true;
-        this.model.setUnitStatus(agent.unit, ['error', `hook failed: "${hook}"`], ['error', `hook failed: "${hook}"`]);
-      }
+      if (hook === undefined || this.profile.interruptedHook === 'rerun') continue;
+      agent.failed = true;
+      if (this.profile.interruptedHook === 'retry') agent.failures++;
+      this.model.setUnitStatus(agent.unit, ['error', `hook failed: "${hook}"`], ['error', `hook failed: "${hook}"`]);
     }
   }
 
@@ -126,6 +155,7 @@ export class UnitAgents {
       unit: a.unit.name,
       next: a.next,
       failed: a.failed,
+      ...(a.failures > 0 ? { failures: a.failures } : {}),
       ...(a.running ? { running: a.running.hook } : {}),
     }));
   }
@@ -144,13 +174,15 @@ export class UnitAgents {
         rng: this.rng.fork(unit.name),
         next: d.next,
         failed: d.failed,
+        failures: d.failures ?? 0,
         ...(running ? { running } : {}),
       });
     }
   }
 
   busy(): boolean {
-    return this.agents.some((a) => a.running !== undefined || (!a.failed && a.next < HOOKS.length));
+    // A failed hook the agent will retry is work still to come.
+    return this.agents.some((a) => a.running !== undefined || a.failures > 0 || (!a.failed && a.next < HOOKS.length));
   }
 
   private start(agent: UnitAgent): void {
@@ -169,6 +201,7 @@ export class UnitAgents {
     const [min, max] = this.profile.timing.hookMs;
     running.timer = this.clock.after(agent.rng.int(min, max), () => {
       agent.running = undefined;
+      agent.failures = 0;
       agent.next++;
       this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok' });
       if (agent.next === HOOKS.length) this.model.setUnitStatus(agent.unit, ['active', ''], ['idle', '']);

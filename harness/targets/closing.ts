@@ -73,7 +73,12 @@ export function closeRun<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F>
 /** Whether the controller is quiet, every client settled and no plan event waits for its moment. */
 function quietness(run: RunEnding<FinalModel>): () => MaybeAsync<boolean> {
   const clients = [...run.clients.values()];
-  const settled = (): boolean => (run.waitingEvents?.() ?? 0) === 0 && clients.every((c) => c.settled());
+  // A plain loop: the sim asks this before every timer of the wait (no closure per question).
+  const settled = (): boolean => {
+    if ((run.waitingEvents?.() ?? 0) !== 0) return false;
+    for (const c of clients) if (!c.settled()) return false;
+    return true;
+  };
   // Clients are looked at first (no I/O). Asked again once the controller has answered: on a real
   // target that takes a round trip, in which a client may have started something (a watcher's Next
   // returned, so it stops it for a rewatch the plan asked for), and a call sent then would be cut
@@ -141,7 +146,8 @@ function closeRecords<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   const { history } = run;
   for (const [name, client] of run.clients) {
     if (run.hasView && !run.hasView(client)) continue;
-    history.record({ type: 'client-view', client: name, ...client.view() });
+    const { watching, view } = client.view();
+    history.record({ type: 'client-view', client: name, watching, view });
   }
   return then(run.finalModel(), (final) => {
     history.record({ type: 'final-model', version: final.version, model: final.model });

@@ -5,7 +5,7 @@
 import type { UpgradeRequest } from '../controller/api-types.ts';
 import type { Scheduler } from '../clock.ts';
 import type { Client } from '../clients/client.ts';
-import type { Recorder } from '../history.ts';
+import type { HistoryBody, Recorder } from '../history.ts';
 import type { ApiActivity } from '../controller/activity-triggers.ts';
 import { activityTie, clientName, timeline, type Plan, type PlanEvent } from '../plan.ts';
 
@@ -65,10 +65,7 @@ export function applyEvent(world: World, event: PlanEvent): Action {
     case 'publish':
       return world.publish(event.version);
     case 'upgrade':
-      return world.upgrade({
-        ...(event.version !== undefined ? { version: event.version } : {}),
-        ...(event.uploadTools ? { uploadTools: true } : {}),
-      });
+      return world.upgrade(upgradeRequest(event));
     case 'restart':
       return world.restart();
     case 'disconnect':
@@ -129,10 +126,22 @@ export function whenUpgradeIdle(world: World, act: () => void): void {
   look();
 }
 
+/** What an upgrade event asks for, only the fields it sets (set one by one: cheaper than spreads). */
+function upgradeRequest(event: Extract<PlanEvent, { kind: 'upgrade' }>): UpgradeRequest {
+  const request: UpgradeRequest = {};
+  if (event.version !== undefined) request.version = event.version;
+  if (event.uploadTools) request.uploadTools = true;
+  return request;
+}
+
 /** The event record of plan event `index`, written when it acted (or, tied to activity, fired). */
 export function recordEvent(history: Recorder, index: number, event: PlanEvent, result: Applied): void {
-  const { applied, note } = typeof result === 'boolean' ? { applied: result, note: undefined } : result;
-  history.record({ type: 'event', index, event, applied, ...(note !== undefined ? { note } : {}) });
+  const applied = typeof result === 'boolean' ? result : result.applied;
+  const note = typeof result === 'boolean' ? undefined : result.note;
+  // note set last, as its place in the record's JSON is (a spread here copied every event record).
+  const record: Extract<HistoryBody, { type: 'event' }> = { type: 'event', index, event, applied };
+  if (note !== undefined) record.note = note;
+  history.record(record);
 }
 
 /** Arms a tied event; its record is written when it fires, or now if it could not be armed. */

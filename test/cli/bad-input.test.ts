@@ -176,6 +176,24 @@ describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(r.stderr.trim()).toMatch(/^upgrade-chaos: --out .*a-file is a file, not a folder$/);
   });
 
+  it('--report or --out that is a file, or under one, is refused up front for run, qualify and report merge', async () => {
+    const file = join(out, 'a-report-file');
+    writeFileSync(file, '');
+    const long = ['--runs', '1000000', '--seed', '1'];
+    for (const [args, flag, why] of [
+      [['run', '--scenario', 'juju-1.24-gated-api', ...long, '--report', file], '--report', 'is a file, not a folder'],
+      [['qualify', '--scenario', 'juju-1.24-gated-api', ...long, '--report', file], '--report', 'is a file'],
+      [['qualify', ...long, '--out', file], '--out', 'is a file, not a folder'],
+      [['report', 'merge', out, '--out', file], '--out', 'is a file, not a folder'],
+      [['run', ...SCENARIO, '--report', join(file, 'deeper', 'r')], '--report', `cannot be made: ${file} is a file`],
+    ] as const) {
+      const r = await cli(...args);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toContain(`upgrade-chaos: ${flag} ${args.at(-1)!} ${why}`);
+    }
+  });
+
   it('a failure file with a misspelt key is refused with the key named, not replayed as something else', async () => {
     const run = await cli('run', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '50', '--seed', '1', '--json');
     expect(run.exitCode, run.stderr).toBe(1);
