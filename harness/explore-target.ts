@@ -179,6 +179,8 @@ export async function exploreTarget(
       continue;
     }
     const start = performance.now();
+    // As many candidates at once as the survey ended with: runs that stalled there would stall here
+    // too, and a stalled candidate's deadlines go unjudged (it would pass, and shrink no further).
     const failure = await shrinkOnTarget(target, only, source, afterSurvey, first, firstRuns.get(soleProperty(only))!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
@@ -226,9 +228,8 @@ async function confirmOnTarget(
 /** The first violating case as seen on the target, when an interrupt leaves no time to shrink it. */
 function unshrunk(target: Target, property: PropertyName, seed: number, found: Found, sample: Sample): Failure {
   const at = { seed, path: String(found.run - 1), events: found.events, plan: sample.plan, simSeed: sample.simSeed };
-  const only = sample.result.violations.filter((v) => v.property === property);
   return {
-    ...caseOf(property, { ...sample.result, violations: only }, at),
+    ...caseOf(property, sample.result, at),
     shrunkOn: 'none',
     reason: 'interrupted',
     target: target.name,
