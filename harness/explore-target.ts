@@ -177,7 +177,10 @@ export async function exploreTarget(
       continue;
     }
     const start = performance.now();
-    const failure = await shrinkOnTarget(target, only, source, options, first, firstRuns.get(soleProperty(only))!);
+    // As many candidates at once as the survey ended with: runs that stalled there would stall here
+    // too, and a stalled candidate's deadlines go unjudged (it would pass, and shrink no further).
+    const shrinking = { ...options, concurrency: backoff?.limit ?? options.concurrency };
+    const failure = await shrinkOnTarget(target, only, source, shrinking, first, firstRuns.get(soleProperty(only))!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
   return noteBackoff(tally.result(target.name, surveyMs, failures), backoff);
