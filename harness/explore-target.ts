@@ -227,9 +227,8 @@ async function confirmOnTarget(
 /** The first violating case as seen on the target, when an interrupt leaves no time to shrink it. */
 function unshrunk(target: Target, property: PropertyName, seed: number, found: Found, sample: Sample): Failure {
   const at = { seed, path: String(found.run - 1), events: found.events, plan: sample.plan, simSeed: sample.simSeed };
-  const only = sample.result.violations.filter((v) => v.property === property);
   return {
-    ...caseOf(property, { ...sample.result, violations: only }, at),
+    ...caseOf(property, sample.result, at),
     shrunkOn: 'none',
     reason: 'interrupted',
     target: target.name,
