@@ -177,7 +177,10 @@ export async function exploreTarget(
       continue;
     }
     const start = performance.now();
-    const failure = await shrinkOnTarget(target, only, source, options, first, firstRuns.get(soleProperty(only))!);
+    // As many candidates at once as the survey ended with: runs that stalled there would stall here
+    // too, and a stalled candidate's deadlines go unjudged (it would pass, and shrink no further).
+    const shrinking = { ...options, concurrency: backoff?.limit ?? options.concurrency };
+    const failure = await shrinkOnTarget(target, only, source, shrinking, first, firstRuns.get(soleProperty(only))!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
   return noteBackoff(tally.result(target.name, surveyMs, failures), backoff);
@@ -224,9 +227,8 @@ async function confirmOnTarget(
 /** The first violating case as seen on the target, when an interrupt leaves no time to shrink it. */
 function unshrunk(target: Target, property: PropertyName, seed: number, found: Found, sample: Sample): Failure {
   const at = { seed, path: String(found.run - 1), events: found.events, plan: sample.plan, simSeed: sample.simSeed };
-  const only = sample.result.violations.filter((v) => v.property === property);
   return {
-    ...caseOf(property, { ...sample.result, violations: only }, at),
+    ...caseOf(property, sample.result, at),
     shrunkOn: 'none',
     reason: 'interrupted',
     target: target.name,

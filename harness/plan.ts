@@ -34,8 +34,8 @@ export type PlanEvent =
    *  a fault), while the client's socket stays open and nothing it sends arrives, nor anything
    *  more for it, not even a close (NAT state dropped, a controller machine gone without a FIN).
    *  New connections work. Quiescence does not heal it: only a client that pings or times its
-   *  calls out learns that the link is dead. */
-  | { kind: 'half-open'; client: number }
+   *  calls out learns that the link is dead. `on`: at that client's API activity (ActivityTie). */
+  | ({ kind: 'half-open'; client: number } & Partial<ActivityTie>)
   /** `when`: restart at that client's activity instead of at its time. */
   | { kind: 'restart'; when?: ActivityTie & { client: number } }
   /** The controller frozen for durationMs, then resumed: every process of it stopped (docker pause,
@@ -68,7 +68,8 @@ export const EVENT_KINDS: readonly EventKind[] = [
 
 /**
  * What a scenario's weights name: every event kind a plan draws, and `on-activity`, the weight of
- * a disconnect, partition or restart tied to a client's API activity (see ActivityTie).
+ * a disconnect, partition or restart tied to a client's API activity (see ActivityTie). A plan
+ * may tie a `half-open` too; none is drawn yet (README, "Faults tied to client activity").
  */
 export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity';
 export const WEIGHT_KEYS: readonly WeightKey[] = [
@@ -109,7 +110,7 @@ export function describeEvent(event: PlanEvent): string {
     case 'partition':
       return `partition client-${event.client} for ${formatMs(event.durationMs)}${whenActive(event)}`;
     case 'half-open':
-      return `leave client-${event.client}'s connections half-open for good (the controller's end reset, the client's silent: no byte, no close)`;
+      return `leave client-${event.client}'s connections half-open for good${whenActive(event)} (the controller's end reset, the client's silent: no byte, no close)`;
     case 'restart':
       return `restart controller agent${event.when ? whenActive(event.when) : ''}`;
     case 'pause':
@@ -140,7 +141,7 @@ function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
 /** The client whose activity an activity-tied event waits for, or undefined for a timed event. */
 export function activityTie(event: PlanEvent): { client: number; on: ApiActivity } | undefined {
   if (event.kind === 'restart') return event.when;
-  if (event.kind !== 'disconnect' && event.kind !== 'partition') return undefined;
+  if (event.kind !== 'disconnect' && event.kind !== 'partition' && event.kind !== 'half-open') return undefined;
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }
 

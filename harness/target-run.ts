@@ -46,7 +46,8 @@ export function hooksOf(
   return { signal: options.signal, ...(onStatus ? { onStatus: (line: string) => onStatus(`${which}: ${line}`) } : {}) };
 }
 
-/** What a run on the target showed, as the failure of one property. */
+/** What a run on the target showed, as the failure of one property: its own violations only (the
+ *  run of an exploration judged every property; a failure that shows it unshrunk names one). */
 export function caseOf(
   property: PropertyName,
   result: TargetRun,
@@ -61,7 +62,7 @@ export function caseOf(
     plan: at.plan,
     simSeed: at.simSeed,
     historyHash: historyHash(result.history),
-    violations: result.violations,
+    violations: result.violations.filter((v) => v.property === property),
     history: result.history,
     shrinkMs: 0,
     clientOutputs: result.clientOutputs,

@@ -122,10 +122,14 @@ export function formatSummary(
       ? 'NO VERDICT: no run completed'
       : r.verdict === 'fail'
         ? `${asExpected ? 'AS EXPECTED' : 'FAIL'}: ${violatedNames(r).join(', ')} violated`
-        : unknown.length > 0
-          ? `PASS: no property violated, ${unknown.length} could not be judged`
-          : 'PASS: every property held';
-  const interrupted = r.interrupted ? ' (INTERRUPTED)' : '';
+        : // Cut short, a pass says only what the runs so far showed: not that every property held.
+          r.interrupted
+          ? `INTERRUPTED after ${count(r.runs, 'run')}: no property violated so far` +
+            (unknown.length > 0 ? `, ${unknown.length} could not be judged` : '')
+          : unknown.length > 0
+            ? `PASS: no property violated, ${unknown.length} could not be judged`
+            : 'PASS: every property held';
+  const interrupted = r.interrupted && r.verdict !== 'pass' ? ' (INTERRUPTED)' : '';
   const stopped = r.stoppedEarly;
   const runs = stopped
     ? `${r.runs} of ${count(stopped.plannedRuns, 'run')} (STOPPED by --time-limit ${formatMs(stopped.timeLimitMs)})`

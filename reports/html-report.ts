@@ -36,6 +36,7 @@ export function formatHtmlReport(summary: Summary, failures: readonly SavedFailu
 <head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>upgrade-chaos ${esc(summary.command)}: <span class="${summary.verdict}">${shown}</span></h1>
+${summary.targetError !== undefined ? `<p class="interrupted">Stopped by a target failure: ${esc(summary.targetError)}. This report holds what was found before it.</p>` : ''}
 ${summary.interrupted ? '<p class="interrupted">Interrupted: this report holds what was found before the run was stopped.</p>' : ''}
 ${settings(summary)}
 <h2>Verdicts</h2>

@@ -15,15 +15,27 @@ import { judgeExpectation, NOT_IN_SHARD, type Judgement } from './expectation.ts
 
 export function formatJunit(summary: Summary): string {
   const suites = summary.scenarios.map((s) => testsuite(summary, s));
+  if (summary.targetError !== undefined) suites.push(targetErrorSuite(summary.targetError));
+  const errors = summary.targetError !== undefined ? 1 : 0;
   const failures = summary.scenarios.reduce((n, s) => n + failingCases(summary, s).length, 0);
-  const tests = summary.scenarios.reduce((n, s) => n + s.outcomes.length, 0);
+  const tests = summary.scenarios.reduce((n, s) => n + s.outcomes.length, 0) + errors;
   const time = summary.scenarios.reduce((n, s) => n + s.elapsedMs, 0) / 1000;
   const root = element(
     'testsuites',
-    { name: `upgrade-chaos ${summary.command}`, tests, failures, errors: 0, time: time.toFixed(3) },
+    { name: `upgrade-chaos ${summary.command}`, tests, failures, errors, time: time.toFixed(3) },
     suites,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n`;
+}
+
+/** The target failure that stopped the invocation, as an error: a CI job must not read the scenarios
+ *  explored before it as the whole run passing. */
+function targetErrorSuite(message: string): string {
+  const attrs = { name: 'target', tests: 1, failures: 0, errors: 1, skipped: 0, time: '0.000' };
+  const error = element('error', { message, type: 'target-failed' }, { text: message });
+  return element('testsuite', attrs, [
+    element('testcase', { name: 'target', classname: 'upgrade-chaos.target', time: '0' }, [error]),
+  ]);
 }
 
 function failingCases(summary: Summary, s: ScenarioSummary): PropertyOutcome[] {

@@ -19,6 +19,8 @@ export interface Report {
 export function mergeProblem(reports: readonly Report[]): string | undefined {
   const [first, ...rest] = reports.map((r) => r.summary);
   if (!first) return 'nothing to merge';
+  const stopped = reports.find((r) => r.summary.targetError !== undefined)?.summary;
+  if (stopped) return `a shard was stopped by a target failure (${stopped.targetError}): rerun it, then merge`;
   for (const s of rest) {
     for (const [what, a, b] of [
       ['command', first.command, s.command],

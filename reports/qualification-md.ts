@@ -18,10 +18,18 @@ interface Regression {
 
 export function formatQualificationMd(summary: Summary): string {
   const regressions = summary.compare ? compareRegressions(summary, summary.compare) : expectationRegressions(summary);
-  const verdict = regressions.length === 0 ? '**PASS**' : `**FAIL**: ${regressions.length} regression(s)`;
+  const verdict =
+    summary.targetError !== undefined
+      ? '**ERROR**: the target failed'
+      : regressions.length === 0
+        ? '**PASS**'
+        : `**FAIL**: ${regressions.length} regression(s)`;
   const lines = [
     `# upgrade-chaos qualification: ${verdict}`,
     '',
+    ...(summary.targetError !== undefined
+      ? [`> Stopped by a target failure: ${summary.targetError}. What follows is what was found before it.`, '']
+      : []),
     ...(summary.interrupted ? ['> Interrupted: what follows is what was found before the run was stopped.', ''] : []),
     `Target \`${summary.settings.target.name}\`, seed ${summary.settings.seed}, up to ${summary.settings.runs} runs ` +
       `per scenario, strategy \`${summary.settings.strategy}\`` +

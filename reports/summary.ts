@@ -40,8 +40,12 @@ export interface Summary {
   command: 'run' | 'qualify' | 'replay';
   /** `properties`: any violation fails the run; `expectations`: verdicts are compared with the scenarios'. */
   judged: 'properties' | 'expectations';
-  /** `none`: no scenario has a verdict (no run completed: an interrupt or --time-limit came first). */
-  verdict: ExploreVerdict;
+  /** `none`: no scenario has a verdict (no run completed: an interrupt or --time-limit came first);
+   *  `error`: a target failure stopped the invocation midway (targetError says which), whatever the
+   *  scenarios explored before it found. */
+  verdict: ExploreVerdict | 'error';
+  /** The target failure (exit 3) that stopped the invocation, when one did. */
+  targetError?: string;
   interrupted: boolean;
   settings: RunSettings;
   tool: ToolInfo & { name: 'upgrade-chaos' };

@@ -15,7 +15,7 @@ import { invocationStamp, refuseExistingReport, ReportFolder, type SavedFailure 
 import type { RunConfig } from '../run-config.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { toolInfo } from '../tool-info.ts';
-import { INTERRUPTED_EXIT_CODE, UsageError } from '../errors.ts';
+import { INTERRUPTED_EXIT_CODE, UsageError, type TargetError } from '../errors.ts';
 import { listenForInterrupt, type Interrupt } from './interrupt.ts';
 import { progressSink, type ProgressSink } from './progress.ts';
 import { failureJson } from '../../reports/json.ts';
@@ -145,6 +145,13 @@ export class Invocation {
       for (const [name, text] of Object.entries(reportFiles(this.summary, this.failures)))
         this.open().writeFile(name, text);
     return this.summary;
+  }
+
+  /** A target failure stopped the invocation midway: summary.json says so (verdict `error`, the
+   *  message, endedAt) and the reports are written from what was found before it, which stays. */
+  stoppedByTarget(error: TargetError, skipped: string[] = []): Summary {
+    this.summary.targetError = error.message;
+    return this.finish(skipped, 'error');
   }
 
   /** 130 when interrupted, else what the verdict says. */

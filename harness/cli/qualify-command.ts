@@ -7,6 +7,7 @@
  */
 import type { ExploreOptions, ReplayCase } from '../explore-result.ts';
 import {
+  checkPrerequisites,
   defaultRuns,
   openTarget,
   parseCommandFlags,
@@ -39,7 +40,7 @@ import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { replayLine } from './replay-line.ts';
 import { strategyFlag } from './strategy-flag.ts';
-import { UsageError } from '../errors.ts';
+import { TargetError, UsageError } from '../errors.ts';
 
 export const QUALIFY_FLAGS = {
   ...TARGET_FLAGS,
@@ -84,6 +85,13 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
   // Unknown profiles are bad input: say so before anything starts.
   if (compare)
     for (const config of configs) for (const controller of compare) resolveRun(config.scenario, { controller });
+  await checkPrerequisites(
+    configs,
+    values,
+    values.scenario === undefined
+      ? 'to leave them out, name the scenarios to qualify with --scenario NAME (repeatable)'
+      : 'leave them out of the --scenario list',
+  );
   const explorations = configs.length * (compare ? 2 : 1);
   const interrupt = listenForInterrupt();
   const { explorer, close } = await openTarget(
@@ -136,6 +144,16 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
         : formatQualifyMatrix(report) + skipped.map((s) => `\nSkipped ${s}.`).join('') + interruptNote(summary),
     );
     return invocation.exitCode(report.verdict === 'pass');
+  } catch (e) {
+    if (e instanceof TargetError) {
+      const summary = invocation.stoppedByTarget(e, skipped);
+      if (!values.json)
+        io.out(
+          `Stopped by a target failure after ${summary.scenarios.length} of ${explorations} exploration(s): ` +
+            `what was found before it is in ${invocation.dir}`,
+        );
+    }
+    throw e;
   } finally {
     await close();
   }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ExploreOptions, ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
 import {
+  checkPrerequisites,
   defaultRuns,
   openTarget,
   parseCommandFlags,
@@ -44,7 +45,7 @@ import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
 import { listenForInterrupt } from './interrupt.ts';
-import { UsageError } from '../errors.ts';
+import { TargetError, UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
   ...TARGET_FLAGS,
@@ -69,6 +70,10 @@ export const RUN_FLAGS = {
   coverage: { type: 'boolean' },
   'log-level': { type: 'string' },
 } as const;
+
+/** run has no flag that leaves one scenario of the corpus out: what to do instead. */
+const RUN_LEAVE_OUT =
+  'run has no flag to leave a scenario out: run the others one at a time with --scenario NAME, or use qualify --scenario NAME (repeatable)';
 
 export interface CommandIO {
   out: (text: string) => void;
@@ -133,6 +138,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   );
   const corpus = values['no-corpus'] ? undefined : new FailureCorpus(values.corpus ?? DEFAULT_CORPUS);
   const workers = workersFlag(values.workers, values, configs.length * settings.runs);
+  await checkPrerequisites(configs, values, named ? undefined : RUN_LEAVE_OUT);
   const interrupt = listenForInterrupt();
   const { target, explorer, close } = await openTarget(values, workers).catch((e: unknown) => {
     interrupt.dispose();
@@ -172,6 +178,16 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       explored.push({ config, result, recorded });
       if (!values.json) io.out(humanReport(config, result, recorded, replay(config), !named, settings));
     }
+  } catch (e) {
+    if (e instanceof TargetError) {
+      invocation.stoppedByTarget(e, skipped);
+      if (!values.json)
+        io.out(
+          `Stopped by a target failure after ${explored.length} of ${configs.length} scenario(s): ` +
+            `what was found before it is in ${invocation.dir}`,
+        );
+    }
+    throw e;
   } finally {
     await close();
   }

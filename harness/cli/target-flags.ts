@@ -11,7 +11,7 @@ import type { RunConfig } from '../run-config.ts';
 import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
 import { createTarget, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
-import { UsageError } from '../errors.ts';
+import { TargetError, UsageError } from '../errors.ts';
 import { existsSync } from 'node:fs';
 import { checkResultsFolder } from '../report-folder.ts';
 import { resolve } from 'node:path';
@@ -241,4 +241,31 @@ export function runnableConfigs(
     return false;
   });
   return { configs: runnable, skipped };
+}
+
+/**
+ * Each scenario's client prerequisites (ClientProfile.prepare: python-libjuju's `import juju`),
+ * checked before any run starts: found missing at its scenario, minutes into a corpus run or a
+ * qualification, it would stop everything there. A TargetError (exit 3) names the scenarios and,
+ * when the user chose none, how to leave them out (`leaveOut`). A --client-cmd replaces the profiles.
+ */
+export async function checkPrerequisites(
+  configs: readonly RunConfig[],
+  values: TargetFlagValues,
+  leaveOut: string | undefined,
+): Promise<void> {
+  if ((values.target ?? 'sim') === 'sim' || values['client-cmd'] !== undefined) return;
+  const missing: { scenario: string; why: string }[] = [];
+  for (const config of configs) {
+    try {
+      await config.client.prepare?.();
+    } catch (e) {
+      if (!(e instanceof TargetError)) throw e;
+      missing.push({ scenario: config.scenario.name, why: e.message });
+    }
+  }
+  if (missing.length === 0) return;
+  const names = missing.map((m) => m.scenario).join(', ');
+  const whys = [...new Set(missing.map((m) => m.why))].join('; ');
+  throw new TargetError(`${names} cannot run here: ${whys}${leaveOut !== undefined ? `; ${leaveOut}` : ''}`);
 }

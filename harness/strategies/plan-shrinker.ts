@@ -98,9 +98,12 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.on !== undefined) yield withoutKey(e, 'on'); // at its time, tied to no client activity
       if (e.client > 0) yield { ...e, client: 0 };
       break;
+    case 'half-open':
+      if (e.on !== undefined) yield withoutKey(e, 'on'); // at its time, tied to no client activity
+      if (e.client > 0) yield { ...e, client: 0 };
+      break;
     case 'remove':
     case 'rewatch':
-    case 'half-open':
       if (e.client > 0) yield { ...e, client: 0 };
       break;
     case 'restart':

@@ -2,7 +2,9 @@
  * The controller server's own hand on a client's connections, for faults tied to the client's API
  * activity (controller/activity-triggers.ts): the model decides the moment, inside its handling of
  * a call, and only the server can act at that very moment (the harness's fault proxy is a round
- * trip away). A reset is a TCP reset of the client's sockets, as the fault proxy's; a partition
+ * trip away). A reset is a TCP reset of the client's sockets, as the fault proxy's; a half-open
+ * link is one the model saw reset while the server keeps the client's socket open and silent, as
+ * the proxy's halfOpen leaves it; a partition
  * holds every frame in both directions and every new connection of the client until it heals,
  * as the proxy's blackhole does.
  */
@@ -12,6 +14,11 @@ import type { Duplex } from 'node:stream';
 export interface Link {
   /** A TCP reset now (the model records the connection lost to a fault). */
   reset(): void;
+  /** Half-open for good: the model's end is reset (a fault), the client's socket stays open and
+   *  hears nothing more; nothing it sends is read. */
+  halfOpen(): void;
+  /** Destroys the socket (a half-open link, once its session ends). */
+  cut(): void;
   /** Stop reading and hold what the controller sends, until release(). */
   hold(): void;
   release(): void;
@@ -20,6 +27,8 @@ export interface Link {
 export class ClientLinks {
   private readonly links = new Map<string, Set<Link>>();
   private readonly partitioned = new Set<string>();
+  /** Half-open links: their sockets stay open until the session ends (dispose). */
+  private readonly halfOpenLinks = new Set<Link>();
   /** Connections a partitioned client opened: they go on when it heals. */
   private readonly heldDials = new Map<string, (() => void)[]>();
 
@@ -36,6 +45,22 @@ export class ClientLinks {
     const set = [...(this.links.get(client) ?? [])];
     for (const link of set) link.reset();
     return set.length > 0;
+  }
+
+  /** The client's connections go half-open (plan.ts `half-open`); its new ones are not touched. */
+  halfOpen(client: string): boolean {
+    const set = [...(this.links.get(client) ?? [])];
+    for (const link of set) {
+      this.halfOpenLinks.add(link);
+      link.halfOpen();
+    }
+    return set.length > 0;
+  }
+
+  /** The session is over: the half-open sockets it kept open go. */
+  dispose(): void {
+    for (const link of this.halfOpenLinks) link.cut();
+    this.halfOpenLinks.clear();
   }
 
   partition(client: string): boolean {

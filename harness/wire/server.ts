@@ -416,16 +416,21 @@ function attach(
   ws.on('error', () => {}); // a 'close' always follows
   // Replies held while the client is partitioned (a fault tied to its activity: client-links.ts).
   let held: ApiResponse[] | undefined;
+  // Half-open (a fault tied to its activity): the model's end is gone, the client's socket stays
+  // open and hears nothing more, not even a WebSocket pong (nothing is read from it).
+  let silent = false;
   const transport: ServerTransport = {
     send: (response) => {
-      if (ws.readyState !== WebSocket.OPEN) return;
+      if (ws.readyState !== WebSocket.OPEN || silent) return;
       if (held) return void held.push(response);
       // A client that stops reading would have its replies pile up here without bound.
       if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
       ws.send(encodeResponse(response));
     },
-    // An agent that stops sends no close frame: its sockets just go away.
-    close: () => ws.terminate(),
+    // An agent that stops sends no close frame: its sockets just go away. A half-open link's stays.
+    close: () => {
+      if (!silent) ws.terminate();
+    },
   };
   const conn = session.controller.connect(label, transport);
   if (!conn) {
@@ -439,11 +444,20 @@ function attach(
       resetSocket(socket);
       conn.drop('fault');
     },
+    halfOpen: () => {
+      faulted = true;
+      silent = true;
+      socket.pause();
+      removeLink();
+      conn.drop('fault');
+    },
+    cut: () => resetSocket(socket),
     hold: () => {
       held ??= [];
       socket.pause();
     },
     release: () => {
+      if (silent) return;
       const replies = held ?? [];
       held = undefined;
       for (const r of replies) transport.send(r);
@@ -455,6 +469,7 @@ function attach(
   }, limits.loginTimeoutMs);
   loginTimer.unref();
   ws.on('message', (data: RawData) => {
+    if (silent) return;
     const decoded = decodeRequest(text(data));
     if (!decoded.ok) return transport.send(decoded.reply);
     try {

@@ -198,6 +198,8 @@ export class ControllerSession {
         return this.controller.restart();
       case 'disconnect':
         return this.links.reset(client);
+      case 'half-open':
+        return this.links.halfOpen(client);
       case 'partition': {
         if (!this.links.partition(client)) return false;
         this.history.record({ type: 'fault-start', fault: 'partition', client });
@@ -269,6 +271,7 @@ export class ControllerSession {
 
   /** Drops every connection (as an agent that stops would) and silences every timer. */
   dispose(): void {
+    this.links.dispose();
     this.lag.close();
     this.controller.dispose();
     this.clock.cancelAll();

@@ -38,6 +38,13 @@ describe('failure record', () => {
     expect(parseFailureRecord(JSON.parse(JSON.stringify(record)))).toEqual({ record });
   });
 
+  it('reads back a half-open tied to a client moment (plans name them; the generator does not draw them yet)', () => {
+    const saved = JSON.parse(
+      JSON.stringify({ ...record, plan: [...record.plan, { kind: 'half-open', client: 0, on: 'login' }] }),
+    );
+    expect(parseFailureRecord(saved)).toEqual({ record: saved });
+  });
+
   it('reads back every plan the generator draws, activity-tied faults included', () => {
     const drawnKinds = new Set<string>();
     const drawnMoments = new Set<string>();

@@ -92,6 +92,12 @@ describe('console output', () => {
     const none = explore(implicit, { runs: 300, seed: 1, signal: interrupt.signal });
     expect(none).toMatchObject({ runs: 0, verdict: 'none', interrupted: true });
     expect(formatSummary(none).split('\n')[0]).toMatch(/: NO VERDICT: no run completed \(INTERRUPTED\) — 0 runs,/);
+    // Interrupted after runs that all held: what is true so far, not "every property held".
+    const held = explore(resolveRun(scenarioByName('juju-1.24-gated-api')!), { runs: 20, seed: 1 });
+    expect(held.verdict).toBe('pass');
+    const cut = formatSummary({ ...held, interrupted: true }).split('\n')[0]!;
+    expect(cut).toMatch(/: INTERRUPTED after 20 runs: no property violated so far — 20 runs,/);
+    expect(cut).not.toMatch(/PASS|every property held/);
     // Judged by properties (--scenario) or by the scenario's expectations (it expects violations, which
     // no run showed): no verdict either way, not a pass and not a mismatch.
     for (const judged of ['properties', 'expectations'] as const) {

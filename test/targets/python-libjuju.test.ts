@@ -96,14 +96,34 @@ describe('python-libjuju, the real library', () => {
     },
   );
 
-  it('without python-libjuju: exit 3 and one line saying how to get it, not a property violation', async () => {
+  /** A folder of the test's own with a python that has no site-packages: whatever this machine has
+   *  installed, `import juju` fails there. */
+  function withoutLibjuju(): { dir: string; bare: string } {
     const dir = mkdtempSync(join(tmpdir(), 'pylibjuju-missing-'));
     dirs.push(dir);
-    // A python with no site-packages: whatever this machine has installed, `import juju` fails.
     const bare = join(dir, 'bare-python');
     writeFileSync(bare, '#!/bin/sh\nexec /usr/bin/python3 -I -S "$@"\n');
     chmodSync(bare, 0o755);
-    const bin = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
+    return { dir, bare };
+  }
+  const bin = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
+
+  it("qualify on a real target checks every scenario's prerequisite before any run: one line naming the scenario and how to leave it out", async () => {
+    const { dir, bare } = withoutLibjuju();
+    const args = ['qualify', '--target', 'process', '--runs', '10', '--seed', '1', '--report', 'rep'];
+    const r = await execa('node', [bin, ...args], { cwd: dir, reject: false, env: { UPGRADE_CHAOS_PYTHON: bare } });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(3);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('upgrade-chaos: '));
+    expect(errors, r.stderr).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^upgrade-chaos: target failed: python-libjuju-3\.6 cannot run here: .*cannot import juju/,
+    );
+    expect(errors[0]).toMatch(/--scenario NAME \(repeatable\)/);
+    expect(r.stderr).not.toMatch(/results in|runs/); // refused before the target started or a run ran
+  });
+
+  it('without python-libjuju: exit 3 and one line saying how to get it, not a property violation', async () => {
+    const { dir, bare } = withoutLibjuju();
     const args = ['run', '--target', 'process', '--scenario', 'python-libjuju-3.6', '--runs', '2', '--seed', '1'];
     const r = await execa('node', [bin, ...args, '--no-corpus'], {
       cwd: dir,
