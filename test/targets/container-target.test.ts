@@ -126,9 +126,9 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     await target.pause();
     // A pause's own timer and the closing's heal may both resume it: one unpauses, neither fails.
     await Promise.all([target.resume(), target.resume()]);
-    // Every property the gated scenario claims: its fix's and the controller's contract.
+    // Every property the gated scenario claims: its fix's, the controller's contract and the clients'.
     const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
-    expect(gated.properties).toHaveLength(8);
+    expect(gated.properties).toHaveLength(9);
     const after = await target.run(
       gated,
       [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'a', units: 1 }],
