@@ -141,9 +141,13 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   };
 }
 
-/** The first problem of a failed parse, in one line that names the key. */
+/** Every problem of a failed parse, in one line that names each key: a misspelt key and a missing
+ *  one are both said at once, not one per attempt. */
 export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0]!;
+  return [...new Set(error.issues.map(describeOne))].join('; ');
+}
+
+function describeOne(issue: z.core.$ZodIssue): string {
   const where = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;

@@ -74,6 +74,11 @@ describe('scenario files', () => {
     ['an unknown deadline', { ...valid, deadlines: { soon: 1 } }, /unknown key "soon"/],
     ['a misspelt key', { ...valid, weigths: { deploy: 1 } }, /unknown key "weigths"/],
     [
+      'a missing expect and a misspelt key: both, in one line',
+      { ...valid, expect: undefined, wieghts: { deploy: 1 } },
+      /"expect" must name at least one property; unknown key "wieghts"$/,
+    ],
+    [
       'a misspelt nested key',
       { ...valid, controllerChanges: { agentVersionPn: '1.24.0' } },
       /unknown key "agentVersionPn"/,
