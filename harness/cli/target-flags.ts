@@ -9,7 +9,7 @@ import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
 import { PASSWORD_ENV, type TargetSettings } from '../run-settings.ts';
-import { createTarget, TARGET_NAMES } from '../targets/index.ts';
+import { createTarget, requireExternalCredentials, TARGET_NAMES } from '../targets/index.ts';
 import type { Target } from '../targets/target.ts';
 import { TargetError, UsageError } from '../errors.ts';
 import { existsSync } from 'node:fs';
@@ -254,6 +254,8 @@ export async function checkPrerequisites(
   values: TargetFlagValues,
   leaveOut: string | undefined,
 ): Promise<void> {
+  // Bad usage first (exit 2): a missing --url is the user's to fix before any prerequisite.
+  if (values.target === 'external') requireExternalCredentials({ ...values, password: password(values) });
   if ((values.target ?? 'sim') === 'sim' || values['client-cmd'] !== undefined) return;
   const missing: { scenario: string; why: string }[] = [];
   for (const config of configs) {

@@ -34,6 +34,18 @@ export interface TargetOptions {
   password?: string;
 }
 
+/** The external target's URL and credentials, or a UsageError naming what it needs. */
+export function requireExternalCredentials({ url, username, password }: TargetOptions): {
+  url: string;
+  username: string;
+  password: string;
+} {
+  if (!url || !username || password === undefined) {
+    throw new UsageError('--target external needs --url ws://HOST:PORT/model/UUID/api, --username and --password');
+  }
+  return { url, username, password };
+}
+
 export async function createTarget(name: string, options: TargetOptions = {}): Promise<Target> {
   if (options.timeScale !== undefined && !(options.timeScale > 0 && options.timeScale <= 100)) {
     throw new UsageError(`--time-scale must be in (0, 100], got ${options.timeScale}`);
@@ -61,10 +73,7 @@ export async function createTarget(name: string, options: TargetOptions = {}): P
         ...(options.tls ? { tls: true } : {}),
       });
     case 'external': {
-      const { url, username, password } = options;
-      if (!url || !username || password === undefined) {
-        throw new UsageError('--target external needs --url ws://HOST:PORT/model/UUID/api, --username and --password');
-      }
+      const { url, username, password } = requireExternalCredentials(options);
       return createExternalTarget({ url, username, password, ...common });
     }
     default:
