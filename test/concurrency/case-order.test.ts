@@ -13,32 +13,13 @@ import { Limiter } from '../../harness/limiter.ts';
 import { orderedSurvey } from '../../harness/ordered-survey.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { caseSource, type Case } from '../../harness/strategies/index.ts';
-import { createSimTarget } from '../../harness/targets/sim/target.ts';
-import type { Target } from '../../harness/targets/target.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { delayedSim, type DelayedSim } from './delayed-sim.ts';
 
 const naive = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
 
 /** The sim, answering each run after a real delay drawn from the run's seed (0-7 ms). */
-function scrambledSim(): Target & { inFlight: number; mostInFlight: number } {
-  const sim = createSimTarget();
-  const target = {
-    name: 'sim' as const,
-    inFlight: 0,
-    mostInFlight: 0,
-    maxConcurrency: Infinity,
-    run: async (...args: Parameters<Target['run']>) => {
-      target.inFlight++;
-      target.mostInFlight = Math.max(target.mostInFlight, target.inFlight);
-      const history = await sim.run(...args);
-      await new Promise((r) => setTimeout(r, Math.abs(args[2]) % 8));
-      target.inFlight--;
-      return history;
-    },
-    close: () => sim.close(),
-  };
-  return target;
-}
+const scrambledSim = (): DelayedSim => delayedSim({ delayMs: (simSeed) => Math.abs(simSeed) % 8 });
 
 describe('concurrent runs in case order', () => {
   const source = caseSource(naive, { seed: 1, runs: 200 });

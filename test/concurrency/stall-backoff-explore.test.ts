@@ -10,9 +10,8 @@ import { exploreTarget } from '../../harness/explore-target.ts';
 import type { HistoryRecord, Stall } from '../../harness/history.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { START_IN_FLIGHT } from '../../harness/stall-backoff.ts';
-import { createSimTarget } from '../../harness/targets/sim/target.ts';
-import type { Target } from '../../harness/targets/target.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { delayedSim, type DelayedSim } from './delayed-sim.ts';
 
 const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
 
@@ -26,25 +25,8 @@ function withLag(history: HistoryRecord[], share: number): HistoryRecord[] {
 }
 
 /** The sim, each run stalled `share` of its length and answering after a few real milliseconds. */
-function stalledSim(share: number): Target & { inFlight: number; mostInFlight: number } {
-  const sim = createSimTarget();
-  const target = {
-    name: 'sim' as const,
-    inFlight: 0,
-    mostInFlight: 0,
-    maxConcurrency: Infinity,
-    run: async (...args: Parameters<Target['run']>) => {
-      target.inFlight++;
-      target.mostInFlight = Math.max(target.mostInFlight, target.inFlight);
-      const history = withLag(await sim.run(...args), share);
-      await new Promise((r) => setTimeout(r, 2 + (Math.abs(args[2]) % 5)));
-      target.inFlight--;
-      return history;
-    },
-    close: () => sim.close(),
-  };
-  return target;
-}
+const stalledSim = (share: number): DelayedSim =>
+  delayedSim({ delayMs: (simSeed) => 2 + (Math.abs(simSeed) % 5), history: (history) => withLag(history, share) });
 
 describe('runs in flight under back-pressure', () => {
   const options = { runs: 150, seed: 4, shrinkOnSim: true, confirmRuns: 2, shrinkTimeLimitMs: 10_000, concurrency: 48 };
