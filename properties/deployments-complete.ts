@@ -62,16 +62,18 @@ export const deploymentsComplete: Property = {
   /** A run that stalled past its budget (stall.ts), over all or within a deploy's own window,
    *  cannot judge the deploys its deadline ended. */
   cannotJudge(history: History): string | undefined {
-    const keys = new ClientKeys();
-    const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
-    for (const r of history)
-      if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
-    for (const r of history) {
-      if (r.type !== 'invoke' || r.f !== 'deploy') continue;
-      const stalled = stalledDeploy(history, r, reports.get(keys.key(r.client, r.op)));
+    for (const [invoke, report] of deploysReported(history)) {
+      const stalled = stalledDeploy(history, invoke, report);
       if (stalled !== undefined) return stalled;
     }
     return undefined;
+  },
+  /** The windows of the deploys their deadline ended (or nothing did): what a stall could decide. */
+  *deadlineWindows(history: History): Iterable<readonly [number, number]> {
+    for (const [invoke, report] of deploysReported(history)) {
+      const window = deadlineWindow(history, invoke, report);
+      if (window) yield window;
+    }
   },
   check(history: History): Violation[] {
     // A stalled run's deploys that its deadline ended (or that never reported) may only have been
@@ -165,22 +167,45 @@ function earlyReports(
   return early;
 }
 
+/** Each deploy asked for, with its client's report of it (undefined: never reported). */
+function* deploysReported(history: History): Iterable<[DeployInvoke, Report | undefined]> {
+  const keys = new ClientKeys();
+  const reports = new Map<number, Report>();
+  for (const r of history)
+    if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
+  for (const r of history)
+    if (r.type === 'invoke' && r.f === 'deploy') yield [r, reports.get(keys.key(r.client, r.op))];
+}
+
 /**
  * Why a deploy cannot be judged: its deadline ended it (or nothing did), what a stall alone can
- * cause, and the run stalled past its budget (stall.ts) within the window that decided it: from the
- * invoke to the deadline's `fail`. A deploy never reported was decided by the run's end: in a run
- * that reached quiet, its client said it was settled (no stall explains that); in one cut short,
- * the closing wait's deadline ended it, and its window (from quiescence, or the invoke if later)
- * decides.
+ * cause, and the run stalled past its budget (stall.ts) within the window that decided it
+ * (deadlineWindow).
  */
 function stalledDeploy(history: History, inv: RecordOf<'invoke'>, report: Report | undefined): string | undefined {
   if (!endedByDeadline(report)) return undefined;
   const overall = stalledPastBudget(history);
   if (overall !== undefined) return overall;
-  if (report) return stalledWindow(history, inv.t, report.t);
+  const window = deadlineWindow(history, inv, report);
+  return window && stalledWindow(history, ...window);
+}
+
+/**
+ * The window of the deadline that decided a deploy, when its deadline ended it (or nothing did): from
+ * the invoke to the deadline's `fail`. A deploy never reported was decided by the run's end: in a
+ * run that reached quiet, its client said it was settled (no deadline decided it); in one cut short,
+ * the closing wait's deadline ended it, and its window runs from quiescence (or the invoke if later).
+ */
+function deadlineWindow(
+  history: History,
+  inv: RecordOf<'invoke'>,
+  report: Report | undefined,
+): readonly [number, number] | undefined {
+  if (!endedByDeadline(report)) return undefined;
+  if (report) return [inv.t, report.t];
   const closing = closingWait(history);
   if (!closing || closing.reached) return undefined;
-  return stalledWindow(history, Math.min(inv.t, closing.from), endTime(history));
+  return [Math.min(inv.t, closing.from), endTime(history)];
 }
 
 /** When the closing sequence began (the quiescence record) and whether its wait reached quiet. */
