@@ -23,7 +23,6 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { distinctProperties } from './runner.ts';
-import { stalledShare } from './lag-probe.ts';
 import { StallBackoff } from './stall-backoff.ts';
 import { caseSource, type Case } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
@@ -107,7 +106,7 @@ export async function exploreTarget(
         },
       );
       if (result) {
-        backoff?.ended(stalledShare(result.history));
+        backoff?.ended(result.stallLoad);
         unnoted.set(index, { c, result });
         // The progress line counts it, and a failure it shows, now: the cases before it in case
         // order may not even have started (the longest start first).

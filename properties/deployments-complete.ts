@@ -60,12 +60,18 @@ export const deploymentsComplete: Property = {
   /** A run that stalled past its budget (stall.ts), over all or within a deploy's own window,
    *  cannot judge the deploys its deadline ended. */
   cannotJudge(history: History): string | undefined {
-    const { deploys, reports, keys } = HistoryIndex.of(history).operations;
-    for (const inv of deploys) {
-      const stalled = stalledDeploy(history, inv, reports.get(keys.key(inv.client, inv.op)));
+    for (const [invoke, report] of deploysReported(history)) {
+      const stalled = stalledDeploy(history, invoke, report);
       if (stalled !== undefined) return stalled;
     }
     return undefined;
+  },
+  /** The windows of the deploys their deadline ended (or nothing did): what a stall could decide. */
+  *deadlineWindows(history: History): Iterable<readonly [number, number]> {
+    for (const [invoke, report] of deploysReported(history)) {
+      const window = deadlineWindow(history, invoke, report);
+      if (window) yield window;
+    }
   },
   check(history: History): Violation[] {
     // A stalled run's deploys that its deadline ended (or that never reported) may only have been
@@ -150,22 +156,41 @@ function earlyReports(
   return early;
 }
 
+/** Each deploy asked for, with its client's report of it (undefined: never reported). */
+function* deploysReported(history: History): Iterable<[DeployInvoke, Report | undefined]> {
+  const { deploys, reports, keys } = HistoryIndex.of(history).operations;
+  for (const inv of deploys) yield [inv, reports.get(keys.key(inv.client, inv.op))];
+}
+
 /**
  * Why a deploy cannot be judged: its deadline ended it (or nothing did), what a stall alone can
- * cause, and the run stalled past its budget (stall.ts) within the window that decided it: from the
- * invoke to the deadline's `fail`. A deploy never reported was decided by the run's end: in a run
- * that reached quiet, its client said it was settled (no stall explains that); in one cut short,
- * the closing wait's deadline ended it, and its window (from quiescence, or the invoke if later)
- * decides.
+ * cause, and the run stalled past its budget (stall.ts) within the window that decided it
+ * (deadlineWindow).
  */
 function stalledDeploy(history: History, inv: DeployInvoke, report: Report | undefined): string | undefined {
   if (!endedByDeadline(report)) return undefined;
   const overall = stalledPastBudget(history);
   if (overall !== undefined) return overall;
-  if (report) return stalledWindow(history, inv.t, report.t);
+  const window = deadlineWindow(history, inv, report);
+  return window && stalledWindow(history, ...window);
+}
+
+/**
+ * The window of the deadline that decided a deploy, when its deadline ended it (or nothing did): from
+ * the invoke to the deadline's `fail`. A deploy never reported was decided by the run's end: in a
+ * run that reached quiet, its client said it was settled (no deadline decided it); in one cut short,
+ * the closing wait's deadline ended it, and its window runs from quiescence (or the invoke if later).
+ */
+function deadlineWindow(
+  history: History,
+  inv: DeployInvoke,
+  report: Report | undefined,
+): readonly [number, number] | undefined {
+  if (!endedByDeadline(report)) return undefined;
+  if (report) return [inv.t, report.t];
   const closing = closingWait(history);
   if (!closing || closing.reached) return undefined;
-  return stalledWindow(history, Math.min(inv.t, closing.from), HistoryIndex.of(history).end);
+  return [Math.min(inv.t, closing.from), HistoryIndex.of(history).end];
 }
 
 /** When the closing sequence began (the quiescence record) and whether its wait reached quiet. */

@@ -14,6 +14,7 @@ import {
   type Property,
   type PropertyName,
   type PropertyResult,
+  type StallLoad,
   type Violation,
 } from './property.ts';
 import { readViews } from './read-views.ts';
@@ -73,11 +74,12 @@ function propertiesNamed(names: readonly PropertyName[]): readonly Property[] {
   return properties;
 }
 
-/** Runs the named properties, in the order given: held, violated or unknown, each. */
-export function judgeProperties(history: History, names: readonly PropertyName[]): PropertyResult[] {
+/** Runs the named properties, in the order given: held, violated or unknown, each; with `load`, raises
+ *  it to the stall load of the deadlines they decided on (StallLoad). */
+export function judgeProperties(history: History, names: readonly PropertyName[], load?: StallLoad): PropertyResult[] {
   const properties = propertiesNamed(names);
   const views = readViews(history, properties);
-  return properties.map((property, i) => judge(property, views[i]!));
+  return properties.map((property, i) => judge(property, views[i]!, load));
 }
 
 /** Runs the named properties, in the order given, and returns all their violations (a property
