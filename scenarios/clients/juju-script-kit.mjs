@@ -164,14 +164,19 @@ export function reconnectingSession(use, { onClose } = {}) {
   conn.ws.on('open', async () => {
     try {
       await login(conn.call);
-      const ping = setInterval(() => conn.call('Pinger', 1, 'Ping').catch(() => {}), PING_EVERY_MS);
-      conn.ws.once('close', () => clearInterval(ping));
+      startPinging(conn);
       await use(conn);
     } catch {
       conn.close();
     }
   });
   return conn;
+}
+
+/** Pings `conn` until it closes; with a call timeout, an unanswered ping closes it (a dead link). */
+export function startPinging(conn) {
+  const ping = setInterval(() => conn.call('Pinger', 1, 'Ping').catch(() => {}), PING_EVERY_MS);
+  conn.ws.once('close', () => clearInterval(ping));
 }
 
 /** Client.WatchAll, retried while the controller upgrades: the new watcher's id. */
