@@ -8,6 +8,9 @@
  *   UPGRADE_CHAOS_VIEW_FILE    where it may write what its watcher saw:
  *                              {"applications": {"NAME": {"units": {"NAME/0": "active"}}}}
  *   UPGRADE_CHAOS_DEADLINE_MS  how long it has (real milliseconds)
+ *   UPGRADE_CHAOS_TIME_SCALE   real milliseconds per millisecond of model time (the run's
+ *                              --time-scale): a program's real waits are that many times shorter
+ *                              in model time, which the deadlines and reconnect-backoff judge
  *   UPGRADE_CHAOS_CA_CERT / UPGRADE_CHAOS_CA_CERT_FILE
  *                              with a wss:// URL: the controller's CA certificate (PEM) and a file
  *                              holding it (python-libjuju's `cacert`)
@@ -176,6 +179,7 @@ export class CommandClient implements Client {
         UPGRADE_CHAOS_BUNDLE: JSON.stringify(bundle),
         UPGRADE_CHAOS_VIEW_FILE: this.viewFile,
         UPGRADE_CHAOS_DEADLINE_MS: String(Math.max(1, Math.round(deadlineMs * timeScale))),
+        UPGRADE_CHAOS_TIME_SCALE: String(timeScale),
         ...(this.env.tls
           ? { UPGRADE_CHAOS_CA_CERT: this.env.tls.caCert, UPGRADE_CHAOS_CA_CERT_FILE: this.env.tls.caCertFile }
           : {}),
