@@ -87,9 +87,11 @@ export type HistoryBody =
    * A client's dial that the controller turned away because its agent was down (before bootstrap,
    * an upgrade's or a restart's agent restart): nothing served the API. The sim's network asks the
    * model; a server's plain port resets the socket before the WebSocket handshake and records it the
-   * same way (Controller.admits). A dial refused at the TCP level by a port that is not listening (a
-   * fault proxy before bootstrap, the agent's TLS port while it is down, a killed server) reaches
-   * nothing that could record it.
+   * same way (Controller.admits). A dial refused at the TCP level by the agent's TLS port while the
+   * agent is down is recorded by the live target when the client dials through its fault proxy (the
+   * proxy is told: FaultProxy.onUpstreamRefused). Not recorded: a dial refused where nothing sees it
+   * (a fault proxy before bootstrap, a TLS dial without a proxy), and one to a killed server (a
+   * crash: the sim records none either).
    */
   | { type: 'conn-refused'; client: string }
   | { type: 'conn-close'; conn: number; client: string; reason: CloseReason }
