@@ -132,6 +132,7 @@ function noteStallLoad(load: StallLoad, property: Property, history: History, fo
 /** The violations whose deadline window stalled past its budget set aside (stall.ts), with why the
  *  first of them could not be judged: the others stand, and any one of them makes the run violated. */
 function setAsideStalled(history: History, found: Violation[]): { violations: Violation[]; unjudged?: string } {
+  if (found.length === 0) return { violations: found }; // most properties, most runs
   let unjudged: string | undefined;
   const violations = found.filter((v) => {
     const why = v.since === undefined ? undefined : stalledWindow(history, v.since, v.t);

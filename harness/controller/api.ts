@@ -176,15 +176,19 @@ export class ApiConnection {
       }
       if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
       if (!this.loggedIn) throw new ApiError('not logged in', ErrorCode.unauthorized);
-      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name)) {
-        throw new ApiError(...this.upgradeInProgress());
-      }
+      // The gate refuses most calls of a gated run: answered here, not thrown (no unwinding).
+      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name))
+        return this.refuse(req, name, this.upgradeInProgress());
       return this.serve(name, req);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      this.recordRefusal(req, name, e.message);
-      return { error: e.message, code: e.code };
+      return this.refuse(req, name, [e.message, e.code]);
     }
+  }
+
+  private refuse(req: ApiRequest, name: string, [message, code]: [string, string]): Reply {
+    this.recordRefusal(req, name, message);
+    return { error: message, code };
   }
 
   /** Every refused call is in the history with its reason ("not logged in" as much as "upgrade in
