@@ -40,6 +40,9 @@ export interface CommandOutput {
   exitCode?: number;
   signal?: string;
   timedOut: boolean;
+  /** Whether it made a connection to its URL (one the URL accepted) while it ran; unknown without
+   *  the URL's count. A dial refused (before bootstrap, while the agent is down) is not one. */
+  connected?: boolean;
   stdout: string;
   stderr: string;
 }
@@ -93,6 +96,8 @@ export class CommandClient implements Client {
   fatal: Error | undefined;
   /** At launch: the URL's connections so far, when it was taking connections (else undefined). */
   private connectionsAtLaunch: number | undefined;
+  /** At launch: the URL's connections so far, whether it was taking connections or not. */
+  private acceptedAtLaunch: number | undefined;
   private readonly url: string;
 
   constructor(
@@ -186,7 +191,8 @@ export class CommandClient implements Client {
       },
     });
     const reach = this.options.reach;
-    if (reach && !reach.refusing()) this.connectionsAtLaunch = reach.connections();
+    this.acceptedAtLaunch = reach?.connections();
+    if (reach && !reach.refusing()) this.connectionsAtLaunch = this.acceptedAtLaunch;
     this.pid = subprocess.pid;
     if (this.pid !== undefined) holdProcessGroup(this.pid);
     const stdout = keepTail(subprocess.stdout);
@@ -208,10 +214,14 @@ export class CommandClient implements Client {
       releaseProcessGroup(this.pid);
     }
     this.deadline?.cancel();
+    const accepted = this.options.reach?.connections();
     this.result = {
       client: this.env.name,
       command: this.options.command,
       timedOut: this.timedOut,
+      ...(accepted !== undefined && this.acceptedAtLaunch !== undefined
+        ? { connected: accepted > this.acceptedAtLaunch }
+        : {}),
       stdout,
       stderr,
       ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
