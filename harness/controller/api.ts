@@ -11,6 +11,7 @@ import {
   type ApiHost,
   type ApiRequest,
   type ApiResponse,
+  type ServerAddress,
   type ServerTransport,
 } from './api-types.ts';
 import type { Application, Status } from './model-state.ts';
@@ -271,7 +272,6 @@ export class ApiConnection {
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
     this.restrictedRoot = this.controller.apiRestricted;
-    const port = 17070;
     const uuid = this.controller.model.uuid;
     return {
       'server-version': this.controller.version,
@@ -283,7 +283,7 @@ export class ApiConnection {
         'controller-access': 'superuser',
         'model-access': 'admin',
       },
-      servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
+      servers: [[serverEntry(this.transport.address ?? DEFAULT_ADDRESS)]],
       facades: FACADE_LIST,
     };
   }
@@ -506,4 +506,14 @@ function applicationStatus(app: Application): { status: string; info: string; si
 
 function err(message: string, code: string): ErrorEntry {
   return { message, code };
+}
+
+/** Where a transport that does not know its address (the sim's) says the API is: Juju's default port. */
+const DEFAULT_ADDRESS: ServerAddress = { host: '127.0.0.1', port: 17070 };
+
+/** One of Login's `servers`, as Juju writes a host and port. */
+function serverEntry({ host, port }: ServerAddress): Record<string, unknown> {
+  const type = /^\d+(\.\d+){3}$/.test(host) ? 'ipv4' : host.includes(':') ? 'ipv6' : 'hostname';
+  const scope = host === 'localhost' || host.startsWith('127.') || host === '::1' ? 'local-machine' : 'public';
+  return { value: host, type, scope, port };
 }
