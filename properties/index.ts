@@ -4,6 +4,7 @@
  */
 import type { History } from '../harness/history.ts';
 import { agentLifecycle } from './agent-lifecycle.ts';
+import { charmAsAsked } from './charm-as-asked.ts';
 import { deploymentsComplete } from './deployments-complete.ts';
 import { noLostWork } from './no-lost-work.ts';
 import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
@@ -27,6 +28,7 @@ import { watchersResume } from './watchers-resume.ts';
 export * from './property.ts';
 export {
   agentLifecycle,
+  charmAsAsked,
   deploymentsComplete,
   noLostWork,
   noSurpriseUpgrade,
@@ -52,6 +54,7 @@ const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
     agentLifecycle,
     upgradeSequence,
     reconnectBackoff,
+    charmAsAsked,
   ].map((p) => [p.name, p]),
 );
 
