@@ -4,6 +4,7 @@
  */
 import type { History } from '../harness/history.ts';
 import { agentLifecycle } from './agent-lifecycle.ts';
+import { appsAsAsked } from './apps-as-asked.ts';
 import { deploymentsComplete } from './deployments-complete.ts';
 import { noLostWork } from './no-lost-work.ts';
 import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
@@ -28,6 +29,7 @@ import { watchersResume } from './watchers-resume.ts';
 export * from './property.ts';
 export {
   agentLifecycle,
+  appsAsAsked,
   deploymentsComplete,
   noLostWork,
   noSurpriseUpgrade,
@@ -53,6 +55,7 @@ const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
     agentLifecycle,
     upgradeSequence,
     reconnectBackoff,
+    appsAsAsked,
   ].map((p) => [p.name, p]),
 );
 

@@ -47,6 +47,10 @@ export interface ClientPolicy {
    *  Go API client starts its pinger after Login), so without loginTimeoutMs a login on a link gone
    *  half-open waits for ever (examples/clients/login-hangs.mjs in the sim). */
   pingOnceLoggedIn?: boolean;
+  /** A planted bug, for tests only: a deploy refused with "already exists" is sent again under the
+   *  name NAME-2 ("the name is taken: pick a free one"), though the first attempt, whose answer was
+   *  lost, created it (examples/clients/rename-on-conflict.mjs in the sim). */
+  renameOnConflict?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -347,6 +351,7 @@ export class ScriptedClient implements Client {
       if (!r.ok) return this.unanswered(op, r);
       const results = r.response['results'] as { error?: { message?: string; code?: string } }[] | undefined;
       const error = results?.[0]?.error;
+      if (error?.code === 'already exists' && this.policy.renameOnConflict) return this.deployRenamed(op);
       if (error && !(this.policy.idempotentDeploys && error.code === 'already exists')) {
         return this.finish(op.op, 'fail', error.message ?? 'deploy failed');
       }
@@ -355,6 +360,13 @@ export class ScriptedClient implements Client {
       this.checkOps();
       this.sendQueued(op.app); // a removal of this app may have waited for it
     });
+  }
+
+  /** The planted renameOnConflict bug: the deploy goes again as NAME-2, and waits for that one's units. */
+  private deployRenamed(op: Op): void {
+    op.app = `${op.app}-2`;
+    op.state = 'queued';
+    this.sendQueued(op.app);
   }
 
   private sendRemove(op: Op): void {
