@@ -4,6 +4,8 @@
  */
 import type { History } from '../harness/history.ts';
 import { agentLifecycle } from './agent-lifecycle.ts';
+import { appsAsAsked } from './apps-as-asked.ts';
+import { charmAsAsked } from './charm-as-asked.ts';
 import { deploymentsComplete } from './deployments-complete.ts';
 import { noLostWork } from './no-lost-work.ts';
 import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
@@ -28,6 +30,8 @@ import { watchersResume } from './watchers-resume.ts';
 export * from './property.ts';
 export {
   agentLifecycle,
+  appsAsAsked,
+  charmAsAsked,
   deploymentsComplete,
   noLostWork,
   noSurpriseUpgrade,
@@ -53,6 +57,8 @@ const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
     agentLifecycle,
     upgradeSequence,
     reconnectBackoff,
+    appsAsAsked,
+    charmAsAsked,
   ].map((p) => [p.name, p]),
 );
 

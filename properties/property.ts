@@ -30,6 +30,8 @@ export const PROPERTY_NAMES = [
   'upgrade-sequence',
   // The clients' contract: what every client owes a controller that restarts under it.
   'reconnect-backoff',
+  'apps-as-asked',
+  'charm-as-asked',
 ] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];

@@ -24,6 +24,8 @@ const SHORT: Record<PropertyName, string> = {
   'agent-lifecycle': 'agent-life',
   'upgrade-sequence': 'upg-seq',
   'reconnect-backoff': 'backoff',
+  'apps-as-asked': 'apps',
+  'charm-as-asked': 'charm',
 };
 const CELL = 11;
 

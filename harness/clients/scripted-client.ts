@@ -47,6 +47,13 @@ export interface ClientPolicy {
    *  Go API client starts its pinger after Login), so without loginTimeoutMs a login on a link gone
    *  half-open waits for ever (examples/clients/login-hangs.mjs in the sim). */
   pingOnceLoggedIn?: boolean;
+  /** A planted bug, for tests only: a deploy refused with "already exists" is sent again under the
+   *  name NAME-2 ("the name is taken: pick a free one"), though the first attempt, whose answer was
+   *  lost, created it (examples/clients/rename-on-conflict.mjs in the sim). */
+  renameOnConflict?: boolean;
+  /** A planted bug, for tests only: every Deploy of an application after its first resolves the
+   *  charm again and names a newer revision (examples/clients/retry-new-revision.mjs in the sim). */
+  newRevisionOnRetry?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -64,6 +71,8 @@ interface Op {
   askingStatus?: boolean;
   /** A unit of it is in error: the deploy fails when this fires (policy.unitErrorGraceMs). */
   errorGrace?: TimerHandle;
+  /** Deploy requests sent for it so far (policy.newRevisionOnRetry). */
+  attempts?: number;
 }
 
 const STATUS_POLL_MS = 2_000;
@@ -339,14 +348,16 @@ export class ScriptedClient implements Client {
 
   private sendDeploy(op: Op): void {
     op.state = 'sending';
-    const params = {
-      applications: [{ application: op.app, 'charm-url': `cs:trusty/${op.app}`, 'num-units': op.units }],
-    };
+    const attempt = (op.attempts = (op.attempts ?? 0) + 1);
+    const charm =
+      this.policy.newRevisionOnRetry && attempt > 1 ? `cs:trusty/${op.app}-${attempt}` : `cs:trusty/${op.app}`;
+    const params = { applications: [{ application: op.app, 'charm-url': charm, 'num-units': op.units }] };
     this.call('Application', 'Deploy', { params }, (r) => {
       if (!this.ops.has(op.op)) return;
       if (!r.ok) return this.unanswered(op, r);
       const results = r.response['results'] as { error?: { message?: string; code?: string } }[] | undefined;
       const error = results?.[0]?.error;
+      if (error?.code === 'already exists' && this.policy.renameOnConflict) return this.deployRenamed(op);
       if (error && !(this.policy.idempotentDeploys && error.code === 'already exists')) {
         return this.finish(op.op, 'fail', error.message ?? 'deploy failed');
       }
@@ -355,6 +366,13 @@ export class ScriptedClient implements Client {
       this.checkOps();
       this.sendQueued(op.app); // a removal of this app may have waited for it
     });
+  }
+
+  /** The planted renameOnConflict bug: the deploy goes again as NAME-2, and waits for that one's units. */
+  private deployRenamed(op: Op): void {
+    op.app = `${op.app}-2`;
+    op.state = 'queued';
+    this.sendQueued(op.app);
   }
 
   private sendRemove(op: Op): void {

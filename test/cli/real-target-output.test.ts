@@ -27,7 +27,7 @@ const failing = resolve('test/fixtures/clients/dials-then-fails.mjs');
 const ON_PROCESS = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
 
 describe('real-target output', { timeout: 240_000 }, () => {
-  it('draws a --client-cmd program one client, client-0, and no event a program cannot obey', () => {
+  it("draws a --client-cmd program one client, client-0, and no event a program cannot obey (removes are the operator's)", () => {
     const gated = scenarioByName('juju-1.24-gated-api')!;
     expect(gated.clients).toBe(2);
     expect(gated.weights.rewatch && gated.weights.remove).toBeGreaterThan(0);
@@ -43,7 +43,7 @@ describe('real-target output', { timeout: 240_000 }, () => {
     expect([...clients]).toEqual([0]);
     expect(kinds).toContain('deploy');
     expect(kinds).not.toContain('rewatch');
-    expect(kinds).not.toContain('remove');
+    expect(kinds).toContain('remove'); // the operator's removal of an application of theirs (controller/operator.ts)
     // The built-in client still gets them, and a recorded program scenario resolves to itself.
     const builtIn = fc.sample(caseArbitrary(resolveRun(gated), {}), { numRuns: 200, seed: 1 });
     expect(builtIn.some(([plan]) => plan.some((e) => e.kind === 'rewatch'))).toBe(true);
