@@ -83,6 +83,9 @@ describe('real-target output', { timeout: 240_000 }, () => {
       reject: false,
     });
     expect(replayed.exitCode, replayed.stderr).toBe(1);
+    // It prints what the program said, as the run does.
+    expect(replayed.stdout).toContain(`client-0 ran node ${failing}: exited 1`);
+    expect(replayed.stdout).toMatch(/ {2}stderr:\n {4}dials-then-fails: giving up/);
     expect(replayed.stdout).not.toMatch(/vitest test that fails/);
     expect(replayed.stdout).toContain(
       `No vitest test: it would play the sim's own client, not --client-cmd "node ${failing}".`,
