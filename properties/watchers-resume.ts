@@ -39,7 +39,10 @@ interface Loss {
  * 2. Converge. Once the run reached quiescence, every `client-view` record (watching or not: a
  *    client that lost its watcher and kept a stale view is exactly the bug) must equal the final
  *    model in application names, unit names and unit workload statuses. One violation per differing
- *    view, listing what is missing, ghost (in the view, not in the model) and stale.
+ *    view, listing what is missing, ghost (in the view, not in the model) and stale. A program's
+ *    view (`exitedAt`: written as it exited) may hold an application removed after its watcher
+ *    last delivered: such a ghost counts only once one of that client's watchers had two
+ *    AllWatcher.Next requests after the removal (heardRemoval).
  *
  * Unknown when rule 1 found nothing and rule 2 cannot judge: the run never reached quiescence (its
  * `quiet` record says reached: false, or is missing) or has no `final-model` record; a view may
@@ -56,6 +59,8 @@ export const watchersResume: Property = {
     'watcher-stop',
     'conn-close',
     'client-view',
+    // An exited program's view is excused a removal its watcher had not delivered (heardRemoval).
+    'request',
   ]),
   summary: 'after a connection loss the client watches again within the deadline, and its view converges',
   cannotJudge: (history) => HistoryIndex.of(history).cutShort,
@@ -147,6 +152,30 @@ function resumeViolations(history: History, deadline: number, timeScale: number 
   return violations;
 }
 
+/**
+ * Whether `client` heard of the last removal of `app` (an accepted Application.DestroyApplication
+ * listing it, by anyone): one of its watchers had two AllWatcher.Next requests after it. Nexts on
+ * a watcher go one at a time, so the second was sent once the first's answer was in, and that
+ * answer held the removal (a `remove` delta, or a snapshot without the app). A program's view is
+ * written as it exits: a removal its watcher had not delivered by then is not a ghost it kept.
+ */
+function heardRemoval(history: History, client: string, app: string): boolean {
+  let removedAt = -1;
+  history.forEach((r, i) => {
+    if (r.type === 'request' && r.accepted && r.method === 'DestroyApplication' && r.apps?.includes(app)) removedAt = i;
+  });
+  if (removedAt < 0) return true; // never removed: a ghost whatever the client heard
+  const nexts = new Map<string, number>(); // watcher -> Nexts after the removal
+  for (let i = removedAt + 1; i < history.length; i++) {
+    const r = history[i]!;
+    if (r.type !== 'request' || r.client !== client || r.method !== 'Next' || !r.accepted) continue;
+    const n = (nexts.get(r.watcher ?? '') ?? 0) + 1;
+    if (n >= 2) return true;
+    nexts.set(r.watcher ?? '', n);
+  }
+  return false;
+}
+
 /** Rule 2. A view is taken once the run is quiet and a settle time more has passed for watcher
  *  deltas in flight to land (targets/closing.ts): that settle time is its deadline (`since`, the
  *  quiet record's time), which a starved harness may not have had to read them (stall.ts). */
@@ -159,6 +188,8 @@ function viewViolations(history: History): Violation[] {
     if (r.type === 'quiet') quietT = r.t;
     if (r.type !== 'client-view') continue;
     const diff = diffViews(final.model, r.view);
+    if (r.exitedAt !== undefined)
+      diff.ghost = diff.ghost.filter((g) => !g.startsWith('app ') || heardRemoval(history, r.client, g.slice(4)));
     if (isEmptyDiff(diff)) continue;
     violations.push({
       property: NAME,
