@@ -1,4 +1,4 @@
-import type { CloseReason, History } from '../harness/history.ts';
+import type { CloseReason, History, RecordOf } from '../harness/history.ts';
 import { formatModelMs } from '../harness/plan.ts';
 import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
@@ -42,7 +42,9 @@ interface Loss {
  *    view, listing what is missing, ghost (in the view, not in the model) and stale. A program's
  *    view (`exitedAt`: written as it exited) may hold an application removed after its watcher
  *    last delivered: such a ghost counts only once one of that client's watchers had two
- *    AllWatcher.Next requests after the removal (heardRemoval).
+ *    AllWatcher.Next requests after the removal (heardRemoval). A program's differing view is
+ *    decided at its exit (t = exitedAt), in the 2 s before it (`since`: a stall there makes it
+ *    unknown on a real target), not in the settle window long after it.
  *
  * Unknown when rule 1 found nothing and rule 2 cannot judge: the run never reached quiescence (its
  * `quiet` record says reached: false, or is missing) or has no `final-model` record; a view may
@@ -176,6 +178,21 @@ function heardRemoval(history: History, client: string, app: string): boolean {
   return false;
 }
 
+/** What a program's view took in before it exited (exitedAt): deltas in flight land in about
+ *  this long, as the closing sequence's settle time gives a watching client's. */
+const EXIT_WINDOW_MS = 2_000;
+
+/**
+ * When a differing view was decided, and the window that decided it (Violation.since): a watching
+ * client's view is read once the run is quiet and the settle time has passed, so the settle window
+ * decided it; a program wrote its view as it exited, so the moments before its exit did (a program
+ * starved then may have had deltas waiting), not the settle window long after.
+ */
+function viewWindow(r: RecordOf<'client-view'>, quietT: number | undefined): { t: number; since?: number } {
+  if (r.exitedAt !== undefined) return { t: r.exitedAt, since: Math.max(0, r.exitedAt - EXIT_WINDOW_MS) };
+  return quietT !== undefined ? { t: r.t, since: quietT } : { t: r.t };
+}
+
 /** Rule 2. A view is taken once the run is quiet and a settle time more has passed for watcher
  *  deltas in flight to land (targets/closing.ts): that settle time is its deadline (`since`, the
  *  quiet record's time), which a starved harness may not have had to read them (stall.ts). */
@@ -193,8 +210,7 @@ function viewViolations(history: History): Violation[] {
     if (isEmptyDiff(diff)) continue;
     violations.push({
       property: NAME,
-      t: r.t,
-      ...(quietT !== undefined ? { since: quietT } : {}),
+      ...viewWindow(r, quietT),
       client: r.client,
       message: `${r.client}'s view (${r.watching ? 'watching' : 'not watching'}) differs from the final model: ${formatDiff(diff)}`,
     });
