@@ -15,8 +15,12 @@ export interface ControllerTiming {
   restartMs: Range;
   /** Upgrade steps after the restart into the new version. */
   stepsMs: Range;
-  /** Duration of each unit hook (install, config-changed, start). */
+  /** Duration of each unit hook (install, config-changed, start, update-status). */
   hookMs: Range;
+  /** From the end of a unit's start hook to its first update-status hook, the one that finds the
+   *  workload up and sets it active: meanwhile the agent is idle and the workload still waiting
+   *  (unit-agents.ts says why). */
+  settleMs: Range;
   /** First backoff before a failed hook is retried (`interruptedHook: 'retry'`), counted from the
    *  agent being back; it doubles with each failure in a row, up to five minutes (Juju 2.x: 5 s). */
   hookRetryMs: number;
@@ -79,6 +83,7 @@ const TIMING: ControllerTiming = {
   restartMs: [1_000, 4_000],
   stepsMs: [4_000, 15_000],
   hookMs: [1_000, 6_000],
+  settleMs: [1_000, 10_000],
   hookRetryMs: 5_000,
 };
 

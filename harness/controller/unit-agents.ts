@@ -1,6 +1,13 @@
 /**
- * Unit agents: each unit runs its hooks (install, config-changed, start) one after another, each
- * taking time. An agent restart interrupts hooks in flight; what happens then is the profile's
+ * Unit agents: each unit runs its hooks (install, config-changed, start, update-status) one after
+ * another, each taking time. The agent is `allocating` until install starts, `executing` through
+ * the hooks (install, config-changed and start run back to back) and `idle` after them; the workload
+ * is `waiting` ("waiting for machine") until install starts, `maintenance` through the hooks, and
+ * `active` only once the workload is up: as in Juju, a charm's start hook starts its
+ * service and the unit goes idle with the workload still coming up ("waiting"), until a later hook
+ * (here the first update-status, timing.settleMs after start) finds it up and sets it active. So a
+ * unit's agent is idle before its workload is active, and a script that takes agent `idle` for done
+ * (instead of workload `active`, as python-libjuju's wait_for_idle requires both) reports too early. An agent restart interrupts hooks in flight; what happens then is the profile's
  * choice: Juju 1.22 left the unit in error for good; `retry` shows the unit in error ("hook
  * failed") and runs the hook again after a backoff once the agent is back (Juju 2.x's
  * automatically-retry-hooks, on by default); `rerun` runs it again at once, silently.
@@ -12,7 +19,9 @@ import type { Rng } from '../rng.ts';
 import type { ModelState, Unit } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 
-const HOOKS = ['install', 'config-changed', 'start'] as const;
+const HOOKS = ['install', 'config-changed', 'start', 'update-status'] as const;
+/** The hook that waits timing.settleMs after the one before it (the workload coming up). */
+const SETTLES_BEFORE = HOOKS.indexOf('update-status');
 
 /** The timer of a hook whose process is gone (restored after a crash) or not yet scheduled. */
 const NO_TIMER: TimerHandle = { cancel: () => {} };
@@ -29,6 +38,9 @@ interface UnitAgent {
   failures: number;
   /** The backoff before the retry, armed once hooks may run (the agent restarts it when it restarts). */
   retry?: TimerHandle;
+  /** The wait before update-status (timing.settleMs), armed once hooks may run; `settled` once over. */
+  settle?: TimerHandle;
+  settled?: boolean;
 }
 
 /** Juju's hook retry backoff stops doubling at five minutes. */
@@ -75,6 +87,7 @@ export class UnitAgents {
       if (this.model.application(agent.unit.application)?.units.includes(agent.unit)) return true;
       this.interrupt(agent);
       agent.retry?.cancel();
+      agent.settle?.cancel();
       return false;
     });
     this.agents.splice(0, this.agents.length, ...kept);
@@ -111,8 +124,22 @@ export class UnitAgents {
     for (const agent of this.agents) {
       if (agent.failed) {
         if (agent.failures > 0 && !agent.retry) this.armRetry(agent);
-      } else if (!agent.running && agent.next < HOOKS.length) this.start(agent);
+      } else if (!agent.running && agent.next < HOOKS.length) {
+        if (agent.next === SETTLES_BEFORE && !agent.settled) this.armSettle(agent);
+        else this.start(agent);
+      }
     }
+  }
+
+  /** The unit's start hook is done and its workload is coming up: update-status runs once it is. */
+  private armSettle(agent: UnitAgent): void {
+    if (agent.settle) return;
+    const [min, max] = this.profile.timing.settleMs;
+    agent.settle = this.clock.after(agent.rng.int(min, max), () => {
+      agent.settle = undefined;
+      agent.settled = true;
+      this.kick();
+    });
   }
 
   /** The agent is up again with a failed hook to retry: it waits the backoff, then runs it again. */
@@ -131,6 +158,8 @@ export class UnitAgents {
     for (const agent of this.agents) {
       agent.retry?.cancel();
       agent.retry = undefined;
+      agent.settle?.cancel(); // waited for again once the agent is back
+      agent.settle = undefined;
       const hook = this.interrupt(agent);
       if (hook === undefined || this.profile.interruptedHook === 'rerun') continue;
       agent.failed = true;
@@ -205,6 +234,8 @@ export class UnitAgents {
       agent.next++;
       this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok' });
       if (agent.next === HOOKS.length) this.model.setUnitStatus(agent.unit, ['active', ''], ['idle', '']);
+      else if (agent.next === SETTLES_BEFORE)
+        this.model.setUnitStatus(agent.unit, ['waiting', 'workload starting'], ['idle', '']);
       this.kick();
     });
   }

@@ -16,6 +16,7 @@ const TIMING = {
   restartMs: [2_000, 2_000],
   stepsMs: [1_000, 1_000],
   hookMs: [3_000, 3_000],
+  settleMs: [2_000, 2_000],
   hookRetryMs: 5_000,
 } as const;
 
@@ -74,7 +75,10 @@ describe('controller model: a hook interrupted by an agent restart', () => {
       'maintenance/executing@1000',
       `error/error@${restartAt}`,
       `maintenance/executing@${restartAt + 7_000}`,
-      `active/idle@${restartAt + 7_000 + 9_000}`,
+      // three hooks of 3 s, idle 2 s while the workload settles, then update-status (3 s)
+      `waiting/idle@${restartAt + 7_000 + 9_000}`,
+      `maintenance/executing@${restartAt + 7_000 + 11_000}`,
+      `active/idle@${restartAt + 7_000 + 14_000}`,
     ]);
     const installs = recordsOf(history.records, 'hook-start').filter((r) => r.hook === 'install');
     expect(installs).toHaveLength(2);

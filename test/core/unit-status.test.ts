@@ -19,7 +19,7 @@ function statusLog(history: History): Record<string, string[]> {
 }
 
 describe('controller model: unit status history', () => {
-  it('records each unit created, installing, then active once its last hook ended: three records, not one per hook', () => {
+  it('records each unit created, installing, idle with its workload waiting after start, then active once update-status ended: not one record per hook', () => {
     const { clock, controller, history } = makeController('juju-1.24');
     controller.bootstrap();
     clock.runUntil(60_000);
@@ -28,16 +28,28 @@ describe('controller model: unit status history', () => {
     c.call('Application', 'Deploy', deploy('mysql', 2));
     clock.runUntil(clock.now() + 120_000);
     expect(statusLog(history.records)).toEqual({
-      'mysql/0': ['waiting/allocating', 'maintenance/executing', 'active/idle'],
-      'mysql/1': ['waiting/allocating', 'maintenance/executing', 'active/idle'],
+      'mysql/0': [
+        'waiting/allocating',
+        'maintenance/executing',
+        'waiting/idle',
+        'maintenance/executing',
+        'active/idle',
+      ],
+      'mysql/1': [
+        'waiting/allocating',
+        'maintenance/executing',
+        'waiting/idle',
+        'maintenance/executing',
+        'active/idle',
+      ],
     });
-    // Active is recorded when the start hook ends, at the same moment, before anything a client hears of it.
+    // Active is recorded when the update-status hook ends, at the same moment, before anything a client hears of it.
     const records = history.records;
     for (const unit of ['mysql/0', 'mysql/1']) {
       const active = records.findIndex((r) => r.type === 'unit-status' && r.unit === unit && r.workload === 'active');
       const hooks = records.flatMap((r, i) => (r.type === 'hook-end' && r.unit === unit ? [i] : []));
       const lastHook = hooks.at(-1)!;
-      expect(records[lastHook]).toMatchObject({ hook: 'start', result: 'ok' });
+      expect(records[lastHook]).toMatchObject({ hook: 'update-status', result: 'ok' });
       expect(active).toBeGreaterThan(lastHook);
       expect(records[active]!.t).toBe(records[lastHook]!.t);
     }

@@ -27,6 +27,7 @@ export function fastProfile(name: string, changes: Partial<ControllerProfile> = 
       restartMs: [20, 20],
       stepsMs: [20, 20],
       hookMs: [5, 5],
+      settleMs: [5, 5],
       hookRetryMs: 10,
     },
     ...changes,
