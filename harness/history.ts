@@ -168,6 +168,12 @@ export class Recorder {
   }
 }
 
+/** The error of a refused AllWatcher.Next asked while the same watcher's previous Next is still
+ *  unanswered: the controller serves one Next per watcher at a time (controller/api.ts), and
+ *  watchers-resume judges the client that asked (a client matching answers to requests by
+ *  request-id never does). */
+export const NEXT_IN_FLIGHT_ERROR = 'watcher already has a Next in flight';
+
 /** Records of one type, typed. */
 export function recordsOf<T extends RecordType>(history: History, type: T): RecordOf<T>[] {
   return history.filter((r): r is RecordOf<T> => r.type === type);

@@ -1,4 +1,4 @@
-import type { CloseReason, History, RecordOf } from '../harness/history.ts';
+import { NEXT_IN_FLIGHT_ERROR, type CloseReason, type History, type RecordOf } from '../harness/history.ts';
 import { formatModelMs } from '../harness/plan.ts';
 import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
@@ -46,7 +46,15 @@ interface Loss {
  *    decided at its exit (t = exitedAt), in the 2 s before it (`since`: a stall there makes it
  *    unknown on a real target), not in the settle window long after it.
  *
- * Unknown when rule 1 found nothing and rule 2 cannot judge: the run never reached quiescence (its
+ * 3. One Next at a time. A client asks AllWatcher.Next on a watcher only once its previous Next
+ *    there was answered: a controller-side `request` AllWatcher.Next refused with
+ *    NEXT_IN_FLIGHT_ERROR is a violation at that request. Juju serves a connection's requests
+ *    concurrently, so a long-polling Next is answered after later calls (a Ping, a Deploy); a
+ *    client that matches answers to its requests in send order instead of by request-id takes such
+ *    an answer for its Next's and asks the next Next early (and acts on the wrong answers). Two
+ *    loops on one watcher are the same bug: each loop misses the deltas the other took.
+ *
+ * Unknown when rules 1 and 3 found nothing and rule 2 cannot judge: the run never reached quiescence (its
  * `quiet` record says reached: false, or is missing) or has no `final-model` record; a view may
  * then still be catching up.
  */
@@ -64,13 +72,15 @@ export const watchersResume: Property = {
     // An exited program's view is excused a removal its watcher had not delivered (heardRemoval).
     'request',
   ]),
-  summary: 'after a connection loss the client watches again within the deadline, and its view converges',
+  summary:
+    'after a connection loss the client watches again within the deadline, one Next at a time, and its view converges',
   cannotJudge: (history) => HistoryIndex.of(history).cutShort,
   check(history: History): Violation[] {
     const index = HistoryIndex.of(history);
     const { resumeDeadlineMs, timeScale } = index.params;
     const resume = resumeViolations(history, resumeDeadlineMs, timeScale);
-    return index.cutShort === undefined ? [...resume, ...viewViolations(history)] : resume;
+    const judged = [...resume, ...overlappingNextViolations(history)].sort((a, b) => a.t - b.t);
+    return index.cutShort === undefined ? [...judged, ...viewViolations(history)] : judged;
   },
 };
 
@@ -213,6 +223,24 @@ function viewViolations(history: History): Violation[] {
       ...viewWindow(r, quietT),
       client: r.client,
       message: `${r.client}'s view (${r.watching ? 'watching' : 'not watching'}) differs from the final model: ${formatDiff(diff)}`,
+    });
+  }
+  return violations;
+}
+
+/** Rule 3: one violation per Next the controller refused because the watcher's previous Next was
+ *  still unanswered. */
+function overlappingNextViolations(history: History): Violation[] {
+  const violations: Violation[] = [];
+  for (const r of history) {
+    if (r.type !== 'request' || r.accepted || r.method !== 'Next' || r.error !== NEXT_IN_FLIGHT_ERROR) continue;
+    violations.push({
+      property: NAME,
+      t: r.t,
+      client: r.client,
+      message:
+        `${r.client} asked AllWatcher.Next on watcher ${r.watcher ?? '?'} (conn ${r.conn}) before its previous Next ` +
+        `there was answered: it matches answers to requests out of order (not by request-id) or runs two loops on one watcher`,
     });
   }
   return violations;

@@ -3,7 +3,7 @@
  * restricted API, and the AllWatchers the connection owns (they die with it).
  */
 import assert from 'node:assert/strict';
-import type { CloseReason, HistoryBody } from '../history.ts';
+import { NEXT_IN_FLIGHT_ERROR, type CloseReason, type HistoryBody } from '../history.ts';
 import { sameSecret } from './secret.ts';
 import {
   ErrorCode,
@@ -329,7 +329,7 @@ export class ApiConnection {
 
   private next(req: ApiRequest): Reply {
     const w = this.watcher(req.id);
-    if (w.waiting !== undefined) throw new ApiError('watcher already has a Next in flight', ErrorCode.badRequest);
+    if (w.waiting !== undefined) throw new ApiError(NEXT_IN_FLIGHT_ERROR, ErrorCode.badRequest);
     this.recordRequest(req, true);
     const deltas = this.controller.model.deltasSince(w.rev);
     if (deltas.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CloseReason, HistoryBody } from '../../harness/history.ts';
+import { NEXT_IN_FLIGHT_ERROR, type CloseReason, type HistoryBody } from '../../harness/history.ts';
 import { watchersResume } from '../../properties/watchers-resume.ts';
 import { history, messages, view } from './build.ts';
 
@@ -225,6 +225,37 @@ describe('watchers-resume: views at quiescence', () => {
       .at(200, { type: 'client-view', client: 'client-0', watching: false, view: view({ ghost: {} }) })
       .end(400);
     expect(watchersResume.check(h)).toEqual([]);
+  });
+});
+
+describe('watchers-resume: one Next at a time', () => {
+  const next = (conn: number, error?: string): HistoryBody => ({
+    type: 'request',
+    conn,
+    client: 'client-0',
+    facade: 'AllWatcher',
+    method: 'Next',
+    accepted: error === undefined,
+    ...(error !== undefined ? { error } : {}),
+    watcher: `w${conn}`,
+  });
+
+  it('fails at a Next refused because the previous Next on its watcher was unanswered, and at no other refusal', () => {
+    const h = history()
+      .at(10, open(1), watch(1), next(1))
+      .at(20, next(1, NEXT_IN_FLIGHT_ERROR))
+      .at(30, next(1, 'unknown watcher id'))
+      .end(40); // no final model: rule 2 says nothing here
+    expect(watchersResume.check(h)).toEqual([
+      {
+        property: 'watchers-resume',
+        t: 20,
+        client: 'client-0',
+        message:
+          'client-0 asked AllWatcher.Next on watcher w1 (conn 1) before its previous Next there was answered: ' +
+          'it matches answers to requests out of order (not by request-id) or runs two loops on one watcher',
+      },
+    ]);
   });
 });
 
