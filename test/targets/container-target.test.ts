@@ -128,7 +128,7 @@ describe.skipIf(!dockerUp && !ci)('targets/container', () => {
     await Promise.all([target.resume(), target.resume()]);
     // Every property the gated scenario claims: its fix's, the controller's contract and the clients'.
     const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
-    expect(gated.properties).toHaveLength(9);
+    expect(gated.properties).toHaveLength(11);
     const after = await target.run(
       gated,
       [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'a', units: 1 }],
