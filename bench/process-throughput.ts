@@ -1,9 +1,10 @@
 /**
  * Runs per second on the process target (issues 3 and 8): the core scenarios' generated plans played
  * in real time (default time scale) against one controller server process, reused across runs, with
- * the target's default concurrency (runs in flight at once, each on a session of its own), and the
- * CPU the harness and the server spent doing it: the figure is bounded by time scale × concurrency
- * while there is CPU to spare, and by CPU once there is none.
+ * the runs in flight `run` keeps by default (the target's default concurrency as a ceiling, under the
+ * stall back-off: stall-backoff.ts) or a fixed number, each on a session of its own, and the CPU the
+ * harness and the server spent doing it: the figure is bounded by time scale × concurrency while
+ * there is CPU to spare, and by CPU once there is none.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,12 +14,16 @@ import { expectedLength } from '../harness/explore-target.ts';
 import { Limiter } from '../harness/limiter.ts';
 import { resolveRun } from '../harness/run-config.ts';
 import { judgeRun } from '../harness/runner.ts';
+import { StallBackoff } from '../harness/stall-backoff.ts';
 import { createProcessTarget } from '../harness/targets/process/index.ts';
 import { scenarioByName } from '../scenarios/index.ts';
 import { CORE_SCENARIOS, type Throughput } from './throughput.ts';
 
 export interface ProcessThroughput extends Throughput {
+  /** Runs in flight: fixed, or the ceiling of the stall back-off (`backoff`). */
   concurrency: number;
+  /** With the back-off (run's default): the fewest runs it kept in flight, and how many at the end. */
+  backoff?: { lowest: number; last: number };
   /** CPU seconds of this process (the harness) and of the controller server process, per run. */
   harnessCpuMsPerRun: number;
   serverCpuMsPerRun: number;
@@ -43,12 +48,14 @@ function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** `concurrency`: that many runs in flight, fixed; without it, as `run` does by default. */
 export async function processThroughput(runs: number, seed = 1, concurrency?: number): Promise<ProcessThroughput[]> {
   const target = await createProcessTarget({});
-  const limiter = new Limiter(concurrency ?? target.defaultConcurrency);
   try {
     const figures: ProcessThroughput[] = [];
     for (const scenario of CORE_SCENARIOS) {
+      const backoff = concurrency === undefined ? new StallBackoff(target.defaultConcurrency) : undefined;
+      const limiter = new Limiter(backoff ? () => backoff.limit : concurrency!);
       const config = resolveRun(scenarioByName(scenario)!);
       const cases = fc.sample(caseArbitrary(config, {}), { numRuns: runs, seed });
       const loadStart = loadavg()[0] ?? 0;
@@ -63,7 +70,11 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
         .map(({ c }) => c);
       const judged = await Promise.all(
         byLength.map(([plan, simSeed]) =>
-          limiter.run(async () => judgeRun((await target.runCase(config, plan, simSeed)).history, config.properties)),
+          limiter.run(async () => {
+            const judgedRun = judgeRun((await target.runCase(config, plan, simSeed)).history, config.properties);
+            backoff?.ended(judgedRun.stallLoad);
+            return judgedRun;
+          }),
         ),
       );
       const seconds = (performance.now() - start) / 1000;
@@ -72,7 +83,8 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
         scenario,
         runs,
         runsPerSecond: Math.round((runs / seconds) * 100) / 100,
-        concurrency: limiter.limit,
+        concurrency: backoff?.ceiling ?? limiter.limit,
+        ...(backoff ? { backoff: { lowest: backoff.lowest, last: backoff.limit } } : {}),
         harnessCpuMsPerRun: Math.round((user + system) / 1000 / runs),
         serverCpuMsPerRun: Math.round(((processCpuSeconds(target.server.pid) - serverCpu) * 1000) / runs),
         violatedRuns: judged.filter((r) => r.violations.length > 0).length,
@@ -89,9 +101,15 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
 export function formatProcessThroughput(figures: readonly ProcessThroughput[], timeScale: number): string {
   const each = figures.map(
     (t) =>
-      `${t.scenario} ${t.runsPerSecond} runs/s (${t.runs} runs, ${t.concurrency} in flight; CPU per run: harness ` +
+      `${t.scenario} ${t.runsPerSecond} runs/s (${t.runs} runs, ${inFlight(t)}; CPU per run: harness ` +
       `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property, ` +
       `${t.stalledRuns} stalled past their budget; load average ${t.loadAverage.map((l) => l.toFixed(1)).join(' → ')})`,
   );
   return `Process target (time scale ${timeScale}, one server process reused): ${each.join('; ')}.`;
+}
+
+/** The runs in flight a figure was measured with. */
+function inFlight(t: ProcessThroughput): string {
+  if (!t.backoff) return `${t.concurrency} in flight, fixed`;
+  return `up to ${t.concurrency} in flight under the stall back-off (lowest ${t.backoff.lowest}, ${t.backoff.last} at the end)`;
 }

@@ -16,8 +16,8 @@
  *   BENCH_STRATEGIES   comma-separated strategies for the deep bugs (default all)
  *   BENCH_SCALING_RUNS cases per round of the sim one thread / two workers comparison (default 20000)
  *   BENCH_PROCESS_RUNS runs per core scenario on the process target (default 200)
- *   BENCH_PROCESS_CONCURRENCY comma-separated runs in flight there, one figure each (default the
- *                      target's default)
+ *   BENCH_PROCESS_CONCURRENCY comma-separated runs in flight there, fixed, one figure each (default
+ *                      as `run` does: the target's default as a ceiling under the stall back-off)
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/paths.ts';

@@ -23,6 +23,8 @@ export interface PlanOptions {
   strategy?: StrategyName;
 }
 
+type HalfOpen = Extract<PlanEvent, { kind: 'half-open' }>;
+
 type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> } & {
   'on-activity': fc.Arbitrary<PlanEvent>;
 };
@@ -49,7 +51,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     partition: fc
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
-    'half-open': client.map((c) => ({ kind: 'half-open', client: c })),
+    'half-open': halfOpen(client, (scenario.weights['on-activity'] ?? 0) > 0),
     restart: fc.constant({ kind: 'restart' }),
     pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
     crash: fc
@@ -58,6 +60,20 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     'on-activity': onActivity(client),
     wait: fc.integer({ min: 100, max: 30_000 }).map((durationMs) => ({ kind: 'wait', durationMs })),
   };
+}
+
+/**
+ * A half-open link, by the `half-open` weight. Where the scenario draws faults tied to client
+ * activity (`on-activity` > 0), half of them are tied too (a link that dies under an AllWatcher.Next
+ * in flight, or while the client logs in); fc.option shrinks a tied one to the timed one first.
+ */
+function halfOpen(client: fc.Arbitrary<number>, tied: boolean): fc.Arbitrary<HalfOpen> {
+  if (!tied) return client.map((c) => ({ kind: 'half-open', client: c }));
+  return fc
+    .tuple(client, fc.option(fc.constantFrom(...API_ACTIVITIES), { nil: undefined, freq: 2 }))
+    .map(([c, on]): HalfOpen =>
+      on === undefined ? { kind: 'half-open', client: c } : { kind: 'half-open', client: c, on },
+    );
 }
 
 /** A disconnect, partition or restart tied to a client's API activity (plan.ts ActivityTie). */

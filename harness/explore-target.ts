@@ -23,13 +23,13 @@ import type { ExploreOptions, ExploreResult, Failure } from './explore-result.ts
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
 import { distinctProperties } from './runner.ts';
-import { stalledShare } from './lag-probe.ts';
 import { StallBackoff } from './stall-backoff.ts';
 import { caseSource, type Case } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
 import { simulate } from './targets/sim/simulate.ts';
 import { caseOf, hooksOf, runOn, soleProperty, type Found, type Sample, type TargetRun } from './target-run.ts';
 import { shrinkOnTarget } from './target-shrink.ts';
+import { probeUnconnectedProgram } from './program-probe.ts';
 import type { PropertyName } from '../properties/index.ts';
 
 export interface TargetExploreOptions extends ExploreOptions {
@@ -107,7 +107,7 @@ export async function exploreTarget(
         },
       );
       if (result) {
-        backoff?.ended(stalledShare(result.history));
+        backoff?.ended(result.stallLoad);
         unnoted.set(index, { c, result });
         // The progress line counts it, and a failure it shows, now: the cases before it in case
         // order may not even have started (the longest start first).
@@ -156,6 +156,10 @@ export async function exploreTarget(
     const first = tally.first.get(property);
     return first ? [{ property, first }] : [];
   });
+  // A program that failed without a connection, launched before bootstrap, may be unusable at
+  // any plan: that is an error (exit 2), not a failure to shrink and keep (program-probe.ts).
+  for (const sample of new Set(found.map(({ property }) => firstRuns.get(property)!)))
+    await probeUnconnectedProgram(target, config, sample, options);
   // Sim shrinks first, all of them (synchronous: no real run is in flight to be slowed), then every
   // confirmation at once.
   const shrunk = found.map(({ property, first }) => {

@@ -84,6 +84,7 @@ const commandOutput = z.object({
   exitCode: z.number().int().optional(),
   signal: z.string().optional(),
   timedOut: z.boolean(),
+  connected: z.boolean().optional(),
   stdout: z.string(),
   stderr: z.string(),
 });

@@ -87,9 +87,11 @@ export type HistoryBody =
    * A client's dial that the controller turned away because its agent was down (before bootstrap,
    * an upgrade's or a restart's agent restart): nothing served the API. The sim's network asks the
    * model; a server's plain port resets the socket before the WebSocket handshake and records it the
-   * same way (Controller.admits). A dial refused at the TCP level by a port that is not listening (a
-   * fault proxy before bootstrap, the agent's TLS port while it is down, a killed server) reaches
-   * nothing that could record it.
+   * same way (Controller.admits). A dial refused at the TCP level by the agent's TLS port while the
+   * agent is down is recorded by the live target when the client dials through its fault proxy (the
+   * proxy is told: FaultProxy.onUpstreamRefused). Not recorded: a dial refused where nothing sees it
+   * (a fault proxy before bootstrap, a TLS dial without a proxy), and one to a killed server (a
+   * crash: the sim records none either).
    */
   | { type: 'conn-refused'; client: string }
   | { type: 'conn-close'; conn: number; client: string; reason: CloseReason }
@@ -140,10 +142,12 @@ export class Recorder {
   record(body: HistoryBody): void {
     if (this.sealed) return;
     const record = body as HistoryRecord;
-    record.t = this.now();
-    if (record.t < this.lastT)
-      assert.fail(`history record ${record.type} at t=${record.t} after one at t=${this.lastT}`);
-    this.lastT = record.t;
+    // `t` read from the local: the record's shape differs at every call site, so reading it back
+    // from the record costs a megamorphic look-up each time.
+    const t = this.now();
+    record.t = t;
+    if (t < this.lastT) assert.fail(`history record ${record.type} at t=${t} after one at t=${this.lastT}`);
+    this.lastT = t;
     this.records.push(record);
   }
   /** Takes back the records a controller wrote before a crash (durable-state.ts), as if just written. */

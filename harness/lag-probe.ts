@@ -13,7 +13,7 @@
  * milliseconds at every turn, never long at once, and only the sum over a deadline's window shows
  * that a client had no time to meet it. Real timers: never on the sim.
  */
-import type { HistoryRecord, Stall } from './history.ts';
+import type { Stall } from './history.ts';
 
 /** Real milliseconds between two looks; the probe's own resolution. */
 const PROBE_MS = 10;
@@ -125,16 +125,4 @@ export function unionStalls(a: readonly Stall[], b: readonly Stall[]): Stall[] {
     else union.push([t, ms]);
   }
   return union;
-}
-
-/** The share of a real-time run's length its processes spent stalled (its lag record's stalls),
- *  0..1; undefined for a run that has no such record (a sim's, or an older history). */
-export function stalledShare(history: readonly HistoryRecord[]): number | undefined {
-  let lag: HistoryRecord | undefined;
-  for (let i = history.length - 1; i >= 0 && !lag; i--) if (history[i]!.type === 'lag') lag = history[i];
-  if (lag?.type !== 'lag' || !lag.stalls) return undefined;
-  const length = (history.at(-1)?.t ?? 0) - (history[0]?.t ?? 0);
-  if (length <= 0) return undefined;
-  const stalled = lag.stalls.reduce((sum, [, ms]) => sum + ms, 0);
-  return Math.min(1, stalled / length);
 }

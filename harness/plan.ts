@@ -68,8 +68,9 @@ export const EVENT_KINDS: readonly EventKind[] = [
 
 /**
  * What a scenario's weights name: every event kind a plan draws, and `on-activity`, the weight of
- * a disconnect, partition or restart tied to a client's API activity (see ActivityTie). A plan
- * may tie a `half-open` too; none is drawn yet (README, "Faults tied to client activity").
+ * a disconnect, partition or restart tied to a client's API activity (see ActivityTie). A
+ * `half-open` is tied half of the time, by its own weight, in a scenario whose `on-activity` is
+ * above 0.
  */
 export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity';
 export const WEIGHT_KEYS: readonly WeightKey[] = [

@@ -88,12 +88,15 @@ function forProgram(scenario: Scenario): Scenario {
 
 export function runParamsFor(config: RunConfig): RunParams {
   const s = config.scenario;
-  return {
-    clients: Array.from({ length: s.clients }, (_, i) => clientName(i)),
-    ...(s.testedVersion !== undefined ? { testedVersion: s.testedVersion } : {}),
-    resumeDeadlineMs: s.deadlines.resumeMs,
-    requestDeadlineMs: s.deadlines.requestMs,
-  };
+  // Every sim run starts here: a plain loop and two literals (the same key order, hence the same
+  // JSON) rather than Array.from and a spread.
+  const clients: string[] = [];
+  for (let i = 0; i < s.clients; i++) clients.push(clientName(i));
+  const resumeDeadlineMs = s.deadlines.resumeMs;
+  const requestDeadlineMs = s.deadlines.requestMs;
+  return s.testedVersion !== undefined
+    ? { clients, testedVersion: s.testedVersion, resumeDeadlineMs, requestDeadlineMs }
+    : { clients, resumeDeadlineMs, requestDeadlineMs };
 }
 
 /** A profile with a scenario's changes, each checked against the field it replaces. */

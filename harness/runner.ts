@@ -11,9 +11,11 @@ import {
   judgeProperties,
   violationsOf,
   type PropertyName,
+  type StallLoad,
   type UnknownResult,
   type Violation,
 } from '../properties/index.ts';
+import { recordsStalls } from '../properties/stall.ts';
 import { NondeterminismError } from './errors.ts';
 
 export interface RunResult {
@@ -21,15 +23,20 @@ export interface RunResult {
   violations: Violation[];
   /** The properties that could not judge this run (e.g. it never reached quiescence), with why. */
   unknown: UnknownResult[];
+  /** A run that recorded its stalls (a real target's): the most of its stall budget any deadline
+   *  that decided something used (properties' StallLoad; past 1, that deadline was not judged). */
+  stallLoad?: number;
 }
 
 /** Judges a history with the named properties. */
 export function judgeRun(history: HistoryRecord[], properties: readonly PropertyName[]): RunResult {
-  const results = judgeProperties(history, properties);
+  const load: StallLoad | undefined = recordsStalls(history) ? { max: 0 } : undefined;
+  const results = judgeProperties(history, properties, load);
   return {
     history,
     violations: violationsOf(results),
     unknown: results.filter((r): r is UnknownResult => r.verdict === 'unknown'),
+    ...(load ? { stallLoad: load.max } : {}),
   };
 }
 

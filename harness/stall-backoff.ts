@@ -5,19 +5,28 @@
  * with 48 runs in flight, 150 of 200 gated-api runs were judged on no deadline at all. Fewer runs in
  * flight stall less, and each is judged.
  *
- * So the number in flight follows how much the runs that just ended stalled (their lag records:
- * the harness's and the controller's stalls together), as TCP's window follows loss. It starts at
- * START_IN_FLIGHT (a first wave of 48 on a machine at load 30 stalled 95% of every deadline, and
- * nothing cuts a wave already in flight) and grows by one per run that stalled less than
- * TARGET_STALL_SHARE of its length, doubling each wave, up to the ceiling. A run that stalled more
- * halves it, at most once per runs then in flight (those started before the cut stalled for the old
- * number); from then on it grows by one per that many calm runs. Results do not depend on it:
- * cases are drawn and noted in case order whatever runs at once (ordered-survey.ts).
+ * So the number in flight follows what the judge looks at, as TCP's window follows loss: each run
+ * that ends gives its stall load (RunResult.stallLoad), the most of its stall budget any deadline
+ * that decided something in it used (the deadline windows of its violations, and of the deploys a
+ * deadline ended), the same sums stall.ts judges by. A run whose deadlines were all met, or missed
+ * with time to spare, is calm however much it stalled elsewhere: a met deadline is met, and a run
+ * that stalled 10% of its whole length was judged on every deadline (the old rule, on the whole
+ * length, cut an idle two-core machine's 48 in flight to 11-16 and halved its runs per second).
+ * Past CUT_STALL_LOAD of the budget, short of where that deadline would not be judged, the run is
+ * stalled.
+ *
+ * It starts at START_IN_FLIGHT (a first wave of 48 on a machine at load 30 stalled 95% of every
+ * deadline, and nothing cuts a wave already in flight) and grows by one per calm run, doubling each
+ * wave, up to the ceiling. A stalled run halves it, at most once per runs then in flight (those
+ * started before the cut stalled for the old number); from then on it grows by one per that many
+ * calm runs. Results do not depend on it: cases are drawn and noted in case order whatever runs at
+ * once (ordered-survey.ts).
  */
 
-/** A run may stall this share of its length before the runs in flight are cut: well under the
- *  quarter of a deadline's window past which that deadline is not judged (stall.ts). */
-export const TARGET_STALL_SHARE = 0.1;
+/** A deadline may use this share of its stall budget (stall.ts windowStallLoad) before the runs in
+ *  flight are cut: a margin under 1, past which that deadline is not judged, so that the runs are
+ *  cut while the deadlines decided under stalls are still judged. */
+export const CUT_STALL_LOAD = 0.7;
 
 /** Runs in flight at first: two waves reach the default ceiling of a two-core machine (48). */
 export const START_IN_FLIGHT = 16;
@@ -44,12 +53,13 @@ export class StallBackoff {
     return Math.max(1, Math.floor(this.window));
   }
 
-  /** A run ended having stalled `share` of its length (0..1; undefined: it cannot tell, as the sim). */
-  ended(share: number | undefined): void {
-    if (share === undefined) return;
+  /** A run ended whose deadlines used `load` of their stall budget at most (RunResult.stallLoad:
+   *  0 none, past 1 not judged; undefined: it cannot tell, as the sim). */
+  ended(load: number | undefined): void {
+    if (load === undefined) return;
     const graced = this.grace > 0;
     if (graced) this.grace--;
-    if (share > TARGET_STALL_SHARE) {
+    if (load > CUT_STALL_LOAD) {
       if (graced) return;
       this.grace = this.limit - 1;
       this.window = this.threshold = Math.max(1, this.window / 2);

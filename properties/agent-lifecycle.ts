@@ -1,5 +1,6 @@
 import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
-import { CONTROLLER_SIDE, controllerUnseen } from './common.ts';
+import { CONTROLLER_SIDE } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'agent-lifecycle';
@@ -46,46 +47,28 @@ export const agentLifecycle: Property = {
   reads: CONTROLLER_SIDE,
   summary:
     'nothing is accepted while the agent is down, no connection or hook outlives an agent restart, a unit agent runs one hook at a time and sets its unit active only once its start hook ran, and no unit agent outlives its application',
-  cannotJudge: controllerUnseen,
+  cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
+    // One pass, each rule its own fold; their violations in the order the rules are listed.
+    const restarts = new Restarts();
+    const hooks = new HookRuns();
+    const starts = new StartedUnits();
+    const removals = new RemovedApps();
+    for (const r of history) {
+      restarts.observe(r);
+      hooks.observe(r);
+      starts.observe(r);
+      removals.observe(r);
+    }
     const violations: Violation[] = [];
     const add = (t: number, message: string, client?: string): void => {
       violations.push({ property: NAME, t, message, ...(client !== undefined ? { client } : {}) });
     };
-    const open = new Map<number, string>(); // conn -> client
-    let down: { t: number; reason: string; conns: Set<number> } | undefined;
-    for (const r of history) {
-      switch (r.type) {
-        case 'agent-down':
-          down ??= { t: r.t, reason: r.reason, conns: new Set(open.keys()) };
-          break;
-        case 'agent-up':
-          if (!down) add(r.t, `agent-up at ${r.version} with no agent-down before it: the agent was not down`);
-          for (const conn of down?.conns ?? []) {
-            if (!open.has(conn)) continue;
-            add(
-              r.t,
-              `conn ${conn} of ${open.get(conn)} outlived the agent restart (${down!.reason}) at t=${down!.t}`,
-              open.get(conn),
-            );
-          }
-          down = undefined;
-          break;
-        case 'conn-close':
-          open.delete(r.conn);
-          break;
-        case 'conn-open':
-          open.set(r.conn, r.client);
-          if (down) add(r.t, `conn ${r.conn} of ${r.client} opened while the agent was down`, r.client);
-          break;
-        default:
-          if (down && acceptedWork(r)) add(r.t, `${describe(r)} accepted while the agent was down`, clientOf(r));
-      }
-    }
-    for (const v of hookRunViolations(history)) add(v.t, v.message);
-    for (const r of activeBeforeStarted(history))
+    for (const v of restarts.out) add(v.t, v.message, v.client);
+    for (const v of hooks.out) add(v.t, v.message);
+    for (const r of starts.out)
       add(r.t, `unit ${r.unit} set active before its start hook ended ok (its agent had not run its hooks)`);
-    for (const [r, removedAt] of hooksAfterRemoval(history))
+    for (const [r, removedAt] of removals.out)
       add(
         r.t,
         `hook ${r.hook} of ${r.unit} ${r.type === 'hook-start' ? 'started' : 'ended'} after its application was removed at t=${removedAt}`,
@@ -94,77 +77,133 @@ export const agentLifecycle: Property = {
   },
 };
 
+interface Found {
+  t: number;
+  message: string;
+  client?: string | undefined;
+}
+
+/** Work accepted while the agent was down, and connections that outlive an agent restart. */
+class Restarts {
+  readonly out: Found[] = [];
+  private readonly open = new Map<number, string>(); // conn -> client
+  private down: { t: number; reason: string; conns: Set<number> } | undefined;
+
+  observe(r: HistoryRecord): void {
+    const down = this.down;
+    switch (r.type) {
+      case 'agent-down':
+        this.down ??= { t: r.t, reason: r.reason, conns: new Set(this.open.keys()) };
+        break;
+      case 'agent-up':
+        if (!down) this.add(r.t, `agent-up at ${r.version} with no agent-down before it: the agent was not down`);
+        for (const conn of down?.conns ?? []) {
+          const client = this.open.get(conn);
+          if (client === undefined) continue;
+          this.add(
+            r.t,
+            `conn ${conn} of ${client} outlived the agent restart (${down!.reason}) at t=${down!.t}`,
+            client,
+          );
+        }
+        this.down = undefined;
+        break;
+      case 'conn-close':
+        this.open.delete(r.conn);
+        break;
+      case 'conn-open':
+        this.open.set(r.conn, r.client);
+        if (down) this.add(r.t, `conn ${r.conn} of ${r.client} opened while the agent was down`, r.client);
+        break;
+      default:
+        if (down && acceptedWork(r)) this.add(r.t, `${describe(r)} accepted while the agent was down`, clientOf(r));
+    }
+  }
+
+  private add(t: number, message: string, client?: string): void {
+    this.out.push({ t, message, client });
+  }
+}
+
 /** Hooks that start over a running one, end without running, or outlive an agent restart. */
-function hookRunViolations(history: History): { t: number; message: string }[] {
-  const out: { t: number; message: string }[] = [];
-  const running = new Map<string, RecordOf<'hook-start'>>(); // unit -> its hook's start
-  let atDown: { t: number; reason: string; hooks: RecordOf<'hook-start'>[] } | undefined;
-  for (const r of history) {
+class HookRuns {
+  readonly out: Found[] = [];
+  private readonly running = new Map<string, RecordOf<'hook-start'>>(); // unit -> its hook's start
+  private atDown: { t: number; reason: string; hooks: RecordOf<'hook-start'>[] } | undefined;
+
+  observe(r: HistoryRecord): void {
+    const running = this.running;
     if (r.type === 'hook-start') {
       const before = running.get(r.unit);
       if (before)
-        out.push({
+        this.out.push({
           t: r.t,
           message: `hook ${r.hook} of ${r.unit} started while its hook ${before.hook} from t=${before.t} ran`,
         });
       running.set(r.unit, r);
     } else if (r.type === 'hook-end') {
       if (running.get(r.unit)?.hook === r.hook) running.delete(r.unit);
-      else out.push({ t: r.t, message: `hook ${r.hook} of ${r.unit} ended (${r.result}) but was not running` });
+      else this.out.push({ t: r.t, message: `hook ${r.hook} of ${r.unit} ended (${r.result}) but was not running` });
     } else if (r.type === 'agent-down') {
-      atDown ??= { t: r.t, reason: r.reason, hooks: [...running.values()] };
+      this.atDown ??= { t: r.t, reason: r.reason, hooks: [...running.values()] };
     } else if (r.type === 'agent-up') {
+      const atDown = this.atDown;
       for (const start of atDown?.hooks ?? [])
         if (running.get(start.unit) === start)
-          out.push({
+          this.out.push({
             t: r.t,
             message: `hook ${start.hook} of ${start.unit} from t=${start.t} outlived the agent restart (${atDown!.reason}) at t=${atDown!.t}`,
           });
-      atDown = undefined;
+      this.atDown = undefined;
     }
   }
-  return out;
 }
 
 /** The `unit-status` records that say active for a unit whose start hook has not ended ok since it was created. */
-function activeBeforeStarted(history: History): RecordOf<'unit-status'>[] {
-  const started = new Set<string>(); // units whose start hook ended ok
-  const out: RecordOf<'unit-status'>[] = [];
-  for (const r of history) {
-    if (r.type === 'hook-end' && r.hook === 'start' && r.result === 'ok') started.add(r.unit);
+class StartedUnits {
+  readonly out: RecordOf<'unit-status'>[] = [];
+  private readonly started = new Set<string>(); // units whose start hook ended ok
+
+  observe(r: HistoryRecord): void {
+    if (r.type === 'hook-end' && r.hook === 'start' && r.result === 'ok') this.started.add(r.unit);
     else if (r.type === 'unit-status') {
-      if (r.workload === 'terminated') started.delete(r.unit);
-      else if (r.workload === 'active' && !started.has(r.unit)) out.push(r);
+      if (r.workload === 'terminated') this.started.delete(r.unit);
+      else if (r.workload === 'active' && !this.started.has(r.unit)) this.out.push(r);
     }
   }
-  return out;
 }
 
 /** The hooks that started or ended ok for a unit of an application removed before, with when it
  *  was removed. Our controller records a Deploy's request before the hooks it starts; one that
  *  records it after them at the same instant is forgiven too: hooks at the very instant of a
  *  Deploy that names their application again are that deploy's. */
-function hooksAfterRemoval(history: History): [RecordOf<'hook-start' | 'hook-end'>, number][] {
-  const removed = new Map<string, number>(); // application -> when it was removed
-  const out: [RecordOf<'hook-start' | 'hook-end'>, number][] = [];
-  const appOf = (unit: string): string => unit.slice(0, unit.lastIndexOf('/'));
-  for (const r of history) {
+class RemovedApps {
+  readonly out: [RecordOf<'hook-start' | 'hook-end'>, number][] = [];
+  private readonly removed = new Map<string, number>(); // application -> when it was removed
+
+  observe(r: HistoryRecord): void {
+    const out = this.out;
     if (r.type === 'request' && r.accepted && r.facade === 'Application') {
       for (const app of r.apps ?? []) {
-        if (r.method === 'DestroyApplication') removed.set(app, r.t);
+        if (r.method === 'DestroyApplication') this.removed.set(app, r.t);
         else {
-          removed.delete(app);
+          this.removed.delete(app);
           for (let i = out.length - 1; i >= 0 && out[i]![0].t === r.t; i--)
             if (appOf(out[i]![0].unit) === app) out.splice(i, 1);
         }
       }
     } else if (r.type === 'hook-start' || (r.type === 'hook-end' && r.result === 'ok')) {
-      const at = removed.get(appOf(r.unit));
+      if (this.removed.size === 0) return;
+      const at = this.removed.get(appOf(r.unit));
       if (at !== undefined) out.push([r, at]);
     }
   }
-  return out;
 }
+
+function appOf(unit: string): string {
+  return unit.slice(0, unit.lastIndexOf('/'));
+}
+
 /** A login, request or watcher the controller accepted. */
 function acceptedWork(r: HistoryRecord): boolean {
   return (r.type === 'login' && r.ok) || (r.type === 'request' && r.accepted) || r.type === 'watcher-start';

@@ -1,15 +1,13 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
-import { ClientKeys, controllerUnseen, endTime, finalModel } from './common.ts';
+import type { ClientKeys } from './common.ts';
+import { HistoryIndex, type DeployInvoke, type RemoveInvoke, type Report } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { reportedBeforeActive } from './reported-before-active.ts';
 import { stalledPastBudget, stalledWindow } from './stall.ts';
 
 const NAME = 'deployments-complete';
-
-type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
-type Report = RecordOf<'ok' | 'fail' | 'info'>;
 
 /**
  * deployments-complete: at quiescence every application a client was asked to deploy exists with
@@ -62,34 +60,27 @@ export const deploymentsComplete: Property = {
   /** A run that stalled past its budget (stall.ts), over all or within a deploy's own window,
    *  cannot judge the deploys its deadline ended. */
   cannotJudge(history: History): string | undefined {
-    const keys = new ClientKeys();
-    const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
-    for (const r of history)
-      if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
-    for (const r of history) {
-      if (r.type !== 'invoke' || r.f !== 'deploy') continue;
-      const stalled = stalledDeploy(history, r, reports.get(keys.key(r.client, r.op)));
+    for (const [invoke, report] of deploysReported(history)) {
+      const stalled = stalledDeploy(history, invoke, report);
       if (stalled !== undefined) return stalled;
     }
     return undefined;
   },
+  /** The windows of the deploys their deadline ended (or nothing did): what a stall could decide. */
+  *deadlineWindows(history: History): Iterable<readonly [number, number]> {
+    for (const [invoke, report] of deploysReported(history)) {
+      const window = deadlineWindow(history, invoke, report);
+      if (window) yield window;
+    }
+  },
   check(history: History): Violation[] {
     // A stalled run's deploys that its deadline ended (or that never reported) may only have been
     // late: they are not judged (cannotJudge says so). Every other deploy is, stall or not.
-    const invokes: DeployInvoke[] = [];
-    const removes: RecordOf<'invoke'>[] = [];
-    const keys = new ClientKeys();
-    const reports = new Map<number, RecordOf<'ok' | 'fail' | 'info'>>();
-    for (const r of history) {
-      if (r.type === 'invoke') {
-        if (r.f === 'deploy') invokes.push(r);
-        else removes.push(r);
-      } else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') reports.set(keys.key(r.client, r.op), r);
-    }
+    const index = HistoryIndex.of(history);
+    const { deploys: invokes, removes, reports, keys, destroyedAt: destroyed } = index.operations;
     // A removal that succeeded at or after the deploy was asked for may have taken effect after it
     // (asked for by `by`, too: before the deploy's ok, it may have taken the units before they were active).
     // So may one whose client never heard it done but that the controller carried out then.
-    const destroyed = destructions(history);
     const removedAfter = (inv: DeployInvoke, by = Infinity): boolean =>
       removes.some((rm) => {
         if (rm.value.app !== inv.value.app || rm.t > by) return false;
@@ -99,8 +90,8 @@ export const deploymentsComplete: Property = {
       });
     const early = earlyReports(history, (inv, report) => !removedAfter(inv, report.t));
 
-    const final = finalModel(history);
-    const end = endTime(history);
+    const final = index.finalModel;
+    const end = index.end;
     const violations: Violation[] = [];
     for (const inv of invokes) {
       if (stalledDeploy(history, inv, reports.get(keys.key(inv.client, inv.op))) !== undefined) continue;
@@ -150,7 +141,7 @@ function earlyReports(
   judged: (inv: DeployInvoke, report: Report) => boolean,
 ): Map<DeployInvoke, string> {
   const early = new Map<DeployInvoke, string>();
-  if (controllerUnseen(history) !== undefined) return early;
+  if (HistoryIndex.of(history).controllerUnseen !== undefined) return early;
   for (const { invoke, report, statuses, activeAt } of reportedBeforeActive(history)) {
     if (!judged(invoke, report)) continue;
     const { app, units } = invoke.value;
@@ -165,22 +156,41 @@ function earlyReports(
   return early;
 }
 
+/** Each deploy asked for, with its client's report of it (undefined: never reported). */
+function* deploysReported(history: History): Iterable<[DeployInvoke, Report | undefined]> {
+  const { deploys, reports, keys } = HistoryIndex.of(history).operations;
+  for (const inv of deploys) yield [inv, reports.get(keys.key(inv.client, inv.op))];
+}
+
 /**
  * Why a deploy cannot be judged: its deadline ended it (or nothing did), what a stall alone can
- * cause, and the run stalled past its budget (stall.ts) within the window that decided it: from the
- * invoke to the deadline's `fail`. A deploy never reported was decided by the run's end: in a run
- * that reached quiet, its client said it was settled (no stall explains that); in one cut short,
- * the closing wait's deadline ended it, and its window (from quiescence, or the invoke if later)
- * decides.
+ * cause, and the run stalled past its budget (stall.ts) within the window that decided it
+ * (deadlineWindow).
  */
-function stalledDeploy(history: History, inv: RecordOf<'invoke'>, report: Report | undefined): string | undefined {
+function stalledDeploy(history: History, inv: DeployInvoke, report: Report | undefined): string | undefined {
   if (!endedByDeadline(report)) return undefined;
   const overall = stalledPastBudget(history);
   if (overall !== undefined) return overall;
-  if (report) return stalledWindow(history, inv.t, report.t);
+  const window = deadlineWindow(history, inv, report);
+  return window && stalledWindow(history, ...window);
+}
+
+/**
+ * The window of the deadline that decided a deploy, when its deadline ended it (or nothing did): from
+ * the invoke to the deadline's `fail`. A deploy never reported was decided by the run's end: in a
+ * run that reached quiet, its client said it was settled (no deadline decided it); in one cut short,
+ * the closing wait's deadline ended it, and its window runs from quiescence (or the invoke if later).
+ */
+function deadlineWindow(
+  history: History,
+  inv: DeployInvoke,
+  report: Report | undefined,
+): readonly [number, number] | undefined {
+  if (!endedByDeadline(report)) return undefined;
+  if (report) return [inv.t, report.t];
   const closing = closingWait(history);
   if (!closing || closing.reached) return undefined;
-  return stalledWindow(history, Math.min(inv.t, closing.from), endTime(history));
+  return [Math.min(inv.t, closing.from), HistoryIndex.of(history).end];
 }
 
 /** When the closing sequence began (the quiescence record) and whether its wait reached quiet. */
@@ -194,28 +204,18 @@ function closingWait(history: History): { from: number; reached: boolean } | und
   return undefined;
 }
 
-/** Client and application (`client app`) -> the last time the controller accepted that client's
- *  removal of that application (a `request` naming it among the apps it removed). */
-function destructions(history: History): Map<string, number> {
-  const last = new Map<string, number>();
-  for (const r of history)
-    if (r.type === 'request' && r.accepted && r.method === 'DestroyApplication')
-      for (const app of r.apps ?? []) last.set(`${r.client} ${app}`, r.t);
-  return last;
-}
-
 /** The deploy's deadline ended it, or nothing did: what a stall alone can cause. */
-function endedByDeadline(report: RecordOf<'ok' | 'fail' | 'info'> | undefined): boolean {
+function endedByDeadline(report: Report | undefined): boolean {
   return report === undefined || (report.type === 'fail' && report.error === 'deadline exceeded');
 }
 
 /** The `ok` of a later removal of the deploy's app by its own client, if there is one. */
 function ownRemovalDone(
   inv: DeployInvoke,
-  removes: readonly RecordOf<'invoke'>[],
-  reports: ReadonlyMap<number, RecordOf<'ok' | 'fail' | 'info'>>,
+  removes: readonly RemoveInvoke[],
+  reports: ReadonlyMap<number, Report>,
   keys: ClientKeys,
-): RecordOf<'ok' | 'fail' | 'info'> | undefined {
+): Report | undefined {
   for (const rm of removes) {
     if (rm.client !== inv.client || rm.op < inv.op || rm.value.app !== inv.value.app) continue;
     const report = reports.get(keys.key(rm.client, rm.op));
@@ -227,18 +227,20 @@ function ownRemovalDone(
 /** The reports a client makes right after `done` (the same sweep: on a real clock they may be a
  *  millisecond later) count as made with it: the time of the client's next record that is not a
  *  report, after `done`'s time (the end if none). */
-function settledBy(history: History, done: RecordOf<'ok' | 'fail' | 'info'>): number {
+function settledBy(history: History, done: Report): number {
   const isReport = (type: string): boolean => type === 'ok' || type === 'fail' || type === 'info';
-  for (const r of history.slice(history.indexOf(done) + 1))
+  for (let i = history.indexOf(done) + 1; i < history.length; i++) {
+    const r = history[i]!;
     if ('client' in r && r.client === done.client && !isReport(r.type) && r.t > done.t) return r.t;
-  return endTime(history);
+  }
+  return HistoryIndex.of(history).end;
 }
 
 /** A client's removals of its own deployments reported `ok` whose application is still in the final model. */
 function removalsLeft(
-  removes: readonly RecordOf<'invoke'>[],
+  removes: readonly RemoveInvoke[],
   deploys: readonly DeployInvoke[],
-  reports: ReadonlyMap<number, RecordOf<'ok' | 'fail' | 'info'>>,
+  reports: ReadonlyMap<number, Report>,
   keys: ClientKeys,
   final: RecordOf<'final-model'>,
 ): Violation[] {

@@ -4,6 +4,7 @@
  */
 import type { History } from '../harness/history.ts';
 import { agentLifecycle } from './agent-lifecycle.ts';
+import { appsAsAsked } from './apps-as-asked.ts';
 import { deploymentsComplete } from './deployments-complete.ts';
 import { noLostWork } from './no-lost-work.ts';
 import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
@@ -14,6 +15,7 @@ import {
   type Property,
   type PropertyName,
   type PropertyResult,
+  type StallLoad,
   type Violation,
 } from './property.ts';
 import { readViews } from './read-views.ts';
@@ -27,6 +29,7 @@ import { watchersResume } from './watchers-resume.ts';
 export * from './property.ts';
 export {
   agentLifecycle,
+  appsAsAsked,
   deploymentsComplete,
   noLostWork,
   noSurpriseUpgrade,
@@ -52,6 +55,7 @@ const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
     agentLifecycle,
     upgradeSequence,
     reconnectBackoff,
+    appsAsAsked,
   ].map((p) => [p.name, p]),
 );
 
@@ -73,11 +77,12 @@ function propertiesNamed(names: readonly PropertyName[]): readonly Property[] {
   return properties;
 }
 
-/** Runs the named properties, in the order given: held, violated or unknown, each. */
-export function judgeProperties(history: History, names: readonly PropertyName[]): PropertyResult[] {
+/** Runs the named properties, in the order given: held, violated or unknown, each; with `load`, raises
+ *  it to the stall load of the deadlines they decided on (StallLoad). */
+export function judgeProperties(history: History, names: readonly PropertyName[], load?: StallLoad): PropertyResult[] {
   const properties = propertiesNamed(names);
   const views = readViews(history, properties);
-  return properties.map((property, i) => judge(property, views[i]!));
+  return properties.map((property, i) => judge(property, views[i]!, load));
 }
 
 /** Runs the named properties, in the order given, and returns all their violations (a property

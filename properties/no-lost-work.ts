@@ -1,6 +1,7 @@
-import type { History } from '../harness/history.ts';
+import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { CONTROLLER_SIDE, controllerUnseen, cutShort, finalModel } from './common.ts';
+import { CONTROLLER_SIDE } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
@@ -20,19 +21,24 @@ export const noLostWork: Property = {
   name: NAME,
   reads: CONTROLLER_SIDE,
   summary: 'every application whose deploy the controller accepted is in the final model',
-  cannotJudge: (history) => cutShort(history) ?? controllerUnseen(history),
+  cannotJudge: (history) => {
+    const index = HistoryIndex.of(history);
+    return index.cutShort ?? index.controllerUnseen;
+  },
   check(history: History): Violation[] {
-    const final = finalModel(history);
-    if (!final || cutShort(history) !== undefined) return [];
+    const index = HistoryIndex.of(history);
+    const final = index.finalModel;
+    if (!final || index.cutShort !== undefined) return [];
     const apps = final.model.applications;
     const violations: Violation[] = [];
     const removedAt = new Map<string, number>(); // app -> time of its last accepted removal
+    const deploys: RecordOf<'request'>[] = []; // accepted deploys: judged once every removal is known
     for (const r of history) {
-      if (r.type === 'request' && r.accepted && r.facade === 'Application' && r.method === 'DestroyApplication')
-        for (const app of r.apps ?? []) removedAt.set(app, r.t);
+      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application') continue;
+      if (r.method === 'DestroyApplication') for (const app of r.apps ?? []) removedAt.set(app, r.t);
+      else if (DEPLOYS.has(r.method)) deploys.push(r);
     }
-    for (const r of history) {
-      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application' || !DEPLOYS.has(r.method)) continue;
+    for (const r of deploys) {
       for (const app of r.apps ?? []) {
         if (Object.hasOwn(apps, app) || (removedAt.get(app) ?? -1) >= r.t) continue;
         violations.push({

@@ -1,5 +1,5 @@
 import type { History } from '../harness/history.ts';
-import { controllerUnseen } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -18,7 +18,7 @@ const NAME = 'no-surprise-upgrade';
 export const noSurpriseUpgrade: Property = {
   name: NAME,
   summary: 'the version changes only after an explicit upgrade request chose it',
-  cannotJudge: controllerUnseen,
+  cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     const licences = new Map<string, number>(); // chosen version -> unused explicit requests

@@ -1,5 +1,6 @@
 import type { History } from '../harness/history.ts';
-import { CONTROLLER_SIDE, controllerUnseen } from './common.ts';
+import { CONTROLLER_SIDE } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -36,32 +37,31 @@ export const noWorkBeforeUpgrade: Property = {
   name: NAME,
   reads: CONTROLLER_SIDE,
   summary: 'no work call is accepted and no hook starts while an upgrade is pending or running',
-  cannotJudge: controllerUnseen,
+  cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     const tracker = new UpgradeTracker();
     for (const r of history) {
       tracker.observe(r);
-      const upgrade = tracker.describeWindow(); // "from -> to" while pending or running
+      if (!tracker.window) continue; // no upgrade pending or running
       switch (r.type) {
         case 'request': {
-          if (upgrade === undefined || !r.accepted) break;
+          if (!r.accepted) break;
           const call = `${r.facade}.${r.method}`;
           if (!WORK_CALLS.has(call)) break;
           violations.push({
             property: NAME,
             t: r.t,
             client: r.client,
-            message: `${call} from ${r.client} (conn ${r.conn}) accepted during upgrade ${upgrade}`,
+            message: `${call} from ${r.client} (conn ${r.conn}) accepted during upgrade ${tracker.describeWindow()}`,
           });
           break;
         }
         case 'hook-start':
-          if (upgrade === undefined) break;
           violations.push({
             property: NAME,
             t: r.t,
-            message: `hook ${r.hook} of ${r.unit} started during upgrade ${upgrade}`,
+            message: `hook ${r.hook} of ${r.unit} started during upgrade ${tracker.describeWindow()}`,
           });
           break;
       }

@@ -14,7 +14,7 @@
  * violated / unknown; `checkProperties` keeps returning the violations alone.
  */
 import type { History, RecordType } from '../harness/history.ts';
-import { stalledPastBudget, stalledWindow } from './stall.ts';
+import { stalledPastBudget, stalledWindow, windowStallLoad } from './stall.ts';
 
 export const PROPERTY_NAMES = [
   'no-work-before-upgrade',
@@ -30,6 +30,7 @@ export const PROPERTY_NAMES = [
   'upgrade-sequence',
   // The clients' contract: what every client owes a controller that restarts under it.
   'reconnect-backoff',
+  'apps-as-asked',
 ] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
@@ -59,7 +60,13 @@ export interface Property {
    *  or undefined when it can. Absent: the property judges every history. */
   cannotJudge?(history: History): string | undefined;
   /**
-   * The record types `check` and `cannotJudge` read, besides the run's frame (FRAME_TYPES and the
+   * The windows [from, to] (model ms) of the deadlines that decided something in this history besides
+   * its violations' (Violation.since): deployments-complete's deploys that their deadline ended,
+   * judged or left out for a stall. Only the stall load reads them (StallLoad). Absent: none.
+   */
+  deadlineWindows?(history: History): Iterable<readonly [number, number]>;
+  /**
+   * The record types `check`, `cannotJudge` and `deadlineWindows` read, besides the run's frame (FRAME_TYPES and the
    * history's first and last records, whose time is the end of the run). judgeProperties then
    * hands them only those records, in order: one pass over the history feeds every property, and
    * most of a history (calls and returns) reaches only the property that reads it. Absent: the
@@ -91,20 +98,41 @@ export type PropertyVerdict = PropertyResult['verdict'];
 /** A property that could not judge a history, and why. */
 export type UnknownResult = Extract<PropertyResult, { verdict: 'unknown' }>;
 
-/** Runs one property over a history. */
-export function judge(property: Property, history: History): PropertyResult {
+/**
+ * The most of its stall budget (stall.ts windowStallLoad) that any deadline which decided something
+ * in a run used, over the properties that judged it: past 1, that deadline was not judged. Back-
+ * pressure on a real target's runs in flight follows it (harness/stall-backoff.ts).
+ */
+export interface StallLoad {
+  max: number;
+}
+
+/** Runs one property over a history; with `load`, raises it to what this property's deadlines used. */
+export function judge(property: Property, history: History, load?: StallLoad): PropertyResult {
   const stalled = property.timed ? stalledPastBudget(history) : undefined;
   if (stalled !== undefined) return { property: property.name, verdict: 'unknown', reason: stalled };
-  const { violations, unjudged } = setAsideStalled(history, property.check(history));
+  const found = property.check(history);
+  if (load) noteStallLoad(load, property, history, found);
+  const { violations, unjudged } = setAsideStalled(history, found);
   if (violations.length > 0) return { property: property.name, verdict: 'violated', violations };
   const reason = unjudged ?? property.cannotJudge?.(history);
   if (reason !== undefined) return { property: property.name, verdict: 'unknown', reason };
   return { property: property.name, verdict: 'held' };
 }
 
+/** Raises `load` to the stall load of each deadline window the property decided something on:
+ *  its violations' (set aside or not) and its other deadlines' (Property.deadlineWindows). */
+function noteStallLoad(load: StallLoad, property: Property, history: History, found: readonly Violation[]): void {
+  for (const v of found)
+    if (v.since !== undefined) load.max = Math.max(load.max, windowStallLoad(history, v.since, v.t));
+  for (const [from, to] of property.deadlineWindows?.(history) ?? [])
+    load.max = Math.max(load.max, windowStallLoad(history, from, to));
+}
+
 /** The violations whose deadline window stalled past its budget set aside (stall.ts), with why the
  *  first of them could not be judged: the others stand, and any one of them makes the run violated. */
 function setAsideStalled(history: History, found: Violation[]): { violations: Violation[]; unjudged?: string } {
+  if (found.length === 0) return { violations: found }; // most properties, most runs
   let unjudged: string | undefined;
   const violations = found.filter((v) => {
     const why = v.since === undefined ? undefined : stalledWindow(history, v.since, v.t);

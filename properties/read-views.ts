@@ -2,7 +2,9 @@
  * One pass over a history for every property: each property that says which record types it
  * reads (Property.reads) gets those records alone, in order, with the run's frame; the others get
  * the whole history. Most records of a run are a client's calls and returns, which only
- * requests-settle reads: the other properties then walk a fraction of the history.
+ * requests-settle reads: the other properties then walk a fraction of the history. Properties that
+ * read the same types (the controller's contract reads CONTROLLER_SIDE) share one view, the same
+ * array: what they derive from it alike (history-index.ts) is then worked out once.
  */
 import type { History, HistoryRecord } from '../harness/history.ts';
 import { FRAME_TYPES, type Property } from './property.ts';
@@ -23,12 +25,20 @@ function routesOf(properties: readonly Property[]): Routes {
   let routes = ROUTES.get(properties);
   if (routes) return routes;
   routes = { slots: [], partialViews: 0, byType: new Map() };
+  const viewOf = new Map<string, number>(); // the types a view reads (sorted, joined) -> the view
   for (const property of properties) {
     if (!property.reads) {
       routes.slots.push(-1);
       continue;
     }
+    const types = [...property.reads].sort().join(' ');
+    const shared = viewOf.get(types);
+    if (shared !== undefined) {
+      routes.slots.push(shared);
+      continue;
+    }
     const view = routes.partialViews++;
+    viewOf.set(types, view);
     routes.slots.push(view);
     for (const type of [...property.reads, ...FRAME_TYPES]) {
       let to = routes.byType.get(type);

@@ -43,11 +43,12 @@ const READS: ReadonlySet<RecordType> = new Set<RecordType>([
  *   backoff makes hundreds (a trial's script: 2,038 dials in one run).
  *
  * Model time on every target: on a real one a program's real waits are magnified by 1 / time scale
- * (robust.mjs's 50 ms to 500 ms is 0.5 s to 5 s of model time at 0.1), and the message gives the
+ * (a 50 ms wait is 0.5 s of model time at 0.1; robust.mjs's kit scales its own by UPGRADE_CHAOS_TIME_SCALE,
+ * 0.5 s to 5 s of model time at any scale), and the message gives the
  * real times too. A stall does not fake a storm: a client that waits for its dial's outcome before
- * the next one leaves at least its own wait between the controller's records of them. Dials refused
- * at the TCP level by a port that does not listen are not recorded (harness/history.ts,
- * `conn-refused`): there the property sees fewer attempts, and can miss a storm, never invent one.
+ * the next one leaves at least its own wait between the controller's records of them. Some dials
+ * refused at the TCP level are not recorded (harness/history.ts, `conn-refused`, says which): there
+ * the property sees fewer attempts, and can miss a storm, never invent one.
  *
  * One violation per client: its first window over the limit, with its retries in the whole run.
  * Without controller-side records (an external controller) the property cannot judge: unknown.

@@ -1,6 +1,7 @@
-import { readRunParams, type History, type RecordOf } from '../harness/history.ts';
+import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { ClientKeys, endTime } from './common.ts';
+import { ClientKeys } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'requests-settle';
@@ -30,7 +31,8 @@ export const requestsSettle: Property = {
   reads: new Set(['call', 'return', 'client-conn', 'invoke', 'ok', 'fail', 'info']),
   summary: 'every request returns or fails within its deadline; nothing is pending at quiescence',
   check(history: History): Violation[] {
-    const deadline = readRunParams(history).requestDeadlineMs;
+    const index = HistoryIndex.of(history);
+    const deadline = index.params.requestDeadlineMs;
     const violations: Violation[] = [];
     const keys = new ClientKeys();
     const calls = new Map<number, { call: RecordOf<'call'>; index: number }>(); // pending calls
@@ -78,7 +80,7 @@ export const requestsSettle: Property = {
       }
     }
 
-    const end = endTime(history);
+    const end = index.end;
     for (const { call, index } of calls.values()) {
       if (!call.longPoll) {
         // Ended by the run's end before its own deadline: the closing wait's deadline decided it.

@@ -65,14 +65,36 @@ export function stalledWithin(stalls: readonly Stall[], from: number, to: number
   return sum;
 }
 
+/** The stalls within a deadline window from `from` to `to` (model ms) and that window's budget;
+ *  undefined when no stalls are recorded (a sim's run, an older history) or the window is empty. */
+function windowStall(history: History, from: number, to: number): { stalled: number; budget: number } | undefined {
+  const stalls = lagRecord(history)?.stalls;
+  if (!stalls || to <= from) return undefined;
+  return { stalled: stalledWithin(stalls, from, to), budget: (to - from) * STALL_BUDGET_SHARE };
+}
+
 /** Why a deadline whose window ran from `from` to `to` (model ms) cannot be judged: the run stalled
  *  more than the budget's share of that window within it. Undefined when it can (or no stalls are
  *  recorded: a sim's run, an older history). */
 export function stalledWindow(history: History, from: number, to: number): string | undefined {
-  const stalls = lagRecord(history)?.stalls;
-  if (!stalls || to <= from) return undefined;
-  const stalled = stalledWithin(stalls, from, to);
-  const budget = (to - from) * STALL_BUDGET_SHARE;
-  if (stalled <= budget) return undefined;
+  const window = windowStall(history, from, to);
+  if (!window || window.stalled <= window.budget) return undefined;
+  const { stalled, budget } = window;
   return `the run stalled ${seconds(stalled)} of model time (a starved harness or controller) within the ${seconds(to - from)} from t=${formatMs(from)} to t=${formatMs(to)} that decided a deadline, more than its budget of ${seconds(budget)}: that deadline cannot be judged`;
+}
+
+/**
+ * How much of its stall budget a deadline window from `from` to `to` (model ms) used: the stalls
+ * within it over the budget, so past 1 that deadline is not judged (stalledWindow). 0 when no
+ * stalls are recorded. What back-pressure on a real target's runs in flight follows
+ * (harness/stall-backoff.ts): the deadlines that decided something, not the run's whole length.
+ */
+export function windowStallLoad(history: History, from: number, to: number): number {
+  const window = windowStall(history, from, to);
+  return window ? window.stalled / window.budget : 0;
+}
+
+/** Whether the run recorded its stalls (a real target's lag record since it kept them all). */
+export function recordsStalls(history: History): boolean {
+  return lagRecord(history)?.stalls !== undefined;
 }

@@ -1,5 +1,6 @@
 import type { History, HistoryRecord } from '../harness/history.ts';
-import { CONTROLLER_SIDE, controllerUnseen, isControllerSide } from './common.ts';
+import { CONTROLLER_SIDE, isControllerSide } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -36,7 +37,7 @@ export const upgradeSequence: Property = {
   name: NAME,
   reads: CONTROLLER_SIDE,
   summary: 'upgrades go pending, download, agent down, agent up at the target, steps, end; versions change only so',
-  cannotJudge: controllerUnseen,
+  cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
     const sequence = new Sequence();
     for (const r of history) sequence.observe(r);

@@ -1,5 +1,5 @@
-import { readRunParams, type History } from '../harness/history.ts';
-import { controllerUnseen } from './common.ts';
+import type { History } from '../harness/history.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { UpgradeTracker } from './upgrade-tracker.ts';
 
@@ -19,10 +19,12 @@ const NAME = 'version-as-tested';
 export const versionAsTested: Property = {
   name: NAME,
   summary: 'the controller runs only the tested version or the exact target of an explicit upgrade',
-  cannotJudge: (history) =>
-    readRunParams(history).testedVersion === undefined ? undefined : controllerUnseen(history),
+  cannotJudge: (history) => {
+    const index = HistoryIndex.of(history);
+    return index.params.testedVersion === undefined ? undefined : index.controllerUnseen;
+  },
   check(history: History): Violation[] {
-    const tested = readRunParams(history).testedVersion;
+    const tested = HistoryIndex.of(history).params.testedVersion;
     if (tested === undefined) return [];
     const allowed = new Set([tested]);
     const violations: Violation[] = [];

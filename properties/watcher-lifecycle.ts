@@ -1,5 +1,6 @@
-import type { History, HistoryRecord } from '../harness/history.ts';
-import { CONTROLLER_SIDE, controllerUnseen, isControllerSide } from './common.ts';
+import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
+import { CONTROLLER_SIDE, isControllerSide } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'watcher-lifecycle';
@@ -31,7 +32,7 @@ export const watcherLifecycle: Property = {
   name: NAME,
   reads: CONTROLLER_SIDE,
   summary: 'every watcher is stopped exactly once (by its client or its connection), nothing served after',
-  cannotJudge: controllerUnseen,
+  cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
     const lifecycle = new Lifecycle();
     for (const r of history) lifecycle.observe(r);
@@ -106,12 +107,15 @@ class Lifecycle {
   }
 
   private served(r: Extract<HistoryRecord, { type: 'request' }>): void {
-    const call = `${r.facade}.${r.method}`;
-    if (!this.open.has(r.conn)) return this.add(r.t, `${call} from ${r.client} served on conn ${r.conn}, not open`);
+    if (!this.open.has(r.conn))
+      return this.add(r.t, `${callName(r)} from ${r.client} served on conn ${r.conn}, not open`);
     if (r.facade !== 'AllWatcher') return;
     const w = r.watcher !== undefined ? this.watchers.get(r.watcher) : undefined;
     if (!w || !w.live || w.conn !== r.conn) {
-      this.add(r.t, `${call} from ${r.client} served for watcher ${r.watcher ?? '?'}, not live on conn ${r.conn}`);
+      this.add(
+        r.t,
+        `${callName(r)} from ${r.client} served for watcher ${r.watcher ?? '?'}, not live on conn ${r.conn}`,
+      );
     } else if (r.method === 'Stop') w.stopAsked = true;
   }
 
@@ -131,4 +135,9 @@ class Lifecycle {
   private add(t: number, message: string): void {
     this.violations.push({ property: NAME, t, message });
   }
+}
+
+/** "Facade.Method" of a request, for a message (built only when one is needed). */
+function callName(r: RecordOf<'request'>): string {
+  return `${r.facade}.${r.method}`;
 }

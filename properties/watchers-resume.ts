@@ -1,6 +1,6 @@
-import { readRunParams, type CloseReason, type History } from '../harness/history.ts';
+import type { CloseReason, History } from '../harness/history.ts';
 import { formatModelMs } from '../harness/plan.ts';
-import { cutShort, finalModel } from './common.ts';
+import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
@@ -58,11 +58,12 @@ export const watchersResume: Property = {
     'client-view',
   ]),
   summary: 'after a connection loss the client watches again within the deadline, and its view converges',
-  cannotJudge: cutShort,
+  cannotJudge: (history) => HistoryIndex.of(history).cutShort,
   check(history: History): Violation[] {
-    const { resumeDeadlineMs, timeScale } = readRunParams(history);
+    const index = HistoryIndex.of(history);
+    const { resumeDeadlineMs, timeScale } = index.params;
     const resume = resumeViolations(history, resumeDeadlineMs, timeScale);
-    return cutShort(history) === undefined ? [...resume, ...viewViolations(history)] : resume;
+    return index.cutShort === undefined ? [...resume, ...viewViolations(history)] : resume;
   },
 };
 
@@ -150,7 +151,7 @@ function resumeViolations(history: History, deadline: number, timeScale: number 
  *  deltas in flight to land (targets/closing.ts): that settle time is its deadline (`since`, the
  *  quiet record's time), which a starved harness may not have had to read them (stall.ts). */
 function viewViolations(history: History): Violation[] {
-  const final = finalModel(history);
+  const final = HistoryIndex.of(history).finalModel;
   if (!final) return [];
   const violations: Violation[] = [];
   let quietT: number | undefined;

@@ -137,10 +137,14 @@ export function formatSummary(
   return [
     `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${runs}, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
     ...(r.notes ?? []).map((note) => `  note: ${note}`),
-    ...unknown.flatMap((p) => {
+    // Every property that could not judge some run, violated ones too: a nightly run's reader sees
+    // how many runs were not judged (a loaded machine's stalled deadlines, say) whatever the verdict.
+    ...r.properties.flatMap((p) => {
+      if (!p.unknownRuns) return [];
       const first = firstUnknownCase(r.seed, p);
+      const what = p.verdict === 'unknown' ? 'unknown' : `${p.verdict}, not judged`;
       return [
-        `? ${p.property} unknown in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`,
+        `? ${p.property} ${what} in ${p.unknownRuns} of ${r.runs} runs: ${p.unknownReason}`,
         ...(first ? [`  first in run ${p.firstUnknownRun}: ${replay(first)}`] : []),
       ];
     }),

@@ -39,7 +39,8 @@ export interface PropertyJson {
   property: string;
   verdict: PropertyVerdict;
   violatingRuns?: number;
-  unknownRuns?: number;
+  /** Runs it could not judge (0: every run was judged), and why the first could not be. */
+  unknownRuns: number;
   unknownReason?: string;
   /** 1-based index of the first run it could not judge, and the line that replays that run. */
   firstUnknownRun?: number;
@@ -90,7 +91,8 @@ export function propertyJson(
     property: p.property,
     verdict: p.verdict,
     ...(p.violatingRuns ? { violatingRuns: p.violatingRuns } : {}),
-    ...(p.unknownRuns ? { unknownRuns: p.unknownRuns, unknownReason: p.unknownReason } : {}),
+    unknownRuns: p.unknownRuns ?? 0,
+    ...(p.unknownRuns ? { unknownReason: p.unknownReason } : {}),
     ...(p.unknownRuns && p.firstUnknownRun !== undefined ? { firstUnknownRun: p.firstUnknownRun } : {}),
     ...(p.unknownRuns && unknownCase && replay ? { unknownReplay: replay.line(unknownCase) } : {}),
   };

@@ -24,6 +24,7 @@ const SHORT: Record<PropertyName, string> = {
   'agent-lifecycle': 'agent-life',
   'upgrade-sequence': 'upg-seq',
   'reconnect-backoff': 'backoff',
+  'apps-as-asked': 'apps',
 };
 const CELL = 11;
 

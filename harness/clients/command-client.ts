@@ -8,6 +8,9 @@
  *   UPGRADE_CHAOS_VIEW_FILE    where it may write what its watcher saw:
  *                              {"applications": {"NAME": {"units": {"NAME/0": "active"}}}}
  *   UPGRADE_CHAOS_DEADLINE_MS  how long it has (real milliseconds)
+ *   UPGRADE_CHAOS_TIME_SCALE   real milliseconds per millisecond of model time (the run's
+ *                              --time-scale): a program's real waits are that many times shorter
+ *                              in model time, which the deadlines and reconnect-backoff judge
  *   UPGRADE_CHAOS_CA_CERT / UPGRADE_CHAOS_CA_CERT_FILE
  *                              with a wss:// URL: the controller's CA certificate (PEM) and a file
  *                              holding it (python-libjuju's `cacert`)
@@ -37,6 +40,9 @@ export interface CommandOutput {
   exitCode?: number;
   signal?: string;
   timedOut: boolean;
+  /** Whether it made a connection to its URL (one the URL accepted) while it ran; unknown without
+   *  the URL's count. A dial refused (before bootstrap, while the agent is down) is not one. */
+  connected?: boolean;
   stdout: string;
   stderr: string;
 }
@@ -90,6 +96,8 @@ export class CommandClient implements Client {
   fatal: Error | undefined;
   /** At launch: the URL's connections so far, when it was taking connections (else undefined). */
   private connectionsAtLaunch: number | undefined;
+  /** At launch: the URL's connections so far, whether it was taking connections or not. */
+  private acceptedAtLaunch: number | undefined;
   private readonly url: string;
 
   constructor(
@@ -176,13 +184,15 @@ export class CommandClient implements Client {
         UPGRADE_CHAOS_BUNDLE: JSON.stringify(bundle),
         UPGRADE_CHAOS_VIEW_FILE: this.viewFile,
         UPGRADE_CHAOS_DEADLINE_MS: String(Math.max(1, Math.round(deadlineMs * timeScale))),
+        UPGRADE_CHAOS_TIME_SCALE: String(timeScale),
         ...(this.env.tls
           ? { UPGRADE_CHAOS_CA_CERT: this.env.tls.caCert, UPGRADE_CHAOS_CA_CERT_FILE: this.env.tls.caCertFile }
           : {}),
       },
     });
     const reach = this.options.reach;
-    if (reach && !reach.refusing()) this.connectionsAtLaunch = reach.connections();
+    this.acceptedAtLaunch = reach?.connections();
+    if (reach && !reach.refusing()) this.connectionsAtLaunch = this.acceptedAtLaunch;
     this.pid = subprocess.pid;
     if (this.pid !== undefined) holdProcessGroup(this.pid);
     const stdout = keepTail(subprocess.stdout);
@@ -204,10 +214,14 @@ export class CommandClient implements Client {
       releaseProcessGroup(this.pid);
     }
     this.deadline?.cancel();
+    const accepted = this.options.reach?.connections();
     this.result = {
       client: this.env.name,
       command: this.options.command,
       timedOut: this.timedOut,
+      ...(accepted !== undefined && this.acceptedAtLaunch !== undefined
+        ? { connected: accepted > this.acceptedAtLaunch }
+        : {}),
       stdout,
       stderr,
       ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),

@@ -20,6 +20,9 @@ export const RECONNECTING: ClientPolicy = {
   reconnect: 'always',
   waitForUpgrade: false,
   keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
+  // A login unanswered for 10 s means a dead link: without it a link gone half-open while the script
+  // logs in waited for its first ping (15 s), and with its backoff grown missed the resume deadline.
+  loginTimeoutMs: 10_000,
   rewatchOnReconnect: true,
   resetViewOnNewWatcher: true,
   retryUpgradeInProgress: true,
@@ -46,7 +49,7 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
   ),
   scriptedProfile(
     'reconnecting',
-    'fix 1: pings, reconnects with backoff, logs in again, re-creates its watcher and resets its view, retries "upgrade in progress", deploys idempotently',
+    'fix 1: pings, times out its login, reconnects with backoff, logs in again, re-creates its watcher and resets its view, retries "upgrade in progress", deploys idempotently',
     RECONNECTING,
   ),
   scriptedProfile(

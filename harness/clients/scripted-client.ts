@@ -19,6 +19,9 @@ export interface ClientPolicy {
   /** Ping every intervalMs from the moment of connecting; a ping unanswered after timeoutMs closes
    *  the connection, which settles every call still waiting on it. */
   keepalive?: { intervalMs: number; timeoutMs: number };
+  /** An Admin.Login unanswered this long closes the connection (then the script reconnects, as
+   *  after any lost connection). Absent: the login waits for its answer, or for the keepalive. */
+  loginTimeoutMs?: number;
   /** Re-create the watcher on every new connection. */
   rewatchOnReconnect: boolean;
   /** Reset the view from a new watcher's snapshot (a view that is not reset keeps ghosts). */
@@ -40,6 +43,14 @@ export interface ClientPolicy {
   /** A planted bug, for tests only: it dials again the moment a connection is lost or a dial
    *  refused, with no backoff (examples/clients/no-backoff.mjs in the sim). */
   noBackoff?: boolean;
+  /** A planted bug, for tests and the bench only: its keepalive starts once it is logged in (as Juju's
+   *  Go API client starts its pinger after Login), so without loginTimeoutMs a login on a link gone
+   *  half-open waits for ever (examples/clients/login-hangs.mjs in the sim). */
+  pingOnceLoggedIn?: boolean;
+  /** A planted bug, for tests only: a deploy refused with "already exists" is sent again under the
+   *  name NAME-2 ("the name is taken: pick a free one"), though the first attempt, whose answer was
+   *  lost, created it (examples/clients/rename-on-conflict.mjs in the sim). */
+  renameOnConflict?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -184,25 +195,26 @@ export class ScriptedClient implements Client {
       conn.onClose(() => {
         if (this.conn === conn) this.connectionLost();
       });
-      this.keepalive(conn);
-      this.call(
-        'Admin',
-        'Login',
-        {
-          params: {
-            'auth-tag': `user-${this.env.credentials.username}`,
-            credentials: this.env.credentials.password,
-            nonce: '',
-            'client-version': '1.22.1',
-          },
-        },
-        (r) => {
-          if (!r.ok) return r.outcome === 'error' ? this.giveUp() : undefined; // else the connection is going: connectionLost
-          this.attempt = 0;
-          if (this.policy.waitForUpgrade && !this.upgradeSeenDone) this.pollUntilUpgraded();
-          else this.onReady();
-        },
-      );
+      if (!this.policy.pingOnceLoggedIn) this.keepalive(conn);
+      const params = {
+        'auth-tag': `user-${this.env.credentials.username}`,
+        credentials: this.env.credentials.password,
+        nonce: '',
+        'client-version': '1.22.1',
+      };
+      this.call('Admin', 'Login', { params, timeoutMs: this.policy.loginTimeoutMs }, (r) => {
+        if (!r.ok) {
+          if (r.outcome === 'error') return this.giveUp();
+          // A login that timed out: the link is dead (half-open, or a partition). Closing it is
+          // what connectionLost needs to reconnect; a closed one is going there already.
+          if (r.outcome === 'timeout') conn.close();
+          return;
+        }
+        this.attempt = 0;
+        if (this.policy.pingOnceLoggedIn) this.keepalive(conn);
+        if (this.policy.waitForUpgrade && !this.upgradeSeenDone) this.pollUntilUpgraded();
+        else this.onReady();
+      });
     });
   }
 
@@ -339,6 +351,7 @@ export class ScriptedClient implements Client {
       if (!r.ok) return this.unanswered(op, r);
       const results = r.response['results'] as { error?: { message?: string; code?: string } }[] | undefined;
       const error = results?.[0]?.error;
+      if (error?.code === 'already exists' && this.policy.renameOnConflict) return this.deployRenamed(op);
       if (error && !(this.policy.idempotentDeploys && error.code === 'already exists')) {
         return this.finish(op.op, 'fail', error.message ?? 'deploy failed');
       }
@@ -347,6 +360,13 @@ export class ScriptedClient implements Client {
       this.checkOps();
       this.sendQueued(op.app); // a removal of this app may have waited for it
     });
+  }
+
+  /** The planted renameOnConflict bug: the deploy goes again as NAME-2, and waits for that one's units. */
+  private deployRenamed(op: Op): void {
+    op.app = `${op.app}-2`;
+    op.state = 'queued';
+    this.sendQueued(op.app);
   }
 
   private sendRemove(op: Op): void {
@@ -466,7 +486,7 @@ export class ScriptedClient implements Client {
   private call(
     facade: string,
     method: string,
-    options: { id?: string; params?: Record<string, unknown> },
+    options: { id?: string; params?: Record<string, unknown>; timeoutMs?: number },
     done: (r: RpcResult) => void,
   ): void {
     const conn = this.conn;

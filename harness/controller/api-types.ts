@@ -84,6 +84,15 @@ export interface ServerTransport {
   send(response: ApiResponse): void;
   /** Close the connection from the controller's side (agent restart). */
   close(): void;
+  /** The address the client dialled (a real server's: what Login advertises in `servers`, so a
+   *  client that redials from it comes back the same way, through a fault proxy too); the sim has none. */
+  readonly address?: ServerAddress;
+}
+
+/** An API address as Login's `servers` gives it. */
+export interface ServerAddress {
+  host: string;
+  port: number;
 }
 
 /**

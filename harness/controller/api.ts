@@ -11,6 +11,7 @@ import {
   type ApiHost,
   type ApiRequest,
   type ApiResponse,
+  type ServerAddress,
   type ServerTransport,
 } from './api-types.ts';
 import type { Application, Status } from './model-state.ts';
@@ -176,15 +177,19 @@ export class ApiConnection {
       }
       if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
       if (!this.loggedIn) throw new ApiError('not logged in', ErrorCode.unauthorized);
-      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name)) {
-        throw new ApiError(...this.upgradeInProgress());
-      }
+      // The gate refuses most calls of a gated run: answered here, not thrown (no unwinding).
+      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name))
+        return this.refuse(req, name, this.upgradeInProgress());
       return this.serve(name, req);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      this.recordRefusal(req, name, e.message);
-      return { error: e.message, code: e.code };
+      return this.refuse(req, name, [e.message, e.code]);
     }
+  }
+
+  private refuse(req: ApiRequest, name: string, [message, code]: [string, string]): Reply {
+    this.recordRefusal(req, name, message);
+    return { error: message, code };
   }
 
   /** Every refused call is in the history with its reason ("not logged in" as much as "upgrade in
@@ -267,7 +272,6 @@ export class ApiConnection {
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
     this.restrictedRoot = this.controller.apiRestricted;
-    const port = 17070;
     const uuid = this.controller.model.uuid;
     return {
       'server-version': this.controller.version,
@@ -279,7 +283,7 @@ export class ApiConnection {
         'controller-access': 'superuser',
         'model-access': 'admin',
       },
-      servers: [[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]],
+      servers: [[serverEntry(this.transport.address ?? DEFAULT_ADDRESS)]],
       facades: FACADE_LIST,
     };
   }
@@ -502,4 +506,14 @@ function applicationStatus(app: Application): { status: string; info: string; si
 
 function err(message: string, code: string): ErrorEntry {
   return { message, code };
+}
+
+/** Where a transport that does not know its address (the sim's) says the API is: Juju's default port. */
+const DEFAULT_ADDRESS: ServerAddress = { host: '127.0.0.1', port: 17070 };
+
+/** One of Login's `servers`, as Juju writes a host and port. */
+function serverEntry({ host, port }: ServerAddress): Record<string, unknown> {
+  const type = /^\d+(\.\d+){3}$/.test(host) ? 'ipv4' : host.includes(':') ? 'ipv6' : 'hostname';
+  const scope = host === 'localhost' || host.startsWith('127.') || host === '::1' ? 'local-machine' : 'public';
+  return { value: host, type, scope, port };
 }

@@ -12,7 +12,8 @@
  * - halfOpen(): every connection through it goes half-open for good: the controller's side is reset,
  *   the client's stays open and silent (its bytes are dropped, nothing reaches it, not even a
  *   close) until the run's end cuts it (cutHalfOpen); new connections pass as usual;
- * - latency: every chunk is delayed, order kept.
+ * - latency: every chunk is delayed, order kept;
+ * - onUpstreamRefused: told of each dial through it that the controller's port refused.
  * It knows nothing of WebSockets or Juju: faults are on the byte stream, as on a real network.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -121,7 +122,9 @@ class Pair {
       this.toClient.push(chunk);
     });
     upstream.on('end', () => this.toClient.push('end'));
-    upstream.on('error', () => {});
+    upstream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED') this.proxy.onUpstreamRefused?.();
+    });
     upstream.on('close', (hadError) => this.sideClosed(hadError, this.client));
     this.toUpstream.flush();
   }
@@ -169,6 +172,13 @@ export class FaultProxy {
   answered = 0;
   /** Connections clients made to the proxy (accepted, whatever became of them), since it started. */
   accepted = 0;
+  /**
+   * Called when a connection a client made through the proxy finds nothing listening on the
+   * controller's side (ECONNREFUSED: an agent's TLS port while the agent is down, a killed server).
+   * The controller never sees such a dial, so this is the only place it can be told: the live
+   * target records it as the controller would (`conn-refused`). The client's socket is cut, as ever.
+   */
+  onUpstreamRefused: (() => void) | undefined;
   latencyMs: number;
   readonly targetHost: string;
   private forwardPort: number;

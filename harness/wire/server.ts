@@ -22,7 +22,7 @@ import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Credentials } from '../controller/api-types.ts';
-import type { ApiResponse, ServerTransport } from '../controller/api-types.ts';
+import type { ApiResponse, ServerAddress, ServerTransport } from '../controller/api-types.ts';
 import { MODEL_UUID } from '../controller/model-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import type { HistoryRecord } from '../history.ts';
@@ -390,7 +390,9 @@ export class ControllerServer implements AdminHost {
       else this.perAddress.delete(address);
     });
     const proceed = (): void =>
-      this.wss.handleUpgrade(req, socket, head, (ws) => attach(ws, socket, session, label, this.limits, () => reset));
+      this.wss.handleUpgrade(req, socket, head, (ws) =>
+        attach(ws, socket, session, { label, address: dialledAddress(req) }, this.limits, () => reset),
+      );
     if (!session.links.holdDial(label, socket, proceed)) proceed();
   }
 
@@ -409,7 +411,7 @@ function attach(
   ws: WebSocket,
   socket: Duplex,
   session: ControllerSession,
-  label: string,
+  { label, address }: { label: string; address: ServerAddress },
   limits: ServerLimits,
   wasReset: () => boolean,
 ): void {
@@ -431,6 +433,7 @@ function attach(
     close: () => {
       if (!silent) ws.terminate();
     },
+    address,
   };
   const conn = session.controller.connect(label, transport);
   if (!conn) {
@@ -504,6 +507,23 @@ function clientLabel(value: string | null): string | undefined {
  *  through its TLS layer, so it is just destroyed). */
 /** A TCP reset; on the agent's TLS port, of the TCP socket beneath the TLS one (whose own handle
  *  is the TLS layer, which cannot reset): Node keeps that socket as `_parent`. */
+/**
+ * The address the client dialled: its Host header (through a fault proxy, the proxy's port, which
+ * is the way back for a client that redials from Login's `servers`), else the socket's own end.
+ */
+function dialledAddress(req: IncomingMessage): ServerAddress {
+  const own = { host: req.socket.localAddress ?? '127.0.0.1', port: req.socket.localPort ?? 0 };
+  const host = req.headers.host;
+  if (host === undefined) return own;
+  try {
+    const url = new URL(`ws://${host}`);
+    const port = url.port === '' ? own.port : Number(url.port);
+    return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
+  } catch {
+    return own;
+  }
+}
+
 function resetSocket(socket: Duplex): void {
   const tcp = socket instanceof TLSSocket ? ((socket as TLSSocket & { _parent?: Duplex })._parent ?? socket) : socket;
   try {

@@ -12,6 +12,24 @@ const PING_EVERY_MS = 300;
 const CALL_TIMEOUT_MS = 1_000;
 const RETRY_MS = 150;
 
+/**
+ * Real milliseconds per millisecond of model time: the harness plays a run at a time scale and
+ * says which (UPGRADE_CHAOS_TIME_SCALE); a program run by hand runs at 1. The harness judges waits
+ * in model time (reconnect-backoff: at most 10 retries in any 10 s), so a wait that must hold at
+ * any scale is written in model time and slept for `modelMs * TIME_SCALE` real milliseconds.
+ */
+export const TIME_SCALE = timeScaleOf(env.UPGRADE_CHAOS_TIME_SCALE);
+
+function timeScaleOf(value) {
+  const scale = Number(value);
+  return value !== undefined && Number.isFinite(scale) && scale > 0 ? scale : 1;
+}
+
+/** reconnectForever's backoff, in model time: 0.5 s, doubling to 5 s (50 ms to 500 ms real at 0.1). */
+const BACKOFF_MODEL_MS = { first: 500, max: 5_000 };
+/** A session that lasted this long in model time (2 s real at 0.1) was a real one: the backoff starts over. */
+const LASTED_MODEL_MS = 20_000;
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const upgrading = (e) => /upgrade in progress/.test(e.message);
 
@@ -164,14 +182,19 @@ export function reconnectingSession(use, { onClose } = {}) {
   conn.ws.on('open', async () => {
     try {
       await login(conn.call);
-      const ping = setInterval(() => conn.call('Pinger', 1, 'Ping').catch(() => {}), PING_EVERY_MS);
-      conn.ws.once('close', () => clearInterval(ping));
+      startPinging(conn);
       await use(conn);
     } catch {
       conn.close();
     }
   });
   return conn;
+}
+
+/** Pings `conn` until it closes; with a call timeout, an unanswered ping closes it (a dead link). */
+export function startPinging(conn) {
+  const ping = setInterval(() => conn.call('Pinger', 1, 'Ping').catch(() => {}), PING_EVERY_MS);
+  conn.ws.once('close', () => clearInterval(ping));
 }
 
 /** Client.WatchAll, retried while the controller upgrades: the new watcher's id. */
@@ -204,15 +227,19 @@ export async function followWatcher(conn, deployment, exit, next) {
   }
 }
 
-/** Runs `session()` (which resolves once its connection has closed) again and again, with a short
- *  backoff that starts over after a session that lasted. */
-export async function reconnectForever(session) {
-  let backoff = 50;
+/**
+ * Runs `session()` (which resolves once its connection has closed) again and again, with a backoff
+ * in model time (BACKOFF_MODEL_MS) that starts over after a session that lasted: the same dials per
+ * second of model time at any time scale, so reconnect-backoff holds at --time-scale 1 (an external
+ * controller) as at 0.1. `timeScale`, `sleep` and `now` are the real ones unless a test gives its own.
+ */
+export async function reconnectForever(session, { timeScale = TIME_SCALE, sleep: wait = sleep, now = Date.now } = {}) {
+  let backoff = BACKOFF_MODEL_MS.first;
   for (;;) {
-    const started = Date.now();
+    const started = now();
     await session();
-    if (Date.now() - started > 2_000) backoff = 50; // it was a real session: start the backoff over
-    await sleep(backoff);
-    backoff = Math.min(500, backoff * 2);
+    if (now() - started > LASTED_MODEL_MS * timeScale) backoff = BACKOFF_MODEL_MS.first;
+    await wait(backoff * timeScale);
+    backoff = Math.min(BACKOFF_MODEL_MS.max, backoff * 2);
   }
 }

@@ -32,7 +32,11 @@ describe('upgrade-chaos controller (controllerCommand)', () => {
     expect(h.lines.some((l) => /bootstrap/.test(l))).toBe(true);
 
     const c = await RawClient.open(url);
-    expect((await c.call('Admin', 3, 'Login', { 'auth-tag': 'user-bob', credentials: 'pw' })).error).toBeUndefined();
+    const login = await c.call('Admin', 3, 'Login', { 'auth-tag': 'user-bob', credentials: 'pw' });
+    expect(login.error).toBeUndefined();
+    // Login's servers name the port it listens on (--port 0: the kernel's), not Juju's default 17070.
+    const port = Number(new URL(url).port);
+    expect(login.response.servers).toEqual([[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]]);
     h.input.write('publish 1.24.3\nstatus\nupgrade not-a-version\nrestart\nbogus\n');
     await waitFor(() => h.lines.some((l) => l.startsWith('unknown command')), 5_000, 'replies');
     expect(h.lines).toContain('published 1.24.3');
@@ -58,6 +62,9 @@ describe('upgrade-chaos controller (controllerCommand)', () => {
     const c = await RawClient.open(url, ca);
     const login = await c.call('Admin', 3, 'Login', { 'auth-tag': 'user-admin', credentials: 'pw' });
     expect(login.response['server-version']).toBe('3.6.0');
+    expect(login.response.servers).toEqual([
+      [{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port: Number(new URL(url).port) }],
+    ]);
     c.close();
     h.input.write('quit\n');
     await expect(done).resolves.toBe(0);

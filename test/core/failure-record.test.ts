@@ -38,13 +38,6 @@ describe('failure record', () => {
     expect(parseFailureRecord(JSON.parse(JSON.stringify(record)))).toEqual({ record });
   });
 
-  it('reads back a half-open tied to a client moment (plans name them; the generator does not draw them yet)', () => {
-    const saved = JSON.parse(
-      JSON.stringify({ ...record, plan: [...record.plan, { kind: 'half-open', client: 0, on: 'login' }] }),
-    );
-    expect(parseFailureRecord(saved)).toEqual({ record: saved });
-  });
-
   it('reads back every plan the generator draws, activity-tied faults included', () => {
     const drawnKinds = new Set<string>();
     const drawnMoments = new Set<string>();
@@ -61,7 +54,8 @@ describe('failure record', () => {
       { seed: 7, numRuns: 200 },
     );
     for (const kind of EVENT_KINDS) expect(drawnKinds).toContain(kind);
-    for (const tied of ['disconnect@on', 'partition@on', 'restart@on']) expect(drawnKinds).toContain(tied);
+    for (const tied of ['disconnect@on', 'partition@on', 'half-open@on', 'restart@on'])
+      expect(drawnKinds).toContain(tied);
     for (const moment of API_ACTIVITIES) expect(drawnMoments).toContain(moment);
   });
 

@@ -85,9 +85,8 @@ describe('half-open connections (sim)', () => {
     );
   });
 
-  // Not drawn yet (plans name them; see the README): drawn, they found the reconnecting profile's
-  // login without a timeout (a half-open at its login waits for its ping, 15 s).
-  // A failure file reads them back (test/core/failure-record.test.ts).
+  // Drawn tied half of the time (test/faults/half-open-login.test.ts); a failure file reads them
+  // back (test/core/failure-record.test.ts).
   it('shrink to the timed one first', () => {
     const tied: Plan = [{ kind: 'bootstrap' }, { kind: 'half-open', client: 1, on: 'login' }];
     expect([...planShrinks(tied)]).toContainEqual([{ kind: 'bootstrap' }, { kind: 'half-open', client: 1 }]);

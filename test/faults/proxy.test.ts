@@ -168,13 +168,17 @@ describe('faults/proxy', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(110); // both ways
   });
 
-  it('resets the client when the controller is not listening', async () => {
+  it('resets the client when the controller is not listening, and tells of the refused dial', async () => {
     const port = await echoServer();
     await new Promise<void>((r) => upstream!.close(() => r()));
     upstream = undefined;
     proxy = await FaultProxy.start({ targetPort: port });
+    let refused = 0;
+    proxy.onUpstreamRefused = () => refused++;
     const c = await dial(proxy.port);
     await eventually(() => c.closed(), 'client closed');
+    // The controller never saw the dial: the proxy says so (the live target records conn-refused).
+    await eventually(() => refused === 1, 'told of the refused dial');
   });
 
   it('refuses dials at the TCP level while refusing, and listens again on the same port', async () => {

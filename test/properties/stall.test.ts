@@ -12,7 +12,8 @@ import {
   requestsSettle,
   watchersResume,
 } from '../../properties/index.ts';
-import { STALL_BUDGET_SHARE, stalledPastBudget, stalledWithin } from '../../properties/stall.ts';
+import { judgeRun } from '../../harness/runner.ts';
+import { STALL_BUDGET_SHARE, stalledPastBudget, stalledWithin, windowStallLoad } from '../../properties/stall.ts';
 import { history, messages } from './build.ts';
 
 const call: HistoryBody = {
@@ -166,6 +167,22 @@ describe('stalls that add up within a deadline', () => {
     expect(violations.map((v) => v.client)).toEqual(['client-1']);
   });
 
+  it('gives the run the stall load of the deadlines that decided something, not of its whole length', () => {
+    // What back-pressure on the runs in flight follows (stall-backoff.ts): the window from t=100 to
+    // t=1100 stalled 200 of its 250 ms budget (0.8), 300 ms (1.2: not judged); a met deadline with
+    // 2 s stalled after it (38% of the run) gives 0; a sim's run, with no lag record, none at all.
+    const load = (h: ReturnType<typeof lateResume>) => judgeRun([...h], ['watchers-resume']).stallLoad;
+    expect(load(lateResume(every100(0, 2_000, 20)))).toBeCloseTo(0.8);
+    expect(load(lateResume(every100(0, 2_000, 30)))).toBeCloseTo(1.2);
+    expect(windowStallLoad(lateResume(every100(0, 2_000, 30)), 100, 1_100)).toBeCloseTo(1.2);
+    const longElsewhere: Stall[] = [[2_000, 2_000]];
+    const met = lateResume(longElsewhere).filter((r) => !(r.type === 'conn-close' && r.conn === 1));
+    expect(load(met)).toBe(0);
+    expect(load(lateResume(every100(0, 2_000, 20), true))).toBeCloseTo(0.8); // client-1's window: 0
+    const simRun = lateResume([]).filter((r) => r.type !== 'lag');
+    expect(judgeRun(simRun, ['watchers-resume']).stallLoad).toBeUndefined();
+  });
+
   it('counts only the part of a stall inside the window', () => {
     const stalls: Stall[] = [
       [0, 150],
@@ -227,6 +244,15 @@ describe('a deploy never reported', () => {
 
   it('is violated however the run stalled when its client said it was settled (the run reached quiet)', () => {
     expect(judge(deploymentsComplete, unreported(true, stalledClosing)).verdict).toBe('violated');
+  });
+
+  it('gives the run the stall load of the window its deadline decided, judged or not', () => {
+    // From the invoke at t=10 to the end at t=5000: 2.4 s stalled of a 1.25 s budget.
+    const load = (reached: boolean, stalls: Stall[]) =>
+      judgeRun([...unreported(reached, stalls)], ['deployments-complete']).stallLoad;
+    expect(load(false, stalledClosing)).toBeCloseTo(2_400 / (4_990 * STALL_BUDGET_SHARE));
+    expect(load(false, stalledClosing.slice(0, 10))).toBeCloseTo(600 / (4_990 * STALL_BUDGET_SHARE));
+    expect(load(true, stalledClosing)).toBe(0); // no deadline decided it
   });
 });
 

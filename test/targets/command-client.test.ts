@@ -105,6 +105,8 @@ describe('clients/command-client (--client-cmd)', () => {
     await expect(run).rejects.toThrow(
       /exited with code 1 before it connected to the controller \(UPGRADE_CHAOS_API_URL\): exits-at-start: cannot import/,
     );
+    // The program was told the run's time scale (UPGRADE_CHAOS_TIME_SCALE), to scale its own waits by.
+    await expect(run).rejects.toThrow(/cannot import websockets \(time scale 0\.04\)$/);
   }, 60_000);
 
   it('judges a program launched before bootstrap that gives up without a connection: its dials were refused', async () => {

@@ -3,9 +3,9 @@
  * on the process target: the agent restarts while the script waits on its AllWatcher.Next (a
  * restart tied to that moment, slowed to 20 s of model time, 2 s real at 0.1). Every dial while the
  * agent is down is refused by the server, which records it (`conn-refused`), and the script dials
- * again at once: reconnect-backoff catches the storm. robust.mjs, which backs off from 50 ms to
- * 500 ms, holds every property on the same plan. The sim catches the planted profile on this plan
- * too (test/clients/reconnect-storm.test.ts).
+ * again at once: reconnect-backoff catches the storm. robust.mjs, which backs off from 0.5 s to 5 s
+ * of model time (50 ms to 500 ms real at 0.1), holds every property on the same plan. The sim
+ * catches the planted profile on this plan too (test/clients/reconnect-storm.test.ts).
  *
  * Timing decides little: the storm needs 11 dials within 10 s of model time (1 s real), a dial
  * every 90 ms, where a refused dial takes a few milliseconds; robust.mjs cannot make 11 in any

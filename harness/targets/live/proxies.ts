@@ -29,6 +29,7 @@ export class ProxyPool {
   /** Heal every partition and cut every connection (half-open ones too): the next run starts on a clean network. */
   clear(): void {
     for (const proxy of this.proxies.values()) {
+      proxy.onUpstreamRefused = undefined; // the run's history: the next run sets its own
       proxy.heal();
       proxy.reset();
       proxy.cutHalfOpen();

@@ -372,6 +372,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
   for (const name of run.clientNames) {
     const proxy = run.proxied.has(name) ? await proxyOf(run, name) : undefined;
     if (proxy && !backend.upBeforeBootstrap) await proxy.refuse(); // until bootstrap: see admitClients
+    if (proxy) proxy.onUpstreamRefused = () => recordRefusedDial(run, name);
     const url = `${scheme}://${LOOPBACK}:${proxy?.port ?? backend.port}${backend.modelPath(name)}`;
     const env: ClientEnv = {
       name,
@@ -410,6 +411,16 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
     run.clients.set(name, program);
     run.program = new ProgramStart(program, proxy);
   }
+}
+
+/**
+ * A dial through the client's proxy that the controller's port refused at the TCP level (its
+ * agent's TLS port while the agent is down): recorded as the sim's network and the server's plain
+ * port record a dial the agent turns away (`conn-refused`), so reconnect-backoff counts it. Not
+ * while the controller is killed (a crash): the sim records no dial to a dead controller either.
+ */
+function recordRefusedDial(run: LiveRun, client: string): void {
+  if (!run.down) run.history.record({ type: 'conn-refused', client });
 }
 
 /** The client's fault proxy: in front of the agent's TLS port (this run's) when clients dial wss://. */
