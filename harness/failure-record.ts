@@ -29,7 +29,12 @@ const on = z.enum(API_ACTIVITIES as readonly [ApiActivity, ...ApiActivity[]]).op
 const planEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bootstrap') }),
   z.strictObject({ kind: z.literal('publish'), version }),
-  z.strictObject({ kind: z.literal('upgrade'), version: version.optional(), uploadTools: z.boolean().optional() }),
+  z.strictObject({
+    kind: z.literal('upgrade'),
+    version: version.optional(),
+    uploadTools: z.boolean().optional(),
+    when: z.strictObject({ client, on: on.unwrap() }).optional(),
+  }),
   z.strictObject({
     kind: z.literal('deploy'),
     client,

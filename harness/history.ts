@@ -68,8 +68,10 @@ export type HistoryBody =
    *  `stalls`: every stall of either process long enough to count (lag-probe.ts), their union, in
    *  time order: what a deadline's window lost (properties/stall.ts). Absent in older histories. */
   | { type: 'lag'; stallMs: number; stalls?: Stall[] }
-  | { type: 'client-view'; client: string; watching: boolean; view: ModelView }
-  | { type: 'final-model'; version: string; model: ModelView }
+  /** `exitedAt`: a program's view, written as it exited at that time (it follows the model no more). */
+  | { type: 'client-view'; client: string; watching: boolean; view: ModelView; exitedAt?: number }
+  /** `charms`: the charm URL each application of the model runs (absent in older histories). */
+  | { type: 'final-model'; version: string; model: ModelView; charms?: Record<string, string> }
   | { type: 'run-end' }
   // the controller
   | { type: 'bootstrap'; version: string; desired: string; available?: string }
@@ -108,6 +110,9 @@ export type HistoryBody =
       apps?: string[];
       /** The watcher an AllWatcher call named. */
       watcher?: string;
+      /** A Deploy or DeployFromRepository, accepted or refused: the charm URL it asked for each
+       *  application it named (what a retry sends shows against the first attempt). */
+      charms?: Record<string, string>;
     }
   | { type: 'watcher-start'; conn: number; client: string; watcher: string }
   | { type: 'watcher-stop'; conn: number; client: string; watcher: string; reason: 'client' | 'connection' }

@@ -17,7 +17,9 @@ export interface ActivityTie {
 export type PlanEvent =
   | { kind: 'bootstrap' }
   | { kind: 'publish'; version: string }
-  | { kind: 'upgrade'; version?: string; uploadTools?: boolean }
+  /** `when`: requested at that client's activity instead of at its time (an operator's upgrade that
+   *  lands between a script's login and its Deploy). Not drawn: fixed plans use it. */
+  | { kind: 'upgrade'; version?: string; uploadTools?: boolean; when?: ActivityTie & { client: number } }
   | { kind: 'deploy'; client: number; app: string; units: number }
   /** The client removes an application (Juju's Application.DestroyApplication): the latest
    *  deployment of that charm name in the plan (withBootstrap resolves "mysql" to "mysql-2"). */
@@ -97,7 +99,7 @@ export function describeEvent(event: PlanEvent): string {
     case 'publish':
       return `publish ${event.version}`;
     case 'upgrade':
-      return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}`;
+      return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}${event.when ? whenActive(event.when) : ''}`;
     case 'deploy':
       return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
     case 'remove':
@@ -126,6 +128,17 @@ export function describeEvent(event: PlanEvent): string {
   }
 }
 
+/** What an upgrade event asks for, only the fields it sets (set one by one: cheaper than spreads). */
+export function upgradeRequest(event: Extract<PlanEvent, { kind: 'upgrade' }>): {
+  version?: string;
+  uploadTools?: boolean;
+} {
+  const request: { version?: string; uploadTools?: boolean } = {};
+  if (event.version !== undefined) request.version = event.version;
+  if (event.uploadTools) request.uploadTools = true;
+  return request;
+}
+
 /** The moment an activity-tied event fires, as a plan prints it. */
 const ACTIVITY_WORDS: Record<ApiActivity, (client: string) => string> = {
   'watch-next': (c) => `when ${c} next has an AllWatcher.Next in flight`,
@@ -141,7 +154,7 @@ function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
 
 /** The client whose activity an activity-tied event waits for, or undefined for a timed event. */
 export function activityTie(event: PlanEvent): { client: number; on: ApiActivity } | undefined {
-  if (event.kind === 'restart') return event.when;
+  if (event.kind === 'restart' || event.kind === 'upgrade') return event.when;
   if (event.kind !== 'disconnect' && event.kind !== 'partition' && event.kind !== 'half-open') return undefined;
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }

@@ -74,8 +74,10 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}, client
 }
 
 /** What a program is never asked to do: it deploys a bundle and follows it as it sees fit, so
- *  "remove this application" or "restart your watcher" would be recorded as not applied. */
-export const PROGRAM_CANNOT = ['remove', 'rewatch'] as const satisfies readonly WeightKey[];
+ *  "restart your watcher" would be recorded as not applied. A `remove` is drawn: in a program's run
+ *  the operator removes an application of their own (controller/operator.ts), which the program
+ *  must drop from its view. */
+export const PROGRAM_CANNOT = ['rewatch'] as const satisfies readonly WeightKey[];
 
 /** The scenario as a program plays it: one client, and no event it cannot obey. */
 function forProgram(scenario: Scenario): Scenario {

@@ -89,12 +89,13 @@ export const CONTROLLER_CONTRACT = {
 /**
  * The clients' contract: what every client owes a controller that restarts under it, whatever else
  * it gets wrong. Every scenario claims it: each built-in profile backs off (or never reconnects)
- * and deploys only what it was asked to, under the name asked, and a `--client-cmd` program is
- * judged by it as well.
+ * and deploys only what it was asked to, under the name asked, sending the same charm on every
+ * retry of a deploy; a `--client-cmd` program is judged by it as well.
  */
 export const CLIENT_CONTRACT = {
   'reconnect-backoff': 'held',
   'apps-as-asked': 'held',
+  'charm-as-asked': 'held',
 } as const satisfies Scenario['expect'];
 
 /** What the fixes claim: the client's work and watchers come through the upgrade intact. */

@@ -27,10 +27,17 @@ export function endTime(history: History): number {
  */
 export class ClientKeys {
   private readonly ids = new Map<string, number>();
+  /** The client asked last and its id: most runs have one client, and records of one client come in runs. */
+  private lastClient: string | undefined;
+  private lastId = 0;
   key(client: string, n: number): number {
-    let id = this.ids.get(client);
-    if (id === undefined) this.ids.set(client, (id = this.ids.size));
-    return id * 0x1_0000_0000 + n;
+    if (client !== this.lastClient) {
+      let id = this.ids.get(client);
+      if (id === undefined) this.ids.set(client, (id = this.ids.size));
+      this.lastClient = client;
+      this.lastId = id;
+    }
+    return this.lastId * 0x1_0000_0000 + n;
   }
 }
 

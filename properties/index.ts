@@ -5,6 +5,7 @@
 import type { History } from '../harness/history.ts';
 import { agentLifecycle } from './agent-lifecycle.ts';
 import { appsAsAsked } from './apps-as-asked.ts';
+import { charmAsAsked } from './charm-as-asked.ts';
 import { deploymentsComplete } from './deployments-complete.ts';
 import { noLostWork } from './no-lost-work.ts';
 import { noSurpriseUpgrade } from './no-surprise-upgrade.ts';
@@ -30,6 +31,7 @@ export * from './property.ts';
 export {
   agentLifecycle,
   appsAsAsked,
+  charmAsAsked,
   deploymentsComplete,
   noLostWork,
   noSurpriseUpgrade,
@@ -56,6 +58,7 @@ const BY_NAME: ReadonlyMap<PropertyName, Property> = new Map(
     upgradeSequence,
     reconnectBackoff,
     appsAsAsked,
+    charmAsAsked,
   ].map((p) => [p.name, p]),
 );
 

@@ -31,6 +31,7 @@ export const PROPERTY_NAMES = [
   // The clients' contract: what every client owes a controller that restarts under it.
   'reconnect-backoff',
   'apps-as-asked',
+  'charm-as-asked',
 ] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];

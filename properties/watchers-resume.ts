@@ -1,4 +1,4 @@
-import type { CloseReason, History } from '../harness/history.ts';
+import type { CloseReason, History, RecordOf } from '../harness/history.ts';
 import { formatModelMs } from '../harness/plan.ts';
 import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
@@ -39,7 +39,12 @@ interface Loss {
  * 2. Converge. Once the run reached quiescence, every `client-view` record (watching or not: a
  *    client that lost its watcher and kept a stale view is exactly the bug) must equal the final
  *    model in application names, unit names and unit workload statuses. One violation per differing
- *    view, listing what is missing, ghost (in the view, not in the model) and stale.
+ *    view, listing what is missing, ghost (in the view, not in the model) and stale. A program's
+ *    view (`exitedAt`: written as it exited) may hold an application removed after its watcher
+ *    last delivered: such a ghost counts only once one of that client's watchers had two
+ *    AllWatcher.Next requests after the removal (heardRemoval). A program's differing view is
+ *    decided at its exit (t = exitedAt), in the 2 s before it (`since`: a stall there makes it
+ *    unknown on a real target), not in the settle window long after it.
  *
  * Unknown when rule 1 found nothing and rule 2 cannot judge: the run never reached quiescence (its
  * `quiet` record says reached: false, or is missing) or has no `final-model` record; a view may
@@ -56,6 +61,8 @@ export const watchersResume: Property = {
     'watcher-stop',
     'conn-close',
     'client-view',
+    // An exited program's view is excused a removal its watcher had not delivered (heardRemoval).
+    'request',
   ]),
   summary: 'after a connection loss the client watches again within the deadline, and its view converges',
   cannotJudge: (history) => HistoryIndex.of(history).cutShort,
@@ -147,6 +154,45 @@ function resumeViolations(history: History, deadline: number, timeScale: number 
   return violations;
 }
 
+/**
+ * Whether `client` heard of the last removal of `app` (an accepted Application.DestroyApplication
+ * listing it, by anyone): one of its watchers had two AllWatcher.Next requests after it. Nexts on
+ * a watcher go one at a time, so the second was sent once the first's answer was in, and that
+ * answer held the removal (a `remove` delta, or a snapshot without the app). A program's view is
+ * written as it exits: a removal its watcher had not delivered by then is not a ghost it kept.
+ */
+function heardRemoval(history: History, client: string, app: string): boolean {
+  let removedAt = -1;
+  history.forEach((r, i) => {
+    if (r.type === 'request' && r.accepted && r.method === 'DestroyApplication' && r.apps?.includes(app)) removedAt = i;
+  });
+  if (removedAt < 0) return true; // never removed: a ghost whatever the client heard
+  const nexts = new Map<string, number>(); // watcher -> Nexts after the removal
+  for (let i = removedAt + 1; i < history.length; i++) {
+    const r = history[i]!;
+    if (r.type !== 'request' || r.client !== client || r.method !== 'Next' || !r.accepted) continue;
+    const n = (nexts.get(r.watcher ?? '') ?? 0) + 1;
+    if (n >= 2) return true;
+    nexts.set(r.watcher ?? '', n);
+  }
+  return false;
+}
+
+/** What a program's view took in before it exited (exitedAt): deltas in flight land in about
+ *  this long, as the closing sequence's settle time gives a watching client's. */
+const EXIT_WINDOW_MS = 2_000;
+
+/**
+ * When a differing view was decided, and the window that decided it (Violation.since): a watching
+ * client's view is read once the run is quiet and the settle time has passed, so the settle window
+ * decided it; a program wrote its view as it exited, so the moments before its exit did (a program
+ * starved then may have had deltas waiting), not the settle window long after.
+ */
+function viewWindow(r: RecordOf<'client-view'>, quietT: number | undefined): { t: number; since?: number } {
+  if (r.exitedAt !== undefined) return { t: r.exitedAt, since: Math.max(0, r.exitedAt - EXIT_WINDOW_MS) };
+  return quietT !== undefined ? { t: r.t, since: quietT } : { t: r.t };
+}
+
 /** Rule 2. A view is taken once the run is quiet and a settle time more has passed for watcher
  *  deltas in flight to land (targets/closing.ts): that settle time is its deadline (`since`, the
  *  quiet record's time), which a starved harness may not have had to read them (stall.ts). */
@@ -159,11 +205,12 @@ function viewViolations(history: History): Violation[] {
     if (r.type === 'quiet') quietT = r.t;
     if (r.type !== 'client-view') continue;
     const diff = diffViews(final.model, r.view);
+    if (r.exitedAt !== undefined)
+      diff.ghost = diff.ghost.filter((g) => !g.startsWith('app ') || heardRemoval(history, r.client, g.slice(4)));
     if (isEmptyDiff(diff)) continue;
     violations.push({
       property: NAME,
-      t: r.t,
-      ...(quietT !== undefined ? { since: quietT } : {}),
+      ...viewWindow(r, quietT),
       client: r.client,
       message: `${r.client}'s view (${r.watching ? 'watching' : 'not watching'}) differs from the final model: ${formatDiff(diff)}`,
     });

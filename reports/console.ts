@@ -20,10 +20,22 @@ export interface FailureFormat {
   savedTo?: string;
   /** Said after the history hash (replay: whether it is the recorded one). */
   hashNote?: string;
+  /** Every line of the timeline (replay --full), not the lines that explain the violations only. */
+  fullTimeline?: boolean;
+  /** How to see every line of a cut timeline (default: show --full on the file it was saved to). */
+  fullHint?: string;
+}
+
+/** How `show` prints every line of a saved failure's timeline. */
+export function showFullCommand(file: string): string {
+  return `npx upgrade-chaos show --full ${file}`;
 }
 
 export function formatFailure(f: Failure, replay: string, format: FailureFormat = {}): string {
   const { savedTo, hashNote = '' } = format;
+  const fullHint =
+    format.fullHint ?? (savedTo !== undefined ? showFullCommand(savedTo) : 'replay it with --full to see every line');
+  const timeline = { focus: f.violations, fullHint, ...(format.fullTimeline ? { maxLines: Infinity } : {}) };
   // In time order, as the timeline below them (a property may find a late one first).
   const inTime = [...f.violations].sort((a, b) => a.t - b.t);
   const violations = inTime.slice(0, 5).map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`);
@@ -36,7 +48,7 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     formatPlan(f.plan),
     ``,
     `Timeline:`,
-    formatTimeline(f.history),
+    formatTimeline(f.history, timeline),
     ``,
     ...provenance(f),
     ...clientOutputsOf(f).map(formatClientOutput),
@@ -50,6 +62,10 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
  *  not shrunk at all is not called shrunk. */
 function planHeading(f: Failure): string {
   const stopped = shrinkStopped(f);
+  // A replay, a corpus entry or an interrupted run was not shrunk; nor was a case shrinking on the
+  // target never saw fail again.
+  if (f.shrunkOn === 'none' || (f.shrunkOn === 'target' && f.reproduced && stopped === undefined))
+    return `Plan, not shrunk (${count(f.shrunkEvents, 'event')}; sim seed ${f.simSeed}):`;
   if (stopped === undefined)
     return `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}):`;
   const what =
@@ -86,13 +102,7 @@ export function provenance(f: Failure): string[] {
         `Shrunk on the sim; failed again in ${f.reproduced.failed} of ${f.reproduced.runs} runs on the ${f.target} target`,
       ];
     case 'target':
-      return [
-        `Shrunk on the ${f.target} target` +
-          (f.reproduced
-            ? `; not seen again while shrinking (failed ${f.reproduced.failed} of ${f.reproduced.runs})`
-            : '') +
-          (f.shrinkTimedOut ? `; ${shrinkStopped(f)}` : ''),
-      ];
+      return [targetShrinkLine(f) + (f.shrinkTimedOut ? `; ${shrinkStopped(f)}` : '')];
     case 'none': {
       const why = {
         replay: 'a replay',
@@ -103,6 +113,21 @@ export function provenance(f: Failure): string[] {
       return [`Not shrunk (${why[f.reason]})${again}`];
     }
   }
+}
+
+/** How shrinking on the target went. Without a shrunk plan, `reproduced` counts the case found's
+ *  runs, the exploration's (which failed) included: it was either never run again before shrinking
+ *  stopped, or passed each time it was. */
+function targetShrinkLine(f: Failure & { shrunkOn: 'target' }): string {
+  const r = f.reproduced;
+  if (!r) return `Shrunk on the ${f.target} target`;
+  const reruns = r.runs - 1;
+  if (reruns === 0) return `Not shrunk on the ${f.target} target (the case found had not run again)`;
+  const passed = reruns - (r.failed - 1);
+  return (
+    `Not shrunk on the ${f.target} target: the case found was not seen to fail again ` +
+    `(passed ${passed} of ${count(reruns, 'rerun')}; failed ${r.failed} of ${r.runs} runs, the exploration's included)`
+  );
 }
 
 /**

@@ -25,6 +25,7 @@ const SHORT: Record<PropertyName, string> = {
   'upgrade-sequence': 'upg-seq',
   'reconnect-backoff': 'backoff',
   'apps-as-asked': 'apps',
+  'charm-as-asked': 'charm',
 };
 const CELL = 11;
 

@@ -128,34 +128,110 @@ function shape(line: { actor: string; what: string }): string {
 /** Runs of at least MIN_RUN lines of one shape keep their first and last line, with a count between. */
 const MIN_RUN = 4;
 
-function collapseRuns(lines: { t: number; actor: string; what: string }[]): string[] {
-  const out: string[] = [];
-  const text = (l: (typeof lines)[number]) => `  ${formatMs(l.t).padStart(9)}  ${l.actor.padEnd(10)}  ${l.what}`;
+/** A timeline line, with the time of the (first) record it stands for. */
+type Line = { t: number; text: string };
+
+function collapseRuns(lines: { t: number; actor: string; what: string }[]): Line[] {
+  const out: Line[] = [];
+  const text = (l: (typeof lines)[number]): Line => ({
+    t: l.t,
+    text: `  ${formatMs(l.t).padStart(9)}  ${l.actor.padEnd(10)}  ${l.what}`,
+  });
   for (let i = 0; i < lines.length;) {
     let end = i + 1;
     while (end < lines.length && shape(lines[end]!) === shape(lines[i]!)) end++;
     if (end - i >= MIN_RUN) {
-      out.push(text(lines[i]!), `  ${''.padStart(9)}  ${''.padEnd(10)}  ... ${end - i - 2} more like these ...`);
-      out.push(text(lines[end - 1]!));
+      const more = `  ${''.padStart(9)}  ${''.padEnd(10)}  ... ${end - i - 2} more like these ...`;
+      out.push(text(lines[i]!), { t: lines[i]!.t, text: more }, text(lines[end - 1]!));
     } else for (let j = i; j < end; j++) out.push(text(lines[j]!));
     i = end;
   }
   return out;
 }
 
-export function formatTimeline(history: History, maxLines = 80): string {
+export interface TimelineOptions {
+  /** At most this many lines (default 80; Infinity: every line). */
+  maxLines?: number;
+  /** What a cut timeline keeps in view: the lines up to each moment a violation was decided (`t`),
+   *  and around the opening of its deadline's window (`since`), as far as they fit. */
+  focus?: readonly { t: number; since?: number | undefined }[];
+  /** How to see every line, said where lines are left out (default: "see the failure file"). */
+  fullHint?: string;
+}
+
+/** Lines kept of a cut timeline: before a focus moment, after it, and around a window's opening. */
+const BEFORE_FOCUS = 18;
+const AFTER_FOCUS = 4;
+const AROUND_SINCE = 3;
+/** Lines kept at the end (the final model and views), and at least at the start. */
+const TAIL_LINES = 9;
+const MIN_HEAD_LINES = 8;
+
+export function formatTimeline(history: History, options: TimelineOptions | number = {}): string {
+  const {
+    maxLines = 80,
+    focus = [],
+    fullHint = 'see the failure file',
+  } = typeof options === 'number' ? { maxLines: options } : options;
   const described: { t: number; actor: string; what: string }[] = [];
   for (const r of history) {
     const d = describe(r);
     if (d) described.push({ t: r.t, actor: d[0], what: d[1] });
   }
   const lines = collapseRuns(described);
-  if (lines.length <= maxLines) return lines.join('\n');
-  const head = lines.slice(0, maxLines - 10);
-  const tail = lines.slice(-9);
-  return [
-    ...head,
-    `  ... ${lines.length - head.length - tail.length} more lines (see the failure file) ...`,
-    ...tail,
-  ].join('\n');
+  if (lines.length <= maxLines) return lines.map((l) => l.text).join('\n');
+  const kept = keptLines(lines, maxLines, focus);
+  const out: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    if (kept.has(i)) {
+      out.push(lines[i++]!.text);
+      continue;
+    }
+    let end = i;
+    while (end < lines.length && !kept.has(end)) end++;
+    out.push(`  ... ${count(end - i, 'more line')} (${fullHint}) ...`);
+    i = end;
+  }
+  return out.join('\n');
+}
+
+/**
+ * Which lines of a timeline too long to print whole are printed (about maxLines of them): a few at
+ * the start, the lines that explain each focus moment (the violation: what led up to it, and the
+ * opening of its window), the end, then as many more from the start as fit.
+ */
+function keptLines(lines: readonly Line[], maxLines: number, focus: TimelineOptions['focus'] = []): Set<number> {
+  const kept = new Set<number>();
+  const keep = (from: number, to: number): void => {
+    for (let i = Math.max(0, from); i <= Math.min(lines.length - 1, to); i++) kept.add(i);
+  };
+  keep(0, MIN_HEAD_LINES - 1);
+  keep(lines.length - TAIL_LINES, lines.length - 1);
+  // Each gap left out takes a line of its own (the next window's two, at most, and the last one).
+  const windowLines = BEFORE_FOCUS + AFTER_FOCUS + 1 + 2 * AROUND_SINCE + 1 + 3;
+  for (const { t, since } of [...focus].sort((a, b) => a.t - b.t)) {
+    if (kept.size + gaps(kept, lines.length) + windowLines > maxLines) break;
+    const decided = lastAtOrBefore(lines, t);
+    keep(decided - BEFORE_FOCUS, decided + AFTER_FOCUS);
+    if (since !== undefined && since < t) {
+      const opened = lastAtOrBefore(lines, since);
+      keep(opened - AROUND_SINCE, opened + AROUND_SINCE);
+    }
+  }
+  for (let i = 0; kept.size + gaps(kept, lines.length) < maxLines && i < lines.length; i++) kept.add(i);
+  return kept;
+}
+
+/** The index of the last line at or before time t (the first line if none is). */
+function lastAtOrBefore(lines: readonly Line[], t: number): number {
+  let found = 0;
+  for (let i = 0; i < lines.length && lines[i]!.t <= t; i++) found = i;
+  return found;
+}
+
+/** How many runs of left-out lines there are (each is printed as one line). */
+function gaps(kept: ReadonlySet<number>, length: number): number {
+  let n = 0;
+  for (let i = 0; i < length; i++) if (!kept.has(i) && (i === 0 || kept.has(i - 1))) n++;
+  return n;
 }

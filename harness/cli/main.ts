@@ -27,10 +27,11 @@ const COMMAND_USAGE: Record<string, string> = {
              results in upgrade-chaos-results/<scenario>/<start time>/ unless --out or --report says`,
   replay: `replay     --scenario NAME|FILE.json --seed S --path P [--property NAME]... [--controller P] [--client P]
              [--max-events N] [--strategy S]   or   FAILURE-FILE
-             [--repeat N] [--report DIR] [--json] [TARGET FLAGS]
+             [--repeat N] [--report DIR] [--json] [--full] [TARGET FLAGS]
              runs one case again: the one at --seed/--path, or the one a failure file saved; prints a vitest test`,
-  show: `show       FILE
-             prints a saved failure's plan, violations and timeline without running anything`,
+  show: `show       [--full] FILE
+             prints a saved failure's plan, violations and timeline without running anything
+             (--full: every line of the timeline, not only those around the violations)`,
   scenarios: `scenarios  [--json]
              lists the scenarios, the controller and client profiles, and the expected verdicts`,
   qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--workers N] [--compare OLD,NEW]

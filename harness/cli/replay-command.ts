@@ -13,7 +13,8 @@ import { readFailureFile } from '../report-folder.ts';
 import { scenarioOfRecord } from '../failure-record.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import { judgeRun, type RunResult } from '../runner.ts';
+import { judgeRun } from '../runner.ts';
+import type { TargetRun } from '../target-run.ts';
 import type { Plan } from '../plan.ts';
 import { clientCommandLabel, PASSWORD_ENV, type RunSettings, type TargetSettings } from '../run-settings.ts';
 import { Limiter } from '../limiter.ts';
@@ -49,6 +50,7 @@ const REPLAY_FLAGS = {
   file: { type: 'string' },
   report: { type: 'string' },
   json: { type: 'boolean' },
+  full: { type: 'boolean' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -97,7 +99,7 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     shrunkOn: 'none',
     reason: 'replay',
     target: targetName,
-    clientOutputs: [],
+    clientOutputs: shown.clientOutputs,
     property,
     seed: request.seed,
     path: request.path,
@@ -153,11 +155,13 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     );
   } else {
     // Each failure's own text ends with the hash; the line of its own is for a run that failed nothing.
-    for (const f of failures) io.out(formatFailure(f, replay(f), { hashNote }) + '\n');
+    const full = { fullTimeline: values.full === true, fullHint: 'replay it with --full to see every line' };
+    for (const f of failures) io.out(formatFailure(f, replay(f), { hashNote, ...full }) + '\n');
     for (const u of shown.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
     if (failures.length === 0) {
       const verdict = shown.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
-      io.out(`${verdict}\nTimeline:\n${formatTimeline(shown.history)}`);
+      const timeline = formatTimeline(shown.history, { ...(values.full ? { maxLines: Infinity } : {}), ...full });
+      io.out(`${verdict}\nTimeline:\n${timeline}`);
     }
     if (reproduced) io.out(`Failed ${reproduced.failed} of ${reproduced.runs} runs on the ${targetName} target.`);
     if (failures.length === 0) io.out(`History hash ${hash}${hashNote}`);
@@ -330,11 +334,13 @@ async function replayOn(
   try {
     // The repeats run in flight together (--concurrency of them at once); their order is kept.
     const limiter = new Limiter(concurrency);
-    const runs: RunResult[] = await Promise.all(
+    // A program's output is kept with its run, to be shown with its failure as `run` shows it.
+    const runs: TargetRun[] = await Promise.all(
       Array.from({ length: repeat }, () =>
         limiter.run(async () => {
           signal.throwIfAborted();
-          return judgeRun((await runCase(target, config, plan, simSeed, { signal })).history, config.properties);
+          const { history, clientOutputs } = await runCase(target, config, plan, simSeed, { signal });
+          return { ...judgeRun(history, config.properties), clientOutputs };
         }),
       ),
     );

@@ -1,19 +1,21 @@
 /**
- * `upgrade-chaos show FILE`: a saved failure's plan, violations and timeline, from failure.json and
- * the history.jsonl beside it, without running anything.
+ * `upgrade-chaos show [--full] FILE`: a saved failure's plan, violations and timeline, from
+ * failure.json and the history.jsonl beside it, without running anything. A long timeline keeps the
+ * lines that explain the violations (and its start and end); --full prints every line.
  */
 import { readFailureFile } from '../report-folder.ts';
 import { formatMs, formatPlan } from '../plan.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
+import { showFullCommand } from '../../reports/console.ts';
 import { parseFlags } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { UsageError } from '../errors.ts';
 import { count } from '../plural.ts';
 
-const SHOW_FLAGS = { 'log-level': { type: 'string' } } as const;
+const SHOW_FLAGS = { full: { type: 'boolean' }, 'log-level': { type: 'string' } } as const;
 
 export function showCommand(argv: string[], io: CommandIO): number {
-  const { positionals } = parseFlags(argv, SHOW_FLAGS, true);
+  const { values, positionals } = parseFlags(argv, SHOW_FLAGS, true);
   if (positionals.length !== 1) throw new UsageError('show takes one failure file (failures/<id>/failure.json)');
   const file = positionals[0]!;
   const { record, history } = readFailureFile(file);
@@ -28,7 +30,13 @@ export function showCommand(argv: string[], io: CommandIO): number {
       `Plan (${count(record.plan.length, 'event')}, from ${record.events}; sim seed ${record.simSeed}):`,
       formatPlan(record.plan),
       '',
-      history ? `Timeline:\n${formatTimeline(history)}` : '(no history.jsonl beside the file: no timeline)',
+      history
+        ? `Timeline:\n${formatTimeline(history, {
+            focus: record.violations,
+            fullHint: showFullCommand(file),
+            ...(values.full ? { maxLines: Infinity } : {}),
+          })}`
+        : '(no history.jsonl beside the file: no timeline)',
       '',
       `History hash ${record.historyHash}`,
       `Replay: npx upgrade-chaos replay ${file}`,

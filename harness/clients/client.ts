@@ -38,7 +38,8 @@ export interface Client {
   /** Nothing in progress: no operation pending, and the watcher is live or given up for good. */
   settled(): boolean;
   /** What the client's watcher shows now. */
-  view(): { watching: boolean; view: ModelView };
+  /** `exitedAt`: a client that exited (a program) took this view then, and follows the model no more. */
+  view(): { watching: boolean; view: ModelView; exitedAt?: number };
   /** Stop every timer and connection (end of run). */
   stop(): void;
 }

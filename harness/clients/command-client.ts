@@ -80,6 +80,8 @@ export function bundleFromPlan(plan: Plan): Bundle {
 export class CommandClient implements Client {
   private started = false;
   private exited = false;
+  /** When the program exited (model time): its view file was written then. */
+  private exitedAt: number | undefined;
   private stopped = false;
   private pid: number | undefined;
   private deadline: TimerHandle | undefined;
@@ -142,8 +144,9 @@ export class CommandClient implements Client {
     return this.reported !== undefined;
   }
 
-  view(): { watching: boolean; view: ModelView } {
-    return { watching: false, view: this.reported ?? { applications: {} } };
+  view(): { watching: boolean; view: ModelView; exitedAt?: number } {
+    const view = this.reported ?? { applications: {} };
+    return this.exitedAt === undefined ? { watching: false, view } : { watching: false, view, exitedAt: this.exitedAt };
   }
 
   output(): CommandOutput | undefined {
@@ -208,6 +211,7 @@ export class CommandClient implements Client {
 
   private exit(r: Result, stdout: string, stderr: string): void {
     this.exited = true;
+    this.exitedAt = this.env.clock.now();
     if (this.pid !== undefined) {
       // The program is gone; what it forked may not be: its group goes with it.
       this.kill('SIGKILL');

@@ -51,6 +51,9 @@ export interface ClientPolicy {
    *  name NAME-2 ("the name is taken: pick a free one"), though the first attempt, whose answer was
    *  lost, created it (examples/clients/rename-on-conflict.mjs in the sim). */
   renameOnConflict?: boolean;
+  /** A planted bug, for tests only: every Deploy of an application after its first resolves the
+   *  charm again and names a newer revision (examples/clients/retry-new-revision.mjs in the sim). */
+  newRevisionOnRetry?: boolean;
 }
 
 type WatcherState = 'none' | 'starting' | 'live' | 'dead';
@@ -68,6 +71,8 @@ interface Op {
   askingStatus?: boolean;
   /** A unit of it is in error: the deploy fails when this fires (policy.unitErrorGraceMs). */
   errorGrace?: TimerHandle;
+  /** Deploy requests sent for it so far (policy.newRevisionOnRetry). */
+  attempts?: number;
 }
 
 const STATUS_POLL_MS = 2_000;
@@ -343,9 +348,10 @@ export class ScriptedClient implements Client {
 
   private sendDeploy(op: Op): void {
     op.state = 'sending';
-    const params = {
-      applications: [{ application: op.app, 'charm-url': `cs:trusty/${op.app}`, 'num-units': op.units }],
-    };
+    const attempt = (op.attempts = (op.attempts ?? 0) + 1);
+    const charm =
+      this.policy.newRevisionOnRetry && attempt > 1 ? `cs:trusty/${op.app}-${attempt}` : `cs:trusty/${op.app}`;
+    const params = { applications: [{ application: op.app, 'charm-url': charm, 'num-units': op.units }] };
     this.call('Application', 'Deploy', { params }, (r) => {
       if (!this.ops.has(op.op)) return;
       if (!r.ok) return this.unanswered(op, r);

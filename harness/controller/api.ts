@@ -17,6 +17,8 @@ import {
 import type { Application, Status } from './model-state.ts';
 import {
   addCharm,
+  askedCharms,
+  charmOf,
   deployFromRepositorySpecs,
   deploySpecs,
   field,
@@ -198,11 +200,12 @@ export class ApiConnection {
    *  saying so: a hostile client that never logs in must not grow the history without bound. */
   private recordRefusal(req: ApiRequest, name: string, error: string): void {
     if (name === 'Admin.Login') return;
-    if (this.loggedIn) return this.recordRequest(req, false, error);
+    if (this.loggedIn) return this.recordRequest(req, false, error, undefined, refusedCharms(name, req));
     this.refusalsBeforeLogin++;
     if (this.refusalsBeforeLogin > MAX_REFUSALS_BEFORE_LOGIN) return;
     const last = this.refusalsBeforeLogin === MAX_REFUSALS_BEFORE_LOGIN;
-    this.recordRequest(req, false, last ? `${error} (later refusals before login not recorded)` : error);
+    const why = last ? `${error} (later refusals before login not recorded)` : error;
+    this.recordRequest(req, false, why, undefined, refusedCharms(name, req));
   }
 
   private serve(name: string, req: ApiRequest): Reply {
@@ -397,7 +400,7 @@ export class ApiConnection {
         if (!error) created.push(spec.name as string);
         return result(error, spec);
       });
-      this.recordRequest(req, true, undefined, created);
+      this.recordRequest(req, true, undefined, created, askedCharms(specs));
       return { results };
     });
   }
@@ -415,7 +418,7 @@ export class ApiConnection {
     if (typeof charm === 'string' && charm.startsWith('local:') && !this.controller.model.hasCharm(charm)) {
       return err(`charm "${charm}" not found`, ErrorCode.notFound);
     }
-    this.controller.deployApplication(name, typeof charm === 'string' ? charm : `cs:${name}`, units);
+    this.controller.deployApplication(name, charmOf({ name, charm, units }), units);
     return undefined;
   }
 
@@ -460,7 +463,13 @@ export class ApiConnection {
       : ['upgrade in progress - Juju functionality is limited', ''];
   }
 
-  private recordRequest(req: ApiRequest, accepted: boolean, error?: string, apps?: string[]): void {
+  private recordRequest(
+    req: ApiRequest,
+    accepted: boolean,
+    error?: string,
+    apps?: string[],
+    charms?: Record<string, string>,
+  ): void {
     // Optional fields set one by one, in this order (the record's JSON, hence its hash, keeps it):
     // object spreads here cost a copy per request.
     const record: Extract<HistoryBody, { type: 'request' }> = {
@@ -474,6 +483,7 @@ export class ApiConnection {
     if (error !== undefined) record.error = error;
     if (apps) record.apps = apps;
     if (req.type === 'AllWatcher' && req.id !== undefined) record.watcher = req.id;
+    if (charms) record.charms = charms;
     this.controller.history.record(record);
   }
 
@@ -490,6 +500,13 @@ export class ApiConnection {
 }
 
 type ErrorEntry = { message: string; code: string };
+
+/** The charms a refused deploy asked for (the same reading as an accepted one's), else undefined. */
+function refusedCharms(name: string, req: ApiRequest): Record<string, string> | undefined {
+  if (name === 'Application.Deploy') return askedCharms(deploySpecs(req.params ?? {}));
+  if (name === 'Application.DeployFromRepository') return askedCharms(deployFromRepositorySpecs(req.params ?? {}));
+  return undefined;
+}
 
 /** Juju's derived application status: its units' most severe workload status. */
 const SEVERITY = ['unknown', 'active', 'waiting', 'maintenance', 'blocked', 'error'];

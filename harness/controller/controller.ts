@@ -292,6 +292,11 @@ export class Controller implements ApiHost {
     return this.model.view();
   }
 
+  /** The charm URL each application runs (application -> URL). */
+  charms(): Record<string, string> {
+    return this.model.charmsRun();
+  }
+
   dispose(): void {
     this.activity.clear();
     this.upgrader.dispose();

@@ -136,6 +136,24 @@ export interface DeploySpec {
   units: unknown;
 }
 
+/** The charm URL a spec deploys: the one it names, else the charm store's by the application's name. */
+export function charmOf(spec: DeploySpec): string {
+  return typeof spec.charm === 'string' ? spec.charm : `cs:${String(spec.name)}`;
+}
+
+/** What a Deploy asked for, application -> charm URL (specs without a name left out), or undefined. */
+export function askedCharms(specs: DeploySpec[] | undefined): Record<string, string> | undefined {
+  if (!specs) return undefined;
+  const charms: Record<string, string> = {};
+  let any = false;
+  for (const spec of specs) {
+    if (typeof spec.name !== 'string') continue;
+    charms[spec.name] = charmOf(spec);
+    any = true;
+  }
+  return any ? charms : undefined;
+}
+
 /** Application.Deploy: `{applications: [{application, charm-url, num-units}]}`. */
 export function deploySpecs(params: Params): DeploySpec[] | undefined {
   const specs = field(params, 'applications');

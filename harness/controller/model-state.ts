@@ -227,6 +227,13 @@ export class ModelState {
     return { applications };
   }
 
+  /** The charm URL each application runs, application -> URL (the final-model record's `charms`). */
+  charmsRun(): Record<string, string> {
+    const charms: Record<string, string> = {};
+    for (const app of this.apps.values()) charms[app.name] = app.charmUrl;
+    return charms;
+  }
+
   /** What survives a crash (durable-state.ts): all of it. Shares the live objects: write it out at once. */
   durable(): DurableModel {
     return {

@@ -91,6 +91,7 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.client > 0) yield { ...e, client: 0 };
       break;
     case 'upgrade':
+      if (e.when) yield withoutKey(e, 'when');
       if (e.uploadTools) yield withoutKey(e, 'uploadTools');
       if (e.version !== undefined) yield withoutKey(e, 'version');
       break;

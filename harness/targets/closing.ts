@@ -26,7 +26,9 @@
  */
 import type { Client } from '../clients/client.ts';
 import type { Scheduler } from '../clock.ts';
-import type { ModelView, Recorder } from '../history.ts';
+import type { HistoryBody, ModelView, Recorder } from '../history.ts';
+
+type RecordBody<T extends HistoryBody['type']> = Extract<HistoryBody, { type: T }>;
 import type { Deadlines } from '../scenario.ts';
 
 /** Time for watcher deltas already in flight to land once everything has settled. */
@@ -39,6 +41,8 @@ export type MaybeAsync<T> = T | Promise<T>;
 export interface FinalModel {
   version: string;
   model: ModelView;
+  /** The charm URL each application runs (absent: the target cannot tell). */
+  charms?: Record<string, string>;
 }
 
 /** What the closing sequence needs from a target. */
@@ -146,11 +150,15 @@ function closeRecords<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   const { history } = run;
   for (const [name, client] of run.clients) {
     if (run.hasView && !run.hasView(client)) continue;
-    const { watching, view } = client.view();
-    history.record({ type: 'client-view', client: name, watching, view });
+    const { watching, view, exitedAt } = client.view();
+    const record: RecordBody<'client-view'> = { type: 'client-view', client: name, watching, view };
+    if (exitedAt !== undefined) record.exitedAt = exitedAt;
+    history.record(record);
   }
   return then(run.finalModel(), (final) => {
-    history.record({ type: 'final-model', version: final.version, model: final.model });
+    const record: RecordBody<'final-model'> = { type: 'final-model', version: final.version, model: final.model };
+    if (final.charms) record.charms = final.charms;
+    history.record(record);
     history.record({ type: 'run-end' });
     history.seal();
     return final;

@@ -184,9 +184,13 @@ class ExternalBackend implements ControllerBackend {
     for (const [app, unit, , workload] of unitStatuses(status)) {
       (model.applications[app] ??= { units: {} }).units[unit] = workload;
     }
-    for (const app of Object.keys((status['applications'] ?? {}) as object)) model.applications[app] ??= { units: {} };
+    const charms: Record<string, string> = {};
+    for (const [app, entry] of Object.entries((status['applications'] ?? {}) as Record<string, { charm?: unknown }>)) {
+      model.applications[app] ??= { units: {} };
+      if (typeof entry?.charm === 'string') charms[app] = entry.charm;
+    }
     const version = String((status['model'] as { version?: unknown } | undefined)?.version ?? '');
-    return { records: [], version, model };
+    return { records: [], version, model, charms };
   }
 
   /** A short-lived connection of the harness's own (not through the proxies, not in the history). */

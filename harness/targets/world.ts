@@ -7,7 +7,7 @@ import type { Scheduler } from '../clock.ts';
 import type { Client } from '../clients/client.ts';
 import type { HistoryBody, Recorder } from '../history.ts';
 import type { ApiActivity } from '../controller/activity-triggers.ts';
-import { activityTie, clientName, timeline, type Plan, type PlanEvent } from '../plan.ts';
+import { activityTie, clientName, timeline, upgradeRequest, type Plan, type PlanEvent } from '../plan.ts';
 
 /** Whether an action did something (false: nothing to act on, e.g. no connection), with an
  *  optional note for the event record (e.g. why a controller refused). */
@@ -124,14 +124,6 @@ export function whenUpgradeIdle(world: World, act: () => void): void {
     else void idle.then(done, () => done(false));
   };
   look();
-}
-
-/** What an upgrade event asks for, only the fields it sets (set one by one: cheaper than spreads). */
-function upgradeRequest(event: Extract<PlanEvent, { kind: 'upgrade' }>): UpgradeRequest {
-  const request: UpgradeRequest = {};
-  if (event.version !== undefined) request.version = event.version;
-  if (event.uploadTools) request.uploadTools = true;
-  return request;
 }
 
 /** The event record of plan event `index`, written when it acted (or, tied to activity, fired). */

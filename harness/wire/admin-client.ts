@@ -45,8 +45,14 @@ export class AdminClient {
   reset(request: ResetRequest): Promise<{ modelUrl: string }> {
     return this.call('POST', 'reset', request);
   }
-  bootstrap(): Promise<ActionResult> {
-    return this.call('POST', 'bootstrap');
+  /** `operatorApps`: the model starts with these applications of the operator's (controller/operator.ts). */
+  bootstrap(operatorApps: readonly string[] = []): Promise<ActionResult> {
+    return this.call('POST', 'bootstrap', operatorApps.length > 0 ? { operatorApps } : undefined);
+  }
+  /** The operator's `juju remove-application APP`, through the API (refused while it is restricted),
+   *  once `client` next waits on its watcher. */
+  operatorRemove(app: string, client: string): Promise<ActionResult> {
+    return this.call('POST', 'operator-remove', { app, client });
   }
   publish(version: string): Promise<ActionResult> {
     return this.call('POST', 'publish', { version });

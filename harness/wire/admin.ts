@@ -6,7 +6,10 @@
  *   POST   /admin/sessions {profile?, seed?, timeScale?, originEpochMs?, defaultClient?}
  *                                         -> {modelUuid, modelPath, modelUrl, tlsPort?}
  *   DELETE /admin/<uuid>                  -> {disposed}   (its connections drop, its timers stop)
- *   POST   /admin/<uuid>/bootstrap        -> {applied}
+ *   POST   /admin/<uuid>/bootstrap        {operatorApps?: [NAME]} -> {applied}  (the model starts with
+ *                                            the operator's applications: controller/operator.ts)
+ *   POST   /admin/<uuid>/operator-remove  {app, client} -> {applied}  (the operator's remove-application,
+ *                                            once `client` next waits on its watcher: session.ts)
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
@@ -24,6 +27,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controllerProfile, type ControllerProfile } from '../controller/profile.ts';
 import { isVersion } from '../controller/version.ts';
+import { seedOperatorApps } from '../controller/operator.ts';
 import type { PlanEvent } from '../plan.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import { sameSecret } from '../controller/secret.ts';
@@ -155,8 +159,21 @@ function openSession(host: AdminHost, body: Body): () => OpenedSession {
 function serve(session: ControllerSession, action: string, body: Body, query: URLSearchParams): unknown {
   const controller = session.controller;
   switch (action) {
-    case 'POST bootstrap':
-      return { applied: controller.bootstrap() } satisfies ActionResult;
+    case 'POST bootstrap': {
+      const apps = body['operatorApps'] ?? [];
+      if (!Array.isArray(apps) || !apps.every((a) => typeof a === 'string' && /^[a-z][a-z0-9-]*$/.test(a)))
+        throw new HttpError(400, 'bootstrap takes {"operatorApps"?: ["old-mysql"]}');
+      const applied = controller.bootstrap();
+      if (applied) seedOperatorApps(controller, apps as string[]);
+      return { applied } satisfies ActionResult;
+    }
+    case 'POST operator-remove': {
+      const { app, client } = body;
+      if (typeof app !== 'string' || typeof client !== 'string')
+        throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0"}');
+      session.operatorRemove(app, client);
+      return { applied: true } satisfies ActionResult;
+    }
     case 'POST publish': {
       const version = body['version'];
       if (typeof version !== 'string' || !isVersion(version))

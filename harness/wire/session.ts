@@ -12,7 +12,8 @@ import type { ControllerProfile } from '../controller/profile.ts';
 import { openLagWindow, type LagWindow } from '../lag-probe.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView, type Stall } from '../history.ts';
 import { API_ACTIVITIES, NOT_FIRED_BY_QUIESCENCE } from '../controller/activity-triggers.ts';
-import { activityTie, type PlanEvent } from '../plan.ts';
+import { activityTie, upgradeRequest, type PlanEvent } from '../plan.ts';
+import { removeAsOperator } from '../controller/operator.ts';
 import { seededRng } from '../rng.ts';
 import { ClientLinks } from './client-links.ts';
 import type { SessionJournal } from './session-store.ts';
@@ -87,6 +88,8 @@ export interface SessionHistory {
   records: HistoryRecord[];
   version: string;
   model: ModelView;
+  /** The charm URL each application runs (absent from an older server). */
+  charms?: Record<string, string>;
   now: number;
   /** The server's longest event-loop stall while the session was open, real ms (lag-probe.ts). */
   stallMs: number;
@@ -181,6 +184,16 @@ export class ControllerSession {
   }
 
   /**
+   * The operator's `juju remove-application APP` in a program's run (controller/operator.ts), at
+   * the moment `client` next waits on its watcher (at once if it does now): the program has its
+   * snapshot, the application in it, and the removal reaches it as a `remove` delta. Armed like a
+   * tied fault: the run's quiescence drops it if that moment never comes.
+   */
+  operatorRemove(app: string, client: string): void {
+    this.controller.activity.arm(client, 'watch-next', () => void removeAsOperator(this.controller, app));
+  }
+
+  /**
    * The run's quiescence, for what the session itself injects: the triggers not yet fired are
    * dropped (their events recorded as not applied) and the partitions they made end now, as the
    * harness heals its own faults (targets/closing.ts). The sim does the same in its heal.
@@ -196,6 +209,8 @@ export class ControllerSession {
     switch (event.kind) {
       case 'restart':
         return this.controller.restart();
+      case 'upgrade':
+        return this.controller.requestUpgrade(upgradeRequest(event)).ok;
       case 'disconnect':
         return this.links.reset(client);
       case 'half-open':
@@ -263,6 +278,7 @@ export class ControllerSession {
       records: [...this.history.records],
       version: this.controller.version,
       model: this.controller.view(),
+      charms: this.controller.charms(),
       now: this.clock.now(),
       stallMs: Math.round(this.lag.maxMs),
       stalls: this.lag.stalls(),

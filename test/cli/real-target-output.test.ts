@@ -27,7 +27,7 @@ const failing = resolve('test/fixtures/clients/dials-then-fails.mjs');
 const ON_PROCESS = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
 
 describe('real-target output', { timeout: 240_000 }, () => {
-  it('draws a --client-cmd program one client, client-0, and no event a program cannot obey', () => {
+  it("draws a --client-cmd program one client, client-0, and no event a program cannot obey (removes are the operator's)", () => {
     const gated = scenarioByName('juju-1.24-gated-api')!;
     expect(gated.clients).toBe(2);
     expect(gated.weights.rewatch && gated.weights.remove).toBeGreaterThan(0);
@@ -43,7 +43,7 @@ describe('real-target output', { timeout: 240_000 }, () => {
     expect([...clients]).toEqual([0]);
     expect(kinds).toContain('deploy');
     expect(kinds).not.toContain('rewatch');
-    expect(kinds).not.toContain('remove');
+    expect(kinds).toContain('remove'); // the operator's removal of an application of theirs (controller/operator.ts)
     // The built-in client still gets them, and a recorded program scenario resolves to itself.
     const builtIn = fc.sample(caseArbitrary(resolveRun(gated), {}), { numRuns: 200, seed: 1 });
     expect(builtIn.some(([plan]) => plan.some((e) => e.kind === 'rewatch'))).toBe(true);
@@ -83,6 +83,9 @@ describe('real-target output', { timeout: 240_000 }, () => {
       reject: false,
     });
     expect(replayed.exitCode, replayed.stderr).toBe(1);
+    // It prints what the program said, as the run does.
+    expect(replayed.stdout).toContain(`client-0 ran node ${failing}: exited 1`);
+    expect(replayed.stdout).toMatch(/ {2}stderr:\n {4}dials-then-fails: giving up/);
     expect(replayed.stdout).not.toMatch(/vitest test that fails/);
     expect(replayed.stdout).toContain(
       `No vitest test: it would play the sim's own client, not --client-cmd "node ${failing}".`,

@@ -17,6 +17,7 @@ import { readViews } from '../../properties/read-views.ts';
 import { scenarioByName, SIM_SCENARIOS } from '../../scenarios/index.ts';
 import { RESTART_AT_NEXT, withNoBackoffClient } from '../clients/no-backoff-client.ts';
 import { DROP_AT_DEPLOY_APPLIED, withRenameOnConflictClient } from '../clients/rename-on-conflict-client.ts';
+import { UPGRADE_AT_LOGIN, withNewRevisionOnRetry } from '../clients/retry-new-revision-client.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/sim-history-hashes.json');
 const runs = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { scenario: string; plan: Plan; seed: number }[];
@@ -58,6 +59,18 @@ describe('properties judge their read views as they judge the whole history', ()
   it('a client that deploys a second copy as NAME-2: the only histories where apps-as-asked is violated', () => {
     const config = withRenameOnConflictClient(resolveRun(scenarioByName('juju-1.25-no-implicit-upgrade')!));
     const history = simulate(config, DROP_AT_DEPLOY_APPLIED, 1);
+    const cut = history.slice(0, 1 + Math.floor((history.length - 1) * next()));
+    const lossy = history.filter((_, i) => i === 0 || next() > 0.03);
+    for (const h of [history, cut, lossy]) {
+      const whole = ALL_PROPERTIES.map((p) => judge(p, h));
+      expect(judgeProperties(h, PROPERTY_NAMES)).toEqual(whole);
+      for (const r of whole) verdicts.add(`${r.property} ${r.verdict}`);
+    }
+  });
+
+  it('a client whose retries name a newer charm: the only histories where charm-as-asked is violated', () => {
+    const config = withNewRevisionOnRetry(resolveRun(scenarioByName('juju-1.25-no-implicit-upgrade')!));
+    const history = simulate(config, UPGRADE_AT_LOGIN, 1);
     const cut = history.slice(0, 1 + Math.floor((history.length - 1) * next()));
     const lossy = history.filter((_, i) => i === 0 || next() > 0.03);
     for (const h of [history, cut, lossy]) {

@@ -227,3 +227,60 @@ describe('watchers-resume: views at quiescence', () => {
     expect(watchersResume.check(h)).toEqual([]);
   });
 });
+
+describe('watchers-resume: a program that exited with an application removed under it', () => {
+  const next = (watcher: string): HistoryBody => ({
+    type: 'request',
+    conn: 1,
+    client: 'client-0',
+    facade: 'AllWatcher',
+    method: 'Next',
+    accepted: true,
+    watcher,
+  });
+  const removal: HistoryBody = {
+    type: 'request',
+    conn: 2,
+    client: 'operator',
+    facade: 'Application',
+    method: 'DestroyApplication',
+    accepted: true,
+    apps: ['old-mysql'],
+  };
+  const ghostView = view({ 'old-mysql': {}, mysql: { 'mysql/0': 'active' } });
+  /** The program's view (written as it exited at 500) after the removal at 100 and `nexts` after it. */
+  const exited = (nexts: HistoryBody[], exitedAt: number | null = 500) =>
+    history()
+      .at(50, next('1'))
+      .at(100, removal)
+      .at(200, ...nexts)
+      .at(600, { type: 'quiescence' }, { type: 'quiet', reached: true })
+      .at(700, {
+        type: 'client-view',
+        client: 'client-0',
+        watching: false,
+        view: ghostView,
+        ...(exitedAt !== null ? { exitedAt } : {}),
+      })
+      .at(700, { type: 'final-model', version: '1.24.2', model: view({ mysql: { 'mysql/0': 'active' } }) })
+      .end(800);
+
+  it('is a ghost once a watcher of that client had two Nexts after the removal (the second proves the first answered)', () => {
+    const [v, ...more] = watchersResume.check(exited([next('1'), next('1')]));
+    expect(more).toEqual([]);
+    expect(v?.message).toBe("client-0's view (not watching) differs from the final model: ghost: app old-mysql");
+    // Decided as the program exited, in the moments before (a stall there makes it unknown), not
+    // in the settle window long after.
+    expect([v?.t, v?.since]).toEqual([500, 0]);
+  });
+
+  it('is excused while the removal may still have been on its way: one Next after it, or one on each of two watchers', () => {
+    expect(watchersResume.check(exited([next('1')]))).toEqual([]);
+    expect(watchersResume.check(exited([next('1'), next('2')]))).toEqual([]);
+    expect(watchersResume.check(exited([]))).toEqual([]);
+  });
+
+  it('excuses nothing in a view that was not written as a program exited', () => {
+    expect(messages(watchersResume.check(exited([], null)))).toHaveLength(1);
+  });
+});

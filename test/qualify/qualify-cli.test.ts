@@ -82,7 +82,7 @@ describe('upgrade-chaos qualify', () => {
     );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(
-      /^scenario\s+no-work\s+watchers\s+deploys\s+requests\s+version\s+surprise\s+lost-work\s+watch-life\s+agent-life\s+upg-seq\s+backoff\s+apps\s+runs\s+time$/m,
+      /^scenario\s+no-work\s+watchers\s+deploys\s+requests\s+version\s+surprise\s+lost-work\s+watch-life\s+agent-life\s+upg-seq\s+backoff\s+apps\s+charm\s+runs\s+time$/m,
     );
     expect(r.stdout).toMatch(/^juju-1.22-implicit-upgrade\s+✓ violated\s+✓ violated\s+✓ violated\s+·/m);
     expect(r.stdout).toMatch(/✗ wrong-expectations × no-surprise-upgrade: expected held, observed violated/);

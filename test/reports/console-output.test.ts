@@ -47,6 +47,35 @@ describe('console output', () => {
     expect(withCorpusFailures(passing, [])).toBe(passing); // nothing replayed: nothing to say
   });
 
+  it('says a plan shrinking on the target never saw fail again is not shrunk, and how often it ran', () => {
+    const f = found.failures[0]!;
+    const onTarget = (reproduced: { runs: number; failed: number }, timedOut: boolean): string =>
+      formatFailure(
+        {
+          ...f,
+          shrunkEvents: f.events,
+          shrunkOn: 'target',
+          target: 'process',
+          clientOutputs: [],
+          reproduced,
+          ...(timedOut ? { shrinkTimedOut: { limitMs: 60_000 } } : {}),
+        },
+        'npx upgrade-chaos replay ...',
+      );
+    // The budget ran out before the case found ran again: only the exploration's run ever failed.
+    const never = onTarget({ runs: 1, failed: 1 }, true);
+    expect(never).not.toMatch(/not seen again|failed 1 of 1/);
+    expect(never).toContain('Not shrunk on the process target (the case found had not run again); shrinking stopped');
+    expect(never).toMatch(/^Plan, not shrunk \(/m);
+    // Run again twice, passing both times.
+    const passed = onTarget({ runs: 3, failed: 1 }, false);
+    expect(passed).toContain(
+      "Not shrunk on the process target: the case found was not seen to fail again (passed 2 of 2 reruns; failed 1 of 3 runs, the exploration's included)",
+    );
+    expect(passed).toMatch(/^Plan, not shrunk \(/m);
+    expect(passed).not.toMatch(/^Shrunk plan/m);
+  });
+
   it('says "1 event" and "1 run", not "1 events" and "1 runs"', () => {
     const f = found.failures[0]!;
     const one: Failure = { ...f, plan: f.plan.slice(0, 1), shrunkEvents: 1 };

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { cliIn, readSummary, workFolder } from './cli-helpers.ts';
 import type { Summary } from '../../reports/summary.ts';
+import { readFailureFile } from '../../harness/report-folder.ts';
+import { formatTimeline } from '../../reports/timeline.ts';
 
 const work = workFolder('report');
 const cli = cliIn(work.dir);
@@ -116,6 +118,12 @@ describe('run --report DIR', () => {
     expect(r.stdout).toMatch(/^ {3}\d\. \[t=0ms\] bootstrap$/m); // numbered, with its time
     expect(r.stdout).toMatch(/Timeline:\n[\s\S]*controller/);
     expect(r.stdout).toContain(`History hash ${f.historyHash}`);
+    // --full: every line of the timeline, as the failure's history has it.
+    const full = await cli('show', '--full', join(report, 'failures', f.id, 'failure.json'));
+    expect(full.exitCode).toBe(0);
+    const { history } = readFailureFile(join(report, 'failures', f.id, 'failure.json'));
+    expect(full.stdout).toContain(`Timeline:\n${formatTimeline(history!, { maxLines: Infinity })}\n`);
+    expect(full.stdout).not.toMatch(/more lines \(/);
   });
 
   it('replay FILE gives back the recorded history and prints a vitest test to paste', async () => {
@@ -123,6 +131,10 @@ describe('run --report DIR', () => {
     const r = await cli('replay', join(report, 'failures', f.id, 'failure.json'));
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain(`History hash ${f.historyHash} (same as recorded)`);
+    // A replay is not shrunk, and its heading does not say it was.
+    expect(r.stdout).toMatch(/^Plan, not shrunk \(\d+ events?; sim seed \d+\):$/m);
+    expect(r.stdout).not.toMatch(/^Shrunk plan/m);
+    expect(r.stdout).toContain('Not shrunk (a replay)');
     expect(r.stdout).toMatch(
       /A vitest test that fails until this is fixed[\s\S]*fc\.assert\([\s\S]*endOnFailure: true/,
     );

@@ -26,4 +26,25 @@ describe('formatTimeline', () => {
     const lines = formatTimeline([2, 3, 4].map((c) => closed(c)) as History).split('\n');
     expect(lines.map((l) => /conn (\d+)/.exec(l)![1])).toEqual(['2', '3', '4']);
   });
+
+  // 200 lines, none alike its neighbour: a connection opened, then a login, each millisecond.
+  const long = Array.from({ length: 100 }, (_, i) => [
+    { t: 2 * i, type: 'conn-open', conn: i, client: 'client-0' },
+    { t: 2 * i + 1, type: 'login', conn: i, client: 'client-0', ok: i !== 60 },
+  ]).flat() as History;
+
+  it('cut short, keeps the lines that lead up to a violation and its window opening, and says how to see all', () => {
+    const text = formatTimeline(long, { focus: [{ t: 121, since: 40 }], fullHint: 'upgrade-chaos show --full F' });
+    const lines = text.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(80);
+    expect(text).toContain('client-0 login refused'); // the line at the violation's moment (conn 60)
+    expect(text).toMatch(/conn 52 opened/); // what led up to it
+    expect(text).toMatch(/conn 20 opened/); // its window's opening
+    expect(text).toMatch(/conn 99 opened/); // the end
+    expect(text).toMatch(/\.\.\. \d+ more lines \(upgrade-chaos show --full F\) \.\.\./);
+    // Without a focus the middle is what goes: the violation's line with it.
+    expect(formatTimeline(long)).not.toContain('login refused');
+    expect(formatTimeline(long).split('\n').length).toBeLessThanOrEqual(80);
+    expect(formatTimeline(long, { maxLines: Infinity }).split('\n')).toHaveLength(200);
+  });
 });

@@ -19,6 +19,8 @@ export interface ControllerSnapshot {
   records: HistoryRecord[];
   version: string;
   model: ModelView;
+  /** The charm URL each application runs (absent: the controller cannot tell). */
+  charms?: Record<string, string>;
   /** The controller's longest event-loop stall during the run, real ms (absent: it cannot tell). */
   stallMs?: number;
   /** The controller's stalls during the run, in the run's model time (absent: it cannot tell). */
@@ -55,8 +57,13 @@ export interface ControllerBackend {
     /** The plan kills the controller: keep the run's controller on disk, to come back with it. */
     durable?: boolean;
   }): Promise<void>;
-  /** `up`: the controller now serves clients, so the run starts them. */
-  bootstrap(): Promise<ActionOutcome & { up: boolean }>;
+  /** `up`: the controller now serves clients, so the run starts them. `operatorApps`: the model
+   *  starts with these applications of the operator's (controller/operator.ts; a controller that
+   *  cannot add them ignores them). */
+  bootstrap(operatorApps?: readonly string[]): Promise<ActionOutcome & { up: boolean }>;
+  /** The operator's `juju remove-application APP` once `client` next waits on its watcher
+   *  (controller/operator.ts; absent: it cannot). Armed like a tied fault (armedTies, quiesce). */
+  operatorRemove?(app: string, client: string): Promise<ActionOutcome>;
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
   restart(): Promise<ActionOutcome>;

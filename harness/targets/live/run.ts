@@ -9,6 +9,7 @@
 import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../clock.ts';
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
+import { operatorApp } from '../../controller/operator.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
 import { activityTie, clientName, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
@@ -535,7 +536,7 @@ function liveWorld(run: LiveRun): World {
     bootstrap: () =>
       heldForProgram(() =>
         operator(run, async () => {
-          const r = await backend.bootstrap();
+          const r = await backend.bootstrap(run.program ? operatorApps(run.plan) : []);
           if (r.applied) run.bootstrapped = true;
           if (r.up && !started) {
             await admitClients(run);
@@ -588,11 +589,38 @@ function liveWorld(run: LiveRun): World {
         }),
       ),
     remove: (client, app) =>
-      queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
+      queue.run(() =>
+        run.program
+          ? removeAsOperator(run, app)
+          : clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app)),
+      ),
     rewatch: (client) =>
       queue.run(() => clientAction(clients.get(route(client)), profile, 'rewatch', (c) => c.rewatch?.())),
     upgradeIdle: () => backend.upgradeIdle(CONTROLLER_WAIT_MS),
     waiting: run.waiting,
+  };
+}
+
+/** The operator's applications of a program's run: one per application the plan removes
+ *  (controller/operator.ts), for the operator to take away while the program deploys. */
+function operatorApps(plan: Plan): string[] {
+  return [...new Set(plan.flatMap((e) => (e.kind === 'remove' ? [operatorApp(e.app)] : [])))];
+}
+
+/** A plan's `remove` in a program's run: a program cannot be asked to remove anything, so the
+ *  operator removes their own application of that name (controller/operator.ts), once the program
+ *  next waits on its watcher: its snapshot holds the application, and the removal reaches it as a
+ *  `remove` delta. Armed like a tied fault, so the plan's end waits for it and quiescence drops it. */
+async function removeAsOperator(run: LiveRun, app: string): Promise<Applied> {
+  const { backend } = run.options;
+  if (!backend.operatorRemove) return { applied: false, note: `the ${run.options.target} target has no operator` };
+  if (run.down) return { applied: false, note: 'the controller is down' };
+  const outcome = await backend.operatorRemove(operatorApp(app), clientName(0));
+  if (!outcome.applied) return outcome;
+  run.armed++;
+  return {
+    applied: true,
+    note: `the operator removes ${operatorApp(app)} once ${clientName(0)} next waits on its watcher`,
   };
 }
 

@@ -57,9 +57,13 @@ export class ProcessBackend implements ControllerBackend {
     await opened?.admin.dispose();
   }
 
-  async bootstrap(): Promise<ActionOutcome & { up: boolean }> {
-    const r = await this.session.admin.bootstrap();
+  async bootstrap(operatorApps: readonly string[] = []): Promise<ActionOutcome & { up: boolean }> {
+    const r = await this.session.admin.bootstrap(operatorApps);
     return { applied: r.applied, up: r.applied };
+  }
+
+  operatorRemove(app: string, client: string): Promise<ActionOutcome> {
+    return this.session.admin.operatorRemove(app, client).then(outcome);
   }
 
   publish(version: string): Promise<ActionOutcome> {
@@ -96,9 +100,16 @@ export class ProcessBackend implements ControllerBackend {
   }
 
   async snapshot(): Promise<ControllerSnapshot> {
-    const { records, version, model, stallMs, stalls } = await this.session.admin.history();
+    const { records, version, model, charms, stallMs, stalls } = await this.session.admin.history();
     // An older server tells neither, or only its longest stall.
-    return { records, version, model, ...(stallMs !== undefined ? { stallMs } : {}), ...(stalls ? { stalls } : {}) };
+    return {
+      records,
+      version,
+      model,
+      ...(charms ? { charms } : {}),
+      ...(stallMs !== undefined ? { stallMs } : {}),
+      ...(stalls ? { stalls } : {}),
+    };
   }
 }
 

@@ -201,7 +201,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
       controllerQuiet: () => !dead && controller.quiet,
       waitingEvents: () => world.waiting.count,
-      finalModel: () => ({ version: controller.version, model: controller.view() }),
+      finalModel: () => ({ version: controller.version, model: controller.view(), charms: controller.charms() }),
     });
     assert(!(final instanceof Promise), 'the sim closes a run synchronously: none of its steps returns a promise');
     for (const client of clients.values()) client.stop();

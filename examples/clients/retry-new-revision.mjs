@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// A deployment script that resolves its charm again for every Deploy attempt ("latest"), as scripts
+// that call the store's resolver inside their retry loop do. Its first Deploy names the bundle's
+// charm; a retry after "upgrade in progress" or a lost connection names a newer revision (`-2`,
+// `-3`...), so what ends up deployed is a revision the team never tested: charm-as-asked catches it.
+// It deploys first and watches after (`juju deploy`, then wait), and is otherwise robust.mjs: it
+// pings, reconnects, logs in again, retries "upgrade in progress" and deploys idempotently.
+// Run by upgrade-chaos as `--client-cmd "node examples/clients/retry-new-revision.mjs"`.
+import {
+  BundleDeployment,
+  exitAtDeadline,
+  exiting,
+  followWatcher,
+  reconnectForever,
+  reconnectingSession,
+  watchAll,
+} from '../../scenarios/clients/juju-script-kit.mjs';
+
+/** robust.mjs's deployment, plus THE BUG: each attempt after an application's first re-resolves its charm. */
+class RetryNewRevision extends BundleDeployment {
+  attempts = new Map(); // app -> Deploy requests sent for it
+
+  deployArgs(apps = Object.keys(this.bundle)) {
+    return super.deployArgs(apps).map((arg) => {
+      const n = (this.attempts.get(arg.application) ?? 0) + 1;
+      this.attempts.set(arg.application, n);
+      return n === 1 ? arg : { ...arg, 'charm-url': `${arg['charm-url']}-${n}` };
+    });
+  }
+}
+
+const deployment = new RetryNewRevision();
+const exit = exiting('retry-new-revision', deployment);
+exitAtDeadline(exit);
+
+await reconnectForever(
+  () =>
+    reconnectingSession(async (conn) => {
+      await deployment.deployAll(conn.call);
+      const watcher = await watchAll(conn.call);
+      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
+    }).ended,
+);
