@@ -45,6 +45,7 @@ import { timeline, type Plan, type PlanEvent } from '../plan.ts';
 import { seededRng, type Rng } from '../rng.ts';
 import type { RunConfig } from '../run-config.ts';
 import { runSim, type RunResult } from '../runner.ts';
+import { again, observe, type Cause, type Observations } from './input-to-state.ts';
 import { lazyExamples } from './lazy-examples.ts';
 import { withPlanShrinker } from './plan-shrinker.ts';
 import { withSimSeed, type Case, type CaseSourceOptions, type Strategy } from './strategy.ts';
@@ -75,6 +76,15 @@ const ECHO_SHARE = 0.5;
  *  Without it a branch from a full-length parent, or from a cell reached after its last event,
  *  was the parent again, compacted. */
 const MIN_ROOM = 3;
+/**
+ * The share of mutants that do one of a parent's causes again right when its effect settled
+ * (input-to-state.ts). Each cause is tried once, as AFL's deterministic stages try every new queue
+ * entry: the newest first (depth first: a cause done again makes a new entry, whose causes go
+ * next), the kind of cause (upgrade, restart) chosen at random first, so that one kind's long
+ * chains do not bury the other's; once every cause was tried, a random one. 0.3 and 0.4 were
+ * measured; the README gives both seed sets' numbers.
+ */
+const AGAIN_SHARE = 0.4;
 
 interface Entry {
   case: Case;
@@ -85,6 +95,8 @@ interface Entry {
   picks: number;
   /** The plan indexes of events the target did not apply (they found nothing to act on). */
   noOps: ReadonlySet<number>;
+  /** What its run showed that input-to-state mutants reuse. */
+  obs: Observations;
 }
 
 /** A cell (coverage.ts `features`): how far a run got, with the first case that got there. */
@@ -100,6 +112,11 @@ interface Cell {
 class CoverageGenerator {
   private readonly cases: Case[] = [];
   private readonly corpus: Entry[] = [];
+  /** Corpus entries with a cause whose effect settled (input-to-state.ts). */
+  private readonly withCauses: Entry[] = [];
+  /** Causes not yet done again, by the kind of event that caused them, newest last: the next
+   *  `again` mutant takes the newest of a kind chosen at random. */
+  private readonly causes = new Map<PlanEvent['kind'], [Entry, Cause][]>();
   /** The cells reached so far, each with the first case that reached it and when. */
   private readonly cells: Cell[] = [];
   /** How many cases reached each feature. */
@@ -152,8 +169,16 @@ class CoverageGenerator {
       this.seen.set(f, count + 1);
     }
     if (news.length === 0) return;
-    const entry: Entry = { case: c, news, picks: 0, noOps: noOpsOf(result) };
+    const obs = observe(result.history, this.config.scenario.versions);
+    const entry: Entry = { case: c, news, picks: 0, noOps: noOpsOf(result), obs };
     this.corpus.push(entry);
+    const settled = obs.causes.filter((cause) => cause.settled !== undefined);
+    if (settled.length > 0) this.withCauses.push(entry);
+    for (const cause of settled) {
+      const kind = c[0][cause.index]!.kind;
+      if (!this.causes.has(kind)) this.causes.set(kind, []);
+      this.causes.get(kind)!.push([entry, cause]);
+    }
     for (const [name, t] of news) if (name.startsWith(CELL)) this.cells.push({ name, entry, t });
   }
 
@@ -199,6 +224,13 @@ class CoverageGenerator {
   }
 
   private mutant(): Case {
+    if (this.withCauses.length > 0 && this.rng.chance(AGAIN_SHARE)) {
+      const kinds = [...this.causes.values()].filter((q) => q.length > 0);
+      const queued = kinds.length > 0 ? kinds[this.rng.int(0, kinds.length - 1)]!.pop() : undefined;
+      const parent = queued?.[0] ?? this.withCauses[this.rng.int(0, this.withCauses.length - 1)]!;
+      const mutant = this.again(parent, queued?.[1]);
+      if (mutant) return mutant;
+    }
     if (this.cells.length > 0 && this.rng.chance(BRANCH_SHARE)) {
       const cell = this.cell();
       return this.branch(cell.entry, cell.t);
@@ -228,6 +260,33 @@ class CoverageGenerator {
       suffix.splice(this.rng.int(0, Math.min(2, suffix.length - 1)), 1, this.echo(last));
     if (at < 0) at = this.rng.int(body.length, body.length + suffix.length);
     return this.finished([...body, ...suffix], at, parent.case[1]);
+  }
+
+  /**
+   * Input-to-state (Redqueen over the history): the parent with one of its causes done again the
+   * moment its effect settled (input-to-state.ts `again`), every other event at its time. Events
+   * the target did not apply make room first, then others at random (never the bootstrap, a wait
+   * or the events added), so that the rest keeps its times.
+   */
+  private again(parent: Entry, cause: Cause | undefined): Case | undefined {
+    const done = again(parent.case[0], parent.obs, this.rng, cause);
+    if (!done) return undefined;
+    const added = new Set(done.events);
+    const noOps = new Set(parent.case[0].filter((_, i) => parent.noOps.has(i)));
+    let plan = done.plan.filter((e) => !noOps.has(e));
+    while (plan.length > this.maxEvents) {
+      const droppable = plan.flatMap((e, i) =>
+        e.kind === 'bootstrap' || e.kind === 'wait' || added.has(e) ? [] : [i],
+      );
+      const i = droppable.length > 0 ? droppable[this.rng.int(0, droppable.length - 1)]! : plan.length - 1;
+      plan = [...plan.slice(0, i), ...plan.slice(i + 1)];
+    }
+    const at = plan.findIndex((e) => e.kind === 'bootstrap');
+    return this.finished(
+      plan.filter((e) => e.kind !== 'bootstrap'),
+      Math.max(0, at),
+      parent.case[1],
+    );
   }
 
   /** AFL's havoc: a stack of small changes anywhere in the plan. */
