@@ -1,10 +1,9 @@
 import type { History, RecordOf, RecordType } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { finalModel } from './common.ts';
+import { DEPLOY_METHODS, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'apps-as-asked';
-const DEPLOYS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository']);
 
 /** The controller's deploys, the clients' invokes (what each was asked to deploy), and `bootstrap`,
  *  so that a run with no accepted request still counts as observed (an external controller writes
@@ -72,7 +71,7 @@ function deploysOf(history: History): { creators: Map<string, Request>; asked: M
       let apps = asked.get(r.client);
       if (!apps) asked.set(r.client, (apps = new Set()));
       apps.add(r.value.app);
-    } else if (r.type === 'request' && r.accepted && r.facade === 'Application' && DEPLOYS.has(r.method)) {
+    } else if (r.type === 'request' && r.accepted && r.facade === 'Application' && DEPLOY_METHODS.has(r.method)) {
       for (const app of r.apps ?? []) creators.set(app, r);
     }
   }

@@ -1,10 +1,9 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { CONTROLLER_SIDE, controllerUnseen, finalModel } from './common.ts';
+import { CONTROLLER_SIDE, DEPLOY_METHODS, controllerUnseen, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'charm-as-asked';
-const DEPLOYS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository']);
 
 type Request = RecordOf<'request'>;
 
@@ -78,7 +77,7 @@ function deployingRequests(history: History): Map<string, { created: Request; fi
       if (r.accepted) for (const app of r.apps ?? []) firsts.delete(app);
       continue;
     }
-    if (!DEPLOYS.has(r.method)) continue;
+    if (!DEPLOY_METHODS.has(r.method)) continue;
     for (const app of Object.keys(r.charms ?? {})) {
       let byClient = firsts.get(app);
       if (!byClient) firsts.set(app, (byClient = new Map()));

@@ -58,6 +58,10 @@ export function cutShort(history: History): string | undefined {
   return finalModel(history) ? undefined : 'the history has no final-model record: the run never finished';
 }
 
+/** The Application facade's methods that deploy (Juju 3 added DeployFromRepository): the
+ *  controller-side `request` records that create applications. */
+export const DEPLOY_METHODS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository']);
+
 /** Record types only the controller writes: a history without any of them comes from a target that
  *  cannot see the controller's side (an external controller). */
 export const CONTROLLER_SIDE: ReadonlySet<RecordType> = new Set<RecordType>([

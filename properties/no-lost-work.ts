@@ -1,11 +1,10 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { CONTROLLER_SIDE } from './common.ts';
+import { CONTROLLER_SIDE, DEPLOY_METHODS } from './common.ts';
 import { HistoryIndex } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
-const DEPLOYS: ReadonlySet<string> = new Set(['Deploy', 'DeployFromRepository']);
 
 /**
  * no-lost-work: every acknowledged deploy is in the final model. For every controller-side
@@ -36,7 +35,7 @@ export const noLostWork: Property = {
     for (const r of history) {
       if (r.type !== 'request' || !r.accepted || r.facade !== 'Application') continue;
       if (r.method === 'DestroyApplication') for (const app of r.apps ?? []) removedAt.set(app, r.t);
-      else if (DEPLOYS.has(r.method)) deploys.push(r);
+      else if (DEPLOY_METHODS.has(r.method)) deploys.push(r);
     }
     for (const r of deploys) {
       for (const app of r.apps ?? []) {
