@@ -8,6 +8,7 @@ import {
   type Failure,
   type ReplayCase,
 } from '../harness/explore-result.ts';
+import { planReadingOf } from '../harness/history.ts';
 import { formatMs, formatPlan } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
 import { formatTimeline } from './timeline.ts';
@@ -45,7 +46,7 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     ...violations,
     ``,
     planHeading(f),
-    formatPlan(f.plan),
+    formatPlan(f.plan, planReadingOf(f.history)),
     ``,
     `Timeline:`,
     formatTimeline(f.history, timeline),
