@@ -142,7 +142,8 @@ describe('progress line', () => {
       onStatus: (line) => lines.push(line),
     });
     const steps = lines.flatMap((l) => {
-      const m = /^shrinking watchers-resume: step (\d+), plan of (\d+) events?$/.exec(l);
+      const m =
+        /^shrinking watchers-resume: step (\d+), plan of (\d+) events? \(smallest failing \d+\), \d+s of 60s$/.exec(l);
       return m ? [{ step: Number(m[1]), events: Number(m[2]) }] : [];
     });
     expect(result.failures[0]).toMatchObject({ shrunkOn: 'target' });

@@ -668,7 +668,9 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         for (const name of run.clientNames) await heal(run, name);
         await resume(run);
       },
-      runUntil: async (limitMs, quiet) => {
+      runUntil: async (wantedMs, quiet) => {
+        // A cut (RunHooks.cutAtMs) ends every closing wait there, as if its deadline had passed.
+        const limitMs = Math.min(wantedMs, run.options.cutAtMs ?? Infinity);
         if (!quiet) return until(clock, limitMs);
         // The wait for armed ties comes before quiescence (closing.ts), the closing wait after it.
         const closing = run.history.records.at(-1)?.type !== 'tie-wait';
