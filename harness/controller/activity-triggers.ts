@@ -5,7 +5,7 @@
  * fires once, synchronously, at the first moment that activity happens (or at once, if it is
  * happening when armed). What the fault does is the caller's: the sim's world cuts its in-memory
  * network, the controller server its sockets; this file only says when. Written once, here, for
- * every target.
+ * every target. Each occurrence of a moment fires one trigger (see happened()).
  */
 
 /** The moments a fault can be tied to. */
@@ -99,11 +99,16 @@ export class ActivityTriggers {
     this.armed = [];
   }
 
-  /** Fires, in the order they were armed, every trigger waiting for this client's activity. */
+  /**
+   * Fires the earliest armed trigger waiting for this client's activity; the others wait for its
+   * next occurrence. One fault per occurrence: fired together, a disconnect would close the very
+   * connection a half-open (or a second disconnect) tied to the same moment was meant for, which
+   * then had nothing to act on; one at a time, the later one lands on the client's next connection.
+   */
   private happened(client: string, activity: ApiActivity): void {
-    const due = this.armed.filter((a) => a.client === client && a.activity === activity);
-    if (due.length === 0) return;
-    this.armed = this.armed.filter((a) => !due.includes(a));
-    for (const a of due) a.fire();
+    const at = this.armed.findIndex((a) => a.client === client && a.activity === activity);
+    if (at < 0) return;
+    const [due] = this.armed.splice(at, 1);
+    due?.fire();
   }
 }

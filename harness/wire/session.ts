@@ -215,6 +215,8 @@ export class ControllerSession {
         return this.links.reset(client);
       case 'half-open':
         return this.links.halfOpen(client);
+      case 'stop-watcher':
+        return this.controller.stopWatchers(client);
       case 'partition': {
         if (!this.links.partition(client)) return false;
         this.history.record({ type: 'fault-start', fault: 'partition', client });
