@@ -58,7 +58,8 @@ async def wait_until_idle(model, apps, deadline):
 async def main():
     url = urlparse(os.environ["UPGRADE_CHAOS_API_URL"])
     bundle = json.loads(os.environ["UPGRADE_CHAOS_BUNDLE"])["applications"]
-    deadline = time.monotonic() + int(os.environ.get("UPGRADE_CHAOS_DEADLINE_MS", "600000")) / 1000
+    # A few seconds short of the harness's deadline, so that the script says itself why it failed.
+    deadline = time.monotonic() + int(os.environ.get("UPGRADE_CHAOS_DEADLINE_MS", "600000")) / 1000 - 5
     model = Model()
     await model.connect(
         endpoint=url.netloc,

@@ -9,9 +9,8 @@
 import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../clock.ts';
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
-import { operatorApp } from '../../controller/operator.ts';
-import { Recorder, type HistoryRecord } from '../../history.ts';
-import { activityTie, clientName, type Plan } from '../../plan.ts';
+import { Recorder, type HistoryRecord, type RunParams } from '../../history.ts';
+import { activityTie, clientName, operatorApp, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
@@ -223,7 +222,7 @@ async function play(
   const history = new Recorder(() => clock.now());
   const base = { ...runParamsFor(config), timeScale };
   // A command is one program: every client event of the plan goes to it.
-  const params = clientCommand !== undefined ? { ...base, clients: [clientName(0)] } : base;
+  const params: RunParams = clientCommand !== undefined ? { ...base, clients: [clientName(0)], program: true } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });
 
   const run: LiveRun = {
@@ -668,7 +667,10 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       deadlines: run.config.scenario.deadlines,
       clients,
       // Only the ties this run armed: a controller that armed none is not asked.
-      armedTies: () => (run.armed > 0 && backend.armedTies ? backend.armedTies(run.quietWaitMs) : 0),
+      armedTies: () => {
+        const ask = backend.armedTies?.bind(backend);
+        return run.armed > 0 && ask ? whenUp(run, () => ask(run.quietWaitMs)) : 0;
+      },
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
@@ -698,7 +700,9 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         const commandError = fatal();
         if (commandError) throw commandError;
       },
-      controllerQuiet: async () => (run.controllerQuiet = await backend.quiet(run.quietWaitMs)),
+      // A controller that is down (the plan's crash) is not quiet: it is starting again.
+      controllerQuiet: async () =>
+        (run.controllerQuiet = run.down ? false : await whenUp(run, () => backend.quiet(run.quietWaitMs))),
       waitingEvents: () => run.waiting.count,
       hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
       finalModel: async () => {
@@ -719,6 +723,22 @@ function recordLag(run: LiveRun, controller: Pick<ControllerSnapshot, 'stallMs' 
   const realMs = Math.max(run.lag.maxMs, controller.stallMs ?? 0);
   const stalls = unionStalls(run.lag.stalls(), controller.stalls ?? []);
   run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale), stalls });
+}
+
+/**
+ * Asks the controller once it is up. The plan's end can find it killed (a crash whose downtime
+ * outlasts the plan), and a crash tied to client activity can fire while a question is in flight:
+ * the question waits for the restart, or is asked again after it, instead of failing the target.
+ */
+async function whenUp<T>(run: LiveRun, ask: () => Promise<T>): Promise<T> {
+  for (;;) {
+    await run.down;
+    try {
+      return await ask();
+    } catch (e) {
+      if (!run.down) throw e;
+    }
+  }
 }
 
 /** Resolves when the run's clock reaches `t` (model ms). */
