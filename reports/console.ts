@@ -9,6 +9,7 @@ import {
   type PropertyOutcome,
   type ReplayCase,
 } from '../harness/explore-result.ts';
+import { planReadingOf } from '../harness/history.ts';
 import { formatMs, formatPlan } from '../harness/plan.ts';
 import { notObservedOnTarget } from '../properties/common.ts';
 import { count } from '../harness/plural.ts';
@@ -47,7 +48,7 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     ...violations,
     ``,
     planHeading(f),
-    formatPlan(f.plan),
+    formatPlan(f.plan, planReadingOf(f.history)),
     ``,
     `Timeline:`,
     formatTimeline(f.history, timeline),
@@ -122,6 +123,10 @@ export function provenance(f: Failure): string[] {
  *  stopped, or passed each time it was. */
 function targetShrinkLine(f: Failure & { shrunkOn: 'target' }): string {
   const r = f.reproduced;
+  // The case found failed again, so it shrank from there; a budget that ran out before a smaller
+  // plan failed leaves the plan as found, which the heading calls not shrunk: so does this line.
+  if (!r && f.shrinkTimedOut && f.shrunkEvents >= f.events)
+    return `Not shrunk on the ${f.target} target: the case found failed again, and no smaller plan failed before shrinking stopped`;
   if (!r) return `Shrunk on the ${f.target} target`;
   const reruns = r.runs - 1;
   if (reruns === 0) return `Not shrunk on the ${f.target} target (the case found had not run again)`;
