@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { API_ACTIVITIES } from './controller/activity-triggers.ts';
+import { FAULT_ACTIVITIES, UPGRADE_ACTIVITIES } from './controller/activity-triggers.ts';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
 import type { StrategyName } from './strategies/names.ts';
@@ -24,23 +24,26 @@ export interface PlanOptions {
 }
 
 type HalfOpen = Extract<PlanEvent, { kind: 'half-open' }>;
+type Upgrade = Extract<PlanEvent, { kind: 'upgrade' }>;
 
 type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> } & {
   'on-activity': fc.Arbitrary<PlanEvent>;
+  'upgrade-on-activity': fc.Arbitrary<PlanEvent>;
 };
 
 export function eventArbitraries(scenario: Scenario): EventArbs {
   const client = fc.nat({ max: Math.max(0, scenario.clients - 1) });
   const version = fc.constantFrom(...(scenario.versions.length ? scenario.versions : ['0.0.0']));
+  const upgrade = fc
+    .tuple(fc.option(version, { nil: undefined }), scenario.uploadTools ? fc.boolean() : fc.constant(false))
+    .map(([v, uploadTools]): Upgrade => ({
+      kind: 'upgrade',
+      ...(v !== undefined ? { version: v } : {}),
+      ...(uploadTools ? { uploadTools: true } : {}),
+    }));
   return {
     publish: version.map((v) => ({ kind: 'publish', version: v })),
-    upgrade: fc
-      .tuple(fc.option(version, { nil: undefined }), scenario.uploadTools ? fc.boolean() : fc.constant(false))
-      .map(([v, uploadTools]) => ({
-        kind: 'upgrade',
-        ...(v !== undefined ? { version: v } : {}),
-        ...(uploadTools ? { uploadTools: true } : {}),
-      })),
+    upgrade,
     deploy: fc
       .tuple(client, fc.constantFrom(...APP_NAMES), fc.integer({ min: 1, max: 3 }))
       .map(([c, app, units]) => ({ kind: 'deploy', client: c, app, units })),
@@ -58,6 +61,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
       .tuple(fc.integer({ min: 0, max: 30_000 }), fc.boolean())
       .map(([downMs, graceful]) => ({ kind: 'crash', downMs, ...(graceful ? { graceful: true as const } : {}) })),
     'on-activity': onActivity(client),
+    'upgrade-on-activity': upgradeOnActivity(scenario, client, upgrade, version),
     wait: fc.integer({ min: 100, max: 30_000 }).map((durationMs) => ({ kind: 'wait', durationMs })),
   };
 }
@@ -70,7 +74,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
 function halfOpen(client: fc.Arbitrary<number>, tied: boolean): fc.Arbitrary<HalfOpen> {
   if (!tied) return client.map((c) => ({ kind: 'half-open', client: c }));
   return fc
-    .tuple(client, fc.option(fc.constantFrom(...API_ACTIVITIES), { nil: undefined, freq: 2 }))
+    .tuple(client, fc.option(fc.constantFrom(...FAULT_ACTIVITIES), { nil: undefined, freq: 2 }))
     .map(([c, on]): HalfOpen =>
       on === undefined ? { kind: 'half-open', client: c } : { kind: 'half-open', client: c, on },
     );
@@ -78,7 +82,7 @@ function halfOpen(client: fc.Arbitrary<number>, tied: boolean): fc.Arbitrary<Hal
 
 /** A disconnect, partition or restart tied to a client's API activity (plan.ts ActivityTie). */
 function onActivity(client: fc.Arbitrary<number>): fc.Arbitrary<PlanEvent> {
-  const on = fc.constantFrom(...API_ACTIVITIES);
+  const on = fc.constantFrom(...FAULT_ACTIVITIES);
   return fc.oneof(
     fc.tuple(client, on).map(([c, a]): PlanEvent => ({ kind: 'disconnect', client: c, on: a })),
     fc
@@ -86,6 +90,32 @@ function onActivity(client: fc.Arbitrary<number>): fc.Arbitrary<PlanEvent> {
       .map(([c, a, durationMs]): PlanEvent => ({ kind: 'partition', client: c, durationMs, on: a })),
     fc.tuple(client, on).map(([c, a]): PlanEvent => ({ kind: 'restart', when: { client: c, on: a } })),
   );
+}
+
+/**
+ * An operator's upgrade tied to a client's API moment (plan.ts: it fires at the first such moment
+ * when an upgrade can start): an explicit `upgrade` as the `upgrade` weight draws it, or a
+ * publish-and-upgrade (`chained-upgrade`), each by the scenario's weight for its kind (an upgrade
+ * only, in a scenario that weighs neither). The moment is one of UPGRADE_ACTIVITIES: the client's
+ * login, the gap between its WatchAll and its next call, its Deploy arriving, its Next in flight,
+ * its Deploy answered: an upgrade that lands in the middle of what the client is doing.
+ */
+function upgradeOnActivity(
+  scenario: Scenario,
+  client: fc.Arbitrary<number>,
+  upgrade: fc.Arbitrary<Upgrade>,
+  version: fc.Arbitrary<string>,
+): fc.Arbitrary<PlanEvent> {
+  const when = fc.record({ client, on: fc.constantFrom(...UPGRADE_ACTIVITIES) });
+  const plain = scenario.weights.upgrade ?? 0;
+  const chained = scenario.weights['chained-upgrade'] ?? 0;
+  const tiedUpgrade = fc.tuple(upgrade, when).map(([u, w]): PlanEvent => ({ ...u, when: w }));
+  if (chained <= 0) return tiedUpgrade;
+  const tiedChained = fc
+    .tuple(version, when)
+    .map(([v, w]): PlanEvent => ({ kind: 'chained-upgrade', version: v, when: w }));
+  if (plain <= 0) return tiedChained;
+  return fc.oneof({ arbitrary: tiedUpgrade, weight: plain }, { arbitrary: tiedChained, weight: chained });
 }
 
 /** One event, drawn by weight from the kinds the weights allow. */

@@ -198,7 +198,10 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       if (typeof index !== 'number' || typeof client !== 'string' || typeof event !== 'object' || event === null)
         throw new HttpError(400, 'arm needs {"index": N, "client": "client-0", "event": {...}} (a tied plan event)');
       if (!session.arm(index, event as PlanEvent, client))
-        throw new HttpError(400, 'arm takes a disconnect, partition or restart tied to API activity');
+        throw new HttpError(
+          400,
+          'arm takes a disconnect, partition, half-open, restart or upgrade tied to API activity',
+        );
       return { applied: true } satisfies ActionResult;
     }
     case 'POST quiesce':
