@@ -41,6 +41,8 @@ export interface TargetExploreOptions extends ExploreOptions {
   /** Time budget for shrinking on the target itself (--shrink-time): the smallest failing plan
    *  when it runs out is reported, with `shrinkTimedOut`. */
   shrinkTimeLimitMs: number;
+  /** `shrinkTimeLimitMs` is the default, which grows with what a candidate costs (target-shrink.ts). */
+  shrinkTimeIsDefault?: boolean;
   /** Runs in flight at once (default 1); the target must take that many (Target.maxConcurrency). */
   concurrency?: number;
   /** `concurrency` is a ceiling: fewer runs are in flight while the runs that end stalled

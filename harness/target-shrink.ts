@@ -5,22 +5,32 @@
  * run at once (lookahead-shrink.ts), so the shrunk plan and its path are those of one-at-a-time
  * shrinking for the same verdicts, in fewer rounds of real runs. Within a time budget
  * (`--shrink-time`): when it runs out, the smallest failing plan so far is reported, and says so.
+ *
+ * A candidate is cut (RunHooks.cutAtMs) some time after the moment the run found showed its
+ * violation: a client that hangs until its own deadline (a login gone half-open, a call with no
+ * timeout) made each candidate cost that deadline (a minute of real time at --time-scale 0.1, for
+ * a violation shown in seconds), so the budget ran out after a round or two. Only violations
+ * before the cut count: up to there the candidate's history is what it would have been uncut.
  */
 import { count } from './plural.ts';
 import { startAt } from './case-params.ts';
 import type { TargetShrunkFailure } from './explore-result.ts';
+import { readRunParams } from './history.ts';
 import { Limiter } from './limiter.ts';
 import { lookaheadShrink } from './lookahead-shrink.ts';
 import type { RunConfig } from './run-config.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
 import type { Target } from './targets/target.ts';
-import { caseOf, hooksOf, runOn, soleProperty, type Found, type Sample, type TargetRun } from './target-run.ts';
+import { caseOf, runOn, soleProperty, type Found, type Sample, type TargetRun } from './target-run.ts';
 
 export interface TargetShrinkOptions {
   /** The exploration's seed: fast-check regenerates the case found from it. */
   seed: number;
   /** Time budget for shrinking, the case found's runs included. */
   shrinkTimeLimitMs: number;
+  /** The budget is the default, not the user's (--shrink-time): it grows to SHRINK_ROUNDS
+   *  candidates as long as the case found (shrinkBudgetMs). */
+  shrinkTimeIsDefault?: boolean | undefined;
   /** Candidates run at once (default 1). */
   concurrency?: number | undefined;
   /** An interrupt: the runs in flight stop, and the smallest failure so far stands. */
@@ -30,6 +40,37 @@ export interface TargetShrinkOptions {
 
 /** Runs of the case found before shrinking on the target gives up on seeing it again. */
 const ORIGINAL_ATTEMPTS = 3;
+
+/** Rounds of candidates the default budget leaves room for, at the least. */
+export const SHRINK_ROUNDS = 8;
+
+/**
+ * The shrinking budget, real ms. A candidate whose client waits out its deadline costs that
+ * deadline, scaled (a minute at --time-scale 0.1): the default 120 s left room for the case found
+ * and one round of candidates at most, so nothing shrank. The default grows to SHRINK_ROUNDS runs
+ * as long as the case found's (up to its cut); a --shrink-time given is kept as given.
+ */
+export function shrinkBudgetMs(options: TargetShrinkOptions, original: Sample, cutAtMs: number | undefined): number {
+  if (!options.shrinkTimeIsDefault) return options.shrinkTimeLimitMs;
+  const lastMs = original.result.history.at(-1)?.t ?? 0;
+  const timeScale = original.result.history.length > 0 ? (readRunParams(original.result.history).timeScale ?? 1) : 1;
+  const candidateMs = Math.min(lastMs, cutAtMs ?? Infinity) * timeScale;
+  return Math.max(options.shrinkTimeLimitMs, Math.round(SHRINK_ROUNDS * candidateMs));
+}
+
+/**
+ * Model time at which candidates are cut: when the run found first showed the violation, plus half
+ * that again or one resume deadline, whichever is longer (a candidate's timing varies with the
+ * machine's load; a smaller plan mostly shows it sooner). Undefined on the sim (its run is instant)
+ * or when the run found shows no violation of the property.
+ */
+export function candidateCutMs(target: Target, only: RunConfig, original: Sample): number | undefined {
+  if (target.name === 'sim') return undefined;
+  const property = soleProperty(only);
+  const shownMs = Math.min(...original.result.violations.filter((v) => v.property === property).map((v) => v.t));
+  if (!Number.isFinite(shownMs)) return undefined;
+  return Math.ceil(shownMs + Math.max(shownMs / 2, only.scenario.deadlines.resumeMs));
+}
 
 /**
  * Shrinks the case found (`original`, the run that showed it) for the one property `only` judges.
@@ -45,9 +86,13 @@ export async function shrinkOnTarget(
 ): Promise<TargetShrunkFailure> {
   const property = soleProperty(only);
   const concurrency = options.concurrency ?? 1;
-  const budget = AbortSignal.timeout(options.shrinkTimeLimitMs);
+  const started = performance.now();
+  const cutAtMs = candidateCutMs(target, only, original);
+  const budgetMs = shrinkBudgetMs(options, original, cutAtMs);
+  const budget = AbortSignal.timeout(budgetMs);
   const failing = new WeakMap<Case, TargetRun>();
   let originalRuns = 0;
+  let smallest = found.events;
   const shrunk = await lookaheadShrink(source.arbitrary, {
     params: startAt(source, options.seed, found.run),
     lookahead: concurrency,
@@ -56,15 +101,30 @@ export async function shrinkOnTarget(
       const [plan, simSeed] = c;
       // Each candidate is a real run (seconds, minutes at time scale 1): the progress line says where
       // shrinking is, from the candidate's start, and each status line of its run after that.
-      const where = `shrinking ${property}: step ${step}, plan of ${count(plan.length, 'event')}`;
-      options.onStatus?.(where);
-      const run = (s: AbortSignal) => runOn(target, only, plan, simSeed, hooksOf({ ...options, signal: s }, where));
+      // The time spent is read afresh for each line: a candidate may take a minute.
+      const where = (): string =>
+        `shrinking ${property}: step ${step}, plan of ${count(plan.length, 'event')} ` +
+        `(smallest failing ${smallest}), ${seconds(performance.now() - started)} of ${seconds(budgetMs)}`;
+      const { onStatus } = options;
+      onStatus?.(where());
+      const run = async (s: AbortSignal) => {
+        const hooks = {
+          signal: s,
+          cutAtMs,
+          ...(onStatus ? { onStatus: (l: string) => onStatus(`${where()}: ${l}`) } : {}),
+        };
+        const result = await runOn(target, only, plan, simSeed, hooks);
+        return result && cutAtMs !== undefined
+          ? { ...result, violations: result.violations.filter((v) => v.t < cutAtMs) }
+          : result;
+      };
       // The first candidate is the case found: a race seen once may need a few tries to be seen
       // again, and without it there is nothing to shrink from. Smaller candidates get one run each.
       const tries = step === 1 ? ORIGINAL_ATTEMPTS : 1;
       const { fails, ran } = await untilFails(tries, Math.min(tries, concurrency), signal, run);
       if (step === 1) originalRuns = ran;
       if (fails) failing.set(c, fails);
+      if (fails) smallest = Math.min(smallest, plan.length);
       return fails ? true : signal.aborted ? undefined : false;
     },
   });
@@ -80,7 +140,7 @@ export async function shrinkOnTarget(
     shrunkOn: 'target',
     target: target.name,
     ...(value ? {} : { reproduced: { runs: 1 + originalRuns, failed: 1 } }),
-    ...(timedOut ? { shrinkTimedOut: { limitMs: options.shrinkTimeLimitMs } } : {}),
+    ...(timedOut ? { shrinkTimedOut: { limitMs: budgetMs } } : {}),
   };
 }
 
@@ -120,4 +180,8 @@ async function untilFails(
   const error = runs.find((r) => r.status === 'rejected');
   if (error) throw error.reason;
   return { fails, ran };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)}s`;
 }

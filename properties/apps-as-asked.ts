@@ -1,6 +1,6 @@
 import type { History, RecordOf, RecordType } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { DEPLOY_METHODS, finalModel } from './common.ts';
+import { CONTROLLER_NOT_OBSERVED, DEPLOY_METHODS, finalModel } from './common.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'apps-as-asked';
@@ -44,7 +44,7 @@ export const appsAsAsked: Property = {
   summary: 'the final model holds only applications their clients were asked to deploy, each once, as named',
   cannotJudge(history: History): string | undefined {
     if (!history.some((r) => r.type === 'bootstrap' || r.type === 'request'))
-      return 'the history has no bootstrap or request record: the controller was not observed';
+      return `the history has no bootstrap or request record: ${CONTROLLER_NOT_OBSERVED}`;
     return finalModel(history) ? undefined : 'the history has no final-model record: the run never finished';
   },
   check(history: History): Violation[] {

@@ -99,5 +99,17 @@ export function isControllerSide(r: HistoryRecord): boolean {
  */
 export function controllerUnseen(history: History): string | undefined {
   for (const r of history) if (CONTROLLER_SIDE.has(r.type)) return undefined;
-  return 'the history has no controller-side records (bootstrap, connections, requests...): the controller was not observed';
+  return `the history has no controller-side records (bootstrap, connections, requests...): ${CONTROLLER_NOT_OBSERVED}`;
+}
+
+/** How every reason a property gives for a history without the controller's own records ends. */
+export const CONTROLLER_NOT_OBSERVED = 'the controller was not observed';
+
+/**
+ * Whether an unknown verdict's reason is that the target gives no controller-side records (an
+ * external controller, seen from its clients only): no run on that target can be judged by the
+ * property, so a replay of one would not judge it either.
+ */
+export function notObservedOnTarget(reason: string | undefined): boolean {
+  return reason?.endsWith(CONTROLLER_NOT_OBSERVED) === true;
 }

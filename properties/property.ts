@@ -36,6 +36,29 @@ export const PROPERTY_NAMES = [
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
+/**
+ * Whose behaviour decides each property's verdict: the controller's alone, the client's alone, or
+ * both (the controller accepts work mid-upgrade, leaves interrupted units in error or loses what
+ * it acknowledged, whatever a client does; a client may still avoid or cause the same). A user's
+ * --client-cmd program replaces a scenario's client, not its controller: what the scenario expects
+ * of its controller still stands, what it expects of its own client does not (reports/expectation.ts).
+ */
+export const PROPERTY_JUDGES: Record<PropertyName, 'controller' | 'client' | 'both'> = {
+  'no-work-before-upgrade': 'both',
+  'watchers-resume': 'client',
+  'deployments-complete': 'both',
+  'requests-settle': 'client',
+  'version-as-tested': 'controller',
+  'no-surprise-upgrade': 'controller',
+  'no-lost-work': 'both',
+  'watcher-lifecycle': 'controller',
+  'agent-lifecycle': 'controller',
+  'upgrade-sequence': 'controller',
+  'reconnect-backoff': 'client',
+  'apps-as-asked': 'client',
+  'charm-as-asked': 'client',
+};
+
 export interface Violation {
   property: PropertyName;
   /** When the violation happened (or became certain), in the history's time. */

@@ -2,6 +2,7 @@ import type { History, RecordOf, RecordType } from '../harness/history.ts';
 import { formatModelMs, formatMs } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
 import type { Property, Violation } from './property.ts';
+import { CONTROLLER_NOT_OBSERVED } from './common.ts';
 
 const NAME = 'reconnect-backoff';
 
@@ -59,7 +60,7 @@ export const reconnectBackoff: Property = {
   summary: `a client waits before it dials or logs in again: at most ${MAX_RETRIES_PER_WINDOW} retries in any ${formatMs(RETRY_WINDOW_MS)} of model time`,
   cannotJudge(history: History): string | undefined {
     for (const r of history) if (READS.has(r.type)) return undefined;
-    return 'the history has no bootstrap, connection or login record: the controller was not observed';
+    return `the history has no bootstrap, connection or login record: ${CONTROLLER_NOT_OBSERVED}`;
   },
   check(history: History): Violation[] {
     const clients = new Map<string, ClientAttempts>();

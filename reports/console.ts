@@ -6,9 +6,11 @@ import {
   shrinkStopped,
   type ExploreResult,
   type Failure,
+  type PropertyOutcome,
   type ReplayCase,
 } from '../harness/explore-result.ts';
 import { formatMs, formatPlan } from '../harness/plan.ts';
+import { notObservedOnTarget } from '../properties/common.ts';
 import { count } from '../harness/plural.ts';
 import { formatTimeline } from './timeline.ts';
 
@@ -162,10 +164,13 @@ export function formatSummary(
   return [
     `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${runs}, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
     ...(r.notes ?? []).map((note) => `  note: ${note}`),
+    // Properties this target can never judge (an external controller gives no records of its own):
+    // one line for all, and no replay line, which would not judge them either.
+    ...notJudgeableHere(r),
     // Every property that could not judge some run, violated ones too: a nightly run's reader sees
     // how many runs were not judged (a loaded machine's stalled deadlines, say) whatever the verdict.
     ...r.properties.flatMap((p) => {
-      if (!p.unknownRuns) return [];
+      if (!p.unknownRuns || neverObserved(p)) return [];
       const first = firstUnknownCase(r.seed, p);
       const what = p.verdict === 'unknown' ? 'unknown' : `${p.verdict}, not judged`;
       return [
@@ -174,6 +179,20 @@ export function formatSummary(
       ];
     }),
   ].join('\n');
+}
+
+/** Unknown in every run because the target gives no controller-side records (properties/common.ts). */
+function neverObserved(p: PropertyOutcome): boolean {
+  return p.verdict === 'unknown' && notObservedOnTarget(p.unknownReason);
+}
+
+function notJudgeableHere(r: ExploreResult): string[] {
+  const names = r.properties.filter(neverObserved).map((p) => p.property);
+  if (names.length === 0) return [];
+  return [
+    `? not judgeable on the ${r.target} target, which gives none of the controller's own records ` +
+      `(bootstrap, connections, requests): ${names.join(', ')}`,
+  ];
 }
 
 /** Each violated property once, in the order of the failures (a corpus entry and a new case may

@@ -7,9 +7,39 @@
  * the unsharded run would, and an expected violation no shard found fails the merge.
  */
 import type { Verdict } from '../harness/scenario.ts';
-import type { PropertyVerdict } from '../properties/property.ts';
+import { PROPERTY_JUDGES, type PropertyName, type PropertyVerdict } from '../properties/property.ts';
 
 export type Judgement = 'as-expected' | 'differs' | 'not-in-shard';
+
+/**
+ * How a run is judged. `properties` (run --scenario, replay): any violation fails. `expectations`
+ * (a corpus run, qualify): each verdict is compared with the scenario's. `client-command` (run
+ * --scenario with --client-cmd): the user's program replaces the scenario's client, so what the
+ * scenario expects of its own client says nothing of it: a property that judges the client must
+ * hold; one that judges the controller (alone or with the client) keeps the scenario's expectation,
+ * so its expected violation is the scenario's controller doing what the scenario is about (Juju
+ * 1.22 upgrading itself with its API open), not the program's failure. An expected violation not
+ * seen is no failure either: a careful client may avoid it.
+ */
+export type Judged = 'properties' | 'expectations' | 'client-command';
+
+/** Whether a violation of `property` is one the scenario expects of its controller (client-command). */
+export function expectedOfController(property: PropertyName, expected: Verdict | undefined): boolean {
+  return PROPERTY_JUDGES[property] !== 'client' && expected === 'violated';
+}
+
+/** A property's judgement as the run is judged (see Judged): the one rule every report applies. */
+export function judgeOutcome(
+  judged: Judged,
+  property: PropertyName,
+  expected: Verdict | undefined,
+  observed: PropertyVerdict,
+  sharded: boolean,
+): Judgement {
+  if (judged === 'expectations') return judgeExpectation(expected, observed, sharded);
+  if (judged === 'client-command' && expectedOfController(property, expected)) return 'as-expected';
+  return observed === 'violated' ? 'differs' : 'as-expected';
+}
 
 export function judgeExpectation(
   expected: Verdict | undefined,

@@ -9,7 +9,13 @@ import { PROPERTY_NAMES } from '../properties/property.ts';
 import { svgTimeline } from './svg-timeline.ts';
 import { escapeXml as esc } from './xml.ts';
 import { observedVerdict, type SavedFailure, type ScenarioSummary, type Summary } from './summary.ts';
-import { judgeExpectation, MARKS, NOT_IN_SHARD } from './expectation.ts';
+import { judgeOutcome, MARKS, NOT_IN_SHARD, type Judged } from './expectation.ts';
+
+const JUDGED_BY: Record<Judged, string> = {
+  properties: 'properties (any violation fails)',
+  expectations: 'expected verdicts',
+  'client-command': "the client under test: its properties must hold; the controller's keep the scenario's expectation",
+};
 
 const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 24px; color: #212529; max-width: 1100px; }
@@ -59,7 +65,7 @@ function settings(summary: Summary): string {
     ...(s.target.clientCommand !== undefined ? [['client command', s.target.clientCommand] as [string, string]] : []),
     ...(s.shard ? [['shard', `${s.shard.index}/${s.shard.count}`] as [string, string]] : []),
     ...(summary.mergedFrom ? [['merged from', `${summary.mergedFrom} reports`] as [string, string]] : []),
-    ['judged by', summary.judged === 'properties' ? 'properties (any violation fails)' : 'expected verdicts'],
+    ['judged by', JUDGED_BY[summary.judged]],
     ['started', summary.startedAt],
     ['ended', summary.endedAt ?? '(still running)'],
     [
@@ -84,12 +90,7 @@ function cell(summary: Summary, s: ScenarioSummary, property: (typeof PROPERTY_N
   if (!outcome) return '<td class="none">·</td>';
   const observed = observedVerdict(outcome);
   const expected = s.expected[property];
-  const judgement =
-    summary.judged === 'properties'
-      ? outcome.violated
-        ? 'differs'
-        : 'as-expected'
-      : judgeExpectation(expected, observed, summary.settings.shard !== undefined);
+  const judgement = judgeOutcome(summary.judged, property, expected, observed, summary.settings.shard !== undefined);
   const good = judgement !== 'differs';
   const failure = s.failures.find((f) => f.property === property);
   const unknown = observed === 'unknown' && good;

@@ -11,6 +11,7 @@ import {
 } from '../harness/explore-result.ts';
 import type { Coverage } from '../harness/coverage.ts';
 import type { PropertyVerdict } from '../properties/property.ts';
+import { notObservedOnTarget } from '../properties/common.ts';
 
 export interface FailureJson {
   property: string;
@@ -94,7 +95,10 @@ export function propertyJson(
     unknownRuns: p.unknownRuns ?? 0,
     ...(p.unknownRuns ? { unknownReason: p.unknownReason } : {}),
     ...(p.unknownRuns && p.firstUnknownRun !== undefined ? { firstUnknownRun: p.firstUnknownRun } : {}),
-    ...(p.unknownRuns && unknownCase && replay ? { unknownReplay: replay.line(unknownCase) } : {}),
+    // No replay for a property the target can never judge: it would not judge it either.
+    ...(p.unknownRuns && unknownCase && replay && !notObservedOnTarget(p.unknownReason)
+      ? { unknownReplay: replay.line(unknownCase) }
+      : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import { element, type Attributes } from './xml.ts';
 import { observedVerdict, type ScenarioSummary, type SummaryFailure, type Summary } from './summary.ts';
 import type { PropertyOutcome } from '../harness/explore-result.ts';
 import { count } from '../harness/plural.ts';
-import { judgeExpectation, NOT_IN_SHARD, type Judgement } from './expectation.ts';
+import { expectedOfController, judgeOutcome, NOT_IN_SHARD, type Judgement } from './expectation.ts';
 
 export function formatJunit(summary: Summary): string {
   const suites = summary.scenarios.map((s) => testsuite(summary, s));
@@ -43,12 +43,12 @@ function failingCases(summary: Summary, s: ScenarioSummary): PropertyOutcome[] {
 }
 
 function caseFails(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): boolean {
-  if (summary.judged === 'properties') return o.violated;
   return judgement(summary, s, o) === 'differs';
 }
 
 function judgement(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): Judgement {
-  return judgeExpectation(s.expected[o.property], observedVerdict(o), summary.settings.shard !== undefined);
+  const sharded = summary.settings.shard !== undefined;
+  return judgeOutcome(summary.judged, o.property, s.expected[o.property], observedVerdict(o), sharded);
 }
 
 function testsuite(summary: Summary, s: ScenarioSummary): string {
@@ -57,7 +57,7 @@ function testsuite(summary: Summary, s: ScenarioSummary): string {
     tests: s.outcomes.length,
     failures: failingCases(summary, s).length,
     errors: 0,
-    skipped: summary.judged === 'properties' ? s.outcomes.filter((o) => o.verdict === 'unknown').length : 0,
+    skipped: summary.judged !== 'expectations' ? s.outcomes.filter((o) => o.verdict === 'unknown').length : 0,
     time: (s.elapsedMs / 1000).toFixed(3),
     timestamp: summary.startedAt.replace(/\.\d+Z$|Z$/, ''),
     hostname: 'localhost',
@@ -95,7 +95,9 @@ function testcase(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): str
     const why =
       summary.judged === 'properties'
         ? `${o.property} violated`
-        : `${o.property}: expected ${expected}, observed ${observedVerdict(o)}`;
+        : summary.judged === 'client-command'
+          ? (s.mismatches.find((m) => m.startsWith(`${o.property}:`)) ?? `${o.property} violated`)
+          : `${o.property}: expected ${expected}, observed ${observedVerdict(o)}`;
     const message = failure ? `${why}. Replay: ${failure.replay}` : why;
     return element('testcase', attrs, [
       element('failure', { message, type: 'violated' }, { text: failure ? failureText(failure) : why }),
@@ -107,10 +109,13 @@ function testcase(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): str
     return element('testcase', attrs, [
       element('skipped', { message: `could not judge ${o.unknownRuns ?? 0} run(s): ${o.unknownReason ?? ''}` }),
     ]);
-  if (o.violated && failure)
-    return element('testcase', attrs, [
-      element('system-out', {}, { text: `violated, as expected.\n${failureText(failure)}` }),
-    ]);
+  if (o.violated && failure) {
+    const as =
+      summary.judged === 'client-command' && expectedOfController(o.property, expected)
+        ? `violated, as the scenario expects of its ${s.controller} controller (not the client under test's doing)`
+        : 'violated, as expected';
+    return element('testcase', attrs, [element('system-out', {}, { text: `${as}.\n${failureText(failure)}` })]);
+  }
   return element('testcase', attrs);
 }
 

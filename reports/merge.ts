@@ -104,7 +104,8 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
     outcomes,
     properties: outcomes.map((o) => propertyJson(o)),
     // Over every shard's runs together: an expected violation no shard found is a mismatch now.
-    mismatches: judged === 'expectations' && runs > 0 ? mismatchesOf(first.expected, outcomes).mismatches : [],
+    mismatches:
+      judged !== 'properties' && runs > 0 ? mismatchesOf(first.expected, outcomes, false, judged).mismatches : [],
     failures,
   };
   delete merged.notInShard;

@@ -10,8 +10,8 @@ import type { HistoryRecord } from '../harness/history.ts';
 import type { RunConfig } from '../harness/run-config.ts';
 import type { RunSettings } from '../harness/run-settings.ts';
 import type { Scenario } from '../harness/scenario.ts';
-import type { PropertyVerdict } from '../properties/property.ts';
-import { judgeExpectation } from './expectation.ts';
+import { PROPERTY_JUDGES, type PropertyVerdict } from '../properties/property.ts';
+import { judgeOutcome, type Judged } from './expectation.ts';
 import { propertyJson, type FailureJson, type RunJson } from './json.ts';
 
 export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
@@ -27,7 +27,8 @@ export interface ScenarioSummary extends Omit<RunJson, 'failures'> {
   expected: Scenario['expect'];
   /** Each property's full outcome (first failing run, counts), which `report merge` adds up. */
   outcomes: PropertyOutcome[];
-  /** Expected verdicts that were not observed (judged by expectations only). */
+  /** What fails the scenario as judged (not with `properties`, where any violation does): verdicts
+   *  other than expected, or (client-command) violations that are the client's. */
   mismatches: string[];
   /** A shard's expected violations it did not see (judged by expectations only): not mismatches,
    *  since another shard's cases may hold them; `report merge` judges them over all shards. */
@@ -38,8 +39,9 @@ export interface ScenarioSummary extends Omit<RunJson, 'failures'> {
 export interface Summary {
   format: typeof SUMMARY_FORMAT;
   command: 'run' | 'qualify' | 'replay';
-  /** `properties`: any violation fails the run; `expectations`: verdicts are compared with the scenarios'. */
-  judged: 'properties' | 'expectations';
+  /** `properties`: any violation fails the run; `expectations`: verdicts are compared with the
+   *  scenarios'; `client-command`: a --client-cmd program's run (reports/expectation.ts Judged). */
+  judged: Judged;
   /** `none`: no scenario has a verdict (no run completed: an interrupt or --time-limit came first);
    *  `error`: a target failure stopped the invocation midway (targetError says which), whatever the
    *  scenarios explored before it found. */
@@ -72,20 +74,28 @@ export function observedVerdict(outcome: PropertyOutcome): PropertyVerdict {
   return outcome.verdict;
 }
 
-/** Each claimed property whose observed verdict differs from the expected one; in a shard, an
- *  expected violation not seen goes to `notInShard` instead (reports/expectation.ts). */
+/** Each claimed property whose verdict fails it as judged; in a shard, an expected violation not
+ *  seen goes to `notInShard` instead (reports/expectation.ts). */
 export function mismatchesOf(
   expected: Scenario['expect'],
   outcomes: readonly PropertyOutcome[],
   sharded = false,
+  judged: Judged = 'expectations',
 ): { mismatches: string[]; notInShard: string[] } {
   const mismatches: string[] = [];
   const notInShard: string[] = [];
   for (const outcome of outcomes) {
     const want = expected[outcome.property];
     const seen = observedVerdict(outcome);
-    const judgement = judgeExpectation(want, seen, sharded);
-    if (judgement === 'differs') mismatches.push(`${outcome.property}: expected ${want}, observed ${seen}`);
+    const judgement = judgeOutcome(judged, outcome.property, want, seen, sharded);
+    if (judgement === 'differs')
+      mismatches.push(
+        judged === 'expectations'
+          ? `${outcome.property}: expected ${want}, observed ${seen}`
+          : PROPERTY_JUDGES[outcome.property] === 'client'
+            ? `${outcome.property}: violated by the client under test`
+            : `${outcome.property}: violated, and the scenario expects it to hold`,
+      );
     if (judgement === 'not-in-shard') notInShard.push(outcome.property);
   }
   return { mismatches, notInShard };
@@ -101,8 +111,8 @@ export function scenarioSummary(
 ): ScenarioSummary {
   // A scenario with no run observed nothing: no verdict to compare with what it expects.
   const judgement =
-    judged === 'expectations' && result.verdict !== 'none'
-      ? mismatchesOf(config.scenario.expect, result.properties, sharded)
+    judged !== 'properties' && result.verdict !== 'none'
+      ? mismatchesOf(config.scenario.expect, result.properties, sharded, judged)
       : { mismatches: [], notInShard: [] };
   return {
     scenario: result.scenario,

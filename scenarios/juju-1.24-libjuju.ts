@@ -8,13 +8,14 @@ import {
 
 export const juju124Libjuju: Scenario = {
   name: 'juju-1.24-libjuju',
-  summary: 'python-libjuju against the gated 1.24 API: "upgrade in progress" kills its watcher',
+  summary: 'python-libjuju against the gated 1.24 API: its watcher does not survive a dropped connection',
   description:
-    'python-libjuju 3.5 reconnects after a dropped connection and re-creates its AllWatcher, which is fix 1 as far ' +
-    'as disconnects go. But its watcher loop treats any other API error as fatal, and the gated API of fix 2A ' +
-    'answers WatchAll and AllWatcher.Next with "upgrade in progress" while the controller upgrades. A script that ' +
-    'connects during the implicit upgrade after bootstrap, or reconnects during an explicit one, is left without a ' +
-    'watcher for good.',
+    'python-libjuju 3.5.2 as it was seen to behave against the real-sockets controller (README, python-libjuju): ' +
+    'after a dropped connection it reconnects, but its AllWatcher loop has stopped for good and is never ' +
+    're-created, so its view goes stale; a dial refused while the agent restarts is never dialled again (its ' +
+    'retries await the same failed dial) and it gives up 60 s later; and its watcher loop treats any API error as ' +
+    'fatal, so the gated API of fix 2A, which answers WatchAll and AllWatcher.Next with "upgrade in progress" while ' +
+    'the controller upgrades, kills the watcher of a script that connects during the implicit upgrade after bootstrap.',
   controller: 'juju-1.24',
   client: 'libjuju-like',
   clients: 1,

@@ -40,7 +40,8 @@ import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
 import { count } from '../plural.ts';
-import { judgeExpectation, MARKS, NOT_IN_SHARD } from '../../reports/expectation.ts';
+import { expectedOfController, judgeExpectation, MARKS, NOT_IN_SHARD, type Judged } from '../../reports/expectation.ts';
+import type { PropertyName } from '../../properties/index.ts';
 import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
@@ -144,10 +145,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     interrupt.dispose();
     throw e;
   });
+  // A --client-cmd program under a named scenario is judged as the client it replaces (expectation.ts).
+  const judged: Judged = !named ? 'expectations' : settings.target.clientCommand ? 'client-command' : 'properties';
   const invocation = new Invocation({
     interrupt,
     command: 'run',
-    judged: named ? 'properties' : 'expectations',
+    judged,
     settings,
     reportDir: values.report,
     outDir: values.out,
@@ -174,9 +177,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const covered = program && found.coverage ? { ...found, coverage: unobservedClients(found.coverage) } : found;
       const result = withCorpusFailures(covered, fromCorpus.failures, fromCorpus.replayed);
       const recorded = invocation.record(config, result, replay(config));
-      if (corpus) keepInCorpus(corpus, config, found, recorded, named);
+      if (corpus) keepInCorpus(corpus, config, found, recorded, judged);
       explored.push({ config, result, recorded });
-      if (!values.json) io.out(humanReport(config, result, recorded, replay(config), !named, settings));
+      if (!values.json) io.out(humanReport(config, result, recorded, replay(config), judged, settings));
     }
   } catch (e) {
     if (e instanceof TargetError) {
@@ -198,7 +201,8 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     const fileOf = (r: Recorded) => (f: Failure) => r.saved.get(f)?.file;
     const json = explored.map(({ config, result, recorded }) => ({
       ...runJson(result, replay(config), fileOf(recorded)),
-      ...(named ? {} : expectationsJson(config, recorded)),
+      ...(judged === 'expectations' ? expectationsJson(config, recorded) : {}),
+      ...(judged === 'client-command' ? clientCommandJson(config, recorded, summary.verdict) : {}),
     }));
     const top = { results: invocation.dir, ...(summary.interrupted ? { interrupted: true } : {}) };
     io.out(
@@ -261,6 +265,20 @@ function expectationsJson(config: RunConfig, recorded: Recorded) {
   return { expected: config.scenario.expect, mismatches, ...(notInShard ? { notInShard } : {}) };
 }
 
+/** A --client-cmd run's judgement in --json: `verdict` as judged (what the exit code says), the
+ *  violations that are the client's, and those the scenario expects of its controller. */
+function clientCommandJson(config: RunConfig, recorded: Recorded, verdict: ExploreResult['verdict'] | 'error') {
+  const { mismatches, outcomes } = recorded.scenario;
+  const expected = config.scenario.expect;
+  const ofController = outcomes.filter((o) => o.violated && expectedOfController(o.property, expected[o.property]));
+  return {
+    verdict,
+    judged: 'client-command' as const,
+    clientViolations: mismatches,
+    expectedOfController: ofController.map((o) => o.property),
+  };
+}
+
 /** The line under the header: the scenario's summary describes its built-in client, so a program's
  *  run says what plays instead. */
 function scenarioLine(config: RunConfig, settings: RunSettings): string {
@@ -277,41 +295,55 @@ function clientLabel(config: RunConfig, settings: RunSettings): string {
 
 /**
  * New failures join the corpus: with --scenario every violation (the run fails on it); in a corpus
- * run only violations the scenario did not expect, so expected ones do not pile up.
+ * run only violations the scenario did not expect, and with --client-cmd none the scenario expects
+ * of its controller, so expected ones do not pile up.
  */
 function keepInCorpus(
   corpus: FailureCorpus,
   config: RunConfig,
   found: ExploreResult,
   recorded: Recorded,
-  named: boolean,
+  judged: Judged,
 ): void {
   for (const f of found.failures) {
-    if (!named && config.scenario.expect[f.property] === 'violated') continue;
+    const expected = config.scenario.expect[f.property];
+    if (judged === 'expectations' && expected === 'violated') continue;
+    if (judged === 'client-command' && expectedOfController(f.property, expected)) continue;
     const saved = recorded.saved.get(f);
     if (saved) corpus.add(saved.record);
   }
 }
 
 /** A scenario's section of the terminal output. With expectations, an expected violation is one line
- *  (its timeline is in the report); anything unexpected is shown in full. */
+ *  (its timeline is in the report); anything unexpected is shown in full. A --client-cmd run shows the
+ *  violations the scenario expects of its controller the same way, and says whose each verdict is. */
 function humanReport(
   config: RunConfig,
   result: ExploreResult,
   recorded: Recorded,
   replay: (f: ReplayCase) => string,
-  expectations: boolean,
+  judged: Judged,
   settings: RunSettings,
 ): string {
+  const expectations = judged === 'expectations';
+  const expected = config.scenario.expect;
   const lines = [`━━ ${config.scenario.name} (${config.controller.name} × ${clientLabel(config, settings)}) ━━`];
   if (!expectations) lines.push(scenarioLine(config, settings), '');
+  const ofController = (property: PropertyName) =>
+    judged === 'client-command' && expectedOfController(property, expected[property]);
   for (const f of result.failures) {
     const file = recorded.saved.get(f)?.file;
-    if (expectations && config.scenario.expect[f.property] === 'violated')
+    if (expectations && expected[f.property] === 'violated')
       lines.push(`  ${f.property} violated as expected (${count(f.shrunkEvents, 'event')}): ${file ?? replay(f)}`);
+    else if (ofController(f.property))
+      lines.push(
+        `  ${f.property} violated as the scenario expects of its ${config.controller.name} controller, ` +
+          `not your client's doing (${count(f.shrunkEvents, 'event')}): ${file ?? replay(f)}`,
+      );
     else lines.push(formatFailure(f, replay(f), file !== undefined ? { savedTo: file } : {}), '');
   }
-  lines.push(formatSummary(result, expectations && recorded.scenario.mismatches.length === 0, replay));
+  if (judged === 'client-command') lines.push(clientCommandVerdict(config, result, recorded));
+  else lines.push(formatSummary(result, expectations && recorded.scenario.mismatches.length === 0, replay));
   if (result.coverage) lines.push(formatCoverage(result.coverage));
   if (expectations) {
     for (const o of result.properties) {
@@ -328,4 +360,28 @@ function humanReport(
     if (mismatches.length) lines.push(`  MISMATCH: ${mismatches.join('; ')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A --client-cmd run's verdict line: PASS or FAIL for the client under test, with the violations the
+ * scenario expects of its controller named apart (they do not fail it), then the summary's notes.
+ */
+function clientCommandVerdict(config: RunConfig, result: ExploreResult, recorded: Recorded): string {
+  const { mismatches, outcomes } = recorded.scenario;
+  const expected = config.scenario.expect;
+  const ofController = outcomes.filter((o) => o.violated && expectedOfController(o.property, expected[o.property]));
+  const [first = '', ...rest] = formatSummary(result).split('\n');
+  if (result.verdict === 'none' || (ofController.length === 0 && mismatches.length === 0))
+    return [first, ...rest].join('\n');
+  const controller =
+    ofController.length > 0
+      ? `${ofController.map((o) => o.property).join(', ')} violated as the scenario expects of its ` +
+        `${config.controller.name} controller`
+      : '';
+  const verdict =
+    mismatches.length > 0
+      ? `FAIL for your client: ${mismatches.join('; ')}${controller ? `; also ${controller}` : ''}`
+      : `PASS for your client: no property it is judged on was violated; ${controller}`;
+  const tail = first.slice(first.indexOf(' — '));
+  return [`${result.scenario} on ${result.target}: ${verdict}${tail}`, ...rest].join('\n');
 }

@@ -217,6 +217,7 @@ export async function openTarget(
             shrinkOnSim: values['client-cmd'] === undefined && !config.client.realSocketsOnly,
             confirmRuns: 3,
             shrinkTimeLimitMs: shrinkTimeMs(values['shrink-time']),
+            shrinkTimeIsDefault: values['shrink-time'] === undefined,
             concurrency,
             // The default number in flight is a ceiling, lowered while runs stall; a number asked for is kept.
             backoff: values.concurrency === undefined,

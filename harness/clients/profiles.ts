@@ -54,12 +54,18 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = [
   ),
   scriptedProfile(
     'libjuju-like',
-    'python-libjuju 3.5: pings, reconnects and re-creates its AllWatcher, but any other API error ("upgrade in progress" included) kills the watcher; the view is never reset',
+    'python-libjuju 3.5.2 as it was seen to behave: reconnects after a drop but never watches again, gives up 60 s after a refused dial (an agent restart) without dialling again; an API error ("upgrade in progress" included) kills the watcher',
     {
       reconnect: 'always',
       waitForUpgrade: false,
-      keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
-      rewatchOnReconnect: true,
+      // What finds a dead link is the websockets library's keepalive (a ping every 20 s, 20 s to
+      // answer): the library's own Pinger.Ping (every 10 s) and its Login wait without a timeout.
+      keepalive: { intervalMs: 20_000, timeoutMs: 20_000 },
+      // Seen with the real library (README, python-libjuju): its watcher loop stops for good when the
+      // connection drops (the receiver's reconnect has begun, and the loop reads that as a close it
+      // asked for), and its dial retries never dial again.
+      rewatchOnReconnect: false,
+      refusedDialIsFinal: true,
       resetViewOnNewWatcher: false,
       retryUpgradeInProgress: false,
       idempotentDeploys: false,

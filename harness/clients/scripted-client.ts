@@ -24,6 +24,10 @@ export interface ClientPolicy {
   loginTimeoutMs?: number;
   /** Re-create the watcher on every new connection. */
   rewatchOnReconnect: boolean;
+  /** A refused dial is never dialled again: the script gives up REFUSED_DIAL_GIVE_UP_MS later.
+   *  python-libjuju 3.5.2's three dial retries (10, 20, 30 s apart) await the same failed dial
+   *  again instead of dialling anew, so a controller that comes back meanwhile is never reached. */
+  refusedDialIsFinal?: boolean;
   /** Reset the view from a new watcher's snapshot (a view that is not reset keeps ghosts). */
   resetViewOnNewWatcher: boolean;
   /** Retry calls refused with "upgrade in progress"; otherwise any watcher error kills the watcher. */
@@ -78,6 +82,8 @@ interface Op {
 const STATUS_POLL_MS = 2_000;
 /** Retries of calls refused with "upgrade in progress" back off from 1 s to 8 s. */
 const RETRY_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
+/** python-libjuju's waits after a refused dial (10 + 20 + 30 s) before it gives up (refusedDialIsFinal). */
+export const REFUSED_DIAL_GIVE_UP_MS = 60_000;
 
 export class ScriptedClient implements Client {
   private conn: RpcConnection | undefined;
@@ -157,10 +163,11 @@ export class ScriptedClient implements Client {
   }
 
   /** Nothing left to do: no operation open, and the watcher live (with no rewatch the plan asked
-   *  for still owed) or given up on. */
+   *  for still owed), given up on, or lost with a connection by a script that never watches again. */
   settled(): boolean {
     if (this.ops.size > 0) return false;
-    return this.gaveUp || (this.watcher === 'live' && !this.rewatchWanted) || this.watcher === 'dead';
+    if (this.gaveUp || (this.watcher === 'live' && !this.rewatchWanted) || this.watcher === 'dead') return true;
+    return this.watcher === 'none' && this.watchedOnce && !this.policy.rewatchOnReconnect;
   }
 
   view(): { watching: boolean; view: ReturnType<WatcherView['snapshot']> } {
@@ -187,7 +194,10 @@ export class ScriptedClient implements Client {
         if (result.ok) result.transport.close();
         return;
       }
-      if (!result.ok) return this.connectionLost();
+      if (!result.ok) {
+        if (this.policy.refusedDialIsFinal) return this.later(REFUSED_DIAL_GIVE_UP_MS, () => this.giveUp());
+        return this.connectionLost();
+      }
       const conn = new RpcConnection(
         result.transport,
         this.env.clock,

@@ -26,6 +26,8 @@ export interface Cause {
   t: number;
   /** When it settled (an upgrade ended, the agent was up again), if it did. */
   settled: number | undefined;
+  /** What it did: asked for an upgrade the controller accepted, or took the agent down. */
+  effect: 'upgrade' | 'restart';
 }
 
 /** What a run's history showed that a mutant can reuse. */
@@ -35,7 +37,9 @@ export interface Observations {
   /** Every version the history names (and those given as known), oldest first. */
   dictionary: readonly string[];
   /** Accepted upgrade requests (settled when an upgrade ends) and restarts that took the agent
-   *  down (settled when it is up again), each with the plan event that made it. */
+   *  down (settled when it is up again), each with the plan event that made it. The upgrade a
+   *  controller asks for itself after bootstrap (1.22 to 1.24's implicit upgrade) counts as the
+   *  bootstrap's request: done again, it is asked for as a user would (`withNextVersion`). */
   causes: readonly Cause[];
 }
 
@@ -49,6 +53,9 @@ export function observe(history: History, known: readonly string[] = []): Observ
   const requests: [number, number][] = [];
   const restarts: [number, number][] = [];
   const chained: { index: number; version: string }[] = [];
+  // The bootstrap event is recorded after the implicit request it makes at the same instant.
+  const boot = history.find((r) => r.type === 'event' && r.event.kind === 'bootstrap');
+  const bootstrap = boot?.type === 'event' ? boot.index : undefined;
   const name = (...vs: (string | undefined)[]): void => {
     for (const v of vs) if (v !== undefined) named.add(v);
   };
@@ -70,14 +77,14 @@ export function observe(history: History, known: readonly string[] = []): Observ
       else if (r.event.kind === 'restart' && r.applied && tookAgentDown(history, i)) restarts.push([r.t, r.index]);
     } else if (r.type === 'upgrade-requested') {
       name(r.requested, r.chosen);
-      const index = r.explicit ? requester(history, i, r.requested, chained) : undefined;
+      const index = r.explicit ? requester(history, i, r.requested, chained) : bootstrap;
       if (index !== undefined && r.refused === undefined) requests.push([r.t, index]);
     }
   }
   const after = (times: readonly number[], t: number): number | undefined => times.find((x) => x > t);
   const causes: Cause[] = [
-    ...requests.map(([t, index]) => ({ index, t, settled: after(ends, t) })),
-    ...restarts.map(([t, index]) => ({ index, t, settled: after(ups, t) })),
+    ...requests.map(([t, index]) => ({ index, t, settled: after(ends, t), effect: 'upgrade' as const })),
+    ...restarts.map(([t, index]) => ({ index, t, settled: after(ups, t), effect: 'restart' as const })),
   ];
   return { versions, dictionary: [...named].sort(compareVersions), causes };
 }
@@ -122,10 +129,11 @@ export function successor(obs: Observations, version: string | undefined): strin
 
 /**
  * `event` asking for the version after the one running at t, if it names a version; an upgrade
- * to it comes with the publish it needs (else the controller refuses it: no tools). Other events
- * are themselves.
+ * to it comes with the publish it needs (else the controller refuses it: no tools). The bootstrap
+ * (whose implicit upgrade is its request) asks as an `upgrade` does. Other events are themselves.
  */
 export function withNextVersion(event: PlanEvent, obs: Observations, t: number): PlanEvent[] {
+  if (event.kind === 'bootstrap') return withNextVersion({ kind: 'upgrade' }, obs, t);
   if (event.kind !== 'upgrade' && event.kind !== 'publish' && event.kind !== 'chained-upgrade') return [event];
   const next = successor(obs, runningAt(obs, t));
   if (next === undefined) return [event];
@@ -168,10 +176,20 @@ export function insertAt(plan: Plan, t: number, events: readonly PlanEvent[]): P
 }
 
 /**
- * `cause` (else one of the parent's causes that settled, at random) done again 1 ms after its
+ * Whether doing `cause` again can change anything: its effect settled, and an upgrade request has
+ * a newer version to ask for then (Redqueen's "operand + 1" needs a value above the operand: asked
+ * for the newest version the run knows again, the controller refuses the request as not newer).
+ */
+export function repeatable(obs: Observations, cause: Cause): boolean {
+  if (cause.settled === undefined) return false;
+  return cause.effect !== 'upgrade' || successor(obs, runningAt(obs, cause.settled + 1)) !== undefined;
+}
+
+/**
+ * `cause` (else one of the parent's repeatable causes, at random) done again 1 ms after its
  * effect settled: an upgrade asked again once the upgrade ended, for the version after the one
  * running then; a restart once the agent is back up. The inserted events come with the plan;
- * undefined when nothing settled.
+ * undefined when no cause is repeatable.
  */
 export function again(
   plan: Plan,
@@ -179,7 +197,7 @@ export function again(
   rng: Rng,
   cause?: Cause,
 ): { plan: Plan; events: PlanEvent[] } | undefined {
-  const settled = obs.causes.filter((c) => c.settled !== undefined);
+  const settled = obs.causes.filter((c) => repeatable(obs, c));
   const chosen = cause ?? (settled.length > 0 ? settled[rng.int(0, settled.length - 1)] : undefined);
   if (chosen?.settled === undefined) return undefined;
   const t = chosen.settled + 1;

@@ -17,6 +17,15 @@ export interface RunHooks {
   /** A line for people on what a run in flight is doing or waiting for (real targets, every few
    *  seconds: a real run may take minutes). */
   onStatus?: ((line: string) => void) | undefined;
+  /**
+   * Model time (the history's clock) at which a real target ends the closing sequence's waits, as
+   * if their deadlines had passed (the `quiet` record then says not reached). Shrinking on a real
+   * target sets it from when the failure it shrinks showed, so that a candidate whose client hangs
+   * until its own deadline does not cost that deadline: what the run shows before the cut is what
+   * it would have shown uncut (shrinking counts only violations before it). The plan is always
+   * played whole. The sim, whose run takes a millisecond, ignores it.
+   */
+  cutAtMs?: number | undefined;
 }
 
 export interface Target {

@@ -134,8 +134,11 @@ async function request(
     // agent lets go of one a second before the server's Keep-Alive timeout; a harness stalled
     // longer than that reuses it): the server never saw the request, so it is sent once more, on a
     // new connection, as Node's documentation advises. A run failed on this with exit 3 at load 15.
+    // The new connection is one of its own, outside the agent: after a stall every connection the
+    // agent keeps may be as stale, and the retry took the next one (the likeliest cause of the
+    // "admin bootstrap: socket hang up", exit 3, that ended python-libjuju-3.6 seed 3 at load 20).
     if (!(e as StaleSocketError).staleSocket) throw e;
-    return requestOnce(url, options);
+    return requestOnce(url, options, false);
   }
 }
 
@@ -144,6 +147,7 @@ type StaleSocketError = Error & { staleSocket?: boolean };
 function requestOnce(
   url: string,
   options: { method: string; authorization: string; body?: string; timeoutMs: number },
+  agent: Agent | false = KEEP_ALIVE,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { authorization: options.authorization };
@@ -152,7 +156,7 @@ function requestOnce(
       headers['content-length'] = Buffer.byteLength(options.body);
     }
     let answered = false;
-    const req = httpRequest(url, { method: options.method, headers, agent: KEEP_ALIVE }, (res) => {
+    const req = httpRequest(url, { method: options.method, headers, agent }, (res) => {
       answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -3,7 +3,7 @@
  * run may take minutes) until the next run ends.
  */
 import { describe, expect, it } from 'vitest';
-import { progressSink } from '../../harness/cli/progress.ts';
+import { progressSink, type ProgressClock } from '../../harness/cli/progress.ts';
 import { exploreTarget } from '../../harness/explore-target.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { createSimTarget } from '../../harness/targets/sim/target.ts';
@@ -15,6 +15,31 @@ function terminal() {
   const written: string[] = [];
   const stream = { isTTY: true, columns: 200, write: (text: string) => written.push(text) };
   return { stream: stream as unknown as NodeJS.WriteStream, written };
+}
+/** A clock moved by hand: `advance` fires the ticks that fall due, in order. */
+function fakeClock() {
+  let nowMs = 0;
+  const timers = new Set<{ intervalMs: number; nextMs: number; tick: () => void }>();
+  const clock: ProgressClock = {
+    nowMs: () => nowMs,
+    every: (intervalMs, tick) => {
+      const timer = { intervalMs, nextMs: nowMs + intervalMs, tick };
+      timers.add(timer);
+      return () => timers.delete(timer);
+    },
+  };
+  const advance = (ms: number): void => {
+    const endMs = nowMs + ms;
+    for (;;) {
+      const due = [...timers].filter((t) => t.nextMs <= endMs).sort((a, b) => a.nextMs - b.nextMs)[0];
+      if (!due) break;
+      nowMs = due.nextMs;
+      due.nextMs += due.intervalMs;
+      due.tick();
+    }
+    nowMs = endMs;
+  };
+  return { clock, advance, timers };
 }
 const pastInterval = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
 const progress = { scenario: 'juju-1.24-gated-api', runs: 2, plannedRuns: 10, failures: 0, elapsedMs: 60_000 };
@@ -32,6 +57,40 @@ describe('progress line', () => {
     sink.onProgress({ ...progress, runs: 3 });
     expect(written.at(-1)).toMatch(/3\/10 runs/);
     expect(written.at(-1)).not.toMatch(/waiting/);
+  });
+
+  it('ticks elapsed time and the ETA while a run is in flight, and leaves no timer once erased', () => {
+    const { stream, written } = terminal();
+    const { clock, advance, timers } = fakeClock();
+    const sink = progressSink(stream, true, clock);
+    advance(1_000);
+    sink.onProgress(progress); // 2 of 10 runs in 60 s
+    const first = written.at(-1)!;
+    expect(first).toMatch(/elapsed 60\.0s · ETA 242\.4s$/);
+    advance(30_000); // no run ends meanwhile
+    const later = written.at(-1)!;
+    expect(later).toMatch(/elapsed 90\.0s · ETA 363\.6s$/); // the average rate fell: more time left
+    expect(later).toMatch(/0\.022 runs\/s/);
+    advance(200); // past the 100 ms between redraws
+    sink.onProgress({ ...progress, runs: 3, elapsedMs: 90_200 });
+    expect(written.at(-1)).toMatch(/3\/10 runs .* elapsed 90\.2s/);
+    sink.clear();
+    expect(timers.size).toBe(0);
+    const count = written.length;
+    advance(10_000);
+    expect(written.length).toBe(count); // nothing drawn once erased
+  });
+
+  it('ticks a time limit down on its own', () => {
+    const { stream, written } = terminal();
+    const { clock, advance } = fakeClock();
+    const sink = progressSink(stream, true, clock);
+    advance(1_000);
+    sink.onProgress({ ...progress, runs: 0, elapsedMs: 0, timeLimitMs: 600_000 });
+    expect(written.at(-1)).toMatch(/elapsed 0ms · ETA 600\.0s$/);
+    advance(5_000);
+    expect(written.at(-1)).toMatch(/elapsed 5\.0s · ETA 595\.0s$/);
+    sink.clear();
   });
 
   it('shows a status before any run has ended', async () => {
@@ -83,7 +142,8 @@ describe('progress line', () => {
       onStatus: (line) => lines.push(line),
     });
     const steps = lines.flatMap((l) => {
-      const m = /^shrinking watchers-resume: step (\d+), plan of (\d+) events?$/.exec(l);
+      const m =
+        /^shrinking watchers-resume: step (\d+), plan of (\d+) events? \(smallest failing \d+\), \d+s of 60s$/.exec(l);
       return m ? [{ step: Number(m[1]), events: Number(m[2]) }] : [];
     });
     expect(result.failures[0]).toMatchObject({ shrunkOn: 'target' });

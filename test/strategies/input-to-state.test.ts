@@ -2,10 +2,11 @@
  * Input-to-state mutants (harness/strategies/input-to-state.ts): an inserted event lands at the
  * time asked and every other event keeps its time; a run's causes are read from its history with
  * the moment their effect settled; doing one again lands it at that moment, an upgrade asking for
- * the version after the one running then, with the publish it needs.
+ * the version after the one running then, with the publish it needs; an upgrade request with no
+ * newer version left is not done again.
  */
 import { describe, expect, it } from 'vitest';
-import { again, insertAt, observe, successor } from '../../harness/strategies/input-to-state.ts';
+import { again, insertAt, observe, repeatable, successor } from '../../harness/strategies/input-to-state.ts';
 import { timeline, type Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
@@ -56,7 +57,7 @@ describe('observe and again', () => {
 
   it('reads each cause with the moment its effect settled', () => {
     const restart = obs.causes.find((c) => c.index === 2)!;
-    expect(restart).toEqual({ index: 2, t: 2_000, settled: at('agent-up', 2_000) });
+    expect(restart).toEqual({ index: 2, t: 2_000, settled: at('agent-up', 2_000), effect: 'restart' });
     const upgrade = obs.causes.find((c) => c.index === 3)!;
     expect(upgrade.settled).toBe(at('upgrade-end', upgrade.t));
     expect(obs.dictionary).toEqual(['1.24.0', '1.24.2', '1.24.3', '1.25.0']);
@@ -85,5 +86,33 @@ describe('observe and again', () => {
       { kind: 'publish', version: '1.25.0' },
       { kind: 'upgrade', version: '1.25.0' },
     ]);
+  });
+
+  it("counts the controller's own upgrade after bootstrap as the bootstrap's request, asked again as an upgrade", () => {
+    const implicit = obs.causes.find((c) => c.index === 0)!;
+    expect(implicit).toMatchObject({ effect: 'upgrade', settled: at('upgrade-end', 0) });
+    const done = again(plan, obs, seededRng(1), implicit)!;
+    expect(done.events).toEqual([
+      { kind: 'publish', version: '1.24.3' },
+      { kind: 'upgrade', version: '1.24.3' },
+    ]);
+  });
+
+  it('does not repeat an upgrade request once the newest version the run knows is running', () => {
+    const upgrade = obs.causes.find((c) => c.index === 3)!;
+    expect(repeatable(obs, upgrade)).toBe(true);
+    const toNewest: Plan = [...plan.slice(0, 3), { kind: 'chained-upgrade', version: '1.25.0' }, ...plan.slice(4)];
+    const newest = observe(runSim(config, toNewest, 1).history, config.scenario.versions);
+    const deadEnd = newest.causes.find((c) => c.index === 3)!;
+    expect(deadEnd.settled).toBeDefined();
+    expect(repeatable(newest, deadEnd)).toBe(false);
+    const restart = newest.causes.find((c) => c.index === 2)!;
+    expect(repeatable(newest, restart)).toBe(true);
+    // Drawn at random, a cause is one that can be repeated: the restart or the implicit upgrade.
+    for (let seed = 0; seed < 20; seed++)
+      expect(again(toNewest, newest, seededRng(seed))!.events).not.toContainEqual({
+        kind: 'chained-upgrade',
+        version: '1.25.0',
+      });
   });
 });

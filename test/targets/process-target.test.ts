@@ -109,6 +109,22 @@ describe('targets/process', () => {
     await crashedRun(target, async () => String(server.pid));
   });
 
+  it('ends a plan whose last crash is still down while a fault tied to client activity is armed', async () => {
+    // The plan's end asks the controller how many ties are still armed. It used to ask the killed
+    // server, so the run failed the target (exit 3, ECONNREFUSED) on juju-1.24-crashed-controller
+    // seed 11 with the built-in client; it now waits for the restart, as healing the faults does.
+    const c = configOf('juju-1.24-crashed-controller');
+    const plan: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'wait', durationMs: 25_000 },
+      { kind: 'disconnect', client: 0, on: 'deploy-answered' }, // nothing deploys: it stays armed
+      { kind: 'crash', downMs: 20_000 },
+    ];
+    const h = await target.run(c, plan, 3);
+    expect(h.filter((r) => r.type === 'fault-end' && r.fault === 'crash')).toHaveLength(1);
+    expect(h.at(-1)!.type).toBe('run-end');
+  });
+
   it('an interrupt while an event waits for its moment ends the run, and nothing of it keeps polling', async () => {
     // The run's clock stops at an interrupt, so a chained upgrade waiting for the implicit one to end
     // never acts: the closing wait (and the wait for the plan's last event) polled on every 10 ms to

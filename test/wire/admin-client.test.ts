@@ -46,4 +46,13 @@ describe('the admin client', () => {
     await expect(admin.status()).resolves.toEqual({ quiet: true });
     expect(connections()).toBe(2);
   });
+
+  it('sends it again on a connection of its own: after a stall every kept-alive one may be stale', async () => {
+    const { port, connections } = await closingServer();
+    const admin = AdminClient.forPort(port, { username: 'admin', password: 'pw' });
+    await Promise.all([admin.status(), admin.status()]); // two connections kept alive, both closing
+    expect(connections()).toBe(2);
+    await expect(admin.status()).resolves.toEqual({ quiet: true });
+    expect(connections()).toBe(3);
+  });
 });

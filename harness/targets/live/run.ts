@@ -660,7 +660,10 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       deadlines: run.config.scenario.deadlines,
       clients,
       // Only the ties this run armed: a controller that armed none is not asked.
-      armedTies: () => (run.armed > 0 && backend.armedTies ? backend.armedTies(run.quietWaitMs) : 0),
+      armedTies: () => {
+        const ask = backend.armedTies?.bind(backend);
+        return run.armed > 0 && ask ? whenUp(run, () => ask(run.quietWaitMs)) : 0;
+      },
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
@@ -668,7 +671,9 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         for (const name of run.clientNames) await heal(run, name);
         await resume(run);
       },
-      runUntil: async (limitMs, quiet) => {
+      runUntil: async (wantedMs, quiet) => {
+        // A cut (RunHooks.cutAtMs) ends every closing wait there, as if its deadline had passed.
+        const limitMs = Math.min(wantedMs, run.options.cutAtMs ?? Infinity);
         if (!quiet) return until(clock, limitMs);
         // The wait for armed ties comes before quiescence (closing.ts), the closing wait after it.
         const closing = run.history.records.at(-1)?.type !== 'tie-wait';
@@ -688,7 +693,9 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         const commandError = fatal();
         if (commandError) throw commandError;
       },
-      controllerQuiet: async () => (run.controllerQuiet = await backend.quiet(run.quietWaitMs)),
+      // A controller that is down (the plan's crash) is not quiet: it is starting again.
+      controllerQuiet: async () =>
+        (run.controllerQuiet = run.down ? false : await whenUp(run, () => backend.quiet(run.quietWaitMs))),
       waitingEvents: () => run.waiting.count,
       hasView: (client) => !(client instanceof CommandClient) || client.reportedView,
       finalModel: async () => {
@@ -709,6 +716,22 @@ function recordLag(run: LiveRun, controller: Pick<ControllerSnapshot, 'stallMs' 
   const realMs = Math.max(run.lag.maxMs, controller.stallMs ?? 0);
   const stalls = unionStalls(run.lag.stalls(), controller.stalls ?? []);
   run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale), stalls });
+}
+
+/**
+ * Asks the controller once it is up. The plan's end can find it killed (a crash whose downtime
+ * outlasts the plan), and a crash tied to client activity can fire while a question is in flight:
+ * the question waits for the restart, or is asked again after it, instead of failing the target.
+ */
+async function whenUp<T>(run: LiveRun, ask: () => Promise<T>): Promise<T> {
+  for (;;) {
+    await run.down;
+    try {
+      return await ask();
+    } catch (e) {
+      if (!run.down) throw e;
+    }
+  }
 }
 
 /** Resolves when the run's clock reaches `t` (model ms). */
