@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { PlanEvent } from './plan.ts';
+import type { PlanEvent, PlanReading } from './plan.ts';
 
 /** What a client believes the model holds, or what the controller holds: app -> unit -> workload status. */
 export interface ModelView {
@@ -28,6 +28,9 @@ export interface RunParams {
   /** Real time per model millisecond, on a real target (absent on the sim: model time only). Times
    *  in the history are model times; messages give the real ones too. */
   timeScale?: number;
+  /** A program played client-0 (a --client-cmd, or a profile's own): the plan's removes were the
+   *  operator's (controller/operator.ts). */
+  program?: true;
 }
 
 /** A stretch of a real-time run when a process's event loop did not run: it started at model
@@ -183,6 +186,13 @@ export function readRunParams(history: History): RunParams {
   const start = history.find((r): r is RecordOf<'run-start'> => r.type === 'run-start');
   if (!start) throw new Error('history has no run-start record');
   return start.params;
+}
+
+/** How a history's plan reads: a program's run's removes are the operator's. A history without a
+ *  run-start (none to print) reads as the built-in clients'. */
+export function planReadingOf(history: History): PlanReading {
+  const start = history.find((r): r is RecordOf<'run-start'> => r.type === 'run-start');
+  return start?.params.program ? { program: true } : {};
 }
 
 /** A stable fingerprint of a history: same seed and plan on the sim give the same hash. */

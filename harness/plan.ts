@@ -97,7 +97,19 @@ export function timeline(plan: Plan): { at: number; event: PlanEvent }[] {
   });
 }
 
-export function describeEvent(event: PlanEvent): string {
+/** How a plan reads: `program`, in a program's run (a --client-cmd, or a client profile that is a
+ *  program of its own), where a `remove` is the operator's (controller/operator.ts), not client-0's. */
+export interface PlanReading {
+  program?: boolean;
+}
+
+/** The operator's application that a plan's `remove` of `app` takes away in a program's run (seeded
+ *  at bootstrap): a name no bundle uses (bundles name applications after their charms). */
+export function operatorApp(app: string): string {
+  return `old-${app}`;
+}
+
+export function describeEvent(event: PlanEvent, reading: PlanReading = {}): string {
   switch (event.kind) {
     case 'bootstrap':
       return 'bootstrap';
@@ -108,7 +120,9 @@ export function describeEvent(event: PlanEvent): string {
     case 'deploy':
       return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
     case 'remove':
-      return `client-${event.client}: remove-application ${event.app}`;
+      return reading.program
+        ? `operator: remove-application ${operatorApp(event.app)} (theirs, there since bootstrap), once client-${event.client} next waits on its watcher`
+        : `client-${event.client}: remove-application ${event.app}`;
     case 'rewatch':
       return `client-${event.client}: stop its watcher and watch again`;
     case 'chained-upgrade':
@@ -177,9 +191,9 @@ export function tieCondition(event: PlanEvent): TieCondition {
 }
 
 /** A short numbered list, as printed for a shrunk counterexample. */
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: Plan, reading: PlanReading = {}): string {
   return timeline(plan)
-    .map(({ at, event }, i) => `  ${String(i + 1).padStart(2)}. [t=${formatMs(at)}] ${describeEvent(event)}`)
+    .map(({ at, event }, i) => `  ${String(i + 1).padStart(2)}. [t=${formatMs(at)}] ${describeEvent(event, reading)}`)
     .join('\n');
 }
 

@@ -45,3 +45,9 @@ export const PASSWORD_PLACEHOLDER = `"$${PASSWORD_ENV}"`;
 export function clientCommandLabel(command: string): string {
   return `--client-cmd ${JSON.stringify(command)}`;
 }
+
+/** The client a run played, as every output names it (console, summary.json, junit.xml, report.html):
+ *  a --client-cmd program in place of the scenario's client profile, whose name would mislead. */
+export function playedClient(profile: string, target: TargetSettings): string {
+  return target.clientCommand !== undefined ? clientCommandLabel(target.clientCommand) : profile;
+}

@@ -9,6 +9,7 @@ import {
   type PropertyOutcome,
   type ReplayCase,
 } from '../harness/explore-result.ts';
+import { planReadingOf } from '../harness/history.ts';
 import { formatMs, formatPlan } from '../harness/plan.ts';
 import { notObservedOnTarget } from '../properties/common.ts';
 import { count } from '../harness/plural.ts';
@@ -47,7 +48,7 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     ...violations,
     ``,
     planHeading(f),
-    formatPlan(f.plan),
+    formatPlan(f.plan, planReadingOf(f.history)),
     ``,
     `Timeline:`,
     formatTimeline(f.history, timeline),

@@ -4,7 +4,8 @@
  * expected against observed), then each failure with its violations, replay command, shrunk plan
  * and SVG timeline (reports/svg-timeline.ts). Pure: a string from the summary and the failures.
  */
-import { describeEvent, formatMs, timeline } from '../harness/plan.ts';
+import { planReadingOf } from '../harness/history.ts';
+import { formatMs, formatPlan } from '../harness/plan.ts';
 import { PROPERTY_NAMES } from '../properties/property.ts';
 import { svgTimeline } from './svg-timeline.ts';
 import { escapeXml as esc } from './xml.ts';
@@ -122,9 +123,7 @@ function legend(): string {
 function failureSection(summary: Summary, f: SavedFailure): string {
   const r = f.record;
   const listed = summary.scenarios.flatMap((s) => s.failures).find((x) => x.id === r.id);
-  const plan = timeline(r.plan)
-    .map(({ at, event }, i) => `${String(i + 1).padStart(2)}. [t=${formatMs(at)}] ${describeEvent(event)}`)
-    .join('\n');
+  const plan = formatPlan(r.plan, planReadingOf(f.history));
   const violations = r.violations.map((v) => `<li>[t=${esc(formatMs(v.t))}] ${esc(v.message)}</li>`).join('');
   return `<section class="failure" id="${esc(r.id)}">
 <h3>${esc(r.scenario.name)} × ${esc(r.property)}</h3>

@@ -27,6 +27,7 @@ export function mergeProblem(reports: readonly Report[]): string | undefined {
       ['seed', first.settings.seed, s.settings.seed],
       ['strategy', first.settings.strategy, s.settings.strategy],
       ['target', first.settings.target.name, s.settings.target.name],
+      ['client command', first.settings.target.clientCommand ?? 'none', s.settings.target.clientCommand ?? 'none'],
       ['judged', first.judged, s.judged],
     ] as const)
       if (a !== b) return `the reports differ in ${what} (${String(a)} and ${String(b)}): only shards of one run merge`;

@@ -8,7 +8,7 @@ import type { ExploreResult, ExploreVerdict, PropertyOutcome, ReplayCase } from 
 import type { FailureRecord, ToolInfo } from '../harness/failure-record.ts';
 import type { HistoryRecord } from '../harness/history.ts';
 import type { RunConfig } from '../harness/run-config.ts';
-import type { RunSettings } from '../harness/run-settings.ts';
+import { playedClient, type RunSettings } from '../harness/run-settings.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { PROPERTY_JUDGES, type PropertyVerdict } from '../properties/property.ts';
 import { judgeOutcome, type Judged } from './expectation.ts';
@@ -106,9 +106,10 @@ export function scenarioSummary(
   result: ExploreResult,
   failures: SummaryFailure[],
   judged: Summary['judged'],
-  sharded = false,
+  settings: Pick<RunSettings, 'target' | 'shard'>,
   replay?: (c: ReplayCase) => string,
 ): ScenarioSummary {
+  const sharded = settings.shard !== undefined;
   // A scenario with no run observed nothing: no verdict to compare with what it expects.
   const judgement =
     judged !== 'properties' && result.verdict !== 'none'
@@ -127,7 +128,7 @@ export function scenarioSummary(
     ...(result.notes ? { notes: result.notes } : {}),
     properties: result.properties.map((p) => propertyJson(p, replay && { seed: result.seed, line: replay })),
     controller: config.controller.name,
-    client: config.client.name,
+    client: playedClient(config.client.name, settings.target),
     clients: config.scenario.clients,
     versions: config.scenario.versions,
     expected: config.scenario.expect,

@@ -2,16 +2,16 @@
  * A history as a readable timeline: one line per record that says what the controller, each
  * client and the nemesis did. AllWatcher long polls are folded away unless they end badly.
  */
-import type { History, HistoryRecord } from '../harness/history.ts';
-import { describeEvent, formatMs } from '../harness/plan.ts';
+import { planReadingOf, type History, type HistoryRecord } from '../harness/history.ts';
+import { describeEvent, formatMs, operatorApp, type PlanReading } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
 
-function describe(r: HistoryRecord): [actor: string, what: string] | undefined {
+function describe(r: HistoryRecord, reading: PlanReading): [actor: string, what: string] | undefined {
   switch (r.type) {
     case 'run-start':
       return ['run', `${r.scenario} on ${r.target}, sim seed ${r.seed}`];
     case 'event':
-      return ['plan', `${describeEvent(r.event)}${r.applied ? '' : ' (nothing to act on)'}`];
+      return ['plan', `${describeEvent(r.event, reading)}${r.applied ? '' : ' (nothing to act on)'}`];
     case 'fault-start':
       if (r.fault === 'crash')
         return ['nemesis', r.graceful ? 'stop the controller (SIGTERM)' : 'kill the controller (SIGKILL)'];
@@ -119,6 +119,21 @@ function viewText(view: { applications: Record<string, { units: Record<string, s
     .join(' ');
 }
 
+/** The applications a record removes or asks to remove: a DestroyApplication the controller
+ *  accepted, or a plan's remove (the operator's own application in a program's run). */
+function removedApps(r: HistoryRecord, reading: PlanReading): readonly string[] | undefined {
+  if (r.type === 'request' && r.method === 'DestroyApplication' && r.accepted) return r.apps;
+  if (r.type === 'event' && r.event.kind === 'remove')
+    return [reading.program ? operatorApp(r.event.app) : r.event.app];
+  return undefined;
+}
+
+/** The applications a violation names ("ghost: app old-mysql", "app wordpress absent from the final
+ *  model"): a removal of one of them may be what caused it. */
+function appsNamed(message: string | undefined): Set<string> {
+  return new Set([...(message ?? '').matchAll(/\bapp ([a-z][a-z0-9-]*)/g)].map((m) => m[1]!));
+}
+
 /** Lines alike but for their numbers (conn 16 closed, conn 17 closed, ...): a client that loops
  *  through reconnects writes dozens of them, which would push the cause out of view. */
 function shape(line: { actor: string; what: string }): string {
@@ -128,14 +143,16 @@ function shape(line: { actor: string; what: string }): string {
 /** Runs of at least MIN_RUN lines of one shape keep their first and last line, with a count between. */
 const MIN_RUN = 4;
 
-/** A timeline line, with the time of the (first) record it stands for. */
-type Line = { t: number; text: string };
+/** A timeline line, with the time of the (first) record it stands for, and what it removes. */
+type Line = { t: number; text: string; removes?: readonly string[] | undefined };
+type Described = { t: number; actor: string; what: string; removes?: readonly string[] | undefined };
 
-function collapseRuns(lines: { t: number; actor: string; what: string }[]): Line[] {
+function collapseRuns(lines: Described[]): Line[] {
   const out: Line[] = [];
-  const text = (l: (typeof lines)[number]): Line => ({
+  const text = (l: Described): Line => ({
     t: l.t,
     text: `  ${formatMs(l.t).padStart(9)}  ${l.actor.padEnd(10)}  ${l.what}`,
+    removes: l.removes,
   });
   for (let i = 0; i < lines.length;) {
     let end = i + 1;
@@ -153,8 +170,9 @@ export interface TimelineOptions {
   /** At most this many lines (default 80; Infinity: every line). */
   maxLines?: number;
   /** What a cut timeline keeps in view: the lines up to each moment a violation was decided (`t`),
-   *  and around the opening of its deadline's window (`since`), as far as they fit. */
-  focus?: readonly { t: number; since?: number | undefined }[];
+   *  around the opening of its deadline's window (`since`), and the removals of the applications its
+   *  message names (a ghost's cause may be far earlier), as far as they fit. */
+  focus?: readonly { t: number; since?: number | undefined; message?: string }[];
   /** How to see every line, said where lines are left out (default: "see the failure file"). */
   fullHint?: string;
 }
@@ -173,10 +191,11 @@ export function formatTimeline(history: History, options: TimelineOptions | numb
     focus = [],
     fullHint = 'see the failure file',
   } = typeof options === 'number' ? { maxLines: options } : options;
-  const described: { t: number; actor: string; what: string }[] = [];
+  const reading = planReadingOf(history);
+  const described: Described[] = [];
   for (const r of history) {
-    const d = describe(r);
-    if (d) described.push({ t: r.t, actor: d[0], what: d[1] });
+    const d = describe(r, reading);
+    if (d) described.push({ t: r.t, actor: d[0], what: d[1], removes: removedApps(r, reading) });
   }
   const lines = collapseRuns(described);
   if (lines.length <= maxLines) return lines.map((l) => l.text).join('\n');
@@ -209,13 +228,18 @@ function keptLines(lines: readonly Line[], maxLines: number, focus: TimelineOpti
   keep(lines.length - TAIL_LINES, lines.length - 1);
   // Each gap left out takes a line of its own (the next window's two, at most, and the last one).
   const windowLines = BEFORE_FOCUS + AFTER_FOCUS + 1 + 2 * AROUND_SINCE + 1 + 3;
-  for (const { t, since } of [...focus].sort((a, b) => a.t - b.t)) {
+  for (const { t, since, message } of [...focus].sort((a, b) => a.t - b.t)) {
     if (kept.size + gaps(kept, lines.length) + windowLines > maxLines) break;
     const decided = lastAtOrBefore(lines, t);
     keep(decided - BEFORE_FOCUS, decided + AFTER_FOCUS);
     if (since !== undefined && since < t) {
       const opened = lastAtOrBefore(lines, since);
       keep(opened - AROUND_SINCE, opened + AROUND_SINCE);
+    }
+    const named = appsNamed(message);
+    for (const [i, line] of lines.entries()) {
+      if (i > decided || kept.size + gaps(kept, lines.length) + 2 > maxLines) break;
+      if (line.removes?.some((app) => named.has(app))) kept.add(i);
     }
   }
   for (let i = 0; kept.size + gaps(kept, lines.length) < maxLines && i < lines.length; i++) kept.add(i);

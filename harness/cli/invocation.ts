@@ -123,8 +123,7 @@ export class Invocation {
     for (const f of result.failures) saved.set(f, this.open().saveFailure(config, f, this.options.settings));
     this.failures.push(...saved.values());
     const failures = result.failures.map((f) => ({ ...failureJson(f, replay(f)), id: saved.get(f)!.record.id }));
-    const sharded = this.options.settings.shard !== undefined;
-    const scenario = scenarioSummary(config, result, failures, this.options.judged, sharded, replay);
+    const scenario = scenarioSummary(config, result, failures, this.options.judged, this.options.settings, replay);
     this.summary.scenarios.push(scenario);
     this.summary.verdict = summaryVerdict(this.summary.scenarios, this.options.judged);
     this.open().writeSummary(this.summary);

@@ -33,7 +33,7 @@ import {
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import type { FailureRecord } from '../failure-record.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import { clientCommandLabel, type RunSettings } from '../run-settings.ts';
+import { clientCommandLabel, playedClient, type RunSettings } from '../run-settings.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
@@ -289,8 +289,8 @@ function scenarioLine(config: RunConfig, settings: RunSettings): string {
 
 /** The client as the header names it: a --client-cmd program is the run's one client. */
 function clientLabel(config: RunConfig, settings: RunSettings): string {
-  const command = settings.target.clientCommand;
-  return command === undefined ? config.client.name : `${clientCommandLabel(command)} as client-0`;
+  const played = playedClient(config.client.name, settings.target);
+  return settings.target.clientCommand === undefined ? played : `${played} as client-0`;
 }
 
 /**

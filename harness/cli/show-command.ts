@@ -4,6 +4,7 @@
  * lines that explain the violations (and its start and end); --full prints every line.
  */
 import { readFailureFile } from '../report-folder.ts';
+import { planReadingOf } from '../history.ts';
 import { formatMs, formatPlan } from '../plan.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 import { showFullCommand } from '../../reports/console.ts';
@@ -28,7 +29,7 @@ export function showCommand(argv: string[], io: CommandIO): number {
       ...record.violations.map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`),
       '',
       `Plan (${count(record.plan.length, 'event')}, from ${record.events}; sim seed ${record.simSeed}):`,
-      formatPlan(record.plan),
+      formatPlan(record.plan, history ? planReadingOf(history) : {}),
       '',
       history
         ? `Timeline:\n${formatTimeline(history, {

@@ -14,12 +14,6 @@ import type { Controller } from './controller.ts';
 /** The client name the operator's connections carry in the history. */
 export const OPERATOR = 'operator';
 
-/** The operator's application that a plan's `remove` of `app` takes away in a program's run: a
- *  name no bundle uses (bundles name applications after their charms). */
-export function operatorApp(app: string): string {
-  return `old-${app}`;
-}
-
 /**
  * The model's applications from before the program's run (no units: another deployment's
  * leftovers), added as the controller is bootstrapped: the program's first snapshot shows them.

@@ -6,7 +6,7 @@
  * a `--repeat` hint, since one real run may pass where another failed; a replay of a program's
  * failure offers no vitest test (it would play the sim's own client).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
@@ -14,8 +14,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { caseArbitrary } from '../../harness/case-params.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { SUGGESTED_REPEAT } from '../../reports/console.ts';
+import { escapeXml } from '../../reports/xml.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
-import { BIN, cliIn, workFolder } from '../reports/cli-helpers.ts';
+import { BIN, cliIn, readSummary, workFolder } from '../reports/cli-helpers.ts';
 
 const work = workFolder('real-target-output');
 afterAll(work.remove);
@@ -25,6 +26,18 @@ const cli = cliIn(work.dir);
 const failing = resolve('test/fixtures/clients/dials-then-fails.mjs');
 /** The process target, driven by that program, at a time scale that keeps runs short. */
 const ON_PROCESS = ['--target', 'process', '--time-scale', '0.02', '--client-cmd', `node ${failing}`];
+
+/** summary.json, junit.xml and report.html name the program that played the client, never the
+ *  scenario's built-in client (reconnecting) it replaced. */
+function expectReportsNameTheProgram(dir: string): void {
+  const label = `--client-cmd "node ${failing}"`;
+  expect(readSummary(dir).scenarios.map((s) => s.client)).toEqual([label]);
+  const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+  expect(junit).toContain(`<property name="client" value="${escapeXml(label)}"/>`);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  expect(html).toContain(`juju-1.24 × ${escapeXml(label)}`);
+  for (const text of [junit, html]) expect(text).not.toMatch(/reconnecting/);
+}
 
 describe('real-target output', { timeout: 240_000 }, () => {
   it("draws a --client-cmd program one client, client-0, and no event a program cannot obey (removes are the operator's)", () => {
@@ -62,9 +75,12 @@ describe('real-target output', { timeout: 240_000 }, () => {
       '1',
       '--no-corpus',
       '--coverage',
+      '--report',
+      'named',
     );
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toContain(`━━ juju-1.24-gated-api (juju-1.24 × --client-cmd "node ${failing}" as client-0) ━━`);
+    expectReportsNameTheProgram(join(work.dir, 'named'));
     expect(r.stdout).toContain(
       `The juju-1.24 controller of juju-1.24-gated-api; the client under test is --client-cmd "node ${failing}"`,
     );
@@ -90,6 +106,39 @@ describe('real-target output', { timeout: 240_000 }, () => {
     expect(replayed.stdout).toContain(
       `No vitest test: it would play the sim's own client, not --client-cmd "node ${failing}".`,
     );
+  });
+
+  it('report merge of shards names the program, and refuses shards of different programs', async () => {
+    // Two shards of the run above, as two machines would have left them (cases aside, the same).
+    const asShard = (index: number, clientCommand: string) => {
+      const dir = join(work.dir, `shard-${index}-${clientCommand.length}`);
+      cpSync(join(work.dir, 'named'), dir, { recursive: true });
+      const summary = readSummary(dir);
+      summary.settings.shard = { index, count: 2 };
+      summary.settings.target.clientCommand = clientCommand;
+      writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
+      return dir;
+    };
+    const merged = await cli(
+      'report',
+      'merge',
+      asShard(1, `node ${failing}`),
+      asShard(2, `node ${failing}`),
+      '--out',
+      'merged',
+    );
+    expect(merged.exitCode, merged.stderr).toBe(1);
+    expectReportsNameTheProgram(join(work.dir, 'merged'));
+    const mixed = await cli(
+      'report',
+      'merge',
+      asShard(1, `node ${failing}`),
+      asShard(2, 'node other.mjs'),
+      '--out',
+      'mixed',
+    );
+    expect(mixed.exitCode).toBe(2);
+    expect(mixed.stderr).toMatch(/report merge: the reports differ in client command/);
   });
 
   it("a failure-corpus entry a program found, failing again on this run's target, replays there", async () => {

@@ -17,7 +17,7 @@ import { scenarioByName } from '../../scenarios/index.ts';
 function judge(client: string, judged: Judged) {
   const config = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!, { client });
   const result = explore(config, { seed: 1, runs: 60, shrink: false });
-  const scenario = scenarioSummary(config, result, [], judged);
+  const scenario = scenarioSummary(config, result, [], judged, { target: { name: 'sim' } });
   const summary = { judged, scenarios: [scenario], settings: { strategy: 'random' }, command: 'run' };
   const junit = formatJunit({ ...summary, startedAt: '2026-11-27T13:00:00Z' } as unknown as Summary);
   const violated = result.properties.filter((p) => p.violated).map((p) => p.property);

@@ -23,6 +23,8 @@ const cli = cliIn(work.dir);
 
 const implicit = resolveRun(scenarioByName('juju-1.22-implicit-upgrade')!);
 const found = explore(implicit, { runs: 300, seed: 1 });
+/** Settings of an unsharded sim run, as scenarioSummary reads them. */
+const SIM = { target: { name: 'sim' } };
 
 describe('console output', () => {
   it('names each violated property once, even when the corpus and the exploration both found it', () => {
@@ -41,7 +43,7 @@ describe('console output', () => {
     const replayed = withCorpusFailures(passing, [], 8);
     expect(replayed.notes).toContain('replayed 8 saved failures: all passed');
     expect(formatSummary(replayed)).toContain('  note: replayed 8 saved failures: all passed');
-    expect(scenarioSummary(implicit, replayed, [], 'properties').notes).toContain(
+    expect(scenarioSummary(implicit, replayed, [], 'properties', SIM).notes).toContain(
       'replayed 8 saved failures: all passed',
     );
     expect(withCorpusFailures(passing, [])).toBe(passing); // nothing replayed: nothing to say
@@ -130,11 +132,11 @@ describe('console output', () => {
     // Judged by properties (--scenario) or by the scenario's expectations (it expects violations, which
     // no run showed): no verdict either way, not a pass and not a mismatch.
     for (const judged of ['properties', 'expectations'] as const) {
-      const scenario = scenarioSummary(implicit, none, [], judged);
+      const scenario = scenarioSummary(implicit, none, [], judged, SIM);
       expect(scenario).toMatchObject({ verdict: 'none', mismatches: [] });
       expect(summaryVerdict([scenario], judged)).toBe('none');
       // Beside a scenario that ran, the invocation's verdict is that one's.
-      const ran = scenarioSummary(implicit, found, [], judged);
+      const ran = scenarioSummary(implicit, found, [], judged, SIM);
       expect(summaryVerdict([ran, scenario], judged)).toBe(judged === 'properties' ? 'fail' : 'pass');
     }
   });

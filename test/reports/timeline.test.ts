@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { History } from '../../harness/history.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 
+/** A run's parameters, as the timeline reads them (whether a program played the client). */
+const PARAMS = { clients: ['client-0'], resumeDeadlineMs: 1000, requestDeadlineMs: 500 };
+
 const closed = (conn: number, reason: 'client' | 'fault' = 'client') =>
   ({ t: 1000 + conn, type: 'conn-close', conn, client: 'client-0', reason }) as const;
 
@@ -46,5 +49,41 @@ describe('formatTimeline', () => {
     expect(formatTimeline(long)).not.toContain('login refused');
     expect(formatTimeline(long).split('\n').length).toBeLessThanOrEqual(80);
     expect(formatTimeline(long, { maxLines: Infinity }).split('\n')).toHaveLength(200);
+  });
+
+  it("in a program's run, names the operator's removal and keeps it in view when a violation names its application", () => {
+    // A program's run (params.program): the plan's remove of postgresql is the operator's removal of
+    // old-postgresql, long before the view that kept it as a ghost is judged.
+    const pairs = (from: number, to: number, at: number) =>
+      Array.from({ length: to - from }, (_, k) => [
+        { t: at + 2 * k, type: 'conn-open', conn: from + k, client: 'client-0' },
+        { t: at + 2 * k + 1, type: 'login', conn: from + k, client: 'client-0', ok: true },
+      ]).flat();
+    const ghost = "client-0's view (not watching) differs from the final model: ghost: app old-postgresql";
+    const history = [
+      { t: 0, type: 'run-start', scenario: 's', target: 'process', seed: 1, params: { ...PARAMS, program: true } },
+      ...pairs(0, 50, 1),
+      { t: 101, type: 'event', index: 3, event: { kind: 'remove', client: 0, app: 'postgresql' }, applied: true },
+      {
+        t: 102,
+        type: 'request',
+        conn: 900,
+        client: 'operator',
+        facade: 'Application',
+        method: 'DestroyApplication',
+        accepted: true,
+        apps: ['old-postgresql'],
+      },
+      ...pairs(50, 100, 103),
+    ] as History;
+    const text = formatTimeline(history, { focus: [{ t: 300, message: ghost }] });
+    expect(text.split('\n').length).toBeLessThanOrEqual(80);
+    expect(text).toContain('accepted Application.DestroyApplication from operator (old-postgresql)');
+    expect(text).toContain('plan        operator: remove-application old-postgresql (theirs, there since bootstrap)');
+    expect(text).not.toContain('client-0: remove-application');
+    // A violation that names no application keeps no removal in view.
+    expect(formatTimeline(history, { focus: [{ t: 300, message: 'something else' }] })).not.toContain(
+      'DestroyApplication',
+    );
   });
 });

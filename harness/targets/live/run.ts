@@ -9,9 +9,8 @@
 import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../clock.ts';
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
-import { operatorApp } from '../../controller/operator.ts';
-import { Recorder, type HistoryRecord } from '../../history.ts';
-import { activityTie, clientName, type Plan } from '../../plan.ts';
+import { Recorder, type HistoryRecord, type RunParams } from '../../history.ts';
+import { activityTie, clientName, operatorApp, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
@@ -223,7 +222,7 @@ async function play(
   const history = new Recorder(() => clock.now());
   const base = { ...runParamsFor(config), timeScale };
   // A command is one program: every client event of the plan goes to it.
-  const params = clientCommand !== undefined ? { ...base, clients: [clientName(0)] } : base;
+  const params: RunParams = clientCommand !== undefined ? { ...base, clients: [clientName(0)], program: true } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });
 
   const run: LiveRun = {
