@@ -123,6 +123,10 @@ export function provenance(f: Failure): string[] {
  *  stopped, or passed each time it was. */
 function targetShrinkLine(f: Failure & { shrunkOn: 'target' }): string {
   const r = f.reproduced;
+  // The case found failed again, so it shrank from there; a budget that ran out before a smaller
+  // plan failed leaves the plan as found, which the heading calls not shrunk: so does this line.
+  if (!r && f.shrinkTimedOut && f.shrunkEvents >= f.events)
+    return `Not shrunk on the ${f.target} target: the case found failed again, and no smaller plan failed before shrinking stopped`;
   if (!r) return `Shrunk on the ${f.target} target`;
   const reruns = r.runs - 1;
   if (reruns === 0) return `Not shrunk on the ${f.target} target (the case found had not run again)`;

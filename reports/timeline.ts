@@ -71,6 +71,7 @@ function describe(r: HistoryRecord, reading: PlanReading): [actor: string, what:
       return ['controller', `${r.client} login ${r.ok ? 'ok' : 'refused'}`];
     case 'request':
       if (r.facade === 'AllWatcher' && r.method === 'Next' && r.accepted) return undefined;
+      if (r.accepted && r.charms) return ['controller', deployAnswered(r)];
       return [
         'controller',
         `${r.accepted ? 'accepted' : 'REFUSED'} ${r.facade}.${r.method} from ${r.client}${r.apps?.length ? ` (${r.apps.join(', ')})` : ''}${r.error ? `: ${r.error}` : ''}`,
@@ -104,6 +105,18 @@ function describe(r: HistoryRecord, reading: PlanReading): [actor: string, what:
     case 'client-conn':
       return [r.client, `conn ${r.conn} ${r.state}`];
   }
+}
+
+/** A Deploy the controller answered: an application it refused ("already exists", a bad name) is an
+ *  error inside an ok reply, so the request was not "accepted" for it. The record lists what was
+ *  asked (`charms`) and what was created (`apps`). */
+function deployAnswered(r: Extract<HistoryRecord, { type: 'request' }>): string {
+  const created = r.apps ?? [];
+  const refused = Object.keys(r.charms ?? {}).filter((app) => !created.includes(app));
+  const call = `${r.facade}.${r.method} from ${r.client}`;
+  if (refused.length === 0) return `accepted ${call}${created.length ? ` (${created.join(', ')})` : ''}`;
+  const failed = `an error in the reply for ${refused.join(', ')}: not created`;
+  return created.length === 0 ? `FAILED ${call}: ${failed}` : `accepted ${call} (${created.join(', ')}), but ${failed}`;
 }
 
 function viewText(view: { applications: Record<string, { units: Record<string, string> }> }): string {

@@ -76,6 +76,23 @@ describe('console output', () => {
     );
     expect(passed).toMatch(/^Plan, not shrunk \(/m);
     expect(passed).not.toMatch(/^Shrunk plan/m);
+    // The case found failed again, but the budget ran out before a smaller plan failed: not "shrunk".
+    const stopped = formatFailure(
+      {
+        ...f,
+        shrunkEvents: f.events,
+        shrunkOn: 'target',
+        target: 'process',
+        clientOutputs: [],
+        shrinkTimedOut: { limitMs: 60_000 },
+      },
+      'npx upgrade-chaos replay ...',
+    );
+    expect(stopped).toMatch(/^Plan, not shrunk \(.*shrinking stopped after 60 s at (\d+) of \1 events/m);
+    expect(stopped).toContain(
+      'Not shrunk on the process target: the case found failed again, and no smaller plan failed before shrinking stopped; shrinking stopped',
+    );
+    expect(stopped).not.toMatch(/^Shrunk on/m);
   });
 
   it('says "1 event" and "1 run", not "1 events" and "1 runs"', () => {

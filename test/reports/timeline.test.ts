@@ -86,4 +86,31 @@ describe('formatTimeline', () => {
       'DestroyApplication',
     );
   });
+
+  it('calls a Deploy whose application got an error in its ok reply (already exists) failed for it, not accepted', () => {
+    const deploy = (apps: string[], charms: Record<string, string>) =>
+      ({
+        t: 5,
+        type: 'request',
+        conn: 1,
+        client: 'client-0',
+        facade: 'Application',
+        method: 'Deploy',
+        accepted: true,
+        apps,
+        charms,
+      }) as const;
+    const exists = formatTimeline([deploy([], { mysql: 'cs:trusty/mysql' })] as History);
+    expect(exists).toContain('FAILED Application.Deploy from client-0: an error in the reply for mysql: not created');
+    expect(exists).not.toContain('accepted');
+    const partly = formatTimeline([
+      deploy(['wordpress'], { mysql: 'cs:trusty/mysql', wordpress: 'cs:trusty/wordpress' }),
+    ] as History);
+    expect(partly).toContain(
+      'accepted Application.Deploy from client-0 (wordpress), but an error in the reply for mysql: not created',
+    );
+    expect(formatTimeline([deploy(['mysql'], { mysql: 'cs:trusty/mysql' })] as History)).toContain(
+      'accepted Application.Deploy from client-0 (mysql)',
+    );
+  });
 });
