@@ -47,7 +47,11 @@ const planEvent = z.discriminatedUnion('kind', [
     app: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an application name'),
   }),
   z.strictObject({ kind: z.literal('rewatch'), client }),
-  z.strictObject({ kind: z.literal('chained-upgrade'), version }),
+  z.strictObject({
+    kind: z.literal('chained-upgrade'),
+    version,
+    when: z.strictObject({ client, on: on.unwrap() }).optional(),
+  }),
   z.strictObject({ kind: z.literal('disconnect'), client, on }),
   z.strictObject({ kind: z.literal('partition'), client, durationMs: nat, on }),
   z.strictObject({ kind: z.literal('half-open'), client, on }),

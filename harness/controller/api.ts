@@ -138,7 +138,7 @@ export class ApiConnection {
     if ('response' in reply) this.controller.activity.applied(this.client, req.type, req.request);
     if (this.closed) return;
     this.send(req['request-id'], reply);
-    this.controller.activity.answered(this.client, req.type, req.request);
+    this.controller.activity.answered(this.client, req.type, req.request, 'response' in reply);
   }
 
   /** A watcher of this connection has a Next waiting for deltas. */

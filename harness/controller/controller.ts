@@ -53,6 +53,7 @@ export class Controller implements ApiHost {
   /** Faults a plan ties to a client's API activity (see activity-triggers.ts). */
   readonly activity = new ActivityTriggers({
     nextInFlight: (client) => [...this.connections.values()].some((c) => c.client === client && c.nextInFlight),
+    upgradeIdle: () => this.isUp && !this.upgrading,
   });
   private nextConnId = 1;
   private nextWatcherId = 1;

@@ -90,6 +90,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
     case 'rewatch':
       return world.rewatch(clientName(event.client));
     case 'chained-upgrade':
+      // Tied, it fires only at a moment with no upgrade pending or running: it acts at once.
+      if (event.when) return publishAndUpgrade(world, event.version);
       whenUpgradeIdle(world, () => {
         void world.publish(event.version);
         void world.upgrade({ version: event.version });
@@ -98,6 +100,14 @@ export function applyEvent(world: World, event: PlanEvent): Action {
     case 'wait':
       return true;
   }
+}
+
+/** The operator's `juju publish V` then `juju upgrade --agent-version V`: the upgrade's outcome. */
+function publishAndUpgrade(world: World, version: string): Action {
+  const published = world.publish(version);
+  const upgrade = (): Action => world.upgrade({ version });
+  if (typeof published === 'boolean' || !('then' in published)) return upgrade();
+  return published.then(upgrade);
 }
 
 /** A client action the profile may not offer (a black-box command, a real library): not applied then. */
