@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { API_ACTIVITIES } from './controller/activity-triggers.ts';
+import { FAULT_ACTIVITIES, UPGRADE_ACTIVITIES, type ApiActivity } from './controller/activity-triggers.ts';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
 import type { StrategyName } from './strategies/names.ts';
@@ -23,24 +23,28 @@ export interface PlanOptions {
   strategy?: StrategyName;
 }
 
-type HalfOpen = Extract<PlanEvent, { kind: 'half-open' }>;
+/** The client faults that a scenario drawing tied faults ties half of the time (see tiedOrTimed). */
+type TiedHalfTheTime = 'half-open' | 'stop-watcher';
+type Upgrade = Extract<PlanEvent, { kind: 'upgrade' }>;
 
 type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> } & {
   'on-activity': fc.Arbitrary<PlanEvent>;
+  'upgrade-on-activity': fc.Arbitrary<PlanEvent>;
 };
 
 export function eventArbitraries(scenario: Scenario): EventArbs {
   const client = fc.nat({ max: Math.max(0, scenario.clients - 1) });
   const version = fc.constantFrom(...(scenario.versions.length ? scenario.versions : ['0.0.0']));
+  const upgrade = fc
+    .tuple(fc.option(version, { nil: undefined }), scenario.uploadTools ? fc.boolean() : fc.constant(false))
+    .map(([v, uploadTools]): Upgrade => ({
+      kind: 'upgrade',
+      ...(v !== undefined ? { version: v } : {}),
+      ...(uploadTools ? { uploadTools: true } : {}),
+    }));
   return {
     publish: version.map((v) => ({ kind: 'publish', version: v })),
-    upgrade: fc
-      .tuple(fc.option(version, { nil: undefined }), scenario.uploadTools ? fc.boolean() : fc.constant(false))
-      .map(([v, uploadTools]) => ({
-        kind: 'upgrade',
-        ...(v !== undefined ? { version: v } : {}),
-        ...(uploadTools ? { uploadTools: true } : {}),
-      })),
+    upgrade,
     deploy: fc
       .tuple(client, fc.constantFrom(...APP_NAMES), fc.integer({ min: 1, max: 3 }))
       .map(([c, app, units]) => ({ kind: 'deploy', client: c, app, units })),
@@ -51,34 +55,43 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     partition: fc
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
-    'half-open': halfOpen(client, (scenario.weights['on-activity'] ?? 0) > 0),
+    'half-open': tiedOrTimed('half-open', client, (scenario.weights['on-activity'] ?? 0) > 0, FAULT_ACTIVITIES),
+    // A stopped watcher shows at the client's Next: that is its moment (at a login or a Deploy the
+    // client may have no watcher yet, and the stop has nothing to act on).
+    'stop-watcher': tiedOrTimed('stop-watcher', client, (scenario.weights['on-activity'] ?? 0) > 0, ['watch-next']),
     restart: fc.constant({ kind: 'restart' }),
     pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
     crash: fc
       .tuple(fc.integer({ min: 0, max: 30_000 }), fc.boolean())
       .map(([downMs, graceful]) => ({ kind: 'crash', downMs, ...(graceful ? { graceful: true as const } : {}) })),
     'on-activity': onActivity(client),
+    'upgrade-on-activity': upgradeOnActivity(scenario, client, upgrade, version),
     wait: fc.integer({ min: 100, max: 30_000 }).map((durationMs) => ({ kind: 'wait', durationMs })),
   };
 }
 
 /**
- * A half-open link, by the `half-open` weight. Where the scenario draws faults tied to client
- * activity (`on-activity` > 0), half of them are tied too (a link that dies under an AllWatcher.Next
- * in flight, or while the client logs in); fc.option shrinks a tied one to the timed one first.
+ * A half-open link or a watcher the controller stops, by its own weight. Where the scenario draws
+ * faults tied to client activity (`on-activity` > 0), half of them are tied too, to one of
+ * `moments` (a link that dies under an AllWatcher.Next in flight, or while the client logs in);
+ * fc.option shrinks a tied one to the timed one first.
  */
-function halfOpen(client: fc.Arbitrary<number>, tied: boolean): fc.Arbitrary<HalfOpen> {
-  if (!tied) return client.map((c) => ({ kind: 'half-open', client: c }));
+function tiedOrTimed<K extends TiedHalfTheTime>(
+  kind: K,
+  client: fc.Arbitrary<number>,
+  tied: boolean,
+  moments: readonly ApiActivity[],
+): fc.Arbitrary<Extract<PlanEvent, { kind: K }>> {
+  type Event = Extract<PlanEvent, { kind: K }>;
+  if (!tied) return client.map((c) => ({ kind, client: c }) as Event);
   return fc
-    .tuple(client, fc.option(fc.constantFrom(...API_ACTIVITIES), { nil: undefined, freq: 2 }))
-    .map(([c, on]): HalfOpen =>
-      on === undefined ? { kind: 'half-open', client: c } : { kind: 'half-open', client: c, on },
-    );
+    .tuple(client, fc.option(fc.constantFrom(...moments), { nil: undefined, freq: 2 }))
+    .map(([c, on]) => (on === undefined ? { kind, client: c } : { kind, client: c, on }) as Event);
 }
 
 /** A disconnect, partition or restart tied to a client's API activity (plan.ts ActivityTie). */
 function onActivity(client: fc.Arbitrary<number>): fc.Arbitrary<PlanEvent> {
-  const on = fc.constantFrom(...API_ACTIVITIES);
+  const on = fc.constantFrom(...FAULT_ACTIVITIES);
   return fc.oneof(
     fc.tuple(client, on).map(([c, a]): PlanEvent => ({ kind: 'disconnect', client: c, on: a })),
     fc
@@ -86,6 +99,32 @@ function onActivity(client: fc.Arbitrary<number>): fc.Arbitrary<PlanEvent> {
       .map(([c, a, durationMs]): PlanEvent => ({ kind: 'partition', client: c, durationMs, on: a })),
     fc.tuple(client, on).map(([c, a]): PlanEvent => ({ kind: 'restart', when: { client: c, on: a } })),
   );
+}
+
+/**
+ * An operator's upgrade tied to a client's API moment (plan.ts: it fires at the first such moment
+ * when an upgrade can start): an explicit `upgrade` as the `upgrade` weight draws it, or a
+ * publish-and-upgrade (`chained-upgrade`), each by the scenario's weight for its kind (an upgrade
+ * only, in a scenario that weighs neither). The moment is one of UPGRADE_ACTIVITIES: the client's
+ * login, the gap between its WatchAll and its next call, its Deploy arriving, its Next in flight,
+ * its Deploy answered: an upgrade that lands in the middle of what the client is doing.
+ */
+function upgradeOnActivity(
+  scenario: Scenario,
+  client: fc.Arbitrary<number>,
+  upgrade: fc.Arbitrary<Upgrade>,
+  version: fc.Arbitrary<string>,
+): fc.Arbitrary<PlanEvent> {
+  const when = fc.record({ client, on: fc.constantFrom(...UPGRADE_ACTIVITIES) });
+  const plain = scenario.weights.upgrade ?? 0;
+  const chained = scenario.weights['chained-upgrade'] ?? 0;
+  const tiedUpgrade = fc.tuple(upgrade, when).map(([u, w]): PlanEvent => ({ ...u, when: w }));
+  if (chained <= 0) return tiedUpgrade;
+  const tiedChained = fc
+    .tuple(version, when)
+    .map(([v, w]): PlanEvent => ({ kind: 'chained-upgrade', version: v, when: w }));
+  if (plain <= 0) return tiedChained;
+  return fc.oneof({ arbitrary: tiedUpgrade, weight: plain }, { arbitrary: tiedChained, weight: chained });
 }
 
 /** One event, drawn by weight from the kinds the weights allow. */

@@ -18,7 +18,8 @@
  * Each plan event (an `event` record) is counted at the state it landed in: the state just before
  * the records it caused, i.e. before anything else happened at its instant (but after `run-start`,
  * which names the clients) or after the previous event, whichever is later. Client-targeted events
- * (deploy, disconnect, partition...) count their client's state; the others count every client's.
+ * (deploy, disconnect, partition..., and an upgrade tied to a client's moment, counted in a row of its
+ * own per moment: `upgrade@deploy-received`) count their client's state; the others count every client's.
  * So a client-targeted event is in exactly one of `offline`, `logging-in`, `connected`, an event
  * that names no client in one per client, and `watching`, `deploying`, `partitioned` count some of
  * those again (a connected client may be watching and deploying at once).
@@ -28,7 +29,7 @@
  * strategy (strategies/coverage.ts) steers by `features`, the same facts as flat strings.
  */
 import type { History, HistoryRecord } from './history.ts';
-import { clientName } from './plan.ts';
+import { activityTie, clientName, type PlanEvent } from './plan.ts';
 
 export const UPGRADE_PHASES = [
   'before-bootstrap',
@@ -220,23 +221,62 @@ class StateWalker {
 /** A snapshot of what an event is counted by. */
 interface Landing {
   phase: UpgradePhase;
+  /** Upgrades started so far (features tag events with it). */
+  upgrades: number;
   facets: Map<string, ClientFacet[]>;
 }
 
 function landing(walker: StateWalker): Landing {
-  return { phase: walker.phase, facets: new Map([...walker.clients.keys()].map((n) => [n, walker.facets(n)])) };
+  return {
+    phase: walker.phase,
+    upgrades: walker.upgrades,
+    facets: new Map([...walker.clients.keys()].map((n) => [n, walker.facets(n)])),
+  };
+}
+
+/**
+ * Where a tied upgrade's event record lands: the client's moment comes at an instant where the
+ * client's own records (its WatchAll accepted, its watcher started) come first, so "before
+ * anything else at its instant" would put an upgrade tied to the gap after a WatchAll before the
+ * watcher. It lands where its own records start instead: just before the upgrade-requested it
+ * wrote (`beforeRequest`, taken at the last upgrade-requested record, at the event's instant).
+ */
+function tiedLanding(
+  r: HistoryRecord & { type: 'event' },
+  beforeRequest: { t: number; at: Landing } | undefined,
+  before: Landing,
+): Landing {
+  const tied = (r.event.kind === 'upgrade' || r.event.kind === 'chained-upgrade') && r.event.when !== undefined;
+  return tied && beforeRequest?.t === r.t ? beforeRequest.at : before;
 }
 
 function emptyEvent(): EventCoverage {
   return { total: 0, applied: 0, phases: {}, clients: {} };
 }
 
+/**
+ * The row an event is counted in: its kind, or for an upgrade tied to a client's API moment its
+ * kind and moment (`upgrade@deploy-received`): what it is for is where it lands, so each moment is
+ * a row of its own. Faults tied to a moment count as their kind.
+ */
+export function coverageKind(event: PlanEvent): string {
+  if ((event.kind !== 'upgrade' && event.kind !== 'chained-upgrade') || !event.when) return event.kind;
+  return `${event.kind}@${event.when.on}`;
+}
+
+/** The client an event concerns (a tied upgrade's is the one whose moment it waits for), if any. */
+function eventClient(event: PlanEvent): string | undefined {
+  if ('client' in event && typeof event.client === 'number') return clientName(event.client);
+  const tie = activityTie(event);
+  return tie && (event.kind === 'upgrade' || event.kind === 'chained-upgrade') ? clientName(tie.client) : undefined;
+}
+
 function countEvent(events: Record<string, EventCoverage>, r: HistoryRecord & { type: 'event' }, at: Landing): void {
-  const e = (events[r.event.kind] ??= emptyEvent());
+  const e = (events[coverageKind(r.event)] ??= emptyEvent());
   e.total++;
   if (r.applied) e.applied++;
   e.phases[at.phase] = (e.phases[at.phase] ?? 0) + 1;
-  const target = 'client' in r.event && typeof r.event.client === 'number' ? clientName(r.event.client) : undefined;
+  const target = eventClient(r.event);
   for (const [name, facets] of at.facets) {
     if (target !== undefined && name !== target) continue;
     for (const f of facets) e.clients[f] = (e.clients[f] ?? 0) + 1;
@@ -250,6 +290,7 @@ export function caseCoverage(history: History): Coverage {
   const states: Record<string, number> = {};
   let t = Number.NEGATIVE_INFINITY;
   let before = landing(walker);
+  let beforeRequest: { t: number; at: Landing } | undefined;
   let key = '';
   for (const r of history) {
     if (r.type === 'quiescence') break; // the liveness phase is the harness's, not the plan's
@@ -258,10 +299,11 @@ export function caseCoverage(history: History): Coverage {
       before = landing(walker);
     }
     if (r.type === 'event') {
-      countEvent(events, r, before);
+      countEvent(events, r, tiedLanding(r, beforeRequest, before));
       before = landing(walker);
       continue;
     }
+    if (r.type === 'upgrade-requested') beforeRequest = { t: r.t, at: landing(walker) };
     walker.apply(r);
     // run-start names the clients: an event at its instant (a bootstrap or deploy at t=0) lands in
     // their state (offline), not in a state with no client at all, which no column counts.
@@ -337,9 +379,9 @@ export function features(history: History): Map<string, number> {
   };
   let t = Number.NEGATIVE_INFINITY;
   let before = landing(walker);
-  let context = '';
+  let beforeRequest: { t: number; at: Landing } | undefined;
   let previous = '';
-  const contextOf = (w: StateWalker): string => `${w.phase} #${bucket(w.upgrades)}`;
+  const contextOf = (w: { phase: UpgradePhase; upgrades: number }): string => `${w.phase} #${bucket(w.upgrades)}`;
   let closing = false;
   for (const r of history) {
     if (r.type === 'quiescence') closing = true;
@@ -351,22 +393,23 @@ export function features(history: History): Map<string, number> {
     if (r.t !== t) {
       t = r.t;
       before = landing(walker);
-      context = contextOf(walker);
     }
     if (r.type === 'event') {
       const e = r.event;
-      const name = 'client' in e && typeof e.client === 'number' ? clientName(e.client) : undefined;
-      const client = name === undefined ? '' : before.facets.get(name)?.join('+');
-      hit(`${e.kind}${r.applied ? '' : '(no-op)'} @ ${context} | ${client}`, r.t);
+      const at = tiedLanding(r, beforeRequest, before);
+      const kind = coverageKind(e);
+      const name = eventClient(e);
+      const client = name === undefined ? '' : at.facets.get(name)?.join('+');
+      hit(`${kind}${r.applied ? '' : '(no-op)'} @ ${contextOf(at)} | ${client}`, r.t);
       if (r.applied && e.kind !== 'wait') {
-        const step = `${e.kind}@${before.phase}`;
+        const step = `${kind}@${at.phase}`;
         if (previous) add(`${previous} → ${step}`, r.t);
         previous = step;
       }
       before = landing(walker);
-      context = contextOf(walker);
       continue;
     }
+    if (r.type === 'upgrade-requested') beforeRequest = { t: r.t, at: landing(walker) };
     walker.apply(r);
     // As in caseCoverage: an event at run-start's instant lands in the state that names the clients.
     if (r.type === 'run-start') before = landing(walker);

@@ -3,7 +3,7 @@
  * which lets time pass; so an event's time is the sum of the waits before it. fast-check generates
  * and shrinks plans (harness/arbitraries.ts); the runner plays them against a target.
  */
-import type { ApiActivity } from './controller/activity-triggers.ts';
+import type { ApiActivity, TieCondition } from './controller/activity-triggers.ts';
 
 /**
  * A fault tied to a client's API activity: instead of firing at its time in the plan, the event
@@ -18,7 +18,8 @@ export type PlanEvent =
   | { kind: 'bootstrap' }
   | { kind: 'publish'; version: string }
   /** `when`: requested at that client's activity instead of at its time (an operator's upgrade that
-   *  lands between a script's login and its Deploy). Not drawn: fixed plans use it. */
+   *  lands between a script's WatchAll and its Deploy), at the first such moment when an upgrade
+   *  can start (up, none pending or running). Drawn by the weight `upgrade-on-activity`. */
   | { kind: 'upgrade'; version?: string; uploadTools?: boolean; when?: ActivityTie & { client: number } }
   | { kind: 'deploy'; client: number; app: string; units: number }
   /** The client removes an application (Juju's Application.DestroyApplication): the latest
@@ -28,8 +29,10 @@ export type PlanEvent =
    *  once if its watcher is live, else as soon as it is live again and has delivered its deltas. */
   | { kind: 'rewatch'; client: number }
   /** The operator waits until no upgrade is pending or running (after bootstrap), then publishes
-   *  `version` and upgrades to it: a chain of upgrades, each starting when the last one ended. */
-  | { kind: 'chained-upgrade'; version: string }
+   *  `version` and upgrades to it: a chain of upgrades, each starting when the last one ended.
+   *  `when`: at that client's first activity with no upgrade pending or running (as a tied upgrade,
+   *  so the upgrade starts at the client's moment). */
+  | { kind: 'chained-upgrade'; version: string; when?: ActivityTie & { client: number } }
   | ({ kind: 'disconnect'; client: number } & Partial<ActivityTie>)
   | ({ kind: 'partition'; client: number; durationMs: number } & Partial<ActivityTie>)
   /** The client's open connections go half-open, for good: the controller's end is reset (it sees
@@ -38,6 +41,12 @@ export type PlanEvent =
    *  New connections work. Quiescence does not heal it: only a client that pings or times its
    *  calls out learns that the link is dead. `on`: at that client's API activity (ActivityTie). */
   | ({ kind: 'half-open'; client: number } & Partial<ActivityTie>)
+  /** The controller stops the client's live watchers while their connections stay up: the
+   *  multiwatcher behind them died and was restarted (Juju restarts it around agent restarts, or
+   *  reaps a watcher). A Next in flight, and any later one on them, is answered "watcher was
+   *  stopped" (code `stopped`); the client must call Client.WatchAll again. `on`: at that client's
+   *  API activity (ActivityTie). */
+  | ({ kind: 'stop-watcher'; client: number } & Partial<ActivityTie>)
   /** `when`: restart at that client's activity instead of at its time. */
   | { kind: 'restart'; when?: ActivityTie & { client: number } }
   /** The controller frozen for durationMs, then resumed: every process of it stopped (docker pause,
@@ -62,6 +71,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'disconnect',
   'partition',
   'half-open',
+  'stop-watcher',
   'restart',
   'pause',
   'crash',
@@ -69,15 +79,18 @@ export const EVENT_KINDS: readonly EventKind[] = [
 ];
 
 /**
- * What a scenario's weights name: every event kind a plan draws, and `on-activity`, the weight of
- * a disconnect, partition or restart tied to a client's API activity (see ActivityTie). A
- * `half-open` is tied half of the time, by its own weight, in a scenario whose `on-activity` is
+ * What a scenario's weights name: every event kind a plan draws, `on-activity`, the weight of
+ * a disconnect, partition or restart tied to a client's API activity (see ActivityTie), and
+ * `upgrade-on-activity`, the weight of an upgrade tied to one (an `upgrade` where the scenario
+ * weighs upgrades, a `chained-upgrade` where it weighs those, by their weights). A `half-open` or
+ * `stop-watcher` is tied half of the time, by its own weight, in a scenario whose `on-activity` is
  * above 0.
  */
-export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity';
+export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity' | 'upgrade-on-activity';
 export const WEIGHT_KEYS: readonly WeightKey[] = [
   ...EVENT_KINDS.filter((k): k is Exclude<EventKind, 'bootstrap'> => k !== 'bootstrap'),
   'on-activity',
+  'upgrade-on-activity',
 ];
 
 export type Plan = PlanEvent[];
@@ -111,7 +124,7 @@ export function describeEvent(event: PlanEvent, reading: PlanReading = {}): stri
     case 'publish':
       return `publish ${event.version}`;
     case 'upgrade':
-      return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}${event.when ? whenActive(event.when) : ''}`;
+      return `upgrade${event.version ? ` --agent-version ${event.version}` : ''}${event.uploadTools ? ' --upload-tools' : ''}${event.when ? whenActive(event.when) + IDLE_WORDS : ''}`;
     case 'deploy':
       return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
     case 'remove':
@@ -121,13 +134,17 @@ export function describeEvent(event: PlanEvent, reading: PlanReading = {}): stri
     case 'rewatch':
       return `client-${event.client}: stop its watcher and watch again`;
     case 'chained-upgrade':
-      return `once no upgrade is pending or running: publish ${event.version}, upgrade --agent-version ${event.version}`;
+      return event.when
+        ? `publish ${event.version}, upgrade --agent-version ${event.version}${whenActive(event.when)}${IDLE_WORDS}`
+        : `once no upgrade is pending or running: publish ${event.version}, upgrade --agent-version ${event.version}`;
     case 'disconnect':
       return `disconnect client-${event.client}${whenActive(event)}`;
     case 'partition':
       return `partition client-${event.client} for ${formatMs(event.durationMs)}${whenActive(event)}`;
     case 'half-open':
       return `leave client-${event.client}'s connections half-open for good${whenActive(event)} (the controller's end reset, the client's silent: no byte, no close)`;
+    case 'stop-watcher':
+      return `stop client-${event.client}'s watchers${whenActive(event)} (the controller's multiwatcher died; the connection stays up)`;
     case 'restart':
       return `restart controller agent${event.when ? whenActive(event.when) : ''}`;
     case 'pause':
@@ -159,7 +176,12 @@ const ACTIVITY_WORDS: Record<ApiActivity, (client: string) => string> = {
   'deploy-answered': (c) => `right after ${c}'s Deploy is answered`,
   'deploy-applied': (c) => `once ${c}'s Deploy is applied, before its answer is written`,
   login: (c) => `while ${c} is logging in`,
+  'watch-answered': (c) => `right after ${c}'s WatchAll is answered, before its next call`,
+  'deploy-received': (c) => `when ${c}'s Deploy is received, before the controller acts on it`,
 };
+
+/** What a tied upgrade waits for besides its moment (TieCondition 'upgrade-idle'). */
+const IDLE_WORDS = ' (the first such moment with no upgrade pending or running)';
 
 function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
   if (event.on === undefined) return '';
@@ -168,9 +190,20 @@ function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
 
 /** The client whose activity an activity-tied event waits for, or undefined for a timed event. */
 export function activityTie(event: PlanEvent): { client: number; on: ApiActivity } | undefined {
-  if (event.kind === 'restart' || event.kind === 'upgrade') return event.when;
-  if (event.kind !== 'disconnect' && event.kind !== 'partition' && event.kind !== 'half-open') return undefined;
+  if (event.kind === 'restart' || event.kind === 'upgrade' || event.kind === 'chained-upgrade') return event.when;
+  if (
+    event.kind !== 'disconnect' &&
+    event.kind !== 'partition' &&
+    event.kind !== 'half-open' &&
+    event.kind !== 'stop-watcher'
+  )
+    return undefined;
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
+}
+
+/** When a tied event may fire at its moment: an upgrade only when one can start (see TieCondition). */
+export function tieCondition(event: PlanEvent): TieCondition {
+  return event.kind === 'upgrade' || event.kind === 'chained-upgrade' ? 'upgrade-idle' : 'any';
 }
 
 /** A short numbered list, as printed for a shrunk counterexample. */

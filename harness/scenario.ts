@@ -60,7 +60,10 @@ export const DEFAULT_DEADLINES: Deadlines = { resumeMs: 30_000, requestMs: 30_00
  * happened in 4 of 2,000 juju-1.24-gated-api cases. Faults tied to client activity weigh 2 (the
  * three timed faults 1 each): 29% of them fire before the plan's last event, 57% once the plan's
  * end waits for them (targets/closing.ts; README, "Faults tied to client activity", gives what
- * they find).
+ * they find). An upgrade tied to a client's API moment (an explicit upgrade or a publish-and-upgrade,
+ * plan.ts) weighs 1 beside the timed upgrade and chained upgrade: it lands in the middle of what the
+ * client is doing (between its WatchAll and its Deploy, as its Deploy arrives), where a timed one
+ * lands by luck.
  */
 export const DEFAULT_WEIGHTS: Scenario['weights'] = {
   deploy: 4,
@@ -74,6 +77,7 @@ export const DEFAULT_WEIGHTS: Scenario['weights'] = {
   remove: 1,
   rewatch: 1,
   'on-activity': 2,
+  'upgrade-on-activity': 1,
 };
 
 /**

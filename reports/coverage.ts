@@ -53,7 +53,8 @@ function clientTable(coverage: Coverage): string[] {
     ];
   return [
     `Client state each event landed in: offline + logging-in + connected add up to the events, once per`,
-    `client an event concerns (its own; every client for an event that names none, such as wait or upgrade);`,
+    `client an event concerns (its own, or the one a tied upgrade waited for; every client for an event that`,
+    `names none, such as wait or a timed upgrade);`,
     `watching, deploying and partitioned count some of those again (a client may be all three at once).`,
     ...table(coverage, 'event', CLIENT_FACETS, 'clients'),
   ];

@@ -57,3 +57,8 @@ export const MARKS: Record<Judgement, string> = { 'as-expected': '✓', differs:
 
 /** What a report says of a `not-in-shard` judgement. */
 export const NOT_IN_SHARD = 'expected violation not found in this shard (report merge judges all shards together)';
+
+/** What a report says of an expected violation that no run showed: a regression, unless the runs
+ *  were too few to reach it (some scenarios first show theirs after dozens of runs). */
+export const unexpectedPass = (runs: number): string =>
+  `an unexpected pass is a regression too, unless ${runs} ${runs === 1 ? 'run is' : 'runs are'} too few to reach it: try more --runs`;

@@ -7,7 +7,7 @@
 import { formatMs } from '../harness/plan.ts';
 import { PROPERTY_NAMES } from '../properties/property.ts';
 import { observedVerdict, type ScenarioSummary, type Summary, type SummaryFailure } from './summary.ts';
-import { judgeExpectation, MARKS } from './expectation.ts';
+import { judgeExpectation, MARKS, unexpectedPass } from './expectation.ts';
 
 interface Regression {
   scenario: string;
@@ -67,7 +67,7 @@ function expectationRegressions(summary: Summary): Regression[] {
       const why =
         observed === 'violated'
           ? `expected held, violated (first at run ${o.firstFailureRun ?? '?'})`
-          : `expected violated, held in ${s.runs} runs (an unexpected pass is a regression too)`;
+          : `expected violated, held in ${s.runs} runs (${unexpectedPass(s.runs)})`;
       return [{ scenario: s.scenario, property: o.property, why, ...(failure ? { failure } : {}) }];
     }),
   );

@@ -8,7 +8,7 @@
 import { formatMs } from '../harness/plan.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/property.ts';
 import { matches, type QualifyReport } from './qualify-report.ts';
-import { MARKS, NOT_IN_SHARD } from './expectation.ts';
+import { MARKS, NOT_IN_SHARD, unexpectedPass } from './expectation.ts';
 import { count } from '../harness/plural.ts';
 
 /** Column headings short enough for a terminal; the legend spells them out. */
@@ -81,7 +81,7 @@ export function formatQualifyMatrix(report: QualifyReport): string {
     for (const { s, p } of mismatches) {
       lines.push(
         `  ✗ ${s.name} × ${p.property}: expected ${p.expected}, observed ${p.observed} after ${count(p.runs, 'run')}` +
-          (p.observed === 'held' ? ' (an unexpected pass is a regression too)' : '') +
+          (p.observed === 'held' ? ` (${unexpectedPass(p.runs)})` : '') +
           (p.observed === 'unknown' ? `: ${p.reason ?? 'could not judge'}` : ''),
       );
     }

@@ -15,7 +15,7 @@ export const juju122PinnedAgentVersion: Scenario = {
   clients: 1,
   testedVersion: '1.22.1',
   versions: ['1.22.3', '1.22.4'],
-  weights: { deploy: 4, wait: 5, upgrade: 2, 'chained-upgrade': 1, publish: 1 },
+  weights: { deploy: 4, wait: 5, upgrade: 2, 'chained-upgrade': 1, publish: 1, 'upgrade-on-activity': 1 },
   maxEvents: 20,
   expect: {
     'no-surprise-upgrade': 'held',

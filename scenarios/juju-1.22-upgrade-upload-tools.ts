@@ -23,7 +23,7 @@ export const juju122UpgradeUploadTools: Scenario = {
   testedVersion: '1.22.1',
   versions: ['1.22.3', '1.22.4'],
   uploadTools: true,
-  weights: { deploy: 2, wait: 5, upgrade: 3, publish: 1 },
+  weights: { deploy: 2, wait: 5, upgrade: 3, publish: 1, 'upgrade-on-activity': 1 },
   maxEvents: 20,
   expect: {
     'version-as-tested': 'violated',

@@ -24,7 +24,7 @@ export const juju122UploadTools: Scenario = {
   testedVersion: '1.22.1',
   versions: ['1.22.3', '1.23.0'],
   uploadTools: true,
-  weights: { deploy: 4, wait: 5, upgrade: 2, publish: 1 },
+  weights: { deploy: 4, wait: 5, upgrade: 2, publish: 1, 'upgrade-on-activity': 1 },
   maxEvents: 20,
   expect: {
     'version-as-tested': 'violated',

@@ -40,7 +40,14 @@ import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
 import { count } from '../plural.ts';
-import { expectedOfController, judgeExpectation, MARKS, NOT_IN_SHARD, type Judged } from '../../reports/expectation.ts';
+import {
+  expectedOfController,
+  judgeExpectation,
+  MARKS,
+  NOT_IN_SHARD,
+  unexpectedPass,
+  type Judged,
+} from '../../reports/expectation.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
@@ -351,7 +358,12 @@ function humanReport(
       const observed = o.verdict; // unknown never matches an expectation
       const judgement = judgeExpectation(expected, observed, settings.shard !== undefined);
       const first = o.firstFailureRun ? ` (first at run ${o.firstFailureRun})` : '';
-      const note = judgement === 'not-in-shard' ? `: ${NOT_IN_SHARD}` : '';
+      const note =
+        judgement === 'not-in-shard'
+          ? `: ${NOT_IN_SHARD}`
+          : judgement === 'differs' && observed === 'held'
+            ? ` (${unexpectedPass(result.runs)})`
+            : '';
       lines.push(
         `  ${MARKS[judgement]} ${o.property.padEnd(24)} expected ${expected ?? '-'}, observed ${observed}${first}${note}`,
       );

@@ -1,14 +1,15 @@
 /**
- * Faults tied to what a client is doing on the API. The controller is the one party that knows when
- * it receives and answers each call, so it is where a plan's "disconnect client-0 when its
- * AllWatcher.Next is in flight" is decided: a trigger is armed for a client and an activity, and
- * fires once, synchronously, at the first moment that activity happens (or at once, if it is
- * happening when armed). What the fault does is the caller's: the sim's world cuts its in-memory
- * network, the controller server its sockets; this file only says when. Written once, here, for
- * every target.
+ * Faults and upgrades tied to what a client is doing on the API. The controller is the one party
+ * that knows when it receives and answers each call, so it is where a plan's "disconnect client-0
+ * when its AllWatcher.Next is in flight" is decided: a trigger is armed for a client and an
+ * activity, and fires once, synchronously, at the first moment that activity happens (or at once,
+ * if it is happening when armed) and its condition holds (an upgrade's: one can start now). What
+ * the event does is the caller's: the sim's world cuts its in-memory network, the controller
+ * server its sockets, either one requests the upgrade; this file only says when. Written once,
+ * here, for every target. Each occurrence of a moment fires one trigger (see happened()).
  */
 
-/** The moments a fault can be tied to. */
+/** The moments a fault or an upgrade can be tied to. */
 export type ApiActivity =
   /** the client has an AllWatcher.Next in flight (received, not answered) */
   | 'watch-next'
@@ -19,14 +20,53 @@ export type ApiActivity =
    *  the heart of lp:1455260 (a script that re-sends the Deploy then meets "already exists") */
   | 'deploy-applied'
   /** the client's Admin.Login was received and is not answered yet */
-  | 'login';
+  | 'login'
+  /** right after the controller accepted the client's Client.WatchAll and sent its answer: before
+   *  the client's next call (a script that watches, then deploys, is between the two) */
+  | 'watch-answered'
+  /** the client's Application.Deploy was received, before the controller acts on it: an upgrade
+   *  requested here is pending when the Deploy is served (the gate refuses it) */
+  | 'deploy-received';
 
-export const API_ACTIVITIES: readonly ApiActivity[] = ['watch-next', 'deploy-answered', 'deploy-applied', 'login'];
+/** Every moment a plan event may be tied to (what a failure file or the controller server accepts). */
+export const API_ACTIVITIES: readonly ApiActivity[] = [
+  'watch-next',
+  'deploy-answered',
+  'deploy-applied',
+  'login',
+  'watch-answered',
+  'deploy-received',
+];
 
-/** What the triggers ask of the controller: whether a client has a Next in flight right now. */
+/** The moments a fault (disconnect, partition, half-open, restart) is drawn tied to. */
+export const FAULT_ACTIVITIES: readonly ApiActivity[] = ['watch-next', 'deploy-answered', 'deploy-applied', 'login'];
+
+/**
+ * The moments an operator's upgrade is drawn tied to: the client's login, the gap between its
+ * WatchAll and its next call, its Deploy arriving, its Next in flight, its Deploy answered. Not
+ * 'deploy-applied': an upgrade requested there closes nothing, so it is 'deploy-answered' again.
+ */
+export const UPGRADE_ACTIVITIES: readonly ApiActivity[] = [
+  'login',
+  'watch-answered',
+  'deploy-received',
+  'watch-next',
+  'deploy-answered',
+];
+
+/** What the triggers ask of the controller: whether a client has a Next in flight right now, and
+ *  whether an upgrade could start now (up, none pending or running). */
 export interface ActivitySource {
   nextInFlight(client: string): boolean;
+  upgradeIdle(): boolean;
 }
+
+/**
+ * When an armed trigger may fire: at its moment (`any`), or only at a moment when an upgrade could
+ * start (`upgrade-idle`): an upgrade tied to a client's Deploy waits for a Deploy that arrives with
+ * no upgrade pending or running, instead of being refused at one that came during the last upgrade.
+ */
+export type TieCondition = 'any' | 'upgrade-idle';
 
 /** The note of a tied event whose moment had not come when the plan ended. */
 export const NOT_FIRED_BY_QUIESCENCE = 'its moment had not come when the plan ended (quiescence injects no fault)';
@@ -34,6 +74,7 @@ export const NOT_FIRED_BY_QUIESCENCE = 'its moment had not come when the plan en
 interface Armed {
   client: string;
   activity: ApiActivity;
+  condition: TieCondition;
   fire: () => void;
   /** Told when the run's quiescence drops the trigger unfired. */
   expire: (() => void) | undefined;
@@ -45,12 +86,20 @@ export class ActivityTriggers {
   constructor(private readonly source: ActivitySource) {}
 
   /**
-   * Fires `fire` at the client's next `activity` (now, if a Next is in flight and that is the
-   * activity); `expire` is called instead if the run's quiescence comes first (see quiesce()).
+   * Fires `fire` at the client's next `activity` that meets `condition` (now, if a Next is in
+   * flight and that is the activity); `expire` is called instead if the run's quiescence comes
+   * first (see quiesce()).
    */
-  arm(client: string, activity: ApiActivity, fire: () => void, expire?: () => void): void {
-    if (activity === 'watch-next' && this.source.nextInFlight(client)) return fire();
-    this.armed.push({ client, activity, fire, expire });
+  arm(
+    client: string,
+    activity: ApiActivity,
+    fire: () => void,
+    expire?: () => void,
+    condition: TieCondition = 'any',
+  ): void {
+    const armed = { client, activity, condition, fire, expire };
+    if (activity === 'watch-next' && this.source.nextInFlight(client) && this.met(armed)) return fire();
+    this.armed.push(armed);
   }
 
   /**
@@ -70,6 +119,7 @@ export class ActivityTriggers {
   received(client: string, facade: string, method: string): void {
     if (this.armed.length === 0) return;
     if (facade === 'Admin' && method === 'Login') this.happened(client, 'login');
+    else if (facade === 'Application' && method === 'Deploy') this.happened(client, 'deploy-received');
   }
 
   /** A Next of `client` is now waiting for deltas: it is in flight. */
@@ -84,10 +134,12 @@ export class ActivityTriggers {
     if (facade === 'Application' && method === 'Deploy') this.happened(client, 'deploy-applied');
   }
 
-  /** The controller sent its answer to a request of `client`. */
-  answered(client: string, facade: string, method: string): void {
+  /** The controller sent its answer to a request of `client` (`accepted`: not an error). */
+  answered(client: string, facade: string, method: string, accepted: boolean): void {
     if (this.armed.length === 0) return;
     if (facade === 'Application' && method === 'Deploy') this.happened(client, 'deploy-answered');
+    // A WatchAll refused (during an upgrade) made no watcher: the gap after it is not the one meant.
+    else if (accepted && facade === 'Client' && method === 'WatchAll') this.happened(client, 'watch-answered');
   }
 
   /** Armed triggers that never fired (the run ends with them). */
@@ -99,11 +151,21 @@ export class ActivityTriggers {
     this.armed = [];
   }
 
-  /** Fires, in the order they were armed, every trigger waiting for this client's activity. */
+  private met(a: Armed): boolean {
+    return a.condition === 'any' || this.source.upgradeIdle();
+  }
+
+  /**
+   * Fires the earliest armed trigger waiting for this client's activity whose condition holds now;
+   * the others wait for a later occurrence. One per occurrence: fired together, a disconnect would
+   * close the very connection a half-open (or a second disconnect) tied to the same moment was meant
+   * for, which then had nothing to act on; one at a time, the later one lands on the client's next
+   * connection. Likewise an upgrade fired first makes the next upgrade-idle one wait.
+   */
   private happened(client: string, activity: ApiActivity): void {
-    const due = this.armed.filter((a) => a.client === client && a.activity === activity);
-    if (due.length === 0) return;
-    this.armed = this.armed.filter((a) => !due.includes(a));
-    for (const a of due) a.fire();
+    const at = this.armed.findIndex((a) => a.client === client && a.activity === activity && this.met(a));
+    if (at < 0) return;
+    const [due] = this.armed.splice(at, 1);
+    due?.fire();
   }
 }

@@ -53,6 +53,7 @@ export class Controller implements ApiHost {
   /** Faults a plan ties to a client's API activity (see activity-triggers.ts). */
   readonly activity = new ActivityTriggers({
     nextInFlight: (client) => [...this.connections.values()].some((c) => c.client === client && c.nextInFlight),
+    upgradeIdle: () => this.isUp && !this.upgrading,
   });
   private nextConnId = 1;
   private nextWatcherId = 1;
@@ -250,6 +251,15 @@ export class Controller implements ApiHost {
     if (this.isUp) return true;
     this.history.record({ type: 'conn-refused', client });
     return false;
+  }
+
+  /** The controller stops the live watchers of `client`'s connections, the connections staying up
+   *  (plan.ts `stop-watcher`); whether there was one. */
+  stopWatchers(client: string): boolean {
+    let any = false;
+    for (const conn of [...this.connections.values()])
+      if (conn.client === client && conn.stopWatchersByController()) any = true;
+    return any;
   }
 
   /** A client opens a connection; undefined when nothing is listening (agent down: recorded refused). */

@@ -12,8 +12,8 @@
  *    bootstrap into one, after it or before it (the bootstrap moves: kept only if still failing);
  * 2. remove a run of events other than the bootstrap, longest runs first (delta debugging);
  * 3. simplify one event: fewer units, no explicit version or --upload-tools, client 0, a chained
- *    upgrade made a plain one (it no longer waits for the last upgrade), a fault tied to client
- *    activity made a timed one (a tie that stays is one the failure needs), a shorter wait or
+ *    upgrade made a plain one (it no longer waits for the last upgrade), a fault or upgrade tied to
+ *    client activity made a timed one (a tie that stays is one the failure needs), a shorter wait or
  *    partition (the shortest, then ever closer to the current duration).
  *
  * Every candidate is smaller (fewer events, or the same events with smaller parameters), so
@@ -92,6 +92,7 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       break;
     case 'upgrade':
       if (e.when) yield withoutKey(e, 'when');
+      if (e.when && e.when.client > 0) yield { ...e, when: { ...e.when, client: 0 } };
       if (e.uploadTools) yield withoutKey(e, 'uploadTools');
       if (e.version !== undefined) yield withoutKey(e, 'version');
       break;
@@ -100,6 +101,7 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.client > 0) yield { ...e, client: 0 };
       break;
     case 'half-open':
+    case 'stop-watcher':
       if (e.on !== undefined) yield withoutKey(e, 'on'); // at its time, tied to no client activity
       if (e.client > 0) yield { ...e, client: 0 };
       break;
@@ -112,6 +114,8 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.when && e.when.client > 0) yield { ...e, when: { ...e.when, client: 0 } };
       break;
     case 'chained-upgrade':
+      if (e.when) yield withoutKey(e, 'when'); // at its time (once no upgrade runs), not at the client's moment
+      if (e.when && e.when.client > 0) yield { ...e, when: { ...e.when, client: 0 } };
       yield { kind: 'upgrade', version: e.version }; // the same upgrade, without waiting for the last one
       break;
     case 'partition':

@@ -28,6 +28,9 @@ export interface World {
   partition(client: string, durationMs: number): Action;
   /** The client's open connections go half-open for good (plan.ts `half-open`). */
   halfOpen(client: string): Action;
+  /** The controller stops the client's live watchers, its connections staying up (plan.ts
+   *  `stop-watcher`); a target that cannot says so in its note. */
+  stopWatchers(client: string): Action;
   /** Freeze the controller for durationMs, then resume it (the world schedules the resume); a
    *  target that cannot (external) says so in its note. */
   pause(durationMs: number): Action;
@@ -74,6 +77,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.partition(clientName(event.client), event.durationMs);
     case 'half-open':
       return world.halfOpen(clientName(event.client));
+    case 'stop-watcher':
+      return world.stopWatchers(clientName(event.client));
     case 'pause':
       return world.pause(event.durationMs);
     case 'crash':
@@ -85,6 +90,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
     case 'rewatch':
       return world.rewatch(clientName(event.client));
     case 'chained-upgrade':
+      // Tied, it fires only at a moment with no upgrade pending or running: it acts at once.
+      if (event.when) return publishAndUpgrade(world, event.version);
       whenUpgradeIdle(world, () => {
         void world.publish(event.version);
         void world.upgrade({ version: event.version });
@@ -93,6 +100,14 @@ export function applyEvent(world: World, event: PlanEvent): Action {
     case 'wait':
       return true;
   }
+}
+
+/** The operator's `juju publish V` then `juju upgrade --agent-version V`: the upgrade's outcome. */
+function publishAndUpgrade(world: World, version: string): Action {
+  const published = world.publish(version);
+  const upgrade = (): Action => world.upgrade({ version });
+  if (typeof published === 'boolean' || !('then' in published)) return upgrade();
+  return published.then(upgrade);
 }
 
 /** A client action the profile may not offer (a black-box command, a real library): not applied then. */

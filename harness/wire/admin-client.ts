@@ -71,6 +71,9 @@ export class AdminClient {
   restart(): Promise<ActionResult> {
     return this.call('POST', 'restart');
   }
+  stopWatchers(client: string): Promise<ActionResult> {
+    return this.call('POST', 'stop-watchers', { client });
+  }
   status(): Promise<SessionStatus> {
     return this.call('GET', 'status');
   }

@@ -13,6 +13,8 @@
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
+ *   POST   /admin/<uuid>/stop-watchers    {client} -> {applied}  (the client's watchers stopped, its
+ *                                            connections up: plan.ts `stop-watcher`)
  *   GET    /admin/<uuid>/status           -> SessionStatus
  *   GET    /admin/<uuid>/status?until=quiet|upgrade-idle|ties-fired&waitMs=N
  *                                         -> SessionStatus once the condition holds, or after N ms
@@ -198,7 +200,10 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       if (typeof index !== 'number' || typeof client !== 'string' || typeof event !== 'object' || event === null)
         throw new HttpError(400, 'arm needs {"index": N, "client": "client-0", "event": {...}} (a tied plan event)');
       if (!session.arm(index, event as PlanEvent, client))
-        throw new HttpError(400, 'arm takes a disconnect, partition or restart tied to API activity');
+        throw new HttpError(
+          400,
+          'arm takes a disconnect, partition, half-open, stop-watcher, restart or upgrade tied to API activity',
+        );
       return { applied: true } satisfies ActionResult;
     }
     case 'POST quiesce':
@@ -206,6 +211,11 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       return { applied: true } satisfies ActionResult;
     case 'POST restart':
       return { applied: controller.restart() } satisfies ActionResult;
+    case 'POST stop-watchers': {
+      const client = body['client'];
+      if (typeof client !== 'string') throw new HttpError(400, 'stop-watchers needs {"client": "client-0"}');
+      return { applied: controller.stopWatchers(client) } satisfies ActionResult;
+    }
     case 'GET status':
       return statusOf(session, query);
     case 'GET history':

@@ -12,7 +12,7 @@ import type { ControllerProfile } from '../controller/profile.ts';
 import { openLagWindow, type LagWindow } from '../lag-probe.ts';
 import { Recorder, type HistoryBody, type HistoryRecord, type ModelView, type Stall } from '../history.ts';
 import { API_ACTIVITIES, NOT_FIRED_BY_QUIESCENCE } from '../controller/activity-triggers.ts';
-import { activityTie, upgradeRequest, type PlanEvent } from '../plan.ts';
+import { activityTie, tieCondition, upgradeRequest, type PlanEvent } from '../plan.ts';
 import { removeAsOperator } from '../controller/operator.ts';
 import { seededRng } from '../rng.ts';
 import { ClientLinks } from './client-links.ts';
@@ -168,7 +168,8 @@ export class ControllerSession {
   }
 
   /**
-   * Arms plan event `index` (a disconnect, partition or restart tied to `client`'s API activity):
+   * Arms plan event `index` (a disconnect, partition, half-open, restart or upgrade tied to
+   * `client`'s API activity):
    * the model fires it at that moment, and the session applies it at once and records it.
    */
   arm(index: number, event: PlanEvent, client: string): boolean {
@@ -179,6 +180,7 @@ export class ControllerSession {
       tie.on,
       () => this.history.record({ type: 'event', index, event, applied: this.applyFault(event, client) }),
       () => this.history.record({ type: 'event', index, event, applied: false, note: NOT_FIRED_BY_QUIESCENCE }),
+      tieCondition(event),
     );
     return true;
   }
@@ -211,10 +213,15 @@ export class ControllerSession {
         return this.controller.restart();
       case 'upgrade':
         return this.controller.requestUpgrade(upgradeRequest(event)).ok;
+      case 'chained-upgrade': // tied: fired with no upgrade pending or running
+        this.controller.publish(event.version);
+        return this.controller.requestUpgrade({ version: event.version }).ok;
       case 'disconnect':
         return this.links.reset(client);
       case 'half-open':
         return this.links.halfOpen(client);
+      case 'stop-watcher':
+        return this.controller.stopWatchers(client);
       case 'partition': {
         if (!this.links.partition(client)) return false;
         this.history.record({ type: 'fault-start', fault: 'partition', client });

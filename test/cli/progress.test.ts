@@ -105,8 +105,8 @@ describe('progress line', () => {
     // With runs in flight, the longest of those drawn start first: case 1 (a short one at seed 3)
     // started after some 200 others on the process target, and the progress line said nothing of the
     // failure it found for a minute on a loaded machine. The sim, behind the same path, counts its runs.
-    // At seed 49 case 1 (4 events) fails and starts 119th of the 300 (seed 3's case 1 no longer fails
-    // since faults tied to client activity joined the default weights).
+    // At seed 41 case 1 fails and starts late (seed 3's case 1 no longer fails since faults tied to
+    // client activity joined the default weights, nor seed 49's since upgrades tied to it did).
     const sim = createSimTarget();
     let finished = 0;
     const counted: Target = { ...sim, run: (...args) => sim.run(...args).finally(() => finished++) };
@@ -114,7 +114,7 @@ describe('progress line', () => {
     const seen: { runs: number; failures: number; finished: number }[] = [];
     const result = await exploreTarget(counted, config, {
       runs: 300,
-      seed: 49,
+      seed: 41,
       shrinkOnSim: true,
       confirmRuns: 1,
       shrinkTimeLimitMs: 60_000,

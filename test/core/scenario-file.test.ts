@@ -40,9 +40,14 @@ describe('scenario files', () => {
     );
     expect(committed, 'run `npm run schema` and commit scenarios/scenario.schema.json').toEqual(scenarioJsonSchema());
     expect(committed.additionalProperties).toBe(false);
-    // Every event kind a plan draws, and on-activity (faults tied to a client's API activity).
+    // Every event kind a plan draws, on-activity (faults tied to a client's API activity) and
+    // upgrade-on-activity (upgrades tied to one).
     expect(Object.keys(committed.properties.weights.properties)).toEqual(WEIGHT_KEYS);
-    expect(WEIGHT_KEYS).toEqual([...EVENT_KINDS.filter((k) => k !== 'bootstrap'), 'on-activity']);
+    expect(WEIGHT_KEYS).toEqual([
+      ...EVENT_KINDS.filter((k) => k !== 'bootstrap'),
+      'on-activity',
+      'upgrade-on-activity',
+    ]);
   });
 
   it('loads a scenario a team wrote, with defaults for what it leaves out, and runs it', () => {

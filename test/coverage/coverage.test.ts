@@ -160,7 +160,8 @@ describe('coverage counts', () => {
         const phases = Object.values(e.phases).reduce((a, b) => a + b, 0);
         expect(phases, kind).toBe(e.total);
         const connection = (e.clients.offline ?? 0) + (e.clients['logging-in'] ?? 0) + (e.clients.connected ?? 0);
-        const concerned = CLIENT_EVENTS.has(kind) ? 1 : config.scenario.clients;
+        // An upgrade tied to a client's moment has a row of its own (`upgrade@login`) and concerns that client.
+        const concerned = CLIENT_EVENTS.has(kind) || kind.includes('@') ? 1 : config.scenario.clients;
         expect(connection, `${name}: ${kind}`).toBe(e.total * concerned);
       }
     }
@@ -168,7 +169,7 @@ describe('coverage counts', () => {
 });
 
 /** The event kinds that name a client (the others concern every client). */
-const CLIENT_EVENTS = new Set(['deploy', 'remove', 'rewatch', 'disconnect', 'partition', 'half-open']);
+const CLIENT_EVENTS = new Set(['deploy', 'remove', 'rewatch', 'disconnect', 'partition', 'half-open', 'stop-watcher']);
 
 describe('run --coverage', () => {
   const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');
@@ -182,6 +183,10 @@ describe('run --coverage', () => {
     expect(r.stdout).toMatch(/event +events +before-bootstrap +idle +pending +downloading +agent-down +steps +done/);
     expect(r.stdout).toMatch(/event +events +offline +logging-in +connected +watching +deploying +partitioned/);
     expect(r.stdout).toMatch(/offline \+ logging-in \+ connected add up to the events/);
+    // Upgrades tied to a client's moment are rows of their own, one per moment.
+    expect(r.stdout).toMatch(
+      /\n {2}(chained-)?upgrade@(login|watch-answered|deploy-received|watch-next|deploy-answered) +\d/,
+    );
     expect(r.stdout).toMatch(/abstract states visited/);
   });
 

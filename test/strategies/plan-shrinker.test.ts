@@ -16,7 +16,9 @@ const size = (p: Plan): number =>
       ('units' in e ? e.units : 0) +
       ('client' in e ? e.client : 0) +
       ('on' in e ? 1 : 0) + // a fault tied to client activity shrinks into a timed one
-      (e.kind === 'restart' && e.when ? 1 + e.when.client : 0) +
+      ((e.kind === 'restart' || e.kind === 'upgrade' || e.kind === 'chained-upgrade') && e.when
+        ? 1 + e.when.client // a tied restart or upgrade shrinks into a timed one
+        : 0) +
       (e.kind === 'upgrade' ? (e.version !== undefined ? 1 : 0) + (e.uploadTools ? 1 : 0) : 0) +
       (e.kind === 'chained-upgrade' ? 2 : 0), // a chained upgrade shrinks into a plain one
     0,

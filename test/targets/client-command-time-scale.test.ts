@@ -27,10 +27,10 @@ describe('--client-cmd without --time-scale', () => {
           '--property',
           'no-work-before-upgrade',
         ],
-        // One fixed case: at seed 4 with --max-events 3 it is [bootstrap, deploy postgresql -n 3] (a
+        // One fixed case: at seed 44 with --max-events 3 it is [bootstrap, deploy mysql -n 3] (a
         // program's plans have client-0's events only; removals are the operator's). Shrinking it says
         // nothing here: how far 5 s of it gets (units 3 -> 1) depends on the machine's speed.
-        ...['--client-cmd', `node ${process.cwd()}/scenarios/clients/naive.mjs`, '--runs', '1', '--seed', '4'],
+        ...['--client-cmd', `node ${process.cwd()}/scenarios/clients/naive.mjs`, '--runs', '1', '--seed', '44'],
         ...['--max-events', '3', '--shrink-time', '5', '--no-corpus', '--json'],
       );
       expect(r.exitCode, r.stderr).toBe(1);
@@ -38,7 +38,7 @@ describe('--client-cmd without --time-scale', () => {
       expect(result.failures.map((f: { property: string }) => f.property)).toEqual(['no-work-before-upgrade']);
       expect(result.failures[0].plan).toEqual([
         { kind: 'bootstrap' },
-        { kind: 'deploy', client: 0, app: 'postgresql', units: expect.any(Number) },
+        { kind: 'deploy', client: 0, app: 'mysql', units: expect.any(Number) },
       ]);
       // No --time-scale in the replay either: it gets the same default.
       expect(result.failures[0].replay).not.toMatch(/--time-scale/);

@@ -67,6 +67,9 @@ export interface ControllerBackend {
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
   restart(): Promise<ActionOutcome>;
+  /** The controller stops `client`'s live watchers, its connections staying up (plan.ts
+   *  `stop-watcher`; absent: it cannot). */
+  stopWatchers?(client: string): Promise<ActionOutcome>;
   /** Bootstrapped, up, and no upgrade pending or running (a chained upgrade waits for it).
    *  `waitMs` (real): a controller that can tell when it gets there (the process target's) answers
    *  once it does, or after that long; others answer at once. */

@@ -559,6 +559,14 @@ function liveWorld(run: LiveRun): World {
     restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
     halfOpen: (client) => queue.run(async () => (await proxyOf(run, route(client))).halfOpen() > 0),
+    stopWatchers: (client) =>
+      queue.run(() => {
+        if (!backend.stopWatchers)
+          return { applied: false, note: `the ${run.options.target} target cannot stop a client's watcher` };
+        if (run.down) return { applied: false, note: 'the controller is down' };
+        if (run.paused) return { applied: false, note: 'the controller is paused' };
+        return backend.stopWatchers(route(client));
+      }),
     crash: (downMs, graceful) => {
       const killer = run.options.killer;
       if (!killer) return { applied: false, note: `the ${run.options.target} target cannot kill its controller` };

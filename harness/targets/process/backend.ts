@@ -78,6 +78,10 @@ export class ProcessBackend implements ControllerBackend {
     return this.session.admin.restart().then(outcome);
   }
 
+  stopWatchers(client: string): Promise<ActionOutcome> {
+    return this.session.admin.stopWatchers(client).then(outcome);
+  }
+
   /** A long poll (GET status?until=...): the session answers when the state is reached. */
   async upgradeIdle(waitMs = 0): Promise<boolean> {
     return statusHolds(await this.session.admin.statusWhen('upgrade-idle', waitMs), 'upgrade-idle');

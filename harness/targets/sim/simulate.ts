@@ -10,7 +10,7 @@ import { Controller } from '../../controller/controller.ts';
 import { NOT_FIRED_BY_QUIESCENCE } from '../../controller/activity-triggers.ts';
 import type { DurableController } from '../../controller/durable-state.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
-import type { Plan } from '../../plan.ts';
+import { tieCondition, type Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { closeRun } from '../closing.ts';
@@ -138,6 +138,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         on,
         () => recordEvent(history, index, event, applyEvent(world, event) as Applied),
         () => recordEvent(history, index, event, { applied: false, note: NOT_FIRED_BY_QUIESCENCE }),
+        tieCondition(event),
       );
       return true;
     },
@@ -153,6 +154,11 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     restart: () => operator(() => controller.restart()),
     disconnect: (client) => network.reset(client),
     halfOpen: (client) => network.halfOpen(client),
+    stopWatchers: (client) => {
+      if (dead) return { applied: false, note: 'the controller is down' };
+      if (freeze.paused) return { applied: false, note: 'the controller is paused' };
+      return controller.stopWatchers(client);
+    },
     partition: (client, durationMs) => {
       if (!network.partition(client)) return false;
       history.record({ type: 'fault-start', fault: 'partition', client });
