@@ -17,8 +17,13 @@ describe('minimal known counterexamples', () => {
         .filter(([, v]) => v === 'violated')
         .map(([p]) => `${s.name} ${p}`),
     );
-    const known = MINIMAL_COUNTEREXAMPLES.map((c) => `${c.scenario} ${c.property}`);
-    expect(known.sort()).toEqual(expected.sort());
+    // A scenario may pin a violation its sampled corpus reaches too rarely to claim
+    // (juju-1.24-libjuju's watchers-resume), but never one it expects to hold.
+    const claimed = MINIMAL_COUNTEREXAMPLES.filter((c) => scenarioByName(c.scenario)!.expect[c.property] !== undefined);
+    expect(claimed.map((c) => `${c.scenario} ${c.property}`).sort()).toEqual(expected.sort());
+    expect(MINIMAL_COUNTEREXAMPLES.filter((c) => scenarioByName(c.scenario)!.expect[c.property] === 'held')).toEqual(
+      [],
+    );
   });
 
   it.each(MINIMAL_COUNTEREXAMPLES.map((c) => [`${c.scenario} × ${c.property} (${c.plan.length} events)`, c] as const))(
