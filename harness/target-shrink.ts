@@ -44,18 +44,23 @@ const ORIGINAL_ATTEMPTS = 3;
 /** Rounds of candidates the default budget leaves room for, at the least. */
 export const SHRINK_ROUNDS = 8;
 
+/** The most the default budget grows to per property: a scenario at time scale 1 with long deploy
+ *  deadlines (python-libjuju-3.6) would otherwise shrink for 20 minutes per violated property. */
+export const MAX_DEFAULT_SHRINK_MS = 600_000;
+
 /**
  * The shrinking budget, real ms. A candidate whose client waits out its deadline costs that
  * deadline, scaled (a minute at --time-scale 0.1): the default 120 s left room for the case found
  * and one round of candidates at most, so nothing shrank. The default grows to SHRINK_ROUNDS runs
- * as long as the case found's (up to its cut); a --shrink-time given is kept as given.
+ * as long as the case found's (up to its cut), at most MAX_DEFAULT_SHRINK_MS; a --shrink-time given
+ * is kept as given.
  */
 export function shrinkBudgetMs(options: TargetShrinkOptions, original: Sample, cutAtMs: number | undefined): number {
   if (!options.shrinkTimeIsDefault) return options.shrinkTimeLimitMs;
   const lastMs = original.result.history.at(-1)?.t ?? 0;
   const timeScale = original.result.history.length > 0 ? (readRunParams(original.result.history).timeScale ?? 1) : 1;
   const candidateMs = Math.min(lastMs, cutAtMs ?? Infinity) * timeScale;
-  return Math.max(options.shrinkTimeLimitMs, Math.round(SHRINK_ROUNDS * candidateMs));
+  return Math.max(options.shrinkTimeLimitMs, Math.min(MAX_DEFAULT_SHRINK_MS, Math.round(SHRINK_ROUNDS * candidateMs)));
 }
 
 /**

@@ -15,17 +15,20 @@ export type Judgement = 'as-expected' | 'differs' | 'not-in-shard';
  * How a run is judged. `properties` (run --scenario, replay): any violation fails. `expectations`
  * (a corpus run, qualify): each verdict is compared with the scenario's. `client-command` (run
  * --scenario with --client-cmd): the user's program replaces the scenario's client, so what the
- * scenario expects of its own client says nothing of it: a property that judges the client must
- * hold; one that judges the controller (alone or with the client) keeps the scenario's expectation,
- * so its expected violation is the scenario's controller doing what the scenario is about (Juju
- * 1.22 upgrading itself with its API open), not the program's failure. An expected violation not
- * seen is no failure either: a careful client may avoid it.
+ * scenario expects of its own client says nothing of it: a property that judges the client, or the
+ * client and the controller together, must hold; one that judges the controller alone keeps the
+ * scenario's expectation, so its expected violation is the scenario's controller doing what the
+ * scenario is about (Juju 1.22 upgrading itself unasked), not the program's failure. An expected
+ * violation not seen is no failure either: a careful client may avoid it.
  */
 export type Judged = 'properties' | 'expectations' | 'client-command';
 
-/** Whether a violation of `property` is one the scenario expects of its controller (client-command). */
+/** Whether a violation of `property` is one the scenario expects of its controller (client-command).
+ *  Only properties that judge the controller alone: a violation of one that judges both (a deploy
+ *  that never completed) may be the program's own doing, a program that gives up included, and
+ *  nothing in the history tells the two apart, so it is not excused. */
 export function expectedOfController(property: PropertyName, expected: Verdict | undefined): boolean {
-  return PROPERTY_JUDGES[property] !== 'client' && expected === 'violated';
+  return PROPERTY_JUDGES[property] === 'controller' && expected === 'violated';
 }
 
 /** A property's judgement as the run is judged (see Judged): the one rule every report applies. */

@@ -94,7 +94,10 @@ export function mismatchesOf(
           ? `${outcome.property}: expected ${want}, observed ${seen}`
           : PROPERTY_JUDGES[outcome.property] === 'client'
             ? `${outcome.property}: violated by the client under test`
-            : `${outcome.property}: violated, and the scenario expects it to hold`,
+            : want === 'violated'
+              ? `${outcome.property}: violated; the scenario expects its controller to violate it too, so it may ` +
+                `not be your client's doing (judge your client alone on a fixed controller: juju-1.24-gated-api)`
+              : `${outcome.property}: violated, and the scenario expects it to hold`,
       );
     if (judgement === 'not-in-shard') notInShard.push(outcome.property);
   }

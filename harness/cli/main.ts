@@ -50,7 +50,7 @@ const TARGET_FOOTER = `target flags: --target sim|process|container|external (de
              [--time-scale X] [--client-cmd "COMMAND"] [--concurrency N] (process, container, external)
              [--tls] (process, container: clients dial wss://) [--image NAME] (container: a prebuilt controller image)
              [--url ws://HOST:PORT/model/UUID/api --username U --password P] (external)
-             [--shrink-time SECONDS] (run, qualify on a real target: shrinking there per property, default 120 or 8 runs as long as the failing one)
+             [--shrink-time SECONDS] (run, qualify on a real target: shrinking there per property, default 120 or 8 runs as long as the failing one, at most 600)
 strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})`;
 const TARGET_COMMANDS: ReadonlySet<string> = new Set(['run', 'replay', 'qualify']);
 

@@ -152,8 +152,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     interrupt.dispose();
     throw e;
   });
-  // A --client-cmd program under a named scenario is judged as the client it replaces (expectation.ts).
-  const judged: Judged = !named ? 'expectations' : settings.target.clientCommand ? 'client-command' : 'properties';
+  // A --client-cmd program is judged as the client it replaces (expectation.ts), under a named
+  // scenario or across the corpus: the built-in clients' expectations say nothing of it.
+  const judged: Judged = settings.target.clientCommand ? 'client-command' : named ? 'properties' : 'expectations';
   const invocation = new Invocation({
     interrupt,
     command: 'run',
@@ -226,9 +227,13 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       io.out(
         summary.verdict === 'none'
           ? 'No verdict: no run completed.'
-          : passed
-            ? "All verdicts match the scenarios' expectations."
-            : 'Some verdicts differ from the expectations (see above).',
+          : judged === 'client-command'
+            ? passed
+              ? 'PASS for your client in every scenario.'
+              : 'FAIL for your client in some scenario (see above).'
+            : passed
+              ? "All verdicts match the scenarios' expectations."
+              : 'Some verdicts differ from the expectations (see above).',
       );
     io.out(`Results: ${invocation.dir}`);
   }

@@ -10,7 +10,7 @@ import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { createSimTarget } from '../../harness/targets/sim/target.ts';
 import { runCase } from '../../harness/targets/target.ts';
-import { candidateCutMs, shrinkBudgetMs, SHRINK_ROUNDS } from '../../harness/target-shrink.ts';
+import { candidateCutMs, MAX_DEFAULT_SHRINK_MS, shrinkBudgetMs, SHRINK_ROUNDS } from '../../harness/target-shrink.ts';
 import { checkProperties } from '../../properties/index.ts';
 import type { TargetRun } from '../../harness/target-run.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -74,5 +74,9 @@ describe('a shrink candidate cut on a real target', () => {
     expect(shrinkBudgetMs({ ...options, shrinkTimeIsDefault: true }, original, undefined)).toBe(SHRINK_ROUNDS * 63_000);
     expect(shrinkBudgetMs({ ...options, shrinkTimeIsDefault: true }, original, 100_000)).toBe(120_000); // cut: 10 s each
     expect(shrinkBudgetMs(options, original, undefined)).toBe(120_000); // --shrink-time given
+    // At time scale 1 (python-libjuju-3.6) 8 rounds would be 84 minutes: the default stops at the cap.
+    const unscaled = history.map((r) => (r.type === 'run-start' ? { ...r, params: { timeScale: 1 } } : r));
+    const slow = { ...original, result: { ...original.result, history: unscaled } } as typeof original;
+    expect(shrinkBudgetMs({ ...options, shrinkTimeIsDefault: true }, slow, undefined)).toBe(MAX_DEFAULT_SHRINK_MS);
   });
 });
