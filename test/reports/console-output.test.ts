@@ -13,6 +13,7 @@ import type { Failure } from '../../harness/explore-result.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
 import { formatFailure, formatSummary, SUGGESTED_REPEAT } from '../../reports/console.ts';
+import { runJson } from '../../reports/json.ts';
 import { scenarioSummary, summaryVerdict } from '../../reports/summary.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 import { cliIn, workFolder } from './cli-helpers.ts';
@@ -93,6 +94,17 @@ describe('console output', () => {
       'Not shrunk on the process target: the case found failed again, and no smaller plan failed before shrinking stopped; shrinking stopped',
     );
     expect(stopped).not.toMatch(/^Shrunk on/m);
+  });
+
+  it('lists violations by the run that first showed each (ties in property order), in the console and the JSON', () => {
+    // Seed 2: deployments-complete first fails in run 2, no-work-before-upgrade and watchers-resume in run 9.
+    const r = explore(implicit, { runs: 60, seed: 2 });
+    const firstRun = Object.fromEntries(r.properties.map((p) => [p.property, p.firstFailureRun]));
+    expect(firstRun).toMatchObject({ 'deployments-complete': 2, 'no-work-before-upgrade': 9, 'watchers-resume': 9 });
+    const order = ['deployments-complete', 'no-work-before-upgrade', 'watchers-resume'];
+    expect(r.failures.map((f) => f.property)).toEqual(order);
+    expect(formatSummary(r)).toContain(`FAIL: ${order.join(', ')} violated`);
+    expect(runJson(r, () => 'replay').failures.map((f) => f.property)).toEqual(order);
   });
 
   it('says "1 event" and "1 run", not "1 events" and "1 runs"', () => {
