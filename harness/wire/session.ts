@@ -200,7 +200,8 @@ export class ControllerSession {
    * The operator's `juju remove-application APP` in a program's run (controller/operator.ts), at
    * the moment `client` next waits on its watcher (at once if it does now): the program has its
    * snapshot, the application in it, and the removal reaches it as a `remove` delta. Armed like a
-   * tied fault: the run's quiescence drops it if that moment never comes.
+   * tied fault: the run's quiescence drops it if that moment never comes. Or at once (its outcome
+   * returned), if the program has lost its watcher (below).
    */
   operatorRemove(app: string, client: string): { applied: boolean; note: string } | 'armed' {
     // A program that had a watcher and has none now lost it with its connection (it is away or
