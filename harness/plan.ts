@@ -137,7 +137,7 @@ export function describeEvent(event: PlanEvent, reading: PlanReading = {}): stri
       return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
     case 'remove':
       return reading.program
-        ? `operator: remove-application ${operatorApp(event.app)} (theirs, there since bootstrap), once client-${event.client} next waits on its watcher`
+        ? `operator: remove-application ${operatorApp(event.app)} (theirs, there since bootstrap), once client-${event.client} next waits on its watcher (at once if it has lost it)`
         : `client-${event.client}: remove-application ${event.app}`;
     case 'rewatch':
       return `client-${event.client}: stop its watcher and watch again`;
