@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FAULT_ACTIVITIES, UPGRADE_ACTIVITIES } from './controller/activity-triggers.ts';
+import { FAULT_ACTIVITIES, UPGRADE_ACTIVITIES, type ApiActivity } from './controller/activity-triggers.ts';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
 import type { StrategyName } from './strategies/names.ts';
@@ -23,7 +23,8 @@ export interface PlanOptions {
   strategy?: StrategyName;
 }
 
-type HalfOpen = Extract<PlanEvent, { kind: 'half-open' }>;
+/** The client faults that a scenario drawing tied faults ties half of the time (see tiedOrTimed). */
+type TiedHalfTheTime = 'half-open' | 'stop-watcher';
 type Upgrade = Extract<PlanEvent, { kind: 'upgrade' }>;
 
 type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> } & {
@@ -54,7 +55,10 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     partition: fc
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
-    'half-open': halfOpen(client, (scenario.weights['on-activity'] ?? 0) > 0),
+    'half-open': tiedOrTimed('half-open', client, (scenario.weights['on-activity'] ?? 0) > 0, FAULT_ACTIVITIES),
+    // A stopped watcher shows at the client's Next: that is its moment (at a login or a Deploy the
+    // client may have no watcher yet, and the stop has nothing to act on).
+    'stop-watcher': tiedOrTimed('stop-watcher', client, (scenario.weights['on-activity'] ?? 0) > 0, ['watch-next']),
     restart: fc.constant({ kind: 'restart' }),
     pause: fc.integer({ min: 1_000, max: 60_000 }).map((durationMs) => ({ kind: 'pause', durationMs })),
     crash: fc
@@ -67,17 +71,22 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
 }
 
 /**
- * A half-open link, by the `half-open` weight. Where the scenario draws faults tied to client
- * activity (`on-activity` > 0), half of them are tied too (a link that dies under an AllWatcher.Next
- * in flight, or while the client logs in); fc.option shrinks a tied one to the timed one first.
+ * A half-open link or a watcher the controller stops, by its own weight. Where the scenario draws
+ * faults tied to client activity (`on-activity` > 0), half of them are tied too, to one of
+ * `moments` (a link that dies under an AllWatcher.Next in flight, or while the client logs in);
+ * fc.option shrinks a tied one to the timed one first.
  */
-function halfOpen(client: fc.Arbitrary<number>, tied: boolean): fc.Arbitrary<HalfOpen> {
-  if (!tied) return client.map((c) => ({ kind: 'half-open', client: c }));
+function tiedOrTimed<K extends TiedHalfTheTime>(
+  kind: K,
+  client: fc.Arbitrary<number>,
+  tied: boolean,
+  moments: readonly ApiActivity[],
+): fc.Arbitrary<Extract<PlanEvent, { kind: K }>> {
+  type Event = Extract<PlanEvent, { kind: K }>;
+  if (!tied) return client.map((c) => ({ kind, client: c }) as Event);
   return fc
-    .tuple(client, fc.option(fc.constantFrom(...FAULT_ACTIVITIES), { nil: undefined, freq: 2 }))
-    .map(([c, on]): HalfOpen =>
-      on === undefined ? { kind: 'half-open', client: c } : { kind: 'half-open', client: c, on },
-    );
+    .tuple(client, fc.option(fc.constantFrom(...moments), { nil: undefined, freq: 2 }))
+    .map(([c, on]) => (on === undefined ? { kind, client: c } : { kind, client: c, on }) as Event);
 }
 
 /** A disconnect, partition or restart tied to a client's API activity (plan.ts ActivityTie). */

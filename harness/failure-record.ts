@@ -55,6 +55,7 @@ const planEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('disconnect'), client, on }),
   z.strictObject({ kind: z.literal('partition'), client, durationMs: nat, on }),
   z.strictObject({ kind: z.literal('half-open'), client, on }),
+  z.strictObject({ kind: z.literal('stop-watcher'), client, on }),
   z.strictObject({ kind: z.literal('pause'), durationMs: nat }),
   z.strictObject({ kind: z.literal('crash'), downMs: nat, graceful: z.literal(true).optional() }),
   z.strictObject({ kind: z.literal('restart'), when: z.strictObject({ client, on: on.unwrap() }).optional() }),

@@ -39,6 +39,9 @@ export type Stall = [t: number, ms: number];
 
 export type Outcome = 'ok' | 'error' | 'closed' | 'timeout';
 export type CloseReason = 'client' | 'agent-down' | 'fault';
+/** Who stopped a watcher: its client (AllWatcher.Stop), its connection closing, or the controller
+ *  itself with the connection still up (the multiwatcher behind it died: plan.ts `stop-watcher`). */
+export type WatcherStopReason = 'client' | 'connection' | 'controller';
 
 export type HistoryBody =
   // the run
@@ -118,7 +121,7 @@ export type HistoryBody =
       charms?: Record<string, string>;
     }
   | { type: 'watcher-start'; conn: number; client: string; watcher: string }
-  | { type: 'watcher-stop'; conn: number; client: string; watcher: string; reason: 'client' | 'connection' }
+  | { type: 'watcher-stop'; conn: number; client: string; watcher: string; reason: WatcherStopReason }
   | { type: 'hook-start'; unit: string; hook: string }
   | { type: 'hook-end'; unit: string; hook: string; result: 'ok' | 'interrupted' }
   /** A unit's status as the controller holds it (Juju keeps it as the unit's status history,
@@ -176,6 +179,9 @@ export class Recorder {
  *  watchers-resume judges the client that asked (a client matching answers to requests by
  *  request-id never does). */
 export const NEXT_IN_FLIGHT_ERROR = 'watcher already has a Next in flight';
+/** What a Next on a stopped watcher is answered (code `stopped`), as Juju's multiwatcher says it
+ *  (state/watcher NewErrStopped; python-libjuju matches this text to start a new watcher). */
+export const WATCHER_STOPPED_ERROR = 'watcher was stopped';
 
 /** Records of one type, typed. */
 export function recordsOf<T extends RecordType>(history: History, type: T): RecordOf<T>[] {

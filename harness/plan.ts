@@ -41,6 +41,12 @@ export type PlanEvent =
    *  New connections work. Quiescence does not heal it: only a client that pings or times its
    *  calls out learns that the link is dead. `on`: at that client's API activity (ActivityTie). */
   | ({ kind: 'half-open'; client: number } & Partial<ActivityTie>)
+  /** The controller stops the client's live watchers while their connections stay up: the
+   *  multiwatcher behind them died and was restarted (Juju restarts it around agent restarts, or
+   *  reaps a watcher). A Next in flight, and any later one on them, is answered "watcher was
+   *  stopped" (code `stopped`); the client must call Client.WatchAll again. `on`: at that client's
+   *  API activity (ActivityTie). */
+  | ({ kind: 'stop-watcher'; client: number } & Partial<ActivityTie>)
   /** `when`: restart at that client's activity instead of at its time. */
   | { kind: 'restart'; when?: ActivityTie & { client: number } }
   /** The controller frozen for durationMs, then resumed: every process of it stopped (docker pause,
@@ -65,6 +71,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'disconnect',
   'partition',
   'half-open',
+  'stop-watcher',
   'restart',
   'pause',
   'crash',
@@ -75,8 +82,9 @@ export const EVENT_KINDS: readonly EventKind[] = [
  * What a scenario's weights name: every event kind a plan draws, `on-activity`, the weight of
  * a disconnect, partition or restart tied to a client's API activity (see ActivityTie), and
  * `upgrade-on-activity`, the weight of an upgrade tied to one (an `upgrade` where the scenario
- * weighs upgrades, a `chained-upgrade` where it weighs those, by their weights). A `half-open` is
- * tied half of the time, by its own weight, in a scenario whose `on-activity` is above 0.
+ * weighs upgrades, a `chained-upgrade` where it weighs those, by their weights). A `half-open` or
+ * `stop-watcher` is tied half of the time, by its own weight, in a scenario whose `on-activity` is
+ * above 0.
  */
 export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity' | 'upgrade-on-activity';
 export const WEIGHT_KEYS: readonly WeightKey[] = [
@@ -121,7 +129,7 @@ export function describeEvent(event: PlanEvent, reading: PlanReading = {}): stri
       return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
     case 'remove':
       return reading.program
-        ? `operator: remove-application ${operatorApp(event.app)} (theirs, there since bootstrap), once client-${event.client} next waits on its watcher`
+        ? `operator: remove-application ${operatorApp(event.app)} (theirs, there since bootstrap), once client-${event.client} next waits on its watcher (at once if it has lost it)`
         : `client-${event.client}: remove-application ${event.app}`;
     case 'rewatch':
       return `client-${event.client}: stop its watcher and watch again`;
@@ -135,6 +143,8 @@ export function describeEvent(event: PlanEvent, reading: PlanReading = {}): stri
       return `partition client-${event.client} for ${formatMs(event.durationMs)}${whenActive(event)}`;
     case 'half-open':
       return `leave client-${event.client}'s connections half-open for good${whenActive(event)} (the controller's end reset, the client's silent: no byte, no close)`;
+    case 'stop-watcher':
+      return `stop client-${event.client}'s watchers${whenActive(event)} (the controller's multiwatcher died; the connection stays up)`;
     case 'restart':
       return `restart controller agent${event.when ? whenActive(event.when) : ''}`;
     case 'pause':
@@ -181,7 +191,13 @@ function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
 /** The client whose activity an activity-tied event waits for, or undefined for a timed event. */
 export function activityTie(event: PlanEvent): { client: number; on: ApiActivity } | undefined {
   if (event.kind === 'restart' || event.kind === 'upgrade' || event.kind === 'chained-upgrade') return event.when;
-  if (event.kind !== 'disconnect' && event.kind !== 'partition' && event.kind !== 'half-open') return undefined;
+  if (
+    event.kind !== 'disconnect' &&
+    event.kind !== 'partition' &&
+    event.kind !== 'half-open' &&
+    event.kind !== 'stop-watcher'
+  )
+    return undefined;
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }
 

@@ -196,12 +196,20 @@ export class Tally {
           ...(u ? { unknownRuns: u.runs, unknownReason: u.reason, firstUnknownRun: u.run } : {}),
         };
       }),
-      failures,
+      failures: this.inOrderFound(failures),
       ...(this.coverage ? { coverage: this.coverage } : {}),
       ...(this.notes().length > 0 ? { notes: this.notes() } : {}),
       ...(this.interrupted ? { interrupted: true } : {}),
       ...(stoppedEarly ? { stoppedEarly } : {}),
     };
+  }
+
+  /** Failures in the order the exploration met them: by the run that first violated each property,
+   *  then in property order (the order of the scenario's properties, not of the shrinking). */
+  private inOrderFound(failures: Failure[]): Failure[] {
+    const run = (f: Failure) => this.first.get(f.property)?.run ?? Infinity;
+    const rank = (f: Failure) => this.config.properties.indexOf(f.property);
+    return [...failures].sort((a, b) => run(a) - run(b) || rank(a) - rank(b));
   }
 
   /** What the report must say about cases left out: the strategy's note, and an enumeration the

@@ -7,7 +7,8 @@ const NAME = 'watcher-lifecycle';
 
 /**
  * watcher-lifecycle (the AllWatcher's contract: a watcher belongs to its connection): every watcher
- * is stopped exactly once, by its client or by its connection closing, and nothing is served for a
+ * is stopped exactly once, by its client, by its connection closing or by the controller itself
+ * (reason 'controller': its multiwatcher died, plan.ts `stop-watcher`), and nothing is served for a
  * stopped watcher or on a closed connection. Read from controller-side records only:
  *
  * - `conn-open` opens connection c, `conn-close` closes it.

@@ -34,7 +34,10 @@ interface Loss {
  *    not inside that client's partition (`fault-start` .. `fault-end`). One violation per loss, at the instant the deadline
  *    ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
- *    says nothing: rule 2 judges the client.
+ *    says nothing: rule 2 judges the client. A watcher the controller stopped with its connection
+ *    up (reason 'controller', plan.ts `stop-watcher`) is no loss here: a client that calls WatchAll
+ *    again is fine, and one that stops watching is judged by rule 2, by whether its view holds the
+ *    model (a client that had seen everything it asked for may stop).
  *
  * 2. Converge. Once the run reached quiescence, every `client-view` record (watching or not: a
  *    client that lost its watcher and kept a stale view is exactly the bug) must equal the final

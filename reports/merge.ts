@@ -89,7 +89,8 @@ function scenarioKey(s: ScenarioSummary): string {
 function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judged']): ScenarioSummary {
   const first = parts[0]!;
   const outcomes = first.outcomes.map((o) => mergeOutcome(parts, o.property));
-  const failures = outcomes.flatMap((o) => {
+  // As an unsharded run lists them: by the run that first violated each property, then property order.
+  const failures = [...outcomes].sort(byFirstRun).flatMap((o) => {
     const from = o.violated ? earliest(parts, o.property) : undefined;
     return from ? from.failures.filter((f) => f.property === o.property) : [];
   });

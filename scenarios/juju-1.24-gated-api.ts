@@ -23,7 +23,9 @@ export const juju124GatedApi: Scenario = {
   versions: ['1.24.2', '1.24.3', '1.25.0'],
   // Half-open links (a NAT's state dropped, a controller machine gone without a FIN) too: the client's
   // pings must find them dead (the 2015 deployer, with no ping or call timeout, would hang for ever).
-  weights: { ...DEFAULT_WEIGHTS, 'half-open': 1 },
+  // And watchers the controller stops with the connection up (its multiwatcher restarted): the
+  // client must watch again, not take "watcher was stopped" for the end of the deployment.
+  weights: { ...DEFAULT_WEIGHTS, 'half-open': 1, 'stop-watcher': 1 },
   maxEvents: 20,
   expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT, ...CLIENT_CONTRACT },
   deadlines: DEFAULT_DEADLINES,

@@ -24,10 +24,10 @@ export interface DeepBug {
 const BASE = 'juju-1.24-gated-api';
 
 function planted(property: PropertyName, change: Partial<RunConfig>): RunConfig {
-  // The event mix these bugs were measured with: the base scenario's half-open links (added later)
-  // need none of these stories and would only dilute them.
+  // The event mix these bugs were measured with: the base scenario's half-open links and watcher
+  // stops (added later) need none of these stories and would only dilute them.
   const base = scenarioByName(BASE)!;
-  const scenario = { ...base, weights: { ...base.weights, 'half-open': 0 } };
+  const scenario = { ...base, weights: { ...base.weights, 'half-open': 0, 'stop-watcher': 0 } };
   return { ...resolveRun(scenario, { properties: [property] }), ...change };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { TimerHandle } from '../clock.ts';
 import type { HistoryBody } from '../history.ts';
-import { facadeVersion } from '../controller/api-types.ts';
+import { ErrorCode, facadeVersion } from '../controller/api-types.ts';
 import { CallCounter, isUpgradeInProgress, RpcConnection, type RpcResult } from './connection.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { WatcherView } from './watcher-view.ts';
@@ -55,6 +55,9 @@ export interface ClientPolicy {
    *  name NAME-2 ("the name is taken: pick a free one"), though the first attempt, whose answer was
    *  lost, created it (examples/clients/rename-on-conflict.mjs in the sim). */
   renameOnConflict?: boolean;
+  /** A planted bug, for tests only: a watcher the controller stopped with the connection up (code
+   *  `stopped`) is given up on, as examples/clients/stopped-done.mjs takes it for the end. */
+  giveUpStoppedWatcher?: boolean;
   /** A planted bug, for tests only: every Deploy of an application after its first resolves the
    *  charm again and names a newer revision (examples/clients/retry-new-revision.mjs in the sim). */
   newRevisionOnRetry?: boolean;
@@ -323,6 +326,10 @@ export class ScriptedClient implements Client {
   private watcherFailed(r: RpcResult, retry: () => void): void {
     // The connection is gone (or about to be): connectionLost decides what happens next.
     if (r.ok || r.outcome !== 'error') return;
+    // The controller stopped the watcher, the connection still up (plan.ts `stop-watcher`): a
+    // script that re-creates its watcher on a new connection does so here too.
+    const rewatch = this.policy.rewatchOnReconnect && !this.policy.giveUpStoppedWatcher;
+    if (r.code === ErrorCode.stopped && rewatch && this.conn && this.ready) return this.watchAll();
     if (this.policy.retryUpgradeInProgress && isUpgradeInProgress(r)) {
       const conn = this.conn;
       this.later(this.retryDelay(), () => {

@@ -6,7 +6,7 @@
  * if it is happening when armed) and its condition holds (an upgrade's: one can start now). What
  * the event does is the caller's: the sim's world cuts its in-memory network, the controller
  * server its sockets, either one requests the upgrade; this file only says when. Written once,
- * here, for every target.
+ * here, for every target. Each occurrence of a moment fires one trigger (see happened()).
  */
 
 /** The moments a fault or an upgrade can be tied to. */
@@ -82,8 +82,6 @@ interface Armed {
 
 export class ActivityTriggers {
   private armed: Armed[] = [];
-  /** Bumped by clear(): a trigger looked at before it is not put back after it. */
-  private generation = 0;
 
   constructor(private readonly source: ActivitySource) {}
 
@@ -151,26 +149,23 @@ export class ActivityTriggers {
 
   clear(): void {
     this.armed = [];
-    this.generation++;
   }
 
   private met(a: Armed): boolean {
     return a.condition === 'any' || this.source.upgradeIdle();
   }
 
-  /** Fires, in the order they were armed, every trigger waiting for this client's activity whose
-   *  condition holds when its turn comes (an upgrade fired first makes the next upgrade-idle one
-   *  wait for a later moment); the others stay armed. */
+  /**
+   * Fires the earliest armed trigger waiting for this client's activity whose condition holds now;
+   * the others wait for a later occurrence. One per occurrence: fired together, a disconnect would
+   * close the very connection a half-open (or a second disconnect) tied to the same moment was meant
+   * for, which then had nothing to act on; one at a time, the later one lands on the client's next
+   * connection. Likewise an upgrade fired first makes the next upgrade-idle one wait.
+   */
   private happened(client: string, activity: ApiActivity): void {
-    const matching = this.armed.filter((a) => a.client === client && a.activity === activity);
-    if (matching.length === 0) return;
-    this.armed = this.armed.filter((a) => !matching.includes(a));
-    const generation = this.generation;
-    const kept = matching.filter((a) => {
-      if (!this.met(a)) return true;
-      a.fire();
-      return false;
-    });
-    if (this.generation === generation) this.armed.push(...kept);
+    const at = this.armed.findIndex((a) => a.client === client && a.activity === activity && this.met(a));
+    if (at < 0) return;
+    const [due] = this.armed.splice(at, 1);
+    due?.fire();
   }
 }

@@ -3,7 +3,13 @@
  * restricted API, and the AllWatchers the connection owns (they die with it).
  */
 import assert from 'node:assert/strict';
-import { NEXT_IN_FLIGHT_ERROR, type CloseReason, type HistoryBody } from '../history.ts';
+import {
+  NEXT_IN_FLIGHT_ERROR,
+  WATCHER_STOPPED_ERROR,
+  type CloseReason,
+  type HistoryBody,
+  type WatcherStopReason,
+} from '../history.ts';
 import { sameSecret } from './secret.ts';
 import {
   ErrorCode,
@@ -138,6 +144,23 @@ export class ApiConnection {
   /** A watcher of this connection has a Next waiting for deltas. */
   get nextInFlight(): boolean {
     return this.anyWaiting();
+  }
+
+  /**
+   * The controller stops this connection's live watchers itself, the connection staying up (plan.ts
+   * `stop-watcher`: the multiwatcher behind them died and was restarted). A Next in flight is
+   * answered "watcher was stopped" (code `stopped`), as is any later call naming them: the client
+   * must call Client.WatchAll again. Whether there was a live watcher to stop.
+   */
+  stopWatchersByController(): boolean {
+    if (this.closed) return false;
+    let any = false;
+    for (const w of this.watchers.values()) {
+      if (w.stopped) continue;
+      any = true;
+      this.stopWatcher(w, 'controller');
+    }
+    return any;
   }
 
   /** The client closed its end. */
@@ -369,18 +392,18 @@ export class ApiConnection {
   private watcher(id: string | undefined): Watcher {
     const w = id !== undefined ? this.watchers.get(id) : undefined;
     if (!w) throw new ApiError('unknown watcher id', ErrorCode.notFound);
-    if (w.stopped) throw new ApiError('watcher was stopped', ErrorCode.stopped);
+    if (w.stopped) throw new ApiError(WATCHER_STOPPED_ERROR, ErrorCode.stopped);
     return w;
   }
 
-  private stopWatcher(w: Watcher, reason: 'client' | 'connection'): void {
+  private stopWatcher(w: Watcher, reason: WatcherStopReason): void {
     if (w.stopped) return;
     w.stopped = true;
     this.controller.history.record({ type: 'watcher-stop', conn: this.id, client: this.client, watcher: w.id, reason });
-    if (w.waiting !== undefined && reason === 'client') {
+    if (w.waiting !== undefined && reason !== 'connection') {
       const requestId = w.waiting;
       w.waiting = undefined;
-      this.send(requestId, { error: 'watcher was stopped', code: ErrorCode.stopped });
+      this.send(requestId, { error: WATCHER_STOPPED_ERROR, code: ErrorCode.stopped });
     }
   }
 

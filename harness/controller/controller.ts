@@ -253,6 +253,15 @@ export class Controller implements ApiHost {
     return false;
   }
 
+  /** The controller stops the live watchers of `client`'s connections, the connections staying up
+   *  (plan.ts `stop-watcher`); whether there was one. */
+  stopWatchers(client: string): boolean {
+    let any = false;
+    for (const conn of [...this.connections.values()])
+      if (conn.client === client && conn.stopWatchersByController()) any = true;
+    return any;
+  }
+
   /** A client opens a connection; undefined when nothing is listening (agent down: recorded refused). */
   connect(client: string, transport: ServerTransport): ApiConnection | undefined {
     if (!this.admits(client)) return undefined;

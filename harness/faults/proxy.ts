@@ -155,6 +155,13 @@ class Pair {
     return this.client.destroyed && (this.upstream?.destroyed ?? true);
   }
 
+  /** The client still holds its end open and has not heard it close: a fault has something to act
+   *  on. A pair outlives its client's close while the other side's close is on its way (or held by
+   *  a partition); a half-open then changes nothing for the client. */
+  get live(): boolean {
+    return !this.client.destroyed && !this.client.readableEnded && !this.client.writableEnded;
+  }
+
   /** A side that died of an error takes the other down with a reset; a clean close was already
    *  passed on as 'end' (held during a partition like any byte). */
   private sideClosed(hadError: boolean, other: Socket | undefined): void {
@@ -321,15 +328,24 @@ export class FaultProxy {
     return true;
   }
 
-  /** Leaves every connection through it half-open for good; returns how many there were. */
+  /** Leaves every connection through it half-open for good; returns how many of them the client
+   *  still held open (Pair.live): 0 is nothing to act on. */
   halfOpen(): number {
     const pairs = [...this.pairs];
+    const live = this.liveConnections;
     for (const pair of pairs) {
       this.pairs.delete(pair);
       this.halfOpenPairs.add(pair);
       pair.halfOpen();
     }
-    return pairs.length;
+    return live;
+  }
+
+  /** Connections through the proxy whose client still holds its end open (Pair.live). */
+  get liveConnections(): number {
+    let live = 0;
+    for (const pair of this.pairs) if (pair.live) live++;
+    return live;
   }
 
   /** Cuts the half-open connections (the run is over: the next one starts on a clean network). */
@@ -346,8 +362,8 @@ export class FaultProxy {
     this.partitioned = false;
     this.wantListening = false;
     await this.door.catch(() => {});
+    this.cutHalfOpen(); // first: the listener's close waits for every socket it accepted
     await this.unlisten();
-    this.cutHalfOpen();
     if (this.ownPort !== undefined) givePortBack(this.ownPort);
     this.ownPort = undefined;
   }

@@ -101,6 +101,7 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.client > 0) yield { ...e, client: 0 };
       break;
     case 'half-open':
+    case 'stop-watcher':
       if (e.on !== undefined) yield withoutKey(e, 'on'); // at its time, tied to no client activity
       if (e.client > 0) yield { ...e, client: 0 };
       break;

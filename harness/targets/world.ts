@@ -28,6 +28,9 @@ export interface World {
   partition(client: string, durationMs: number): Action;
   /** The client's open connections go half-open for good (plan.ts `half-open`). */
   halfOpen(client: string): Action;
+  /** The controller stops the client's live watchers, its connections staying up (plan.ts
+   *  `stop-watcher`); a target that cannot says so in its note. */
+  stopWatchers(client: string): Action;
   /** Freeze the controller for durationMs, then resume it (the world schedules the resume); a
    *  target that cannot (external) says so in its note. */
   pause(durationMs: number): Action;
@@ -74,6 +77,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.partition(clientName(event.client), event.durationMs);
     case 'half-open':
       return world.halfOpen(clientName(event.client));
+    case 'stop-watcher':
+      return world.stopWatchers(clientName(event.client));
     case 'pause':
       return world.pause(event.durationMs);
     case 'crash':

@@ -8,11 +8,14 @@
  *   DELETE /admin/<uuid>                  -> {disposed}   (its connections drop, its timers stop)
  *   POST   /admin/<uuid>/bootstrap        {operatorApps?: [NAME]} -> {applied}  (the model starts with
  *                                            the operator's applications: controller/operator.ts)
- *   POST   /admin/<uuid>/operator-remove  {app, client} -> {applied}  (the operator's remove-application,
- *                                            once `client` next waits on its watcher: session.ts)
+ *   POST   /admin/<uuid>/operator-remove  {app, client} -> {applied, note?}  (the operator's
+ *                                            remove-application, once `client` next waits on its
+ *                                            watcher, or at once (note) if it lost it: session.ts)
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
+ *   POST   /admin/<uuid>/stop-watchers    {client} -> {applied}  (the client's watchers stopped, its
+ *                                            connections up: plan.ts `stop-watcher`)
  *   GET    /admin/<uuid>/status           -> SessionStatus
  *   GET    /admin/<uuid>/status?until=quiet|upgrade-idle|ties-fired&waitMs=N
  *                                         -> SessionStatus once the condition holds, or after N ms
@@ -59,6 +62,8 @@ export interface ActionResult {
   applied: boolean;
   chosen?: string;
   error?: string;
+  /** What was done, when it differs from what the route says it does (operator-remove at once). */
+  note?: string;
 }
 
 class HttpError {
@@ -171,8 +176,8 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       const { app, client } = body;
       if (typeof app !== 'string' || typeof client !== 'string')
         throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0"}');
-      session.operatorRemove(app, client);
-      return { applied: true } satisfies ActionResult;
+      const removed = session.operatorRemove(app, client);
+      return (removed === 'armed' ? { applied: true } : removed) satisfies ActionResult;
     }
     case 'POST publish': {
       const version = body['version'];
@@ -200,7 +205,7 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       if (!session.arm(index, event as PlanEvent, client))
         throw new HttpError(
           400,
-          'arm takes a disconnect, partition, half-open, restart or upgrade tied to API activity',
+          'arm takes a disconnect, partition, half-open, stop-watcher, restart or upgrade tied to API activity',
         );
       return { applied: true } satisfies ActionResult;
     }
@@ -209,6 +214,11 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       return { applied: true } satisfies ActionResult;
     case 'POST restart':
       return { applied: controller.restart() } satisfies ActionResult;
+    case 'POST stop-watchers': {
+      const client = body['client'];
+      if (typeof client !== 'string') throw new HttpError(400, 'stop-watchers needs {"client": "client-0"}');
+      return { applied: controller.stopWatchers(client) } satisfies ActionResult;
+    }
     case 'GET status':
       return statusOf(session, query);
     case 'GET history':

@@ -12,6 +12,9 @@ import type { Duplex } from 'node:stream';
 
 /** One WebSocket of a client, as the server holds it. */
 export interface Link {
+  /** The model's connection is up and the socket open: a fault has something to act on. A link
+   *  reset, half-open or closed by the model stays registered until its socket's close comes. */
+  readonly live: boolean;
   /** A TCP reset now (the model records the connection lost to a fault). */
   reset(): void;
   /** Half-open for good: the model's end is reset (a fault), the client's socket stays open and
@@ -41,20 +44,26 @@ export class ClientLinks {
     return () => set.delete(link);
   }
 
+  /** Resets the client's live connections; whether it had one (else: nothing to act on). */
   reset(client: string): boolean {
-    const set = [...(this.links.get(client) ?? [])];
+    const set = this.live(client);
     for (const link of set) link.reset();
     return set.length > 0;
   }
 
-  /** The client's connections go half-open (plan.ts `half-open`); its new ones are not touched. */
+  /** The client's live connections go half-open (plan.ts `half-open`); its new ones are not
+   *  touched. Whether it had one (else: nothing to act on). */
   halfOpen(client: string): boolean {
-    const set = [...(this.links.get(client) ?? [])];
+    const set = this.live(client);
     for (const link of set) {
       this.halfOpenLinks.add(link);
       link.halfOpen();
     }
     return set.length > 0;
+  }
+
+  private live(client: string): Link[] {
+    return [...(this.links.get(client) ?? [])].filter((link) => link.live);
   }
 
   /** The session is over: the half-open sockets it kept open go. */

@@ -442,6 +442,9 @@ function attach(
   }
   let faulted = false;
   const removeLink = session.links.add(label, {
+    get live() {
+      return !faulted && ws.readyState === WebSocket.OPEN;
+    },
     reset: () => {
       faulted = true;
       resetSocket(socket);

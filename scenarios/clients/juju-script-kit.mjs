@@ -174,15 +174,15 @@ export function exitAtDeadline(exit) {
 
 /**
  * One connection of a script that reconnects: logs in, pings (an unanswered ping closes it, as a
- * dead link), then `use(conn)`; any error closes it. Returns the connection; `conn.ended` resolves
- * once it is closed, whatever the reason.
+ * dead link; `ping: false` does not), then `use(conn)`; any error closes it. Returns the connection;
+ * `conn.ended` resolves once it is closed, whatever the reason.
  */
-export function reconnectingSession(use, { onClose } = {}) {
+export function reconnectingSession(use, { onClose, ping = true } = {}) {
   const conn = connect(API_URL, { callTimeoutMs: CALL_TIMEOUT_MS, handshakeTimeoutMs: CALL_TIMEOUT_MS, onClose });
   conn.ws.on('open', async () => {
     try {
       await login(conn.call);
-      startPinging(conn);
+      if (ping) startPinging(conn);
       await use(conn);
     } catch {
       conn.close();

@@ -169,7 +169,7 @@ describe('coverage counts', () => {
 });
 
 /** The event kinds that name a client (the others concern every client). */
-const CLIENT_EVENTS = new Set(['deploy', 'remove', 'rewatch', 'disconnect', 'partition', 'half-open']);
+const CLIENT_EVENTS = new Set(['deploy', 'remove', 'rewatch', 'disconnect', 'partition', 'half-open', 'stop-watcher']);
 
 describe('run --coverage', () => {
   const BIN = join(import.meta.dirname, '../../bin/upgrade-chaos.js');

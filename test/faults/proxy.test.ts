@@ -158,6 +158,34 @@ describe('faults/proxy', () => {
     await eventually(() => upstreamSockets.size === 0, 'close passed on');
   });
 
+  it('halfOpen() counts only connections the client still holds open: one it closed is nothing to act on', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    const closing = await dial(proxy.port);
+    const open = await dial(proxy.port);
+    closing.socket.write('a');
+    open.socket.write('b');
+    await eventually(() => closing.received() === 'A' && open.received() === 'B', 'echoes');
+    // A partition holds the close on its way to the controller: the connection stays in the proxy.
+    proxy.partition();
+    closing.socket.end();
+    await eventually(() => proxy!.liveConnections === 1, 'the proxy heard the client close');
+    expect(proxy.connections).toBe(2);
+    expect(proxy.halfOpen()).toBe(1); // the open one only
+    expect(proxy.halfOpen()).toBe(0); // both are gone from it now
+  });
+
+  it('halfOpen() of a client whose only connection it closed acts on nothing', async () => {
+    proxy = await FaultProxy.start({ targetPort: await echoServer() });
+    const c = await dial(proxy.port);
+    c.socket.write('a');
+    await eventually(() => c.received() === 'A', 'echo');
+    proxy.partition();
+    c.socket.end();
+    await eventually(() => proxy!.liveConnections === 0, 'the proxy heard the client close');
+    expect(proxy.connections).toBe(1);
+    expect(proxy.halfOpen()).toBe(0);
+  });
+
   it('adds latency, keeping order', async () => {
     proxy = await FaultProxy.start({ targetPort: await echoServer(), latencyMs: 60 });
     const c = await dial(proxy.port);

@@ -62,11 +62,15 @@ export interface ControllerBackend {
    *  cannot add them ignores them). */
   bootstrap(operatorApps?: readonly string[]): Promise<ActionOutcome & { up: boolean }>;
   /** The operator's `juju remove-application APP` once `client` next waits on its watcher
-   *  (controller/operator.ts; absent: it cannot). Armed like a tied fault (armedTies, quiesce). */
+   *  (controller/operator.ts; absent: it cannot). Armed like a tied fault (armedTies, quiesce); done
+   *  at once (the outcome has a note) while `client` has lost its watcher (wire/session.ts). */
   operatorRemove?(app: string, client: string): Promise<ActionOutcome>;
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
   restart(): Promise<ActionOutcome>;
+  /** The controller stops `client`'s live watchers, its connections staying up (plan.ts
+   *  `stop-watcher`; absent: it cannot). */
+  stopWatchers?(client: string): Promise<ActionOutcome>;
   /** Bootstrapped, up, and no upgrade pending or running (a chained upgrade waits for it).
    *  `waitMs` (real): a controller that can tell when it gets there (the process target's) answers
    *  once it does, or after that long; others answer at once. */

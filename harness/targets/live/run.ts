@@ -559,6 +559,14 @@ function liveWorld(run: LiveRun): World {
     restart: () => operator(run, () => backend.restart()),
     disconnect: (client) => queue.run(async () => (await proxyOf(run, route(client))).reset() > 0),
     halfOpen: (client) => queue.run(async () => (await proxyOf(run, route(client))).halfOpen() > 0),
+    stopWatchers: (client) =>
+      queue.run(() => {
+        if (!backend.stopWatchers)
+          return { applied: false, note: `the ${run.options.target} target cannot stop a client's watcher` };
+        if (run.down) return { applied: false, note: 'the controller is down' };
+        if (run.paused) return { applied: false, note: 'the controller is paused' };
+        return backend.stopWatchers(route(client));
+      }),
     crash: (downMs, graceful) => {
       const killer = run.options.killer;
       if (!killer) return { applied: false, note: `the ${run.options.target} target cannot kill its controller` };
@@ -615,7 +623,7 @@ async function removeAsOperator(run: LiveRun, app: string): Promise<Applied> {
   if (!backend.operatorRemove) return { applied: false, note: `the ${run.options.target} target has no operator` };
   if (run.down) return { applied: false, note: 'the controller is down' };
   const outcome = await backend.operatorRemove(operatorApp(app), clientName(0));
-  if (!outcome.applied) return outcome;
+  if (!outcome.applied || outcome.note !== undefined) return outcome; // refused, or done at once
   run.armed++;
   return {
     applied: true,

@@ -78,6 +78,10 @@ export class ProcessBackend implements ControllerBackend {
     return this.session.admin.restart().then(outcome);
   }
 
+  stopWatchers(client: string): Promise<ActionOutcome> {
+    return this.session.admin.stopWatchers(client).then(outcome);
+  }
+
   /** A long poll (GET status?until=...): the session answers when the state is reached. */
   async upgradeIdle(waitMs = 0): Promise<boolean> {
     return statusHolds(await this.session.admin.statusWhen('upgrade-idle', waitMs), 'upgrade-idle');
@@ -113,7 +117,7 @@ export class ProcessBackend implements ControllerBackend {
   }
 }
 
-function outcome(r: { applied: boolean; chosen?: string; error?: string }): ActionOutcome {
-  const note = r.error ?? (r.chosen !== undefined ? `chose ${r.chosen}` : undefined);
+function outcome(r: { applied: boolean; chosen?: string; error?: string; note?: string }): ActionOutcome {
+  const note = r.error ?? r.note ?? (r.chosen !== undefined ? `chose ${r.chosen}` : undefined);
   return { applied: r.applied, ...(note !== undefined ? { note } : {}) };
 }

@@ -154,6 +154,11 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     restart: () => operator(() => controller.restart()),
     disconnect: (client) => network.reset(client),
     halfOpen: (client) => network.halfOpen(client),
+    stopWatchers: (client) => {
+      if (dead) return { applied: false, note: 'the controller is down' };
+      if (freeze.paused) return { applied: false, note: 'the controller is paused' };
+      return controller.stopWatchers(client);
+    },
     partition: (client, durationMs) => {
       if (!network.partition(client)) return false;
       history.record({ type: 'fault-start', fault: 'partition', client });
