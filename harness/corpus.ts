@@ -167,22 +167,25 @@ function fits(plan: Plan, config: RunConfig): boolean {
  * verdict): a property an entry violated is `violated` whatever the exploration's runs said (an
  * interrupt may have stopped them before the first), and a note says the entries ran before them.
  * Entries that all passed again get a note too: saved failures replayed are never silent.
+ * `replayMs`, the time the replays took, counts in elapsedMs: the scenario took that long.
  */
 export function withCorpusFailures(
   result: ExploreResult,
   fromCorpus: readonly Failure[],
   replayed = fromCorpus.length,
+  replayMs = 0,
 ): ExploreResult {
   if (fromCorpus.length === 0) {
     if (replayed === 0) return result;
     const passed = `replayed ${count(replayed, 'saved failure')}: all passed`;
-    return { ...result, notes: [...(result.notes ?? []), passed] };
+    return { ...result, elapsedMs: result.elapsedMs + Math.round(replayMs), notes: [...(result.notes ?? []), passed] };
   }
   const seen = new Set(fromCorpus.map((f) => `${f.property} ${f.historyHash}`));
   const failing = new Set(fromCorpus.map((f) => f.property));
   const note = `${count(fromCorpus.length, 'failure-corpus entry', 'failure-corpus entries')} failed again, played before the ${count(result.runs, 'run')}`;
   return {
     ...result,
+    elapsedMs: result.elapsedMs + Math.round(replayMs),
     verdict: 'fail',
     properties: result.properties.map((o) =>
       failing.has(o.property) ? { ...o, verdict: 'violated', violated: true } : o,

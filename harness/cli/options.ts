@@ -48,10 +48,16 @@ export function intFlag(
   return n;
 }
 
-/** fast-check seeds are 32-bit integers. */
+/** fast-check seeds are 32-bit integers: any the user gives; a drawn one is non-negative (a
+ *  negative seed works, but reads like a mistake in a replay line). */
 export function seedFlag(value: string | undefined): number {
-  if (value === undefined) return (Date.now() ^ (process.hrtime()[1] << 7)) | 0;
+  if (value === undefined) return drawnSeed(Date.now(), process.hrtime()[1]);
   return intFlag(value, 'seed', 0, -0x80000000, 0x7fffffff);
+}
+
+/** A seed from the clock: milliseconds mixed with the nanoseconds, kept to 31 bits. */
+export function drawnSeed(nowMs: number, nanoseconds: number): number {
+  return (nowMs ^ (nanoseconds << 7)) & 0x7fffffff;
 }
 
 const PATH_RE = /^\d+(:\d+)*$/;

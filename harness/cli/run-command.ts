@@ -178,12 +178,14 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const entries = corpusEntries(corpus, config.scenario.name, client, values.seed !== undefined);
       const play: PlayCase = (c, plan, simSeed) =>
         target.run(c, plan, simSeed, { signal: invocation.interrupt.signal, onStatus: invocation.onStatus });
+      const replayStart = performance.now();
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
+      const replayMs = performance.now() - replayStart;
       const options = { ...exploreOptionsOf(settings), coverage: values.coverage ?? false };
       const found = await explorer(config, invocation.exploreOptions(options));
       const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;
       const covered = program && found.coverage ? { ...found, coverage: unobservedClients(found.coverage) } : found;
-      const result = withCorpusFailures(covered, fromCorpus.failures, fromCorpus.replayed);
+      const result = withCorpusFailures(covered, fromCorpus.failures, fromCorpus.replayed, replayMs);
       const recorded = invocation.record(config, result, replay(config));
       if (corpus) keepInCorpus(corpus, config, found, recorded, judged);
       explored.push({ config, result, recorded });

@@ -50,7 +50,7 @@ export class AdminClient {
     return this.call('POST', 'bootstrap', operatorApps.length > 0 ? { operatorApps } : undefined);
   }
   /** The operator's `juju remove-application APP`, through the API (refused while it is restricted),
-   *  once `client` next waits on its watcher. */
+   *  once `client` next waits on its watcher, or at once if it has lost it (session.ts). */
   operatorRemove(app: string, client: string): Promise<ActionResult> {
     return this.call('POST', 'operator-remove', { app, client });
   }

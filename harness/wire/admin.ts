@@ -8,8 +8,9 @@
  *   DELETE /admin/<uuid>                  -> {disposed}   (its connections drop, its timers stop)
  *   POST   /admin/<uuid>/bootstrap        {operatorApps?: [NAME]} -> {applied}  (the model starts with
  *                                            the operator's applications: controller/operator.ts)
- *   POST   /admin/<uuid>/operator-remove  {app, client} -> {applied}  (the operator's remove-application,
- *                                            once `client` next waits on its watcher: session.ts)
+ *   POST   /admin/<uuid>/operator-remove  {app, client} -> {applied, note?}  (the operator's
+ *                                            remove-application, once `client` next waits on its
+ *                                            watcher, or at once (note) if it lost it: session.ts)
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
@@ -61,6 +62,8 @@ export interface ActionResult {
   applied: boolean;
   chosen?: string;
   error?: string;
+  /** What was done, when it differs from what the route says it does (operator-remove at once). */
+  note?: string;
 }
 
 class HttpError {
@@ -173,8 +176,8 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       const { app, client } = body;
       if (typeof app !== 'string' || typeof client !== 'string')
         throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0"}');
-      session.operatorRemove(app, client);
-      return { applied: true } satisfies ActionResult;
+      const removed = session.operatorRemove(app, client);
+      return (removed === 'armed' ? { applied: true } : removed) satisfies ActionResult;
     }
     case 'POST publish': {
       const version = body['version'];

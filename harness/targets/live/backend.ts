@@ -62,7 +62,8 @@ export interface ControllerBackend {
    *  cannot add them ignores them). */
   bootstrap(operatorApps?: readonly string[]): Promise<ActionOutcome & { up: boolean }>;
   /** The operator's `juju remove-application APP` once `client` next waits on its watcher
-   *  (controller/operator.ts; absent: it cannot). Armed like a tied fault (armedTies, quiesce). */
+   *  (controller/operator.ts; absent: it cannot). Armed like a tied fault (armedTies, quiesce); done
+   *  at once (the outcome has a note) while `client` has lost its watcher (wire/session.ts). */
   operatorRemove?(app: string, client: string): Promise<ActionOutcome>;
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;

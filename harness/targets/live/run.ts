@@ -623,7 +623,7 @@ async function removeAsOperator(run: LiveRun, app: string): Promise<Applied> {
   if (!backend.operatorRemove) return { applied: false, note: `the ${run.options.target} target has no operator` };
   if (run.down) return { applied: false, note: 'the controller is down' };
   const outcome = await backend.operatorRemove(operatorApp(app), clientName(0));
-  if (!outcome.applied) return outcome;
+  if (!outcome.applied || outcome.note !== undefined) return outcome; // refused, or done at once
   run.armed++;
   return {
     applied: true,

@@ -117,7 +117,7 @@ export class ProcessBackend implements ControllerBackend {
   }
 }
 
-function outcome(r: { applied: boolean; chosen?: string; error?: string }): ActionOutcome {
-  const note = r.error ?? (r.chosen !== undefined ? `chose ${r.chosen}` : undefined);
+function outcome(r: { applied: boolean; chosen?: string; error?: string; note?: string }): ActionOutcome {
+  const note = r.error ?? r.note ?? (r.chosen !== undefined ? `chose ${r.chosen}` : undefined);
   return { applied: r.applied, ...(note !== undefined ? { note } : {}) };
 }

@@ -1,0 +1,50 @@
+/**
+ * The operator's remove-application in a program's run (controller/operator.ts, wire/session.ts):
+ * at the program's next watcher wait while it watches, so the removal reaches it as a `remove`
+ * delta; at once while it has lost its watcher with its connection, so the removal reaches it only
+ * through the snapshot of the watcher it makes after reconnecting (which a view merged rather than
+ * replaced keeps as a ghost: trial9's merge-snapshot).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../harness/wire/admin-client.ts';
+import type { ControllerServer } from '../../harness/wire/server.ts';
+import { CREDENTIALS, fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
+
+let server: ControllerServer | undefined;
+let client: RawClient | undefined;
+
+afterEach(async () => {
+  client?.close();
+  await server?.close();
+  server = undefined;
+});
+
+describe('the operator removes an application of a program run', () => {
+  it('at the next watcher wait while the program watches, at once once it lost its watcher', async () => {
+    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
+    const opened = await admin.openSession({ seed: 1 });
+    const session = admin.session(opened.modelUuid);
+    expect(await session.bootstrap(['old-mysql', 'old-postgresql'])).toEqual({ applied: true });
+    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    await client.login();
+    expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
+
+    // Watching (no Next in flight yet): armed for its next watcher wait, nothing removed now.
+    expect(await session.operatorRemove('old-mysql', 'client-0')).toEqual({ applied: true });
+    const destroyed = async () =>
+      (await session.history()).records.flatMap((r) =>
+        r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
+      );
+    expect(await destroyed()).toEqual([]);
+
+    // Its connection gone (the watcher with it): removed at once, while it is away.
+    client.close();
+    await waitFor(async () => (await session.history()).records.some((r) => r.type === 'conn-close'));
+    expect(await session.operatorRemove('old-postgresql', 'client-0')).toEqual({
+      applied: true,
+      note: 'the operator removed old-postgresql while client-0 had lost its watcher',
+    });
+    expect(await destroyed()).toEqual(['old-postgresql']);
+  });
+});
