@@ -23,8 +23,10 @@ function lostWatcher(records: readonly HistoryRecord[], client: string): boolean
   const live = new Set<string>();
   let watched = false;
   for (const r of records) {
-    if (r.type === 'watcher-start' && r.client === client) ((watched = true), live.add(r.watcher));
-    else if (r.type === 'watcher-stop' && r.client === client) live.delete(r.watcher);
+    if (r.type === 'watcher-start' && r.client === client) {
+      watched = true;
+      live.add(r.watcher);
+    } else if (r.type === 'watcher-stop' && r.client === client) live.delete(r.watcher);
   }
   return watched && live.size === 0;
 }
