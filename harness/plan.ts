@@ -111,6 +111,14 @@ export interface PlanReading {
   program?: boolean;
 }
 
+/** The charm store URL that deploys an application of a plan: the charm is named as the application
+ *  less the suffix that tells a repeated deploy apart (arbitraries.ts: wordpress-2 is a second
+ *  wordpress), as a Juju bundle names an application apart from its charm: `cs:trusty/wordpress-2`
+ *  would read as revision 2 of wordpress. */
+export function charmUrlOf(app: string): string {
+  return `cs:trusty/${app.replace(/-\d+$/, '')}`;
+}
+
 /** The operator's application that a plan's `remove` of `app` takes away in a program's run (seeded
  *  at bootstrap): a name no bundle uses (bundles name applications after their charms). */
 export function operatorApp(app: string): string {

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import type { TimerHandle } from '../clock.ts';
 import type { ModelView } from '../history.ts';
-import type { Plan } from '../plan.ts';
+import { charmUrlOf, type Plan } from '../plan.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { UsageError } from '../errors.ts';
 import { holdProcessGroup, holdTempDir, releaseProcessGroup, releaseTempDir, signalGroup } from '../children.ts';
@@ -73,7 +73,7 @@ const KILL_GRACE_MS = 1_000;
 export function bundleFromPlan(plan: Plan): Bundle {
   const applications: Bundle['applications'] = {};
   for (const e of plan)
-    if (e.kind === 'deploy') applications[e.app] ??= { charm: `cs:trusty/${e.app}`, num_units: e.units };
+    if (e.kind === 'deploy') applications[e.app] ??= { charm: charmUrlOf(e.app), num_units: e.units };
   return { applications };
 }
 

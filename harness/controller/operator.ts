@@ -10,6 +10,7 @@
 import type { ApiResponse } from './api-types.ts';
 import { facadeVersion } from './api-types.ts';
 import type { Controller } from './controller.ts';
+import { charmUrlOf } from '../plan.ts';
 
 /** The client name the operator's connections carry in the history. */
 export const OPERATOR = 'operator';
@@ -19,7 +20,7 @@ export const OPERATOR = 'operator';
  * leftovers), added as the controller is bootstrapped: the program's first snapshot shows them.
  */
 export function seedOperatorApps(controller: Controller, apps: readonly string[]): void {
-  for (const app of apps) controller.deployApplication(app, `cs:trusty/${app.replace(/^old-/, '')}`, 0);
+  for (const app of apps) controller.deployApplication(app, charmUrlOf(app.replace(/^old-/, '')), 0);
 }
 
 /** `juju remove-application APP` by the operator: whether the controller removed it, and why not. */
