@@ -86,17 +86,17 @@ describe('real targets from the CLI', { timeout: 2 * CLI_TIMEOUT_MS + 10_000 }, 
         '--runs',
         '3',
         '--seed',
-        '169',
+        '1682',
         '--time-scale',
         '0.05',
         '--max-events',
         '8',
         '--json',
       );
-    // Seed 169's first case (a program's plans: client-0 only, no remove or rewatch) is [bootstrap,
-    // deploy haproxy -n 2, restart when client-0's Deploy is applied]: the agent restarts at that
+    // Seed 1682's first case (a program's plans: client-0 only, no rewatch) is [deploy mysql -n 1,
+    // restart when client-0's Deploy is applied, bootstrap, wait 10.214s]: the agent restarts at that
     // named moment, whenever the script gets there, and the answer is lost with the connection. Its
-    // other two cases deploy nothing. One after the other, to keep start-ups short.
+    // other two cases deploy, one after a partition. One after the other, to keep start-ups short.
     const naive = await run('naive.mjs');
     const robust = await run('robust.mjs');
     expect(naive.exitCode, naive.stdout + naive.stderr).toBe(1);
