@@ -169,9 +169,11 @@ function resumeViolations(history: History, deadline: number, timeScale: number 
 
 /**
  * Whether `client` heard of the last removal of `app` (an accepted Application.DestroyApplication
- * listing it, by anyone): one of its watchers had two AllWatcher.Next requests after it. Nexts on
- * a watcher go one at a time, so the second was sent once the first's answer was in, and that
- * answer held the removal (a `remove` delta, or a snapshot without the app). A program's view is
+ * listing it, by anyone): one of its watchers had two AllWatcher.Next requests after it, or one
+ * started after it had one. Nexts on a watcher go one at a time, so the second was sent once the
+ * first's answer was in, and that answer held the removal (a `remove` delta, or a snapshot without
+ * the app); a watcher started after the removal answers its first Next at once with a snapshot
+ * without the app (a program that merges it into its old view keeps the ghost). A program's view is
  * written as it exits: a removal its watcher had not delivered by then is not a ghost it kept.
  */
 function heardRemoval(history: History, client: string, app: string): boolean {
@@ -181,11 +183,13 @@ function heardRemoval(history: History, client: string, app: string): boolean {
   });
   if (removedAt < 0) return true; // never removed: a ghost whatever the client heard
   const nexts = new Map<string, number>(); // watcher -> Nexts after the removal
+  const fresh = new Set<string>(); // watchers started after the removal: their first Next is a snapshot without it
   for (let i = removedAt + 1; i < history.length; i++) {
     const r = history[i]!;
+    if (r.type === 'watcher-start' && r.client === client) fresh.add(r.watcher);
     if (r.type !== 'request' || r.client !== client || r.method !== 'Next' || !r.accepted) continue;
     const n = (nexts.get(r.watcher ?? '') ?? 0) + 1;
-    if (n >= 2) return true;
+    if (n >= 2 || fresh.has(r.watcher ?? '')) return true;
     nexts.set(r.watcher ?? '', n);
   }
   return false;

@@ -311,6 +311,13 @@ describe('watchers-resume: a program that exited with an application removed und
     expect(watchersResume.check(exited([]))).toEqual([]);
   });
 
+  it('is a ghost once a watcher started after the removal had one Next: its snapshot lacks the app', () => {
+    const started: HistoryBody = { type: 'watcher-start', conn: 3, client: 'client-0', watcher: '2' };
+    expect(messages(watchersResume.check(exited([started, next('2')])))).toEqual([
+      "client-0's view (not watching) differs from the final model: ghost: app old-mysql",
+    ]);
+  });
+
   it('excuses nothing in a view that was not written as a program exited', () => {
     expect(messages(watchersResume.check(exited([], null)))).toHaveLength(1);
   });
