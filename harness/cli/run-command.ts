@@ -282,15 +282,20 @@ function expectationsJson(config: RunConfig, recorded: Recorded) {
 /** A --client-cmd run's judgement in --json: `verdict` as judged (what the exit code says), the
  *  violations that are the client's, and those the scenario expects of its controller. */
 function clientCommandJson(config: RunConfig, recorded: Recorded, verdict: ExploreResult['verdict'] | 'error') {
-  const { mismatches, outcomes } = recorded.scenario;
-  const expected = config.scenario.expect;
-  const ofController = outcomes.filter((o) => o.violated && expectedOfController(o.property, expected[o.property]));
   return {
     verdict,
     judged: 'client-command' as const,
-    clientViolations: mismatches,
-    expectedOfController: ofController.map((o) => o.property),
+    clientViolations: recorded.scenario.mismatches,
+    expectedOfController: controllerViolations(config, recorded),
   };
+}
+
+/** The properties a --client-cmd run violated that the scenario expects its controller to violate. */
+function controllerViolations(config: RunConfig, recorded: Recorded): PropertyName[] {
+  const expected = config.scenario.expect;
+  return recorded.scenario.outcomes
+    .filter((o) => o.violated && expectedOfController(o.property, expected[o.property]))
+    .map((o) => o.property);
 }
 
 /** The line under the header: the scenario's summary describes its built-in client, so a program's
@@ -386,16 +391,14 @@ function humanReport(
  * scenario expects of its controller named apart (they do not fail it), then the summary's notes.
  */
 function clientCommandVerdict(config: RunConfig, result: ExploreResult, recorded: Recorded): string {
-  const { mismatches, outcomes } = recorded.scenario;
-  const expected = config.scenario.expect;
-  const ofController = outcomes.filter((o) => o.violated && expectedOfController(o.property, expected[o.property]));
+  const { mismatches } = recorded.scenario;
+  const ofController = controllerViolations(config, recorded);
   const [first = '', ...rest] = formatSummary(result).split('\n');
   if (result.verdict === 'none' || (ofController.length === 0 && mismatches.length === 0))
     return [first, ...rest].join('\n');
   const controller =
     ofController.length > 0
-      ? `${ofController.map((o) => o.property).join(', ')} violated as the scenario expects of its ` +
-        `${config.controller.name} controller`
+      ? `${ofController.join(', ')} violated as the scenario expects of its ` + `${config.controller.name} controller`
       : '';
   const verdict =
     mismatches.length > 0
