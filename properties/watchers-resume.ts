@@ -8,6 +8,7 @@ import {
 import { formatModelMs } from '../harness/plan.ts';
 import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
+import { SILENT_LINK_READS, instantOutsideSpans, outsideSpans, silentSpans, type Span } from './silent-links.ts';
 import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
 
@@ -32,6 +33,7 @@ const READS = new Selection<RecordType>(
     'watcher-stop',
     'conn-close',
     'client-view',
+    ...SILENT_LINK_READS,
     // An exited program's view is excused a removal its watcher had not delivered (heardRemoval).
     'request',
     ...(['run-start', 'quiescence', 'quiet', 'lag', 'final-model', 'run-end'] as const),
@@ -53,9 +55,12 @@ const READS = new Selection<RecordType>(
  *    while the controller is available to that client, i.e. not between `agent-down` and
  *    `agent-up`, not inside an upgrade window (upgrade-tracker.ts: from `upgrade-pending`, or the
  *    first record that shows an upgrade, to `upgrade-end`), not while the controller is paused or
- *    killed (`fault-start` pause or crash .. `fault-end`), and
- *    not inside that client's partition (`fault-start` .. `fault-end`). One violation per loss, at the instant the deadline
- *    ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
+ *    killed (`fault-start` pause or crash .. `fault-end`),
+ *    not inside that client's partition (`fault-start` .. `fault-end`), and not while a link of that
+ *    client gone half-open was silent: from the `half-open` event until the client gave the link up
+ *    (closed it, or dialled again), at most the request deadline (silent-links.ts: the client can
+ *    find such a link dead only by a timer of its own). One violation per loss, at the instant the
+ *    deadline ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
  *    says nothing: rule 2 judges the client. A watcher the controller stopped with its connection
  *    up (reason 'controller', plan.ts `stop-watcher`) is no loss here: a client that calls WatchAll
@@ -92,16 +97,23 @@ export const watchersResume: Property = {
   cannotJudge: (history) => HistoryIndex.of(history).cutShort,
   check(history: History): Violation[] {
     const index = HistoryIndex.of(history);
-    const { resumeDeadlineMs, timeScale } = index.params;
+    const { resumeDeadlineMs, requestDeadlineMs, timeScale } = index.params;
     const view = index.select(READS);
-    const resume = resumeViolations(view, resumeDeadlineMs, timeScale);
+    const silent = silentSpans(view, requestDeadlineMs);
+    const resume = resumeViolations(view, resumeDeadlineMs, silent, timeScale);
     const judged = [...resume, ...overlappingNextViolations(view)].sort((a, b) => a.t - b.t);
     return index.cutShort === undefined ? [...judged, ...viewViolations(view)] : judged;
   },
 };
 
-/** `timeScale`: a real target's, so that messages give real times too (see RunParams). */
-function resumeViolations(history: History, deadline: number, timeScale: number | undefined): Violation[] {
+/** `silent`: each client's silent spans (silent-links.ts). `timeScale`: a real target's, so that
+ *  messages give real times too (see RunParams). */
+function resumeViolations(
+  history: History,
+  deadline: number,
+  silent: ReadonlyMap<string, readonly Span[]>,
+  timeScale: number | undefined,
+): Violation[] {
   const violations: Violation[] = [];
   const watchers = new Map<number, Set<string>>(); // conn -> live watcher ids
   const stoppedByConnection = new Set<number>(); // conns whose watcher died with the connection
@@ -118,12 +130,13 @@ function resumeViolations(history: History, deadline: number, timeScale: number 
     for (const [client, loss] of losses) {
       if ((partitions.get(client) ?? 0) > 0) continue;
       const before = loss.elapsed;
-      loss.elapsed += t - lastT;
+      const spans = silent.get(client);
+      loss.elapsed += spans ? outsideSpans(spans, lastT, t) : t - lastT;
       if (loss.elapsed <= deadline) continue;
       losses.delete(client);
       violations.push({
         property: NAME,
-        t: lastT + (deadline - before),
+        t: spans ? instantOutsideSpans(spans, lastT, deadline - before) : lastT + (deadline - before),
         since: loss.t,
         client,
         message:

@@ -250,9 +250,13 @@ function keptLines(lines: readonly Line[], maxLines: number, focus: TimelineOpti
       keep(opened - AROUND_SINCE, opened + AROUND_SINCE);
     }
     const named = appsNamed(message);
+    // Gaps are counted only at a line to keep (kept does not change in between): counting at every
+    // line made a long history's cut timeline quadratic.
     for (const [i, line] of lines.entries()) {
-      if (i > decided || kept.size + gaps(kept, lines.length) + 2 > maxLines) break;
-      if (line.removes?.some((app) => named.has(app))) kept.add(i);
+      if (i > decided) break;
+      if (!line.removes?.some((app) => named.has(app))) continue;
+      if (kept.size + gaps(kept, lines.length) + 2 > maxLines) break;
+      kept.add(i);
     }
   }
   for (let i = 0; kept.size + gaps(kept, lines.length) < maxLines && i < lines.length; i++) kept.add(i);

@@ -46,39 +46,64 @@ const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Ob
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
 
-/** The calls `serve` answers. dispatch looks each request's qualified name up here, so that it
- *  switches on one shared string per kind of call instead of building and comparing a new one per
- *  request (the sim serves about sixty calls a run); a call not listed gets its name built. */
-const SERVED_CALLS: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
-  const calls = new Map<string, Map<string, string>>();
-  for (const name of [
-    'Admin.Login',
-    'Pinger.Ping',
-    'Client.FullStatus',
-    'Client.WatchAll',
-    'AllWatcher.Next',
-    'AllWatcher.Stop',
-    'Application.Deploy',
-    'Application.DeployFromRepository',
-    'Application.DestroyApplication',
-    'ModelUpgrader.UpgradeModel',
-    'ModelConfig.ModelGet',
-    'ModelConfig.GetModelConstraints',
-    'ModelManager.ModelInfo',
-    'Charms.ResolveCharms',
-    'Charms.AddCharm',
-  ]) {
+/** The calls `serve` answers, by facade then method. */
+const SERVED = [
+  'Admin.Login',
+  'Pinger.Ping',
+  'Client.FullStatus',
+  'Client.WatchAll',
+  'AllWatcher.Next',
+  'AllWatcher.Stop',
+  'Application.Deploy',
+  'Application.DeployFromRepository',
+  'Application.DestroyApplication',
+  'ModelUpgrader.UpgradeModel',
+  'ModelConfig.ModelGet',
+  'ModelConfig.GetModelConstraints',
+  'ModelManager.ModelInfo',
+  'Charms.ResolveCharms',
+  'Charms.AddCharm',
+];
+
+/** One served call: its qualified name (what serve switches on) and whether the gate lets it by. */
+interface CallKind {
+  name: string;
+  allowedWhileUpgrading: boolean;
+}
+
+/** A facade as dispatch finds it: the versions served and the calls it answers. */
+interface FacadeKind {
+  versions: readonly number[];
+  calls: Readonly<Record<string, CallKind>>;
+}
+
+/** Every facade, by name, with its calls: one look-up per request finds all dispatch needs to know
+ *  of it (about sixty requests a run in the sim), where a Map per question was a few per cent of
+ *  the sim's time. Objects without a prototype, so that a request naming "constructor" finds nothing. */
+const FACADE_KINDS: Readonly<Record<string, FacadeKind>> = (() => {
+  const kinds: Record<string, FacadeKind> = Object.create(null) as Record<string, FacadeKind>;
+  for (const [facade, versions] of Object.entries(FACADES))
+    kinds[facade] = { versions, calls: Object.create(null) as Record<string, CallKind> };
+  for (const name of SERVED) {
     const [facade = '', method = ''] = name.split('.');
-    let methods = calls.get(facade);
-    if (!methods) calls.set(facade, (methods = new Map()));
-    methods.set(method, name);
+    const kind = kinds[facade];
+    assert(kind, `${name}: a call of a facade FACADES does not list`);
+    (kind.calls as Record<string, CallKind>)[method] = {
+      name,
+      allowedWhileUpgrading: ALLOWED_WHILE_UPGRADING.has(name),
+    };
   }
-  return calls;
+  return kinds;
 })();
 
-function callName(req: ApiRequest): string {
-  return SERVED_CALLS.get(req.type)?.get(req.request) ?? `${req.type}.${req.request}`;
+/** A call no facade serves: named as the request names it. */
+function unservedCall(req: ApiRequest): CallKind {
+  return { name: `${req.type}.${req.request}`, allowedWhileUpgrading: false };
 }
+
+/** The gate's refusal, [message, code], in Juju 2.x's words and in 1.2x's. */
+const UPGRADE_IN_PROGRESS_2X = ['upgrade in progress', ErrorCode.upgradeInProgress] as const;
+const UPGRADE_IN_PROGRESS_1X = ['upgrade in progress - Juju functionality is limited', ''] as const;
 
 /** Refused calls recorded on a connection that has not logged in (see recordRefusal). */
 const MAX_REFUSALS_BEFORE_LOGIN = 100;
@@ -193,18 +218,18 @@ export class ApiConnection {
   }
 
   private dispatch(req: ApiRequest): Reply {
-    const name = callName(req);
+    const facade = FACADE_KINDS[req.type];
+    const call = facade?.calls[req.request] ?? unservedCall(req);
+    const name = call.name;
     try {
-      const versions = Object.hasOwn(FACADES, req.type) ? FACADES[req.type] : undefined; // not "constructor"
-      if (versions === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
-      if (!versions.includes(req.version)) {
+      if (facade === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
+      if (!facade.versions.includes(req.version)) {
         throw new ApiError(`unknown version (${req.version}) of interface "${req.type}"`, ErrorCode.notImplemented);
       }
       if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
       if (!this.loggedIn) throw new ApiError('not logged in', ErrorCode.unauthorized);
       // The gate refuses most calls of a gated run: answered here, not thrown (no unwinding).
-      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name))
-        return this.refuse(req, name, this.upgradeInProgress());
+      if (!call.allowedWhileUpgrading && this.restricted()) return this.refuse(req, name, this.upgradeInProgress());
       return this.serve(name, req);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -212,7 +237,7 @@ export class ApiConnection {
     }
   }
 
-  private refuse(req: ApiRequest, name: string, [message, code]: [string, string]): Reply {
+  private refuse(req: ApiRequest, name: string, [message, code]: readonly [string, string]): Reply {
     this.recordRefusal(req, name, message);
     return { error: message, code };
   }
@@ -480,10 +505,8 @@ export class ApiConnection {
       : this.controller.apiRestricted;
   }
 
-  private upgradeInProgress(): [string, string] {
-    return this.controller.profile.upgradeErrorStyle === '2.x'
-      ? ['upgrade in progress', ErrorCode.upgradeInProgress]
-      : ['upgrade in progress - Juju functionality is limited', ''];
+  private upgradeInProgress(): readonly [string, string] {
+    return this.controller.profile.upgradeErrorStyle === '2.x' ? UPGRADE_IN_PROGRESS_2X : UPGRADE_IN_PROGRESS_1X;
   }
 
   private recordRequest(

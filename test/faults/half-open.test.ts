@@ -50,6 +50,29 @@ describe('half-open connections (sim)', () => {
     expect(violations).toEqual([]);
   });
 
+  it('do not excuse a client that finds the link dead, reconnects and never watches again (planted)', () => {
+    // A controller that does not upgrade itself: the half-open is the client's first lost connection.
+    const steady = resolveRun(scenarioByName('juju-1.25-no-implicit-upgrade')!);
+    const noRewatch = {
+      ...steady,
+      client: scriptedProfile('no-rewatch', 'planted bug', { ...RECONNECTING, rewatchOnReconnect: false }),
+    };
+    // The run goes on long enough for its ping (15 s), excused, and the resume deadline (30 s) after it.
+    const plan: Plan = [...HALF_OPEN_PLAN, { kind: 'wait', durationMs: 60_000 }];
+    const { history, violations } = runSim(noRewatch, plan, 3);
+    const fired = history.find((r) => r.type === 'event' && r.event.kind === 'half-open')!;
+    expect(fired).toMatchObject({ applied: true });
+    expect(mine(history, 'conn-open').filter((r) => r.t > fired.t).length).toBeGreaterThan(0); // it did reconnect
+    const lost = violations.filter((v) => v.property === 'watchers-resume' && v.message.includes('lost its watcher'));
+    expect(lost.map((v) => v.client)).toEqual(['client-0']);
+    // Judged at the end of its silence plus the resume deadline, not before.
+    const noticed = mine(history, 'client-conn').find(
+      (r) => r.type === 'client-conn' && r.state === 'closed' && r.t > fired.t,
+    )!;
+    expect(lost[0]!.t).toBe(noticed.t + 30_000);
+    expect(runSim(steady, plan, 3).violations).toEqual([]);
+  });
+
   it('leave a client without a ping or call timeout waiting for ever: deployments-complete is violated', () => {
     const { history, violations } = runSim(noPing, HALF_OPEN_PLAN, 3);
     const fired = history.findIndex((r) => r.type === 'event' && r.event.kind === 'half-open');

@@ -164,6 +164,82 @@ describe('watchers-resume: resume deadline', () => {
   });
 });
 
+/** A half-open of client-0's links (plan.ts `half-open`, tied to its login) that closed the controller's end of `conn`. */
+const halfOpen = (conn: number): HistoryBody[] => [
+  close(conn, 'fault'),
+  { type: 'event', index: 1, event: { kind: 'half-open', client: 0, on: 'login' }, applied: true },
+];
+/** client-0's own end of a connection closing (a built-in client's record: its login timed out). */
+const gaveUp = (conn: number): HistoryBody => ({ type: 'client-conn', client: 'client-0', conn, state: 'closed' });
+
+describe('watchers-resume: links gone half-open', () => {
+  const params = { resumeDeadlineMs: 30_000, requestDeadlineMs: 30_000 };
+  /**
+   * The seed-1 run 8638 of juju-1.24-gated-api, cut to its bones: client-0 loses its watcher at
+   * t=1s; both of its next logins go half-open, each costing its 10 s login timeout and a backoff;
+   * it watches again at t=37s, 36 s later: 16 s of it available once the two silences are taken out.
+   */
+  const twoHalfOpensAtLogin = (signs: 'closes' | 'dials only') => {
+    const b = history(params).at(10, open(1), watch(1)).at(1_000, close(1, 'fault'), unwatch(1, 'connection'));
+    b.at(2_000, open(2)).at(2_020, ...halfOpen(2));
+    if (signs === 'closes') b.at(12_020, gaveUp(2));
+    b.at(16_000, open(3)).at(16_020, ...halfOpen(3));
+    if (signs === 'closes') b.at(26_020, gaveUp(3));
+    return b.at(36_000, open(4)).at(37_000, watch(4));
+  };
+
+  it("does not count a silent link's time until the client gave it up (closed it): two half-opens at login", () => {
+    expect(watchersResume.check(twoHalfOpensAtLogin('closes').end(90_000))).toEqual([]);
+  });
+
+  it('takes a new dial for that sign where the client records nothing itself (a --client-cmd program)', () => {
+    expect(watchersResume.check(twoHalfOpensAtLogin('dials only').end(90_000))).toEqual([]);
+  });
+
+  it('counts the time after the sign: a watcher that never comes back fails where the excuses end', () => {
+    const h = history(params)
+      .at(10, open(1), watch(1))
+      .at(1_000, close(1, 'fault'), unwatch(1, 'connection'))
+      .at(2_000, open(2))
+      .at(2_020, ...halfOpen(2))
+      .at(12_020, gaveUp(2))
+      .at(16_000, open(3))
+      .end(90_000);
+    // 1 s..2.02 s counts (1.02 s), 2.02 s..12.02 s is silent, the rest counts from 12.02 s: 28.98 s more.
+    expect(watchersResume.check(h).map((v) => v.t)).toEqual([41_000]);
+  });
+
+  it('excuses nothing to a client that never gives the link up (it has no timer: the bug)', () => {
+    const h = history(params)
+      .at(10, open(1), watch(1))
+      .at(1_000, ...halfOpen(1), unwatch(1, 'connection'))
+      .end(90_000);
+    expect(watchersResume.check(h).map((v) => v.t)).toEqual([31_000]);
+  });
+
+  it('excuses at most the request deadline of silence', () => {
+    const h = history({ ...params, requestDeadlineMs: 5_000 })
+      .at(10, open(1), watch(1))
+      .at(1_000, ...halfOpen(1), unwatch(1, 'connection'))
+      .at(20_000, gaveUp(1))
+      .end(90_000);
+    expect(watchersResume.check(h).map((v) => v.t)).toEqual([36_000]);
+  });
+
+  it("excuses only the client whose links went half-open, not another client's loss", () => {
+    const h = history(params)
+      .at(10, open(1), watch(1), open(2, 'client-1'), watch(2, 'client-1'))
+      .at(1_000, close(2, 'fault', 'client-1'), unwatch(2, 'connection', 'client-1'))
+      .at(1_000, ...halfOpen(1), unwatch(1, 'connection'))
+      .at(11_000, gaveUp(1))
+      .end(90_000);
+    expect(watchersResume.check(h).map((v) => [v.client, v.t])).toEqual([
+      ['client-1', 31_000],
+      ['client-0', 41_000],
+    ]);
+  });
+});
+
 describe('watchers-resume: views at quiescence', () => {
   const model = view({ wp: { 'wp/0': 'active', 'wp/1': 'active' }, db: { 'db/0': 'active' } });
   const withViews = (...views: HistoryBody[]) =>
