@@ -1,5 +1,5 @@
 /** What a person reads at the end of a run: the verdict, and each race found, ready to replay. */
-import type { CommandOutput } from '../harness/clients/command-client.ts';
+import { commandStatus, type CommandOutput } from '../harness/clients/command-client.ts';
 import {
   clientOutputsOf,
   firstUnknownCase,
@@ -215,7 +215,7 @@ function formatClientOutput(o: CommandOutput): string {
       .slice(-15)
       .map((l) => `    ${l}`)
       .join('\n');
-  const status = o.timedOut ? 'killed at its deadline' : o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
+  const status = commandStatus(o);
   return (
     [
       `${o.client} ran ${o.command}: ${status}`,
