@@ -339,7 +339,7 @@ export class ApiConnection {
         'controller-access': 'superuser',
         'model-access': 'admin',
       },
-      servers: [[serverEntry(this.transport.address ?? DEFAULT_ADDRESS)]],
+      servers: [[this.transport.address ? serverEntry(this.transport.address) : DEFAULT_SERVER]],
       facades: FACADE_LIST,
     };
   }
@@ -399,20 +399,23 @@ export class ApiConnection {
   private scheduleFlush(): void {
     if (this.flushScheduled || !this.anyWaiting()) return;
     this.flushScheduled = true;
-    this.controller.clock.after(0, () => {
-      this.flushScheduled = false;
-      if (this.closed) return;
-      for (const w of this.watchers.values()) {
-        if (w.waiting === undefined) continue;
-        const deltas = this.controller.model.deltasSince(w.rev);
-        if (deltas.length === 0) continue;
-        const requestId = w.waiting;
-        w.waiting = undefined;
-        w.rev = this.controller.model.rev;
-        this.send(requestId, { deltas });
-      }
-    });
+    this.controller.clock.after(0, this.flush);
   }
+
+  /** The waiting Nexts answered with what changed (one bound function for every flush, no closure each). */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    for (const w of this.watchers.values()) {
+      if (w.waiting === undefined) continue;
+      const deltas = this.controller.model.deltasSince(w.rev);
+      if (deltas.length === 0) continue;
+      const requestId = w.waiting;
+      w.waiting = undefined;
+      w.rev = this.controller.model.rev;
+      this.send(requestId, { deltas });
+    }
+  };
 
   private anyWaiting(): boolean {
     for (const w of this.watchers.values()) if (w.waiting !== undefined) return true;
@@ -578,6 +581,9 @@ function err(message: string, code: string): ErrorEntry {
 
 /** Where a transport that does not know its address (the sim's) says the API is: Juju's default port. */
 const DEFAULT_ADDRESS: ServerAddress = { host: '127.0.0.1', port: 17070 };
+
+/** Login's `servers` entry for DEFAULT_ADDRESS (every sim login): written once, read only. */
+const DEFAULT_SERVER: Readonly<Record<string, unknown>> = Object.freeze(serverEntry(DEFAULT_ADDRESS));
 
 /** One of Login's `servers`, as Juju writes a host and port. */
 function serverEntry({ host, port }: ServerAddress): Record<string, unknown> {
