@@ -220,7 +220,7 @@ export class ApiConnection {
     this.closed = true;
     for (const w of this.watchers.values()) this.stopWatcher(w, 'connection');
     this.unsubscribe?.();
-    this.controller.history.record({ type: 'conn-close', conn: this.id, client: this.client, reason });
+    this.controller.history.record({ type: 'conn-close', conn: this.id, client: this.client, reason, t: 0 });
     this.onClosed();
   }
 
@@ -324,7 +324,7 @@ export class ApiConnection {
     const { username, password } = this.controller.credentials;
     const user = sameSecret(field(params, 'auth-tag'), `user-${username}`);
     const ok = sameSecret(field(params, 'credentials'), password) && user;
-    this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok });
+    this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok, t: 0 });
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
     this.restrictedRoot = this.controller.apiRestricted;
@@ -376,7 +376,7 @@ export class ApiConnection {
   private watchAll(): string {
     const w: Watcher = { id: this.controller.newWatcherId(), rev: 0, stopped: false };
     this.watchers.set(w.id, w);
-    this.controller.history.record({ type: 'watcher-start', conn: this.id, client: this.client, watcher: w.id });
+    this.controller.history.record({ type: 'watcher-start', conn: this.id, client: this.client, watcher: w.id, t: 0 });
     return w.id;
   }
 
@@ -524,6 +524,23 @@ export class ApiConnection {
     apps?: string[],
     charms?: Record<string, string>,
   ): void {
+    const watcher = req.type === 'AllWatcher' ? req.id : undefined;
+    const { id: conn, client } = this;
+    const { type: facade, request: method } = req;
+    // The usual requests as whole literals, `t` last (see Recorder.record): a Next accepted, a call
+    // accepted, a call refused without charms.
+    if (apps === undefined && charms === undefined) {
+      if (error === undefined) {
+        if (watcher !== undefined) {
+          this.controller.history.record({ type: 'request', conn, client, facade, method, accepted, watcher, t: 0 });
+        } else this.controller.history.record({ type: 'request', conn, client, facade, method, accepted, t: 0 });
+        return;
+      }
+      if (watcher === undefined) {
+        this.controller.history.record({ type: 'request', conn, client, facade, method, accepted, error, t: 0 });
+        return;
+      }
+    }
     // Optional fields set one by one, in this order (the record's JSON, hence its hash, keeps it):
     // object spreads here cost a copy per request.
     const record: Extract<HistoryBody, { type: 'request' }> = {

@@ -221,7 +221,13 @@ export class ModelState {
     if (!app) return;
     this.apps.delete(name);
     for (const unit of app.units) {
-      this.history.record({ type: 'unit-status', unit: unit.name, workload: 'terminated', agent: unit.agent.current });
+      this.history.record({
+        type: 'unit-status',
+        unit: unit.name,
+        workload: 'terminated',
+        agent: unit.agent.current,
+        t: 0,
+      });
       this.put('unit', unit.name, true, this.unitEntity(app, unit, 'dead'));
     }
     this.put('application', name, true, this.appEntity(app, 'dead'));
@@ -246,6 +252,7 @@ export class ModelState {
       unit: unit.name,
       workload: unit.workload.current,
       agent: unit.agent.current,
+      t: 0,
     });
   }
 
