@@ -6,7 +6,7 @@
  */
 import type { Scheduler, TimerHandle } from '../clock.ts';
 import { isLongPoll, type ApiRequest, type ApiResponse } from '../controller/api-types.ts';
-import type { HistoryBody, Outcome, Recorder } from '../history.ts';
+import type { Outcome, Recorder } from '../history.ts';
 
 /** A frame pipe to the controller: the sim's in-memory link or a WebSocket. */
 export interface ClientTransport {
