@@ -30,6 +30,7 @@ type Upgrade = Extract<PlanEvent, { kind: 'upgrade' }>;
 type EventArbs = { [K in Exclude<PlanEvent['kind'], 'bootstrap'>]: fc.Arbitrary<Extract<PlanEvent, { kind: K }>> } & {
   'on-activity': fc.Arbitrary<PlanEvent>;
   'upgrade-on-activity': fc.Arbitrary<PlanEvent>;
+  'remove-on-activity': fc.Arbitrary<PlanEvent>;
 };
 
 export function eventArbitraries(scenario: Scenario): EventArbs {
@@ -49,6 +50,10 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
       .tuple(client, fc.constantFrom(...APP_NAMES), fc.integer({ min: 1, max: 3 }))
       .map(([c, app, units]) => ({ kind: 'deploy', client: c, app, units })),
     remove: fc.tuple(client, fc.constantFrom(...APP_NAMES)).map(([c, app]) => ({ kind: 'remove', client: c, app })),
+    // The operator's removal while a program is away (plan.ts `remove`): drawn in programs' runs only.
+    'remove-on-activity': fc
+      .tuple(client, fc.constantFrom(...APP_NAMES))
+      .map(([c, app]): PlanEvent => ({ kind: 'remove', client: c, app, on: 'login' })),
     rewatch: client.map((c) => ({ kind: 'rewatch', client: c })),
     'chained-upgrade': version.map((v) => ({ kind: 'chained-upgrade', version: v })),
     disconnect: client.map((c) => ({ kind: 'disconnect', client: c })),

@@ -45,6 +45,7 @@ const planEvent = z.discriminatedUnion('kind', [
     kind: z.literal('remove'),
     client,
     app: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an application name'),
+    on: z.literal('login').optional(),
   }),
   z.strictObject({ kind: z.literal('rewatch'), client }),
   z.strictObject({

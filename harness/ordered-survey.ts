@@ -4,9 +4,9 @@
  * arbitrary, same parameters), and outcomes are noted in case order. The case that makes `note` say
  * stop is the same as in a sequential run; cases drawn after it ran for nothing (or never started)
  * and are never noted, and a case whose run failed surfaces in its place, not when it happened to
- * finish first. The one implementation of "concurrent work, results in case order": the sim's
- * workers use it (explore-on-workers.ts), and so do the real targets with --concurrency
- * (explore-target.ts).
+ * finish first. The real targets use it with --concurrency (explore-target.ts). The sim's workers
+ * do not: each draws its own cases by index (case-drawer.ts), so that the main thread, which draws
+ * every case here, is not the bottleneck; explore-on-workers.ts notes their ranges in case order.
  *
  * A slow case does not hold the others up: `inFlight` bounds the cases running, and up to `window`
  * cases may be drawn and not yet noted (waiting to start, running, or finished behind an older one),

@@ -23,8 +23,12 @@ export type PlanEvent =
   | { kind: 'upgrade'; version?: string; uploadTools?: boolean; when?: ActivityTie & { client: number } }
   | { kind: 'deploy'; client: number; app: string; units: number }
   /** The client removes an application (Juju's Application.DestroyApplication): the latest
-   *  deployment of that charm name in the plan (withBootstrap resolves "mysql" to "mysql-2"). */
-  | { kind: 'remove'; client: number; app: string }
+   *  deployment of that charm name in the plan (withBootstrap resolves "mysql" to "mysql-2"). In a
+   *  program's run the operator removes their own (operatorApp). `on: 'login'` (program runs only,
+   *  weight `remove-on-activity`): the operator's removal waits for the program's first login after
+   *  it lost the watcher it had, with the API open (TieCondition 'watcher-lost'): while it is away, so
+   *  that only its next watcher's snapshot, which has no `remove` for it, tells it. */
+  | { kind: 'remove'; client: number; app: string; on?: 'login' }
   /** The client stops its watcher (AllWatcher.Stop) and starts a new one (Client.WatchAll): at
    *  once if its watcher is live, else as soon as it is live again and has delivered its deltas. */
   | { kind: 'rewatch'; client: number }
@@ -84,13 +88,16 @@ export const EVENT_KINDS: readonly EventKind[] = [
  * `upgrade-on-activity`, the weight of an upgrade tied to one (an `upgrade` where the scenario
  * weighs upgrades, a `chained-upgrade` where it weighs those, by their weights). A `half-open` or
  * `stop-watcher` is tied half of the time, by its own weight, in a scenario whose `on-activity` is
- * above 0.
+ * above 0. `remove-on-activity`, the weight of a removal tied to a program's login after it lost its
+ * watcher (a `remove` with `on: 'login'`): a program's run draws it as often as a plain `remove`
+ * (run-config.ts forProgram); a built-in client, which removes its own applications, is not drawn it.
  */
-export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity' | 'upgrade-on-activity';
+export type WeightKey = Exclude<EventKind, 'bootstrap'> | 'on-activity' | 'upgrade-on-activity' | 'remove-on-activity';
 export const WEIGHT_KEYS: readonly WeightKey[] = [
   ...EVENT_KINDS.filter((k): k is Exclude<EventKind, 'bootstrap'> => k !== 'bootstrap'),
   'on-activity',
   'upgrade-on-activity',
+  'remove-on-activity',
 ];
 
 export type Plan = PlanEvent[];
@@ -136,9 +143,9 @@ export function describeEvent(event: PlanEvent, reading: PlanReading = {}): stri
     case 'deploy':
       return `client-${event.client}: deploy ${event.app} -n ${event.units}`;
     case 'remove':
-      return reading.program
-        ? `operator: remove-application ${operatorApp(event.app)} (theirs, there since bootstrap), once client-${event.client} next waits on its watcher (at once if it has lost it)`
-        : `client-${event.client}: remove-application ${event.app}`;
+      if (!reading.program)
+        return `client-${event.client}: remove-application ${event.app}${event.on ? RELOGIN_WORDS : ''}`;
+      return `operator: remove-application ${operatorApp(event.app)} (theirs, there since bootstrap), ${event.on ? `while client-${event.client} logs in again after losing its watcher (the first such login with the API open)` : `once client-${event.client} next waits on its watcher (at once if it has lost it)`}`;
     case 'rewatch':
       return `client-${event.client}: stop its watcher and watch again`;
     case 'chained-upgrade':
@@ -187,6 +194,9 @@ const ACTIVITY_WORDS: Record<ApiActivity, (client: string) => string> = {
   'watch-answered': (c) => `right after ${c}'s WatchAll is answered, before its next call`,
   'deploy-received': (c) => `when ${c}'s Deploy is received, before the controller acts on it`,
 };
+
+/** A tied removal in a built-in client's run, which the client cannot tie to its own login. */
+const RELOGIN_WORDS = " (tied to its login after a lost watcher: an operator's removal in a program's run only)";
 
 /** What a tied upgrade waits for besides its moment (TieCondition 'upgrade-idle'). */
 const IDLE_WORDS = ' (the first such moment with no upgrade pending or running)';

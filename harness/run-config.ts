@@ -79,12 +79,19 @@ export function resolveRun(scenario: Scenario, overrides: Overrides = {}, client
  *  must drop from its view. */
 export const PROGRAM_CANNOT = ['rewatch'] as const satisfies readonly WeightKey[];
 
-/** The scenario as a program plays it: one client, and no event it cannot obey. */
+/**
+ * The scenario as a program plays it: one client, no event it cannot obey, and the operator's
+ * removals tied to its login after a lost watcher (`remove-on-activity`) drawn as often as the
+ * plain ones, unless the scenario weighs them itself: a removal that lands while the program is away
+ * is told only by its next watcher's snapshot, which a view merged rather than replaced keeps as a
+ * ghost, and a timed removal seldom finds that gap.
+ */
 function forProgram(scenario: Scenario): Scenario {
-  const obeyed = PROGRAM_CANNOT.every((k) => !scenario.weights[k]);
-  if (scenario.clients === 1 && obeyed) return scenario; // resolving a recorded scenario again
   const weights = { ...scenario.weights };
   for (const k of PROGRAM_CANNOT) if (weights[k]) weights[k] = 0;
+  if (weights.remove && weights['remove-on-activity'] === undefined) weights['remove-on-activity'] = weights.remove;
+  const same = Object.entries(weights).every(([k, w]) => scenario.weights[k as WeightKey] === w);
+  if (scenario.clients === 1 && same) return scenario; // resolving a recorded scenario again
   return { ...scenario, clients: 1, weights };
 }
 

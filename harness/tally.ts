@@ -1,3 +1,4 @@
+import assert from 'node:assert';
 import type fc from 'fast-check';
 import { runsPerSecond } from './rate.ts';
 import type { Plan } from './plan.ts';
@@ -6,7 +7,7 @@ import type { History } from './history.ts';
 import type { RunConfig } from './run-config.ts';
 import type { CaseOutcome } from './runner.ts';
 import type { Case, CaseSource } from './strategies/index.ts';
-import type { ExploreOptions, ExploreResult, Failure, StoppedEarly } from './explore-result.ts';
+import type { ExploreOptions, ExploreResult, Failure, Shard, StoppedEarly } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
 import type { PropertyName, UnknownResult } from '../properties/index.ts';
 
@@ -17,6 +18,12 @@ export interface FirstViolation {
   ms: number;
   plan: Plan;
   simSeed: number;
+}
+
+/** Whether the shard runs the case at `index` (0-based, in the unsharded sequence): k mod n; every
+ *  case when there is no shard. */
+export function inShard(shard: Shard | undefined, index: number): boolean {
+  return shard === undefined || index % shard.count === shard.index - 1;
 }
 
 /** Why phase one ended before its last case. */
@@ -84,21 +91,22 @@ export class Tally {
 
   /** Whether this shard runs the case at `index` (0-based, in the unsharded sequence): k mod n. */
   owns(index: number): boolean {
-    const shard = this.options.shard;
-    return shard === undefined || index % shard.count === shard.index - 1;
+    return inShard(this.options.shard, index);
   }
 
-  /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there). */
-  noteOutcome(index: number, c: Case, outcome: CaseOutcome): boolean {
+  /** Notes one case the sim ran, in-process or on a worker (its coverage already taken there).
+   *  A worker sends a case only where it may be a first violation: see note. */
+  noteOutcome(index: number, c: Case | undefined, outcome: CaseOutcome): boolean {
     if (this.coverage && outcome.coverage) mergeCoverage(this.coverage, outcome.coverage);
     return this.note(index, c, outcome.violated, outcome.unknown);
   }
 
   /** Notes the case at `index`: the properties it violated (each once) and those that could not
-   *  judge it; false when exploration should stop. */
+   *  judge it; false when exploration should stop. The case itself is kept only when it is a
+   *  property's first violation: it may be left out when it cannot be (messages.ts NotableCase). */
   note(
     index: number,
-    [plan, simSeed]: Case,
+    c: Case | undefined,
     violated: readonly PropertyName[],
     unknown: readonly UnknownResult[] = [],
   ): boolean {
@@ -111,8 +119,10 @@ export class Tally {
     for (const property of violated) {
       this.violating.set(property, (this.violating.get(property) ?? 0) + 1);
       this.violatedSoFar.add(property);
-      if (!this.first.has(property))
-        this.first.set(property, { run: index + 1, events: plan.length, ms: this.elapsedMs(), plan, simSeed });
+      if (this.first.has(property)) continue;
+      assert(c, `Tally: case ${index} is the first to violate ${property} and came without its plan`);
+      const [plan, simSeed] = c;
+      this.first.set(property, { run: index + 1, events: plan.length, ms: this.elapsedMs(), plan, simSeed });
     }
     this.progress();
     this.stopped ??= this.stopReason();
@@ -153,11 +163,16 @@ export class Tally {
     return this.options.signal?.aborted === true;
   }
 
-  /** fast-check parameters of the survey of `source`. */
-  checkParams(source: CaseSource): fc.Parameters<[Case]> {
+  /** Phase one explores `source`: the cases it tries at most (before any time limit). */
+  begin(source: CaseSource): number {
     this.source = source;
+    return this.plannedCases(source);
+  }
+
+  /** fast-check parameters of the survey of `source` (begin). */
+  checkParams(source: CaseSource): fc.Parameters<[Case]> {
     return {
-      numRuns: this.plannedCases(source),
+      numRuns: this.begin(source),
       seed: this.options.seed,
       // The survey's predicate fails only to stop early (or on a harness error): never shrink it.
       endOnFailure: true,

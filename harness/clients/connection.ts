@@ -32,6 +32,9 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** The params of a call that has none (most of a run's calls): one object, never written. */
+const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 interface PendingCall {
   call: number;
   record: boolean;
@@ -48,7 +51,10 @@ export class CallCounter {
 }
 
 export class RpcConnection {
-  private readonly pending = new Map<number, PendingCall>();
+  /** Calls awaiting their answer, in the order made (a close settles them in that order). An array
+   *  searched from the front: a few at a time (a long-polling Next and a call or two), mostly
+   *  answered in order, where a Map's delete and re-insert per call reallocated its table. */
+  private pending: PendingCall[] = [];
   private closed = false;
   private readonly closeHandlers: (() => void)[] = [];
 
@@ -93,14 +99,14 @@ export class RpcConnection {
       this.settle(entry, { ok: false, error: 'connection is closed', code: '', outcome: 'closed' });
       return;
     }
-    this.pending.set(requestId, entry);
+    this.pending.push(entry);
     if (options.timeoutMs !== undefined) {
       entry.timer = this.clock.after(options.timeoutMs, () => {
-        this.pending.delete(requestId);
+        this.take(requestId);
         this.settle(entry, { ok: false, error: `${type}.${request} timed out`, code: '', outcome: 'timeout' });
       });
     }
-    const frame: ApiRequest = { 'request-id': requestId, type, version, request, params: options.params ?? {} };
+    const frame: ApiRequest = { 'request-id': requestId, type, version, request, params: options.params ?? NO_PARAMS };
     if (options.id !== undefined) frame.id = options.id;
     this.transport.send(frame);
   }
@@ -112,9 +118,8 @@ export class RpcConnection {
   }
 
   private receive(frame: ApiResponse): void {
-    const entry = this.pending.get(frame['request-id']);
+    const entry = this.take(frame['request-id']);
     if (!entry) return; // a late answer to a call that timed out
-    this.pending.delete(frame['request-id']);
     if (frame.error !== undefined) {
       this.settle(entry, { ok: false, error: frame.error, code: frame['error-code'] ?? '', outcome: 'error' });
     } else {
@@ -126,11 +131,24 @@ export class RpcConnection {
     if (this.closed) return;
     this.closed = true;
     this.history.record({ type: 'client-conn', client: this.client, conn: this.conn, state: 'closed' });
-    const pending = [...this.pending.values()];
-    this.pending.clear();
+    const pending = this.pending;
+    this.pending = [];
     for (const entry of pending)
       this.settle(entry, { ok: false, error: 'connection closed', code: '', outcome: 'closed' });
     for (const handler of this.closeHandlers.splice(0)) handler();
+  }
+
+  /** The pending call `requestId`, removed from the pending ones; undefined if it is not there. */
+  private take(requestId: number): PendingCall | undefined {
+    const pending = this.pending;
+    for (let i = 0; i < pending.length; i++) {
+      const entry = pending[i];
+      if (entry?.call !== requestId) continue;
+      for (let j = i + 1; j < pending.length; j++) pending[j - 1] = pending[j] as PendingCall;
+      pending.pop();
+      return entry;
+    }
+    return undefined;
   }
 
   private settle(entry: PendingCall, result: RpcResult): void {

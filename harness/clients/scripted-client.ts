@@ -7,7 +7,7 @@
 import type { TimerHandle } from '../clock.ts';
 import type { HistoryBody } from '../history.ts';
 import { ErrorCode, facadeVersion } from '../controller/api-types.ts';
-import { CallCounter, isUpgradeInProgress, RpcConnection, type RpcResult } from './connection.ts';
+import { CallCounter, isUpgradeInProgress, RpcConnection, type CallOptions, type RpcResult } from './connection.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { WatcherView } from './watcher-view.ts';
 
@@ -83,6 +83,8 @@ interface Op {
 }
 
 const STATUS_POLL_MS = 2_000;
+/** The options of a call with neither object id, params nor timeout: one object for them all. */
+const NO_OPTIONS: CallOptions = Object.freeze({});
 /** Retries of calls refused with "upgrade in progress" back off from 1 s to 8 s. */
 const RETRY_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
 /** python-libjuju's waits after a refused dial (10 + 20 + 30 s) before it gives up (refusedDialIsFinal). */
@@ -99,6 +101,8 @@ export class ScriptedClient implements Client {
   private watcher: WatcherState = 'none';
   /** The id of the watcher the script follows now; answers about any other one are stale. */
   private watcherId: string | undefined;
+  /** The options of a Next on the watcher followed now (built once per watcher, not per Next). */
+  private nextOptions: CallOptions = NO_OPTIONS;
   /** The plan asked for a rewatch: done as soon as the watcher is live and has delivered. */
   private rewatchWanted = false;
   private watchedOnce = false;
@@ -108,7 +112,11 @@ export class ScriptedClient implements Client {
   private attempt = 0;
   /** "upgrade in progress" refusals since the last accepted call: how far retries back off. */
   private refusals = 0;
-  private readonly timers = new Set<TimerHandle>();
+  /** The timers of later() not yet fired, for stop() to cancel: a few at a time, so an array (a
+   *  Set's add and delete per timer cost more than the few compares of removing from it). */
+  private readonly timers: TimerHandle[] = [];
+  /** The options of a ping (the policy's timeout), built at the first. */
+  private pingOptions: CallOptions | undefined;
 
   constructor(
     private readonly env: ClientEnv,
@@ -179,8 +187,7 @@ export class ScriptedClient implements Client {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers) t.cancel();
-    this.timers.clear();
+    for (const t of this.timers.splice(0)) t.cancel();
     for (const op of this.ops.values()) {
       op.deadline.cancel();
       op.errorGrace?.cancel();
@@ -261,10 +268,11 @@ export class ScriptedClient implements Client {
   private keepalive(conn: RpcConnection): void {
     const k = this.policy.keepalive;
     if (!k) return;
+    const ping = (this.pingOptions ??= { timeoutMs: k.timeoutMs });
     this.later(k.intervalMs, () => {
       if (!conn.isOpen) return;
       // Any answer, even "not logged in", shows the connection is alive.
-      this.callOn(conn, 'Pinger', 'Ping', { timeoutMs: k.timeoutMs }, (r) => {
+      this.callOn(conn, 'Pinger', 'Ping', ping, (r) => {
         if (!r.ok && r.outcome === 'timeout') conn.close();
         else this.keepalive(conn);
       });
@@ -272,7 +280,7 @@ export class ScriptedClient implements Client {
   }
 
   private pollUntilUpgraded(): void {
-    this.call('Client', 'FullStatus', {}, (r) => {
+    this.call('Client', 'FullStatus', NO_OPTIONS, (r) => {
       if (!r.ok) {
         if (r.outcome === 'error') this.later(STATUS_POLL_MS, () => this.pollUntilUpgraded());
         return;
@@ -298,11 +306,12 @@ export class ScriptedClient implements Client {
   private watchAll(): void {
     this.watcher = 'starting';
     this.watchedOnce = true;
-    this.call('Client', 'WatchAll', {}, (r) => {
+    this.call('Client', 'WatchAll', NO_OPTIONS, (r) => {
       if (r.ok) {
         const id = String(r.response['watcher-id'] ?? '');
         this.watcher = 'live';
         this.watcherId = id;
+        this.nextOptions = { id };
         this.next(id, true);
       } else {
         this.watcherFailed(r, () => this.watchAll());
@@ -314,7 +323,7 @@ export class ScriptedClient implements Client {
     // A new watcher's first Next is a snapshot of the model as the controller answers it: later than
     // every deploy already heard accepted, whose application it must then show (snapshotChecks).
     const acceptedBefore = first ? this.acceptedDeploys() : undefined;
-    this.call('AllWatcher', 'Next', { id }, (r) => {
+    this.call('AllWatcher', 'Next', this.nextOptions.id === id ? this.nextOptions : { id }, (r) => {
       if (id !== this.watcherId) return; // a watcher the script stopped (rewatch) or lost
       if (!r.ok) return this.watcherFailed(r, () => this.next(id, first));
       if (first && this.policy.resetViewOnNewWatcher) this.viewState.reset();
@@ -430,7 +439,9 @@ export class ScriptedClient implements Client {
    * be active, and a script that waited for them would hang until its deadline (ten minutes).
    */
   private checkOps(removed?: ReadonlySet<string>, acceptedBeforeSnapshot?: ReadonlySet<number>): void {
-    for (const op of [...this.ops.values()]) {
+    // The live map, not a copy: finish() deletes only the op it finishes (the Map's iteration goes
+    // on past it), and what it sends again is queued, not accepted, so never looked at here.
+    for (const op of this.ops.values()) {
       if (op.f !== 'deploy' || op.state !== 'accepted') continue;
       if (removed?.has(op.app)) {
         this.finish(op.op, 'fail', 'removed before it completed');
@@ -441,14 +452,19 @@ export class ScriptedClient implements Client {
         if (acceptedBeforeSnapshot?.has(op.op)) this.confirmGone(op);
         continue;
       }
-      const statuses = [...units.values()];
-      if (statuses.includes('error')) {
+      let inError = false;
+      let allActive = true;
+      for (const status of units.values()) {
+        if (status === 'error') inError = true;
+        else if (status !== 'active') allActive = false;
+      }
+      if (inError) {
         this.unitInError(op);
         continue;
       }
       op.errorGrace?.cancel(); // no unit in error (any more): a later error waits its full grace
       op.errorGrace = undefined;
-      if (statuses.length >= op.units && statuses.every((s) => s === 'active')) this.finish(op.op, 'ok');
+      if (units.size >= op.units && allActive) this.finish(op.op, 'ok');
     }
   }
 
@@ -478,7 +494,7 @@ export class ScriptedClient implements Client {
   private confirmGone(op: Op): void {
     if (op.askingStatus) return;
     op.askingStatus = true;
-    this.call('Client', 'FullStatus', {}, (r) => {
+    this.call('Client', 'FullStatus', NO_OPTIONS, (r) => {
       op.askingStatus = false;
       if (!r.ok || this.ops.get(op.op) !== op) return; // unanswered: the next snapshot asks again
       // A status without applications (another controller's shape) proves nothing: wait on.
@@ -506,12 +522,7 @@ export class ScriptedClient implements Client {
 
   // --- plumbing ---
 
-  private call(
-    facade: string,
-    method: string,
-    options: { id?: string; params?: Record<string, unknown>; timeoutMs?: number },
-    done: (r: RpcResult) => void,
-  ): void {
+  private call(facade: string, method: string, options: CallOptions, done: (r: RpcResult) => void): void {
     const conn = this.conn;
     if (!conn) return;
     // One closure per call: callOn's stop check and the refusal count together.
@@ -526,7 +537,7 @@ export class ScriptedClient implements Client {
     conn: RpcConnection,
     facade: string,
     method: string,
-    options: { id?: string; params?: Record<string, unknown>; timeoutMs?: number },
+    options: CallOptions,
     done: (r: RpcResult) => void,
   ): void {
     conn.call(facade, facadeVersion(facade), method, options, (r) => {
@@ -541,9 +552,14 @@ export class ScriptedClient implements Client {
 
   private later(ms: number, fn: () => void): void {
     const timer = this.env.clock.after(ms, () => {
-      this.timers.delete(timer);
+      // Swapped with the last and popped (their order does not matter: stop() cancels them all).
+      const at = this.timers.indexOf(timer);
+      if (at >= 0) {
+        const last = this.timers.pop() as TimerHandle; // there is one: the timer at `at`
+        if (at < this.timers.length) this.timers[at] = last;
+      }
       fn();
     });
-    this.timers.add(timer);
+    this.timers.push(timer);
   }
 }

@@ -54,19 +54,23 @@ export const UPGRADE_ACTIVITIES: readonly ApiActivity[] = [
   'deploy-answered',
 ];
 
-/** What the triggers ask of the controller: whether a client has a Next in flight right now, and
- *  whether an upgrade could start now (up, none pending or running). */
+/** What the triggers ask of the controller: whether a client has a Next in flight right now,
+ *  whether an upgrade could start now (up, none pending or running), and whether a client had a
+ *  watcher and has none live now (it lost it with its connection, or the controller stopped it). */
 export interface ActivitySource {
   nextInFlight(client: string): boolean;
   upgradeIdle(): boolean;
+  watcherLost(client: string): boolean;
 }
 
 /**
  * When an armed trigger may fire: at its moment (`any`), or only at a moment when an upgrade could
  * start (`upgrade-idle`): an upgrade tied to a client's Deploy waits for a Deploy that arrives with
  * no upgrade pending or running, instead of being refused at one that came during the last upgrade.
+ * `watcher-lost`: as `upgrade-idle` (the API open), and the client has lost the watcher it had: the
+ * operator's removal tied to a program's login lands while the program is away (plan.ts `remove`).
  */
-export type TieCondition = 'any' | 'upgrade-idle';
+export type TieCondition = 'any' | 'upgrade-idle' | 'watcher-lost';
 
 /** The note of a tied event whose moment had not come when the plan ended. */
 export const NOT_FIRED_BY_QUIESCENCE = 'its moment had not come when the plan ended (quiescence injects no fault)';
@@ -162,7 +166,8 @@ export class ActivityTriggers {
   }
 
   private met(a: Armed): boolean {
-    return a.condition === 'any' || this.source.upgradeIdle();
+    if (a.condition === 'any') return true;
+    return this.source.upgradeIdle() && (a.condition === 'upgrade-idle' || this.source.watcherLost(a.client));
   }
 
   /**

@@ -46,38 +46,62 @@ const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Ob
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
 const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
 
-/** The calls `serve` answers. dispatch looks each request's qualified name up here, so that it
- *  switches on one shared string per kind of call instead of building and comparing a new one per
- *  request (the sim serves about sixty calls a run); a call not listed gets its name built. */
-const SERVED_CALLS: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
-  const calls = new Map<string, Map<string, string>>();
-  for (const name of [
-    'Admin.Login',
-    'Pinger.Ping',
-    'Client.FullStatus',
-    'Client.WatchAll',
-    'AllWatcher.Next',
-    'AllWatcher.Stop',
-    'Application.Deploy',
-    'Application.DeployFromRepository',
-    'Application.DestroyApplication',
-    'ModelUpgrader.UpgradeModel',
-    'ModelConfig.ModelGet',
-    'ModelConfig.GetModelConstraints',
-    'ModelManager.ModelInfo',
-    'Charms.ResolveCharms',
-    'Charms.AddCharm',
-  ]) {
+/** The calls `serve` answers, by facade then method. */
+const SERVED = [
+  'Admin.Login',
+  'Pinger.Ping',
+  'Client.FullStatus',
+  'Client.WatchAll',
+  'AllWatcher.Next',
+  'AllWatcher.Stop',
+  'Application.Deploy',
+  'Application.DeployFromRepository',
+  'Application.DestroyApplication',
+  'ModelUpgrader.UpgradeModel',
+  'ModelConfig.ModelGet',
+  'ModelConfig.GetModelConstraints',
+  'ModelManager.ModelInfo',
+  'Charms.ResolveCharms',
+  'Charms.AddCharm',
+];
+
+/** One served call: its qualified name (what serve switches on) and whether the gate lets it by. */
+interface CallKind {
+  name: string;
+  allowedWhileUpgrading: boolean;
+}
+
+/** A facade as dispatch finds it: the versions served and the calls it answers. */
+interface FacadeKind {
+  versions: readonly number[];
+  calls: Readonly<Record<string, CallKind>>;
+}
+
+/** Every facade, by name, with its calls: one look-up per request finds all dispatch needs to know
+ *  of it (about sixty requests a run in the sim), where a Map per question was a few per cent of
+ *  the sim's time. Objects without a prototype, so that a request naming "constructor" finds nothing. */
+const FACADE_KINDS: Readonly<Record<string, FacadeKind>> = (() => {
+  const kinds: Record<string, FacadeKind> = Object.create(null) as Record<string, FacadeKind>;
+  for (const [facade, versions] of Object.entries(FACADES))
+    kinds[facade] = { versions, calls: Object.create(null) as Record<string, CallKind> };
+  for (const name of SERVED) {
     const [facade = '', method = ''] = name.split('.');
-    let methods = calls.get(facade);
-    if (!methods) calls.set(facade, (methods = new Map()));
-    methods.set(method, name);
+    const kind = kinds[facade];
+    assert(kind, `${name}: a call of a facade FACADES does not list`);
+    (kind.calls as Record<string, CallKind>)[method] = {
+      name,
+      allowedWhileUpgrading: ALLOWED_WHILE_UPGRADING.has(name),
+    };
   }
-  return calls;
+  return kinds;
 })();
 
-function callName(req: ApiRequest): string {
-  return SERVED_CALLS.get(req.type)?.get(req.request) ?? `${req.type}.${req.request}`;
+/** The params of a request that has none: read, never written. */
+const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** A call no facade serves: named as the request names it. */
+function unservedCall(req: ApiRequest): CallKind {
+  return { name: `${req.type}.${req.request}`, allowedWhileUpgrading: false };
 }
 
 /** Refused calls recorded on a connection that has not logged in (see recordRefusal). */
@@ -91,7 +115,10 @@ interface Watcher {
   stopped: boolean;
 }
 
-type Reply = { response: Record<string, unknown> } | { error: string; code: string } | 'later';
+/** What dispatch makes of a request: the response, a refusal, or LATER (a Next that waits). The
+ *  response itself, not wrapped in an object per reply. */
+type Reply = Record<string, unknown> | ApiError | typeof LATER;
+const LATER = 'later';
 
 /** A refusal, thrown within dispatch. Not an Error: capturing a stack for every refusal made
  *  refusals the sim's most expensive operation. */
@@ -101,6 +128,10 @@ class ApiError {
     readonly code: string,
   ) {}
 }
+
+/** The gate's refusal, in Juju 2.x's words and in 1.2x's. */
+const UPGRADE_IN_PROGRESS_2X = new ApiError('upgrade in progress', ErrorCode.upgradeInProgress);
+const UPGRADE_IN_PROGRESS_1X = new ApiError('upgrade in progress - Juju functionality is limited', '');
 
 export class ApiConnection {
   private loggedIn = false;
@@ -132,13 +163,14 @@ export class ApiConnection {
     this.controller.activity.received(this.client, req.type, req.request);
     if (this.closed) return;
     const reply = this.dispatch(req);
-    if (reply === 'later') return;
+    if (reply === LATER) return;
+    const accepted = !(reply instanceof ApiError);
     // A fault tied to the moment between applying an accepted call and answering it may cut the
     // connection here: the call took effect, and its answer is lost with the connection.
-    if ('response' in reply) this.controller.activity.applied(this.client, req.type, req.request);
+    if (accepted) this.controller.activity.applied(this.client, req.type, req.request);
     if (this.closed) return;
     this.send(req['request-id'], reply);
-    this.controller.activity.answered(this.client, req.type, req.request, 'response' in reply);
+    this.controller.activity.answered(this.client, req.type, req.request, accepted);
   }
 
   /** A watcher of this connection has a Next waiting for deltas. */
@@ -193,28 +225,28 @@ export class ApiConnection {
   }
 
   private dispatch(req: ApiRequest): Reply {
-    const name = callName(req);
+    const facade = FACADE_KINDS[req.type];
+    const call = facade?.calls[req.request] ?? unservedCall(req);
+    const name = call.name;
     try {
-      const versions = Object.hasOwn(FACADES, req.type) ? FACADES[req.type] : undefined; // not "constructor"
-      if (versions === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
-      if (!versions.includes(req.version)) {
+      if (facade === undefined) throw new ApiError(`unknown object type "${req.type}"`, ErrorCode.notImplemented);
+      if (!facade.versions.includes(req.version)) {
         throw new ApiError(`unknown version (${req.version}) of interface "${req.type}"`, ErrorCode.notImplemented);
       }
-      if (name === 'Admin.Login') return { response: this.login(req.params ?? {}) };
+      if (name === 'Admin.Login') return this.login(req.params ?? {});
       if (!this.loggedIn) throw new ApiError('not logged in', ErrorCode.unauthorized);
       // The gate refuses most calls of a gated run: answered here, not thrown (no unwinding).
-      if (this.restricted() && !ALLOWED_WHILE_UPGRADING.has(name))
-        return this.refuse(req, name, this.upgradeInProgress());
+      if (!call.allowedWhileUpgrading && this.restricted()) return this.refuse(req, name, this.upgradeInProgress());
       return this.serve(name, req);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      return this.refuse(req, name, [e.message, e.code]);
+      return this.refuse(req, name, e);
     }
   }
 
-  private refuse(req: ApiRequest, name: string, [message, code]: [string, string]): Reply {
-    this.recordRefusal(req, name, message);
-    return { error: message, code };
+  private refuse(req: ApiRequest, name: string, refusal: ApiError): ApiError {
+    this.recordRefusal(req, name, refusal.message);
+    return refusal;
   }
 
   /** Every refused call is in the history with its reason ("not logged in" as much as "upgrade in
@@ -232,55 +264,53 @@ export class ApiConnection {
   }
 
   private serve(name: string, req: ApiRequest): Reply {
-    const params = req.params ?? {};
+    const params = req.params ?? NO_PARAMS;
     switch (name) {
       case 'Pinger.Ping':
-        return { response: {} };
+        return {};
       case 'Client.FullStatus':
         this.recordRequest(req, true);
-        return { response: this.fullStatus() };
+        return this.fullStatus();
       case 'Client.WatchAll':
         this.recordRequest(req, true);
-        return { response: { 'watcher-id': this.watchAll() } };
+        return { 'watcher-id': this.watchAll() };
       case 'AllWatcher.Next':
         return this.next(req);
       case 'AllWatcher.Stop': {
         const w = this.watcher(req.id);
         this.recordRequest(req, true);
         this.stopWatcher(w, 'client');
-        return { response: {} };
+        return {};
       }
       case 'Application.Deploy':
-        return { response: this.deploy(req, deploySpecs(params), (error) => ({ error })) };
+        return this.deploy(req, deploySpecs(params), (error) => ({ error }));
       case 'Application.DeployFromRepository':
-        return {
-          response: this.deploy(req, deployFromRepositorySpecs(params), (error, spec) =>
-            error
-              ? { errors: [error] }
-              : { info: { name: spec.name, architecture: 'amd64' }, pendingresourceuploads: [] },
-          ),
-        };
+        return this.deploy(req, deployFromRepositorySpecs(params), (error, spec) =>
+          error
+            ? { errors: [error] }
+            : { info: { name: spec.name, architecture: 'amd64' }, pendingresourceuploads: [] },
+        );
       case 'Application.DestroyApplication':
-        return { response: this.destroyApplications(req, params) };
+        return this.destroyApplications(req, params);
       case 'ModelUpgrader.UpgradeModel':
-        return { response: this.upgradeModel(req, params) };
+        return this.upgradeModel(req, params);
       case 'ModelConfig.ModelGet':
         this.recordRequest(req, true);
-        return { response: modelGet(this.controller) };
+        return modelGet(this.controller);
       case 'ModelConfig.GetModelConstraints':
         this.recordRequest(req, true);
-        return { response: { constraints: {} } };
+        return { constraints: {} };
       case 'ModelManager.ModelInfo':
         this.recordRequest(req, true);
-        return { response: modelInfo(this.controller, params) };
+        return modelInfo(this.controller, params);
       case 'Charms.ResolveCharms':
         this.recordRequest(req, true);
-        return { response: resolveCharms(params) };
+        return resolveCharms(params);
       case 'Charms.AddCharm': {
         const added = addCharm(this.controller, params);
         if ('error' in added) throw new ApiError(String(added.error), ErrorCode.badRequest);
         this.recordRequest(req, true);
-        return { response: added };
+        return added;
       }
       default:
         throw new ApiError(
@@ -357,12 +387,12 @@ export class ApiConnection {
     const deltas = this.controller.model.deltasSince(w.rev);
     if (deltas.length > 0) {
       w.rev = this.controller.model.rev;
-      return { response: { deltas } };
+      return { deltas };
     }
     w.waiting = req['request-id'];
     this.unsubscribe ??= this.controller.model.onChange(() => this.scheduleFlush());
     this.controller.activity.nextWaiting(this.client);
-    return 'later';
+    return LATER;
   }
 
   /** Answer waiting Nexts once the current burst of changes is over, so deltas come coalesced. */
@@ -379,7 +409,7 @@ export class ApiConnection {
         const requestId = w.waiting;
         w.waiting = undefined;
         w.rev = this.controller.model.rev;
-        this.send(requestId, { response: { deltas } });
+        this.send(requestId, { deltas });
       }
     });
   }
@@ -403,7 +433,7 @@ export class ApiConnection {
     if (w.waiting !== undefined && reason !== 'connection') {
       const requestId = w.waiting;
       w.waiting = undefined;
-      this.send(requestId, { error: WATCHER_STOPPED_ERROR, code: ErrorCode.stopped });
+      this.send(requestId, new ApiError(WATCHER_STOPPED_ERROR, ErrorCode.stopped));
     }
   }
 
@@ -480,10 +510,8 @@ export class ApiConnection {
       : this.controller.apiRestricted;
   }
 
-  private upgradeInProgress(): [string, string] {
-    return this.controller.profile.upgradeErrorStyle === '2.x'
-      ? ['upgrade in progress', ErrorCode.upgradeInProgress]
-      : ['upgrade in progress - Juju functionality is limited', ''];
+  private upgradeInProgress(): ApiError {
+    return this.controller.profile.upgradeErrorStyle === '2.x' ? UPGRADE_IN_PROGRESS_2X : UPGRADE_IN_PROGRESS_1X;
   }
 
   private recordRequest(
@@ -510,14 +538,14 @@ export class ApiConnection {
     this.controller.history.record(record);
   }
 
-  private send(requestId: number, reply: Exclude<Reply, 'later'>): void {
+  private send(requestId: number, reply: Exclude<Reply, typeof LATER>): void {
     // receive() and the flush return early on a closed connection, and closing stops watchers
     // without answering their Nexts: nothing is ever sent on a closed connection.
     if (this.closed) assert.fail(`conn ${this.id}: send on a closed connection`); // message built only then
     const frame: ApiResponse =
-      'error' in reply
-        ? { 'request-id': requestId, response: {}, error: reply.error, 'error-code': reply.code }
-        : { 'request-id': requestId, response: reply.response };
+      reply instanceof ApiError
+        ? { 'request-id': requestId, response: {}, error: reply.message, 'error-code': reply.code }
+        : { 'request-id': requestId, response: reply };
     this.transport.send(frame);
   }
 }

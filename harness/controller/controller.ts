@@ -54,6 +54,7 @@ export class Controller implements ApiHost {
   readonly activity = new ActivityTriggers({
     nextInFlight: (client) => [...this.connections.values()].some((c) => c.client === client && c.nextInFlight),
     upgradeIdle: () => this.isUp && !this.upgrading,
+    watcherLost: (client) => this.watcherLost(client),
   });
   private nextConnId = 1;
   private nextWatcherId = 1;
@@ -251,6 +252,23 @@ export class Controller implements ApiHost {
     if (this.isUp) return true;
     this.history.record({ type: 'conn-refused', client });
     return false;
+  }
+
+  /**
+   * Whether `client` had a watcher and has none live now: it lost it with its connection (it is away
+   * or reconnecting) or the controller stopped it. Read from the records (watcher-start,
+   * watcher-stop), which a crash's recovery keeps; asked only at an operator's removal.
+   */
+  watcherLost(client: string): boolean {
+    const live = new Set<string>();
+    let watched = false;
+    for (const r of this.history.records) {
+      if (r.type === 'watcher-start' && r.client === client) {
+        watched = true;
+        live.add(r.watcher);
+      } else if (r.type === 'watcher-stop' && r.client === client) live.delete(r.watcher);
+    }
+    return watched && live.size === 0;
   }
 
   /** The controller stops the live watchers of `client`'s connections, the connections staying up

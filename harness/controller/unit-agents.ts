@@ -16,12 +16,21 @@ import assert from 'node:assert/strict';
 import type { Scheduler, TimerHandle } from '../clock.ts';
 import type { Recorder } from '../history.ts';
 import type { Rng } from '../rng.ts';
-import type { ModelState, Unit } from './model-state.ts';
+import type { ModelState, StatusPair, Unit } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 
 const HOOKS = ['install', 'config-changed', 'start', 'update-status'] as const;
 /** The hook that waits timing.settleMs after the one before it (the workload coming up). */
 const SETTLES_BEFORE = HOOKS.indexOf('update-status');
+
+/** The statuses a unit shows while each hook runs, written once rather than per hook run. */
+const RUNNING: readonly { workload: StatusPair; agent: StatusPair }[] = HOOKS.map((hook) => ({
+  workload: ['maintenance', `running ${hook} hook`],
+  agent: ['executing', `running ${hook} hook`],
+}));
+const ACTIVE: StatusPair = ['active', ''];
+const IDLE: StatusPair = ['idle', ''];
+const STARTING: StatusPair = ['waiting', 'workload starting'];
 
 /** The timer of a hook whose process is gone (restored after a crash) or not yet scheduled. */
 const NO_TIMER: TimerHandle = { cancel: () => {} };
@@ -219,23 +228,19 @@ export class UnitAgents {
     assert(hook !== undefined, 'kick starts an agent only while it has hooks left to run');
     // In flight before its record: on the server each record saves the durable state, which must
     // name the hook for a crash right after it to interrupt (else the hook never ends).
-    const running = { hook, timer: NO_TIMER };
-    agent.running = running;
+    const inFlight = { hook, timer: NO_TIMER };
+    agent.running = inFlight;
     this.history.record({ type: 'hook-start', unit: agent.unit.name, hook });
-    this.model.setUnitStatus(
-      agent.unit,
-      ['maintenance', `running ${hook} hook`],
-      ['executing', `running ${hook} hook`],
-    );
+    const running = RUNNING[agent.next];
+    if (running) this.model.setUnitStatus(agent.unit, running.workload, running.agent); // there is one per hook
     const [min, max] = this.profile.timing.hookMs;
-    running.timer = this.clock.after(agent.rng.int(min, max), () => {
+    inFlight.timer = this.clock.after(agent.rng.int(min, max), () => {
       agent.running = undefined;
       agent.failures = 0;
       agent.next++;
       this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok' });
-      if (agent.next === HOOKS.length) this.model.setUnitStatus(agent.unit, ['active', ''], ['idle', '']);
-      else if (agent.next === SETTLES_BEFORE)
-        this.model.setUnitStatus(agent.unit, ['waiting', 'workload starting'], ['idle', '']);
+      if (agent.next === HOOKS.length) this.model.setUnitStatus(agent.unit, ACTIVE, IDLE);
+      else if (agent.next === SETTLES_BEFORE) this.model.setUnitStatus(agent.unit, STARTING, IDLE);
       this.kick();
     });
   }

@@ -106,6 +106,9 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.client > 0) yield { ...e, client: 0 };
       break;
     case 'remove':
+      if (e.on !== undefined) yield withoutKey(e, 'on'); // at its time: once the program next waits on its watcher
+      if (e.client > 0) yield { ...e, client: 0 };
+      break;
     case 'rewatch':
       if (e.client > 0) yield { ...e, client: 0 };
       break;

@@ -38,8 +38,9 @@ export interface World {
    *  schedules the start); it recovers from its durable state. A target that cannot says so. */
   crash(downMs: number, graceful: boolean): Action;
   deploy(client: string, app: string, units: number): Action;
-  /** The client removes an application (Application.DestroyApplication). */
-  remove(client: string, app: string): Action;
+  /** The client removes an application (Application.DestroyApplication); `on: 'login'`: the
+   *  operator's removal in a program's run, tied to the program's login after a lost watcher. */
+  remove(client: string, app: string, on?: 'login'): Action;
   /** The client stops its watcher and watches again. */
   rewatch(client: string): Action;
   /** Whether the controller is bootstrapped, up, and no upgrade is pending or running. */
@@ -122,7 +123,7 @@ export function applyEvent(world: World, event: PlanEvent): Action {
     case 'deploy':
       return world.deploy(clientName(event.client), event.app, event.units);
     case 'remove':
-      return world.remove(clientName(event.client), event.app);
+      return world.remove(clientName(event.client), event.app, event.on);
     case 'rewatch':
       return world.rewatch(clientName(event.client));
     case 'chained-upgrade':
@@ -145,6 +146,13 @@ function publishAndUpgrade(world: World, version: string): Action {
   if (typeof published === 'boolean' || !('then' in published)) return upgrade();
   return published.then(upgrade);
 }
+
+/** A `remove` tied to a login (plan.ts) in a built-in client's run: its removals are its own, made
+ *  when the plan says; only the operator's, in a program's run, waits for the program's moment. */
+export const TIED_REMOVE_NOT_APPLIED: Applied = {
+  applied: false,
+  note: "a client's own removal is not tied to its login: only the operator's is, in a program's run",
+};
 
 /** A client action the profile may not offer (a black-box command, a real library): not applied then. */
 export function clientAction(

@@ -50,9 +50,10 @@ export class AdminClient {
     return this.call('POST', 'bootstrap', operatorApps.length > 0 ? { operatorApps } : undefined);
   }
   /** The operator's `juju remove-application APP`, through the API (refused while it is restricted),
-   *  once `client` next waits on its watcher, or at once if it has lost it (session.ts). */
-  operatorRemove(app: string, client: string): Promise<ActionResult> {
-    return this.call('POST', 'operator-remove', { app, client });
+   *  once `client` next waits on its watcher, or at once if it has lost it; `on: 'login'`: at its
+   *  first login after it lost its watcher, with the API open (session.ts). */
+  operatorRemove(app: string, client: string, on?: 'login'): Promise<ActionResult> {
+    return this.call('POST', 'operator-remove', on ? { app, client, on } : { app, client });
   }
   publish(version: string): Promise<ActionResult> {
     return this.call('POST', 'publish', { version });

@@ -173,10 +173,10 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       return { applied } satisfies ActionResult;
     }
     case 'POST operator-remove': {
-      const { app, client } = body;
-      if (typeof app !== 'string' || typeof client !== 'string')
-        throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0"}');
-      const removed = session.operatorRemove(app, client);
+      const { app, client, on } = body;
+      if (typeof app !== 'string' || typeof client !== 'string' || (on !== undefined && on !== 'login'))
+        throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0", "on"?: "login"}');
+      const removed = session.operatorRemove(app, client, on);
       return (removed === 'armed' ? { applied: true } : removed) satisfies ActionResult;
     }
     case 'POST publish': {

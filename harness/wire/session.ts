@@ -25,19 +25,6 @@ import { seededRng } from '../rng.ts';
 import { ClientLinks } from './client-links.ts';
 import type { SessionJournal } from './session-store.ts';
 
-/** Whether `client` had a watcher and has none live now (its records: watcher-start, watcher-stop). */
-function lostWatcher(records: readonly HistoryRecord[], client: string): boolean {
-  const live = new Set<string>();
-  let watched = false;
-  for (const r of records) {
-    if (r.type === 'watcher-start' && r.client === client) {
-      watched = true;
-      live.add(r.watcher);
-    } else if (r.type === 'watcher-stop' && r.client === client) live.delete(r.watcher);
-  }
-  return watched && live.size === 0;
-}
-
 /** The path of a session's model endpoint on the server's port. */
 export function modelPath(uuid: string): string {
   return `/model/${uuid}/api`;
@@ -213,19 +200,25 @@ export class ControllerSession {
    * the moment `client` next waits on its watcher (at once if it does now): the program has its
    * snapshot, the application in it, and the removal reaches it as a `remove` delta. Armed like a
    * tied fault: the run's quiescence drops it if that moment never comes. Or at once (its outcome
-   * returned), if the program has lost its watcher (below).
+   * returned), if the program has lost its watcher (below). `on: 'login'` (plan.ts `remove`): at the
+   * program's first login after it lost its watcher, with the API open: while it is away.
    */
-  operatorRemove(app: string, client: string): { applied: boolean; note: string } | 'armed' {
+  operatorRemove(app: string, client: string, on?: 'login'): { applied: boolean; note: string } | 'armed' {
+    const remove = (): void => void removeAsOperator(this.controller, app);
+    if (on === 'login') {
+      this.controller.activity.arm(client, 'login', remove, undefined, 'watcher-lost');
+      return 'armed';
+    }
     // A program that had a watcher and has none now lost it with its connection (it is away or
     // reconnecting): the removal happens now, and reaches it only through its next watcher's
     // snapshot, which has no `remove` for it (a view merged rather than replaced keeps a ghost).
     // Not while the API is restricted for an upgrade, which would refuse it: then, as otherwise, at
     // its next watcher wait.
-    if (!this.controller.upgrading && lostWatcher(this.history.records, client)) {
+    if (!this.controller.upgrading && this.controller.watcherLost(client)) {
       const removed = removeAsOperator(this.controller, app);
       return { applied: removed.applied, note: `${removed.note} while ${client} had lost its watcher` };
     }
-    this.controller.activity.arm(client, 'watch-next', () => void removeAsOperator(this.controller, app));
+    this.controller.activity.arm(client, 'watch-next', remove);
     return 'armed';
   }
 

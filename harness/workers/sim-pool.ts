@@ -1,24 +1,22 @@
 /**
- * A pool of sim worker threads (sim-worker.ts). The main thread draws cases with fast-check and
- * sends them in batches; each worker runs its batches in turn and answers with what each case
- * violated. explore-on-workers.ts turns that into an exploration with the sequential result.
+ * A pool of sim worker threads (sim-worker.ts). For each survey the main thread sends the
+ * exploration's options once, then ranges of case indexes; each worker draws and runs the cases
+ * of its ranges and answers with what they violated. explore-on-workers.ts hands the ranges out
+ * and notes the answers in case order, which gives the sequential result.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { CaseRunner } from '../ordered-survey.ts';
 import type { RunConfig } from '../run-config.ts';
-import type { CaseOptions, CaseOutcome } from '../runner.ts';
-import type { Case } from '../strategies/index.ts';
 import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
-import { shipConfig, type FromWorker, type ToWorker, type WorkerError } from './messages.ts';
+import { shipConfig, type RangeAnswer, type ShippedOptions, type ToWorker, type WorkerError } from './messages.ts';
 import { startSimWorker } from './worker-entry.ts';
-
-/** Cases per message: enough that messaging costs little next to running them (a case takes
- *  about 0.1 to 0.5 ms), few enough that a small exploration still spreads over every worker. */
-export const BATCH_CASES = 50;
 
 /** Fewer cases than this per worker are faster run in-process than on a worker started for them. */
 const MIN_CASES_PER_WORKER = 1_000;
+
+/** Ranges a worker holds at once: one running and one waiting, so it never idles while the
+ *  main thread notes its last answer and sends the next. */
+const RANGES_PER_WORKER = 2;
 
 /** `--workers` when not given: one per core, but none beyond what the exploration can use. */
 export function defaultWorkers(totalCases: number): number {
@@ -27,8 +25,8 @@ export function defaultWorkers(totalCases: number): number {
 
 interface PoolWorker {
   worker: Worker;
-  /** Batches sent and not answered, by sequence number. */
-  pending: Map<number, (answer: FromWorker) => void>;
+  /** Ranges sent and not answered, by sequence number. */
+  pending: Map<number, (answer: RangeAnswer) => void>;
   failed?: Error;
 }
 
@@ -36,114 +34,113 @@ export class SimPool {
   private readonly workers: PoolWorker[];
   private readonly configIds = new WeakMap<RunConfig, number>();
   private nextConfigId = 1;
+  private nextSurveyId = 1;
   private nextSeq = 1;
+  /** Resolves at the next answer of any worker (a range, of any survey, or a failure). */
+  private answered = deferred();
 
   constructor(readonly size: number) {
     this.workers = Array.from({ length: size }, () => this.startWorker());
   }
 
-  /** Cases kept in flight: two batches per worker, so none waits while its next batch is drawn. */
-  get inFlight(): number {
-    return this.size * BATCH_CASES * 2;
+  /** Whether `config` can travel to a worker (shipConfig); if not, explore it in-process. */
+  canRun(config: RunConfig): boolean {
+    return shipConfig(config) !== undefined;
   }
 
-  /** Runs `config`'s cases on the workers; undefined when the config cannot travel (shipConfig). */
-  runner(config: RunConfig, options: CaseOptions): CaseRunner<CaseOutcome> | undefined {
-    const id = this.configId(config);
-    return id === undefined ? undefined : new BatchRunner(this, id, options);
+  /** Tells every worker about a survey of `config` with `options`; its id, for sendRange and
+   *  endSurvey. The config must be one that can run here (canRun). */
+  openSurvey(config: RunConfig, options: ShippedOptions): number {
+    const configId = this.configId(config);
+    const id = this.nextSurveyId++;
+    this.broadcast({ kind: 'survey', id, config: configId, options });
+    return id;
   }
 
-  /** Sends a batch to the least busy worker. */
-  send(config: number, options: CaseOptions, cases: Case[]): Promise<FromWorker> {
+  /** Runs the cases at indexes [from, to) of a survey on the least busy worker; undefined when
+   *  every worker holds as many ranges as it should (send again once one answers). Never
+   *  rejects: a worker that failed answers with its error. */
+  sendRange(survey: number, from: number, to: number): Promise<RangeAnswer> | undefined {
     const target = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    if (target.failed) return Promise.reject(target.failed);
+    if (target.failed) return Promise.resolve(failedAnswer(target.failed));
+    if (target.pending.size >= RANGES_PER_WORKER) return undefined;
     const seq = this.nextSeq++;
-    const message: ToWorker = { kind: 'batch', seq, config, options, casesJson: JSON.stringify(cases) };
     return new Promise((resolve) => {
       if (target.pending.size === 0) target.worker.ref();
       target.pending.set(seq, resolve);
-      target.worker.postMessage(message);
+      target.worker.postMessage({ kind: 'range', seq, survey, from, to } satisfies ToWorker);
     });
+  }
+
+  /** Resolves when some worker next answers: a worker may have room again (sendRange). */
+  nextAnswer(): Promise<void> {
+    return this.answered.promise;
+  }
+
+  /** The survey is over: workers forget it (after any of its ranges they still hold). */
+  endSurvey(survey: number): void {
+    this.broadcast({ kind: 'end', survey });
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
-  private configId(config: RunConfig): number | undefined {
+  private broadcast(message: ToWorker): void {
+    for (const w of this.workers) w.worker.postMessage(message);
+  }
+
+  private configId(config: RunConfig): number {
     const known = this.configIds.get(config);
     if (known !== undefined) return known;
     const shipped = shipConfig(config);
-    if (!shipped) return undefined;
+    if (!shipped) throw new Error(`SimPool: the config of ${config.scenario.name} cannot travel to a worker`);
     const id = this.nextConfigId++;
-    for (const w of this.workers) w.worker.postMessage({ kind: 'config', id, config: shipped } satisfies ToWorker);
+    this.broadcast({ kind: 'config', id, config: shipped });
     this.configIds.set(config, id);
     return id;
   }
 
   private startWorker(): PoolWorker {
     const entry: PoolWorker = { worker: startSimWorker(), pending: new Map() };
-    entry.worker.unref(); // idle workers keep nothing alive; send() refs a worker while it is busy
-    entry.worker.on('message', (answer: FromWorker) => {
+    entry.worker.unref(); // idle workers keep nothing alive; sendRange() refs a worker while it is busy
+    entry.worker.on('message', (answer: RangeAnswer) => {
       const resolve = entry.pending.get(answer.seq);
       entry.pending.delete(answer.seq);
       if (entry.pending.size === 0) entry.worker.unref();
       resolve?.(answer);
+      this.announceAnswer();
     });
     const fail = (error: Error): void => {
       entry.failed ??= error;
-      for (const resolve of entry.pending.values())
-        resolve({ seq: 0, outcomes: [], error: { name: error.name, message: error.message } });
+      for (const resolve of entry.pending.values()) resolve(failedAnswer(error));
       entry.pending.clear();
+      this.announceAnswer();
     };
     entry.worker.on('error', fail);
     entry.worker.on('exit', (code) => fail(new Error(`a sim worker exited (code ${code})`)));
     return entry;
   }
-}
 
-/** Collects started cases into batches and hands each case its own outcome from the answer. */
-class BatchRunner implements CaseRunner<CaseOutcome> {
-  private cases: Case[] = [];
-  private answer: { promise: Promise<FromWorker>; resolve: (a: Promise<FromWorker>) => void } | undefined;
-
-  constructor(
-    private readonly pool: SimPool,
-    private readonly config: number,
-    private readonly options: CaseOptions,
-  ) {}
-
-  start(c: Case): Promise<CaseOutcome> {
-    const index = this.cases.length;
-    this.cases.push(c);
-    this.answer ??= deferredAnswer();
-    const outcome = this.answer.promise.then((a) => outcomeAt(a, index));
-    if (this.cases.length >= BATCH_CASES) this.flush();
-    return outcome;
-  }
-
-  flush(): void {
-    if (!this.answer) return;
-    this.answer.resolve(this.pool.send(this.config, this.options, this.cases));
-    this.cases = [];
-    this.answer = undefined;
+  private announceAnswer(): void {
+    const { resolve } = this.answered;
+    this.answered = deferred();
+    resolve();
   }
 }
 
-function deferredAnswer(): { promise: Promise<FromWorker>; resolve: (a: Promise<FromWorker>) => void } {
-  let resolve!: (a: Promise<FromWorker>) => void;
-  const promise = new Promise<FromWorker>((r) => (resolve = r));
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
 
-function outcomeAt(answer: FromWorker, index: number): CaseOutcome {
-  const outcome = answer.outcomes[index];
-  if (outcome) return outcome;
-  throw rebuildError(answer.error ?? { name: 'Error', message: 'a sim worker answered without this case' });
+function failedAnswer(error: Error): RangeAnswer {
+  return { seq: 0, ran: 0, notable: [], error: { name: error.name, message: error.message } };
 }
 
 /** The worker's error as the class main.ts maps to an exit code (errors.ts), with its stack. */
-function rebuildError(e: WorkerError): Error {
+export function rebuildError(e: WorkerError): Error {
   const Class =
     e.name === 'NondeterminismError'
       ? NondeterminismError

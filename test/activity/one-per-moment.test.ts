@@ -38,7 +38,11 @@ describe('one tied fault per occurrence of a moment', () => {
 
   it('fires the earliest armed trigger of a moment, the next one at its next occurrence', () => {
     const fired: string[] = [];
-    const triggers = new ActivityTriggers({ nextInFlight: () => false, upgradeIdle: () => true });
+    const triggers = new ActivityTriggers({
+      nextInFlight: () => false,
+      upgradeIdle: () => true,
+      watcherLost: () => false,
+    });
     triggers.arm('client-0', 'watch-next', () => fired.push('first'));
     triggers.arm('client-1', 'watch-next', () => fired.push('other client'));
     triggers.arm('client-0', 'watch-next', () => fired.push('second'));

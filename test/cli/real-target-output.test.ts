@@ -48,11 +48,16 @@ describe('real-target output', { timeout: 240_000 }, () => {
     expect(config.scenario.clients).toBe(1);
     const clients = new Set<number>();
     const kinds = new Set<string>();
+    let tiedRemoves = 0;
     for (const [plan] of fc.sample(caseArbitrary(config, {}), { numRuns: 200, seed: 1 }))
       for (const e of plan) {
         kinds.add(e.kind);
         if ('client' in e) clients.add(e.client);
+        if (e.kind === 'remove' && e.on === 'login') tiedRemoves++;
       }
+    // Removals tied to the program's login after a lost watcher (remove-on-activity), as often as plain ones.
+    expect(config.scenario.weights['remove-on-activity']).toBe(gated.weights.remove);
+    expect(tiedRemoves).toBeGreaterThan(0);
     expect([...clients]).toEqual([0]);
     expect(kinds).toContain('deploy');
     expect(kinds).not.toContain('rewatch');
@@ -60,6 +65,7 @@ describe('real-target output', { timeout: 240_000 }, () => {
     // The built-in client still gets them, and a recorded program scenario resolves to itself.
     const builtIn = fc.sample(caseArbitrary(resolveRun(gated), {}), { numRuns: 200, seed: 1 });
     expect(builtIn.some(([plan]) => plan.some((e) => e.kind === 'rewatch'))).toBe(true);
+    expect(builtIn.some(([plan]) => plan.some((e) => e.kind === 'remove' && e.on !== undefined))).toBe(false);
     expect(resolveRun(config.scenario, {}, `node ${failing}`).scenario).toEqual(config.scenario);
   });
 

@@ -167,4 +167,27 @@ describe('the plan prints the new events readably', () => {
   ] as const)('%j', (event, text) => {
     expect(describeEvent(event)).toBe(text);
   });
+
+  it("a removal tied to a program's login after a lost watcher: the operator's", () => {
+    const event = { kind: 'remove', client: 0, app: 'mysql', on: 'login' } as const;
+    expect(describeEvent(event, { program: true })).toBe(
+      'operator: remove-application old-mysql (theirs, there since bootstrap), while client-0 logs in again after ' +
+        'losing its watcher (the first such login with the API open)',
+    );
+    expect(describeEvent(event)).toBe(
+      "client-0: remove-application mysql (tied to its login after a lost watcher: an operator's removal in a program's run only)",
+    );
+  });
+
+  it("a built-in client's run records a tied removal as not applied (sim)", () => {
+    const plan: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'remove', client: 0, app: 'mysql', on: 'login' },
+      { kind: 'wait', durationMs: 5_000 },
+    ];
+    const config = resolveRun(scenarioByName('juju-1.25-no-implicit-upgrade')!);
+    const removal = recordsOf(runSim(config, plan, 1).history, 'event').find((e) => e.index === 2);
+    expect(removal).toMatchObject({ applied: false, note: expect.stringMatching(/only the operator's is/) });
+  });
 });

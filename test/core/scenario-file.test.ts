@@ -40,13 +40,15 @@ describe('scenario files', () => {
     );
     expect(committed, 'run `npm run schema` and commit scenarios/scenario.schema.json').toEqual(scenarioJsonSchema());
     expect(committed.additionalProperties).toBe(false);
-    // Every event kind a plan draws, on-activity (faults tied to a client's API activity) and
-    // upgrade-on-activity (upgrades tied to one).
+    // Every event kind a plan draws, on-activity (faults tied to a client's API activity),
+    // upgrade-on-activity (upgrades tied to one) and remove-on-activity (an operator's removal tied
+    // to a program's login after a lost watcher).
     expect(Object.keys(committed.properties.weights.properties)).toEqual(WEIGHT_KEYS);
     expect(WEIGHT_KEYS).toEqual([
       ...EVENT_KINDS.filter((k) => k !== 'bootstrap'),
       'on-activity',
       'upgrade-on-activity',
+      'remove-on-activity',
     ]);
   });
 

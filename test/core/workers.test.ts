@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { explore } from '../../harness/explore.ts';
+import { explore, exploreAsync } from '../../harness/explore.ts';
 import { exploreOnWorkers } from '../../harness/explore-on-workers.ts';
 import type { ExploreResult } from '../../harness/explore-result.ts';
 import { resolveRun } from '../../harness/run-config.ts';
-import { caseOptionsOf } from '../../harness/runner.ts';
 import { SimPool } from '../../harness/workers/sim-pool.ts';
 import { CLIENT_PROFILES } from '../../harness/clients/profiles.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -40,15 +39,17 @@ const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
 // CLI_TIMEOUT_MS: vitest's 60 s default cut them short on a loaded CI machine, where their own bound
 // should have spoken.
 describe('run --workers through the CLI', { timeout: 2 * CLI_TIMEOUT_MS + 10_000 }, () => {
-  it('--workers 2 prints the JSON result of --workers 1 (timings aside) for the same seed', async () => {
+  it('--workers 2 and 3 print the JSON result of --workers 1 (timings aside) for the same seed', async () => {
     const args = ['run', '--scenario', 'juju-1.22-implicit-upgrade', '--runs', '2000', '--seed', '4', '--json'];
-    args.push('--no-corpus'); // the two run side by side: neither may see the other's failures
-    const [one, two] = await Promise.all([cli(...args, '--workers', '1'), cli(...args, '--workers', '2')]);
-    expect(one.exitCode).toBe(1);
-    expect(two.exitCode).toBe(1);
-    const [a, b] = [JSON.parse(one.stdout) as ExploreResult, JSON.parse(two.stdout) as ExploreResult];
+    args.push('--no-corpus'); // they run side by side: none may see the others' failures
+    const [one, ...more] = await Promise.all(['1', '2', '3'].map((n) => cli(...args, '--workers', n)));
+    expect(one!.exitCode).toBe(1);
+    const a = JSON.parse(one!.stdout) as ExploreResult;
     expect(a.failures.length).toBeGreaterThan(1);
-    expect(withoutTimings(b)).toBe(withoutTimings(a));
+    for (const other of more) {
+      expect(other.exitCode).toBe(1);
+      expect(withoutTimings(JSON.parse(other.stdout))).toBe(withoutTimings(a));
+    }
   });
 
   it('--check-determinism passes on workers', async () => {
@@ -97,10 +98,55 @@ describe('exploreOnWorkers from the sources', () => {
     expect(withoutTimings(await exploreOnWorkers(pool, gated, options))).toBe(withoutTimings(explore(gated, options)));
   });
 
+  it('runs a shard’s cases as explore does, over ranges wider than one shard’s', async () => {
+    for (const index of [1, 3]) {
+      const options = { runs: 1500, seed: 12, shard: { index, count: 3 } };
+      const sequential = explore(naive, options);
+      expect(sequential.runs).toBe(500);
+      expect(withoutTimings(await exploreOnWorkers(pool, naive, options)), `shard ${index}/3`).toBe(
+        withoutTimings(sequential),
+      );
+    }
+  });
+
+  it('stops at the case an interrupt came after, and keeps what it found unshrunk', async () => {
+    const interruptAt = (runs: number) => {
+      const controller = new AbortController();
+      return {
+        runs: 4000,
+        seed: 13,
+        signal: controller.signal,
+        onProgress: (p: { runs: number }) => p.runs === runs && controller.abort(),
+      };
+    };
+    const sequential = await exploreAsync(naive, interruptAt(700));
+    expect(sequential).toMatchObject({ runs: 700, interrupted: true });
+    expect(sequential.failures.length).toBeGreaterThan(0);
+    expect(withoutTimings(await exploreOnWorkers(pool, naive, interruptAt(700)))).toBe(withoutTimings(sequential));
+  });
+
+  it('stops at once on an interrupt that comes while it waits for the workers', async () => {
+    const controller = new AbortController();
+    let aborting = false;
+    const result = await exploreOnWorkers(pool, gated, {
+      runs: 10_000_000,
+      seed: 14,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.runs < 300 || aborting) return;
+        aborting = true;
+        setTimeout(() => controller.abort(), 0); // outside the note: the main thread is waiting then
+      },
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.runs).toBeGreaterThanOrEqual(300);
+    expect(result.runs).toBeLessThan(10_000_000);
+  });
+
   it('explores in-process a config whose client profile cannot travel to a worker', async () => {
     const own = { ...CLIENT_PROFILES[0]!, name: 'my-own-client' };
     const config = { ...naive, client: own };
-    expect(pool.runner(config, caseOptionsOf({}))).toBeUndefined();
+    expect(pool.canRun(config)).toBe(false);
     const options = { runs: 200, seed: 6 };
     expect(withoutTimings(await exploreOnWorkers(pool, config, options))).toBe(
       withoutTimings(explore(config, options)),

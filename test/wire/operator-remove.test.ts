@@ -3,7 +3,8 @@
  * at the program's next watcher wait while it watches, so the removal reaches it as a `remove`
  * delta; at once while it has lost its watcher with its connection, so the removal reaches it only
  * through the snapshot of the watcher it makes after reconnecting (which a view merged rather than
- * replaced keeps as a ghost: trial9's merge-snapshot).
+ * replaced keeps as a ghost: trial9's merge-snapshot). Tied to the program's login (`on: 'login'`):
+ * at its first login after it lost its watcher, not at one while it still watches.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../harness/wire/admin-client.ts';
@@ -46,5 +47,36 @@ describe('the operator removes an application of a program run', () => {
       note: 'the operator removed old-postgresql while client-0 had lost its watcher',
     });
     expect(await destroyed()).toEqual(['old-postgresql']);
+  });
+
+  it("tied to the program's login: at its first login after it lost its watcher, before it watches again", async () => {
+    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
+    const admin = AdminClient.forPort(server.port, CREDENTIALS);
+    const opened = await admin.openSession({ seed: 1 });
+    const session = admin.session(opened.modelUuid);
+    expect(await session.bootstrap(['old-mysql'])).toEqual({ applied: true });
+    const destroyed = async () =>
+      (await session.history()).records.flatMap((r) =>
+        r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
+      );
+    expect(await session.operatorRemove('old-mysql', 'client-0', 'login')).toEqual({ applied: true });
+
+    // A first login, then a second connection's login while the first still watches: no watcher lost.
+    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    await client.login();
+    expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
+    const second = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    await second.login();
+    second.close();
+    expect(await destroyed()).toEqual([]);
+
+    // The watching connection gone: the next login removes it, before the new watcher's snapshot.
+    client.close();
+    await waitFor(async () =>
+      (await session.history()).records.some((r) => r.type === 'watcher-stop' && r.client === 'client-0'),
+    );
+    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    await client.login();
+    expect(await destroyed()).toEqual(['old-mysql']);
   });
 });

@@ -16,7 +16,15 @@ import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
 import type { RunHooks, TargetName } from '../target.ts';
 import { closeRun } from '../closing.ts';
-import { ArmedTies, clientAction, schedulePlan, WaitingEvents, type Applied, type World } from '../world.ts';
+import {
+  ArmedTies,
+  clientAction,
+  schedulePlan,
+  TIED_REMOVE_NOT_APPLIED,
+  WaitingEvents,
+  type Applied,
+  type World,
+} from '../world.ts';
 import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
 import { mergeHistories } from './merge.ts';
 import { HoldableClock } from './plan-clock.ts';
@@ -611,12 +619,12 @@ function liveWorld(run: LiveRun): World {
           return c !== undefined;
         }),
       ),
-    remove: (client, app) =>
-      queue.run(() =>
-        run.program
-          ? removeAsOperator(run, app)
-          : clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app)),
-      ),
+    remove: (client, app, on) =>
+      queue.run(() => {
+        if (run.program) return removeAsOperator(run, app, on);
+        if (on) return TIED_REMOVE_NOT_APPLIED;
+        return clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app));
+      }),
     rewatch: (client) =>
       queue.run(() => clientAction(clients.get(route(client)), profile, 'rewatch', (c) => c.rewatch?.())),
     upgradeIdle: () => backend.upgradeIdle(CONTROLLER_WAIT_MS),
@@ -633,17 +641,19 @@ function operatorApps(plan: Plan): string[] {
 /** A plan's `remove` in a program's run: a program cannot be asked to remove anything, so the
  *  operator removes their own application of that name (controller/operator.ts), once the program
  *  next waits on its watcher: its snapshot holds the application, and the removal reaches it as a
- *  `remove` delta. Armed like a tied fault, so the plan's end waits for it and quiescence drops it. */
-async function removeAsOperator(run: LiveRun, app: string): Promise<Applied> {
+ *  `remove` delta; `on: 'login'`: at the program's first login after it lost its watcher, while it
+ *  is away. Armed like a tied fault, so the plan's end waits for it and quiescence drops it. */
+async function removeAsOperator(run: LiveRun, app: string, on: 'login' | undefined): Promise<Applied> {
   const { backend } = run.options;
   if (!backend.operatorRemove) return { applied: false, note: `the ${run.options.target} target has no operator` };
   if (run.down) return { applied: false, note: 'the controller is down' };
-  const outcome = await backend.operatorRemove(operatorApp(app), clientName(0));
+  const outcome = await backend.operatorRemove(operatorApp(app), clientName(0), on);
   if (!outcome.applied || outcome.note !== undefined) return outcome; // refused, or done at once
   run.armed++;
+  const moment = on ? `logs in again after losing its watcher (the API open)` : 'next waits on its watcher';
   return {
     applied: true,
-    note: `the operator removes ${operatorApp(app)} once ${clientName(0)} next waits on its watcher`,
+    note: `the operator removes ${operatorApp(app)} once ${clientName(0)} ${moment}`,
   };
 }
 

@@ -20,6 +20,7 @@ import {
   clientAction,
   recordEvent,
   schedulePlan,
+  TIED_REMOVE_NOT_APPLIED,
   WaitingEvents,
   type Applied,
   type ArmedTie,
@@ -193,7 +194,10 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clients.get(client)?.deploy(app, units);
       return clients.has(client);
     },
-    remove: (client, app) => clientAction(clients.get(client), config.client.name, 'remove', (c) => c.remove?.(app)),
+    remove: (client, app, on) =>
+      on
+        ? TIED_REMOVE_NOT_APPLIED
+        : clientAction(clients.get(client), config.client.name, 'remove', (c) => c.remove?.(app)),
     rewatch: (client) => clientAction(clients.get(client), config.client.name, 'rewatch', (c) => c.rewatch?.()),
     upgradeIdle: () => !dead && controller.isUp && !controller.upgrading,
     waiting: new WaitingEvents(),

@@ -1,0 +1,74 @@
+/**
+ * Runs to the first failure of a --client-cmd program on the process target, seed by seed: how many
+ * runs a scenario's draws need to show one planted bug. Prints one line per seed (the run, or
+ * "never" within the budget), with WHY=1 the first violation and the plan events that acted on the
+ * program's removals (the operator's, controller/operator.ts), then the median ("never" counted as
+ * budget + 1). Run with
+ *   npx tsx bench/client-runs-to-failure.ts "COMMAND" PROPERTY [FIRST] [LAST] [RUNS] [CONCURRENCY] [SCENARIO]
+ * e.g. `npx tsx bench/client-runs-to-failure.ts "node examples/clients/merge-snapshot.mjs" watchers-resume 1 10 100 6`.
+ * `--no-tied-removes` draws no operator's removal tied to the program's login after a lost watcher
+ * (weight `remove-on-activity` 0: the plans drawn before it existed).
+ * Run it from the project root (COMMAND's relative paths are the program's own); SCENARIO defaults to
+ * juju-1.24-gated-api.
+ */
+import { exploreTarget } from '../harness/explore-target.ts';
+import { resolveRun } from '../harness/run-config.ts';
+import { scenarioByNameOrPath } from '../harness/scenario-file.ts';
+import { createProcessTarget } from '../harness/targets/process/index.ts';
+import type { PropertyName } from '../properties/property.ts';
+
+const args = process.argv.slice(2);
+const before = args.includes('--no-tied-removes');
+const [command = 'node examples/clients/merge-snapshot.mjs', property = 'watchers-resume', ...rest] = args.filter(
+  (a) => !a.startsWith('--'),
+);
+const [first = 1, last = 10, budget = 100, concurrency = 6] = rest.slice(0, 4).map(Number);
+const scenarioName = rest[4] ?? 'juju-1.24-gated-api';
+
+/** The run (1-based) that first violated `property`, or undefined within `budget`. */
+async function runsToFailure(seed: number): Promise<{ run: number; why: string[] } | undefined> {
+  const scenario = scenarioByNameOrPath(scenarioName);
+  const weights = before ? { ...scenario.weights, 'remove-on-activity': 0 } : scenario.weights;
+  // Drawn as `run --client-cmd` draws a program's plans (run-config.ts forProgram: one client).
+  const config = resolveRun({ ...scenario, weights }, { properties: [property as PropertyName] }, command);
+  const target = await createProcessTarget({ clientCommand: command });
+  try {
+    const result = await exploreTarget(target, config, {
+      runs: budget,
+      seed,
+      concurrency,
+      stopWhenAllViolated: true,
+      shrinkOnSim: false,
+      confirmRuns: 0,
+      shrinkTimeLimitMs: 1,
+    });
+    const p = result.properties[0];
+    const failure = result.failures[0];
+    if (!p?.firstFailureRun) return undefined;
+    const notes = (failure?.history ?? []).flatMap((r) =>
+      r.type === 'event' && r.event.kind === 'remove'
+        ? [`remove: ${r.note ?? (r.applied ? 'applied' : 'not applied')}`]
+        : [],
+    );
+    return { run: p.firstFailureRun, why: [failure?.violations[0]?.message ?? '', ...notes] };
+  } finally {
+    await target.close();
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+const found: (number | undefined)[] = [];
+for (let seed = first; seed <= last; seed++) {
+  const r = await runsToFailure(seed);
+  found.push(r?.run);
+  console.log(
+    `${command} (${scenarioName}${before ? ', no tied removes' : ''}) seed ${seed}: ${r ? r.run : `never (${budget} runs)`}`,
+  );
+  if (r && process.env['WHY']) for (const line of r.why) console.log(`  ${line.slice(0, 300)}`);
+}
+const runs = found.map((r) => r ?? budget + 1);
+const within = found.filter((r) => r !== undefined).length;
+console.log(
+  `${command}: found within ${budget} runs for ${within}/${found.length} seeds; median ${median(runs)} runs; ${runs.join(' ')}`,
+);
