@@ -18,6 +18,7 @@ import { simulate } from '../harness/targets/sim/simulate.ts';
 import type { RunConfig } from '../harness/run-config.ts';
 import { scenarioByName } from '../scenarios/index.ts';
 import { mainThreadCpuMicros } from './thread-cpu.ts';
+import { threadCeiling } from './thread-ceiling.ts';
 
 export const SCALING_SCENARIO = 'juju-1.24-gated-api';
 
@@ -56,6 +57,9 @@ export interface SimScaling {
    *  one thread. Times the cores used, the speed-up to expect; below 1 while the pool's own work
    *  or two threads slowing each other (shared caches, a core's two hardware threads) costs. */
   cpuEfficiency: number;
+  /** Two threads of plain JavaScript at once against one, on this machine in this minute
+   *  (thread-ceiling.ts): what a second worker could give at best. */
+  threadCeiling: number;
   /** The 1-minute load average when the measurement ended (2 cores: above 2, others compete). */
   loadAverage: number;
 }
@@ -122,6 +126,7 @@ export async function simScaling(runs: number, workers: number, rounds = 3): Pro
     // Warm every thread's compiler before measuring (each worker compiles the sim on its own).
     explore(config, { runs: Math.max(WARM_UP_CASES, Math.ceil(runs / 5)), seed: 100 });
     await exploreOnWorkers(pool, config, { runs: Math.max(WARM_UP_CASES * workers, Math.ceil(runs / 5)), seed: 101 });
+    const ceiling = await threadCeiling();
     const singles: Round[] = [];
     const spreads: Round[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -156,6 +161,7 @@ export async function simScaling(runs: number, workers: number, rounds = 3): Pro
       roundSpeedups,
       medianSpeedup: median(roundSpeedups),
       cpuEfficiency: hundredths(spreadPerCpu / perCpu),
+      threadCeiling: ceiling,
       loadAverage: hundredths(loadavg()[0] ?? 0),
     };
   } finally {
@@ -174,6 +180,6 @@ export function formatSimScaling(s: SimScaling): string {
     `${s.workersRunsPerSecond} runs/s best (${s.workersRunsPerCpuSecond} per CPU second, ${s.workersCoresUsed} cores ` +
     `used${mainShare}): --workers ${s.workers} / --workers 1 = ${s.medianSpeedup}× (median of the rounds' ratios ` +
     `${s.roundSpeedups.join(', ')}; best rounds ${s.speedup}×), ${s.cpuEfficiency}× its runs per CPU second; ` +
-    `load average ${s.loadAverage}.`
+    `two threads of plain JavaScript get ${s.threadCeiling}× one here; load average ${s.loadAverage}.`
   );
 }
