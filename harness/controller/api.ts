@@ -44,10 +44,14 @@ const FACADE_LIST: readonly { name: string; versions: readonly number[] }[] = Ob
 );
 
 /** Calls the restricted API still serves during an upgrade (Juju 1.24's upgrade-restricted root). */
-const ALLOWED_WHILE_UPGRADING = new Set(['Admin.Login', 'Pinger.Ping', 'Client.FullStatus']);
+export const ALLOWED_WHILE_UPGRADING: ReadonlySet<string> = new Set([
+  'Admin.Login',
+  'Pinger.Ping',
+  'Client.FullStatus',
+]);
 
-/** The calls `serve` answers, by facade then method. */
-const SERVED = [
+/** The calls `serve` answers, by facade then method (docs/client-programs.md lists them). */
+export const SERVED_CALLS: readonly string[] = [
   'Admin.Login',
   'Pinger.Ping',
   'Client.FullStatus',
@@ -84,7 +88,7 @@ const FACADE_KINDS: Readonly<Record<string, FacadeKind>> = (() => {
   const kinds: Record<string, FacadeKind> = Object.create(null) as Record<string, FacadeKind>;
   for (const [facade, versions] of Object.entries(FACADES))
     kinds[facade] = { versions, calls: Object.create(null) as Record<string, CallKind> };
-  for (const name of SERVED) {
+  for (const name of SERVED_CALLS) {
     const [facade = '', method = ''] = name.split('.');
     const kind = kinds[facade];
     assert(kind, `${name}: a call of a facade FACADES does not list`);
