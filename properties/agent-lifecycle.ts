@@ -1,6 +1,5 @@
 import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
-import { CONTROLLER_SIDE } from './common.ts';
-import { HistoryIndex } from './history-index.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'agent-lifecycle';
@@ -44,22 +43,20 @@ const NAME = 'agent-lifecycle';
  */
 export const agentLifecycle: Property = {
   name: NAME,
-  reads: CONTROLLER_SIDE,
   summary:
     'nothing is accepted while the agent is down, no connection or hook outlives an agent restart, a unit agent runs one hook at a time and sets its unit active only once its start hook ran, and no unit agent outlives its application',
   cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
-    // One pass, each rule its own fold; their violations in the order the rules are listed.
+    // Each rule its own fold over the records it reads; their violations in the order the rules are listed.
+    const index = HistoryIndex.of(history);
     const restarts = new Restarts();
+    for (const r of index.select(Restarts.READS)) restarts.observe(r);
     const hooks = new HookRuns();
+    for (const r of index.select(HookRuns.READS)) hooks.observe(r);
     const starts = new StartedUnits();
+    for (const r of index.select(StartedUnits.READS)) starts.observe(r);
     const removals = new RemovedApps();
-    for (const r of history) {
-      restarts.observe(r);
-      hooks.observe(r);
-      starts.observe(r);
-      removals.observe(r);
-    }
+    for (const r of index.select(RemovedApps.READS)) removals.observe(r);
     const violations: Violation[] = [];
     const add = (t: number, message: string, client?: string): void => {
       violations.push({ property: NAME, t, message, ...(client !== undefined ? { client } : {}) });
@@ -85,6 +82,16 @@ interface Found {
 
 /** Work accepted while the agent was down, and connections that outlive an agent restart. */
 class Restarts {
+  static readonly READS = new Selection([
+    'agent-down',
+    'agent-up',
+    'conn-open',
+    'conn-close',
+    // work the controller may accept (acceptedWork)
+    'login',
+    'request',
+    'watcher-start',
+  ]);
   readonly out: Found[] = [];
   private readonly open = new Map<number, string>(); // conn -> client
   private down: { t: number; reason: string; conns: Set<number> } | undefined;
@@ -127,6 +134,7 @@ class Restarts {
 
 /** Hooks that start over a running one, end without running, or outlive an agent restart. */
 class HookRuns {
+  static readonly READS = new Selection(['hook-start', 'hook-end', 'agent-down', 'agent-up']);
   readonly out: Found[] = [];
   private readonly running = new Map<string, RecordOf<'hook-start'>>(); // unit -> its hook's start
   private atDown: { t: number; reason: string; hooks: RecordOf<'hook-start'>[] } | undefined;
@@ -161,6 +169,7 @@ class HookRuns {
 
 /** The `unit-status` records that say active for a unit whose start hook has not ended ok since it was created. */
 class StartedUnits {
+  static readonly READS = new Selection(['hook-end', 'unit-status']);
   readonly out: RecordOf<'unit-status'>[] = [];
   private readonly started = new Set<string>(); // units whose start hook ended ok
 
@@ -178,6 +187,7 @@ class StartedUnits {
  *  records it after them at the same instant is forgiven too: hooks at the very instant of a
  *  Deploy that names their application again are that deploy's. */
 class RemovedApps {
+  static readonly READS = new Selection(['request', 'hook-start', 'hook-end'], { applicationRequestsOnly: true });
   readonly out: [RecordOf<'hook-start' | 'hook-end'>, number][] = [];
   private readonly removed = new Map<string, number>(); // application -> when it was removed
 

@@ -1,14 +1,13 @@
-import type { History, RecordOf, RecordType } from '../harness/history.ts';
+import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { CONTROLLER_NOT_OBSERVED, DEPLOY_METHODS, finalModel } from './common.ts';
+import { CONTROLLER_NOT_OBSERVED, DEPLOY_METHODS } from './common.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'apps-as-asked';
 
-/** The controller's deploys, the clients' invokes (what each was asked to deploy), and `bootstrap`,
- *  so that a run with no accepted request still counts as observed (an external controller writes
- *  neither: unknown). */
-const READS: ReadonlySet<RecordType> = new Set<RecordType>(['bootstrap', 'request', 'invoke']);
+/** The controller's deploys and the clients' invokes (what each was asked to deploy). */
+const READS = new Selection(['request', 'invoke'], { applicationRequestsOnly: true });
 
 type Request = RecordOf<'request'>;
 
@@ -40,15 +39,18 @@ type Request = RecordOf<'request'>;
  */
 export const appsAsAsked: Property = {
   name: NAME,
-  reads: READS,
   summary: 'the final model holds only applications their clients were asked to deploy, each once, as named',
   cannotJudge(history: History): string | undefined {
+    // A run with no accepted request still counts as observed by its bootstrap (an external
+    // controller writes neither).
     if (!history.some((r) => r.type === 'bootstrap' || r.type === 'request'))
       return `the history has no bootstrap or request record: ${CONTROLLER_NOT_OBSERVED}`;
-    return finalModel(history) ? undefined : 'the history has no final-model record: the run never finished';
+    return HistoryIndex.of(history).finalModel
+      ? undefined
+      : 'the history has no final-model record: the run never finished';
   },
   check(history: History): Violation[] {
-    const final = finalModel(history);
+    const final = HistoryIndex.of(history).finalModel;
     if (!final) return [];
     const { creators, asked } = deploysOf(history);
     const violations: Violation[] = [];
@@ -65,13 +67,13 @@ export const appsAsAsked: Property = {
 function deploysOf(history: History): { creators: Map<string, Request>; asked: Map<string, Set<string>> } {
   const creators = new Map<string, Request>();
   const asked = new Map<string, Set<string>>();
-  for (const r of history) {
+  for (const r of HistoryIndex.of(history).select(READS)) {
     if (r.type === 'invoke') {
       if (r.f !== 'deploy') continue;
       let apps = asked.get(r.client);
       if (!apps) asked.set(r.client, (apps = new Set()));
       apps.add(r.value.app);
-    } else if (r.type === 'request' && r.accepted && r.facade === 'Application' && DEPLOY_METHODS.has(r.method)) {
+    } else if (r.accepted && DEPLOY_METHODS.has(r.method)) {
       for (const app of r.apps ?? []) creators.set(app, r);
     }
   }

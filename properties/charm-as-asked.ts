@@ -1,11 +1,14 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { CONTROLLER_SIDE, DEPLOY_METHODS, controllerUnseen, finalModel } from './common.ts';
+import { DEPLOY_METHODS } from './common.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'charm-as-asked';
 
 type Request = RecordOf<'request'>;
+
+const APPLICATION_REQUESTS = new Selection(['request'], { applicationRequestsOnly: true });
 
 /**
  * charm-as-asked: a retry does not change what is deployed. Every application of the final model
@@ -32,18 +35,17 @@ type Request = RecordOf<'request'>;
  */
 export const charmAsAsked: Property = {
   name: NAME,
-  // Every controller-side type: controllerUnseen tells a history that observed the controller by any of them.
-  reads: CONTROLLER_SIDE,
   summary: "every application runs the charm its client's first Deploy of it asked for: a retry changes nothing",
   cannotJudge(history: History): string | undefined {
-    const unseen = controllerUnseen(history);
+    const index = HistoryIndex.of(history);
+    const unseen = index.controllerUnseen;
     if (unseen !== undefined) return unseen;
-    const final = finalModel(history);
+    const final = index.finalModel;
     if (!final) return 'the history has no final-model record: the run never finished';
     return final.charms ? undefined : 'the final model does not say which charm each application runs';
   },
   check(history: History): Violation[] {
-    const charms = finalModel(history)?.charms;
+    const charms = HistoryIndex.of(history).finalModel?.charms;
     if (!charms) return [];
     const deployed = deployingRequests(history);
     const violations: Violation[] = [];
@@ -71,8 +73,7 @@ export const charmAsAsked: Property = {
 function deployingRequests(history: History): Map<string, { created: Request; first: Request }> {
   const firsts = new Map<string, Map<string, Request>>(); // app -> client -> first Deploy naming it
   const deployed = new Map<string, { created: Request; first: Request }>();
-  for (const r of history) {
-    if (r.type !== 'request' || r.facade !== 'Application') continue;
+  for (const r of HistoryIndex.of(history).select(APPLICATION_REQUESTS)) {
     if (r.method === 'DestroyApplication') {
       if (r.accepted) for (const app of r.apps ?? []) firsts.delete(app);
       continue;

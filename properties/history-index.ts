@@ -1,19 +1,30 @@
 /**
- * Facts several properties (or several parts of one) derive from the same history, each worked out
- * once per history, when first asked for, and kept with it. A history is judged by up to eleven
- * properties, and the controller's contract has five of them read one view (read-views.ts: the
- * same array): without the index each rebuilt its reports by operation, its final model, its run
- * parameters, walking the history again for each.
+ * One walk over a history for every property. A history is judged by up to thirteen properties,
+ * and each reads a few of its record types in order: the index reads the history once, noting the
+ * kind of every record (its type; a request of the Application facade is a kind of its own, as
+ * most requests are a client's Next or WatchAll and the properties of deploys read only those),
+ * and hands each property the records of the kinds it asks for (`select`, a Selection), in order,
+ * with their places in the history. Most records of a run are a client's calls and returns and its
+ * AllWatcher requests, which a property of deploys or upgrades then never walks. Facts several
+ * properties derive alike (the run's parameters, its final model, whether it was cut short, the
+ * clients' operations and their reports) are worked out once, when first asked for.
  *
  * The index of a history is the same object for the same array while that array is among the last
- * few indexed (RECENT): judging one history asks for the indexes of its few views in turn. Not a
- * WeakMap: one entry per view of every judged history made the collector's work cost more than the
- * index saved. Every fact is a pure function of that array alone, computed by the helpers that say
- * its rule (common.ts, history.ts): a property that reads the index is still a pure function of its
- * history. An array that grew since it was indexed (a history still being recorded) is indexed anew.
+ * few indexed (RECENT). Not a WeakMap: one entry per judged history made the collector's work cost
+ * more than the index saved. Every fact is a pure function of that array alone, computed by the
+ * helpers that say its rule (common.ts, history.ts): a property that reads the index is still a pure
+ * function of its history. An array that grew since it was indexed (a history still being recorded)
+ * is indexed anew.
  */
-import { readRunParams, type History, type RecordOf, type RunParams } from '../harness/history.ts';
-import { ClientKeys, controllerUnseen, cutShort, endTime, finalModel } from './common.ts';
+import {
+  readRunParams,
+  type History,
+  type HistoryRecord,
+  type RecordOf,
+  type RecordType,
+  type RunParams,
+} from '../harness/history.ts';
+import { CONTROLLER_SIDE, ClientKeys, controllerUnseen, cutShort, endTime, finalModel } from './common.ts';
 
 export type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
 export type RemoveInvoke = Extract<RecordOf<'invoke'>, { f: 'remove' }>;
@@ -38,18 +49,104 @@ export interface Operations {
 const UNSET: unique symbol = Symbol('unset');
 type Lazy<T> = T | typeof UNSET;
 
-/** How many indexes are kept: more than the distinct views one history is judged on (read-views.ts). */
+/** How many indexes are kept: a history is judged whole, then replayed or reported (a few at once). */
 const RECENT = 8;
+
+/**
+ * Record kinds, numbered as first met: a record type, or APPLICATION_REQUEST for a `request` of
+ * the Application facade (deploys and removals: few, and what most readers of requests want).
+ */
+const KINDS: Record<string, number> = Object.create(null) as Record<string, number>;
+/** Kinds fit a byte: types past the 255th (only a malformed history has them) share OTHER, which
+ *  no selection reads (selections are made as their modules load, before any history). */
+const OTHER = 0;
+const MAX_KINDS = 256;
+const APPLICATION_REQUEST = 1;
+let kindCount = 2;
+const REQUEST = kindOf('request');
+
+/** A record type's kind (a plain object's look-up: a Map's costs more, once per record). */
+function kindOf(type: string): number {
+  const kind = KINDS[type];
+  if (kind !== undefined) return kind;
+  if (kindCount >= MAX_KINDS) return OTHER;
+  return (KINDS[type] = kindCount++);
+}
+
+/** The kinds a property reads: record types, with requests of every facade or of the Application
+ *  facade only; `framed`, with the history's first and last records too, whatever their types (the
+ *  run's start and end time); `places`, with the place of each record in the history. Made once per
+ *  property (module level), not per history: the index fills every selection in its one walk. */
+export class Selection<T extends RecordType> {
+  /** Every selection made, by id (selections of the same kinds share one id and their records). */
+  static readonly all: Selection<RecordType>[] = [];
+  private static readonly ids = new Map<string, number>();
+  readonly id: number;
+  /** Kind -> 1 if selected. */
+  readonly mask = new Uint8Array(MAX_KINDS);
+  readonly framed: boolean;
+  readonly places: boolean;
+  constructor(
+    types: readonly T[],
+    options: { applicationRequestsOnly?: boolean; framed?: boolean; places?: boolean } = {},
+  ) {
+    for (const type of types) this.mask[kindOf(type)] = 1;
+    this.mask[APPLICATION_REQUEST] = this.mask[REQUEST]!;
+    if (options.applicationRequestsOnly) this.mask[REQUEST] = 0;
+    this.framed = options.framed === true;
+    this.places = options.places === true || this.framed; // a frame is found by its places
+    const key = `${this.mask.join('')}${this.framed ? ' framed' : ''}${this.places ? ' places' : ''}`;
+    const id = Selection.ids.get(key);
+    if (id !== undefined) {
+      this.id = id;
+      return;
+    }
+    this.id = Selection.all.length;
+    Selection.ids.set(key, this.id);
+    Selection.all.push(this as unknown as Selection<RecordType>);
+    routes = undefined;
+  }
+}
+
+/** Kind -> the selections (ids) that read it; worked out again when a selection is made. */
+let routes: number[][] | undefined;
+
+function routesOf(): number[][] {
+  if (routes) return routes;
+  routes = [];
+  for (let kind = 0; kind < MAX_KINDS; kind++)
+    routes.push(Selection.all.filter((s) => s.mask[kind] === 1).map((s) => s.id));
+  return routes;
+}
+
+/** Kind -> 1 for the controller-side kinds (CONTROLLER_SIDE). */
+const CONTROLLER_SIDE_KINDS = new Uint8Array(MAX_KINDS);
+for (const type of CONTROLLER_SIDE) CONTROLLER_SIDE_KINDS[kindOf(type)] = 1;
+CONTROLLER_SIDE_KINDS[APPLICATION_REQUEST] = 1;
+
+/** The records of a selection, in history order, and (for a selection with `places`) the place of
+ *  each in the history. Shared by every reader of the selection: read only. */
+export interface Selected<T extends RecordType> {
+  records: readonly RecordOf<T>[];
+  at: readonly number[];
+}
 
 export class HistoryIndex {
   private static readonly recent: HistoryIndex[] = [];
   private static next = 0;
+  /** The index asked for last: a history's properties ask for it in turn. */
+  private static last: HistoryIndex | undefined;
   private readonly length: number;
+  /** The kind of each record, once walked. */
+  private kinds: Uint8Array | undefined;
+  /** Per selection (id), its records and places, once walked. */
+  private selected: Selected<RecordType>[] = [];
   private paramsFact: Lazy<RunParams> = UNSET;
   private finalFact: Lazy<RecordOf<'final-model'> | undefined> = UNSET;
   private cutShortFact: Lazy<string | undefined> = UNSET;
   private unseenFact: Lazy<string | undefined> = UNSET;
   private operationsFact: Lazy<Operations> = UNSET;
+  private lagFact: Lazy<RecordOf<'lag'> | undefined> = UNSET;
 
   private constructor(readonly history: History) {
     this.length = history.length;
@@ -57,12 +154,81 @@ export class HistoryIndex {
 
   /** The index of this history (the same object for the same array, while it is recent). */
   static of(history: History): HistoryIndex {
+    const last = HistoryIndex.last;
+    if (last !== undefined && last.history === history && last.length === history.length) return last;
     const recent = HistoryIndex.recent;
-    for (const index of recent) if (index.history === history && index.length === history.length) return index;
+    for (const index of recent)
+      if (index.history === history && index.length === history.length) return (HistoryIndex.last = index);
     const index = new HistoryIndex(history);
     recent[HistoryIndex.next] = index;
     HistoryIndex.next = (HistoryIndex.next + 1) % RECENT;
-    return index;
+    return (HistoryIndex.last = index);
+  }
+
+  /** The one walk over the whole history: every record's kind, and every selection's records. */
+  private walk(): Uint8Array {
+    const history = this.history;
+    const n = history.length;
+    const kinds = new Uint8Array(n);
+    const route = routesOf();
+    const all = Selection.all;
+    const selected: Selected<RecordType>[] = all.map(() => ({ records: [], at: [] }));
+    const records = selected.map((s) => s.records as HistoryRecord[]);
+    const at = all.map((s, id) => (s.places ? (selected[id]!.at as number[]) : undefined));
+    for (let i = 0; i < n; i++) {
+      const r = history[i]!;
+      let kind = KINDS[r.type] ?? kindOf(r.type);
+      if (kind === REQUEST && (r as RecordOf<'request'>).facade === 'Application') kind = APPLICATION_REQUEST;
+      kinds[i] = kind;
+      for (const id of route[kind]!) {
+        records[id]!.push(r);
+        at[id]?.push(i);
+      }
+    }
+    for (const s of all) if (s.framed && n > 0) this.frame(selected[s.id]!);
+    this.selected = selected;
+    return (this.kinds = kinds);
+  }
+
+  /** Adds the history's first and last records to a framed selection, where they are missing. */
+  private frame(selected: Selected<RecordType>): void {
+    const { history } = this;
+    const records = selected.records as HistoryRecord[];
+    const at = selected.at as number[];
+    if (at[0] !== 0) {
+      records.unshift(history[0]!);
+      at.unshift(0);
+    }
+    const last = history.length - 1;
+    if (at.at(-1) !== last) {
+      records.push(history[last]!);
+      at.push(last);
+    }
+  }
+
+  /** The records of the selection's kinds, in order, with their places in the history. */
+  selectAt<T extends RecordType>(selection: Selection<T>): Selected<T> {
+    if (!this.kinds) this.walk();
+    return this.selected[selection.id] as unknown as Selected<T>;
+  }
+
+  /** The records of the selection's kinds, in order. */
+  select<T extends RecordType>(selection: Selection<T>): readonly RecordOf<T>[] {
+    return this.selectAt(selection).records;
+  }
+
+  /** Whether a controller-side record (CONTROLLER_SIDE) lies strictly between two places. */
+  controllerSideBetween(from: number, to: number): boolean {
+    const kinds = this.kinds ?? this.walk();
+    for (let i = from + 1; i < to; i++) if (CONTROLLER_SIDE_KINDS[kinds[i]!] === 1) return true;
+    return false;
+  }
+
+  /** The run's lag record: written at the run's end, after quiescence, so a look from the end finds
+   *  it (a sim's history has none, and costs a few records). */
+  get lag(): RecordOf<'lag'> | undefined {
+    if (this.lagFact === UNSET) this.lagFact = lagRecord(this.history);
+    return this.lagFact;
   }
 
   /** The run's parameters (readRunParams: throws when the history has no run-start record). */
@@ -96,12 +262,24 @@ export class HistoryIndex {
 
   /** The clients' operations and their reports. */
   get operations(): Operations {
-    if (this.operationsFact === UNSET) this.operationsFact = readOperations(this.history);
+    if (this.operationsFact === UNSET) this.operationsFact = readOperations(this.select(OPERATION_RECORDS));
     return this.operationsFact;
   }
 }
 
-function readOperations(history: History): Operations {
+function lagRecord(history: History): RecordOf<'lag'> | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const r = history[i]!;
+    if (r.type === 'lag') return r;
+    if (r.type === 'quiescence') break;
+  }
+  return undefined;
+}
+
+/** What readOperations reads (a DestroyApplication of any facade, as its rule says). */
+const OPERATION_RECORDS = new Selection(['invoke', 'ok', 'fail', 'info', 'request']);
+
+function readOperations(records: readonly RecordOf<'invoke' | 'ok' | 'fail' | 'info' | 'request'>[]): Operations {
   const ops: Operations = {
     keys: new ClientKeys(),
     deploys: [],
@@ -109,7 +287,7 @@ function readOperations(history: History): Operations {
     reports: new Map(),
     destroyedAt: new Map(),
   };
-  for (const r of history) {
+  for (const r of records) {
     switch (r.type) {
       case 'invoke':
         if (r.f === 'deploy') ops.deploys.push(r);

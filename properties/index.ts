@@ -19,7 +19,6 @@ import {
   type StallLoad,
   type Violation,
 } from './property.ts';
-import { readViews } from './read-views.ts';
 import { reconnectBackoff } from './reconnect-backoff.ts';
 import { requestsSettle } from './requests-settle.ts';
 import { upgradeSequence } from './upgrade-sequence.ts';
@@ -71,8 +70,8 @@ export function propertyByName(name: PropertyName): Property {
   return property;
 }
 
-/** The properties of a list of names, the same array each time for the same list (readViews
- *  works out its routes once per array): exploration judges every case with one list. */
+/** The properties of a list of names, the same array each time for the same list: exploration
+ *  judges every case with one list. */
 const NAMED = new WeakMap<readonly PropertyName[], readonly Property[]>();
 function propertiesNamed(names: readonly PropertyName[]): readonly Property[] {
   let properties = NAMED.get(names);
@@ -83,9 +82,8 @@ function propertiesNamed(names: readonly PropertyName[]): readonly Property[] {
 /** Runs the named properties, in the order given: held, violated or unknown, each; with `load`, raises
  *  it to the stall load of the deadlines they decided on (StallLoad). */
 export function judgeProperties(history: History, names: readonly PropertyName[], load?: StallLoad): PropertyResult[] {
-  const properties = propertiesNamed(names);
-  const views = readViews(history, properties);
-  return properties.map((property, i) => judge(property, views[i]!, load));
+  // Each property selects the records it reads from the history's one index (history-index.ts).
+  return propertiesNamed(names).map((property) => judge(property, history, load));
 }
 
 /** Runs the named properties, in the order given, and returns all their violations (a property

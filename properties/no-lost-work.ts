@@ -1,10 +1,12 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { CONTROLLER_SIDE, DEPLOY_METHODS } from './common.ts';
-import { HistoryIndex } from './history-index.ts';
+import { DEPLOY_METHODS } from './common.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'no-lost-work';
+
+const APPLICATION_REQUESTS = new Selection(['request'], { applicationRequestsOnly: true });
 
 /**
  * no-lost-work: every acknowledged deploy is in the final model. For every controller-side
@@ -18,7 +20,6 @@ const NAME = 'no-lost-work';
  */
 export const noLostWork: Property = {
   name: NAME,
-  reads: CONTROLLER_SIDE,
   summary: 'every application whose deploy the controller accepted is in the final model',
   cannotJudge: (history) => {
     const index = HistoryIndex.of(history);
@@ -32,8 +33,8 @@ export const noLostWork: Property = {
     const violations: Violation[] = [];
     const removedAt = new Map<string, number>(); // app -> time of its last accepted removal
     const deploys: RecordOf<'request'>[] = []; // accepted deploys: judged once every removal is known
-    for (const r of history) {
-      if (r.type !== 'request' || !r.accepted || r.facade !== 'Application') continue;
+    for (const r of index.select(APPLICATION_REQUESTS)) {
+      if (!r.accepted) continue;
       if (r.method === 'DestroyApplication') for (const app of r.apps ?? []) removedAt.set(app, r.t);
       else if (DEPLOY_METHODS.has(r.method)) deploys.push(r);
     }

@@ -1,9 +1,12 @@
 import type { History } from '../harness/history.ts';
-import { HistoryIndex } from './history-index.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
-import { UpgradeTracker } from './upgrade-tracker.ts';
+import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 
 const NAME = 'no-surprise-upgrade';
+
+/** The version changes and the upgrade requests. */
+const READS = new Selection([...UPGRADE_TRACKER_READS, 'upgrade-requested']);
 
 /**
  * no-surprise-upgrade (lp:1455260 option 2.B: no implicit upgrades): the controller's version
@@ -24,7 +27,7 @@ export const noSurpriseUpgrade: Property = {
     const licences = new Map<string, number>(); // chosen version -> unused explicit requests
     const implicit = new Set<string>(); // versions an implicit request chose, for the message
     const tracker = new UpgradeTracker();
-    for (const r of history) {
+    for (const r of HistoryIndex.of(history).select(READS)) {
       const change = tracker.observe(r);
       if (r.type === 'upgrade-requested') {
         if (r.chosen === undefined || r.refused !== undefined) continue;

@@ -1,8 +1,7 @@
 import type { History } from '../harness/history.ts';
-import { CONTROLLER_SIDE } from './common.ts';
-import { HistoryIndex } from './history-index.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
-import { UpgradeTracker } from './upgrade-tracker.ts';
+import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 
 const NAME = 'no-work-before-upgrade';
 
@@ -20,6 +19,10 @@ export const WORK_CALLS: ReadonlySet<string> = new Set([
   'Application.DestroyApplication',
 ]);
 
+/** What the upgrade windows are read from, and what may work inside one (every work call is the
+ *  Application facade's). */
+const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'request'], { applicationRequestsOnly: true });
+
 /**
  * no-work-before-upgrade (the fix for lp:1455260, option 2.A): while an upgrade is pending or
  * running, nothing works. An upgrade is pending or running inside an upgrade window as
@@ -35,13 +38,12 @@ export const WORK_CALLS: ReadonlySet<string> = new Set([
  */
 export const noWorkBeforeUpgrade: Property = {
   name: NAME,
-  reads: CONTROLLER_SIDE,
   summary: 'no work call is accepted and no hook starts while an upgrade is pending or running',
   cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     const tracker = new UpgradeTracker();
-    for (const r of history) {
+    for (const r of HistoryIndex.of(history).select(READS)) {
       tracker.observe(r);
       if (!tracker.window) continue; // no upgrade pending or running
       switch (r.type) {

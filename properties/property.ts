@@ -13,7 +13,7 @@
  * Reading results: `judge` (or `judgeProperties` in index.ts) gives a PropertyResult, held /
  * violated / unknown; `checkProperties` keeps returning the violations alone.
  */
-import type { History, RecordType } from '../harness/history.ts';
+import type { History } from '../harness/history.ts';
 import { stalledPastBudget, stalledWindow, windowStallLoad } from './stall.ts';
 
 export const PROPERTY_NAMES = [
@@ -90,15 +90,6 @@ export interface Property {
    */
   deadlineWindows?(history: History): Iterable<readonly [number, number]>;
   /**
-   * The record types `check`, `cannotJudge` and `deadlineWindows` read, besides the run's frame (FRAME_TYPES and the
-   * history's first and last records, whose time is the end of the run). judgeProperties then
-   * hands them only those records, in order: one pass over the history feeds every property, and
-   * most of a history (calls and returns) reaches only the property that reads it. Absent: the
-   * whole history. test/properties/read-views.test.ts holds every property to the same verdict
-   * either way.
-   */
-  reads?: ReadonlySet<RecordType>;
-  /**
    * The property judges deadlines in model time (a request unanswered, a watcher not back, a deploy
    * not done in time). On a real target a deadline whose window the harness or controller stalled
    * in for more than the stall budget (stall.ts) cannot tell a late answer from a missing one: its
@@ -107,9 +98,6 @@ export interface Property {
    */
   timed?: boolean;
 }
-
-/** Records every property may read: the run's parameters and how it ended (cutShort, finalModel). */
-export const FRAME_TYPES: readonly RecordType[] = ['run-start', 'quiescence', 'quiet', 'lag', 'final-model', 'run-end'];
 
 /** What a property said of one history. */
 export type PropertyResult =

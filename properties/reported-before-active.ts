@@ -12,6 +12,9 @@
  */
 import type { History, RecordOf } from '../harness/history.ts';
 import { ClientKeys } from './common.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
+
+const READS = new Selection(['unit-status', 'invoke', 'ok', 'fail', 'info']);
 
 type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
 
@@ -44,7 +47,7 @@ export function reportedBeforeActive(history: History): EarlyReport[] {
     for (const s of statuses.values()) if (s !== 'active') return false;
     return true;
   };
-  for (const r of history) {
+  for (const r of HistoryIndex.of(history).select(READS)) {
     if (r.type === 'unit-status') {
       const app = r.unit.slice(0, r.unit.lastIndexOf('/'));
       let units = apps.get(app);

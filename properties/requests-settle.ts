@@ -1,10 +1,12 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
 import { ClientKeys } from './common.ts';
-import { HistoryIndex } from './history-index.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'requests-settle';
+
+const READS = new Selection(['quiescence', 'call', 'return', 'client-conn', 'invoke', 'ok', 'fail', 'info']);
 
 /**
  * requests-settle: every request gets a response or a definite failure within its deadline, and
@@ -28,26 +30,26 @@ const NAME = 'requests-settle';
 export const requestsSettle: Property = {
   name: NAME,
   timed: true,
-  reads: new Set(['call', 'return', 'client-conn', 'invoke', 'ok', 'fail', 'info']),
   summary: 'every request returns or fails within its deadline; nothing is pending at quiescence',
   check(history: History): Violation[] {
     const index = HistoryIndex.of(history);
     const deadline = index.params.requestDeadlineMs;
     const violations: Violation[] = [];
     const keys = new ClientKeys();
-    const calls = new Map<number, { call: RecordOf<'call'>; index: number }>(); // pending calls
-    const closedAt = new Map<number, number>(); // (client, conn) -> index of its last client-side close
+    const calls = new Map<number, { call: RecordOf<'call'>; at: number }>(); // pending calls, with their place
+    const closedAt = new Map<number, number>(); // (client, conn) -> place of its last client-side close
     const ops = new Map<number, RecordOf<'invoke'>>(); // pending operations
 
     let closingFrom = Infinity; // the quiescence record's time: the closing wait's deadline starts there
-    for (let index = 0; index < history.length; index++) {
-      const r = history[index]!;
+    const records = index.select(READS);
+    for (let at = 0; at < records.length; at++) {
+      const r = records[at]!;
       switch (r.type) {
         case 'quiescence':
           closingFrom = r.t;
           break;
         case 'call':
-          calls.set(keys.key(r.client, r.call), { call: r, index });
+          calls.set(keys.key(r.client, r.call), { call: r, at });
           break;
         case 'return': {
           const key = keys.key(r.client, r.call);
@@ -67,7 +69,7 @@ export const requestsSettle: Property = {
           break;
         }
         case 'client-conn':
-          if (r.state === 'closed') closedAt.set(keys.key(r.client, r.conn), index);
+          if (r.state === 'closed') closedAt.set(keys.key(r.client, r.conn), at);
           break;
         case 'invoke':
           ops.set(keys.key(r.client, r.op), r);
@@ -81,7 +83,7 @@ export const requestsSettle: Property = {
     }
 
     const end = index.end;
-    for (const { call, index } of calls.values()) {
+    for (const { call, at } of calls.values()) {
       if (!call.longPoll) {
         // Ended by the run's end before its own deadline: the closing wait's deadline decided it.
         const t = Math.min(call.t + deadline, end);
@@ -92,7 +94,7 @@ export const requestsSettle: Property = {
           client: call.client,
           message: `${describe(call)} never returned (deadline ${formatMs(deadline)})`,
         });
-      } else if ((closedAt.get(keys.key(call.client, call.conn)) ?? -1) > index) {
+      } else if ((closedAt.get(keys.key(call.client, call.conn)) ?? -1) > at) {
         violations.push({
           property: NAME,
           t: end,

@@ -19,7 +19,7 @@ import { clientName } from '../harness/plan.ts';
 /** [from, to] in model ms, from < to. */
 export type Span = readonly [from: number, to: number];
 
-/** The record types silentSpans reads (Property.reads). */
+/** The record types silentSpans reads (watchers-resume selects them). */
 export const SILENT_LINK_READS: readonly RecordType[] = ['event', 'client-conn', 'conn-open', 'conn-refused'];
 
 /** Client -> its silent spans, in time order, overlapping ones merged. */

@@ -22,22 +22,15 @@
  * longer than a quarter of the run's shortest deadline makes its timed properties unknown
  * (Property.timed: requests-settle, watchers-resume), as it did then (stalledPastBudget).
  */
-import type { History, RecordOf, Stall } from '../harness/history.ts';
+import type { History, Stall } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
+import { HistoryIndex } from './history-index.ts';
 
 /** The share of a deadline a run may stall for and still be judged on it. */
 export const STALL_BUDGET_SHARE = 0.25;
 
-/** The run's lag record: written at the run's end, after quiescence, so a look from the end finds
- *  it (a sim's history has none, and costs a few records). */
-function lagRecord(history: History): RecordOf<'lag'> | undefined {
-  for (let i = history.length - 1; i >= 0; i--) {
-    const r = history[i]!;
-    if (r.type === 'lag') return r;
-    if (r.type === 'quiescence') break;
-  }
-  return undefined;
-}
+/** The run's lag record (HistoryIndex.lag: the last one after quiescence; a sim's history has none). */
+const lagRecord = (history: History) => HistoryIndex.of(history).lag;
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 

@@ -1,13 +1,16 @@
 import type { History, HistoryRecord } from '../harness/history.ts';
-import { CONTROLLER_SIDE, isControllerSide } from './common.ts';
-import { HistoryIndex } from './history-index.ts';
+import { isControllerSide } from './common.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
-import { UpgradeTracker } from './upgrade-tracker.ts';
+import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 
 const NAME = 'upgrade-sequence';
 
 /** Where an upgrade is: waiting for its binaries, downloaded, restarting into them, restarted, steps. */
 type Phase = 'idle' | 'pending' | 'downloaded' | 'restarting' | 'restarted' | 'steps';
+
+/** The records of versions and upgrades (every type the sequence reads is one the tracker reads). */
+const READS = new Selection(UPGRADE_TRACKER_READS, { places: true });
 
 /**
  * upgrade-sequence (Juju's upgrader, in order): an upgrade goes `upgrade-pending` (from -> to),
@@ -35,12 +38,17 @@ type Phase = 'idle' | 'pending' | 'downloaded' | 'restarting' | 'restarted' | 's
  */
 export const upgradeSequence: Property = {
   name: NAME,
-  reads: CONTROLLER_SIDE,
   summary: 'upgrades go pending, download, agent down, agent up at the target, steps, end; versions change only so',
   cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
+    const index = HistoryIndex.of(history);
     const sequence = new Sequence();
-    for (const r of history) sequence.observe(r);
+    const { records, at } = index.selectAt(READS);
+    for (let i = 0; i < records.length; i++) {
+      // A controller-side record the sequence does not read came between: not the awaited version record.
+      if (sequence.awaitsVersion && index.controllerSideBetween(at[i - 1] ?? -1, at[i]!)) sequence.flushUnannounced();
+      sequence.observe(records[i]!);
+    }
     sequence.flushUnannounced();
     return sequence.violations;
   },
@@ -105,6 +113,11 @@ class Sequence {
           this.add(r.t, `final model at ${change.to}, but the controller was last seen running ${change.from}`);
         return;
     }
+  }
+
+  /** An agent-up at a new version waits for its `version` record, the controller's next record. */
+  get awaitsVersion(): boolean {
+    return this.unannounced !== undefined;
   }
 
   /** An agent-up at a new version whose `version` record never came: the change was visible only there. */

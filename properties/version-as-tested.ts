@@ -1,9 +1,12 @@
 import type { History } from '../harness/history.ts';
-import { HistoryIndex } from './history-index.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
-import { UpgradeTracker } from './upgrade-tracker.ts';
+import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 
 const NAME = 'version-as-tested';
+
+/** The version changes and the upgrade requests. */
+const READS = new Selection([...UPGRADE_TRACKER_READS, 'upgrade-requested']);
 
 /**
  * version-as-tested (what lp:1455260's workarounds A and B try to get): when
@@ -42,7 +45,7 @@ export const versionAsTested: Property = {
       });
     };
     const tracker = new UpgradeTracker();
-    for (const r of history) {
+    for (const r of HistoryIndex.of(history).select(READS)) {
       const change = tracker.observe(r);
       switch (r.type) {
         case 'upgrade-requested': {

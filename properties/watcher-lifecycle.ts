@@ -1,9 +1,14 @@
 import type { History, HistoryRecord, RecordOf } from '../harness/history.ts';
-import { CONTROLLER_SIDE, isControllerSide } from './common.ts';
-import { HistoryIndex } from './history-index.ts';
+import { isControllerSide } from './common.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'watcher-lifecycle';
+
+/** Connections, logins, requests and watchers (a close burst ends at any other controller-side record too). */
+const READS = new Selection(['conn-open', 'conn-close', 'login', 'request', 'watcher-start', 'watcher-stop'], {
+  places: true,
+});
 
 /**
  * watcher-lifecycle (the AllWatcher's contract: a watcher belongs to its connection): every watcher
@@ -31,12 +36,17 @@ const NAME = 'watcher-lifecycle';
  */
 export const watcherLifecycle: Property = {
   name: NAME,
-  reads: CONTROLLER_SIDE,
   summary: 'every watcher is stopped exactly once (by its client or its connection), nothing served after',
   cannotJudge: (history) => HistoryIndex.of(history).controllerUnseen,
   check(history: History): Violation[] {
+    const index = HistoryIndex.of(history);
     const lifecycle = new Lifecycle();
-    for (const r of history) lifecycle.observe(r);
+    const { records, at } = index.selectAt(READS);
+    for (let i = 0; i < records.length; i++) {
+      // A controller-side record the lifecycle does not read came between: it is no part of a burst.
+      if (lifecycle.inBurstNow && index.controllerSideBetween(at[i - 1] ?? -1, at[i]!)) lifecycle.endBurst();
+      lifecycle.observe(records[i]!);
+    }
     lifecycle.endBurst();
     return lifecycle.violations;
   },
@@ -81,6 +91,11 @@ class Lifecycle {
         this.stopped(r);
         break;
     }
+  }
+
+  /** A connection's close burst is under way. */
+  get inBurstNow(): boolean {
+    return this.burst !== undefined;
   }
 
   /** A connection's close burst is over: what it owed is now overdue. */

@@ -1,6 +1,12 @@
-import { NEXT_IN_FLIGHT_ERROR, type CloseReason, type History, type RecordOf } from '../harness/history.ts';
+import {
+  NEXT_IN_FLIGHT_ERROR,
+  type CloseReason,
+  type History,
+  type RecordOf,
+  type RecordType,
+} from '../harness/history.ts';
 import { formatModelMs } from '../harness/plan.ts';
-import { HistoryIndex } from './history-index.ts';
+import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { SILENT_LINK_READS, instantOutsideSpans, outsideSpans, silentSpans, type Span } from './silent-links.ts';
 import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
@@ -16,6 +22,24 @@ interface Loss {
   /** Available time (see below) that has passed since the loss. */
   elapsed: number;
 }
+
+/** The records the rules read, with the run's frame (its first and last records, its closing). */
+const READS = new Selection<RecordType>(
+  [
+    ...UPGRADE_TRACKER_READS,
+    'fault-start',
+    'fault-end',
+    'watcher-start',
+    'watcher-stop',
+    'conn-close',
+    'client-view',
+    ...SILENT_LINK_READS,
+    // An exited program's view is excused a removal its watcher had not delivered (heardRemoval).
+    'request',
+    ...(['run-start', 'quiescence', 'quiet', 'lag', 'final-model', 'run-end'] as const),
+  ],
+  { framed: true },
+);
 
 /**
  * watchers-resume (lp:1455260 fix 1: clients must re-create their watchers): after every
@@ -68,28 +92,17 @@ interface Loss {
 export const watchersResume: Property = {
   name: NAME,
   timed: true,
-  reads: new Set([
-    ...UPGRADE_TRACKER_READS,
-    'fault-start',
-    'fault-end',
-    'watcher-start',
-    'watcher-stop',
-    'conn-close',
-    'client-view',
-    ...SILENT_LINK_READS,
-    // An exited program's view is excused a removal its watcher had not delivered (heardRemoval).
-    'request',
-  ]),
   summary:
     'after a connection loss the client watches again within the deadline, one Next at a time, and its view converges',
   cannotJudge: (history) => HistoryIndex.of(history).cutShort,
   check(history: History): Violation[] {
     const index = HistoryIndex.of(history);
     const { resumeDeadlineMs, requestDeadlineMs, timeScale } = index.params;
-    const silent = silentSpans(history, requestDeadlineMs);
-    const resume = resumeViolations(history, resumeDeadlineMs, silent, timeScale);
-    const judged = [...resume, ...overlappingNextViolations(history)].sort((a, b) => a.t - b.t);
-    return index.cutShort === undefined ? [...judged, ...viewViolations(history)] : judged;
+    const view = index.select(READS);
+    const silent = silentSpans(view, requestDeadlineMs);
+    const resume = resumeViolations(view, resumeDeadlineMs, silent, timeScale);
+    const judged = [...resume, ...overlappingNextViolations(view)].sort((a, b) => a.t - b.t);
+    return index.cutShort === undefined ? [...judged, ...viewViolations(view)] : judged;
   },
 };
 

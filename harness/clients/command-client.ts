@@ -27,6 +27,7 @@ import type { ModelView } from '../history.ts';
 import { charmUrlOf, type Plan } from '../plan.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { UsageError } from '../errors.ts';
+import { lastOwnLine } from './last-own-line.ts';
 import { holdProcessGroup, holdTempDir, releaseProcessGroup, releaseTempDir, signalGroup } from '../children.ts';
 
 export interface Bundle {
@@ -232,7 +233,8 @@ export class CommandClient implements Client {
       ...(r.signal !== undefined ? { signal: r.signal } : {}),
     };
     if (this.stopped) return;
-    const why = this.unusable(r, stderr);
+    const said = lastOwnLine(stderr, stdout);
+    const why = this.unusable(r, stderr, said);
     if (why) {
       const label = this.options.label ?? `--client-cmd "${this.options.command}"`;
       this.fatal = (this.options.unusable ?? ((m: string) => new UsageError(m)))(`${label} ${why}`);
@@ -243,15 +245,15 @@ export class CommandClient implements Client {
     else
       this.finishAll(
         'fail',
-        `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`,
+        `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${said ? `: ${said}` : ''}`,
       );
   }
 
   /** Why the program's end shows it cannot work at all, if it does: the shell could not run the command,
    *  or it exited non-zero without dialling its URL, which was taking connections all along (a program
    *  launched before bootstrap, whose dials are refused, may give up without a connection: that is judged). */
-  private unusable(r: Result, stderr: string): string | undefined {
-    const said = lastLine(stderr) || r.message;
+  private unusable(r: Result, stderr: string, lastSaid: string): string | undefined {
+    const said = lastSaid || r.message;
     // The shell itself says 127 (not found) or 126 (not executable), on a line of its own: then the
     // command line is wrong, not the script. A script may exit 127 for reasons of its own.
     const shellRefused = (r.exitCode === 126 || r.exitCode === 127) && /^(\/bin\/)?sh: /m.test(stderr);
@@ -313,9 +315,4 @@ function readView(path: string): ModelView | undefined {
 
 function tail(text: string): string {
   return text.length > OUTPUT_LIMIT ? `…${text.slice(-OUTPUT_LIMIT)}` : text;
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines.at(-1) ?? '').trim().slice(0, 300);
 }
