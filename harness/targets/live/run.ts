@@ -17,6 +17,7 @@ import { wsDialer } from '../../wire/ws-dialer.ts';
 import type { RunHooks, TargetName } from '../target.ts';
 import { closeRun } from '../closing.ts';
 import {
+  ArmedTies,
   clientAction,
   schedulePlan,
   TIED_REMOVE_NOT_APPLIED,
@@ -200,6 +201,9 @@ interface LiveRun {
   /** Plan events the controller took on to fire at a client's API activity: their records are the
    *  controller's (written when they fire, or never), so the harness's history never holds them. */
   armed: number;
+  /** The ties armed (or drawn while the controller was killed): armed again in a controller
+   *  started after a crash, which skips those its records show fired (world.ts ArmedTies). */
+  readonly ties: ArmedTies;
   /** How late this process ran during the run (the lag record's harness half). */
   readonly lag: LagWindow;
 }
@@ -254,6 +258,7 @@ async function play(
     down: undefined,
     bootstrapped: false,
     armed: 0,
+    ties: new ArmedTies(),
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
     quietWaitMs: 0,
@@ -491,6 +496,7 @@ async function crash(run: LiveRun, killer: ControllerKiller, downMs: number, gra
     void killer
       .start()
       .then(() => run.history.record({ type: 'fault-end', fault: 'crash' }))
+      .then(() => armAgain(run))
       .catch((e: unknown) => (run.queue.failure ??= e as Error))
       .finally(() => {
         run.down = undefined;
@@ -498,6 +504,13 @@ async function crash(run: LiveRun, killer: ControllerKiller, downMs: number, gra
       });
   });
   return true;
+}
+
+/** The run's ties, armed again in the controller started after a crash (it lost them with its
+ *  memory); it skips those it has records of. Before anything the crash held back goes on. */
+async function armAgain(run: LiveRun): Promise<void> {
+  const { backend } = run.options;
+  for (const t of run.ties.list()) await backend.arm?.(t.index, t.event, t.client);
 }
 
 /** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any,
@@ -552,13 +565,17 @@ function liveWorld(run: LiveRun): World {
           return r;
         }),
       ),
-    arm: (index, event, client) =>
+    arm: (index, event, client, on) =>
       queue.run(async () => {
         if (!backend.arm)
           return { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` };
-        if (run.down) return { applied: false, note: 'the controller is down' };
-        const outcome = await backend.arm(index, event, route(client));
-        if (outcome.applied) run.armed++;
+        const tie = { index, event, client: route(client), on };
+        // Killed: the controller started next arms it (crash()).
+        const outcome = run.down ? { applied: true } : await backend.arm(index, event, tie.client);
+        if (outcome.applied) {
+          run.armed++;
+          run.ties.add(tie);
+        }
         return outcome;
       }),
     publish: (version) => operator(run, () => backend.publish(version)),
@@ -680,6 +697,11 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         const ask = backend.armedTies?.bind(backend);
         return run.armed > 0 && ask ? whenUp(run, () => ask(run.quietWaitMs)) : 0;
       },
+      available: async () =>
+        !run.down &&
+        !run.paused &&
+        run.ties.list().some((t) => !partitioned(run, t.client)) &&
+        (await backend.upgradeIdle(0).catch(() => false)),
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
@@ -732,6 +754,15 @@ function recordLag(run: LiveRun, controller: Pick<ControllerSnapshot, 'stallMs' 
   const realMs = Math.max(run.lag.maxMs, controller.stallMs ?? 0);
   const stalls = unionStalls(run.lag.stalls(), controller.stalls ?? []);
   run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale), stalls });
+}
+
+/** Whether a partition of this run's plan holds `client` now (its fault-start not yet ended). */
+function partitioned(run: LiveRun, client: string): boolean {
+  let n = 0;
+  for (const r of run.history.records)
+    if (r.type === 'fault-start' && r.fault === 'partition' && r.client === client) n++;
+    else if (r.type === 'fault-end' && r.fault === 'partition' && r.client === client) n--;
+  return n > 0;
 }
 
 /**
