@@ -129,6 +129,14 @@ export function shrinkStopped(f: Failure): string | undefined {
   return `shrinking stopped after ${seconds} s at ${f.shrunkEvents} of ${f.events} events; rerun with --shrink-time ${seconds * 2} to shrink further`;
 }
 
+/** The same as data, as --json, summary.json and failure.json carry it. */
+export function shrinkStoppedJson(f: Failure): { limitMs: number; message: string } | undefined {
+  const message = shrinkStopped(f);
+  return message !== undefined && f.shrunkOn === 'target' && f.shrinkTimedOut
+    ? { limitMs: f.shrinkTimedOut.limitMs, message }
+    : undefined;
+}
+
 /** How often the failure came back on the target, where that was measured. */
 export function reproductionOf(f: Failure): Reproduction | undefined {
   return f.shrunkOn === 'sim' ? undefined : f.reproduced;

@@ -6,7 +6,7 @@
  * damaged or foreign file is refused in one line that names the field.
  */
 import { z } from 'zod';
-import type { Failure } from './explore-result.ts';
+import { shrinkStoppedJson, type Failure } from './explore-result.ts';
 import type { RunConfig } from './run-config.ts';
 import type { RunSettings } from './run-settings.ts';
 import type { Scenario } from './scenario.ts';
@@ -95,6 +95,7 @@ const commandOutput = z.object({
   exitCode: z.number().int().optional(),
   signal: z.string().optional(),
   timedOut: z.boolean(),
+  stoppedBy: z.string().optional(),
   connected: z.boolean().optional(),
   stdout: z.string(),
   stderr: z.string(),
@@ -119,6 +120,8 @@ export const failureRecordSchema = z.strictObject({
     z.object({ property: propertyName, t: z.number(), message: z.string(), client: z.string().optional() }),
   ),
   shrunkOn: z.enum(['sim', 'sim-then-target', 'target', 'none']),
+  /** Set when shrinking on the target ran out of its time budget: the plan is only partly shrunk. */
+  shrinkStopped: z.strictObject({ limitMs: nat, message: z.string() }).optional(),
   reason: z.enum(['replay', 'corpus', 'interrupted']).optional(),
   reproduced: z.strictObject({ runs: nat, failed: nat }).optional(),
   clientOutputs: z.array(commandOutput).optional(),
@@ -145,6 +148,7 @@ export function failureRecord(
   settings: RunSettings,
   meta: { id: string; tool: ToolInfo; savedAt: string },
 ): FailureRecord {
+  const stopped = shrinkStoppedJson(f);
   return {
     format: FAILURE_FORMAT,
     id: meta.id,
@@ -165,6 +169,7 @@ export function failureRecord(
       ...(client !== undefined ? { client } : {}),
     })),
     shrunkOn: f.shrunkOn,
+    ...(stopped ? { shrinkStopped: stopped } : {}),
     ...(f.shrunkOn === 'none' ? { reason: f.reason } : {}),
     ...(f.shrunkOn !== 'sim' && f.reproduced ? { reproduced: f.reproduced } : {}),
     ...(f.shrunkOn !== 'sim' && f.clientOutputs.length ? { clientOutputs: f.clientOutputs } : {}),

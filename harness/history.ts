@@ -61,10 +61,11 @@ export type HistoryBody =
    * The plan's last event is past, and `armed` of its faults tied to client activity have not
    * fired yet: the plan goes on (its faults in force, nothing healed) until they have fired, until
    * nothing is in motion (every client settled and the controller quiet: no moment is coming), or
-   * until `untilMs`, whichever comes first; quiescence follows (targets/closing.ts). Written only
-   * when a tie is armed, so a run without one has no such record.
+   * until the controller has been available for `availableMs` of it (absent in older histories),
+   * and until `untilMs` at the latest; quiescence follows (targets/closing.ts). Written only when a
+   * tie is armed, so a run without one has no such record.
    */
-  | { type: 'tie-wait'; armed: number; untilMs: number }
+  | { type: 'tie-wait'; armed: number; availableMs?: number; untilMs: number }
   | { type: 'quiescence' }
   /** The closing sequence's wait is over: `reached` says whether the controller was quiet and every
    *  client settled before the scenario's deadlines ran out (false: the run was cut short). */
@@ -148,9 +149,11 @@ export class Recorder {
   private lastT = -Infinity;
   constructor(private readonly now: () => number) {}
   /** Stamps `body` (a fresh object literal at every call site) with the time and keeps it. Adding
-   *  `t` in place rather than copying the body is what keeps recording cheap in the sim. Records
-   *  are in time order (properties rely on it): a clock that went back is a harness bug. */
-  record(body: HistoryBody): void {
+   *  `t` in place rather than copying the body is what keeps recording cheap in the sim; a body
+   *  that carries `t` already (its last field, where it would be added: `t: 0` in the literal) has
+   *  it overwritten, cheaper still: adding a field to a literal grows its storage. Records are in
+   *  time order (properties rely on it): a clock that went back is a harness bug. */
+  record(body: HistoryBody | HistoryRecord): void {
     if (this.sealed) return;
     const record = body as HistoryRecord;
     // `t` read from the local: the record's shape differs at every call site, so reading it back
@@ -182,6 +185,12 @@ export const NEXT_IN_FLIGHT_ERROR = 'watcher already has a Next in flight';
 /** What a Next on a stopped watcher is answered (code `stopped`), as Juju's multiwatcher says it
  *  (state/watcher NewErrStopped; python-libjuju matches this text to start a new watcher). */
 export const WATCHER_STOPPED_ERROR = 'watcher was stopped';
+
+/** Whether plan event `index` has its event record in `records`: it acted, or, tied to a client's
+ *  moment, fired or was dropped (a controller started after a crash does not arm it again). */
+export function eventRecorded(records: readonly HistoryRecord[], index: number): boolean {
+  return records.some((r) => r.type === 'event' && r.index === index);
+}
 
 /** Records of one type, typed. */
 export function recordsOf<T extends RecordType>(history: History, type: T): RecordOf<T>[] {

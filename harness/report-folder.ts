@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { CommandOutput } from './clients/command-client.ts';
+import { commandStatus, type CommandOutput } from './clients/command-client.ts';
 import { clientOutputsOf, type Failure } from './explore-result.ts';
 import { failureId, failureRecord, parseFailureRecord, type FailureRecord } from './failure-record.ts';
 import type { HistoryRecord } from './history.ts';
@@ -27,6 +27,7 @@ import type { RunConfig } from './run-config.ts';
 import type { RunSettings } from './run-settings.ts';
 import { toolInfo } from './tool-info.ts';
 import { UsageError } from './errors.ts';
+import { CLIENT_OUTPUT_FILE, FAILURE_FILE, HISTORY_FILE } from './failure-files.ts';
 import type { SavedFailure, Summary } from '../reports/summary.ts';
 
 export type { SavedFailure } from '../reports/summary.ts';
@@ -64,8 +65,7 @@ export function checkResultsFolder(flag: string, dir: string): void {
   }
 }
 
-export const FAILURE_FILE = 'failure.json';
-export const HISTORY_FILE = 'history.jsonl';
+export { FAILURE_FILE, HISTORY_FILE } from './failure-files.ts';
 
 export class ReportFolder {
   private readonly ids = new Set<string>();
@@ -89,7 +89,7 @@ export class ReportFolder {
     writeWhole(file, JSON.stringify(record, null, 1) + '\n');
     writeWhole(join(folder, HISTORY_FILE), f.history.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const outputs = clientOutputsOf(f);
-    if (outputs.length > 0) writeWhole(join(folder, 'client-output.txt'), outputs.map(clientOutputText).join('\n'));
+    if (outputs.length > 0) writeWhole(join(folder, CLIENT_OUTPUT_FILE), outputs.map(clientOutputText).join('\n'));
     return { record, history: f.history, folder: `failures/${id}`, file };
   }
 
@@ -125,7 +125,7 @@ function writeWhole(path: string, text: string): void {
 }
 
 function clientOutputText(o: CommandOutput): string {
-  const status = o.timedOut ? 'killed at its deadline' : o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
+  const status = commandStatus(o);
   return `== ${o.client}: ${o.command} (${status})\n-- stdout\n${o.stdout}\n-- stderr\n${o.stderr}\n`;
 }
 

@@ -1,8 +1,8 @@
 /** What a person reads at the end of a run: the verdict, and each race found, ready to replay. */
-import type { CommandOutput } from '../harness/clients/command-client.ts';
 import {
   clientOutputsOf,
   firstUnknownCase,
+  reproductionOf,
   shrinkStopped,
   type ExploreResult,
   type Failure,
@@ -14,6 +14,8 @@ import { formatMs, formatPlan } from '../harness/plan.ts';
 import { notObservedOnTarget } from '../properties/common.ts';
 import { count } from '../harness/plural.ts';
 import { formatTimeline } from './timeline.ts';
+import { planHeading } from './plan-heading.ts';
+import { formatClientOutput } from './client-output.ts';
 
 /** How many runs `--repeat` suggests for a failure on a real target, where one replay may pass. */
 export const SUGGESTED_REPEAT = 10;
@@ -47,7 +49,7 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
     `✗ ${f.property} violated${firstSeen(f)}`,
     ...violations,
     ``,
-    planHeading(f),
+    planHeadingOf(f),
     formatPlan(f.plan, planReadingOf(f.history)),
     ``,
     `Timeline:`,
@@ -61,21 +63,9 @@ export function formatFailure(f: Failure, replay: string, format: FailureFormat 
   ].join('\n');
 }
 
-/** "Shrunk plan (3 events, from 11; ...)"; a plan whose shrinking ran out of time says so, and one
- *  not shrunk at all is not called shrunk. */
-function planHeading(f: Failure): string {
-  const stopped = shrinkStopped(f);
-  // A replay, a corpus entry or an interrupted run was not shrunk; nor was a case shrinking on the
-  // target never saw fail again.
-  if (f.shrunkOn === 'none' || (f.shrunkOn === 'target' && f.reproduced && stopped === undefined))
-    return `Plan, not shrunk (${count(f.shrunkEvents, 'event')}; sim seed ${f.simSeed}):`;
-  if (stopped === undefined)
-    return `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}):`;
-  const what =
-    f.shrunkEvents < f.events
-      ? `Partly shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}`
-      : `Plan, not shrunk (${count(f.shrunkEvents, 'event')}`;
-  return `${what}; ${stopped}; sim seed ${f.simSeed}):`;
+/** The plan's heading (reports/plan-heading.ts), with what the failure says of its shrinking. */
+function planHeadingOf(f: Failure): string {
+  return `${planHeading({ ...f, reproduced: reproductionOf(f), shrinkStopped: shrinkStopped(f) })}:`;
 }
 
 /** Which run of the exploration first showed it: how many runs the bug took to find (the first
@@ -204,25 +194,4 @@ function notJudgeableHere(r: ExploreResult): string[] {
  *  both violate one). */
 function violatedNames(r: ExploreResult): string[] {
   return [...new Set(r.failures.map((f) => f.property))];
-}
-
-/** The end of what a --client-cmd program printed (the failure file keeps all of it). */
-function formatClientOutput(o: CommandOutput): string {
-  const tail = (text: string) =>
-    text
-      .trimEnd()
-      .split('\n')
-      .slice(-15)
-      .map((l) => `    ${l}`)
-      .join('\n');
-  const status = o.timedOut ? 'killed at its deadline' : o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
-  return (
-    [
-      `${o.client} ran ${o.command}: ${status}`,
-      o.stdout.trim() ? `  stdout:\n${tail(o.stdout)}` : '',
-      o.stderr.trim() ? `  stderr:\n${tail(o.stderr)}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n') + '\n'
-  );
 }

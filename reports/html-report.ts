@@ -10,6 +10,9 @@ import { PROPERTY_NAMES } from '../properties/property.ts';
 import { svgTimeline } from './svg-timeline.ts';
 import { escapeXml as esc } from './xml.ts';
 import { observedVerdict, type SavedFailure, type ScenarioSummary, type Summary } from './summary.ts';
+import { planHeading, shrinkFactsOfRecord, shrunkOnPhrase } from './plan-heading.ts';
+import { formatClientOutput } from './client-output.ts';
+import { CLIENT_OUTPUT_FILE, FAILURE_FILE, HISTORY_FILE } from '../harness/failure-files.ts';
 import { judgeOutcome, MARKS, NOT_IN_SHARD, type Judged } from './expectation.ts';
 
 const JUDGED_BY: Record<Judged, string> = {
@@ -124,13 +127,27 @@ function failureSection(summary: Summary, f: SavedFailure): string {
   const r = f.record;
   const listed = summary.scenarios.flatMap((s) => s.failures).find((x) => x.id === r.id);
   const plan = formatPlan(r.plan, planReadingOf(f.history));
+  const facts = shrinkFactsOfRecord(r);
+  const files = [FAILURE_FILE, HISTORY_FILE, ...(r.clientOutputs?.length ? [CLIENT_OUTPUT_FILE] : [])].map(
+    (name) => `<a href="${esc(`${f.folder}/${name}`)}"><code>${esc(f.folder)}/${esc(name)}</code></a>`,
+  );
   const violations = r.violations.map((v) => `<li>[t=${esc(formatMs(v.t))}] ${esc(v.message)}</li>`).join('');
   return `<section class="failure" id="${esc(r.id)}">
 <h3>${esc(r.scenario.name)} × ${esc(r.property)}</h3>
 <ul>${violations}</ul>
 ${listed ? `<p>Replay: <code>${esc(listed.replay)}</code></p>` : ''}
-<p>Files: <code>${esc(f.folder)}/failure.json</code>, <code>${esc(f.folder)}/history.jsonl</code> · shrunk on ${esc(r.shrunkOn)} · history hash <code>${esc(r.historyHash)}</code></p>
+<p>Files: ${files.join(', ')} · ${esc(shrunkOnPhrase(facts))} · history hash <code>${esc(r.historyHash)}</code></p>
+<p>${esc(planHeading(facts))}:</p>
 <pre>${esc(plan)}</pre>
+${clientOutputSection(f)}
 ${svgTimeline(f.history, r.violations, r.id)}
 </section>`;
+}
+
+/** The end of what a --client-cmd program printed (its whole output is in the linked file). */
+function clientOutputSection(f: SavedFailure): string {
+  const outputs = f.record.clientOutputs ?? [];
+  if (outputs.length === 0) return '';
+  return `<p>The program's output (the end of it; all of it in <a href="${esc(`${f.folder}/${CLIENT_OUTPUT_FILE}`)}">${esc(CLIENT_OUTPUT_FILE)}</a>):</p>
+<pre class="client-output">${esc(outputs.map(formatClientOutput).join('\n'))}</pre>`;
 }

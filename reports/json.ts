@@ -2,7 +2,7 @@
 import {
   firstUnknownCase,
   reproductionOf,
-  shrinkStopped,
+  shrinkStoppedJson,
   type ExploreResult,
   type Failure,
   type PropertyOutcome,
@@ -61,6 +61,7 @@ export type RunJson = Pick<
 
 export function failureJson(f: Failure, replay: string, file?: string): FailureJson {
   const reproduced = reproductionOf(f);
+  const stopped = shrinkStoppedJson(f);
   return {
     property: f.property,
     seed: f.seed,
@@ -74,9 +75,7 @@ export function failureJson(f: Failure, replay: string, file?: string): FailureJ
     replay,
     shrunkOn: f.shrunkOn,
     ...(reproduced ? { reproduced } : {}),
-    ...(f.shrunkOn === 'target' && f.shrinkTimedOut
-      ? { shrinkStopped: { limitMs: f.shrinkTimedOut.limitMs, message: shrinkStopped(f)! } }
-      : {}),
+    ...(stopped ? { shrinkStopped: stopped } : {}),
     ...(file !== undefined ? { file } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { element, type Attributes } from './xml.ts';
 import { observedVerdict, type ScenarioSummary, type SummaryFailure, type Summary } from './summary.ts';
 import type { PropertyOutcome } from '../harness/explore-result.ts';
 import { count } from '../harness/plural.ts';
+import { planHeading } from './plan-heading.ts';
 import { expectedOfController, judgeOutcome, NOT_IN_SHARD, type Judgement } from './expectation.ts';
 
 export function formatJunit(summary: Summary): string {
@@ -123,7 +124,7 @@ function failureText(f: SummaryFailure): string {
   return [
     `Replay: ${f.replay}`,
     `Failure folder: failures/${f.id}`,
-    `Shrunk plan (${count(f.shrunkEvents, 'event')}, from ${f.events}; sim seed ${f.simSeed}), history hash ${f.historyHash}`,
+    `${planHeading({ ...f, shrinkStopped: f.shrinkStopped?.message })}, history hash ${f.historyHash}`,
     ...f.violations.slice(0, 10).map((v) => `- [t=${formatMs(v.t)}] ${v.message}`),
   ].join('\n');
 }

@@ -22,7 +22,10 @@ function describe(r: HistoryRecord, reading: PlanReading): [actor: string, what:
     case 'tie-wait':
       return [
         'run',
-        `${count(r.armed, 'fault')} tied to client activity still armed: the plan goes on until they fire, at most until ${formatMs(r.untilMs)}`,
+        `${count(r.armed, 'fault')} tied to client activity still armed: the plan goes on until they fire, ` +
+          (r.availableMs === undefined
+            ? `at most until ${formatMs(r.untilMs)}`
+            : `for ${formatMs(r.availableMs)} of the controller available at most, until ${formatMs(r.untilMs)} at the latest`),
       ];
     case 'quiescence':
       return ['run', 'quiescence: faults healed, waiting for upgrades and clients to settle'];

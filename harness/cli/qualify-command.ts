@@ -20,7 +20,6 @@ import {
 } from './target-flags.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { Invocation } from './invocation.ts';
-import { listenForInterrupt } from './interrupt.ts';
 import { exploreOptionsOf } from './run-command.ts';
 import type { Summary } from '../../reports/summary.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
@@ -93,16 +92,8 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
       : 'leave them out of the --scenario list',
   );
   const explorations = configs.length * (compare ? 2 : 1);
-  const interrupt = listenForInterrupt();
-  const { explorer, close } = await openTarget(
-    values,
-    workersFlag(values.workers, values, explorations * settings.runs),
-  ).catch((e: unknown) => {
-    interrupt.dispose();
-    throw e;
-  });
+  // Made before the target opens: what it refuses must not leave a controller server running.
   const invocation = new Invocation({
-    interrupt,
     command: 'qualify',
     judged: 'expectations',
     settings,
@@ -111,6 +102,13 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     label: 'qualify',
     stderr: process.stderr,
     ...(compare ? { compare: { old: compare[0], new: compare[1] } } : {}),
+  });
+  const { explorer, close } = await openTarget(
+    values,
+    workersFlag(values.workers, values, explorations * settings.runs),
+  ).catch((e: unknown) => {
+    invocation.interrupt.dispose();
+    throw e;
   });
   const options = invocation.exploreOptions(exploreOptionsOf(settings));
   try {
@@ -145,6 +143,7 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     );
     return invocation.exitCode(report.verdict === 'pass');
   } catch (e) {
+    invocation.interrupt.dispose();
     if (e instanceof TargetError) {
       const summary = invocation.stoppedByTarget(e, skipped);
       if (!values.json)

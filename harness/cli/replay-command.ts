@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { caseAtPath } from '../case-at-path.ts';
 import type { ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { checkPlan } from '../plan-check.ts';
-import { readFailureFile } from '../report-folder.ts';
+import { checkResultsFolder, readFailureFile, refuseExistingReport } from '../report-folder.ts';
 import { scenarioOfRecord } from '../failure-record.ts';
 import { historyHash } from '../history.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
@@ -73,6 +73,11 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
   const { values, positionals } = parseFlags(argv, REPLAY_FLAGS, true);
   if (positionals.length > 1) throw new UsageError(`replay takes at most one failure file, got ${positionals.length}`);
   const file = values.file ?? positionals[0];
+  // Refused before anything runs: found when the report is written, the replay's runs were wasted.
+  if (values.report !== undefined) {
+    checkResultsFolder('--report', values.report);
+    refuseExistingReport(values.report);
+  }
   const request = file !== undefined ? fromFile(file, values) : fromFlags(values);
   const { config, settings, plan, simSeed } = request;
   const repeat = intFlag(values.repeat, 'repeat', 1, 1, 1000);

@@ -52,7 +52,6 @@ import type { PropertyName } from '../../properties/index.ts';
 import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
 import { Invocation, type Recorded } from './invocation.ts';
-import { listenForInterrupt } from './interrupt.ts';
 import { TargetError, UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
@@ -147,16 +146,12 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   const corpus = values['no-corpus'] ? undefined : new FailureCorpus(values.corpus ?? DEFAULT_CORPUS);
   const workers = workersFlag(values.workers, values, configs.length * settings.runs);
   await checkPrerequisites(configs, values, named ? undefined : RUN_LEAVE_OUT);
-  const interrupt = listenForInterrupt();
-  const { target, explorer, close } = await openTarget(values, workers).catch((e: unknown) => {
-    interrupt.dispose();
-    throw e;
-  });
   // A --client-cmd program is judged as the client it replaces (expectation.ts), under a named
   // scenario or across the corpus: the built-in clients' expectations say nothing of it.
   const judged: Judged = settings.target.clientCommand ? 'client-command' : named ? 'properties' : 'expectations';
+  // Made before the target opens: what it refuses (--report and --out together, a folder holding a
+  // report) must not leave a controller server running; it listens for an interrupt from now on.
   const invocation = new Invocation({
-    interrupt,
     command: 'run',
     judged,
     settings,
@@ -164,6 +159,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     outDir: values.out,
     label: named ? configs[0]!.scenario.name : 'corpus',
     stderr: process.stderr,
+  });
+  const { target, explorer, close } = await openTarget(values, workers).catch((e: unknown) => {
+    invocation.interrupt.dispose();
+    throw e;
   });
   // A corpus entry's case is the one its recorded options draw at its seed and path; it failed
   // again on this run's target, so that is where its replay line points.
@@ -192,6 +191,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       if (!values.json) io.out(humanReport(config, result, recorded, replay(config), judged, settings));
     }
   } catch (e) {
+    invocation.interrupt.dispose();
     if (e instanceof TargetError) {
       invocation.stoppedByTarget(e, skipped);
       if (!values.json)

@@ -8,10 +8,10 @@ import { planReadingOf } from '../history.ts';
 import { formatMs, formatPlan } from '../plan.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
 import { showFullCommand } from '../../reports/console.ts';
+import { planHeading, shrinkFactsOfRecord, shrunkOnPhrase } from '../../reports/plan-heading.ts';
 import { parseFlags } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { UsageError } from '../errors.ts';
-import { count } from '../plural.ts';
 
 const SHOW_FLAGS = { full: { type: 'boolean' }, 'log-level': { type: 'string' } } as const;
 
@@ -21,14 +21,15 @@ export function showCommand(argv: string[], io: CommandIO): number {
   const file = positionals[0]!;
   const { record, history } = readFailureFile(file);
   const target = record.settings.target;
+  const facts = shrinkFactsOfRecord(record);
   io.out(
     [
       `${record.scenario.name} × ${record.property} (${record.id})`,
       `found on ${target.name}${target.clientCommand ? ` with --client-cmd ${target.clientCommand}` : ''}, ` +
-        `seed ${record.seed}, path ${record.path}, shrunk on ${record.shrunkOn}, saved ${record.savedAt}`,
+        `seed ${record.seed}, path ${record.path}, ${shrunkOnPhrase(facts)}, saved ${record.savedAt}`,
       ...record.violations.map((v) => `  - [t=${formatMs(v.t)}] ${v.message}`),
       '',
-      `Plan (${count(record.plan.length, 'event')}, from ${record.events}; sim seed ${record.simSeed}):`,
+      `${planHeading(facts)}:`,
       formatPlan(record.plan, history ? planReadingOf(history) : {}),
       '',
       history

@@ -13,7 +13,7 @@ import { createTarget, requireExternalCredentials, TARGET_NAMES } from '../targe
 import type { Target } from '../targets/target.ts';
 import { TargetError, UsageError } from '../errors.ts';
 import { existsSync } from 'node:fs';
-import { checkResultsFolder } from '../report-folder.ts';
+import { checkResultsFolder, refuseExistingReport } from '../report-folder.ts';
 import { resolve } from 'node:path';
 import { intFlag, parseFlags, type OptionSpec } from './options.ts';
 
@@ -63,7 +63,7 @@ const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
 /** parseFlags, then the checks every command with target flags needs before it runs anything:
  *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out or --report folder
- *  that cannot be written. */
+ *  that cannot be written, a --report folder that already holds a report. */
 export function parseCommandFlags<T extends OptionSpec>(argv: string[], spec: T, allowPositionals = false) {
   const parsed = parseFlags(argv, spec, allowPositionals);
   checkTargetFlags(parsed.values as TargetFlagValues);
@@ -72,6 +72,9 @@ export function parseCommandFlags<T extends OptionSpec>(argv: string[], spec: T,
     const dir = (parsed.values as { out?: unknown; report?: unknown })[flag];
     if (typeof dir === 'string') checkResultsFolder(`--${flag}`, dir);
   }
+  // Refused here, before a server or container is started, not when the results folder is made.
+  const report = (parsed.values as { report?: unknown }).report;
+  if (typeof report === 'string') refuseExistingReport(report);
   return parsed;
 }
 

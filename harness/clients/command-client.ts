@@ -27,6 +27,7 @@ import type { ModelView } from '../history.ts';
 import { charmUrlOf, type Plan } from '../plan.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { UsageError } from '../errors.ts';
+import { lastOwnLine } from './last-own-line.ts';
 import { holdProcessGroup, holdTempDir, releaseProcessGroup, releaseTempDir, signalGroup } from '../children.ts';
 
 export interface Bundle {
@@ -40,6 +41,9 @@ export interface CommandOutput {
   exitCode?: number;
   signal?: string;
   timedOut: boolean;
+  /** Why the harness stopped the program while it still ran (a shrink candidate cut, an interrupt):
+   *  its signal is then the harness's doing, not a sign of how the program behaves. */
+  stoppedBy?: string;
   /** Whether it made a connection to its URL (one the URL accepted) while it ran; unknown without
    *  the URL's count. A dial refused (before bootstrap, while the agent is down) is not one. */
   connected?: boolean;
@@ -83,6 +87,8 @@ export class CommandClient implements Client {
   /** When the program exited (model time): its view file was written then. */
   private exitedAt: number | undefined;
   private stopped = false;
+  /** Why stop() found the program still running, for its output. */
+  private stoppedWhy: string | undefined;
   private pid: number | undefined;
   private deadline: TimerHandle | undefined;
   private timedOut = false;
@@ -153,8 +159,10 @@ export class CommandClient implements Client {
     return this.result;
   }
 
-  /** Kills the program (its whole process group) if it still runs; gone() says when it has exited. */
-  stop(): void {
+  /** Kills the program (its whole process group) if it still runs, `why` saying what ended its run;
+   *  gone() says when it has exited. */
+  stop(why = 'its run ended'): void {
+    if (this.started && !this.exited && !this.stopped && !this.timedOut) this.stoppedWhy = why;
     this.stopped = true;
     this.deadline?.cancel();
     if (!this.exited) this.kill('SIGKILL');
@@ -223,6 +231,7 @@ export class CommandClient implements Client {
       client: this.env.name,
       command: this.options.command,
       timedOut: this.timedOut,
+      ...(this.stoppedWhy !== undefined ? { stoppedBy: this.stoppedWhy } : {}),
       ...(accepted !== undefined && this.acceptedAtLaunch !== undefined
         ? { connected: accepted > this.acceptedAtLaunch }
         : {}),
@@ -232,7 +241,8 @@ export class CommandClient implements Client {
       ...(r.signal !== undefined ? { signal: r.signal } : {}),
     };
     if (this.stopped) return;
-    const why = this.unusable(r, stderr);
+    const said = lastOwnLine(stderr, stdout);
+    const why = this.unusable(r, stderr, said);
     if (why) {
       const label = this.options.label ?? `--client-cmd "${this.options.command}"`;
       this.fatal = (this.options.unusable ?? ((m: string) => new UsageError(m)))(`${label} ${why}`);
@@ -243,15 +253,15 @@ export class CommandClient implements Client {
     else
       this.finishAll(
         'fail',
-        `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${lastLine(stderr) ? `: ${lastLine(stderr)}` : ''}`,
+        `${r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`}${said ? `: ${said}` : ''}`,
       );
   }
 
   /** Why the program's end shows it cannot work at all, if it does: the shell could not run the command,
    *  or it exited non-zero without dialling its URL, which was taking connections all along (a program
    *  launched before bootstrap, whose dials are refused, may give up without a connection: that is judged). */
-  private unusable(r: Result, stderr: string): string | undefined {
-    const said = lastLine(stderr) || r.message;
+  private unusable(r: Result, stderr: string, lastSaid: string): string | undefined {
+    const said = lastSaid || r.message;
     // The shell itself says 127 (not found) or 126 (not executable), on a line of its own: then the
     // command line is wrong, not the script. A script may exit 127 for reasons of its own.
     const shellRefused = (r.exitCode === 126 || r.exitCode === 127) && /^(\/bin\/)?sh: /m.test(stderr);
@@ -280,6 +290,15 @@ export class CommandClient implements Client {
   private kill(signal: NodeJS.Signals): void {
     if (this.pid !== undefined) signalGroup(this.pid, signal);
   }
+}
+
+/** How the program ended, in words: a kill of the harness's own (a deadline, a run it stopped) says
+ *  so, as the program's signal alone would read as the program misbehaving. */
+export function commandStatus(o: CommandOutput): string {
+  if (o.timedOut) return 'killed at its deadline';
+  if (o.stoppedBy !== undefined)
+    return `still running when the harness stopped it (${o.stoppedBy})${o.signal ? `, with ${o.signal}` : ''}`;
+  return o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
 }
 
 /** Reads a stream to its end, keeping its last OUTPUT_LIMIT characters. */
@@ -313,9 +332,4 @@ function readView(path: string): ModelView | undefined {
 
 function tail(text: string): string {
   return text.length > OUTPUT_LIMIT ? `…${text.slice(-OUTPUT_LIMIT)}` : text;
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines.at(-1) ?? '').trim().slice(0, 300);
 }

@@ -75,13 +75,23 @@ export type TieCondition = 'any' | 'upgrade-idle' | 'watcher-lost';
 /** The note of a tied event whose moment had not come when the plan ended. */
 export const NOT_FIRED_BY_QUIESCENCE = 'its moment had not come when the plan ended (quiescence injects no fault)';
 
+/** The note of a tied event dropped at the plan's end: why it never fired. `missed`: how many of
+ *  its moments came while its condition did not hold (an upgrade pending or running). */
+export function notFiredNote(missed: number): string {
+  if (missed === 0) return NOT_FIRED_BY_QUIESCENCE;
+  const came = missed === 1 ? 'came once, with' : `came ${missed} times, each with`;
+  return `its moment ${came} an upgrade pending or running, and not again before the plan ended (quiescence injects no fault)`;
+}
+
 interface Armed {
   client: string;
   activity: ApiActivity;
   condition: TieCondition;
   fire: () => void;
-  /** Told when the run's quiescence drops the trigger unfired. */
-  expire: (() => void) | undefined;
+  /** Told when the run's quiescence drops the trigger unfired, with why (notFiredNote). */
+  expire: ((note: string) => void) | undefined;
+  /** Its moments that came while its condition did not hold. */
+  missed: number;
 }
 
 export class ActivityTriggers {
@@ -98,10 +108,10 @@ export class ActivityTriggers {
     client: string,
     activity: ApiActivity,
     fire: () => void,
-    expire?: () => void,
+    expire?: (note: string) => void,
     condition: TieCondition = 'any',
   ): void {
-    const armed = { client, activity, condition, fire, expire };
+    const armed: Armed = { client, activity, condition, fire, expire, missed: 0 };
     if (activity === 'watch-next' && this.source.nextInFlight(client) && this.met(armed)) return fire();
     this.armed.push(armed);
   }
@@ -116,7 +126,7 @@ export class ActivityTriggers {
   quiesce(): void {
     const dropped = this.armed;
     this.armed = [];
-    for (const a of dropped) a.expire?.();
+    for (const a of dropped) a.expire?.(notFiredNote(a.missed));
   }
 
   /** A request arrived from `client` (before the controller acts on it). */
@@ -165,10 +175,16 @@ export class ActivityTriggers {
    * the others wait for a later occurrence. One per occurrence: fired together, a disconnect would
    * close the very connection a half-open (or a second disconnect) tied to the same moment was meant
    * for, which then had nothing to act on; one at a time, the later one lands on the client's next
-   * connection. Likewise an upgrade fired first makes the next upgrade-idle one wait.
+   * connection. Likewise an upgrade fired first makes the next upgrade-idle one wait. A trigger
+   * whose condition does not hold at its moment counts it (missed): its note says so if it is dropped.
    */
   private happened(client: string, activity: ApiActivity): void {
-    const at = this.armed.findIndex((a) => a.client === client && a.activity === activity && this.met(a));
+    let at = -1;
+    this.armed.forEach((a, i) => {
+      if (a.client !== client || a.activity !== activity) return;
+      if (!this.met(a)) a.missed++;
+      else if (at < 0) at = i;
+    });
     if (at < 0) return;
     const [due] = this.armed.splice(at, 1);
     due?.fire();

@@ -3,13 +3,15 @@
  *
  *   ties        while faults tied to client activity are armed, the plan goes on (tie-wait
  *               record) until they fire, until nothing is in motion, or for one resume deadline
- *               at most: most ties would otherwise be dropped unfired (see awaitTies)
+ *               of time the controller was available in: most ties would otherwise be dropped
+ *               unfired (see awaitTies)
  *   quiescence  record it: from here on the plan is over and nothing new is injected
  *   heal        end every fault in force (each heal records its fault-end)
  *   half-open   a half-open connection is never healed: the run goes on until one resume deadline
- *               after the last one, so that a client judged on its view has had the time the
- *               watchers-resume property gives it to find the link dead (a client that thinks
- *               it is watching looks settled)
+ *               after the last one, so that a client judged on its view has had time to find the
+ *               link dead and watch again (a client that thinks it is watching looks settled;
+ *               watchers-resume also excuses the finding itself, up to the request deadline, so
+ *               a loss found late may still be open at the run's end: its view is judged)
  *   wait        until the controller is quiet, every client settled and no plan event waits for
  *               its moment, bounded by the scenario's deploy and resume deadlines; the quiet
  *               record says whether that was reached
@@ -61,6 +63,10 @@ export interface RunEnding<F extends FinalModel> {
   /** Plan events tied to client activity that are armed and have not fired yet (absent: the
    *  target arms none). A real target may wait a little for them to fire before it answers. */
   armedTies?(): MaybeAsync<number>;
+  /** Whether the controller can be at the tied clients' moments now: bootstrapped and up, no
+   *  upgrade pending or running, not paused or killed, and a client with an armed tie not
+   *  partitioned from it (absent: always). */
+  available?(): MaybeAsync<boolean>;
   /** How many plan events still wait for their moment (a chained upgrade): the wait waits for them too. */
   waitingEvents?(): number;
   /** Whether a client has a view to report (a black-box program may have written none). */
@@ -90,27 +96,59 @@ function quietness(run: RunEnding<FinalModel>): () => MaybeAsync<boolean> {
   return () => (settled() ? then(run.controllerQuiet(), (controller) => controller && settled()) : false);
 }
 
+/** How often the wait for ties looks whether the controller is available (model ms). */
+const TIE_WAIT_STEP_MS = 1_000;
+
 /**
  * The plan's end, for faults tied to client activity: a tie names a moment (a client's Next in
  * flight, its Deploy answered, its login), and a plan often ends before the client gets there, so
  * quiescence, which injects no fault, used to drop about two in three of the ties drawn. While
  * some are armed the plan goes on, faults in force, until every tie has fired, or nothing is in
  * motion (clients settled, controller quiet: no client will reach a moment it is not at now), or
- * one resume deadline has passed. The bound is model time (the sim's virtual clock; a real
- * target's scaled clock, the server's session asked with a long poll). The tie-wait record says
- * how many were armed and the bound; a run with no tie armed waits for nothing and writes nothing,
- * so its history is what it was before.
+ * the controller has been available (RunEnding.available) for one resume deadline, as
+ * watchers-resume counts a client's time: an upgrade, a pause, a crash or the tied clients'
+ * partitions in force at the plan's end hold the clients away from their moments (the implicit upgrade alone takes about 20 s of
+ * the 30), so it does not count. The wait looks every TIE_WAIT_STEP_MS and ends at the closing
+ * wait's own bound (deploy and resume deadlines) at the latest. Bounds are model time (the sim's
+ * virtual clock; a real target's scaled clock, the server's session asked with a long poll). The
+ * tie-wait record says how many were armed and both bounds; a run with no tie armed waits for
+ * nothing and writes nothing, so its history is what it was before.
  */
 function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
   const armedTies = run.armedTies;
   if (!armedTies) return;
   return then(armedTies(), (armed) => {
     if (armed === 0) return;
-    const untilMs = run.clock.now() + run.deadlines.resumeMs;
-    run.history.record({ type: 'tie-wait', armed, untilMs });
+    const availableMs = run.deadlines.resumeMs;
+    const untilMs = run.clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
+    run.history.record({ type: 'tie-wait', armed, availableMs, untilMs });
     const quiet = quietness(run);
-    const over = (): MaybeAsync<boolean> => then(quiet(), (q) => q || then(armedTies(), (n) => n === 0));
-    return run.runUntil(untilMs, over);
+    const fired = (): MaybeAsync<boolean> => then(armedTies(), (n) => n === 0);
+    const over = (): MaybeAsync<boolean> => then(quiet(), (q) => q || fired());
+    // Quiet, with ties armed: a client settles as it sends its call (its Next is in flight), before
+    // the controller has it, and that call may be a tie's moment. Calls in flight land in SETTLE_MS.
+    const stillQuiet = (): MaybeAsync<boolean> =>
+      then(fired(), (done) =>
+        done ? true : then(run.runUntil(run.clock.now() + SETTLE_MS, fired), () => then(fired(), (f) => f || quiet())),
+      );
+    let left = availableMs;
+    // One step: was the controller available as it began (then the step counts), then let it pass.
+    const step = (): MaybeAsync<void> => {
+      const from = run.clock.now();
+      if (left <= 0 || from >= untilMs) return;
+      return then(run.available?.() ?? true, (available) =>
+        then(run.runUntil(Math.min(untilMs, from + Math.min(TIE_WAIT_STEP_MS, left)), over), () =>
+          then(over(), (o) =>
+            then(o ? stillQuiet() : false, (done) => {
+              if (done) return;
+              if (available) left -= run.clock.now() - from;
+              return step();
+            }),
+          ),
+        ),
+      );
+    };
+    return step();
   });
 }
 

@@ -54,6 +54,42 @@ export interface World {
   readonly waiting: WaitingEvents;
 }
 
+/** A plan event tied to a client's API moment, as the run armed it (World.arm). */
+export interface ArmedTie {
+  index: number;
+  event: PlanEvent;
+  client: string;
+  on: ApiActivity;
+}
+
+/**
+ * The ties a run has armed that have not fired or been dropped yet, in the order armed. A tie is
+ * the harness's instruction, not the controller's state: a crash kills the controller with what it
+ * held in memory, its armed triggers among them, so the run keeps its ties here and arms them again
+ * in the controller that starts next (and a tie drawn while the controller is down waits here for
+ * it), on the sim and on a server alike. A server started again after a kill has its records back,
+ * and arms again only a tie that none of them shows fired or dropped (history.ts eventRecorded).
+ */
+export class ArmedTies {
+  private readonly ties = new Map<number, ArmedTie>();
+  add(tie: ArmedTie): void {
+    this.ties.set(tie.index, tie);
+  }
+  /** The tie of plan event `index` fired, or was dropped. */
+  settled(index: number): void {
+    this.ties.delete(index);
+  }
+  get size(): number {
+    return this.ties.size;
+  }
+  /** Every tie not settled, in the order armed; `clear` empties the book too. */
+  list({ clear = false } = {}): ArmedTie[] {
+    const ties = [...this.ties.values()];
+    if (clear) this.ties.clear();
+    return ties;
+  }
+}
+
 /** How many plan events wait for a condition; the run's quiescence waits until none does. */
 export class WaitingEvents {
   count = 0;

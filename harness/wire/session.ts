@@ -10,8 +10,15 @@ import { Controller } from '../controller/controller.ts';
 import type { Recovery } from '../controller/durable-state.ts';
 import type { ControllerProfile } from '../controller/profile.ts';
 import { openLagWindow, type LagWindow } from '../lag-probe.ts';
-import { Recorder, type HistoryBody, type HistoryRecord, type ModelView, type Stall } from '../history.ts';
-import { API_ACTIVITIES, NOT_FIRED_BY_QUIESCENCE } from '../controller/activity-triggers.ts';
+import {
+  eventRecorded,
+  Recorder,
+  type HistoryBody,
+  type HistoryRecord,
+  type ModelView,
+  type Stall,
+} from '../history.ts';
+import { API_ACTIVITIES } from '../controller/activity-triggers.ts';
 import { activityTie, tieCondition, upgradeRequest, type PlanEvent } from '../plan.ts';
 import { removeAsOperator } from '../controller/operator.ts';
 import { seededRng } from '../rng.ts';
@@ -170,16 +177,19 @@ export class ControllerSession {
   /**
    * Arms plan event `index` (a disconnect, partition, half-open, restart or upgrade tied to
    * `client`'s API activity):
-   * the model fires it at that moment, and the session applies it at once and records it.
+   * the model fires it at that moment, and the session applies it at once and records it. After a
+   * crash the harness arms its ties again (targets/world.ts ArmedTies): one whose event record this
+   * session took back with its records fired or was dropped before the kill, and is not armed again.
    */
   arm(index: number, event: PlanEvent, client: string): boolean {
     const tie = activityTie(event);
     if (!tie || !API_ACTIVITIES.includes(tie.on)) return false;
+    if (eventRecorded(this.history.records, index)) return true;
     this.controller.activity.arm(
       client,
       tie.on,
       () => this.history.record({ type: 'event', index, event, applied: this.applyFault(event, client) }),
-      () => this.history.record({ type: 'event', index, event, applied: false, note: NOT_FIRED_BY_QUIESCENCE }),
+      (note) => this.history.record({ type: 'event', index, event, applied: false, note }),
       tieCondition(event),
     );
     return true;

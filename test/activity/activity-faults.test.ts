@@ -192,17 +192,24 @@ describe('faults tied to API activity on the sim', () => {
     checkHealedAtQuiescence(runSim(config, quiescencePlans.inForce, 3).history);
   });
 
-  it('wait one resume deadline at most, and not at all in a plan without them (its history is as before)', () => {
-    // client-0 is partitioned for 600 s, so it never settles; client-1 never deploys.
+  it('wait one resume deadline of the controller available at most, and not at all in a plan without them (its history is as before)', () => {
+    // client-0 is partitioned for 600 s, so it never settles; client-1 never deploys. Its own link
+    // is not partitioned: the wait's clock runs once the implicit upgrade is over, not before.
     const busy: Plan = [
       { kind: 'bootstrap' },
       { kind: 'partition', client: 0, durationMs: 600_000 },
       { kind: 'disconnect', client: 1, on: 'deploy-answered' },
     ];
+    const { resumeMs, deployMs } = config.scenario.deadlines;
     const history = runSim(config, busy, 3).history;
     const wait = history[at(history, 'tie-wait')]!;
-    expect(wait).toMatchObject({ armed: 1, untilMs: wait.t + config.scenario.deadlines.resumeMs });
-    expect(history[at(history, 'quiescence')]!.t).toBe(wait.t + config.scenario.deadlines.resumeMs);
+    expect(wait).toMatchObject({ armed: 1, availableMs: resumeMs, untilMs: wait.t + deployMs + resumeMs });
+    const upgraded = history[at(history, 'upgrade-end')]!.t;
+    expect(upgraded).toBeGreaterThan(wait.t);
+    // Counted from the first look (each second) after the upgrade ended.
+    const quiescence = history[at(history, 'quiescence')]!.t;
+    expect(quiescence - upgraded).toBeGreaterThanOrEqual(resumeMs);
+    expect(quiescence - upgraded).toBeLessThanOrEqual(resumeMs + 1_000);
     expect(historyHash(runSim(config, busy, 3).history)).toBe(historyHash(history));
     expect(at(runSim(config, busy.slice(0, 2), 3).history, 'tie-wait')).toBe(-1);
   });

@@ -2,7 +2,7 @@
  * Bad input as a new user types it: every case gets exactly one line on stderr and exit 2, before
  * anything runs; and the help and version every command answers.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -191,6 +191,41 @@ describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).toContain(`upgrade-chaos: ${flag} ${args.at(-1)!} ${why}`);
+    }
+  });
+
+  it('bad input on a real target exits 2 at once, before a controller server starts (it hung, the server alive)', async () => {
+    const held = join(out, 'held-report');
+    mkdirSync(held, { recursive: true });
+    writeFileSync(join(held, 'summary.json'), '{}');
+    const process = ['--target', 'process', ...SCENARIO];
+    for (const [args, message] of [
+      [['run', ...process, '--report', held], `upgrade-chaos: ${held} already holds a report`],
+      [['qualify', ...process, '--report', held], `upgrade-chaos: ${held} already holds a report`],
+      [
+        [
+          'replay',
+          '--target',
+          'process',
+          '--scenario',
+          'juju-1.24-gated-api',
+          '--seed',
+          '1',
+          '--path',
+          '0',
+          '--report',
+          held,
+        ],
+        `upgrade-chaos: ${held} already holds a report`,
+      ],
+      [['run', ...process, '--report', join(out, 'r'), '--out', join(out, 'o')], '--report and --out both'],
+      [['qualify', ...process, '--report', join(out, 'r'), '--out', join(out, 'o')], '--report and --out both'],
+    ] as const) {
+      const r = await cli(...args);
+      expect(r.timedOut, `${args.join(' ')} hung`).toBe(false);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toContain(message);
     }
   });
 

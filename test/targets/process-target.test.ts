@@ -125,6 +125,25 @@ describe('targets/process', () => {
     expect(h.at(-1)!.type).toBe('run-end');
   });
 
+  it('arms a tie again in the server started after a crash, where it fires at its moment (test/activity/ties-kept.test.ts)', async () => {
+    const c = configOf('juju-1.24-crashed-controller');
+    const plan: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'wait', durationMs: 25_000 },
+      { kind: 'disconnect', client: 0, on: 'deploy-answered' },
+      { kind: 'crash', downMs: 3_000 },
+      { kind: 'wait', durationMs: 5_000 },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'wait', durationMs: 30_000 },
+    ];
+    const h = await target.run(c, plan, 3);
+    const restarted = h.find((r) => r.type === 'fault-end' && r.fault === 'crash')!;
+    const fired = h.filter((r) => r.type === 'event' && r.index === 2);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toMatchObject({ applied: true });
+    expect(fired[0]!.t).toBeGreaterThan(restarted.t);
+  });
+
   it('an interrupt while an event waits for its moment ends the run, and nothing of it keeps polling', async () => {
     // The run's clock stops at an interrupt, so a chained upgrade waiting for the implicit one to end
     // never acts: the closing wait (and the wait for the plan's last event) polled on every 10 ms to

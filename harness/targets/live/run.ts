@@ -17,6 +17,7 @@ import { wsDialer } from '../../wire/ws-dialer.ts';
 import type { RunHooks, TargetName } from '../target.ts';
 import { closeRun } from '../closing.ts';
 import {
+  ArmedTies,
   clientAction,
   schedulePlan,
   TIED_REMOVE_NOT_APPLIED,
@@ -200,6 +201,9 @@ interface LiveRun {
   /** Plan events the controller took on to fire at a client's API activity: their records are the
    *  controller's (written when they fire, or never), so the harness's history never holds them. */
   armed: number;
+  /** The ties armed (or drawn while the controller was killed): armed again in a controller
+   *  started after a crash, which skips those its records show fired (world.ts ArmedTies). */
+  readonly ties: ArmedTies;
   /** How late this process ran during the run (the lag record's harness half). */
   readonly lag: LagWindow;
 }
@@ -254,6 +258,7 @@ async function play(
     down: undefined,
     bootstrapped: false,
     armed: 0,
+    ties: new ArmedTies(),
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
     quietWaitMs: 0,
@@ -265,7 +270,7 @@ async function play(
   const tearDown = (): void => {
     clearInterval(statusTimer);
     clock.cancelAll();
-    for (const client of run.clients.values()) client.stop();
+    void stopClients(run.clients.values(), stopReason(run));
     proxies.clear();
     if (run.paused) void Promise.resolve(options.freezer?.thaw()).catch(() => {});
   };
@@ -291,7 +296,7 @@ async function play(
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
     // A program still running is killed here; its output is complete once it has exited.
-    await stopClients(run.clients.values());
+    await stopClients(run.clients.values(), stopReason(run));
     const outputs: CommandOutput[] = [];
     for (const client of run.clients.values()) {
       if (!(client instanceof CommandClient)) continue;
@@ -303,7 +308,7 @@ async function play(
     run.lag.close();
     clearInterval(statusTimer);
     stopped.removeEventListener('abort', tearDown);
-    await stopClients(run.clients.values());
+    await stopClients(run.clients.values(), stopReason(run));
     clock.cancelAll();
     proxies.clear();
     // A run that failed while its controller was frozen must not leave it frozen for the next.
@@ -337,11 +342,34 @@ function formatDuration(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** Stops every client; resolves once each program among them has exited and its folder is gone. */
-async function stopClients(clients: Iterable<Client>): Promise<void> {
+/**
+ * Why the harness stops a run's clients now, said with a program it finds still running
+ * (CommandOutput.stoppedBy): its SIGKILL is then the harness's doing. A shrink candidate is cut
+ * soon after where the run found showed its violation (target-shrink.ts), whatever its program does.
+ */
+function stopReason(run: LiveRun): string {
+  if (run.stopped.aborted) {
+    const reason: unknown = run.stopped.reason;
+    return reason instanceof TargetError || reason instanceof UsageError
+      ? `its run failed: ${reason.message}`
+      : 'its run was called off: an interrupt, or shrinking had its answer or ran out of time';
+  }
+  const cutAtMs = run.options.cutAtMs;
+  if (cutAtMs !== undefined && run.clock.now() >= cutAtMs)
+    return (
+      `a shrink candidate, cut at ${(cutAtMs / 1000).toFixed(1)} s of model time, ` +
+      `past where the violation being shrunk showed`
+    );
+  return "its run ended: the closing sequence's deadlines had passed";
+}
+
+/** Stops every client (`why` said to a program still running); resolves once each program among
+ *  them has exited and its folder is gone. */
+async function stopClients(clients: Iterable<Client>, why: string): Promise<void> {
   const programs: Promise<void>[] = [];
   for (const client of clients) {
-    client.stop();
+    if (client instanceof CommandClient) client.stop(why);
+    else client.stop();
     if (client instanceof CommandClient) programs.push(client.gone());
   }
   await Promise.all(programs);
@@ -491,6 +519,7 @@ async function crash(run: LiveRun, killer: ControllerKiller, downMs: number, gra
     void killer
       .start()
       .then(() => run.history.record({ type: 'fault-end', fault: 'crash' }))
+      .then(() => armAgain(run))
       .catch((e: unknown) => (run.queue.failure ??= e as Error))
       .finally(() => {
         run.down = undefined;
@@ -498,6 +527,13 @@ async function crash(run: LiveRun, killer: ControllerKiller, downMs: number, gra
       });
   });
   return true;
+}
+
+/** The run's ties, armed again in the controller started after a crash (it lost them with its
+ *  memory); it skips those it has records of. Before anything the crash held back goes on. */
+async function armAgain(run: LiveRun): Promise<void> {
+  const { backend } = run.options;
+  for (const t of run.ties.list()) await backend.arm?.(t.index, t.event, t.client);
 }
 
 /** An operator's command (bootstrap, publish, upgrade, restart): after the pause in force, if any,
@@ -552,13 +588,17 @@ function liveWorld(run: LiveRun): World {
           return r;
         }),
       ),
-    arm: (index, event, client) =>
+    arm: (index, event, client, on) =>
       queue.run(async () => {
         if (!backend.arm)
           return { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` };
-        if (run.down) return { applied: false, note: 'the controller is down' };
-        const outcome = await backend.arm(index, event, route(client));
-        if (outcome.applied) run.armed++;
+        const tie = { index, event, client: route(client), on };
+        // Killed: the controller started next arms it (crash()).
+        const outcome = run.down ? { applied: true } : await backend.arm(index, event, tie.client);
+        if (outcome.applied) {
+          run.armed++;
+          run.ties.add(tie);
+        }
         return outcome;
       }),
     publish: (version) => operator(run, () => backend.publish(version)),
@@ -680,6 +720,11 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         const ask = backend.armedTies?.bind(backend);
         return run.armed > 0 && ask ? whenUp(run, () => ask(run.quietWaitMs)) : 0;
       },
+      available: async () =>
+        !run.down &&
+        !run.paused &&
+        run.ties.list().some((t) => !partitioned(run, t.client)) &&
+        (await backend.upgradeIdle(0).catch(() => false)),
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
@@ -732,6 +777,15 @@ function recordLag(run: LiveRun, controller: Pick<ControllerSnapshot, 'stallMs' 
   const realMs = Math.max(run.lag.maxMs, controller.stallMs ?? 0);
   const stalls = unionStalls(run.lag.stalls(), controller.stalls ?? []);
   run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale), stalls });
+}
+
+/** Whether a partition of this run's plan holds `client` now (its fault-start not yet ended). */
+function partitioned(run: LiveRun, client: string): boolean {
+  let n = 0;
+  for (const r of run.history.records)
+    if (r.type === 'fault-start' && r.fault === 'partition' && r.client === client) n++;
+    else if (r.type === 'fault-end' && r.fault === 'partition' && r.client === client) n--;
+  return n > 0;
 }
 
 /**

@@ -16,12 +16,14 @@ import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { closeRun } from '../closing.ts';
 import {
   applyEvent,
+  ArmedTies,
   clientAction,
   recordEvent,
   schedulePlan,
   TIED_REMOVE_NOT_APPLIED,
   WaitingEvents,
   type Applied,
+  type ArmedTie,
   type World,
 } from '../world.ts';
 import { SimNetwork } from './network.ts';
@@ -108,6 +110,8 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         rng: rng.fork(`controller-life-${++lives}`),
         recover: { state, records: history.records },
       });
+      // The run's ties died with the killed controller's memory: they are the harness's, so the new one gets them.
+      for (const tie of ties.list()) armIn(tie);
       for (const act of waiting) act();
     });
     return true;
@@ -128,19 +132,31 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     );
   }
 
+  /** The ties armed and not yet fired or dropped: they outlive a crash (world.ts ArmedTies). */
+  const ties = new ArmedTies();
+  // The controller fires a tied fault at the client's activity, inside its own handling of the
+  // call: the fault acts through this same world, at once.
+  const armIn = ({ index, event, client, on }: ArmedTie): void =>
+    controller.activity.arm(
+      client,
+      on,
+      () => {
+        ties.settled(index);
+        recordEvent(history, index, event, applyEvent(world, event) as Applied);
+      },
+      (note) => {
+        ties.settled(index);
+        recordEvent(history, index, event, { applied: false, note });
+      },
+      tieCondition(event),
+    );
   const world: World = {
     clock,
-    // The controller fires a tied fault at the client's activity, inside its own handling of the
-    // call: the fault acts through this same world, at once.
+    // A tie drawn while the controller is down waits for the one that starts next.
     arm: (index, event, client, on) => {
-      if (dead) return { applied: false, note: 'the controller is down' };
-      controller.activity.arm(
-        client,
-        on,
-        () => recordEvent(history, index, event, applyEvent(world, event) as Applied),
-        () => recordEvent(history, index, event, { applied: false, note: NOT_FIRED_BY_QUIESCENCE }),
-        tieCondition(event),
-      );
+      const tie = { index, event, client, on };
+      ties.add(tie);
+      if (!dead) armIn(tie);
       return true;
     },
     history,
@@ -202,9 +218,17 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       history,
       deadlines: config.scenario.deadlines,
       clients,
-      armedTies: () => (dead ? 0 : controller.activity.pending), // a dead controller's triggers died with it
+      armedTies: () => ties.size,
+      available: () =>
+        !dead &&
+        !freeze.paused &&
+        world.upgradeIdle() === true &&
+        ties.list().some((t) => !network.isPartitioned(t.client)),
       healFaults: () => {
-        if (!dead) controller.activity.quiesce(); // a dead controller's triggers died with it
+        if (!dead) controller.activity.quiesce();
+        // Killed still: its ties wait for a controller that starts after quiescence, which arms none.
+        const note = `${NOT_FIRED_BY_QUIESCENCE}: the controller was down`;
+        for (const t of ties.list({ clear: true })) recordEvent(history, t.index, t.event, { applied: false, note });
         for (const client of network.partitionedClients()) heal(client);
         resume();
       },
