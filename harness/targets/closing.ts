@@ -175,12 +175,24 @@ function quietWait<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   const { clock, history } = run;
   const limit = clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
   const quiet = quietness(run);
-  return then(run.runUntil(limit, quiet), () =>
-    then(quiet(), (reached) => {
-      history.record({ type: 'quiet', reached });
-      return then(run.runUntil(clock.now() + SETTLE_MS), () => closeRecords(run));
-    }),
-  );
+  // The wait ends when it sees quiet; asked again (a real target's round trip), a client may have
+  // started something in between (a rewatch): then the wait goes on to the deadline, rather than
+  // recording "not reached" seconds into a wait of a minute. On the sim the answer cannot change.
+  // A wait that ended without seeing quiet (its deadline, a shrink candidate's cut) is not resumed.
+  let seen = false;
+  const watched = (): MaybeAsync<boolean> => then(quiet(), (q) => (seen = q));
+  const wait = (): MaybeAsync<F> =>
+    then(run.runUntil(limit, watched), () =>
+      then(quiet(), (reached) => {
+        if (!reached && seen && clock.now() < limit) {
+          seen = false;
+          return wait();
+        }
+        history.record({ type: 'quiet', reached });
+        return then(run.runUntil(clock.now() + SETTLE_MS), () => closeRecords(run));
+      }),
+    );
+  return wait();
 }
 
 /** The records of the run's end, once everything has settled; then the history is sealed. */
