@@ -7,6 +7,7 @@
  * (their median) and of the best rounds, and the main thread's share of the pool's CPU time (the
  * main thread only hands out ranges and notes answers: the workers draw and run the cases).
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import fc from 'fast-check';
 import { explore, exploreAsync } from '../harness/explore.ts';
@@ -62,6 +63,18 @@ export interface SimScaling {
   threadCeiling: number;
   /** The 1-minute load average when the measurement ended (2 cores: above 2, others compete). */
   loadAverage: number;
+  /** Linux's autogroup scheduling is on: the CPU is shared fairly between sessions, not threads,
+   *  so while any other session is busy the pool's threads share one session's part, and the
+   *  ratio measures the other sessions, not the pool (thread-ceiling.ts shows it too). */
+  autogroup: boolean;
+}
+
+function autogroupOn(): boolean {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
 }
 
 /** Cases each thread runs before measuring: the sim's code is still being optimized after a few
@@ -163,6 +176,7 @@ export async function simScaling(runs: number, workers: number, rounds = 3): Pro
       cpuEfficiency: hundredths(spreadPerCpu / perCpu),
       threadCeiling: ceiling,
       loadAverage: hundredths(loadavg()[0] ?? 0),
+      autogroup: autogroupOn(),
     };
   } finally {
     await pool.close();
@@ -180,6 +194,11 @@ export function formatSimScaling(s: SimScaling): string {
     `${s.workersRunsPerSecond} runs/s best (${s.workersRunsPerCpuSecond} per CPU second, ${s.workersCoresUsed} cores ` +
     `used${mainShare}): --workers ${s.workers} / --workers 1 = ${s.medianSpeedup}× (median of the rounds' ratios ` +
     `${s.roundSpeedups.join(', ')}; best rounds ${s.speedup}×), ${s.cpuEfficiency}× its runs per CPU second; ` +
-    `two threads of plain JavaScript get ${s.threadCeiling}× one here; load average ${s.loadAverage}.`
+    `two threads of plain JavaScript get ${s.threadCeiling}× one here; load average ${s.loadAverage}.` +
+    (s.autogroup && s.workersCoresUsed < s.workers * 0.9
+      ? ` The pool got ${s.workersCoresUsed} of ${s.workers} cores: with Linux autogroup on, each busy session ` +
+        `gets an equal part of the CPU however many threads it runs, so this ratio measures the other sessions; ` +
+        `measure with none busy.`
+      : '')
   );
 }

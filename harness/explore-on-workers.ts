@@ -23,7 +23,17 @@ import { rebuildError, type SimPool } from './workers/sim-pool.ts';
 /** This shard's cases per range: a few tens of milliseconds of runs (a case takes about 0.1 to
  *  0.5 ms), so a message costs nothing next to them and an exploration of a few thousand cases
  *  still spreads over every worker. */
-export const RANGE_CASES = 128;
+const RANGE_CASES = 128;
+
+/** The fewest cases a range holds near the end of the survey (rangeCases). */
+const MIN_RANGE_CASES = 8;
+
+/** This shard's cases in the next range when `left` are left to send: RANGE_CASES, then less
+ *  near the end (a quarter of each worker's share of what is left), so that the workers finish
+ *  together rather than one running its last two full ranges while the others wait. */
+function rangeCases(left: number, workers: number): number {
+  return Math.max(MIN_RANGE_CASES, Math.min(RANGE_CASES, Math.ceil(left / (4 * workers))));
+}
 
 /** Ranges answered and not yet noted, per worker, at most: when one worker lags (a busy core),
  *  the others run ahead this far and then wait for it. */
@@ -66,7 +76,7 @@ async function surveyRanges(
   planned: number,
   options: ExploreOptions,
 ): Promise<void> {
-  const span = RANGE_CASES * (options.shard?.count ?? 1);
+  const shards = options.shard?.count ?? 1;
   const sent: Sent[] = []; // in case order, not yet noted
   let next = 0;
   let wake: (() => void) | undefined;
@@ -75,7 +85,7 @@ async function surveyRanges(
   try {
     for (;;) {
       while (next < planned && sent.length < pool.size * AHEAD_PER_WORKER && tally.stopReason() === undefined) {
-        const to = Math.min(planned, next + span);
+        const to = Math.min(planned, next + shards * rangeCases(Math.ceil((planned - next) / shards), pool.size));
         const answer = pool.sendRange(survey, next, to);
         if (!answer) break;
         const range: Sent = { from: next, to };

@@ -95,6 +95,7 @@ const commandOutput = z.object({
   exitCode: z.number().int().optional(),
   signal: z.string().optional(),
   timedOut: z.boolean(),
+  stoppedBy: z.string().optional(),
   connected: z.boolean().optional(),
   stdout: z.string(),
   stderr: z.string(),

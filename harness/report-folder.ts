@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { CommandOutput } from './clients/command-client.ts';
+import { commandStatus, type CommandOutput } from './clients/command-client.ts';
 import { clientOutputsOf, type Failure } from './explore-result.ts';
 import { failureId, failureRecord, parseFailureRecord, type FailureRecord } from './failure-record.ts';
 import type { HistoryRecord } from './history.ts';
@@ -125,7 +125,7 @@ function writeWhole(path: string, text: string): void {
 }
 
 function clientOutputText(o: CommandOutput): string {
-  const status = o.timedOut ? 'killed at its deadline' : o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
+  const status = commandStatus(o);
   return `== ${o.client}: ${o.command} (${status})\n-- stdout\n${o.stdout}\n-- stderr\n${o.stderr}\n`;
 }
 

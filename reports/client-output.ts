@@ -1,6 +1,6 @@
 /** A --client-cmd program's output as the console and report.html show it: how it ended, then the
  *  last lines of its stdout and stderr (client-output.txt beside failure.json holds all it kept). */
-import type { CommandOutput } from '../harness/clients/command-client.ts';
+import { commandStatus, type CommandOutput } from '../harness/clients/command-client.ts';
 
 /** The end of what a --client-cmd program printed (the failure file keeps all of it). */
 export function formatClientOutput(o: CommandOutput): string {
@@ -11,7 +11,7 @@ export function formatClientOutput(o: CommandOutput): string {
       .slice(-15)
       .map((l) => `    ${l}`)
       .join('\n');
-  const status = o.timedOut ? 'killed at its deadline' : o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
+  const status = commandStatus(o);
   return (
     [
       `${o.client} ran ${o.command}: ${status}`,

@@ -41,6 +41,9 @@ export interface CommandOutput {
   exitCode?: number;
   signal?: string;
   timedOut: boolean;
+  /** Why the harness stopped the program while it still ran (a shrink candidate cut, an interrupt):
+   *  its signal is then the harness's doing, not a sign of how the program behaves. */
+  stoppedBy?: string;
   /** Whether it made a connection to its URL (one the URL accepted) while it ran; unknown without
    *  the URL's count. A dial refused (before bootstrap, while the agent is down) is not one. */
   connected?: boolean;
@@ -84,6 +87,8 @@ export class CommandClient implements Client {
   /** When the program exited (model time): its view file was written then. */
   private exitedAt: number | undefined;
   private stopped = false;
+  /** Why stop() found the program still running, for its output. */
+  private stoppedWhy: string | undefined;
   private pid: number | undefined;
   private deadline: TimerHandle | undefined;
   private timedOut = false;
@@ -154,8 +159,10 @@ export class CommandClient implements Client {
     return this.result;
   }
 
-  /** Kills the program (its whole process group) if it still runs; gone() says when it has exited. */
-  stop(): void {
+  /** Kills the program (its whole process group) if it still runs, `why` saying what ended its run;
+   *  gone() says when it has exited. */
+  stop(why = 'its run ended'): void {
+    if (this.started && !this.exited && !this.stopped && !this.timedOut) this.stoppedWhy = why;
     this.stopped = true;
     this.deadline?.cancel();
     if (!this.exited) this.kill('SIGKILL');
@@ -224,6 +231,7 @@ export class CommandClient implements Client {
       client: this.env.name,
       command: this.options.command,
       timedOut: this.timedOut,
+      ...(this.stoppedWhy !== undefined ? { stoppedBy: this.stoppedWhy } : {}),
       ...(accepted !== undefined && this.acceptedAtLaunch !== undefined
         ? { connected: accepted > this.acceptedAtLaunch }
         : {}),
@@ -282,6 +290,15 @@ export class CommandClient implements Client {
   private kill(signal: NodeJS.Signals): void {
     if (this.pid !== undefined) signalGroup(this.pid, signal);
   }
+}
+
+/** How the program ended, in words: a kill of the harness's own (a deadline, a run it stopped) says
+ *  so, as the program's signal alone would read as the program misbehaving. */
+export function commandStatus(o: CommandOutput): string {
+  if (o.timedOut) return 'killed at its deadline';
+  if (o.stoppedBy !== undefined)
+    return `still running when the harness stopped it (${o.stoppedBy})${o.signal ? `, with ${o.signal}` : ''}`;
+  return o.signal ? `killed by ${o.signal}` : `exited ${o.exitCode}`;
 }
 
 /** Reads a stream to its end, keeping its last OUTPUT_LIMIT characters. */

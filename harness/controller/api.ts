@@ -224,7 +224,7 @@ export class ApiConnection {
     this.closed = true;
     for (const w of this.watchers.values()) this.stopWatcher(w, 'connection');
     this.unsubscribe?.();
-    this.controller.history.record({ type: 'conn-close', conn: this.id, client: this.client, reason });
+    this.controller.history.record({ type: 'conn-close', conn: this.id, client: this.client, reason, t: 0 });
     this.onClosed();
   }
 
@@ -328,7 +328,7 @@ export class ApiConnection {
     const { username, password } = this.controller.credentials;
     const user = sameSecret(field(params, 'auth-tag'), `user-${username}`);
     const ok = sameSecret(field(params, 'credentials'), password) && user;
-    this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok });
+    this.controller.history.record({ type: 'login', conn: this.id, client: this.client, ok, t: 0 });
     if (!ok) throw new ApiError('invalid entity name or password', ErrorCode.unauthorized);
     this.loggedIn = true;
     this.restrictedRoot = this.controller.apiRestricted;
@@ -343,7 +343,7 @@ export class ApiConnection {
         'controller-access': 'superuser',
         'model-access': 'admin',
       },
-      servers: [[serverEntry(this.transport.address ?? DEFAULT_ADDRESS)]],
+      servers: [[this.transport.address ? serverEntry(this.transport.address) : DEFAULT_SERVER]],
       facades: FACADE_LIST,
     };
   }
@@ -380,7 +380,7 @@ export class ApiConnection {
   private watchAll(): string {
     const w: Watcher = { id: this.controller.newWatcherId(), rev: 0, stopped: false };
     this.watchers.set(w.id, w);
-    this.controller.history.record({ type: 'watcher-start', conn: this.id, client: this.client, watcher: w.id });
+    this.controller.history.record({ type: 'watcher-start', conn: this.id, client: this.client, watcher: w.id, t: 0 });
     return w.id;
   }
 
@@ -403,20 +403,23 @@ export class ApiConnection {
   private scheduleFlush(): void {
     if (this.flushScheduled || !this.anyWaiting()) return;
     this.flushScheduled = true;
-    this.controller.clock.after(0, () => {
-      this.flushScheduled = false;
-      if (this.closed) return;
-      for (const w of this.watchers.values()) {
-        if (w.waiting === undefined) continue;
-        const deltas = this.controller.model.deltasSince(w.rev);
-        if (deltas.length === 0) continue;
-        const requestId = w.waiting;
-        w.waiting = undefined;
-        w.rev = this.controller.model.rev;
-        this.send(requestId, { deltas });
-      }
-    });
+    this.controller.clock.after(0, this.flush);
   }
+
+  /** The waiting Nexts answered with what changed (one bound function for every flush, no closure each). */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    for (const w of this.watchers.values()) {
+      if (w.waiting === undefined) continue;
+      const deltas = this.controller.model.deltasSince(w.rev);
+      if (deltas.length === 0) continue;
+      const requestId = w.waiting;
+      w.waiting = undefined;
+      w.rev = this.controller.model.rev;
+      this.send(requestId, { deltas });
+    }
+  };
 
   private anyWaiting(): boolean {
     for (const w of this.watchers.values()) if (w.waiting !== undefined) return true;
@@ -525,6 +528,23 @@ export class ApiConnection {
     apps?: string[],
     charms?: Record<string, string>,
   ): void {
+    const watcher = req.type === 'AllWatcher' ? req.id : undefined;
+    const { id: conn, client } = this;
+    const { type: facade, request: method } = req;
+    // The usual requests as whole literals, `t` last (see Recorder.record): a Next accepted, a call
+    // accepted, a call refused without charms.
+    if (apps === undefined && charms === undefined) {
+      if (error === undefined) {
+        if (watcher !== undefined) {
+          this.controller.history.record({ type: 'request', conn, client, facade, method, accepted, watcher, t: 0 });
+        } else this.controller.history.record({ type: 'request', conn, client, facade, method, accepted, t: 0 });
+        return;
+      }
+      if (watcher === undefined) {
+        this.controller.history.record({ type: 'request', conn, client, facade, method, accepted, error, t: 0 });
+        return;
+      }
+    }
     // Optional fields set one by one, in this order (the record's JSON, hence its hash, keeps it):
     // object spreads here cost a copy per request.
     const record: Extract<HistoryBody, { type: 'request' }> = {
@@ -582,6 +602,9 @@ function err(message: string, code: string): ErrorEntry {
 
 /** Where a transport that does not know its address (the sim's) says the API is: Juju's default port. */
 const DEFAULT_ADDRESS: ServerAddress = { host: '127.0.0.1', port: 17070 };
+
+/** Login's `servers` entry for DEFAULT_ADDRESS (every sim login): written once, read only. */
+const DEFAULT_SERVER: Readonly<Record<string, unknown>> = Object.freeze(serverEntry(DEFAULT_ADDRESS));
 
 /** One of Login's `servers`, as Juju writes a host and port. */
 function serverEntry({ host, port }: ServerAddress): Record<string, unknown> {

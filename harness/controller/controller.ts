@@ -250,7 +250,7 @@ export class Controller implements ApiHost {
    */
   admits(client: string): boolean {
     if (this.isUp) return true;
-    this.history.record({ type: 'conn-refused', client });
+    this.history.record({ type: 'conn-refused', client, t: 0 });
     return false;
   }
 
@@ -286,7 +286,7 @@ export class Controller implements ApiHost {
     const id = this.nextConnId++;
     const conn = new ApiConnection(this, id, client, transport, () => this.connections.delete(id));
     this.connections.set(id, conn);
-    this.history.record({ type: 'conn-open', conn: id, client });
+    this.history.record({ type: 'conn-open', conn: id, client, t: 0 });
     return conn;
   }
 

@@ -38,6 +38,9 @@ interface Entry {
   kind: DeltaKind;
   removed: boolean;
   entity: Record<string, unknown>;
+  /** The delta that tells this revision, made at its first reading and shared by every watcher
+   *  and Next that reads it (deltas are read, never written). */
+  delta: Delta | undefined;
   /** The entries before and after it in revision order. */
   prev: Entry | undefined;
   next: Entry | undefined;
@@ -88,6 +91,11 @@ const TWO_DIGITS: readonly string[] = THREE_DIGITS.slice(0, 100).map((s) => s.sl
 
 function digits(n: number, width: 2 | 3): string {
   return (width === 2 ? TWO_DIGITS[n] : THREE_DIGITS[n]) ?? String(n);
+}
+
+/** The entry's delta at its revision. */
+function deltaOf(e: Entry): Delta {
+  return (e.delta ??= [e.kind, e.removed ? 'remove' : 'change', e.entity]);
 }
 
 /** What of it survives a crash (durable-state.ts). */
@@ -213,7 +221,13 @@ export class ModelState {
     if (!app) return;
     this.apps.delete(name);
     for (const unit of app.units) {
-      this.history.record({ type: 'unit-status', unit: unit.name, workload: 'terminated', agent: unit.agent.current });
+      this.history.record({
+        type: 'unit-status',
+        unit: unit.name,
+        workload: 'terminated',
+        agent: unit.agent.current,
+        t: 0,
+      });
       this.put('unit', unit.name, true, this.unitEntity(app, unit, 'dead'));
     }
     this.put('application', name, true, this.appEntity(app, 'dead'));
@@ -238,6 +252,7 @@ export class ModelState {
       unit: unit.name,
       workload: unit.workload.current,
       agent: unit.agent.current,
+      t: 0,
     });
   }
 
@@ -245,14 +260,14 @@ export class ModelState {
   deltasSince(since: number): Delta[] {
     const out: Delta[] = [];
     if (since === 0) {
-      for (let e = this.first; e; e = e.next) if (!e.removed) out.push([e.kind, 'change', e.entity]);
+      for (let e = this.first; e; e = e.next) if (!e.removed) out.push(deltaOf(e));
       return out;
     }
     // Back from the end to the first entry after `since`, then forward: what changed, not the model.
     let from = this.last;
     if (!from || from.rev <= since) return out;
     while (from.prev && from.prev.rev > since) from = from.prev;
-    for (let e: Entry | undefined = from; e; e = e.next) out.push([e.kind, e.removed ? 'remove' : 'change', e.entity]);
+    for (let e: Entry | undefined = from; e; e = e.next) out.push(deltaOf(e));
     return out;
   }
 
@@ -293,6 +308,7 @@ export class ModelState {
       entry.rev = rev;
       entry.removed = removed;
       entry.entity = entity;
+      entry.delta = undefined;
     }
     this.revision = d.revision;
     for (const url of d.charms) this.charms.add(url);
@@ -322,6 +338,7 @@ export class ModelState {
     entry.rev = ++this.revision;
     entry.removed = removed;
     entry.entity = entity;
+    entry.delta = undefined;
     for (const listener of this.listeners) listener();
   }
 
@@ -330,7 +347,16 @@ export class ModelState {
     const byId = this.entries[kind];
     let entry = byId.get(id);
     if (!entry) {
-      entry = { id, rev: 0, kind, removed: false, entity: EMPTY_ENTITY, prev: undefined, next: undefined };
+      entry = {
+        id,
+        rev: 0,
+        kind,
+        removed: false,
+        entity: EMPTY_ENTITY,
+        delta: undefined,
+        prev: undefined,
+        next: undefined,
+      };
       byId.set(id, entry);
     } else if (entry === this.last) {
       return entry;

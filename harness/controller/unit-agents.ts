@@ -183,7 +183,7 @@ export class UnitAgents {
     const { hook, timer } = agent.running;
     timer.cancel();
     agent.running = undefined;
-    this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'interrupted' });
+    this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'interrupted', t: 0 });
     return hook;
   }
 
@@ -230,7 +230,7 @@ export class UnitAgents {
     // name the hook for a crash right after it to interrupt (else the hook never ends).
     const inFlight = { hook, timer: NO_TIMER };
     agent.running = inFlight;
-    this.history.record({ type: 'hook-start', unit: agent.unit.name, hook });
+    this.history.record({ type: 'hook-start', unit: agent.unit.name, hook, t: 0 });
     const running = RUNNING[agent.next];
     if (running) this.model.setUnitStatus(agent.unit, running.workload, running.agent); // there is one per hook
     const [min, max] = this.profile.timing.hookMs;
@@ -238,7 +238,7 @@ export class UnitAgents {
       agent.running = undefined;
       agent.failures = 0;
       agent.next++;
-      this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok' });
+      this.history.record({ type: 'hook-end', unit: agent.unit.name, hook, result: 'ok', t: 0 });
       if (agent.next === HOOKS.length) this.model.setUnitStatus(agent.unit, ACTIVE, IDLE);
       else if (agent.next === SETTLES_BEFORE) this.model.setUnitStatus(agent.unit, STARTING, IDLE);
       this.kick();

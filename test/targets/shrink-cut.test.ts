@@ -10,6 +10,7 @@ import { resolveRun } from '../../harness/run-config.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
 import { createSimTarget } from '../../harness/targets/sim/target.ts';
 import { runCase } from '../../harness/targets/target.ts';
+import { commandStatus } from '../../harness/clients/command-client.ts';
 import { candidateCutMs, MAX_DEFAULT_SHRINK_MS, shrinkBudgetMs, SHRINK_ROUNDS } from '../../harness/target-shrink.ts';
 import { checkProperties } from '../../properties/index.ts';
 import type { TargetRun } from '../../harness/target-run.ts';
@@ -31,7 +32,7 @@ describe('a shrink candidate cut on a real target', () => {
     });
     targets.push(target);
     const cutAtMs = 60_000; // the program's own deadline is 600 s of model time
-    const { history } = await runCase(target, config, HALF_OPEN_AT_LOGIN, 1, { cutAtMs });
+    const { history, clientOutputs } = await runCase(target, config, HALF_OPEN_AT_LOGIN, 1, { cutAtMs });
     const quiet = history.find((r) => r.type === 'quiet');
     expect(quiet).toMatchObject({ reached: false });
     expect(quiet!.t).toBeGreaterThanOrEqual(cutAtMs);
@@ -40,6 +41,11 @@ describe('a shrink candidate cut on a real target', () => {
     const late = checkProperties(history, ['requests-settle', 'deployments-complete']);
     expect(late.length).toBeGreaterThan(0);
     for (const v of late) expect(v.t).toBeGreaterThanOrEqual(cutAtMs);
+    // The program, still waiting at the cut, was killed by the harness: its output says so and why,
+    // not a bare "killed by SIGKILL" that reads as the program misbehaving.
+    const [output] = clientOutputs;
+    expect(output?.stoppedBy).toMatch(/^a shrink candidate, cut at 60\.0 s of model time/);
+    expect(commandStatus(output!)).toMatch(/^still running when the harness stopped it \(a shrink candidate, cut at/);
   });
 
   it('is set from when the run found showed the violation, with a margin, on real targets only', () => {

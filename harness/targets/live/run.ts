@@ -270,7 +270,7 @@ async function play(
   const tearDown = (): void => {
     clearInterval(statusTimer);
     clock.cancelAll();
-    for (const client of run.clients.values()) client.stop();
+    void stopClients(run.clients.values(), stopReason(run));
     proxies.clear();
     if (run.paused) void Promise.resolve(options.freezer?.thaw()).catch(() => {});
   };
@@ -296,7 +296,7 @@ async function play(
     await run.queue.drained();
     const snapshot = await closeLiveRun(run);
     // A program still running is killed here; its output is complete once it has exited.
-    await stopClients(run.clients.values());
+    await stopClients(run.clients.values(), stopReason(run));
     const outputs: CommandOutput[] = [];
     for (const client of run.clients.values()) {
       if (!(client instanceof CommandClient)) continue;
@@ -308,7 +308,7 @@ async function play(
     run.lag.close();
     clearInterval(statusTimer);
     stopped.removeEventListener('abort', tearDown);
-    await stopClients(run.clients.values());
+    await stopClients(run.clients.values(), stopReason(run));
     clock.cancelAll();
     proxies.clear();
     // A run that failed while its controller was frozen must not leave it frozen for the next.
@@ -342,11 +342,34 @@ function formatDuration(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** Stops every client; resolves once each program among them has exited and its folder is gone. */
-async function stopClients(clients: Iterable<Client>): Promise<void> {
+/**
+ * Why the harness stops a run's clients now, said with a program it finds still running
+ * (CommandOutput.stoppedBy): its SIGKILL is then the harness's doing. A shrink candidate is cut
+ * soon after where the run found showed its violation (target-shrink.ts), whatever its program does.
+ */
+function stopReason(run: LiveRun): string {
+  if (run.stopped.aborted) {
+    const reason: unknown = run.stopped.reason;
+    return reason instanceof TargetError || reason instanceof UsageError
+      ? `its run failed: ${reason.message}`
+      : 'its run was called off: an interrupt, or shrinking had its answer or ran out of time';
+  }
+  const cutAtMs = run.options.cutAtMs;
+  if (cutAtMs !== undefined && run.clock.now() >= cutAtMs)
+    return (
+      `a shrink candidate, cut at ${(cutAtMs / 1000).toFixed(1)} s of model time, ` +
+      `past where the violation being shrunk showed`
+    );
+  return "its run ended: the closing sequence's deadlines had passed";
+}
+
+/** Stops every client (`why` said to a program still running); resolves once each program among
+ *  them has exited and its folder is gone. */
+async function stopClients(clients: Iterable<Client>, why: string): Promise<void> {
   const programs: Promise<void>[] = [];
   for (const client of clients) {
-    client.stop();
+    if (client instanceof CommandClient) client.stop(why);
+    else client.stop();
     if (client instanceof CommandClient) programs.push(client.gone());
   }
   await Promise.all(programs);
