@@ -13,7 +13,7 @@ import { parseFailureRecord, type FailureRecord } from './failure-record.ts';
 import { historyHash, type HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { RunConfig } from './run-config.ts';
-import type { RunSettings } from './run-settings.ts';
+import { clientCommandLabel, type RunSettings } from './run-settings.ts';
 import { checkProperties } from '../properties/index.ts';
 import { UsageError } from './errors.ts';
 import { count } from './plural.ts';
@@ -67,13 +67,14 @@ function readCorpus(path: string): FailureRecord[] {
 }
 
 /**
- * The client a run plays, as corpus entries are matched by it: `a --client-cmd program` (the user's
- * own, whatever its command line: a program is edited and renamed as it is fixed) or a built-in
- * client profile by name. A record keeps it: its settings' client command, else the profile its
- * overrides or its scenario name.
+ * The client a run plays, as corpus entries are matched by it: a --client-cmd program by its command
+ * line (`deploy.py` and `deploy.py no-rewatch` are different programs: a failure of one replayed
+ * against the other, each for a minute, is not news of it), or a built-in client profile by name.
+ * A record keeps it: its settings' client command, else the profile its overrides or its scenario name.
  */
 export function clientKind(settings: RunSettings, profile: string): string {
-  return settings.target.clientCommand !== undefined ? 'a --client-cmd program' : `client profile ${profile}`;
+  const command = settings.target.clientCommand;
+  return command !== undefined ? clientCommandLabel(command) : `client profile ${profile}`;
 }
 
 /** The client an entry was found with (clientKind of what its record kept). */

@@ -1,13 +1,16 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
 import { CONTROLLER_NOT_OBSERVED, DEPLOY_METHODS } from './common.ts';
-import { HistoryIndex, Selection } from './history-index.ts';
+import { HistoryIndex, Kinds, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
 const NAME = 'apps-as-asked';
 
 /** The controller's deploys and the clients' invokes (what each was asked to deploy). */
 const READS = new Selection(['request', 'invoke'], { applicationRequestsOnly: true });
+/** A run with no accepted request still counts as observed by its bootstrap (an external
+ *  controller writes neither). */
+const OBSERVED = new Kinds(['bootstrap', 'request']);
 
 type Request = RecordOf<'request'>;
 
@@ -41,13 +44,9 @@ export const appsAsAsked: Property = {
   name: NAME,
   summary: 'the final model holds only applications their clients were asked to deploy, each once, as named',
   cannotJudge(history: History): string | undefined {
-    // A run with no accepted request still counts as observed by its bootstrap (an external
-    // controller writes neither).
-    if (!history.some((r) => r.type === 'bootstrap' || r.type === 'request'))
-      return `the history has no bootstrap or request record: ${CONTROLLER_NOT_OBSERVED}`;
-    return HistoryIndex.of(history).finalModel
-      ? undefined
-      : 'the history has no final-model record: the run never finished';
+    const index = HistoryIndex.of(history);
+    if (!index.any(OBSERVED)) return `the history has no bootstrap or request record: ${CONTROLLER_NOT_OBSERVED}`;
+    return index.finalModel ? undefined : 'the history has no final-model record: the run never finished';
   },
   check(history: History): Violation[] {
     const final = HistoryIndex.of(history).finalModel;

@@ -73,29 +73,30 @@ function kindOf(type: string): number {
   return (KINDS[type] = kindCount++);
 }
 
-/** The kinds a property reads: record types, with requests of every facade or of the Application
- *  facade only; `framed`, with the history's first and last records too, whatever their types (the
- *  run's start and end time); `places`, with the place of each record in the history. Made once per
- *  property (module level), not per history: the index fills every selection in its one walk. */
-export class Selection<T extends RecordType> {
+/** Record types, with requests of every facade or of the Application facade only, as kinds. */
+export class Kinds<T extends RecordType> {
+  /** Kind -> 1 if one of these. */
+  readonly mask = new Uint8Array(MAX_KINDS);
+  constructor(types: readonly T[], options: { applicationRequestsOnly?: boolean } = {}) {
+    for (const type of types) this.mask[kindOf(type)] = 1;
+    this.mask[APPLICATION_REQUEST] = this.mask[REQUEST]!;
+    if (options.applicationRequestsOnly) this.mask[REQUEST] = 0;
+  }
+}
+
+/** The kinds a property reads (Kinds); `places`, with the place of each record in the history.
+ *  Made once per property (module level), not per history: the index fills every selection in its
+ *  one walk. */
+export class Selection<T extends RecordType> extends Kinds<T> {
   /** Every selection made, by id (selections of the same kinds share one id and their records). */
   static readonly all: Selection<RecordType>[] = [];
   private static readonly ids = new Map<string, number>();
   readonly id: number;
-  /** Kind -> 1 if selected. */
-  readonly mask = new Uint8Array(MAX_KINDS);
-  readonly framed: boolean;
   readonly places: boolean;
-  constructor(
-    types: readonly T[],
-    options: { applicationRequestsOnly?: boolean; framed?: boolean; places?: boolean } = {},
-  ) {
-    for (const type of types) this.mask[kindOf(type)] = 1;
-    this.mask[APPLICATION_REQUEST] = this.mask[REQUEST]!;
-    if (options.applicationRequestsOnly) this.mask[REQUEST] = 0;
-    this.framed = options.framed === true;
-    this.places = options.places === true || this.framed; // a frame is found by its places
-    const key = `${this.mask.join('')}${this.framed ? ' framed' : ''}${this.places ? ' places' : ''}`;
+  constructor(types: readonly T[], options: { applicationRequestsOnly?: boolean; places?: boolean } = {}) {
+    super(types, options);
+    this.places = options.places === true;
+    const key = `${this.mask.join('')}${this.places ? ' places' : ''}`;
     const id = Selection.ids.get(key);
     if (id !== undefined) {
       this.id = id;
@@ -108,14 +109,18 @@ export class Selection<T extends RecordType> {
   }
 }
 
-/** Kind -> the selections (ids) that read it; worked out again when a selection is made. */
-let routes: number[][] | undefined;
+/** Kind -> the selections (ids) that read it, and those of them that keep places; worked out
+ *  again when a selection is made. */
+let routes: { records: number[][]; places: number[][] } | undefined;
 
-function routesOf(): number[][] {
+function routesOf(): { records: number[][]; places: number[][] } {
   if (routes) return routes;
-  routes = [];
-  for (let kind = 0; kind < MAX_KINDS; kind++)
-    routes.push(Selection.all.filter((s) => s.mask[kind] === 1).map((s) => s.id));
+  routes = { records: [], places: [] };
+  for (let kind = 0; kind < MAX_KINDS; kind++) {
+    const selections = Selection.all.filter((s) => s.mask[kind] === 1);
+    routes.records.push(selections.map((s) => s.id));
+    routes.places.push(selections.filter((s) => s.places).map((s) => s.id));
+  }
   return routes;
 }
 
@@ -171,39 +176,21 @@ export class HistoryIndex {
     const n = history.length;
     const kinds = new Uint8Array(n);
     const route = routesOf();
-    const all = Selection.all;
-    const selected: Selected<RecordType>[] = all.map(() => ({ records: [], at: [] }));
+    const selected: Selected<RecordType>[] = Selection.all.map(() => ({ records: [], at: [] }));
     const records = selected.map((s) => s.records as HistoryRecord[]);
-    const at = all.map((s, id) => (s.places ? (selected[id]!.at as number[]) : undefined));
+    const places = selected.map((s) => s.at as number[]);
     for (let i = 0; i < n; i++) {
       const r = history[i]!;
       let kind = KINDS[r.type] ?? kindOf(r.type);
       if (kind === REQUEST && (r as RecordOf<'request'>).facade === 'Application') kind = APPLICATION_REQUEST;
       kinds[i] = kind;
-      for (const id of route[kind]!) {
-        records[id]!.push(r);
-        at[id]?.push(i);
-      }
+      const toRecords = route.records[kind]!;
+      for (let j = 0; j < toRecords.length; j++) records[toRecords[j]!]!.push(r);
+      const toPlaces = route.places[kind]!;
+      for (let j = 0; j < toPlaces.length; j++) places[toPlaces[j]!]!.push(i);
     }
-    for (const s of all) if (s.framed && n > 0) this.frame(selected[s.id]!);
     this.selected = selected;
     return (this.kinds = kinds);
-  }
-
-  /** Adds the history's first and last records to a framed selection, where they are missing. */
-  private frame(selected: Selected<RecordType>): void {
-    const { history } = this;
-    const records = selected.records as HistoryRecord[];
-    const at = selected.at as number[];
-    if (at[0] !== 0) {
-      records.unshift(history[0]!);
-      at.unshift(0);
-    }
-    const last = history.length - 1;
-    if (at.at(-1) !== last) {
-      records.push(history[last]!);
-      at.push(last);
-    }
   }
 
   /** The records of the selection's kinds, in order, with their places in the history. */
@@ -215,6 +202,14 @@ export class HistoryIndex {
   /** The records of the selection's kinds, in order. */
   select<T extends RecordType>(selection: Selection<T>): readonly RecordOf<T>[] {
     return this.selectAt(selection).records;
+  }
+
+  /** Whether the history holds a record of these kinds (a look at the kinds, no selection). */
+  any(kinds: Kinds<RecordType>): boolean {
+    const all = this.kinds ?? this.walk();
+    const mask = kinds.mask;
+    for (let i = 0; i < all.length; i++) if (mask[all[i]!] === 1) return true;
+    return false;
   }
 
   /** Whether a controller-side record (CONTROLLER_SIDE) lies strictly between two places. */
@@ -262,7 +257,8 @@ export class HistoryIndex {
 
   /** The clients' operations and their reports. */
   get operations(): Operations {
-    if (this.operationsFact === UNSET) this.operationsFact = readOperations(this.select(OPERATION_RECORDS));
+    if (this.operationsFact === UNSET)
+      this.operationsFact = readOperations(this.select(OPERATIONS), this.select(REQUESTS));
     return this.operationsFact;
   }
 }
@@ -276,10 +272,15 @@ function lagRecord(history: History): RecordOf<'lag'> | undefined {
   return undefined;
 }
 
-/** What readOperations reads (a DestroyApplication of any facade, as its rule says). */
-const OPERATION_RECORDS = new Selection(['invoke', 'ok', 'fail', 'info', 'request']);
+/** What readOperations reads: the clients' operations, and every request (a DestroyApplication of
+ *  any facade, as its rule says). */
+const OPERATIONS = new Selection(['invoke', 'ok', 'fail', 'info']);
+const REQUESTS = new Selection(['request']);
 
-function readOperations(records: readonly RecordOf<'invoke' | 'ok' | 'fail' | 'info' | 'request'>[]): Operations {
+function readOperations(
+  operations: readonly RecordOf<'invoke' | 'ok' | 'fail' | 'info'>[],
+  requests: readonly RecordOf<'request'>[],
+): Operations {
   const ops: Operations = {
     keys: new ClientKeys(),
     deploys: [],
@@ -287,22 +288,14 @@ function readOperations(records: readonly RecordOf<'invoke' | 'ok' | 'fail' | 'i
     reports: new Map(),
     destroyedAt: new Map(),
   };
-  for (const r of records) {
-    switch (r.type) {
-      case 'invoke':
-        if (r.f === 'deploy') ops.deploys.push(r);
-        else ops.removes.push(r);
-        break;
-      case 'ok':
-      case 'fail':
-      case 'info':
-        ops.reports.set(ops.keys.key(r.client, r.op), r);
-        break;
-      case 'request':
-        if (r.accepted && r.method === 'DestroyApplication')
-          for (const app of r.apps ?? []) ops.destroyedAt.set(`${r.client} ${app}`, r.t);
-        break;
-    }
+  for (const r of operations) {
+    if (r.type !== 'invoke') ops.reports.set(ops.keys.key(r.client, r.op), r);
+    else if (r.f === 'deploy') ops.deploys.push(r);
+    else ops.removes.push(r);
   }
+  // Requests apart: only their own order counts (the last removal of each application).
+  for (const r of requests)
+    if (r.accepted && r.method === 'DestroyApplication')
+      for (const app of r.apps ?? []) ops.destroyedAt.set(`${r.client} ${app}`, r.t);
   return ops;
 }

@@ -3,7 +3,7 @@ import { formatModelMs, formatMs } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
 import type { Property, Violation } from './property.ts';
 import { CONTROLLER_NOT_OBSERVED } from './common.ts';
-import { HistoryIndex, Selection } from './history-index.ts';
+import { HistoryIndex, Kinds, Selection } from './history-index.ts';
 
 const NAME = 'reconnect-backoff';
 
@@ -15,7 +15,7 @@ export const MAX_RETRIES_PER_WINDOW = 10;
 /** What the property reads; `bootstrap` too, so that a run whose clients never reached the
  *  controller still counts as observed (an external controller writes none of these: unknown). */
 const READ_TYPES: readonly RecordType[] = ['bootstrap', 'conn-open', 'conn-refused', 'conn-close', 'login'];
-const READ_SET: ReadonlySet<RecordType> = new Set(READ_TYPES);
+const OBSERVED = new Kinds(READ_TYPES);
 const READS = new Selection(READ_TYPES);
 
 /**
@@ -55,7 +55,7 @@ export const reconnectBackoff: Property = {
   name: NAME,
   summary: `a client waits before it dials or logs in again: at most ${MAX_RETRIES_PER_WINDOW} retries in any ${formatMs(RETRY_WINDOW_MS)} of model time`,
   cannotJudge(history: History): string | undefined {
-    for (const r of history) if (READ_SET.has(r.type)) return undefined;
+    if (HistoryIndex.of(history).any(OBSERVED)) return undefined;
     return `the history has no bootstrap, connection or login record: ${CONTROLLER_NOT_OBSERVED}`;
   },
   check(history: History): Violation[] {

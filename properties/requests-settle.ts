@@ -36,7 +36,7 @@ export const requestsSettle: Property = {
     const deadline = index.params.requestDeadlineMs;
     const violations: Violation[] = [];
     const keys = new ClientKeys();
-    const calls = new Map<number, { call: RecordOf<'call'>; at: number }>(); // pending calls, with their place
+    const calls = new Map<number, number>(); // pending calls -> their places in `records`
     const closedAt = new Map<number, number>(); // (client, conn) -> place of its last client-side close
     const ops = new Map<number, RecordOf<'invoke'>>(); // pending operations
 
@@ -49,14 +49,14 @@ export const requestsSettle: Property = {
           closingFrom = r.t;
           break;
         case 'call':
-          calls.set(keys.key(r.client, r.call), { call: r, at });
+          calls.set(keys.key(r.client, r.call), at);
           break;
         case 'return': {
           const key = keys.key(r.client, r.call);
           const pending = calls.get(key);
-          if (!pending) break;
+          if (pending === undefined) break;
           calls.delete(key);
-          const { call } = pending;
+          const call = records[pending] as RecordOf<'call'>;
           if (!call.longPoll && r.t - call.t > deadline) {
             violations.push({
               property: NAME,
@@ -83,7 +83,8 @@ export const requestsSettle: Property = {
     }
 
     const end = index.end;
-    for (const { call, at } of calls.values()) {
+    for (const at of calls.values()) {
+      const call = records[at] as RecordOf<'call'>;
       if (!call.longPoll) {
         // Ended by the run's end before its own deadline: the closing wait's deadline decided it.
         const t = Math.min(call.t + deadline, end);

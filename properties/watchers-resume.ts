@@ -1,10 +1,4 @@
-import {
-  NEXT_IN_FLIGHT_ERROR,
-  type CloseReason,
-  type History,
-  type RecordOf,
-  type RecordType,
-} from '../harness/history.ts';
+import { NEXT_IN_FLIGHT_ERROR, type CloseReason, type History, type RecordOf } from '../harness/history.ts';
 import { formatModelMs } from '../harness/plan.ts';
 import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
@@ -23,23 +17,22 @@ interface Loss {
   elapsed: number;
 }
 
-/** The records the rules read, with the run's frame (its first and last records, its closing). */
-const READS = new Selection<RecordType>(
-  [
-    ...UPGRADE_TRACKER_READS,
-    'fault-start',
-    'fault-end',
-    'watcher-start',
-    'watcher-stop',
-    'conn-close',
-    'client-view',
-    ...SILENT_LINK_READS,
-    // An exited program's view is excused a removal its watcher had not delivered (heardRemoval).
-    'request',
-    ...(['run-start', 'quiescence', 'quiet', 'lag', 'final-model', 'run-end'] as const),
-  ],
-  { framed: true },
-);
+/** What rule 1 reads: availability (upgrades, agent, faults) and watchers. */
+const RESUME_READS = new Selection([
+  ...UPGRADE_TRACKER_READS,
+  'fault-start',
+  'fault-end',
+  'watcher-start',
+  'watcher-stop',
+  'conn-close',
+]);
+/** What the silent links are read from (silent-links.ts). */
+const SILENT_READS = new Selection(SILENT_LINK_READS);
+/** What rule 3 reads. */
+const REQUESTS = new Selection(['request']);
+/** What rule 2 reads (an exited program's view is excused a removal its watcher had not
+ *  delivered: heardRemoval reads the requests and watchers of the whole history). */
+const VIEW_READS = new Selection(['quiet', 'client-view']);
 
 /**
  * watchers-resume (lp:1455260 fix 1: clients must re-create their watchers): after every
@@ -98,11 +91,10 @@ export const watchersResume: Property = {
   check(history: History): Violation[] {
     const index = HistoryIndex.of(history);
     const { resumeDeadlineMs, requestDeadlineMs, timeScale } = index.params;
-    const view = index.select(READS);
-    const silent = silentSpans(view, requestDeadlineMs);
-    const resume = resumeViolations(view, resumeDeadlineMs, silent, timeScale);
-    const judged = [...resume, ...overlappingNextViolations(view)].sort((a, b) => a.t - b.t);
-    return index.cutShort === undefined ? [...judged, ...viewViolations(view)] : judged;
+    const silent = silentSpans(index.select(SILENT_READS), requestDeadlineMs);
+    const resume = resumeViolations(history, resumeDeadlineMs, silent, timeScale);
+    const judged = [...resume, ...overlappingNextViolations(index.select(REQUESTS))].sort((a, b) => a.t - b.t);
+    return index.cutShort === undefined ? [...judged, ...viewViolations(history)] : judged;
   },
 };
 
@@ -123,6 +115,7 @@ function resumeViolations(
   let paused = false; // the controller frozen: it is there, but answers no one
   const upgrades = new UpgradeTracker();
   let lastT = history[0]?.t ?? 0;
+  const end = HistoryIndex.of(history).end;
 
   // Lets the deadline clocks run from lastT to t under the availability in force since lastT.
   const advance = (t: number): void => {
@@ -146,7 +139,9 @@ function resumeViolations(
     }
   };
 
-  for (const r of history) {
+  // Only the records that change availability or watchers move the clocks on: between them, time
+  // passes alike (model times are whole milliseconds on every target, so its sums are exact).
+  for (const r of HistoryIndex.of(history).select(RESUME_READS)) {
     if (losses.size > 0 && r.t > lastT) advance(r.t);
     lastT = r.t;
     upgrades.observe(r);
@@ -190,6 +185,7 @@ function resumeViolations(
       }
     }
   }
+  if (losses.size > 0 && end > lastT) advance(end); // the run's end: what ran out by then
   return violations;
 }
 
@@ -240,11 +236,12 @@ function viewWindow(r: RecordOf<'client-view'>, quietT: number | undefined): { t
  *  deltas in flight to land (targets/closing.ts): that settle time is its deadline (`since`, the
  *  quiet record's time), which a starved harness may not have had to read them (stall.ts). */
 function viewViolations(history: History): Violation[] {
-  const final = HistoryIndex.of(history).finalModel;
+  const index = HistoryIndex.of(history);
+  const final = index.finalModel;
   if (!final) return [];
   const violations: Violation[] = [];
   let quietT: number | undefined;
-  for (const r of history) {
+  for (const r of index.select(VIEW_READS)) {
     if (r.type === 'quiet') quietT = r.t;
     if (r.type !== 'client-view') continue;
     const diff = diffViews(final.model, r.view);
@@ -263,10 +260,10 @@ function viewViolations(history: History): Violation[] {
 
 /** Rule 3: one violation per Next the controller refused because the watcher's previous Next was
  *  still unanswered. */
-function overlappingNextViolations(history: History): Violation[] {
+function overlappingNextViolations(requests: readonly RecordOf<'request'>[]): Violation[] {
   const violations: Violation[] = [];
-  for (const r of history) {
-    if (r.type !== 'request' || r.accepted || r.method !== 'Next' || r.error !== NEXT_IN_FLIGHT_ERROR) continue;
+  for (const r of requests) {
+    if (r.accepted || r.method !== 'Next' || r.error !== NEXT_IN_FLIGHT_ERROR) continue;
     violations.push({
       property: NAME,
       t: r.t,

@@ -262,7 +262,7 @@ function corpusEntries(
     const foundWith = [...new Set(leftOut.map(entryClient))].join(', ');
     process.stderr.write(
       notReplayed(leftOut.length) +
-        `found with ${foundWith}, and this run's client is ${client} (an entry replays only against the kind of client that found it)\n`,
+        `found with ${foundWith}, and this run's client is ${client} (an entry replays only against the client that found it: the same profile, or the same --client-cmd command line)\n`,
     );
   }
   if (!seedGiven || kept.length === 0) return kept;

@@ -108,7 +108,7 @@ describe('failure-corpus entries and the client that found them', { timeout: 120
   const noCase = ['--scenario', 'juju-1.22-implicit-upgrade', '--runs', '1', '--shard', '2/2'];
   const NAIVE = `node ${JSON.stringify(join(ROOT, 'scenarios/clients/naive.mjs'))}`;
 
-  it('replays an entry only against the kind of client that found it, and says on stderr what it left out', async () => {
+  it('replays an entry only against the client that found it (profile, or program by command line), and says on stderr what it left out', async () => {
     const corpus = ['--corpus', 'by-client.jsonl'];
     const found = ['--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume', '--runs', '300'];
     expect((await cli('run', ...found, '--seed', '1', ...corpus, '--json')).exitCode).toBe(1);
@@ -120,7 +120,7 @@ describe('failure-corpus entries and the client that found them', { timeout: 120
     expect(JSON.parse(program.stdout).failures).toEqual([]);
     expect(program.stderr).toContain(
       '1 failure-corpus entry of juju-1.22-implicit-upgrade not replayed: found with client profile deployer-naive, ' +
-        "and this run's client is a --client-cmd program (an entry replays only against the kind of client that found it)",
+        `and this run's client is --client-cmd ${JSON.stringify(NAIVE)} (an entry replays only against the client that found it`,
     );
 
     // The other way round: an entry a program found is not played against the built-in client.
@@ -129,8 +129,27 @@ describe('failure-corpus entries and the client that found them', { timeout: 120
     writeFileSync(join(work.dir, 'by-program.jsonl'), JSON.stringify(entry) + '\n');
     const profile = await cli('run', ...noCase, '--corpus', 'by-program.jsonl', '--json');
     expect(profile.exitCode, profile.stderr).toBe(0);
-    expect(profile.stderr).toMatch(
-      /1 failure-corpus entry of juju-1.22-implicit-upgrade not replayed: found with a --client-cmd program, and this run's client is client profile deployer-naive/,
+    expect(profile.stderr).toContain(
+      `1 failure-corpus entry of juju-1.22-implicit-upgrade not replayed: found with --client-cmd ${JSON.stringify(NAIVE)}, ` +
+        "and this run's client is client profile deployer-naive",
+    );
+    // Nor against another program: a command line with other arguments is another program.
+    const other = await cli(
+      'run',
+      ...noCase,
+      '--target',
+      'process',
+      '--client-cmd',
+      `${NAIVE} --tight-retry`,
+      '--corpus',
+      'by-program.jsonl',
+      '--json',
+    );
+    expect(other.exitCode, other.stderr).toBe(0);
+    expect(JSON.parse(other.stdout).failures).toEqual([]);
+    expect(other.stderr).toContain(
+      `1 failure-corpus entry of juju-1.22-implicit-upgrade not replayed: found with --client-cmd ${JSON.stringify(NAIVE)}, ` +
+        `and this run's client is --client-cmd ${JSON.stringify(`${NAIVE} --tight-retry`)}`,
     );
     // Played by the client that found it, it fails again.
     const same = await cli('run', ...noCase, ...corpus, '--json');
