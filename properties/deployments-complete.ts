@@ -33,6 +33,15 @@ const NAME = 'deployments-complete';
  *   controller's history has no statuses to compare with).
  * So one invoke yields zero to three violations.
  *
+ * A deploy cut by a deadline that the controller left no fair chance to meet is not judged: when
+ * the client's deadline `fail` came less than one resume deadline (RunParams.resumeDeadlineMs)
+ * after a bootstrap that followed the invoke. The deadline counts from the client's launch (a
+ * program's from its start, with the plan's first deploy), the plan may bootstrap the controller
+ * just before it runs out, and no client could deploy and see units active in what was left (a
+ * python-libjuju-3.6 plan bootstrapped at t=84.4 s against a 90 s deadline). One resume deadline is
+ * what the scenario allows a client to recover in once the controller is up; a client given that
+ * and more after bootstrap that still misses its deadline is judged as before.
+ *
  * A deployment taken back is exempt: when an `invoke` with f 'remove' of the same app (by any
  * client) was reported `ok` at or after the deploy's invoke, or the controller accepted it then
  * (a `request` of that client's that removed the app: a removal whose answer came too late for
@@ -94,7 +103,9 @@ export const deploymentsComplete: Property = {
     const end = index.end;
     const violations: Violation[] = [];
     for (const inv of invokes) {
-      if (stalledDeploy(history, inv, reports.get(keys.key(inv.client, inv.op))) !== undefined) continue;
+      const reported = reports.get(keys.key(inv.client, inv.op));
+      if (stalledDeploy(history, inv, reported) !== undefined) continue;
+      if (cutBeforeAFairChance(history, inv, reported)) continue;
       const { app, units } = inv.value;
       const what = `deploy ${app} -n ${units} (${inv.client} op ${inv.op})`;
       const add = (t: number, message: string): void => {
@@ -202,6 +213,16 @@ function closingWait(history: History): { from: number; reached: boolean } | und
     if (r.type === 'quiescence') return { from: r.t, reached: reached ?? false };
   }
   return undefined;
+}
+
+/** The deploy's deadline failed it less than one resume deadline after a bootstrap that came after
+ *  its invoke: the controller was up for too little of the deadline for any client to meet it. */
+function cutBeforeAFairChance(history: History, inv: DeployInvoke, report: Report | undefined): boolean {
+  if (report?.type !== 'fail' || !report.error?.startsWith('deadline exceeded')) return false;
+  const start = history[0];
+  const bootstrap = history.find((r) => r.type === 'bootstrap');
+  if (start?.type !== 'run-start' || bootstrap === undefined || bootstrap.t <= inv.t) return false;
+  return report.t - bootstrap.t < start.params.resumeDeadlineMs;
 }
 
 /** The deploy's deadline ended it, or nothing did: what a stall alone can cause. */

@@ -73,6 +73,39 @@ describe('deployments-complete', () => {
     ]);
   });
 
+  describe('a deadline the controller came up too late for', () => {
+    // resumeDeadlineMs is 1000 (build.ts): the allowance a client has to recover once the controller is up
+    const bootstrap = (): HistoryBody => ({ type: 'bootstrap', version: '3.6.0', desired: '3.6.0' });
+    const deadlineCut = (bootstrapAt: number) =>
+      history()
+        .at(10, invoke(1, 'wp', 1))
+        .at(bootstrapAt, bootstrap())
+        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
+        .at(9500, final(view({})))
+        .end(9600);
+
+    it('does not blame a client whose deadline ran out less than one resume deadline after a bootstrap that followed its deploy', () => {
+      // launched at t=10 with a 9 s deadline, the controller bootstrapped 0.6 s before it ran out
+      expect(deploymentsComplete.check(deadlineCut(8400))).toEqual([]);
+    });
+
+    it('still fails a client that had the controller up for a resume deadline or more and missed its deadline', () => {
+      const fair = [
+        'deploy wp -n 1 (client-0 op 1): app wp absent from the final model',
+        'deploy wp -n 1 (client-0 op 1): client reported fail: deadline exceeded (9000 ms)',
+      ];
+      expect(messages(deploymentsComplete.check(deadlineCut(8000)))).toEqual(fair);
+      // the controller was up before the deploy: its whole deadline was the client's, however short
+      const upFirst = history()
+        .at(5, bootstrap())
+        .at(8600, invoke(1, 'wp', 1))
+        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
+        .at(9500, final(view({})))
+        .end(9600);
+      expect(messages(deploymentsComplete.check(upFirst))).toEqual(fair);
+    });
+  });
+
   it('fails when the client reported fail or info, or never reported, each at its time', () => {
     const model = final(view({ a: { 'a/0': 'active' }, b: { 'b/0': 'active' }, c: { 'c/0': 'active' } }));
     const h = history()
