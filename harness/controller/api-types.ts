@@ -5,7 +5,7 @@
  */
 import type { ActivityTriggers } from './activity-triggers.ts';
 import type { Scheduler } from '../clock.ts';
-import type { Recorder } from '../history.ts';
+import type { Recorder, WatcherStopReason } from '../history.ts';
 import type { ModelState } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 
@@ -120,6 +120,9 @@ export interface ApiHost {
   /** Faults tied to the clients' API activity: the connection tells it of each call. */
   readonly activity: ActivityTriggers;
   newWatcherId(): string;
+  /** Records a watcher started, or stopped (keeping the clients' live watchers: watcherLost). */
+  watcherStarted(conn: number, client: string, watcher: string): void;
+  watcherStopped(conn: number, client: string, watcher: string, reason: WatcherStopReason): void;
   /** The model's configuration (ModelConfig.ModelGet), values as strings. */
   readonly modelConfig: Readonly<Record<string, string>>;
   /** Adds an application with its units and starts their agents. */

@@ -380,7 +380,7 @@ export class ApiConnection {
   private watchAll(): string {
     const w: Watcher = { id: this.controller.newWatcherId(), rev: 0, stopped: false };
     this.watchers.set(w.id, w);
-    this.controller.history.record({ type: 'watcher-start', conn: this.id, client: this.client, watcher: w.id, t: 0 });
+    this.controller.watcherStarted(this.id, this.client, w.id);
     return w.id;
   }
 
@@ -436,7 +436,7 @@ export class ApiConnection {
   private stopWatcher(w: Watcher, reason: WatcherStopReason): void {
     if (w.stopped) return;
     w.stopped = true;
-    this.controller.history.record({ type: 'watcher-stop', conn: this.id, client: this.client, watcher: w.id, reason });
+    this.controller.watcherStopped(this.id, this.client, w.id, reason);
     if (w.waiting !== undefined && reason !== 'connection') {
       const requestId = w.waiting;
       w.waiting = undefined;

@@ -4,7 +4,7 @@
  * controller server (harness/wire) with real timers behind a WebSocket. It imports no wire code.
  */
 import type { Scheduler } from '../clock.ts';
-import type { HistoryBody, ModelView, Recorder } from '../history.ts';
+import type { HistoryBody, ModelView, Recorder, WatcherStopReason } from '../history.ts';
 import type { Rng } from '../rng.ts';
 import { ApiConnection } from './api.ts';
 import { ActivityTriggers } from './activity-triggers.ts';
@@ -14,6 +14,7 @@ import { MODEL_NAME, MODEL_UUID, ModelState } from './model-state.ts';
 import type { ControllerProfile } from './profile.ts';
 import { ReleaseStreams } from './streams.ts';
 import { UnitAgents } from './unit-agents.ts';
+import { LiveWatchers } from './live-watchers.ts';
 import { Upgrader } from './upgrader.ts';
 import { compareVersions, uploadedVersion } from './version.ts';
 
@@ -67,10 +68,14 @@ export class Controller implements ApiHost {
    *  recorded down (no process is left to end them otherwise). */
   private lostInCrash: ReturnType<typeof openAtCrash> | undefined;
   private readonly onDurableChange: (() => void) | undefined;
+  /** The clients' live watchers as the records show them (watcherLost); from the records already
+   *  there when it starts over a history (a crash's recovery). */
+  private readonly liveWatchers: LiveWatchers;
 
   constructor(deps: ControllerDeps) {
     this.clock = deps.clock;
     this.history = deps.history;
+    this.liveWatchers = LiveWatchers.of(deps.history.records);
     this.profile = deps.profile;
     this.credentials = deps.credentials;
     this.onDurableChange = deps.onDurableChange;
@@ -147,7 +152,7 @@ export class Controller implements ApiHost {
     if (!lost) return;
     for (const [conn, client] of lost.conns) {
       for (const [watcher, w] of lost.watchers)
-        if (w.conn === conn) this.history.record({ type: 'watcher-stop', conn, client, watcher, reason: 'connection' });
+        if (w.conn === conn) this.watcherStopped(conn, client, watcher, 'connection');
       this.history.record({ type: 'conn-close', conn, client, reason: 'agent-down' });
     }
   }
@@ -256,19 +261,22 @@ export class Controller implements ApiHost {
 
   /**
    * Whether `client` had a watcher and has none live now: it lost it with its connection (it is away
-   * or reconnecting) or the controller stopped it. Read from the records (watcher-start,
-   * watcher-stop), which a crash's recovery keeps; asked only at an operator's removal.
+   * or reconnecting) or the controller stopped it. As the records (watcher-start, watcher-stop) show
+   * it, which a crash's recovery keeps; asked at an operator's removal and at every login of a
+   * client with an armed `watcher-lost` trigger, so kept as they are recorded (live-watchers.ts).
    */
   watcherLost(client: string): boolean {
-    const live = new Set<string>();
-    let watched = false;
-    for (const r of this.history.records) {
-      if (r.type === 'watcher-start' && r.client === client) {
-        watched = true;
-        live.add(r.watcher);
-      } else if (r.type === 'watcher-stop' && r.client === client) live.delete(r.watcher);
-    }
-    return watched && live.size === 0;
+    return this.liveWatchers.lost(client);
+  }
+
+  watcherStarted(conn: number, client: string, watcher: string): void {
+    this.history.record({ type: 'watcher-start', conn, client, watcher, t: 0 });
+    this.liveWatchers.started(client, watcher);
+  }
+
+  watcherStopped(conn: number, client: string, watcher: string, reason: WatcherStopReason): void {
+    this.history.record({ type: 'watcher-stop', conn, client, watcher, reason });
+    this.liveWatchers.stopped(client, watcher);
   }
 
   /** The controller stops the live watchers of `client`'s connections, the connections staying up
