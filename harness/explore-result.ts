@@ -38,6 +38,9 @@ export interface ExploreOptions extends PlanOptions {
   checkDeterminism?: boolean;
   /** End phase one as soon as every property has been violated once (the bench's time to failure). */
   stopWhenAllViolated?: boolean;
+  /** End phase one at the first violated property, in case order (--stop-on-failure: a CI job, runs
+   *  to first failure); what it found is shrunk as usual. */
+  stopOnFailure?: boolean;
   /** Shrink what phase one found (default true; the bench's deep-bug section only counts runs). */
   shrink?: boolean;
   /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */

@@ -141,7 +141,7 @@ export async function exploreTarget(
   tally.checkDetails(details);
   // A time limit or an interrupt ends the noting at the first case in case order that did not run
   // to its end; the runs that finished after it in case order count too (what they found is kept).
-  if (tally.stopped !== 'all-violated')
+  if (tally.stopped !== 'all-violated' && tally.stopped !== 'first-failure')
     for (const [index, { c, result }] of [...unnoted].sort(([a], [b]) => a - b)) noteRun(c, index, result);
   // Confirmations and shrinking on the target keep as many in flight as the survey ended with.
   const afterSurvey = { ...options, concurrency: backoff?.limit ?? options.concurrency ?? 1 };

@@ -27,7 +27,7 @@ export function inShard(shard: Shard | undefined, index: number): boolean {
 }
 
 /** Why phase one ended before its last case. */
-export type StopReason = 'all-violated' | 'time-limit' | 'interrupted';
+export type StopReason = 'all-violated' | 'first-failure' | 'time-limit' | 'interrupted';
 
 /**
  * Phase one's bookkeeping, shared by the sim's exploration and the real targets' (explore-target.ts):
@@ -156,6 +156,7 @@ export class Tally {
     if (this.options.timeLimitMs !== undefined && this.elapsedMs() >= this.options.timeLimitMs) return 'time-limit';
     if (this.options.stopWhenAllViolated && this.config.properties.every((p) => this.first.has(p)))
       return 'all-violated';
+    if (this.options.stopOnFailure && this.first.size > 0) return 'first-failure';
     return undefined;
   }
 

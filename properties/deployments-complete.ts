@@ -218,7 +218,7 @@ function closingWait(history: History): { from: number; reached: boolean } | und
 /** The deploy's deadline failed it less than one resume deadline after a bootstrap that came after
  *  its invoke: the controller was up for too little of the deadline for any client to meet it. */
 function cutBeforeAFairChance(history: History, inv: DeployInvoke, report: Report | undefined): boolean {
-  if (report?.type !== 'fail' || !report.error?.startsWith('deadline exceeded')) return false;
+  if (!failedByDeadline(report)) return false;
   const start = history[0];
   const bootstrap = history.find((r) => r.type === 'bootstrap');
   if (start?.type !== 'run-start' || bootstrap === undefined || bootstrap.t <= inv.t) return false;
@@ -227,7 +227,13 @@ function cutBeforeAFairChance(history: History, inv: DeployInvoke, report: Repor
 
 /** The deploy's deadline ended it, or nothing did: what a stall alone can cause. */
 function endedByDeadline(report: Report | undefined): boolean {
-  return report === undefined || (report.type === 'fail' && report.error === 'deadline exceeded');
+  return report === undefined || failedByDeadline(report);
+}
+
+/** A client's deadline failed it: a built-in client reports 'deadline exceeded', a --client-cmd
+ *  program the harness stopped at its deadline 'deadline exceeded (N ms)'. */
+function failedByDeadline(report: Report | undefined): report is Report {
+  return report?.type === 'fail' && report.error?.startsWith('deadline exceeded') === true;
 }
 
 /** The `ok` of a later removal of the deploy's app by its own client, if there is one. */

@@ -196,7 +196,14 @@ export class HistoryIndex {
   /** The records of the selection's kinds, in order, with their places in the history. */
   selectAt<T extends RecordType>(selection: Selection<T>): Selected<T> {
     if (!this.kinds) this.walk();
-    return this.selected[selection.id] as unknown as Selected<T>;
+    const selected = this.selected[selection.id];
+    // The walk fills the selections made before it: one made later (in a function, not at module
+    // level) has nothing here, and its caller would fail on undefined far from the cause.
+    if (selected === undefined)
+      throw new Error(
+        `selection ${selection.id} was made after this history was indexed: make selections once, at module level`,
+      );
+    return selected as unknown as Selected<T>;
   }
 
   /** The records of the selection's kinds, in order. */

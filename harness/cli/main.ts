@@ -20,11 +20,12 @@ import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 /** Each command's usage, printed by `upgrade-chaos COMMAND --help`; all of them by `--help`. */
 const COMMAND_USAGE: Record<string, string> = {
   run: `run        [--scenario NAME|FILE.json] [--runs N] [--seed S] [--controller P] [--client P] [--property NAME]...
-             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--workers N]
+             [--max-events N] [--strategy S] [--time-limit SECONDS] [--check-determinism] [--coverage] [--workers N] [--stop-on-failure]
              [--shard I/N] [--out DIR | --report DIR] [--corpus FILE | --no-corpus] [--json] [TARGET FLAGS]
              explores a scenario (or, with no --scenario, every built-in one against its expectations);
              --runs 1000 on the sim, 50 on a real target; --seed drawn and printed when not given;
-             results in upgrade-chaos-results/<scenario>/<start time>/ unless --out or --report says`,
+             results in upgrade-chaos-results/<scenario>/<start time>/ unless --out or --report says;
+             --stop-on-failure: no case after the first failing one (in case order), then shrink it`,
   replay: `replay     --scenario NAME|FILE.json --seed S --path P [--property NAME]... [--controller P] [--client P]
              [--max-events N] [--strategy S]   or   FAILURE-FILE
              [--repeat N] [--report DIR] [--json] [--full] [TARGET FLAGS]

@@ -67,6 +67,7 @@ export const RUN_FLAGS = {
   strategy: { type: 'string' },
   'time-limit': { type: 'string' },
   'check-determinism': { type: 'boolean' },
+  'stop-on-failure': { type: 'boolean' },
   workers: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
@@ -180,7 +181,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const replayStart = performance.now();
       const fromCorpus = await replayCorpus(play, config, entries, target.name, invocation.interrupt.signal);
       const replayMs = performance.now() - replayStart;
-      const options = { ...exploreOptionsOf(settings), coverage: values.coverage ?? false };
+      const options = {
+        ...exploreOptionsOf(settings),
+        coverage: values.coverage ?? false,
+        ...(values['stop-on-failure'] ? { stopOnFailure: true } : {}),
+      };
       const found = await explorer(config, invocation.exploreOptions(options));
       const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;
       const covered = program && found.coverage ? { ...found, coverage: unobservedClients(found.coverage) } : found;

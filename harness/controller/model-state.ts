@@ -6,7 +6,7 @@
 import type { ModelView, Recorder } from '../history.ts';
 
 export type DeltaKind = 'model' | 'application' | 'unit';
-export type Delta = [kind: DeltaKind, change: 'change' | 'remove', entity: Record<string, unknown>];
+export type Delta = readonly [kind: DeltaKind, change: 'change' | 'remove', entity: Record<string, unknown>];
 
 export interface Status {
   current: string;
@@ -93,9 +93,10 @@ function digits(n: number, width: 2 | 3): string {
   return (width === 2 ? TWO_DIGITS[n] : THREE_DIGITS[n]) ?? String(n);
 }
 
-/** The entry's delta at its revision. */
+/** The entry's delta at its revision: one tuple, shared by every watcher that is sent it, so frozen
+ *  (once per revision) that no reader can change what the others are sent. */
 function deltaOf(e: Entry): Delta {
-  return (e.delta ??= [e.kind, e.removed ? 'remove' : 'change', e.entity]);
+  return (e.delta ??= Object.freeze([e.kind, e.removed ? 'remove' : 'change', e.entity] as const));
 }
 
 /** What of it survives a crash (durable-state.ts). */

@@ -60,6 +60,24 @@ describe('upgrade-chaos CLI', () => {
     });
   });
 
+  it('--stop-on-failure runs no case after the first failing one, and shrinks that one', async () => {
+    const args = ['run', '--scenario', 'juju-1.22-implicit-upgrade', '--property', 'watchers-resume'];
+    const common = [...args, '--runs', '300', '--seed', '1', '--no-corpus', '--json'];
+    const all = JSON.parse((await cli(...common)).stdout) as {
+      runs: number;
+      failures: { seed: number; path: string }[];
+    };
+    const stopped = await cli(...common, '--stop-on-failure');
+    expect(stopped.exitCode, stopped.stderr).toBe(1);
+    const first = JSON.parse(stopped.stdout) as typeof all;
+    expect(all.runs).toBe(300);
+    // The first failing case in case order is the last one run; its shrunk failure is the same.
+    expect(first.runs).toBeLessThan(all.runs);
+    expect(first.runs).toBe(Number(first.failures[0]!.path.split(':')[0]) + 1);
+    const shown = (f: Record<string, unknown>) => [f.path, f.historyHash, f.shrunkEvents];
+    expect(shown(first.failures[0]!)).toEqual(shown(all.failures[0]!));
+  });
+
   it('a passing run exits 0 and says runs, seed and speed', async () => {
     const r = await cli('run', '--scenario', 'juju-1.24-gated-api', '--runs', '200', '--seed', '7');
     expect(r.exitCode).toBe(0);

@@ -77,6 +77,14 @@ describe('a stalled run', () => {
       verdict: 'unknown',
       reason: expect.stringMatching(/stalled/),
     });
+    // A --client-cmd program stopped at its deadline says how long it was: the same deadline.
+    const programLate = lateOnly.map((r) =>
+      r.type === 'fail' ? { ...r, error: 'deadline exceeded (90000 ms)' } : r,
+    ) as typeof lateOnly;
+    expect(judge(deploymentsComplete, programLate)).toMatchObject({
+      verdict: 'unknown',
+      reason: expect.stringMatching(/stalled/),
+    });
   });
 
   it('still finds work done before the upgrade: a stall cannot make that happen', () => {
