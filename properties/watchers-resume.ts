@@ -15,6 +15,8 @@ interface Loss {
   reason: CloseReason;
   /** Available time (see below) that has passed since the loss. */
   elapsed: number;
+  /** Time since the loss excused as a half-open link's silence (silent-links.ts). */
+  excused: number;
 }
 
 /** What rule 1 reads: availability (upgrades, agent, faults) and watchers. */
@@ -55,7 +57,8 @@ const VIEW_READS = new Selection(['quiet', 'client-view']);
  *    find such a link dead only by a timer of its own). One violation per loss, at the instant the
  *    deadline ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
- *    says nothing: rule 2 judges the client. A watcher the controller stopped with its connection
+ *    says nothing (rule 2 judges the client), unless part of its time was excused as a silent link:
+ *    then unknown (unjudgedLoss), unless another rule found a violation. A watcher the controller stopped with its connection
  *    up (reason 'controller', plan.ts `stop-watcher`) is no loss here: a client that calls WatchAll
  *    again is fine, and one that stops watching is judged by rule 2, by whether its view holds the
  *    model (a client that had seen everything it asked for may stop).
@@ -66,7 +69,7 @@ const VIEW_READS = new Selection(['quiet', 'client-view']);
  *    view, listing what is missing, ghost (in the view, not in the model) and stale. A program's
  *    view (`exitedAt`: written as it exited) may hold an application removed after its watcher
  *    last delivered: such a ghost counts only once one of that client's watchers had two
- *    AllWatcher.Next requests after the removal (heardRemoval). A program's differing view is
+ *    AllWatcher.Next requests after the removal (heardRemoval), a watcher started after it too. A program's differing view is
  *    decided at its exit (t = exitedAt), in the 2 s before it (`since`: a stall there makes it
  *    unknown on a real target), not in the settle window long after it.
  *
@@ -80,23 +83,64 @@ const VIEW_READS = new Selection(['quiet', 'client-view']);
  *
  * Unknown when rules 1 and 3 found nothing and rule 2 cannot judge: the run never reached quiescence (its
  * `quiet` record says reached: false, or is missing) or has no `final-model` record; a view may
- * then still be catching up.
+ * then still be catching up. Unknown too when a loss was still unresolved, its deadline not run
+ * out, as the history ended, with time excused as a silent link's (unjudgedLoss).
  */
 export const watchersResume: Property = {
   name: NAME,
   timed: true,
   summary:
     'after a connection loss the client watches again within the deadline, one Next at a time, and its view converges',
-  cannotJudge: (history) => HistoryIndex.of(history).cutShort,
+  cannotJudge: (history) => HistoryIndex.of(history).cutShort ?? unjudgedLoss(history),
   check(history: History): Violation[] {
     const index = HistoryIndex.of(history);
-    const { resumeDeadlineMs, requestDeadlineMs, timeScale } = index.params;
-    const silent = silentSpans(index.select(SILENT_READS), requestDeadlineMs);
-    const resume = resumeViolations(history, resumeDeadlineMs, silent, timeScale);
+    const resume = resumeJudgement(history).violations;
     const judged = [...resume, ...overlappingNextViolations(index.select(REQUESTS))].sort((a, b) => a.t - b.t);
     return index.cutShort === undefined ? [...judged, ...viewViolations(history)] : judged;
   },
 };
+
+/** Rule 1's verdict on a history, computed once for check and cannotJudge. */
+const resumeJudgements = new WeakMap<History, ResumeJudgement>();
+function resumeJudgement(history: History): ResumeJudgement {
+  let judged = resumeJudgements.get(history);
+  if (judged) return judged;
+  const index = HistoryIndex.of(history);
+  const { resumeDeadlineMs, requestDeadlineMs, timeScale } = index.params;
+  const silent = silentSpans(index.select(SILENT_READS), requestDeadlineMs);
+  judged = resumeViolations(history, resumeDeadlineMs, silent, timeScale);
+  resumeJudgements.set(history, judged);
+  return judged;
+}
+
+/**
+ * Why rule 1 could not judge: a loss still unresolved when the history ended, its deadline not run
+ * out, with part of its time excused as a half-open link's silence. The excuse pushes the deadline
+ * past what the run's closing saw of it before (targets/closing.ts now waits it out after the last
+ * half-open), and rule 2 alone cannot tell such a client (its view may hold the model without a
+ * watcher when nothing changed): unknown, not held. A loss with nothing excused is left to rule 2 as
+ * always (a run's closing ends once it is quiet, not a resume deadline after every loss).
+ */
+function unjudgedLoss(history: History): string | undefined {
+  const { pending } = resumeJudgement(history);
+  const first = pending[0];
+  if (!first) return undefined;
+  const { timeScale, resumeDeadlineMs } = HistoryIndex.of(history).params;
+  const { client, loss } = first;
+  return (
+    `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatModelMs(loss.t, timeScale)} ` +
+    `and had none back when the history ended, after ${formatModelMs(loss.elapsed, timeScale)} of available time ` +
+    `(${formatModelMs(loss.excused, timeScale)} more excused as a half-open link's silence): ` +
+    `the run ended before its resume deadline (${formatModelMs(resumeDeadlineMs, timeScale)}) could be judged`
+  );
+}
+
+/** Rule 1: the losses whose deadline ran out, and those still unresolved at the history's end
+ *  with part of their time excused as a silent link's (unjudgedLoss). */
+interface ResumeJudgement {
+  violations: Violation[];
+  pending: { client: string; loss: Loss }[];
+}
 
 /** `silent`: each client's silent spans (silent-links.ts). `timeScale`: a real target's, so that
  *  messages give real times too (see RunParams). */
@@ -105,7 +149,7 @@ function resumeViolations(
   deadline: number,
   silent: ReadonlyMap<string, readonly Span[]>,
   timeScale: number | undefined,
-): Violation[] {
+): ResumeJudgement {
   const violations: Violation[] = [];
   const watchers = new Map<number, Set<string>>(); // conn -> live watcher ids
   const stoppedByConnection = new Set<number>(); // conns whose watcher died with the connection
@@ -124,7 +168,9 @@ function resumeViolations(
       if ((partitions.get(client) ?? 0) > 0) continue;
       const before = loss.elapsed;
       const spans = silent.get(client);
-      loss.elapsed += spans ? outsideSpans(spans, lastT, t) : t - lastT;
+      const outside = spans ? outsideSpans(spans, lastT, t) : t - lastT;
+      loss.elapsed += outside;
+      loss.excused += t - lastT - outside;
       if (loss.elapsed <= deadline) continue;
       losses.delete(client);
       violations.push({
@@ -179,24 +225,26 @@ function resumeViolations(
         watchers.delete(r.conn);
         stoppedByConnection.delete(r.conn);
         if (r.reason !== 'client' && hadWatcher && !losses.has(r.client)) {
-          losses.set(r.client, { t: r.t, conn: r.conn, reason: r.reason, elapsed: 0 });
+          losses.set(r.client, { t: r.t, conn: r.conn, reason: r.reason, elapsed: 0, excused: 0 });
         }
         break;
       }
     }
   }
   if (losses.size > 0 && end > lastT) advance(end); // the run's end: what ran out by then
-  return violations;
+  const pending = [...losses].filter(([, loss]) => loss.excused > 0).map(([client, loss]) => ({ client, loss }));
+  return { violations, pending };
 }
 
 /**
  * Whether `client` heard of the last removal of `app` (an accepted Application.DestroyApplication
- * listing it, by anyone): one of its watchers had two AllWatcher.Next requests after it, or one
- * started after it had one. Nexts on a watcher go one at a time, so the second was sent once the
- * first's answer was in, and that answer held the removal (a `remove` delta, or a snapshot without
- * the app); a watcher started after the removal answers its first Next at once with a snapshot
- * without the app (a program that merges it into its old view keeps the ghost). A program's view is
- * written as it exits: a removal its watcher had not delivered by then is not a ghost it kept.
+ * listing it, by anyone): one of its watchers had two AllWatcher.Next requests after it. Nexts on a
+ * watcher go one at a time, so the second was sent once the first's answer was in, and that answer
+ * held the removal (a `remove` delta, or, on a watcher started after it, a snapshot without the
+ * app: a program that merges that into its old view keeps the ghost). A fresh watcher's first Next
+ * alone proves nothing: the operator's removal on login (wire/session.ts) lands just before it, and
+ * a program may exit with that snapshot still in flight. A program's view is written as it exits: a
+ * removal its watcher had not delivered by then is not a ghost it kept.
  */
 function heardRemoval(history: History, client: string, app: string): boolean {
   let removedAt = -1;
@@ -205,13 +253,11 @@ function heardRemoval(history: History, client: string, app: string): boolean {
   });
   if (removedAt < 0) return true; // never removed: a ghost whatever the client heard
   const nexts = new Map<string, number>(); // watcher -> Nexts after the removal
-  const fresh = new Set<string>(); // watchers started after the removal: their first Next is a snapshot without it
   for (let i = removedAt + 1; i < history.length; i++) {
     const r = history[i]!;
-    if (r.type === 'watcher-start' && r.client === client) fresh.add(r.watcher);
     if (r.type !== 'request' || r.client !== client || r.method !== 'Next' || !r.accepted) continue;
     const n = (nexts.get(r.watcher ?? '') ?? 0) + 1;
-    if (n >= 2 || fresh.has(r.watcher ?? '')) return true;
+    if (n >= 2) return true;
     nexts.set(r.watcher ?? '', n);
   }
   return false;

@@ -162,11 +162,13 @@ function closeAfterPlan<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> 
   });
 }
 
-/** One resume deadline after the run's last half-open event (plan.ts), if that is still to come. */
+/** The whole resume deadline after the run's last half-open event (plan.ts), if that is still to
+ *  come: the resume deadline plus the request deadline, the most of a link's silence watchers-resume
+ *  excuses (properties/silent-links.ts), so that a watcher lost there reaches its deadline in the run. */
 function halfOpenResumeDeadline(run: RunEnding<FinalModel>): number | undefined {
   let last: number | undefined;
   for (const r of run.history.records) if (r.type === 'event' && r.event.kind === 'half-open' && r.applied) last = r.t;
-  const until = last === undefined ? undefined : last + run.deadlines.resumeMs;
+  const until = last === undefined ? undefined : last + run.deadlines.resumeMs + run.deadlines.requestMs;
   return until !== undefined && until > run.clock.now() ? until : undefined;
 }
 

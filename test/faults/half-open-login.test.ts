@@ -12,39 +12,16 @@ import { describe, expect, it } from 'vitest';
 import { planArbitrary } from '../../harness/arbitraries.ts';
 import { RECONNECTING, scriptedProfile } from '../../harness/clients/profiles.ts';
 import type { HistoryRecord, RecordOf } from '../../harness/history.ts';
-import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 import { HALF_OPEN_AT_LOGIN, withLoginHangsClient } from '../clients/login-hangs-client.ts';
+import { SEED_1_RUN_8638, SEED_1_SIM_SEED, SEED_7_RUN_2673, SEED_7_SIM_SEED } from './half-open-login-plans.ts';
 
 const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
 const { loginTimeoutMs: _none, ...untimedLogin } = RECONNECTING;
 /** The reconnecting profile as it was: no login timeout, only its ping (15 s) finds a dead login. */
 const before = { ...gated, client: scriptedProfile('reconnecting-untimed-login', 'as before', untimedLogin) };
-
-/** What seed 7's run 2673 shrank to: client-1's login goes half-open after a partition grew its backoff. */
-const SEED_7_RUN_2673: Plan = [
-  { kind: 'bootstrap' },
-  { kind: 'wait', durationMs: 12_739 },
-  { kind: 'half-open', client: 1, on: 'login' },
-  { kind: 'wait', durationMs: 15_716 },
-  { kind: 'partition', client: 1, durationMs: 13_768 },
-  { kind: 'disconnect', client: 1 },
-];
-const SEED_7_SIM_SEED = 1734808294;
-
-/** What seed 1's run 8638 shrank to: client-0 loses its watcher to a restart, then its next two
- *  logins go half-open; it watches again 36 s later, 20 s of it spent on its two login timeouts. */
-const SEED_1_RUN_8638: Plan = [
-  { kind: 'bootstrap' },
-  { kind: 'restart', when: { client: 1, on: 'deploy-answered' } },
-  { kind: 'wait', durationMs: 19_824 },
-  { kind: 'half-open', client: 0, on: 'login' },
-  { kind: 'half-open', client: 0, on: 'login' },
-  { kind: 'deploy', client: 1, app: 'postgresql', units: 1 },
-];
-const SEED_1_SIM_SEED = 1207681191;
 
 const logins = (h: readonly HistoryRecord[], client: string) =>
   h.filter((r) => r.type === 'call' && r.client === client && r.method === 'Login');

@@ -73,6 +73,23 @@ describe('half-open connections (sim)', () => {
     expect(runSim(steady, plan, 3).violations).toEqual([]);
   });
 
+  it('judge a watcher lost at a half-open near the end: the closing waits out its excuse and its deadline', () => {
+    // The plan ends 10 s after the half-open: the run's closing must go on for the silence the
+    // property excuses (up to the request deadline) plus the resume deadline, or the loss is never judged.
+    const steady = resolveRun(scenarioByName('juju-1.25-no-implicit-upgrade')!);
+    const noRewatch = {
+      ...steady,
+      client: scriptedProfile('no-rewatch', 'planted bug', { ...RECONNECTING, rewatchOnReconnect: false }),
+    };
+    const { history, violations, unknown } = runSim(noRewatch, HALF_OPEN_PLAN, 3);
+    const fired = history.find((r) => r.type === 'event' && r.event.kind === 'half-open')!;
+    const { resumeMs, requestMs } = steady.scenario.deadlines;
+    expect(history.at(-1)!.t).toBeGreaterThanOrEqual(fired.t + resumeMs + requestMs);
+    const lost = violations.filter((v) => v.property === 'watchers-resume' && v.message.includes('lost its watcher'));
+    expect(lost.map((v) => v.client)).toEqual(['client-0']);
+    expect(unknown.filter((u) => u.property === 'watchers-resume')).toEqual([]);
+  });
+
   it('leave a client without a ping or call timeout waiting for ever: deployments-complete is violated', () => {
     const { history, violations } = runSim(noPing, HALF_OPEN_PLAN, 3);
     const fired = history.findIndex((r) => r.type === 'event' && r.event.kind === 'half-open');

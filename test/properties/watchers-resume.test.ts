@@ -68,8 +68,40 @@ describe('watchers-resume: resume deadline', () => {
     expect(v.map((x) => x.t)).toEqual([1100]);
   });
 
-  it('says nothing when the run ends before the deadline runs out', () => {
-    expect(watchersResume.check(lostAt100().end(1100))).toEqual([]);
+  /** The records of a run that closed (quiet, with its final model) at `t`, its history ending there. */
+  const closedAt = (b: ReturnType<typeof lostAt100>, t: number) =>
+    b
+      .at(t, { type: 'quiescence' }, { type: 'quiet', reached: true })
+      .at(t, { type: 'final-model', version: '1.24.2', model: view({}) })
+      .end(t);
+
+  it('says nothing when the run ends before the deadline runs out and no silent link was excused: rule 2 judges', () => {
+    expect(watchersResume.check(closedAt(lostAt100(), 1099))).toEqual([]);
+    expect(watchersResume.cannotJudge!(closedAt(lostAt100(), 1099))).toBeUndefined();
+  });
+
+  it('cannot judge a watcher lost at a half-open near the end until its excuse and deadline both ran out', () => {
+    // conn 1 goes half-open at 1s; the client gives it up at 41s (30s of it excused), dials again
+    // and never watches: its deadline runs out at 61s, after the history's end at 45s.
+    const h = () =>
+      history({ resumeDeadlineMs: 30_000, requestDeadlineMs: 30_000 })
+        .at(10, open(1), watch(1))
+        .at(
+          1_000,
+          close(1, 'fault'),
+          { type: 'event', index: 1, event: { kind: 'half-open', client: 0 }, applied: true },
+          unwatch(1, 'connection'),
+        )
+        .at(41_000, { type: 'client-conn', client: 'client-0', conn: 1, state: 'closed' })
+        .at(41_100, open(2));
+    expect(watchersResume.check(closedAt(h(), 45_000))).toEqual([]);
+    expect(watchersResume.cannotJudge!(closedAt(h(), 45_000))).toBe(
+      'client-0 lost its watcher when conn 1 closed (fault) at t=1s and had none back when the history ended, ' +
+        "after 14s of available time (30s more excused as a half-open link's silence): " +
+        'the run ended before its resume deadline (30s) could be judged',
+    );
+    expect(watchersResume.check(closedAt(h(), 70_000)).map((v) => v.t)).toEqual([61_000]);
+    expect(watchersResume.cannotJudge!(closedAt(h(), 70_000))).toBeUndefined();
   });
 
   it('counts a watcher stopped for the connection just before the close (either order)', () => {
@@ -387,11 +419,25 @@ describe('watchers-resume: a program that exited with an application removed und
     expect(watchersResume.check(exited([]))).toEqual([]);
   });
 
-  it('is a ghost once a watcher started after the removal had one Next: its snapshot lacks the app', () => {
+  it('is a ghost once a watcher started after the removal had two Nexts: the second proves its snapshot was in', () => {
     const started: HistoryBody = { type: 'watcher-start', conn: 3, client: 'client-0', watcher: '2' };
-    expect(messages(watchersResume.check(exited([started, next('2')])))).toEqual([
+    expect(messages(watchersResume.check(exited([started, next('2'), next('2')])))).toEqual([
       "client-0's view (not watching) differs from the final model: ghost: app old-mysql",
     ]);
+  });
+
+  it("is excused when the removal on login lands just before a fresh watcher's first Next and the program exits with its answer in flight", () => {
+    // removal at 100, w2 starts at 101, its first Next at 102, the program exits at 103
+    const h = history()
+      .at(50, next('1'))
+      .at(100, removal)
+      .at(101, { type: 'watcher-start', conn: 3, client: 'client-0', watcher: '2' })
+      .at(102, next('2'))
+      .at(600, { type: 'quiescence' }, { type: 'quiet', reached: true })
+      .at(700, { type: 'client-view', client: 'client-0', watching: false, view: ghostView, exitedAt: 103 })
+      .at(700, { type: 'final-model', version: '1.24.2', model: view({ mysql: { 'mysql/0': 'active' } }) })
+      .end(800);
+    expect(watchersResume.check(h)).toEqual([]);
   });
 
   it('excuses nothing in a view that was not written as a program exited', () => {

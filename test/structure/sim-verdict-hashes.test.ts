@@ -28,6 +28,7 @@ import { scenarioByName, SIM_SCENARIOS } from '../../scenarios/index.ts';
 import { RESTART_AT_NEXT, withNoBackoffClient } from '../clients/no-backoff-client.ts';
 import { DROP_AT_DEPLOY_APPLIED, withRenameOnConflictClient } from '../clients/rename-on-conflict-client.ts';
 import { UPGRADE_AT_LOGIN, withNewRevisionOnRetry } from '../clients/retry-new-revision-client.ts';
+import { SEED_1_RUN_8638, SEED_1_SIM_SEED, SEED_7_RUN_2673, SEED_7_SIM_SEED } from '../faults/half-open-login-plans.ts';
 
 const RUNS = resolve(import.meta.dirname, '../fixtures/sim-history-hashes.json');
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/sim-verdict-hashes.json');
@@ -99,6 +100,7 @@ function pinGroup(group: string, config: RunConfig, runs: readonly { plan: Plan;
 
 const stored = JSON.parse(readFileSync(RUNS, 'utf8')) as { scenario: string; plan: Plan; seed: number }[];
 const noImplicit = (): RunConfig => resolveRun(scenarioByName('juju-1.25-no-implicit-upgrade')!);
+const gatedApi = (): RunConfig => resolveRun(scenarioByName('juju-1.24-gated-api')!);
 
 /** Every group, judged now. */
 const GROUPS: [string, () => PinnedGroup][] = [
@@ -127,6 +129,21 @@ const GROUPS: [string, () => PinnedGroup][] = [
     () =>
       pinGroup('new-revision-on-retry client', withNewRevisionOnRetry(noImplicit()), [
         { plan: UPGRADE_AT_LOGIN, seed: 1 },
+      ]),
+  ],
+  // The shrunk half-open-at-login finds (test/faults/half-open-login.test.ts): the silent-link rule.
+  [
+    'half-open login: juju-1.24-gated-api seed 1 run 8638 shrunk',
+    () =>
+      pinGroup('half-open login: juju-1.24-gated-api seed 1 run 8638 shrunk', gatedApi(), [
+        { plan: SEED_1_RUN_8638, seed: SEED_1_SIM_SEED },
+      ]),
+  ],
+  [
+    'half-open login: juju-1.24-gated-api seed 7 run 2673 shrunk',
+    () =>
+      pinGroup('half-open login: juju-1.24-gated-api seed 7 run 2673 shrunk', gatedApi(), [
+        { plan: SEED_7_RUN_2673, seed: SEED_7_SIM_SEED },
       ]),
   ],
 ];
