@@ -82,8 +82,12 @@ export class SimPool {
     this.broadcast({ kind: 'end', survey });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  /** Stops every worker. Not awaited: a worker left running ranges by an interrupt may never
+   *  settle terminate() (seen: Node ended the command with 13, an unsettled top-level await, before
+   *  its reports were written); a terminated worker holds the process no longer either way. */
+  close(): Promise<void> {
+    for (const w of this.workers) void w.worker.terminate();
+    return Promise.resolve();
   }
 
   private broadcast(message: ToWorker): void {
