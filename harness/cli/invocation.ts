@@ -85,9 +85,15 @@ export class Invocation {
       skipped: [],
       ...(options.compare ? { compare: options.compare } : {}),
     };
+  }
+
+  /** Says the seed and the target on stderr: once the target is open, so a user (or a test) who reads
+   *  that line knows the runs are starting, and bad input refused before it prints its one line alone. */
+  started(): void {
+    const { settings } = this.options;
     const shard = settings.shard ? `, shard ${settings.shard.index}/${settings.shard.count}` : '';
-    options.stderr.write(
-      `upgrade-chaos ${options.command}: seed ${settings.seed} (--seed ${settings.seed} repeats it), ` +
+    this.options.stderr.write(
+      `upgrade-chaos ${this.options.command}: seed ${settings.seed} (--seed ${settings.seed} repeats it), ` +
         `target ${settings.target.name}${shard}\n`,
     );
   }

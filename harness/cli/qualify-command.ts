@@ -110,6 +110,7 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     invocation.interrupt.dispose();
     throw e;
   });
+  invocation.started();
   const options = invocation.exploreOptions(exploreOptionsOf(settings));
   try {
     if (compare) {

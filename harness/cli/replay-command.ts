@@ -321,6 +321,7 @@ function saveReport(
     label: config.scenario.name,
     stderr: process.stderr,
   });
+  invocation.started();
   invocation.record(config, result, replay);
   invocation.finish();
 }

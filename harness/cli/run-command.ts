@@ -165,6 +165,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     invocation.interrupt.dispose();
     throw e;
   });
+  invocation.started();
   // A corpus entry's case is the one its recorded options draw at its seed and path; it failed
   // again on this run's target, so that is where its replay line points.
   const replay = (config: RunConfig) => (f: ReplayCase) =>
