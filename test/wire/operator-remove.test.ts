@@ -7,9 +7,9 @@
  * at its first login after it lost its watcher, not at one while it still watches.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../harness/wire/admin-client.ts';
+import type { AdminClient } from '../../harness/wire/admin-client.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
-import { CREDENTIALS, fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
+import { openProgramSession, RawClient, waitFor } from './helpers.ts';
 
 let server: ControllerServer | undefined;
 let client: RawClient | undefined;
@@ -20,12 +20,17 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The applications the controller destroyed, in order. */
+const destroyed = async (session: AdminClient): Promise<string[]> =>
+  (await session.history()).records.flatMap((r) =>
+    r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
+  );
+
 describe('the operator removes an application of a program run', () => {
   it('at the next watcher wait while the program watches, at once once it lost its watcher', async () => {
-    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port, CREDENTIALS);
-    const opened = await admin.openSession({ seed: 1 });
-    const session = admin.session(opened.modelUuid);
+    const opened = await openProgramSession();
+    server = opened.server;
+    const session = opened.session;
     expect(await session.bootstrap(['old-mysql', 'old-postgresql'])).toEqual({ applied: true });
     client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
     await client.login();
@@ -33,11 +38,7 @@ describe('the operator removes an application of a program run', () => {
 
     // Watching (no Next in flight yet): armed for its next watcher wait, nothing removed now.
     expect(await session.operatorRemove('old-mysql', 'client-0')).toEqual({ applied: true });
-    const destroyed = async () =>
-      (await session.history()).records.flatMap((r) =>
-        r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
-      );
-    expect(await destroyed()).toEqual([]);
+    expect(await destroyed(session)).toEqual([]);
 
     // Its connection gone (the watcher with it): removed at once, while it is away.
     client.close();
@@ -46,19 +47,14 @@ describe('the operator removes an application of a program run', () => {
       applied: true,
       note: 'the operator removed old-postgresql while client-0 had lost its watcher',
     });
-    expect(await destroyed()).toEqual(['old-postgresql']);
+    expect(await destroyed(session)).toEqual(['old-postgresql']);
   });
 
   it("tied to the program's login: at its first login after it lost its watcher, before it watches again", async () => {
-    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port, CREDENTIALS);
-    const opened = await admin.openSession({ seed: 1 });
-    const session = admin.session(opened.modelUuid);
+    const opened = await openProgramSession();
+    server = opened.server;
+    const session = opened.session;
     expect(await session.bootstrap(['old-mysql'])).toEqual({ applied: true });
-    const destroyed = async () =>
-      (await session.history()).records.flatMap((r) =>
-        r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
-      );
     expect(await session.operatorRemove('old-mysql', 'client-0', 'login')).toEqual({ applied: true });
 
     // A first login, then a second connection's login while the first still watches: no watcher lost.
@@ -68,7 +64,7 @@ describe('the operator removes an application of a program run', () => {
     const second = await RawClient.open(`${opened.modelUrl}?client=client-0`);
     await second.login();
     second.close();
-    expect(await destroyed()).toEqual([]);
+    expect(await destroyed(session)).toEqual([]);
 
     // The watching connection gone: the next login removes it, before the new watcher's snapshot.
     client.close();
@@ -77,6 +73,6 @@ describe('the operator removes an application of a program run', () => {
     );
     client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
     await client.login();
-    expect(await destroyed()).toEqual(['old-mysql']);
+    expect(await destroyed(session)).toEqual(['old-mysql']);
   });
 });
