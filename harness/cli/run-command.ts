@@ -38,6 +38,7 @@ import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
+import type { Summary } from '../../reports/summary.ts';
 import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
 import { count } from '../plural.ts';
 import {
@@ -211,8 +212,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     await close();
   }
   const summary = invocation.finish(skipped);
-  // No verdict (no run completed) is no violation either: an interrupt exits 130 all the same.
-  const passed = summary.verdict !== 'fail';
+  // No verdict (no run completed) is no violation either: an interrupt exits 130 all the same. An
+  // inconclusive run (a property judged in no run) does not pass (reports/inconclusive.ts).
+  const passed = summary.verdict !== 'fail' && summary.verdict !== 'inconclusive';
   if (values.json) {
     const fileOf = (r: Recorded) => (f: Failure) => r.saved.get(f)?.file;
     const json = explored.map(({ config, result, recorded }) => ({
@@ -224,7 +226,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     io.out(
       JSON.stringify(
         named
-          ? { ...json[0], ...top }
+          ? { ...json[0], ...(summary.verdict === 'inconclusive' ? { verdict: summary.verdict } : {}), ...top }
           : { verdict: summary.verdict, seed: settings.seed, scenarios: json, skipped, ...top },
       ),
     );
@@ -235,13 +237,15 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       io.out(
         summary.verdict === 'none'
           ? 'No verdict: no run completed.'
-          : judged === 'client-command'
-            ? passed
-              ? 'PASS for your client in every scenario.'
-              : 'FAIL for your client in some scenario (see above).'
-            : passed
-              ? "All verdicts match the scenarios' expectations."
-              : 'Some verdicts differ from the expectations (see above).',
+          : summary.verdict === 'inconclusive'
+            ? 'INCONCLUSIVE: some property was judged in no run of a scenario (see above).'
+            : judged === 'client-command'
+              ? passed
+                ? 'PASS for your client in every scenario.'
+                : 'FAIL for your client in some scenario (see above).'
+              : passed
+                ? "All verdicts match the scenarios' expectations."
+                : 'Some verdicts differ from the expectations (see above).',
       );
     io.out(`Results: ${invocation.dir}`);
   }
@@ -287,7 +291,7 @@ function expectationsJson(config: RunConfig, recorded: Recorded) {
 
 /** A --client-cmd run's judgement in --json: `verdict` as judged (what the exit code says), the
  *  violations that are the client's, and those the scenario expects of its controller. */
-function clientCommandJson(config: RunConfig, recorded: Recorded, verdict: ExploreResult['verdict'] | 'error') {
+function clientCommandJson(config: RunConfig, recorded: Recorded, verdict: Summary['verdict']) {
   return {
     verdict,
     judged: 'client-command' as const,
