@@ -95,7 +95,7 @@ afterEach(async () => {
 
 describe('faults/proxy', () => {
   it('forwards bytes both ways', async () => {
-    const { started, c } = await echoedConnection('hello');
+    const { started } = await echoedConnection('hello');
     expect(started.connections).toBe(1);
   });
 
