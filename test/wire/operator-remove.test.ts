@@ -11,9 +11,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryRecord } from '../../harness/history.ts';
 import type { PlanEvent } from '../../harness/plan.ts';
-import { AdminClient } from '../../harness/wire/admin-client.ts';
+import type { AdminClient } from '../../harness/wire/admin-client.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
-import { CREDENTIALS, fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
+import { CREDENTIALS, openProgramSession, RawClient, waitFor } from './helpers.ts';
 
 let server: ControllerServer | undefined;
 let client: RawClient | undefined;
@@ -24,12 +24,31 @@ afterEach(async () => {
   server = undefined;
 });
 
+const REMOVE_AT_LOGIN: PlanEvent = { kind: 'remove', client: 0, app: 'mysql', on: 'login' };
+
+/** A program session on a fresh server (kept for afterEach), bootstrapped with the operator's old-mysql. */
+async function bootstrapped(): Promise<{ session: AdminClient; modelUrl: string }> {
+  const opened = await openProgramSession();
+  server = opened.server;
+  expect(await opened.session.bootstrap(['old-mysql'])).toEqual({ applied: true });
+  return opened;
+}
+
+/** The session's event records (plan events it recorded: the tied ones). */
+const eventRecords = async (session: AdminClient): Promise<HistoryRecord[]> =>
+  (await session.history()).records.filter((r) => r.type === 'event');
+
+/** The applications the controller destroyed, in order. */
+const destroyed = async (session: AdminClient): Promise<string[]> =>
+  (await session.history()).records.flatMap((r) =>
+    r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
+  );
+
 describe('the operator removes an application of a program run', () => {
   it('at the next watcher wait while the program watches, at once once it lost its watcher', async () => {
-    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port, CREDENTIALS);
-    const opened = await admin.openSession({ seed: 1 });
-    const session = admin.session(opened.modelUuid);
+    const opened = await openProgramSession();
+    server = opened.server;
+    const session = opened.session;
     expect(await session.bootstrap(['old-mysql', 'old-postgresql'])).toEqual({ applied: true });
     client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
     await client.login();
@@ -37,11 +56,7 @@ describe('the operator removes an application of a program run', () => {
 
     // Watching (no Next in flight yet): armed for its next watcher wait, nothing removed now.
     expect(await session.operatorRemove('old-mysql', 'client-0')).toEqual({ applied: true });
-    const destroyed = async () =>
-      (await session.history()).records.flatMap((r) =>
-        r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
-      );
-    expect(await destroyed()).toEqual([]);
+    expect(await destroyed(session)).toEqual([]);
 
     // Its connection gone (the watcher with it): removed at once, while it is away.
     client.close();
@@ -50,35 +65,34 @@ describe('the operator removes an application of a program run', () => {
       applied: true,
       note: 'the operator removed old-postgresql while client-0 had lost its watcher',
     });
-    expect(await destroyed()).toEqual(['old-postgresql']);
+    expect(await destroyed(session)).toEqual(['old-postgresql']);
   });
 
   it("tied to the program's login: fires at its first login after it lost its watcher, recorded applied at that moment", async () => {
-    const { session, opened } = await openSession();
+    const { session, modelUrl } = await bootstrapped();
     expect(await session.arm(2, REMOVE_AT_LOGIN, 'client-0')).toEqual({ applied: true });
 
     // A first login, then a second connection's login while the first still watches: no watcher lost.
-    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
     await client.login();
     expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
-    const second = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    const second = await RawClient.open(`${modelUrl}?client=client-0`);
     await second.login();
     second.close();
-    let records = (await session.history()).records;
-    expect(destroyed(records)).toEqual([]);
-    expect(eventRecords(records)).toEqual([]); // armed, not applied: nothing to record yet
+    expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([]); // armed, not applied: nothing to record yet
 
     // The watching connection gone: the next login removes it, before the new watcher's snapshot.
     client.close();
     await waitFor(async () =>
       (await session.history()).records.some((r) => r.type === 'watcher-stop' && r.client === 'client-0'),
     );
-    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
     await client.login();
     await session.quiesce(); // fired already: the plan's end records nothing more for it
-    records = (await session.history()).records;
-    expect(destroyed(records)).toEqual(['old-mysql']);
-    const [fired, ...more] = eventRecords(records);
+    expect(await destroyed(session)).toEqual(['old-mysql']);
+    const records = (await session.history()).records;
+    const [fired, ...more] = records.filter((r) => r.type === 'event');
     expect(more).toEqual([]);
     expect(fired).toMatchObject({
       index: 2,
@@ -95,19 +109,18 @@ describe('the operator removes an application of a program run', () => {
   });
 
   it('tied to the login, it never fires while the program keeps its watcher: not applied, the note says why', async () => {
-    const { session, opened } = await openSession();
+    const { session, modelUrl } = await bootstrapped();
     expect(await session.arm(2, REMOVE_AT_LOGIN, 'client-0')).toEqual({ applied: true });
-    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
     await client.login();
     expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
-    const second = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    const second = await RawClient.open(`${modelUrl}?client=client-0`);
     await second.login(); // a login, but with its watcher live: not the moment
     second.close();
     expect((await session.status()).armed).toBe(1);
     await session.quiesce();
-    const records = (await session.history()).records;
-    expect(destroyed(records)).toEqual([]);
-    expect(eventRecords(records)).toEqual([
+    expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([
       expect.objectContaining({
         index: 2,
         applied: false,
@@ -118,8 +131,8 @@ describe('the operator removes an application of a program run', () => {
   });
 
   it('tied to the login, it never fires when the program lost its watcher and never logged in again', async () => {
-    const { session, opened } = await openSession();
-    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    const { session, modelUrl } = await bootstrapped();
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
     await client.login();
     expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
     expect(await session.arm(2, REMOVE_AT_LOGIN, 'client-0')).toEqual({ applied: true });
@@ -128,9 +141,8 @@ describe('the operator removes an application of a program run', () => {
       (await session.history()).records.some((r) => r.type === 'watcher-stop' && r.client === 'client-0'),
     );
     await session.quiesce();
-    const records = (await session.history()).records;
-    expect(destroyed(records)).toEqual([]);
-    expect(eventRecords(records)).toEqual([
+    expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([
       expect.objectContaining({
         index: 2,
         applied: false,
@@ -140,11 +152,13 @@ describe('the operator removes an application of a program run', () => {
   });
 
   it('refuses a tied removal on the wrong route or without an application, with one clear line', async () => {
-    const { opened } = await openSession();
+    const { modelUrl } = await bootstrapped();
+    const uuid = /\/model\/([0-9a-f-]{36})\//.exec(modelUrl)![1]!;
+    const auth = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`;
     const post = async (action: string, body: unknown): Promise<{ status: number; error: string }> => {
-      const res = await fetch(`http://127.0.0.1:${server!.port}/admin/${opened.modelUuid}/${action}`, {
+      const res = await fetch(`http://127.0.0.1:${server!.port}/admin/${uuid}/${action}`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` },
+        headers: { authorization: auth },
         body: JSON.stringify(body),
       });
       return { status: res.status, error: ((await res.json()) as { error: string }).error };
@@ -167,26 +181,3 @@ describe('the operator removes an application of a program run', () => {
     });
   });
 });
-
-const REMOVE_AT_LOGIN: PlanEvent = { kind: 'remove', client: 0, app: 'mysql', on: 'login' };
-
-/** A session of its own on a fresh server, bootstrapped with the operator's old-mysql. */
-async function openSession() {
-  server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-  const admin = AdminClient.forPort(server.port, CREDENTIALS);
-  const opened = await admin.openSession({ seed: 1 });
-  const session = admin.session(opened.modelUuid);
-  expect(await session.bootstrap(['old-mysql'])).toEqual({ applied: true });
-  return { session, opened };
-}
-
-/** The applications the operator (or anyone) removed, as the controller accepted it. */
-function destroyed(records: readonly HistoryRecord[]): string[] {
-  return records.flatMap((r) =>
-    r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
-  );
-}
-
-function eventRecords(records: readonly HistoryRecord[]) {
-  return records.filter((r) => r.type === 'event');
-}
