@@ -49,6 +49,7 @@ export const QUALIFY_FLAGS = {
   seed: { type: 'string' },
   strategy: { type: 'string' },
   'max-events': { type: 'string' },
+  'stop-on-failure': { type: 'boolean' },
   workers: { type: 'string' },
   compare: { type: 'string' },
   out: { type: 'string' },
@@ -111,7 +112,12 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     throw e;
   });
   invocation.started();
-  const options = invocation.exploreOptions(exploreOptionsOf(settings));
+  // --stop-on-failure as run's, per scenario (and per controller with --compare): each exploration
+  // ends at its first failing case in case order, which is still shrunk.
+  const options = invocation.exploreOptions({
+    ...exploreOptionsOf(settings),
+    ...(values['stop-on-failure'] ? { stopOnFailure: true } : {}),
+  });
   try {
     if (compare) {
       const report = await compareControllers(configs, compare, explorer, options, settings, invocation, io);
