@@ -13,7 +13,7 @@ import type { Scenario } from '../harness/scenario.ts';
 import { PROPERTY_JUDGES, type PropertyVerdict } from '../properties/property.ts';
 import { judgeOutcome, type Judged } from './expectation.ts';
 import { judgedInNoRun } from './inconclusive.ts';
-import { propertyJson, type FailureJson, type RunJson } from './json.ts';
+import { propertyJson, resultHead, type FailureJson, type RunJson } from './json.ts';
 
 export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
 
@@ -127,13 +127,7 @@ export function scenarioSummary(
       ? mismatchesOf(config.scenario.expect, result.properties, sharded, judged)
       : { mismatches: [], notInShard: [] };
   return {
-    scenario: result.scenario,
-    target: result.target,
-    runs: result.runs,
-    seed: result.seed,
-    verdict: result.verdict,
-    runsPerSecond: result.runsPerSecond,
-    elapsedMs: result.elapsedMs,
+    ...resultHead(result),
     ...(result.interrupted ? { interrupted: true } : {}),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),
