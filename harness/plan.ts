@@ -206,10 +206,12 @@ function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
   return ` ${ACTIVITY_WORDS[event.on](clientName(event.client ?? 0))}`;
 }
 
-/** The client whose activity an activity-tied event waits for, or undefined for a timed event. */
+/** The client whose activity an activity-tied event waits for, or undefined for a timed event (a
+ *  `remove` with `on: 'login'` is tied: the operator's removal waits for the program's login). */
 export function activityTie(event: PlanEvent): { client: number; on: ApiActivity } | undefined {
   if (event.kind === 'restart' || event.kind === 'upgrade' || event.kind === 'chained-upgrade') return event.when;
   if (
+    event.kind !== 'remove' &&
     event.kind !== 'disconnect' &&
     event.kind !== 'partition' &&
     event.kind !== 'half-open' &&
@@ -219,8 +221,10 @@ export function activityTie(event: PlanEvent): { client: number; on: ApiActivity
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }
 
-/** When a tied event may fire at its moment: an upgrade only when one can start (see TieCondition). */
+/** When a tied event may fire at its moment: an upgrade only when one can start, the operator's
+ *  removal only at a login after the client lost its watcher, with the API open (see TieCondition). */
 export function tieCondition(event: PlanEvent): TieCondition {
+  if (event.kind === 'remove') return 'watcher-lost';
   return event.kind === 'upgrade' || event.kind === 'chained-upgrade' ? 'upgrade-idle' : 'any';
 }
 
