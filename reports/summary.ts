@@ -12,7 +12,7 @@ import { playedClient, type RunSettings } from '../harness/run-settings.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { PROPERTY_JUDGES, type PropertyVerdict } from '../properties/property.ts';
 import { judgeOutcome, type Judged } from './expectation.ts';
-import { propertyJson, type FailureJson, type RunJson } from './json.ts';
+import { propertyJson, resultHead, type FailureJson, type RunJson } from './json.ts';
 
 export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
 
@@ -119,13 +119,7 @@ export function scenarioSummary(
       ? mismatchesOf(config.scenario.expect, result.properties, sharded, judged)
       : { mismatches: [], notInShard: [] };
   return {
-    scenario: result.scenario,
-    target: result.target,
-    runs: result.runs,
-    seed: result.seed,
-    verdict: result.verdict,
-    runsPerSecond: result.runsPerSecond,
-    elapsedMs: result.elapsedMs,
+    ...resultHead(result),
     ...(result.interrupted ? { interrupted: true } : {}),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),

@@ -6,19 +6,9 @@
  * right after, then formatted. An interrupt keeps what was found and exits 130.
  */
 import type { Logger } from 'pino';
-import type { ExploreOptions, ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
+import type { ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
-import {
-  checkPrerequisites,
-  defaultRuns,
-  openTarget,
-  parseCommandFlags,
-  runnableConfigs,
-  SHRINK_FLAGS,
-  TARGET_FLAGS,
-  targetSettings,
-  workersFlag,
-} from './target-flags.ts';
+import { checkPrerequisites, openTarget, parseCommandFlags, runnableConfigs, workersFlag } from './target-flags.ts';
 import {
   clientKind,
   DEFAULT_CORPUS,
@@ -34,7 +24,6 @@ import { scenarioByNameOrPath } from '../scenario-file.ts';
 import type { FailureRecord } from '../failure-record.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { clientCommandLabel, playedClient, type RunSettings } from '../run-settings.ts';
-import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
@@ -49,34 +38,22 @@ import {
   type Judged,
 } from '../../reports/expectation.ts';
 import type { PropertyName } from '../../properties/index.ts';
-import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
-import { strategyFlag } from './strategy-flag.ts';
+import type { parseFlags } from './options.ts';
+import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf } from './settings-flags.ts';
 import { Invocation, type Recorded } from './invocation.ts';
 import { TargetError, UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
-  ...TARGET_FLAGS,
-  ...SHRINK_FLAGS,
+  ...EXPLORING_FLAGS,
   scenario: { type: 'string' },
   controller: { type: 'string' },
   client: { type: 'string' },
   property: { type: 'string', multiple: true },
-  runs: { type: 'string' },
-  seed: { type: 'string' },
-  'max-events': { type: 'string' },
-  strategy: { type: 'string' },
   'time-limit': { type: 'string' },
   'check-determinism': { type: 'boolean' },
-  'stop-on-failure': { type: 'boolean' },
-  workers: { type: 'string' },
-  out: { type: 'string' },
-  report: { type: 'string' },
   corpus: { type: 'string' },
   'no-corpus': { type: 'boolean' },
-  shard: { type: 'string' },
-  json: { type: 'boolean' },
   coverage: { type: 'boolean' },
-  'log-level': { type: 'string' },
 } as const;
 
 /** run has no flag that leaves one scenario of the corpus out: what to do instead. */
@@ -90,41 +67,12 @@ export interface CommandIO {
 
 type RunValues = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>['values'];
 
-/** Every flag that shapes which cases run and where, as a failure record keeps them. */
-function runSettingsOf(values: RunValues): RunSettings {
-  const overrides: Overrides = {
+/** run's overrides of the scenario: --controller, --client, --property. */
+function overridesOf(values: RunValues): Overrides {
+  return {
     ...(values.controller !== undefined ? { controller: values.controller } : {}),
     ...(values.client !== undefined ? { client: values.client } : {}),
     ...(values.property !== undefined ? { properties: values.property } : {}),
-  };
-  const maxEvents =
-    values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
-  const shard = shardFlag(values.shard);
-  return {
-    target: targetSettings(values),
-    overrides,
-    strategy: strategyFlag(values.strategy) ?? DEFAULT_STRATEGY,
-    ...(maxEvents !== undefined ? { maxEvents } : {}),
-    runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
-    seed: seedFlag(values.seed),
-    checkDeterminism: values['check-determinism'] ?? false,
-    ...(values['time-limit'] !== undefined
-      ? { timeLimitMs: intFlag(values['time-limit'], 'time-limit', 0, 1) * 1000 }
-      : {}),
-    ...(shard ? { shard } : {}),
-  };
-}
-
-export function exploreOptionsOf(settings: RunSettings): ExploreOptions {
-  const { runs, seed, strategy, maxEvents, timeLimitMs, checkDeterminism, shard } = settings;
-  return {
-    runs,
-    seed,
-    strategy,
-    checkDeterminism,
-    ...(maxEvents !== undefined ? { maxEvents } : {}),
-    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    ...(shard ? { shard } : {}),
   };
 }
 
@@ -136,7 +84,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     );
   }
   if (values['no-corpus'] && values.corpus !== undefined) throw new UsageError('--corpus and --no-corpus contradict');
-  const settings = runSettingsOf(values);
+  const settings = runSettingsOf(values, overridesOf(values));
   const named = values.scenario !== undefined;
   const scenarios = named ? [scenarioByNameOrPath(values.scenario!)] : SCENARIOS;
   const { configs, skipped } = runnableConfigs(
