@@ -150,6 +150,12 @@ export class Tally {
     });
   }
 
+  /** Real milliseconds left before --time-limit (0 once passed); undefined without one. */
+  timeLeftMs(): number | undefined {
+    const { timeLimitMs } = this.options;
+    return timeLimitMs === undefined ? undefined : Math.max(0, Math.ceil(timeLimitMs - this.elapsedMs()));
+  }
+
   /** Whether to stop before the next case (checked between cases too: an interrupt may come any time). */
   stopReason(): StopReason | undefined {
     if (this.options.signal?.aborted) return 'interrupted';

@@ -239,7 +239,7 @@ export class ControllerSession {
   private fireTied(event: PlanEvent, client: string): { applied: boolean; note?: string } {
     if (event.kind !== 'remove') return { applied: this.applyFault(event, client) };
     const removed = removeAsOperator(this.controller, operatorApp(event.app));
-    return { applied: removed.applied, note: `${removed.note} as ${client} logged in again after losing its watcher` };
+    return { applied: removed.applied, note: `at ${client}'s login after it lost its watcher: ${removed.note}` };
   }
 
   private applyFault(event: PlanEvent, client: string): boolean {

@@ -37,7 +37,7 @@ function expectRemovalWhileAway(h: History): void {
   expect(h.filter((r) => r.type === 'event' && r.index === 2)).toHaveLength(1);
   expect(h[removal]).toMatchObject({
     applied: true,
-    note: 'the operator removed old-mysql as client-0 logged in again after losing its watcher',
+    note: "at client-0's login after it lost its watcher: the operator removed old-mysql",
   });
   const removedAt = h.findIndex((r) => r.type === 'request' && r.method === 'DestroyApplication');
   expect(h[removedAt]).toMatchObject({ client: 'operator', accepted: true, apps: ['old-mysql'] });

@@ -98,7 +98,7 @@ describe('the operator removes an application of a program run', () => {
       index: 2,
       event: REMOVE_AT_LOGIN,
       applied: true,
-      note: 'the operator removed old-mysql as client-0 logged in again after losing its watcher',
+      note: "at client-0's login after it lost its watcher: the operator removed old-mysql",
     });
     // At that login: after the operator's removal, before the login's answer (its login record).
     const at = records.indexOf(fired!);
