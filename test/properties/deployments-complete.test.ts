@@ -104,6 +104,45 @@ describe('deployments-complete', () => {
         .end(9600);
       expect(messages(deploymentsComplete.check(upFirst))).toEqual(fair);
     });
+
+    /** The trial's python-libjuju plan, scaled: up at 5, the client partitioned from 100 until
+     *  `healAt`, its unit active at `activeAt` (the controller's hooks), its deadline at 9000. */
+    const heal: HistoryBody = { type: 'fault-end', fault: 'partition', client: 'client-0' };
+    const active: HistoryBody = { type: 'unit-status', unit: 'wp/0', agent: 'idle', workload: 'active' };
+    const partitionedUntil = (healAt: number, activeAt: number) =>
+      history()
+        .at(5, bootstrap())
+        .at(10, invoke(1, 'wp', 1))
+        .at(100, { type: 'fault-start', fault: 'partition', client: 'client-0' })
+        .at(Math.min(healAt, activeAt), ...(healAt < activeAt ? [heal] : [active]))
+        .at(Math.max(healAt, activeAt), ...(healAt < activeAt ? [active] : [heal]))
+        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
+        .at(9500, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(9600);
+
+    it("does not blame a client the plan held away until the controller's own work left it less than a resume deadline", () => {
+      // healed at 5.7 s, the controller's hooks had the unit active only at 8.75 s: 0.25 s left
+      expect(deploymentsComplete.check(partitionedUntil(5700, 8750))).toEqual([]);
+      // healed at 8.5 s: the unit active long before, but the client held away until 0.5 s before
+      expect(deploymentsComplete.check(partitionedUntil(8500, 3000))).toEqual([]);
+    });
+
+    it('still fails a client that had a resume deadline or more after the partition and the work', () => {
+      expect(messages(deploymentsComplete.check(partitionedUntil(5700, 7000)))).toEqual([
+        'deploy wp -n 1 (client-0 op 1): client reported fail: deadline exceeded (9000 ms)',
+      ]);
+      // another client's partition takes nothing from this one
+      const other = history()
+        .at(5, bootstrap())
+        .at(10, invoke(1, 'wp', 1))
+        .at(100, { type: 'fault-start', fault: 'partition', client: 'client-1' })
+        .at(3000, { type: 'unit-status', unit: 'wp/0', agent: 'idle', workload: 'active' })
+        .at(8900, { type: 'fault-end', fault: 'partition', client: 'client-1' })
+        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
+        .at(9500, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(9600);
+      expect(messages(deploymentsComplete.check(other))).toHaveLength(1);
+    });
   });
 
   it('fails when the client reported fail or info, or never reported, each at its time', () => {
