@@ -94,17 +94,16 @@ export const watchersResume: Property = {
   },
 };
 
-/** Rule 1's verdict on a history, computed once for check and cannotJudge. */
-const resumeJudgements = new WeakMap<History, ResumeJudgement>();
+/** Rule 1's verdict on a history, computed once for check and cannotJudge (held by its index). */
 function resumeJudgement(history: History): ResumeJudgement {
-  let judged = resumeJudgements.get(history);
-  if (judged) return judged;
+  return HistoryIndex.of(history).fact(judgeResume);
+}
+
+function judgeResume(history: History): ResumeJudgement {
   const index = HistoryIndex.of(history);
   const { resumeDeadlineMs, requestDeadlineMs, timeScale } = index.params;
   const silent = silentSpans(index.select(SILENT_READS), requestDeadlineMs);
-  judged = resumeViolations(history, resumeDeadlineMs, silent, timeScale);
-  resumeJudgements.set(history, judged);
-  return judged;
+  return resumeViolations(history, resumeDeadlineMs, silent, timeScale);
 }
 
 /**
