@@ -10,7 +10,7 @@ import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord, type RunParams } from '../../history.ts';
-import { activityTie, clientName, operatorApp, type Plan } from '../../plan.ts';
+import { activityTie, charmSourceOf, clientName, operatorApp, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
@@ -432,7 +432,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
     const own = options.clientCommand !== undefined; // the user's --client-cmd, or a profile's own program
     const program = new CommandClient(env, {
       command: clientCommand,
-      bundle: bundleFromPlan(run.plan),
+      bundle: bundleFromPlan(run.plan, charmSourceOf(config.controller.clientVersion)),
       timeScale: options.timeScale,
       reach: { connections: () => proxy.accepted, refusing: () => proxy.refusing },
       onFatal: run.fail,
