@@ -162,8 +162,17 @@ export class Tally {
     if (this.options.timeLimitMs !== undefined && this.elapsedMs() >= this.options.timeLimitMs) return 'time-limit';
     if (this.options.stopWhenAllViolated && this.config.properties.every((p) => this.first.has(p)))
       return 'all-violated';
-    if (this.options.stopOnFailure && this.first.size > 0) return 'first-failure';
+    if (this.failedForStop()) return 'first-failure';
     return undefined;
+  }
+
+  /** Whether a case noted so far fails as --stop-on-failure means it (ExploreOptions.stopOnFailure). */
+  private failedForStop(): boolean {
+    const { stopOnFailure } = this.options;
+    if (stopOnFailure === undefined || this.first.size === 0) return false;
+    if (stopOnFailure === 'any') return true;
+    for (const property of this.first.keys()) if (this.config.scenario.expect[property] !== 'violated') return true;
+    return false;
   }
 
   get interrupted(): boolean {

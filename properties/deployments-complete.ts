@@ -37,9 +37,9 @@ const NAME = 'deployments-complete';
  * A deploy cut by a deadline that the plan left no fair chance to meet is not judged: when the
  * client's deadline `fail` came less than one resume deadline (RunParams.resumeDeadlineMs) after the
  * controller was last available to it again (its bootstrap, or the end of an agent restart, an
- * upgrade, a pause, a crash or the client's partition: availability.ts) after the invoke, counted
- * from when the controller itself had the deploy's units active if that came later (their hooks take
- * tens of seconds: controller time, not the client's). The deadline counts from the client's launch
+ * upgrade, a pause, a crash or the client's partition: availability.ts) after the invoke, not
+ * counting the controller's own work in that time (from the client's Deploy accepted to its units
+ * all active: their hooks take tens of seconds). The deadline counts from the client's launch
  * (a program's from its start, with the plan's first deploy), and the plan may take the controller
  * away until just before it runs out: no client could deploy and see units active in what was left
  * (a python-libjuju-3.6 plan bootstrapped at t=84.4 s against a 90 s deadline; another partitioned
@@ -223,10 +223,10 @@ function closingWait(history: History): { from: number; reached: boolean } | und
 /**
  * The plan left the client no fair chance to meet its deadline: after the invoke the controller was
  * unavailable to the client (availability.ts; or not yet bootstrapped), and from the moment it was
- * last available again, once the controller itself had the deploy's units active (if it did by the
- * deadline), less than one resume deadline was left. The controller's own work after the plan let
- * it go is not the client's time: a partition healed at 57.4 s of a 90 s deadline, units active only
- * at 87.5 s (their hooks), the client's report 0.9 s later and its exit cut at 90.6 s.
+ * last available again to the deadline, less than one resume deadline was the client's own time.
+ * The controller's work in between (from the client's Deploy accepted to its units all active) is
+ * not: a partition healed at 57.4 s of a 90 s deadline, the Deploy accepted at 57.7 s, units active
+ * only at 87.5 s (their hooks), the client's report 0.9 s later and its exit cut at 90.6 s.
  */
 function cutBeforeAFairChance(history: History, inv: DeployInvoke, report: Report | undefined): boolean {
   if (!failedByDeadline(report)) return false;
@@ -234,8 +234,24 @@ function cutBeforeAFairChance(history: History, inv: DeployInvoke, report: Repor
   if (start?.type !== 'run-start') return false;
   const regained = availableAgainAt(history, inv.client, inv.t, report.t);
   if (regained === undefined) return false;
-  const active = allActiveWithin(history, inv.value.app, inv.value.units, regained, report.t) ?? regained;
-  return report.t - active < start.params.resumeDeadlineMs;
+  // The controller's own work: from the client's Deploy accepted (or the controller back, if that was
+  // later) to the units all active. A client that sent its Deploy late made its units active late:
+  // that delay is its own time, not the controller's.
+  const { app, units } = inv.value;
+  const active = allActiveWithin(history, app, units, regained, report.t);
+  const accepted = deployAcceptedAt(history, inv.client, app, inv.t);
+  const work = active === undefined || accepted === undefined ? 0 : active - Math.max(accepted, regained);
+  return report.t - regained - Math.max(0, work) < start.params.resumeDeadlineMs;
+}
+
+const REQUESTS = new Selection(['request']);
+
+/** When the controller first accepted a Deploy of `app` from `client` at or after `from`. */
+function deployAcceptedAt(history: History, client: string, app: string, from: number): number | undefined {
+  for (const r of HistoryIndex.of(history).select(REQUESTS))
+    if (r.t >= from && r.accepted && r.client === client && r.apps?.includes(app) && r.method.startsWith('Deploy'))
+      return r.t;
+  return undefined;
 }
 
 const AVAILABILITY = new Selection(AVAILABILITY_READS);

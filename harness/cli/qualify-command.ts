@@ -85,7 +85,7 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
   // ends at its first failing case in case order, which is still shrunk.
   const options = invocation.exploreOptions({
     ...exploreOptionsOf(settings),
-    ...(values['stop-on-failure'] ? { stopOnFailure: true } : {}),
+    ...(values['stop-on-failure'] ? { stopOnFailure: 'unexpected' as const } : {}),
   });
   try {
     if (compare) {

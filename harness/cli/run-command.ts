@@ -134,7 +134,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const options = {
         ...exploreOptionsOf(settings),
         coverage: values.coverage ?? false,
-        ...(values['stop-on-failure'] ? { stopOnFailure: true } : {}),
+        // A corpus run fails only on what its scenarios do not expect (as qualify); a named
+        // scenario or a --client-cmd program fails on any violation.
+        ...(values['stop-on-failure']
+          ? { stopOnFailure: judged === 'expectations' ? ('unexpected' as const) : ('any' as const) }
+          : {}),
       };
       const found = await explorer(config, invocation.exploreOptions(options));
       const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;

@@ -68,12 +68,26 @@ describe('runs in flight of an exploration on a real target', () => {
     const config: RunConfig = { ...configOf('juju-1.22-implicit-upgrade'), properties: ['watchers-resume'] };
     const found = explore(config, { seed: SEED, runs: 300, shrink: false }).properties[0]!.firstFailureRun!;
     const { target, counts } = holdingSim(config, found);
-    const result = await exploreTarget(target, config, { ...options(300), stopOnFailure: true });
+    const result = await exploreTarget(target, config, { ...options(300), stopOnFailure: 'any' });
     expect(result.runs).toBe(found);
     expect(result.failures.map((f) => f.property)).toEqual(['watchers-resume']);
     // The run after the failing case had started as it ended; it was stopped, not waited for.
     expect(counts.held).toBe(1);
     expect(counts.stopped).toBe(counts.held);
+  });
+
+  it("with 'unexpected' (qualify, a corpus run), stop only at a violation the scenario expects to hold", async () => {
+    const config: RunConfig = { ...configOf('juju-1.22-implicit-upgrade'), properties: ['watchers-resume'] };
+    expect(config.scenario.expect['watchers-resume']).toBe('violated');
+    const found = explore(config, { seed: SEED, runs: 300, shrink: false }).properties[0]!.firstFailureRun!;
+    const expected = explore(config, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'unexpected' });
+    expect(expected.runs).toBe(300);
+    const heldExpected = {
+      ...config,
+      scenario: { ...config.scenario, expect: { ...config.scenario.expect, 'watchers-resume': 'held' as const } },
+    };
+    const unexpected = explore(heldExpected, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'unexpected' });
+    expect(unexpected.runs).toBe(found);
   });
 
   it('are stopped when --time-limit passes, and only the runs that ended count', async () => {

@@ -105,14 +105,25 @@ describe('deployments-complete', () => {
       expect(messages(deploymentsComplete.check(upFirst))).toEqual(fair);
     });
 
-    /** The trial's python-libjuju plan, scaled: up at 5, the client partitioned from 100 until
-     *  `healAt`, its unit active at `activeAt` (the controller's hooks), its deadline at 9000. */
+    /** The trial's python-libjuju plan, scaled: up at 5, the Deploy accepted at 50, the client
+     *  partitioned from 100 until `healAt`, its unit active at `activeAt` (the controller's hooks),
+     *  its deadline at 9000. */
     const heal: HistoryBody = { type: 'fault-end', fault: 'partition', client: 'client-0' };
     const active: HistoryBody = { type: 'unit-status', unit: 'wp/0', agent: 'idle', workload: 'active' };
+    const deployAccepted: HistoryBody = {
+      type: 'request',
+      conn: 1,
+      client: 'client-0',
+      facade: 'Application',
+      method: 'Deploy',
+      accepted: true,
+      apps: ['wp'],
+    };
     const partitionedUntil = (healAt: number, activeAt: number) =>
       history()
         .at(5, bootstrap())
         .at(10, invoke(1, 'wp', 1))
+        .at(50, deployAccepted)
         .at(100, { type: 'fault-start', fault: 'partition', client: 'client-0' })
         .at(Math.min(healAt, activeAt), ...(healAt < activeAt ? [heal] : [active]))
         .at(Math.max(healAt, activeAt), ...(healAt < activeAt ? [active] : [heal]))
@@ -142,6 +153,20 @@ describe('deployments-complete', () => {
         .at(9500, final(view({ wp: { 'wp/0': 'active' } })))
         .end(9600);
       expect(messages(deploymentsComplete.check(other))).toHaveLength(1);
+      // a client that sent its Deploy late made its units active late: that is its own time
+      const lateDeploy = history()
+        .at(5, bootstrap())
+        .at(10, invoke(1, 'wp', 1))
+        .at(100, { type: 'agent-down', reason: 'restart' })
+        .at(200, { type: 'agent-up', version: '3.6.0' })
+        .at(8000, deployAccepted)
+        .at(8750, active)
+        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
+        .at(9500, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(9600);
+      expect(messages(deploymentsComplete.check(lateDeploy))).toEqual([
+        'deploy wp -n 1 (client-0 op 1): client reported fail: deadline exceeded (9000 ms)',
+      ]);
     });
   });
 

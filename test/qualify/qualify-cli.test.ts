@@ -95,25 +95,15 @@ describe('upgrade-chaos qualify', () => {
     expect(r.stdout).toMatch(/^FAIL: 2 verdicts differ/m);
   });
 
-  it('--stop-on-failure ends each scenario at its first failing case, and shrinks it as without the flag', async () => {
-    type Property = { observed: string; runs: number; replay: string | null };
-    type Report = { scenarios: { name: string; properties: Record<string, Property> }[] };
-    const args = ['--scenario', 'juju-1.22-implicit-upgrade', '--scenario', 'juju-1.24-gated-api'];
-    const common = [...args, '--runs', '300', '--seed', '1', '--json'];
+  it('--stop-on-failure stops a scenario only at a violation it does not expect: expected ones are what qualify looks for', async () => {
+    type Report = { verdict: string; scenarios: { name: string; properties: Record<string, { runs: number }> }[] };
+    const common = ['--scenario', 'juju-1.22-implicit-upgrade', '--runs', '300', '--seed', '1', '--json'];
     const all = JSON.parse((await cli(...common)).stdout) as Report;
     const stopped = await cli(...common, '--stop-on-failure');
-    const first = JSON.parse(stopped.stdout) as Report;
-    expect(first.scenarios.map((s) => s.name)).toEqual(['juju-1.22-implicit-upgrade', 'juju-1.24-gated-api']);
-    const [implicit, gated] = first.scenarios.map((s) => Object.entries(s.properties));
-    // The failing scenario stopped at its first failing case: every property was judged on the runs
-    // up to it, and what that case showed is shrunk to the failure shown without the flag.
-    const violated = implicit!.filter(([, p]) => p.observed === 'violated');
-    const firstRun = Math.min(...violated.map(([, p]) => p.runs));
-    expect(firstRun).toBeLessThan(300);
-    for (const [, p] of implicit!) expect(p.runs).toBe(firstRun);
-    for (const [property, p] of violated) expect(p.replay).toBe(all.scenarios[0]!.properties[property]!.replay);
-    // The next scenario was explored in full (it has no failure to stop at).
-    for (const [, p] of gated!) expect(p).toMatchObject({ observed: 'held', runs: 300 });
+    // Every violation there is expected: nothing stops it, and it qualifies as without the flag.
+    expect(JSON.parse(stopped.stdout)).toEqual(all);
+    expect(all.verdict).toBe('pass');
+    expect(stopped.exitCode).toBe(0);
   });
 
   it('--compare shows two controllers side by side and fails on a regression', async () => {
