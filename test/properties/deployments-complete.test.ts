@@ -108,7 +108,6 @@ describe('deployments-complete', () => {
     /** The trial's python-libjuju plan, scaled: up at 5, the Deploy accepted at 50, the client
      *  partitioned from 100 until `healAt`, its unit active at `activeAt` (the controller's hooks),
      *  its deadline at 9000. */
-    const heal: HistoryBody = { type: 'fault-end', fault: 'partition', client: 'client-0' };
     const active: HistoryBody = { type: 'unit-status', unit: 'wp/0', agent: 'idle', workload: 'active' };
     const deployAccepted: HistoryBody = {
       type: 'request',
@@ -119,54 +118,46 @@ describe('deployments-complete', () => {
       accepted: true,
       apps: ['wp'],
     };
-    const partitionedUntil = (healAt: number, activeAt: number) =>
-      history()
+    /** The trial's python-libjuju plan (resume deadline 30 s, deadline cut at 90.6 s): the client
+     *  partitioned from 20 s until `healAt`, its Deploy accepted at `acceptedAt`, its unit active at
+     *  `activeAt` (the controller's hooks). */
+    const partitioned = (healAt: number, acceptedAt: number, activeAt: number) =>
+      history({ resumeDeadlineMs: 30_000 })
         .at(5, bootstrap())
         .at(10, invoke(1, 'wp', 1))
-        .at(50, deployAccepted)
-        .at(100, { type: 'fault-start', fault: 'partition', client: 'client-0' })
-        .at(Math.min(healAt, activeAt), ...(healAt < activeAt ? [heal] : [active]))
-        .at(Math.max(healAt, activeAt), ...(healAt < activeAt ? [active] : [heal]))
-        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
-        .at(9500, final(view({ wp: { 'wp/0': 'active' } })))
-        .end(9600);
+        .at(20_000, { type: 'fault-start', fault: 'partition', client: 'client-0' })
+        .at(healAt, { type: 'fault-end', fault: 'partition', client: 'client-0' })
+        .at(acceptedAt, deployAccepted)
+        .at(activeAt, active)
+        .at(90_600, report('fail', 1, 'deadline exceeded (90000 ms)'))
+        .at(95_000, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(96_000);
+    const cut = ['deploy wp -n 1 (client-0 op 1): client reported fail: deadline exceeded (90000 ms)'];
 
-    it("does not blame a client the plan held away until the controller's own work left it less than a resume deadline", () => {
-      // healed at 5.7 s, the controller's hooks had the unit active only at 8.75 s: 0.25 s left
-      expect(deploymentsComplete.check(partitionedUntil(5700, 8750))).toEqual([]);
-      // healed at 8.5 s: the unit active long before, but the client held away until 0.5 s before
-      expect(deploymentsComplete.check(partitionedUntil(8500, 3000))).toEqual([]);
+    it('does not blame a client the plan held away until too little was left', () => {
+      // healed at 57.4 s, back at 57.7 s, the hooks had the unit active only at 87.5 s: 3.1 s left
+      expect(deploymentsComplete.check(partitioned(57_400, 57_700, 87_500))).toEqual([]);
+      // healed at 61 s: less than a resume deadline left, whatever the client did
+      expect(deploymentsComplete.check(partitioned(61_000, 89_000, 89_500))).toEqual([]);
     });
 
-    it('still fails a client that had a resume deadline or more after the partition and the work', () => {
-      expect(messages(deploymentsComplete.check(partitionedUntil(5700, 7000)))).toEqual([
-        'deploy wp -n 1 (client-0 op 1): client reported fail: deadline exceeded (9000 ms)',
-      ]);
+    it('still fails a client that had its units active long enough before the deadline, or came back late', () => {
+      // active at 70 s: 20 s to hear it, the client was hung
+      expect(messages(deploymentsComplete.check(partitioned(57_400, 57_700, 70_000)))).toEqual(cut);
+      // healed at 30 s, its Deploy accepted only at 80 s: its own delay made its units late
+      expect(messages(deploymentsComplete.check(partitioned(30_000, 80_000, 87_500)))).toEqual(cut);
       // another client's partition takes nothing from this one
-      const other = history()
+      const other = history({ resumeDeadlineMs: 30_000 })
         .at(5, bootstrap())
         .at(10, invoke(1, 'wp', 1))
-        .at(100, { type: 'fault-start', fault: 'partition', client: 'client-1' })
-        .at(3000, { type: 'unit-status', unit: 'wp/0', agent: 'idle', workload: 'active' })
-        .at(8900, { type: 'fault-end', fault: 'partition', client: 'client-1' })
-        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
-        .at(9500, final(view({ wp: { 'wp/0': 'active' } })))
-        .end(9600);
-      expect(messages(deploymentsComplete.check(other))).toHaveLength(1);
-      // a client that sent its Deploy late made its units active late: that is its own time
-      const lateDeploy = history()
-        .at(5, bootstrap())
-        .at(10, invoke(1, 'wp', 1))
-        .at(100, { type: 'agent-down', reason: 'restart' })
-        .at(200, { type: 'agent-up', version: '3.6.0' })
-        .at(8000, deployAccepted)
-        .at(8750, active)
-        .at(9000, report('fail', 1, 'deadline exceeded (9000 ms)'))
-        .at(9500, final(view({ wp: { 'wp/0': 'active' } })))
-        .end(9600);
-      expect(messages(deploymentsComplete.check(lateDeploy))).toEqual([
-        'deploy wp -n 1 (client-0 op 1): client reported fail: deadline exceeded (9000 ms)',
-      ]);
+        .at(20_000, { type: 'fault-start', fault: 'partition', client: 'client-1' })
+        .at(57_700, deployAccepted)
+        .at(87_500, active)
+        .at(88_000, { type: 'fault-end', fault: 'partition', client: 'client-1' })
+        .at(90_600, report('fail', 1, 'deadline exceeded (90000 ms)'))
+        .at(95_000, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(96_000);
+      expect(messages(deploymentsComplete.check(other))).toEqual(cut);
     });
   });
 
