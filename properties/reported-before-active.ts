@@ -38,7 +38,6 @@ export interface EarlyReport {
  */
 export function reportedBeforeActive(history: History): EarlyReport[] {
   const apps = new AppStatuses();
-  const allActive = (app: string, units: number): boolean => apps.allActive(app, units);
   const keys = new ClientKeys();
   const pending = new Map<number, { invoke: DeployInvoke; seen: boolean }>(); // invoke -> whether it saw its units active
   const early: EarlyReport[] = [];
@@ -47,12 +46,12 @@ export function reportedBeforeActive(history: History): EarlyReport[] {
       const app = apps.observe(r);
       if (r.workload !== 'active') continue;
       for (const p of pending.values())
-        if (!p.seen && p.invoke.value.app === app) p.seen = allActive(app, p.invoke.value.units);
+        if (!p.seen && p.invoke.value.app === app) p.seen = apps.allActive(app, p.invoke.value.units);
       for (const e of early)
-        if (e.activeAt === undefined && e.invoke.value.app === app && allActive(app, e.invoke.value.units))
+        if (e.activeAt === undefined && e.invoke.value.app === app && apps.allActive(app, e.invoke.value.units))
           e.activeAt = r.t;
     } else if (r.type === 'invoke' && r.f === 'deploy') {
-      pending.set(keys.key(r.client, r.op), { invoke: r, seen: allActive(r.value.app, r.value.units) });
+      pending.set(keys.key(r.client, r.op), { invoke: r, seen: apps.allActive(r.value.app, r.value.units) });
     } else if (r.type === 'ok' || r.type === 'fail' || r.type === 'info') {
       const key = keys.key(r.client, r.op);
       const p = pending.get(key);

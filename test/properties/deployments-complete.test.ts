@@ -18,6 +18,16 @@ const report = (type: 'ok' | 'fail' | 'info', op: number, error?: string, client
   ...(error ? { error } : {}),
 });
 const final = (model: ModelView): HistoryBody => ({ type: 'final-model', version: '1.22.3', model });
+/** The controller accepted client-0's Deploy of wp. */
+const deployAccepted: HistoryBody = {
+  type: 'request',
+  conn: 1,
+  client: 'client-0',
+  facade: 'Application',
+  method: 'Deploy',
+  accepted: true,
+  apps: ['wp'],
+};
 
 describe('deployments-complete', () => {
   it('holds when every deployed app has all units active and the client reported ok', () => {
@@ -105,19 +115,7 @@ describe('deployments-complete', () => {
       expect(messages(deploymentsComplete.check(upFirst))).toEqual(fair);
     });
 
-    /** The trial's python-libjuju plan, scaled: up at 5, the Deploy accepted at 50, the client
-     *  partitioned from 100 until `healAt`, its unit active at `activeAt` (the controller's hooks),
-     *  its deadline at 9000. */
     const active: HistoryBody = { type: 'unit-status', unit: 'wp/0', agent: 'idle', workload: 'active' };
-    const deployAccepted: HistoryBody = {
-      type: 'request',
-      conn: 1,
-      client: 'client-0',
-      facade: 'Application',
-      method: 'Deploy',
-      accepted: true,
-      apps: ['wp'],
-    };
     /** The trial's python-libjuju plan (resume deadline 30 s, deadline cut at 90.6 s): the client
      *  partitioned from 20 s until `healAt`, its Deploy accepted at `acceptedAt`, its unit active at
      *  `activeAt` (the controller's hooks). */
@@ -220,15 +218,6 @@ describe('deployments-complete', () => {
       workload,
       agent,
     });
-    const accepted: HistoryBody = {
-      type: 'request',
-      conn: 1,
-      client: 'client-0',
-      facade: 'Application',
-      method: 'Deploy',
-      accepted: true,
-      apps: ['wp'],
-    };
     const activeAtEnd = final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' } }));
 
     it('holds when every unit was active before the report, even if one changed again before it', () => {
@@ -236,7 +225,7 @@ describe('deployments-complete', () => {
         .at(
           10,
           invoke(1, 'wp', 2),
-          accepted,
+          deployAccepted,
           unit('wp/0', 'waiting', 'allocating'),
           unit('wp/1', 'waiting', 'allocating'),
         )
@@ -256,7 +245,7 @@ describe('deployments-complete', () => {
         .at(
           10,
           invoke(1, 'wp', 2),
-          accepted,
+          deployAccepted,
           unit('wp/0', 'waiting', 'allocating'),
           unit('wp/1', 'waiting', 'allocating'),
         )
@@ -303,7 +292,7 @@ describe('deployments-complete', () => {
     });
 
     it('fails a report of a deploy the controller never created, once the controller is seen at all', () => {
-      const refused: HistoryBody = { ...accepted, accepted: false, error: 'upgrade in progress' };
+      const refused: HistoryBody = { ...deployAccepted, accepted: false, error: 'upgrade in progress' };
       const h = history()
         .at(10, invoke(1, 'wp', 1), refused)
         .at(20, report('ok', 1))
