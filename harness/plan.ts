@@ -233,10 +233,22 @@ export function activityTie(event: PlanEvent): { client: number; on: ApiActivity
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }
 
+/**
+ * The program's moment the operator's removal waits for in a program's run (a plan's `remove` there
+ * is the operator's: controller/operator.ts): its next watcher wait (`watch-next`: the program has
+ * its snapshot, and hears a `remove` delta; at once if it has lost its watcher, wire/session.ts), or,
+ * with `on: 'login'`, its first login after it lost its watcher. Timed or tied, it is armed, and
+ * recorded as it fires or, if the plan ends first, as not applied with why.
+ */
+export function operatorRemovalTie(event: Extract<PlanEvent, { kind: 'remove' }>): { client: number; on: ApiActivity } {
+  return { client: event.client, on: event.on ?? 'watch-next' };
+}
+
 /** When a tied event may fire at its moment: an upgrade only when one can start, the operator's
- *  removal only at a login after the client lost its watcher, with the API open (see TieCondition). */
+ *  removal tied to a login only at one after the client lost its watcher, with the API open (see
+ *  TieCondition); its timed removal at any watcher wait (refused, and recorded so, during an upgrade). */
 export function tieCondition(event: PlanEvent): TieCondition {
-  if (event.kind === 'remove') return 'watcher-lost';
+  if (event.kind === 'remove') return event.on ? 'watcher-lost' : 'any';
   return event.kind === 'upgrade' || event.kind === 'chained-upgrade' ? 'upgrade-idle' : 'any';
 }
 
