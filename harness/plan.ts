@@ -138,6 +138,23 @@ export function charmUrlOf(app: string, source: CharmSource = 'charm-store'): st
   return source === 'charmhub' ? charm : `cs:trusty/${charm}`;
 }
 
+/** A resolved Charmhub charm URL, as Charms.ResolveCharms answers and a Juju 3 Application.Deploy
+ *  takes it (Juju wants the revision: "charm url must include revision"): `ch:amd64/jammy/mysql-1`. */
+export function charmhubUrl(charm: string, revision = 1): string {
+  return `ch:amd64/jammy/${charm}-${revision}`;
+}
+
+/**
+ * The charm URL a built-in client's Application.Deploy names for application `app` (`revision`: a
+ * later revision than the first, newRevisionOnRetry): from the charm store `cs:trusty/APP`, as the
+ * Juju 1.x scripts of the bug report write it; on Juju 3, which has no charm store and refuses a
+ * `cs:` URL, the Charmhub URL its clients deploy once Charms.ResolveCharms named it.
+ */
+export function deployCharmUrl(app: string, source: CharmSource, revision?: number): string {
+  if (source === 'charmhub') return charmhubUrl(charmUrlOf(app, source), revision);
+  return revision === undefined ? `cs:trusty/${app}` : `cs:trusty/${app}-${revision}`;
+}
+
 /** The operator's application that a plan's `remove` of `app` takes away in a program's run (seeded
  *  at bootstrap): a name no bundle uses (bundles name applications after their charms). */
 export function operatorApp(app: string): string {

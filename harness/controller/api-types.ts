@@ -47,6 +47,7 @@ export const ErrorCode = {
   upgradeInProgress: 'upgrade in progress',
   alreadyExists: 'already exists',
   badRequest: 'bad request',
+  notValid: 'not valid',
 } as const;
 
 /**
@@ -108,7 +109,7 @@ export interface ApiHost {
   readonly history: Recorder;
   readonly clock: Scheduler;
   readonly credentials: Credentials;
-  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle' | 'restrictedWindow'>;
+  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle' | 'restrictedWindow' | 'clientVersion'>;
   /** The applications, units and the change log the AllWatcher reads. */
   readonly model: ModelState;
   /** The version the agent runs. */

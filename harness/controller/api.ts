@@ -23,6 +23,7 @@ import {
 import type { Application, Status } from './model-state.ts';
 import {
   addCharm,
+  charmUrlRefusal,
   askedCharms,
   charmOf,
   deployFromRepositorySpecs,
@@ -474,6 +475,9 @@ export class ApiConnection {
   }
 
   private deployOne({ name, charm, units }: DeploySpec): ErrorEntry | undefined {
+    // First, as Juju parses the charm URL before it looks at anything else of the application.
+    const refusal = charmUrlRefusal(this.controller, charm);
+    if (refusal) return refusal;
     if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name))
       return err(`invalid application name`, ErrorCode.badRequest);
     if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {

@@ -416,6 +416,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
       history,
       credentials: backend.credentials,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
+      charmSource: charmSourceOf(config.controller.clientVersion),
       url,
       ...(ca ? { tls: { caCert: ca.caCert, caCertFile: ca.caCertFile } } : {}),
       dial: wsDialer(url, {
@@ -432,7 +433,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
     const own = options.clientCommand !== undefined; // the user's --client-cmd, or a profile's own program
     const program = new CommandClient(env, {
       command: clientCommand,
-      bundle: bundleFromPlan(run.plan, charmSourceOf(config.controller.clientVersion)),
+      bundle: bundleFromPlan(run.plan, env.charmSource),
       timeScale: options.timeScale,
       reach: { connections: () => proxy.accepted, refusing: () => proxy.refusing },
       onFatal: run.fail,
