@@ -205,7 +205,7 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       if (!session.arm(index, event as PlanEvent, client))
         throw new HttpError(
           400,
-          'arm takes a disconnect, partition, half-open, stop-watcher, restart or upgrade tied to API activity',
+          'arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity',
         );
       return { applied: true } satisfies ActionResult;
     }

@@ -6,7 +6,8 @@
  * link is one the model saw reset while the server keeps the client's socket open and silent, as
  * the proxy's halfOpen leaves it; a partition
  * holds every frame in both directions and every new connection of the client until it heals,
- * as the proxy's blackhole does.
+ * as the proxy's blackhole does; a slow link delays every frame both ways, and each new
+ * connection's handshake, by the same real delay as the proxy's slow(), order kept.
  */
 import type { Duplex } from 'node:stream';
 
@@ -25,11 +26,15 @@ export interface Link {
   /** Stop reading and hold what the controller sends, until release(). */
   hold(): void;
   release(): void;
+  /** Every frame read or sent from now on waits delayMs (real) more; 0 ends it, order kept. */
+  slow(delayMs: number): void;
 }
 
 export class ClientLinks {
   private readonly links = new Map<string, Set<Link>>();
   private readonly partitioned = new Set<string>();
+  /** Client -> the real delay a slow link adds to each of its frames now. */
+  private readonly slowed = new Map<string, number>();
   /** Half-open links: their sockets stay open until the session ends (dispose). */
   private readonly halfOpenLinks = new Set<Link>();
   /** Connections a partitioned client opened: they go on when it heals. */
@@ -41,6 +46,8 @@ export class ClientLinks {
     if (!set) this.links.set(client, (set = new Set()));
     set.add(link);
     if (this.partitioned.has(client)) link.hold();
+    const delayMs = this.slowed.get(client);
+    if (delayMs !== undefined) link.slow(delayMs);
     return () => set.delete(link);
   }
 
@@ -77,6 +84,33 @@ export class ClientLinks {
     this.partitioned.add(client);
     for (const link of this.links.get(client) ?? []) link.hold();
     return true;
+  }
+
+  /** The client's links, and those it opens, slowed by delayMs (real) until unslow; false if they
+   *  already were (the window in force goes on). */
+  slow(client: string, delayMs: number): boolean {
+    if (this.slowed.has(client)) return false;
+    const ms = Math.max(1, Math.round(delayMs));
+    this.slowed.set(client, ms);
+    for (const link of this.links.get(client) ?? []) link.slow(ms);
+    return true;
+  }
+
+  unslow(client: string): boolean {
+    if (!this.slowed.delete(client)) return false;
+    for (const link of this.links.get(client) ?? []) link.slow(0);
+    return true;
+  }
+
+  /** The clients slowed now. */
+  slowedClients(): string[] {
+    return [...this.slowed.keys()];
+  }
+
+  /** What a new connection's handshake waits over a slow link: its request's way in and its
+   *  answer's way out (0 if the client's link is not slow). */
+  dialDelayMs(client: string): number {
+    return 2 * (this.slowed.get(client) ?? 0);
   }
 
   /** The clients partitioned now. */

@@ -30,6 +30,7 @@ import { handleAdmin, type AdminHost } from './admin.ts';
 import { AgentListener } from './agent-listener.ts';
 import { CHARMHUB_PATH, charmRouteOf, handleCharmRoute } from './charm-http.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
+import { OrderedDelay } from '../ordered-delay.ts';
 import { ControllerSession, modelPath, type SessionDurability, type SessionOptions } from './session.ts';
 import { SessionStore, type StoredSession } from './session-store.ts';
 import { tlsMaterialIn, type TlsMaterial } from './tls.ts';
@@ -393,7 +394,10 @@ export class ControllerServer implements AdminHost {
       this.wss.handleUpgrade(req, socket, head, (ws) =>
         attach(ws, socket, session, { label, address: dialledAddress(req) }, this.limits, () => reset),
       );
-    if (!session.links.holdDial(label, socket, proceed)) proceed();
+    if (session.links.holdDial(label, socket, proceed)) return;
+    const delayMs = session.links.dialDelayMs(label);
+    if (delayMs > 0) setTimeout(() => socket.destroyed || proceed(), delayMs);
+    else proceed();
   }
 
   /** The session a WebSocket path names: /model/<uuid>/api, or /api for the controller (the default
@@ -421,18 +425,28 @@ function attach(
   // Half-open (a fault tied to its activity): the model's end is gone, the client's socket stays
   // open and hears nothing more, not even a WebSocket pong (nothing is read from it).
   let silent = false;
+  // A slow link (a fault tied to its activity): frames both ways wait slowMs more, order kept.
+  let slowMs = 0;
+  const inbound = new OrderedDelay();
+  const outbound = new OrderedDelay();
+  const write = (response: ApiResponse): void => {
+    if (ws.readyState !== WebSocket.OPEN || silent) return;
+    // A client that stops reading would have its replies pile up here without bound.
+    if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
+    ws.send(encodeResponse(response));
+  };
   const transport: ServerTransport = {
     send: (response) => {
       if (ws.readyState !== WebSocket.OPEN || silent) return;
       if (held) return void held.push(response);
-      // A client that stops reading would have its replies pile up here without bound.
-      if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
-      ws.send(encodeResponse(response));
+      outbound.run(slowMs, () => write(response));
     },
     // An agent that stops sends no close frame: its sockets just go away. A half-open link's stays.
-    close: () => {
-      if (!silent) ws.terminate();
-    },
+    // After the replies still on their way over a slow link, as a FIN follows the data.
+    close: () =>
+      outbound.run(slowMs, () => {
+        if (!silent) ws.terminate();
+      }),
     address,
   };
   const conn = session.controller.connect(label, transport);
@@ -469,12 +483,15 @@ function attach(
       for (const r of replies) transport.send(r);
       socket.resume();
     },
+    slow: (delayMs) => {
+      slowMs = delayMs;
+    },
   });
   const loginTimer = setTimeout(() => {
     if (!conn.authenticated) ws.close(1008, 'login timeout');
   }, limits.loginTimeoutMs);
   loginTimer.unref();
-  ws.on('message', (data: RawData) => {
+  const receive = (data: RawData): void => {
     if (silent) return;
     const decoded = decodeRequest(text(data));
     if (!decoded.ok) return transport.send(decoded.reply);
@@ -487,10 +504,13 @@ function attach(
       );
       transport.send(errorReply(decoded.request['request-id'], `internal error: ${(e as Error).message}`, ''));
     }
-  });
+  };
+  ws.on('message', (data: RawData) => inbound.run(slowMs, () => receive(data)));
   // A connection cut by the network (the fault proxy's reset) is a fault in the model's records.
   ws.on('close', () => {
     clearTimeout(loginTimer);
+    inbound.clear();
+    outbound.clear();
     removeLink();
     if (wasReset() || faulted) conn.drop('fault');
     else conn.closedByClient();

@@ -3,7 +3,8 @@
  * of FIFO directions with a random per-message latency (order is kept, as TCP keeps it). Faults:
  * `reset` closes a client's connections at once (both ends learn of it); `partition` blackholes a
  * client: frames and closes are held, as TCP would keep retransmitting, and flow again on heal;
- * new connections time out meanwhile; `halfOpen` resets the controller's end of a client's connections
+ * new connections time out meanwhile; `slow` adds a delay to every signal of a client's (dials
+ * included) until `unslow`, each direction's order kept; `halfOpen` resets the controller's end of a client's connections
  * and leaves the client's end open and silent for good (nothing more reaches either side). While the controller is paused (controller-freeze.ts), what
  * reaches it waits for the resume, and a new connection's handshake with it too (the kernel accepts
  * it, the frozen server answers nothing), so a dial times out unless the resume comes first.
@@ -154,6 +155,8 @@ export class SimNetwork {
   private readonly links = new Set<Link>();
   private readonly partitioned = new Set<string>();
   private readonly latencies = new Map<string, Rng>();
+  /** Client -> the delay a slow link adds to each of its signals now (plan.ts `slow`). */
+  private readonly slowed = new Map<string, number>();
 
   constructor(
     readonly clock: Scheduler,
@@ -165,11 +168,29 @@ export class SimNetwork {
     readonly gate: ControllerGate = ALWAYS_OPEN,
   ) {}
 
-  /** Latency of the next signal of `client`: each client's traffic draws from its own stream. */
+  /** Latency of the next signal of `client`: each client's traffic draws from its own stream (a
+   *  slow link draws as ever, so a run's other timings stay those of the run without it). */
   latency(client: string): number {
     let rng = this.latencies.get(client);
     if (!rng) this.latencies.set(client, (rng = this.rng.fork(client)));
-    return rng.int(this.options.latencyMs[0], this.options.latencyMs[1]);
+    return rng.int(this.options.latencyMs[0], this.options.latencyMs[1]) + (this.slowed.get(client) ?? 0);
+  }
+
+  /** Every signal of `client` sent from now on takes latencyMs more, until unslow; false if its link
+   *  already was slow (the window in force goes on). A signal already on its way keeps its delay,
+   *  and one sent after unslow still arrives after it (Direction keeps the order). */
+  slow(client: string, latencyMs: number): boolean {
+    if (this.slowed.has(client)) return false;
+    this.slowed.set(client, latencyMs);
+    return true;
+  }
+
+  unslow(client: string): boolean {
+    return this.slowed.delete(client);
+  }
+
+  slowedClients(): string[] {
+    return [...this.slowed.keys()];
   }
 
   isPartitioned(client: string): boolean {

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// A deployment script that will not wait long for a Deploy: after 5 s (model time) without an answer
+// it sends the Deploy again on the same connection, and takes any error but "upgrade in progress"
+// for a real one: an "already exists" (its own first Deploy, applied while it waited) makes it give
+// up (exit 1). Everything else is robust.mjs: it pings, reconnects with backoff, re-creates its
+// watcher, rebuilds its view from each snapshot (what the snapshot shows is deployed) and retries
+// "upgrade in progress". A controller that answers in milliseconds never lets the timeout fire, and
+// a partition long enough to hold a Deploy that long has its pings close the link first (the kit's
+// call timeout): only a short partition landing on the Deploy's flight does it. A slow controller
+// (plan event `slow`: every message seconds later, as a controller just upgraded answers) does it
+// whenever a Deploy is sent in the window and its round trip outlasts 5 s but not the pings' timeout.
+// Run by upgrade-chaos as `--client-cmd "node examples/clients/deploy-timeout-retry.mjs"`.
+import {
+  BundleDeployment,
+  exitAtDeadline,
+  exiting,
+  reconnectForever,
+  reconnectingSession,
+  sleep,
+  TIME_SCALE,
+  upgrading,
+  watchAll,
+} from '../../scenarios/clients/juju-script-kit.mjs';
+
+/** How long a Deploy is waited for before it is sent again (model time, scaled as the harness plays it). */
+const DEPLOY_TIMEOUT_MODEL_MS = 5_000;
+
+const deployment = new BundleDeployment();
+const exit = exiting('deploy-timeout-retry', deployment);
+exitAtDeadline(exit);
+
+/** Deploys what the view does not show, sending a Deploy again when its answer is slow to come. */
+async function deployImpatiently(call) {
+  for (;;) {
+    const todo = Object.keys(deployment.bundle).filter((app) => !deployment.done.has(app));
+    if (todo.length === 0) return;
+    const answer = call('Application', 19, 'Deploy', { applications: deployment.deployArgs(todo) });
+    answer.catch(() => {}); // given up on: its answer may come, or not
+    const timeout = sleep(DEPLOY_TIMEOUT_MODEL_MS * TIME_SCALE).then(() => 'timeout');
+    let outcome;
+    try {
+      outcome = await Promise.race([answer, timeout]);
+    } catch (e) {
+      if (!upgrading(e)) throw e;
+      await sleep(150);
+      continue;
+    }
+    if (outcome === 'timeout') continue; // THE BUG, half one: the first Deploy may be applied yet
+    outcome.results.forEach((r, i) => {
+      if (!r.error) deployment.done.add(todo[i]);
+      else exit(1, `deploy ${todo[i]} failed: ${r.error.message ?? r.error}`); // half two: its own deploy
+    });
+  }
+}
+
+await reconnectForever(
+  () =>
+    reconnectingSession(async (conn) => {
+      const watcher = await watchAll(conn.call);
+      let first = true;
+      while (!conn.closed()) {
+        const { deltas } = await conn.call('AllWatcher', 3, 'Next', {}, watcher, true);
+        if (first) {
+          deployment.snapshot(deltas);
+          for (const app of deployment.units.keys()) deployment.done.add(app); // there already: deployed
+          void deployImpatiently(conn.call).catch(() => conn.close());
+          first = false;
+        } else deployment.apply(deltas);
+        if (deployment.deployed()) exit(0);
+      }
+    }).ended,
+);
