@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FAULT_ACTIVITIES, UPGRADE_ACTIVITIES, type ApiActivity } from './controller/activity-triggers.ts';
+import {
+  FAULT_ACTIVITIES,
+  SLOW_ACTIVITIES,
+  UPGRADE_ACTIVITIES,
+  type ApiActivity,
+} from './controller/activity-triggers.ts';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
 import type { StrategyName } from './strategies/names.ts';
@@ -94,10 +99,6 @@ function tiedOrTimed<K extends TiedHalfTheTime>(
     .tuple(client, fc.option(fc.constantFrom(...moments), { nil: undefined, freq: 2 }))
     .map(([c, on]) => (on === undefined ? { kind, client: c } : { kind, client: c, on }) as Event);
 }
-
-/** The moments a slow link is drawn tied to: a Deploy in flight (received, or applied with its
- *  answer not yet written: the answer comes back late), a Next in flight, a login. */
-const SLOW_ACTIVITIES: readonly ApiActivity[] = ['deploy-received', 'deploy-applied', 'watch-next', 'login'];
 
 /**
  * A slow link (plan.ts `slow`): 1 to 60 s long, as a partition, each message 0.2 to 10 s later, so a

@@ -34,6 +34,8 @@ export interface ProxyOptions {
 }
 
 type Signal = Buffer | 'end';
+/** Which way a chunk goes: to the controller, or to the client. */
+type Toward = 'upstream' | 'client';
 
 /** Listening again on a port let go while refusing: tries, and the real time between them. */
 const LISTEN_ATTEMPTS = 50;
@@ -50,6 +52,7 @@ class Direction {
   dead = false;
   constructor(
     private readonly proxy: FaultProxy,
+    private readonly toward: Toward,
     private readonly out: () => Socket | undefined,
   ) {}
 
@@ -66,7 +69,8 @@ class Direction {
   }
 
   private deliver(signal: Signal): void {
-    this.delay.run(this.proxy.latencyMs + this.proxy.slowMs, () => this.write(signal));
+    const delayMs = this.proxy.onPath(this.toward, this.proxy.latencyMs + this.proxy.slowMs);
+    this.delay.run(delayMs, () => this.write(signal));
   }
 
   /** The connection is gone: nothing more is written. */
@@ -104,8 +108,8 @@ class Pair {
     private readonly proxy: FaultProxy,
     readonly client: Socket,
   ) {
-    this.toUpstream = new Direction(proxy, () => this.upstream);
-    this.toClient = new Direction(proxy, () => this.client);
+    this.toUpstream = new Direction(proxy, 'upstream', () => this.upstream);
+    this.toClient = new Direction(proxy, 'client', () => this.client);
     client.on('data', (chunk: Buffer) => this.toUpstream.push(chunk));
     client.on('end', () => this.toUpstream.push('end'));
     client.on('error', () => {});
@@ -197,6 +201,9 @@ export class FaultProxy {
   latencyMs: number;
   /** Real milliseconds a slow link's window adds to every chunk now (0: none). */
   slowMs = 0;
+  /** Once slow (until clearPath), when the last chunk of any connection is let through, each way:
+   *  one path, one queue (sim/network.ts SimNetwork.paths says why). */
+  private path: Record<Toward, number> | undefined;
   readonly targetHost: string;
   private forwardPort: number;
   private readonly pairs = new Set<Pair>();
@@ -343,7 +350,21 @@ export class FaultProxy {
   slow(delayMs: number): boolean {
     if (this.slowMs > 0) return false;
     this.slowMs = Math.max(1, Math.round(delayMs));
+    this.path ??= { upstream: 0, client: 0 };
     return true;
+  }
+
+  /** The delay of a chunk going `toward` now: not less than what its path still carries. */
+  onPath(toward: Toward, delayMs: number): number {
+    if (!this.path) return delayMs;
+    const now = Date.now();
+    this.path[toward] = Math.max(this.path[toward], now + delayMs);
+    return this.path[toward] - now;
+  }
+
+  /** The next run's connections are apart again. */
+  clearPath(): void {
+    this.path = undefined;
   }
 
   /** Ends a slow link's window: chunks from now on take the usual latency, after those still on

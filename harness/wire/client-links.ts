@@ -10,6 +10,7 @@
  * connection's handshake, by the same real delay as the proxy's slow(), order kept.
  */
 import type { Duplex } from 'node:stream';
+import { OrderedDelay } from '../ordered-delay.ts';
 
 /** One WebSocket of a client, as the server holds it. */
 export interface Link {
@@ -26,15 +27,26 @@ export interface Link {
   /** Stop reading and hold what the controller sends, until release(). */
   hold(): void;
   release(): void;
-  /** Every frame read or sent from now on waits delayMs (real) more; 0 ends it, order kept. */
-  slow(delayMs: number): void;
+}
+
+/**
+ * A client's path, shared by all its sockets: a slow link (a fault tied to its activity) delays
+ * what is read and what is sent by `slowMs` (real) more, in one queue each way, so a new
+ * connection's frames wait behind what an old one still has on its way, as the sim's network and
+ * the fault proxy order a slowed client's path (sim/network.ts SimNetwork.paths). With no delay and
+ * nothing queued, an action runs at once.
+ */
+export interface ClientPath {
+  readonly slowMs: number;
+  readonly inbound: OrderedDelay;
+  readonly outbound: OrderedDelay;
 }
 
 export class ClientLinks {
   private readonly links = new Map<string, Set<Link>>();
   private readonly partitioned = new Set<string>();
-  /** Client -> the real delay a slow link adds to each of its frames now. */
-  private readonly slowed = new Map<string, number>();
+  /** Client -> its path (the delay a slow link adds now, and the queues). */
+  private readonly paths = new Map<string, { slowMs: number; inbound: OrderedDelay; outbound: OrderedDelay }>();
   /** Half-open links: their sockets stay open until the session ends (dispose). */
   private readonly halfOpenLinks = new Set<Link>();
   /** Connections a partitioned client opened: they go on when it heals. */
@@ -46,8 +58,6 @@ export class ClientLinks {
     if (!set) this.links.set(client, (set = new Set()));
     set.add(link);
     if (this.partitioned.has(client)) link.hold();
-    const delayMs = this.slowed.get(client);
-    if (delayMs !== undefined) link.slow(delayMs);
     return () => set.delete(link);
   }
 
@@ -77,6 +87,10 @@ export class ClientLinks {
   dispose(): void {
     for (const link of this.halfOpenLinks) link.cut();
     this.halfOpenLinks.clear();
+    for (const path of this.paths.values()) {
+      path.inbound.clear();
+      path.outbound.clear();
+    }
   }
 
   partition(client: string): boolean {
@@ -89,28 +103,31 @@ export class ClientLinks {
   /** The client's links, and those it opens, slowed by delayMs (real) until unslow; false if they
    *  already were (the window in force goes on). */
   slow(client: string, delayMs: number): boolean {
-    if (this.slowed.has(client)) return false;
-    const ms = Math.max(1, Math.round(delayMs));
-    this.slowed.set(client, ms);
-    for (const link of this.links.get(client) ?? []) link.slow(ms);
+    this.path(client);
+    const path = this.paths.get(client)!;
+    if (path.slowMs > 0) return false;
+    path.slowMs = Math.max(1, Math.round(delayMs));
     return true;
   }
 
   unslow(client: string): boolean {
-    if (!this.slowed.delete(client)) return false;
-    for (const link of this.links.get(client) ?? []) link.slow(0);
+    const path = this.paths.get(client);
+    if (!path || path.slowMs === 0) return false;
+    path.slowMs = 0;
     return true;
   }
 
   /** The clients slowed now. */
   slowedClients(): string[] {
-    return [...this.slowed.keys()];
+    return [...this.paths].filter(([, path]) => path.slowMs > 0).map(([client]) => client);
   }
 
-  /** What a new connection's handshake waits over a slow link: its request's way in and its
-   *  answer's way out (0 if the client's link is not slow). */
-  dialDelayMs(client: string): number {
-    return 2 * (this.slowed.get(client) ?? 0);
+  /** The client's path, shared by its sockets (ClientPath). */
+  path(client: string): ClientPath {
+    let path = this.paths.get(client);
+    if (!path)
+      this.paths.set(client, (path = { slowMs: 0, inbound: new OrderedDelay(), outbound: new OrderedDelay() }));
+    return path;
   }
 
   /** The clients partitioned now. */

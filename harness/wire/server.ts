@@ -30,7 +30,6 @@ import { handleAdmin, type AdminHost } from './admin.ts';
 import { AgentListener } from './agent-listener.ts';
 import { CHARMHUB_PATH, charmRouteOf, handleCharmRoute } from './charm-http.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
-import { OrderedDelay } from '../ordered-delay.ts';
 import { ControllerSession, modelPath, type SessionDurability, type SessionOptions } from './session.ts';
 import { SessionStore, type StoredSession } from './session-store.ts';
 import { tlsMaterialIn, type TlsMaterial } from './tls.ts';
@@ -395,9 +394,9 @@ export class ControllerServer implements AdminHost {
         attach(ws, socket, session, { label, address: dialledAddress(req) }, this.limits, () => reset),
       );
     if (session.links.holdDial(label, socket, proceed)) return;
-    const delayMs = session.links.dialDelayMs(label);
-    if (delayMs > 0) setTimeout(() => socket.destroyed || proceed(), delayMs);
-    else proceed();
+    // Over a slow path the handshake's request comes in, and its answer goes out, behind the rest.
+    const path = session.links.path(label);
+    path.inbound.run(path.slowMs, () => path.outbound.run(path.slowMs, () => socket.destroyed || proceed()));
   }
 
   /** The session a WebSocket path names: /model/<uuid>/api, or /api for the controller (the default
@@ -425,10 +424,8 @@ function attach(
   // Half-open (a fault tied to its activity): the model's end is gone, the client's socket stays
   // open and hears nothing more, not even a WebSocket pong (nothing is read from it).
   let silent = false;
-  // A slow link (a fault tied to its activity): frames both ways wait slowMs more, order kept.
-  let slowMs = 0;
-  const inbound = new OrderedDelay();
-  const outbound = new OrderedDelay();
+  // A slow link (a fault tied to its activity): frames both ways wait on the client's path.
+  const path = session.links.path(label);
   const write = (response: ApiResponse): void => {
     if (ws.readyState !== WebSocket.OPEN || silent) return;
     // A client that stops reading would have its replies pile up here without bound.
@@ -439,12 +436,12 @@ function attach(
     send: (response) => {
       if (ws.readyState !== WebSocket.OPEN || silent) return;
       if (held) return void held.push(response);
-      outbound.run(slowMs, () => write(response));
+      path.outbound.run(path.slowMs, () => write(response));
     },
     // An agent that stops sends no close frame: its sockets just go away. A half-open link's stays.
     // After the replies still on their way over a slow link, as a FIN follows the data.
     close: () =>
-      outbound.run(slowMs, () => {
+      path.outbound.run(path.slowMs, () => {
         if (!silent) ws.terminate();
       }),
     address,
@@ -483,9 +480,6 @@ function attach(
       for (const r of replies) transport.send(r);
       socket.resume();
     },
-    slow: (delayMs) => {
-      slowMs = delayMs;
-    },
   });
   const loginTimer = setTimeout(() => {
     if (!conn.authenticated) ws.close(1008, 'login timeout');
@@ -505,16 +499,17 @@ function attach(
       transport.send(errorReply(decoded.request['request-id'], `internal error: ${(e as Error).message}`, ''));
     }
   };
-  ws.on('message', (data: RawData) => inbound.run(slowMs, () => receive(data)));
-  // A connection cut by the network (the fault proxy's reset) is a fault in the model's records.
-  ws.on('close', () => {
-    clearTimeout(loginTimer);
-    inbound.clear();
-    outbound.clear();
-    removeLink();
-    if (wasReset() || faulted) conn.drop('fault');
-    else conn.closedByClient();
-  });
+  ws.on('message', (data: RawData) => path.inbound.run(path.slowMs, () => receive(data)));
+  // A connection cut by the network (the fault proxy's reset) is a fault in the model's records;
+  // over a slow path, after the frames that came before it.
+  ws.on('close', () =>
+    path.inbound.run(path.slowMs, () => {
+      clearTimeout(loginTimer);
+      removeLink();
+      if (wasReset() || faulted) conn.drop('fault');
+      else conn.closedByClient();
+    }),
+  );
 }
 
 function text(data: RawData): string {

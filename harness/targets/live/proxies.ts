@@ -32,6 +32,7 @@ export class ProxyPool {
       proxy.onUpstreamRefused = undefined; // the run's history: the next run sets its own
       proxy.heal();
       proxy.unslow();
+      proxy.clearPath();
       proxy.reset();
       proxy.cutHalfOpen();
     }
