@@ -11,11 +11,9 @@
  * Run it from the project root (COMMAND's relative paths are the program's own); SCENARIO defaults to
  * juju-1.24-gated-api.
  */
-import { exploreTarget } from '../harness/explore-target.ts';
-import { resolveRun } from '../harness/run-config.ts';
 import { scenarioByNameOrPath } from '../harness/scenario-file.ts';
-import { createProcessTarget } from '../harness/targets/process/index.ts';
 import type { PropertyName } from '../properties/property.ts';
+import { firstFailure, summary } from './runs-to-failure.ts';
 
 const args = process.argv.slice(2);
 const before = args.includes('--no-tied-removes');
@@ -25,38 +23,20 @@ const [command = 'node examples/clients/merge-snapshot.mjs', property = 'watcher
 const [first = 1, last = 10, budget = 100, concurrency = 6] = rest.slice(0, 4).map(Number);
 const scenarioName = rest[4] ?? 'juju-1.24-gated-api';
 
-/** The run (1-based) that first violated `property`, or undefined within `budget`. */
+/** The first failing run, with its first violation and what the plan's removals did. */
 async function runsToFailure(seed: number): Promise<{ run: number; why: string[] } | undefined> {
   const scenario = scenarioByNameOrPath(scenarioName);
   const weights = before ? { ...scenario.weights, 'remove-on-activity': 0 } : scenario.weights;
-  // Drawn as `run --client-cmd` draws a program's plans (run-config.ts forProgram: one client).
-  const config = resolveRun({ ...scenario, weights }, { properties: [property as PropertyName] }, command);
-  const target = await createProcessTarget({ clientCommand: command });
-  try {
-    const result = await exploreTarget(target, config, {
-      runs: budget,
-      seed,
-      concurrency,
-      stopWhenAllViolated: true,
-      shrinkOnSim: false,
-      confirmRuns: 0,
-      shrinkTimeLimitMs: 1,
-    });
-    const p = result.properties[0];
-    const failure = result.failures[0];
-    if (!p?.firstFailureRun) return undefined;
-    const notes = (failure?.history ?? []).flatMap((r) =>
-      r.type === 'event' && r.event.kind === 'remove'
-        ? [`remove: ${r.note ?? (r.applied ? 'applied' : 'not applied')}`]
-        : [],
-    );
-    return { run: p.firstFailureRun, why: [failure?.violations[0]?.message ?? '', ...notes] };
-  } finally {
-    await target.close();
-  }
+  const p = { command, scenario: { ...scenario, weights }, property: property as PropertyName };
+  const found = await firstFailure({ ...p, seed, budget, concurrency });
+  if (!found) return undefined;
+  const notes = found.failure.history.flatMap((r) =>
+    r.type === 'event' && r.event.kind === 'remove'
+      ? [`remove: ${r.note ?? (r.applied ? 'applied' : 'not applied')}`]
+      : [],
+  );
+  return { run: found.run, why: [found.failure.violations[0]?.message ?? '', ...notes] };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const found: (number | undefined)[] = [];
 for (let seed = first; seed <= last; seed++) {
@@ -67,8 +47,5 @@ for (let seed = first; seed <= last; seed++) {
   );
   if (r && process.env['WHY']) for (const line of r.why) console.log(`  ${line.slice(0, 300)}`);
 }
-const runs = found.map((r) => r ?? budget + 1);
-const within = found.filter((r) => r !== undefined).length;
-console.log(
-  `${command}: found within ${budget} runs for ${within}/${found.length} seeds; median ${median(runs)} runs; ${runs.join(' ')}`,
-);
+const { line, runs } = summary(found, budget);
+console.log(`${command}: ${line}; ${runs.join(' ')}`);

@@ -11,13 +11,11 @@
  * deployments-complete 1 10 100 6`.
  */
 import { join } from 'node:path';
-import { exploreTarget } from '../harness/explore-target.ts';
 import { PROJECT_ROOT } from '../harness/paths.ts';
 import { activityTie, type Plan } from '../harness/plan.ts';
-import { resolveRun } from '../harness/run-config.ts';
 import { scenarioByNameOrPath } from '../harness/scenario-file.ts';
-import { createProcessTarget } from '../harness/targets/process/index.ts';
 import type { PropertyName } from '../properties/property.ts';
+import { firstFailure, summary } from './runs-to-failure.ts';
 
 const args = process.argv.slice(2);
 const noTies = args.includes('--no-tied-upgrades');
@@ -29,34 +27,17 @@ const [first = 1, last = 10, budget = 100, concurrency = 6] = numbers.map(Number
 const tiedUpgrade = (plan: Plan): boolean =>
   plan.some((e) => (e.kind === 'upgrade' || e.kind === 'chained-upgrade') && activityTie(e) !== undefined);
 
-/** The run (1-based) that first violated `property`, or undefined within `budget`. */
+/** The first failing run, whether its plan held a tied upgrade, and its first violation. */
 async function runsToFailure(seed: number): Promise<{ run: number; tied: boolean; why: string } | undefined> {
   const scenario = scenarioByNameOrPath('juju-1.24-gated-api');
   const weights = noTies ? { ...scenario.weights, 'upgrade-on-activity': 0 } : scenario.weights;
-  const config = resolveRun({ ...scenario, weights }, { properties: [property as PropertyName] });
-  const target = await createProcessTarget({ clientCommand: `node ${join(PROJECT_ROOT, script)}` });
-  try {
-    const result = await exploreTarget(target, config, {
-      runs: budget,
-      seed,
-      concurrency,
-      stopWhenAllViolated: true,
-      shrinkOnSim: false,
-      confirmRuns: 0,
-      shrinkTimeLimitMs: 1,
-    });
-    const p = result.properties[0];
-    const plan = result.failures[0]?.plan;
-    const why = result.failures[0]?.violations[0]?.message ?? '';
-    return p?.firstFailureRun
-      ? { run: p.firstFailureRun, tied: plan !== undefined && tiedUpgrade(plan), why }
-      : undefined;
-  } finally {
-    await target.close();
-  }
+  const command = `node ${join(PROJECT_ROOT, script)}`;
+  const p = { command, scenario: { ...scenario, weights }, property: property as PropertyName };
+  const found = await firstFailure({ ...p, seed, budget, concurrency });
+  if (!found) return undefined;
+  const why = found.failure.violations[0]?.message ?? '';
+  return { run: found.run, tied: tiedUpgrade(found.failure.plan), why };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const found: (number | undefined)[] = [];
 for (let seed = first; seed <= last; seed++) {
@@ -66,6 +47,4 @@ for (let seed = first; seed <= last; seed++) {
   console.log(`${script} ${noTies ? 'no tied upgrades' : 'tied upgrades'} seed ${seed}: ${how}`);
   if (r && process.env['WHY']) console.log(`  ${r.why.slice(0, 300)}`);
 }
-const runs = found.map((r) => r ?? budget + 1); // "never" counts as past the budget
-const within = found.filter((r) => r !== undefined).length;
-console.log(`${script}: found within ${budget} runs for ${within}/${found.length} seeds; median ${median(runs)} runs`);
+console.log(`${script}: ${summary(found, budget).line}`);

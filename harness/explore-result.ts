@@ -38,9 +38,11 @@ export interface ExploreOptions extends PlanOptions {
   checkDeterminism?: boolean;
   /** End phase one as soon as every property has been violated once (the bench's time to failure). */
   stopWhenAllViolated?: boolean;
-  /** End phase one at the first violated property, in case order (--stop-on-failure: a CI job, runs
-   *  to first failure); what it found is shrunk as usual. */
-  stopOnFailure?: boolean;
+  /** End phase one at the first failing case, in case order (--stop-on-failure: a CI job, runs to
+   *  first failure); what it found is shrunk as usual. `any`: a case that violates any property
+   *  (run); `unexpected`: one that violates a property the scenario expects to hold (qualify, whose
+   *  failure is a verdict other than expected: an expected violation is what it looks for). */
+  stopOnFailure?: 'any' | 'unexpected';
   /** Shrink what phase one found (default true; the bench's deep-bug section only counts runs). */
   shrink?: boolean;
   /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */

@@ -11,8 +11,10 @@
  * With --shard, only this shard's cases run (their indexes stay those of the unsharded list). An
  * interrupt starts no more cases, stops those in flight (a real run may take minutes: the user
  * asked to stop now), and reports what the runs that finished found (unshrunk), those that finished
- * behind a stopped one in case order included. The progress line counts a run, and a failure it
- * shows, as soon as it finishes, not when the cases before it in case order have.
+ * behind a stopped one in case order included. --time-limit stops the runs in flight too (a bound
+ * for a nightly job), and so does the failure that ends the survey: nothing they show would count.
+ * The progress line counts a run, and a failure it shows, as soon as it finishes, not when the
+ * cases before it in case order have.
  */
 import { setMaxListeners } from 'node:events';
 import { Limiter } from './limiter.ts';
@@ -93,8 +95,15 @@ export async function exploreTarget(
   // exploration with its error: the runs in flight are stopped now, not waited for in case order
   // (a run may go on for many seconds), and no more start.
   const broken = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, broken.signal]) : broken.signal;
+  // Runs in flight are stopped, and count as not run, once nothing they could show would be noted
+  // (a failure ended the survey: --stop-on-failure, every property violated) or --time-limit has
+  // passed: a run waiting out a program's deadline would hold the exploration a minute longer.
+  const over = new AbortController();
+  const signal = AbortSignal.any([...(options.signal ? [options.signal] : []), broken.signal, over.signal]);
   setMaxListeners(0, signal); // one listener per run in flight: --concurrency may be dozens
+  const timeLimit = tally.timeLeftMs();
+  // A millisecond past it, so that the tally, asked when the stopped runs are noted, says time is up.
+  const timer = timeLimit !== undefined ? setTimeout(() => over.abort(), timeLimit + 1) : undefined;
   const surveyed = { ...options, signal };
   // Each case keeps its index in the unsharded sequence whenever it starts; another shard's case
   // is drawn (to keep the sequence) and never run.
@@ -129,13 +138,17 @@ export async function exploreTarget(
       if (taken === undefined) return true; // another shard's case
       const { index, result } = taken;
       if (!result) return !broken.signal.aborted && (tally.stopped ??= tally.stopReason()) === undefined; // stopped
-      return noteRun(c, index, result);
+      const goOn = noteRun(c, index, result);
+      if (!goOn) over.abort();
+      return goOn;
     },
-    // A time limit or an interrupt starts no more cases; those in flight are still noted.
+    // A time limit or an interrupt starts no more cases; those that ended are still noted.
     mayStart: () => !broken.signal.aborted && tally.stopReason() === undefined,
-  }).catch((e: unknown) => {
-    throw broken.signal.aborted ? broken.signal.reason : e;
-  });
+  })
+    .catch((e: unknown) => {
+      throw broken.signal.aborted ? broken.signal.reason : e;
+    })
+    .finally(() => clearTimeout(timer));
   if (broken.signal.aborted) throw broken.signal.reason;
   tally.stopped ??= tally.stopReason();
   tally.checkDetails(details);

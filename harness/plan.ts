@@ -128,12 +128,24 @@ export interface PlanReading {
   program?: boolean;
 }
 
-/** The charm store URL that deploys an application of a plan: the charm is named as the application
- *  less the suffix that tells a repeated deploy apart (arbitraries.ts: wordpress-2 is a second
- *  wordpress), as a Juju bundle names an application apart from its charm: `cs:trusty/wordpress-2`
- *  would read as revision 2 of wordpress. */
-export function charmUrlOf(app: string): string {
-  return `cs:trusty/${app.replace(/-\d+$/, '')}`;
+/** Where a controller's clients take charms from: Juju 1.x and 2.x the charm store (`cs:`), Juju 3
+ *  Charmhub only (python-libjuju 3.x refuses `cs:`: "unknown deploy type cs, expected charmhub or
+ *  local"). */
+export type CharmSource = 'charm-store' | 'charmhub';
+
+/** The charm source of a controller that bootstraps with the juju client at `clientVersion`. */
+export function charmSourceOf(clientVersion: string): CharmSource {
+  return Number(clientVersion.split('.')[0]) >= 3 ? 'charmhub' : 'charm-store';
+}
+
+/** The charm that deploys an application of a plan: the charm is named as the application less the
+ *  suffix that tells a repeated deploy apart (arbitraries.ts: wordpress-2 is a second wordpress), as
+ *  a Juju bundle names an application apart from its charm: `cs:trusty/wordpress-2` would read as
+ *  revision 2 of wordpress. From the charm store a charm URL; from Charmhub the bare name a Juju 3
+ *  bundle and `juju deploy` use (`wordpress`, which Charmhub resolves). */
+export function charmUrlOf(app: string, source: CharmSource = 'charm-store'): string {
+  const charm = app.replace(/-\d+$/, '');
+  return source === 'charmhub' ? charm : `cs:trusty/${charm}`;
 }
 
 /** The operator's application that a plan's `remove` of `app` takes away in a program's run (seeded
@@ -218,10 +230,12 @@ function whenActive(event: Partial<ActivityTie> & { client?: number }): string {
   return ` ${ACTIVITY_WORDS[event.on](clientName(event.client ?? 0))}`;
 }
 
-/** The client whose activity an activity-tied event waits for, or undefined for a timed event. */
+/** The client whose activity an activity-tied event waits for, or undefined for a timed event (a
+ *  `remove` with `on: 'login'` is tied: the operator's removal waits for the program's login). */
 export function activityTie(event: PlanEvent): { client: number; on: ApiActivity } | undefined {
   if (event.kind === 'restart' || event.kind === 'upgrade' || event.kind === 'chained-upgrade') return event.when;
   if (
+    event.kind !== 'remove' &&
     event.kind !== 'disconnect' &&
     event.kind !== 'partition' &&
     event.kind !== 'slow' &&
@@ -232,8 +246,10 @@ export function activityTie(event: PlanEvent): { client: number; on: ApiActivity
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }
 
-/** When a tied event may fire at its moment: an upgrade only when one can start (see TieCondition). */
+/** When a tied event may fire at its moment: an upgrade only when one can start, the operator's
+ *  removal only at a login after the client lost its watcher, with the API open (see TieCondition). */
 export function tieCondition(event: PlanEvent): TieCondition {
+  if (event.kind === 'remove') return 'watcher-lost';
   return event.kind === 'upgrade' || event.kind === 'chained-upgrade' ? 'upgrade-idle' : 'any';
 }
 

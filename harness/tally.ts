@@ -150,14 +150,29 @@ export class Tally {
     });
   }
 
+  /** Real milliseconds left before --time-limit (0 once passed); undefined without one. */
+  timeLeftMs(): number | undefined {
+    const { timeLimitMs } = this.options;
+    return timeLimitMs === undefined ? undefined : Math.max(0, Math.ceil(timeLimitMs - this.elapsedMs()));
+  }
+
   /** Whether to stop before the next case (checked between cases too: an interrupt may come any time). */
   stopReason(): StopReason | undefined {
     if (this.options.signal?.aborted) return 'interrupted';
     if (this.options.timeLimitMs !== undefined && this.elapsedMs() >= this.options.timeLimitMs) return 'time-limit';
     if (this.options.stopWhenAllViolated && this.config.properties.every((p) => this.first.has(p)))
       return 'all-violated';
-    if (this.options.stopOnFailure && this.first.size > 0) return 'first-failure';
+    if (this.failedForStop()) return 'first-failure';
     return undefined;
+  }
+
+  /** Whether a case noted so far fails as --stop-on-failure means it (ExploreOptions.stopOnFailure). */
+  private failedForStop(): boolean {
+    const { stopOnFailure } = this.options;
+    if (stopOnFailure === undefined || this.first.size === 0) return false;
+    if (stopOnFailure === 'any') return true;
+    for (const property of this.first.keys()) if (this.config.scenario.expect[property] !== 'violated') return true;
+    return false;
   }
 
   get interrupted(): boolean {

@@ -4,7 +4,9 @@
  * order decides which candidate is taken, as on the sim; with --concurrency N the next N candidates
  * run at once (lookahead-shrink.ts), so the shrunk plan and its path are those of one-at-a-time
  * shrinking for the same verdicts, in fewer rounds of real runs. Within a time budget
- * (`--shrink-time`): when it runs out, the smallest failing plan so far is reported, and says so.
+ * (`--shrink-time`): when it runs out, the candidate runs in flight are stopped (their programs
+ * killed; a stopped candidate is neither a reproduction nor a pass) and the smallest failing plan
+ * so far is reported, and says so (test/targets/shrink-budget.test.ts).
  *
  * A candidate is cut (RunHooks.cutAtMs) some time after the moment the run found showed its
  * violation: a client that hangs until its own deadline (a login gone half-open, a call with no

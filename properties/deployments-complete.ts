@@ -2,9 +2,10 @@ import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
 import type { ClientKeys } from './common.ts';
-import { HistoryIndex, type DeployInvoke, type RemoveInvoke, type Report } from './history-index.ts';
+import { HistoryIndex, Selection, type DeployInvoke, type RemoveInvoke, type Report } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
-import { reportedBeforeActive } from './reported-before-active.ts';
+import { allActiveWithin, reportedBeforeActive } from './reported-before-active.ts';
+import { AVAILABILITY_READS, Availability } from './availability.ts';
 import { stalledPastBudget, stalledWindow } from './stall.ts';
 
 const NAME = 'deployments-complete';
@@ -33,14 +34,18 @@ const NAME = 'deployments-complete';
  *   controller's history has no statuses to compare with).
  * So one invoke yields zero to three violations.
  *
- * A deploy cut by a deadline that the controller left no fair chance to meet is not judged: when
- * the client's deadline `fail` came less than one resume deadline (RunParams.resumeDeadlineMs)
- * after a bootstrap that followed the invoke. The deadline counts from the client's launch (a
- * program's from its start, with the plan's first deploy), the plan may bootstrap the controller
- * just before it runs out, and no client could deploy and see units active in what was left (a
- * python-libjuju-3.6 plan bootstrapped at t=84.4 s against a 90 s deadline). One resume deadline is
- * what the scenario allows a client to recover in once the controller is up; a client given that
- * and more after bootstrap that still misses its deadline is judged as before.
+ * A deploy cut by a deadline that the plan left no fair chance to meet is not judged: when the
+ * client's deadline `fail` came less than one resume deadline (RunParams.resumeDeadlineMs) after the
+ * controller was last available to it again (its bootstrap, or the end of an agent restart, an
+ * upgrade, a pause, a crash or the client's partition: availability.ts) after the invoke, or
+ * when the client came back in time and the controller's own work (its units' hooks take tens of
+ * seconds) ended just before the deadline (cutBeforeAFairChance). The deadline counts from the client's launch
+ * (a program's from its start, with the plan's first deploy), and the plan may take the controller
+ * away until just before it runs out: no client could deploy and see units active in what was left
+ * (a python-libjuju-3.6 plan bootstrapped at t=84.4 s against a 90 s deadline; another partitioned
+ * the client until 57.4 s, its units were active at 87.5 s and its exit was cut at 90.6 s). One
+ * resume deadline is what the scenario allows a client to recover in once the controller is up; a
+ * client given that and more that still misses its deadline is judged as before.
  *
  * A deployment taken back is exempt: when an `invoke` with f 'remove' of the same app (by any
  * client) was reported `ok` at or after the deploy's invoke, or the controller accepted it then
@@ -215,14 +220,63 @@ function closingWait(history: History): { from: number; reached: boolean } | und
   return undefined;
 }
 
-/** The deploy's deadline failed it less than one resume deadline after a bootstrap that came after
- *  its invoke: the controller was up for too little of the deadline for any client to meet it. */
+/**
+ * The plan left the client no fair chance to meet its deadline: after the invoke the controller was
+ * unavailable to the client (availability.ts; or not yet bootstrapped) until `regained`, and then
+ * either less than one resume deadline was left (the time a client is allowed to come back in), or
+ * the client came back within one (its Deploy accepted) and the controller's own work, its units'
+ * hooks, ended less than NOTICE_MS before the deadline: a partition healed at 57.4 s of a 90 s
+ * deadline, the Deploy accepted at 57.7 s, units active only at 87.5 s, the client's report 0.9 s
+ * later and its exit cut at 90.6 s. A client that was hung while its units went active long before
+ * the deadline is judged as before.
+ */
 function cutBeforeAFairChance(history: History, inv: DeployInvoke, report: Report | undefined): boolean {
   if (!failedByDeadline(report)) return false;
   const start = history[0];
-  const bootstrap = history.find((r) => r.type === 'bootstrap');
-  if (start?.type !== 'run-start' || bootstrap === undefined || bootstrap.t <= inv.t) return false;
-  return report.t - bootstrap.t < start.params.resumeDeadlineMs;
+  if (start?.type !== 'run-start') return false;
+  const { resumeDeadlineMs } = start.params;
+  const regained = availableAgainAt(history, inv.client, inv.t, report.t);
+  if (regained === undefined) return false;
+  if (report.t - regained < resumeDeadlineMs) return true;
+  const { app, units } = inv.value;
+  const accepted = deployAcceptedAt(history, inv.client, app, regained);
+  if (accepted === undefined || accepted - regained >= resumeDeadlineMs) return false;
+  const active = allActiveWithin(history, app, units, accepted, report.t);
+  return active !== undefined && report.t - active < NOTICE_MS;
+}
+
+/** What a correct client needs, once its units are all active, to hear so and finish: a delta in
+ *  flight, its report, a program's exit (the trial's python-libjuju script: 3.1 s on a loaded machine). */
+const NOTICE_MS = 5_000;
+
+const REQUESTS = new Selection(['request']);
+
+/** When the controller first accepted a Deploy of `app` from `client` at or after `from`. */
+function deployAcceptedAt(history: History, client: string, app: string, from: number): number | undefined {
+  for (const r of HistoryIndex.of(history).select(REQUESTS))
+    if (r.t >= from && r.accepted && r.client === client && r.apps?.includes(app) && r.method.startsWith('Deploy'))
+      return r.t;
+  return undefined;
+}
+
+const AVAILABILITY = new Selection(AVAILABILITY_READS);
+
+/** The last moment in (from, to] at which the controller became available to `client` again: its
+ *  bootstrap, or the end of an unavailable time (availability.ts); undefined if none. */
+function availableAgainAt(history: History, client: string, from: number, to: number): number | undefined {
+  const availability = new Availability();
+  let bootstrapped = false;
+  let was = false;
+  let again: number | undefined;
+  for (const r of HistoryIndex.of(history).select(AVAILABILITY)) {
+    if (r.t > to) break;
+    availability.observe(r);
+    if (r.type === 'bootstrap') bootstrapped = true;
+    const is = bootstrapped && availability.availableTo(client);
+    if (is && !was && r.t > from) again = r.t;
+    was = is;
+  }
+  return again;
 }
 
 /** The deploy's deadline ended it, or nothing did: what a stall alone can cause. */

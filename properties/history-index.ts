@@ -10,8 +10,9 @@
  * clients' operations and their reports) are worked out once, when first asked for.
  *
  * The index of a history is the same object for the same array while that array is among the last
- * few indexed (RECENT). Not a WeakMap: one entry per judged history made the collector's work cost
- * more than the index saved. Every fact is a pure function of that array alone, computed by the
+ * few indexed (RECENT), until judgeProperties lets it go (release). Not a WeakMap: one entry per
+ * judged history made the collector's work cost more than the index saved; so do facts a property
+ * keeps for itself (`fact`). Every fact is a pure function of that array alone, computed by the
  * helpers that say its rule (common.ts, history.ts): a property that reads the index is still a pure
  * function of its history. An array that grew since it was indexed (a history still being recorded)
  * is indexed anew.
@@ -138,7 +139,6 @@ export interface Selected<T extends RecordType> {
 
 export class HistoryIndex {
   private static readonly recent: HistoryIndex[] = [];
-  private static next = 0;
   /** The index asked for last: a history's properties ask for it in turn. */
   private static last: HistoryIndex | undefined;
   private readonly length: number;
@@ -152,6 +152,8 @@ export class HistoryIndex {
   private unseenFact: Lazy<string | undefined> = UNSET;
   private operationsFact: Lazy<Operations> = UNSET;
   private lagFact: Lazy<RecordOf<'lag'> | undefined> = UNSET;
+  /** Facts a property derives for itself (`fact`): derive function, then its value. */
+  private readonly derived: unknown[] = [];
 
   private constructor(readonly history: History) {
     this.length = history.length;
@@ -165,9 +167,21 @@ export class HistoryIndex {
     for (const index of recent)
       if (index.history === history && index.length === history.length) return (HistoryIndex.last = index);
     const index = new HistoryIndex(history);
-    recent[HistoryIndex.next] = index;
-    HistoryIndex.next = (HistoryIndex.next + 1) % RECENT;
+    if (recent.push(index) > RECENT) recent.shift();
     return (HistoryIndex.last = index);
+  }
+
+  /**
+   * Forgets this history's index: its properties have all judged it (judgeProperties). A history
+   * kept past its run by its index outlives the collector's young-generation passes that the next
+   * runs' allocations start, and each copies it (into the old generation at last): one history
+   * kept for the next few runs cost more than a walk of it again would in the rare case a report
+   * judges it again.
+   */
+  static release(history: History): void {
+    const recent = HistoryIndex.recent;
+    for (let i = recent.length - 1; i >= 0; i--) if (recent[i]!.history === history) recent.splice(i, 1);
+    if (HistoryIndex.last?.history === history) HistoryIndex.last = undefined;
   }
 
   /** The one walk over the whole history: every record's kind, and every selection's records. */
@@ -224,6 +238,17 @@ export class HistoryIndex {
     const kinds = this.kinds ?? this.walk();
     for (let i = from + 1; i < to; i++) if (CONTROLLER_SIDE_KINDS[kinds[i]!] === 1) return true;
     return false;
+  }
+
+  /** A fact a property derives from the history itself (`derive`: a pure function of the
+   *  history, the same function each time), worked out once per index: a property asked for its
+   *  verdict and for why it could not judge reads the same fold twice. */
+  fact<T>(derive: (history: History) => T): T {
+    const derived = this.derived;
+    for (let i = 0; i < derived.length; i += 2) if (derived[i] === derive) return derived[i + 1] as T;
+    const value = derive(this.history);
+    derived.push(derive, value);
+    return value;
   }
 
   /** The run's lag record: written at the run's end, after quiescence, so a look from the end finds

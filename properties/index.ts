@@ -4,6 +4,7 @@
  */
 import type { History } from '../harness/history.ts';
 import { agentLifecycle } from './agent-lifecycle.ts';
+import { HistoryIndex } from './history-index.ts';
 import { appsAsAsked } from './apps-as-asked.ts';
 import { charmAsAsked } from './charm-as-asked.ts';
 import { deploymentsComplete } from './deployments-complete.ts';
@@ -82,8 +83,11 @@ function propertiesNamed(names: readonly PropertyName[]): readonly Property[] {
 /** Runs the named properties, in the order given: held, violated or unknown, each; with `load`, raises
  *  it to the stall load of the deadlines they decided on (StallLoad). */
 export function judgeProperties(history: History, names: readonly PropertyName[], load?: StallLoad): PropertyResult[] {
-  // Each property selects the records it reads from the history's one index (history-index.ts).
-  return propertiesNamed(names).map((property) => judge(property, history, load));
+  // Each property selects the records it reads from the history's one index (history-index.ts),
+  // which is let go once they all have: it would keep the history alive into the next runs.
+  const results = propertiesNamed(names).map((property) => judge(property, history, load));
+  HistoryIndex.release(history);
+  return results;
 }
 
 /** Runs the named properties, in the order given, and returns all their violations (a property

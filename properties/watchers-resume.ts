@@ -1,9 +1,9 @@
 import { NEXT_IN_FLIGHT_ERROR, type CloseReason, type History, type RecordOf } from '../harness/history.ts';
 import { formatModelMs } from '../harness/plan.ts';
+import { AVAILABILITY_READS, Availability } from './availability.ts';
 import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { SILENT_LINK_READS, instantOutsideSpans, outsideSpans, silentSpans, type Span } from './silent-links.ts';
-import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
 import { diffViews, formatDiff, isEmptyDiff } from './view-diff.ts';
 
 const NAME = 'watchers-resume';
@@ -20,14 +20,7 @@ interface Loss {
 }
 
 /** What rule 1 reads: availability (upgrades, agent, faults) and watchers. */
-const RESUME_READS = new Selection([
-  ...UPGRADE_TRACKER_READS,
-  'fault-start',
-  'fault-end',
-  'watcher-start',
-  'watcher-stop',
-  'conn-close',
-]);
+const RESUME_READS = new Selection([...AVAILABILITY_READS, 'watcher-start', 'watcher-stop', 'conn-close']);
 /** What the silent links are read from (silent-links.ts). */
 const SILENT_READS = new Selection(SILENT_LINK_READS);
 /** What rule 3 reads. */
@@ -47,11 +40,9 @@ const VIEW_READS = new Selection(['quiet', 'client-view']);
  *    counts as live at its connection's close, whether its `watcher-stop` comes just before or just
  *    after the `conn-close`. After a loss, the same client must have a `watcher-start` on another
  *    connection within `params.resumeDeadlineMs` (inclusive) of available time: time only counts
- *    while the controller is available to that client, i.e. not between `agent-down` and
- *    `agent-up`, not inside an upgrade window (upgrade-tracker.ts: from `upgrade-pending`, or the
- *    first record that shows an upgrade, to `upgrade-end`), not while the controller is paused or
- *    killed (`fault-start` pause or crash .. `fault-end`),
- *    not inside that client's partition or slow link (`fault-start` .. `fault-end`), and not while a link of that
+ *    while the controller is available to that client (availability.ts: not while the agent is
+ *    down, an upgrade pending or running, the controller paused or killed, or that client
+ *    partitioned or slowed), and not while a link of that
  *    client gone half-open was silent: from the `half-open` event until the client gave the link up
  *    (closed it, or dialled again), at most the request deadline (silent-links.ts: the client can
  *    find such a link dead only by a timer of its own). A slow link (plan.ts `slow`) is up, but
@@ -67,7 +58,10 @@ const VIEW_READS = new Selection(['quiet', 'client-view']);
  *    then unknown (unjudgedLoss), unless another rule found a violation. A watcher the controller stopped with its connection
  *    up (reason 'controller', plan.ts `stop-watcher`) is no loss here: a client that calls WatchAll
  *    again is fine, and one that stops watching is judged by rule 2, by whether its view holds the
- *    model (a client that had seen everything it asked for may stop).
+ *    model (a client that had seen everything it asked for may stop). A program's clock stops
+ *    when it exits (its view's `exitedAt`): a program that gave up before its deadline ran out
+ *    resumes nothing, and its exit is what deployments-complete judges (one failure, reported
+ *    once, and not a verdict that hangs on how soon after the loss the program happened to exit).
  *
  * 2. Converge. Once the run reached quiescence, every `client-view` record (watching or not: a
  *    client that lost its watcher and kept a stale view is exactly the bug) must equal the final
@@ -106,17 +100,16 @@ export const watchersResume: Property = {
   },
 };
 
-/** Rule 1's verdict on a history, computed once for check and cannotJudge. */
-const resumeJudgements = new WeakMap<History, ResumeJudgement>();
+/** Rule 1's verdict on a history, computed once for check and cannotJudge (held by its index). */
 function resumeJudgement(history: History): ResumeJudgement {
-  let judged = resumeJudgements.get(history);
-  if (judged) return judged;
+  return HistoryIndex.of(history).fact(judgeResume);
+}
+
+function judgeResume(history: History): ResumeJudgement {
   const index = HistoryIndex.of(history);
   const { resumeDeadlineMs, requestDeadlineMs, timeScale } = index.params;
   const silent = silentSpans(index.select(SILENT_READS), requestDeadlineMs);
-  judged = resumeViolations(history, resumeDeadlineMs, silent, timeScale);
-  resumeJudgements.set(history, judged);
-  return judged;
+  return resumeViolations(history, resumeDeadlineMs, silent, timeScale);
 }
 
 /**
@@ -159,25 +152,32 @@ function resumeViolations(
   const violations: Violation[] = [];
   const watchers = new Map<number, Set<string>>(); // conn -> live watcher ids
   const stoppedByConnection = new Set<number>(); // conns whose watcher died with the connection
-  const partitions = new Map<string, number>(); // client -> open partitions (they may overlap)
   const losses = new Map<string, Loss>(); // client -> unresolved loss
-  let agentDown = false;
-  let paused = false; // the controller frozen: it is there, but answers no one
-  const upgrades = new UpgradeTracker();
+  const availability = new Availability();
+  const exits = programExits(history);
   let lastT = history[0]?.t ?? 0;
   const end = HistoryIndex.of(history).end;
 
-  // Lets the deadline clocks run from lastT to t under the availability in force since lastT.
+  // Lets the deadline clocks run from lastT to t under the availability in force since lastT. A
+  // program's clock stops at its exit: once it has ended it resumes nothing, and a loss whose deadline
+  // had not run out by then is its exit's to answer for (deployments-complete judges the exit).
   const advance = (t: number): void => {
-    if (agentDown || paused || upgrades.window) return;
     for (const [client, loss] of losses) {
-      if ((partitions.get(client) ?? 0) > 0) continue;
+      const exitedAt = exits.get(client);
+      const until = exitedAt !== undefined && exitedAt < t ? Math.max(lastT, exitedAt) : t;
+      if (!availability.availableTo(client) || until === lastT) {
+        if (until < t) losses.delete(client);
+        continue;
+      }
       const before = loss.elapsed;
       const spans = silent.get(client);
-      const outside = spans ? outsideSpans(spans, lastT, t) : t - lastT;
+      const outside = spans ? outsideSpans(spans, lastT, until) : until - lastT;
       loss.elapsed += outside;
-      loss.excused += t - lastT - outside;
-      if (loss.elapsed <= deadline) continue;
+      loss.excused += until - lastT - outside;
+      if (loss.elapsed <= deadline) {
+        if (until < t) losses.delete(client);
+        continue;
+      }
       losses.delete(client);
       violations.push({
         property: NAME,
@@ -196,23 +196,8 @@ function resumeViolations(
   for (const r of HistoryIndex.of(history).select(RESUME_READS)) {
     if (losses.size > 0 && r.t > lastT) advance(r.t);
     lastT = r.t;
-    upgrades.observe(r);
+    availability.observe(r);
     switch (r.type) {
-      case 'agent-down':
-        agentDown = true;
-        break;
-      case 'agent-up':
-        agentDown = false;
-        break;
-      case 'fault-start':
-        if (r.fault === 'pause' || r.fault === 'crash')
-          paused = true; // frozen or dead: unavailable alike
-        else partitions.set(r.client, (partitions.get(r.client) ?? 0) + 1); // partition or slow link: rule 1
-        break;
-      case 'fault-end':
-        if (r.fault === 'pause' || r.fault === 'crash') paused = false;
-        else partitions.set(r.client, Math.max(0, (partitions.get(r.client) ?? 0) - 1));
-        break;
       case 'watcher-start': {
         let live = watchers.get(r.conn);
         if (!live) watchers.set(r.conn, (live = new Set()));
@@ -240,6 +225,23 @@ function resumeViolations(
   if (losses.size > 0 && end > lastT) advance(end); // the run's end: what ran out by then
   const pending = [...losses].filter(([, loss]) => loss.excused > 0).map(([client, loss]) => ({ client, loss }));
   return { violations, pending };
+}
+
+/** When each program ended (a built-in client runs to the history's end): the client a program
+ *  played (RunParams.program) reports its deploys all at once as it exits or its deadline stops it
+ *  (clients/command-client.ts), and its view, if it wrote one, says when it exited. */
+function programExits(history: History): Map<string, number> {
+  const index = HistoryIndex.of(history);
+  const exits = new Map<string, number>();
+  const ended = (client: string, t: number): void => {
+    exits.set(client, Math.min(t, exits.get(client) ?? t));
+  };
+  for (const r of index.select(VIEW_READS))
+    if (r.type === 'client-view' && r.exitedAt !== undefined) ended(r.client, r.exitedAt);
+  const program = index.params.program ? index.params.clients[0] : undefined;
+  if (program !== undefined)
+    for (const report of index.operations.reports.values()) if (report.client === program) ended(program, report.t);
+  return exits;
 }
 
 /**

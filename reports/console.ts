@@ -16,6 +16,7 @@ import { count } from '../harness/plural.ts';
 import { formatTimeline } from './timeline.ts';
 import { planHeading } from './plan-heading.ts';
 import { formatClientOutput } from './client-output.ts';
+import { judgedInNoRun } from './inconclusive.ts';
 
 /** How many runs `--repeat` suggests for a failure on a real target, where one replay may pass. */
 export const SUGGESTED_REPEAT = 10;
@@ -138,6 +139,7 @@ export function formatSummary(
   replay: (c: ReplayCase) => string = (c) => `--seed ${c.seed} --path "${c.path}"`,
 ): string {
   const unknown = r.properties.filter((p) => p.verdict === 'unknown');
+  const inconclusive = judgedInNoRun(r.properties, r.runs);
   const verdict =
     // Nothing ran (an interrupt before the first run ended): there is no evidence for a PASS.
     r.verdict === 'none'
@@ -148,9 +150,12 @@ export function formatSummary(
           r.interrupted
           ? `INTERRUPTED after ${count(r.runs, 'run')}: no property violated so far` +
             (unknown.length > 0 ? `, ${unknown.length} could not be judged` : '')
-          : unknown.length > 0
-            ? `PASS: no property violated, ${unknown.length} could not be judged`
-            : 'PASS: every property held';
+          : inconclusive.length > 0
+            ? `INCONCLUSIVE: no property violated, but ${inconclusive.join(', ')} judged in no run ` +
+              `(nothing showed ${inconclusive.length === 1 ? 'it holds' : 'they hold'}: exit 1)`
+            : unknown.length > 0
+              ? `PASS: no property violated, ${unknown.length} could not be judged`
+              : 'PASS: every property held';
   const interrupted = r.interrupted && r.verdict !== 'pass' ? ' (INTERRUPTED)' : '';
   const stopped = r.stoppedEarly;
   const runs = stopped

@@ -101,11 +101,10 @@ export function propertyJson(
   };
 }
 
-export function runJson(
+/** What every JSON report of an exploration says first: which, where, how many, its verdict, how fast. */
+export function resultHead(
   result: ExploreResult,
-  replayLine: (f: ReplayCase) => string,
-  fileOf: (f: Failure) => string | undefined = () => undefined,
-): RunJson {
+): Pick<RunJson, 'scenario' | 'target' | 'runs' | 'seed' | 'verdict' | 'runsPerSecond' | 'elapsedMs'> {
   return {
     scenario: result.scenario,
     target: result.target,
@@ -114,6 +113,16 @@ export function runJson(
     verdict: result.verdict,
     runsPerSecond: result.runsPerSecond,
     elapsedMs: result.elapsedMs,
+  };
+}
+
+export function runJson(
+  result: ExploreResult,
+  replayLine: (f: ReplayCase) => string,
+  fileOf: (f: Failure) => string | undefined = () => undefined,
+): RunJson {
+  return {
+    ...resultHead(result),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),
     properties: result.properties.map((p) => propertyJson(p, { seed: result.seed, line: replayLine })),

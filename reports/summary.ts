@@ -12,7 +12,8 @@ import { playedClient, type RunSettings } from '../harness/run-settings.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { PROPERTY_JUDGES, type PropertyVerdict } from '../properties/property.ts';
 import { judgeOutcome, type Judged } from './expectation.ts';
-import { propertyJson, type FailureJson, type RunJson } from './json.ts';
+import { judgedInNoRun } from './inconclusive.ts';
+import { propertyJson, resultHead, type FailureJson, type RunJson } from './json.ts';
 
 export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
 
@@ -43,9 +44,10 @@ export interface Summary {
    *  scenarios'; `client-command`: a --client-cmd program's run (reports/expectation.ts Judged). */
   judged: Judged;
   /** `none`: no scenario has a verdict (no run completed: an interrupt or --time-limit came first);
+   *  `inconclusive`: no violation, but some property was judged in no run (reports/inconclusive.ts);
    *  `error`: a target failure stopped the invocation midway (targetError says which), whatever the
    *  scenarios explored before it found. */
-  verdict: ExploreVerdict | 'error';
+  verdict: SummaryVerdict | 'error';
   /** The target failure (exit 3) that stopped the invocation, when one did. */
   targetError?: string;
   interrupted: boolean;
@@ -74,6 +76,12 @@ export function observedVerdict(outcome: PropertyOutcome): PropertyVerdict {
   return outcome.verdict;
 }
 
+/** Where to judge a client alone. The 1.24 profile speaks plain ws:// and Juju 1.x's wire, which a
+ *  Juju 3 client (python-libjuju dials only wss://) cannot talk to: it would never connect (trial 11). */
+export const GATED_API_HINT =
+  '--scenario juju-1.24-gated-api; a Juju 3 client such as python-libjuju needs ' +
+  '--tls --controller juju-3.6 --time-scale 1 with it';
+
 /** Each claimed property whose verdict fails it as judged; in a shard, an expected violation not
  *  seen goes to `notInShard` instead (reports/expectation.ts). */
 export function mismatchesOf(
@@ -96,7 +104,7 @@ export function mismatchesOf(
             ? `${outcome.property}: violated by the client under test`
             : want === 'violated'
               ? `${outcome.property}: violated; the scenario expects its controller to violate it too, so it may ` +
-                `not be your client's doing (judge your client alone on a fixed controller: juju-1.24-gated-api)`
+                `not be your client's doing (judge your client alone on a fixed controller: ${GATED_API_HINT})`
               : `${outcome.property}: violated, and the scenario expects it to hold`,
       );
     if (judgement === 'not-in-shard') notInShard.push(outcome.property);
@@ -119,13 +127,7 @@ export function scenarioSummary(
       ? mismatchesOf(config.scenario.expect, result.properties, sharded, judged)
       : { mismatches: [], notInShard: [] };
   return {
-    scenario: result.scenario,
-    target: result.target,
-    runs: result.runs,
-    seed: result.seed,
-    verdict: result.verdict,
-    runsPerSecond: result.runsPerSecond,
-    elapsedMs: result.elapsedMs,
+    ...resultHead(result),
     ...(result.interrupted ? { interrupted: true } : {}),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),
@@ -147,8 +149,15 @@ export function scenarioPasses(s: ScenarioSummary, judged: Summary['judged']): b
   return judged === 'properties' ? s.outcomes.every((o) => !o.violated) : s.mismatches.length === 0;
 }
 
-/** fail if a scenario fails as judged; none if no scenario has a verdict (none ran a run to its end); else pass. */
-export function summaryVerdict(scenarios: readonly ScenarioSummary[], judged: Summary['judged']): ExploreVerdict {
+export type SummaryVerdict = ExploreVerdict | 'inconclusive';
+
+/**
+ * fail if a scenario fails as judged; none if no scenario has a verdict (none ran a run to its end);
+ * inconclusive if a scenario judged some property in no run (judged by expectations, that unknown
+ * is already a mismatch: it fails); else pass.
+ */
+export function summaryVerdict(scenarios: readonly ScenarioSummary[], judged: Summary['judged']): SummaryVerdict {
   if (!scenarios.every((s) => scenarioPasses(s, judged))) return 'fail';
-  return scenarios.every((s) => s.verdict === 'none') ? 'none' : 'pass';
+  if (scenarios.every((s) => s.verdict === 'none')) return 'none';
+  return scenarios.some((s) => judgedInNoRun(s.outcomes, s.runs).length > 0) ? 'inconclusive' : 'pass';
 }

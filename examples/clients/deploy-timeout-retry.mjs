@@ -13,22 +13,16 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/deploy-timeout-retry.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  reconnectForever,
-  reconnectingSession,
+  exitingAtDeadline,
+  sessionsForever,
   sleep,
   TIME_SCALE,
   upgrading,
-  watchAll,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 /** How long a Deploy is waited for before it is sent again (model time, scaled as the harness plays it). */
 const DEPLOY_TIMEOUT_MODEL_MS = 3_000;
-
-const deployment = new BundleDeployment();
-const exit = exiting('deploy-timeout-retry', deployment);
-exitAtDeadline(exit);
 
 /** One Deploy; its answer is read whenever it comes, even once the script stopped waiting for it. */
 function sendDeploy(call, todo) {
@@ -58,20 +52,20 @@ async function deployImpatiently(call) {
   }
 }
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      const watcher = await watchAll(conn.call);
-      let first = true;
-      while (!conn.closed()) {
-        const { deltas } = await conn.call('AllWatcher', 3, 'Next', {}, watcher, true);
-        if (first) {
-          deployment.snapshot(deltas);
-          for (const app of deployment.units.keys()) deployment.done.add(app); // there already: deployed
-          void deployImpatiently(conn.call).catch(() => conn.close());
-          first = false;
-        } else deployment.apply(deltas);
-        if (deployment.deployed()) exit(0);
-      }
-    }).ended,
-);
+/** robust.mjs's deployment, but what a new watcher's snapshot shows counts as deployed (no Deploy
+ *  of it again after a reconnect), and its deploys are deployImpatiently's instead of the kit's deployAll. */
+class ImpatientDeployment extends BundleDeployment {
+  snapshot(deltas) {
+    super.snapshot(deltas);
+    for (const app of this.units.keys()) this.done.add(app); // there already: deployed
+  }
+
+  deployAll(call) {
+    return deployImpatiently(call);
+  }
+}
+
+const deployment = new ImpatientDeployment();
+const exit = exitingAtDeadline('deploy-timeout-retry', deployment);
+
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit));

@@ -9,12 +9,9 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/error-is-final.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
-  reconnectForever,
-  reconnectingSession,
-  watchAll,
+  exitingAtDeadline,
+  sessionsForever,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 /** The view of robust.mjs, plus THE BUG: any unit of the bundle in error ends the deployment. */
@@ -30,13 +27,6 @@ class ErrorIsFinal extends BundleDeployment {
 }
 
 const deployment = new ErrorIsFinal();
-const exit = exiting('error-is-final', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('error-is-final', deployment);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-    }).ended,
-);
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit));

@@ -9,12 +9,7 @@
 // upgrade interrupted mid-install). Only the controller's status history shows it: the units
 // became active after the script said it was done (deployments-complete).
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/exits-when-accepted.mjs"`.
-import {
-  BundleDeployment,
-  exitAtDeadline,
-  reconnectForever,
-  reconnectingSession,
-} from '../../scenarios/clients/juju-script-kit.mjs';
+import { BundleDeployment, exitAtDeadline, sessionsForever } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
 const exit = (code, why) => {
@@ -24,10 +19,7 @@ const exit = (code, why) => {
 process.on('SIGTERM', () => exit(1, 'killed at the deadline'));
 exitAtDeadline(exit);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      await deployment.deployAll(conn.call);
-      exit(0, 'every Deploy accepted: done'); // THE BUG: accepted is not active
-    }).ended,
-);
+await sessionsForever(async (conn) => {
+  await deployment.deployAll(conn.call);
+  exit(0, 'every Deploy accepted: done'); // THE BUG: accepted is not active
+});

@@ -13,11 +13,10 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/gate-passed.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
+  exitingAtDeadline,
   followWatcher,
-  reconnectForever,
-  reconnectingSession,
+  nextDeltas,
+  sessionsForever,
   upgrading,
   watchAll,
 } from '../../scenarios/clients/juju-script-kit.mjs';
@@ -60,14 +59,10 @@ class GatePassed extends BundleDeployment {
 }
 
 const deployment = new GatePassed();
-const exit = exiting('gate-passed', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('gate-passed', deployment);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      const watcher = await watchAll(conn.call);
-      await deployment.deployPastTheGate(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-    }).ended,
-);
+await sessionsForever(async (conn) => {
+  const watcher = await watchAll(conn.call);
+  await deployment.deployPastTheGate(conn.call);
+  await followWatcher(conn, deployment, exit, () => nextDeltas(conn, watcher));
+});

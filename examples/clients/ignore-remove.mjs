@@ -9,12 +9,9 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/ignore-remove.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
-  reconnectForever,
-  reconnectingSession,
-  watchAll,
+  exitingAtDeadline,
+  sessionsForever,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 /** robust.mjs's deployment, plus THE BUG: removals never leave the view. */
@@ -30,13 +27,6 @@ class IgnoreRemove extends BundleDeployment {
 }
 
 const deployment = new IgnoreRemove();
-const exit = exiting('ignore-remove', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('ignore-remove', deployment);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-    }).ended,
-);
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit));

@@ -10,18 +10,15 @@ import {
   API_URL,
   BundleDeployment,
   connect,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
+  exitingAtDeadline,
   login,
   reconnectForever,
   startPinging,
-  watchAll,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('login-hangs', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('login-hangs', deployment);
 
 /** One connection whose calls time out, all but its login (THE BUG): resolves when it closes. */
 function session() {
@@ -32,8 +29,7 @@ function session() {
     try {
       await login(untimed);
       startPinging(conn);
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
+      await watchAndFollow(conn, deployment, exit);
     } catch {
       conn.close();
     }

@@ -10,12 +10,9 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/merge-snapshot.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
-  reconnectForever,
-  reconnectingSession,
-  watchAll,
+  exitingAtDeadline,
+  sessionsForever,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 /** robust.mjs's deployment, plus THE BUG: a new watcher's snapshot is merged, not a fresh view. */
@@ -27,13 +24,6 @@ class MergeSnapshot extends BundleDeployment {
 }
 
 const deployment = new MergeSnapshot();
-const exit = exiting('merge-snapshot', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('merge-snapshot', deployment);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-    }).ended,
-);
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit));

@@ -10,21 +10,20 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/no-backoff.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
+  exitingAtDeadline,
   followWatcher,
+  nextDeltas,
   reconnectingSession,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('no-backoff', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('no-backoff', deployment);
 
 for (;;) {
   await reconnectingSession(async (conn) => {
     // Any error, "upgrade in progress" included, closes the connection: the loop dials again.
     const { 'watcher-id': watcher } = await conn.call('Client', 8, 'WatchAll');
-    await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
+    await followWatcher(conn, deployment, exit, () => nextDeltas(conn, watcher));
   }).ended;
   // THE BUG: no wait before the next dial.
 }

@@ -10,17 +10,14 @@ import {
   API_URL,
   BundleDeployment,
   connect,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
+  exitingAtDeadline,
   login,
   reconnectForever,
-  watchAll,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('no-timeout', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('no-timeout', deployment);
 
 /** One connection, no timeouts at all (THE BUG): resolves when it closes. */
 function session() {
@@ -28,8 +25,7 @@ function session() {
   conn.ws.on('open', async () => {
     try {
       await login(conn.call);
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
+      await watchAndFollow(conn, deployment, exit);
     } catch {
       conn.close();
     }

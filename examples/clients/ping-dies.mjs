@@ -11,27 +11,18 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/ping-dies.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
+  exitingAtDeadline,
   reconnectForever,
   reconnectingSession,
-  watchAll,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('ping-dies', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('ping-dies', deployment);
 let connections = 0;
 
 await reconnectForever(
   () =>
     // THE BUG: only the first connection is pinged.
-    reconnectingSession(
-      async (conn) => {
-        const watcher = await watchAll(conn.call);
-        await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-      },
-      { ping: ++connections === 1 },
-    ).ended,
+    reconnectingSession((conn) => watchAndFollow(conn, deployment, exit), { ping: ++connections === 1 }).ended,
 );

@@ -11,18 +11,13 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/redeploy-fatal.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  reconnectForever,
-  reconnectingSession,
+  exitingAtDeadline,
+  sessionsForever,
   sleep,
   upgrading,
-  watchAll,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
-const deployment = new BundleDeployment();
-const exit = exiting('redeploy-fatal', deployment);
-exitAtDeadline(exit);
 const answered = new Set(); // THE BUG: an application is deployed once its Deploy's answer was seen
 
 /** Deploys every application whose Deploy was never answered, retrying "upgrade in progress". */
@@ -43,19 +38,15 @@ async function deployUnanswered(call) {
   }
 }
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      const watcher = await watchAll(conn.call);
-      let first = true;
-      while (!conn.closed()) {
-        const { deltas } = await conn.call('AllWatcher', 3, 'Next', {}, watcher, true);
-        if (first) {
-          deployment.snapshot(deltas); // the view is rebuilt, but what to deploy is not read from it
-          void deployUnanswered(conn.call).catch(() => conn.close());
-          first = false;
-        } else deployment.apply(deltas);
-        if (deployment.deployed()) exit(0);
-      }
-    }).ended,
-);
+/** robust.mjs's deployment, but after a new watcher's snapshot the view is rebuilt and what to
+ *  deploy is not read from it: deployUnanswered instead of the kit's deployAll. */
+class RedeployFatal extends BundleDeployment {
+  deployAll(call) {
+    return deployUnanswered(call);
+  }
+}
+
+const deployment = new RedeployFatal();
+const exit = exitingAtDeadline('redeploy-fatal', deployment);
+
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit));

@@ -13,17 +13,16 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/reset-during-watch.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
+  exitingAtDeadline,
   followWatcher,
+  nextDeltas,
   reconnectForever,
   reconnectingSession,
   watchAll,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('reset-during-watch', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('reset-during-watch', deployment);
 let resumable; // THE BUG: a watcher id kept across a reset, to resume on the next connection
 
 /** One connection: resolves when it closes, whatever the reason. */
@@ -39,7 +38,7 @@ function session() {
       await followWatcher(conn, deployment, exit, async () => {
         watching = watcher;
         try {
-          return await call('AllWatcher', 3, 'Next', {}, watcher, true);
+          return await nextDeltas(conn, watcher);
         } catch (e) {
           if (resumed && !conn.closed()) exit(1, `the controller stopped my watcher (${e.message}): giving up`);
           throw e;

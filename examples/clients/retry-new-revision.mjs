@@ -8,12 +8,9 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/retry-new-revision.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
-  reconnectForever,
-  reconnectingSession,
-  watchAll,
+  exitingAtDeadline,
+  sessionsForever,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 /** robust.mjs's deployment, plus THE BUG: each attempt after an application's first re-resolves its charm. */
@@ -30,14 +27,9 @@ class RetryNewRevision extends BundleDeployment {
 }
 
 const deployment = new RetryNewRevision();
-const exit = exiting('retry-new-revision', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('retry-new-revision', deployment);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      await deployment.deployAll(conn.call);
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-    }).ended,
-);
+await sessionsForever(async (conn) => {
+  await deployment.deployAll(conn.call);
+  await watchAndFollow(conn, deployment, exit);
+});

@@ -12,19 +12,15 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/status-checked.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
-  reconnectForever,
-  reconnectingSession,
+  exitingAtDeadline,
+  sessionsForever,
   sleep,
   upgrading,
-  watchAll,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('status-checked', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('status-checked', deployment);
 
 /** Waits until the model's status is "available" (no upgrade), then deploys what is not done. */
 async function deployWhenAvailable(call) {
@@ -48,11 +44,7 @@ async function deployWhenAvailable(call) {
   }
 }
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      await deployWhenAvailable(conn.call);
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-    }).ended,
-);
+await sessionsForever(async (conn) => {
+  await deployWhenAvailable(conn.call);
+  await watchAndFollow(conn, deployment, exit);
+});

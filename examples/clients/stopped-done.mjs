@@ -11,30 +11,23 @@
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/stopped-done.mjs"`.
 import {
   BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
-  reconnectForever,
-  reconnectingSession,
-  watchAll,
+  exitingAtDeadline,
+  nextDeltas,
+  sessionsForever,
+  watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('stopped-done', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('stopped-done', deployment);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, async () => {
-        try {
-          return await conn.call('AllWatcher', 3, 'Next', {}, watcher, true);
-        } catch (e) {
-          // THE BUG: "watcher was stopped" on a live connection taken for the end of the deployment.
-          if (!conn.closed() && /watcher was stopped/.test(e.message)) exit(0, `${e.message}: the deployment is done`);
-          throw e;
-        }
-      });
-    }).ended,
+await sessionsForever((conn) =>
+  watchAndFollow(conn, deployment, exit, async (watcher) => {
+    try {
+      return await nextDeltas(conn, watcher);
+    } catch (e) {
+      // THE BUG: "watcher was stopped" on a live connection taken for the end of the deployment.
+      if (!conn.closed() && /watcher was stopped/.test(e.message)) exit(0, `${e.message}: the deployment is done`);
+      throw e;
+    }
+  }),
 );

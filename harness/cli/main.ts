@@ -36,8 +36,9 @@ const COMMAND_USAGE: Record<string, string> = {
   scenarios: `scenarios  [--json]
              lists the scenarios, the controller and client profiles, and the expected verdicts`,
   qualify: `qualify    [--scenario NAME]... [--runs N] [--seed S] [--strategy S] [--max-events N] [--workers N] [--compare OLD,NEW]
-             [--shard I/N] [--out DIR | --report DIR] [--json] [TARGET FLAGS but --client-cmd: qualify judges its own clients]
-             the scenario × property matrix of a release, expected against observed`,
+             [--stop-on-failure] [--shard I/N] [--out DIR | --report DIR] [--json] [TARGET FLAGS but --client-cmd: qualify judges its own clients]
+             the scenario × property matrix of a release, expected against observed;
+             --stop-on-failure: in each scenario, no case after its first failing one (in case order), then shrink it`,
   report: `report merge DIR... --out DIR
              merges the report folders of the shards of one run (run/qualify --shard I/N --report DIR)`,
   controller: `controller [--port 17070] [--controller juju-1.24] [--username U --password P] [--time-scale X]

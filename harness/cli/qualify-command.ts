@@ -8,22 +8,17 @@
 import type { ExploreOptions, ReplayCase } from '../explore-result.ts';
 import {
   checkPrerequisites,
-  defaultRuns,
   openTarget,
   parseCommandFlags,
   runnableConfigs,
-  SHRINK_FLAGS,
-  TARGET_FLAGS,
-  targetSettings,
   workersFlag,
   type Explorer,
 } from './target-flags.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { Invocation } from './invocation.ts';
-import { exploreOptionsOf } from './run-command.ts';
+import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf } from './settings-flags.ts';
 import type { Summary } from '../../reports/summary.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
-import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import {
   compareJson,
@@ -34,47 +29,22 @@ import {
 } from '../../reports/qualify-compare.ts';
 import { formatQualifyMatrix } from '../../reports/qualify-matrix.ts';
 import { qualifyJson, qualifyScenario, qualifyVerdict, type QualifyReport } from '../../reports/qualify-report.ts';
-import { intFlag, seedFlag, shardFlag } from './options.ts';
 import type { CommandIO } from './run-command.ts';
 import { scenarioByNameOrPath } from '../scenario-file.ts';
 import { replayLine } from './replay-line.ts';
-import { strategyFlag } from './strategy-flag.ts';
 import { TargetError, UsageError } from '../errors.ts';
 
 export const QUALIFY_FLAGS = {
-  ...TARGET_FLAGS,
-  ...SHRINK_FLAGS,
+  ...EXPLORING_FLAGS,
   scenario: { type: 'string', multiple: true },
-  runs: { type: 'string' },
-  seed: { type: 'string' },
-  strategy: { type: 'string' },
-  'max-events': { type: 'string' },
-  workers: { type: 'string' },
   compare: { type: 'string' },
-  out: { type: 'string' },
-  report: { type: 'string' },
-  shard: { type: 'string' },
-  json: { type: 'boolean' },
-  'log-level': { type: 'string' },
 } as const;
 
 export async function qualifyCommand(argv: string[], io: CommandIO): Promise<number> {
   const { values } = parseCommandFlags(argv, QUALIFY_FLAGS);
   if (values['client-cmd'] !== undefined)
     throw new UsageError("qualify judges the corpus's own clients: use run --client-cmd for a program of yours");
-  const maxEvents =
-    values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
-  const shard = shardFlag(values.shard);
-  const settings: RunSettings = {
-    target: targetSettings(values),
-    overrides: {},
-    strategy: strategyFlag(values.strategy) ?? DEFAULT_STRATEGY,
-    ...(maxEvents !== undefined ? { maxEvents } : {}),
-    runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
-    seed: seedFlag(values.seed),
-    checkDeterminism: false,
-    ...(shard ? { shard } : {}),
-  };
+  const settings = runSettingsOf(values, {});
   const { configs, skipped } = runnableConfigs(
     (values.scenario?.map(scenarioByNameOrPath) ?? SCENARIOS).map((s) => resolveRun(s)),
     values,
@@ -111,7 +81,12 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     throw e;
   });
   invocation.started();
-  const options = invocation.exploreOptions(exploreOptionsOf(settings));
+  // --stop-on-failure as run's, per scenario (and per controller with --compare): each exploration
+  // ends at its first failing case in case order, which is still shrunk.
+  const options = invocation.exploreOptions({
+    ...exploreOptionsOf(settings),
+    ...(values['stop-on-failure'] ? { stopOnFailure: 'unexpected' as const } : {}),
+  });
   try {
     if (compare) {
       const report = await compareControllers(configs, compare, explorer, options, settings, invocation, io);

@@ -6,19 +6,9 @@
  * right after, then formatted. An interrupt keeps what was found and exits 130.
  */
 import type { Logger } from 'pino';
-import type { ExploreOptions, ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
+import type { ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
-import {
-  checkPrerequisites,
-  defaultRuns,
-  openTarget,
-  parseCommandFlags,
-  runnableConfigs,
-  SHRINK_FLAGS,
-  TARGET_FLAGS,
-  targetSettings,
-  workersFlag,
-} from './target-flags.ts';
+import { checkPrerequisites, openTarget, parseCommandFlags, runnableConfigs, workersFlag } from './target-flags.ts';
 import {
   clientKind,
   DEFAULT_CORPUS,
@@ -34,10 +24,10 @@ import { scenarioByNameOrPath } from '../scenario-file.ts';
 import type { FailureRecord } from '../failure-record.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { clientCommandLabel, playedClient, type RunSettings } from '../run-settings.ts';
-import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
+import type { Summary } from '../../reports/summary.ts';
 import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
 import { count } from '../plural.ts';
 import {
@@ -49,34 +39,22 @@ import {
   type Judged,
 } from '../../reports/expectation.ts';
 import type { PropertyName } from '../../properties/index.ts';
-import { intFlag, seedFlag, shardFlag, type parseFlags } from './options.ts';
-import { strategyFlag } from './strategy-flag.ts';
+import type { parseFlags } from './options.ts';
+import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf } from './settings-flags.ts';
 import { Invocation, type Recorded } from './invocation.ts';
 import { TargetError, UsageError } from '../errors.ts';
 
 export const RUN_FLAGS = {
-  ...TARGET_FLAGS,
-  ...SHRINK_FLAGS,
+  ...EXPLORING_FLAGS,
   scenario: { type: 'string' },
   controller: { type: 'string' },
   client: { type: 'string' },
   property: { type: 'string', multiple: true },
-  runs: { type: 'string' },
-  seed: { type: 'string' },
-  'max-events': { type: 'string' },
-  strategy: { type: 'string' },
   'time-limit': { type: 'string' },
   'check-determinism': { type: 'boolean' },
-  'stop-on-failure': { type: 'boolean' },
-  workers: { type: 'string' },
-  out: { type: 'string' },
-  report: { type: 'string' },
   corpus: { type: 'string' },
   'no-corpus': { type: 'boolean' },
-  shard: { type: 'string' },
-  json: { type: 'boolean' },
   coverage: { type: 'boolean' },
-  'log-level': { type: 'string' },
 } as const;
 
 /** run has no flag that leaves one scenario of the corpus out: what to do instead. */
@@ -90,41 +68,12 @@ export interface CommandIO {
 
 type RunValues = ReturnType<typeof parseFlags<typeof RUN_FLAGS>>['values'];
 
-/** Every flag that shapes which cases run and where, as a failure record keeps them. */
-function runSettingsOf(values: RunValues): RunSettings {
-  const overrides: Overrides = {
+/** run's overrides of the scenario: --controller, --client, --property. */
+function overridesOf(values: RunValues): Overrides {
+  return {
     ...(values.controller !== undefined ? { controller: values.controller } : {}),
     ...(values.client !== undefined ? { client: values.client } : {}),
     ...(values.property !== undefined ? { properties: values.property } : {}),
-  };
-  const maxEvents =
-    values['max-events'] !== undefined ? intFlag(values['max-events'], 'max-events', 0, 1, 200) : undefined;
-  const shard = shardFlag(values.shard);
-  return {
-    target: targetSettings(values),
-    overrides,
-    strategy: strategyFlag(values.strategy) ?? DEFAULT_STRATEGY,
-    ...(maxEvents !== undefined ? { maxEvents } : {}),
-    runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
-    seed: seedFlag(values.seed),
-    checkDeterminism: values['check-determinism'] ?? false,
-    ...(values['time-limit'] !== undefined
-      ? { timeLimitMs: intFlag(values['time-limit'], 'time-limit', 0, 1) * 1000 }
-      : {}),
-    ...(shard ? { shard } : {}),
-  };
-}
-
-export function exploreOptionsOf(settings: RunSettings): ExploreOptions {
-  const { runs, seed, strategy, maxEvents, timeLimitMs, checkDeterminism, shard } = settings;
-  return {
-    runs,
-    seed,
-    strategy,
-    checkDeterminism,
-    ...(maxEvents !== undefined ? { maxEvents } : {}),
-    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    ...(shard ? { shard } : {}),
   };
 }
 
@@ -136,7 +85,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     );
   }
   if (values['no-corpus'] && values.corpus !== undefined) throw new UsageError('--corpus and --no-corpus contradict');
-  const settings = runSettingsOf(values);
+  const settings = runSettingsOf(values, overridesOf(values));
   const named = values.scenario !== undefined;
   const scenarios = named ? [scenarioByNameOrPath(values.scenario!)] : SCENARIOS;
   const { configs, skipped } = runnableConfigs(
@@ -185,7 +134,11 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const options = {
         ...exploreOptionsOf(settings),
         coverage: values.coverage ?? false,
-        ...(values['stop-on-failure'] ? { stopOnFailure: true } : {}),
+        // A corpus run fails only on what its scenarios do not expect (as qualify); a named
+        // scenario or a --client-cmd program fails on any violation.
+        ...(values['stop-on-failure']
+          ? { stopOnFailure: judged === 'expectations' ? ('unexpected' as const) : ('any' as const) }
+          : {}),
       };
       const found = await explorer(config, invocation.exploreOptions(options));
       const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;
@@ -211,8 +164,9 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     await close();
   }
   const summary = invocation.finish(skipped);
-  // No verdict (no run completed) is no violation either: an interrupt exits 130 all the same.
-  const passed = summary.verdict !== 'fail';
+  // No verdict (no run completed) is no violation either: an interrupt exits 130 all the same. An
+  // inconclusive run (a property judged in no run) does not pass (reports/inconclusive.ts).
+  const passed = summary.verdict !== 'fail' && summary.verdict !== 'inconclusive';
   if (values.json) {
     const fileOf = (r: Recorded) => (f: Failure) => r.saved.get(f)?.file;
     const json = explored.map(({ config, result, recorded }) => ({
@@ -224,7 +178,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     io.out(
       JSON.stringify(
         named
-          ? { ...json[0], ...top }
+          ? { ...json[0], ...(summary.verdict === 'inconclusive' ? { verdict: summary.verdict } : {}), ...top }
           : { verdict: summary.verdict, seed: settings.seed, scenarios: json, skipped, ...top },
       ),
     );
@@ -235,13 +189,15 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       io.out(
         summary.verdict === 'none'
           ? 'No verdict: no run completed.'
-          : judged === 'client-command'
-            ? passed
-              ? 'PASS for your client in every scenario.'
-              : 'FAIL for your client in some scenario (see above).'
-            : passed
-              ? "All verdicts match the scenarios' expectations."
-              : 'Some verdicts differ from the expectations (see above).',
+          : summary.verdict === 'inconclusive'
+            ? 'INCONCLUSIVE: some property was judged in no run of a scenario (see above).'
+            : judged === 'client-command'
+              ? passed
+                ? 'PASS for your client in every scenario.'
+                : 'FAIL for your client in some scenario (see above).'
+              : passed
+                ? "All verdicts match the scenarios' expectations."
+                : 'Some verdicts differ from the expectations (see above).',
       );
     io.out(`Results: ${invocation.dir}`);
   }
@@ -287,7 +243,7 @@ function expectationsJson(config: RunConfig, recorded: Recorded) {
 
 /** A --client-cmd run's judgement in --json: `verdict` as judged (what the exit code says), the
  *  violations that are the client's, and those the scenario expects of its controller. */
-function clientCommandJson(config: RunConfig, recorded: Recorded, verdict: ExploreResult['verdict'] | 'error') {
+function clientCommandJson(config: RunConfig, recorded: Recorded, verdict: Summary['verdict']) {
   return {
     verdict,
     judged: 'client-command' as const,

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import type { TimerHandle } from '../clock.ts';
 import type { ModelView } from '../history.ts';
-import { charmUrlOf, type Plan } from '../plan.ts';
+import { charmUrlOf, type CharmSource, type Plan } from '../plan.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { UsageError } from '../errors.ts';
 import { lastOwnLine } from './last-own-line.ts';
@@ -73,11 +73,12 @@ const OUTPUT_LIMIT = 64 * 1024;
 /** Real time between SIGTERM and SIGKILL at the deadline. */
 const KILL_GRACE_MS = 1_000;
 
-/** The bundle of every application the plan deploys (deploy events of any client). */
-export function bundleFromPlan(plan: Plan): Bundle {
+/** The bundle of every application the plan deploys (deploy events of any client), its charms
+ *  named as the controller's clients name them (Charmhub names for a Juju 3 controller). */
+export function bundleFromPlan(plan: Plan, source: CharmSource = 'charm-store'): Bundle {
   const applications: Bundle['applications'] = {};
   for (const e of plan)
-    if (e.kind === 'deploy') applications[e.app] ??= { charm: charmUrlOf(e.app), num_units: e.units };
+    if (e.kind === 'deploy') applications[e.app] ??= { charm: charmUrlOf(e.app, source), num_units: e.units };
   return { applications };
 }
 

@@ -75,11 +75,11 @@ interface Op {
   state: 'queued' | 'sending' | 'accepted';
   deadline: TimerHandle;
   /** A status call is asking whether the deploy's application still exists (confirmGone). */
-  askingStatus?: boolean;
+  askingStatus: boolean;
   /** A unit of it is in error: the deploy fails when this fires (policy.unitErrorGraceMs). */
-  errorGrace?: TimerHandle;
+  errorGrace: TimerHandle | undefined;
   /** Deploy requests sent for it so far (policy.newRevisionOnRetry). */
-  attempts?: number;
+  attempts: number;
 }
 
 const STATUS_POLL_MS = 2_000;
@@ -164,11 +164,23 @@ export class ScriptedClient implements Client {
     return true;
   }
 
-  private enqueue(op: Omit<Op, 'state' | 'deadline'>): void {
+  private enqueue(op: Pick<Op, 'op' | 'f' | 'app' | 'units'>): void {
     const deadline = this.env.clock.after(this.env.deployDeadlineMs, () =>
       this.finish(op.op, 'fail', 'deadline exceeded'),
     );
-    this.ops.set(op.op, { op: op.op, f: op.f, app: op.app, units: op.units, state: 'queued', deadline });
+    // Every field from the start, in one order: an Op never changes shape (a field added later
+    // gives the ops a second hidden class, and the optimized code that reads them deopts).
+    this.ops.set(op.op, {
+      op: op.op,
+      f: op.f,
+      app: op.app,
+      units: op.units,
+      state: 'queued',
+      deadline,
+      askingStatus: false,
+      errorGrace: undefined,
+      attempts: 0,
+    });
     if (this.gaveUp) this.finish(op.op, 'fail', 'no connection to the controller');
     else this.sendQueued();
   }
@@ -374,7 +386,7 @@ export class ScriptedClient implements Client {
 
   private sendDeploy(op: Op): void {
     op.state = 'sending';
-    const attempt = (op.attempts = (op.attempts ?? 0) + 1);
+    const attempt = ++op.attempts;
     const charm =
       this.policy.newRevisionOnRetry && attempt > 1 ? `cs:trusty/${op.app}-${attempt}` : `cs:trusty/${op.app}`;
     const params = { applications: [{ application: op.app, 'charm-url': charm, 'num-units': op.units }] };

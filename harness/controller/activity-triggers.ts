@@ -59,12 +59,14 @@ export const UPGRADE_ACTIVITIES: readonly ApiActivity[] = [
 ];
 
 /** What the triggers ask of the controller: whether a client has a Next in flight right now,
- *  whether an upgrade could start now (up, none pending or running), and whether a client had a
- *  watcher and has none live now (it lost it with its connection, or the controller stopped it). */
+ *  whether an upgrade could start now (up, none pending or running), whether a client had a
+ *  watcher and has none live now (it lost it with its connection, or the controller stopped it),
+ *  and how many times so far it went from some live watcher to none (for a dropped tie's note). */
 export interface ActivitySource {
   nextInFlight(client: string): boolean;
   upgradeIdle(): boolean;
   watcherLost(client: string): boolean;
+  watcherLosses(client: string): number;
 }
 
 /**
@@ -87,15 +89,33 @@ export function notFiredNote(missed: number): string {
   return `its moment ${came} an upgrade pending or running, and not again before the plan ended (quiescence injects no fault)`;
 }
 
+/**
+ * The note of a `watcher-lost` tie (the operator's removal at a program's login after it lost its
+ * watcher) dropped at the plan's end, naming the part of its moment that never came: `lost`,
+ * whether the client lost its watcher after the tie was armed (or had lost it then); `missed`, its
+ * logins after losing it that came with an upgrade pending or running (the API restricted).
+ */
+export function notFiredAfterLostWatcherNote(client: string, lost: boolean, missed: number): string {
+  const end = 'before the plan ended (quiescence injects no fault)';
+  if (!lost) return `${client} never lost its watcher ${end}, so it never logged in again after losing it`;
+  if (missed === 0) return `${client} lost its watcher and did not log in again while it was lost, ${end}`;
+  const came = missed === 1 ? 'once, with' : `${missed} times, each with`;
+  return `${client} logged in again after losing its watcher ${came} an upgrade pending or running, and not again ${end}`;
+}
+
 interface Armed {
   client: string;
   activity: ApiActivity;
   condition: TieCondition;
   fire: () => void;
-  /** Told when the run's quiescence drops the trigger unfired, with why (notFiredNote). */
+  /** Told when the run's quiescence drops the trigger unfired, with why (expiryNote). */
   expire: ((note: string) => void) | undefined;
-  /** Its moments that came while its condition did not hold. */
+  /** Its moments that came while its condition did not hold (for `watcher-lost`: only those that
+   *  came after the watcher was lost, with an upgrade pending or running). */
   missed: number;
+  /** `watcher-lost`: the client's watcher losses counted before it was armed (one fewer if it had
+   *  lost its watcher then), so that a later count tells whether it lost one since. */
+  lossesBefore: number;
 }
 
 export class ActivityTriggers {
@@ -115,7 +135,9 @@ export class ActivityTriggers {
     expire?: (note: string) => void,
     condition: TieCondition = 'any',
   ): void {
-    const armed: Armed = { client, activity, condition, fire, expire, missed: 0 };
+    const losses = condition === 'watcher-lost' ? this.source.watcherLosses(client) : 0;
+    const lossesBefore = condition === 'watcher-lost' && this.source.watcherLost(client) ? losses - 1 : losses;
+    const armed: Armed = { client, activity, condition, fire, expire, missed: 0, lossesBefore };
     if (activity === 'watch-next' && this.source.nextInFlight(client) && this.met(armed)) return fire();
     this.armed.push(armed);
   }
@@ -130,7 +152,14 @@ export class ActivityTriggers {
   quiesce(): void {
     const dropped = this.armed;
     this.armed = [];
-    for (const a of dropped) a.expire?.(notFiredNote(a.missed));
+    for (const a of dropped) a.expire?.(this.expiryNote(a));
+  }
+
+  /** Why a trigger dropped at the plan's end never fired. */
+  private expiryNote(a: Armed): string {
+    if (a.condition !== 'watcher-lost') return notFiredNote(a.missed);
+    const lost = this.source.watcherLosses(a.client) > a.lossesBefore;
+    return notFiredAfterLostWatcherNote(a.client, lost, a.missed);
   }
 
   /** A request arrived from `client` (before the controller acts on it). */
@@ -181,13 +210,16 @@ export class ActivityTriggers {
    * for, which then had nothing to act on; one at a time, the later one lands on the client's next
    * connection. Likewise an upgrade fired first makes the next upgrade-idle one wait. A trigger
    * whose condition does not hold at its moment counts it (missed): its note says so if it is dropped.
+   * For `watcher-lost`, a login while the client still has its watcher (or never had one) is not
+   * its moment at all, and is not counted.
    */
   private happened(client: string, activity: ApiActivity): void {
     let at = -1;
     this.armed.forEach((a, i) => {
       if (a.client !== client || a.activity !== activity) return;
-      if (!this.met(a)) a.missed++;
-      else if (at < 0) at = i;
+      if (this.met(a)) {
+        if (at < 0) at = i;
+      } else if (a.condition !== 'watcher-lost' || this.source.watcherLost(client)) a.missed++;
     });
     if (at < 0) return;
     const [due] = this.armed.splice(at, 1);

@@ -56,6 +56,7 @@ export class Controller implements ApiHost {
     nextInFlight: (client) => [...this.connections.values()].some((c) => c.client === client && c.nextInFlight),
     upgradeIdle: () => this.isUp && !this.upgrading,
     watcherLost: (client) => this.watcherLost(client),
+    watcherLosses: (client) => this.liveWatchers.losses(client),
   });
   private nextConnId = 1;
   private nextWatcherId = 1;

@@ -10,6 +10,8 @@ import type { HistoryRecord } from '../history.ts';
 export class LiveWatchers {
   /** Client -> its live watcher ids; a client is here once it had a watcher. */
   private readonly byClient = new Map<string, Set<string>>();
+  /** Client -> how many times its last live watcher stopped (losses()). */
+  private readonly lossCount = new Map<string, number>();
 
   static of(records: readonly HistoryRecord[]): LiveWatchers {
     const watchers = new LiveWatchers();
@@ -27,7 +29,15 @@ export class LiveWatchers {
   }
 
   stopped(client: string, watcher: string): void {
-    this.byClient.get(client)?.delete(watcher);
+    const live = this.byClient.get(client);
+    if (!live?.delete(watcher) || live.size > 0) return;
+    this.lossCount.set(client, this.losses(client) + 1);
+  }
+
+  /** How many times `client` went from some live watcher to none: a dropped tie's note tells by it
+   *  whether the client lost its watcher while the tie was armed (activity-triggers.ts). */
+  losses(client: string): number {
+    return this.lossCount.get(client) ?? 0;
   }
 
   /** Whether `client` had a watcher and has none live now. */

@@ -40,16 +40,16 @@ interface UnitAgent {
   /** Each unit draws its hook durations from its own stream. */
   rng: Rng;
   next: number; // index into HOOKS
-  running?: { hook: string; timer: TimerHandle };
+  running: { hook: string; timer: TimerHandle } | undefined;
   failed: boolean;
   /** Failures of the current hook in a row that the agent will retry (`retry` profiles): while
    *  above 0 a failed agent waits for its retry; the backoff doubles with each. */
   failures: number;
   /** The backoff before the retry, armed once hooks may run (the agent restarts it when it restarts). */
-  retry?: TimerHandle;
+  retry: TimerHandle | undefined;
   /** The wait before update-status (timing.settleMs), armed once hooks may run; `settled` once over. */
-  settle?: TimerHandle;
-  settled?: boolean;
+  settle: TimerHandle | undefined;
+  settled: boolean;
 }
 
 /** Juju's hook retry backoff stops doubling at five minutes. */
@@ -84,8 +84,7 @@ export class UnitAgents {
   ) {}
 
   add(units: readonly Unit[]): void {
-    for (const unit of units)
-      this.agents.push({ unit, rng: this.rng.fork(unit.name), next: 0, failed: false, failures: 0 });
+    for (const unit of units) this.agents.push(this.newAgent(unit, 0, false, 0, undefined));
     this.kick();
   }
 
@@ -207,15 +206,21 @@ export class UnitAgents {
         ?.units.find((u) => u.name === d.unit);
       if (!unit) continue;
       const running = d.running !== undefined ? { hook: d.running, timer: NO_TIMER } : undefined;
-      this.agents.push({
-        unit,
-        rng: this.rng.fork(unit.name),
-        next: d.next,
-        failed: d.failed,
-        failures: d.failures ?? 0,
-        ...(running ? { running } : {}),
-      });
+      this.agents.push(this.newAgent(unit, d.next, d.failed, d.failures ?? 0, running));
     }
+  }
+
+  /** Every agent has every field from the start, in one order: an agent never changes shape (a
+   *  field added later gives agents a second hidden class, and the optimized kick() deopts). */
+  private newAgent(
+    unit: Unit,
+    next: number,
+    failed: boolean,
+    failures: number,
+    running: UnitAgent['running'],
+  ): UnitAgent {
+    const rng = this.rng.fork(unit.name);
+    return { unit, rng, next, running, failed, failures, retry: undefined, settle: undefined, settled: false };
   }
 
   busy(): boolean {

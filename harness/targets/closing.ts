@@ -96,8 +96,9 @@ function quietness(run: RunEnding<FinalModel>): () => MaybeAsync<boolean> {
   // Clients are looked at first (no I/O). Asked again once the controller has answered: on a real
   // target that takes a round trip, in which a client may have started something (a watcher's Next
   // returned, so it stops it for a rewatch the plan asked for), and a call sent then would be cut
-  // short by the run's end.
-  return () => (settled() ? then(run.controllerQuiet(), (controller) => controller && settled()) : false);
+  // short by the run's end. The continuation is built once: the sim asks about 200 times a run.
+  const thenSettled = (controller: boolean): boolean => controller && settled();
+  return () => (settled() ? then(run.controllerQuiet(), thenSettled) : false);
 }
 
 /** How often the wait for ties looks whether the controller is available (model ms). */
@@ -127,8 +128,11 @@ function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
     const untilMs = run.clock.now() + run.deadlines.deployMs + run.deadlines.resumeMs;
     run.history.record({ type: 'tie-wait', armed, availableMs, untilMs });
     const quiet = quietness(run);
-    const fired = (): MaybeAsync<boolean> => then(armedTies(), (n) => n === 0);
-    const over = (): MaybeAsync<boolean> => then(quiet(), (q) => q || fired());
+    // Asked before every timer of the wait: the continuations are built once, not per question.
+    const none = (n: number): boolean => n === 0;
+    const fired = (): MaybeAsync<boolean> => then(armedTies(), none);
+    const orFired = (q: boolean): MaybeAsync<boolean> => q || fired();
+    const over = (): MaybeAsync<boolean> => then(quiet(), orFired);
     // Quiet, with ties armed: a client settles as it sends its call (its Next is in flight), before
     // the controller has it, and that call may be a tie's moment. Calls in flight land in SETTLE_MS.
     const stillQuiet = (): MaybeAsync<boolean> =>
@@ -137,20 +141,25 @@ function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
       );
     let left = availableMs;
     // One step: was the controller available as it began (then the step counts), then let it pass.
+    // Steps run one after another, so the step's start and availability live here and each
+    // continuation is built once for the whole wait, not once per step.
+    let from = 0;
+    let availableAtStart = true;
+    const ended = (done: boolean): MaybeAsync<void> => {
+      if (done) return;
+      if (availableAtStart) left -= run.clock.now() - from;
+      return step();
+    };
+    const endedIfOver = (o: boolean): MaybeAsync<void> => then(o ? stillQuiet() : false, ended);
+    const passed = (): MaybeAsync<void> => then(over(), endedIfOver);
+    const pass = (available: boolean): MaybeAsync<void> => {
+      availableAtStart = available;
+      return then(run.runUntil(Math.min(untilMs, from + Math.min(TIE_WAIT_STEP_MS, left)), over), passed);
+    };
     const step = (): MaybeAsync<void> => {
-      const from = run.clock.now();
+      from = run.clock.now();
       if (left <= 0 || from >= untilMs) return;
-      return then(run.available?.() ?? true, (available) =>
-        then(run.runUntil(Math.min(untilMs, from + Math.min(TIE_WAIT_STEP_MS, left)), over), () =>
-          then(over(), (o) =>
-            then(o ? stillQuiet() : false, (done) => {
-              if (done) return;
-              if (available) left -= run.clock.now() - from;
-              return step();
-            }),
-          ),
-        ),
-      );
+      return then(run.available?.() ?? true, pass);
     };
     return step();
   });
@@ -202,7 +211,9 @@ function quietWait<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   // recording "not reached" seconds into a wait of a minute. On the sim the answer cannot change.
   // A wait that ended without seeing quiet (its deadline, a shrink candidate's cut) is not resumed.
   let seen = false;
-  const watched = (): MaybeAsync<boolean> => then(quiet(), (q) => (seen = q));
+  // Asked before every timer of the wait: its continuation is built once, not per question.
+  const see = (q: boolean): boolean => (seen = q);
+  const watched = (): MaybeAsync<boolean> => then(quiet(), see);
   const wait = (): MaybeAsync<F> =>
     then(run.runUntil(limit, watched), () =>
       then(quiet(), (reached) => {

@@ -41,16 +41,18 @@ export interface World {
    *  schedules the start); it recovers from its durable state. A target that cannot says so. */
   crash(downMs: number, graceful: boolean): Action;
   deploy(client: string, app: string, units: number): Action;
-  /** The client removes an application (Application.DestroyApplication); `on: 'login'`: the
-   *  operator's removal in a program's run, tied to the program's login after a lost watcher. */
-  remove(client: string, app: string, on?: 'login'): Action;
+  /** The client removes an application (Application.DestroyApplication); in a program's run, the
+   *  operator removes theirs. One tied to a login (`on: 'login'`) is armed instead (arm). */
+  remove(client: string, app: string): Action;
   /** The client stops its watcher and watches again. */
   rewatch(client: string): Action;
   /** Whether the controller is bootstrapped, up, and no upgrade is pending or running. */
   upgradeIdle(): boolean | Promise<boolean>;
   /**
-   * Arms plan event `index`, a fault tied to `client`'s API activity: the controller fires it at
-   * that moment (controller/activity-triggers.ts) and its event record is written then.
+   * Arms plan event `index`, a fault tied to `client`'s API activity (or the operator's removal tied
+   * to a program's login: plan.ts `remove`): the controller fires it at that moment
+   * (controller/activity-triggers.ts) and its event record is written then, or, if the plan ends
+   * first, as not applied with the reason it never fired. A target that cannot arm it says so.
    */
   arm(index: number, event: PlanEvent, client: string, on: ApiActivity): Action;
   /** Plan events still waiting for their moment (chained-upgrade): quiescence waits for them. */
@@ -127,8 +129,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.crash(event.downMs, event.graceful === true);
     case 'deploy':
       return world.deploy(clientName(event.client), event.app, event.units);
-    case 'remove':
-      return world.remove(clientName(event.client), event.app, event.on);
+    case 'remove': // one tied to a login is armed (schedulePlan), never applied at its time
+      return world.remove(clientName(event.client), event.app);
     case 'rewatch':
       return world.rewatch(clientName(event.client));
     case 'chained-upgrade':
@@ -152,8 +154,9 @@ function publishAndUpgrade(world: World, version: string): Action {
   return published.then(upgrade);
 }
 
-/** A `remove` tied to a login (plan.ts) in a built-in client's run: its removals are its own, made
- *  when the plan says; only the operator's, in a program's run, waits for the program's moment. */
+/** A `remove` tied to a login (plan.ts) in a built-in client's run, as World.arm answers it: its
+ *  removals are its own, made when the plan says; only the operator's, in a program's run, waits
+ *  for the program's moment. */
 export const TIED_REMOVE_NOT_APPLIED: Applied = {
   applied: false,
   note: "a client's own removal is not tied to its login: only the operator's is, in a program's run",

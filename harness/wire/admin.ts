@@ -11,6 +11,11 @@
  *   POST   /admin/<uuid>/operator-remove  {app, client} -> {applied, note?}  (the operator's
  *                                            remove-application, once `client` next waits on its
  *                                            watcher, or at once (note) if it lost it: session.ts)
+ *   POST   /admin/<uuid>/arm              {index, client, event} -> {applied}  (plan event `index`,
+ *                                            tied to `client`'s API activity, or the operator's
+ *                                            remove tied to its login: the session records it as it
+ *                                            fires, or at quiesce that it never did: session.ts)
+ *   POST   /admin/<uuid>/quiesce          -> {applied}  (unfired ties recorded not applied)
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
@@ -174,9 +179,14 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
     }
     case 'POST operator-remove': {
       const { app, client, on } = body;
-      if (typeof app !== 'string' || typeof client !== 'string' || (on !== undefined && on !== 'login'))
-        throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0", "on"?: "login"}');
-      const removed = session.operatorRemove(app, client, on);
+      if (on !== undefined)
+        throw new HttpError(
+          400,
+          'operator-remove takes no "on": a removal tied to a login is a plan event, armed with POST arm {"index": N, "client": "client-0", "event": {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}}',
+        );
+      if (typeof app !== 'string' || typeof client !== 'string')
+        throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0"}');
+      const removed = session.operatorRemove(app, client);
       return (removed === 'armed' ? { applied: true } : removed) satisfies ActionResult;
     }
     case 'POST publish': {
@@ -200,12 +210,18 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
     }
     case 'POST arm': {
       const { index, event, client } = body;
-      if (typeof index !== 'number' || typeof client !== 'string' || typeof event !== 'object' || event === null)
+      if (!Number.isInteger(index) || typeof client !== 'string' || typeof event !== 'object' || event === null)
         throw new HttpError(400, 'arm needs {"index": N, "client": "client-0", "event": {...}} (a tied plan event)');
-      if (!session.arm(index, event as PlanEvent, client))
+      const { kind, app } = event as { kind?: unknown; app?: unknown };
+      if (kind === 'remove' && !(typeof app === 'string' && /^[a-z][a-z0-9-]*$/.test(app)))
         throw new HttpError(
           400,
-          'arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity',
+          'arm takes a remove as {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}',
+        );
+      if (!session.arm(index as number, event as PlanEvent, client))
+        throw new HttpError(
+          400,
+          'arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove tied to "login"',
         );
       return { applied: true } satisfies ActionResult;
     }

@@ -103,8 +103,7 @@ export class ClientLinks {
   /** The client's links, and those it opens, slowed by delayMs (real) until unslow; false if they
    *  already were (the window in force goes on). */
   slow(client: string, delayMs: number): boolean {
-    this.path(client);
-    const path = this.paths.get(client)!;
+    const path = this.ownPath(client);
     if (path.slowMs > 0) return false;
     path.slowMs = Math.max(1, Math.round(delayMs));
     return true;
@@ -124,6 +123,11 @@ export class ClientLinks {
 
   /** The client's path, shared by its sockets (ClientPath). */
   path(client: string): ClientPath {
+    return this.ownPath(client);
+  }
+
+  /** The client's path as this class changes it (made on first use). */
+  private ownPath(client: string): { slowMs: number; inbound: OrderedDelay; outbound: OrderedDelay } {
     let path = this.paths.get(client);
     if (!path)
       this.paths.set(client, (path = { slowMs: 0, inbound: new OrderedDelay(), outbound: new OrderedDelay() }));

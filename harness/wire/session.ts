@@ -19,7 +19,7 @@ import {
   type Stall,
 } from '../history.ts';
 import { API_ACTIVITIES } from '../controller/activity-triggers.ts';
-import { activityTie, tieCondition, upgradeRequest, type PlanEvent } from '../plan.ts';
+import { activityTie, operatorApp, tieCondition, upgradeRequest, type PlanEvent } from '../plan.ts';
 import { removeAsOperator } from '../controller/operator.ts';
 import { seededRng } from '../rng.ts';
 import { ClientLinks } from './client-links.ts';
@@ -176,10 +176,12 @@ export class ControllerSession {
 
   /**
    * Arms plan event `index` (a disconnect, partition, half-open, restart or upgrade tied to
-   * `client`'s API activity):
-   * the model fires it at that moment, and the session applies it at once and records it. After a
-   * crash the harness arms its ties again (targets/world.ts ArmedTies): one whose event record this
-   * session took back with its records fired or was dropped before the kill, and is not armed again.
+   * `client`'s API activity, or the operator's removal tied to a program's login after it lost its
+   * watcher: plan.ts `remove`): the model fires it at that moment, and the session applies it at
+   * once and records it (applied, at that moment); the run's quiescence (quiesce()) records one
+   * that never fired as not applied, with why (activity-triggers.ts). After a crash the harness
+   * arms its ties again (targets/world.ts ArmedTies): one whose event record this session took back
+   * with its records fired or was dropped before the kill, and is not armed again.
    */
   arm(index: number, event: PlanEvent, client: string): boolean {
     const tie = activityTie(event);
@@ -188,7 +190,10 @@ export class ControllerSession {
     this.controller.activity.arm(
       client,
       tie.on,
-      () => this.history.record({ type: 'event', index, event, applied: this.applyFault(event, client) }),
+      () => {
+        const { applied, note } = this.fireTied(event, client);
+        this.history.record({ type: 'event', index, event, applied, ...(note !== undefined ? { note } : {}) });
+      },
       (note) => this.history.record({ type: 'event', index, event, applied: false, note }),
       tieCondition(event),
     );
@@ -200,15 +205,11 @@ export class ControllerSession {
    * the moment `client` next waits on its watcher (at once if it does now): the program has its
    * snapshot, the application in it, and the removal reaches it as a `remove` delta. Armed like a
    * tied fault: the run's quiescence drops it if that moment never comes. Or at once (its outcome
-   * returned), if the program has lost its watcher (below). `on: 'login'` (plan.ts `remove`): at the
-   * program's first login after it lost its watcher, with the API open: while it is away.
+   * returned), if the program has lost its watcher (below). One tied to the program's first login
+   * after it lost its watcher (plan.ts `remove` with `on: 'login'`) is a plan event: arm().
    */
-  operatorRemove(app: string, client: string, on?: 'login'): { applied: boolean; note: string } | 'armed' {
+  operatorRemove(app: string, client: string): { applied: boolean; note: string } | 'armed' {
     const remove = (): void => void removeAsOperator(this.controller, app);
-    if (on === 'login') {
-      this.controller.activity.arm(client, 'login', remove, undefined, 'watcher-lost');
-      return 'armed';
-    }
     // A program that had a watcher and has none now lost it with its connection (it is away or
     // reconnecting): the removal happens now, and reaches it only through its next watcher's
     // snapshot, which has no `remove` for it (a view merged rather than replaced keeps a ghost).
@@ -237,6 +238,13 @@ export class ControllerSession {
 
   private unslow(client: string): void {
     if (this.links.unslow(client)) this.history.record({ type: 'fault-end', fault: 'slow', client });
+  }
+
+  /** What a tied plan event did as it fired: the operator's removal says what became of it. */
+  private fireTied(event: PlanEvent, client: string): { applied: boolean; note?: string } {
+    if (event.kind !== 'remove') return { applied: this.applyFault(event, client) };
+    const removed = removeAsOperator(this.controller, operatorApp(event.app));
+    return { applied: removed.applied, note: `at ${client}'s login after it lost its watcher: ${removed.note}` };
   }
 
   private applyFault(event: PlanEvent, client: string): boolean {

@@ -1,8 +1,9 @@
 // What the example deployment scripts share, so that each script is only its own habits: the
 // environment upgrade-chaos gives a --client-cmd program (see harness/clients/command-client.ts),
 // a Juju API connection (JSON over WebSocket, request-ids, calls that may time out), the view of the
-// model its AllWatcher builds, and an idempotent deploy of the bundle. Used by
-// scenarios/clients/naive.mjs, robust.mjs and examples/clients/reset-during-watch.mjs.
+// model its AllWatcher builds, an idempotent deploy of the bundle, and robust.mjs's way of working
+// (sessionsForever, watchAndFollow), each step replaceable. Used by scenarios/clients/naive.mjs,
+// robust.mjs and every buggy example in examples/clients/: each of those keeps only its bug.
 import { writeFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 
@@ -172,6 +173,13 @@ export function exitAtDeadline(exit) {
   setTimeout(() => exit(1, 'deadline reached'), Math.max(0, deadline - Date.now() - 100)).unref();
 }
 
+/** `exiting`, and a give-up (exit 1) just before the deadline: how a script that reconnects ends. */
+export function exitingAtDeadline(name, deployment) {
+  const exit = exiting(name, deployment);
+  exitAtDeadline(exit);
+  return exit;
+}
+
 /**
  * One connection of a script that reconnects: logs in, pings (an unanswered ping closes it, as a
  * dead link; `ping: false` does not), then `use(conn)`; any error closes it. Returns the connection;
@@ -209,6 +217,18 @@ export async function watchAll(call) {
   }
 }
 
+/** The watcher's next deltas: AllWatcher.Next, a long poll (no call timeout: it waits for a change). */
+export const nextDeltas = (conn, watcher) => conn.call('AllWatcher', 3, 'Next', {}, watcher, true);
+
+/**
+ * robust.mjs on one connection: watches (retrying while the controller upgrades), then follows the
+ * watcher until the connection closes, deploying what is owed. `next(watcher)` asks for its deltas.
+ */
+export async function watchAndFollow(conn, deployment, exit, next = (watcher) => nextDeltas(conn, watcher)) {
+  const watcher = await watchAll(conn.call);
+  await followWatcher(conn, deployment, exit, () => next(watcher));
+}
+
 /**
  * Follows a watcher until the connection closes: its first answer is a snapshot (the view is
  * rebuilt from it and the deploys still owed are made), later ones are applied; exits 0 once every
@@ -242,4 +262,9 @@ export async function reconnectForever(session, { timeScale = TIME_SCALE, sleep:
     await wait(backoff * timeScale);
     backoff = Math.min(BACKOFF_MODEL_MS.max, backoff * 2);
   }
+}
+
+/** reconnectForever over reconnectingSession: `use(conn)` on every connection, for ever. */
+export function sessionsForever(use, options) {
+  return reconnectForever(() => reconnectingSession(use, options).ended);
 }

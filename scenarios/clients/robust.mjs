@@ -8,25 +8,11 @@
 //   have been lost with the connection).
 // Exits 0 once its watcher shows every unit of the bundle active, 1 at its deadline.
 // Run by upgrade-chaos as `--client-cmd "node scenarios/clients/robust.mjs"`.
-import {
-  BundleDeployment,
-  exitAtDeadline,
-  exiting,
-  followWatcher,
-  reconnectForever,
-  reconnectingSession,
-  watchAll,
-} from './juju-script-kit.mjs';
+import { BundleDeployment, exitingAtDeadline, sessionsForever, watchAndFollow } from './juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
-const exit = exiting('robust', deployment);
-exitAtDeadline(exit);
+const exit = exitingAtDeadline('robust', deployment);
 
-await reconnectForever(
-  () =>
-    reconnectingSession(async (conn) => {
-      // Watch (retrying while the controller upgrades), then deploy what is not yet deployed.
-      const watcher = await watchAll(conn.call);
-      await followWatcher(conn, deployment, exit, () => conn.call('AllWatcher', 3, 'Next', {}, watcher, true));
-    }).ended,
-);
+// On every connection: watch (retrying while the controller upgrades), then deploy what is not yet
+// deployed and follow the watcher until every unit is active.
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit));

@@ -42,6 +42,7 @@ describe('one tied fault per occurrence of a moment', () => {
       nextInFlight: () => false,
       upgradeIdle: () => true,
       watcherLost: () => false,
+      watcherLosses: () => 0,
     });
     triggers.arm('client-0', 'watch-next', () => fired.push('first'));
     triggers.arm('client-1', 'watch-next', () => fired.push('other client'));

@@ -14,6 +14,7 @@ import type { Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import { TIE_ACROSS_CRASH_PLAN } from '../targets/crashed-run.ts';
 
 const crashed = resolveRun(scenarioByName('juju-1.24-crashed-controller')!);
 const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
@@ -24,16 +25,7 @@ const crashEnd = (h: readonly HistoryRecord[]) => h.find((r) => r.type === 'faul
 
 describe('ties kept across a crash (sim)', () => {
   it('a tie armed before a crash fires at its moment after the controller is started again', () => {
-    const plan: Plan = [
-      { kind: 'bootstrap' },
-      { kind: 'wait', durationMs: 25_000 },
-      { kind: 'disconnect', client: 0, on: 'deploy-answered' },
-      { kind: 'crash', downMs: 3_000 },
-      { kind: 'wait', durationMs: 5_000 },
-      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
-      { kind: 'wait', durationMs: 30_000 },
-    ];
-    const { history, violations } = runSim(crashed, plan, 1);
+    const { history, violations } = runSim(crashed, TIE_ACROSS_CRASH_PLAN, 1);
     const fired = eventRecord(history, 2);
     expect(fired).toMatchObject({ applied: true });
     expect(fired!.t).toBeGreaterThan(crashEnd(history).t);

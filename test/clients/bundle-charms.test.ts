@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bundleFromPlan } from '../../harness/clients/command-client.ts';
-import { charmUrlOf } from '../../harness/plan.ts';
+import { charmSourceOf, charmUrlOf } from '../../harness/plan.ts';
+import { CONTROLLER_PROFILES } from '../../harness/controller/profile.ts';
 
 describe('bundleFromPlan', () => {
   it("gives a repeated deploy's application the charm it repeats, not a revision of it", () => {
@@ -21,5 +22,24 @@ describe('bundleFromPlan', () => {
       'postgresql-12': { charm: 'cs:trusty/postgresql', num_units: 1 },
     });
     expect(charmUrlOf('mysql')).toBe('cs:trusty/mysql');
+  });
+
+  it('names Charmhub charms for a Juju 3 controller (python-libjuju 3.x refuses cs:), charm store URLs for 1.x', () => {
+    const plan = [
+      { kind: 'bootstrap' as const },
+      { kind: 'deploy' as const, client: 0, app: 'mysql', units: 2 },
+      { kind: 'deploy' as const, client: 0, app: 'wordpress-2', units: 1 },
+    ];
+    expect(bundleFromPlan(plan, 'charmhub').applications).toEqual({
+      mysql: { charm: 'mysql', num_units: 2 },
+      'wordpress-2': { charm: 'wordpress', num_units: 1 },
+    });
+    const sources = Object.fromEntries(CONTROLLER_PROFILES.map((p) => [p.name, charmSourceOf(p.clientVersion)]));
+    expect(sources).toEqual({
+      'juju-1.22': 'charm-store',
+      'juju-1.24': 'charm-store',
+      'juju-1.25-inform': 'charm-store',
+      'juju-3.6': 'charmhub',
+    });
   });
 });

@@ -11,6 +11,7 @@ import { recordsOf } from '../../harness/history.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
+import type { Plan } from '../../harness/plan.ts';
 
 describe('the reconnecting client', () => {
   it('fails a deploy whose unit stays in error past its grace (Juju 1.22 never retries the interrupted hook), with the reason, well before its deadline', () => {
@@ -29,16 +30,18 @@ describe('the reconnecting client', () => {
   });
 });
 
+/** After the implicit upgrade, `client` deploys mysql -n 3: accepted, its units not active yet. */
+const deployAccepted = (client: number): Plan => [
+  { kind: 'bootstrap' },
+  { kind: 'wait', durationMs: 120_000 },
+  { kind: 'deploy', client, app: 'mysql', units: 3 },
+  { kind: 'wait', durationMs: 3_000 },
+];
+
 describe("a deploy another client's removal took back", () => {
   it('fails as soon as its watcher shows the application removed, not at its deadline, and the properties hold', () => {
     const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
-    const plan = [
-      { kind: 'bootstrap' } as const,
-      { kind: 'wait', durationMs: 120_000 } as const, // the implicit upgrade is over
-      { kind: 'deploy', client: 1, app: 'mysql', units: 3 } as const,
-      { kind: 'wait', durationMs: 3_000 } as const, // accepted, its units not active yet
-      { kind: 'remove', client: 0, app: 'mysql' } as const,
-    ];
+    const plan: Plan = [...deployAccepted(1), { kind: 'remove', client: 0, app: 'mysql' } as const];
     const { history, violations } = runSim(config, plan, 3);
     const deploy = history.find((r) => r.type === 'invoke' && r.f === 'deploy')!;
     const removal = history.find((r) => r.type === 'invoke' && r.f === 'remove')!;
@@ -54,11 +57,8 @@ describe('a deploy removed while its client was not watching', () => {
     // client-0's deploy is accepted; its connection drops and client-1 removes the application
     // before client-0 watches again: the new watcher's snapshot carries no `remove`, only absence.
     const config = resolveRun(scenarioByName('juju-1.24-gated-api')!);
-    const plan = [
-      { kind: 'bootstrap' } as const,
-      { kind: 'wait', durationMs: 120_000 } as const, // the implicit upgrade is over
-      { kind: 'deploy', client: 0, app: 'mysql', units: 3 } as const,
-      { kind: 'wait', durationMs: 3_000 } as const, // accepted, its units not active yet
+    const plan: Plan = [
+      ...deployAccepted(0),
       { kind: 'disconnect', client: 0 } as const,
       { kind: 'remove', client: 1, app: 'mysql' } as const,
     ];

@@ -26,6 +26,41 @@ const CHAINED_TRACEBACK = [
   'ConnectionError: connection closed',
 ].join('\n');
 
+/** Tails of real python-libjuju 3.5.2 crashes under /usr/bin/python3 3.11 (trial 11, out-base36 and
+ *  out-bug-nowaitupgrade client-output.txt): the script's last line, then the interpreter's noise. */
+const LIBJUJU_CRASH = [
+  '2026-11-27 19:37:58,957 juju.client.connection WARNING RPC: Connection closed, reconnecting',
+  "deployment failed: TypeError('Passing coroutines is forbidden, use tasks explicitly.')",
+  "sys:1: RuntimeWarning: coroutine 'Connection.reconnect' was never awaited",
+  'RuntimeWarning: Enable tracemalloc to get the object allocation traceback',
+].join('\n');
+
+const LIBJUJU_MID_RUN_NOISE = [
+  "2026-11-27 19:45:46,068 robust WARNING attempt 2 failed: JujuAPIError('upgrade in progress')",
+  '2026-11-27 19:45:50,526 asyncio ERROR Task was destroyed but it is pending!',
+  "task: <Task pending name='Task-41' coro=<Connection._pinger.<locals>._do_ping() running at /tmp/trial11/pylibjuju/juju/client/connection.py:602> wait_for=<Future pending cb=[Task.task_wakeup()]>>",
+  "/usr/lib/python3.11/json/encoder.py:254: RuntimeWarning: coroutine 'Connection.reconnect' was never awaited",
+  '  _iterencode = _make_iterencode(',
+  'RuntimeWarning: Enable tracemalloc to get the object allocation traceback',
+].join('\n');
+
+/** What Python and aiohttp print at shutdown for an event loop closed under live objects. */
+const EXCEPTION_IGNORED = [
+  'Exception ignored in: <function _ProactorBasePipeTransport.__del__ at 0x7f>',
+  'Traceback (most recent call last):',
+  '  File "/usr/lib/python3.11/asyncio/base_events.py", line 515, in _check_closed',
+  "    raise RuntimeError('Event loop is closed')",
+  'RuntimeError: Event loop is closed',
+].join('\n');
+
+const UNCLOSED = [
+  'Unclosed client session',
+  'client_session: <aiohttp.client.ClientSession object at 0x7f3b2c>',
+  'Unclosed connection',
+  'client_connection: Connection<ConnectionKey(host=127.0.0.1, port=17070)>',
+  "ResourceWarning: unclosed <socket.socket fd=7, family=2, type=1, proto=6, laddr=('127.0.0.1', 50312)>",
+].join('\n');
+
 describe('lastOwnLine: the line a failure reason quotes', () => {
   it('skips asyncio\'s "Future exception was never retrieved" blocks after the script\'s last message', () => {
     const stderr = `[deploy 1.0] connection lost: ConnectionError: connection closed\n[deploy 2.0] killed at the deadline\n${NEVER_RETRIEVED}\n${NEVER_RETRIEVED}\n`;
@@ -71,5 +106,25 @@ describe('lastOwnLine: the line a failure reason quotes', () => {
   it('keeps a plain last line as it is, cut at 300 characters', () => {
     expect(lastOwnLine('one\ntwo\n')).toBe('two');
     expect(lastOwnLine(`${'x'.repeat(400)}\n`)).toHaveLength(300);
+  });
+  it("skips the interpreter's shutdown noise after a python-libjuju script's last line (trial 11)", () => {
+    const reason = "deployment failed: TypeError('Passing coroutines is forbidden, use tasks explicitly.')";
+    expect(lastOwnLine(`${LIBJUJU_CRASH}\n`)).toBe(reason);
+    expect(lastOwnLine(`${LIBJUJU_CRASH}\n${EXCEPTION_IGNORED}\n${UNCLOSED}\n`)).toBe(reason);
+    expect(lastOwnLine(`${LIBJUJU_MID_RUN_NOISE}\n`)).toBe(
+      "2026-11-27 19:45:46,068 robust WARNING attempt 2 failed: JujuAPIError('upgrade in progress')",
+    );
+  });
+
+  it('counts the lines printed after shutdown noise, and the crash printed before it', () => {
+    expect(lastOwnLine(`${LIBJUJU_MID_RUN_NOISE}\n2026-11-27 19:46:08,463 robust INFO deployment complete\n`)).toBe(
+      '2026-11-27 19:46:08,463 robust INFO deployment complete',
+    );
+    const crash = 'Traceback (most recent call last):\n  File "deploy.py", line 9\nJujuError: unknown deploy type cs\n';
+    expect(lastOwnLine(`${crash}${UNCLOSED}\n${EXCEPTION_IGNORED}\n`)).toBe('JujuError: unknown deploy type cs');
+  });
+
+  it('quotes the last noise line when nothing else was printed', () => {
+    expect(lastOwnLine(`${UNCLOSED}\n`)).toBe(UNCLOSED.split('\n').at(-1));
   });
 });

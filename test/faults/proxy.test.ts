@@ -72,6 +72,16 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 2_000)
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A proxy in front of the echo server, and one connection through it that `text` came back on. */
+async function echoedConnection(text: string): Promise<{ started: FaultProxy; c: Awaited<ReturnType<typeof dial>> }> {
+  const started = await FaultProxy.start({ targetPort: await echoServer() });
+  proxy = started;
+  const c = await dial(started.port);
+  c.socket.write(text);
+  await eventually(() => c.received() === text.toUpperCase(), `echo of ${text}`);
+  return { started, c };
+}
+
 afterEach(async () => {
   await controller?.close();
   controller = undefined;
@@ -85,11 +95,8 @@ afterEach(async () => {
 
 describe('faults/proxy', () => {
   it('forwards bytes both ways', async () => {
-    proxy = await FaultProxy.start({ targetPort: await echoServer() });
-    const c = await dial(proxy.port);
-    c.socket.write('hello');
-    await eventually(() => c.received() === 'HELLO', 'echo');
-    expect(proxy.connections).toBe(1);
+    const { started } = await echoedConnection('hello');
+    expect(started.connections).toBe(1);
   });
 
   it('reset() cuts every connection on both sides at once', async () => {
@@ -109,27 +116,24 @@ describe('faults/proxy', () => {
   });
 
   it('partition() holds bytes in both directions and heal() delivers them, in order', async () => {
-    proxy = await FaultProxy.start({ targetPort: await echoServer() });
-    const c = await dial(proxy.port);
-    c.socket.write('a');
-    await eventually(() => c.received() === 'A', 'first echo');
-    expect(proxy.partition()).toBe(true);
-    expect(proxy.partition()).toBe(false);
+    const { started, c } = await echoedConnection('a');
+    expect(started.partition()).toBe(true);
+    expect(started.partition()).toBe(false);
     c.socket.write('b');
     c.socket.write('c');
     await pause(100);
     expect(c.received()).toBe('A'); // nothing got through
     expect(c.closed()).toBe(false);
-    expect(proxy.heal()).toBe(true);
-    expect(proxy.heal()).toBe(false);
+    expect(started.heal()).toBe(true);
+    expect(started.heal()).toBe(false);
     await eventually(() => c.received() === 'ABC', 'held bytes flushed in order');
 
     // The other direction: bytes the upstream sends during a partition are held too.
-    proxy.partition();
+    started.partition();
     for (const s of upstreamSockets) s.write('q');
     await pause(50);
     expect(c.received()).toBe('ABC');
-    proxy.heal();
+    started.heal();
     await eventually(() => c.received() === 'ABCq', 'upstream bytes flushed');
   });
 
@@ -146,15 +150,12 @@ describe('faults/proxy', () => {
   });
 
   it('holds a close during a partition and passes it on at heal', async () => {
-    proxy = await FaultProxy.start({ targetPort: await echoServer() });
-    const c = await dial(proxy.port);
-    c.socket.write('a');
-    await eventually(() => c.received() === 'A', 'echo');
-    proxy.partition();
+    const { started, c } = await echoedConnection('a');
+    started.partition();
     c.socket.end();
     await pause(100);
     expect(upstreamSockets.size).toBe(1); // the controller has not heard of the close
-    proxy.heal();
+    started.heal();
     await eventually(() => upstreamSockets.size === 0, 'close passed on');
   });
 
@@ -175,15 +176,12 @@ describe('faults/proxy', () => {
   });
 
   it('halfOpen() of a client whose only connection it closed acts on nothing', async () => {
-    proxy = await FaultProxy.start({ targetPort: await echoServer() });
-    const c = await dial(proxy.port);
-    c.socket.write('a');
-    await eventually(() => c.received() === 'A', 'echo');
-    proxy.partition();
+    const { started, c } = await echoedConnection('a');
+    started.partition();
     c.socket.end();
-    await eventually(() => proxy!.liveConnections === 0, 'the proxy heard the client close');
-    expect(proxy.connections).toBe(1);
-    expect(proxy.halfOpen()).toBe(0);
+    await eventually(() => started.liveConnections === 0, 'the proxy heard the client close');
+    expect(started.connections).toBe(1);
+    expect(started.halfOpen()).toBe(0);
   });
 
   it('adds latency, keeping order', async () => {

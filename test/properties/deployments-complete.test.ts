@@ -18,6 +18,16 @@ const report = (type: 'ok' | 'fail' | 'info', op: number, error?: string, client
   ...(error ? { error } : {}),
 });
 const final = (model: ModelView): HistoryBody => ({ type: 'final-model', version: '1.22.3', model });
+/** The controller accepted client-0's Deploy of wp. */
+const deployAccepted: HistoryBody = {
+  type: 'request',
+  conn: 1,
+  client: 'client-0',
+  facade: 'Application',
+  method: 'Deploy',
+  accepted: true,
+  apps: ['wp'],
+};
 
 describe('deployments-complete', () => {
   it('holds when every deployed app has all units active and the client reported ok', () => {
@@ -104,6 +114,49 @@ describe('deployments-complete', () => {
         .end(9600);
       expect(messages(deploymentsComplete.check(upFirst))).toEqual(fair);
     });
+
+    const active: HistoryBody = { type: 'unit-status', unit: 'wp/0', agent: 'idle', workload: 'active' };
+    /** The trial's python-libjuju plan (resume deadline 30 s, deadline cut at 90.6 s): the client
+     *  partitioned from 20 s until `healAt`, its Deploy accepted at `acceptedAt`, its unit active at
+     *  `activeAt` (the controller's hooks). */
+    const partitioned = (healAt: number, acceptedAt: number, activeAt: number) =>
+      history({ resumeDeadlineMs: 30_000 })
+        .at(5, bootstrap())
+        .at(10, invoke(1, 'wp', 1))
+        .at(20_000, { type: 'fault-start', fault: 'partition', client: 'client-0' })
+        .at(healAt, { type: 'fault-end', fault: 'partition', client: 'client-0' })
+        .at(acceptedAt, deployAccepted)
+        .at(activeAt, active)
+        .at(90_600, report('fail', 1, 'deadline exceeded (90000 ms)'))
+        .at(95_000, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(96_000);
+    const cut = ['deploy wp -n 1 (client-0 op 1): client reported fail: deadline exceeded (90000 ms)'];
+
+    it('does not blame a client the plan held away until too little was left', () => {
+      // healed at 57.4 s, back at 57.7 s, the hooks had the unit active only at 87.5 s: 3.1 s left
+      expect(deploymentsComplete.check(partitioned(57_400, 57_700, 87_500))).toEqual([]);
+      // healed at 61 s: less than a resume deadline left, whatever the client did
+      expect(deploymentsComplete.check(partitioned(61_000, 89_000, 89_500))).toEqual([]);
+    });
+
+    it('still fails a client that had its units active long enough before the deadline, or came back late', () => {
+      // active at 70 s: 20 s to hear it, the client was hung
+      expect(messages(deploymentsComplete.check(partitioned(57_400, 57_700, 70_000)))).toEqual(cut);
+      // healed at 30 s, its Deploy accepted only at 80 s: its own delay made its units late
+      expect(messages(deploymentsComplete.check(partitioned(30_000, 80_000, 87_500)))).toEqual(cut);
+      // another client's partition takes nothing from this one
+      const other = history({ resumeDeadlineMs: 30_000 })
+        .at(5, bootstrap())
+        .at(10, invoke(1, 'wp', 1))
+        .at(20_000, { type: 'fault-start', fault: 'partition', client: 'client-1' })
+        .at(57_700, deployAccepted)
+        .at(87_500, active)
+        .at(88_000, { type: 'fault-end', fault: 'partition', client: 'client-1' })
+        .at(90_600, report('fail', 1, 'deadline exceeded (90000 ms)'))
+        .at(95_000, final(view({ wp: { 'wp/0': 'active' } })))
+        .end(96_000);
+      expect(messages(deploymentsComplete.check(other))).toEqual(cut);
+    });
   });
 
   it('fails when the client reported fail or info, or never reported, each at its time', () => {
@@ -165,15 +218,6 @@ describe('deployments-complete', () => {
       workload,
       agent,
     });
-    const accepted: HistoryBody = {
-      type: 'request',
-      conn: 1,
-      client: 'client-0',
-      facade: 'Application',
-      method: 'Deploy',
-      accepted: true,
-      apps: ['wp'],
-    };
     const activeAtEnd = final(view({ wp: { 'wp/0': 'active', 'wp/1': 'active' } }));
 
     it('holds when every unit was active before the report, even if one changed again before it', () => {
@@ -181,7 +225,7 @@ describe('deployments-complete', () => {
         .at(
           10,
           invoke(1, 'wp', 2),
-          accepted,
+          deployAccepted,
           unit('wp/0', 'waiting', 'allocating'),
           unit('wp/1', 'waiting', 'allocating'),
         )
@@ -201,7 +245,7 @@ describe('deployments-complete', () => {
         .at(
           10,
           invoke(1, 'wp', 2),
-          accepted,
+          deployAccepted,
           unit('wp/0', 'waiting', 'allocating'),
           unit('wp/1', 'waiting', 'allocating'),
         )
@@ -248,7 +292,7 @@ describe('deployments-complete', () => {
     });
 
     it('fails a report of a deploy the controller never created, once the controller is seen at all', () => {
-      const refused: HistoryBody = { ...accepted, accepted: false, error: 'upgrade in progress' };
+      const refused: HistoryBody = { ...deployAccepted, accepted: false, error: 'upgrade in progress' };
       const h = history()
         .at(10, invoke(1, 'wp', 1), refused)
         .at(20, report('ok', 1))

@@ -68,6 +68,35 @@ describe('watchers-resume: resume deadline', () => {
     expect(v.map((x) => x.t)).toEqual([1100]);
   });
 
+  /** client-0 is a program that exited at `exitedAt` (its view says so, written at the run's end). */
+  const programExited = (exitedAt: number) =>
+    lostAt100()
+      .at(4000, { type: 'client-view', client: 'client-0', watching: false, view: view({}), exitedAt })
+      .end(5000);
+
+  it("stops a program's clock at its exit: one that gave up before the deadline ran out is its exit's to answer for", () => {
+    // The trial's python-libjuju script: lost its watcher at 16.1 s, exited 1 at 17.1 s; its exit
+    // is a deployments-complete failure, not a watcher it failed to resume 30 s later.
+    expect(watchersResume.check(programExited(1099))).toEqual([]);
+  });
+
+  it('still fails a program that lived past the deadline without a watcher', () => {
+    expect(watchersResume.check(programExited(1101)).map((x) => x.t)).toEqual([1100]);
+  });
+
+  /** client-0 is a program (RunParams.program) that wrote no view: its exit is its deploy's report. */
+  const programReported = (t: number) =>
+    history({ resumeDeadlineMs: 1000, program: true })
+      .at(10, open(1), watch(1))
+      .at(100, close(1, 'agent-down'), unwatch(1, 'connection'))
+      .at(t, { type: 'fail', client: 'client-0', op: 1, f: 'deploy', error: 'exit code 1: connection lost' })
+      .end(5000);
+
+  it("takes a program's exit from its report when it wrote no view (python-libjuju's crash at reconnect)", () => {
+    expect(watchersResume.check(programReported(1099))).toEqual([]);
+    expect(watchersResume.check(programReported(1101)).map((x) => x.t)).toEqual([1100]);
+  });
+
   /** The records of a run that closed (quiet, with its final model) at `t`, its history ending there. */
   const closedAt = (b: ReturnType<typeof lostAt100>, t: number) =>
     b

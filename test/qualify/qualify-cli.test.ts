@@ -95,6 +95,17 @@ describe('upgrade-chaos qualify', () => {
     expect(r.stdout).toMatch(/^FAIL: 2 verdicts differ/m);
   });
 
+  it('--stop-on-failure stops a scenario only at a violation it does not expect: expected ones are what qualify looks for', async () => {
+    type Report = { verdict: string; scenarios: { name: string; properties: Record<string, { runs: number }> }[] };
+    const common = ['--scenario', 'juju-1.22-implicit-upgrade', '--runs', '300', '--seed', '1', '--json'];
+    const all = JSON.parse((await cli(...common)).stdout) as Report;
+    const stopped = await cli(...common, '--stop-on-failure');
+    // Every violation there is expected: nothing stops it, and it qualifies as without the flag.
+    expect(JSON.parse(stopped.stdout)).toEqual(all);
+    expect(all.verdict).toBe('pass');
+    expect(stopped.exitCode).toBe(0);
+  });
+
   it('--compare shows two controllers side by side and fails on a regression', async () => {
     const r = await cli(
       '--compare',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { Invocation } from '../../harness/cli/invocation.ts';
-import { exploreOptionsOf } from '../../harness/cli/run-command.ts';
+import { exploreOptionsOf } from '../../harness/cli/settings-flags.ts';
 import { replayLine } from '../../harness/cli/replay-line.ts';
 import { TargetError } from '../../harness/errors.ts';
 import { exploreAsync } from '../../harness/explore.ts';

@@ -27,6 +27,21 @@ export const CRASH_PLAN: Plan = [
   { kind: 'wait', durationMs: 20_000 },
 ];
 
+/**
+ * A tie armed before a crash (a disconnect at client-0's answered Deploy), its moment after the
+ * controller is started again: the crash must not lose it (index 2 in the plan). Played on the
+ * sim (test/activity/ties-kept.test.ts) and the process target (process-target.test.ts).
+ */
+export const TIE_ACROSS_CRASH_PLAN: Plan = [
+  { kind: 'bootstrap' },
+  { kind: 'wait', durationMs: 25_000 },
+  { kind: 'disconnect', client: 0, on: 'deploy-answered' },
+  { kind: 'crash', downMs: 3_000 },
+  { kind: 'wait', durationMs: 5_000 },
+  { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+  { kind: 'wait', durationMs: 30_000 },
+];
+
 /** The scenario CRASH_PLAN is played on. */
 export const crashedConfig = (): RunConfig => configOf('juju-1.24-crashed-controller');
 

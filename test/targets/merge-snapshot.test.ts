@@ -30,17 +30,24 @@ const PLAN: Plan = [
 const config = () => withSlowHooks(configOf('juju-1.25-no-implicit-upgrade'));
 
 /** The operator removed old-mysql after client-0's watcher died with its connection and before it
- *  watched again; mysql stayed. */
+ *  watched again, and the plan's `remove` is recorded applied at that login (not when it was armed);
+ *  mysql stayed. */
 function expectRemovalWhileAway(h: History): void {
-  expect(h.find((r) => r.type === 'event' && r.index === 2)).toMatchObject({
+  const removal = h.findIndex((r) => r.type === 'event' && r.index === 2);
+  expect(h.filter((r) => r.type === 'event' && r.index === 2)).toHaveLength(1);
+  expect(h[removal]).toMatchObject({
     applied: true,
-    note: 'the operator removes old-mysql once client-0 logs in again after losing its watcher (the API open)',
+    note: "at client-0's login after it lost its watcher: the operator removed old-mysql",
   });
   const removedAt = h.findIndex((r) => r.type === 'request' && r.method === 'DestroyApplication');
   expect(h[removedAt]).toMatchObject({ client: 'operator', accepted: true, apps: ['old-mysql'] });
   const watchers = h.flatMap((r, i) => (r.type === 'watcher-start' && r.client === 'client-0' ? [i] : []));
   expect(watchers.filter((i) => i < removedAt)).toHaveLength(1); // the watcher it lost
   expect(watchers.filter((i) => i > removedAt).length).toBeGreaterThan(0); // the one it made after
+  // Recorded at the login that fired it: after the removal it made, before that login's answer.
+  const loginAnswered = h.findIndex((r, i) => i > removedAt && r.type === 'login' && r.client === 'client-0');
+  expect(removal).toBeGreaterThan(removedAt);
+  expect(removal).toBeLessThan(loginAnswered);
   const final = h.find((r) => r.type === 'final-model');
   expect(final?.type === 'final-model' && Object.keys(final.model.applications)).toEqual(['mysql']);
 }

@@ -6,7 +6,7 @@ import type { ServerProcess } from '../../harness/targets/process/server-process
 import { checkProperties } from '../../properties/index.ts';
 import { configOf } from './scenario-config.ts';
 import { readFileSync } from 'node:fs';
-import { crashedRun } from './crashed-run.ts';
+import { crashedRun, TIE_ACROSS_CRASH_PLAN } from './crashed-run.ts';
 import { pausedRun } from './paused-run.ts';
 
 let target: ProcessTarget;
@@ -127,16 +127,7 @@ describe('targets/process', () => {
 
   it('arms a tie again in the server started after a crash, where it fires at its moment (test/activity/ties-kept.test.ts)', async () => {
     const c = configOf('juju-1.24-crashed-controller');
-    const plan: Plan = [
-      { kind: 'bootstrap' },
-      { kind: 'wait', durationMs: 25_000 },
-      { kind: 'disconnect', client: 0, on: 'deploy-answered' },
-      { kind: 'crash', downMs: 3_000 },
-      { kind: 'wait', durationMs: 5_000 },
-      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
-      { kind: 'wait', durationMs: 30_000 },
-    ];
-    const h = await target.run(c, plan, 3);
+    const h = await target.run(c, TIE_ACROSS_CRASH_PLAN, 3);
     const restarted = h.find((r) => r.type === 'fault-end' && r.fault === 'crash')!;
     const fired = h.filter((r) => r.type === 'event' && r.index === 2);
     expect(fired).toHaveLength(1);

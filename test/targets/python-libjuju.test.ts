@@ -96,6 +96,30 @@ describe('python-libjuju, the real library', () => {
     },
   );
 
+  it.skipIf(!importable)(
+    `a --client-cmd python-libjuju script deploys the bundle's charms as named on juju-3.6 (Charmhub names, not cs:)${NOT_RUN}`,
+    async () => {
+      const script = join(import.meta.dirname, 'programs/libjuju-bundle-deploy.py');
+      const bundled = await createProcessTarget({ timeScale: 0.5, tls: true, clientCommand: `${PYTHON} ${script}` });
+      try {
+        const config = resolveRun(pythonLibjuju36);
+        const h = await bundled.run(
+          config,
+          [{ kind: 'bootstrap' }, { kind: 'deploy', client: 0, app: 'mysql', units: 1 }],
+          1,
+        );
+        const outcome = h.find((r) => (r.type === 'ok' || r.type === 'fail') && r.client === 'client-0');
+        // With cs:trusty/mysql: fail, "JujuError('unknown deploy type cs, expected charmhub or local')".
+        expect(outcome, JSON.stringify(outcome)).toMatchObject({ type: 'ok' });
+        const deploy = h.find((r) => r.type === 'request' && r.accepted && r.charms?.['mysql'] !== undefined);
+        expect(deploy).toMatchObject({ charms: { mysql: 'ch:amd64/jammy/mysql-1' } });
+      } finally {
+        await bundled.close();
+      }
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
+
   /** A folder of the test's own with a python that has no site-packages: whatever this machine has
    *  installed, `import juju` fails there. */
   function withoutLibjuju(): { dir: string; bare: string } {

@@ -4,6 +4,7 @@
  */
 import { WebSocket } from 'ws';
 import { controllerProfile, type ControllerProfile } from '../../harness/controller/profile.ts';
+import { AdminClient } from '../../harness/wire/admin-client.ts';
 import { ControllerServer, type ServerOptions } from '../../harness/wire/server.ts';
 
 export const CREDENTIALS = { username: 'admin', password: 'secret' };
@@ -40,6 +41,27 @@ export async function startServer(
   extra: Partial<ServerOptions> = {},
 ): Promise<ControllerServer> {
   return ControllerServer.start({ profile: p, credentials: CREDENTIALS, timeScale, ...extra });
+}
+
+/**
+ * A program's session as the process target opens one: a fast juju-1.24 server (no implicit
+ * upgrade, so nothing happens until the test acts), one session at seed 1, and the admin client of
+ * that session. The caller closes `server`.
+ */
+export async function openProgramSession(): Promise<{
+  server: ControllerServer;
+  modelUrl: string;
+  session: AdminClient;
+}> {
+  const server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
+  const admin = AdminClient.forPort(server.port, CREDENTIALS);
+  try {
+    const opened = await admin.openSession({ seed: 1 });
+    return { server, modelUrl: opened.modelUrl, session: admin.session(opened.modelUuid) };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
 }
 
 export interface Frame {

@@ -79,33 +79,19 @@ describe('@canonical/jujulib 9.1.0 against the controller server', () => {
     const first = await allWatcher.next({ id: watch['watcher-id'] });
     expect(first.deltas.some(([kind]) => kind === 'model')).toBe(true);
 
-    const deploy = await application.deploy({
-      applications: [
-        {
-          application: 'mysql',
-          'charm-url': 'cs:mysql',
-          'num-units': 1,
-          Force: false,
-          channel: '',
-          'config-yaml': '',
-          constraints: {},
-        },
-      ],
-    });
+    // One unit of mysql, with every field jujulib's DeployArgs requires.
+    const mysql = {
+      application: 'mysql',
+      'charm-url': 'cs:mysql',
+      'num-units': 1,
+      Force: false,
+      channel: '',
+      'config-yaml': '',
+      constraints: {},
+    };
+    const deploy = await application.deploy({ applications: [mysql] });
     expect(deploy.results).toEqual([{}]);
-    const again = await application.deploy({
-      applications: [
-        {
-          application: 'mysql',
-          'charm-url': 'cs:mysql',
-          'num-units': 1,
-          Force: false,
-          channel: '',
-          'config-yaml': '',
-          constraints: {},
-        },
-      ],
-    });
+    const again = await application.deploy({ applications: [mysql] });
     expect(again.results[0]?.error).toMatchObject({
       message: 'application "mysql" already exists',
       code: 'already exists',

@@ -3,13 +3,17 @@
  * at the program's next watcher wait while it watches, so the removal reaches it as a `remove`
  * delta; at once while it has lost its watcher with its connection, so the removal reaches it only
  * through the snapshot of the watcher it makes after reconnecting (which a view merged rather than
- * replaced keeps as a ghost: trial9's merge-snapshot). Tied to the program's login (`on: 'login'`):
- * at its first login after it lost its watcher, not at one while it still watches.
+ * replaced keeps as a ghost: trial9's merge-snapshot). Tied to the program's login (`on: 'login'`),
+ * a plan event armed like a tied fault: at its first login after it lost its watcher, not at one
+ * while it still watches, and recorded then; or, if that never comes, recorded not applied at the
+ * plan's end (quiesce) with the part of the moment that never came.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../harness/wire/admin-client.ts';
+import type { HistoryRecord } from '../../harness/history.ts';
+import type { PlanEvent } from '../../harness/plan.ts';
+import type { AdminClient } from '../../harness/wire/admin-client.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
-import { CREDENTIALS, fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
+import { CREDENTIALS, openProgramSession, RawClient, waitFor } from './helpers.ts';
 
 let server: ControllerServer | undefined;
 let client: RawClient | undefined;
@@ -20,12 +24,31 @@ afterEach(async () => {
   server = undefined;
 });
 
+const REMOVE_AT_LOGIN: PlanEvent = { kind: 'remove', client: 0, app: 'mysql', on: 'login' };
+
+/** A program session on a fresh server (kept for afterEach), bootstrapped with the operator's old-mysql. */
+async function bootstrapped(): Promise<{ session: AdminClient; modelUrl: string }> {
+  const opened = await openProgramSession();
+  server = opened.server;
+  expect(await opened.session.bootstrap(['old-mysql'])).toEqual({ applied: true });
+  return opened;
+}
+
+/** The session's event records (plan events it recorded: the tied ones). */
+const eventRecords = async (session: AdminClient): Promise<HistoryRecord[]> =>
+  (await session.history()).records.filter((r) => r.type === 'event');
+
+/** The applications the controller destroyed, in order. */
+const destroyed = async (session: AdminClient): Promise<string[]> =>
+  (await session.history()).records.flatMap((r) =>
+    r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
+  );
+
 describe('the operator removes an application of a program run', () => {
   it('at the next watcher wait while the program watches, at once once it lost its watcher', async () => {
-    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port, CREDENTIALS);
-    const opened = await admin.openSession({ seed: 1 });
-    const session = admin.session(opened.modelUuid);
+    const opened = await openProgramSession();
+    server = opened.server;
+    const session = opened.session;
     expect(await session.bootstrap(['old-mysql', 'old-postgresql'])).toEqual({ applied: true });
     client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
     await client.login();
@@ -33,11 +56,7 @@ describe('the operator removes an application of a program run', () => {
 
     // Watching (no Next in flight yet): armed for its next watcher wait, nothing removed now.
     expect(await session.operatorRemove('old-mysql', 'client-0')).toEqual({ applied: true });
-    const destroyed = async () =>
-      (await session.history()).records.flatMap((r) =>
-        r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
-      );
-    expect(await destroyed()).toEqual([]);
+    expect(await destroyed(session)).toEqual([]);
 
     // Its connection gone (the watcher with it): removed at once, while it is away.
     client.close();
@@ -46,37 +65,119 @@ describe('the operator removes an application of a program run', () => {
       applied: true,
       note: 'the operator removed old-postgresql while client-0 had lost its watcher',
     });
-    expect(await destroyed()).toEqual(['old-postgresql']);
+    expect(await destroyed(session)).toEqual(['old-postgresql']);
   });
 
-  it("tied to the program's login: at its first login after it lost its watcher, before it watches again", async () => {
-    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port, CREDENTIALS);
-    const opened = await admin.openSession({ seed: 1 });
-    const session = admin.session(opened.modelUuid);
-    expect(await session.bootstrap(['old-mysql'])).toEqual({ applied: true });
-    const destroyed = async () =>
-      (await session.history()).records.flatMap((r) =>
-        r.type === 'request' && r.method === 'DestroyApplication' && r.accepted ? (r.apps ?? []) : [],
-      );
-    expect(await session.operatorRemove('old-mysql', 'client-0', 'login')).toEqual({ applied: true });
+  it("tied to the program's login: fires at its first login after it lost its watcher, recorded applied at that moment", async () => {
+    const { session, modelUrl } = await bootstrapped();
+    expect(await session.arm(2, REMOVE_AT_LOGIN, 'client-0')).toEqual({ applied: true });
 
     // A first login, then a second connection's login while the first still watches: no watcher lost.
-    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
     await client.login();
     expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
-    const second = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    const second = await RawClient.open(`${modelUrl}?client=client-0`);
     await second.login();
     second.close();
-    expect(await destroyed()).toEqual([]);
+    expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([]); // armed, not applied: nothing to record yet
 
     // The watching connection gone: the next login removes it, before the new watcher's snapshot.
     client.close();
     await waitFor(async () =>
       (await session.history()).records.some((r) => r.type === 'watcher-stop' && r.client === 'client-0'),
     );
-    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
     await client.login();
-    expect(await destroyed()).toEqual(['old-mysql']);
+    await session.quiesce(); // fired already: the plan's end records nothing more for it
+    expect(await destroyed(session)).toEqual(['old-mysql']);
+    const records = (await session.history()).records;
+    const [fired, ...more] = records.filter((r) => r.type === 'event');
+    expect(more).toEqual([]);
+    expect(fired).toMatchObject({
+      index: 2,
+      event: REMOVE_AT_LOGIN,
+      applied: true,
+      note: "at client-0's login after it lost its watcher: the operator removed old-mysql",
+    });
+    // At that login: after the operator's removal, before the login's answer (its login record).
+    const at = records.indexOf(fired!);
+    const removal = records.findIndex((r) => r.type === 'request' && r.method === 'DestroyApplication');
+    const lastLogin = records.map((r) => r.type === 'login' && r.client === 'client-0').lastIndexOf(true);
+    expect(removal).toBeLessThan(at);
+    expect(at).toBeLessThan(lastLogin);
+  });
+
+  it('tied to the login, it never fires while the program keeps its watcher: not applied, the note says why', async () => {
+    const { session, modelUrl } = await bootstrapped();
+    expect(await session.arm(2, REMOVE_AT_LOGIN, 'client-0')).toEqual({ applied: true });
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
+    await client.login();
+    expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
+    const second = await RawClient.open(`${modelUrl}?client=client-0`);
+    await second.login(); // a login, but with its watcher live: not the moment
+    second.close();
+    expect((await session.status()).armed).toBe(1);
+    await session.quiesce();
+    expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([
+      expect.objectContaining({
+        index: 2,
+        applied: false,
+        note: 'client-0 never lost its watcher before the plan ended (quiescence injects no fault), so it never logged in again after losing it',
+      }),
+    ]);
+    expect((await session.status()).armed).toBe(0);
+  });
+
+  it('tied to the login, it never fires when the program lost its watcher and never logged in again', async () => {
+    const { session, modelUrl } = await bootstrapped();
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
+    await client.login();
+    expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
+    expect(await session.arm(2, REMOVE_AT_LOGIN, 'client-0')).toEqual({ applied: true });
+    client.close();
+    await waitFor(async () =>
+      (await session.history()).records.some((r) => r.type === 'watcher-stop' && r.client === 'client-0'),
+    );
+    await session.quiesce();
+    expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([
+      expect.objectContaining({
+        index: 2,
+        applied: false,
+        note: 'client-0 lost its watcher and did not log in again while it was lost, before the plan ended (quiescence injects no fault)',
+      }),
+    ]);
+  });
+
+  it('refuses a tied removal on the wrong route or without an application, with one clear line', async () => {
+    const { modelUrl } = await bootstrapped();
+    const uuid = /\/model\/([0-9a-f-]{36})\//.exec(modelUrl)![1]!;
+    const auth = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`;
+    const post = async (action: string, body: unknown): Promise<{ status: number; error: string }> => {
+      const res = await fetch(`http://127.0.0.1:${server!.port}/admin/${uuid}/${action}`, {
+        method: 'POST',
+        headers: { authorization: auth },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, error: ((await res.json()) as { error: string }).error };
+    };
+    expect(await post('operator-remove', { app: 'old-mysql', client: 'client-0', on: 'login' })).toEqual({
+      status: 400,
+      error:
+        'operator-remove takes no "on": a removal tied to a login is a plan event, armed with POST arm {"index": N, "client": "client-0", "event": {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}}',
+    });
+    const noApp = { kind: 'remove', client: 0, on: 'login' };
+    expect(await post('arm', { index: 2, client: 'client-0', event: noApp })).toEqual({
+      status: 400,
+      error: 'arm takes a remove as {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}',
+    });
+    const untied = { kind: 'remove', client: 0, app: 'mysql' };
+    expect(await post('arm', { index: 2, client: 'client-0', event: untied })).toEqual({
+      status: 400,
+      error:
+        'arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove tied to "login"',
+    });
   });
 });

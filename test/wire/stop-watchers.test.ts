@@ -5,9 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WATCHER_STOPPED_ERROR } from '../../harness/history.ts';
-import { AdminClient } from '../../harness/wire/admin-client.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
-import { CREDENTIALS, fastProfile, RawClient, startServer, waitFor } from './helpers.ts';
+import { openProgramSession, RawClient, waitFor } from './helpers.ts';
 
 let server: ControllerServer | undefined;
 let client: RawClient | undefined;
@@ -20,10 +19,9 @@ afterEach(async () => {
 
 describe('POST stop-watchers', () => {
   it("stops the client's watchers, its connection up; a Next in flight is answered stopped", async () => {
-    server = await startServer(fastProfile('juju-1.24', { implicitUpgrade: false }));
-    const admin = AdminClient.forPort(server.port, CREDENTIALS);
-    const opened = await admin.openSession({ seed: 1 });
-    const session = admin.session(opened.modelUuid);
+    const opened = await openProgramSession();
+    server = opened.server;
+    const session = opened.session;
     await session.bootstrap();
     client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
     await client.login();

@@ -63,9 +63,9 @@ export interface ControllerBackend {
   bootstrap(operatorApps?: readonly string[]): Promise<ActionOutcome & { up: boolean }>;
   /** The operator's `juju remove-application APP` once `client` next waits on its watcher
    *  (controller/operator.ts; absent: it cannot). Armed like a tied fault (armedTies, quiesce); done
-   *  at once (the outcome has a note) while `client` has lost its watcher (wire/session.ts); `on:
-   *  'login'`: at its first login after it lost its watcher, with the API open. */
-  operatorRemove?(app: string, client: string, on?: 'login'): Promise<ActionOutcome>;
+   *  at once (the outcome has a note) while `client` has lost its watcher (wire/session.ts). One
+   *  tied to the client's login after it lost its watcher is a plan event armed with `arm`. */
+  operatorRemove?(app: string, client: string): Promise<ActionOutcome>;
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
   restart(): Promise<ActionOutcome>;

@@ -10,7 +10,7 @@ import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord, type RunParams } from '../../history.ts';
-import { activityTie, clientName, operatorApp, type Plan } from '../../plan.ts';
+import { activityTie, charmSourceOf, clientName, operatorApp, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
@@ -435,7 +435,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
     const own = options.clientCommand !== undefined; // the user's --client-cmd, or a profile's own program
     const program = new CommandClient(env, {
       command: clientCommand,
-      bundle: bundleFromPlan(run.plan),
+      bundle: bundleFromPlan(run.plan, charmSourceOf(config.controller.clientVersion)),
       timeScale: options.timeScale,
       reach: { connections: () => proxy.accepted, refusing: () => proxy.refusing },
       onFatal: run.fail,
@@ -599,8 +599,13 @@ function liveWorld(run: LiveRun): World {
       ),
     arm: (index, event, client, on) =>
       queue.run(async () => {
-        if (!backend.arm)
-          return { applied: false, note: `the ${run.options.target} target cannot tie faults to API activity` };
+        // The operator's removal tied to a program's login (plan.ts `remove`): armed like a tied
+        // fault, so the session records when it fires, or that it never did (wire/session.ts).
+        if (event.kind === 'remove' && !run.program) return TIED_REMOVE_NOT_APPLIED;
+        if (!backend.arm) {
+          const cannot = event.kind === 'remove' ? 'has no operator' : 'cannot tie faults to API activity';
+          return { applied: false, note: `the ${run.options.target} target ${cannot}` };
+        }
         const tie = { index, event, client: route(client), on };
         // Killed: the controller started next arms it (crash()).
         const outcome = run.down ? { applied: true } : await backend.arm(index, event, tie.client);
@@ -660,10 +665,9 @@ function liveWorld(run: LiveRun): World {
           return c !== undefined;
         }),
       ),
-    remove: (client, app, on) =>
+    remove: (client, app) =>
       queue.run(() => {
-        if (run.program) return removeAsOperator(run, app, on);
-        if (on) return TIED_REMOVE_NOT_APPLIED;
+        if (run.program) return removeAsOperator(run, app);
         return clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app));
       }),
     rewatch: (client) =>
@@ -679,22 +683,21 @@ function operatorApps(plan: Plan): string[] {
   return [...new Set(plan.flatMap((e) => (e.kind === 'remove' ? [operatorApp(e.app)] : [])))];
 }
 
-/** A plan's `remove` in a program's run: a program cannot be asked to remove anything, so the
- *  operator removes their own application of that name (controller/operator.ts), once the program
- *  next waits on its watcher: its snapshot holds the application, and the removal reaches it as a
- *  `remove` delta; `on: 'login'`: at the program's first login after it lost its watcher, while it
- *  is away. Armed like a tied fault, so the plan's end waits for it and quiescence drops it. */
-async function removeAsOperator(run: LiveRun, app: string, on: 'login' | undefined): Promise<Applied> {
+/** A plan's timed `remove` in a program's run: a program cannot be asked to remove anything, so
+ *  the operator removes their own application of that name (controller/operator.ts), once the
+ *  program next waits on its watcher: its snapshot holds the application, and the removal reaches
+ *  it as a `remove` delta. Armed like a tied fault, so the plan's end waits for it and quiescence
+ *  drops it. (One tied to the program's login is armed as a tie: liveWorld's arm.) */
+async function removeAsOperator(run: LiveRun, app: string): Promise<Applied> {
   const { backend } = run.options;
   if (!backend.operatorRemove) return { applied: false, note: `the ${run.options.target} target has no operator` };
   if (run.down) return { applied: false, note: 'the controller is down' };
-  const outcome = await backend.operatorRemove(operatorApp(app), clientName(0), on);
+  const outcome = await backend.operatorRemove(operatorApp(app), clientName(0));
   if (!outcome.applied || outcome.note !== undefined) return outcome; // refused, or done at once
   run.armed++;
-  const moment = on ? `logs in again after losing its watcher (the API open)` : 'next waits on its watcher';
   return {
     applied: true,
-    note: `the operator removes ${operatorApp(app)} once ${clientName(0)} ${moment}`,
+    note: `the operator removes ${operatorApp(app)} once ${clientName(0)} next waits on its watcher`,
   };
 }
 

@@ -62,8 +62,8 @@ export class ProcessBackend implements ControllerBackend {
     return { applied: r.applied, up: r.applied };
   }
 
-  operatorRemove(app: string, client: string, on?: 'login'): Promise<ActionOutcome> {
-    return this.session.admin.operatorRemove(app, client, on).then(outcome);
+  operatorRemove(app: string, client: string): Promise<ActionOutcome> {
+    return this.session.admin.operatorRemove(app, client).then(outcome);
   }
 
   publish(version: string): Promise<ActionOutcome> {

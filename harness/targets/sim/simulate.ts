@@ -152,8 +152,10 @@ export function openSim(config: RunConfig, seed: number): SimSession {
     );
   const world: World = {
     clock,
-    // A tie drawn while the controller is down waits for the one that starts next.
+    // A tie drawn while the controller is down waits for the one that starts next. The sim runs
+    // built-in clients only, whose removals are their own: a removal tied to a login is not theirs.
     arm: (index, event, client, on) => {
+      if (event.kind === 'remove') return TIED_REMOVE_NOT_APPLIED;
       const tie = { index, event, client, on };
       ties.add(tie);
       if (!dead) armIn(tie);
@@ -200,10 +202,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clients.get(client)?.deploy(app, units);
       return clients.has(client);
     },
-    remove: (client, app, on) =>
-      on
-        ? TIED_REMOVE_NOT_APPLIED
-        : clientAction(clients.get(client), config.client.name, 'remove', (c) => c.remove?.(app)),
+    remove: (client, app) => clientAction(clients.get(client), config.client.name, 'remove', (c) => c.remove?.(app)),
     rewatch: (client) => clientAction(clients.get(client), config.client.name, 'rewatch', (c) => c.rewatch?.()),
     upgradeIdle: () => !dead && controller.isUp && !controller.upgrading,
     waiting: new WaitingEvents(),
