@@ -148,6 +148,23 @@ export function charmUrlOf(app: string, source: CharmSource = 'charm-store'): st
   return source === 'charmhub' ? charm : `cs:trusty/${charm}`;
 }
 
+/** A resolved Charmhub charm URL, as Charms.ResolveCharms answers and a Juju 3 Application.Deploy
+ *  takes it (Juju wants the revision: "charm url must include revision"): `ch:amd64/jammy/mysql-1`. */
+export function charmhubUrl(charm: string, revision = 1): string {
+  return `ch:amd64/jammy/${charm}-${revision}`;
+}
+
+/**
+ * The charm URL a built-in client's Application.Deploy names for application `app` (`revision`: a
+ * later revision than the first, newRevisionOnRetry): from the charm store `cs:trusty/APP`, as the
+ * Juju 1.x scripts of the bug report write it; on Juju 3, which has no charm store and refuses a
+ * `cs:` URL, the Charmhub URL its clients deploy once Charms.ResolveCharms named it.
+ */
+export function deployCharmUrl(app: string, source: CharmSource, revision?: number): string {
+  if (source === 'charmhub') return charmhubUrl(charmUrlOf(app, source), revision);
+  return revision === undefined ? `cs:trusty/${app}` : `cs:trusty/${app}-${revision}`;
+}
+
 /** The operator's application that a plan's `remove` of `app` takes away in a program's run (seeded
  *  at bootstrap): a name no bundle uses (bundles name applications after their charms). */
 export function operatorApp(app: string): string {
@@ -246,10 +263,22 @@ export function activityTie(event: PlanEvent): { client: number; on: ApiActivity
   return event.on !== undefined ? { client: event.client, on: event.on } : undefined;
 }
 
+/**
+ * The program's moment the operator's removal waits for in a program's run (a plan's `remove` there
+ * is the operator's: controller/operator.ts): its next watcher wait (`watch-next`: the program has
+ * its snapshot, and hears a `remove` delta; at once if it has lost its watcher, wire/session.ts), or,
+ * with `on: 'login'`, its first login after it lost its watcher. Timed or tied, it is armed, and
+ * recorded as it fires or, if the plan ends first, as not applied with why.
+ */
+export function operatorRemovalTie(event: Extract<PlanEvent, { kind: 'remove' }>): { client: number; on: ApiActivity } {
+  return { client: event.client, on: event.on ?? 'watch-next' };
+}
+
 /** When a tied event may fire at its moment: an upgrade only when one can start, the operator's
- *  removal only at a login after the client lost its watcher, with the API open (see TieCondition). */
+ *  removal tied to a login only at one after the client lost its watcher, with the API open (see
+ *  TieCondition); its timed removal at any watcher wait (refused, and recorded so, during an upgrade). */
 export function tieCondition(event: PlanEvent): TieCondition {
-  if (event.kind === 'remove') return 'watcher-lost';
+  if (event.kind === 'remove') return event.on ? 'watcher-lost' : 'any';
   return event.kind === 'upgrade' || event.kind === 'chained-upgrade' ? 'upgrade-idle' : 'any';
 }
 

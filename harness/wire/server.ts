@@ -29,6 +29,7 @@ import type { HistoryRecord } from '../history.ts';
 import { handleAdmin, type AdminHost } from './admin.ts';
 import { AgentListener } from './agent-listener.ts';
 import { CHARMHUB_PATH, charmRouteOf, handleCharmRoute } from './charm-http.ts';
+import { CloudLocalAddress } from './cloud-local-address.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
 import { ControllerSession, modelPath, type SessionDurability, type SessionOptions } from './session.ts';
 import { SessionStore, type StoredSession } from './session-store.ts';
@@ -103,6 +104,8 @@ export class ControllerServer implements AdminHost {
   /** Each session's agent TLS port, by model UUID (the default session's survives its resets). */
   private readonly agents = new Map<string, AgentListener>();
   private readonly store: SessionStore | undefined;
+  /** Where Login says the controller's cloud-local API address is: unreachable from its clients. */
+  private cloudLocal: CloudLocalAddress | undefined;
 
   private constructor(
     private readonly http: Server,
@@ -130,6 +133,7 @@ export class ControllerServer implements AdminHost {
       });
     });
     if (options.tls) server.tls = await tlsMaterialIn(options.tlsDir);
+    server.cloudLocal = await CloudLocalAddress.listen(options.host ?? '127.0.0.1');
     // The session's model config names the charm-info endpoint, on the port just bound.
     server.session = server.newSession({}, MODEL_UUID);
     server.takeBackSessions();
@@ -281,6 +285,7 @@ export class ControllerServer implements AdminHost {
     for (const ws of this.wss.clients) ws.terminate();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.cloudLocal?.close();
     this.tls?.dispose();
   }
 
@@ -391,7 +396,14 @@ export class ControllerServer implements AdminHost {
     });
     const proceed = (): void =>
       this.wss.handleUpgrade(req, socket, head, (ws) =>
-        attach(ws, socket, session, { label, address: dialledAddress(req) }, this.limits, () => reset),
+        attach(
+          ws,
+          socket,
+          session,
+          { label, address: dialledAddress(req), cloudLocalAddress: this.cloudLocal?.address },
+          this.limits,
+          () => reset,
+        ),
       );
     if (session.links.holdDial(label, socket, proceed)) return;
     // Over a slow path the handshake's request comes in, and its answer goes out, behind the rest.
@@ -414,7 +426,7 @@ function attach(
   ws: WebSocket,
   socket: Duplex,
   session: ControllerSession,
-  { label, address }: { label: string; address: ServerAddress },
+  { label, address, cloudLocalAddress }: { label: string; address: ServerAddress; cloudLocalAddress?: ServerAddress },
   limits: ServerLimits,
   wasReset: () => boolean,
 ): void {
@@ -445,6 +457,7 @@ function attach(
         if (!silent) ws.terminate();
       }),
     address,
+    ...(cloudLocalAddress ? { cloudLocalAddress } : {}),
   };
   const conn = session.controller.connect(label, transport);
   if (!conn) {

@@ -10,7 +10,7 @@ import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord, type RunParams } from '../../history.ts';
-import { activityTie, charmSourceOf, clientName, operatorApp, type Plan } from '../../plan.ts';
+import { activityTie, charmSourceOf, clientName, operatorApp, operatorRemovalTie, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
@@ -419,6 +419,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
       history,
       credentials: backend.credentials,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
+      charmSource: charmSourceOf(config.controller.clientVersion),
       url,
       ...(ca ? { tls: { caCert: ca.caCert, caCertFile: ca.caCertFile } } : {}),
       dial: wsDialer(url, {
@@ -435,7 +436,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
     const own = options.clientCommand !== undefined; // the user's --client-cmd, or a profile's own program
     const program = new CommandClient(env, {
       command: clientCommand,
-      bundle: bundleFromPlan(run.plan, charmSourceOf(config.controller.clientVersion)),
+      bundle: bundleFromPlan(run.plan, env.charmSource),
       timeScale: options.timeScale,
       reach: { connections: () => proxy.accepted, refusing: () => proxy.refusing },
       onFatal: run.fail,
@@ -597,10 +598,12 @@ function liveWorld(run: LiveRun): World {
           return r;
         }),
       ),
+    // In a program's run every `remove` is the operator's, made at the program's moment (timed: its
+    // next watcher wait; `on: 'login'`: its login after it lost its watcher): armed like a tied
+    // fault, so the session records it when it fires, or that it never did (wire/session.ts).
+    tieOf: (event) => (run.program && event.kind === 'remove' ? operatorRemovalTie(event) : activityTie(event)),
     arm: (index, event, client, on) =>
       queue.run(async () => {
-        // The operator's removal tied to a program's login (plan.ts `remove`): armed like a tied
-        // fault, so the session records when it fires, or that it never did (wire/session.ts).
         if (event.kind === 'remove' && !run.program) return TIED_REMOVE_NOT_APPLIED;
         if (!backend.arm) {
           const cannot = event.kind === 'remove' ? 'has no operator' : 'cannot tie faults to API activity';
@@ -665,11 +668,9 @@ function liveWorld(run: LiveRun): World {
           return c !== undefined;
         }),
       ),
+    // A program's run arms its removals (tieOf): this is a built-in client's own.
     remove: (client, app) =>
-      queue.run(() => {
-        if (run.program) return removeAsOperator(run, app);
-        return clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app));
-      }),
+      queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
     rewatch: (client) =>
       queue.run(() => clientAction(clients.get(route(client)), profile, 'rewatch', (c) => c.rewatch?.())),
     upgradeIdle: () => backend.upgradeIdle(CONTROLLER_WAIT_MS),
@@ -681,24 +682,6 @@ function liveWorld(run: LiveRun): World {
  *  (controller/operator.ts), for the operator to take away while the program deploys. */
 function operatorApps(plan: Plan): string[] {
   return [...new Set(plan.flatMap((e) => (e.kind === 'remove' ? [operatorApp(e.app)] : [])))];
-}
-
-/** A plan's timed `remove` in a program's run: a program cannot be asked to remove anything, so
- *  the operator removes their own application of that name (controller/operator.ts), once the
- *  program next waits on its watcher: its snapshot holds the application, and the removal reaches
- *  it as a `remove` delta. Armed like a tied fault, so the plan's end waits for it and quiescence
- *  drops it. (One tied to the program's login is armed as a tie: liveWorld's arm.) */
-async function removeAsOperator(run: LiveRun, app: string): Promise<Applied> {
-  const { backend } = run.options;
-  if (!backend.operatorRemove) return { applied: false, note: `the ${run.options.target} target has no operator` };
-  if (run.down) return { applied: false, note: 'the controller is down' };
-  const outcome = await backend.operatorRemove(operatorApp(app), clientName(0));
-  if (!outcome.applied || outcome.note !== undefined) return outcome; // refused, or done at once
-  run.armed++;
-  return {
-    applied: true,
-    note: `the operator removes ${operatorApp(app)} once ${clientName(0)} next waits on its watcher`,
-  };
 }
 
 /** The --client-cmd program of a run, and whether the controller has answered it yet. */

@@ -10,7 +10,7 @@ import { Controller } from '../../controller/controller.ts';
 import { NOT_FIRED_BY_QUIESCENCE } from '../../controller/activity-triggers.ts';
 import type { DurableController } from '../../controller/durable-state.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
-import { tieCondition, type Plan } from '../../plan.ts';
+import { activityTie, charmSourceOf, tieCondition, type Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { closeRun } from '../closing.ts';
@@ -128,6 +128,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         dial: network.dialer(name),
         credentials: SIM_CREDENTIALS,
         deployDeadlineMs: config.scenario.deadlines.deployMs,
+        charmSource: charmSourceOf(config.controller.clientVersion),
       }),
     );
   }
@@ -161,6 +162,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       if (!dead) armIn(tie);
       return true;
     },
+    tieOf: activityTie, // the sim runs built-in clients, whose timed removals are their own
     history,
     bootstrap: () =>
       operator(() => {
