@@ -8,6 +8,7 @@ import type { HistoryRecord } from './history.ts';
 import type { Plan } from './plan.ts';
 import type { Coverage } from './coverage.ts';
 import type { PropertyName, PropertyVerdict, Violation } from '../properties/index.ts';
+import type { Judged } from '../reports/expectation.ts';
 
 /** Which of n disjoint slices of the cases this run takes: case k runs in shard (k mod count) + 1. */
 export interface Shard {
@@ -38,11 +39,13 @@ export interface ExploreOptions extends PlanOptions {
   checkDeterminism?: boolean;
   /** End phase one as soon as every property has been violated once (the bench's time to failure). */
   stopWhenAllViolated?: boolean;
-  /** End phase one at the first failing case, in case order (--stop-on-failure: a CI job, runs to
-   *  first failure); what it found is shrunk as usual. `any`: a case that violates any property
-   *  (run); `unexpected`: one that violates a property the scenario expects to hold (qualify, whose
-   *  failure is a verdict other than expected: an expected violation is what it looks for). */
-  stopOnFailure?: 'any' | 'unexpected';
+  /** End phase one at the first case, in case order, that fails the run as it is judged
+   *  (--stop-on-failure: a CI job, runs to first failure; cli/settings-flags.ts stopOnFailureOf);
+   *  what it found is shrunk as usual. `properties` (run --scenario): any violation; `expectations`
+   *  (qualify, a corpus run): one of a property the scenario expects to hold (an expected violation
+   *  is what it looks for); `client-command` (run --client-cmd): any but one the scenario expects of
+   *  its controller (not the program's doing). The one rule: reports/expectation.ts judgeOutcome. */
+  stopOnFailure?: Judged;
   /** Shrink what phase one found (default true; the bench's deep-bug section only counts runs). */
   shrink?: boolean;
   /** Add up what the cases reached (harness/coverage.ts) into the result's `coverage`. */

@@ -10,6 +10,7 @@ import type { Case, CaseSource } from './strategies/index.ts';
 import type { ExploreOptions, ExploreResult, Failure, Shard, StoppedEarly } from './explore-result.ts';
 import { sourceParams } from './case-params.ts';
 import type { PropertyName, UnknownResult } from '../properties/index.ts';
+import { judgeOutcome } from '../reports/expectation.ts';
 
 /** The first case that violated a property: its 1-based run number in the unsharded sequence. */
 export interface FirstViolation {
@@ -170,8 +171,9 @@ export class Tally {
   private failedForStop(): boolean {
     const { stopOnFailure } = this.options;
     if (stopOnFailure === undefined || this.first.size === 0) return false;
-    if (stopOnFailure === 'any') return true;
-    for (const property of this.first.keys()) if (this.config.scenario.expect[property] !== 'violated') return true;
+    const { expect } = this.config.scenario;
+    for (const property of this.first.keys())
+      if (judgeOutcome(stopOnFailure, property, expect[property], 'violated', false) === 'differs') return true;
     return false;
   }
 

@@ -1,7 +1,7 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
-import type { ClientKeys } from './common.ts';
+import type { ClientKey, ClientKeys } from './common.ts';
 import { HistoryIndex, Selection, type DeployInvoke, type RemoveInvoke, type Report } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { allActiveWithin, reportedBeforeActive } from './reported-before-active.ts';
@@ -37,7 +37,7 @@ const NAME = 'deployments-complete';
  * A deploy cut by a deadline that the plan left no fair chance to meet is not judged: when the
  * client's deadline `fail` came less than one resume deadline (RunParams.resumeDeadlineMs) after the
  * controller was last available to it again (its bootstrap, or the end of an agent restart, an
- * upgrade, a pause, a crash or the client's partition: availability.ts) after the invoke, or
+ * upgrade, a pause, a crash or the client's partition or slow link: availability.ts) after the invoke, or
  * when the client came back in time and the controller's own work (its units' hooks take tens of
  * seconds) ended just before the deadline (cutBeforeAFairChance). The deadline counts from the client's launch
  * (a program's from its start, with the plan's first deploy), and the plan may take the controller
@@ -294,7 +294,7 @@ function failedByDeadline(report: Report | undefined): report is Report {
 function ownRemovalDone(
   inv: DeployInvoke,
   removes: readonly RemoveInvoke[],
-  reports: ReadonlyMap<number, Report>,
+  reports: ReadonlyMap<ClientKey, Report>,
   keys: ClientKeys,
 ): Report | undefined {
   for (const rm of removes) {
@@ -321,7 +321,7 @@ function settledBy(history: History, done: Report): number {
 function removalsLeft(
   removes: readonly RemoveInvoke[],
   deploys: readonly DeployInvoke[],
-  reports: ReadonlyMap<number, Report>,
+  reports: ReadonlyMap<ClientKey, Report>,
   keys: ClientKeys,
   final: RecordOf<'final-model'>,
 ): Violation[] {

@@ -16,7 +16,7 @@ import {
 } from './target-flags.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { Invocation } from './invocation.ts';
-import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf } from './settings-flags.ts';
+import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf, stopOnFailureOf } from './settings-flags.ts';
 import type { Summary } from '../../reports/summary.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
@@ -82,10 +82,11 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
   });
   invocation.started();
   // --stop-on-failure as run's, per scenario (and per controller with --compare): each exploration
-  // ends at its first failing case in case order, which is still shrunk.
+  // ends at its first case in case order that fails it as qualify judges (against the scenario's
+  // expectations), which is still shrunk.
   const options = invocation.exploreOptions({
     ...exploreOptionsOf(settings),
-    ...(values['stop-on-failure'] ? { stopOnFailure: 'unexpected' as const } : {}),
+    ...stopOnFailureOf(values, 'expectations'),
   });
   try {
     if (compare) {

@@ -40,7 +40,7 @@ import {
 } from '../../reports/expectation.ts';
 import type { PropertyName } from '../../properties/index.ts';
 import type { parseFlags } from './options.ts';
-import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf } from './settings-flags.ts';
+import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf, stopOnFailureOf } from './settings-flags.ts';
 import { Invocation, type Recorded } from './invocation.ts';
 import { TargetError, UsageError } from '../errors.ts';
 
@@ -134,11 +134,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       const options = {
         ...exploreOptionsOf(settings),
         coverage: values.coverage ?? false,
-        // A corpus run fails only on what its scenarios do not expect (as qualify); a named
-        // scenario or a --client-cmd program fails on any violation.
-        ...(values['stop-on-failure']
-          ? { stopOnFailure: judged === 'expectations' ? ('unexpected' as const) : ('any' as const) }
-          : {}),
+        // As the run is judged: a corpus run fails only on what its scenarios do not expect (as
+        // qualify), a named scenario on any violation, a --client-cmd program on any but the
+        // controller's violations its scenario expects.
+        ...stopOnFailureOf(values, judged),
       };
       const found = await explorer(config, invocation.exploreOptions(options));
       const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;

@@ -3,6 +3,7 @@
  * (the target's, --strategy, --max-events, --runs, --seed, --shard; run's --check-determinism and
  * --time-limit) read into RunSettings in one place, and the exploration options those settings give.
  */
+import type { Judged } from '../../reports/expectation.ts';
 import type { ExploreOptions } from '../explore-result.ts';
 import type { Overrides } from '../run-config.ts';
 import type { RunSettings } from '../run-settings.ts';
@@ -56,6 +57,15 @@ export function runSettingsOf(values: SettingsFlagValues, overrides: Overrides):
       : {}),
     ...(shard ? { shard } : {}),
   };
+}
+
+/** --stop-on-failure, read once for run and qualify: stop at the first case that fails the run as
+ *  it is `judged` (ExploreOptions.stopOnFailure), or never. */
+export function stopOnFailureOf(
+  values: { 'stop-on-failure'?: boolean | undefined },
+  judged: Judged,
+): Pick<ExploreOptions, 'stopOnFailure'> {
+  return values['stop-on-failure'] ? { stopOnFailure: judged } : {};
 }
 
 export function exploreOptionsOf(settings: RunSettings): ExploreOptions {

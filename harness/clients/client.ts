@@ -5,6 +5,7 @@
 import type { Scheduler } from '../clock.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import type { ModelView, Recorder } from '../history.ts';
+import type { CharmSource } from '../plan.ts';
 import type { Rng } from '../rng.ts';
 import type { Dialer } from './connection.ts';
 
@@ -17,6 +18,9 @@ export interface ClientEnv {
   credentials: Credentials;
   /** How long one deploy may take before the client gives up on it. */
   deployDeadlineMs: number;
+  /** Where the controller's clients take charms from (plan.ts charmSourceOf): the charm store on
+   *  Juju 1.x, Charmhub on Juju 3, which refuses `cs:` URLs. */
+  charmSource: CharmSource;
   /** The controller's model URL, on real-socket targets only: clients that bring their own
    *  connection code (a real client library) dial it instead of using `dial`. */
   url?: string;

@@ -21,6 +21,7 @@ import { isLongPoll } from '../controller/api-types.ts';
 import type { Outcome } from '../history.ts';
 import type { Client, ClientEnv, ClientProfile } from './client.ts';
 import { WatcherView } from './watcher-view.ts';
+import { deployCharmUrl } from '../plan.ts';
 import { UsageError } from '../errors.ts';
 
 /**
@@ -169,7 +170,7 @@ export class JujulibClient implements Client {
           applications: [
             {
               application: entry.app,
-              'charm-url': `cs:trusty/${entry.app}`,
+              'charm-url': deployCharmUrl(entry.app, this.env.charmSource),
               'num-units': entry.units,
               Force: false,
               channel: '',

@@ -10,6 +10,7 @@ import { ErrorCode, facadeVersion } from '../controller/api-types.ts';
 import { CallCounter, isUpgradeInProgress, RpcConnection, type CallOptions, type RpcResult } from './connection.ts';
 import type { Client, ClientEnv } from './client.ts';
 import { WatcherView } from './watcher-view.ts';
+import { deployCharmUrl } from '../plan.ts';
 
 export interface ClientPolicy {
   /** After losing the connection: never reconnect, only while waiting for the upgrade, or always. */
@@ -387,8 +388,8 @@ export class ScriptedClient implements Client {
   private sendDeploy(op: Op): void {
     op.state = 'sending';
     const attempt = ++op.attempts;
-    const charm =
-      this.policy.newRevisionOnRetry && attempt > 1 ? `cs:trusty/${op.app}-${attempt}` : `cs:trusty/${op.app}`;
+    const revision = this.policy.newRevisionOnRetry && attempt > 1 ? attempt : undefined;
+    const charm = deployCharmUrl(op.app, this.env.charmSource, revision);
     const params = { applications: [{ application: op.app, 'charm-url': charm, 'num-units': op.units }] };
     this.call('Application', 'Deploy', { params }, (r) => {
       if (!this.ops.has(op.op)) return;

@@ -47,6 +47,7 @@ export const ErrorCode = {
   upgradeInProgress: 'upgrade in progress',
   alreadyExists: 'already exists',
   badRequest: 'bad request',
+  notValid: 'not valid',
 } as const;
 
 /**
@@ -87,6 +88,10 @@ export interface ServerTransport {
   /** The address the client dialled (a real server's: what Login advertises in `servers`, so a
    *  client that redials from it comes back the same way, through a fault proxy too); the sim has none. */
   readonly address?: ServerAddress;
+  /** The controller's cloud-local API address, which a client outside the cloud cannot reach
+   *  (wire/cloud-local-address.ts): Login lists it first, beside the address the client dialled, as
+   *  Juju lists every API address it knows; the sim has none. */
+  readonly cloudLocalAddress?: ServerAddress;
 }
 
 /** An API address as Login's `servers` gives it. */
@@ -104,7 +109,7 @@ export interface ApiHost {
   readonly history: Recorder;
   readonly clock: Scheduler;
   readonly credentials: Credentials;
-  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle' | 'restrictedWindow'>;
+  readonly profile: Pick<ControllerProfile, 'upgradeErrorStyle' | 'restrictedWindow' | 'clientVersion'>;
   /** The applications, units and the change log the AllWatcher reads. */
   readonly model: ModelState;
   /** The version the agent runs. */

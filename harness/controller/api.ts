@@ -23,6 +23,7 @@ import {
 import type { Application, Status } from './model-state.ts';
 import {
   addCharm,
+  charmUrlRefusal,
   askedCharms,
   charmOf,
   deployFromRepositorySpecs,
@@ -324,6 +325,14 @@ export class ApiConnection {
     }
   }
 
+  /** Login's API addresses of the one controller machine: its cloud-local one first when a server
+   *  has one (as Juju lists a machine's addresses), then the one the client dialled. */
+  private serverEntries(): Readonly<Record<string, unknown>>[] {
+    const { address, cloudLocalAddress } = this.transport;
+    const dialled = address ? serverEntry(address) : DEFAULT_SERVER;
+    return cloudLocalAddress ? [serverEntry(cloudLocalAddress, 'local-cloud'), dialled] : [dialled];
+  }
+
   private login(params: Record<string, unknown>): Record<string, unknown> {
     const { username, password } = this.controller.credentials;
     const user = sameSecret(field(params, 'auth-tag'), `user-${username}`);
@@ -343,7 +352,7 @@ export class ApiConnection {
         'controller-access': 'superuser',
         'model-access': 'admin',
       },
-      servers: [[this.transport.address ? serverEntry(this.transport.address) : DEFAULT_SERVER]],
+      servers: [this.serverEntries()],
       facades: FACADE_LIST,
     };
   }
@@ -466,6 +475,9 @@ export class ApiConnection {
   }
 
   private deployOne({ name, charm, units }: DeploySpec): ErrorEntry | undefined {
+    // First, as Juju parses the charm URL before it looks at anything else of the application.
+    const refusal = charmUrlRefusal(this.controller, charm);
+    if (refusal) return refusal;
     if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name))
       return err(`invalid application name`, ErrorCode.badRequest);
     if (typeof units !== 'number' || !Number.isInteger(units) || units < 0 || units > 100) {
@@ -606,9 +618,12 @@ const DEFAULT_ADDRESS: ServerAddress = { host: '127.0.0.1', port: 17070 };
 /** Login's `servers` entry for DEFAULT_ADDRESS (every sim login): written once, read only. */
 const DEFAULT_SERVER: Readonly<Record<string, unknown>> = Object.freeze(serverEntry(DEFAULT_ADDRESS));
 
-/** One of Login's `servers`, as Juju writes a host and port. */
-function serverEntry({ host, port }: ServerAddress): Record<string, unknown> {
+/** One of Login's `servers`, as Juju writes a host and port; `scope` read from the host unless given. */
+function serverEntry({ host, port }: ServerAddress, scope = scopeOf(host)): Record<string, unknown> {
   const type = /^\d+(\.\d+){3}$/.test(host) ? 'ipv4' : host.includes(':') ? 'ipv6' : 'hostname';
-  const scope = host === 'localhost' || host.startsWith('127.') || host === '::1' ? 'local-machine' : 'public';
   return { value: host, type, scope, port };
+}
+
+function scopeOf(host: string): string {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1' ? 'local-machine' : 'public';
 }

@@ -8,6 +8,7 @@
 import type { ApiHost } from './api-types.ts';
 import { ErrorCode } from './api-types.ts';
 import { MODEL_NAME, rfc3339 } from './model-state.ts';
+import { charmhubUrl, charmSourceOf } from '../plan.ts';
 
 type Params = Record<string, unknown>;
 
@@ -111,7 +112,7 @@ export function resolveCharms(params: Params): Params {
     const origin = field(e, 'charm-origin');
     const name = charmName(reference);
     return {
-      url: `ch:amd64/${DEFAULT_SERIES}/${name}-1`,
+      url: charmhubUrl(name),
       'charm-origin': resolvedOrigin((typeof origin === 'object' && origin !== null ? origin : {}) as Params),
       'supported-series': [DEFAULT_SERIES],
       'supported-bases': [DEFAULT_BASE],
@@ -127,6 +128,15 @@ export function addCharm(host: ApiHost, params: Params): Params | { error: strin
   host.model.addCharm(url);
   const origin = field(params, 'charm-origin');
   return { 'charm-origin': typeof origin === 'object' && origin !== null ? origin : resolvedOrigin({}) };
+}
+
+/** Juju 3 has no charm store: its charm URL grammar knows only `ch:` and `local:` (internal/charm
+ *  ParseURL; juju/charm v10 dropped `cs`), so its Application.Deploy refuses a `cs:` URL as it parses
+ *  it, with the parser's error; Juju 1.x takes it (its charm store resolves it). */
+export function charmUrlRefusal(host: ApiHost, charm: unknown): { message: string; code: string } | undefined {
+  if (typeof charm !== 'string' || !charm.startsWith('cs:')) return undefined;
+  if (charmSourceOf(host.profile.clientVersion) !== 'charmhub') return undefined;
+  return errorEntry(`cannot parse URL "${charm}": schema "cs" not valid`, ErrorCode.notValid);
 }
 
 /** One application to deploy, read from Application.Deploy or DeployFromRepository arguments. */
@@ -176,7 +186,7 @@ export function deployFromRepositorySpecs(params: Params): DeploySpec[] | undefi
     const units = field(a, 'num-units');
     return {
       name: typeof name === 'string' && name ? name : typeof charm === 'string' ? charmName(charm) : name,
-      charm: typeof charm === 'string' ? `ch:amd64/${DEFAULT_SERIES}/${charmName(charm)}-1` : charm,
+      charm: typeof charm === 'string' ? charmhubUrl(charmName(charm)) : charm,
       units: units === undefined || units === null ? 1 : units,
     };
   });

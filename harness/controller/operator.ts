@@ -23,6 +23,12 @@ export function seedOperatorApps(controller: Controller, apps: readonly string[]
   for (const app of apps) controller.deployApplication(app, charmUrlOf(app.replace(/^old-/, '')), 0);
 }
 
+/** The note of the operator's timed removal dropped at the plan's end: the program never waited on
+ *  its watcher (AllWatcher.Next) after the removal was due, nor had it lost its watcher then. */
+export function notWaitedOnWatcherNote(client: string): string {
+  return `${client} did not wait on its watcher again before the plan ended (quiescence injects no fault)`;
+}
+
 /** `juju remove-application APP` by the operator: whether the controller removed it, and why not. */
 export function removeAsOperator(controller: Controller, app: string): { applied: boolean; note: string } {
   const answers: ApiResponse[] = [];

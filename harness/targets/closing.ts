@@ -12,6 +12,10 @@
  *               link dead and watch again (a client that thinks it is watching looks settled;
  *               watchers-resume also excuses the finding itself, up to the request deadline, so
  *               a loss found late may still be open at the run's end: its view is judged)
+ *   slow tail   a message sent over a slow link before its window ended still takes the window's
+ *               delay: the run goes on until what was in flight then has had a round trip (twice
+ *               the delay after the window's end), so that a view is not judged on a Next's answer
+ *               still on its way
  *   wait        until the controller is quiet, every client settled and no plan event waits for
  *               its moment, bounded by the scenario's deploy and resume deadlines; the quiet
  *               record says whether that was reached
@@ -94,7 +98,13 @@ function quietness(run: RunEnding<FinalModel>): () => MaybeAsync<boolean> {
   // returned, so it stops it for a rewatch the plan asked for), and a call sent then would be cut
   // short by the run's end. The continuation is built once: the sim asks about 200 times a run.
   const thenSettled = (controller: boolean): boolean => controller && settled();
-  return () => (settled() ? then(run.controllerQuiet(), thenSettled) : false);
+  // then() written out here and in the wait's questions: asked before every timer of the closing
+  // (about 200 a run on the sim), a synchronous answer goes through no continuation at all.
+  return () => {
+    if (!settled()) return false;
+    const controller = run.controllerQuiet();
+    return controller instanceof Promise ? controller.then(thenSettled) : controller && settled();
+  };
 }
 
 /** How often the wait for ties looks whether the controller is available (model ms). */
@@ -126,9 +136,15 @@ function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
     const quiet = quietness(run);
     // Asked before every timer of the wait: the continuations are built once, not per question.
     const none = (n: number): boolean => n === 0;
-    const fired = (): MaybeAsync<boolean> => then(armedTies(), none);
+    const fired = (): MaybeAsync<boolean> => {
+      const armedNow = armedTies();
+      return armedNow instanceof Promise ? armedNow.then(none) : armedNow === 0;
+    };
     const orFired = (q: boolean): MaybeAsync<boolean> => q || fired();
-    const over = (): MaybeAsync<boolean> => then(quiet(), orFired);
+    const over = (): MaybeAsync<boolean> => {
+      const q = quiet();
+      return q instanceof Promise ? q.then(orFired) : q || fired();
+    };
     // Quiet, with ties armed: a client settles as it sends its call (its Next is in flight), before
     // the controller has it, and that call may be a tie's moment. Calls in flight land in SETTLE_MS.
     const stillQuiet = (): MaybeAsync<boolean> =>
@@ -165,10 +181,26 @@ function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
 function closeAfterPlan<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   run.history.record({ type: 'quiescence' });
   return then(run.healFaults(), () => {
-    // A run without a half-open does not step its clock here: its history is what it was before.
-    const until = halfOpenResumeDeadline(run);
+    // A run without a half-open or a slow link does not step its clock here: its history is what it was before.
+    const ends = [halfOpenResumeDeadline(run), slowTail(run)].filter((t): t is number => t !== undefined);
+    const until = ends.length > 0 ? Math.max(...ends) : undefined;
     return until === undefined ? quietWait(run) : then(run.runUntil(until), () => quietWait(run));
   });
+}
+
+/** When the last message sent over a slow link (plan.ts `slow`) has had its round trip, if that is
+ *  still to come: twice the window's delay after its end (a request sent just before it arrives one
+ *  delay later, and its answer, sent then, may be a Next's long-awaited one). */
+function slowTail(run: RunEnding<FinalModel>): number | undefined {
+  const delay = new Map<string, number>(); // client -> its slow window's delay, while in force
+  let until: number | undefined;
+  for (const r of run.history.records) {
+    if (r.type === 'fault-start' && r.fault === 'slow') delay.set(r.client, r.latencyMs);
+    if (r.type !== 'fault-end' || r.fault !== 'slow') continue;
+    const end = r.t + 2 * (delay.get(r.client) ?? 0);
+    until = Math.max(until ?? end, end);
+  }
+  return until !== undefined && until > run.clock.now() ? until : undefined;
 }
 
 /** The whole resume deadline after the run's last half-open event (plan.ts), if that is still to
@@ -193,7 +225,10 @@ function quietWait<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   let seen = false;
   // Asked before every timer of the wait: its continuation is built once, not per question.
   const see = (q: boolean): boolean => (seen = q);
-  const watched = (): MaybeAsync<boolean> => then(quiet(), see);
+  const watched = (): MaybeAsync<boolean> => {
+    const q = quiet();
+    return q instanceof Promise ? q.then(see) : (seen = q);
+  };
   const wait = (): MaybeAsync<F> =>
     then(run.runUntil(limit, watched), () =>
       then(quiet(), (reached) => {

@@ -7,7 +7,7 @@ import type { Scheduler } from '../clock.ts';
 import type { Client } from '../clients/client.ts';
 import type { HistoryBody, Recorder } from '../history.ts';
 import type { ApiActivity } from '../controller/activity-triggers.ts';
-import { activityTie, clientName, timeline, upgradeRequest, type Plan, type PlanEvent } from '../plan.ts';
+import { clientName, timeline, upgradeRequest, type Plan, type PlanEvent } from '../plan.ts';
 
 /** Whether an action did something (false: nothing to act on, e.g. no connection), with an
  *  optional note for the event record (e.g. why a controller refused). */
@@ -26,6 +26,9 @@ export interface World {
   disconnect(client: string): Action;
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
   partition(client: string, durationMs: number): Action;
+  /** Every message between the client and the controller takes latencyMs more, for durationMs
+   *  (plan.ts `slow`; the world schedules the end), order kept. */
+  slow(client: string, durationMs: number, latencyMs: number): Action;
   /** The client's open connections go half-open for good (plan.ts `half-open`). */
   halfOpen(client: string): Action;
   /** The controller stops the client's live watchers, its connections staying up (plan.ts
@@ -38,8 +41,8 @@ export interface World {
    *  schedules the start); it recovers from its durable state. A target that cannot says so. */
   crash(downMs: number, graceful: boolean): Action;
   deploy(client: string, app: string, units: number): Action;
-  /** The client removes an application (Application.DestroyApplication); in a program's run, the
-   *  operator removes theirs. One tied to a login (`on: 'login'`) is armed instead (arm). */
+  /** The client removes an application (Application.DestroyApplication). In a program's run the
+   *  operator removes theirs, at the program's moment: tieOf ties it, and it is armed instead (arm). */
   remove(client: string, app: string): Action;
   /** The client stops its watcher and watches again. */
   rewatch(client: string): Action;
@@ -52,6 +55,10 @@ export interface World {
    * first, as not applied with the reason it never fired. A target that cannot arm it says so.
    */
   arm(index: number, event: PlanEvent, client: string, on: ApiActivity): Action;
+  /** The client's API moment plan event `event` waits for here (armed at its time, applied at that
+   *  moment: arm), or undefined for one applied at its time: activityTie(event), and in a program's
+   *  run every `remove`, the operator's (plan.ts operatorRemovalTie). */
+  tieOf(event: PlanEvent): { client: number; on: ApiActivity } | undefined;
   /** Plan events still waiting for their moment (chained-upgrade): quiescence waits for them. */
   readonly waiting: WaitingEvents;
 }
@@ -114,6 +121,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.disconnect(clientName(event.client));
     case 'partition':
       return world.partition(clientName(event.client), event.durationMs);
+    case 'slow':
+      return world.slow(clientName(event.client), event.durationMs, event.latencyMs);
     case 'half-open':
       return world.halfOpen(clientName(event.client));
     case 'stop-watcher':
@@ -124,7 +133,7 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.crash(event.downMs, event.graceful === true);
     case 'deploy':
       return world.deploy(clientName(event.client), event.app, event.units);
-    case 'remove': // one tied to a login is armed (schedulePlan), never applied at its time
+    case 'remove': // one the world ties (World.tieOf) is armed (schedulePlan), never applied at its time
       return world.remove(clientName(event.client), event.app);
     case 'rewatch':
       return world.rewatch(clientName(event.client));
@@ -221,7 +230,7 @@ export function schedulePlan(world: World, plan: Plan): number {
     end = event.kind === 'wait' ? at + event.durationMs : at; // a trailing wait lets its time pass too
     world.clock.after(at, () => {
       const record = (result: Applied): void => recordEvent(world.history, index, event, result);
-      const tie = activityTie(event);
+      const tie = world.tieOf(event);
       if (tie) return armTied(world, index, event, clientName(tie.client), tie.on);
       const result = applyEvent(world, event);
       if (previous === undefined && (typeof result === 'boolean' || !('then' in result))) return record(result);

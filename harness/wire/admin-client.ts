@@ -49,20 +49,15 @@ export class AdminClient {
   bootstrap(operatorApps: readonly string[] = []): Promise<ActionResult> {
     return this.call('POST', 'bootstrap', operatorApps.length > 0 ? { operatorApps } : undefined);
   }
-  /** The operator's `juju remove-application APP`, through the API (refused while it is restricted),
-   *  once `client` next waits on its watcher, or at once if it has lost it (session.ts). One tied to
-   *  its login after it lost its watcher is a plan event: arm() it. */
-  operatorRemove(app: string, client: string): Promise<ActionResult> {
-    return this.call('POST', 'operator-remove', { app, client });
-  }
   publish(version: string): Promise<ActionResult> {
     return this.call('POST', 'publish', { version });
   }
   upgrade(request: { version?: string; uploadTools?: boolean }): Promise<ActionResult> {
     return this.call('POST', 'upgrade', request);
   }
-  /** Arms plan event `index`, tied to `client`'s API activity: the session fires it then and
-   *  records it (or, at quiesce(), records it not applied with why it never fired). */
+  /** Arms plan event `index`, tied to `client`'s API activity (or the operator's removal in a
+   *  program's run): the session fires it then and records it (or, at quiesce(), records it not
+   *  applied with why it never fired). */
   arm(index: number, event: PlanEvent, client: string): Promise<ActionResult> {
     return this.call('POST', 'arm', { index, event, client });
   }

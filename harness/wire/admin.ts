@@ -8,13 +8,12 @@
  *   DELETE /admin/<uuid>                  -> {disposed}   (its connections drop, its timers stop)
  *   POST   /admin/<uuid>/bootstrap        {operatorApps?: [NAME]} -> {applied}  (the model starts with
  *                                            the operator's applications: controller/operator.ts)
- *   POST   /admin/<uuid>/operator-remove  {app, client} -> {applied, note?}  (the operator's
- *                                            remove-application, once `client` next waits on its
- *                                            watcher, or at once (note) if it lost it: session.ts)
  *   POST   /admin/<uuid>/arm              {index, client, event} -> {applied}  (plan event `index`,
  *                                            tied to `client`'s API activity, or the operator's
- *                                            remove tied to its login: the session records it as it
- *                                            fires, or at quiesce that it never did: session.ts)
+ *                                            remove-application of a program's run, at `client`'s
+ *                                            next watcher wait or (on: login) its login after it
+ *                                            lost its watcher: the session records it as it fires,
+ *                                            or at quiesce that it never did: session.ts)
  *   POST   /admin/<uuid>/quiesce          -> {applied}  (unfired ties recorded not applied)
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
@@ -67,8 +66,6 @@ export interface ActionResult {
   applied: boolean;
   chosen?: string;
   error?: string;
-  /** What was done, when it differs from what the route says it does (operator-remove at once). */
-  note?: string;
 }
 
 class HttpError {
@@ -177,18 +174,6 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       if (applied) seedOperatorApps(controller, apps as string[]);
       return { applied } satisfies ActionResult;
     }
-    case 'POST operator-remove': {
-      const { app, client, on } = body;
-      if (on !== undefined)
-        throw new HttpError(
-          400,
-          'operator-remove takes no "on": a removal tied to a login is a plan event, armed with POST arm {"index": N, "client": "client-0", "event": {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}}',
-        );
-      if (typeof app !== 'string' || typeof client !== 'string')
-        throw new HttpError(400, 'operator-remove needs {"app": "old-mysql", "client": "client-0"}');
-      const removed = session.operatorRemove(app, client);
-      return (removed === 'armed' ? { applied: true } : removed) satisfies ActionResult;
-    }
     case 'POST publish': {
       const version = body['version'];
       if (typeof version !== 'string' || !isVersion(version))
@@ -216,12 +201,12 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       if (kind === 'remove' && !(typeof app === 'string' && /^[a-z][a-z0-9-]*$/.test(app)))
         throw new HttpError(
           400,
-          'arm takes a remove as {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}',
+          'arm takes a remove as {"kind": "remove", "client": 0, "app": "mysql", "on"?: "login"}',
         );
       if (!session.arm(index as number, event as PlanEvent, client))
         throw new HttpError(
           400,
-          'arm takes a disconnect, partition, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove tied to "login"',
+          "arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove (the operator's)",
         );
       return { applied: true } satisfies ActionResult;
     }

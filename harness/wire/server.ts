@@ -29,6 +29,7 @@ import type { HistoryRecord } from '../history.ts';
 import { handleAdmin, type AdminHost } from './admin.ts';
 import { AgentListener } from './agent-listener.ts';
 import { CHARMHUB_PATH, charmRouteOf, handleCharmRoute } from './charm-http.ts';
+import { CloudLocalAddress } from './cloud-local-address.ts';
 import { decodeRequest, encodeResponse, errorReply } from './codec.ts';
 import { ControllerSession, modelPath, type SessionDurability, type SessionOptions } from './session.ts';
 import { SessionStore, type StoredSession } from './session-store.ts';
@@ -103,6 +104,8 @@ export class ControllerServer implements AdminHost {
   /** Each session's agent TLS port, by model UUID (the default session's survives its resets). */
   private readonly agents = new Map<string, AgentListener>();
   private readonly store: SessionStore | undefined;
+  /** Where Login says the controller's cloud-local API address is: unreachable from its clients. */
+  private cloudLocal: CloudLocalAddress | undefined;
 
   private constructor(
     private readonly http: Server,
@@ -130,6 +133,7 @@ export class ControllerServer implements AdminHost {
       });
     });
     if (options.tls) server.tls = await tlsMaterialIn(options.tlsDir);
+    server.cloudLocal = await CloudLocalAddress.listen(options.host ?? '127.0.0.1');
     // The session's model config names the charm-info endpoint, on the port just bound.
     server.session = server.newSession({}, MODEL_UUID);
     server.takeBackSessions();
@@ -281,6 +285,7 @@ export class ControllerServer implements AdminHost {
     for (const ws of this.wss.clients) ws.terminate();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.cloudLocal?.close();
     this.tls?.dispose();
   }
 
@@ -391,9 +396,19 @@ export class ControllerServer implements AdminHost {
     });
     const proceed = (): void =>
       this.wss.handleUpgrade(req, socket, head, (ws) =>
-        attach(ws, socket, session, { label, address: dialledAddress(req) }, this.limits, () => reset),
+        attach(
+          ws,
+          socket,
+          session,
+          { label, address: dialledAddress(req), cloudLocalAddress: this.cloudLocal?.address },
+          this.limits,
+          () => reset,
+        ),
       );
-    if (!session.links.holdDial(label, socket, proceed)) proceed();
+    if (session.links.holdDial(label, socket, proceed)) return;
+    // Over a slow path the handshake's request comes in, and its answer goes out, behind the rest.
+    const path = session.links.path(label);
+    path.inbound.run(path.slowMs, () => path.outbound.run(path.slowMs, () => socket.destroyed || proceed()));
   }
 
   /** The session a WebSocket path names: /model/<uuid>/api, or /api for the controller (the default
@@ -411,7 +426,7 @@ function attach(
   ws: WebSocket,
   socket: Duplex,
   session: ControllerSession,
-  { label, address }: { label: string; address: ServerAddress },
+  { label, address, cloudLocalAddress }: { label: string; address: ServerAddress; cloudLocalAddress?: ServerAddress },
   limits: ServerLimits,
   wasReset: () => boolean,
 ): void {
@@ -421,19 +436,28 @@ function attach(
   // Half-open (a fault tied to its activity): the model's end is gone, the client's socket stays
   // open and hears nothing more, not even a WebSocket pong (nothing is read from it).
   let silent = false;
+  // A slow link (a fault tied to its activity): frames both ways wait on the client's path.
+  const path = session.links.path(label);
+  const write = (response: ApiResponse): void => {
+    if (ws.readyState !== WebSocket.OPEN || silent) return;
+    // A client that stops reading would have its replies pile up here without bound.
+    if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
+    ws.send(encodeResponse(response));
+  };
   const transport: ServerTransport = {
     send: (response) => {
       if (ws.readyState !== WebSocket.OPEN || silent) return;
       if (held) return void held.push(response);
-      // A client that stops reading would have its replies pile up here without bound.
-      if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
-      ws.send(encodeResponse(response));
+      path.outbound.run(path.slowMs, () => write(response));
     },
     // An agent that stops sends no close frame: its sockets just go away. A half-open link's stays.
-    close: () => {
-      if (!silent) ws.terminate();
-    },
+    // After the replies still on their way over a slow link, as a FIN follows the data.
+    close: () =>
+      path.outbound.run(path.slowMs, () => {
+        if (!silent) ws.terminate();
+      }),
     address,
+    ...(cloudLocalAddress ? { cloudLocalAddress } : {}),
   };
   const conn = session.controller.connect(label, transport);
   if (!conn) {
@@ -474,7 +498,7 @@ function attach(
     if (!conn.authenticated) ws.close(1008, 'login timeout');
   }, limits.loginTimeoutMs);
   loginTimer.unref();
-  ws.on('message', (data: RawData) => {
+  const receive = (data: RawData): void => {
     if (silent) return;
     const decoded = decodeRequest(text(data));
     if (!decoded.ok) return transport.send(decoded.reply);
@@ -487,14 +511,18 @@ function attach(
       );
       transport.send(errorReply(decoded.request['request-id'], `internal error: ${(e as Error).message}`, ''));
     }
-  });
-  // A connection cut by the network (the fault proxy's reset) is a fault in the model's records.
-  ws.on('close', () => {
-    clearTimeout(loginTimer);
-    removeLink();
-    if (wasReset() || faulted) conn.drop('fault');
-    else conn.closedByClient();
-  });
+  };
+  ws.on('message', (data: RawData) => path.inbound.run(path.slowMs, () => receive(data)));
+  // A connection cut by the network (the fault proxy's reset) is a fault in the model's records;
+  // over a slow path, after the frames that came before it.
+  ws.on('close', () =>
+    path.inbound.run(path.slowMs, () => {
+      clearTimeout(loginTimer);
+      removeLink();
+      if (wasReset() || faulted) conn.drop('fault');
+      else conn.closedByClient();
+    }),
+  );
 }
 
 function text(data: RawData): string {

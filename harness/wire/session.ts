@@ -19,8 +19,8 @@ import {
   type Stall,
 } from '../history.ts';
 import { API_ACTIVITIES } from '../controller/activity-triggers.ts';
-import { activityTie, operatorApp, tieCondition, upgradeRequest, type PlanEvent } from '../plan.ts';
-import { removeAsOperator } from '../controller/operator.ts';
+import { activityTie, operatorApp, operatorRemovalTie, tieCondition, upgradeRequest, type PlanEvent } from '../plan.ts';
+import { notWaitedOnWatcherNote, removeAsOperator } from '../controller/operator.ts';
 import { seededRng } from '../rng.ts';
 import { ClientLinks } from './client-links.ts';
 import type { SessionJournal } from './session-store.ts';
@@ -176,56 +176,41 @@ export class ControllerSession {
 
   /**
    * Arms plan event `index` (a disconnect, partition, half-open, restart or upgrade tied to
-   * `client`'s API activity, or the operator's removal tied to a program's login after it lost its
-   * watcher: plan.ts `remove`): the model fires it at that moment, and the session applies it at
-   * once and records it (applied, at that moment); the run's quiescence (quiesce()) records one
-   * that never fired as not applied, with why (activity-triggers.ts). After a crash the harness
-   * arms its ties again (targets/world.ts ArmedTies): one whose event record this session took back
-   * with its records fired or was dropped before the kill, and is not armed again.
+   * `client`'s API activity, or the operator's removal in a program's run: plan.ts
+   * operatorRemovalTie): the model fires it at that moment, and the session applies it at once and
+   * records it (applied, at that moment); the run's quiescence (quiesce()) records one that never
+   * fired as not applied, with why (activity-triggers.ts). After a crash the harness arms its ties
+   * again (targets/world.ts ArmedTies): one whose event record this session took back with its
+   * records fired or was dropped before the kill, and is not armed again.
    */
   arm(index: number, event: PlanEvent, client: string): boolean {
-    const tie = activityTie(event);
+    const tie = event.kind === 'remove' ? operatorRemovalTie(event) : activityTie(event);
     if (!tie || !API_ACTIVITIES.includes(tie.on)) return false;
     if (eventRecorded(this.history.records, index)) return true;
-    this.controller.activity.arm(
-      client,
-      tie.on,
-      () => {
-        const { applied, note } = this.fireTied(event, client);
-        this.history.record({ type: 'event', index, event, applied, ...(note !== undefined ? { note } : {}) });
-      },
-      (note) => this.history.record({ type: 'event', index, event, applied: false, note }),
-      tieCondition(event),
-    );
+    const fire = (): void => {
+      const { applied, note } = this.fireTied(event, client);
+      this.history.record({ type: 'event', index, event, applied, ...(note !== undefined ? { note } : {}) });
+    };
+    // The operator's timed removal, while the program has lost its watcher (it is away or
+    // reconnecting): now, so that it reaches the program only through its next watcher's snapshot,
+    // which has no `remove` for it (a view merged rather than replaced keeps a ghost). Not while the
+    // API is restricted for an upgrade, which would refuse it: then, as otherwise, at its next
+    // watcher wait.
+    if (event.kind === 'remove' && !event.on && !this.controller.upgrading && this.controller.watcherLost(client)) {
+      fire();
+      return true;
+    }
+    const expire = (note: string): void => {
+      const why = event.kind === 'remove' && !event.on ? notWaitedOnWatcherNote(client) : note;
+      this.history.record({ type: 'event', index, event, applied: false, note: why });
+    };
+    this.controller.activity.arm(client, tie.on, fire, expire, tieCondition(event));
     return true;
   }
 
   /**
-   * The operator's `juju remove-application APP` in a program's run (controller/operator.ts), at
-   * the moment `client` next waits on its watcher (at once if it does now): the program has its
-   * snapshot, the application in it, and the removal reaches it as a `remove` delta. Armed like a
-   * tied fault: the run's quiescence drops it if that moment never comes. Or at once (its outcome
-   * returned), if the program has lost its watcher (below). One tied to the program's first login
-   * after it lost its watcher (plan.ts `remove` with `on: 'login'`) is a plan event: arm().
-   */
-  operatorRemove(app: string, client: string): { applied: boolean; note: string } | 'armed' {
-    const remove = (): void => void removeAsOperator(this.controller, app);
-    // A program that had a watcher and has none now lost it with its connection (it is away or
-    // reconnecting): the removal happens now, and reaches it only through its next watcher's
-    // snapshot, which has no `remove` for it (a view merged rather than replaced keeps a ghost).
-    // Not while the API is restricted for an upgrade, which would refuse it: then, as otherwise, at
-    // its next watcher wait.
-    if (!this.controller.upgrading && this.controller.watcherLost(client)) {
-      const removed = removeAsOperator(this.controller, app);
-      return { applied: removed.applied, note: `${removed.note} while ${client} had lost its watcher` };
-    }
-    this.controller.activity.arm(client, 'watch-next', remove);
-    return 'armed';
-  }
-
-  /**
    * The run's quiescence, for what the session itself injects: the triggers not yet fired are
-   * dropped (their events recorded as not applied) and the partitions they made end now, as the
+   * dropped (their events recorded as not applied) and the partitions and slow links they made end now, as the
    * harness heals its own faults (targets/closing.ts). The sim does the same in its heal.
    */
   quiesce(): void {
@@ -233,13 +218,23 @@ export class ControllerSession {
     for (const client of this.links.partitionedClients()) {
       if (this.links.heal(client)) this.history.record({ type: 'fault-end', fault: 'partition', client });
     }
+    for (const client of this.links.slowedClients()) this.unslow(client);
   }
 
-  /** What a tied plan event did as it fired: the operator's removal says what became of it. */
+  private unslow(client: string): void {
+    if (this.links.unslow(client)) this.history.record({ type: 'fault-end', fault: 'slow', client });
+  }
+
+  /** What a tied plan event did as it fired: the operator's removal says when, and what became of it. */
   private fireTied(event: PlanEvent, client: string): { applied: boolean; note?: string } {
     if (event.kind !== 'remove') return { applied: this.applyFault(event, client) };
+    const moment = event.on
+      ? `at ${client}'s login after it lost its watcher`
+      : this.controller.watcherLost(client)
+        ? `while ${client} had lost its watcher`
+        : `at ${client}'s next watcher wait`;
     const removed = removeAsOperator(this.controller, operatorApp(event.app));
-    return { applied: removed.applied, note: `at ${client}'s login after it lost its watcher: ${removed.note}` };
+    return { applied: removed.applied, note: `${moment}: ${removed.note}` };
   }
 
   private applyFault(event: PlanEvent, client: string): boolean {
@@ -257,6 +252,13 @@ export class ControllerSession {
         return this.links.halfOpen(client);
       case 'stop-watcher':
         return this.controller.stopWatchers(client);
+      case 'slow': {
+        if (!this.links.slow(client, event.latencyMs * this.options.timeScale)) return false;
+        const { latencyMs } = event;
+        this.history.record({ type: 'fault-start', fault: 'slow', client, latencyMs });
+        this.clock.after(event.durationMs, () => this.unslow(client));
+        return true;
+      }
       case 'partition': {
         if (!this.links.partition(client)) return false;
         this.history.record({ type: 'fault-start', fault: 'partition', client });

@@ -183,10 +183,11 @@ export function exitingAtDeadline(name, deployment) {
 /**
  * One connection of a script that reconnects: logs in, pings (an unanswered ping closes it, as a
  * dead link; `ping: false` does not), then `use(conn)`; any error closes it. Returns the connection;
- * `conn.ended` resolves once it is closed, whatever the reason.
+ * `conn.ended` resolves once it is closed, whatever the reason. `dial(url, options)` opens it
+ * (`connect`, unless a script has its own way of talking to the controller).
  */
-export function reconnectingSession(use, { onClose, ping = true } = {}) {
-  const conn = connect(API_URL, { callTimeoutMs: CALL_TIMEOUT_MS, handshakeTimeoutMs: CALL_TIMEOUT_MS, onClose });
+export function reconnectingSession(use, { onClose, ping = true, dial = connect } = {}) {
+  const conn = dial(API_URL, { callTimeoutMs: CALL_TIMEOUT_MS, handshakeTimeoutMs: CALL_TIMEOUT_MS, onClose });
   conn.ws.on('open', async () => {
     try {
       await login(conn.call);

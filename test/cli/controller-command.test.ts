@@ -34,9 +34,15 @@ describe('upgrade-chaos controller (controllerCommand)', () => {
     const c = await RawClient.open(url);
     const login = await c.call('Admin', 3, 'Login', { 'auth-tag': 'user-bob', credentials: 'pw' });
     expect(login.error).toBeUndefined();
-    // Login's servers name the port it listens on (--port 0: the kernel's), not Juju's default 17070.
+    // Login's servers name the port it listens on (--port 0: the kernel's), not Juju's default 17070,
+    // after the controller's cloud-local address (wire/cloud-local-address.ts).
     const port = Number(new URL(url).port);
-    expect(login.response.servers).toEqual([[{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port }]]);
+    expect(login.response.servers).toEqual([
+      [
+        { value: '127.0.0.1', type: 'ipv4', scope: 'local-cloud', port: expect.any(Number) },
+        { value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port },
+      ],
+    ]);
     h.input.write('publish 1.24.3\nstatus\nupgrade not-a-version\nrestart\nbogus\n');
     await waitFor(() => h.lines.some((l) => l.startsWith('unknown command')), 5_000, 'replies');
     expect(h.lines).toContain('published 1.24.3');
@@ -63,7 +69,10 @@ describe('upgrade-chaos controller (controllerCommand)', () => {
     const login = await c.call('Admin', 3, 'Login', { 'auth-tag': 'user-admin', credentials: 'pw' });
     expect(login.response['server-version']).toBe('3.6.0');
     expect(login.response.servers).toEqual([
-      [{ value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port: Number(new URL(url).port) }],
+      [
+        { value: '127.0.0.1', type: 'ipv4', scope: 'local-cloud', port: expect.any(Number) },
+        { value: '127.0.0.1', type: 'ipv4', scope: 'local-machine', port: Number(new URL(url).port) },
+      ],
     ]);
     c.close();
     h.input.write('quit\n');

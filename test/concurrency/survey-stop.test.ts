@@ -68,7 +68,7 @@ describe('runs in flight of an exploration on a real target', () => {
     const config: RunConfig = { ...configOf('juju-1.22-implicit-upgrade'), properties: ['watchers-resume'] };
     const found = explore(config, { seed: SEED, runs: 300, shrink: false }).properties[0]!.firstFailureRun!;
     const { target, counts } = holdingSim(config, found);
-    const result = await exploreTarget(target, config, { ...options(300), stopOnFailure: 'any' });
+    const result = await exploreTarget(target, config, { ...options(300), stopOnFailure: 'properties' });
     expect(result.runs).toBe(found);
     expect(result.failures.map((f) => f.property)).toEqual(['watchers-resume']);
     // The run after the failing case had started as it ended; it was stopped, not waited for.
@@ -76,18 +76,38 @@ describe('runs in flight of an exploration on a real target', () => {
     expect(counts.stopped).toBe(counts.held);
   });
 
-  it("with 'unexpected' (qualify, a corpus run), stop only at a violation the scenario expects to hold", async () => {
+  it("with 'expectations' (qualify, a corpus run), stop only at a violation the scenario expects to hold", async () => {
     const config: RunConfig = { ...configOf('juju-1.22-implicit-upgrade'), properties: ['watchers-resume'] };
     expect(config.scenario.expect['watchers-resume']).toBe('violated');
     const found = explore(config, { seed: SEED, runs: 300, shrink: false }).properties[0]!.firstFailureRun!;
-    const expected = explore(config, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'unexpected' });
+    const expected = explore(config, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'expectations' });
     expect(expected.runs).toBe(300);
     const heldExpected = {
       ...config,
       scenario: { ...config.scenario, expect: { ...config.scenario.expect, 'watchers-resume': 'held' as const } },
     };
-    const unexpected = explore(heldExpected, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'unexpected' });
+    const unexpected = explore(heldExpected, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'expectations' });
     expect(unexpected.runs).toBe(found);
+  });
+
+  it("with 'client-command' (run --client-cmd), not at a violation the scenario expects of its controller", () => {
+    // no-surprise-upgrade judges the controller alone, and juju-1.22-old-release-line expects its
+    // controller to violate it: not the program's doing, so no reason to stop.
+    const ofController: RunConfig = { ...configOf('juju-1.22-old-release-line'), properties: ['no-surprise-upgrade'] };
+    expect(ofController.scenario.expect['no-surprise-upgrade']).toBe('violated');
+    const first = explore(ofController, { seed: SEED, runs: 300, shrink: false }).properties[0]!.firstFailureRun!;
+    expect(explore(ofController, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'properties' }).runs).toBe(
+      first,
+    );
+    expect(explore(ofController, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'client-command' }).runs).toBe(
+      300,
+    );
+    // watchers-resume judges the client: its violation is the program's, expected of the scenario's own client or not.
+    const ofClient: RunConfig = { ...configOf('juju-1.22-implicit-upgrade'), properties: ['watchers-resume'] };
+    const found = explore(ofClient, { seed: SEED, runs: 300, shrink: false }).properties[0]!.firstFailureRun!;
+    expect(explore(ofClient, { seed: SEED, runs: 300, shrink: false, stopOnFailure: 'client-command' }).runs).toBe(
+      found,
+    );
   });
 
   it('are stopped when --time-limit passes, and only the runs that ended count', async () => {

@@ -1,7 +1,8 @@
 /**
  * A script that keeps removed applications in its view, on one fixed plan: the model holds an
  * application of the operator's (old-mysql), and the plan's `remove` has the operator take it away
- * the moment the script next waits on its watcher, while its own deploy's slow hooks run. The buggy
+ * the moment the script next waits on its watcher, while its own deploy's slow hooks run (recorded
+ * then). The buggy
  * script (examples/clients/ignore-remove.mjs) ignores the `remove` delta and exits with old-mysql in
  * its view: watchers-resume catches the ghost. robust.mjs drops it and holds on the same plan. The
  * removal's moment is the controller's (a tied trigger), so timing decides nothing.
@@ -26,17 +27,17 @@ const PLAN: Plan = [
 
 const config = () => withSlowHooks(configOf('juju-1.25-no-implicit-upgrade'));
 
-/** The operator removed old-mysql (it was in the model from bootstrap) through the API; mysql stayed. */
+/** The operator removed old-mysql (it was in the model from bootstrap) through the API, and the
+ *  event is recorded then (after the removal), not when it was armed; mysql stayed. */
 function expectOperatorRemoval(h: History): void {
-  expect(h.find((r) => r.type === 'event' && r.index === 2)).toMatchObject({
+  const event = h.find((r) => r.type === 'event' && r.index === 2);
+  expect(event).toMatchObject({
     applied: true,
-    note: 'the operator removes old-mysql once client-0 next waits on its watcher',
+    note: "at client-0's next watcher wait: the operator removed old-mysql",
   });
-  expect(h.find((r) => r.type === 'request' && r.method === 'DestroyApplication')).toMatchObject({
-    client: 'operator',
-    accepted: true,
-    apps: ['old-mysql'],
-  });
+  const removal = h.find((r) => r.type === 'request' && r.method === 'DestroyApplication');
+  expect(removal).toMatchObject({ client: 'operator', accepted: true, apps: ['old-mysql'] });
+  expect(h.indexOf(event!)).toBeGreaterThan(h.indexOf(removal!));
   const final = h.find((r) => r.type === 'final-model');
   expect(final?.type === 'final-model' && Object.keys(final.model.applications)).toEqual(['mysql']);
 }

@@ -1,14 +1,16 @@
 /**
- * The operator's remove-application in a program's run (controller/operator.ts, wire/session.ts):
- * at the program's next watcher wait while it watches, so the removal reaches it as a `remove`
- * delta; at once while it has lost its watcher with its connection, so the removal reaches it only
- * through the snapshot of the watcher it makes after reconnecting (which a view merged rather than
- * replaced keeps as a ghost: trial9's merge-snapshot). Tied to the program's login (`on: 'login'`),
- * a plan event armed like a tied fault: at its first login after it lost its watcher, not at one
- * while it still watches, and recorded then; or, if that never comes, recorded not applied at the
- * plan's end (quiesce) with the part of the moment that never came.
+ * The operator's remove-application in a program's run (controller/operator.ts, wire/session.ts),
+ * a plan event armed like a tied fault and recorded when it fires (it used to be recorded applied
+ * as it was armed, fired or not). Timed: at the program's next watcher wait while it watches, so the
+ * removal reaches it as a `remove` delta; at once while it has lost its watcher with its connection,
+ * so the removal reaches it only through the snapshot of the watcher it makes after reconnecting
+ * (which a view merged rather than replaced keeps as a ghost: trial9's merge-snapshot). Tied to the
+ * program's login (`on: 'login'`): at its first login after it lost its watcher, not at one while it
+ * still watches. If its moment never comes, it is recorded not applied at the plan's end (quiesce)
+ * with the part of the moment that never came.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { notWaitedOnWatcherNote } from '../../harness/controller/operator.ts';
 import type { HistoryRecord } from '../../harness/history.ts';
 import type { PlanEvent } from '../../harness/plan.ts';
 import type { AdminClient } from '../../harness/wire/admin-client.ts';
@@ -24,13 +26,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-const REMOVE_AT_LOGIN: PlanEvent = { kind: 'remove', client: 0, app: 'mysql', on: 'login' };
+const REMOVE: PlanEvent = { kind: 'remove', client: 0, app: 'mysql' };
+const REMOVE_AT_LOGIN: PlanEvent = { ...REMOVE, on: 'login' };
 
-/** A program session on a fresh server (kept for afterEach), bootstrapped with the operator's old-mysql. */
-async function bootstrapped(): Promise<{ session: AdminClient; modelUrl: string }> {
+/** A program session on a fresh server (kept for afterEach), bootstrapped with the operator's `apps`. */
+async function bootstrapped(apps = ['old-mysql']): Promise<{ session: AdminClient; modelUrl: string }> {
   const opened = await openProgramSession();
   server = opened.server;
-  expect(await opened.session.bootstrap(['old-mysql'])).toEqual({ applied: true });
+  expect(await opened.session.bootstrap(apps)).toEqual({ applied: true });
   return opened;
 }
 
@@ -45,27 +48,64 @@ const destroyed = async (session: AdminClient): Promise<string[]> =>
   );
 
 describe('the operator removes an application of a program run', () => {
-  it('at the next watcher wait while the program watches, at once once it lost its watcher', async () => {
-    const opened = await openProgramSession();
-    server = opened.server;
-    const session = opened.session;
-    expect(await session.bootstrap(['old-mysql', 'old-postgresql'])).toEqual({ applied: true });
-    client = await RawClient.open(`${opened.modelUrl}?client=client-0`);
+  it('timed, at the next watcher wait while the program watches, recorded then; at once once it lost its watcher', async () => {
+    const { session, modelUrl } = await bootstrapped(['old-mysql', 'old-postgresql']);
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
     await client.login();
-    expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
+    const watch = await client.call('Client', 8, 'WatchAll');
+    expect(watch.error).toBeUndefined();
 
-    // Watching (no Next in flight yet): armed for its next watcher wait, nothing removed now.
-    expect(await session.operatorRemove('old-mysql', 'client-0')).toEqual({ applied: true });
+    // Watching (no Next in flight yet): armed for its next watcher wait, nothing removed or recorded now.
+    expect(await session.arm(2, REMOVE, 'client-0')).toEqual({ applied: true });
     expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([]);
+    expect((await session.status()).armed).toBe(1);
 
-    // Its connection gone (the watcher with it): removed at once, while it is away.
+    // Its snapshot, then its next Next waiting for deltas: the removal happens then, after the
+    // operator's DestroyApplication, is recorded then, and reaches it as a `remove` delta.
+    const watcherId = (watch.response as { 'watcher-id': string })['watcher-id'];
+    await client.call('AllWatcher', 3, 'Next', undefined, watcherId);
+    expect(await destroyed(session)).toEqual([]);
+    const deltas = await client.call('AllWatcher', 3, 'Next', undefined, watcherId);
+    expect(JSON.stringify(deltas.response)).toContain('"remove"');
+    expect(await destroyed(session)).toEqual(['old-mysql']);
+    const records = (await session.history()).records;
+    const fired = records.find((r) => r.type === 'event');
+    expect(fired).toMatchObject({
+      index: 2,
+      event: REMOVE,
+      applied: true,
+      note: "at client-0's next watcher wait: the operator removed old-mysql",
+    });
+    const removal = records.findIndex((r) => r.type === 'request' && r.method === 'DestroyApplication');
+    expect(removal).toBeLessThan(records.indexOf(fired!));
+    expect((await session.status()).armed).toBe(0);
+
+    // Its connection gone (the watcher with it): removed at once as it is armed, while it is away.
     client.close();
     await waitFor(async () => (await session.history()).records.some((r) => r.type === 'conn-close'));
-    expect(await session.operatorRemove('old-postgresql', 'client-0')).toEqual({
+    const other: PlanEvent = { kind: 'remove', client: 0, app: 'postgresql' };
+    expect(await session.arm(4, other, 'client-0')).toEqual({ applied: true });
+    expect(await destroyed(session)).toEqual(['old-mysql', 'old-postgresql']);
+    expect((await eventRecords(session)).at(-1)).toMatchObject({
+      index: 4,
       applied: true,
-      note: 'the operator removed old-postgresql while client-0 had lost its watcher',
+      note: 'while client-0 had lost its watcher: the operator removed old-postgresql',
     });
-    expect(await destroyed(session)).toEqual(['old-postgresql']);
+  });
+
+  it('timed, it never fires when the program does not wait on its watcher again: not applied, the note says why', async () => {
+    const { session, modelUrl } = await bootstrapped();
+    client = await RawClient.open(`${modelUrl}?client=client-0`);
+    await client.login();
+    expect((await client.call('Client', 8, 'WatchAll')).error).toBeUndefined();
+    expect(await session.arm(2, REMOVE, 'client-0')).toEqual({ applied: true });
+    await session.quiesce();
+    expect(await destroyed(session)).toEqual([]);
+    expect(await eventRecords(session)).toEqual([
+      expect.objectContaining({ index: 2, applied: false, note: notWaitedOnWatcherNote('client-0') }),
+    ]);
+    expect((await session.status()).armed).toBe(0);
   });
 
   it("tied to the program's login: fires at its first login after it lost its watcher, recorded applied at that moment", async () => {
@@ -151,7 +191,7 @@ describe('the operator removes an application of a program run', () => {
     ]);
   });
 
-  it('refuses a tied removal on the wrong route or without an application, with one clear line', async () => {
+  it('refuses a removal without an application, or on the old route, with one clear line', async () => {
     const { modelUrl } = await bootstrapped();
     const uuid = /\/model\/([0-9a-f-]{36})\//.exec(modelUrl)![1]!;
     const auth = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`;
@@ -163,21 +203,17 @@ describe('the operator removes an application of a program run', () => {
       });
       return { status: res.status, error: ((await res.json()) as { error: string }).error };
     };
-    expect(await post('operator-remove', { app: 'old-mysql', client: 'client-0', on: 'login' })).toEqual({
-      status: 400,
-      error:
-        'operator-remove takes no "on": a removal tied to a login is a plan event, armed with POST arm {"index": N, "client": "client-0", "event": {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}}',
-    });
     const noApp = { kind: 'remove', client: 0, on: 'login' };
     expect(await post('arm', { index: 2, client: 'client-0', event: noApp })).toEqual({
       status: 400,
-      error: 'arm takes a remove as {"kind": "remove", "client": 0, "app": "mysql", "on": "login"}',
+      error: 'arm takes a remove as {"kind": "remove", "client": 0, "app": "mysql", "on"?: "login"}',
     });
-    const untied = { kind: 'remove', client: 0, app: 'mysql' };
+    const untied = { kind: 'disconnect', client: 0 };
     expect(await post('arm', { index: 2, client: 'client-0', event: untied })).toEqual({
       status: 400,
       error:
-        'arm takes a disconnect, partition, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove tied to "login"',
+        "arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove (the operator's)",
     });
+    expect(await post('operator-remove', { app: 'old-mysql', client: 'client-0' })).toMatchObject({ status: 404 });
   });
 });

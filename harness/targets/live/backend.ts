@@ -61,11 +61,6 @@ export interface ControllerBackend {
    *  starts with these applications of the operator's (controller/operator.ts; a controller that
    *  cannot add them ignores them). */
   bootstrap(operatorApps?: readonly string[]): Promise<ActionOutcome & { up: boolean }>;
-  /** The operator's `juju remove-application APP` once `client` next waits on its watcher
-   *  (controller/operator.ts; absent: it cannot). Armed like a tied fault (armedTies, quiesce); done
-   *  at once (the outcome has a note) while `client` has lost its watcher (wire/session.ts). One
-   *  tied to the client's login after it lost its watcher is a plan event armed with `arm`. */
-  operatorRemove?(app: string, client: string): Promise<ActionOutcome>;
   publish(version: string): Promise<ActionOutcome>;
   upgrade(request: UpgradeRequest): Promise<ActionOutcome>;
   restart(): Promise<ActionOutcome>;
@@ -81,8 +76,9 @@ export interface ControllerBackend {
   quiet(waitMs?: number): Promise<boolean>;
   /** The run is over: the controller-side records and what the model holds. */
   snapshot(): Promise<ControllerSnapshot>;
-  /** Arms plan event `index`, a fault tied to a client's API activity, in the controller, which
-   *  applies it and records it when it fires (absent: the controller cannot). */
+  /** Arms plan event `index`, a fault tied to a client's API activity or the operator's removal in
+   *  a program's run (plan.ts operatorRemovalTie), in the controller, which applies it and records
+   *  it when it fires (absent: the controller cannot, and has no operator). */
   arm?(index: number, event: PlanEvent, client: string): Promise<ActionOutcome>;
   /** How many armed faults tied to API activity have not fired yet; `waitMs` (real): a controller
    *  that can tell when none is left answers once none is, or after that long (absent: it arms none). */

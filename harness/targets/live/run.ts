@@ -10,7 +10,7 @@ import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
 import { Recorder, type HistoryRecord, type RunParams } from '../../history.ts';
-import { activityTie, charmSourceOf, clientName, operatorApp, type Plan } from '../../plan.ts';
+import { activityTie, charmSourceOf, clientName, operatorApp, operatorRemovalTie, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
@@ -378,7 +378,7 @@ async function stopClients(clients: Iterable<Client>, why: string): Promise<void
 const LOOPBACK = '127.0.0.1';
 
 /**
- * The clients that need a fault proxy: those a timed `disconnect`, `partition` or `half-open` of the plan names
+ * The clients that need a fault proxy: those a timed `disconnect`, `partition`, `slow` or `half-open` of the plan names
  * (a fault tied to API activity is the controller's to inject), or every client when `all` (a
  * --client-cmd program, whose start the proxy watches; TLS, whose certificate names the loopback
  * address the proxy listens on; a controller elsewhere). The others dial the controller directly:
@@ -390,7 +390,10 @@ export function proxiedClients(plan: Plan, clients: readonly string[], all: bool
   const faulted = new Set<string>();
   for (const event of plan)
     if (
-      (event.kind === 'disconnect' || event.kind === 'partition' || event.kind === 'half-open') &&
+      (event.kind === 'disconnect' ||
+        event.kind === 'partition' ||
+        event.kind === 'slow' ||
+        event.kind === 'half-open') &&
       !activityTie(event)
     )
       faulted.add(clientName(event.client));
@@ -416,6 +419,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
       history,
       credentials: backend.credentials,
       deployDeadlineMs: config.scenario.deadlines.deployMs,
+      charmSource: charmSourceOf(config.controller.clientVersion),
       url,
       ...(ca ? { tls: { caCert: ca.caCert, caCertFile: ca.caCertFile } } : {}),
       dial: wsDialer(url, {
@@ -432,7 +436,7 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
     const own = options.clientCommand !== undefined; // the user's --client-cmd, or a profile's own program
     const program = new CommandClient(env, {
       command: clientCommand,
-      bundle: bundleFromPlan(run.plan, charmSourceOf(config.controller.clientVersion)),
+      bundle: bundleFromPlan(run.plan, env.charmSource),
       timeScale: options.timeScale,
       reach: { connections: () => proxy.accepted, refusing: () => proxy.refusing },
       onFatal: run.fail,
@@ -475,6 +479,12 @@ async function admitClients(run: LiveRun): Promise<void> {
 async function heal(run: LiveRun, client: string): Promise<void> {
   if (!run.proxied.has(client)) return;
   if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
+}
+
+/** Ends a slow link's window: the proxy's usual latency again, and the fault-end is recorded. */
+async function unslow(run: LiveRun, client: string): Promise<void> {
+  if (!run.proxied.has(client)) return;
+  if ((await proxyOf(run, client)).unslow()) run.history.record({ type: 'fault-end', fault: 'slow', client });
 }
 
 /**
@@ -588,10 +598,12 @@ function liveWorld(run: LiveRun): World {
           return r;
         }),
       ),
+    // In a program's run every `remove` is the operator's, made at the program's moment (timed: its
+    // next watcher wait; `on: 'login'`: its login after it lost its watcher): armed like a tied
+    // fault, so the session records it when it fires, or that it never did (wire/session.ts).
+    tieOf: (event) => (run.program && event.kind === 'remove' ? operatorRemovalTie(event) : activityTie(event)),
     arm: (index, event, client, on) =>
       queue.run(async () => {
-        // The operator's removal tied to a program's login (plan.ts `remove`): armed like a tied
-        // fault, so the session records when it fires, or that it never did (wire/session.ts).
         if (event.kind === 'remove' && !run.program) return TIED_REMOVE_NOT_APPLIED;
         if (!backend.arm) {
           const cannot = event.kind === 'remove' ? 'has no operator' : 'cannot tie faults to API activity';
@@ -639,6 +651,15 @@ function liveWorld(run: LiveRun): World {
         clock.after(durationMs, () => void queue.run(async () => (await heal(run, name), true)));
         return true;
       }),
+    // The delay is model time, as the plan's: the proxy adds it scaled, as the clock scales waits.
+    slow: (client, durationMs, latencyMs) =>
+      queue.run(async () => {
+        const name = route(client);
+        if (!(await proxyOf(run, name)).slow(latencyMs * run.options.timeScale)) return false;
+        history.record({ type: 'fault-start', fault: 'slow', client: name, latencyMs });
+        clock.after(durationMs, () => void queue.run(async () => (await unslow(run, name), true)));
+        return true;
+      }),
     deploy: (client, app, units) =>
       heldForProgram(() =>
         queue.run(() => {
@@ -647,11 +668,9 @@ function liveWorld(run: LiveRun): World {
           return c !== undefined;
         }),
       ),
+    // A program's run arms its removals (tieOf): this is a built-in client's own.
     remove: (client, app) =>
-      queue.run(() => {
-        if (run.program) return removeAsOperator(run, app);
-        return clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app));
-      }),
+      queue.run(() => clientAction(clients.get(route(client)), profile, 'remove', (c) => c.remove?.(app))),
     rewatch: (client) =>
       queue.run(() => clientAction(clients.get(route(client)), profile, 'rewatch', (c) => c.rewatch?.())),
     upgradeIdle: () => backend.upgradeIdle(CONTROLLER_WAIT_MS),
@@ -663,24 +682,6 @@ function liveWorld(run: LiveRun): World {
  *  (controller/operator.ts), for the operator to take away while the program deploys. */
 function operatorApps(plan: Plan): string[] {
   return [...new Set(plan.flatMap((e) => (e.kind === 'remove' ? [operatorApp(e.app)] : [])))];
-}
-
-/** A plan's timed `remove` in a program's run: a program cannot be asked to remove anything, so
- *  the operator removes their own application of that name (controller/operator.ts), once the
- *  program next waits on its watcher: its snapshot holds the application, and the removal reaches
- *  it as a `remove` delta. Armed like a tied fault, so the plan's end waits for it and quiescence
- *  drops it. (One tied to the program's login is armed as a tie: liveWorld's arm.) */
-async function removeAsOperator(run: LiveRun, app: string): Promise<Applied> {
-  const { backend } = run.options;
-  if (!backend.operatorRemove) return { applied: false, note: `the ${run.options.target} target has no operator` };
-  if (run.down) return { applied: false, note: 'the controller is down' };
-  const outcome = await backend.operatorRemove(operatorApp(app), clientName(0));
-  if (!outcome.applied || outcome.note !== undefined) return outcome; // refused, or done at once
-  run.armed++;
-  return {
-    applied: true,
-    note: `the operator removes ${operatorApp(app)} once ${clientName(0)} next waits on its watcher`,
-  };
 }
 
 /** The --client-cmd program of a run, and whether the controller has answered it yet. */
@@ -733,6 +734,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         // First, so that no armed fault fires in between: the controller's own faults end.
         if (run.armed > 0) await backend.quiesce?.();
         for (const name of run.clientNames) await heal(run, name);
+        for (const name of run.clientNames) await unslow(run, name);
         await resume(run);
       },
       runUntil: async (wantedMs, quiet) => {

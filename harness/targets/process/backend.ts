@@ -62,10 +62,6 @@ export class ProcessBackend implements ControllerBackend {
     return { applied: r.applied, up: r.applied };
   }
 
-  operatorRemove(app: string, client: string): Promise<ActionOutcome> {
-    return this.session.admin.operatorRemove(app, client).then(outcome);
-  }
-
   publish(version: string): Promise<ActionOutcome> {
     return this.session.admin.publish(version).then(outcome);
   }
@@ -117,7 +113,7 @@ export class ProcessBackend implements ControllerBackend {
   }
 }
 
-function outcome(r: { applied: boolean; chosen?: string; error?: string; note?: string }): ActionOutcome {
-  const note = r.error ?? r.note ?? (r.chosen !== undefined ? `chose ${r.chosen}` : undefined);
+function outcome(r: { applied: boolean; chosen?: string; error?: string }): ActionOutcome {
+  const note = r.error ?? (r.chosen !== undefined ? `chose ${r.chosen}` : undefined);
   return { applied: r.applied, ...(note !== undefined ? { note } : {}) };
 }

@@ -10,7 +10,7 @@ import { Controller } from '../../controller/controller.ts';
 import { NOT_FIRED_BY_QUIESCENCE } from '../../controller/activity-triggers.ts';
 import type { DurableController } from '../../controller/durable-state.ts';
 import { Recorder, type HistoryRecord } from '../../history.ts';
-import { tieCondition, type Plan } from '../../plan.ts';
+import { activityTie, charmSourceOf, tieCondition, type Plan } from '../../plan.ts';
 import { seededRng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { closeRun } from '../closing.ts';
@@ -128,6 +128,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         dial: network.dialer(name),
         credentials: SIM_CREDENTIALS,
         deployDeadlineMs: config.scenario.deadlines.deployMs,
+        charmSource: charmSourceOf(config.controller.clientVersion),
       }),
     );
   }
@@ -161,6 +162,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       if (!dead) armIn(tie);
       return true;
     },
+    tieOf: activityTie, // the sim runs built-in clients, whose timed removals are their own
     history,
     bootstrap: () =>
       operator(() => {
@@ -184,6 +186,12 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clock.after(durationMs, () => heal(client));
       return true;
     },
+    slow: (client, durationMs, latencyMs) => {
+      if (!network.slow(client, latencyMs)) return false;
+      history.record({ type: 'fault-start', fault: 'slow', client, latencyMs });
+      clock.after(durationMs, () => unslow(client));
+      return true;
+    },
     crash,
     pause: (durationMs) => {
       if (dead) return { applied: false, note: 'the controller is down' };
@@ -203,6 +211,9 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   };
   const heal = (client: string): void => {
     if (network.heal(client)) history.record({ type: 'fault-end', fault: 'partition', client });
+  };
+  const unslow = (client: string): void => {
+    if (network.unslow(client)) history.record({ type: 'fault-end', fault: 'slow', client });
   };
   const resume = (): void => {
     if (!freeze.paused) return;
@@ -229,9 +240,12 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         const note = `${NOT_FIRED_BY_QUIESCENCE}: the controller was down`;
         for (const t of ties.list({ clear: true })) recordEvent(history, t.index, t.event, { applied: false, note });
         for (const client of network.partitionedClients()) heal(client);
+        for (const client of network.slowedClients()) unslow(client);
         resume();
       },
-      runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
+      // The sim's questions are all answered synchronously (a boolean, never a promise): asked
+      // before every timer of the closing, they go to the clock as they are, with no wrapper.
+      runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet as (() => boolean) | undefined),
       controllerQuiet: () => !dead && controller.quiet,
       waitingEvents: () => world.waiting.count,
       finalModel: () => ({ version: controller.version, model: controller.view(), charms: controller.charms() }),
