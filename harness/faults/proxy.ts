@@ -13,7 +13,8 @@
  *   the client's stays open and silent (its bytes are dropped, nothing reaches it, not even a
  *   close) until the run's end cuts it (cutHalfOpen); new connections pass as usual;
  * - latency: every chunk is delayed, order kept;
- * - onUpstreamRefused: told of each dial through it that the controller's port refused.
+ * - onUpstreamRefused: told of each dial through it that the controller's port refused; onAccepted:
+ *   of each connection it accepts.
  * It knows nothing of WebSockets or Juju: faults are on the byte stream, as on a real network.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -186,6 +187,9 @@ export class FaultProxy {
    * target records it as the controller would (`conn-refused`). The client's socket is cut, as ever.
    */
   onUpstreamRefused: (() => void) | undefined;
+  /** Called as the proxy accepts a client's connection: a --client-cmd program's deadline starts at
+   *  its first (clients/command-client.ts). */
+  onAccepted: (() => void) | undefined;
   latencyMs: number;
   readonly targetHost: string;
   private forwardPort: number;
@@ -370,6 +374,7 @@ export class FaultProxy {
 
   private accept(socket: Socket): void {
     this.accepted++;
+    this.onAccepted?.();
     const pair = new Pair(this, socket);
     this.pairs.add(pair);
     if (!this.partitioned) pair.open();
