@@ -1,7 +1,7 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
 import { count } from '../harness/plural.ts';
-import type { ClientKeys } from './common.ts';
+import type { ClientKey, ClientKeys } from './common.ts';
 import { HistoryIndex, Selection, type DeployInvoke, type RemoveInvoke, type Report } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 import { allActiveWithin, reportedBeforeActive } from './reported-before-active.ts';
@@ -294,7 +294,7 @@ function failedByDeadline(report: Report | undefined): report is Report {
 function ownRemovalDone(
   inv: DeployInvoke,
   removes: readonly RemoveInvoke[],
-  reports: ReadonlyMap<number, Report>,
+  reports: ReadonlyMap<ClientKey, Report>,
   keys: ClientKeys,
 ): Report | undefined {
   for (const rm of removes) {
@@ -321,7 +321,7 @@ function settledBy(history: History, done: Report): number {
 function removalsLeft(
   removes: readonly RemoveInvoke[],
   deploys: readonly DeployInvoke[],
-  reports: ReadonlyMap<number, Report>,
+  reports: ReadonlyMap<ClientKey, Report>,
   keys: ClientKeys,
   final: RecordOf<'final-model'>,
 ): Violation[] {

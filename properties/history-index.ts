@@ -25,7 +25,15 @@ import {
   type RecordType,
   type RunParams,
 } from '../harness/history.ts';
-import { CONTROLLER_SIDE, ClientKeys, controllerUnseen, cutShort, endTime, finalModel } from './common.ts';
+import {
+  CONTROLLER_SIDE,
+  ClientKeys,
+  type ClientKey,
+  controllerUnseen,
+  cutShort,
+  endTime,
+  finalModel,
+} from './common.ts';
 
 export type DeployInvoke = Extract<RecordOf<'invoke'>, { f: 'deploy' }>;
 export type RemoveInvoke = Extract<RecordOf<'invoke'>, { f: 'remove' }>;
@@ -40,7 +48,7 @@ export interface Operations {
   /** Every `invoke` with f 'remove', in order. */
   removes: RemoveInvoke[];
   /** (client, op) -> the last `ok` / `fail` / `info` of that operation. */
-  reports: Map<number, Report>;
+  reports: Map<ClientKey, Report>;
   /** Client and application (`client app`) -> the last time the controller accepted that client's
    *  removal of that application (an accepted `request` DestroyApplication naming it in `apps`). */
   destroyedAt: Map<string, number>;

@@ -11,7 +11,7 @@
  * controller's record first. So a correct client is not reported early for clock skew.
  */
 import type { History, RecordOf } from '../harness/history.ts';
-import { ClientKeys } from './common.ts';
+import { ClientKeys, type ClientKey } from './common.ts';
 import { HistoryIndex, Selection } from './history-index.ts';
 
 const READS = new Selection(['unit-status', 'invoke', 'ok', 'fail', 'info']);
@@ -39,7 +39,7 @@ export interface EarlyReport {
 export function reportedBeforeActive(history: History): EarlyReport[] {
   const apps = new AppStatuses();
   const keys = new ClientKeys();
-  const pending = new Map<number, { invoke: DeployInvoke; seen: boolean }>(); // invoke -> whether it saw its units active
+  const pending = new Map<ClientKey, { invoke: DeployInvoke; seen: boolean }>(); // invoke -> whether it saw its units active
   const early: EarlyReport[] = [];
   for (const r of HistoryIndex.of(history).select(READS)) {
     if (r.type === 'unit-status') {

@@ -1,6 +1,6 @@
 import type { History, RecordOf } from '../harness/history.ts';
 import { formatMs } from '../harness/plan.ts';
-import { ClientKeys } from './common.ts';
+import { ClientKeys, type ClientKey } from './common.ts';
 import { HistoryIndex, Selection } from './history-index.ts';
 import type { Property, Violation } from './property.ts';
 
@@ -36,9 +36,9 @@ export const requestsSettle: Property = {
     const deadline = index.params.requestDeadlineMs;
     const violations: Violation[] = [];
     const keys = new ClientKeys();
-    const calls = new Map<number, number>(); // pending calls -> their places in `records`
-    const closedAt = new Map<number, number>(); // (client, conn) -> place of its last client-side close
-    const ops = new Map<number, RecordOf<'invoke'>>(); // pending operations
+    const calls = new PendingCalls(); // pending calls -> their places in `records`
+    const closedAt = new Map<ClientKey, number>(); // (client, conn) -> place of its last client-side close
+    const ops = new Map<ClientKey, RecordOf<'invoke'>>(); // pending operations
 
     let closingFrom = Infinity; // the quiescence record's time: the closing wait's deadline starts there
     const records = index.select(READS);
@@ -52,10 +52,8 @@ export const requestsSettle: Property = {
           calls.set(keys.key(r.client, r.call), at);
           break;
         case 'return': {
-          const key = keys.key(r.client, r.call);
-          const pending = calls.get(key);
+          const pending = calls.take(keys.key(r.client, r.call));
           if (pending === undefined) break;
-          calls.delete(key);
           const call = records[pending] as RecordOf<'call'>;
           if (!call.longPoll && r.t - call.t > deadline) {
             violations.push({
@@ -83,7 +81,7 @@ export const requestsSettle: Property = {
     }
 
     const end = index.end;
-    for (const at of calls.values()) {
+    for (const at of calls.places) {
       const call = records[at] as RecordOf<'call'>;
       if (!call.longPoll) {
         // Ended by the run's end before its own deadline: the closing wait's deadline decided it.
@@ -119,4 +117,48 @@ export const requestsSettle: Property = {
 
 function describe(call: RecordOf<'call'>): string {
   return `${call.facade}.${call.method} (${call.client} call ${call.call}, conn ${call.conn}, at t=${formatMs(call.t)})`;
+}
+
+/**
+ * The pending calls, keyed by (client, call), in the order a Map would keep them: each key where it
+ * was first set while not pending. Not a Map: a Map appends every set and leaves every delete a hole
+ * until it rebuilds its table, so the sixty-odd calls of a run rebuilt it every few calls. A run has
+ * few calls pending at once (a long poll per watcher, the call in flight), and a return most often
+ * answers one of the newest: a list searched from its newest end costs less.
+ */
+class PendingCalls {
+  private readonly keys: ClientKey[] = [];
+  /** The place in the records of each pending call, in the order of `keys`. */
+  readonly places: number[] = [];
+
+  set(key: ClientKey, at: number): void {
+    const i = this.find(key);
+    if (i >= 0) this.places[i] = at;
+    else {
+      this.keys.push(key);
+      this.places.push(at);
+    }
+  }
+
+  /** The place of the pending call with this key, no longer pending; undefined if none. */
+  take(key: ClientKey): number | undefined {
+    const i = this.find(key);
+    if (i < 0) return undefined;
+    const { keys, places } = this;
+    const at = places[i];
+    // Shifted down by hand: splice would allocate the array of what it removed.
+    for (let j = i + 1; j < keys.length; j++) {
+      keys[j - 1] = keys[j]!;
+      places[j - 1] = places[j]!;
+    }
+    keys.pop();
+    places.pop();
+    return at;
+  }
+
+  private find(key: ClientKey): number {
+    const keys = this.keys;
+    for (let i = keys.length - 1; i >= 0; i--) if (keys[i] === key) return i;
+    return -1;
+  }
 }

@@ -73,6 +73,33 @@ describe('requests-settle (deadline 500ms)', () => {
     expect(requestsSettle.check(h)).toHaveLength(1);
   });
 
+  it('matches each return with its own call when several are pending and answered out of order', () => {
+    const client1 = (body: HistoryBody): HistoryBody => ({ ...body, client: 'client-1' }) as HistoryBody;
+    const h = history()
+      .at(10, call(1), call(2, 'Application.Deploy'), client1(call(1, 'Pinger.Ping')), call(3, 'Pinger.Ping'))
+      .at(100, ret(2))
+      .at(200, client1(ret(1)))
+      .at(600, ret(3))
+      .end(700);
+    // Call 3 late and call 1 never answered, both decided by their deadline at 510.
+    expect(messages(requestsSettle.check(h))).toEqual([
+      'Pinger.Ping (client-0 call 3, conn 1, at t=10ms) returned ok after 590ms, deadline 500ms',
+      'Client.FullStatus (client-0 call 1, conn 1, at t=10ms) never returned (deadline 500ms)',
+    ]);
+  });
+
+  it('times a call number sent again while pending from the last send, and keeps it where first sent', () => {
+    const h = history().at(10, call(1), call(2)).at(400, call(1, 'Pinger.Ping')).at(700, ret(1)).end(1000);
+    expect(messages(requestsSettle.check(h))).toEqual([
+      'Client.FullStatus (client-0 call 2, conn 1, at t=10ms) never returned (deadline 500ms)',
+    ]);
+    // Both unanswered at the end, at the same time: in the order the calls were first sent.
+    expect(messages(requestsSettle.check(history().at(10, call(1), call(2)).at(20, call(1)).end(30)))).toEqual([
+      'Client.FullStatus (client-0 call 1, conn 1, at t=20ms) never returned (deadline 500ms)',
+      'Client.FullStatus (client-0 call 2, conn 1, at t=10ms) never returned (deadline 500ms)',
+    ]);
+  });
+
   it('lets a long poll wait past the deadline, and stay pending on a connection still open', () => {
     const h = history()
       .at(0, conn(1, 'open'))
