@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FAULT_ACTIVITIES, UPGRADE_ACTIVITIES, type ApiActivity } from './controller/activity-triggers.ts';
+import {
+  FAULT_ACTIVITIES,
+  SLOW_ACTIVITIES,
+  UPGRADE_ACTIVITIES,
+  type ApiActivity,
+} from './controller/activity-triggers.ts';
 import type { Plan, PlanEvent } from './plan.ts';
 import type { Scenario } from './scenario.ts';
 import type { StrategyName } from './strategies/names.ts';
@@ -60,6 +65,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
     partition: fc
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
+    slow: slowLink(client, (scenario.weights['on-activity'] ?? 0) > 0),
     'half-open': tiedOrTimed('half-open', client, (scenario.weights['on-activity'] ?? 0) > 0, FAULT_ACTIVITIES),
     // A stopped watcher shows at the client's Next: that is its moment (at a login or a Deploy the
     // client may have no watcher yet, and the stop has nothing to act on).
@@ -92,6 +98,27 @@ function tiedOrTimed<K extends TiedHalfTheTime>(
   return fc
     .tuple(client, fc.option(fc.constantFrom(...moments), { nil: undefined, freq: 2 }))
     .map(([c, on]) => (on === undefined ? { kind, client: c } : { kind, client: c, on }) as Event);
+}
+
+/**
+ * A slow link (plan.ts `slow`): 1 to 60 s long, as a partition, each message 0.2 to 10 s later, so a
+ * round trip (twice that) spans a client's shorter timeouts (a 5 s Deploy timeout, a ping's) and
+ * stays within the request deadline's 30 s. Where the scenario draws tied faults, half of them start
+ * at one of SLOW_ACTIVITIES, as tiedOrTimed ties a half-open link; fc.option shrinks a tied one to
+ * the timed one first.
+ */
+function slowLink(client: fc.Arbitrary<number>, tied: boolean): fc.Arbitrary<Extract<PlanEvent, { kind: 'slow' }>> {
+  const window = fc.tuple(client, fc.integer({ min: 1_000, max: 60_000 }), fc.integer({ min: 200, max: 10_000 }));
+  const moment = tied
+    ? fc.option(fc.constantFrom(...SLOW_ACTIVITIES), { nil: undefined, freq: 2 })
+    : fc.constant(undefined);
+  return fc
+    .tuple(window, moment)
+    .map(([[c, durationMs, latencyMs], on]) =>
+      on === undefined
+        ? { kind: 'slow', client: c, durationMs, latencyMs }
+        : { kind: 'slow', client: c, durationMs, latencyMs, on },
+    );
 }
 
 /** A disconnect, partition or restart tied to a client's API activity (plan.ts ActivityTie). */

@@ -12,8 +12,8 @@
  *   `connected`: logged in), plus `watching` while it has a live watcher, `deploying` while a
  *   deploy it was asked for has no answer, and `partitioned` while a partition holds its traffic;
  * - the fault in force is `none`, or those of `crash` (the agent restarts because of a `restart`
- *   event), `pause` (the controller is frozen by a `pause` event) and `partition` (some client is
- *   partitioned) in force, joined by `+`.
+ *   event), `pause` (the controller is frozen by a `pause` event), `partition` (some client is
+ *   partitioned) and `slow` (some client's link is slowed by a `slow` event) in force, joined by `+`.
  *
  * Each plan event (an `event` record) is counted at the state it landed in: the state just before
  * the records it caused, i.e. before anything else happened at its instant (but after `run-start`,
@@ -78,6 +78,8 @@ interface ClientState {
   watchers: Set<string>;
   pendingOps: Set<number>;
   partitioned: boolean;
+  /** A `slow` link delays its traffic (fault-start slow .. fault-end). */
+  slow: boolean;
 }
 
 /** Walks a history, keeping the abstract state current. */
@@ -105,6 +107,7 @@ class StateWalker {
         watchers: new Set(),
         pendingOps: new Set(),
         partitioned: false,
+        slow: false,
       };
       this.clients.set(name, c);
     }
@@ -181,11 +184,13 @@ class StateWalker {
       case 'fault-start':
         if (r.fault === 'pause') this.paused = true;
         else if (r.fault === 'crash') this.killed = true;
+        else if (r.fault === 'slow') this.client(r.client).slow = true;
         else this.client(r.client).partitioned = true;
         return;
       case 'fault-end':
         if (r.fault === 'pause') this.paused = false;
         else if (r.fault === 'crash') this.killed = false;
+        else if (r.fault === 'slow') this.client(r.client).slow = false;
         else this.client(r.client).partitioned = false;
         return;
     }
@@ -201,12 +206,13 @@ class StateWalker {
   }
 
   fault(): string {
-    const partition = [...this.clients.values()].some((c) => c.partitioned);
+    const clients = [...this.clients.values()];
     const faults = [
       this.crash && 'crash',
       this.killed && 'killed',
       this.paused && 'pause',
-      partition && 'partition',
+      clients.some((c) => c.partitioned) && 'partition',
+      clients.some((c) => c.slow) && 'slow',
     ].filter(Boolean);
     return faults.length > 0 ? faults.join('+') : 'none';
   }

@@ -15,6 +15,7 @@ import { fromFile } from './scenario-file.ts';
 import { isVersion } from './controller/version.ts';
 import { API_ACTIVITIES, type ApiActivity } from './controller/activity-triggers.ts';
 import { STRATEGY_NAMES } from './strategies/names.ts';
+import { MAX_SLOW_LATENCY_MS } from './plan.ts';
 import { PROPERTY_NAMES } from '../properties/property.ts';
 
 export const FAILURE_FORMAT = 'upgrade-chaos-failure/2';
@@ -55,6 +56,13 @@ const planEvent = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('disconnect'), client, on }),
   z.strictObject({ kind: z.literal('partition'), client, durationMs: nat, on }),
+  z.strictObject({
+    kind: z.literal('slow'),
+    client,
+    durationMs: nat,
+    latencyMs: z.number().int().min(1, 'must be at least 1 ms').max(MAX_SLOW_LATENCY_MS),
+    on,
+  }),
   z.strictObject({ kind: z.literal('half-open'), client, on }),
   z.strictObject({ kind: z.literal('stop-watcher'), client, on }),
   z.strictObject({ kind: z.literal('pause'), durationMs: nat }),

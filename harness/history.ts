@@ -49,6 +49,10 @@ export type HistoryBody =
   | { type: 'event'; index: number; event: PlanEvent; applied: boolean; note?: string }
   | { type: 'fault-start'; fault: 'partition'; client: string }
   | { type: 'fault-end'; fault: 'partition'; client: string }
+  /** Every message between the client and the controller delayed latencyMs more (plan.ts `slow`),
+   *  until the matching fault-end. */
+  | { type: 'fault-start'; fault: 'slow'; client: string; latencyMs: number }
+  | { type: 'fault-end'; fault: 'slow'; client: string }
   /** The controller's every process frozen (docker pause, SIGSTOP; on the sim its work and its
    *  inbound traffic held), until the matching fault-end. */
   | { type: 'fault-start'; fault: 'pause' }

@@ -39,6 +39,12 @@ export type PlanEvent =
   | { kind: 'chained-upgrade'; version: string; when?: ActivityTie & { client: number } }
   | ({ kind: 'disconnect'; client: number } & Partial<ActivityTie>)
   | ({ kind: 'partition'; client: number; durationMs: number } & Partial<ActivityTie>)
+  /** Jepsen's slow network: for durationMs every message between the client and the controller
+   *  (each frame, each byte of a dial's handshake, both ways) takes latencyMs more, order kept, as
+   *  TCP keeps it; a message already on its way keeps its delay. A controller just upgraded answers
+   *  so. Client timeouts shorter than a slow call then give up on calls the controller still
+   *  applies. `on`: at that client's API activity (ActivityTie). */
+  | ({ kind: 'slow'; client: number; durationMs: number; latencyMs: number } & Partial<ActivityTie>)
   /** The client's open connections go half-open, for good: the controller's end is reset (it sees
    *  a fault), while the client's socket stays open and nothing it sends arrives, nor anything
    *  more for it, not even a close (NAT state dropped, a controller machine gone without a FIN).
@@ -63,6 +69,9 @@ export type PlanEvent =
   | { kind: 'crash'; downMs: number; graceful?: true }
   | { kind: 'wait'; durationMs: number };
 
+/** The most a `slow` link may add to each message (a replay file's bound: a longer one is a typo). */
+export const MAX_SLOW_LATENCY_MS = 600_000;
+
 export type EventKind = PlanEvent['kind'];
 export const EVENT_KINDS: readonly EventKind[] = [
   'bootstrap',
@@ -74,6 +83,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'chained-upgrade',
   'disconnect',
   'partition',
+  'slow',
   'half-open',
   'stop-watcher',
   'restart',
@@ -88,7 +98,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
  * `upgrade-on-activity`, the weight of an upgrade tied to one (an `upgrade` where the scenario
  * weighs upgrades, a `chained-upgrade` where it weighs those, by their weights). A `half-open` or
  * `stop-watcher` is tied half of the time, by its own weight, in a scenario whose `on-activity` is
- * above 0. `remove-on-activity`, the weight of a removal tied to a program's login after it lost its
+ * above 0, and so is a `slow` link. `remove-on-activity`, the weight of a removal tied to a program's login after it lost its
  * watcher (a `remove` with `on: 'login'`): a program's run draws it as often as a plain `remove`
  * (run-config.ts forProgram); a built-in client, which removes its own applications, is not drawn it.
  */
@@ -185,6 +195,8 @@ export function describeEvent(event: PlanEvent, reading: PlanReading = {}): stri
       return `disconnect client-${event.client}${whenActive(event)}`;
     case 'partition':
       return `partition client-${event.client} for ${formatMs(event.durationMs)}${whenActive(event)}`;
+    case 'slow':
+      return `slow client-${event.client}'s link by ${formatMs(event.latencyMs)} each way for ${formatMs(event.durationMs)}${whenActive(event)}`;
     case 'half-open':
       return `leave client-${event.client}'s connections half-open for good${whenActive(event)} (the controller's end reset, the client's silent: no byte, no close)`;
     case 'stop-watcher':
@@ -243,6 +255,7 @@ export function activityTie(event: PlanEvent): { client: number; on: ApiActivity
     event.kind !== 'remove' &&
     event.kind !== 'disconnect' &&
     event.kind !== 'partition' &&
+    event.kind !== 'slow' &&
     event.kind !== 'half-open' &&
     event.kind !== 'stop-watcher'
   )

@@ -4,8 +4,10 @@
  * (`observe`). Unavailable: between `agent-down` and `agent-up`, inside an
  * upgrade window (upgrade-tracker.ts: from `upgrade-pending`, or the first record that shows an
  * upgrade, to `upgrade-end`), while the controller is paused or killed (`fault-start` pause or crash
- * .. `fault-end`), and, for one client, inside that client's partitions (`fault-start` .. `fault-end`
- * naming it; they may overlap).
+ * .. `fault-end`), and, for one client, inside that client's partitions and slow links (`fault-start`
+ * .. `fault-end` naming it; they may overlap). A slow link (plan.ts `slow`) is up, but how much of it
+ * a correct client can use depends on its own timeouts, which the history does not show: none of it
+ * is counted as available.
  */
 import type { HistoryRecord, RecordType } from '../harness/history.ts';
 import { UPGRADE_TRACKER_READS, UpgradeTracker } from './upgrade-tracker.ts';
@@ -17,7 +19,7 @@ export class Availability {
   private agentDown = false;
   /** The controller frozen (pause) or dead (crash): it answers no one. */
   private paused = false;
-  private readonly partitions = new Map<string, number>(); // client -> partitions in force
+  private readonly partitions = new Map<string, number>(); // client -> partitions and slow links in force
   private readonly upgrades = new UpgradeTracker();
 
   observe(r: HistoryRecord): void {
@@ -46,7 +48,7 @@ export class Availability {
     return !this.agentDown && !this.paused && this.upgrades.window === undefined;
   }
 
-  /** The controller is serving and `client` is not partitioned from it. */
+  /** The controller is serving and `client` is neither partitioned from it nor slowed. */
   availableTo(client: string): boolean {
     return this.serving && (this.partitions.get(client) ?? 0) === 0;
   }

@@ -37,7 +37,7 @@ const NAME = 'deployments-complete';
  * A deploy cut by a deadline that the plan left no fair chance to meet is not judged: when the
  * client's deadline `fail` came less than one resume deadline (RunParams.resumeDeadlineMs) after the
  * controller was last available to it again (its bootstrap, or the end of an agent restart, an
- * upgrade, a pause, a crash or the client's partition: availability.ts) after the invoke, or
+ * upgrade, a pause, a crash or the client's partition or slow link: availability.ts) after the invoke, or
  * when the client came back in time and the controller's own work (its units' hooks take tens of
  * seconds) ended just before the deadline (cutBeforeAFairChance). The deadline counts from the client's launch
  * (a program's from its first connection: clients/command-client.ts), and the plan may take the controller

@@ -22,6 +22,9 @@ const READS = new Selection(['quiescence', 'call', 'return', 'client-conn', 'inv
  *   the end is fine.
  * - Every client `invoke` must have a matching `ok` / `fail` / `info` (same client and op) by the
  *   end; otherwise "operation still pending at quiescence", at the end.
+ * A slow link (plan.ts `slow`) excuses nothing here: a call its delay carries past the request
+ * deadline is settled by the client's own timeout (`return` timeout), as a correct client's is; one
+ * that waits on is the client hanging on a call, whoever made the call slow.
  * Violations come sorted by time. Each but the long poll's carries the window of the deadline that
  * decided it (Violation.since): from the call, or, for what was still pending at the end, from
  * the call or op, or the quiescence record if that came first (the closing wait is bounded by a

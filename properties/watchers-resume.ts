@@ -42,10 +42,16 @@ const VIEW_READS = new Selection(['quiet', 'client-view']);
  *    connection within `params.resumeDeadlineMs` (inclusive) of available time: time only counts
  *    while the controller is available to that client (availability.ts: not while the agent is
  *    down, an upgrade pending or running, the controller paused or killed, or that client
- *    partitioned), and not while a link of that
+ *    partitioned or slowed), and not while a link of that
  *    client gone half-open was silent: from the `half-open` event until the client gave the link up
  *    (closed it, or dialled again), at most the request deadline (silent-links.ts: the client can
- *    find such a link dead only by a timer of its own). One violation per loss, at the instant the
+ *    find such a link dead only by a timer of its own). A slow link (plan.ts `slow`) is up, but
+ *    every step of a resume (the dial's handshake, Login, WatchAll, the first Next) takes twice its
+ *    delay more, and a correct client's own timeouts (at most the request deadline) give up on the
+ *    calls the delay carries past them and dial again, as slow: how much of the window a correct
+ *    client can use depends on timers the history does not show, so none of it is counted. Its
+ *    deadline then runs from the window's end: a client that took a slow Next for dead and never
+ *    watched again is still judged. One violation per loss, at the instant the
  *    deadline ran out. A loss while an earlier one of the same client is still unresolved adds nothing (the
  *    earlier deadline is the stricter). If the history ends before the deadline runs out, rule 1
  *    says nothing (rule 2 judges the client), unless part of its time was excused as a silent link:

@@ -114,6 +114,7 @@ function legend(): string {
     item('#fff1b8', 'upgrade window'),
     item('#e5dbff', 'agent restart'),
     item('#868e96', 'partition'),
+    item('#b197fc', 'slow link'),
     item('#ffd8a8', 'controller paused'),
     item('#2f9e44', 'deploy ok'),
     item('#e03131', 'deploy failed'),

@@ -37,7 +37,8 @@ export function svgTimeline(
   parts.push(...windows(history, 'upgrade').map((w) => shade(w, x, height, 'upgrade-window', 'upgrade')));
   parts.push(...windows(history, 'restart').map((w) => shade(w, x, height, 'restart-window', 'agent restart')));
   parts.push(...windows(history, 'pause').map((w) => shade(w, x, height, 'pause-window', 'controller paused')));
-  parts.push(...partitions(history).map(({ client, span }) => partitionBand(span, x, y(client))));
+  parts.push(...clientFaults(history, 'partition').map(({ client, span }) => partitionBand(span, x, y(client))));
+  parts.push(...clientFaults(history, 'slow').map(({ client, span }) => slowBand(span, x, y(client))));
   parts.push(...requests(history).map((r) => requestBar(r, x, y(r.client))));
   parts.push(...calls(history).map((c) => callBar(c, x, y(c.client))));
   parts.push(...disconnects(history).map((d) => disconnectMark(d, x, y(d.client))));
@@ -100,12 +101,13 @@ function shade(w: Span, x: (t: number) => number, height: number, cls: string, l
   );
 }
 
-function partitions(history: History): { client: string; span: Span }[] {
+/** Each client's partitions, or its slow links' windows (plan.ts `slow`). */
+function clientFaults(history: History, fault: 'partition' | 'slow'): { client: string; span: Span }[] {
   const open = new Map<string, number>();
   const out: { client: string; span: Span }[] = [];
   for (const r of history) {
-    if (r.type === 'fault-start' && r.fault === 'partition') open.set(r.client, r.t);
-    if (r.type === 'fault-end' && r.fault === 'partition' && open.has(r.client)) {
+    if (r.type === 'fault-start' && r.fault === fault) open.set(r.client, r.t);
+    if (r.type === 'fault-end' && r.fault === fault && open.has(r.client)) {
       out.push({ client: r.client, span: { from: open.get(r.client)!, to: r.t } });
       open.delete(r.client);
     }
@@ -120,6 +122,14 @@ function partitionBand(span: Span, x: (t: number) => number, y: number): string 
   return (
     `<rect class="partition" x="${x(span.from).toFixed(1)}" y="${y + 1}" width="${width.toFixed(1)}" height="6" fill="#868e96">` +
     `<title>partitioned ${formatMs(span.from)} – ${formatMs(span.to)}</title></rect>`
+  );
+}
+
+function slowBand(span: Span, x: (t: number) => number, y: number): string {
+  const width = Math.max(2, x(span.to) - x(span.from));
+  return (
+    `<rect class="slow" x="${x(span.from).toFixed(1)}" y="${y + 1}" width="${width.toFixed(1)}" height="6" fill="#b197fc">` +
+    `<title>slow link ${formatMs(span.from)} – ${formatMs(span.to)}</title></rect>`
   );
 }
 

@@ -15,9 +15,12 @@ function describe(r: HistoryRecord, reading: PlanReading): [actor: string, what:
     case 'fault-start':
       if (r.fault === 'crash')
         return ['nemesis', r.graceful ? 'stop the controller (SIGTERM)' : 'kill the controller (SIGKILL)'];
+      if (r.fault === 'slow')
+        return ['nemesis', `slow ${r.client}'s link: every message ${formatMs(r.latencyMs)} later`];
       return ['nemesis', r.fault === 'pause' ? 'pause the controller (every process frozen)' : `partition ${r.client}`];
     case 'fault-end':
       if (r.fault === 'crash') return ['nemesis', 'start the controller again: it recovers from its state on disk'];
+      if (r.fault === 'slow') return ['nemesis', `${r.client}'s link at its usual speed again`];
       return ['nemesis', r.fault === 'pause' ? 'resume the controller' : `heal ${r.client}`];
     case 'tie-wait':
       return [

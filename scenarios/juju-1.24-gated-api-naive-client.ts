@@ -18,7 +18,7 @@ export const juju124GatedApiNaiveClient: Scenario = {
   client: 'deployer-naive',
   clients: 1,
   versions: ['1.24.2', '1.24.3', '1.25.0'],
-  weights: DEFAULT_WEIGHTS,
+  weights: { ...DEFAULT_WEIGHTS, slow: 1 },
   maxEvents: 20,
   expect: {
     'no-work-before-upgrade': 'held',

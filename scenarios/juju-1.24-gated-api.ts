@@ -25,7 +25,7 @@ export const juju124GatedApi: Scenario = {
   // pings must find them dead (the 2015 deployer, with no ping or call timeout, would hang for ever).
   // And watchers the controller stops with the connection up (its multiwatcher restarted): the
   // client must watch again, not take "watcher was stopped" for the end of the deployment.
-  weights: { ...DEFAULT_WEIGHTS, 'half-open': 1, 'stop-watcher': 1 },
+  weights: { ...DEFAULT_WEIGHTS, 'half-open': 1, 'stop-watcher': 1, slow: 1 },
   maxEvents: 20,
   expect: { ...CLIENT_SURVIVES, ...CONTROLLER_CONTRACT, ...CLIENT_CONTRACT },
   deadlines: DEFAULT_DEADLINES,

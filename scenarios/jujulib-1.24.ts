@@ -35,7 +35,7 @@ export const jujulib124: Scenario = {
   client: 'jujulib',
   clients: 1,
   versions: ['1.24.2', '1.24.3', '1.25.0'],
-  weights: { ...DEFAULT_WEIGHTS, disconnect: 2, partition: 2, restart: 2 },
+  weights: { ...DEFAULT_WEIGHTS, disconnect: 2, partition: 2, restart: 2, slow: 1 },
   maxEvents: 20,
   expect: {
     'no-work-before-upgrade': 'held',

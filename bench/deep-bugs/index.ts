@@ -24,10 +24,12 @@ export interface DeepBug {
 const BASE = 'juju-1.24-gated-api';
 
 function planted(property: PropertyName, change: Partial<RunConfig>): RunConfig {
-  // The event mix these bugs were measured with: the base scenario's half-open links and watcher
-  // stops (added later) need none of these stories and would only dilute them.
+  // The event mix these bugs were measured with: the base scenario's half-open links, watcher
+  // stops and slow links (added later) are part of none of these stories. (With slow links drawn,
+  // random found gate-lost-after-crash on 2 of seeds 1-4 in 150 runs instead of none: the mix, not
+  // the strategy, had moved.)
   const base = scenarioByName(BASE)!;
-  const scenario = { ...base, weights: { ...base.weights, 'half-open': 0, 'stop-watcher': 0 } };
+  const scenario = { ...base, weights: { ...base.weights, 'half-open': 0, 'stop-watcher': 0, slow: 0 } };
   return { ...resolveRun(scenario, { properties: [property] }), ...change };
 }
 

@@ -41,6 +41,10 @@ export const API_ACTIVITIES: readonly ApiActivity[] = [
 /** The moments a fault (disconnect, partition, half-open, restart) is drawn tied to. */
 export const FAULT_ACTIVITIES: readonly ApiActivity[] = ['watch-next', 'deploy-answered', 'deploy-applied', 'login'];
 
+/** The moments a slow link (plan.ts `slow`) is drawn tied to: a Deploy in flight (received, or
+ *  applied with its answer not yet written: the answer comes back late), a Next in flight, a login. */
+export const SLOW_ACTIVITIES: readonly ApiActivity[] = ['deploy-received', 'deploy-applied', 'watch-next', 'login'];
+
 /**
  * The moments an operator's upgrade is drawn tied to: the client's login, the gap between its
  * WatchAll and its next call, its Deploy arriving, its Next in flight, its Deploy answered. Not

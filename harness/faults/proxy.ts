@@ -12,7 +12,9 @@
  * - halfOpen(): every connection through it goes half-open for good: the controller's side is reset,
  *   the client's stays open and silent (its bytes are dropped, nothing reaches it, not even a
  *   close) until the run's end cuts it (cutHalfOpen); new connections pass as usual;
- * - latency: every chunk is delayed, order kept;
+ * - latency: every chunk is delayed, order kept; slow() / unslow(): a slow link's window (plan.ts
+ *   `slow`) adds its delay to every chunk from then on, in both directions, until unslow(), order
+ *   kept across the change (a chunk sent after the window never overtakes one sent in it);
  * - onUpstreamRefused: told of each dial through it that the controller's port refused; onAccepted:
  *   of each connection it accepts.
  * It knows nothing of WebSockets or Juju: faults are on the byte stream, as on a real network.
@@ -21,6 +23,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { givePortBack, listenOn, takePort } from './port-blocks.ts';
 import { TargetError } from '../errors.ts';
+import { OrderedDelay } from '../ordered-delay.ts';
 
 export interface ProxyOptions {
   /** Where the controller listens: 127.0.0.1 (default) for a server the harness started, a lab
@@ -32,6 +35,8 @@ export interface ProxyOptions {
 }
 
 type Signal = Buffer | 'end';
+/** Which way a chunk goes: to the controller, or to the client. */
+type Toward = 'upstream' | 'client';
 
 /** Listening again on a port let go while refusing: tries, and the real time between them. */
 const LISTEN_ATTEMPTS = 50;
@@ -43,11 +48,12 @@ const OWN_PORT_TRIES = 20;
 /** One direction of one connection: what is held, and when the last chunk was let through. */
 class Direction {
   held: Signal[] = [];
-  lastAt = 0;
+  private readonly delay = new OrderedDelay();
   /** Half-open: whatever comes is dropped. */
   dead = false;
   constructor(
     private readonly proxy: FaultProxy,
+    private readonly toward: Toward,
     private readonly out: () => Socket | undefined,
   ) {}
 
@@ -64,11 +70,13 @@ class Direction {
   }
 
   private deliver(signal: Signal): void {
-    const latency = this.proxy.latencyMs;
-    if (latency <= 0) return this.write(signal);
-    const at = Math.max(this.lastAt, Date.now() + latency);
-    this.lastAt = at;
-    setTimeout(() => this.write(signal), at - Date.now());
+    const delayMs = this.proxy.onPath(this.toward, this.proxy.latencyMs + this.proxy.slowMs);
+    this.delay.run(delayMs, () => this.write(signal));
+  }
+
+  /** The connection is gone: nothing more is written. */
+  drop(): void {
+    this.delay.clear();
   }
 
   private write(signal: Signal): void {
@@ -101,8 +109,8 @@ class Pair {
     private readonly proxy: FaultProxy,
     readonly client: Socket,
   ) {
-    this.toUpstream = new Direction(proxy, () => this.upstream);
-    this.toClient = new Direction(proxy, () => this.client);
+    this.toUpstream = new Direction(proxy, 'upstream', () => this.upstream);
+    this.toClient = new Direction(proxy, 'client', () => this.client);
     client.on('data', (chunk: Buffer) => this.toUpstream.push(chunk));
     client.on('end', () => this.toUpstream.push('end'));
     client.on('error', () => {});
@@ -139,6 +147,8 @@ class Pair {
   }
 
   reset(): void {
+    this.toUpstream.drop();
+    this.toClient.drop();
     cut(this.client);
     if (this.upstream) cut(this.upstream);
     this.proxy.forget(this);
@@ -149,6 +159,8 @@ class Pair {
     this.toUpstream.dead = this.toClient.dead = true;
     this.toUpstream.held = [];
     this.toClient.held = [];
+    this.toUpstream.drop();
+    this.toClient.drop();
     if (this.upstream) cut(this.upstream);
   }
 
@@ -191,6 +203,11 @@ export class FaultProxy {
    *  its first (clients/command-client.ts). */
   onAccepted: (() => void) | undefined;
   latencyMs: number;
+  /** Real milliseconds a slow link's window adds to every chunk now (0: none). */
+  slowMs = 0;
+  /** Once slow (until clearPath), when the last chunk of any connection is let through, each way:
+   *  one path, one queue (sim/network.ts SimNetwork.paths says why). */
+  private path: Record<Toward, number> | undefined;
   readonly targetHost: string;
   private forwardPort: number;
   private readonly pairs = new Set<Pair>();
@@ -332,6 +349,36 @@ export class FaultProxy {
     return true;
   }
 
+  /** Adds delayMs (real, at least 1) to every chunk from now on, both ways; false if the link
+   *  already was slow (the window in force goes on). */
+  slow(delayMs: number): boolean {
+    if (this.slowMs > 0) return false;
+    this.slowMs = Math.max(1, Math.round(delayMs));
+    this.path ??= { upstream: 0, client: 0 };
+    return true;
+  }
+
+  /** The delay of a chunk going `toward` now: not less than what its path still carries. */
+  onPath(toward: Toward, delayMs: number): number {
+    if (!this.path) return delayMs;
+    const now = Date.now();
+    this.path[toward] = Math.max(this.path[toward], now + delayMs);
+    return this.path[toward] - now;
+  }
+
+  /** The next run's connections are apart again. */
+  clearPath(): void {
+    this.path = undefined;
+  }
+
+  /** Ends a slow link's window: chunks from now on take the usual latency, after those still on
+   *  their way; false if the link was not slow. */
+  unslow(): boolean {
+    if (this.slowMs === 0) return false;
+    this.slowMs = 0;
+    return true;
+  }
+
   /** Leaves every connection through it half-open for good; returns how many of them the client
    *  still held open (Pair.live): 0 is nothing to act on. */
   halfOpen(): number {
@@ -364,6 +411,7 @@ export class FaultProxy {
 
   async close(): Promise<void> {
     this.partitioned = false;
+    this.slowMs = 0;
     this.wantListening = false;
     await this.door.catch(() => {});
     this.cutHalfOpen(); // first: the listener's close waits for every socket it accepted

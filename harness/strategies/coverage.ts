@@ -348,7 +348,7 @@ class CoverageGenerator {
   private retimed(e: PlanEvent): PlanEvent {
     const scale = [0.25, 0.5, 2, 4][this.rng.int(0, 3)]!;
     if (e.kind === 'wait') return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 100, 30_000) };
-    if (e.kind === 'partition' || e.kind === 'pause')
+    if (e.kind === 'partition' || e.kind === 'pause' || e.kind === 'slow')
       return { ...e, durationMs: clamp(Math.round(e.durationMs * scale), 1_000, 60_000) };
     return { kind: 'wait', durationMs: this.rng.int(100, 30_000) }; // no time of its own: a wait instead
   }

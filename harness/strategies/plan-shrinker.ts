@@ -13,8 +13,9 @@
  * 2. remove a run of events other than the bootstrap, longest runs first (delta debugging);
  * 3. simplify one event: fewer units, no explicit version or --upload-tools, client 0, a chained
  *    upgrade made a plain one (it no longer waits for the last upgrade), a fault or upgrade tied to
- *    client activity made a timed one (a tie that stays is one the failure needs), a shorter wait or
- *    partition (the shortest, then ever closer to the current duration).
+ *    client activity made a timed one (a tie that stays is one the failure needs), a shorter wait,
+ *    partition or slow link, a slow link's smaller delay (the shortest, then ever closer to the
+ *    current value).
  *
  * Every candidate is smaller (fewer events, or the same events with smaller parameters), so
  * shrinking ends; it is deterministic, so fast-check's path still replays the shrunk case.
@@ -24,6 +25,8 @@ import type { Plan, PlanEvent } from '../plan.ts';
 
 const MIN_WAIT_MS = 100;
 const MIN_PARTITION_MS = 1_000;
+/** A slow link's smallest delay: the arbitraries' least (a link barely slower than usual). */
+const MIN_SLOW_LATENCY_MS = 200;
 
 class PlanShrinker extends fc.Arbitrary<Plan> {
   constructor(private readonly plans: fc.Arbitrary<Plan>) {
@@ -125,6 +128,12 @@ function* simplerEvents(e: PlanEvent): Generator<PlanEvent> {
       if (e.on !== undefined) yield withoutKey(e, 'on');
       if (e.client > 0) yield { ...e, client: 0 };
       for (const d of shorter(e.durationMs, MIN_PARTITION_MS)) yield { ...e, durationMs: d };
+      break;
+    case 'slow':
+      if (e.on !== undefined) yield withoutKey(e, 'on');
+      if (e.client > 0) yield { ...e, client: 0 };
+      for (const d of shorter(e.durationMs, MIN_PARTITION_MS)) yield { ...e, durationMs: d };
+      for (const l of shorter(e.latencyMs, MIN_SLOW_LATENCY_MS)) yield { ...e, latencyMs: l };
       break;
     case 'pause':
       for (const d of shorter(e.durationMs, MIN_PARTITION_MS)) yield { ...e, durationMs: d };

@@ -12,6 +12,10 @@
  *               link dead and watch again (a client that thinks it is watching looks settled;
  *               watchers-resume also excuses the finding itself, up to the request deadline, so
  *               a loss found late may still be open at the run's end: its view is judged)
+ *   slow tail   a message sent over a slow link before its window ended still takes the window's
+ *               delay: the run goes on until what was in flight then has had a round trip (twice
+ *               the delay after the window's end), so that a view is not judged on a Next's answer
+ *               still on its way
  *   wait        until the controller is quiet, every client settled and no plan event waits for
  *               its moment, bounded by the scenario's deploy and resume deadlines; the quiet
  *               record says whether that was reached
@@ -165,10 +169,26 @@ function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
 function closeAfterPlan<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   run.history.record({ type: 'quiescence' });
   return then(run.healFaults(), () => {
-    // A run without a half-open does not step its clock here: its history is what it was before.
-    const until = halfOpenResumeDeadline(run);
+    // A run without a half-open or a slow link does not step its clock here: its history is what it was before.
+    const ends = [halfOpenResumeDeadline(run), slowTail(run)].filter((t): t is number => t !== undefined);
+    const until = ends.length > 0 ? Math.max(...ends) : undefined;
     return until === undefined ? quietWait(run) : then(run.runUntil(until), () => quietWait(run));
   });
+}
+
+/** When the last message sent over a slow link (plan.ts `slow`) has had its round trip, if that is
+ *  still to come: twice the window's delay after its end (a request sent just before it arrives one
+ *  delay later, and its answer, sent then, may be a Next's long-awaited one). */
+function slowTail(run: RunEnding<FinalModel>): number | undefined {
+  const delay = new Map<string, number>(); // client -> its slow window's delay, while in force
+  let until: number | undefined;
+  for (const r of run.history.records) {
+    if (r.type === 'fault-start' && r.fault === 'slow') delay.set(r.client, r.latencyMs);
+    if (r.type !== 'fault-end' || r.fault !== 'slow') continue;
+    const end = r.t + 2 * (delay.get(r.client) ?? 0);
+    until = Math.max(until ?? end, end);
+  }
+  return until !== undefined && until > run.clock.now() ? until : undefined;
 }
 
 /** The whole resume deadline after the run's last half-open event (plan.ts), if that is still to

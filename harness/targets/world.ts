@@ -26,6 +26,9 @@ export interface World {
   disconnect(client: string): Action;
   /** Blackhole the client for durationMs, then heal (the world schedules the heal). */
   partition(client: string, durationMs: number): Action;
+  /** Every message between the client and the controller takes latencyMs more, for durationMs
+   *  (plan.ts `slow`; the world schedules the end), order kept. */
+  slow(client: string, durationMs: number, latencyMs: number): Action;
   /** The client's open connections go half-open for good (plan.ts `half-open`). */
   halfOpen(client: string): Action;
   /** The controller stops the client's live watchers, its connections staying up (plan.ts
@@ -118,6 +121,8 @@ export function applyEvent(world: World, event: PlanEvent): Action {
       return world.disconnect(clientName(event.client));
     case 'partition':
       return world.partition(clientName(event.client), event.durationMs);
+    case 'slow':
+      return world.slow(clientName(event.client), event.durationMs, event.latencyMs);
     case 'half-open':
       return world.halfOpen(clientName(event.client));
     case 'stop-watcher':

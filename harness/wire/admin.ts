@@ -206,7 +206,7 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       if (!session.arm(index as number, event as PlanEvent, client))
         throw new HttpError(
           400,
-          "arm takes a disconnect, partition, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove (the operator's)",
+          "arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove (the operator's)",
         );
       return { applied: true } satisfies ActionResult;
     }

@@ -6,9 +6,11 @@
  * link is one the model saw reset while the server keeps the client's socket open and silent, as
  * the proxy's halfOpen leaves it; a partition
  * holds every frame in both directions and every new connection of the client until it heals,
- * as the proxy's blackhole does.
+ * as the proxy's blackhole does; a slow link delays every frame both ways, and each new
+ * connection's handshake, by the same real delay as the proxy's slow(), order kept.
  */
 import type { Duplex } from 'node:stream';
+import { OrderedDelay } from '../ordered-delay.ts';
 
 /** One WebSocket of a client, as the server holds it. */
 export interface Link {
@@ -27,9 +29,24 @@ export interface Link {
   release(): void;
 }
 
+/**
+ * A client's path, shared by all its sockets: a slow link (a fault tied to its activity) delays
+ * what is read and what is sent by `slowMs` (real) more, in one queue each way, so a new
+ * connection's frames wait behind what an old one still has on its way, as the sim's network and
+ * the fault proxy order a slowed client's path (sim/network.ts SimNetwork.paths). With no delay and
+ * nothing queued, an action runs at once.
+ */
+export interface ClientPath {
+  readonly slowMs: number;
+  readonly inbound: OrderedDelay;
+  readonly outbound: OrderedDelay;
+}
+
 export class ClientLinks {
   private readonly links = new Map<string, Set<Link>>();
   private readonly partitioned = new Set<string>();
+  /** Client -> its path (the delay a slow link adds now, and the queues). */
+  private readonly paths = new Map<string, { slowMs: number; inbound: OrderedDelay; outbound: OrderedDelay }>();
   /** Half-open links: their sockets stay open until the session ends (dispose). */
   private readonly halfOpenLinks = new Set<Link>();
   /** Connections a partitioned client opened: they go on when it heals. */
@@ -70,6 +87,10 @@ export class ClientLinks {
   dispose(): void {
     for (const link of this.halfOpenLinks) link.cut();
     this.halfOpenLinks.clear();
+    for (const path of this.paths.values()) {
+      path.inbound.clear();
+      path.outbound.clear();
+    }
   }
 
   partition(client: string): boolean {
@@ -77,6 +98,40 @@ export class ClientLinks {
     this.partitioned.add(client);
     for (const link of this.links.get(client) ?? []) link.hold();
     return true;
+  }
+
+  /** The client's links, and those it opens, slowed by delayMs (real) until unslow; false if they
+   *  already were (the window in force goes on). */
+  slow(client: string, delayMs: number): boolean {
+    const path = this.ownPath(client);
+    if (path.slowMs > 0) return false;
+    path.slowMs = Math.max(1, Math.round(delayMs));
+    return true;
+  }
+
+  unslow(client: string): boolean {
+    const path = this.paths.get(client);
+    if (!path || path.slowMs === 0) return false;
+    path.slowMs = 0;
+    return true;
+  }
+
+  /** The clients slowed now. */
+  slowedClients(): string[] {
+    return [...this.paths].filter(([, path]) => path.slowMs > 0).map(([client]) => client);
+  }
+
+  /** The client's path, shared by its sockets (ClientPath). */
+  path(client: string): ClientPath {
+    return this.ownPath(client);
+  }
+
+  /** The client's path as this class changes it (made on first use). */
+  private ownPath(client: string): { slowMs: number; inbound: OrderedDelay; outbound: OrderedDelay } {
+    let path = this.paths.get(client);
+    if (!path)
+      this.paths.set(client, (path = { slowMs: 0, inbound: new OrderedDelay(), outbound: new OrderedDelay() }));
+    return path;
   }
 
   /** The clients partitioned now. */

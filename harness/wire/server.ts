@@ -405,7 +405,10 @@ export class ControllerServer implements AdminHost {
           () => reset,
         ),
       );
-    if (!session.links.holdDial(label, socket, proceed)) proceed();
+    if (session.links.holdDial(label, socket, proceed)) return;
+    // Over a slow path the handshake's request comes in, and its answer goes out, behind the rest.
+    const path = session.links.path(label);
+    path.inbound.run(path.slowMs, () => path.outbound.run(path.slowMs, () => socket.destroyed || proceed()));
   }
 
   /** The session a WebSocket path names: /model/<uuid>/api, or /api for the controller (the default
@@ -433,18 +436,26 @@ function attach(
   // Half-open (a fault tied to its activity): the model's end is gone, the client's socket stays
   // open and hears nothing more, not even a WebSocket pong (nothing is read from it).
   let silent = false;
+  // A slow link (a fault tied to its activity): frames both ways wait on the client's path.
+  const path = session.links.path(label);
+  const write = (response: ApiResponse): void => {
+    if (ws.readyState !== WebSocket.OPEN || silent) return;
+    // A client that stops reading would have its replies pile up here without bound.
+    if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
+    ws.send(encodeResponse(response));
+  };
   const transport: ServerTransport = {
     send: (response) => {
       if (ws.readyState !== WebSocket.OPEN || silent) return;
       if (held) return void held.push(response);
-      // A client that stops reading would have its replies pile up here without bound.
-      if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
-      ws.send(encodeResponse(response));
+      path.outbound.run(path.slowMs, () => write(response));
     },
     // An agent that stops sends no close frame: its sockets just go away. A half-open link's stays.
-    close: () => {
-      if (!silent) ws.terminate();
-    },
+    // After the replies still on their way over a slow link, as a FIN follows the data.
+    close: () =>
+      path.outbound.run(path.slowMs, () => {
+        if (!silent) ws.terminate();
+      }),
     address,
     ...(cloudLocalAddress ? { cloudLocalAddress } : {}),
   };
@@ -487,7 +498,7 @@ function attach(
     if (!conn.authenticated) ws.close(1008, 'login timeout');
   }, limits.loginTimeoutMs);
   loginTimer.unref();
-  ws.on('message', (data: RawData) => {
+  const receive = (data: RawData): void => {
     if (silent) return;
     const decoded = decodeRequest(text(data));
     if (!decoded.ok) return transport.send(decoded.reply);
@@ -500,14 +511,18 @@ function attach(
       );
       transport.send(errorReply(decoded.request['request-id'], `internal error: ${(e as Error).message}`, ''));
     }
-  });
-  // A connection cut by the network (the fault proxy's reset) is a fault in the model's records.
-  ws.on('close', () => {
-    clearTimeout(loginTimer);
-    removeLink();
-    if (wasReset() || faulted) conn.drop('fault');
-    else conn.closedByClient();
-  });
+  };
+  ws.on('message', (data: RawData) => path.inbound.run(path.slowMs, () => receive(data)));
+  // A connection cut by the network (the fault proxy's reset) is a fault in the model's records;
+  // over a slow path, after the frames that came before it.
+  ws.on('close', () =>
+    path.inbound.run(path.slowMs, () => {
+      clearTimeout(loginTimer);
+      removeLink();
+      if (wasReset() || faulted) conn.drop('fault');
+      else conn.closedByClient();
+    }),
+  );
 }
 
 function text(data: RawData): string {

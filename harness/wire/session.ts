@@ -210,7 +210,7 @@ export class ControllerSession {
 
   /**
    * The run's quiescence, for what the session itself injects: the triggers not yet fired are
-   * dropped (their events recorded as not applied) and the partitions they made end now, as the
+   * dropped (their events recorded as not applied) and the partitions and slow links they made end now, as the
    * harness heals its own faults (targets/closing.ts). The sim does the same in its heal.
    */
   quiesce(): void {
@@ -218,6 +218,11 @@ export class ControllerSession {
     for (const client of this.links.partitionedClients()) {
       if (this.links.heal(client)) this.history.record({ type: 'fault-end', fault: 'partition', client });
     }
+    for (const client of this.links.slowedClients()) this.unslow(client);
+  }
+
+  private unslow(client: string): void {
+    if (this.links.unslow(client)) this.history.record({ type: 'fault-end', fault: 'slow', client });
   }
 
   /** What a tied plan event did as it fired: the operator's removal says when, and what became of it. */
@@ -247,6 +252,13 @@ export class ControllerSession {
         return this.links.halfOpen(client);
       case 'stop-watcher':
         return this.controller.stopWatchers(client);
+      case 'slow': {
+        if (!this.links.slow(client, event.latencyMs * this.options.timeScale)) return false;
+        const { latencyMs } = event;
+        this.history.record({ type: 'fault-start', fault: 'slow', client, latencyMs });
+        this.clock.after(event.durationMs, () => this.unslow(client));
+        return true;
+      }
       case 'partition': {
         if (!this.links.partition(client)) return false;
         this.history.record({ type: 'fault-start', fault: 'partition', client });

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planArbitrary } from '../../harness/arbitraries.ts';
-import { FAULT_ACTIVITIES, UPGRADE_ACTIVITIES } from '../../harness/controller/activity-triggers.ts';
+import { FAULT_ACTIVITIES, SLOW_ACTIVITIES, UPGRADE_ACTIVITIES } from '../../harness/controller/activity-triggers.ts';
 import { caseCoverage } from '../../harness/coverage.ts';
 import type { HistoryRecord } from '../../harness/history.ts';
 import { activityTie, formatPlan, type Plan, type PlanEvent } from '../../harness/plan.ts';
@@ -41,10 +41,14 @@ describe('upgrades tied to a client moment are drawn', () => {
     expect(config.scenario.weights['upgrade-on-activity']).toBeGreaterThan(0);
     expect(new Set(tied.map((e) => e.kind))).toEqual(new Set(['upgrade', 'chained-upgrade']));
     expect(new Set(tied.map((e) => activityTie(e)!.on))).toEqual(new Set(UPGRADE_ACTIVITIES));
-    // Faults keep their own moments: the new ones are drawn for upgrades only.
-    const faultMoments = plans.flat().flatMap((e) => (tiedUpgrade(e) ? [] : [activityTie(e)?.on ?? []].flat()));
+    // Faults keep their own moments: the new ones are drawn for upgrades only (and a slow link, whose
+    // moments are a Deploy or a Next in flight and a login: SLOW_ACTIVITIES).
+    const tiedFaults = plans.flat().filter((e) => !tiedUpgrade(e) && activityTie(e) !== undefined);
+    const faultMoments = tiedFaults.filter((e) => e.kind !== 'slow').map((e) => activityTie(e)!.on);
     expect(faultMoments.length).toBeGreaterThan(0);
     for (const on of faultMoments) expect(FAULT_ACTIVITIES).toContain(on);
+    const slowMoments = tiedFaults.filter((e) => e.kind === 'slow').map((e) => activityTie(e)!.on);
+    expect(new Set(slowMoments)).toEqual(new Set(SLOW_ACTIVITIES));
   });
 
   it('not when the scenario weighs them 0', () => {

@@ -54,9 +54,30 @@ describe('failure record', () => {
       { seed: 7, numRuns: 200 },
     );
     for (const kind of EVENT_KINDS) expect(drawnKinds).toContain(kind);
-    for (const tied of ['disconnect@on', 'partition@on', 'half-open@on', 'restart@on'])
+    for (const tied of ['disconnect@on', 'partition@on', 'slow@on', 'half-open@on', 'restart@on'])
       expect(drawnKinds).toContain(tied);
     for (const moment of API_ACTIVITIES) expect(drawnMoments).toContain(moment);
+  });
+
+  it("says in one line what is wrong with a slow link's values", () => {
+    const slow = { kind: 'slow', client: 0, durationMs: 5_000, latencyMs: 2_000 };
+    const at = record.plan.length + 1;
+    const bad = (event: object) => parseFailureRecord({ ...record, plan: [...record.plan, event] });
+    expect(bad(slow)).toEqual({ record: expect.anything() });
+    for (const [event, field] of [
+      [{ ...slow, latencyMs: 0 }, 'latencyMs'],
+      [{ ...slow, latencyMs: 600_001 }, 'latencyMs'],
+      [{ ...slow, latencyMs: 1.5 }, 'latencyMs'],
+      [{ ...slow, durationMs: -1 }, 'durationMs'],
+      [{ ...slow, on: 'slowly' }, 'on'],
+    ] as const) {
+      const parsed = bad(event);
+      expect(parsed).toEqual({ error: expect.stringMatching(new RegExp(`^plan event ${at} \\(${field}\\): `)) });
+      expect('error' in parsed && parsed.error.includes('\n')).toBe(false);
+    }
+    expect(bad({ kind: 'slow', client: 0, durationMs: 5_000 })).toEqual({
+      error: expect.stringMatching(new RegExp(`^plan event ${at} \\(latencyMs\\): `)),
+    });
   });
 
   it('names the field of an event that is wrong', () => {

@@ -13,6 +13,7 @@ const size = (p: Plan): number =>
     (n, e) =>
       n +
       ('durationMs' in e ? e.durationMs : 0) +
+      ('latencyMs' in e ? e.latencyMs : 0) + // a slow link's delay
       ('units' in e ? e.units : 0) +
       ('client' in e ? e.client : 0) +
       ('on' in e ? 1 : 0) + // a fault tied to client activity shrinks into a timed one

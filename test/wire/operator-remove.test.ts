@@ -212,7 +212,7 @@ describe('the operator removes an application of a program run', () => {
     expect(await post('arm', { index: 2, client: 'client-0', event: untied })).toEqual({
       status: 400,
       error:
-        "arm takes a disconnect, partition, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove (the operator's)",
+        "arm takes a disconnect, partition, slow, half-open, stop-watcher, restart or upgrade tied to API activity, or a remove (the operator's)",
     });
     expect(await post('operator-remove', { app: 'old-mysql', client: 'client-0' })).toMatchObject({ status: 404 });
   });

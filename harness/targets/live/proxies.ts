@@ -26,12 +26,14 @@ export class ProxyPool {
     return proxy;
   }
 
-  /** Heal every partition and cut every connection (half-open ones too): the next run starts on a clean network. */
+  /** Heal every partition and slow link and cut every connection (half-open ones too): the next run starts on a clean network. */
   clear(): void {
     for (const proxy of this.proxies.values()) {
       proxy.onUpstreamRefused = undefined; // the run's history: the next run sets its own
       proxy.onAccepted = undefined; // the run's program: likewise
       proxy.heal();
+      proxy.unslow();
+      proxy.clearPath();
       proxy.reset();
       proxy.cutHalfOpen();
     }

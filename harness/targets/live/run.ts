@@ -378,7 +378,7 @@ async function stopClients(clients: Iterable<Client>, why: string): Promise<void
 const LOOPBACK = '127.0.0.1';
 
 /**
- * The clients that need a fault proxy: those a timed `disconnect`, `partition` or `half-open` of the plan names
+ * The clients that need a fault proxy: those a timed `disconnect`, `partition`, `slow` or `half-open` of the plan names
  * (a fault tied to API activity is the controller's to inject), or every client when `all` (a
  * --client-cmd program, whose start the proxy watches; TLS, whose certificate names the loopback
  * address the proxy listens on; a controller elsewhere). The others dial the controller directly:
@@ -390,7 +390,10 @@ export function proxiedClients(plan: Plan, clients: readonly string[], all: bool
   const faulted = new Set<string>();
   for (const event of plan)
     if (
-      (event.kind === 'disconnect' || event.kind === 'partition' || event.kind === 'half-open') &&
+      (event.kind === 'disconnect' ||
+        event.kind === 'partition' ||
+        event.kind === 'slow' ||
+        event.kind === 'half-open') &&
       !activityTie(event)
     )
       faulted.add(clientName(event.client));
@@ -480,6 +483,12 @@ async function admitClients(run: LiveRun): Promise<void> {
 async function heal(run: LiveRun, client: string): Promise<void> {
   if (!run.proxied.has(client)) return;
   if ((await proxyOf(run, client)).heal()) run.history.record({ type: 'fault-end', fault: 'partition', client });
+}
+
+/** Ends a slow link's window: the proxy's usual latency again, and the fault-end is recorded. */
+async function unslow(run: LiveRun, client: string): Promise<void> {
+  if (!run.proxied.has(client)) return;
+  if ((await proxyOf(run, client)).unslow()) run.history.record({ type: 'fault-end', fault: 'slow', client });
 }
 
 /**
@@ -646,6 +655,15 @@ function liveWorld(run: LiveRun): World {
         clock.after(durationMs, () => void queue.run(async () => (await heal(run, name), true)));
         return true;
       }),
+    // The delay is model time, as the plan's: the proxy adds it scaled, as the clock scales waits.
+    slow: (client, durationMs, latencyMs) =>
+      queue.run(async () => {
+        const name = route(client);
+        if (!(await proxyOf(run, name)).slow(latencyMs * run.options.timeScale)) return false;
+        history.record({ type: 'fault-start', fault: 'slow', client: name, latencyMs });
+        clock.after(durationMs, () => void queue.run(async () => (await unslow(run, name), true)));
+        return true;
+      }),
     deploy: (client, app, units) =>
       heldForProgram(() =>
         queue.run(() => {
@@ -720,6 +738,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         // First, so that no armed fault fires in between: the controller's own faults end.
         if (run.armed > 0) await backend.quiesce?.();
         for (const name of run.clientNames) await heal(run, name);
+        for (const name of run.clientNames) await unslow(run, name);
         await resume(run);
       },
       runUntil: async (wantedMs, quiet) => {

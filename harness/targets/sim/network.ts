@@ -3,7 +3,8 @@
  * of FIFO directions with a random per-message latency (order is kept, as TCP keeps it). Faults:
  * `reset` closes a client's connections at once (both ends learn of it); `partition` blackholes a
  * client: frames and closes are held, as TCP would keep retransmitting, and flow again on heal;
- * new connections time out meanwhile; `halfOpen` resets the controller's end of a client's connections
+ * new connections time out meanwhile; `slow` adds a delay to every signal of a client's (dials
+ * included) until `unslow`, each direction's order kept; `halfOpen` resets the controller's end of a client's connections
  * and leaves the client's end open and silent for good (nothing more reaches either side). While the controller is paused (controller-freeze.ts), what
  * reaches it waits for the resume, and a new connection's handshake with it too (the kernel accepts
  * it, the frozen server answers nothing), so a dial times out unless the resume comes first.
@@ -30,6 +31,9 @@ export interface ControllerGate {
 
 const ALWAYS_OPEN: ControllerGate = { paused: false, run: (fn) => fn() };
 
+/** Which way a signal goes: to the controller, or to the client. */
+type Toward = 'server' | 'client';
+
 /** The end of a connection, sent down a direction after its last frame. */
 const CLOSE = 'close';
 type Signal = ApiRequest | ApiResponse | typeof CLOSE;
@@ -53,6 +57,7 @@ class Direction {
   constructor(
     private readonly net: SimNetwork,
     private readonly client: string,
+    private readonly toward: Toward,
     private readonly deliver: (s: Signal) => void,
   ) {}
 
@@ -69,7 +74,11 @@ class Direction {
 
   private schedule(signal: Signal): void {
     const now = this.net.clock.now();
-    const at = Math.max(this.lastDelivery, now + this.net.latency(this.client));
+    const at = this.net.onPath(
+      this.client,
+      this.toward,
+      Math.max(this.lastDelivery, now + this.net.latency(this.client)),
+    );
     this.lastDelivery = at;
     this.inFlight.push(signal);
     this.net.clock.after(at - now, this.deliverNext);
@@ -93,11 +102,11 @@ class Link {
   ) {
     // A paused controller gets the signal at its resume; a running one now, without the closure
     // a deferral needs (one per frame otherwise).
-    this.toServer = new Direction(net, client, (s) => {
+    this.toServer = new Direction(net, client, 'server', (s) => {
       if (net.gate.paused) net.gate.run(() => this.reachServer(s));
       else this.reachServer(s);
     });
-    this.toClient = new Direction(net, client, (s) => {
+    this.toClient = new Direction(net, client, 'client', (s) => {
       if (this.clientClosed || this.silent) return;
       if (s === CLOSE) this.closeClientEnd();
       else this.frameHandler?.(s as ApiResponse);
@@ -154,6 +163,16 @@ export class SimNetwork {
   private readonly links = new Set<Link>();
   private readonly partitioned = new Set<string>();
   private readonly latencies = new Map<string, Rng>();
+  /** Client -> the delay a slow link adds to each of its signals now (plan.ts `slow`). */
+  private readonly slowed = new Map<string, number>();
+  /**
+   * Client -> when the last signal of any of its connections is delivered, each way, once its link
+   * has been slow: one path, one queue. A new connection's frames (its dial too) wait behind what an
+   * old one still has on its way, so a Deploy sent on a connection the client has since given up on
+   * cannot land after what its next connection did (a slow network's queue is the path's, not a
+   * connection's). A client never slowed keeps its connections apart, as ever.
+   */
+  private readonly paths = new Map<string, Record<Toward, number>>();
 
   constructor(
     readonly clock: Scheduler,
@@ -165,11 +184,38 @@ export class SimNetwork {
     readonly gate: ControllerGate = ALWAYS_OPEN,
   ) {}
 
-  /** Latency of the next signal of `client`: each client's traffic draws from its own stream. */
+  /** Latency of the next signal of `client`: each client's traffic draws from its own stream (a
+   *  slow link draws as ever, so a run's other timings stay those of the run without it). */
   latency(client: string): number {
     let rng = this.latencies.get(client);
     if (!rng) this.latencies.set(client, (rng = this.rng.fork(client)));
-    return rng.int(this.options.latencyMs[0], this.options.latencyMs[1]);
+    return rng.int(this.options.latencyMs[0], this.options.latencyMs[1]) + (this.slowed.get(client) ?? 0);
+  }
+
+  /** Every signal of `client` sent from now on takes latencyMs more, until unslow; false if its link
+   *  already was slow (the window in force goes on). A signal already on its way keeps its delay,
+   *  and one sent after unslow still arrives after it (Direction keeps the order). */
+  slow(client: string, latencyMs: number): boolean {
+    if (this.slowed.has(client)) return false;
+    this.slowed.set(client, latencyMs);
+    if (!this.paths.has(client)) this.paths.set(client, { server: 0, client: 0 });
+    return true;
+  }
+
+  /** When a signal of `client` due `at` is delivered: not before what its path still carries. */
+  onPath(client: string, toward: Toward, at: number): number {
+    const path = this.paths.get(client);
+    if (!path) return at;
+    path[toward] = Math.max(path[toward], at);
+    return path[toward];
+  }
+
+  unslow(client: string): boolean {
+    return this.slowed.delete(client);
+  }
+
+  slowedClients(): string[] {
+    return [...this.slowed.keys()];
   }
 
   isPartitioned(client: string): boolean {
@@ -182,7 +228,8 @@ export class SimNetwork {
         this.clock.after(this.options.connectTimeoutMs, () => done({ ok: false, error: 'dial timeout' }));
         return;
       }
-      this.clock.after(this.latency(client), () => {
+      const reach = this.onPath(client, 'server', this.clock.now() + this.latency(client)) - this.clock.now();
+      this.clock.after(reach, () => {
         let settled = false;
         if (this.gate.paused) {
           this.clock.after(this.options.connectTimeoutMs, () => {
@@ -199,7 +246,8 @@ export class SimNetwork {
           if (!server) return done({ ok: false, error: 'connection refused' });
           link.server = server;
           this.links.add(link);
-          this.clock.after(this.latency(client), () => done({ ok: true, transport: link.clientEnd }));
+          const answer = this.onPath(client, 'client', this.clock.now() + this.latency(client)) - this.clock.now();
+          this.clock.after(answer, () => done({ ok: true, transport: link.clientEnd }));
         });
       });
     };

@@ -186,6 +186,12 @@ export function openSim(config: RunConfig, seed: number): SimSession {
       clock.after(durationMs, () => heal(client));
       return true;
     },
+    slow: (client, durationMs, latencyMs) => {
+      if (!network.slow(client, latencyMs)) return false;
+      history.record({ type: 'fault-start', fault: 'slow', client, latencyMs });
+      clock.after(durationMs, () => unslow(client));
+      return true;
+    },
     crash,
     pause: (durationMs) => {
       if (dead) return { applied: false, note: 'the controller is down' };
@@ -205,6 +211,9 @@ export function openSim(config: RunConfig, seed: number): SimSession {
   };
   const heal = (client: string): void => {
     if (network.heal(client)) history.record({ type: 'fault-end', fault: 'partition', client });
+  };
+  const unslow = (client: string): void => {
+    if (network.unslow(client)) history.record({ type: 'fault-end', fault: 'slow', client });
   };
   const resume = (): void => {
     if (!freeze.paused) return;
@@ -231,6 +240,7 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         const note = `${NOT_FIRED_BY_QUIESCENCE}: the controller was down`;
         for (const t of ties.list({ clear: true })) recordEvent(history, t.index, t.event, { applied: false, note });
         for (const client of network.partitionedClients()) heal(client);
+        for (const client of network.slowedClients()) unslow(client);
         resume();
       },
       runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
