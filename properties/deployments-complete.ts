@@ -40,7 +40,7 @@ const NAME = 'deployments-complete';
  * upgrade, a pause, a crash or the client's partition or slow link: availability.ts) after the invoke, or
  * when the client came back in time and the controller's own work (its units' hooks take tens of
  * seconds) ended just before the deadline (cutBeforeAFairChance). The deadline counts from the client's launch
- * (a program's from its start, with the plan's first deploy), and the plan may take the controller
+ * (a program's from its first connection: clients/command-client.ts), and the plan may take the controller
  * away until just before it runs out: no client could deploy and see units active in what was left
  * (a python-libjuju-3.6 plan bootstrapped at t=84.4 s against a 90 s deadline; another partitioned
  * the client until 57.4 s, its units were active at 87.5 s and its exit was cut at 90.6 s). One

@@ -7,7 +7,9 @@
  *   UPGRADE_CHAOS_BUNDLE       {"applications": {"NAME": {"charm": "CHARM", "num_units": N}}}
  *   UPGRADE_CHAOS_VIEW_FILE    where it may write what its watcher saw:
  *                              {"applications": {"NAME": {"units": {"NAME/0": "active"}}}}
- *   UPGRADE_CHAOS_DEADLINE_MS  how long it has (real milliseconds)
+ *   UPGRADE_CHAOS_DEADLINE_MS  how long it has (real milliseconds), counted by the harness from its
+ *                              first connection to the URL (its start-up is not its deployment's
+ *                              time), and at most as long again from its launch to that connection
  *   UPGRADE_CHAOS_TIME_SCALE   real milliseconds per millisecond of model time (the run's
  *                              --time-scale): a program's real waits are that many times shorter
  *                              in model time, which the deadlines and reconnect-backoff judge
@@ -17,6 +19,13 @@
  * and exits 0 when it believes the bundle is deployed. The history gets one invoke per bundle
  * application when it starts, ok / fail for each from its exit status (or its deadline, when it is
  * killed), and its view file as its client-view; the controller side records everything else.
+ *
+ * Why the deadline waits for the first connection: a program's start-up is the interpreter and its
+ * imports (python-libjuju's took 22 s on a machine at load 25), real time that a scaled clock counts
+ * many times over and that says nothing of how it deploys; a team's own deadline counts from when
+ * its script starts working. The first connection is the first thing the program does that the run
+ * sees (the fault proxy accepts it: a dial, whatever becomes of it). A program that never makes one
+ * is killed a deadline after its launch and fails with that reason: nothing lets it pass.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,8 +67,10 @@ export interface CommandClientOptions {
   timeScale: number;
   cwd?: string;
   /** How the program reaches its URL, to tell a program that cannot work at all from one that lost a
-   *  race: connections made to the URL so far, and whether the URL refuses dials now. */
-  reach?: { connections(): number; refusing(): boolean };
+   *  race: connections made to the URL so far, and whether the URL refuses dials now; `onConnection`
+   *  has `listener` told of each connection made to it from now on (its deadline starts at the
+   *  first). Without it the deadline counts from the launch. */
+  reach?: { connections(): number; refusing(): boolean; onConnection(listener: () => void): void };
   /** Called at once when the program turns out unusable (see `fatal`), so the run can stop then. */
   onFatal?: (error: Error) => void;
   /** Makes the error of an unusable program: a UsageError (the user's --client-cmd) by default. */
@@ -92,6 +103,8 @@ export class CommandClient implements Client {
   private stoppedWhy: string | undefined;
   private pid: number | undefined;
   private deadline: TimerHandle | undefined;
+  /** Whether its deadline counts from its first connection yet (else from its launch: working()). */
+  private working = false;
   private timedOut = false;
   private readonly ops = new Map<number, string>(); // op -> app, until reported
   private readonly dir = holdTempDir(mkdtempSync(join(tmpdir(), 'upgrade-chaos-client-')));
@@ -209,13 +222,28 @@ export class CommandClient implements Client {
     if (this.pid !== undefined) holdProcessGroup(this.pid);
     const stdout = keepTail(subprocess.stdout);
     const stderr = keepTail(subprocess.stderr);
-    this.deadline = this.env.clock.after(deadlineMs, () => {
-      this.timedOut = true;
-      this.finishAll('fail', `deadline exceeded (${deadlineMs} ms)`);
-      this.kill('SIGTERM');
-      setTimeout(() => this.kill('SIGKILL'), KILL_GRACE_MS).unref();
-    });
+    // Until its first connection, one deadline to make it at all; from it, the deadline anew.
+    const unconnected = reach ? ': it never connected to the controller (UPGRADE_CHAOS_API_URL)' : '';
+    this.deadline = this.env.clock.after(deadlineMs, () => this.expire(unconnected));
+    if (reach) reach.onConnection(() => this.startedWorking());
+    else this.working = true;
     this.ended = subprocess.then(async (r) => this.exit(r, await stdout, await stderr));
+  }
+
+  /** Its first connection to the URL: its deadline counts from now. */
+  private startedWorking(): void {
+    if (this.working || this.exited || this.stopped || this.timedOut) return;
+    this.working = true;
+    this.deadline?.cancel();
+    this.deadline = this.env.clock.after(this.env.deployDeadlineMs, () => this.expire(''));
+  }
+
+  /** Its deadline passed: its deploys fail (`why`: what it had not done by then), and it is killed. */
+  private expire(why: string): void {
+    this.timedOut = true;
+    this.finishAll('fail', `deadline exceeded (${this.env.deployDeadlineMs} ms)${why}`);
+    this.kill('SIGTERM');
+    setTimeout(() => this.kill('SIGKILL'), KILL_GRACE_MS).unref();
   }
 
   private exit(r: Result, stdout: string, stderr: string): void {

@@ -15,7 +15,8 @@
  * - latency: every chunk is delayed, order kept; slow() / unslow(): a slow link's window (plan.ts
  *   `slow`) adds its delay to every chunk from then on, in both directions, until unslow(), order
  *   kept across the change (a chunk sent after the window never overtakes one sent in it);
- * - onUpstreamRefused: told of each dial through it that the controller's port refused.
+ * - onUpstreamRefused: told of each dial through it that the controller's port refused; onAccepted:
+ *   of each connection it accepts.
  * It knows nothing of WebSockets or Juju: faults are on the byte stream, as on a real network.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -198,6 +199,9 @@ export class FaultProxy {
    * target records it as the controller would (`conn-refused`). The client's socket is cut, as ever.
    */
   onUpstreamRefused: (() => void) | undefined;
+  /** Called as the proxy accepts a client's connection: a --client-cmd program's deadline starts at
+   *  its first (clients/command-client.ts). */
+  onAccepted: (() => void) | undefined;
   latencyMs: number;
   /** Real milliseconds a slow link's window adds to every chunk now (0: none). */
   slowMs = 0;
@@ -418,6 +422,7 @@ export class FaultProxy {
 
   private accept(socket: Socket): void {
     this.accepted++;
+    this.onAccepted?.();
     const pair = new Pair(this, socket);
     this.pairs.add(pair);
     if (!this.partitioned) pair.open();

@@ -98,7 +98,13 @@ function quietness(run: RunEnding<FinalModel>): () => MaybeAsync<boolean> {
   // returned, so it stops it for a rewatch the plan asked for), and a call sent then would be cut
   // short by the run's end. The continuation is built once: the sim asks about 200 times a run.
   const thenSettled = (controller: boolean): boolean => controller && settled();
-  return () => (settled() ? then(run.controllerQuiet(), thenSettled) : false);
+  // then() written out here and in the wait's questions: asked before every timer of the closing
+  // (about 200 a run on the sim), a synchronous answer goes through no continuation at all.
+  return () => {
+    if (!settled()) return false;
+    const controller = run.controllerQuiet();
+    return controller instanceof Promise ? controller.then(thenSettled) : controller && settled();
+  };
 }
 
 /** How often the wait for ties looks whether the controller is available (model ms). */
@@ -130,9 +136,15 @@ function awaitTies<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<void> {
     const quiet = quietness(run);
     // Asked before every timer of the wait: the continuations are built once, not per question.
     const none = (n: number): boolean => n === 0;
-    const fired = (): MaybeAsync<boolean> => then(armedTies(), none);
+    const fired = (): MaybeAsync<boolean> => {
+      const armedNow = armedTies();
+      return armedNow instanceof Promise ? armedNow.then(none) : armedNow === 0;
+    };
     const orFired = (q: boolean): MaybeAsync<boolean> => q || fired();
-    const over = (): MaybeAsync<boolean> => then(quiet(), orFired);
+    const over = (): MaybeAsync<boolean> => {
+      const q = quiet();
+      return q instanceof Promise ? q.then(orFired) : q || fired();
+    };
     // Quiet, with ties armed: a client settles as it sends its call (its Next is in flight), before
     // the controller has it, and that call may be a tie's moment. Calls in flight land in SETTLE_MS.
     const stillQuiet = (): MaybeAsync<boolean> =>
@@ -213,7 +225,10 @@ function quietWait<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> {
   let seen = false;
   // Asked before every timer of the wait: its continuation is built once, not per question.
   const see = (q: boolean): boolean => (seen = q);
-  const watched = (): MaybeAsync<boolean> => then(quiet(), see);
+  const watched = (): MaybeAsync<boolean> => {
+    const q = quiet();
+    return q instanceof Promise ? q.then(see) : (seen = q);
+  };
   const wait = (): MaybeAsync<F> =>
     then(run.runUntil(limit, watched), () =>
       then(quiet(), (reached) => {

@@ -30,6 +30,7 @@ export class ProxyPool {
   clear(): void {
     for (const proxy of this.proxies.values()) {
       proxy.onUpstreamRefused = undefined; // the run's history: the next run sets its own
+      proxy.onAccepted = undefined; // the run's program: likewise
       proxy.heal();
       proxy.unslow();
       proxy.clearPath();

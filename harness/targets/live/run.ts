@@ -438,7 +438,11 @@ async function openClients(run: LiveRun, rng: Rng): Promise<void> {
       command: clientCommand,
       bundle: bundleFromPlan(run.plan, env.charmSource),
       timeScale: options.timeScale,
-      reach: { connections: () => proxy.accepted, refusing: () => proxy.refusing },
+      reach: {
+        connections: () => proxy.accepted,
+        refusing: () => proxy.refusing,
+        onConnection: (listener) => void (proxy.onAccepted = listener),
+      },
       onFatal: run.fail,
       ...(own
         ? {}

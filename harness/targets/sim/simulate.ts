@@ -243,7 +243,9 @@ export function openSim(config: RunConfig, seed: number): SimSession {
         for (const client of network.slowedClients()) unslow(client);
         resume();
       },
-      runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet && (() => quiet() === true)),
+      // The sim's questions are all answered synchronously (a boolean, never a promise): asked
+      // before every timer of the closing, they go to the clock as they are, with no wrapper.
+      runUntil: (limitMs, quiet) => clock.runUntil(limitMs, quiet as (() => boolean) | undefined),
       controllerQuiet: () => !dead && controller.quiet,
       waitingEvents: () => world.waiting.count,
       finalModel: () => ({ version: controller.version, model: controller.view(), charms: controller.charms() }),
