@@ -24,9 +24,24 @@ export function formatClientOutput(o: CommandOutput): string {
   );
 }
 
-/** What OpenSSL (Python's ssl), Node and Go say when a client does not trust the server's certificate. */
-const TLS_VERIFY_FAILED =
-  /CERTIFICATE_VERIFY_FAILED|certificate verify failed|unable to get local issuer certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate|certificate signed by unknown authority/i;
+/** What OpenSSL (Python's ssl), Node (by message and by error code) and Go say when a client does not
+ *  trust the server's certificate. Node's message for an untrusted leaf is `unable to verify the first
+ *  certificate`: its code name alone would miss every Node program that prints only err.message. */
+const TLS_VERIFY_FAILED = new RegExp(
+  [
+    'CERTIFICATE_VERIFY_FAILED',
+    'certificate verify failed',
+    'unable to get local issuer certificate',
+    'unable to verify the first certificate',
+    'self[- ]signed certificate',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'certificate signed by unknown authority',
+  ].join('|'),
+  'i',
+);
 
 /** A program that could not verify the controller's certificate anywhere in its output is told, on a
  *  line of its own, where the CA is: that line may be far up, under a screenful of refused dials. */
@@ -36,6 +51,7 @@ function tlsRefusal(o: CommandOutput): string {
   return (
     `  TLS: it could not verify the controller's certificate (${line.trim().slice(0, 200)}): ` +
     'trust the CA upgrade-chaos gives it, UPGRADE_CHAOS_CA_CERT_FILE (PEM; also UPGRADE_CHAOS_CA_CERT), ' +
-    'e.g. ssl.create_default_context(cafile=os.environ["UPGRADE_CHAOS_CA_CERT_FILE"]); see docs/client-programs.md'
+    'e.g. ssl.create_default_context(cafile=os.environ["UPGRADE_CHAOS_CA_CERT_FILE"]) in Python, ' +
+    "{ ca: process.env.UPGRADE_CHAOS_CA_CERT } in Node's TLS options; see docs/client-programs.md"
   );
 }

@@ -4,7 +4,8 @@
  */
 import { exploreAsync } from '../explore.ts';
 import { exploreOnWorkers } from '../explore-on-workers.ts';
-import { defaultWorkers, SimPool } from '../workers/sim-pool.ts';
+import { SimPool } from '../workers/sim-pool.ts';
+import { defaultWorkers } from '../workers/worker-count.ts';
 import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';

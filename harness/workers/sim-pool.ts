@@ -4,24 +4,16 @@
  * of its ranges and answers with what they violated. explore-on-workers.ts hands the ranges out
  * and notes the answers in case order, which gives the sequential result.
  */
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../run-config.ts';
 import { NondeterminismError, TargetError, UsageError } from '../errors.ts';
 import { shipConfig, type RangeAnswer, type ShippedOptions, type ToWorker, type WorkerError } from './messages.ts';
+import { takePrestartedWorker } from './prestart.ts';
 import { startSimWorker } from './worker-entry.ts';
-
-/** Fewer cases than this per worker are faster run in-process than on a worker started for them. */
-const MIN_CASES_PER_WORKER = 1_000;
 
 /** Ranges a worker holds at once: one running and one waiting, so it never idles while the
  *  main thread notes its last answer and sends the next. */
 const RANGES_PER_WORKER = 2;
-
-/** `--workers` when not given: one per core, but none beyond what the exploration can use. */
-export function defaultWorkers(totalCases: number): number {
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(totalCases / MIN_CASES_PER_WORKER)));
-}
 
 interface PoolWorker {
   worker: Worker;
@@ -105,8 +97,10 @@ export class SimPool {
     return id;
   }
 
+  /** A worker the shim started before the command loaded (prestart.ts), else a new one. */
   private startWorker(): PoolWorker {
-    const entry: PoolWorker = { worker: startSimWorker(), pending: new Map() };
+    const prestarted = takePrestartedWorker();
+    const entry: PoolWorker = { worker: prestarted?.worker ?? startSimWorker(), pending: new Map() };
     entry.worker.unref(); // idle workers keep nothing alive; sendRange() refs a worker while it is busy
     entry.worker.on('message', (answer: RangeAnswer) => {
       const resolve = entry.pending.get(answer.seq);
@@ -123,6 +117,7 @@ export class SimPool {
     };
     entry.worker.on('error', fail);
     entry.worker.on('exit', (code) => fail(new Error(`a sim worker exited (code ${code})`)));
+    if (prestarted?.ended) fail(prestarted.ended);
     return entry;
   }
 

@@ -29,6 +29,24 @@ describe('a program output excerpt', () => {
     expect(text).toContain('UPGRADE_CHAOS_CA_CERT_FILE');
   });
 
+  // What each runtime really prints when it does not trust the server's CA (trial 12: a Node program's
+  // `unable to verify the first certificate` got no hint): Node by message and by code, Python's ssl, Go.
+  it.each([
+    'Error: unable to verify the first certificate',
+    'Error: self signed certificate in certificate chain',
+    'Error: self-signed certificate in certificate chain',
+    'Error: self-signed certificate',
+    'Error: unable to get local issuer certificate',
+    'code: UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'code: DEPTH_ZERO_SELF_SIGNED_CERT',
+    'code: UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    SSL,
+    'ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1000)',
+    'dial: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+  ])('gives the TLS hint for %s', (line) => {
+    expect(formatClientOutput(output(`${REFUSED}\n${line}\n${REFUSED}`))).toMatch(/^ {2}TLS: it could not verify/m);
+  });
+
   it('says nothing of TLS when the program did not complain of a certificate', () => {
     const text = formatClientOutput(output([...Array(3).fill(REFUSED), '[deploy] killed at the deadline'].join('\n')));
     expect(text).not.toContain('TLS');
