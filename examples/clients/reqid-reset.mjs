@@ -18,6 +18,7 @@ import {
   BundleDeployment,
   exitingAtDeadline,
   sessionsForever,
+  socketOptions,
   watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
@@ -26,7 +27,7 @@ const inFlight = new Map();
 
 /** A connection as the kit's `connect` makes one (same `call`, `close`, `ended`, `closed`). */
 function connectSharingIds(url, { callTimeoutMs, handshakeTimeoutMs, onClose }) {
-  const ws = new WebSocket(url, { handshakeTimeout: handshakeTimeoutMs });
+  const ws = new WebSocket(url, socketOptions(handshakeTimeoutMs));
   let nextId = 1; // THE BUG, half two: ids start over on every connection
   let closed = false;
   let ended;

@@ -35,13 +35,25 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const upgrading = (e) => /upgrade in progress/.test(e.message);
 
 /**
+ * The WebSocket options of a dial: with --tls the URL is wss:// and the controller's certificate is
+ * signed by a CA of its own, which upgrade-chaos hands over in UPGRADE_CHAOS_CA_CERT; without it
+ * every handshake fails with `unable to verify the first certificate`.
+ */
+export function socketOptions(handshakeTimeoutMs) {
+  return {
+    ...(handshakeTimeoutMs ? { handshakeTimeout: handshakeTimeoutMs } : {}),
+    ...(env.UPGRADE_CHAOS_CA_CERT ? { ca: env.UPGRADE_CHAOS_CA_CERT } : {}),
+  };
+}
+
+/**
  * One API connection. `call(type, version, request, params, id, longPoll)` resolves with the
  * response or rejects with its error; with `callTimeoutMs`, a call (not a long poll) unanswered for
  * that long closes the connection: the link is dead. Any error or close ends it (`ended` resolves);
  * `onClose` runs first, before the calls in flight are rejected.
  */
 export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose } = {}) {
-  const ws = new WebSocket(url, handshakeTimeoutMs ? { handshakeTimeout: handshakeTimeoutMs } : {});
+  const ws = new WebSocket(url, socketOptions(handshakeTimeoutMs));
   let nextId = 1;
   let closed = false;
   const pending = new Map();
