@@ -25,7 +25,7 @@ import type { FailureRecord } from '../failure-record.ts';
 import { resolveRun, type Overrides, type RunConfig } from '../run-config.ts';
 import { clientCommandLabel, playedClient, type RunSettings } from '../run-settings.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
-import { formatFailure, formatSummary } from '../../reports/console.ts';
+import { formatClientVerdict, formatFailure, formatSummary } from '../../reports/console.ts';
 import { runJson } from '../../reports/json.ts';
 import type { Summary } from '../../reports/summary.ts';
 import { formatCoverage, unobservedClients } from '../../reports/coverage.ts';
@@ -352,19 +352,6 @@ function humanReport(
  * scenario expects of its controller named apart (they do not fail it), then the summary's notes.
  */
 function clientCommandVerdict(config: RunConfig, result: ExploreResult, recorded: Recorded): string {
-  const { mismatches } = recorded.scenario;
   const ofController = controllerViolations(config, recorded);
-  const [first = '', ...rest] = formatSummary(result).split('\n');
-  if (result.verdict === 'none' || (ofController.length === 0 && mismatches.length === 0))
-    return [first, ...rest].join('\n');
-  const controller =
-    ofController.length > 0
-      ? `${ofController.join(', ')} violated as the scenario expects of its ` + `${config.controller.name} controller`
-      : '';
-  const verdict =
-    mismatches.length > 0
-      ? `FAIL for your client: ${mismatches.join('; ')}${controller ? `; also ${controller}` : ''}`
-      : `PASS for your client: no property it is judged on was violated; ${controller}`;
-  const tail = first.slice(first.indexOf(' — '));
-  return [`${result.scenario} on ${result.target}: ${verdict}${tail}`, ...rest].join('\n');
+  return formatClientVerdict(result, recorded.scenario.mismatches, ofController, config.controller.name);
 }

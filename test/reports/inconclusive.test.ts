@@ -14,7 +14,7 @@ import { explore } from '../../harness/explore.ts';
 import type { ExploreResult } from '../../harness/explore-result.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { CONTROLLER_NOT_OBSERVED } from '../../properties/common.ts';
-import { formatSummary } from '../../reports/console.ts';
+import { formatClientVerdict, formatSummary } from '../../reports/console.ts';
 import { judgedInNoRun } from '../../reports/inconclusive.ts';
 import { GATED_API_HINT, mismatchesOf, scenarioSummary, summaryVerdict } from '../../reports/summary.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -51,6 +51,27 @@ describe('a property judged in no run', () => {
       expect(summaryVerdict([scenarioSummary(config, never, [], judged, TARGET)], judged)).toBe('inconclusive');
     // Judged by expectations, an unknown `held` is already a mismatch (as qualify counts it): a fail.
     expect(summaryVerdict([scenarioSummary(config, never, [], 'expectations', TARGET)], 'expectations')).toBe('fail');
+  });
+
+  it("says INCONCLUSIVE for a --client-cmd program too when only its controller's expected violations were seen", () => {
+    // robust.mjs on juju-1.22-old-release-line (process target, 3 runs, load ~15): "PASS for your client: ...;
+    // no-surprise-upgrade, version-as-tested violated as the scenario expects of its juju-1.22 controller",
+    // and exit 1 (deployments-complete unknown, stalled, in 3 of 3).
+    const controllers = (r: ExploreResult): ExploreResult => ({
+      ...r,
+      verdict: 'fail',
+      properties: r.properties.map((p) =>
+        p.property === 'no-surprise-upgrade' ? { ...p, verdict: 'violated', violated: true, firstFailureRun: 1 } : p,
+      ),
+    });
+    const never = controllers(unknownIn(held, 2));
+    const line = formatClientVerdict(never, [], ['no-surprise-upgrade'], 'juju-1.22').split('\n')[0]!;
+    expect(line).toMatch(
+      /: INCONCLUSIVE for your client: no property it is judged on was violated, but deployments-complete judged in no run .*exit 1\); no-surprise-upgrade violated as the scenario expects of its juju-1\.22 controller — /,
+    );
+    expect(line).not.toMatch(/PASS/);
+    const some = controllers(unknownIn(held, 1));
+    expect(formatClientVerdict(some, [], ['no-surprise-upgrade'], 'juju-1.22')).toMatch(/: PASS for your client: /);
   });
 
   it('unknown in some runs only, or never judgeable on the target, still passes', () => {
