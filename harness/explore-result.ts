@@ -200,6 +200,9 @@ export interface ExploreResult {
   notes?: string[];
   /** An interrupt stopped it: `runs` is what was done, and failures may be unshrunk. */
   interrupted?: boolean;
+  /** With a client program (--client-cmd, or a scenario's own): the runs in which it was started. It
+   *  starts at a plan's first deploy, so a plan without one tests the controller alone. */
+  programRuns?: number;
   /** `--time-limit` ended phase one before the cases it planned: `runs` of `plannedRuns` ran. */
   stoppedEarly?: StoppedEarly;
 }

@@ -83,8 +83,11 @@ export async function exploreTarget(
   const firstRuns = new Map<PropertyName, Sample>();
   /** Runs that finished and are not noted yet (runs finish out of case order, longest first). */
   const unnoted = new Map<number, { c: Case; result: TargetRun }>();
+  // Runs in which a client program was started (it leaves an output): reports/inconclusive.ts.
+  let programRuns = 0;
   const noteRun = (c: Case, index: number, result: TargetRun): boolean => {
     unnoted.delete(index);
+    if (result.clientOutputs.length > 0) programRuns++;
     const [plan, simSeed] = c;
     for (const v of result.violations)
       if (!firstRuns.has(v.property)) firstRuns.set(v.property, { plan, simSeed, result });
@@ -165,7 +168,7 @@ export async function exploreTarget(
       const first = tally.first.get(property);
       return first ? [unshrunk(target, property, options.seed, first, firstRuns.get(property)!)] : [];
     });
-    return noteBackoff(tally.result(target.name, surveyMs, failures), backoff);
+    return noteBackoff({ ...tally.result(target.name, surveyMs, failures), programRuns }, backoff);
   }
   const found = config.properties.flatMap((property) => {
     const first = tally.first.get(property);
@@ -203,7 +206,7 @@ export async function exploreTarget(
     const failure = await shrinkOnTarget(target, only, source, afterSurvey, first, firstRuns.get(soleProperty(only))!);
     failures.push({ ...failure, shrinkMs: Math.round(performance.now() - start) });
   }
-  return noteBackoff(tally.result(target.name, surveyMs, failures), backoff);
+  return noteBackoff({ ...tally.result(target.name, surveyMs, failures), programRuns }, backoff);
 }
 
 /** Says so in the result's notes when the runs stalled and fewer were kept in flight (stall-backoff.ts). */

@@ -32,7 +32,14 @@ const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'request'],
  * - a controller-side `request` with `accepted: true` whose `facade.method` is in WORK_CALLS is a
  *   violation (refused requests are what we want; non-work calls may be accepted);
  * - a `hook-start` on any unit is a violation (a charm must not be installing while the agent
- *   is replaced under it).
+ *   is replaced under it), except one that carries on a unit's hooks begun before the window
+ *   opened, while the upgrade is still only pending (its agent not yet gone down for it: no
+ *   `agent-down` 'upgrade', `upgrade-steps` or `agent-up` in the window). That is work accepted
+ *   before anyone asked for the upgrade, not work begun during it: Juju 2.x and 3.x serve agents
+ *   as usual until the controller restarts (apiserver restrictAPIRootDuringMaintenance blocks
+ *   agent logins only while the upgrade steps run), so a unit deployed before an explicit upgrade
+ *   goes on through its hooks while the new agent downloads. Once the agent restarted for the
+ *   upgrade, every hook start is a violation again.
  * One violation per offending record, at its time, naming the call or hook and the upgrade.
  * Without controller-side records (an external controller) it cannot judge: unknown.
  */
@@ -43,9 +50,17 @@ export const noWorkBeforeUpgrade: Property = {
   check(history: History): Violation[] {
     const violations: Violation[] = [];
     const tracker = new UpgradeTracker();
+    const firstHook = new Map<string, number>(); // unit -> when its first hook started
+    let restarted = false; // the agent went down for the upgrade in the open window
     for (const r of HistoryIndex.of(history).select(READS)) {
       tracker.observe(r);
-      if (!tracker.window) continue; // no upgrade pending or running
+      if (r.type === 'hook-start' && !firstHook.has(r.unit)) firstHook.set(r.unit, r.t);
+      if (!tracker.window) {
+        restarted = false;
+        continue; // no upgrade pending or running
+      }
+      if (r.type === 'upgrade-steps' || r.type === 'agent-up' || (r.type === 'agent-down' && r.reason === 'upgrade'))
+        restarted = true;
       switch (r.type) {
         case 'request': {
           if (!r.accepted) break;
@@ -60,6 +75,7 @@ export const noWorkBeforeUpgrade: Property = {
           break;
         }
         case 'hook-start':
+          if (!restarted && firstHook.get(r.unit)! < tracker.window.since) break; // work begun before
           violations.push({
             property: NAME,
             t: r.t,

@@ -16,7 +16,7 @@ import { count } from '../harness/plural.ts';
 import { formatTimeline } from './timeline.ts';
 import { planHeading } from './plan-heading.ts';
 import { formatClientOutput } from './client-output.ts';
-import { judgedInNoRun } from './inconclusive.ts';
+import { judgedInNoRun, programRanInNoRun } from './inconclusive.ts';
 
 /** How many runs `--repeat` suggests for a failure on a real target, where one replay may pass. */
 export const SUGGESTED_REPEAT = 10;
@@ -157,10 +157,13 @@ export function formatClientVerdict(
   const verdict =
     mismatches.length > 0
       ? `FAIL for your client: ${mismatches.join('; ')}${theirs ? `; also ${theirs}` : ''}`
-      : inconclusive.length > 0
-        ? `INCONCLUSIVE for your client: no property it is judged on was violated, but ${inconclusive.join(', ')} ` +
-          `judged in no run (nothing showed ${inconclusive.length === 1 ? 'it holds' : 'they hold'}: exit 1); ${theirs}`
-        : `PASS for your client: no property it is judged on was violated; ${theirs}`;
+      : programRanInNoRun(r.programRuns, r.runs)
+        ? `INCONCLUSIVE for your client: the client program ran in 0 of ${count(r.runs, 'run')} ` +
+          `(it starts at its plan's first deploy; nothing showed it holds: exit 1); ${theirs}`
+        : inconclusive.length > 0
+          ? `INCONCLUSIVE for your client: no property it is judged on was violated, but ${inconclusive.join(', ')} ` +
+            `judged in no run (nothing showed ${inconclusive.length === 1 ? 'it holds' : 'they hold'}: exit 1); ${theirs}`
+          : `PASS for your client: no property it is judged on was violated; ${theirs}`;
   const tail = first.slice(first.indexOf(' — '));
   return [`${r.scenario} on ${r.target}: ${verdict}${tail}`, ...rest].join('\n');
 }
@@ -182,12 +185,15 @@ export function formatSummary(
           r.interrupted
           ? `INTERRUPTED after ${count(r.runs, 'run')}: no property violated so far` +
             (unknown.length > 0 ? `, ${unknown.length} could not be judged` : '')
-          : inconclusive.length > 0
-            ? `INCONCLUSIVE: no property violated, but ${inconclusive.join(', ')} judged in no run ` +
-              `(nothing showed ${inconclusive.length === 1 ? 'it holds' : 'they hold'}: exit 1)`
-            : unknown.length > 0
-              ? `PASS: no property violated, ${unknown.length} could not be judged`
-              : 'PASS: every property held';
+          : programRanInNoRun(r.programRuns, r.runs)
+            ? `INCONCLUSIVE: no property violated, but the client program ran in 0 of ${count(r.runs, 'run')} ` +
+              "(it starts at its plan's first deploy; nothing showed it holds: exit 1)"
+            : inconclusive.length > 0
+              ? `INCONCLUSIVE: no property violated, but ${inconclusive.join(', ')} judged in no run ` +
+                `(nothing showed ${inconclusive.length === 1 ? 'it holds' : 'they hold'}: exit 1)`
+              : unknown.length > 0
+                ? `PASS: no property violated, ${unknown.length} could not be judged`
+                : 'PASS: every property held';
   const interrupted = r.interrupted && r.verdict !== 'pass' ? ' (INTERRUPTED)' : '';
   const stopped = r.stoppedEarly;
   const runs = stopped
@@ -196,6 +202,12 @@ export function formatSummary(
   return [
     `${r.scenario} on ${r.target}: ${verdict}${interrupted} — ${runs}, seed ${r.seed}, ${r.runsPerSecond} runs/s, ${formatMs(r.elapsedMs)}`,
     ...(r.notes ?? []).map((note) => `  note: ${note}`),
+    // A program started in only some runs was tested by those alone (it starts at a plan's first deploy).
+    ...(r.programRuns !== undefined && r.programRuns > 0 && r.programRuns < r.runs
+      ? [
+          `  note: the client program ran in ${r.programRuns} of ${count(r.runs, 'run')} (the others' plans had no deploy)`,
+        ]
+      : []),
     // Properties this target can never judge (an external controller gives no records of its own):
     // one line for all, and no replay line, which would not judge them either.
     ...notJudgeableHere(r),

@@ -11,6 +11,15 @@ import { notObservedOnTarget } from '../properties/common.ts';
 import type { PropertyOutcome } from '../harness/explore-result.ts';
 import type { PropertyName } from '../properties/property.ts';
 
+/**
+ * Whether a client program (--client-cmd, or a scenario's own) was started in none of `runs` runs:
+ * it starts at a plan's first deploy, and plans without one tested the controller alone (trial 12:
+ * a PASS on one run whose plan had no deploy). That is no evidence about the program: INCONCLUSIVE.
+ */
+export function programRanInNoRun(programRuns: number | undefined, runs: number): boolean {
+  return programRuns === 0 && runs > 0;
+}
+
 /** The properties unknown in every one of `runs` runs (none when no run completed). */
 export function judgedInNoRun(outcomes: readonly PropertyOutcome[], runs: number): PropertyName[] {
   if (runs === 0) return [];

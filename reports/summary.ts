@@ -12,7 +12,7 @@ import { playedClient, type RunSettings } from '../harness/run-settings.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { PROPERTY_JUDGES, type PropertyVerdict } from '../properties/property.ts';
 import { judgeOutcome, type Judged } from './expectation.ts';
-import { judgedInNoRun } from './inconclusive.ts';
+import { judgedInNoRun, programRanInNoRun } from './inconclusive.ts';
 import { propertyJson, resultHead, type FailureJson, type RunJson } from './json.ts';
 
 export const SUMMARY_FORMAT = 'upgrade-chaos-summary/1';
@@ -34,6 +34,8 @@ export interface ScenarioSummary extends Omit<RunJson, 'failures'> {
   /** A shard's expected violations it did not see (judged by expectations only): not mismatches,
    *  since another shard's cases may hold them; `report merge` judges them over all shards. */
   notInShard?: string[];
+  /** With a client program: the runs that started it (reports/inconclusive.ts programRanInNoRun). */
+  programRuns?: number;
   failures: SummaryFailure[];
 }
 
@@ -131,6 +133,7 @@ export function scenarioSummary(
     ...(result.interrupted ? { interrupted: true } : {}),
     ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}),
     ...(result.notes ? { notes: result.notes } : {}),
+    ...(result.programRuns !== undefined ? { programRuns: result.programRuns } : {}),
     properties: result.properties.map((p) => propertyJson(p, replay && { seed: result.seed, line: replay })),
     controller: config.controller.name,
     client: playedClient(config.client.name, settings.target),
@@ -159,5 +162,7 @@ export type SummaryVerdict = ExploreVerdict | 'inconclusive';
 export function summaryVerdict(scenarios: readonly ScenarioSummary[], judged: Summary['judged']): SummaryVerdict {
   if (!scenarios.every((s) => scenarioPasses(s, judged))) return 'fail';
   if (scenarios.every((s) => s.verdict === 'none')) return 'none';
-  return scenarios.some((s) => judgedInNoRun(s.outcomes, s.runs).length > 0) ? 'inconclusive' : 'pass';
+  const noEvidence = (s: ScenarioSummary) =>
+    judgedInNoRun(s.outcomes, s.runs).length > 0 || programRanInNoRun(s.programRuns, s.runs);
+  return scenarios.some(noEvidence) ? 'inconclusive' : 'pass';
 }

@@ -141,7 +141,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
       };
       const found = await explorer(config, invocation.exploreOptions(options));
       const program = settings.target.clientCommand !== undefined || config.client.command !== undefined;
-      const covered = program && found.coverage ? { ...found, coverage: unobservedClients(found.coverage) } : found;
+      // Built-in clients leave no output: how many runs started a program means nothing without one.
+      const { programRuns: _programRuns, ...builtIn } = found;
+      const ran = program ? found : builtIn;
+      const covered = program && ran.coverage ? { ...ran, coverage: unobservedClients(ran.coverage) } : ran;
       const result = withCorpusFailures(covered, fromCorpus.failures, fromCorpus.replayed, replayMs);
       const recorded = invocation.record(config, result, replay(config));
       if (corpus) keepInCorpus(corpus, config, found, recorded, judged);

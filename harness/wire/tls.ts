@@ -9,7 +9,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
   /** The CA certificate (PEM) clients verify the server with. */
@@ -65,6 +64,9 @@ async function writeMaterial(dir: string): Promise<Omit<TlsMaterial, 'dispose'>>
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function makeCertificates(): Promise<{ caCert: string; cert: string; key: string }> {
+  // Loaded here, not at the top: selfsigned (with @peculiar/x509) takes ~0.1 s of CPU to load, and
+  // every command loads this module (the CLI is one bundle) while only a TLS server makes certificates.
+  const { generate } = await import('selfsigned');
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const notAfterDate = new Date(notBeforeDate.getTime() + 366 * DAY_MS);
   const ca = await generate([{ name: 'commonName', value: 'upgrade-chaos controller CA' }], {

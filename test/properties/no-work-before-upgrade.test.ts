@@ -82,6 +82,30 @@ describe('no-work-before-upgrade', () => {
     ]);
   });
 
+  it('lets a unit deployed before an explicit upgrade go on with its hooks only until the agent restarts for it', () => {
+    // Juju 3.6: the Deploy was accepted with no upgrade pending; the unit agents run their hooks
+    // until the controller restarts (agent logins are blocked only while the upgrade steps run).
+    const h = history()
+      .at(0, { type: 'bootstrap', version: '3.6.0', desired: '3.6.0' })
+      .at(5, deploy, { type: 'hook-start', unit: 'haproxy/2', hook: 'install' })
+      .at(11, { type: 'upgrade-pending', from: '3.6.0', to: '3.6.2' })
+      .at(
+        13,
+        { type: 'hook-start', unit: 'haproxy/2', hook: 'start' },
+        { type: 'hook-start', unit: 'wp/0', hook: 'install' },
+      )
+      .at(20, { type: 'agent-down', reason: 'upgrade' })
+      .at(22, { type: 'agent-up', version: '3.6.2' }, { type: 'hook-start', unit: 'haproxy/2', hook: 'start' })
+      .at(30, { type: 'upgrade-end', version: '3.6.2' })
+      .at(40, { type: 'upgrade-pending', from: '3.6.2', to: '3.6.3' })
+      .at(41, { type: 'hook-start', unit: 'haproxy/2', hook: 'update-status' })
+      .end(50);
+    expect(messages(noWorkBeforeUpgrade.check(h))).toEqual([
+      'hook install of wp/0 started during upgrade 3.6.0 -> 3.6.2',
+      'hook start of haproxy/2 started during upgrade 3.6.0 -> 3.6.2',
+    ]);
+  });
+
   it('judges two upgrades separately, naming the right one', () => {
     const h = history()
       .at(10, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })

@@ -15,7 +15,7 @@ import type { ExploreResult } from '../../harness/explore-result.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { CONTROLLER_NOT_OBSERVED } from '../../properties/common.ts';
 import { formatClientVerdict, formatSummary } from '../../reports/console.ts';
-import { judgedInNoRun } from '../../reports/inconclusive.ts';
+import { judgedInNoRun, programRanInNoRun } from '../../reports/inconclusive.ts';
 import { GATED_API_HINT, mismatchesOf, scenarioSummary, summaryVerdict } from '../../reports/summary.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 
@@ -125,4 +125,40 @@ describe('a property judged in no run', () => {
       verdict: 'inconclusive',
     });
   }, 120_000);
+});
+
+/**
+ * A client program starts at its plan's first deploy: on plans without one it never runs, and every
+ * property held of the controller alone (trial 12: `run --target process --client-cmd ... --runs 1`
+ * said "PASS: every property held" of a program that never started). Run in no run: INCONCLUSIVE;
+ * in some: the summary says in how many.
+ */
+describe('a client program started in no run', () => {
+  const held = explore(config, { runs: 2, seed: 1 });
+
+  it('makes the run INCONCLUSIVE, on the console and in summary.json', () => {
+    const never: ExploreResult = { ...held, programRuns: 0 };
+    expect(programRanInNoRun(never.programRuns, never.runs)).toBe(true);
+    const line = formatSummary(never).split('\n')[0]!;
+    expect(line).toMatch(/: INCONCLUSIVE: no property violated, but the client program ran in 0 of 2 runs /);
+    expect(line).not.toMatch(/PASS/);
+    for (const judged of ['client-command', 'properties'] as const)
+      expect(summaryVerdict([scenarioSummary(config, never, [], judged, TARGET)], judged)).toBe('inconclusive');
+    // Also when the only violations are those the scenario expects of its controller.
+    expect(formatClientVerdict(never, [], ['no-work-before-upgrade'], 'juju-1.24')).toMatch(
+      /: INCONCLUSIVE for your client: the client program ran in 0 of 2 runs /,
+    );
+  });
+
+  it('started in some runs, passes and says in how many; built-in clients (no count) pass as before', () => {
+    const some: ExploreResult = { ...held, programRuns: 1 };
+    expect(formatSummary(some)).toMatch(
+      /^[^\n]*PASS: every property held[^\n]*\n {2}note: the client program ran in 1 of 2 runs /,
+    );
+    expect(summaryVerdict([scenarioSummary(config, some, [], 'client-command', TARGET)], 'client-command')).toBe(
+      'pass',
+    );
+    expect(formatSummary(held)).not.toMatch(/client program/);
+    expect(summaryVerdict([scenarioSummary(config, held, [], 'properties', TARGET)], 'properties')).toBe('pass');
+  });
 });

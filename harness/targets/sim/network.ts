@@ -39,6 +39,40 @@ const CLOSE = 'close';
 type Signal = ApiRequest | ApiResponse | typeof CLOSE;
 
 /**
+ * One client's side of the network: its latency stream, the faults on its link now, and its path's
+ * queue. Each of its connections holds it, so that a signal asks no map by the client's name.
+ */
+class ClientPath {
+  readonly rng: Rng;
+  partitioned = false;
+  /** The delay a slow link adds to each of its signals now (plan.ts `slow`); 0 when not slow. */
+  slowMs = 0;
+  /**
+   * When the last signal of any of its connections is delivered, each way, once its link has been
+   * slow: one path, one queue. A new connection's frames (its dial too) wait behind what an old one
+   * still has on its way, so a Deploy sent on a connection the client has since given up on cannot
+   * land after what its next connection did (a slow network's queue is the path's, not a
+   * connection's). A client never slowed keeps its connections apart, as ever (undefined).
+   */
+  queue: Record<Toward, number> | undefined = undefined;
+  constructor(
+    readonly name: string,
+    networkRng: Rng,
+  ) {
+    // Each client's traffic draws from its own stream (fork draws nothing from the network's).
+    this.rng = networkRng.fork(name);
+  }
+}
+
+/** When a signal of `client` due `at` is delivered: not before what its path still carries. */
+function onPath(client: ClientPath, toward: Toward, at: number): number {
+  const queue = client.queue;
+  if (!queue) return at;
+  queue[toward] = Math.max(queue[toward], at);
+  return queue[toward];
+}
+
+/**
  * One direction of a connection. Deliveries are in order and never earlier than the previous one,
  * so the clock fires this direction's timers in the order they were set: each timer delivers the
  * oldest signal in flight, and one bound method serves every timer (no closure per frame).
@@ -56,13 +90,13 @@ class Direction {
 
   constructor(
     private readonly net: SimNetwork,
-    private readonly client: string,
+    private readonly client: ClientPath,
     private readonly toward: Toward,
     private readonly deliver: (s: Signal) => void,
   ) {}
 
   push(signal: Signal): void {
-    if (this.net.isPartitioned(this.client)) this.held.push(signal);
+    if (this.client.partitioned) this.held.push(signal);
     else this.schedule(signal);
   }
 
@@ -74,11 +108,7 @@ class Direction {
 
   private schedule(signal: Signal): void {
     const now = this.net.clock.now();
-    const at = this.net.onPath(
-      this.client,
-      this.toward,
-      Math.max(this.lastDelivery, now + this.net.latency(this.client)),
-    );
+    const at = onPath(this.client, this.toward, Math.max(this.lastDelivery, now + this.net.latency(this.client)));
     this.lastDelivery = at;
     this.inFlight.push(signal);
     this.net.clock.after(at - now, this.deliverNext);
@@ -96,17 +126,17 @@ class Link {
   readonly toServer: Direction;
   readonly toClient: Direction;
 
-  constructor(
-    net: SimNetwork,
-    readonly client: string,
-  ) {
+  readonly client: string;
+
+  constructor(net: SimNetwork, path: ClientPath) {
+    this.client = path.name;
     // A paused controller gets the signal at its resume; a running one now, without the closure
     // a deferral needs (one per frame otherwise).
-    this.toServer = new Direction(net, client, 'server', (s) => {
+    this.toServer = new Direction(net, path, 'server', (s) => {
       if (net.gate.paused) net.gate.run(() => this.reachServer(s));
       else this.reachServer(s);
     });
-    this.toClient = new Direction(net, client, 'client', (s) => {
+    this.toClient = new Direction(net, path, 'client', (s) => {
       if (this.clientClosed || this.silent) return;
       if (s === CLOSE) this.closeClientEnd();
       else this.frameHandler?.(s as ApiResponse);
@@ -162,17 +192,10 @@ class Link {
 export class SimNetwork {
   private readonly links = new Set<Link>();
   private readonly partitioned = new Set<string>();
-  private readonly latencies = new Map<string, Rng>();
-  /** Client -> the delay a slow link adds to each of its signals now (plan.ts `slow`). */
-  private readonly slowed = new Map<string, number>();
-  /**
-   * Client -> when the last signal of any of its connections is delivered, each way, once its link
-   * has been slow: one path, one queue. A new connection's frames (its dial too) wait behind what an
-   * old one still has on its way, so a Deploy sent on a connection the client has since given up on
-   * cannot land after what its next connection did (a slow network's queue is the path's, not a
-   * connection's). A client never slowed keeps its connections apart, as ever.
-   */
-  private readonly paths = new Map<string, Record<Toward, number>>();
+  /** Each client's side, by name (made at its first use). */
+  private readonly clients = new Map<string, ClientPath>();
+  /** The clients slowed now, in the order their windows began (plan.ts `slow`). */
+  private readonly slowed = new Set<string>();
 
   constructor(
     readonly clock: Scheduler,
@@ -184,12 +207,16 @@ export class SimNetwork {
     readonly gate: ControllerGate = ALWAYS_OPEN,
   ) {}
 
+  private path(client: string): ClientPath {
+    let path = this.clients.get(client);
+    if (!path) this.clients.set(client, (path = new ClientPath(client, this.rng)));
+    return path;
+  }
+
   /** Latency of the next signal of `client`: each client's traffic draws from its own stream (a
    *  slow link draws as ever, so a run's other timings stay those of the run without it). */
-  latency(client: string): number {
-    let rng = this.latencies.get(client);
-    if (!rng) this.latencies.set(client, (rng = this.rng.fork(client)));
-    return rng.int(this.options.latencyMs[0], this.options.latencyMs[1]) + (this.slowed.get(client) ?? 0);
+  latency(client: ClientPath): number {
+    return client.rng.int(this.options.latencyMs[0], this.options.latencyMs[1]) + client.slowMs;
   }
 
   /** Every signal of `client` sent from now on takes latencyMs more, until unslow; false if its link
@@ -197,38 +224,35 @@ export class SimNetwork {
    *  and one sent after unslow still arrives after it (Direction keeps the order). */
   slow(client: string, latencyMs: number): boolean {
     if (this.slowed.has(client)) return false;
-    this.slowed.set(client, latencyMs);
-    if (!this.paths.has(client)) this.paths.set(client, { server: 0, client: 0 });
+    this.slowed.add(client);
+    const path = this.path(client);
+    path.slowMs = latencyMs;
+    path.queue ??= { server: 0, client: 0 };
     return true;
   }
 
-  /** When a signal of `client` due `at` is delivered: not before what its path still carries. */
-  onPath(client: string, toward: Toward, at: number): number {
-    const path = this.paths.get(client);
-    if (!path) return at;
-    path[toward] = Math.max(path[toward], at);
-    return path[toward];
-  }
-
   unslow(client: string): boolean {
-    return this.slowed.delete(client);
+    if (!this.slowed.delete(client)) return false;
+    this.path(client).slowMs = 0;
+    return true;
   }
 
   slowedClients(): string[] {
-    return [...this.slowed.keys()];
+    return [...this.slowed];
   }
 
   isPartitioned(client: string): boolean {
-    return this.partitioned.has(client);
+    return this.clients.get(client)?.partitioned === true;
   }
 
-  dialer(client: string): Dialer {
+  dialer(name: string): Dialer {
+    const client = this.path(name);
     return (done) => {
-      if (this.isPartitioned(client)) {
+      if (client.partitioned) {
         this.clock.after(this.options.connectTimeoutMs, () => done({ ok: false, error: 'dial timeout' }));
         return;
       }
-      const reach = this.onPath(client, 'server', this.clock.now() + this.latency(client)) - this.clock.now();
+      const reach = onPath(client, 'server', this.clock.now() + this.latency(client)) - this.clock.now();
       this.clock.after(reach, () => {
         let settled = false;
         if (this.gate.paused) {
@@ -242,11 +266,11 @@ export class SimNetwork {
           if (settled) return; // the client gave up while the controller was paused
           settled = true;
           const link = new Link(this, client);
-          const server = this.controller.connect(client, link.serverEnd);
+          const server = this.controller.connect(name, link.serverEnd);
           if (!server) return done({ ok: false, error: 'connection refused' });
           link.server = server;
           this.links.add(link);
-          const answer = this.onPath(client, 'client', this.clock.now() + this.latency(client)) - this.clock.now();
+          const answer = onPath(client, 'client', this.clock.now() + this.latency(client)) - this.clock.now();
           this.clock.after(answer, () => done({ ok: true, transport: link.clientEnd }));
         });
       });
@@ -292,11 +316,13 @@ export class SimNetwork {
   partition(client: string): boolean {
     if (this.partitioned.has(client)) return false;
     this.partitioned.add(client);
+    this.path(client).partitioned = true;
     return true;
   }
 
   heal(client: string): boolean {
     if (!this.partitioned.delete(client)) return false;
+    this.path(client).partitioned = false;
     for (const link of this.links) {
       if (link.client !== client) continue;
       link.toServer.flush();
