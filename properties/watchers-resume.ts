@@ -17,6 +17,15 @@ interface Loss {
   elapsed: number;
   /** Time since the loss excused as a half-open link's silence (silent-links.ts). */
   excused: number;
+  /** A loss of the client's own closing: when it asked Next on the watcher it closed with it. */
+  staleNextAt?: number;
+}
+
+/** The watchers a client lost with a connection it closed itself, not yet replaced. */
+interface Abandoned {
+  t: number;
+  conn: number;
+  watchers: Set<string>;
 }
 
 /** What rule 1 reads: availability (upgrades, agent, faults) and watchers. */
@@ -62,6 +71,12 @@ const VIEW_READS = new Selection(['quiet', 'client-view']);
  *    when it exits (its view's `exitedAt`): a program that gave up before its deadline ran out
  *    resumes nothing, and its exit is what deployments-complete judges (one failure, reported
  *    once, and not a verdict that hangs on how soon after the loss the program happened to exit).
+ *    A connection the client closed itself (reason 'client') is no loss while the client stops
+ *    watching (it may have seen all it wanted; rule 2 judges its view), but it becomes one once
+ *    the client asks AllWatcher.Next, on another connection, on a watcher it closed with it and
+ *    has no live watcher: it means to go on watching and has not re-created its watcher (the
+ *    controller answers such a Next "unknown watcher id" for ever). Its deadline runs from that
+ *    Next.
  *
  * 2. Converge. Once the run reached quiescence, every `client-view` record (watching or not: a
  *    client that lost its watcher and kept a stale view is exactly the bug) must equal the final
@@ -151,8 +166,12 @@ function resumeViolations(
 ): ResumeJudgement {
   const violations: Violation[] = [];
   const watchers = new Map<number, Set<string>>(); // conn -> live watcher ids
-  const stoppedByConnection = new Set<number>(); // conns whose watcher died with the connection
+  const stoppedByConnection = new Map<number, Set<string>>(); // conn -> watchers that died with it
   const losses = new Map<string, Loss>(); // client -> unresolved loss
+  const abandoned = new Map<string, Abandoned>(); // client -> watchers lost with a conn it closed
+  const watching = new Map<number, string>(); // conn -> the client of its watchers
+  const lostNexts = nextsOnLostWatchers(history);
+  let nextLostNext = 0;
   const availability = new Availability();
   const exits = programExits(history);
   let lastT = history[0]?.t ?? 0;
@@ -182,18 +201,41 @@ function resumeViolations(
       violations.push({
         property: NAME,
         t: spans ? instantOutsideSpans(spans, lastT, deadline - before) : lastT + (deadline - before),
-        since: loss.t,
+        since: loss.staleNextAt ?? loss.t, // what decided the deadline: from the stale Next on
         client,
         message:
-          `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatModelMs(loss.t, timeScale)} ` +
-          `and had no watcher back after ${formatModelMs(deadline, timeScale)} of available time`,
+          `${client} lost its watcher when conn ${loss.conn} closed (${loss.reason}) at t=${formatModelMs(loss.t, timeScale)}` +
+          (loss.staleNextAt === undefined
+            ? ''
+            : `, asked Next on it at t=${formatModelMs(loss.staleNextAt, timeScale)} on another connection,`) +
+          ` and had no watcher back after ${formatModelMs(deadline, timeScale)} of available time`,
       });
+    }
+  };
+
+  const liveWatcherOf = (client: string): boolean => {
+    for (const [conn, live] of watchers) if (live.size > 0 && watching.get(conn) === client) return true;
+    return false;
+  };
+
+  // Next on a watcher the client closed with its own connection: a loss from then on.
+  const catchUpLostNexts = (t: number): void => {
+    for (; nextLostNext < lostNexts.length && lostNexts[nextLostNext]!.t <= t; nextLostNext++) {
+      const r = lostNexts[nextLostNext]!;
+      const gone = abandoned.get(r.client);
+      if (!gone || gone.conn === r.conn || !gone.watchers.has(r.watcher!) || losses.has(r.client)) continue;
+      if (liveWatcherOf(r.client)) continue;
+      if (losses.size > 0 && r.t > lastT) advance(r.t);
+      lastT = Math.max(lastT, r.t);
+      abandoned.delete(r.client);
+      losses.set(r.client, { t: gone.t, conn: gone.conn, reason: 'client', elapsed: 0, excused: 0, staleNextAt: r.t });
     }
   };
 
   // Only the records that change availability or watchers move the clocks on: between them, time
   // passes alike (model times are whole milliseconds on every target, so its sums are exact).
   for (const r of HistoryIndex.of(history).select(RESUME_READS)) {
+    if (nextLostNext < lostNexts.length) catchUpLostNexts(r.t);
     if (losses.size > 0 && r.t > lastT) advance(r.t);
     lastT = r.t;
     availability.observe(r);
@@ -202,29 +244,45 @@ function resumeViolations(
         let live = watchers.get(r.conn);
         if (!live) watchers.set(r.conn, (live = new Set()));
         live.add(r.watcher);
+        watching.set(r.conn, r.client);
+        if (abandoned.get(r.client)?.conn !== r.conn) abandoned.delete(r.client);
         const loss = losses.get(r.client);
         if (loss && loss.conn !== r.conn) losses.delete(r.client);
         break;
       }
-      case 'watcher-stop':
+      case 'watcher-stop': {
         // The controller may log a 'connection' stop just before the conn-close: remember that a
         // live watcher died with it. (Logged after the close, the watcher is already gone.)
-        if (watchers.get(r.conn)?.delete(r.watcher) && r.reason === 'connection') stoppedByConnection.add(r.conn);
+        if (!watchers.get(r.conn)?.delete(r.watcher) || r.reason !== 'connection') break;
+        let died = stoppedByConnection.get(r.conn);
+        if (!died) stoppedByConnection.set(r.conn, (died = new Set()));
+        died.add(r.watcher);
         break;
+      }
       case 'conn-close': {
-        const hadWatcher = (watchers.get(r.conn)?.size ?? 0) > 0 || stoppedByConnection.has(r.conn);
+        const lost = new Set([...(watchers.get(r.conn) ?? []), ...(stoppedByConnection.get(r.conn) ?? [])]);
         watchers.delete(r.conn);
+        watching.delete(r.conn);
         stoppedByConnection.delete(r.conn);
-        if (r.reason !== 'client' && hadWatcher && !losses.has(r.client)) {
-          losses.set(r.client, { t: r.t, conn: r.conn, reason: r.reason, elapsed: 0, excused: 0 });
-        }
+        if (lost.size === 0 || losses.has(r.client)) break;
+        if (r.reason === 'client') abandoned.set(r.client, { t: r.t, conn: r.conn, watchers: lost });
+        else losses.set(r.client, { t: r.t, conn: r.conn, reason: r.reason, elapsed: 0, excused: 0 });
         break;
       }
     }
   }
+  catchUpLostNexts(end);
   if (losses.size > 0 && end > lastT) advance(end); // the run's end: what ran out by then
   const pending = [...losses].filter(([, loss]) => loss.excused > 0).map(([client, loss]) => ({ client, loss }));
   return { violations, pending };
+}
+
+/** The refused AllWatcher.Next requests naming a watcher (rule 1 reads those on a watcher its
+ *  client closed with its own connection): a correct client asks none, so few. */
+function nextsOnLostWatchers(history: History): RecordOf<'request'>[] {
+  return HistoryIndex.of(history)
+    .select(REQUESTS)
+    .filter((r) => !r.accepted && r.method === 'Next' && r.watcher !== undefined && r.error !== NEXT_IN_FLIGHT_ERROR);
 }
 
 /** When each program ended (a built-in client runs to the history's end): the client a program

@@ -152,6 +152,61 @@ describe('watchers-resume: resume deadline', () => {
     expect(watchersResume.check(h)).toEqual([]);
   });
 
+  it('is a loss once the client asks Next, on another connection, on the watcher it closed with its own', () => {
+    // The client closed conn 1 itself (after a Next refused "upgrade in progress"), dialled again
+    // and keeps asking Next on w1, which the controller no longer knows: it never resumed.
+    const staleNext = (conn: number, t: number): [number, HistoryBody] => [
+      t,
+      {
+        type: 'request',
+        conn,
+        client: 'client-0',
+        facade: 'AllWatcher',
+        method: 'Next',
+        accepted: false,
+        error: 'unknown watcher id',
+        watcher: 'w1',
+      },
+    ];
+    const closedItself = () =>
+      history({ resumeDeadlineMs: 1000 })
+        .at(10, open(1), watch(1))
+        .at(100, close(1, 'client'), unwatch(1, 'connection'))
+        .at(200, open(2));
+    const stale = closedItself()
+      .at(...staleNext(2, 300))
+      .at(...staleNext(2, 900))
+      .end(5000);
+    expect(watchersResume.check(stale)).toEqual([
+      {
+        property: 'watchers-resume',
+        t: 1300,
+        since: 300, // its deadline ran from the stale Next
+        client: 'client-0',
+        message:
+          'client-0 lost its watcher when conn 1 closed (client) at t=100ms, asked Next on it at t=300ms on another ' +
+          'connection, and had no watcher back after 1s of available time',
+      },
+    ]);
+    // Watching again within the deadline of that Next resolves it; watching again before it, too.
+    expect(
+      watchersResume.check(
+        closedItself()
+          .at(...staleNext(2, 300))
+          .at(1300, watch(2))
+          .end(5000),
+      ),
+    ).toEqual([]);
+    expect(
+      watchersResume.check(
+        closedItself()
+          .at(250, watch(2))
+          .at(...staleNext(2, 300))
+          .end(5000),
+      ),
+    ).toEqual([]);
+  });
+
   it('is not a loss when the connection had no live watcher', () => {
     const neverWatched = history().at(10, open(1)).at(100, close(1, 'fault')).end(5000);
     const stoppedByClient = history()
