@@ -7,7 +7,8 @@
  *   npx tsx bench/client-runs-to-failure.ts "COMMAND" PROPERTY [FIRST] [LAST] [RUNS] [CONCURRENCY] [SCENARIO]
  * e.g. `npx tsx bench/client-runs-to-failure.ts "node examples/clients/merge-snapshot.mjs" watchers-resume 1 10 100 6`.
  * `--no-tied-removes` draws no operator's removal tied to the program's login after a lost watcher
- * (weight `remove-on-activity` 0: the plans drawn before it existed).
+ * (weight `remove-on-activity` 0: the plans drawn before it existed); `--no-slow` draws no slow link
+ * (weight `slow` 0: what a scenario's draws find without them, e.g. deploy-timeout-retry.mjs).
  * Run it from the project root (COMMAND's relative paths are the program's own); SCENARIO defaults to
  * juju-1.24-gated-api.
  */
@@ -17,6 +18,7 @@ import { firstFailure, summary } from './runs-to-failure.ts';
 
 const args = process.argv.slice(2);
 const before = args.includes('--no-tied-removes');
+const noSlow = args.includes('--no-slow');
 const [command = 'node examples/clients/merge-snapshot.mjs', property = 'watchers-resume', ...rest] = args.filter(
   (a) => !a.startsWith('--'),
 );
@@ -26,7 +28,11 @@ const scenarioName = rest[4] ?? 'juju-1.24-gated-api';
 /** The first failing run, with its first violation and what the plan's removals did. */
 async function runsToFailure(seed: number): Promise<{ run: number; why: string[] } | undefined> {
   const scenario = scenarioByNameOrPath(scenarioName);
-  const weights = before ? { ...scenario.weights, 'remove-on-activity': 0 } : scenario.weights;
+  const weights = {
+    ...scenario.weights,
+    ...(before ? { 'remove-on-activity': 0 } : {}),
+    ...(noSlow ? { slow: 0 } : {}),
+  };
   const p = { command, scenario: { ...scenario, weights }, property: property as PropertyName };
   const found = await firstFailure({ ...p, seed, budget, concurrency });
   if (!found) return undefined;
@@ -43,7 +49,7 @@ for (let seed = first; seed <= last; seed++) {
   const r = await runsToFailure(seed);
   found.push(r?.run);
   console.log(
-    `${command} (${scenarioName}${before ? ', no tied removes' : ''}) seed ${seed}: ${r ? r.run : `never (${budget} runs)`}`,
+    `${command} (${scenarioName}${before ? ', no tied removes' : ''}${noSlow ? ', no slow links' : ''}) seed ${seed}: ${r ? r.run : `never (${budget} runs)`}`,
   );
   if (r && process.env['WHY']) for (const line of r.why) console.log(`  ${line.slice(0, 300)}`);
 }
