@@ -133,41 +133,6 @@ function targetShrinkLine(f: Failure & { shrunkOn: 'target' }): string {
  * run judged by the scenario's expectations found every verdict as expected, so its violations are
  * not a FAIL (the run passes).
  */
-/**
- * A --client-cmd run's summary (formatSummary's, its first line replaced): FAIL or PASS for the
- * client under test, with the violations the scenario expects of its `controller` named apart (they
- * do not fail it); INCONCLUSIVE, as summary.json and the exit code (1) say, when nothing failed it
- * but some property was judged in no run (robust.mjs on juju-1.22-old-release-line, process target,
- * 3 runs on a loaded machine: deployments-complete stalled in all 3, and the line said PASS, exit 1).
- */
-export function formatClientVerdict(
-  r: ExploreResult,
-  mismatches: readonly string[],
-  ofController: readonly string[],
-  controller: string,
-): string {
-  const [first = '', ...rest] = formatSummary(r).split('\n');
-  if (r.verdict === 'none' || (ofController.length === 0 && mismatches.length === 0))
-    return [first, ...rest].join('\n');
-  const theirs =
-    ofController.length > 0
-      ? `${ofController.join(', ')} violated as the scenario expects of its ${controller} controller`
-      : '';
-  const inconclusive = judgedInNoRun(r.properties, r.runs);
-  const verdict =
-    mismatches.length > 0
-      ? `FAIL for your client: ${mismatches.join('; ')}${theirs ? `; also ${theirs}` : ''}`
-      : programRanInNoRun(r.programRuns, r.runs)
-        ? `INCONCLUSIVE for your client: the client program ran in 0 of ${count(r.runs, 'run')} ` +
-          `(it starts at its plan's first deploy; nothing showed it holds: exit 1); ${theirs}`
-        : inconclusive.length > 0
-          ? `INCONCLUSIVE for your client: no property it is judged on was violated, but ${inconclusive.join(', ')} ` +
-            `judged in no run (nothing showed ${inconclusive.length === 1 ? 'it holds' : 'they hold'}: exit 1); ${theirs}`
-          : `PASS for your client: no property it is judged on was violated; ${theirs}`;
-  const tail = first.slice(first.indexOf(' — '));
-  return [`${r.scenario} on ${r.target}: ${verdict}${tail}`, ...rest].join('\n');
-}
-
 export function formatSummary(
   r: ExploreResult,
   asExpected = false,
@@ -223,6 +188,43 @@ export function formatSummary(
       ];
     }),
   ].join('\n');
+}
+
+/**
+ * A --client-cmd run's summary (formatSummary's, its first line replaced): FAIL or PASS for the
+ * client under test, with the violations the scenario expects of its `controller` named apart (they
+ * do not fail it); INCONCLUSIVE, as summary.json and the exit code (1) say, when nothing failed it
+ * but some property was judged in no run (robust.mjs on juju-1.22-old-release-line, process target,
+ * 3 runs on a loaded machine: deployments-complete stalled in all 3, and the line said PASS, exit 1).
+ */
+export function formatClientVerdict(
+  r: ExploreResult,
+  mismatches: readonly string[],
+  ofController: readonly string[],
+  controller: string,
+): string {
+  const [first = '', ...rest] = formatSummary(r).split('\n');
+  if (r.verdict === 'none' || (ofController.length === 0 && mismatches.length === 0))
+    return [first, ...rest].join('\n');
+  const theirs =
+    ofController.length > 0
+      ? `${ofController.join(', ')} violated as the scenario expects of its ${controller} controller`
+      : '';
+  const inconclusive = judgedInNoRun(r.properties, r.runs);
+  const verdict =
+    mismatches.length > 0
+      ? `FAIL for your client: ${mismatches.join('; ')}${theirs ? `; also ${theirs}` : ''}`
+      : programRanInNoRun(r.programRuns, r.runs)
+        ? `INCONCLUSIVE for your client: the client program ran in 0 of ${count(r.runs, 'run')} ` +
+          `(it starts at its plan's first deploy; nothing showed it holds: exit 1); ${theirs}`
+        : inconclusive.length > 0
+          ? `INCONCLUSIVE for your client: no property it is judged on was violated, but ${inconclusive.join(', ')} ` +
+            `judged in no run (nothing showed ${inconclusive.length === 1 ? 'it holds' : 'they hold'}: exit 1); ${theirs}`
+          : r.interrupted
+            ? `INTERRUPTED after ${count(r.runs, 'run')}: no property your client is judged on violated so far; ${theirs}`
+            : `PASS for your client: no property it is judged on was violated; ${theirs}`;
+  const tail = first.slice(first.indexOf(' — '));
+  return [`${r.scenario} on ${r.target}: ${verdict}${tail}`, ...rest].join('\n');
 }
 
 /** Unknown in every run because the target gives no controller-side records (properties/common.ts). */

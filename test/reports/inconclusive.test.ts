@@ -72,6 +72,10 @@ describe('a property judged in no run', () => {
     expect(line).not.toMatch(/PASS/);
     const some = controllers(unknownIn(held, 1));
     expect(formatClientVerdict(some, [], ['no-surprise-upgrade'], 'juju-1.22')).toMatch(/: PASS for your client: /);
+    // Cut short (Ctrl-C), it says so rather than PASS, as formatSummary does.
+    expect(formatClientVerdict({ ...some, interrupted: true }, [], ['no-surprise-upgrade'], 'juju-1.22')).toMatch(
+      /: INTERRUPTED after \d+ runs?: no property your client is judged on violated so far; no-surprise-upgrade violated/,
+    );
   });
 
   it('unknown in some runs only, or never judgeable on the target, still passes', () => {
