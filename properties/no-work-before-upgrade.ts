@@ -21,7 +21,9 @@ export const WORK_CALLS: ReadonlySet<string> = new Set([
 
 /** What the upgrade windows are read from, and what may work inside one (every work call is the
  *  Application facade's). */
-const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'request'], { applicationRequestsOnly: true });
+const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'unit-status', 'request'], {
+  applicationRequestsOnly: true,
+});
 
 /**
  * no-work-before-upgrade (the fix for lp:1455260, option 2.A): while an upgrade is pending or
@@ -33,7 +35,8 @@ const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'request'],
  *   violation (refused requests are what we want; non-work calls may be accepted);
  * - a `hook-start` on any unit is a violation (a charm must not be installing while the agent
  *   is replaced under it), except one that carries on a unit's hooks begun before the window
- *   opened, while the upgrade is still only pending (its agent not yet gone down for it: no
+ *   opened and not yet done (the unit not yet active: a unit that had settled and starts a hook
+ *   again is new work), while the upgrade is still only pending (its agent not yet gone down for it: no
  *   `agent-down` 'upgrade', `upgrade-steps` or `agent-up` in the window). That is work accepted
  *   before anyone asked for the upgrade, not work begun during it: Juju 2.x and 3.x serve agents
  *   as usual until the controller restarts (apiserver restrictAPIRootDuringMaintenance blocks
@@ -51,10 +54,12 @@ export const noWorkBeforeUpgrade: Property = {
     const violations: Violation[] = [];
     const tracker = new UpgradeTracker();
     const firstHook = new Map<string, number>(); // unit -> when its first hook started
+    const settled = new Set<string>(); // units whose workload has been active: their hooks are done
     let restarted = false; // the agent went down for the upgrade in the open window
     for (const r of HistoryIndex.of(history).select(READS)) {
       tracker.observe(r);
       if (r.type === 'hook-start' && !firstHook.has(r.unit)) firstHook.set(r.unit, r.t);
+      if (r.type === 'unit-status' && r.workload === 'active') settled.add(r.unit);
       if (!tracker.window) {
         restarted = false;
         continue; // no upgrade pending or running
@@ -75,7 +80,7 @@ export const noWorkBeforeUpgrade: Property = {
           break;
         }
         case 'hook-start':
-          if (!restarted && firstHook.get(r.unit)! < tracker.window.since) break; // work begun before
+          if (!restarted && !settled.has(r.unit) && firstHook.get(r.unit)! < tracker.window.since) break; // begun before
           violations.push({
             property: NAME,
             t: r.t,

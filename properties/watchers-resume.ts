@@ -360,6 +360,7 @@ function viewViolations(history: History): Violation[] {
     if (r.exitedAt !== undefined)
       diff.ghost = diff.ghost.filter((g) => !g.startsWith('app ') || heardRemoval(history, r.client, g.slice(4)));
     if (isEmptyDiff(diff)) continue;
+    if (r.exitedAt !== undefined && neverWatched(history, r.client)) continue;
     violations.push({
       property: NAME,
       ...viewWindow(r, quietT),
@@ -368,6 +369,20 @@ function viewViolations(history: History): Violation[] {
     });
   }
   return violations;
+}
+
+/** A program the controller saw start no watcher and ask no Next wrote, as it exited, a view of
+ *  nothing it was told: no watcher's view to compare with the model. It gave up before watching, and
+ *  its exit is deployments-complete's to judge (trial 12: a program exiting 1 before it ever watched
+ *  was blamed here too). Only where the controller's records are observed (a bootstrap record). */
+function neverWatched(history: History, client: string): boolean {
+  let observed = false;
+  for (const r of history) {
+    if (r.type === 'bootstrap') observed = true;
+    else if (r.type === 'watcher-start' && r.client === client) return false;
+    else if (r.type === 'request' && r.client === client && r.facade === 'AllWatcher') return false;
+  }
+  return observed;
 }
 
 /** Rule 3: one violation per Next the controller refused because the watcher's previous Next was

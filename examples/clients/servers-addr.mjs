@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // A deployment script that redials the controller where its first Login said the API is, instead of
 // the address it was given: it keeps the first host and port of that Login's `servers` and dials it
-// on every reconnect. Juju's Login lists every API address of the controller (each controller
-// machine's, of every scope: a cloud-local address before a public one, in the order Juju keeps
-// them), and Juju's own client dials them all and keeps the first that answers; a script that takes
-// the first entry on trust gets an address it may not reach from where it runs, and after the first
-// dropped connection it never logs in again. Everything else is robust.mjs: it pings, reconnects
+// on every reconnect. Juju's Login lists every API address the controller knows (each controller
+// machine's, of every scope, its cloud-local ones among them), and Juju's own client dials them all
+// and keeps the first that answers; a script that takes the first entry on trust may get an address
+// it cannot reach from where it runs (upgrade-chaos's controller lists its cloud-local one first),
+// and after the first dropped connection it never logs in again. Everything else is robust.mjs: it pings, reconnects
 // with backoff, logs in again, re-creates its watcher, retries "upgrade in progress" and deploys
 // idempotently.
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/servers-addr.mjs"`.

@@ -9,11 +9,12 @@ import type { ExploreOptions, ReplayCase } from '../explore-result.ts';
 import {
   checkPrerequisites,
   openTarget,
-  parseCommandFlags,
+  checkCommandFlags,
   runnableConfigs,
   workersFlag,
   type Explorer,
 } from './target-flags.ts';
+import { parseFlags } from './options.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { Invocation } from './invocation.ts';
 import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf, stopOnFailureOf } from './settings-flags.ts';
@@ -41,9 +42,12 @@ export const QUALIFY_FLAGS = {
 } as const;
 
 export async function qualifyCommand(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseCommandFlags(argv, QUALIFY_FLAGS);
+  const { values } = parseFlags(argv, QUALIFY_FLAGS);
+  // Refused before the flags' own checks: `x.mjs does not exist` would send the user to fix a
+  // command qualify refuses anyway (trial 12).
   if (values['client-cmd'] !== undefined)
     throw new UsageError("qualify judges the corpus's own clients: use run --client-cmd for a program of yours");
+  checkCommandFlags(values);
   const settings = runSettingsOf(values, {});
   const { configs, skipped } = runnableConfigs(
     (values.scenario?.map(scenarioByNameOrPath) ?? SCENARIOS).map((s) => resolveRun(s)),

@@ -164,7 +164,7 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
     for (const f of failures) io.out(formatFailure(f, replay(f), { hashNote, ...full }) + '\n');
     for (const u of shown.unknown) io.out(`? ${u.property} unknown: ${u.reason}`);
     if (failures.length === 0) {
-      const verdict = shown.unknown.length === 0 ? 'Every property held.' : 'No property was violated.';
+      const verdict = heldVerdict(config, shown.unknown.length);
       const timeline = formatTimeline(shown.history, { ...(values.full ? { maxLines: Infinity } : {}), ...full });
       io.out(`${verdict}\nTimeline:\n${timeline}`);
     }
@@ -175,6 +175,18 @@ export async function replayCommand(argv: string[], io: CommandIO): Promise<numb
       io.out(`\nNo vitest test: it would play the sim's own client, not ${clientNamed(settings, config)}.`);
   }
   return failures.length ? 1 : 0;
+}
+
+/**
+ * What a replay that violated nothing says: "every property" only when it judged every one of the
+ * scenario's; with --property (or a failure file, which judges its own property) it names those it
+ * judged (trial 12: `--property no-work-before-upgrade` said "Every property held.").
+ */
+function heldVerdict(config: RunConfig, unknown: number): string {
+  const every = Object.keys(config.scenario.expect).every((p) => (config.properties as string[]).includes(p));
+  const judged = config.properties.join(', ');
+  if (unknown === 0) return every ? 'Every property held.' : `${judged} held.`;
+  return every ? 'No property was violated.' : `No violation of ${judged}.`;
 }
 
 /** A saved failure: its scenario as recorded, its overrides and options; flags given here win. */

@@ -62,21 +62,26 @@ const FLAGS_OF_TARGET: Record<(typeof TARGET_NAMES)[number], readonly (keyof Tar
 };
 const TARGET_ONLY_FLAGS = [...new Set(Object.values(FLAGS_OF_TARGET).flat())];
 
-/** parseFlags, then the checks every command with target flags needs before it runs anything:
- *  flags that mean nothing for the chosen target, an empty --client-cmd, an --out or --report folder
- *  that cannot be written, a --report folder that already holds a report. */
+/** parseFlags, then checkCommandFlags. */
 export function parseCommandFlags<T extends OptionSpec>(argv: string[], spec: T, allowPositionals = false) {
   const parsed = parseFlags(argv, spec, allowPositionals);
-  checkTargetFlags(parsed.values as TargetFlagValues);
+  checkCommandFlags(parsed.values);
+  return parsed;
+}
+
+/** The checks every command with target flags needs before it runs anything: flags that mean
+ *  nothing for the chosen target, an empty --client-cmd, an --out or --report folder that cannot be
+ *  written, a --report folder that already holds a report. */
+export function checkCommandFlags(values: object): void {
+  checkTargetFlags(values as TargetFlagValues);
   // Results go under --out or --report: a file there would fail only after the whole run.
   for (const flag of ['out', 'report'] as const) {
-    const dir = (parsed.values as { out?: unknown; report?: unknown })[flag];
+    const dir = (values as { out?: unknown; report?: unknown })[flag];
     if (typeof dir === 'string') checkResultsFolder(`--${flag}`, dir);
   }
   // Refused here, before a server or container is started, not when the results folder is made.
-  const report = (parsed.values as { report?: unknown }).report;
+  const report = (values as { report?: unknown }).report;
   if (typeof report === 'string') refuseExistingReport(report);
-  return parsed;
 }
 
 export function checkTargetFlags(values: TargetFlagValues): void {

@@ -98,11 +98,25 @@ describe('no-work-before-upgrade', () => {
       .at(22, { type: 'agent-up', version: '3.6.2' }, { type: 'hook-start', unit: 'haproxy/2', hook: 'start' })
       .at(30, { type: 'upgrade-end', version: '3.6.2' })
       .at(40, { type: 'upgrade-pending', from: '3.6.2', to: '3.6.3' })
-      .at(41, { type: 'hook-start', unit: 'haproxy/2', hook: 'update-status' })
+      .at(41, { type: 'hook-start', unit: 'wp/0', hook: 'config-changed' })
       .end(50);
     expect(messages(noWorkBeforeUpgrade.check(h))).toEqual([
       'hook install of wp/0 started during upgrade 3.6.0 -> 3.6.2',
       'hook start of haproxy/2 started during upgrade 3.6.0 -> 3.6.2',
+    ]);
+  });
+
+  it('does not let a unit whose hooks were done start new ones while an upgrade is pending', () => {
+    // Deployed and active long before the upgrade was asked for: a hook now is new work.
+    const h = history()
+      .at(0, { type: 'bootstrap', version: '3.6.0', desired: '3.6.0' })
+      .at(5, deploy, { type: 'hook-start', unit: 'haproxy/2', hook: 'install' })
+      .at(10, { type: 'unit-status', unit: 'haproxy/2', workload: 'active', agent: 'idle' })
+      .at(100, { type: 'upgrade-pending', from: '3.6.0', to: '3.6.2' })
+      .at(150, { type: 'hook-start', unit: 'haproxy/2', hook: 'config-changed' })
+      .end(200);
+    expect(messages(noWorkBeforeUpgrade.check(h))).toEqual([
+      'hook config-changed of haproxy/2 started during upgrade 3.6.0 -> 3.6.2',
     ]);
   });
 

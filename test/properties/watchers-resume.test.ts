@@ -528,3 +528,29 @@ describe('watchers-resume: a program that exited with an application removed und
     expect(messages(watchersResume.check(exited([], null)))).toHaveLength(1);
   });
 });
+
+/** Trial 12: a program that exits 1 before it ever watches writes its view on the way out; that view
+ *  was blamed as differing from the model. Its exit is deployments-complete's to judge. */
+describe('watchers-resume: a program that never watched', () => {
+  const model = view({ mysql: { 'mysql/0': 'active' } });
+  const exitedUnwatched = (...watched: HistoryBody[]) =>
+    history()
+      .at(0, { type: 'bootstrap', version: '1.24.2', desired: '1.24.2' })
+      .at(10, open(1))
+      .at(20, ...watched)
+      .at(50, close(1, 'client'))
+      .at(600, { type: 'quiescence' }, { type: 'quiet', reached: true })
+      .at(700, { type: 'client-view', client: 'client-0', watching: false, view: view({}), exitedAt: 60 })
+      .at(700, { type: 'final-model', version: '1.24.2', model })
+      .end(800);
+
+  it('is not compared with the model: its exit is judged by deployments-complete', () => {
+    expect(watchersResume.check(exitedUnwatched())).toEqual([]);
+  });
+
+  it('one that started a watcher is compared as before', () => {
+    expect(messages(watchersResume.check(exitedUnwatched(watch(1))))).toEqual([
+      "client-0's view (not watching) differs from the final model: missing: app mysql",
+    ]);
+  });
+});

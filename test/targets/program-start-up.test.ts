@@ -9,6 +9,7 @@ import type { History } from '../../harness/history.ts';
 import type { Plan } from '../../harness/plan.ts';
 import { judgeRun } from '../../harness/runner.ts';
 import { createProcessTarget, type ProcessTarget } from '../../harness/targets/process/index.ts';
+import { runDeadlineMs } from '../../harness/targets/live/run.ts';
 import { runCase, type CaseRun } from '../../harness/targets/target.ts';
 import { configOf } from './scenario-config.ts';
 
@@ -55,5 +56,13 @@ describe("a --client-cmd program's deadline (process target)", { timeout: 120_00
     expect(never.clientOutputs[0]).toMatchObject({ timedOut: true, connected: false });
     const violations = judgeRun(never.history, ['deployments-complete']).violations;
     expect(violations.map((v) => v.message).join('\n')).toMatch(/it never connected to the controller/);
+  });
+});
+
+describe("a program's run's hard deadline", () => {
+  it("has one deploy deadline more than a built-in client's: the start-up the plan waits for may take that long", () => {
+    const config = configOf('juju-1.25-no-implicit-upgrade', { deployMs: DEPLOY_MS });
+    const builtIn = runDeadlineMs(config, PLAN, TIME_SCALE, false);
+    expect(runDeadlineMs(config, PLAN, TIME_SCALE, true) - builtIn).toBe(DEPLOY_MS * TIME_SCALE);
   });
 });

@@ -107,11 +107,14 @@ const RUN_DEADLINE_MARGIN_MS = 30_000;
 /** Model time the closing sequence may take on top of the scenario's deadlines. */
 const CLOSING_MODEL_MS = 120_000;
 
-/** The hard deadline of one run, in real milliseconds. */
-export function runDeadlineMs(config: RunConfig, plan: Plan, timeScale: number): number {
+/** The hard deadline of one run, in real milliseconds. A client `program`'s run has one deploy
+ *  deadline more: the plan waits for its first connection, which its start-up may take up to one
+ *  deploy deadline to make, and its own deadline counts from that connection (command-client.ts). */
+export function runDeadlineMs(config: RunConfig, plan: Plan, timeScale: number, program: boolean): number {
   const planMs = plan.reduce((ms, e) => ms + (e.kind === 'wait' ? e.durationMs : 0), 0);
   const { deployMs, requestMs, resumeMs } = config.scenario.deadlines;
-  const modelMs = planMs + deployMs + requestMs + resumeMs + CLOSING_MODEL_MS;
+  const startUpMs = program ? deployMs : 0;
+  const modelMs = planMs + startUpMs + deployMs + requestMs + resumeMs + CLOSING_MODEL_MS;
   return Math.round(modelMs * timeScale) + RUN_DEADLINE_MARGIN_MS;
 }
 
@@ -121,7 +124,8 @@ export function runDeadlineMs(config: RunConfig, plan: Plan, timeScale: number):
  *  signal's reason. A run stopped either way leaves nothing running behind it. */
 export async function runLive(config: RunConfig, plan: Plan, seed: number, options: LiveOptions): Promise<LiveResult> {
   const { signal } = options;
-  const deadlineMs = runDeadlineMs(config, plan, options.timeScale);
+  const program = (options.clientCommand ?? config.client.command) !== undefined;
+  const deadlineMs = runDeadlineMs(config, plan, options.timeScale, program);
   const stop = new AbortController();
   const timer = setTimeout(() => {
     const seconds = Math.round(deadlineMs / 1000);
