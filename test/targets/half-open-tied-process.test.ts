@@ -23,6 +23,17 @@ const PLAN: Plan = [
   { kind: 'wait', durationMs: 5_000 },
 ];
 
+/** The plan the process target's seed 3 shrank to: client-0's link goes half-open late, while
+ *  client-1's units come up; without a wait after it the run used to end seconds later. */
+const LATE: Plan = [
+  { kind: 'bootstrap' },
+  { kind: 'wait', durationMs: 22_465 },
+  { kind: 'deploy', client: 1, app: 'wordpress', units: 1 },
+  { kind: 'wait', durationMs: 10_551 },
+  { kind: 'half-open', client: 0, on: 'watch-next' },
+];
+const plain = configOf('juju-1.24-gated-api');
+
 const config = withSlowHooks(configOf('juju-1.24-gated-api', { deployMs: 120_000 }));
 const { keepalive: _dropped, ...noKeepalive } = RECONNECTING;
 const noPing = { ...config, client: scriptedProfile('no-ping', 'planted bug', noKeepalive) };
@@ -31,7 +42,11 @@ let target: ProcessTarget | undefined;
 let runs: CaseRun[] = [];
 beforeAll(async () => {
   target = await createProcessTarget({ timeScale: 0.02 });
-  runs = await Promise.all([runCase(target, config, PLAN, 1), runCase(target, noPing, PLAN, 1)]);
+  runs = await Promise.all([
+    runCase(target, config, PLAN, 1),
+    runCase(target, noPing, PLAN, 1),
+    runCase(target, plain, LATE, 1),
+  ]);
 });
 afterAll(async () => {
   await target?.close();
@@ -54,6 +69,18 @@ describe('a half-open link tied to a client moment (process target)', () => {
     const cut = expectFiredAtNext(h);
     expect(h.filter((r) => r.type === 'conn-open' && r.client === 'client-0' && r.t > cut).length).toBeGreaterThan(0);
     const violations = checkProperties(h, config.properties);
+    expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
+  });
+
+  it('the run goes on a whole resume deadline after the tie fired, so a correct client is judged only after it could find the dead link', () => {
+    // The server applies the tie; its record reaches the harness with the controller's records at
+    // the end, so the closing waits from quiescence (closing.ts halfOpenResumeDeadline).
+    const h = runs[2]!.history;
+    const fired = h.find((r) => r.type === 'event' && r.index === 4);
+    expect(fired).toMatchObject({ applied: true });
+    const { resumeMs, requestMs } = plain.scenario.deadlines;
+    expect(h.at(-1)!.t).toBeGreaterThanOrEqual(fired!.t + resumeMs + requestMs);
+    const violations = checkProperties(h, plain.properties);
     expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
   });
 

@@ -732,6 +732,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         const ask = backend.armedTies?.bind(backend);
         return run.armed > 0 && ask ? whenUp(run, () => ask(run.quietWaitMs)) : 0;
       },
+      armedHalfOpen: () => run.ties.list().some((t) => t.event.kind === 'half-open'),
       available: async () =>
         !run.down &&
         !run.paused &&
