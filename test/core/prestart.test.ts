@@ -23,6 +23,18 @@ const TIMINGS = new Set(['runsPerSecond', 'elapsedMs', 'shrinkMs', 'firstFailure
 const withoutTimings = (result: unknown): string =>
   JSON.stringify(result, (key, value: unknown) => (TIMINGS.has(key) ? undefined : value));
 
+describe('defaultWorkers', () => {
+  it('gives one worker per core, each with at least 5,000 cases (README, --workers)', () => {
+    expect(defaultWorkers(1_000, 2)).toBe(1);
+    expect(defaultWorkers(9_999, 2)).toBe(1); // two cold workers would be slower here than one
+    expect(defaultWorkers(10_000, 2)).toBe(2);
+    expect(defaultWorkers(100_000, 2)).toBe(2);
+    expect(defaultWorkers(14_999, 4)).toBe(2);
+    expect(defaultWorkers(20_000, 4)).toBe(4);
+    expect(defaultWorkers(0, 4)).toBe(1);
+  });
+});
+
 describe('surelyWantedWorkers', () => {
   it('reads --workers and --runs of run and qualify on the sim, in both flag spellings', () => {
     expect(surelyWantedWorkers(['run', '--scenario', 'x', '--workers', '3'])).toBe(3);
@@ -42,6 +54,7 @@ describe('surelyWantedWorkers', () => {
       ['run', '--workers', '999'],
       ['run', '--workers'],
       ['run', '--runs', '500'],
+      ['run', '--runs', '9999'], // one in-process thread is faster
       ['run'], // the default runs are the command's to say
       ['run', '--target', 'process', '--workers', '2'],
       ['run', '--target=container', '--runs', '20000'],
