@@ -50,21 +50,29 @@ export function socketOptions(handshakeTimeoutMs) {
  * One API connection. `call(type, version, request, params, id, longPoll)` resolves with the
  * response or rejects with its error; with `callTimeoutMs`, a call (not a long poll) unanswered for
  * that long closes the connection: the link is dead. Any error or close ends it (`ended` resolves);
- * `onClose` runs first, before the calls in flight are rejected.
+ * `onClose` runs first, before the calls in flight are rejected. Request-ids count from 1 on each
+ * connection, as every Juju client's do.
+ *
+ * `inFlight`: a table (a Map by request-id) that keeps this connection's calls in flight instead of
+ * one of its own, shared with other connections, whose calls then outlive it: its close leaves each
+ * to its own timeout, which takes its request-id out of the table and fails it. A buggy API layer's
+ * (examples/clients/reqid-reset.mjs): that timeout may take a later connection's call of the same id.
  */
-export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose } = {}) {
+export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose, inFlight } = {}) {
   const ws = new WebSocket(url, socketOptions(handshakeTimeoutMs));
   let nextId = 1;
   let closed = false;
-  const pending = new Map();
+  const pending = inFlight ?? new Map();
   let ended;
   const conn = { ws, ended: new Promise((resolve) => (ended = resolve)), closed: () => closed };
   conn.close = () => {
     if (closed) return;
     closed = true;
     onClose?.();
-    for (const p of pending.values()) p.reject(new Error('connection closed'));
-    pending.clear();
+    if (!inFlight) {
+      for (const p of pending.values()) p.reject(new Error('connection closed'));
+      pending.clear();
+    }
     ws.terminate();
     ended();
   };
@@ -72,7 +80,14 @@ export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose } = {}
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('connection closed'));
       const requestId = nextId++;
-      const timer = callTimeoutMs && !longPoll ? setTimeout(() => conn.close(), callTimeoutMs) : undefined;
+      const expire = () => {
+        if (inFlight) {
+          pending.delete(requestId);
+          reject(new Error(`${type}.${request} timed out`));
+        }
+        conn.close();
+      };
+      const timer = callTimeoutMs && !longPoll ? setTimeout(expire, callTimeoutMs) : undefined;
       const settle = (f) => (v) => {
         clearTimeout(timer);
         f(v);
