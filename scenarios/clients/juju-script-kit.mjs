@@ -33,6 +33,8 @@ const LASTED_MODEL_MS = 20_000;
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const upgrading = (e) => /upgrade in progress/.test(e.message);
+/** A Deploy result's error saying the application is there already. */
+export const alreadyExists = (error) => error.code === 'already exists' || /already exists/.test(error.message);
 
 /**
  * The WebSocket options of a dial: with --tls the URL is wss:// and the controller's certificate is
@@ -155,18 +157,26 @@ export class BundleDeployment {
     }));
   }
 
-  /** Deploys what is not done, idempotently ("already exists" is done: the answer to an accepted
-   *  deploy may have been lost with the connection), retrying "upgrade in progress". */
+  /** The applications still to deploy: those not done. */
+  todo() {
+    return Object.keys(this.bundle).filter((app) => !this.done.has(app));
+  }
+
+  /** What the Deploy's result for `app` means: done, idempotently ("already exists" is done: the
+   *  answer to an accepted deploy may have been lost with the connection). */
+  async answered(call, app, result) {
+    if (!result.error || alreadyExists(result.error)) this.done.add(app);
+  }
+
+  /** Deploys what is still to deploy (todo), taking each result as `answered` says, retrying
+   *  "upgrade in progress". */
   async deployAll(call) {
     for (;;) {
-      const todo = Object.keys(this.bundle).filter((app) => !this.done.has(app));
+      const todo = this.todo();
       if (todo.length === 0) return;
       try {
         const { results } = await call('Application', 19, 'Deploy', { applications: this.deployArgs(todo) });
-        results.forEach((r, i) => {
-          if (!r.error || r.error.code === 'already exists' || /already exists/.test(r.error.message))
-            this.done.add(todo[i]);
-        });
+        for (const [i, result] of results.entries()) await this.answered(call, todo[i], result);
       } catch (e) {
         if (!upgrading(e)) throw e;
       }
@@ -211,13 +221,17 @@ export function exitingAtDeadline(name, deployment) {
  * One connection of a script that reconnects: logs in, pings (an unanswered ping closes it, as a
  * dead link; `ping: false` does not), then `use(conn)`; any error closes it. Returns the connection;
  * `conn.ended` resolves once it is closed, whatever the reason. `dial(url, options)` opens it
- * (`connect`, unless a script has its own way of talking to the controller).
+ * (`connect`, unless a script has its own way of talking to the controller); `logIn(conn)` logs in
+ * (Admin.Login with a call timeout, unless a script logs in its own way).
  */
-export function reconnectingSession(use, { onClose, ping = true, dial = connect } = {}) {
+export function reconnectingSession(
+  use,
+  { onClose, ping = true, dial = connect, logIn = (conn) => login(conn.call) } = {},
+) {
   const conn = dial(API_URL, { callTimeoutMs: CALL_TIMEOUT_MS, handshakeTimeoutMs: CALL_TIMEOUT_MS, onClose });
   conn.ws.on('open', async () => {
     try {
-      await login(conn.call);
+      await logIn(conn);
       if (ping) startPinging(conn);
       await use(conn);
     } catch {
