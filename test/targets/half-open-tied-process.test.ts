@@ -33,14 +33,16 @@ const LATE: Plan = [
   { kind: 'wait', durationMs: 10_551 },
   { kind: 'half-open', client: 0, on: 'watch-next' },
 ];
-/** A half-open at client-0's first Next, early, and the plan goes on longer than the whole resume
- *  deadline after it; one tied to a Deploy of client-1's that never comes, dropped at quiescence. */
+/** A half-open at client-0's first Next, early, and the plan goes on long after the whole resume
+ *  deadline after it (minutes of model time: seconds of real time at 0.02, more than a loaded
+ *  machine stalls between quiescence and the run's end); one tied to a Deploy of client-1's that
+ *  never comes, dropped at quiescence. */
 const EARLY: Plan = [
   { kind: 'bootstrap' },
   { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
   { kind: 'half-open', client: 0, on: 'watch-next' },
   { kind: 'half-open', client: 1, on: 'deploy-answered' },
-  { kind: 'wait', durationMs: 80_000 },
+  { kind: 'wait', durationMs: 200_000 },
 ];
 const plain = configOf('juju-1.24-gated-api');
 
