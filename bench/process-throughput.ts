@@ -33,6 +33,10 @@ export interface ProcessThroughput extends Throughput {
   /** Runs whose harness or server stalled past the stall budget: their deadlines were not judged
    *  (properties/stall.ts). Many of them mean the machine was too busy for the figure to mean much. */
   stalledRuns: number;
+  /** Mean model seconds of a run, and of its closing (quiescence to the run's end): while there is
+   *  CPU to spare, runs per second is about concurrency / (model seconds × time scale), and these
+   *  move less with the machine's load than runs per second does (a closing change shows in them). */
+  modelSecondsPerRun: { run: number; closing: number };
   /** The machine's one-minute load average when the figure started and when it ended: the figure
    *  means little next to other agents' work unless compared within one bench run. */
   loadAverage: [start: number, end: number];
@@ -68,10 +72,16 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
         .map((c) => ({ c, ms: length(c) }))
         .sort((a, b) => b.ms - a.ms)
         .map(({ c }) => c);
+      let modelMs = 0;
+      let closingMs = 0;
       const judged = await Promise.all(
         byLength.map(([plan, simSeed]) =>
           limiter.run(async () => {
-            const judgedRun = judgeRun((await target.runCase(config, plan, simSeed)).history, config.properties);
+            const { history } = await target.runCase(config, plan, simSeed);
+            const end = history.at(-1)?.t ?? 0;
+            modelMs += end;
+            closingMs += end - (history.find((r) => r.type === 'quiescence')?.t ?? end);
+            const judgedRun = judgeRun(history, config.properties);
             backoff?.ended(judgedRun.stallLoad);
             return judgedRun;
           }),
@@ -87,6 +97,10 @@ export async function processThroughput(runs: number, seed = 1, concurrency?: nu
         ...(backoff ? { backoff: { lowest: backoff.lowest, last: backoff.limit } } : {}),
         harnessCpuMsPerRun: Math.round((user + system) / 1000 / runs),
         serverCpuMsPerRun: Math.round(((processCpuSeconds(target.server.pid) - serverCpu) * 1000) / runs),
+        modelSecondsPerRun: {
+          run: Math.round(modelMs / runs / 100) / 10,
+          closing: Math.round(closingMs / runs / 100) / 10,
+        },
         violatedRuns: judged.filter((r) => r.violations.length > 0).length,
         stalledRuns: judged.filter((r) => r.unknown.some((u) => u.reason.startsWith('the run stalled'))).length,
         loadAverage: [loadStart, loadavg()[0] ?? 0],
@@ -102,7 +116,8 @@ export function formatProcessThroughput(figures: readonly ProcessThroughput[], t
   const each = figures.map(
     (t) =>
       `${t.scenario} ${t.runsPerSecond} runs/s (${t.runs} runs, ${inFlight(t)}; CPU per run: harness ` +
-      `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; ${t.violatedRuns} runs violated a property, ` +
+      `${t.harnessCpuMsPerRun} ms, server ${t.serverCpuMsPerRun} ms; model time per run ${t.modelSecondsPerRun.run} s, ` +
+      `${t.modelSecondsPerRun.closing} s of it from quiescence on; ${t.violatedRuns} runs violated a property, ` +
       `${t.stalledRuns} stalled past their budget; load average ${t.loadAverage.map((l) => l.toFixed(1)).join(' → ')})`,
   );
   return `Process target (time scale ${timeScale}, one server process reused): ${each.join('; ')}.`;

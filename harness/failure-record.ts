@@ -125,7 +125,13 @@ export const failureRecordSchema = z.strictObject({
   events: nat,
   historyHash: z.string(),
   violations: z.array(
-    z.object({ property: propertyName, t: z.number(), message: z.string(), client: z.string().optional() }),
+    z.object({
+      property: propertyName,
+      t: z.number(),
+      message: z.string(),
+      client: z.string().optional(),
+      clientOnly: z.literal(true).optional(),
+    }),
   ),
   shrunkOn: z.enum(['sim', 'sim-then-target', 'target', 'none']),
   /** Set when shrinking on the target ran out of its time budget: the plan is only partly shrunk. */
@@ -170,11 +176,12 @@ export function failureRecord(
     plan: f.plan,
     events: f.events,
     historyHash: f.historyHash,
-    violations: f.violations.map(({ property, t, message, client }) => ({
+    violations: f.violations.map(({ property, t, message, client, clientOnly }) => ({
       property,
       t,
       message,
       ...(client !== undefined ? { client } : {}),
+      ...(clientOnly ? { clientOnly } : {}),
     })),
     shrunkOn: f.shrunkOn,
     ...(stopped ? { shrinkStopped: stopped } : {}),

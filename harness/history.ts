@@ -196,6 +196,11 @@ export function eventRecorded(records: readonly HistoryRecord[], index: number):
   return records.some((r) => r.type === 'event' && r.index === index);
 }
 
+/** What became of a plan event tied to client activity (its event record, in short): applied at `t`,
+ *  or not (dropped at quiescence, or nothing to act on then). A real target's controller tells the
+ *  harness at quiescence (wire/session.ts quiesce); the records themselves come at the run's end. */
+export type TieOutcome = Pick<RecordOf<'event'>, 'index' | 't' | 'applied'>;
+
 /** Records of one type, typed. */
 export function recordsOf<T extends RecordType>(history: History, type: T): RecordOf<T>[] {
   return history.filter((r): r is RecordOf<T> => r.type === type);

@@ -113,8 +113,9 @@ export const deploymentsComplete: Property = {
       if (cutBeforeAFairChance(history, inv, reported)) continue;
       const { app, units } = inv.value;
       const what = `deploy ${app} -n ${units} (${inv.client} op ${inv.op})`;
-      const add = (t: number, message: string): void => {
-        violations.push({ property: NAME, t, client: inv.client, message: `${what}: ${message}` });
+      const add = (t: number, message: string, clientOnly = false): void => {
+        const v: Violation = { property: NAME, t, client: inv.client, message: `${what}: ${message}` };
+        violations.push(clientOnly ? { ...v, clientOnly: true } : v);
       };
 
       const removed = removedAfter(inv);
@@ -140,10 +141,12 @@ export const deploymentsComplete: Property = {
       else if (report.type === 'info')
         add(report.t, `client reported info (outcome unknown)${report.error ? `: ${report.error}` : ''}`);
       const reportedEarly = early.get(inv);
-      if (report && reportedEarly !== undefined) add(report.t, reportedEarly);
+      // The two below set the client's reports against the controller's records or each other: the
+      // controller cannot make a client report success early, nor a removal done before its deploy.
+      if (report && reportedEarly !== undefined) add(report.t, reportedEarly, true);
       const removal = ownRemovalDone(inv, removes, reports, keys);
       if (report && removal && report.t > settledBy(history, removal))
-        add(report.t, `still pending when its own removal was reported done at t=${removal.t}`);
+        add(report.t, `still pending when its own removal was reported done at t=${removal.t}`, true);
     }
     if (final) violations.push(...removalsLeft(removes, invokes, reports, keys, final));
     return violations;

@@ -72,6 +72,16 @@ export interface Violation {
    * window (stall.ts): the lateness may be a starved harness's, not the client's or controller's.
    */
   since?: number;
+  /**
+   * Set when nothing on the controller's side can cause the violation: it holds the client's own
+   * reports against what the controller had done (a success reported before the controller had it,
+   * a deploy still pending when the same client reported its removal done). A --client-cmd program
+   * is then certainly at fault, even where the scenario expects its controller to violate the
+   * property (reports/summary.ts mismatchesOf). Absent: the controller may have caused it (an app
+   * absent from the final model, units left in error, a deploy refused or never answered), and the
+   * history cannot tell whose doing it is.
+   */
+  clientOnly?: true;
 }
 
 export interface Property {

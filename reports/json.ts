@@ -22,7 +22,8 @@ export interface FailureJson {
   plan: Failure['plan'];
   historyHash: string;
   simSeed: number;
-  violations: { t: number; message: string; client?: string }[];
+  /** `clientOnly`: nothing on the controller's side can cause it (properties/property.ts Violation). */
+  violations: { t: number; message: string; client?: string; clientOnly?: true }[];
   replay: string;
   /** Where the plan was shrunk: `sim`, `sim-then-target`, `target`, or `none` (not shrunk). */
   shrunkOn: Failure['shrunkOn'];
@@ -71,7 +72,12 @@ export function failureJson(f: Failure, replay: string, file?: string): FailureJ
     plan: f.plan,
     historyHash: f.historyHash,
     simSeed: f.simSeed,
-    violations: f.violations.map(({ t, message, client }) => ({ t, message, ...(client ? { client } : {}) })),
+    violations: f.violations.map(({ t, message, client, clientOnly }) => ({
+      t,
+      message,
+      ...(client ? { client } : {}),
+      ...(clientOnly ? { clientOnly } : {}),
+    })),
     replay,
     shrunkOn: f.shrunkOn,
     ...(reproduced ? { reproduced } : {}),

@@ -107,7 +107,9 @@ function mergeScenario(parts: readonly ScenarioSummary[], judged: Summary['judge
     properties: outcomes.map((o) => propertyJson(o)),
     // Over every shard's runs together: an expected violation no shard found is a mismatch now.
     mismatches:
-      judged !== 'properties' && runs > 0 ? mismatchesOf(first.expected, outcomes, false, judged).mismatches : [],
+      judged !== 'properties' && runs > 0
+        ? mismatchesOf(first.expected, outcomes, false, judged, failures).mismatches
+        : [],
     failures,
   };
   delete merged.notInShard;

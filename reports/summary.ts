@@ -10,7 +10,8 @@ import type { HistoryRecord } from '../harness/history.ts';
 import type { RunConfig } from '../harness/run-config.ts';
 import { playedClient, type RunSettings } from '../harness/run-settings.ts';
 import type { Scenario } from '../harness/scenario.ts';
-import { PROPERTY_JUDGES, type PropertyVerdict } from '../properties/property.ts';
+import { PROPERTY_JUDGES, type PropertyName, type PropertyVerdict } from '../properties/property.ts';
+import { count } from '../harness/plural.ts';
 import { judgeOutcome, type Judged } from './expectation.ts';
 import { judgedInNoRun, programRanInNoRun } from './inconclusive.ts';
 import { propertyJson, resultHead, type FailureJson, type RunJson } from './json.ts';
@@ -84,13 +85,21 @@ export const GATED_API_HINT =
   '--scenario juju-1.24-gated-api; a Juju 3 client such as python-libjuju needs ' +
   '--tls --controller juju-3.6 --time-scale 1 with it';
 
+/** What mismatchesOf reads of a failure: its property and whether each violation is the client's alone. */
+export interface FailureViolations {
+  property: string;
+  violations: readonly { clientOnly?: true }[];
+}
+
 /** Each claimed property whose verdict fails it as judged; in a shard, an expected violation not
- *  seen goes to `notInShard` instead (reports/expectation.ts). */
+ *  seen goes to `notInShard` instead (reports/expectation.ts). `failures` (the counterexamples
+ *  found) decide whose doing a --client-cmd program's violation is, violation by violation. */
 export function mismatchesOf(
   expected: Scenario['expect'],
   outcomes: readonly PropertyOutcome[],
   sharded = false,
   judged: Judged = 'expectations',
+  failures: readonly FailureViolations[] = [],
 ): { mismatches: string[]; notInShard: string[] } {
   const mismatches: string[] = [];
   const notInShard: string[] = [];
@@ -105,13 +114,29 @@ export function mismatchesOf(
           : PROPERTY_JUDGES[outcome.property] === 'client'
             ? `${outcome.property}: violated by the client under test`
             : want === 'violated'
-              ? `${outcome.property}: violated; the scenario expects its controller to violate it too, so it may ` +
-                `not be your client's doing (judge your client alone on a fixed controller: ${GATED_API_HINT})`
+              ? sharedViolation(
+                  outcome.property,
+                  failures.filter((f) => f.property === outcome.property).flatMap((f) => f.violations),
+                )
               : `${outcome.property}: violated, and the scenario expects it to hold`,
       );
     if (judgement === 'not-in-shard') notInShard.push(outcome.property);
   }
   return { mismatches, notInShard };
+}
+
+/**
+ * A --client-cmd program's violation of a property that judges it and the controller together, which
+ * the scenario expects its controller to violate too. Hedged ("may not be your client's doing") only
+ * as far as its violations could come from the controller's side: one marked `clientOnly` (a success
+ * reported before the controller had it) is the program's own doing whatever the controller did.
+ */
+function sharedViolation(property: PropertyName, violations: readonly { clientOnly?: true }[]): string {
+  const own = violations.filter((v) => v.clientOnly).length;
+  const hedge = `the scenario expects its controller to violate it too, so ${own > 0 ? 'the others' : 'it'} may not be your client's doing (judge your client alone on a fixed controller: ${GATED_API_HINT})`;
+  if (own === 0) return `${property}: violated; ${hedge}`;
+  if (own === violations.length) return `${property}: violated by the client under test`;
+  return `${property}: violated by the client under test (${own} of ${count(violations.length, 'violation')}; ${hedge})`;
 }
 
 export function scenarioSummary(
@@ -126,7 +151,7 @@ export function scenarioSummary(
   // A scenario with no run observed nothing: no verdict to compare with what it expects.
   const judgement =
     judged !== 'properties' && result.verdict !== 'none'
-      ? mismatchesOf(config.scenario.expect, result.properties, sharded, judged)
+      ? mismatchesOf(config.scenario.expect, result.properties, sharded, judged, result.failures)
       : { mismatches: [], notInShard: [] };
   return {
     ...resultHead(result),

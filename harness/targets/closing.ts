@@ -33,6 +33,7 @@
 import type { Client } from '../clients/client.ts';
 import type { Scheduler } from '../clock.ts';
 import type { HistoryBody, ModelView, Recorder } from '../history.ts';
+import type { PlanEvent } from '../plan.ts';
 
 type RecordBody<T extends HistoryBody['type']> = Extract<HistoryBody, { type: T }>;
 import type { Deadlines } from '../scenario.ts';
@@ -49,6 +50,14 @@ export interface FinalModel {
   model: ModelView;
   /** The charm URL each application runs (absent: the target cannot tell). */
   charms?: Record<string, string>;
+}
+
+/** A plan event tied to client activity as the controller settled it: applied at `t` (model ms), or
+ *  not (dropped at quiescence, or it found nothing to act on). */
+export interface SettledTie {
+  readonly event: PlanEvent;
+  readonly t: number;
+  readonly applied: boolean;
 }
 
 /** What the closing sequence needs from a target. */
@@ -73,10 +82,11 @@ export interface RunEnding<F extends FinalModel> {
   available?(): MaybeAsync<boolean>;
   /** How many plan events still wait for their moment (a chained upgrade): the wait waits for them too. */
   waitingEvents?(): number;
-  /** Whether a half-open tied to client activity was armed in this run: a real target's controller
-   *  applies it, and its record (when it fired) arrives with the controller's records at the end,
-   *  so the closing cannot read it from the history (absent: the history has every event record). */
-  armedHalfOpen?(): boolean;
+  /** What became of the plan events tied to client activity that a real target's controller fired
+   *  or dropped itself, known once healFaults is over (the controller drops the rest then): their
+   *  event records reach the history only with the controller's others, at the end (absent: the
+   *  history has every event record). */
+  settledTies?(): readonly SettledTie[];
   /** Whether a client has a view to report (a black-box program may have written none). */
   hasView?(client: Client): boolean;
   /** The controller's final model (a real target fetches it with the controller's records). */
@@ -207,16 +217,20 @@ function slowTail(run: RunEnding<FinalModel>): number | undefined {
   return until !== undefined && until > run.clock.now() ? until : undefined;
 }
 
+const NONE: readonly SettledTie[] = [];
+
 /** The whole resume deadline after the run's last half-open event (plan.ts), if that is still to
  *  come: the resume deadline plus the request deadline, the most of a link's silence watchers-resume
  *  excuses (properties/silent-links.ts), so that a watcher lost there reaches its deadline in the run. */
 function halfOpenResumeDeadline(run: RunEnding<FinalModel>): number | undefined {
   let last: number | undefined;
   for (const r of run.history.records) if (r.type === 'event' && r.event.kind === 'half-open' && r.applied) last = r.t;
-  // A tied one a real controller applied fired before now (the tie wait is over), when is not known
-  // here: the whole deadline from now, lest a correct client be judged before it could find the
-  // dead link (process target, seed 3: judged 11 s after a Next-tied half-open, its view stale).
-  if (run.armedHalfOpen?.()) last = run.clock.now();
+  // One tied to client activity that a real target's controller applied is not in the history yet:
+  // the controller said when it fired (ignored, the run was judged 11 s after a Next-tied half-open
+  // on the process target, seed 3, its correct client's view stale). One it dropped, or that found
+  // no connection, asks for no wait, as its record would say on the sim.
+  for (const tie of run.settledTies?.() ?? NONE)
+    if (tie.event.kind === 'half-open' && tie.applied) last = Math.max(last ?? tie.t, tie.t);
   const until = last === undefined ? undefined : last + run.deadlines.resumeMs + run.deadlines.requestMs;
   return until !== undefined && until > run.clock.now() ? until : undefined;
 }

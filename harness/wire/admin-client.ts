@@ -4,7 +4,8 @@
  */
 import { Agent, request as httpRequest } from 'node:http';
 import type { PlanEvent } from '../plan.ts';
-import type { ActionResult, OpenedSession, ResetRequest } from './admin.ts';
+import type { TieOutcome } from '../history.ts';
+import type { ActionResult, OpenedSession, QuiesceResult, ResetRequest } from './admin.ts';
 import type { SessionHistory, SessionStatus, StatusCondition } from './session.ts';
 import type { Credentials } from '../controller/api-types.ts';
 
@@ -61,9 +62,10 @@ export class AdminClient {
   arm(index: number, event: PlanEvent, client: string): Promise<ActionResult> {
     return this.call('POST', 'arm', { index, event, client });
   }
-  /** The run's quiescence: the session's unfired activity triggers dropped, its partitions healed. */
-  quiesce(): Promise<ActionResult> {
-    return this.call('POST', 'quiesce');
+  /** The run's quiescence: the session's unfired activity triggers dropped, its partitions healed.
+   *  Resolves with what became of every tie the session armed (fired when, or dropped). */
+  async quiesce(): Promise<TieOutcome[]> {
+    return tieOutcomes(await this.call<QuiesceResult>('POST', 'quiesce'));
   }
   restart(): Promise<ActionResult> {
     return this.call('POST', 'restart');
@@ -114,6 +116,23 @@ export class AdminClient {
       throw new AdminError(`admin ${route}: HTTP ${status}: ${(value as { error?: string }).error ?? text}`);
     return value as T;
   }
+}
+
+/** The ties of a quiesce answer, checked: the closing sequence times its wait by them, so an answer
+ *  of another shape (another server's) is one clear error rather than a wait of NaN. */
+function tieOutcomes(answer: QuiesceResult): TieOutcome[] {
+  const { ties } = answer as { ties?: unknown };
+  const ok = (o: unknown): o is TieOutcome => {
+    const { index, t, applied } = (o ?? {}) as Record<string, unknown>;
+    return Number.isInteger(index) && typeof t === 'number' && Number.isFinite(t) && typeof applied === 'boolean';
+  };
+  if (!Array.isArray(ties) || !ties.every(ok)) {
+    const got = JSON.stringify(ties)?.slice(0, 200) ?? 'nothing';
+    throw new AdminError(
+      `admin quiesce: the answer's ties must be [{"index": N, "t": ms, "applied": true|false}], got ${got}`,
+    );
+  }
+  return ties.map(({ index, t, applied }) => ({ index, t, applied }));
 }
 
 /** Admin calls keep their connections open between calls: dozens of runs in flight each make

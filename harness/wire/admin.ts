@@ -14,7 +14,9 @@
  *                                            next watcher wait or (on: login) its login after it
  *                                            lost its watcher: the session records it as it fires,
  *                                            or at quiesce that it never did: session.ts)
- *   POST   /admin/<uuid>/quiesce          -> {applied}  (unfired ties recorded not applied)
+ *   POST   /admin/<uuid>/quiesce          -> {applied, ties: [{index, t, applied}]}  (unfired ties
+ *                                            recorded not applied; `ties`: what became of each
+ *                                            tie armed, from its event record)
  *   POST   /admin/<uuid>/publish          {version} -> {applied}
  *   POST   /admin/<uuid>/upgrade          {version?, uploadTools?} -> {applied, chosen?, error?}
  *   POST   /admin/<uuid>/restart          -> {applied}   (the agent restarts: every connection drops)
@@ -36,6 +38,7 @@ import { controllerProfile, type ControllerProfile } from '../controller/profile
 import { isVersion } from '../controller/version.ts';
 import { seedOperatorApps } from '../controller/operator.ts';
 import type { PlanEvent } from '../plan.ts';
+import type { TieOutcome } from '../history.ts';
 import type { Credentials } from '../controller/api-types.ts';
 import { sameSecret } from '../controller/secret.ts';
 import {
@@ -66,6 +69,11 @@ export interface ActionResult {
   applied: boolean;
   chosen?: string;
   error?: string;
+}
+
+/** The answer to quiesce: what became of every tie the session armed (session.ts quiesce). */
+export interface QuiesceResult extends ActionResult {
+  ties: TieOutcome[];
 }
 
 class HttpError {
@@ -211,8 +219,7 @@ function serve(session: ControllerSession, action: string, body: Body, query: UR
       return { applied: true } satisfies ActionResult;
     }
     case 'POST quiesce':
-      session.quiesce();
-      return { applied: true } satisfies ActionResult;
+      return { applied: true, ties: session.quiesce() } satisfies QuiesceResult;
     case 'POST restart':
       return { applied: controller.restart() } satisfies ActionResult;
     case 'POST stop-watchers': {

@@ -15,6 +15,7 @@
  * session, so there a ws:// dial while the session's agent is down is reset before the handshake,
  * the nearest a shared port can come (an HTTP 503 would be an answer no real controller gives).
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -93,7 +94,8 @@ export interface ServerOptions {
 }
 
 export class ControllerServer implements AdminHost {
-  private session!: ControllerSession;
+  /** The default session; undefined only while start() runs (and after it failed). */
+  private session: ControllerSession | undefined;
   private readonly sessions = new Map<string, ControllerSession>();
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<Duplex>();
@@ -132,12 +134,19 @@ export class ControllerServer implements AdminHost {
         resolve();
       });
     });
-    if (options.tls) server.tls = await tlsMaterialIn(options.tlsDir);
-    server.cloudLocal = await CloudLocalAddress.listen(options.host ?? '127.0.0.1');
-    // The session's model config names the charm-info endpoint, on the port just bound.
-    server.session = server.newSession({}, MODEL_UUID);
-    server.takeBackSessions();
-    await server.settled();
+    try {
+      if (options.tls) server.tls = await tlsMaterialIn(options.tlsDir);
+      server.cloudLocal = await CloudLocalAddress.listen(options.host ?? '127.0.0.1');
+      // The session's model config names the charm-info endpoint, on the port just bound.
+      server.session = server.newSession({}, MODEL_UUID);
+      server.takeBackSessions();
+      await server.settled();
+    } catch (error) {
+      // No one gets the server to close: what it opened so far (the port, the cloud-local listener,
+      // sessions and their agents' ports) would stay open with the process.
+      await server.close();
+      throw error;
+    }
     return server;
   }
 
@@ -184,12 +193,13 @@ export class ControllerServer implements AdminHost {
 
   /** The default session. */
   get current(): ControllerSession {
+    assert(this.session, 'the controller server has started');
     return this.session;
   }
 
   /** A fresh default session (new model, new Recorder, time zero); its old connections are dropped. */
   reset(options: NewSessionOptions): ControllerSession {
-    this.session.dispose();
+    this.current.dispose();
     this.session = this.newSession(options, MODEL_UUID);
     return this.session;
   }
@@ -276,17 +286,19 @@ export class ControllerServer implements AdminHost {
     return this.sessions.size;
   }
 
+  /** Closes what start() opened, in the reverse order, as far as it got: a start that failed midway
+   *  closes here too. */
   async close(): Promise<void> {
-    this.session.dispose();
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
+    this.session?.dispose();
     await Promise.all([...this.agents.values()].map((a) => a.close()));
     this.agents.clear();
+    await this.cloudLocal?.close();
+    this.tls?.dispose();
     for (const ws of this.wss.clients) ws.terminate();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    await this.cloudLocal?.close();
-    this.tls?.dispose();
   }
 
   private newSession(

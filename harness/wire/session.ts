@@ -17,6 +17,7 @@ import {
   type HistoryRecord,
   type ModelView,
   type Stall,
+  type TieOutcome,
 } from '../history.ts';
 import { API_ACTIVITIES } from '../controller/activity-triggers.ts';
 import { activityTie, operatorApp, operatorRemovalTie, tieCondition, upgradeRequest, type PlanEvent } from '../plan.ts';
@@ -212,13 +213,21 @@ export class ControllerSession {
    * The run's quiescence, for what the session itself injects: the triggers not yet fired are
    * dropped (their events recorded as not applied) and the partitions and slow links they made end now, as the
    * harness heals its own faults (targets/closing.ts). The sim does the same in its heal.
+   * Returns what became of every tie armed in this session (each fired or was dropped by now, those
+   * of a life before a kill included), from their event records: the harness's closing sequence
+   * reads when a tied half-open fired, and gets the records themselves only at the run's end.
    */
-  quiesce(): void {
+  quiesce(): TieOutcome[] {
     this.controller.activity.quiesce();
     for (const client of this.links.partitionedClients()) {
       if (this.links.heal(client)) this.history.record({ type: 'fault-end', fault: 'partition', client });
     }
     for (const client of this.links.slowedClients()) this.unslow(client);
+    // The session writes an event record only for a tie (arm()): every other plan event is the harness's.
+    const ties: TieOutcome[] = [];
+    for (const r of this.history.records)
+      if (r.type === 'event') ties.push({ index: r.index, t: r.t, applied: r.applied });
+    return ties;
   }
 
   private unslow(client: string): void {

@@ -261,6 +261,7 @@ describe('deployments-complete', () => {
           client: 'client-0',
           message:
             'deploy wp -n 2 (client-0 op 1): client reported done at t=20ms, before the controller had 2 units of wp active (never since the deploy at t=10ms): at the report it held wp/0 maintenance, wp/1 maintenance; they were all active only at t=30ms',
+          clientOnly: true, // nothing the controller does makes a client report early
         },
       ]);
     });
@@ -399,6 +400,8 @@ describe('deployments-complete', () => {
       expect(messages(deploymentsComplete.check(late))).toEqual([
         'deploy wp -n 1 (client-0 op 1): still pending when its own removal was reported done at t=20',
       ]);
+      // its two reports disagree: the client's own doing, whatever the controller did
+      expect(deploymentsComplete.check(late).map((v) => v.clientOnly)).toEqual([true]);
       // another client's removal: the deploying client may learn it only from its deadline
       const other = history()
         .at(10, invoke(1, 'wp', 1), remove(1, 'wp', 'client-1'))

@@ -4,7 +4,8 @@
  * (wire/client-links.ts), as the sim's network does (test/faults/half-open.test.ts). The
  * reconnecting profile's ping finds the link dead and it holds every property; the same profile
  * without its ping waits on its Next until its deadline. Both play the same plan at once on one
- * server; the fault fires at a named moment, so timing decides nothing.
+ * server; the fault fires at a named moment, so timing decides nothing. The closing sequence waits a
+ * whole resume deadline from when a tied half-open fired, which the server tells at quiescence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECONNECTING, scriptedProfile } from '../../harness/clients/profiles.ts';
@@ -32,6 +33,17 @@ const LATE: Plan = [
   { kind: 'wait', durationMs: 10_551 },
   { kind: 'half-open', client: 0, on: 'watch-next' },
 ];
+/** A half-open at client-0's first Next, early, and the plan goes on long after the whole resume
+ *  deadline after it (minutes of model time: seconds of real time at 0.02, more than a loaded
+ *  machine stalls between quiescence and the run's end); one tied to a Deploy of client-1's that
+ *  never comes, dropped at quiescence. */
+const EARLY: Plan = [
+  { kind: 'bootstrap' },
+  { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+  { kind: 'half-open', client: 0, on: 'watch-next' },
+  { kind: 'half-open', client: 1, on: 'deploy-answered' },
+  { kind: 'wait', durationMs: 200_000 },
+];
 const plain = configOf('juju-1.24-gated-api');
 
 const config = withSlowHooks(configOf('juju-1.24-gated-api', { deployMs: 120_000 }));
@@ -46,6 +58,7 @@ beforeAll(async () => {
     runCase(target, config, PLAN, 1),
     runCase(target, noPing, PLAN, 1),
     runCase(target, plain, LATE, 1),
+    runCase(target, plain, EARLY, 1),
   ]);
 });
 afterAll(async () => {
@@ -80,6 +93,23 @@ describe('a half-open link tied to a client moment (process target)', () => {
     expect(fired).toMatchObject({ applied: true });
     const { resumeMs, requestMs } = plain.scenario.deadlines;
     expect(h.at(-1)!.t).toBeGreaterThanOrEqual(fired!.t + resumeMs + requestMs);
+    const violations = checkProperties(h, plain.properties);
+    expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
+  });
+
+  it('the wait runs from when the tie fired (the controller says so at quiescence), and a dropped one asks for none', () => {
+    // Timed from quiescence, this run would end a whole deadline after it: it ends with the quiet wait.
+    const h = runs[3]!.history;
+    const fired = h.find((r) => r.type === 'event' && r.index === 2);
+    const dropped = h.find((r) => r.type === 'event' && r.index === 3);
+    const quiescence = h.find((r) => r.type === 'quiescence')!;
+    expect(fired).toMatchObject({ applied: true });
+    expect(dropped).toMatchObject({ applied: false });
+    expect(fired!.t).toBeLessThan(quiescence.t);
+    const { resumeMs, requestMs } = plain.scenario.deadlines;
+    const end = h.at(-1)!.t;
+    expect(end).toBeGreaterThanOrEqual(fired!.t + resumeMs + requestMs);
+    expect(end).toBeLessThan(quiescence.t + resumeMs + requestMs);
     const violations = checkProperties(h, plain.properties);
     expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
   });

@@ -1,8 +1,10 @@
 /**
  * The admin client's kept-alive connections: a request that goes out on a connection the server
  * is closing as idle (the race Node's keep-alive agents have) is sent again on a new one, not
- * reported as a failed target (exit 3).
+ * reported as a failed target (exit 3). An answer the closing sequence times its waits by (the
+ * ties of a quiesce) is checked: another shape is one clear error.
  */
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,5 +56,22 @@ describe('the admin client', () => {
     expect(connections()).toBe(2);
     await expect(admin.status()).resolves.toEqual({ quiet: true });
     expect(connections()).toBe(3);
+  });
+
+  it('refuses a quiesce answer whose ties are not [{index, t, applied}], with one clear line', async () => {
+    const answers = [{ applied: true }, { applied: true, ties: [{ index: 2, t: 'soon', applied: true }] }];
+    let asked = 0;
+    const http = createHttpServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(answers[asked++ % answers.length]));
+    });
+    server = http;
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const admin = AdminClient.forPort((http.address() as AddressInfo).port, { username: 'admin', password: 'pw' });
+    const shape = 'the answer\'s ties must be [{"index": N, "t": ms, "applied": true|false}]';
+    await expect(admin.quiesce()).rejects.toThrow(`admin quiesce: ${shape}, got nothing`);
+    await expect(admin.quiesce()).rejects.toThrow(
+      `admin quiesce: ${shape}, got [{"index":2,"t":"soon","applied":true}]`,
+    );
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
-import type { HistoryRecord, ModelView, Stall } from '../../history.ts';
+import type { HistoryRecord, ModelView, Stall, TieOutcome } from '../../history.ts';
 import type { PlanEvent } from '../../plan.ts';
 import type { RunConfig } from '../../run-config.ts';
 
@@ -84,8 +84,9 @@ export interface ControllerBackend {
    *  that can tell when none is left answers once none is, or after that long (absent: it arms none). */
   armedTies?(waitMs?: number): Promise<number>;
   /** The run's quiescence: the controller fires none of the armed faults any more (recording each
-   *  as not applied) and ends those in force that it made itself (absent: it arms none). */
-  quiesce?(): Promise<void>;
+   *  as not applied) and ends those in force that it made itself (absent: it arms none). Resolves
+   *  with what became of every tie it armed: when each fired, or that it did not. */
+  quiesce?(): Promise<readonly TieOutcome[]>;
   /** After the run, whatever it ended: let go of the run's controller (the process target's session). */
   end?(): Promise<void>;
 }

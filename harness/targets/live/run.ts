@@ -9,13 +9,13 @@
 import { RealScheduler, ScopedScheduler, epochNow, type Scheduler } from '../../clock.ts';
 import type { Client, ClientEnv } from '../../clients/client.ts';
 import { bundleFromPlan, CommandClient, type CommandOutput } from '../../clients/command-client.ts';
-import { Recorder, type HistoryRecord, type RunParams } from '../../history.ts';
+import { Recorder, type HistoryRecord, type RunParams, type TieOutcome } from '../../history.ts';
 import { activityTie, charmSourceOf, clientName, operatorApp, operatorRemovalTie, type Plan } from '../../plan.ts';
 import { seededRng, type Rng } from '../../rng.ts';
 import { runParamsFor, type RunConfig } from '../../run-config.ts';
 import { wsDialer } from '../../wire/ws-dialer.ts';
 import type { RunHooks, TargetName } from '../target.ts';
-import { closeRun } from '../closing.ts';
+import { closeRun, type SettledTie } from '../closing.ts';
 import {
   ArmedTies,
   clientAction,
@@ -208,6 +208,8 @@ interface LiveRun {
   /** The ties armed (or drawn while the controller was killed): armed again in a controller
    *  started after a crash, which skips those its records show fired (world.ts ArmedTies). */
   readonly ties: ArmedTies;
+  /** What became of the ties, as the controller told at quiescence (closing.ts settledTies). */
+  settledTies: readonly SettledTie[];
   /** How late this process ran during the run (the lag record's harness half). */
   readonly lag: LagWindow;
 }
@@ -263,6 +265,7 @@ async function play(
     bootstrapped: false,
     armed: 0,
     ties: new ArmedTies(),
+    settledTies: [],
     phase: { name: 'plan', sinceMs: 0, untilMs: 0 },
     controllerQuiet: undefined,
     quietWaitMs: 0,
@@ -732,7 +735,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
         const ask = backend.armedTies?.bind(backend);
         return run.armed > 0 && ask ? whenUp(run, () => ask(run.quietWaitMs)) : 0;
       },
-      armedHalfOpen: () => run.ties.list().some((t) => t.event.kind === 'half-open'),
+      settledTies: () => run.settledTies,
       available: async () =>
         !run.down &&
         !run.paused &&
@@ -741,7 +744,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
-        if (run.armed > 0) await backend.quiesce?.();
+        if (run.armed > 0) run.settledTies = settledTies(run, (await backend.quiesce?.()) ?? []);
         for (const name of run.clientNames) await heal(run, name);
         for (const name of run.clientNames) await unslow(run, name);
         await resume(run);
@@ -791,6 +794,16 @@ function recordLag(run: LiveRun, controller: Pick<ControllerSnapshot, 'stallMs' 
   const realMs = Math.max(run.lag.maxMs, controller.stallMs ?? 0);
   const stalls = unionStalls(run.lag.stalls(), controller.stalls ?? []);
   run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale), stalls });
+}
+
+/** The controller's word on each tie (its quiesce answer), with the plan event the run armed. */
+function settledTies(run: LiveRun, outcomes: readonly TieOutcome[]): SettledTie[] {
+  const armed = new Map(run.ties.list().map((tie) => [tie.index, tie.event]));
+  return outcomes.map(({ index, t, applied }) => {
+    const event = armed.get(index);
+    if (!event) throw new TargetError(`the controller settled a tie this run never armed (plan event ${index})`);
+    return { event, t, applied };
+  });
 }
 
 /** Whether a partition of this run's plan holds `client` now (its fault-start not yet ended). */

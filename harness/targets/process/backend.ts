@@ -6,6 +6,7 @@
  */
 import type { Credentials } from '../../controller/api-types.ts';
 import type { UpgradeRequest } from '../../controller/api-types.ts';
+import type { TieOutcome } from '../../history.ts';
 import type { PlanEvent } from '../../plan.ts';
 import { AdminClient } from '../../wire/admin-client.ts';
 import { statusHolds } from '../../wire/session.ts';
@@ -87,8 +88,8 @@ export class ProcessBackend implements ControllerBackend {
     return this.session.admin.arm(index, event, client).then(outcome);
   }
 
-  async quiesce(): Promise<void> {
-    await this.session.admin.quiesce();
+  quiesce(): Promise<TieOutcome[]> {
+    return this.session.admin.quiesce();
   }
 
   async armedTies(waitMs = 0): Promise<number> {
