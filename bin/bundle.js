@@ -18,7 +18,7 @@ export const ENTRIES = {
   cli: 'harness/cli/main.ts',
   'server-main': 'harness/wire/server-main.ts',
   'sim-worker': 'harness/workers/sim-worker.ts',
-  'sim-prestart': 'harness/workers/prestart.ts',
+  'sim-prestart': 'harness/cli/prestart-workers.ts',
 };
 
 function newestSource() {

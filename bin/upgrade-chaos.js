@@ -18,8 +18,8 @@ if (existsSync(new URL('../harness/cli/main.ts', import.meta.url))) {
   await buildEntries({ onlyIfStale: true });
 }
 // The sim workers the command will surely use, started now: they load their bundle while the
-// command loads its own (harness/workers/prestart.ts), so the first cases start ~0.3 s sooner.
-const { prestartSimWorkers } = await import('../dist/sim-prestart.js');
-prestartSimWorkers(process.argv.slice(2));
+// command loads its own (harness/cli/prestart-workers.ts), so the first cases start ~0.3 s sooner.
+const { prestartForCommand } = await import('../dist/sim-prestart.js');
+prestartForCommand(process.argv.slice(2));
 const { main } = await import('../dist/cli.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -6,15 +6,9 @@
  * the same seed for every scenario, and replay commands are `run`'s.
  */
 import type { ExploreOptions, ReplayCase } from '../explore-result.ts';
-import {
-  checkPrerequisites,
-  openTarget,
-  checkCommandFlags,
-  runnableConfigs,
-  workersFlag,
-  type Explorer,
-} from './target-flags.ts';
+import { checkPrerequisites, openTarget, checkCommandFlags, runnableConfigs, type Explorer } from './target-flags.ts';
 import { parseFlags } from './options.ts';
+import { workersFlag } from './worker-flags.ts';
 import type { RunSettings } from '../run-settings.ts';
 import { Invocation } from './invocation.ts';
 import { EXPLORING_FLAGS, exploreOptionsOf, runSettingsOf, stopOnFailureOf } from './settings-flags.ts';
@@ -77,13 +71,12 @@ export async function qualifyCommand(argv: string[], io: CommandIO): Promise<num
     stderr: process.stderr,
     ...(compare ? { compare: { old: compare[0], new: compare[1] } } : {}),
   });
-  const { explorer, close } = await openTarget(
-    values,
-    workersFlag(values.workers, values, explorations * settings.runs),
-  ).catch((e: unknown) => {
-    invocation.interrupt.dispose();
-    throw e;
-  });
+  const { explorer, close } = await openTarget(values, workersFlag(values, explorations * settings.runs)).catch(
+    (e: unknown) => {
+      invocation.interrupt.dispose();
+      throw e;
+    },
+  );
   invocation.started();
   // --stop-on-failure as run's, per scenario (and per controller with --compare): each exploration
   // ends at its first case in case order that fails it as qualify judges (against the scenario's

@@ -8,7 +8,8 @@
 import type { Logger } from 'pino';
 import type { ExploreResult, Failure, ReplayCase } from '../explore-result.ts';
 import { replayLine } from './replay-line.ts';
-import { checkPrerequisites, openTarget, parseCommandFlags, runnableConfigs, workersFlag } from './target-flags.ts';
+import { checkPrerequisites, openTarget, parseCommandFlags, runnableConfigs } from './target-flags.ts';
+import { workersFlag } from './worker-flags.ts';
 import {
   clientKind,
   DEFAULT_CORPUS,
@@ -94,7 +95,7 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
     named,
   );
   const corpus = values['no-corpus'] ? undefined : new FailureCorpus(values.corpus ?? DEFAULT_CORPUS);
-  const workers = workersFlag(values.workers, values, configs.length * settings.runs);
+  const workers = workersFlag(values, configs.length * settings.runs);
   await checkPrerequisites(configs, values, named ? undefined : RUN_LEAVE_OUT);
   // A --client-cmd program is judged as the client it replaces (expectation.ts), under a named
   // scenario or across the corpus: the built-in clients' expectations say nothing of it.

@@ -10,7 +10,8 @@ import type { RunSettings } from '../run-settings.ts';
 import { DEFAULT_STRATEGY } from '../strategies/names.ts';
 import { intFlag, seedFlag, shardFlag } from './options.ts';
 import { strategyFlag } from './strategy-flag.ts';
-import { defaultRuns, SHRINK_FLAGS, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
+import { SHRINK_FLAGS, TARGET_FLAGS, targetSettings, type TargetFlagValues } from './target-flags.ts';
+import { runsFlag } from './worker-flags.ts';
 
 /** The flags of every command that explores (run, qualify); each adds its own. */
 export const EXPLORING_FLAGS = {
@@ -49,7 +50,7 @@ export function runSettingsOf(values: SettingsFlagValues, overrides: Overrides):
     overrides,
     strategy: strategyFlag(values.strategy) ?? DEFAULT_STRATEGY,
     ...(maxEvents !== undefined ? { maxEvents } : {}),
-    runs: intFlag(values.runs, 'runs', defaultRuns(values), 1, 10_000_000),
+    runs: runsFlag(values),
     seed: seedFlag(values.seed),
     checkDeterminism: values['check-determinism'] ?? false,
     ...(values['time-limit'] !== undefined

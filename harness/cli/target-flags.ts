@@ -5,7 +5,6 @@
 import { exploreAsync } from '../explore.ts';
 import { exploreOnWorkers } from '../explore-on-workers.ts';
 import { SimPool } from '../workers/sim-pool.ts';
-import { defaultWorkers } from '../workers/worker-count.ts';
 import type { ExploreOptions, ExploreResult } from '../explore-result.ts';
 import { exploreTarget } from '../explore-target.ts';
 import type { RunConfig } from '../run-config.ts';
@@ -135,11 +134,6 @@ function password(values: TargetFlagValues): string | undefined {
 
 export type Explorer = (config: RunConfig, options: ExploreOptions) => Promise<ExploreResult>;
 
-/** Default cases per exploration: a real run takes seconds, a sim run a fraction of a millisecond. */
-export function defaultRuns(values: TargetFlagValues): number {
-  return (values.target ?? 'sim') === 'sim' ? 1000 : 50;
-}
-
 /** The target as a failure record keeps it: everything but the password. */
 export function targetSettings(values: TargetFlagValues): TargetSettings {
   const scale = timeScale(values['time-scale']);
@@ -175,15 +169,6 @@ export function concurrencyFor(target: Target, value: string | undefined): numbe
 
 /** More runs in flight than this only stretch every run's real timings on any machine we know. */
 const MAX_CONCURRENCY = 256;
-
-/** `--workers N` (run, qualify): sim worker threads for an exploration of `totalCases` cases in all;
- *  by default one per core (defaultWorkers). Real targets run their cases elsewhere already. */
-export function workersFlag(value: string | undefined, values: TargetFlagValues, totalCases: number): number {
-  if (value === undefined) return (values.target ?? 'sim') === 'sim' ? defaultWorkers(totalCases) : 1;
-  if ((values.target ?? 'sim') !== 'sim')
-    throw new UsageError('--workers spreads the sim over threads: real targets run their cases in the controller');
-  return intFlag(value, 'workers', 1, 1, 256);
-}
 
 /** Opens the target the flags name. Closing it (always, in a finally) stops what it started; an
  *  interrupt (cli/interrupt.ts) stops the exploration, which returns, and the finally closes it. */

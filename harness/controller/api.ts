@@ -310,12 +310,12 @@ export class ApiConnection {
         return modelInfo(this.controller, params);
       case 'Charms.ResolveCharms':
         this.recordRequest(req, true);
-        return resolveCharms(params);
+        return resolveCharms(this.controller, params);
       case 'Charms.AddCharm': {
-        const added = addCharm(this.controller, params);
-        if ('error' in added) throw new ApiError(String(added.error), ErrorCode.badRequest);
+        const charm = addCharm(this.controller, params);
+        if ('refused' in charm) throw new ApiError(charm.refused.message, charm.refused.code);
         this.recordRequest(req, true);
-        return added;
+        return charm.added;
       }
       default:
         throw new ApiError(

@@ -99,13 +99,16 @@ function resolvedOrigin(origin: Params): Params {
   };
 }
 
-/** Charms.ResolveCharms: each reference resolves to revision 1 of a charm for the default base. */
-export function resolveCharms(params: Params): Params {
+/** Charms.ResolveCharms: each reference resolves to revision 1 of a charm for the default base; one
+ *  Juju cannot parse (a `cs:` URL on Juju 3: charmUrlRefusal) gets that error as its result. */
+export function resolveCharms(host: ApiHost, params: Params): Params {
   const resolve = field(params, 'resolve');
   const list = Array.isArray(resolve) ? resolve : [];
   const results = list.map((entry: unknown) => {
     const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Params;
     const reference = field(e, 'reference');
+    const refusal = charmUrlRefusal(host, reference);
+    if (refusal) return { error: refusal };
     if (typeof reference !== 'string' || !/^[a-z0-9:/._-]+$/.test(reference) || !charmName(reference)) {
       return { error: errorEntry(`cannot resolve charm "${String(reference)}"`, ErrorCode.notFound) };
     }
@@ -121,18 +124,26 @@ export function resolveCharms(params: Params): Params {
   return { results };
 }
 
-/** Charms.AddCharm: the charm becomes known to the model; the origin comes back as given. */
-export function addCharm(host: ApiHost, params: Params): Params | { error: string } {
+/** Charms.AddCharm: the charm becomes known to the model; the origin comes back as given. A URL Juju
+ *  cannot parse (a `cs:` one on Juju 3: charmUrlRefusal) fails the call. */
+export function addCharm(
+  host: ApiHost,
+  params: Params,
+): { added: Params } | { refused: { message: string; code: string } } {
   const url = field(params, 'url');
-  if (typeof url !== 'string' || !url) return { error: 'url must be a charm URL' };
+  if (typeof url !== 'string' || !url) return { refused: errorEntry('url must be a charm URL', ErrorCode.badRequest) };
+  const refusal = charmUrlRefusal(host, url);
+  if (refusal) return { refused: refusal };
   host.model.addCharm(url);
   const origin = field(params, 'charm-origin');
-  return { 'charm-origin': typeof origin === 'object' && origin !== null ? origin : resolvedOrigin({}) };
+  return { added: { 'charm-origin': typeof origin === 'object' && origin !== null ? origin : resolvedOrigin({}) } };
 }
 
 /** Juju 3 has no charm store: its charm URL grammar knows only `ch:` and `local:` (internal/charm
- *  ParseURL; juju/charm v10 dropped `cs`), so its Application.Deploy refuses a `cs:` URL as it parses
- *  it, with the parser's error; Juju 1.x takes it (its charm store resolves it). */
+ *  ParseURL; juju/charm v10 dropped `cs`), so every call that parses a charm URL refuses a `cs:` one
+ *  with the parser's error: Application.Deploy and Charms.ResolveCharms in that one's result,
+ *  Charms.AddCharm as the call's error (apiserver/facades/client/charms); Juju 1.x takes it (its
+ *  charm store resolves it). */
 export function charmUrlRefusal(host: ApiHost, charm: unknown): { message: string; code: string } | undefined {
   if (typeof charm !== 'string' || !charm.startsWith('cs:')) return undefined;
   if (charmSourceOf(host.profile.clientVersion) !== 'charmhub') return undefined;

@@ -1,6 +1,6 @@
 /**
  * How many sim worker threads an exploration gets when `--workers` does not say: read by the
- * command (cli/target-flags.ts) and by the shim that starts workers before it (prestart.ts).
+ * command and by the shim that starts workers before it, both through cli/worker-flags.ts.
  */
 import { availableParallelism } from 'node:os';
 

@@ -4,6 +4,7 @@
  * schema "cs" not valid`), where Juju 1.x's charm store resolves it. Our built-in clients name the
  * charms their controller takes (ClientEnv.charmSource): on juju-3.6 the Charmhub URL a Juju 3
  * client deploys, so a scenario run with `--controller juju-3.6` still deploys what it is asked.
+ * Charms.ResolveCharms and Charms.AddCharm parse the URL too, and refuse it alike.
  */
 import { describe, expect, it } from 'vitest';
 import { CLIENT_PROFILES } from '../../harness/clients/profiles.ts';
@@ -45,6 +46,47 @@ describe('a cs: charm URL in Application.Deploy', () => {
       const c = rawConnection(controller);
       c.login();
       expect(c.reply(c.call('Application', 'Deploy', DEPLOY))?.response, profile.name).toEqual({ results: [{}, {}] });
+    }
+  });
+});
+
+describe('a cs: charm URL in Charms.ResolveCharms and Charms.AddCharm', () => {
+  const REFUSED = { message: 'cannot parse URL "cs:trusty/mysql": schema "cs" not valid', code: 'not valid' };
+  const resolve = {
+    resolve: [
+      { reference: 'cs:trusty/mysql', 'charm-origin': { source: 'charm-store' } },
+      { reference: 'ch:web', 'charm-origin': { source: 'charm-hub' } },
+    ],
+  };
+  const add = { url: 'cs:trusty/mysql', 'charm-origin': { source: 'charm-store' } };
+
+  it("is refused by the juju-3.6 profile with Deploy's error: that reference's result, the whole AddCharm", () => {
+    const { controller } = makeController('juju-3.6');
+    controller.bootstrap();
+    const c = rawConnection(controller);
+    c.login();
+    const results = c.reply(c.call('Charms', 'ResolveCharms', resolve))?.response['results'] as unknown[];
+    expect(results[0]).toEqual({ error: REFUSED });
+    expect(results[1]).toMatchObject({ url: 'ch:amd64/jammy/web-1' });
+    expect(c.reply(c.call('Charms', 'AddCharm', add))).toMatchObject({
+      error: REFUSED.message,
+      'error-code': REFUSED.code,
+    });
+    expect(controller.model.hasCharm('cs:trusty/mysql')).toBe(false);
+  });
+
+  it('is taken by the Juju 1.x profiles, whose charm store resolves it', () => {
+    for (const profile of CONTROLLER_PROFILES.filter((p) => p.name !== 'juju-3.6')) {
+      const { controller } = makeController(profile.name, { implicitUpgrade: false });
+      controller.bootstrap();
+      const c = rawConnection(controller);
+      c.login();
+      const results = c.reply(c.call('Charms', 'ResolveCharms', resolve))?.response['results'] as unknown[];
+      expect(
+        results.map((r) => Object.hasOwn(r as object, 'error')),
+        profile.name,
+      ).toEqual([false, false]);
+      expect(c.reply(c.call('Charms', 'AddCharm', add))?.['error'], profile.name).toBeUndefined();
     }
   });
 });

@@ -1,20 +1,18 @@
 /**
- * Sim workers started before the command loads (harness/workers/prestart.ts): never more than the
+ * Sim workers started before the command loads (harness/cli/prestart-workers.ts, counted by
+ * harness/cli/worker-flags.ts, handed over by harness/workers/prestart.ts): never more than the
  * command's pool will use, taken by the pool and giving the result of one thread, and a worker that
  * died before the pool took it fails the exploration rather than leave it waiting.
  */
 import { describe, expect, it } from 'vitest';
 import { RUN_FLAGS } from '../../harness/cli/run-command.ts';
-import { parseCommandFlags, workersFlag } from '../../harness/cli/target-flags.ts';
+import { prestartForCommand } from '../../harness/cli/prestart-workers.ts';
+import { parseCommandFlags } from '../../harness/cli/target-flags.ts';
+import { runsFlag, surelyWantedWorkers, workersFlag } from '../../harness/cli/worker-flags.ts';
 import { explore } from '../../harness/explore.ts';
 import { exploreOnWorkers } from '../../harness/explore-on-workers.ts';
 import { resolveRun } from '../../harness/run-config.ts';
-import {
-  prestartSimWorkers,
-  surelyWantedWorkers,
-  takePrestartedWorker,
-  type PrestartedWorker,
-} from '../../harness/workers/prestart.ts';
+import { takePrestartedWorker, type PrestartedWorker } from '../../harness/workers/prestart.ts';
 import { SimPool } from '../../harness/workers/sim-pool.ts';
 import { defaultWorkers } from '../../harness/workers/worker-count.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
@@ -41,6 +39,8 @@ describe('surelyWantedWorkers', () => {
     expect(surelyWantedWorkers(['qualify', '--workers=2', '--json'])).toBe(2);
     expect(surelyWantedWorkers(['run', '--runs', '20000', '--target', 'sim'])).toBe(defaultWorkers(20_000));
     expect(surelyWantedWorkers(['run', '--runs=20000'])).toBe(defaultWorkers(20_000));
+    // The command's own reading: a count with a leading zero is a count.
+    expect(surelyWantedWorkers(['run', '--workers', '02'])).toBe(2);
   });
 
   it('starts none where the command runs in-process, elsewhere or says what is wrong', () => {
@@ -53,6 +53,8 @@ describe('surelyWantedWorkers', () => {
       ['run', '--workers', 'two'],
       ['run', '--workers', '999'],
       ['run', '--workers'],
+      ['run', '--workers', '2', '--runs', 'many'], // refused by the command
+      ['run', '--workers', '2', '--runs'],
       ['run', '--runs', '500'],
       ['run', '--runs', '9999'], // one in-process thread is faster
       ['run'], // the default runs are the command's to say
@@ -71,7 +73,7 @@ describe('surelyWantedWorkers', () => {
     ]) {
       const { values } = parseCommandFlags(argv.slice(1), RUN_FLAGS);
       const scenarios = values.scenario !== undefined ? 1 : 2; // a corpus run explores more than one
-      const used = workersFlag(values.workers, values, scenarios * Number(values.runs ?? 1000));
+      const used = workersFlag(values, scenarios * runsFlag(values));
       const prestarted = surelyWantedWorkers(argv);
       expect(prestarted, argv.join(' ')).toBeLessThanOrEqual(used);
       if (used > 1 && values.scenario !== undefined) expect(prestarted, argv.join(' ')).toBe(used);
@@ -83,7 +85,7 @@ describe('a pool of prestarted workers', { timeout: 120_000 }, () => {
   const gated = resolveRun(scenarioByName('juju-1.24-gated-api')!);
 
   it('takes them and explores as one thread does', async () => {
-    prestartSimWorkers(['run', '--workers', '2']);
+    prestartForCommand(['run', '--workers', '2']);
     const pool = new SimPool(2);
     try {
       expect(takePrestartedWorker()).toBeUndefined(); // the pool took both
@@ -97,7 +99,7 @@ describe('a pool of prestarted workers', { timeout: 120_000 }, () => {
   });
 
   it('fails the exploration at once when a worker died before the pool took it', async () => {
-    prestartSimWorkers(['run', '--workers', '2']);
+    prestartForCommand(['run', '--workers', '2']);
     // The handoff itself (prestart.ts): its workers, ended before any pool takes them.
     const waiting = (globalThis as Record<symbol, PrestartedWorker[]>)[
       Symbol.for('upgrade-chaos.prestarted-sim-workers')
