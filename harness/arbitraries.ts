@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   FAULT_ACTIVITIES,
+  HALF_OPEN_ACTIVITIES,
   SLOW_ACTIVITIES,
   UPGRADE_ACTIVITIES,
   type ApiActivity,
@@ -66,7 +67,7 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
       .tuple(client, fc.integer({ min: 1_000, max: 60_000 }))
       .map(([c, durationMs]) => ({ kind: 'partition', client: c, durationMs })),
     slow: slowLink(client, (scenario.weights['on-activity'] ?? 0) > 0),
-    'half-open': tiedOrTimed('half-open', client, (scenario.weights['on-activity'] ?? 0) > 0, FAULT_ACTIVITIES),
+    'half-open': tiedOrTimed('half-open', client, (scenario.weights['on-activity'] ?? 0) > 0, HALF_OPEN_ACTIVITIES),
     // A stopped watcher shows at the client's Next: that is its moment (at a login or a Deploy the
     // client may have no watcher yet, and the stop has nothing to act on).
     'stop-watcher': tiedOrTimed('stop-watcher', client, (scenario.weights['on-activity'] ?? 0) > 0, ['watch-next']),
@@ -84,8 +85,8 @@ export function eventArbitraries(scenario: Scenario): EventArbs {
 /**
  * A half-open link or a watcher the controller stops, by its own weight. Where the scenario draws
  * faults tied to client activity (`on-activity` > 0), half of them are tied too, to one of
- * `moments` (a link that dies under an AllWatcher.Next in flight, or while the client logs in);
- * fc.option shrinks a tied one to the timed one first.
+ * `moments` (a link that dies under an AllWatcher.Next in flight, right after a WatchAll is
+ * answered, or while the client logs in); fc.option shrinks a tied one to the timed one first.
  */
 function tiedOrTimed<K extends TiedHalfTheTime>(
   kind: K,

@@ -7,34 +7,19 @@
 // half-open tied to `login`; its sim twin is test/clients/login-hangs-client.ts.
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/login-hangs.mjs"`.
 import {
-  API_URL,
   BundleDeployment,
-  connect,
   exitingAtDeadline,
   login,
-  reconnectForever,
-  startPinging,
+  sessionsForever,
   watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
 const exit = exitingAtDeadline('login-hangs', deployment);
 
-/** One connection whose calls time out, all but its login (THE BUG): resolves when it closes. */
-function session() {
-  const conn = connect(API_URL, { callTimeoutMs: 1_000, handshakeTimeoutMs: 1_000 });
-  // A call sent as a long poll has no timeout: the login waits for its answer, however long.
-  const untimed = (type, version, request, params) => conn.call(type, version, request, params, undefined, true);
-  conn.ws.on('open', async () => {
-    try {
-      await login(untimed);
-      startPinging(conn);
-      await watchAndFollow(conn, deployment, exit);
-    } catch {
-      conn.close();
-    }
-  });
-  return conn.ended;
-}
+/** THE BUG: its login is sent as a long poll, which has no timeout: it waits for its answer, however
+ *  long. Every other call times out (the kit's connection), and it pings once logged in. */
+const untimedLogin = (conn) =>
+  login((type, version, request, params) => conn.call(type, version, request, params, undefined, true));
 
-await reconnectForever(session);
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit), { logIn: untimedLogin });

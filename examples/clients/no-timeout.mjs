@@ -11,26 +11,14 @@ import {
   BundleDeployment,
   connect,
   exitingAtDeadline,
-  login,
-  reconnectForever,
+  sessionsForever,
   watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 const deployment = new BundleDeployment();
 const exit = exitingAtDeadline('no-timeout', deployment);
 
-/** One connection, no timeouts at all (THE BUG): resolves when it closes. */
-function session() {
-  const conn = connect(API_URL);
-  conn.ws.on('open', async () => {
-    try {
-      await login(conn.call);
-      await watchAndFollow(conn, deployment, exit);
-    } catch {
-      conn.close();
-    }
-  });
-  return conn.ended;
-}
+/** THE BUG: its connections have no call or handshake timeout (the kit's are dropped), and it never pings. */
+const dialWithoutTimeouts = () => connect(API_URL);
 
-await reconnectForever(session);
+await sessionsForever((conn) => watchAndFollow(conn, deployment, exit), { dial: dialWithoutTimeouts, ping: false });

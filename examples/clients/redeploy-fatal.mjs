@@ -13,36 +13,21 @@ import {
   BundleDeployment,
   exitingAtDeadline,
   sessionsForever,
-  sleep,
-  upgrading,
   watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
-const answered = new Set(); // THE BUG: an application is deployed once its Deploy's answer was seen
-
-/** Deploys every application whose Deploy was never answered, retrying "upgrade in progress". */
-async function deployUnanswered(call) {
-  for (;;) {
-    const todo = Object.keys(deployment.bundle).filter((app) => !answered.has(app));
-    if (todo.length === 0) return;
-    try {
-      const { results } = await call('Application', 19, 'Deploy', { applications: deployment.deployArgs(todo) });
-      results.forEach((r, i) => {
-        if (!r.error) answered.add(todo[i]);
-        else exit(1, `deploy ${todo[i]} failed: ${r.error.message ?? r.error}`); // THE BUG: its own deploy
-      });
-    } catch (e) {
-      if (!upgrading(e)) throw e;
-    }
-    await sleep(150);
-  }
-}
-
-/** robust.mjs's deployment, but after a new watcher's snapshot the view is rebuilt and what to
- *  deploy is not read from it: deployUnanswered instead of the kit's deployAll. */
+/** robust.mjs's deployment, but after a new watcher's snapshot the view is rebuilt and what to deploy
+ *  is not read from it: every application whose Deploy was never answered is deployed again. */
 class RedeployFatal extends BundleDeployment {
-  deployAll(call) {
-    return deployUnanswered(call);
+  answeredOk = new Set(); // THE BUG: an application is deployed once its Deploy's answer was seen
+
+  todo() {
+    return Object.keys(this.bundle).filter((app) => !this.answeredOk.has(app));
+  }
+
+  async answered(call, app, result) {
+    if (!result.error) this.answeredOk.add(app);
+    else exit(1, `deploy ${app} failed: ${result.error.message ?? result.error}`); // THE BUG: its own deploy
   }
 }
 

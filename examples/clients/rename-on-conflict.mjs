@@ -10,31 +10,18 @@
 // python-libjuju user's `rename-on-already-exists` mode, on the kit.
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/rename-on-conflict.mjs"`.
 import {
+  alreadyExists,
   BundleDeployment,
   exitingAtDeadline,
   sessionsForever,
-  sleep,
-  upgrading,
   watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
 /** robust.mjs's deployment, but an "already exists" answer sends a Deploy of the same charm as APP-2. */
 class RenameOnConflict extends BundleDeployment {
-  async deployAll(call) {
-    for (;;) {
-      const todo = Object.keys(this.bundle).filter((app) => !this.done.has(app));
-      if (todo.length === 0) return;
-      try {
-        const { results } = await call('Application', 19, 'Deploy', { applications: this.deployArgs(todo) });
-        for (const [i, r] of results.entries()) {
-          if (r.error && /already exists/.test(r.error.message ?? r.error)) await this.deployRenamed(call, todo[i]);
-          if (!r.error || /already exists/.test(r.error.message ?? r.error)) this.done.add(todo[i]);
-        }
-      } catch (e) {
-        if (!upgrading(e)) throw e;
-      }
-      await sleep(150);
-    }
+  async answered(call, app, result) {
+    if (result.error && alreadyExists(result.error)) await this.deployRenamed(call, app);
+    await super.answered(call, app, result);
   }
 
   /** THE BUG: the name is taken, so the script's application goes up under a free one. */

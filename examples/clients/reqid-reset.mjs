@@ -13,62 +13,19 @@
 // partition, where pings go unanswered) and the new one must have a Next waiting when their
 // timeouts fire.
 // Run by upgrade-chaos as `--client-cmd "node examples/clients/reqid-reset.mjs"`.
-import { WebSocket } from 'ws';
 import {
   BundleDeployment,
+  connect,
   exitingAtDeadline,
   sessionsForever,
-  socketOptions,
   watchAndFollow,
 } from '../../scenarios/clients/juju-script-kit.mjs';
 
-/** THE BUG, half one: the calls in flight of every connection, in one table keyed by request-id. */
+/** THE BUG: the calls in flight of every connection in one table keyed by request-id, while each
+ *  connection numbers its requests from 1; a dead connection's calls are left to their own timeouts,
+ *  each of which takes its id out of the table, whichever connection's call has it now. */
 const inFlight = new Map();
-
-/** A connection as the kit's `connect` makes one (same `call`, `close`, `ended`, `closed`). */
-function connectSharingIds(url, { callTimeoutMs, handshakeTimeoutMs, onClose }) {
-  const ws = new WebSocket(url, socketOptions(handshakeTimeoutMs));
-  let nextId = 1; // THE BUG, half two: ids start over on every connection
-  let closed = false;
-  let ended;
-  const conn = { ws, ended: new Promise((resolve) => (ended = resolve)), closed: () => closed };
-  conn.close = () => {
-    if (closed) return;
-    closed = true;
-    onClose?.();
-    ws.terminate(); // THE BUG, half three: its calls in flight are left to their own timeouts
-    ended();
-  };
-  conn.call = (type, version, request, params = {}, id, longPoll = false) =>
-    new Promise((resolve, reject) => {
-      if (closed) return reject(new Error('connection closed'));
-      const requestId = nextId++;
-      const timer = longPoll
-        ? undefined
-        : setTimeout(() => {
-            inFlight.delete(requestId);
-            reject(new Error(`${type}.${request} timed out`));
-            conn.close();
-          }, callTimeoutMs);
-      const settle = (f) => (v) => {
-        clearTimeout(timer);
-        f(v);
-      };
-      inFlight.set(requestId, { resolve: settle(resolve), reject: settle(reject) });
-      ws.send(JSON.stringify({ 'request-id': requestId, type, version, request, params, ...(id ? { id } : {}) }));
-    });
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString());
-    const p = inFlight.get(msg['request-id']);
-    inFlight.delete(msg['request-id']);
-    if (msg.error) p?.reject(new Error(msg.error));
-    else p?.resolve(msg.response);
-  });
-  ws.on('error', conn.close);
-  ws.on('close', conn.close);
-  ws.on('unexpected-response', conn.close);
-  return conn;
-}
+const connectSharingIds = (url, options) => connect(url, { ...options, inFlight });
 
 const deployment = new BundleDeployment();
 const exit = exitingAtDeadline('reqid-reset', deployment);

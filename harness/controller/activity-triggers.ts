@@ -41,6 +41,19 @@ export const API_ACTIVITIES: readonly ApiActivity[] = [
 /** The moments a fault (disconnect, partition, half-open, restart) is drawn tied to. */
 export const FAULT_ACTIVITIES: readonly ApiActivity[] = ['watch-next', 'deploy-answered', 'deploy-applied', 'login'];
 
+/**
+ * The moments a half-open link is drawn tied to: a fault's, and `watch-answered`, right after a
+ * connection's WatchAll is answered, while the connection is young. The client's first Next and its
+ * pings then go unanswered on a connection that has made a handful of calls, and the reconnect that
+ * follows is as young: a script that numbers each connection's request-ids from 1 and matches answers
+ * across connections (examples/clients/reqid-reset.mjs) loses its new Next to an old call's timeout.
+ * Tied to a fault moment, the old connection's ids are seldom those the new one is using (process
+ * target, a fixed plan: caught in 0 of 16 runs at the four, 4 of 7 at `watch-answered`). That moment
+ * comes once per connection, so a half-open armed while the client watches dies on its next
+ * connection: what a script that pings only its first one (examples/clients/ping-dies.mjs) needs.
+ */
+export const HALF_OPEN_ACTIVITIES: readonly ApiActivity[] = [...FAULT_ACTIVITIES, 'watch-answered'];
+
 /** The moments a slow link (plan.ts `slow`) is drawn tied to: a Deploy in flight (received, or
  *  applied with its answer not yet written: the answer comes back late), a Next in flight, a login. */
 export const SLOW_ACTIVITIES: readonly ApiActivity[] = ['deploy-received', 'deploy-applied', 'watch-next', 'login'];

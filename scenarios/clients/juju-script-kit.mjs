@@ -33,6 +33,8 @@ const LASTED_MODEL_MS = 20_000;
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const upgrading = (e) => /upgrade in progress/.test(e.message);
+/** A Deploy result's error saying the application is there already. */
+export const alreadyExists = (error) => error.code === 'already exists' || /already exists/.test(error.message);
 
 /**
  * The WebSocket options of a dial: with --tls the URL is wss:// and the controller's certificate is
@@ -50,21 +52,29 @@ export function socketOptions(handshakeTimeoutMs) {
  * One API connection. `call(type, version, request, params, id, longPoll)` resolves with the
  * response or rejects with its error; with `callTimeoutMs`, a call (not a long poll) unanswered for
  * that long closes the connection: the link is dead. Any error or close ends it (`ended` resolves);
- * `onClose` runs first, before the calls in flight are rejected.
+ * `onClose` runs first, before the calls in flight are rejected. Request-ids count from 1 on each
+ * connection, as every Juju client's do.
+ *
+ * `inFlight`: a table (a Map by request-id) that keeps this connection's calls in flight instead of
+ * one of its own, shared with other connections, whose calls then outlive it: its close leaves each
+ * to its own timeout, which takes its request-id out of the table and fails it. A buggy API layer's
+ * (examples/clients/reqid-reset.mjs): that timeout may take a later connection's call of the same id.
  */
-export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose } = {}) {
+export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose, inFlight } = {}) {
   const ws = new WebSocket(url, socketOptions(handshakeTimeoutMs));
   let nextId = 1;
   let closed = false;
-  const pending = new Map();
+  const pending = inFlight ?? new Map();
   let ended;
   const conn = { ws, ended: new Promise((resolve) => (ended = resolve)), closed: () => closed };
   conn.close = () => {
     if (closed) return;
     closed = true;
     onClose?.();
-    for (const p of pending.values()) p.reject(new Error('connection closed'));
-    pending.clear();
+    if (!inFlight) {
+      for (const p of pending.values()) p.reject(new Error('connection closed'));
+      pending.clear();
+    }
     ws.terminate();
     ended();
   };
@@ -72,7 +82,14 @@ export function connect(url, { callTimeoutMs, handshakeTimeoutMs, onClose } = {}
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('connection closed'));
       const requestId = nextId++;
-      const timer = callTimeoutMs && !longPoll ? setTimeout(() => conn.close(), callTimeoutMs) : undefined;
+      const expire = () => {
+        if (inFlight) {
+          pending.delete(requestId);
+          reject(new Error(`${type}.${request} timed out`));
+        }
+        conn.close();
+      };
+      const timer = callTimeoutMs && !longPoll ? setTimeout(expire, callTimeoutMs) : undefined;
       const settle = (f) => (v) => {
         clearTimeout(timer);
         f(v);
@@ -140,18 +157,26 @@ export class BundleDeployment {
     }));
   }
 
-  /** Deploys what is not done, idempotently ("already exists" is done: the answer to an accepted
-   *  deploy may have been lost with the connection), retrying "upgrade in progress". */
+  /** The applications still to deploy: those not done. */
+  todo() {
+    return Object.keys(this.bundle).filter((app) => !this.done.has(app));
+  }
+
+  /** What the Deploy's result for `app` means: done, idempotently ("already exists" is done: the
+   *  answer to an accepted deploy may have been lost with the connection). */
+  async answered(call, app, result) {
+    if (!result.error || alreadyExists(result.error)) this.done.add(app);
+  }
+
+  /** Deploys what is still to deploy (todo), taking each result as `answered` says, retrying
+   *  "upgrade in progress". */
   async deployAll(call) {
     for (;;) {
-      const todo = Object.keys(this.bundle).filter((app) => !this.done.has(app));
+      const todo = this.todo();
       if (todo.length === 0) return;
       try {
         const { results } = await call('Application', 19, 'Deploy', { applications: this.deployArgs(todo) });
-        results.forEach((r, i) => {
-          if (!r.error || r.error.code === 'already exists' || /already exists/.test(r.error.message))
-            this.done.add(todo[i]);
-        });
+        for (const [i, result] of results.entries()) await this.answered(call, todo[i], result);
       } catch (e) {
         if (!upgrading(e)) throw e;
       }
@@ -196,13 +221,17 @@ export function exitingAtDeadline(name, deployment) {
  * One connection of a script that reconnects: logs in, pings (an unanswered ping closes it, as a
  * dead link; `ping: false` does not), then `use(conn)`; any error closes it. Returns the connection;
  * `conn.ended` resolves once it is closed, whatever the reason. `dial(url, options)` opens it
- * (`connect`, unless a script has its own way of talking to the controller).
+ * (`connect`, unless a script has its own way of talking to the controller); `logIn(conn)` logs in
+ * (Admin.Login with a call timeout, unless a script logs in its own way).
  */
-export function reconnectingSession(use, { onClose, ping = true, dial = connect } = {}) {
+export function reconnectingSession(
+  use,
+  { onClose, ping = true, dial = connect, logIn = (conn) => login(conn.call) } = {},
+) {
   const conn = dial(API_URL, { callTimeoutMs: CALL_TIMEOUT_MS, handshakeTimeoutMs: CALL_TIMEOUT_MS, onClose });
   conn.ws.on('open', async () => {
     try {
-      await login(conn.call);
+      await logIn(conn);
       if (ping) startPinging(conn);
       await use(conn);
     } catch {

@@ -41,14 +41,17 @@ describe('upgrades tied to a client moment are drawn', () => {
     expect(config.scenario.weights['upgrade-on-activity']).toBeGreaterThan(0);
     expect(new Set(tied.map((e) => e.kind))).toEqual(new Set(['upgrade', 'chained-upgrade']));
     expect(new Set(tied.map((e) => activityTie(e)!.on))).toEqual(new Set(UPGRADE_ACTIVITIES));
-    // Faults keep their own moments: the new ones are drawn for upgrades only (and a slow link, whose
-    // moments are a Deploy or a Next in flight and a login: SLOW_ACTIVITIES).
+    // Faults keep their own moments: the new ones are drawn for upgrades only, and a half-open link
+    // right after a WatchAll is answered too (HALF_OPEN_ACTIVITIES); a slow link's moments are a Deploy
+    // or a Next in flight and a login (SLOW_ACTIVITIES).
     const tiedFaults = plans.flat().filter((e) => !tiedUpgrade(e) && activityTie(e) !== undefined);
-    const faultMoments = tiedFaults.filter((e) => e.kind !== 'slow').map((e) => activityTie(e)!.on);
+    const momentsOf = (kinds: PlanEvent['kind'][]) =>
+      tiedFaults.filter((e) => kinds.includes(e.kind)).map((e) => activityTie(e)!.on);
+    const faultMoments = momentsOf(['disconnect', 'partition', 'restart', 'stop-watcher']);
     expect(faultMoments.length).toBeGreaterThan(0);
     for (const on of faultMoments) expect(FAULT_ACTIVITIES).toContain(on);
-    const slowMoments = tiedFaults.filter((e) => e.kind === 'slow').map((e) => activityTie(e)!.on);
-    expect(new Set(slowMoments)).toEqual(new Set(SLOW_ACTIVITIES));
+    expect(new Set(momentsOf(['half-open']))).toEqual(new Set([...FAULT_ACTIVITIES, 'watch-answered']));
+    expect(new Set(momentsOf(['slow']))).toEqual(new Set(SLOW_ACTIVITIES));
   });
 
   it('not when the scenario weighs them 0', () => {

@@ -6,9 +6,12 @@
  * plan is in test/targets/half-open-process.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { caseAtPath } from '../../harness/case-at-path.ts';
+import { explore } from '../../harness/explore.ts';
 import { planShrinks } from '../../harness/strategies/plan-shrinker.ts';
+import { simulate } from '../../harness/targets/sim/simulate.ts';
 import { RECONNECTING, scriptedProfile } from '../../harness/clients/profiles.ts';
-import type { HistoryRecord } from '../../harness/history.ts';
+import { historyHash, type HistoryRecord } from '../../harness/history.ts';
 import { formatPlan, type Plan } from '../../harness/plan.ts';
 import { resolveRun } from '../../harness/run-config.ts';
 import { runSim } from '../../harness/runner.ts';
@@ -123,6 +126,52 @@ describe('half-open connections (sim)', () => {
     expect(formatPlan(tied)).toContain(
       "leave client-0's connections half-open for good when client-0 next has an AllWatcher.Next in flight",
     );
+  });
+
+  it("fire right after a WatchAll is answered when tied to it, before the client's next call", () => {
+    const tied: Plan = [
+      { kind: 'bootstrap' },
+      { kind: 'deploy', client: 0, app: 'mysql', units: 1 },
+      { kind: 'half-open', client: 0, on: 'watch-answered' },
+      { kind: 'wait', durationMs: 30_000 },
+    ];
+    const { history, violations } = runSim(noPing, tied, 3);
+    const fired = history.findIndex((r) => r.type === 'event' && r.index === 2);
+    expect(history[fired]).toMatchObject({ applied: true });
+    // The WatchAll the controller accepted (after those the implicit upgrade refused) was the
+    // connection's last call: the client's first Next goes nowhere.
+    const before = history.slice(0, fired);
+    const calls = mine(before, 'request');
+    expect(calls.at(-1)).toMatchObject({ method: 'WatchAll', accepted: true });
+    expect(mine(before, 'conn-close').at(-1)).toMatchObject({ reason: 'fault', t: history[fired]!.t });
+    expect(violations.map((v) => v.property)).toContain('deployments-complete');
+    expect(runSim(gated, tied, 3).violations).toEqual([]); // the reconnecting client's ping finds it
+    expect(formatPlan(tied)).toContain(
+      "leave client-0's connections half-open for good right after client-0's WatchAll is answered, before its next call",
+    );
+  });
+
+  it('drawn tied to a WatchAll answered, shrink keeping the tie a timed one cannot replace, and replay by seed and path', () => {
+    // One client drawing half-opens (tied half of the time), deploys and waits: the first failure of
+    // the client without a ping at seed 4 shrinks to a half-open armed before the bootstrap, which
+    // only its moment lets act (a timed one there finds no connection).
+    const scenario = {
+      ...noPing.scenario,
+      clients: 1,
+      weights: { 'half-open': 3, deploy: 2, wait: 2, 'on-activity': 1 },
+    };
+    const config = { ...noPing, scenario, properties: ['deployments-complete' as const] };
+    const failure = explore(config, { runs: 100, seed: 4 }).failures[0]!;
+    expect(failure.plan).toHaveLength(3);
+    expect(failure.plan.filter((e) => e.kind === 'half-open')).toEqual([
+      { kind: 'half-open', client: 0, on: 'watch-answered' },
+    ]);
+    const [plan, simSeed] = caseAtPath(config, { seed: failure.seed, path: failure.path });
+    expect(plan).toEqual(failure.plan);
+    const history = simulate(config, plan, simSeed);
+    expect(historyHash(history)).toBe(failure.historyHash);
+    const fired = history.findIndex((r) => r.type === 'event' && r.event.kind === 'half-open' && r.applied);
+    expect(mine(history.slice(0, fired), 'request').at(-1)).toMatchObject({ method: 'WatchAll', accepted: true });
   });
 
   // Drawn tied half of the time (test/faults/half-open-login.test.ts); a failure file reads them

@@ -23,6 +23,7 @@ import {
   TIED_REMOVE_NOT_APPLIED,
   WaitingEvents,
   type Applied,
+  type ArmedTie,
   type World,
 } from '../world.ts';
 import type { ControllerBackend, ControllerSnapshot } from './backend.ts';
@@ -744,7 +745,7 @@ function closeLiveRun(run: LiveRun): Promise<ControllerSnapshot> {
       healFaults: async () => {
         await run.down; // a killed controller is started again at its time, not before
         // First, so that no armed fault fires in between: the controller's own faults end.
-        if (run.armed > 0) run.settledTies = settledTies(run, (await backend.quiesce?.()) ?? []);
+        if (run.armed > 0) run.settledTies = settledTies(run.ties.list(), (await backend.quiesce?.()) ?? []);
         for (const name of run.clientNames) await heal(run, name);
         for (const name of run.clientNames) await unslow(run, name);
         await resume(run);
@@ -796,9 +797,10 @@ function recordLag(run: LiveRun, controller: Pick<ControllerSnapshot, 'stallMs' 
   run.history.record({ type: 'lag', stallMs: Math.round(realMs / run.options.timeScale), stalls });
 }
 
-/** The controller's word on each tie (its quiesce answer), with the plan event the run armed. */
-function settledTies(run: LiveRun, outcomes: readonly TieOutcome[]): SettledTie[] {
-  const armed = new Map(run.ties.list().map((tie) => [tie.index, tie.event]));
+/** The controller's word on each tie (its quiesce answer), with the plan event the run armed; a word
+ *  on a tie the run never armed is the controller's error (TargetError). */
+export function settledTies(ties: readonly ArmedTie[], outcomes: readonly TieOutcome[]): SettledTie[] {
+  const armed = new Map(ties.map((tie) => [tie.index, tie.event]));
   return outcomes.map(({ index, t, applied }) => {
     const event = armed.get(index);
     if (!event) throw new TargetError(`the controller settled a tie this run never armed (plan event ${index})`);
