@@ -44,6 +44,11 @@ export function history(params: Partial<RunParams> = {}): HistoryBuilder {
   return new HistoryBuilder(params);
 }
 
+/** The controller's record that it accepted `client`'s Application.Deploy of `apps` (on conn 1). */
+export function deployAccepted(apps: string[], client = 'client-0'): Extract<HistoryBody, { type: 'request' }> {
+  return { type: 'request', conn: 1, client, facade: 'Application', method: 'Deploy', accepted: true, apps };
+}
+
 /** A ModelView from { app: { unit: status } }. */
 export function view(apps: Record<string, Record<string, string>>): ModelView {
   return {

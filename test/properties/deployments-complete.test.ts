@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryBody, ModelView } from '../../harness/history.ts';
 import { deploymentsComplete } from '../../properties/deployments-complete.ts';
-import { history, messages, view } from './build.ts';
+import { deployAccepted as acceptedDeploy, history, messages, view } from './build.ts';
 
 const invoke = (op: number, app: string, units: number, client = 'client-0'): HistoryBody => ({
   type: 'invoke',
@@ -19,15 +19,7 @@ const report = (type: 'ok' | 'fail' | 'info', op: number, error?: string, client
 });
 const final = (model: ModelView): HistoryBody => ({ type: 'final-model', version: '1.22.3', model });
 /** The controller accepted client-0's Deploy of wp. */
-const deployAccepted: HistoryBody = {
-  type: 'request',
-  conn: 1,
-  client: 'client-0',
-  facade: 'Application',
-  method: 'Deploy',
-  accepted: true,
-  apps: ['wp'],
-};
+const deployAccepted = acceptedDeploy(['wp']);
 
 describe('deployments-complete', () => {
   it('holds when every deployed app has all units active and the client reported ok', () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { History } from '../../harness/history.ts';
 import { formatTimeline } from '../../reports/timeline.ts';
+import { deployAccepted } from '../properties/build.ts';
 
 /** A run's parameters, as the timeline reads them (whether a program played the client). */
 const PARAMS = { clients: ['client-0'], resumeDeadlineMs: 1000, requestDeadlineMs: 500 };
@@ -88,18 +89,7 @@ describe('formatTimeline', () => {
   });
 
   it('calls a Deploy whose application got an error in its ok reply (already exists) failed for it, not accepted', () => {
-    const deploy = (apps: string[], charms: Record<string, string>) =>
-      ({
-        t: 5,
-        type: 'request',
-        conn: 1,
-        client: 'client-0',
-        facade: 'Application',
-        method: 'Deploy',
-        accepted: true,
-        apps,
-        charms,
-      }) as const;
+    const deploy = (apps: string[], charms: Record<string, string>) => ({ t: 5, ...deployAccepted(apps), charms });
     const exists = formatTimeline([deploy([], { mysql: 'cs:trusty/mysql' })] as History);
     expect(exists).toContain('FAILED Application.Deploy from client-0: an error in the reply for mysql: not created');
     expect(exists).not.toContain('accepted');

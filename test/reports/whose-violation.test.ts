@@ -14,19 +14,11 @@ import type { Violation } from '../../properties/property.ts';
 import { failureJson } from '../../reports/json.ts';
 import { mismatchesOf } from '../../reports/summary.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
-import { history, view } from '../properties/build.ts';
+import { deployAccepted, history, view } from '../properties/build.ts';
 
 const invoke: HistoryBody = { type: 'invoke', client: 'client-0', op: 1, f: 'deploy', value: { app: 'wp', units: 1 } };
 const ok: HistoryBody = { type: 'ok', client: 'client-0', op: 1, f: 'deploy' };
-const accepted: HistoryBody = {
-  type: 'request',
-  conn: 1,
-  client: 'client-0',
-  facade: 'Application',
-  method: 'Deploy',
-  accepted: true,
-  apps: ['wp'],
-};
+const accepted = deployAccepted(['wp']);
 const unit = (workload: string): HistoryBody => ({
   type: 'unit-status',
   unit: 'wp/0',
