@@ -120,6 +120,17 @@ export class VirtualScheduler implements Scheduler {
   }
 }
 
+/*
+ * V8 stores a number field as a small integer until it first holds a fraction; then every object of
+ * the class moves to a new hidden class and each optimized function that reads the field deopts and
+ * compiles again. A sim run's times turn fractional within its first runs (push, pop, after,
+ * peekTime, runUntil and the recorder's now() all deopted there, in every isolate): a scheduler and
+ * a timer that hold a fraction from the start give both fields their final storage before any code
+ * is optimized. They are dropped at once and change no time.
+ */
+new VirtualScheduler().runUntil(0.5);
+new Pending(0.5, 0, () => {});
+
 /** Milliseconds since the Unix epoch, sub-millisecond and comparable across processes on a machine. */
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();

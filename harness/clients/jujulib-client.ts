@@ -15,7 +15,7 @@ import type { Connection, ConnectOptions } from '@canonical/jujulib';
 import type AllWatcherV3 from '@canonical/jujulib/dist/api/facades/all-watcher/AllWatcherV3.js';
 import type ApplicationV19 from '@canonical/jujulib/dist/api/facades/application/ApplicationV19.js';
 import type ClientV8 from '@canonical/jujulib/dist/api/facades/client/ClientV8.js';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { TimerHandle } from '../clock.ts';
 import { isLongPoll } from '../controller/api-types.ts';
 import type { Outcome } from '../history.ts';
@@ -24,28 +24,41 @@ import { WatcherView } from './watcher-view.ts';
 import { deployCharmUrl } from '../plan.ts';
 import { UsageError } from '../errors.ts';
 
+type WebSocketClass = NonNullable<ConnectOptions['wsclass']>;
+
 /**
  * The library, loaded on first use: it costs ~200 ms to import, which every CLI start (and every
  * sim run) would pay otherwise. `facades` are the ones a script asks for, as the library's README
- * does: generic, and the library picks the version the server advertises.
+ * does: generic, and the library picks the version the server advertises. `wsclass(ca)` is the
+ * socket class to connect with (quietWebSocket): `ws` too loads only here, as every sim worker
+ * thread loads this module with the client profiles, and importing `ws` from ESM has Node scan
+ * its CommonJS files, a few hundred ms of CPU per thread on a loaded machine for sockets the sim
+ * never opens.
  */
 let library:
-  | Promise<{ connect: typeof import('@canonical/jujulib').connect; facades: NonNullable<ConnectOptions['facades']> }>
+  | Promise<{
+      connect: typeof import('@canonical/jujulib').connect;
+      facades: NonNullable<ConnectOptions['facades']>;
+      wsclass: (ca?: string) => WebSocketClass;
+    }>
   | undefined;
 
 export function loadJujulib(): NonNullable<typeof library> {
   library ??= (async () => {
-    const [lib, allWatcher, application, client, modelUpgrader, pinger] = await Promise.all([
+    const [lib, ws, allWatcher, application, client, modelUpgrader, pinger] = await Promise.all([
       import('@canonical/jujulib'),
+      import('ws'),
       import('@canonical/jujulib/dist/api/facades/all-watcher/index.js'),
       import('@canonical/jujulib/dist/api/facades/application/index.js'),
       import('@canonical/jujulib/dist/api/facades/client/index.js'),
       import('@canonical/jujulib/dist/api/facades/model-upgrader/index.js'),
       import('@canonical/jujulib/dist/api/facades/pinger/index.js'),
     ]);
+    let plain: WebSocketClass | undefined;
     return {
       connect: lib.connect,
       facades: [allWatcher.default, application.default, client.default, modelUpgrader.default, pinger.default],
+      wsclass: (ca) => (ca === undefined ? (plain ??= quietWebSocket(ws.WebSocket)) : quietWebSocket(ws.WebSocket, ca)),
     };
   })();
   return library;
@@ -57,18 +70,16 @@ export function loadJujulib(): NonNullable<typeof library> {
  * failure from onclose all the same. `ca`: the CA a wss:// controller is verified with (the library
  * constructs the socket from the URL alone, so the CA travels in the class).
  */
-export function quietWebSocket(ca?: string): NonNullable<ConnectOptions['wsclass']> {
-  class QuietWebSocket extends WebSocket {
+function quietWebSocket(base: typeof WebSocket, ca?: string): WebSocketClass {
+  class QuietWebSocket extends base {
     constructor(url: string) {
       super(url, { perMessageDeflate: false, ...(ca !== undefined ? { ca } : {}) });
       this.on('error', () => {});
       Object.defineProperty(this, 'onerror', { get: () => null, set: () => {}, configurable: true });
     }
   }
-  return QuietWebSocket as unknown as NonNullable<ConnectOptions['wsclass']>;
+  return QuietWebSocket as unknown as WebSocketClass;
 }
-
-export const WSCLASS = quietWebSocket();
 
 interface DeployOp {
   app: string;
@@ -132,10 +143,10 @@ export class JujulibClient implements Client {
 
   /** The script: connect, log in, watch, and keep applying deltas. */
   private async main(): Promise<void> {
-    const { connect, facades } = await loadJujulib();
+    const { connect, facades, wsclass } = await loadJujulib();
     const juju = await connect(this.url, {
       facades,
-      wsclass: this.env.tls ? quietWebSocket(this.env.tls.caCert) : WSCLASS,
+      wsclass: wsclass(this.env.tls?.caCert),
       closeCallback: () => this.onClose(),
     });
     this.opened = true;

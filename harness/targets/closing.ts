@@ -202,6 +202,8 @@ function closeAfterPlan<F extends FinalModel>(run: RunEnding<F>): MaybeAsync<F> 
   });
 }
 
+const NONE: readonly SettledTie[] = [];
+
 /** When the last message sent over a slow link (plan.ts `slow`) has had its round trip, if that is
  *  still to come: twice the window's delay after its end (a request sent just before it arrives one
  *  delay later, and its answer, sent then, may be a Next's long-awaited one). */
@@ -214,10 +216,17 @@ function slowTail(run: RunEnding<FinalModel>): number | undefined {
     const end = r.t + 2 * (delay.get(r.client) ?? 0);
     until = Math.max(until ?? end, end);
   }
+  // One tied to client activity that a real target's controller made is not in the history yet (its
+  // fault records come with the controller's at the end): it slowed the link from when the tie fired
+  // for its duration, or until the quiescence just over (healFaults) ended it. One it dropped, or
+  // that found no connection, slowed nothing.
+  for (const tie of run.settledTies?.() ?? NONE) {
+    if (tie.event.kind !== 'slow' || !tie.applied) continue;
+    const end = Math.min(tie.t + tie.event.durationMs, run.clock.now()) + 2 * tie.event.latencyMs;
+    until = Math.max(until ?? end, end);
+  }
   return until !== undefined && until > run.clock.now() ? until : undefined;
 }
-
-const NONE: readonly SettledTie[] = [];
 
 /** The whole resume deadline after the run's last half-open event (plan.ts), if that is still to
  *  come: the resume deadline plus the request deadline, the most of a link's silence watchers-resume

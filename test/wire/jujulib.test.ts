@@ -9,7 +9,7 @@ import type ApplicationV19 from '@canonical/jujulib/dist/api/facades/application
 import type ClientV8 from '@canonical/jujulib/dist/api/facades/client/ClientV8.js';
 import type ModelUpgraderV2 from '@canonical/jujulib/dist/api/facades/model-upgrader/ModelUpgraderV2.js';
 import type PingerV1 from '@canonical/jujulib/dist/api/facades/pinger/PingerV1.js';
-import { loadJujulib, quietWebSocket, WSCLASS } from '../../harness/clients/jujulib-client.ts';
+import { loadJujulib } from '../../harness/clients/jujulib-client.ts';
 import { FACADES } from '../../harness/controller/api-types.ts';
 import type { ControllerServer } from '../../harness/wire/server.ts';
 import { CREDENTIALS, fastProfile, startServer } from './helpers.ts';
@@ -25,10 +25,13 @@ afterEach(async () => {
 });
 
 async function login(password = CREDENTIALS.password, tls = false): Promise<Connection> {
-  const { connect, facades } = await loadJujulib();
+  const { connect, facades, wsclass } = await loadJujulib();
   const url = tls ? server!.tlsModelUrl! : server!.modelUrl;
-  const wsclass = tls ? quietWebSocket(server!.caCert) : WSCLASS;
-  const juju = await connect(url, { facades, wsclass, closeCallback: () => {} });
+  const juju = await connect(url, {
+    facades,
+    wsclass: wsclass(tls ? server!.caCert : undefined),
+    closeCallback: () => {},
+  });
   const c = await juju.login({ username: CREDENTIALS.username, password });
   if (!c) throw new Error('no connection');
   conn = c;
