@@ -17,7 +17,8 @@
  *   slow tail   a message sent over a slow link before its window ended still takes the window's
  *               delay: the run goes on until what was in flight then has had a round trip (twice
  *               the delay after the window's end), so that a view is not judged on a Next's answer
- *               still on its way
+ *               still on its way; a real target's controller tells when a tied one began
+ *               (RunEnding.settledTies), and the heal ended it if its duration had not
  *   wait        until the controller is quiet, every client settled and no plan event waits for
  *               its moment, bounded by the scenario's deploy and resume deadlines; the quiet
  *               record says whether that was reached
