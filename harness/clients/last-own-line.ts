@@ -19,6 +19,12 @@
  * retrieved" or "ignored" block (a traceback inside one is part of it), quoted for a `Traceback` block.
  * A shutdown line (a warning, "Task was destroyed ...", "Unclosed ...", possibly behind a logging
  * prefix) is skipped with its indented and context continuation lines; the next other line counts.
+ *
+ * Node prints an uncaught exception as the throwing source line, a caret line under it, the error
+ * (`TypeError: ...`, `Error [ERR_MODULE_NOT_FOUND]: ...`) with its stack and properties, then its
+ * version banner `Node.js v20.20.2` as the stream's last line (trial 13: every Node program's reason
+ * was that banner). The banner is never quoted; at a banner, the crash's error line is: the first
+ * non-blank line after the last caret line.
  */
 const TRACEBACK = /^Traceback \(most recent call last\):\s*$/;
 const SWALLOWS_EXCEPTION = /(exception was never retrieved\s*$|^Exception ignored in\b)/;
@@ -35,6 +41,9 @@ const SHUTDOWN = new RegExp(
 /** asyncio's exception-handler context lines ("task: <Task pending ...>") and aiohttp's. */
 const CONTEXT =
   /^(future|task|handle|protocol|transport|socket|asyncgen|client_session|client_connection|connector|connections): /;
+/** The line Node prints under the throwing source line, pointing at the column that threw. */
+const NODE_CARET = /^\s*\^+\s*$/;
+const NODE_BANNER = /^Node\.js v\d+\.\d+\.\d+\s*$/;
 const LIMIT = 300;
 
 export function lastOwnLine(stderr: string, stdout = ''): string {
@@ -45,6 +54,8 @@ export function lastOwnLine(stderr: string, stdout = ''): string {
 function ownLine(text: string): string | undefined {
   let own: string | undefined;
   let block: 'none' | 'traceback' | 'swallowed' | 'shutdown' = 'none';
+  // Node's crash: 'caret' after its caret line, then the error line it quotes once the banner comes.
+  let nodeCrash: 'none' | 'caret' | { error: string } = 'none';
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
     const continues = line === '' || /^\s/.test(line) || CONTEXT.test(line);
@@ -71,6 +82,13 @@ function ownLine(text: string): string | undefined {
       block = 'shutdown';
       continue;
     }
+    if (NODE_BANNER.test(line)) {
+      if (typeof nodeCrash === 'object') own = nodeCrash.error;
+      nodeCrash = 'none';
+      continue;
+    }
+    if (NODE_CARET.test(line)) nodeCrash = 'caret';
+    else if (nodeCrash === 'caret' && line.trim() !== '') nodeCrash = { error: line.trim() };
     if (line.trim() !== '') own = line.trim();
   }
   return own;

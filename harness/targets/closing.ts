@@ -11,11 +11,14 @@
  *               after the last one, so that a client judged on its view has had time to find the
  *               link dead and watch again (a client that thinks it is watching looks settled;
  *               watchers-resume also excuses the finding itself, up to the request deadline, so
- *               a loss found late may still be open at the run's end: its view is judged)
+ *               a loss found late may still be open at the run's end: its view is judged); one
+ *               tied to client activity counts from when it fired, which a real target's
+ *               controller tells as the heal ends its ties (RunEnding.settledTies)
  *   slow tail   a message sent over a slow link before its window ended still takes the window's
  *               delay: the run goes on until what was in flight then has had a round trip (twice
  *               the delay after the window's end), so that a view is not judged on a Next's answer
- *               still on its way
+ *               still on its way; a real target's controller tells when a tied one began
+ *               (RunEnding.settledTies), and the heal ended it if its duration had not
  *   wait        until the controller is quiet, every client settled and no plan event waits for
  *               its moment, bounded by the scenario's deploy and resume deadlines; the quiet
  *               record says whether that was reached

@@ -5,6 +5,10 @@
  * An uncaught exception's traceback is the program's real crash, so its exception line is quoted.
  * The samples are what /usr/bin/python3 3.11 prints.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastOwnLine } from '../../harness/clients/last-own-line.ts';
 
@@ -126,5 +130,31 @@ describe('lastOwnLine: the line a failure reason quotes', () => {
 
   it('quotes the last noise line when nothing else was printed', () => {
     expect(lastOwnLine(`${UNCLOSED}\n`)).toBe(UNCLOSED.split('\n').at(-1));
+  });
+
+  it("quotes a Node program's uncaught error, not the version banner Node prints after it (trial 13)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uc-node-crash-'));
+    try {
+      const stderrOf = (name: string, source: string): string => {
+        writeFileSync(join(dir, name), source);
+        const run = spawnSync(process.execPath, [join(dir, name)], { cwd: dir, encoding: 'utf8' });
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(/Node\.js v\d+/);
+        return run.stderr;
+      };
+      const missing = stderrOf('importfail.mjs', "import 'no-such-package-uc';\n");
+      expect(lastOwnLine(missing)).toMatch(/^Error \[ERR_MODULE_NOT_FOUND\]: Cannot find package 'no-such-package-uc'/);
+      const typeError = stderrOf('crash.mjs', "console.error('connecting');\nconst x = null;\nx.foo();\n");
+      expect(lastOwnLine(typeError, 'deploying\n')).toBe("TypeError: Cannot read properties of null (reading 'foo')");
+      const withProps = stderrOf('props.cjs', "const e = new Error('refused'); e.code = 'E1'; throw e;\n");
+      expect(lastOwnLine(withProps)).toBe('Error: refused');
+      expect(lastOwnLine(stderrOf('plain.mjs', "throw 'gave up';\n"))).toBe('gave up');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('quotes the last line of a program that prints a caret line but no Node banner', () => {
+    expect(lastOwnLine('retry 1\n    ^\nwaiting\nmysql in error\n')).toBe('mysql in error');
   });
 });

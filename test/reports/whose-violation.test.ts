@@ -12,7 +12,8 @@ import type { Failure, PropertyOutcome } from '../../harness/explore-result.ts';
 import { deploymentsComplete } from '../../properties/deployments-complete.ts';
 import type { Violation } from '../../properties/property.ts';
 import { failureJson } from '../../reports/json.ts';
-import { mismatchesOf } from '../../reports/summary.ts';
+import { mergeReports } from '../../reports/merge.ts';
+import { mismatchesOf, type ScenarioSummary, type Summary } from '../../reports/summary.ts';
 import { scenarioByName } from '../../scenarios/index.ts';
 import { deployAccepted, history, view } from '../properties/build.ts';
 
@@ -109,6 +110,38 @@ describe("whose doing a shared property's violation is, violation by violation",
     const merged = (h: History) => mismatchesOf(expected, [outcome], false, 'client-command', [json(h)]).mismatches;
     expect(merged(reportedEarly)).toEqual(lineFor(reportedEarly));
     expect(merged(leftInError)).toEqual(lineFor(leftInError));
+  });
+
+  it('judges a merged report by the failures it keeps (report merge of two shards)', () => {
+    // Shard 0 found the client's early report first (run 3); shard 1 a unit left in error (run 7).
+    // The merged scenario keeps shard 0's counterexample, and is judged by it.
+    const shard = (index: number, h: History, firstFailureRun: number): Summary => {
+      const part: Partial<ScenarioSummary> = {
+        scenario: 'python-libjuju-3.6',
+        controller: 'juju-3.6',
+        expected,
+        runs: 10,
+        runsPerSecond: 1,
+        elapsedMs: 1,
+        outcomes: [{ ...outcome, violatingRuns: 1, firstFailureRun }],
+        mismatches: [lineFor(h)[0]!],
+        failures: [{ ...failureJson(failureOf(h), 'REPLAY'), id: `shard-${index}` }],
+      };
+      const summary: Partial<Summary> = {
+        judged: 'client-command',
+        settings: { shard: { index, count: 2 } } as Summary['settings'],
+        startedAt: '2026-11-28T00:00:00Z',
+        scenarios: [part as ScenarioSummary],
+        skipped: [],
+      };
+      return summary as Summary;
+    };
+    const merged = mergeReports([
+      { summary: shard(0, reportedEarly, 3), failures: [] },
+      { summary: shard(1, leftInError, 7), failures: [] },
+    ]).summary.scenarios[0]!;
+    expect(merged.failures.map((f) => f.id)).toEqual(['shard-0']);
+    expect(merged.mismatches).toEqual(['deployments-complete: violated by the client under test']);
   });
 
   it('hedges as before when no counterexample is at hand (nothing shows the client alone)', () => {
