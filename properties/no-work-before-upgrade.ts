@@ -19,6 +19,12 @@ export const WORK_CALLS: ReadonlySet<string> = new Set([
   'Application.DestroyApplication',
 ]);
 
+/** The work calls that create an application's units. */
+const DEPLOYS: ReadonlySet<string> = new Set(['Application.Deploy', 'Application.DeployFromRepository']);
+
+/** `wp/0` -> `wp`. */
+const appOf = (unit: string): string => unit.slice(0, unit.lastIndexOf('/'));
+
 /** What the upgrade windows are read from, and what may work inside one (every work call is the
  *  Application facade's). */
 const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'unit-status', 'request'], {
@@ -43,6 +49,14 @@ const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'unit-statu
  *   agent logins only while the upgrade steps run), so a unit deployed before an explicit upgrade
  *   goes on through its hooks while the new agent downloads. Once the agent restarted for the
  *   upgrade, every hook start is a violation again.
+ * - In a run whose client is a program (a --client-cmd: run-start `params.program`), which is judged
+ *   on this property as the client, not the controller: a hook of an application whose latest Deploy
+ *   was accepted with no upgrade pending or running is not a violation, whenever it runs. The upgrade
+ *   was asked (by the plan, or the controller itself) after the program's deploy was done right, and
+ *   running that unit's hooks (update-status included) through it is the controller's doing alone,
+ *   which the program cannot prevent (trial 13: careful.mjs failed for a 1.23.0 upgrade asked 46 ms
+ *   after its Deploy was accepted, for an update-status hook the controller started). A built-in
+ *   client's run judges the controller too, and stays as it was.
  * One violation per offending record, at its time, naming the call or hook and the upgrade.
  * Without controller-side records (an external controller) it cannot judge: unknown.
  */
@@ -55,11 +69,19 @@ export const noWorkBeforeUpgrade: Property = {
     const tracker = new UpgradeTracker();
     const firstHook = new Map<string, number>(); // unit -> when its first hook started
     const settled = new Set<string>(); // units whose workload has been active: their hooks are done
+    const index = HistoryIndex.of(history);
+    const program = index.params.program === true;
+    const deployedOutside = new Set<string>(); // apps whose latest Deploy was accepted with no upgrade open
     let restarted = false; // the agent went down for the upgrade in the open window
-    for (const r of HistoryIndex.of(history).select(READS)) {
+    for (const r of index.select(READS)) {
       tracker.observe(r);
       if (r.type === 'hook-start' && !firstHook.has(r.unit)) firstHook.set(r.unit, r.t);
       if (r.type === 'unit-status' && r.workload === 'active') settled.add(r.unit);
+      if (r.type === 'request' && r.accepted && DEPLOYS.has(`${r.facade}.${r.method}`))
+        for (const app of r.apps ?? []) {
+          if (tracker.window) deployedOutside.delete(app);
+          else deployedOutside.add(app);
+        }
       if (!tracker.window) {
         restarted = false;
         continue; // no upgrade pending or running
@@ -80,6 +102,7 @@ export const noWorkBeforeUpgrade: Property = {
           break;
         }
         case 'hook-start':
+          if (program && deployedOutside.has(appOf(r.unit))) break; // the controller's doing alone
           if (!restarted && !settled.has(r.unit) && firstHook.get(r.unit)! < tracker.window.since) break; // begun before
           violations.push({
             property: NAME,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryBody } from '../../harness/history.ts';
 import { noWorkBeforeUpgrade, WORK_CALLS } from '../../properties/no-work-before-upgrade.ts';
-import { history, messages } from './build.ts';
+import { deployAccepted, history, messages } from './build.ts';
 
 const req = (facade: string, method: string, accepted = true): HistoryBody => ({
   type: 'request',
@@ -157,5 +157,49 @@ describe('no-work-before-upgrade', () => {
         .end(100);
       expect(noWorkBeforeUpgrade.check(h).map((v) => v.t)).toEqual([15]);
     }
+  });
+
+  describe('a --client-cmd program (run-start params.program) is judged as the client', () => {
+    /** Trial 13 (careful.mjs on juju-1.22-implicit-upgrade, seed 3): the program's Deploy was accepted
+     *  after the implicit upgrade ended; the plan's chained upgrade was asked 46 ms later; the
+     *  controller restarted for it and then started the unit's update-status hook. */
+    const trial = (program: boolean, deployAt: 'after-upgrade-end' | 'while-pending') => {
+      const upgradeEnd = { type: 'upgrade-end', version: '1.22.3' } as const;
+      const h = history(program ? { program: true } : {})
+        .at(1626, { type: 'bootstrap', version: '1.22.1', desired: '1.22.3' })
+        .at(1626, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
+        .at(14162, { type: 'agent-down', reason: 'upgrade' })
+        .at(17404, { type: 'agent-up', version: '1.22.3' }, { type: 'upgrade-steps', version: '1.22.3' });
+      if (deployAt === 'while-pending') h.at(20000, deployAccepted(['postgresql']));
+      h.at(23749, upgradeEnd);
+      if (deployAt === 'after-upgrade-end') h.at(24732, deployAccepted(['postgresql']));
+      return h
+        .at(24732, { type: 'hook-start', unit: 'postgresql/0', hook: 'install' })
+        .at(24778, { type: 'upgrade-requested', explicit: true, requested: '1.23.0', chosen: '1.23.0' })
+        .at(24778, { type: 'upgrade-pending', from: '1.22.3', to: '1.23.0' })
+        .at(26670, { type: 'hook-start', unit: 'postgresql/0', hook: 'config-changed' })
+        .at(35926, { type: 'download', version: '1.23.0', ok: true }, { type: 'agent-down', reason: 'upgrade' })
+        .at(38534, { type: 'agent-up', version: '1.23.0' }, { type: 'upgrade-steps', version: '1.23.0' })
+        .at(46508, { type: 'hook-start', unit: 'postgresql/0', hook: 'update-status' })
+        .at(51447, { type: 'unit-status', unit: 'postgresql/0', workload: 'active', agent: 'idle' })
+        .at(51790, { type: 'upgrade-end', version: '1.23.0' })
+        .end(54443);
+    };
+
+    it('does not blame the program for hooks the controller runs through an upgrade asked after its deploy', () => {
+      expect(noWorkBeforeUpgrade.check(trial(true, 'after-upgrade-end'))).toEqual([]);
+    });
+
+    it('still judges the controller with a built-in client: the same history violates it', () => {
+      expect(messages(noWorkBeforeUpgrade.check(trial(false, 'after-upgrade-end')))).toEqual([
+        'hook update-status of postgresql/0 started during upgrade 1.22.3 -> 1.23.0',
+      ]);
+    });
+
+    it('still fails a program whose Deploy was accepted while an upgrade was pending, and its hooks', () => {
+      const v = noWorkBeforeUpgrade.check(trial(true, 'while-pending'));
+      expect(v.map((x) => x.t)).toEqual([20000, 46508]);
+      expect(v[0]!.message).toContain('Application.Deploy from client-0');
+    });
   });
 });
