@@ -47,6 +47,8 @@ export interface Summary {
    *  scenarios'; `client-command`: a --client-cmd program's run (reports/expectation.ts Judged). */
   judged: Judged;
   /** `none`: no scenario has a verdict (no run completed: an interrupt or --time-limit came first);
+   *  `interrupted`: an interrupt cut the invocation short and nothing it ran failed (the console's
+   *  INTERRUPTED: no property violated so far; not a pass, which would claim every property held);
    *  `inconclusive`: no violation, but some property was judged in no run (reports/inconclusive.ts);
    *  `error`: a target failure stopped the invocation midway (targetError says which), whatever the
    *  scenarios explored before it found. */
@@ -177,17 +179,23 @@ export function scenarioPasses(s: ScenarioSummary, judged: Summary['judged']): b
   return judged === 'properties' ? s.outcomes.every((o) => !o.violated) : s.mismatches.length === 0;
 }
 
-export type SummaryVerdict = ExploreVerdict | 'inconclusive';
+export type SummaryVerdict = ExploreVerdict | 'inconclusive' | 'interrupted';
 
 /**
  * fail if a scenario fails as judged; none if no scenario has a verdict (none ran a run to its end);
  * inconclusive if a scenario judged some property in no run (judged by expectations, that unknown
- * is already a mismatch: it fails); else pass.
+ * is already a mismatch: it fails); interrupted if the invocation was cut short by an interrupt
+ * (trial 13: summary.json said pass after a SIGTERM mid-run, the console INTERRUPTED); else pass.
  */
-export function summaryVerdict(scenarios: readonly ScenarioSummary[], judged: Summary['judged']): SummaryVerdict {
+export function summaryVerdict(
+  scenarios: readonly ScenarioSummary[],
+  judged: Summary['judged'],
+  interrupted = false,
+): SummaryVerdict {
   if (!scenarios.every((s) => scenarioPasses(s, judged))) return 'fail';
   if (scenarios.every((s) => s.verdict === 'none')) return 'none';
   const noEvidence = (s: ScenarioSummary) =>
     judgedInNoRun(s.outcomes, s.runs).length > 0 || programRanInNoRun(s.programRuns, s.runs);
-  return scenarios.some(noEvidence) ? 'inconclusive' : 'pass';
+  if (scenarios.some(noEvidence)) return 'inconclusive';
+  return interrupted ? 'interrupted' : 'pass';
 }

@@ -131,7 +131,7 @@ export class Invocation {
     const failures = result.failures.map((f) => ({ ...failureJson(f, replay(f)), id: saved.get(f)!.record.id }));
     const scenario = scenarioSummary(config, result, failures, this.options.judged, this.options.settings, replay);
     this.summary.scenarios.push(scenario);
-    this.summary.verdict = summaryVerdict(this.summary.scenarios, this.options.judged);
+    this.summary.verdict = summaryVerdict(this.summary.scenarios, this.options.judged, this.interrupted);
     this.open().writeSummary(this.summary);
     return { scenario, saved };
   }
@@ -142,7 +142,8 @@ export class Invocation {
     this.progress.clear();
     this.interrupt.dispose();
     this.summary.skipped = skipped;
-    if (verdict !== undefined) this.summary.verdict = verdict;
+    // An interrupt may come after the last scenario was recorded (the next one never started).
+    this.summary.verdict = verdict ?? summaryVerdict(this.summary.scenarios, this.options.judged, this.interrupted);
     this.summary.interrupted = this.interrupted;
     this.summary.endedAt = new Date().toISOString();
     this.open().writeSummary(this.summary);

@@ -194,13 +194,15 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
           ? 'No verdict: no run completed.'
           : summary.verdict === 'inconclusive'
             ? 'INCONCLUSIVE: some property was judged in no run of a scenario (see above).'
-            : judged === 'client-command'
-              ? passed
-                ? 'PASS for your client in every scenario.'
-                : 'FAIL for your client in some scenario (see above).'
-              : passed
-                ? "All verdicts match the scenarios' expectations."
-                : 'Some verdicts differ from the expectations (see above).',
+            : summary.verdict === 'interrupted'
+              ? 'INTERRUPTED: nothing failed so far, and not every run was made.'
+              : judged === 'client-command'
+                ? passed
+                  ? 'PASS for your client in every scenario.'
+                  : 'FAIL for your client in some scenario (see above).'
+                : passed
+                  ? "All verdicts match the scenarios' expectations."
+                  : 'Some verdicts differ from the expectations (see above).',
       );
     io.out(`Results: ${invocation.dir}`);
   }

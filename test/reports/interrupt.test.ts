@@ -107,4 +107,26 @@ describe('an interrupted run', () => {
     // target's first run alone took over 60 s, vitest's default.
     STEPS_TIMEOUT_MS,
   );
+
+  it(
+    "an interrupt after runs that held gives summary.json the console's verdict, interrupted, not pass (trial 13)",
+    async () => {
+      const report = join(work.dir, 'out-held-interrupted');
+      const child = start(report, ['--scenario', 'juju-1.24-gated-api', '--runs', '10000000', '--seed', '1']);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      await until(() => /· [1-9][\d,]*\/[\d,]+ runs ·/.test(stderr), START_TIMEOUT_MS, 'some runs to end');
+      process.kill(child.pid!, 'SIGTERM');
+      const result = await child;
+      expect(result.exitCode, result.stderr).toBe(130);
+      const summary = readSummary(report);
+      const [s] = summary.scenarios;
+      expect(s!.runs).toBeGreaterThan(0);
+      expect(result.stdout).toMatch(/INTERRUPTED after/);
+      // The gated API holds on the sim; were a violation found, the verdict would say fail.
+      expect(summary.verdict).toBe(s!.failures.length > 0 ? 'fail' : 'interrupted');
+      expect(summary.interrupted).toBe(true);
+    },
+    STEPS_TIMEOUT_MS,
+  );
 });
