@@ -7,14 +7,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  accessSync,
-  constants,
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
+  rmdirSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -46,12 +48,20 @@ export function refuseExistingReport(dir: string): void {
 /**
  * UsageError unless `dir` (what `flag` names) is a folder results can be written in, or one that can
  * be made: checked before anything runs, so a file there, or a folder under a file or without write
- * permission, is one line and exit 2 up front rather than a crash after the runs.
+ * permission, is one line and exit 2 up front rather than a crash after the runs. A dangling symlink
+ * there or above is refused too (existsSync calls it absent, and mkdir then fails after the runs:
+ * trial 13). The nearest existing folder is probed by making (and removing) a folder in it: that is
+ * the one sound test of "a folder can be made here" (root passes every permission check, a read-only
+ * mount refuses, and under /proc Node's recursive mkdir loops forever: trial 13).
  */
 export function checkResultsFolder(flag: string, dir: string): void {
   const wanted = resolve(dir);
   let existing = wanted;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  while (!entryExists(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!existsSync(existing))
+    throw new UsageError(
+      `${flag} ${dir} cannot be made: ${existing} is a symlink to ${readlinkSync(existing)}, which does not exist`,
+    );
   if (!statSync(existing).isDirectory())
     throw new UsageError(
       existing === wanted
@@ -59,9 +69,24 @@ export function checkResultsFolder(flag: string, dir: string): void {
         : `${flag} ${dir} cannot be made: ${existing} is a file, not a folder`,
     );
   try {
-    accessSync(existing, constants.W_OK | constants.X_OK);
+    rmdirSync(mkdtempSync(join(existing, '.upgrade-chaos-probe-')));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'EACCES' || code === 'EPERM'
+        ? `${flag} ${dir} cannot be written: no permission to write in ${existing}`
+        : `${flag} ${dir} cannot be made: ${existing} cannot hold a folder (${code ?? (e as Error).message})`,
+    );
+  }
+}
+
+/** Whether anything is at `path`, a dangling symlink included (existsSync follows links). */
+function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
   } catch {
-    throw new UsageError(`${flag} ${dir} cannot be written: no permission to write in ${existing}`);
+    return false;
   }
 }
 

@@ -2,7 +2,7 @@
  * Bad input as a new user types it: every case gets exactly one line on stderr and exit 2, before
  * anything runs; and the help and version every command answers.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -192,6 +192,25 @@ describe('bad input: one line, exit 2', { timeout: TEST_TIMEOUT_MS }, () => {
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).toContain(`upgrade-chaos: ${flag} ${args.at(-1)!} ${why}`);
     }
+  });
+
+  it('--report through a dangling symlink, or where no folder can be made (/proc), is refused up front (trial 13)', async () => {
+    // existsSync calls a dangling link absent: the runs went ahead and mkdir then threw ENOENT with a
+    // stack trace, results lost; under /proc Node's recursive mkdir loops forever.
+    const dangling = join(out, 'dangling-report');
+    symlinkSync(join(out, 'no-such-folder'), dangling);
+    for (const [report, why] of [
+      [dangling, `cannot be made: ${dangling} is a symlink to ${join(out, 'no-such-folder')}, which does not exist`],
+      [join(dangling, 'r'), `cannot be made: ${dangling} is a symlink to`],
+      ['/proc/upgrade-chaos-report', 'cannot be made: /proc cannot hold a folder (ENOENT)'],
+      ['/proc/a/b', 'cannot be made: /proc cannot hold a folder'],
+    ] as const) {
+      const r = await cli('run', ...SCENARIO, '--report', report);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toContain(`upgrade-chaos: --report ${report} ${why}`);
+    }
+    expect(readdirSync(out).filter((name) => name.startsWith('.upgrade-chaos-probe-'))).toEqual([]);
   });
 
   it('bad input on a real target exits 2 at once, before a controller server starts (it hung, the server alive)', async () => {
