@@ -58,7 +58,7 @@ function testsuite(summary: Summary, s: ScenarioSummary): string {
     tests: s.outcomes.length,
     failures: failingCases(summary, s).length,
     errors: 0,
-    skipped: summary.judged !== 'expectations' ? s.outcomes.filter((o) => o.verdict === 'unknown').length : 0,
+    skipped: s.outcomes.filter((o) => skippedWhy(summary, s, o) !== undefined).length,
     time: (s.elapsedMs / 1000).toFixed(3),
     timestamp: summary.startedAt.replace(/\.\d+Z$|Z$/, ''),
     hostname: 'localhost',
@@ -106,10 +106,8 @@ function testcase(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): str
   }
   if (summary.judged === 'expectations' && judgement(summary, s, o) === 'not-in-shard')
     return element('testcase', attrs, [element('system-out', {}, { text: NOT_IN_SHARD })]);
-  if (o.verdict === 'unknown')
-    return element('testcase', attrs, [
-      element('skipped', { message: `could not judge ${o.unknownRuns ?? 0} run(s): ${o.unknownReason ?? ''}` }),
-    ]);
+  const skipped = skippedWhy(summary, s, o);
+  if (skipped !== undefined) return element('testcase', attrs, [element('skipped', { message: skipped })]);
   if (o.violated && failure) {
     const as =
       summary.judged === 'client-command' && expectedOfController(o.property, expected)
@@ -118,6 +116,27 @@ function testcase(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): str
     return element('testcase', attrs, [element('system-out', {}, { text: `${as}.\n${failureText(failure)}` })]);
   }
   return element('testcase', attrs);
+}
+
+/**
+ * Why a testcase that does not fail is skipped, if it is: its property was judged in no run. Every
+ * property when no run completed (an interrupt or --time-limit came first: trial 13's junit.xml said
+ * 11 tests, 0 failures, 0 skipped, and a CI dashboard showed green for nothing tested), or one that
+ * could not judge some run.
+ */
+function skippedWhy(summary: Summary, s: ScenarioSummary, o: PropertyOutcome): string | undefined {
+  if (caseFails(summary, s, o) || (summary.judged === 'expectations' && judgement(summary, s, o) === 'not-in-shard'))
+    return undefined;
+  if (s.runs === 0) {
+    const cut = s.stoppedEarly
+      ? `--time-limit ${formatMs(s.stoppedEarly.timeLimitMs)} reached`
+      : s.interrupted
+        ? 'interrupted'
+        : 'none was run';
+    return `not judged: no run completed (${cut})`;
+  }
+  if (o.verdict === 'unknown') return `could not judge ${o.unknownRuns ?? 0} run(s): ${o.unknownReason ?? ''}`;
+  return undefined;
 }
 
 function failureText(f: SummaryFailure): string {
