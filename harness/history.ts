@@ -31,6 +31,10 @@ export interface RunParams {
   /** A program played client-0 (a --client-cmd, or a profile's own): the plan's removes were the
    *  operator's (controller/operator.ts). */
   program?: true;
+  /** A --client-cmd program (the user's, not a profile's own) played client-0: the run judges that
+   *  program, and a property that judges the client and the controller together leaves out what only
+   *  the controller could have done (no-work-before-upgrade). */
+  clientUnderTest?: true;
 }
 
 /** A stretch of a real-time run when a process's event loop did not run: it started at model

@@ -49,14 +49,15 @@ const READS = new Selection([...UPGRADE_TRACKER_READS, 'hook-start', 'unit-statu
  *   agent logins only while the upgrade steps run), so a unit deployed before an explicit upgrade
  *   goes on through its hooks while the new agent downloads. Once the agent restarted for the
  *   upgrade, every hook start is a violation again.
- * - In a run whose client is a program (a --client-cmd: run-start `params.program`), which is judged
- *   on this property as the client, not the controller: a hook of an application whose latest Deploy
+ * - In a run whose client is the user's --client-cmd program (run-start `params.clientUnderTest`), which
+ *   is judged on this property as the client, not the controller: a hook of an application whose latest Deploy
  *   was accepted with no upgrade pending or running is not a violation, whenever it runs. The upgrade
  *   was asked (by the plan, or the controller itself) after the program's deploy was done right, and
  *   running that unit's hooks (update-status included) through it is the controller's doing alone,
  *   which the program cannot prevent (trial 13: careful.mjs failed for a 1.23.0 upgrade asked 46 ms
  *   after its Deploy was accepted, for an update-status hook the controller started). A built-in
- *   client's run judges the controller too, and stays as it was.
+ *   client's run (a profile that is a program of its own, python-libjuju's, included) judges the
+ *   controller too, and stays as it was.
  * One violation per offending record, at its time, naming the call or hook and the upgrade.
  * Without controller-side records (an external controller) it cannot judge: unknown.
  */
@@ -70,7 +71,7 @@ export const noWorkBeforeUpgrade: Property = {
     const firstHook = new Map<string, number>(); // unit -> when its first hook started
     const settled = new Set<string>(); // units whose workload has been active: their hooks are done
     const index = HistoryIndex.of(history);
-    const program = index.params.program === true;
+    const clientUnderTest = index.params.clientUnderTest === true;
     const deployedOutside = new Set<string>(); // apps whose latest Deploy was accepted with no upgrade open
     let restarted = false; // the agent went down for the upgrade in the open window
     for (const r of index.select(READS)) {
@@ -102,7 +103,7 @@ export const noWorkBeforeUpgrade: Property = {
           break;
         }
         case 'hook-start':
-          if (program && deployedOutside.has(appOf(r.unit))) break; // the controller's doing alone
+          if (clientUnderTest && deployedOutside.has(appOf(r.unit))) break; // the controller's doing alone
           if (!restarted && !settled.has(r.unit) && firstHook.get(r.unit)! < tracker.window.since) break; // begun before
           violations.push({
             property: NAME,

@@ -159,13 +159,14 @@ describe('no-work-before-upgrade', () => {
     }
   });
 
-  describe('a --client-cmd program (run-start params.program) is judged as the client', () => {
+  describe('a --client-cmd program (run-start params.clientUnderTest) is judged as the client', () => {
     /** Trial 13 (careful.mjs on juju-1.22-implicit-upgrade, seed 3): the program's Deploy was accepted
      *  after the implicit upgrade ended; the plan's chained upgrade was asked 46 ms later; the
      *  controller restarted for it and then started the unit's update-status hook. */
-    const trial = (program: boolean, deployAt: 'after-upgrade-end' | 'while-pending') => {
+    const trial = (underTest: boolean, deployAt: 'after-upgrade-end' | 'while-pending') => {
       const upgradeEnd = { type: 'upgrade-end', version: '1.22.3' } as const;
-      const h = history(program ? { program: true } : {})
+      // A profile's own program (python-libjuju) is a program too, but not the client under test.
+      const h = history(underTest ? { program: true, clientUnderTest: true } : { program: true })
         .at(1626, { type: 'bootstrap', version: '1.22.1', desired: '1.22.3' })
         .at(1626, { type: 'upgrade-pending', from: '1.22.1', to: '1.22.3' })
         .at(14162, { type: 'agent-down', reason: 'upgrade' })
@@ -190,7 +191,7 @@ describe('no-work-before-upgrade', () => {
       expect(noWorkBeforeUpgrade.check(trial(true, 'after-upgrade-end'))).toEqual([]);
     });
 
-    it('still judges the controller with a built-in client: the same history violates it', () => {
+    it("still judges the controller with a built-in client (python-libjuju's own program too): the same history violates it", () => {
       expect(messages(noWorkBeforeUpgrade.check(trial(false, 'after-upgrade-end')))).toEqual([
         'hook update-status of postgresql/0 started during upgrade 1.22.3 -> 1.23.0',
       ]);

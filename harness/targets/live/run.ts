@@ -240,7 +240,9 @@ async function play(
   const history = new Recorder(() => clock.now());
   const base = { ...runParamsFor(config), timeScale };
   // A command is one program: every client event of the plan goes to it.
-  const params: RunParams = clientCommand !== undefined ? { ...base, clients: [clientName(0)], program: true } : base;
+  const underTest = options.clientCommand !== undefined ? { clientUnderTest: true as const } : {};
+  const params: RunParams =
+    clientCommand !== undefined ? { ...base, clients: [clientName(0)], program: true, ...underTest } : base;
   history.record({ type: 'run-start', scenario: config.scenario.name, target: options.target, seed, params });
 
   const run: LiveRun = {
