@@ -106,6 +106,9 @@ export interface TargetShrunkFailure extends FailureCase {
   /** Set when shrinking ran out of its time budget (--shrink-time) with candidates left: the plan is
    *  the smallest failing one found by then. */
   shrinkTimedOut?: { limitMs: number };
+  /** Set when an interrupt (SIGINT, SIGTERM) stopped shrinking with candidates left, under a budget of
+   *  `limitMs`: the plan is the smallest failing one found by then, partly shrunk as above (trial 13). */
+  shrinkInterrupted?: { limitMs: number };
   clientOutputs: CommandOutput[];
 }
 
@@ -128,21 +131,22 @@ export function clientOutputsOf(f: Failure): CommandOutput[] {
 }
 
 /**
- * What to say of a shrink its time budget cut short, e.g. "shrinking stopped after 120 s at 7 of 11
- * events; rerun with --shrink-time 240 to shrink further"; undefined when shrinking ended.
+ * What to say of a shrink its time budget or an interrupt cut short, e.g. "shrinking stopped after
+ * 120 s at 7 of 11 events; rerun with --shrink-time 240 to shrink further"; undefined when shrinking ended.
  */
 export function shrinkStopped(f: Failure): string | undefined {
-  if (f.shrunkOn !== 'target' || !f.shrinkTimedOut) return undefined;
+  if (f.shrunkOn !== 'target') return undefined;
+  if (f.shrinkInterrupted) return `shrinking stopped by an interrupt at ${f.shrunkEvents} of ${f.events} events`;
+  if (!f.shrinkTimedOut) return undefined;
   const seconds = Math.round(f.shrinkTimedOut.limitMs / 1000);
   return `shrinking stopped after ${seconds} s at ${f.shrunkEvents} of ${f.events} events; rerun with --shrink-time ${seconds * 2} to shrink further`;
 }
 
-/** The same as data, as --json, summary.json and failure.json carry it. */
+/** The same as data, as --json, summary.json and failure.json carry it (`limitMs`: the budget in force). */
 export function shrinkStoppedJson(f: Failure): { limitMs: number; message: string } | undefined {
   const message = shrinkStopped(f);
-  return message !== undefined && f.shrunkOn === 'target' && f.shrinkTimedOut
-    ? { limitMs: f.shrinkTimedOut.limitMs, message }
-    : undefined;
+  const cut = f.shrunkOn === 'target' ? (f.shrinkInterrupted ?? f.shrinkTimedOut) : undefined;
+  return message !== undefined && cut ? { limitMs: cut.limitMs, message } : undefined;
 }
 
 /** How often the failure came back on the target, where that was measured. */

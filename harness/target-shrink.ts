@@ -135,7 +135,8 @@ export async function shrinkOnTarget(
       return fails ? true : signal.aborted ? undefined : false;
     },
   });
-  const timedOut = shrunk.stopped && budget.aborted && !options.signal?.aborted;
+  const interrupted = shrunk.stopped && options.signal?.aborted === true;
+  const timedOut = shrunk.stopped && budget.aborted && !interrupted;
   const value = shrunk.counterexample?.value;
   // The failure shown is the run of the counterexample fast-check took, so the path printed
   // replays the plan shown.
@@ -148,6 +149,7 @@ export async function shrinkOnTarget(
     target: target.name,
     ...(value ? {} : { reproduced: { runs: 1 + originalRuns, failed: 1 } }),
     ...(timedOut ? { shrinkTimedOut: { limitMs: budgetMs } } : {}),
+    ...(interrupted ? { shrinkInterrupted: { limitMs: budgetMs } } : {}),
   };
 }
 

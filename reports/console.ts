@@ -96,7 +96,7 @@ export function provenance(f: Failure): string[] {
         `Shrunk on the sim; failed again in ${f.reproduced.failed} of ${f.reproduced.runs} runs on the ${f.target} target`,
       ];
     case 'target':
-      return [targetShrinkLine(f) + (f.shrinkTimedOut ? `; ${shrinkStopped(f)}` : '')];
+      return [targetShrinkLine(f) + (shrinkStopped(f) !== undefined ? `; ${shrinkStopped(f)}` : '')];
     case 'none': {
       const why = {
         replay: 'a replay',
@@ -116,7 +116,7 @@ function targetShrinkLine(f: Failure & { shrunkOn: 'target' }): string {
   const r = f.reproduced;
   // The case found failed again, so it shrank from there; a budget that ran out before a smaller
   // plan failed leaves the plan as found, which the heading calls not shrunk: so does this line.
-  if (!r && f.shrinkTimedOut && f.shrunkEvents >= f.events)
+  if (!r && shrinkStopped(f) !== undefined && f.shrunkEvents >= f.events)
     return `Not shrunk on the ${f.target} target: the case found failed again, and no smaller plan failed before shrinking stopped`;
   if (!r) return `Shrunk on the ${f.target} target`;
   const reruns = r.runs - 1;

@@ -103,4 +103,24 @@ describe('shrinking on a real target', () => {
     expect(text).toMatch(/^Partly shrunk plan \(\d+ events, from \d+; shrinking stopped after 2 s/m);
     expect(failureJson(failure!, 'REPLAY').shrinkStopped).toEqual({ limitMs: budgetMs, message: stopped });
   });
+
+  it('says when an interrupt stopped it, as a budget run out: partly shrunk (trial 13)', async () => {
+    const interrupt = new AbortController();
+    let failing = 0;
+    // An interrupt comes while the second smaller failing candidate runs (SIGINT mid-shrink).
+    const { target } = delayedSim(async (plan, simSeed, signal) => {
+      if (plan.length >= original.length || !fails(plan, simSeed) || ++failing !== 2) return;
+      interrupt.abort();
+      await sleep(60_000, signal);
+    });
+    const [failure] = (await exploreTarget(target, config, { ...options(1), signal: interrupt.signal })).failures;
+    expect(failing).toBe(2);
+    expect(failure).toMatchObject({ shrunkOn: 'target', shrinkInterrupted: { limitMs: 60_000 } });
+    expect(failure).not.toHaveProperty('shrinkTimedOut');
+    expect(failure!.shrunkEvents).toBeLessThan(failure!.events);
+    const stopped = `shrinking stopped by an interrupt at ${failure!.shrunkEvents} of ${failure!.events} events`;
+    const text = formatFailure(failure!, 'REPLAY');
+    expect(text).toMatch(/^Partly shrunk plan \(\d+ events, from \d+; shrinking stopped by an interrupt/m);
+    expect(failureJson(failure!, 'REPLAY').shrinkStopped).toEqual({ limitMs: 60_000, message: stopped });
+  });
 });
