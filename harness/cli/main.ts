@@ -57,7 +57,8 @@ strategies: ${STRATEGY_NAMES.join(', ')} (default ${DEFAULT_STRATEGY})`;
 const TARGET_COMMANDS: ReadonlySet<string> = new Set(['run', 'replay', 'qualify']);
 
 const FOOTER = `common flags: --log-level ${LOG_LEVELS.join('|')}, --help, --version
-exit codes: 0 held, 1 violated, 2 bad usage or input, 3 target failed, 130 interrupted`;
+exit codes: 0 held (or NO VERDICT: no run completed), 1 violated (or INCONCLUSIVE: a property judged in no run),
+            2 bad usage or input, 3 target failed, 130 interrupted`;
 
 function usage(command?: string): string {
   const commands = command !== undefined ? [command] : Object.keys(COMMAND_USAGE);

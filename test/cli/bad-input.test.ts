@@ -311,6 +311,12 @@ describe('help and version', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(run.stdout).toMatch(/--runs 1000 on the sim, 50 on a real target/);
   });
 
+  it('names every exit code a run can end with, INCONCLUSIVE and NO VERDICT too (as the README does)', async () => {
+    const r = await cli('run', '--help');
+    expect(r.stdout).toMatch(/exit codes: 0 held \(or NO VERDICT: no run completed\), 1 violated \(or INCONCLUSIVE: /);
+    expect(r.stdout).toMatch(/2 bad usage or input, 3 target failed, 130 interrupted/);
+  });
+
   it('scenarios ends by saying how to run them', async () => {
     const r = await cli('scenarios');
     expect(r.stdout.trimEnd().split('\n').slice(-2).join('\n')).toMatch(
