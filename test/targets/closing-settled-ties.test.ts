@@ -6,35 +6,16 @@
  * duration, or at quiescence), as its fault records would on the sim; a dropped tie asks for none.
  */
 import { describe, expect, it } from 'vitest';
-import { VirtualScheduler } from '../../harness/clock.ts';
-import { Recorder } from '../../harness/history.ts';
-import { closeRun, type SettledTie } from '../../harness/targets/closing.ts';
+import type { SettledTie } from '../../harness/targets/closing.ts';
 import { DEFAULT_DEADLINES } from '../../harness/scenario.ts';
+import { closeLiveRun } from './live-closing.ts';
 
 const QUIESCENCE_MS = 10_000;
 
 /** When the closing's quiet wait ended (the `quiet` record) for a run that reached quiescence at
  *  QUIESCENCE_MS with nothing in motion but the ties its controller settled. */
 async function quietAt(ties: readonly SettledTie[]): Promise<number> {
-  const clock = new VirtualScheduler();
-  clock.runUntil(QUIESCENCE_MS);
-  const history = new Recorder(() => clock.now());
-  await closeRun({
-    clock,
-    history,
-    deadlines: DEFAULT_DEADLINES,
-    clients: new Map(),
-    healFaults: () => {},
-    settledTies: () => ties,
-    runUntil: async (limitMs, quiet) => {
-      while (clock.now() < limitMs) {
-        if (quiet && (await quiet())) return;
-        clock.runUntil(Math.min(limitMs, clock.now() + 1_000));
-      }
-    },
-    controllerQuiet: () => true,
-    finalModel: () => ({ version: '1.24.0', model: { applications: {} } }),
-  });
+  const history = await closeLiveRun({ settledTies: () => ties }, QUIESCENCE_MS);
   return history.records.find((r) => r.type === 'quiet')!.t;
 }
 
